@@ -48,9 +48,10 @@ __all__ = [
 
 PARAMETERS_FILE = CALIBRATION_DIR / "parameters.yaml"
 
-# Relative measurement error by bound and quality. Rows with ``lower``/``upper`` bounds use the
-# ``exact`` scale on their one open side.
-BOUND_SIGMA = {"exact": 0.03, "lower": 0.03, "upper": 0.03, "approx": 0.06}
+# Relative measurement error by bound and quality. A ``lower``/``upper`` bound is a hard
+# statement about the statistic ("over", "nearly"), so its one open side gets a tight scale and
+# no structural-error allowance: the fitted run should honour it wherever the data allow.
+BOUND_SIGMA = {"exact": 0.03, "lower": 0.01, "upper": 0.01, "approx": 0.06}
 QUALITY_FACTOR = {"reported": 1.0, "preliminary": 1.5, "derived": 1.5, "unverified": 2.0}
 # Relative structural error of the model, added in quadrature: an aggregate model cannot
 # reproduce yearly noise, and without this term the posterior would be overconfident.
@@ -63,6 +64,8 @@ KUNSHAN_EXTRA_REL_SD = 0.5
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
     """Relative error scale of one observation row (measurement and structural error)."""
     meas = BOUND_SIGMA[bound] * QUALITY_FACTOR[quality]
+    if bound in ("lower", "upper"):
+        return float(meas)
     return float(np.hypot(meas, model_error))
 
 
@@ -458,6 +461,7 @@ def calibrate_region(
     progress: bool = True,
     include_unverified: bool = False,
     log: Callable[[str], None] = print,
+    observations: pd.DataFrame | None = None,
 ) -> CalibrationOutcome:
     """Calibrate ``region``, store its posterior and write the fit report.
 
@@ -470,7 +474,8 @@ def calibrate_region(
     from .posterior import save_posterior
 
     t0 = perf_counter()
-    obs = load_observations(region=region, include_unverified=include_unverified)
+    obs = observations if observations is not None else load_observations(
+        region=region, include_unverified=include_unverified)
     cal = Calibrator(region, observations=obs)
     log(f"{region}: {len(cal.payoff.rows)} observation rows, {len(cal.names)} free parameters")
     fit = cal.fit_map(n_starts=n_starts, seed=seed, progress=progress)

@@ -175,6 +175,23 @@ def write_fit_report(
         f"- Share of two-sided calibration points inside the 80% predictive band: "
         f"**{tables.coverage:.0%}** (goal ≥ {COVERAGE_GOAL:.0%})",
         "",
+        "## One-sided bounds",
+        "",
+        "| series | year | bound | value | fitted | respected | by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for _, r in tables.rows[tables.rows["bound"].isin(["lower", "upper"])].iterrows():
+        gap = (r["fitted"] - r["value"]) / r["value"] * 100
+        lines.append(
+            f"| {r['indicator']} | {r['year']} | {r['bound']} | {r['value']:g} | "
+            f"{r['fitted']:.1f} | {'yes' if r['bound_respected'] else '**no**'} | {gap:+.1f}% |"
+        )
+    lines += [
+        "",
+        "A violated bound that conflicts with an exact figure for the same indicator and year "
+        "(different definitions in the sources) cannot be honoured by any run; see the data "
+        "file's quotes.",
+        "",
         "## Fit per series",
         "",
         "| series | points | MAPE % | R² | U^M | U^S | U^C | bounds ok | in 80% band |",
