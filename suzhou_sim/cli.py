@@ -12,8 +12,11 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from .cli_calibrate import register as _add_calibrate
 from .cli_scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
+from .cli_sensitivity import register as _add_sensitivity
 from .engine import EngineError
+from .errors import InputError
 
 __all__ = ["build_parser", "main"]
 
@@ -55,7 +58,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 
 #: Subcommand registrars; add new ones here.
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_simulate, _add_scenario_commands)
+    _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (EngineError, _UsageError, OSError) as exc:
+    except (EngineError, InputError, _UsageError, OSError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"suzhou-sim {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--include-unverified", action="store_true",
                    help="also fit rows of quality 'unverified'")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(func=_run)
+    p.set_defaults(handler=_run, func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
