@@ -384,7 +384,9 @@ class Calibrator:
         mean acceptance fraction.
         """
         ndim = len(self.parameters)
-        n_walkers = n_walkers or max(64, 4 * ndim + (4 * ndim) % 2)
+        # Differential-evolution moves mix better with a large ensemble; every walker is
+        # evaluated in the same vectorised engine call, so walkers are cheap.
+        n_walkers = n_walkers or max(64, 10 * ndim)
         rng = np.random.default_rng(seed)
         sd = np.sqrt(np.clip(np.diag(fit.covariance), 1e-12, None))
         sd = np.minimum(sd, 0.05 * (self.x_upper - self.x_lower))
@@ -455,7 +457,7 @@ def calibrate_region(
     region: str = "suzhou",
     seed: int = 0,
     n_starts: int = 8,
-    n_steps: int = 2000,
+    n_steps: int = 1500,
     n_keep: int = 4000,
     out_dir: Path | None = None,
     progress: bool = True,

@@ -56,7 +56,8 @@ def _run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Subcommand registrars; add new ones here.
+#: Subcommand registrars, each ``register(subparsers)``; add new ones here. A registrar
+#: adds its parser(s) and sets ``handler`` (or ``func``) to ``f(args) -> exit code``.
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity)
 
@@ -90,8 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with 2 on bad usage).
     """
     args = build_parser().parse_args(argv)
+    # Subcommands set ``handler`` (or ``func``, the other common argparse idiom).
+    handler = getattr(args, "handler", None) or args.func
     try:
-        return args.handler(args)
+        return int(handler(args) or 0)
     except (EngineError, InputError, _UsageError, OSError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"suzhou-sim {args.command}: error: {message}", file=sys.stderr)

@@ -135,7 +135,7 @@ def _v_zidz(num: Any, den: Any) -> Any:
 
 
 def _v_quantum(a: Any, b: Any) -> Any:
-    return np.where(b < SMALL_VENSIM, a, b * np.trunc(a / b))
+    return np.where(b < SMALL_VENSIM, a, b * _v_trunc(a / b))
 
 
 def _v_modulo(x: Any, m: Any) -> Any:
@@ -156,7 +156,8 @@ def _v_pulse(t: Any, dt: Any, start: Any, repeat_time: Any = 0,
 
 
 def _v_trunc(x: Any) -> Any:
-    return np.trunc(x)
+    # "+ 0.0" turns -0.0 into 0.0, as PySD's int() does.
+    return np.trunc(x) + 0.0
 
 
 def _v_log(a: Any, b: Any) -> Any:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from pysd.translators.structures import abstract_model as am
 from .errors import EngineError, UnsupportedConstructError
 
 __all__ = [
+    "ActiveInitial",
     "Call",
     "CONTROL_NAMES",
     "Expr",
@@ -492,9 +492,7 @@ class ModelIR:
             state = self.states[key]
             return f"{state.kind.upper().replace('_', ' ')} in '{state.owner}'"
         node = self.nodes.get(key)
-        if node is None:
-            return key
-        return node.original if node.kind != HIDDEN else node.original
+        return key if node is None else node.original
 
     def cycle_error(self, cycle: list[str], phase: str) -> EngineError:
         """Build the error for a circular dependency."""
@@ -791,7 +789,3 @@ def _first_caller(section: am.AbstractSection, function: str) -> str | None:
             return element.name
     return None
 
-
-def is_finite_number(value: Any) -> bool:
-    """True for a finite real number (used when formatting literals)."""
-    return isinstance(value, int | float) and math.isfinite(value)

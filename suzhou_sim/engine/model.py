@@ -167,12 +167,40 @@ class CompiledModel:
         return self.ir.original_to_safe
 
     def resolve(self, name: str) -> str:
-        """Vensim name for a Vensim or safe name (case and spacing insensitive)."""
+        """Vensim name for a Vensim or safe name (case and spacing insensitive).
+
+        Parameters
+        ----------
+        name : str
+            e.g. ``"room_temperature"`` or ``"ROOM temperature"``.
+
+        Returns
+        -------
+        str
+            The Vensim name (``"Time"`` for the clock).
+
+        Raises
+        ------
+        EngineError
+            Unknown name, with suggestions.
+        """
         safe = self.ir.resolve(name)
         return "Time" if safe == "time" else self.ir.nodes[safe].original
 
     def source(self, mode: str = VECTOR, return_columns: Sequence[str] | None = None) -> str:
-        """Generated Python source of the simulation function, for inspection."""
+        """Generated Python source of the simulation function, for inspection.
+
+        Parameters
+        ----------
+        mode : {"vector", "scalar"}
+            Dialect: numpy arrays over runs, or the single-run Python-float fast path.
+        return_columns : sequence of str, optional
+            Recorded variables (default: all).
+
+        Returns
+        -------
+        str
+        """
         record = self._record(return_columns)
         return self._program(Plan(mode, record)).source
 

@@ -341,3 +341,34 @@ def test_unsupported_constructs_name_variable_and_construct(write_model, equatio
     assert info.value.variable == variable
     assert construct in info.value.construct
     assert f"'{variable}'" in str(info.value) and construct in str(info.value)
+
+
+def test_active_initial_matches_pysd(write_model, compare_with_pysd):
+    path = write_model("""
+        Capacity = ACTIVE INITIAL(Stock * Factor, 10)
+            ~ Widgets ~ |
+        Factor = 2
+            ~ dmnl ~ |
+        Stock = INTEG(Capacity / 20, Capacity / 5)
+            ~ Widgets ~ |
+        """, final_time=5, time_step=0.5)
+    result = load_model(path).run()
+    assert result["Stock"][0, 0] == 2.0  # initialised from the ACTIVE INITIAL value 10
+    compare_with_pysd(path, [{"Factor": 1.5}, {"Factor": 2.5}], rtol=1e-9)
+
+
+def test_shared_override_with_per_run_params_matches_pysd(tmp_path):
+    times = np.array([0.0, 15.0, 30.0])
+    series = pd.Series([10.0, 4.0, 25.0], index=times)
+    rooms = np.array([55.0, 70.0, 85.0])
+    result = load_model(TEACUP).run(params={"Room Temperature": rooms},
+                                    overrides={"Characteristic Time": series})
+    for run, room in enumerate(rooms):
+        reference = pysd_model(TEACUP, tmp_path / str(run))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = reference.run(params={"Room Temperature": room,
+                                             "Characteristic Time": series})
+        for column in expected.columns:
+            assert relative_error(expected[column].to_numpy(dtype=float),
+                                  result[column][run]) <= 1e-12, column
