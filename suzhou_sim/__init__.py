@@ -1,9 +1,25 @@
 """suzhou_sim: system-dynamics scenario simulator for Suzhou's innovation-cluster targets.
 
-This module only re-exports the public API of the subpackages as a flat ``__all__``;
-it must not hold logic.
+The flat public API: ``from suzhou_sim import run_scenario, load_model, ...``. This module only
+re-exports names from the submodules listed below; it must not hold logic.
+
+- engine (``suzhou_sim.engine``): parse → IR → codegen → run of Vensim models
+- observations, indicators, regions: the data, the indicator registry, region profiles
+- calibration, posterior, fitreport, fitstats: fitting, the stored posterior, the fit report
+- scenarios, targets, analysis: scenario files, the target ledger, ensembles and goal seeking
+- sensitivity: Sobol and Morris indices per target
+- plots, report, sensitivity_plots: charts and Markdown reports
+- units: dimensional-consistency check
 """
 
+from .analysis import GoalSeekResult, ScenarioResult, compare_scenarios, goal_seek, run_scenario
+from .calibration import (
+    Calibrator,
+    FreeParameter,
+    Payoff,
+    calibrate_region,
+    load_free_parameters,
+)
 from .engine import (
     CompiledModel,
     EngineError,
@@ -12,12 +28,81 @@ from .engine import (
     load_model,
     simulate_to_csv,
 )
+from .errors import InputError
+from .fitstats import band_coverage, mape, r_squared, theil_components
+from .indicators import Indicator, indicator_values, load_indicators
+from .observations import load_observations
+from .plots import fan_chart, write_fan_charts
+from .posterior import Posterior, load_posterior, save_posterior
+from .regions import Region, load_region
+from .report import render_report, scoreboard_text
+from .scenarios import (
+    Scenario,
+    lever_constants,
+    load_assumptions,
+    load_levers,
+    load_scenario,
+    parse_scenario,
+    sample_assumptions,
+    scenario_files,
+    scenario_to_yaml,
+)
+from .sensitivity import build_problem, morris, sobol, summarise
+from .sensitivity_plots import write_sensitivity_plots
+from .targets import evaluate_targets, load_targets, targets_for_region
+from .units import check_units
 
 __all__ = [
+    "Calibrator",
     "CompiledModel",
     "EngineError",
     "EnsembleResult",
+    "FreeParameter",
+    "GoalSeekResult",
+    "Indicator",
+    "InputError",
+    "Payoff",
+    "Posterior",
+    "Region",
+    "Scenario",
+    "ScenarioResult",
     "UnsupportedConstructError",
+    "band_coverage",
+    "build_problem",
+    "calibrate_region",
+    "check_units",
+    "compare_scenarios",
+    "evaluate_targets",
+    "fan_chart",
+    "goal_seek",
+    "indicator_values",
+    "lever_constants",
+    "load_assumptions",
+    "load_free_parameters",
+    "load_indicators",
+    "load_levers",
     "load_model",
+    "load_observations",
+    "load_posterior",
+    "load_region",
+    "load_scenario",
+    "load_targets",
+    "mape",
+    "morris",
+    "parse_scenario",
+    "r_squared",
+    "render_report",
+    "run_scenario",
+    "sample_assumptions",
+    "save_posterior",
+    "scenario_files",
+    "scenario_to_yaml",
+    "scoreboard_text",
     "simulate_to_csv",
+    "sobol",
+    "summarise",
+    "targets_for_region",
+    "theil_components",
+    "write_fan_charts",
+    "write_sensitivity_plots",
 ]

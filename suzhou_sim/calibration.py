@@ -51,7 +51,10 @@ PARAMETERS_FILE = CALIBRATION_DIR / "parameters.yaml"
 # Relative measurement error by bound and quality. A ``lower``/``upper`` bound is a hard
 # statement about the statistic ("over", "nearly"), so its one open side gets a tight scale and
 # no structural-error allowance: the fitted run should honour it wherever the data allow.
-BOUND_SIGMA = {"exact": 0.03, "lower": 0.01, "upper": 0.01, "approx": 0.06}
+BOUND_SIGMA = {"exact": 0.03, "lower": 0.002, "upper": 0.002, "approx": 0.06}
+# The one-sided penalty starts this far inside the bound, so that the fitted run honours the
+# bound itself rather than sitting a penalty-sized step outside it.
+BOUND_MARGIN = 0.002
 QUALITY_FACTOR = {"reported": 1.0, "preliminary": 1.5, "derived": 1.5, "unverified": 2.0}
 # Relative structural error of the model, added in quadrature: an aggregate model cannot
 # reproduce yearly noise, and without this term the posterior would be overconfident.
@@ -213,11 +216,14 @@ class Payoff:
         """Weighted residuals, shape ``(n_runs, n_rows)``.
 
         ``(model - value) / (sigma * |value|)``; for a ``lower`` row only a model below the
-        value counts, for an ``upper`` row only a model above it.
+        value (plus a margin of ``BOUND_MARGIN``) counts, for an ``upper`` row only a model
+        above it (minus the margin).
         """
-        d = (self.simulated(results) - self._y) / self._scale
-        d = np.where(self._lower, np.minimum(d, 0.0), d)
-        return np.where(self._upper, np.maximum(d, 0.0), d)
+        m = self.simulated(results)
+        d = (m - self._y) / self._scale
+        inside = np.abs(self._y) * BOUND_MARGIN / self._scale
+        d = np.where(self._lower, np.minimum(d - inside, 0.0), d)
+        return np.where(self._upper, np.maximum(d + inside, 0.0), d)
 
 
 @dataclass
@@ -481,7 +487,8 @@ def calibrate_region(
     cal = Calibrator(region, observations=obs)
     log(f"{region}: {len(cal.payoff.rows)} observation rows, {len(cal.names)} free parameters")
     fit = cal.fit_map(n_starts=n_starts, seed=seed, progress=progress)
-    log(f"{region}: MAP cost {fit.cost:.2f} (starts: {', '.join(f'{c:.1f}' for c in fit.start_costs)})")
+    starts = ", ".join(f"{c:.1f}" for c in fit.start_costs)
+    log(f"{region}: MAP cost {fit.cost:.2f} (starts: {starts})")
     mc = cal.sample_posterior(fit, n_steps=n_steps, n_keep=n_keep, seed=seed, progress=progress)
     d = mc.diagnostics
     log(f"{region}: posterior {len(mc.draws)} sets, R-hat max {d['rhat_max']:.3f}, "

@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=int, default=1500, help="MCMC steps per walker (default 1500)")
     p.add_argument("--keep", type=int, default=4000, help="posterior sets stored (default 4000)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default model/calibration/<region>)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default model/calibration/<region>)")
     p.add_argument("--include-unverified", action="store_true",
                    help="also fit rows of quality 'unverified'")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

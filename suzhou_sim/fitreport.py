@@ -21,7 +21,9 @@ from .fitstats import band_coverage, mape, r_squared, theil_components  # noqa: 
 from .indicators import load_indicators  # noqa: E402
 from .iofiles import atomic_write_bytes, atomic_write_text  # noqa: E402
 
-__all__ = ["FitTables", "fit_tables", "write_fit_report", "GOAL_SERIES", "MAPE_GOAL"]
+__all__ = [
+    "FitTables", "fit_tables", "write_fit_report", "convergence_checks", "GOAL_SERIES", "MAPE_GOAL",
+]
 
 # Series with a MAPE goal in the calibration issue (Suzhou, in-sample, exact+reported points).
 GOAL_SERIES = (
@@ -41,6 +43,18 @@ class FitTables:
     series: pd.DataFrame
     coverage: float
     bounds_respected: bool
+
+
+def _conflict(rows: pd.DataFrame, row: pd.Series) -> str:
+    """Say which two-sided figure of the same indicator-year a one-sided row contradicts."""
+    if row["bound"] not in ("lower", "upper"):
+        return ""
+    same = rows[(rows["indicator"] == row["indicator"]) & (rows["year"] == row["year"])
+                & rows["bound"].isin(["exact", "approx"])]
+    bad = same[same["value"] > row["value"]] if row["bound"] == "upper" else \
+        same[same["value"] < row["value"]]
+    return "; ".join(f"{row['bound']} {row['value']:g} contradicts {r['bound']} {r['value']:g}"
+                     for _, r in bad.iterrows())
 
 
 def fit_tables(
@@ -74,6 +88,7 @@ def fit_tables(
         np.where(out["bound"] == "upper", out["fitted"] <= out["value"], True),
     )
     out["bound_respected"] = ok
+    out["conflict"] = [_conflict(out, r) for _, r in out.iterrows()]
     out["in_band"] = (out["value"] >= out["pred_low"]) & (out["value"] <= out["pred_high"])
 
     series = []
@@ -95,6 +110,25 @@ def fit_tables(
     two_all = out[two_sided]
     coverage = band_coverage(two_all["value"], two_all["pred_low"], two_all["pred_high"])
     return FitTables(out, pd.DataFrame(series), coverage, bool(out["bound_respected"].all()))
+
+
+# Convergence criteria for the posterior sample (see the report text).
+RHAT_MAX = 1.05
+MIN_EFFECTIVE = 1000
+MIN_CHAIN_OVER_TAU = 10
+
+
+def convergence_checks(diag: dict) -> list[tuple[str, float, str, bool]]:
+    """The posterior sample's convergence checks: (name, value, criterion, met)."""
+    rows = [
+        ("split R-hat (max over parameters)", diag.get("rhat_max", float("nan")),
+         f"< {RHAT_MAX}", diag.get("rhat_max", np.inf) < RHAT_MAX),
+        ("effective samples", diag.get("effective_samples", float("nan")),
+         f">= {MIN_EFFECTIVE}", diag.get("effective_samples", 0) >= MIN_EFFECTIVE),
+        ("chain length / autocorrelation time", diag.get("chain_over_tau", float("nan")),
+         f">= {MIN_CHAIN_OVER_TAU}", diag.get("chain_over_tau", 0) >= MIN_CHAIN_OVER_TAU),
+    ]
+    return [(n, float(v), c, bool(m)) for n, v, c, m in rows]
 
 
 def _fmt(x: float, digits: int = 2) -> str:
@@ -177,20 +211,22 @@ def write_fit_report(
         "",
         "## One-sided bounds",
         "",
-        "| series | year | bound | value | fitted | respected | by |",
-        "|---|---|---|---|---|---|---|",
+        "| series | year | bound | value | fitted | respected | by | conflict between sources |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for _, r in tables.rows[tables.rows["bound"].isin(["lower", "upper"])].iterrows():
         gap = (r["fitted"] - r["value"]) / r["value"] * 100
         lines.append(
             f"| {r['indicator']} | {r['year']} | {r['bound']} | {r['value']:g} | "
-            f"{r['fitted']:.1f} | {'yes' if r['bound_respected'] else '**no**'} | {gap:+.1f}% |"
+            f"{r['fitted']:.1f} | {'yes' if r['bound_respected'] else '**no**'} | {gap:+.2f}% | "
+            f"{r['conflict'] or '–'} |"
         )
     lines += [
         "",
-        "A violated bound that conflicts with an exact figure for the same indicator and year "
-        "(different definitions in the sources) cannot be honoured by any run; see the data "
-        "file's quotes.",
+        "A bound that contradicts a two-sided figure for the same indicator and year (the "
+        "sources use different definitions; see the quotes in data/observed_history.csv) "
+        "cannot be honoured together with that figure by any run: the fit compromises, and "
+        "the data are left as published.",
         "",
         "## Fit per series",
         "",
@@ -254,10 +290,15 @@ def write_fit_report(
         if key in diagnostics:
             val = diagnostics[key]
             lines.append(f"- {key}: {val:.3g}" if isinstance(val, float) else f"- {key}: {val}")
+    checks = convergence_checks(diagnostics)
+    lines += ["", "| convergence check | value | criterion | met |", "|---|---|---|---|"]
+    for name, value, criterion, met in checks:
+        lines.append(f"| {name} | {value:.3g} | {criterion} | {'yes' if met else '**no**'} |")
     lines += [
         "",
-        "Convergence reading: split-R-hat below 1.1 and a chain longer than about 20 "
-        "autocorrelation times are taken as converged; values outside that are flagged here.",
+        "For an ensemble sampler the effective sample size is walkers x kept steps / tau; "
+        "tau itself is only estimated reliably from chains of many tau, so a chain/tau "
+        "below about 50 makes the reported tau a lower bound.",
         "",
         "## Charts",
         "",

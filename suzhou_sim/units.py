@@ -215,9 +215,9 @@ def check_units(mdl_path: Path) -> list[UnitIssue]:
             if isinstance(ast, ae.IntegStructure):
                 flow = checker.infer(ast.flow)
                 if flow != _mul(own, per_year):
-                    issues.append(UnitIssue(
-                        e.name, f"net flow has {_fmt(flow)}, stock needs {_fmt(_mul(own, per_year))}"
-                    ))
+                    need = _fmt(_mul(own, per_year))
+                    message = f"net flow has {_fmt(flow)}, stock needs {need}"
+                    issues.append(UnitIssue(e.name, message))
                 init = checker.infer(ast.initial)
                 if init != own and not isinstance(ast.initial, (int, float)):
                     issues.append(UnitIssue(e.name, f"initial value has {_fmt(init)}"))
@@ -226,6 +226,7 @@ def check_units(mdl_path: Path) -> list[UnitIssue]:
             else:
                 got = checker.infer(ast)
                 if got != own:
-                    issues.append(UnitIssue(e.name, f"equation gives {_fmt(got)}, declared {_fmt(own)}"))
+                    message = f"equation gives {_fmt(got)}, declared {_fmt(own)}"
+                    issues.append(UnitIssue(e.name, message))
             issues.extend(UnitIssue(e.name, m) for m in checker.issues)
     return issues
