@@ -60,8 +60,8 @@ QUALITY_FACTOR = {"reported": 1.0, "preliminary": 1.5, "derived": 1.5, "unverifi
 # reproduce yearly noise, and without this term the posterior would be overconfident.
 MODEL_ERROR = 0.04
 # Kunshan's priors widen the Suzhou posterior by these log-scale / relative amounts.
-KUNSHAN_EXTRA_LOG_SD = 0.3
-KUNSHAN_EXTRA_REL_SD = 0.5
+KUNSHAN_EXTRA_LOG_SD = 0.5
+KUNSHAN_EXTRA_REL_SD = 1.0
 
 
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
@@ -540,6 +540,12 @@ def calibrate_region(
         "median": [float(np.median(mc.draws[n])) for n in cal.names],
         "p90": [float(np.percentile(mc.draws[n], 90)) for n in cal.names],
     })
+    params["rel_width"] = (params["p90"] - params["p10"]) / params["median"].abs()
+    if region != "suzhou":
+        # Show how much less the sparse regional data pin the parameters down.
+        suz = load_posterior("suzhou").draws
+        q10, q50, q90 = (suz[cal.names].quantile(q) for q in (0.1, 0.5, 0.9))
+        params["suzhou_rel_width"] = ((q90 - q10) / q50.abs()).to_numpy()
     runtime = perf_counter() - t0
     summary = {
         "seed": int(seed),

@@ -276,14 +276,25 @@ def write_fit_report(
         "",
         "## Parameters (MAP and 80% posterior interval)",
         "",
-        "| parameter | prior centre | MAP | p10 | median | p90 |",
-        "|---|---|---|---|---|---|",
     ]
+    compare = "suzhou_rel_width" in parameters
+    if compare:
+        ratio = (parameters["rel_width"] / parameters["suzhou_rel_width"]).median()
+        lines += [
+            f"The regional data are sparse: the median parameter's 80% interval is "
+            f"{ratio:.1f} times as wide (relative to its median) as in the Suzhou fit, and "
+            "every projection for this region carries that uncertainty.",
+            "",
+        ]
+    head = "| parameter | prior centre | MAP | p10 | median | p90 | width (p90-p10)/median |"
+    lines += [head + (" Suzhou width |" if compare else ""),
+              "|---|---|---|---|---|---|---|" + ("---|" if compare else "")]
     for _, r in parameters.iterrows():
-        lines.append(
+        row = (
             f"| {r['parameter']} | {r['prior_centre']:.4g} | {r['map']:.4g} | {r['p10']:.4g} | "
-            f"{r['median']:.4g} | {r['p90']:.4g} |"
+            f"{r['median']:.4g} | {r['p90']:.4g} | {r['rel_width']:.2f} |"
         )
+        lines.append(row + (f" {r['suzhou_rel_width']:.2f} |" if compare else ""))
     lines += ["", "## Posterior sampling and convergence", ""]
     for key in ("sampler", "walkers", "steps", "burn_in", "thin", "acceptance_fraction",
                 "autocorr_time_max", "chain_over_tau", "effective_samples", "rhat_max"):
