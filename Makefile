@@ -42,6 +42,8 @@ calibrate: $(STAMP)  ## re-fit both regions and rewrite model/calibration/
 bench: $(STAMP)  ## performance figures against PySD (not part of the tests)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/bench_sensitivity.py
+	$(PY) benchmarks/bench_calibrate.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py

@@ -463,7 +463,7 @@ def calibrate_region(
     region: str = "suzhou",
     seed: int = 0,
     n_starts: int = 8,
-    n_steps: int = 1500,
+    n_steps: int = 2000,
     n_keep: int = 4000,
     out_dir: Path | None = None,
     progress: bool = True,

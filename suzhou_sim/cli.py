@@ -69,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
     """
-    parser = argparse.ArgumentParser(prog="suzhou-sim", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="suzhou-sim",
+        description="Suzhou innovation-policy simulator: run scenarios against the policy "
+                    "targets, calibrate, goal-seek and study sensitivity.",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in _SUBCOMMANDS:
         register(subparsers)

@@ -33,6 +33,7 @@ GOAL_SERIES = (
 MAPE_GOAL = 8.0
 COVERAGE_GOAL = 0.70
 BAND = (10, 90)
+HISTORY_END = 2024
 
 
 @dataclass
@@ -137,6 +138,9 @@ def _fmt(x: float, digits: int = 2) -> str:
 
 def _chart(path: Path, indicator: str, times, map_run, ens, pred, rows: pd.DataFrame) -> None:
     reg = load_indicators()[indicator]
+    # Only the calibration window: later years would stretch the value axis.
+    keep = np.asarray(times) <= HISTORY_END
+    times, map_run, ens, pred = times[keep], map_run[keep], ens[:, keep], pred[:, keep]
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=110)
     lo, hi = np.percentile(pred, BAND, axis=0)
     ax.fill_between(times, lo, hi, color="tab:blue", alpha=0.12, label="80% predictive band")
@@ -149,7 +153,7 @@ def _chart(path: Path, indicator: str, times, map_run, ens, pred, rows: pd.DataF
         ax.scatter(grp["year"], grp["value"], marker=marks[bound], facecolors=face,
                    edgecolors="black", zorder=5, label=f"observed ({bound})")
     ax.set_title(f"{reg.label_en} [{reg.unit}]")
-    ax.set_xlim(times[0], 2024)
+    ax.set_xlim(times[0], HISTORY_END)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
