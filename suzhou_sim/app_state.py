@@ -32,6 +32,7 @@ from .scenarios import (
     lever_baseline,
     load_assumptions,
     load_levers,
+    load_scenario,
     parse_scenario,
     scenario_files,
     scenario_to_yaml,
@@ -40,13 +41,14 @@ from .scenarios import (
 __all__ = [
     "K_LANG", "K_REGION", "K_PICK", "K_DRAWS", "K_SEED", "K_BASE", "K_UPLOADED",
     "K_UPLOAD_ERROR", "K_UPLOAD_OK", "K_FILE", "K_PASTE", "K_VIEW", "UPLOADED",
-    "DRAWS_MIN", "DRAWS_MAX", "DRAWS_STEP", "DEFAULT_DRAWS",
+    "DRAWS_MIN", "DRAWS_MAX", "DRAWS_STEP",
     "Change", "SliderSpec",
     "lever_widget_key", "assumption_range_key", "assumption_default_key",
-    "lever_slider", "assumption_slider", "decimals",
+    "lever_slider", "assumption_slider",
     "scenario_choices", "region_baseline", "init_state", "load_into_state", "pick_options",
     "picked_scenario", "on_region_change", "on_pick_change", "reset_to_picked",
-    "base_scenario", "scenario_from_state", "changes", "assumptions_differ",
+    "on_language_change",
+    "base_scenario", "scenario_from_state", "scenario_from_yaml", "changes", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
 ]
 
@@ -59,7 +61,7 @@ K_UPLOAD_ERROR, K_UPLOAD_OK = "upload_error", "upload_ok"
 K_FILE, K_PASTE = "upload_file", "upload_text"
 UPLOADED = "__uploaded__"  # pick value of the uploaded scenario
 
-DRAWS_MIN, DRAWS_MAX, DRAWS_STEP, DEFAULT_DRAWS = 200, 5000, 100, 1000
+DRAWS_MIN, DRAWS_MAX, DRAWS_STEP = 200, 5000, 100
 _REL_TOL = 1e-9
 
 
@@ -81,6 +83,10 @@ def assumption_default_key(key: str) -> str:
 # --- slider geometry ------------------------------------------------------------------------
 
 
+# Four significant digits: shows 0.125 and 0.03 as they are, and 3000 without decimals.
+_FORMAT = "%.4g"
+
+
 @dataclass(frozen=True)
 class SliderSpec:
     """Bounds, step and printf format of a slider."""
@@ -91,16 +97,10 @@ class SliderSpec:
     format: str
 
 
-def decimals(step: float) -> int:
-    """Decimal places needed to show multiples of ``step`` (0.01 -> 2, 10 -> 0)."""
-    text = f"{step:.10f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
-
-
 def lever_slider(key: str) -> SliderSpec:
     """Slider of a lever: the catalogue's allowed range and step."""
     lever = load_levers()[key]
-    return SliderSpec(lever.min, lever.max, lever.step, f"%.{decimals(lever.step)}f")
+    return SliderSpec(lever.min, lever.max, lever.step, _FORMAT)
 
 
 def assumption_slider(key: str, region: str) -> SliderSpec:
@@ -115,13 +115,13 @@ def assumption_slider(key: str, region: str) -> SliderSpec:
     lo = a.min if a.min is not None else (0.0 if low >= 0 else 3 * low)
     hi = a.max if a.max is not None else 3 * high
     step = 10.0 ** math.floor(math.log10((hi - lo) / 100))
-    places = decimals(step)
-    return SliderSpec(float(lo), float(hi), float(step), f"%.{places}f")
+    return SliderSpec(float(lo), float(hi), float(step), _FORMAT)
 
 
 def _snap(value: float, spec: SliderSpec) -> float:
-    # Sliders hold floats such as 0.15000000000000002; keep the step's decimals.
-    return round(min(max(float(value), spec.min), spec.max), decimals(spec.step) + 2)
+    # Clamp into the slider and drop float noise such as 0.15000000000000002 (12 significant
+    # digits); no rounding to the step, so region-scaled values (104.1666...) stay exact.
+    return float(f"{min(max(float(value), spec.min), spec.max):.12g}")
 
 
 # --- scenario files -------------------------------------------------------------------------
@@ -132,10 +132,9 @@ def _read_choices(files: tuple[tuple[str, int], ...]) -> tuple[dict[str, Scenari
     scenarios: dict[str, Scenario] = {}
     problems: list[str] = []
     for name, _mtime in files:
-        path = Path(name)
         try:
-            scenarios[path.stem] = parse_scenario(yaml.safe_load(path.read_text("utf-8")), path)
-        except (InputError, yaml.YAMLError, OSError) as exc:
+            scenarios[Path(name).stem] = load_scenario(name)
+        except InputError as exc:
             problems.append(str(exc).splitlines()[0])
     return scenarios, problems
 
@@ -217,9 +216,23 @@ def pick_options(state: MutableMapping[str, Any]) -> list[str]:
     return options
 
 
+@lru_cache(maxsize=128)
+def scenario_from_yaml(text: str, source: str = "scenario") -> Scenario:
+    """Parse and validate scenario YAML; cached (scenarios are immutable), as the app
+    re-reads the same few texts on every rerun.
+
+    Raises
+    ------
+    InputError
+        As :func:`~suzhou_sim.scenarios.parse_scenario`; malformed YAML raises
+        ``yaml.YAMLError``.
+    """
+    return parse_scenario(yaml.safe_load(text), source)
+
+
 def _uploaded(state: MutableMapping[str, Any]) -> Scenario | None:
     text = state.get(K_UPLOADED)
-    return None if not text else parse_scenario(yaml.safe_load(text), "uploaded scenario")
+    return None if not text else scenario_from_yaml(text, "uploaded scenario")
 
 
 def picked_scenario(state: MutableMapping[str, Any], pick: str) -> Scenario:
@@ -251,6 +264,25 @@ def reset_to_picked(state: MutableMapping[str, Any]) -> None:
     load_into_state(base_scenario(state), state, state[K_PICK])
 
 
+# Widgets whose options are shown through a language-dependent label.
+_OPTION_KEYS = (K_REGION, K_PICK, K_VIEW)
+_OPTION_PREFIXES = ("charts.", "compare.", "goal.")
+
+
+def on_language_change(state: MutableMapping[str, Any]) -> None:
+    """Callback of the language toggle: re-assert the value of every option widget.
+
+    The browser remembers a select box's or radio's choice by its displayed label; after a
+    language switch that label no longer matches any option and Streamlit would take the
+    old label for the value. Setting the values again from the server side makes the
+    widgets send the new labels.
+    """
+    for key in list(state.keys()):
+        if key in _OPTION_KEYS or (key.startswith(_OPTION_PREFIXES)
+                                   and not key.endswith(".result")):
+            state[key] = state[key]
+
+
 def set_lever(state: MutableMapping[str, Any], key: str, period: str, value: float) -> None:
     """Set one lever slider (used by goal seeking's "use this value")."""
     state[lever_widget_key(key, period)] = _snap(value, lever_slider(key))
@@ -261,7 +293,7 @@ def set_lever(state: MutableMapping[str, Any], key: str, period: str, value: flo
 
 def base_scenario(state: MutableMapping[str, Any]) -> Scenario:
     """The scenario the widgets were last loaded from (picked file or upload)."""
-    return parse_scenario(yaml.safe_load(state[K_BASE]), "picked scenario")
+    return scenario_from_yaml(state[K_BASE], "picked scenario")
 
 
 def _close(a: float, b: float) -> bool:
@@ -269,8 +301,9 @@ def _close(a: float, b: float) -> bool:
 
 
 def _state_assumption(state: MutableMapping[str, Any], key: str) -> tuple[float, float, float]:
-    low, high = (float(v) for v in state[assumption_range_key(key)])
-    default = min(max(float(state[assumption_default_key(key)]), low), high)
+    spec = assumption_slider(key, state[K_REGION])
+    low, high = (_snap(v, spec) for v in state[assumption_range_key(key)])
+    default = min(max(_snap(state[assumption_default_key(key)], spec), low), high)
     return default, low, high
 
 
@@ -292,8 +325,8 @@ def changes(state: MutableMapping[str, Any], base: Scenario | None = None) -> li
     for key in load_levers():
         for period in PERIODS:
             old = base.lever_value(key, period)
-            new = float(state[lever_widget_key(key, period)])
-            if not _close(old, round(new, 10)):
+            new = _snap(state[lever_widget_key(key, period)], lever_slider(key))
+            if not _close(old, new):
                 out.append(Change("lever", key, period, old, new))
     for key, old in assumption_ranges(base).items():
         new = _state_assumption(state, key)

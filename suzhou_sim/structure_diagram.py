@@ -27,7 +27,10 @@ from pysd.translators.structures import abstract_expressions as ae
 from .engine.parse import parse_vensim
 from .paths import MODEL_DIR, MODEL_FILE
 
-__all__ = ["MODEL_README", "Loop", "Structure", "read_structure", "read_loops", "structure_dot"]
+__all__ = [
+    "MODEL_README", "Loop", "Structure", "read_structure", "read_loops", "read_sectors",
+    "structure_dot",
+]
 
 MODEL_README = MODEL_DIR / "README.md"
 ACCOUNTING_PREFIX = "Cumulative "  # counters kept for reporting and mass balance
@@ -236,7 +239,49 @@ def _loop_codes(
     return codes
 
 
-def structure_dot(structure: Structure, loops: list[Loop]) -> str:
+def read_sectors(readme: Path = MODEL_README, structure: Structure | None = None
+                 ) -> dict[str, list[str]]:
+    """Sectors of the README's "Sectors and stocks" table -> their stocks.
+
+    With ``structure``, only its stocks are kept, and a stock the table does not list joins
+    the sector of the listed stock its name starts with (``Knowledge stock 2023`` goes with
+    ``Knowledge stock``).
+    """
+    text = Path(readme).read_text(encoding="utf-8")
+    table = re.search(r"^## Sectors and stocks\s*\n(.*?)(?=^#)", text, re.M | re.S)
+    sectors: dict[str, list[str]] = {}
+    for line in (table.group(1) if table else "").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("sector", "") or set(cells[0]) <= {"-"}:
+            continue
+        names = re.findall(r"`([^`]+)`", cells[1])
+        if structure is not None:
+            names = [n for n in names if structure.kinds.get(n) == "stock"]
+        if names:
+            sectors[cells[0]] = names
+    if structure is not None:
+        listed = {n for names in sectors.values() for n in names}
+        for stock in structure.stocks:
+            home = next((sec for sec, names in sectors.items() for n in names
+                         if stock not in listed and stock.startswith(n + " ")), None)
+            if home is not None:
+                sectors[home].append(stock)
+    return sectors
+
+
+def _wrap(name: str, width: int = 18) -> str:
+    """Node label broken into lines of about ``width`` characters (DOT ``\\n``)."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\\n".join(lines)
+
+
+def structure_dot(structure: Structure, loops: list[Loop],
+                  sectors: dict[str, list[str]] | None = None) -> str:
     """Graphviz DOT text of the stock-and-flow diagram.
 
     Parameters
@@ -245,13 +290,16 @@ def structure_dot(structure: Structure, loops: list[Loop]) -> str:
         From :func:`read_structure`.
     loops : list of Loop
         From :func:`read_loops`; their variables are drawn and their edges coloured.
+    sectors : dict, optional
+        From :func:`read_sectors`; each sector's stocks and their flows are framed together.
 
     Returns
     -------
     str
-        A ``digraph``: stocks as boxes (accounting counters grouped in a dashed cluster),
-        flows and loop variables as ellipses, flow arrows thick, dependency arrows thin,
-        loop edges coloured and labelled with the loop codes.
+        A ``digraph``: stocks as boxes, flows (shaded) and the other loop variables as
+        ellipses, flow arrows thick, dependency arrows thin, loop edges coloured and labelled
+        with the loop codes; accounting counters in a dashed frame of their own (they record
+        flows and feed nothing, so their arrows are left out).
     """
     stocks = structure.stocks
     core = [s for s in stocks if not s.startswith(ACCOUNTING_PREFIX)]
@@ -259,33 +307,52 @@ def structure_dot(structure: Structure, loops: list[Loop]) -> str:
     flows = [f for s in core for f in structure.inflows[s] + structure.outflows[s]]
     loop_vars = [v for loop in loops for v in loop.variables]
     others = list(dict.fromkeys(v for v in flows + loop_vars if v not in stocks))
-    shown = set(stocks) | set(others)
+    shown = set(core) | set(others)
+
+    def node(name: str, indent: str = "  ") -> str:
+        if name in structure.inflows:
+            style = 'shape=box, style="filled,rounded", fillcolor="#deebf7", color="#3182bd"'
+            if name in counters:
+                style = 'shape=box, style=filled, fillcolor="#f0f0f0", color="#bdbdbd", fontsize=8'
+        else:
+            fill = "#fff2cc" if structure.kinds.get(name) == "flow" else "#ffffff"
+            style = f'shape=ellipse, style=filled, fillcolor="{fill}", color="#7f7f7f"'
+        return f'{indent}{_quote(name)} [label="{_wrap(name)}", {style}];'
 
     lines = [
         "digraph model {",
-        '  graph [rankdir=LR, splines=true, nodesep=0.25, ranksep=0.5, fontname="Helvetica",'
-        ' fontsize=10];',
-        '  node [fontname="Helvetica", fontsize=10];',
-        '  edge [fontname="Helvetica", fontsize=8, color="#9e9e9e", arrowsize=0.6];',
+        '  graph [rankdir=TB, splines=true, nodesep=0.2, ranksep=0.35, fontname="Helvetica",'
+        ' fontsize=11, newrank=true];',
+        '  node [fontname="Helvetica", fontsize=10, margin="0.06,0.03"];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#a8a8a8", arrowsize=0.6];',
     ]
-    for s in core:
-        lines.append(f'  {_quote(s)} [shape=box, style="filled,rounded", fillcolor="#deebf7",'
-                     ' color="#3182bd"];')
-    for v in others:
-        fill = "#fff2cc" if structure.kinds.get(v) == "flow" else "#ffffff"
-        lines.append(f'  {_quote(v)} [shape=ellipse, style=filled, fillcolor="{fill}",'
-                     ' color="#7f7f7f"];')
+    placed: set[str] = set()
+    for i, (sector, members) in enumerate((sectors or {}).items()):
+        group = [m for m in members if m in core]
+        group += [f for m in group for f in structure.inflows[m] + structure.outflows[m]
+                  if f in shown and f not in group and f not in placed]
+        group = [g for g in dict.fromkeys(group) if g not in placed]
+        if not group:
+            continue
+        placed.update(group)
+        lines.append(f"  subgraph cluster_{i} {{")
+        lines.append(f'    label={_quote(sector)}; style="rounded,dashed"; color="#c6dbef";'
+                     ' fontcolor="#3182bd";')
+        lines += [node(g, "    ") for g in group]
+        lines.append("  }")
+    lines += [node(n) for n in core + others if n not in placed]
     if counters:
-        lines.append('  subgraph cluster_accounting {')
+        lines.append("  subgraph cluster_accounting {")
         lines.append('    label="Accounting counters"; style=dashed; color="#bdbdbd";'
                      ' fontcolor="#7f7f7f";')
-        for s in counters:
-            lines.append(f'    {_quote(s)} [shape=box, style=filled, fillcolor="#f0f0f0",'
-                         ' color="#bdbdbd", fontsize=8];')
+        lines += [node(c, "    ") for c in counters]
+        # invisible edges stack the counters in three columns instead of one long row
+        lines += [f"    {_quote(a)} -> {_quote(b)} [style=invis];"
+                  for a, b in zip(counters, counters[3:], strict=False)]
         lines.append("  }")
 
     edges: dict[tuple[str, str], bool] = {}  # (from, to) -> is a flow arrow
-    for s in stocks:
+    for s in core:
         for f in structure.inflows[s]:
             if f in shown:
                 edges[(f, s)] = True
@@ -294,16 +361,13 @@ def structure_dot(structure: Structure, loops: list[Loop]) -> str:
                 edges[(s, f)] = True
     for v in others:
         for src in sorted(_sources(v, shown, structure.deps)):
-            # counters only record; the stock's own outflow arrow already links it
-            if src not in counters and (src, v) not in edges and (v, src) not in edges:
+            if (src, v) not in edges and (v, src) not in edges:
                 edges[(src, v)] = False
     on_loop = _loop_codes(edges, loops)
     for (a, b), flow in edges.items():
         codes = on_loop.get((a, b))
         attrs = ["penwidth=2.2", 'color="#4d4d4d"'] if flow else []
-        if a in counters or b in counters:
-            attrs = ["style=dashed", 'color="#cfcfcf"']
-        elif codes:
+        if codes:
             colour = LOOP_COLOURS.get(codes[0], _FALLBACK_COLOUR)
             attrs = [f'color="{colour}"', f'fontcolor="{colour}"', f'label="{",".join(codes)}"',
                      f"penwidth={2.6 if flow else 1.6}"]

@@ -1,0 +1,436 @@
+"""Bilingual (中文 / English) interface strings and number formatting for the Streamlit app.
+
+Lives here: every piece of interface text the app writes itself (labels of its own widgets,
+headings, captions, help), the display names of the model's units, and the formatting of
+numbers, probabilities and differences. Labels of levers, assumptions, targets, indicators
+and regions are not here: they come from the catalogues, the ledger and the registry.
+Must not: import Streamlit, run the model or read project files.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "LANGS",
+    "LANG_NAMES",
+    "tr",
+    "unit_label",
+    "fmt_value",
+    "fmt_quantity",
+    "fmt_probability",
+    "fmt_points",
+    "period_label",
+    "comparator_label",
+    "bound_label",
+]
+
+LANGS: tuple[str, ...] = ("zh", "en")
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+# key -> (Chinese, English). Placeholders use str.format names.
+_STRINGS: dict[str, tuple[str, str]] = {
+    # page
+    "app_title": ("苏州创新政策情景模拟器", "Suzhou innovation-policy simulator"),
+    "app_caption": (
+        "系统动力学模型经 2019—2023 年历史数据校准;概率 = 后验参数 × 假设抽样中达成目标的比例,"
+        "各情景共用同一组抽样(公共随机数)。",
+        "A system-dynamics model calibrated to 2019-2023; probability = share of posterior x "
+        "assumption draws that reach a target; every scenario uses the same draws (common random "
+        "numbers).",
+    ),
+    "language": ("语言 / Language", "Language / 语言"),
+    "region": ("地区", "Region"),
+    "scenario": ("情景", "Scenario"),
+    "scenario_help": (
+        "scenarios/ 文件夹中的情景文件(按地区筛选)。选择后滑块重置为该情景的取值。",
+        "Scenario files in scenarios/ (for this region). Picking one resets the sliders to it.",
+    ),
+    "uploaded_scenario": ("已导入:{name}", "Uploaded: {name}"),
+    "reset": ("重置为所选情景", "Reset to the picked scenario"),
+    "levers": ("政策杠杆(可控)", "Policy levers (what planners choose)"),
+    "levers_caption": (
+        "按五年规划时期设定;2021—2023 年为历史,不可更改。",
+        "Set per Five-Year-Plan period; 2021-2023 are history and cannot be changed.",
+    ),
+    "assumptions": ("外部假设(不可控)", "Assumptions (outside planners' control)"),
+    "assumptions_caption": (
+        "每项假设按三角分布抽样:众数为“默认值”,范围为“不确定区间”。",
+        "Each assumption is drawn from a triangle: mode at the default, between low and high.",
+    ),
+    "assumption_range": ("{label}:不确定区间", "{label}: uncertainty range"),
+    "assumption_default": ("{label}:默认值", "{label}: default"),
+    "assumption_clamped": (
+        "默认值 {value} 不在区间内,计算时取区间端点 {used}。",
+        "The default {value} lies outside the range; the run uses the nearest end, {used}.",
+    ),
+    "ensemble": ("抽样设置", "Ensemble"),
+    "draws": ("抽样次数", "Draws"),
+    "draws_help": (
+        "参数组数(后验 × 假设);越多越稳定,越慢。",
+        "Parameter sets (posterior x assumptions); more is steadier and slower.",
+    ),
+    "seed": ("随机种子", "Seed"),
+    "seed_help": (
+        "相同种子 = 相同抽样;情景间差异只来自政策。",
+        "Same seed = same draws; differences between scenarios come from policy only.",
+    ),
+    "save_load": ("保存与导入", "Save and load"),
+    "download_yaml": ("下载当前设置(情景 YAML)", "Download the settings (scenario YAML)"),
+    "download_targets": ("下载目标结果(CSV)", "Download the target results (CSV)"),
+    "download_series": ("下载轨迹数据(CSV)", "Download the trajectories (CSV)"),
+    "upload": ("导入情景文件(YAML)", "Upload a scenario file (YAML)"),
+    "paste": ("或粘贴情景 YAML", "Or paste scenario YAML"),
+    "apply_paste": ("应用粘贴的情景", "Apply the pasted scenario"),
+    "upload_error": (
+        "情景文件无效,设置未作更改:\n\n{message}",
+        "The scenario is not valid; nothing was changed:\n\n{message}",
+    ),
+    "upload_ok": ("已导入情景 {name}。", "Scenario {name} loaded."),
+    "changes": ("相对所选情景的调整:{items}", "Changed from the picked scenario: {items}"),
+    "no_changes": ("与所选情景一致。", "Same as the picked scenario."),
+    # views
+    "view": ("视图", "View"),
+    "view_scoreboard": ("目标记分牌", "Target scoreboard"),
+    "view_charts": ("轨迹图", "Trajectories"),
+    "view_compare": ("情景对比", "Compare scenarios"),
+    "view_goal": ("目标反推", "Goal seeking"),
+    "view_about": ("关于模型", "About the model"),
+    "run_info": (
+        "{region} · {scenario} · {draws} 次抽样 · 种子 {seed} · 计算 {seconds:.2f} 秒 · "
+        "参数:{source}",
+        "{region} · {scenario} · {draws} draws · seed {seed} · run {seconds:.2f} s · "
+        "parameters: {source}",
+    ),
+    "posterior_info": (
+        "{region}已存储的校准后验({n} 组参数)",
+        "stored calibration of {region} ({n} parameter sets)",
+    ),
+    "no_calibration": (
+        "{region}暂无校准结果,无法计算概率。{message}",
+        "No calibration is stored for {region} yet, so no probabilities can be computed. "
+        "{message}",
+    ),
+    "run_failed": ("无法计算:{message}", "Could not compute: {message}"),
+    "bad_settings": ("当前设置无效:{message}", "The current settings are not valid: {message}"),
+    "computing": ("计算中…", "Computing…"),
+    # scoreboard
+    "sb_summary": (
+        "模型范围内 {n} 项目标:{green} 项达成概率 ≥80%,{amber} 项 50–80%,{orange} 项 20–50%,"
+        "{red} 项 <20%。另有 {out} 项目标在模型范围外(见下)。",
+        "{n} targets in model scope: {green} reached with probability ≥80%, {amber} 50-80%, "
+        "{orange} 20-50%, {red} below 20%. {out} more targets are outside model scope (below).",
+    ),
+    "sb_target": ("目标与出处", "Target and source clause"),
+    "sb_year": ("年份", "Year"),
+    "sb_threshold": ("目标值", "Threshold"),
+    "sb_probability": ("达成概率", "Probability"),
+    "sb_median": ("中位数(P10–P90)", "Median (p10-p90)"),
+    "sb_first_year": ("首次达成", "First reached"),
+    "sb_delta": ("较基准", "vs baseline"),
+    "sb_delta_policy": ("政策效应", "Policy effect"),
+    "sb_delta_policy_help": (
+        "相对“调整假设后的基准”(基准杠杆 + 当前假设)的变化,只反映政策差异。",
+        "Change against the modified baseline (baseline levers under the current assumptions): "
+        "the policy effect alone.",
+    ),
+    "sb_note": ("定义说明", "Definition notes"),
+    "sb_year_group": ("{year} 年目标", "{year} targets"),
+    "sb_never": ("2035年前未达成", "not by 2035"),
+    "sb_is_baseline": ("(本身即基准)", "(is the baseline)"),
+    "sb_out_of_scope": ("模型范围外的目标", "Targets outside model scope"),
+    "sb_out_mark": ("范围外", "out of scope"),
+    "sb_reason": ("原因", "Reason"),
+    "sb_legend": (
+        "颜色:绿 ≥80% · 琥珀 50–80% · 橙 20–50% · 红 <20%。"
+        "“约”类目标(~)达到目标值的 95% 即算达成;“每年”类目标须在每一年都达到。"
+        "首次达成 = 过半抽样达成时的中位年份。"
+        "较基准 = 与本地区基准情景(相同抽样)之差,单位为百分点。说明文字来自目标台账(英文)。",
+        "Colours: green ≥80% · amber 50-80% · orange 20-50% · red <20%. 'About' targets (~) "
+        "count as reached from 95% of the threshold; 'every year' targets must hold in each "
+        "year. First reached = median first year, blank when fewer than half of the draws reach "
+        "it. vs baseline = difference from the region's baseline scenario on the same draws, in "
+        "percentage points. Notes come from the target ledger.",
+    ),
+    "note_en_only": ("(英文)", ""),
+    "about_prefix": ("约", "about"),
+    # charts
+    "chart_indicators": ("选择指标", "Indicators"),
+    "chart_scenario": ("当前情景中位数", "Current scenario (median)"),
+    "chart_baseline": ("基准情景中位数", "Baseline (median)"),
+    "chart_modified": (
+        "调整假设后的基准", "Modified baseline (baseline levers, current assumptions)"
+    ),
+    "chart_band": ("当前情景 10–90% 区间", "Current scenario, 10-90% band"),
+    "chart_target": ("目标", "Target"),
+    "chart_year": ("年份(年末)", "Year (year-end)"),
+    "chart_cumulative": ("{base}年起累计", "cumulative since {base}"),
+    "chart_caption": (
+        "历史点:▲ 下限(“超过”) · ▼ 上限(“不到”) · ● 精确或约数;空心 = 未核实。"
+        "虚线为基准情景,点线为“调整假设后的基准”(仅在假设与所选情景不同时显示):"
+        "基准与点线之差是假设的作用,点线与实线之差是政策的作用。★ 为目标。",
+        "History: ▲ lower bound ('over') · ▼ upper bound ('under') · ● exact or approximate; "
+        "hollow = unverified. Dashed: baseline; dotted: the modified baseline (shown when the "
+        "assumptions differ from the picked scenario's): dashed to dotted is the effect of the "
+        "assumptions, dotted to solid the effect of policy. ★ marks a target.",
+    ),
+    "chart_none": ("请选择至少一个指标。", "Pick at least one indicator."),
+    "bound_lower": ("下限", "lower bound"),
+    "bound_upper": ("上限", "upper bound"),
+    "bound_exact": ("精确/约数", "exact/approx"),
+    "unverified": ("未核实", "unverified"),
+    "value": ("数值", "Value"),
+    "probability": ("概率", "Probability"),
+    # compare
+    "cmp_pick": ("要对比的情景(至少两个)", "Scenarios to compare (two or more)"),
+    "cmp_current": ("包含当前设置", "Include the current settings"),
+    "cmp_run": ("对比", "Compare"),
+    "cmp_need_two": ("请至少选择两个情景。", "Pick at least two scenarios."),
+    "cmp_caption": (
+        "相同抽样({draws} 次,种子 {seed})下各情景的达成概率;Δ 为相对第一个情景的差(百分点)。",
+        "Probability of each target under each scenario on the same draws ({draws}, seed "
+        "{seed}); Δ is the difference from the first scenario in percentage points.",
+    ),
+    "cmp_stale": (
+        "抽样设置或情景已改变,点击“对比”更新。",
+        "The settings changed since this comparison; press Compare to update.",
+    ),
+    "cmp_current_name": ("当前设置", "Current settings"),
+    # goal seek
+    "gs_intro": (
+        "在其他杠杆保持当前设置时,求某一时期某一杠杆达到目标所需的最小取值。",
+        "The smallest value of one lever in one plan period that reaches a target with the "
+        "chosen probability, all other levers as currently set.",
+    ),
+    "gs_target": ("目标", "Target"),
+    "gs_lever": ("杠杆", "Lever"),
+    "gs_period": ("规划时期", "Plan period"),
+    "gs_probability": ("要求的达成概率", "Required probability"),
+    "gs_run": ("开始反推", "Seek"),
+    "gs_found": (
+        "将{lever}({period})设为 {value},{target}的达成概率为 {achieved}(要求 {goal};"
+        "当前取值 {current} 时为 {p_current})。",
+        "Setting {lever} ({period}) to {value} reaches {target} with probability {achieved} "
+        "(required {goal}; the current value {current} gives {p_current}).",
+    ),
+    "gs_not_enough": (
+        "仅靠此杠杆不够:即使{lever}({period})取上限 {upper},{target}的达成概率也只有 "
+        "{p_max} < {goal}。需组合多个杠杆或重新审视目标。",
+        "Not enough: even the top of the range of {lever} ({period}), {upper}, reaches {target} "
+        "with probability only {p_max} < {goal}. Combine levers or revisit the target.",
+    ),
+    "gs_already_met": (
+        "{lever}({period})取下限 {lower} 时{target}的达成概率已为 {p_min} ≥ {goal}:"
+        "该目标不依赖此杠杆。",
+        "{target} is already reached with probability {p_min} ≥ {goal} at the bottom of the "
+        "range of {lever} ({period}), {lower}: the target does not need this lever.",
+    ),
+    "gs_late": (
+        "注意:{period}杠杆自 {start} 年起才起作用,晚于目标年份 {year} 年。",
+        "Note: the {period}-plan lever acts from {start}, after the target year {year}.",
+    ),
+    "gs_message": ("模型原文:", "Message:"),
+    "gs_apply": ("把此取值用到当前设置", "Use this value in the current settings"),
+    "gs_none": ("本地区没有模型范围内的目标。", "This region has no target in model scope."),
+    "gs_stale": (
+        "以下结果基于此前的设置。",
+        "The result below was computed for earlier settings.",
+    ),
+    # about
+    "about_structure": ("存量—流量结构", "Stock-and-flow structure"),
+    "about_structure_caption": (
+        "由 {mdl} 解析生成:方框 = 存量,椭圆 = 反馈回路上的变量,粗箭头 = 流量进出存量,"
+        "细箭头 = 依赖关系(经由未画出的中间变量),彩色箭头标出回路 R1、R2、B1、B2、B3。"
+        "灰色虚框内为仅用于统计的累计计数器。",
+        "Drawn from {mdl}: boxes = stocks, ellipses = variables on the feedback loops, thick "
+        "arrows = flows into and out of stocks, thin arrows = dependencies (through variables "
+        "not drawn), coloured arrows = the loops R1, R2, B1, B2, B3. The grey dashed box holds "
+        "accounting counters.",
+    ),
+    "about_loops": ("反馈回路", "Feedback loops"),
+    "about_loop": ("回路", "Loop"),
+    "about_loop_path": ("模型中的路径", "Path in the model"),
+    "about_sources": ("数据来源", "Data sources"),
+    "about_fit": ("校准拟合", "Calibration fit"),
+    "about_fit_missing": (
+        "{region}暂无校准结果:{message}", "No calibration for {region}: {message}"
+    ),
+    "about_fit_summary": (
+        "{rows} 个观测点;两侧观测点落入 80% 预测区间的比例 {coverage};所有单侧界限均满足:{bounds};"
+        "后验 {draws} 组参数,R̂ 最大 {rhat},有效样本约 {ess}。",
+        "{rows} observation rows; share of two-sided points inside the 80% predictive band "
+        "{coverage}; every one-sided bound respected: {bounds}; {draws} posterior parameter "
+        "sets, max R-hat {rhat}, about {ess} effective samples.",
+    ),
+    "about_fit_mape": (
+        "各序列平均绝对百分比误差(MAPE)", "Mean absolute percentage error per series"
+    ),
+    "about_report": ("完整拟合报告:{path}", "Full fit report: {path}"),
+    "about_report_goals": ("报告中的拟合目标", "Fit goals from the report"),
+    "series": ("序列", "Series"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "loop_R1": ("R1 创新—人才(增强)", "R1 innovation-talent (reinforcing)"),
+    "loop_R2": ("R2 资本循环(增强)", "R2 capital recycling (reinforcing)"),
+    "loop_B1": ("B1 企业储备消耗(调节)", "B1 pipeline depletion (balancing)"),
+    "loop_B2": ("B2 承载能力(调节)", "B2 capacity (balancing)"),
+    "loop_B3": ("B3 证书到期(调节)", "B3 certificate expiry (balancing)"),
+    # plan periods
+    "period_14th": ("“十四五”剩余年份 2024—2025", "14th plan, remaining years 2024-25"),
+    "period_15th": ("“十五五” 2026—2030", "15th plan 2026-30"),
+    "period_16th": ("“十六五” 2031—2035", "16th plan 2031-35"),
+    "period_short_14th": ("十四五", "14th"),
+    "period_short_15th": ("十五五", "15th"),
+    "period_short_16th": ("十六五", "16th"),
+}
+
+# Display names of the .mdl/ledger units: (Chinese, English).
+_UNITS: dict[str, tuple[str, str]] = {
+    "firms": ("家", "firms"),
+    "firms/year": ("家/年", "firms/yr"),
+    "persons": ("人", "persons"),
+    "teams": ("个", "teams"),
+    "projects": ("项", "projects"),
+    "projects/year": ("项/年", "projects/yr"),
+    "100m_yuan": ("亿元", "100m yuan"),
+    "100m_yuan/year": ("亿元/年", "100m yuan/yr"),
+    "100m_yuan/persons": ("亿元/人", "100m yuan/person"),
+    "10k_yuan": ("万元", "10k yuan"),
+    "10k_m2": ("万平方米", "10k m²"),
+    "10k_m2/year": ("万平方米/年", "10k m²/yr"),
+    "percent": ("%", "%"),
+    "percent/year": ("%/年", "%/yr"),
+    "1/year": ("/年", "/yr"),
+    "persons/teams": ("人/团队", "persons/team"),
+    "patents/10k_people": ("件/万人", "patents/10k people"),
+    "clusters": ("个", "clusters"),
+    "carriers": ("家", "carriers"),
+    "consortia": ("家", "consortia"),
+    "institutions": ("家", "institutions"),
+    "incubators": ("家", "incubators"),
+    "labs": ("个", "labs"),
+    "parks": ("个", "parks"),
+    "platforms": ("个", "platforms"),
+    "products": ("个", "products"),
+    "scenarios": ("个", "scenarios"),
+    "factories": ("家", "factories"),
+    "workshops": ("个", "workshops"),
+    "zones": ("个", "zones"),
+    "year": ("年", "years"),
+    "Dmnl": ("", ""),
+}
+
+# Units of things counted one by one: no decimals from 10 up.
+_COUNTS = frozenset({"firms", "firms/year", "persons", "teams", "projects", "projects/year",
+                     "clusters", "carriers", "consortia", "institutions", "incubators", "labs",
+                     "parks", "platforms", "products", "scenarios", "factories", "workshops",
+                     "zones"})
+
+_BOUNDS = {"lower": "bound_lower", "upper": "bound_upper", "exact": "bound_exact",
+           "approx": "bound_exact"}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """Interface text ``key`` in ``lang`` (``zh`` or ``en``), with ``values`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        A key of the string table.
+    lang : {"zh", "en"}
+        Language; anything but ``en`` gives Chinese (the default language).
+    **values
+        Values for the ``str.format`` placeholders of the text.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    KeyError
+        For an unknown key (a programming error, not bad input).
+    """
+    text = _STRINGS[key][1 if lang == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Display name of a model unit (``100m_yuan/year`` -> ``亿元/年`` or ``100m yuan/yr``)."""
+    pair = _UNITS.get(unit)
+    if pair is None:
+        return unit.replace("_", " ")
+    return pair[1 if lang == "en" else 0]
+
+
+def _is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_value(value: float | None, unit: str = "") -> str:
+    """A number with sensible precision and thousands separators (no unit).
+
+    Shares in ``percent`` keep one decimal; amounts from 100 and counts from 10 none;
+    smaller numbers one to three significant decimals. Missing values give an en dash.
+    """
+    if _is_missing(value):
+        return "–"
+    value = float(value)
+    size = abs(value)
+    if unit.startswith("percent"):
+        return f"{value:,.1f}"
+    if size >= 100 or (value == round(value) and size >= 1) or (size >= 10 and unit in _COUNTS):
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    if size >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def fmt_quantity(value: float | None, unit: str, lang: str) -> str:
+    """A number with its unit in ``lang``: ``20,000 家``, ``5,565 亿元/年``, ``55.0%``."""
+    text = fmt_value(value, unit)
+    label = unit_label(unit, lang)
+    if text == "–" or not label:
+        return text
+    if label.startswith("%"):
+        return text + label
+    return f"{text} {label}"
+
+
+def fmt_probability(p: float | None) -> str:
+    """A probability as a whole percentage (``88%``); ``<1%``/``>99%`` at the extremes."""
+    if _is_missing(p):
+        return "–"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
+def fmt_points(delta: float | None, lang: str) -> str:
+    """A difference of probabilities in percentage points, signed (``+3.2 pp``/``+3.2个百分点``)."""
+    if _is_missing(delta):
+        return "–"
+    points = delta * 100
+    if abs(points) < 0.05:
+        return "±0" if lang == "en" else "±0"
+    unit = " pp" if lang == "en" else "个百分点"
+    return f"{points:+.1f}{unit}"
+
+
+def period_label(period: str, lang: str, short: bool = False) -> str:
+    """Name of a plan period (``14th``/``15th``/``16th``) with its years."""
+    return tr(f"period_short_{period}" if short else f"period_{period}", lang)
+
+
+def comparator_label(comparator: str, lang: str) -> str:
+    """``≥`` for ``>=``; ``约`` / ``about`` for ``~``."""
+    return "≥" if comparator == ">=" else tr("about_prefix", lang)
+
+
+def bound_label(bound: str, lang: str) -> str:
+    """Name of an observation bound (lower, upper, exact/approx)."""
+    return tr(_BOUNDS.get(bound, "bound_exact"), lang)

@@ -1,0 +1,145 @@
+"""The app in a real browser: `streamlit run app.py` driven by Debian's chromium (playwright).
+
+Checks that the scoreboard renders without an error element, that moving a lever slider
+with the keyboard changes a number of the scoreboard, and that switching to English keeps
+the settings (the browser remembers choices by their displayed label). Saves a screenshot
+to ``test-artifacts/app.png``. Skipped only when chromium or playwright is missing
+(``make test`` installs chromium) or when there is no stored calibration of Suzhou.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from suzhou_sim.paths import REPO_ROOT, calibration_dir
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium")
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+STARTUP_S = 60
+SLIDER_LABEL = "创新集群专项资金(每年)"  # the 14th-plan special fund: acts on 2025 targets
+
+if CHROMIUM is None:
+    pytest.skip("Debian chromium is not installed (`make browser` or `make test` installs it)",
+                allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not (calibration_dir("suzhou") / "posterior.csv").is_file():
+    pytest.skip("no stored calibration of suzhou; the scoreboard needs it",
+                allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port; the URL, once healthy."""
+    port = _free_port()
+    log = Path(tmp_path_factory.mktemp("streamlit")) / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            tab = browser.new_page(viewport={"width": 1500, "height": 1000})
+            tab.goto(server)
+            tab.wait_for_selector("#scoreboard", timeout=STARTUP_S * 1000)
+            yield tab
+        finally:
+            browser.close()
+
+
+def _no_errors(tab) -> None:
+    assert tab.locator('[data-testid="stException"]').count() == 0
+    assert tab.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def _probabilities(tab) -> dict[str, str]:
+    rows = tab.locator("#scoreboard tr[data-target]")
+    return {rows.nth(i).get_attribute("data-target"): rows.nth(i).get_attribute("data-p")
+            for i in range(rows.count())}
+
+
+def _wait_for_change(tab, before: str, timeout_s: float = 30) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = tab.locator("#scoreboard").inner_text()
+        if text != before:
+            return text
+        time.sleep(0.25)
+    raise AssertionError("the scoreboard did not change")
+
+
+def test_scoreboard_renders_and_follows_a_slider(page):
+    _no_errors(page)
+    probs = _probabilities(page)
+    assert "SZ-HTE-2025" in probs and len(probs) > 5
+    before = page.locator("#scoreboard").inner_text()
+    # Streamlit's slider thumb is an <input type=range>, whose ARIA role is "slider"
+    thumb = page.get_by_role("slider", name=SLIDER_LABEL).first
+    thumb.focus()
+    for _ in range(10):  # 200 -> 300 (100m yuan a year), one step per key
+        thumb.press("ArrowRight")
+    after = _wait_for_change(page, before)
+    assert after != before
+    page.wait_for_timeout(1500)  # let the last rerun settle before judging the page
+    _no_errors(page)
+    assert page.get_by_role("slider", name=SLIDER_LABEL).first.get_attribute("value") == "300"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app.png"))
+
+
+def test_switching_to_english_keeps_the_settings(page):
+    page.get_by_role("radio", name="English", exact=True).click()
+    page.get_by_text("Target scoreboard", exact=True).wait_for(timeout=30_000)
+    page.locator("#scoreboard").get_by_text("Probability", exact=True).wait_for(timeout=30_000)
+    _no_errors(page)
+    assert page.get_by_role("radio", name="Suzhou", exact=True).is_checked()
+    slider = page.get_by_role("slider", name="Innovation special fund per year").first
+    assert slider.get_attribute("value") == "300"  # kept from the previous test
