@@ -513,7 +513,10 @@ def calibrate_region(
     )
     charts = {}
     for ind, var in zip(indicators, columns, strict=True):
-        sig = float(rows.loc[rows["indicator"] == ind, "sigma"].min())
+        own = rows[rows["indicator"] == ind]
+        two = own[own["bound"].isin(["exact", "approx"])]
+        # One-sided rows carry a tight penalty scale, not a measurement error.
+        sig = float((two if not two.empty else own)["sigma"].min())
         ens = run_ens[var]
         charts[ind] = (cal.times, run_map[var][0], ens, _predictive(ens, sig, rng))
 
