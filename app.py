@@ -374,7 +374,6 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
         st.caption(tr("gs_stale", lang))
     show = {"found": st.success, "not_enough": st.warning, "already_met": st.info}[res.status]
     show(goal_seek_text(res, lang))
-    st.caption(f"{tr('gs_message', lang)} {res.message}")
     if res.status == "found" and res.value is not None:
         st.button(tr("gs_apply", lang), on_click=S.set_lever,
                   args=(state, res.lever_key, res.period, res.value))

@@ -145,14 +145,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "颜色:绿 ≥80% · 琥珀 50–80% · 橙 20–50% · 红 <20%。"
         "“约”类目标(~)达到目标值的 95% 即算达成;“每年”类目标须在每一年都达到。"
         "首次达成 = 过半抽样达成时的中位年份。"
-        "较基准 = 与本地区基准情景(相同抽样)之差,单位为百分点。说明文字来自目标台账(英文)。",
+        "较基准 = 与本地区基准情景(相同抽样)之差,单位为百分点。说明文字来自目标台账。",
         "Colours: green ≥80% · amber 50-80% · orange 20-50% · red <20%. 'About' targets (~) "
         "count as reached from 95% of the threshold; 'every year' targets must hold in each "
         "year. First reached = median first year, blank when fewer than half of the draws reach "
         "it. vs baseline = difference from the region's baseline scenario on the same draws, in "
         "percentage points. Notes come from the target ledger.",
     ),
-    "note_en_only": ("(英文)", ""),
     "about_prefix": ("约", "about"),
     # charts
     "chart_indicators": ("选择指标", "Indicators"),
@@ -229,7 +228,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "注意:{period}杠杆自 {start} 年起才起作用,晚于目标年份 {year} 年。",
         "Note: the {period}-plan lever acts from {start}, after the target year {year}.",
     ),
-    "gs_message": ("模型原文:", "Message:"),
+    "gs_unconfirmed": (
+        "复核运行的达成概率为 {achieved}:达成概率并非随此杠杆单调上升,请谨慎使用该取值。",
+        "The confirming re-run gives {achieved}: the probability is not monotone in this "
+        "lever; treat the value with caution.",
+    ),
     "gs_apply": ("把此取值用到当前设置", "Use this value in the current settings"),
     "gs_none": ("本地区没有模型范围内的目标。", "This region has no target in model scope."),
     "gs_stale": (

@@ -38,7 +38,7 @@ from .app_text import (
 from .indicators import load_indicators
 from .observations import load_observations
 from .paths import OBSERVED_FILE, calibration_dir
-from .plots import _chart_targets  # the rule for which targets sit on a series' chart
+from .plots import chart_targets  # the rule for which targets sit on a series' chart
 from .posterior import Posterior
 from .regions import load_region
 from .scenarios import Scenario, lever_constants, load_assumptions, load_levers
@@ -187,7 +187,8 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     pandas.DataFrame
         Columns target_id, label, year, clause, source, threshold (text), probability
         (number), band, median (text), range (p10-p90 text), first_year (text), delta and
-        delta_policy (numbers, NaN when not applicable), note, in_scope, reason.
+        delta_policy (numbers, NaN when not applicable), note, in_scope, reason (note and
+        reason from the ledger, in ``lang``).
     """
     ledger = load_targets()
     base = _probabilities(outcome.baseline)
@@ -214,9 +215,9 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
                            else (tr("sb_never", lang) if in_scope else "")),
             "delta": p - base[r.target_id] if in_scope and not outcome.is_baseline else None,
             "delta_policy": p - modified[r.target_id] if in_scope and modified else None,
-            "note": t.note or "",
+            "note": t.note_text(lang) or "",
             "in_scope": in_scope,
-            "reason": t.reason or "",
+            "reason": t.reason_text(lang) or "",
         })
     frame = pd.DataFrame(rows)
     for col in ("delta", "delta_policy"):
@@ -278,8 +279,6 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
         out.append(f'<tr class="group"><td colspan="{len(head)}">'
                    f'{_esc(tr("sb_year_group", lang, year=year))}</td></tr>')
         for r in rows.itertuples(index=False):
-            note = _esc(r.note) + (f' <i>{tr("note_en_only", lang)}</i>' if r.note and
-                                   lang == "zh" else "")
             out.append(
                 f'<tr data-target="{_esc(r.target_id)}" data-p="{r.probability:.4f}">'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
@@ -291,7 +290,7 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<td class="num">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)
                 + (_delta_cell(r.delta_policy, lang) if policy else "")
-                + f'<td class="note">{note}</td></tr>'
+                + f'<td class="note">{_esc(r.note)}</td></tr>'
             )
     out.append("</tbody></table>")
     outside = frame[~frame["in_scope"]]
@@ -461,7 +460,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                     "tooltip": [_tip("year"), _tip("value", value),
                                 _tip("kind", " ", "nominal"), _tip("quality", " ", "nominal")]}})
     probs = _probabilities(result)
-    marks = _chart_targets(targets_for_region(region), indicator, spec)
+    marks = chart_targets(targets_for_region(region), indicator, spec)
     if marks:
         targets = {"values": [{
             "year": t.year, "threshold": t.threshold, "low": t.threshold * 0.95,
@@ -535,7 +534,11 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
 
 
 def goal_seek_text(res: GoalSeekResult, lang: str) -> str:
-    """The goal-seeking answer as a sentence in ``lang`` (the fields of ``res`` filled in)."""
+    """The goal-seeking answer as a sentence in ``lang`` (the fields of ``res`` filled in).
+
+    The app's one wording of the answer in both languages; ``res.message`` is the English
+    sentence of the command line and is not shown.
+    """
     lever = load_levers()[res.lever_key]
     target = load_targets()[res.target_id]
     values = {
@@ -551,12 +554,14 @@ def goal_seek_text(res: GoalSeekResult, lang: str) -> str:
         "p_max": fmt_probability(res.probability_at_max),
         "p_min": fmt_probability(res.probability_at_min),
     }
-    text = tr(f"gs_{res.status}", lang, **values)
+    parts = [tr(f"gs_{res.status}", lang, **values)]
+    if not res.confirmed:
+        parts.append(tr("gs_unconfirmed", lang, achieved=values["achieved"]))
     start = PERIOD_YEARS[res.period][0]
     if start > target.year:
-        text += " " + tr("gs_late", lang, start=start, year=target.year,
-                         period=period_label(res.period, lang, short=True))
-    return text
+        parts.append(tr("gs_late", lang, start=start, year=target.year,
+                        period=period_label(res.period, lang, short=True)))
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 # --- calibration summary --------------------------------------------------------------------

@@ -35,7 +35,14 @@ from .targets import Target, load_targets  # noqa: E402
 if TYPE_CHECKING:
     from .analysis import ScenarioResult, SeriesSpec
 
-__all__ = ["cjk_font", "chart_file", "fan_chart", "write_fan_charts", "observed_points"]
+__all__ = [
+    "cjk_font",
+    "chart_file",
+    "chart_targets",
+    "fan_chart",
+    "write_fan_charts",
+    "observed_points",
+]
 
 _MARKERS = {"lower": "^", "upper": "v", "exact": "o", "approx": "o"}
 _BAND, _MEDIAN, _BASE, _OBS, _TARGET = "#9ecae1", "#08519c", "#636363", "#222222", "#d62728"
@@ -87,7 +94,7 @@ def _title(indicator: str, spec: SeriesSpec, zh: bool) -> str:
     return f"{ind.label_zh}{suffix_zh} / {ind.label_en}{suffix}" if zh else ind.label_en + suffix
 
 
-def _chart_targets(targets: list[Target], indicator: str, spec: SeriesSpec) -> list[Target]:
+def chart_targets(targets: list[Target], indicator: str, spec: SeriesSpec) -> list[Target]:
     """Targets drawn on this chart: same quantity, measure and base year as the series."""
     return [t for t in targets if t.indicator == indicator and t.in_scope and t.variable is None
             and t.measure == spec.measure and t.base_year == spec.base_year]
@@ -153,7 +160,7 @@ def fan_chart(
                     ax.scatter(part["year"], part["value"], marker=marker, s=36, zorder=5,
                                facecolors=face, edgecolors=_OBS,
                                label=f"observed ({bound}{note})")
-    for t in _chart_targets(targets or [], indicator, spec):
+    for t in chart_targets(targets or [], indicator, spec):
         if t.from_year:
             ax.hlines(t.threshold, t.from_year, t.year, colors=_TARGET, lw=1.5)
         if t.comparator == "~":

@@ -31,7 +31,13 @@ import pandas as pd
 import yaml
 
 from .errors import InputError
-from .indicators import indicator_values, load_indicators
+from .indicators import (
+    Bilingual,
+    indicator_values,
+    load_indicators,
+    missing_translations,
+    year_columns,
+)
 from .paths import POLICY_TARGETS_FILE, TARGETS_FILE
 
 __all__ = [
@@ -64,7 +70,7 @@ SCOREBOARD_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(Bilingual):
     """One policy target of the ledger (fields as in the header of ``model/targets.yaml``)."""
 
     target_id: str
@@ -84,7 +90,9 @@ class Target:
     from_year: int | None = None
     variable: str | None = None
     reason: str | None = None
+    reason_zh: str | None = None
     note: str | None = None
+    note_zh: str | None = None
 
     @property
     def reach_level(self) -> float:
@@ -102,10 +110,6 @@ class Target:
         if self.measure == "cumulative" and self.base_year is not None:
             return max(self.base_year, FIRST_SIM_YEAR)
         return FIRST_SIM_YEAR
-
-    def label(self, lang: str = "zh") -> str:
-        """Display label in ``lang`` (``zh`` or ``en``)."""
-        return self.label_zh if lang == "zh" else self.label_en
 
     def model_variables(self) -> list[str]:
         """Model variables needed to evaluate the target (empty when out of scope)."""
@@ -148,6 +152,7 @@ def _problems(tid: str, entry: dict, row: dict | None) -> list[str]:
             out.append(f"{tid}: cumulative needs a counter in the registry or a variable")
     elif not entry.get("reason"):
         out.append(f"{tid}.reason: out-of-scope targets need a one-line reason")
+    out += [f"{tid}.{problem}" for problem in missing_translations(entry)]
     return out
 
 
@@ -208,13 +213,6 @@ def target_variables(targets: Iterable[Target]) -> list[str]:
     return list(dict.fromkeys(v for t in targets for v in t.model_variables()))
 
 
-def _column(times: np.ndarray, year: int) -> int:
-    idx = np.flatnonzero(np.isclose(times, year))
-    if idx.size == 0:
-        raise InputError(f"year {year} is outside the simulated years {times[0]:g}-{times[-1]:g}")
-    return int(idx[0])
-
-
 def target_values(results, target: Target, years: Iterable[int]) -> np.ndarray:
     """Values of the target's quantity per run and calendar year.
 
@@ -233,11 +231,10 @@ def target_values(results, target: Target, years: Iterable[int]) -> np.ndarray:
     if target.variable is None:
         return indicator_values(results, target.indicator, years, target.measure,
                                 target.base_year)
-    times = np.asarray(results.times, dtype=float)
     data = results[target.variable]
-    cols = [_column(times, y) for y in years]
+    cols = year_columns(results.times, years)
     if target.measure == "cumulative":
-        return data[:, cols] - data[:, [_column(times, target.base_year - 1)]]
+        return data[:, cols] - data[:, year_columns(results.times, [target.base_year - 1])]
     return data[:, cols]
 
 

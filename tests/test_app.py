@@ -29,6 +29,7 @@ from suzhou_sim.scenarios import (
     scenario_to_yaml,
 )
 from suzhou_sim.structure_diagram import read_loops, read_sectors, read_structure, structure_dot
+from suzhou_sim.targets import load_targets
 
 APP = REPO_ROOT / "app.py"
 TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-FOREIGN-2025",
@@ -148,6 +149,10 @@ def test_other_views_render(app):
 def test_language_switch_changes_labels(app):
     _, page = scoreboard(app)
     assert "达成概率" in page and "有效高新技术企业数" in page
+    kedaitong = load_targets()["SZ-KEDAITONG-2025"]  # out of scope: bank credit
+    assert kedaitong.reason_zh == "模型未刻画银行信贷。" and kedaitong.reason_zh in page
+    assert load_targets()["SZ-LEADER-2025"].note_zh in page  # a definition note in Chinese
+    assert kedaitong.reason not in page and "(英文)" not in page
     assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
         "创新集群专项资金")
     app.button_group(key=S.K_LANG).set_value("en").run()
@@ -155,6 +160,7 @@ def test_language_switch_changes_labels(app):
     _, page = scoreboard(app)
     assert "Probability" in page and "Valid high-tech enterprises" in page
     assert "达成概率" not in page
+    assert kedaitong.reason in page and kedaitong.reason_zh not in page
     assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
         "Innovation special fund")
     assert app.session_state[S.K_REGION] == "suzhou"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +12,13 @@ import yaml
 
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
-from suzhou_sim.indicators import load_indicators
-from suzhou_sim.paths import MODEL_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
+from suzhou_sim.indicators import load_indicators, year_columns
+from suzhou_sim.paths import INDICATORS_FILE, MODEL_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
 from suzhou_sim.targets import evaluate_targets, load_targets, reached_per_run
 
 LEDGER = load_targets()
 CSV = pd.read_csv(POLICY_TARGETS_FILE, dtype=str, keep_default_na=False)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_ledger_and_csv_hold_the_same_targets():
@@ -36,6 +38,7 @@ def test_out_of_scope_targets_carry_the_registry_reason():
     for t in LEDGER.values():
         if not t.in_scope:
             assert t.reason == registry[t.indicator].reason, t.target_id
+            assert t.reason_zh == registry[t.indicator].reason_zh, t.target_id
 
 
 def test_definition_differences_are_noted():
@@ -49,12 +52,36 @@ def test_definition_differences_are_noted():
         assert t.label_en.isascii() and t.label_zh
 
 
+@pytest.mark.parametrize("entry", [*LEDGER.values(), *load_indicators().values()],
+                         ids=lambda e: getattr(e, "target_id", None) or e.name)
+def test_every_note_and_reason_has_a_chinese_twin(entry):
+    for field in ("reason", "note"):
+        en, zh = getattr(entry, field), getattr(entry, f"{field}_zh")
+        assert (en is None) == (zh is None), field
+        if en is not None:
+            assert en.strip() and zh.strip() and CJK.search(zh), (field, zh)
+            assert getattr(entry, f"{field}_text")("zh") == zh
+            assert getattr(entry, f"{field}_text")("en") == en
+
+
+def test_texts_come_in_the_chosen_language():
+    t = LEDGER["KS-PATENT-2026"]
+    assert t.reason_text("en") == "Patents and population are not modelled."
+    assert t.reason_text("zh") == "模型未刻画专利和人口。"
+    assert LEDGER["SZ-HTE-2025"].note_text("zh") is None
+    ind = load_indicators()["leading_talents"]
+    assert "lower bound" in ind.note_text("en") and "下限" in ind.note_text("zh")
+    assert load_indicators()["tech_loan_balance"].reason_text("zh") == "模型未刻画银行信贷。"
+
+
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda d: d["targets"].pop("SZ-HTE-2025"), "SZ-HTE-2025: in policy_targets.csv but missing"),
     (lambda d: d["targets"]["SZ-HTE-2025"].update(threshold=30000), "SZ-HTE-2025.threshold"),
     (lambda d: d["targets"]["KS-PATENT-2026"].update(in_scope=True), "KS-PATENT-2026.in_scope"),
     (lambda d: d["targets"]["KS-PATENT-2026"].pop("reason"), "KS-PATENT-2026.reason"),
-], ids=["missing", "threshold", "scope", "reason"])
+    (lambda d: d["targets"]["KS-PATENT-2026"].pop("reason_zh"), "KS-PATENT-2026.reason_zh"),
+    (lambda d: d["targets"]["SZ-LEADER-2025"].update(note_zh=""), "SZ-LEADER-2025.note_zh"),
+], ids=["missing", "threshold", "scope", "reason", "reason_zh", "note_zh"])
 def test_inconsistent_ledger_is_rejected(tmp_path: Path, edit, message):
     data = yaml.safe_load(TARGETS_FILE.read_text(encoding="utf-8"))
     edit(data)
@@ -62,6 +89,32 @@ def test_inconsistent_ledger_is_rejected(tmp_path: Path, edit, message):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match=message.replace(".", r"\.")):
         load_targets(path)
+
+
+@pytest.mark.parametrize(("name", "field"), [("tech_loan_balance", "reason_zh"),
+                                           ("tech_listings", "note_zh")])
+def test_registry_without_chinese_twin_is_rejected(tmp_path: Path, name, field):
+    data = yaml.safe_load(INDICATORS_FILE.read_text(encoding="utf-8"))
+    data[name].pop(field)
+    path = tmp_path / "indicators.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"indicators\.yaml: {name}\.{field}"):
+        load_indicators(path)
+
+
+@pytest.mark.parametrize("times", [np.arange(2018, 2036, dtype=float),
+                                   np.arange(2018, 2035.01, 0.125),
+                                   np.array([2018.0, 2019.0, 2019.5, 2021.0, 2025.0])],
+                         ids=["yearly", "fine", "uneven"])
+def test_year_columns_match_the_closeness_search(times):
+    years = [y for y in range(2018, 2036) if np.isclose(times, y).any()]
+    want = [int(np.flatnonzero(np.isclose(times, y))[0]) for y in years]
+    assert year_columns(times, years) == want
+    assert year_columns(times, [float(y) for y in years]) == want
+    if 2019.5 in times:  # not a whole year: the plain search
+        assert year_columns(times, [2019.5]) == [int(np.flatnonzero(times == 2019.5)[0])]
+    with pytest.raises(InputError, match="outside the simulated years"):
+        year_columns(times, [2040])
 
 
 # --- evaluation rules on a hand-made result -------------------------------------------------
