@@ -60,6 +60,7 @@ __all__ = [
     "goal_seek",
     "series_specs",
     "resolve_posterior",
+    "values_below_reaching",
 ]
 
 SERIES_YEARS = list(range(FIRST_SIM_YEAR, HORIZON + 1))
@@ -408,6 +409,23 @@ def compare_scenarios(
     return table
 
 
+# Grid points probed below a goal-seek answer to test that the probability rises with the lever.
+MONOTONE_PROBES = 8
+
+
+def values_below_reaching(grid: np.ndarray, hi: int, prob, goal: float) -> list[float]:
+    """Grid values below ``grid[hi]`` that already reach ``goal`` (empty when monotone).
+
+    Bisection presumes the probability rises with the lever; a coarse scan of up to
+    ``MONOTONE_PROBES`` points below the answer tests that, since a lever that takes money
+    from other channels can also lower a probability.
+    """
+    if hi <= 0:
+        return []
+    probes = np.unique(np.linspace(0, hi - 1, num=min(hi, MONOTONE_PROBES)).astype(int))
+    return [float(grid[i]) for i in probes if prob(float(grid[i])) >= goal]
+
+
 def _lever_grid(lever) -> np.ndarray:
     steps = int(round((lever.max - lever.min) / lever.step))
     return np.round(lever.min + lever.step * np.arange(steps + 1), 10)
@@ -497,7 +515,8 @@ def goal_seek(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=3 + math.ceil(math.log2(len(grid))), desc="goal seeking",
+        bar = tqdm(total=3 + math.ceil(math.log2(len(grid))) + MONOTONE_PROBES,
+                   desc="goal seeking",
                    unit="run", leave=False)
 
     def step(value: float) -> float:
@@ -534,17 +553,24 @@ def goal_seek(
         message = (f"Setting {label} to {_fmt(value, lever.unit)} reaches {target_id} with "
                    f"probability {memo[grid[hi]]:.2f} >= {probability:.2f} (scenario value "
                    f"{_fmt(baseline_value, lever.unit)} gives {p_base:.2f}).")
+        earlier = values_below_reaching(grid, hi, step, probability)
     if bar is not None:
         bar.close()
     achieved, confirmed, result = None, status != "found", None
     if value is not None:
+        # The full scenario pipeline on the same draws must agree with the search's estimate.
         result = run_scenario(scenario.with_lever(lever_key, period, value), draws=n, seed=seed,
                               posterior=post)
         achieved = result.probability(target_id)
-        confirmed = achieved >= probability if status == "found" else True
-        if not confirmed:
-            message += (f" The confirming re-run gives {achieved:.2f}: the probability is not "
-                        "monotone in this lever; treat the value with caution.")
+        if status == "found":
+            confirmed = achieved >= probability and not earlier
+            if earlier:
+                message += (f" Caution: the probability is not monotone in this lever; the "
+                            f"smaller value {_fmt(min(earlier), lever.unit)} also reaches "
+                            f"{probability:.2f}.")
+            elif achieved < probability:
+                message += (f" The confirming re-run gives only {achieved:.2f}; treat the "
+                            "value with caution.")
     return GoalSeekResult(
         target_id=target_id, lever_key=lever_key, period=period, goal=probability,
         status=status, value=value, achieved=achieved, probability_at_min=p_lo,

@@ -109,6 +109,9 @@ class Target(Bilingual):
         """First calendar year examined for the first year reached."""
         if self.measure == "cumulative" and self.base_year is not None:
             return max(self.base_year, FIRST_SIM_YEAR)
+        if self.from_year is not None:
+            # An "every year" target cannot be reached before its window opens.
+            return max(self.from_year, FIRST_SIM_YEAR)
         return FIRST_SIM_YEAR
 
     def model_variables(self) -> list[str]:

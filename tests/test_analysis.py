@@ -177,3 +177,19 @@ def test_progress_bar_runs_in_chunks_with_the_same_answer(baseline, posterior_di
     pd.testing.assert_frame_equal(plain.targets, chunked.targets)
     pd.testing.assert_frame_equal(plain.series, chunked.series)
     assert "simulating" in capsys.readouterr().err
+
+
+def test_goal_seek_monotonicity_probe_flags_a_peaked_response():
+    from suzhou_sim.analysis import values_below_reaching
+
+    grid = np.arange(0.0, 101.0, 10.0)
+
+    def peaked(v):  # reaches the goal around 30, dips, and rises again at the top
+        return 0.9 if 20 <= v <= 40 or v >= 90 else 0.1
+
+    def rising(v):
+        return v / 100
+
+    assert values_below_reaching(grid, 9, peaked, 0.8)  # bisection would answer 90
+    assert values_below_reaching(grid, 8, rising, 0.8) == []
+    assert values_below_reaching(grid, 0, rising, 0.0) == []

@@ -13,7 +13,8 @@ import pytest
 from suzhou_sim.engine import load_model
 
 KEY_OUTPUTS = [
-    "High tech enterprises", "Tech SMEs registered", "RD intensity", "Tech contract turnover",
+    "High tech enterprises", "Tech SMEs registered", "RD intensity in year",
+    "Tech contract turnover",
     "High tech output share", "Listed companies", "Leading talents", "Future industry output",
     "Cumulative new VC fund scale", "HTE recognitions in year", "High level talent",
 ]
@@ -87,11 +88,15 @@ def test_no_funding_leaves_history_untouched(extremes):
     names, res = extremes
     i0, i1 = names.index("baseline"), names.index("no_fund")
     for year in (2019, 2021, 2023):
-        for name in ("High tech enterprises", "RD expenditure", "Leading talents"):
+        # Year-end levels and calendar-year flows (not instantaneous rates, which at t = 2023
+        # already describe the first step of 2024).
+        for name in ("High tech enterprises", "RD expenditure in year", "RD intensity in year",
+                     "Leading talents"):
             col = int(np.flatnonzero(np.isclose(res.times, year))[0])
             assert res[name][i0, col] == pytest.approx(res[name][i1, col], rel=1e-12)
     # ... and the cut shows from 2024 on.
-    assert _at(res, "RD expenditure", 2025)[i1] < _at(res, "RD expenditure", 2025)[i0]
+    rd_2024 = _at(res, "RD expenditure in year", 2024)
+    assert rd_2024[i1] < rd_2024[i0]
 
 
 def test_no_talent_inflow_drains_the_talent_pool(extremes):
