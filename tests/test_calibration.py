@@ -18,6 +18,7 @@ from suzhou_sim.calibration import (
     observation_sigma,
 )
 from suzhou_sim.engine import load_model
+from suzhou_sim.indicators import load_indicators
 from suzhou_sim.observations import load_observations
 
 REPO_DATA = "data/observed_history.csv"
@@ -91,11 +92,11 @@ def synthetic():
     model = load_model("model/innovation_cluster.mdl")
     truth = {"Base formation rate": 9000.0, "Initial HTE": 5000.0, "RD per HTE": 0.035,
              "Maturity speed": 0.3, "Base high tech share": 47.0}
-    indicators = {"high_tech_enterprises": "High tech enterprises",
-                  "rd_expenditure": "RD expenditure",
-                  "tech_contract_turnover": "Tech contract turnover",
-                  "high_tech_output_share": "High tech output share",
-                  "tech_smes_registered": "Tech SMEs registered"}
+    registry = load_indicators()
+    # The data are generated from the very outputs the payoff reads for each indicator.
+    indicators = {name: registry[name].variable for name in (
+        "high_tech_enterprises", "rd_expenditure", "tech_contract_turnover",
+        "high_tech_output_share", "tech_smes_registered")}
     res = model.run(params=truth, return_columns=list(indicators.values()))
     rng = np.random.default_rng(7)
     rows = []
