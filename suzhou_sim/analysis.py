@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -61,6 +61,7 @@ __all__ = [
     "series_specs",
     "resolve_posterior",
     "values_below_reaching",
+    "layered_inputs",
 ]
 
 SERIES_YEARS = list(range(FIRST_SIM_YEAR, HORIZON + 1))
@@ -193,14 +194,30 @@ def _posterior_seed(seed: int) -> int:
     return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
 
 
+def layered_inputs(
+    scenario: Scenario,
+    calibrated: Mapping[str, float | np.ndarray],
+    assumptions: Mapping[str, float | np.ndarray],
+) -> dict[str, float | np.ndarray]:
+    """Model inputs of a scenario, later layers overriding earlier ones.
+
+    ``.mdl`` defaults (implicit) <- region constants <- calibrated parameters <- assumptions
+    <- the scenario's lever constants. Values may be scalars or per-run arrays; this is the
+    one definition of the layering for ensembles, goal seeking and sensitivity studies.
+    """
+    params: dict[str, float | np.ndarray] = dict(load_region(scenario.region).constants)
+    params.update(calibrated)
+    params.update(assumptions)
+    params.update(lever_constants(scenario))
+    return params
+
+
 def _parameters(
     scenario: Scenario, n: int, seed: int, posterior: Posterior, known: set[str]
 ) -> dict[str, float | np.ndarray]:
-    """Ensemble parameters: region <- posterior <- assumptions <- levers (model defaults below)."""
-    params: dict[str, float | np.ndarray] = dict(load_region(scenario.region).constants)
-    params.update(posterior.sample(n, _posterior_seed(seed)))
-    params.update(sample_assumptions(scenario, n, seed))
-    params.update(lever_constants(scenario))
+    """Ensemble parameters: posterior draws and assumption draws, layered."""
+    params = layered_inputs(scenario, posterior.sample(n, _posterior_seed(seed)),
+                            sample_assumptions(scenario, n, seed))
     unknown = sorted(set(params) - known)
     if unknown:
         raise InputError(

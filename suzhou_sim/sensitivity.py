@@ -47,15 +47,13 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from .analysis import _model, _simulate, resolve_posterior
+from .analysis import _model, _simulate, layered_inputs, resolve_posterior
 from .errors import InputError
 from .paths import MODEL_FILE
 from .posterior import Posterior
-from .regions import load_region
 from .scenarios import (
     Scenario,
     assumption_ranges,
-    lever_constants,
     load_assumptions,
     load_scenario,
     suggest,
@@ -515,18 +513,12 @@ def _margin(results, target: Target) -> np.ndarray:
 
 
 def _constants(problem: SensitivityProblem, scenario: Scenario) -> dict[str, float]:
-    """Inputs held fixed: region <- posterior point <- assumption defaults <- levers.
-
-    The same layering as ``analysis.py`` with one value per input instead of draws; the
-    ``.mdl`` defaults lie below all of them.
-    """
-    params = dict(load_region(scenario.region).constants)
-    params.update(problem.fixed)
+    """Inputs held fixed: the posterior point and the assumption defaults, layered as in
+    :func:`suzhou_sim.analysis.layered_inputs` (one value per input instead of draws)."""
     catalogue = load_assumptions()
-    params.update({catalogue[key].vensim: default
-                   for key, (default, _, _) in assumption_ranges(scenario).items()})
-    params.update(lever_constants(scenario))
-    return params
+    defaults = {catalogue[key].vensim: default
+                for key, (default, _, _) in assumption_ranges(scenario).items()}
+    return layered_inputs(scenario, problem.fixed, defaults)
 
 
 def evaluate(
