@@ -1,9 +1,10 @@
 """The planners' Streamlit app: levers per plan period, assumptions, target scoreboard, charts.
 
 Run with ``make app`` (``.venv/bin/streamlit run app.py``). This file is layout and wiring
-only: settings live in ``suzhou_sim.app_state``, interface text in ``suzhou_sim.app_text``,
-display objects in ``suzhou_sim.app_views`` and the diagram in
-``suzhou_sim.structure_diagram``; every number comes from ``suzhou_sim.analysis``. It adds
+only: settings live in ``suzhou_sim.app.state``, interface text in ``suzhou_sim.app.text``,
+display objects in ``suzhou_sim.app.views`` and the diagram in
+``suzhou_sim.reporting.structure_diagram``; every number comes from
+``suzhou_sim.studies.scenario_runs``. It adds
 no model logic of its own.
 """
 
@@ -14,16 +15,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from suzhou_sim import app_state as S
-from suzhou_sim.analysis import (
-    PERIOD_YEARS,
-    GoalSeekResult,
-    ScenarioResult,
-    compare_scenarios,
-    goal_seek,
-    run_scenario,
-)
-from suzhou_sim.app_text import (
+from suzhou_sim.app import state as S
+from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
     fmt_probability,
@@ -31,7 +24,7 @@ from suzhou_sim.app_text import (
     tr,
     unit_label,
 )
-from suzhou_sim.app_views import (
+from suzhou_sim.app.views import (
     SCOREBOARD_CSS,
     Outcome,
     chart_indicators,
@@ -50,12 +43,9 @@ from suzhou_sim.app_views import (
     targets_csv,
     trajectory_chart,
 )
-from suzhou_sim.engine import load_model
-from suzhou_sim.errors import InputError
-from suzhou_sim.indicators import load_indicators
-from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT, calibration_dir
-from suzhou_sim.posterior import Posterior, load_posterior
-from suzhou_sim.scenarios import (
+from suzhou_sim.calibration.posterior import Posterior, load_posterior
+from suzhou_sim.catalogues.indicators import load_indicators
+from suzhou_sim.catalogues.scenarios import (
     PERIODS,
     Scenario,
     load_assumptions,
@@ -63,8 +53,24 @@ from suzhou_sim.scenarios import (
     load_levers,
     scenario_to_yaml,
 )
-from suzhou_sim.structure_diagram import read_loops, read_sectors, read_structure, structure_dot
-from suzhou_sim.targets import targets_for_region
+from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.engine import load_model
+from suzhou_sim.errors import InputError
+from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT, calibration_dir
+from suzhou_sim.reporting.structure_diagram import (
+    read_loops,
+    read_sectors,
+    read_structure,
+    structure_dot,
+)
+from suzhou_sim.studies.scenario_runs import (
+    PERIOD_YEARS,
+    GoalSeekResult,
+    ScenarioResult,
+    compare_scenarios,
+    goal_seek,
+    run_scenario,
+)
 
 VIEWS = ("scoreboard", "charts", "compare", "goal", "about")
 DEFAULT_CHARTS = 4

@@ -47,8 +47,8 @@ def _quiet() -> None:
 
 def bench_recompute(changes: int, draws: int) -> list[float]:
     """Milliseconds of the app's recompute for ``changes`` successive slider values."""
-    from suzhou_sim import app_state as S
-    from suzhou_sim.app_views import (
+    from suzhou_sim.app import state as S
+    from suzhou_sim.app.views import (
         chart_indicators,
         recompute,
         scoreboard_frame,

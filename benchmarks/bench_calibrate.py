@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from suzhou_sim.calibration import calibrate_region
+from suzhou_sim.calibration.fit import calibrate_region
 
 
 def main() -> None:

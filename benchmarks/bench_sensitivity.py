@@ -1,6 +1,6 @@
 """Wall time of a Sobol analysis of every target over every uncertain factor.
 
-Runs :func:`suzhou_sim.sensitivity.sobol` on the baseline with N = 1024 base samples
+Runs :func:`suzhou_sim.studies.sensitivity.sobol` on the baseline with N = 1024 base samples
 (``N * (D + 2)`` model runs in one vectorised ensemble, then SALib's analysis of each
 target's value and margin) and prints the wall time, split into model runs and analysis,
 against the goal of 60 s on a 2-core machine. Uses the stored calibration
@@ -27,12 +27,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
-from suzhou_sim import sensitivity  # noqa: E402
+from suzhou_sim.calibration.posterior import Posterior, load_posterior, save_posterior  # noqa: E402
+from suzhou_sim.catalogues.scenarios import load_scenario  # noqa: E402
 from suzhou_sim.engine import load_model  # noqa: E402
 from suzhou_sim.errors import InputError  # noqa: E402
 from suzhou_sim.paths import CALIBRATION_DIR, MODEL_FILE, SCENARIOS_DIR  # noqa: E402
-from suzhou_sim.posterior import Posterior, load_posterior, save_posterior  # noqa: E402
-from suzhou_sim.scenarios import load_scenario  # noqa: E402
+from suzhou_sim.studies import sensitivity  # noqa: E402
 
 GOAL_SECONDS = 60.0
 

@@ -12,31 +12,19 @@ re-exports names from the submodules listed below; it must not hold logic.
 - units: dimensional-consistency check
 """
 
-from .analysis import GoalSeekResult, ScenarioResult, compare_scenarios, goal_seek, run_scenario
-from .calibration import (
+from .calibration.fit import (
     Calibrator,
     FreeParameter,
     Payoff,
     calibrate_region,
     load_free_parameters,
 )
-from .engine import (
-    CompiledModel,
-    EngineError,
-    EnsembleResult,
-    UnsupportedConstructError,
-    load_model,
-    simulate_to_csv,
-)
-from .errors import InputError
-from .fitstats import band_coverage, mape, r_squared, theil_components
-from .indicators import Indicator, indicator_values, load_indicators
-from .observations import load_observations
-from .plots import fan_chart, write_fan_charts
-from .posterior import Posterior, load_posterior, save_posterior
-from .regions import Region, load_region
-from .report import render_report, scoreboard_text
-from .scenarios import (
+from .calibration.posterior import Posterior, load_posterior, save_posterior
+from .calibration.stats import band_coverage, mape, r_squared, theil_components
+from .catalogues.indicators import Indicator, indicator_values, load_indicators
+from .catalogues.observations import load_observations
+from .catalogues.regions import Region, load_region
+from .catalogues.scenarios import (
     Scenario,
     lever_constants,
     load_assumptions,
@@ -47,10 +35,28 @@ from .scenarios import (
     scenario_files,
     scenario_to_yaml,
 )
-from .sensitivity import build_problem, morris, sobol, summarise
-from .sensitivity_plots import write_sensitivity_plots
-from .targets import evaluate_targets, load_targets, targets_for_region
-from .units import check_units
+from .catalogues.targets import evaluate_targets, load_targets, targets_for_region
+from .engine import (
+    CompiledModel,
+    EngineError,
+    EnsembleResult,
+    UnsupportedConstructError,
+    load_model,
+    simulate_to_csv,
+)
+from .engine.units import check_units
+from .errors import InputError
+from .reporting.markdown import render_report, scoreboard_text
+from .reporting.plots import fan_chart, write_fan_charts
+from .reporting.sensitivity_plots import write_sensitivity_plots
+from .studies.scenario_runs import (
+    GoalSeekResult,
+    ScenarioResult,
+    compare_scenarios,
+    goal_seek,
+    run_scenario,
+)
+from .studies.sensitivity import build_problem, morris, sobol, summarise
 
 __all__ = [
     "Calibrator",

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from suzhou_sim.calibration.posterior import Posterior, save_posterior
+from suzhou_sim.catalogues.regions import load_region
 from suzhou_sim.engine import load_model
 from suzhou_sim.paths import MODEL_FILE, REGIONS
-from suzhou_sim.posterior import Posterior, save_posterior
-from suzhou_sim.regions import load_region
 
 CALIBRATED = ("Base formation rate", "Initial HTE", "RD per HTE", "Base talent attraction",
               "Leading talent success rate")

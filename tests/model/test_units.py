@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from suzhou_sim.units import check_units, parse_units
+from suzhou_sim.engine.units import check_units, parse_units
 
 
 def test_project_model_is_dimensionally_consistent(model_file):

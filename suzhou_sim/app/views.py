@@ -1,0 +1,607 @@
+"""What the app shows, built from analysis results: scoreboard, charts, tables, summaries.
+
+Lives here: the recompute step of the app (the current scenario, the region's baseline and,
+when the assumptions were changed, the modified baseline, all on the same draws), and
+pure functions that turn
+:class:`~suzhou_sim.studies.scenario_runs.ScenarioResult` objects, comparison
+tables and the stored calibration into display objects (an HTML scoreboard, Altair charts,
+formatted tables, CSV text) in Chinese or English.
+
+Must not: import Streamlit, compute any model number itself (probabilities, quantiles and
+first years come from ``analysis.py``/``targets.py``; this module only selects, subtracts
+for display and formats), or read session state.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..calibration.posterior import Posterior
+from ..catalogues.indicators import load_indicators
+from ..catalogues.observations import load_observations
+from ..catalogues.regions import load_region
+from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
+from ..catalogues.targets import Target, load_targets, targets_for_region
+from ..paths import OBSERVED_FILE, calibration_dir
+from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
+from ..studies.scenario_runs import PERIOD_YEARS, GoalSeekResult, ScenarioResult
+from .state import Change, assumptions_differ, with_assumptions_of
+from .text import (
+    bound_label,
+    comparator_label,
+    fmt_points,
+    fmt_probability,
+    fmt_quantity,
+    fmt_value,
+    period_label,
+    tr,
+    unit_label,
+)
+
+__all__ = [
+    "Runner",
+    "Outcome",
+    "BANDS",
+    "recompute",
+    "probability_band",
+    "scenario_title",
+    "describe_changes",
+    "scoreboard_frame",
+    "scoreboard_html",
+    "SCOREBOARD_CSS",
+    "targets_csv",
+    "series_csv",
+    "chart_indicators",
+    "trajectory_chart",
+    "compare_frame",
+    "goal_seek_text",
+    "fit_summary",
+    "report_goals",
+    "region_label",
+]
+
+#: Runs a scenario with (draws, seed); the app passes its cached runner.
+Runner = Callable[[Scenario, int, int], ScenarioResult]
+
+#: Probability bands: (name, lower edge, colour).
+BANDS = (("green", 0.8, "#1a7f37"), ("amber", 0.5, "#d4a106"), ("orange", 0.2, "#e8710a"),
+         ("red", 0.0, "#c62828"))
+_STAR = ("M0,-1L0.2245,-0.309L0.951,-0.309L0.363,0.118L0.588,0.809L0,0.382L-0.588,0.809"
+         "L-0.363,0.118L-0.951,-0.309L-0.2245,-0.309Z")
+_SCENARIO, _BASELINE, _MODIFIED = "#08519c", "#636363", "#8c2d04"
+_BAND_FILL, _TARGET, _HISTORY = "#9ecae1", "#d62728", "#222222"
+
+
+# --- recompute ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """Everything the result views need after one recompute.
+
+    Attributes
+    ----------
+    result : ScenarioResult
+        The current settings.
+    baseline : ScenarioResult
+        The region's baseline scenario on the same draws (common random numbers).
+    modified : ScenarioResult or None
+        Baseline levers under the current assumptions; only when the assumptions differ
+        from the picked scenario's.
+    is_baseline : bool
+        True when the current settings are the baseline scenario itself.
+    """
+
+    result: ScenarioResult
+    baseline: ScenarioResult
+    modified: ScenarioResult | None
+    is_baseline: bool
+
+
+def recompute(current: Scenario, picked: Scenario, baseline: Scenario, draws: int, seed: int,
+              run: Runner) -> Outcome:
+    """Run what a change of settings needs (the app's recompute step).
+
+    Parameters
+    ----------
+    current : Scenario
+        The settings as the widgets describe them.
+    picked : Scenario
+        The scenario the widgets were loaded from (decides whether the assumptions changed).
+    baseline : Scenario
+        The region's baseline scenario.
+    draws, seed : int
+        Ensemble size and seed shared by every run.
+    run : Runner
+        ``run(scenario, draws, seed) -> ScenarioResult``; the app's is cached, so only the
+        changed scenario is simulated again.
+    """
+    result = run(current, draws, seed)
+    same = _same_settings(current, baseline)
+    base = result if same else run(baseline, draws, seed)
+    modified = None
+    if assumptions_differ(current, picked):
+        modified = run(with_assumptions_of(baseline, current), draws, seed)
+    return Outcome(result, base, modified, same)
+
+
+def _same_settings(a: Scenario, b: Scenario) -> bool:
+    return (a.region == b.region and lever_constants(a) == lever_constants(b)
+            and not assumptions_differ(a, b))
+
+
+# --- small helpers --------------------------------------------------------------------------
+
+
+def probability_band(p: float) -> str:
+    """Band name of a probability: ``green`` ≥0.8, ``amber`` ≥0.5, ``orange`` ≥0.2, else ``red``."""
+    return next(name for name, edge, _ in BANDS if p >= edge)
+
+
+def _band_colour(p: float) -> str:
+    return next(colour for name, _, colour in BANDS if name == probability_band(p))
+
+
+def scenario_title(scenario: Scenario, lang: str) -> str:
+    """Title of a scenario in ``lang``."""
+    return scenario.title_zh if lang == "zh" else scenario.title_en
+
+
+def describe_changes(items: list[Change], lang: str) -> str:
+    """One line listing the changed levers (old -> new) and assumptions (default (low-high))."""
+    levers, assumptions = load_levers(), load_assumptions()
+    parts = []
+    for c in items:
+        if c.kind == "lever":
+            lever = levers[c.key]
+            parts.append(f"{lever.label(lang)} ({period_label(c.period, lang, short=True)}) "
+                         f"{fmt_value(c.old)} → {fmt_value(c.new)}")
+        else:
+            a = assumptions[c.key]
+            old, new = (f"{fmt_value(d)} ({fmt_value(lo)}–{fmt_value(hi)})"
+                        for d, lo, hi in (c.old, c.new))
+            parts.append(f"{a.label(lang)} {old} → {new}")
+    return "; ".join(parts)
+
+
+# --- scoreboard -----------------------------------------------------------------------------
+
+
+def _probabilities(result: ScenarioResult | None) -> dict[str, float]:
+    if result is None:
+        return {}
+    return dict(zip(result.targets["target_id"], result.targets["probability"], strict=True))
+
+
+def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
+    """The scoreboard as a table of display values (one row per target of the region).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns target_id, label, year, clause, source, threshold (text), probability
+        (number), band, median (text), range (p10-p90 text), first_year (text), delta and
+        delta_policy (numbers, NaN when not applicable), note, in_scope, reason (note and
+        reason from the ledger, in ``lang``).
+    """
+    ledger = load_targets()
+    base = _probabilities(outcome.baseline)
+    modified = _probabilities(outcome.modified)
+    rows = []
+    for r in outcome.result.targets.itertuples(index=False):
+        t: Target = ledger[r.target_id]
+        p = r.probability
+        in_scope = bool(r.in_scope)
+        first = r.first_year
+        rows.append({
+            "target_id": r.target_id,
+            "label": t.label(lang),
+            "year": int(r.year),
+            "clause": t.clause_zh,
+            "source": t.source_doc,
+            "threshold": f"{comparator_label(t.comparator, lang)} "
+                         f"{fmt_quantity(t.threshold, t.unit, lang)}",
+            "probability": p,
+            "band": probability_band(p) if in_scope else "",
+            "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
+            "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
+            "first_year": (str(int(first)) if in_scope and not pd.isna(first)
+                           else (tr("sb_never", lang) if in_scope else "")),
+            "delta": p - base[r.target_id] if in_scope and not outcome.is_baseline else None,
+            "delta_policy": p - modified[r.target_id] if in_scope and modified else None,
+            "note": t.note_text(lang) or "",
+            "in_scope": in_scope,
+            "reason": t.reason_text(lang) or "",
+        })
+    frame = pd.DataFrame(rows)
+    for col in ("delta", "delta_policy"):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+SCOREBOARD_CSS = """
+<style>
+table.sb {border-collapse: collapse; width: 100%; font-size: 0.86rem; line-height: 1.35;}
+table.sb th {text-align: left; font-weight: 600; border-bottom: 2px solid #bbb;
+  padding: 6px 8px; white-space: nowrap;}
+table.sb td {border-bottom: 1px solid #e6e6e6; padding: 6px 8px; vertical-align: top;}
+table.sb tr.group td {background: #f4f6f8; font-weight: 600; padding: 4px 8px;}
+table.sb .id {color: #888; font-size: 0.75rem; margin-left: 4px;}
+table.sb .clause {color: #555; font-size: 0.78rem; margin-top: 2px;}
+table.sb .note {color: #555; font-size: 0.76rem; max-width: 26rem;}
+table.sb .num {text-align: right; white-space: nowrap;}
+table.sb .range {color: #777; font-size: 0.75rem;}
+table.sb .badge {display: inline-block; min-width: 3.2em; text-align: center; color: #fff;
+  border-radius: 4px; padding: 2px 6px; font-weight: 700;}
+table.sb .up {color: #1a7f37;} table.sb .down {color: #c62828;}
+table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
+  padding: 0 5px; font-size: 0.74rem;}
+</style>
+"""
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _delta_cell(delta: float, lang: str) -> str:
+    if pd.isna(delta):
+        return '<td class="num">–</td>'
+    cls = "up" if delta > 0.0005 else ("down" if delta < -0.0005 else "")
+    return f'<td class="num {cls}">{_esc(fmt_points(delta, lang))}</td>'
+
+
+def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
+    """The scoreboard as two HTML tables: targets in model scope by year, then the others.
+
+    Each in-scope row carries ``data-target`` and ``data-p`` attributes (the probability)
+    so that tests and the browser check can read the numbers back.
+    """
+    policy = frame["delta_policy"].notna().any()
+    inside = frame[frame["in_scope"]]
+    is_baseline = inside["delta"].isna().all()
+    colour = {name: c for name, _, c in BANDS}
+    head = ["sb_target", "sb_threshold", "sb_probability", "sb_median", "sb_first_year",
+            "sb_delta"] + (["sb_delta_policy"] if policy else []) + ["sb_note"]
+    out = ['<table class="sb" id="scoreboard"><thead><tr>']
+    for h in head:
+        extra = (f'<div class="range">{_esc(tr("sb_is_baseline", lang))}</div>'
+                 if h == "sb_delta" and is_baseline else "")
+        out.append(f"<th>{_esc(tr(h, lang))}{extra}</th>")
+    out.append("</tr></thead><tbody>")
+    for year, rows in inside.groupby("year", sort=True):
+        out.append(f'<tr class="group"><td colspan="{len(head)}">'
+                   f'{_esc(tr("sb_year_group", lang, year=year))}</td></tr>')
+        for r in rows.itertuples(index=False):
+            out.append(
+                f'<tr data-target="{_esc(r.target_id)}" data-p="{r.probability:.4f}">'
+                f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
+                f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
+                f'<td class="num">{_esc(r.threshold)}</td>'
+                f'<td class="num"><span class="badge" style="background:{colour[r.band]}">'
+                f"{_esc(fmt_probability(r.probability))}</span></td>"
+                f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
+                f'<td class="num">{_esc(r.first_year)}</td>'
+                + _delta_cell(r.delta, lang)
+                + (_delta_cell(r.delta_policy, lang) if policy else "")
+                + f'<td class="note">{_esc(r.note)}</td></tr>'
+            )
+    out.append("</tbody></table>")
+    outside = frame[~frame["in_scope"]]
+    if not outside.empty:
+        out.append(f"<h4>{_esc(tr('sb_out_of_scope', lang))}</h4>")
+        out.append('<table class="sb" id="out-of-scope"><thead><tr>')
+        for h in ("sb_target", "sb_year", "sb_threshold", "sb_reason"):
+            out.append(f"<th>{_esc(tr(h, lang))}</th>")
+        out.append("</tr></thead><tbody>")
+        for r in outside.itertuples(index=False):
+            out.append(
+                f'<tr data-target="{_esc(r.target_id)}"><td><span class="out">'
+                f'{_esc(tr("sb_out_mark", lang))}</span> <b>{_esc(r.label)}</b>'
+                f'<span class="id">{_esc(r.target_id)}</span>'
+                f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
+                f'<td class="num">{r.year}</td><td class="num">{_esc(r.threshold)}</td>'
+                f'<td class="note">{_esc(r.reason)}</td></tr>'
+            )
+        out.append("</tbody></table>")
+    return "".join(out)
+
+
+def targets_csv(outcome: Outcome) -> str:
+    """The current targets table with clause, source, baseline probability and difference."""
+    ledger = load_targets()
+    table = outcome.result.targets.copy()
+    table.insert(4, "clause_zh", [ledger[t].clause_zh for t in table["target_id"]])
+    table.insert(5, "source_doc", [ledger[t].source_doc for t in table["target_id"]])
+    table["probability_baseline"] = outcome.baseline.targets["probability"].to_numpy()
+    table["difference_vs_baseline"] = table["probability"] - table["probability_baseline"]
+    if outcome.modified is not None:
+        table["probability_modified_baseline"] = outcome.modified.targets["probability"].to_numpy()
+    return table.to_csv(index=False)
+
+
+def series_csv(outcome: Outcome) -> str:
+    """Series (p10/p50/p90/mean by indicator and year) of every run shown, in one table."""
+    runs = [("scenario", outcome.result), ("baseline", outcome.baseline),
+            ("modified_baseline", outcome.modified)]
+    frames = [r.series.assign(run=name, scenario=r.scenario.name)
+              for name, r in runs if r is not None]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["run", "scenario", *outcome.result.series.columns]].to_csv(index=False)
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def chart_indicators(result: ScenarioResult) -> list[str]:
+    """Indicators that can be charted, those with an in-scope target of the region first."""
+    region = result.scenario.region
+    with_target = [t.indicator for t in targets_for_region(region) if t.in_scope]
+    names = list(result.specs)
+    return sorted(names, key=lambda n: (n not in with_target, names.index(n)))
+
+
+@lru_cache(maxsize=4)
+def _observations(region: str, _mtime: int) -> pd.DataFrame:
+    return load_observations(OBSERVED_FILE, region=region, include_unverified=True)
+
+
+def _history(region: str, indicator: str) -> pd.DataFrame:
+    obs = _observations(region, OBSERVED_FILE.stat().st_mtime_ns)
+    return obs.loc[obs["indicator"] == indicator, ["year", "value", "bound", "quality"]]
+
+
+def _chart_title(indicator: str, result: ScenarioResult, lang: str) -> str:
+    spec = result.specs[indicator]
+    label = load_indicators()[indicator].label(lang)
+    if spec.measure == "cumulative":
+        return f"{label}({tr('chart_cumulative', lang, base=spec.base_year)})" if lang == "zh" \
+            else f"{label} ({tr('chart_cumulative', lang, base=spec.base_year)})"
+    return label
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts (NaN would not survive JSON)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _q(field: str, **extra: object) -> dict:
+    return {"field": field, "type": "quantitative", **extra}
+
+
+def _tip(field: str, title: str = "", kind: str = "quantitative") -> dict:
+    fmt = {"format": "d"} if field == "year" else (
+        {"format": ",.4~g"} if kind == "quantitative" else {})
+    return {"field": field, "type": kind, "title": title or field, **fmt}
+
+
+def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
+    """Fan chart of one indicator as a Vega-Lite specification (for ``st.vega_lite_chart``).
+
+    Layers: the current scenario's 10-90% band and median, the baseline median (dashed),
+    the modified baseline median (dotted, when present), history points (▲ lower, ▼ upper,
+    ● exact/approx bound; hollow when unverified) and the targets measured on the same
+    scale (★ with the probability next to it; a ±5% bar for "about" targets, a line over
+    the years of "every year" targets). A plain dict rather than an Altair chart: building
+    Altair objects costs more than the model run.
+    """
+    result = outcome.result
+    region = result.scenario.region
+    spec = result.specs[indicator]
+    unit = load_indicators()[indicator].unit
+    start = spec.base_year - 1 if spec.measure == "cumulative" else 2014
+    x = _q("year", title=tr("chart_year", lang), scale={"domain": [start, 2035.5]},
+           axis={"format": "d", "tickMinStep": 1})
+    y_title = unit_label(unit, lang) or tr("value", lang)
+    value = tr("value", lang)
+
+    def rows(res: ScenarioResult | None) -> pd.DataFrame:
+        if res is None or indicator not in res.specs:
+            return pd.DataFrame(columns=["year", "p10", "p50", "p90"])
+        s = res.series
+        return s.loc[s["indicator"] == indicator, ["year", "p10", "p50", "p90"]].dropna()
+
+    names = [tr("chart_scenario", lang), tr("chart_baseline", lang)]
+    lines = [rows(result).assign(run=names[0]), rows(outcome.baseline).assign(run=names[1])]
+    dashes, colours = [[1, 0], [6, 4]], [_SCENARIO, _BASELINE]
+    if outcome.modified is not None:
+        names.append(tr("chart_modified", lang))
+        lines.append(rows(outcome.modified).assign(run=names[2]))
+        dashes.append([2, 2])
+        colours.append(_MODIFIED)
+    legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "vertical"}
+    band_label = tr("chart_band", lang)
+    layers: list[dict] = [
+        {"data": {"values": _records(rows(result).assign(band=band_label))},
+         "mark": {"type": "area", "opacity": 0.45},
+         "encoding": {
+             "x": x, "y": _q("p10", title=y_title), "y2": {"field": "p90"},
+             "fill": {"field": "band", "type": "nominal", "legend": legend,
+                      "scale": {"domain": [band_label], "range": [_BAND_FILL]}},
+             "tooltip": [_tip("year"), _tip("p10", "P10"), _tip("p90", "P90")]}},
+        {"data": {"values": _records(pd.concat(lines, ignore_index=True)[["year", "p50", "run"]])},
+         "mark": {"type": "line", "strokeWidth": 2},
+         "encoding": {
+             "x": x, "y": _q("p50", title=y_title),
+             "color": {"field": "run", "type": "nominal", "legend": legend,
+                       "scale": {"domain": names, "range": colours}},
+             "strokeDash": {"field": "run", "type": "nominal", "legend": legend,
+                            "scale": {"domain": names, "range": dashes}},
+             "tooltip": [_tip("run", " ", "nominal"), _tip("year"), _tip("p50", value)]}},
+    ]
+    if spec.measure != "cumulative":  # observations are levels/annual counts, not sums
+        hist = _history(region, indicator)
+        if not hist.empty:
+            kinds = [bound_label(b, lang) for b in ("lower", "upper", "exact")]
+            hist = hist.assign(
+                kind=[bound_label(b, lang) for b in hist["bound"]],
+                verified=hist["quality"] != "unverified",
+                quality=[tr("unverified", lang) if q == "unverified" else q
+                         for q in hist["quality"]],
+            )
+            layers.append({
+                "data": {"values": _records(hist)},
+                "mark": {"type": "point", "size": 70, "filled": True, "opacity": 1,
+                         "color": _HISTORY},
+                "encoding": {
+                    "x": x, "y": _q("value", title=y_title),
+                    # marker shapes are explained in the caption above the charts
+                    "shape": {"field": "kind", "type": "nominal", "legend": None,
+                              "scale": {"domain": kinds,
+                                        "range": ["triangle-up", "triangle-down", "circle"]}},
+                    "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
+                             "value": "white"},
+                    "tooltip": [_tip("year"), _tip("value", value),
+                                _tip("kind", " ", "nominal"), _tip("quality", " ", "nominal")]}})
+    probs = _probabilities(result)
+    marks = chart_targets(targets_for_region(region), indicator, spec)
+    if marks:
+        targets = {"values": [{
+            "year": t.year, "threshold": t.threshold, "low": t.threshold * 0.95,
+            "high": t.threshold * 1.05, "from": t.from_year or t.year,
+            "about": t.comparator == "~", "target": f"{t.label(lang)} ({t.target_id})",
+            "probability": fmt_probability(probs.get(t.target_id)),
+        } for t in marks]}
+        rule = {"type": "rule", "color": _TARGET, "strokeWidth": 1.5}
+        at_target = {"x": x, "y": _q("threshold", title=y_title)}
+        layers += [
+            {"data": targets, "transform": [{"filter": "datum.about"}], "mark": rule,
+             "encoding": {"x": x, "y": _q("low", title=y_title), "y2": {"field": "high"}}},
+            {"data": targets, "transform": [{"filter": "datum.from < datum.year"}],
+             "mark": rule, "encoding": {"x": _q("from"), "x2": {"field": "year"},
+                                        "y": _q("threshold", title=y_title)}},
+            {"data": targets,
+             "mark": {"type": "point", "shape": _STAR, "size": 220, "filled": True,
+                      "color": _TARGET, "opacity": 1},
+             "encoding": {**at_target, "tooltip": [
+                 _tip("target", tr("chart_target", lang), "nominal"),
+                 _tip("threshold", tr("sb_threshold", lang)),
+                 _tip("probability", tr("probability", lang), "nominal")]}},
+            {"data": targets,
+             "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "color": _TARGET,
+                      "fontSize": 11},
+             "encoding": {**at_target, "text": {"field": "probability", "type": "nominal"}}},
+        ]
+    return {"title": _chart_title(indicator, result, lang), "height": 300, "layer": layers,
+            "resolve": {"scale": {"fill": "independent", "shape": "independent"}}}
+
+
+# --- comparison and goal seeking ------------------------------------------------------------
+
+
+def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFrame:
+    """Display table of :func:`~suzhou_sim.studies.scenario_runs.compare_scenarios` (in scope).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of ``compare_scenarios`` (``p_<name>``, ``d_<name>`` columns).
+    titles : dict[str, str]
+        Scenario name (as in the column suffixes) -> display title.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Target label, year, threshold, then per scenario its probability (0-1) and, after
+        the first, the difference from the first (0-1); numbers left for the caller to
+        format and colour.
+    """
+    inside = table[table["in_scope"]].reset_index(drop=True)
+    out = pd.DataFrame({
+        tr("sb_target", lang): [
+            f"{lab} ({tid})" for lab, tid in
+            zip(inside["label_zh" if lang == "zh" else "label_en"], inside["target_id"],
+                strict=True)],
+        tr("sb_year", lang): inside["year"].astype(int),
+        tr("sb_threshold", lang): [
+            f"{comparator_label(c, lang)} {fmt_quantity(v, u, lang)}"
+            for c, v, u in zip(inside["comparator"], inside["threshold"], inside["unit"],
+                               strict=True)],
+    })
+    for name, title in titles.items():
+        if f"p_{name}" in inside:
+            out[title] = inside[f"p_{name}"]
+        if f"d_{name}" in inside:
+            out[f"Δ {title}"] = inside[f"d_{name}"]
+    return out
+
+
+def goal_seek_text(res: GoalSeekResult, lang: str) -> str:
+    """The goal-seeking answer as a sentence in ``lang`` (the fields of ``res`` filled in).
+
+    The app's one wording of the answer in both languages; ``res.message`` is the English
+    sentence of the command line and is not shown.
+    """
+    lever = load_levers()[res.lever_key]
+    target = load_targets()[res.target_id]
+    values = {
+        "lever": lever.label(lang), "period": period_label(res.period, lang),
+        "target": f"{target.label(lang)} ({res.target_id})",
+        "goal": fmt_probability(res.goal),
+        "value": fmt_quantity(res.value, lever.unit, lang),
+        "achieved": fmt_probability(res.achieved),
+        "current": fmt_quantity(res.baseline_value, lever.unit, lang),
+        "p_current": fmt_probability(res.baseline_probability),
+        "upper": fmt_quantity(res.upper, lever.unit, lang),
+        "lower": fmt_quantity(res.lower, lever.unit, lang),
+        "p_max": fmt_probability(res.probability_at_max),
+        "p_min": fmt_probability(res.probability_at_min),
+    }
+    parts = [tr(f"gs_{res.status}", lang, **values)]
+    if not res.confirmed:
+        parts.append(tr("gs_unconfirmed", lang, achieved=values["achieved"]))
+    start = PERIOD_YEARS[res.period][0]
+    if start > target.year:
+        parts.append(tr("gs_late", lang, start=start, year=target.year,
+                        period=period_label(res.period, lang, short=True)))
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+# --- calibration summary --------------------------------------------------------------------
+
+
+def fit_summary(posterior: Posterior, lang: str) -> tuple[str, pd.DataFrame]:
+    """A sentence on the fit and the MAPE per series, from the posterior's stored metadata."""
+    summary = posterior.meta.get("summary", {}) or {}
+    diag = posterior.meta.get("diagnostics", {}) or {}
+    coverage = summary.get("band_coverage")
+    bounds = summary.get("bounds_respected")
+    text = tr(
+        "about_fit_summary", lang,
+        rows=summary.get("observation_rows", "–"),
+        coverage=fmt_probability(coverage) if coverage is not None else "–",
+        bounds=tr("yes", lang) if bounds else tr("no", lang) if bounds is not None else "–",
+        draws=f"{len(posterior.draws):,}",
+        rhat=f"{diag['rhat_max']:.3f}" if "rhat_max" in diag else "–",
+        ess=f"{diag['effective_samples']:,.0f}" if "effective_samples" in diag else "–",
+    )
+    registry = load_indicators()
+    mape = summary.get("mape_pct", {}) or {}
+    table = pd.DataFrame({
+        tr("series", lang): [registry[k].label(lang) if k in registry else k for k in mape],
+        "MAPE %": [round(float(v), 2) for v in mape.values()],
+    })
+    return text, table
+
+
+def report_goals(region: str) -> tuple[Path, str | None]:
+    """The fit report of ``region`` and its "Goals" section (Markdown), if the report exists."""
+    path = calibration_dir(region) / "report.md"
+    if not path.is_file():
+        return path, None
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^## Goals\s*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return path, match.group(1).strip() if match else None
+
+
+def region_label(region: str, lang: str) -> str:
+    """Display name of a region."""
+    return load_region(region).label(lang)

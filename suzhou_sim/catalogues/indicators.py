@@ -1,0 +1,213 @@
+"""The indicator registry: which model output measures each statistic and target indicator.
+
+Reads ``model/indicators.yaml`` and turns model results into indicator values by year
+(levels, annual counts, cumulative sums since a base year). It does not run the model and
+knows nothing of targets' thresholds or of observations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ..errors import InputError
+from ..paths import INDICATORS_FILE
+
+__all__ = [
+    "Indicator",
+    "load_indicators",
+    "missing_translations",
+    "Bilingual",
+    "indicator_values",
+    "required_variables",
+    "year_columns",
+]
+
+
+class Bilingual:
+    """Mixin for registry and ledger entries with ``label``/``reason``/``note`` in 中文 and English.
+
+    The entry provides ``label_en``, ``label_zh``, ``reason``, ``reason_zh``, ``note`` and
+    ``note_zh``; these methods pick the language.
+    """
+
+    def label(self, lang: str = "zh") -> str:
+        """Display label in ``lang`` (``zh`` or ``en``)."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def reason_text(self, lang: str = "zh") -> str | None:
+        """Why the entry is outside model scope, in ``lang`` (None when in scope)."""
+        return self.reason_zh if lang == "zh" else self.reason
+
+    def note_text(self, lang: str = "zh") -> str | None:
+        """Where the definition differs from the model's measure, in ``lang``."""
+        return self.note_zh if lang == "zh" else self.note
+
+
+@dataclass(frozen=True)
+class Indicator(Bilingual):
+    """One indicator of the registry (see the header of ``model/indicators.yaml``)."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    unit: str
+    variable: str | None = None
+    counter: str | None = None
+    reason: str | None = None
+    reason_zh: str | None = None
+    note: str | None = None
+    note_zh: str | None = None
+
+    @property
+    def in_scope(self) -> bool:
+        """True when a model output measures this indicator."""
+        return self.variable is not None or self.counter is not None
+
+
+def missing_translations(entry: dict) -> list[str]:
+    """Fields of a registry or ledger entry whose English or Chinese twin is missing.
+
+    ``reason``/``note`` (English) and ``reason_zh``/``note_zh`` come in pairs: each problem
+    reads ``"reason_zh: needed because reason is given"`` (or the other way round).
+    """
+    out = []
+    for en in ("reason", "note"):
+        zh = f"{en}_zh"
+        for have, need in ((en, zh), (zh, en)):
+            if entry.get(have) and not entry.get(need):
+                out.append(f"{need}: needed because {have} is given")
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
+    """Read the registry; raise :class:`InputError` naming the file and entry on errors."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read indicator registry ({exc})") from None
+    out: dict[str, Indicator] = {}
+    for name, entry in raw.items():
+        try:
+            ind = Indicator(name=name, **entry)
+        except TypeError as exc:
+            raise InputError(f"{path}: {name}: {exc}") from None
+        if not ind.in_scope and not ind.reason:
+            raise InputError(f"{path}: {name}: needs a variable, a counter or a reason")
+        problems = missing_translations(entry)
+        if problems:
+            raise InputError("\n".join(f"{path}: {name}.{p}" for p in problems))
+        out[name] = ind
+    return out
+
+
+def required_variables(names: list[str] | None = None) -> list[str]:
+    """Model variables needed to compute the given indicators (all in-scope ones by default)."""
+    reg = load_indicators()
+    wanted = names if names is not None else list(reg)
+    out: list[str] = []
+    for n in wanted:
+        ind = reg[n]
+        for v in (ind.variable, ind.counter):
+            if v and v not in out:
+                out.append(v)
+    return out
+
+
+def _search(times: np.ndarray, year: float) -> int:
+    """First column whose save time is close to ``year`` (the reference rule)."""
+    idx = np.flatnonzero(np.isclose(times, year))
+    if idx.size == 0:
+        raise InputError(f"year {year:g} is outside the simulated years {times[0]:g}-{times[-1]:g}")
+    return int(idx[0])
+
+
+@lru_cache(maxsize=32)
+def _year_index(key: bytes) -> dict[int, int]:
+    """Whole year -> first column close to it (as :func:`_search`), for one times array.
+
+    Keyed by the bytes of the times so that each distinct save-time grid is searched once.
+    A save time within ``np.isclose``'s tolerance of a year Y (about 0.02 for years) rounds
+    to Y, so the rounded save times are the only whole years with a column.
+    """
+    times = np.frombuffer(key, dtype=float)
+    years = np.unique(np.rint(times))
+    close = np.isclose(times[None, :], years[:, None])
+    found = close.any(axis=1)
+    return {int(y): int(i) for y, i, ok in zip(years, close.argmax(axis=1), found, strict=True)
+            if ok}
+
+
+def year_columns(times, years) -> list[int]:
+    """Column of each calendar year in the save times ``times`` (model time t = year t).
+
+    Same result as searching ``times`` with ``np.isclose`` for every year, but whole years
+    are looked up in a table built once per distinct ``times``.
+
+    Raises
+    ------
+    InputError
+        When a year is outside the simulated years.
+    """
+    times = np.ascontiguousarray(times, dtype=float)
+    index = _year_index(times.tobytes())
+    out = []
+    for y in years:
+        col = index.get(int(y)) if float(y).is_integer() else None
+        out.append(col if col is not None else _search(times, y))
+    return out
+
+
+def indicator_values(
+    results,
+    indicator: str,
+    years: np.ndarray | list[int],
+    measure: str = "level",
+    base_year: int | None = None,
+) -> np.ndarray:
+    """Indicator values per run and year from an ensemble result.
+
+    Parameters
+    ----------
+    results
+        Engine result: ``results[variable]`` is an array ``(n_runs, n_times)`` and
+        ``results.times`` the save times (model time t = end of calendar year t).
+    indicator : str
+        Registry name.
+    years : sequence of int
+        Calendar years.
+    measure : {"level", "ratio", "annual", "cumulative"}
+        ``level``/``ratio`` read the variable at t = year; ``annual`` is the count in the
+        calendar year (the variable when it is an in-year count, else the counter
+        difference); ``cumulative`` sums additions from ``base_year`` through the year.
+    base_year : int, optional
+        First calendar year counted by ``cumulative``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_runs, len(years))``.
+    """
+    ind = load_indicators()[indicator]
+    if not ind.in_scope:
+        raise InputError(f"indicator {indicator!r} is outside model scope: {ind.reason}")
+    times = results.times
+    cols = year_columns(times, years)
+    if measure == "cumulative":
+        if ind.counter is None or base_year is None:
+            raise InputError(f"indicator {indicator!r}: cumulative needs a counter and base_year")
+        counter = results[ind.counter]
+        start = counter[:, year_columns(times, [base_year - 1])][:, :1]
+        return counter[:, cols] - start
+    if measure == "annual" and ind.variable is None:
+        counter = results[ind.counter]
+        prev = year_columns(times, [y - 1 for y in years])
+        return counter[:, cols] - counter[:, prev]
+    if ind.variable is None:
+        raise InputError(f"indicator {indicator!r} has no level variable (measure {measure!r})")
+    return results[ind.variable][:, cols]

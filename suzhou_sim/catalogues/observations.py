@@ -1,0 +1,108 @@
+"""Observed statistics: reading and validating ``data/observed_history.csv``.
+
+Every row is one reported figure with its bound (exact, lower, upper, approx), quality
+(reported, preliminary, derived, unverified) and source. This module only reads and checks
+the file; turning rows into calibration residuals is ``calibration.py``'s job.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..paths import OBSERVED_FILE, REGIONS
+from .indicators import load_indicators
+
+__all__ = ["BOUNDS", "QUALITIES", "load_observations"]
+
+REQUIRED_COLUMNS = (
+    "region", "indicator", "year", "value", "unit", "bound", "quality", "source_url", "quote_zh",
+)
+BOUNDS = ("exact", "lower", "upper", "approx")
+QUALITIES = ("reported", "preliminary", "derived", "unverified")
+
+
+def _bad(path: Path, row: int, column: str, message: str) -> InputError:
+    return InputError(f"{path}: row {row}, column {column!r}: {message}")
+
+
+def load_observations(
+    path: Path = OBSERVED_FILE,
+    region: str | None = None,
+    include_unverified: bool = False,
+) -> pd.DataFrame:
+    """Read and validate the observed history.
+
+    Parameters
+    ----------
+    path : Path
+        CSV with the columns of ``data/README.md``.
+    region : str, optional
+        Keep only this region's rows.
+    include_unverified : bool
+        Keep rows of quality ``unverified`` (left out by default, as the design asks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure; ``value`` float, ``year`` int; a ``row`` column gives the line
+        number in the file (header = line 1) for messages.
+
+    Raises
+    ------
+    InputError
+        Missing column, non-numeric value or year, unknown region/indicator/bound/quality;
+        the message names the file, the row and the column.
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in REQUIRED_COLUMNS if c not in header]
+            if missing:
+                raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+            rows = list(reader)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: unreadable CSV ({exc})") from None
+
+    known = load_indicators()
+    records = []
+    for i, raw in enumerate(rows, start=2):
+        rec = dict(raw)
+        for col in REQUIRED_COLUMNS:
+            if rec.get(col) is None:
+                raise _bad(path, i, col, "missing value (short row)")
+        try:
+            rec["value"] = float(rec["value"])
+        except ValueError:
+            raise _bad(path, i, "value", f"{rec['value']!r} is not a number") from None
+        try:
+            rec["year"] = int(rec["year"])
+        except ValueError:
+            raise _bad(path, i, "year", f"{rec['year']!r} is not a whole year") from None
+        if rec["region"] not in REGIONS:
+            raise _bad(path, i, "region", f"{rec['region']!r}; allowed: {', '.join(REGIONS)}")
+        if rec["indicator"] not in known:
+            close = difflib.get_close_matches(rec["indicator"], list(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise _bad(path, i, "indicator", f"unknown indicator {rec['indicator']!r}{hint}")
+        if rec["bound"] not in BOUNDS:
+            raise _bad(path, i, "bound", f"{rec['bound']!r}; allowed: {', '.join(BOUNDS)}")
+        if rec["quality"] not in QUALITIES:
+            raise _bad(path, i, "quality", f"{rec['quality']!r}; allowed: {', '.join(QUALITIES)}")
+        rec["row"] = i
+        records.append(rec)
+
+    frame = pd.DataFrame.from_records(records, columns=[*REQUIRED_COLUMNS, "row"])
+    if region is not None:
+        frame = frame[frame["region"] == region]
+    if not include_unverified:
+        frame = frame[frame["quality"] != "unverified"]
+    return frame.reset_index(drop=True)

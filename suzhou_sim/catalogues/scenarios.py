@@ -1,0 +1,571 @@
+"""Scenario files, the lever and assumption catalogues, and assumption sampling.
+
+A scenario (``scenarios/*.yaml``) sets policy levers per Five-Year-Plan period and, if it
+wants, its own assumption ranges; everything it leaves out falls back to the baseline: the
+``.mdl`` default, overridden by the region profile. The catalogues ``model/levers.yaml`` and
+``model/assumptions.yaml`` say which levers and assumptions exist, their units, allowed
+ranges and bilingual labels (the app reads them too).
+
+Sampling uses common random numbers: one uniform matrix per ``(n, seed)``, one column per
+assumption in catalogue order, mapped through each scenario's own range. Each assumption is
+triangular with mode ``default`` between ``low`` and ``high`` (a triangle keeps most draws
+near the stated default while still covering the stated range; a uniform would give the
+extremes as much weight as the default). Two scenarios with the same seed therefore share
+the same quantiles, so differences between them come from policy, not from sampling noise.
+
+This module only reads, validates and writes scenario files and draws assumptions; it does
+not run the model (see ``analysis.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ..errors import InputError
+from ..paths import MODEL_DIR, SCENARIOS_DIR
+from .regions import load_region
+
+__all__ = [
+    "LEVERS_FILE",
+    "ASSUMPTIONS_FILE",
+    "PERIODS",
+    "Lever",
+    "Assumption",
+    "PeriodValues",
+    "AssumptionSetting",
+    "Scenario",
+    "load_levers",
+    "load_lever_themes",
+    "load_assumptions",
+    "lever_baseline",
+    "assumption_baseline",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_to_yaml",
+    "scenario_files",
+    "lever_constants",
+    "assumption_ranges",
+    "sample_assumptions",
+    "triangular_ppf",
+    "suggest",
+]
+
+LEVERS_FILE = MODEL_DIR / "levers.yaml"
+ASSUMPTIONS_FILE = MODEL_DIR / "assumptions.yaml"
+PERIODS: tuple[str, ...] = ("14th", "15th", "16th")
+DEFAULT_DRAWS = 1000
+MAX_DRAWS = 100_000
+
+
+# --- catalogues ---------------------------------------------------------------------------
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    unit: str
+    label_en: str
+    label_zh: str
+    help_en: str
+    help_zh: str
+
+    def label(self, lang: str = "zh") -> str:
+        """Display label in ``lang`` (``zh`` or ``en``)."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def help(self, lang: str = "zh") -> str:
+        """One-line help in ``lang`` (``zh`` or ``en``)."""
+        return self.help_zh if lang == "zh" else self.help_en
+
+
+class Lever(_Entry):
+    """A policy lever of the catalogue (see the header of ``model/levers.yaml``)."""
+
+    vensim: dict[Literal["14th", "15th", "16th"], str]
+    historic: str
+    default: float
+    min: float
+    max: float
+    step: float
+    theme: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Lever:
+        if set(self.vensim) != set(PERIODS):
+            raise ValueError(f"vensim needs one constant per period {', '.join(PERIODS)}")
+        if not self.min <= self.default <= self.max or self.step <= 0:
+            raise ValueError("needs min <= default <= max and step > 0")
+        return self
+
+    def allowed(self) -> str:
+        """The allowed range as text, e.g. ``0-1000 100m_yuan/year``."""
+        return f"{self.min:g}-{self.max:g} {self.unit}"
+
+
+class Assumption(_Entry):
+    """An assumption of the catalogue (see the header of ``model/assumptions.yaml``)."""
+
+    vensim: str
+    default: float
+    low: float
+    high: float
+    min: float | None = None
+    max: float | None = None
+    source: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Assumption:
+        if not self.low <= self.default <= self.high:
+            raise ValueError("needs low <= default <= high")
+        if not (self.contains(self.low) and self.contains(self.high)):
+            raise ValueError(f"low and high must lie in the allowed range {self.allowed()}")
+        return self
+
+    def contains(self, value: float) -> bool:
+        """True when ``value`` is within the allowed range."""
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def allowed(self) -> str:
+        """The allowed range as text (``?`` for an open end)."""
+        lo = "-inf" if self.min is None else f"{self.min:g}"
+        hi = "inf" if self.max is None else f"{self.max:g}"
+        return f"{lo} to {hi} {self.unit}"
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
+
+
+def _catalogue(path: Path, section: str, cls: type[_Entry]) -> dict[str, Any]:
+    raw = _read_yaml(path, f"{section} catalogue")
+    entries = raw.get(section) if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        raise InputError(f"{path}: expected a mapping `{section}:` of entries")
+    out = {}
+    for key, entry in entries.items():
+        try:
+            out[key] = cls(key=key, **entry)
+        except (ValidationError, TypeError) as exc:
+            raise InputError(f"{path}: {section}.{key}: {_first_message(exc)}") from None
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_levers(path: Path = LEVERS_FILE) -> dict[str, Lever]:
+    """Read the lever catalogue.
+
+    Returns
+    -------
+    dict[str, Lever]
+        Levers by key, in catalogue order.
+
+    Raises
+    ------
+    InputError
+        Missing or malformed file or entry (the message names the file and the entry).
+    """
+    levers = _catalogue(path, "levers", Lever)
+    themes = load_lever_themes(path)
+    for lever in levers.values():
+        if lever.theme not in themes:
+            raise InputError(
+                f"{path}: levers.{lever.key}.theme: unknown theme {lever.theme!r}; "
+                f"allowed: {', '.join(themes)}"
+            )
+    return levers
+
+
+@lru_cache(maxsize=4)
+def load_lever_themes(path: Path = LEVERS_FILE) -> dict[str, dict[str, str]]:
+    """Lever themes (``funding``, ``fund_split``, ...) with their ``label_en``/``label_zh``."""
+    raw = _read_yaml(path, "lever catalogue")
+    themes = raw.get("themes") if isinstance(raw, dict) else None
+    if not isinstance(themes, dict):
+        raise InputError(f"{path}: expected a mapping `themes:`")
+    return themes
+
+
+@lru_cache(maxsize=4)
+def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> dict[str, Assumption]:
+    """Read the assumption catalogue.
+
+    Returns
+    -------
+    dict[str, Assumption]
+        Assumptions by key, in catalogue order (the column order of the sampling matrix).
+    """
+    return _catalogue(path, "assumptions", Assumption)
+
+
+@lru_cache(maxsize=8)
+def _region_constants(region: str) -> dict[str, float]:
+    # read once per process: lever and assumption fallbacks ask for it many times per run
+    return load_region(region).constants
+
+
+def lever_baseline(key: str, period: str, region: str) -> float:
+    """Baseline value of a lever in a period: the region profile's, else the ``.mdl`` default."""
+    lever = load_levers()[key]
+    return float(_region_constants(region).get(lever.vensim[period], lever.default))
+
+
+def assumption_baseline(key: str, region: str) -> tuple[float, float, float]:
+    """Catalogue ``(default, low, high)`` of an assumption for ``region``.
+
+    Where the region profile overrides the constant, the whole range is scaled by the ratio
+    of the region's value to the catalogue default (same relative uncertainty).
+    """
+    a = load_assumptions()[key]
+    value = _region_constants(region).get(a.vensim)
+    if value is None or a.default == 0:
+        return a.default, a.low, a.high
+    ratio = float(value) / a.default
+    return float(value), a.low * ratio, a.high * ratio
+
+
+def suggest(name: str, allowed: Iterable[str]) -> str:
+    """Text suggesting the allowed names closest to ``name`` (difflib), then all of them."""
+    allowed = list(allowed)
+    close = difflib.get_close_matches(name, allowed, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return f"{hint}allowed: {', '.join(allowed)}"
+
+
+# --- scenario schema ----------------------------------------------------------------------
+
+
+class PeriodValues(BaseModel):
+    """Lever values per plan period; a single number sets all three periods."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    p14th: float | None = Field(None, alias="14th")
+    p15th: float | None = Field(None, alias="15th")
+    p16th: float | None = Field(None, alias="16th")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar_or_periods(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return dict.fromkeys(PERIODS, data)
+        if isinstance(data, dict):
+            for k in data:
+                if str(k) not in PERIODS and f"p{k}" not in cls.model_fields:
+                    raise ValueError(f"unknown plan period {k!r}; {suggest(str(k), PERIODS)}")
+        return data
+
+    def get(self, period: str) -> float | None:
+        """The value set for ``period`` (``14th``, ``15th``, ``16th``), or None."""
+        return getattr(self, f"p{period}")
+
+
+class AssumptionSetting(BaseModel):
+    """A scenario's range for one assumption; a single number fixes it (no uncertainty)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar_is_fixed(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"default": data, "low": data, "high": data}
+        if isinstance(data, dict):
+            for k in data:
+                if k not in cls.model_fields:
+                    raise ValueError(f"unknown field {k!r}; {suggest(str(k), cls.model_fields)}")
+        return data
+
+
+class Scenario(BaseModel):
+    """A funding/policy scenario (one ``scenarios/*.yaml`` file).
+
+    Levers and assumptions left out fall back to the baseline (``.mdl`` default, overridden
+    by the region profile); see :func:`lever_constants` and :func:`assumption_ranges`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title_en: str = Field(min_length=1)
+    title_zh: str = Field(min_length=1)
+    description: str = ""
+    rationale: str = Field(min_length=1)
+    region: Literal["suzhou", "kunshan"] = "suzhou"
+    draws: int = Field(DEFAULT_DRAWS, ge=1, le=MAX_DRAWS)
+    seed: int = Field(1, ge=0)
+    levers: dict[str, PeriodValues] = Field(default_factory=dict)
+    assumptions: dict[str, AssumptionSetting] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for k in data:
+                if k not in cls.model_fields:
+                    raise ValueError(f"unknown field {k!r}; {suggest(str(k), cls.model_fields)}")
+            for section in ("levers", "assumptions"):
+                if data.get(section) is None and section in data:
+                    data = {**data, section: {}}  # an empty YAML section reads as None
+        return data
+
+    @field_validator("levers")
+    @classmethod
+    def _levers_in_catalogue(cls, value: dict[str, PeriodValues]) -> dict[str, PeriodValues]:
+        catalogue = load_levers()
+        problems = []
+        for key, setting in value.items():
+            lever = catalogue.get(key)
+            if lever is None:
+                problems.append(f"levers.{key}: unknown lever; {suggest(key, catalogue)}")
+                continue
+            for period in PERIODS:
+                v = setting.get(period)
+                if v is not None and not lever.min <= v <= lever.max:
+                    problems.append(
+                        f"levers.{key}.{period}: {v:g} is outside the allowed range "
+                        f"{lever.allowed()}"
+                    )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return value
+
+    @model_validator(mode="after")
+    def _assumptions_in_catalogue(self) -> Scenario:
+        catalogue = load_assumptions()
+        problems = []
+        for key, setting in self.assumptions.items():
+            a = catalogue.get(key)
+            if a is None:
+                problems.append(f"assumptions.{key}: unknown assumption; {suggest(key, catalogue)}")
+                continue
+            bad = [
+                f"assumptions.{key}.{field}: {v:g} is outside the allowed range {a.allowed()}"
+                for field in ("default", "low", "high")
+                if (v := getattr(setting, field)) is not None and not a.contains(v)
+            ]
+            problems += bad
+            if not bad:
+                d, lo, hi = _effective_range(key, setting, self.region)
+                if not lo <= d <= hi:
+                    problems.append(
+                        f"assumptions.{key}: needs low <= default <= high, got "
+                        f"low={lo:g}, default={d:g}, high={hi:g}"
+                    )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def lever_value(self, key: str, period: str) -> float:
+        """Value of lever ``key`` in ``period`` (the scenario's, else the baseline)."""
+        setting = self.levers.get(key)
+        value = setting.get(period) if setting is not None else None
+        return lever_baseline(key, period, self.region) if value is None else value
+
+    def with_lever(self, key: str, period: str, value: float) -> Scenario:
+        """A copy with lever ``key`` set to ``value`` in ``period`` (validated)."""
+        current = {p: self.lever_value(key, p) for p in PERIODS}
+        current[period] = float(value)
+        data = self.model_dump(by_alias=True, exclude_none=True)
+        data["levers"] = {**data.get("levers", {}), key: current}
+        return Scenario.model_validate(data)
+
+
+def _effective_range(key: str, setting: AssumptionSetting | None, region: str):
+    d, lo, hi = assumption_baseline(key, region)
+    if setting is None:
+        return d, lo, hi
+    return (
+        d if setting.default is None else setting.default,
+        lo if setting.low is None else setting.low,
+        hi if setting.high is None else setting.high,
+    )
+
+
+# --- reading and writing ------------------------------------------------------------------
+
+
+def _first_message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return _format_errors(exc)[0]
+    return str(exc)
+
+
+def _format_errors(exc: ValidationError) -> list[str]:
+    """One line per problem: ``field.path: what is wrong and what is allowed``."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "literal_error":
+            msg = f"{err['input']!r} is not allowed; {msg[0].lower()}{msg[1:]}"
+        elif err["type"] in ("greater_than_equal", "less_than_equal"):
+            msg = f"{err['input']!r} is outside the allowed range {_field_range(loc)}"
+        elif err["type"] == "string_pattern_mismatch":
+            msg = "use letters, digits, '_', '-' or '.' only (it names the output folder)"
+        # catalogue checks report several problems, each already carrying its field path
+        for part in msg.split("\n"):
+            carries_path = part.startswith(("levers.", "assumptions."))
+            lines.append(part if carries_path or not loc else f"{loc}: {part}")
+    return lines
+
+
+def _field_range(loc: str) -> str:
+    return {"draws": f"1-{MAX_DRAWS}", "seed": ">= 0"}.get(loc, "see the schema")
+
+
+def parse_scenario(data: Any, source: str | Path = "<scenario>") -> Scenario:
+    """Validate already-parsed YAML data as a scenario.
+
+    Raises
+    ------
+    InputError
+        Every problem on its own line, each naming ``source``, the field path and what is
+        allowed.
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: expected a mapping of scenario fields at the top level")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = _format_errors(exc)
+        raise InputError("\n".join(f"{source}: {line}" for line in lines)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.yaml`` scenario file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        File missing, malformed YAML (with the line), unknown field, lever or assumption
+        (with the closest names), value out of range (with the allowed range).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: scenario file not found")
+    return parse_scenario(_read_yaml(path, "scenario"), path)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line text as literal blocks so rationales stay readable."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text that :func:`load_scenario` reads back to an equal scenario."""
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def scenario_files(directory: Path = SCENARIOS_DIR) -> list[Path]:
+    """All scenario files of a folder, sorted by name."""
+    return sorted(Path(directory).glob("*.yaml"))
+
+
+# --- model inputs -------------------------------------------------------------------------
+
+
+def lever_constants(scenario: Scenario) -> dict[str, float]:
+    """Every lever constant of the ``.mdl`` (all periods) with the scenario's values.
+
+    Returns
+    -------
+    dict[str, float]
+        Vensim constant name -> value; levers the scenario leaves out take the baseline
+        (region profile, else ``.mdl`` default).
+    """
+    return {
+        lever.vensim[p]: scenario.lever_value(key, p)
+        for key, lever in load_levers().items()
+        for p in PERIODS
+    }
+
+
+def assumption_ranges(scenario: Scenario) -> dict[str, tuple[float, float, float]]:
+    """Effective ``(default, low, high)`` per assumption key, in catalogue order."""
+    return {
+        key: _effective_range(key, scenario.assumptions.get(key), scenario.region)
+        for key in load_assumptions()
+    }
+
+
+def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    """Inverse CDF of the triangular distribution (monotone in ``u``; constant if low == high)."""
+    u = np.asarray(u, dtype=float)
+    width = high - low
+    if width <= 0:
+        return np.full_like(u, mode)
+    c = (mode - low) / width
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(u < c, left, right)
+
+
+def sample_assumptions(scenario: Scenario, n: int, seed: int) -> dict[str, np.ndarray]:
+    """Draw ``n`` values of every assumption with common random numbers.
+
+    One uniform matrix ``U`` of shape ``(n, n_assumptions)`` comes from
+    ``np.random.default_rng(seed)``, columns in catalogue order; column ``j`` is mapped
+    through the triangular inverse CDF of assumption ``j``'s range in this scenario. Two
+    scenarios with the same ``(n, seed)`` therefore share ``U``.
+
+    Returns
+    -------
+    dict[str, numpy.ndarray]
+        Vensim constant name -> array ``(n,)``.
+    """
+    catalogue = load_assumptions()
+    u = np.random.default_rng(seed).random((n, len(catalogue)))
+    ranges = assumption_ranges(scenario)
+    return {
+        a.vensim: triangular_ppf(u[:, j], ranges[key][1], ranges[key][0], ranges[key][2])
+        for j, (key, a) in enumerate(catalogue.items())
+    }

@@ -1,0 +1,105 @@
+"""Command-line interface: ``suzhou-sim`` / ``python -m suzhou_sim``.
+
+Lives here: the argparse parser, one small ``_add_<command>(subparsers)`` function per
+subcommand that registers its arguments and handler, and :func:`main`, which turns
+expected failures into a one-line message on stderr and exit code 2.
+Must not: implement simulations or file formats (subcommands call library functions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from ..engine import EngineError
+from ..errors import InputError
+from .calibrate import register as _add_calibrate
+from .scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
+from .sensitivity import register as _add_sensitivity
+
+__all__ = ["build_parser", "main"]
+
+#: Exit code for expected failures (bad input, unsupported model), as argparse uses.
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    """A malformed command line detected after parsing."""
+
+
+def _add_simulate(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="run a Vensim model once and write a time x variables CSV",
+        description="Run a Vensim model with the ensemble engine and write its outputs "
+                    "(time index column, then one column per variable) like `python -m pysd`.")
+    parser.add_argument("model", help="Vensim .mdl file")
+    parser.add_argument("-o", "--output", required=True, help="CSV file to write")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a constant (repeatable); NAME may be the Vensim name")
+    parser.add_argument("--return-columns", metavar="A,B",
+                        help="comma-separated variables to write (default: all)")
+    parser.add_argument("--time-step", type=float, metavar="DT", help="override TIME STEP")
+    parser.set_defaults(handler=_run_simulate)
+
+
+def _run_simulate(args: argparse.Namespace) -> int:
+    from ..engine.simulate import simulate_to_csv
+
+    columns = None
+    if args.return_columns is not None:
+        columns = [c.strip() for c in args.return_columns.split(",") if c.strip()]
+        if not columns:
+            raise _UsageError("--return-columns is empty")
+    simulate_to_csv(args.model, args.output, params=args.param, return_columns=columns,
+                    time_step=args.time_step)
+    return 0
+
+
+#: Subcommand registrars, each ``register(subparsers)``; add new ones here. A registrar
+#: adds its parser(s) and sets ``handler`` (or ``func``) to ``f(args) -> exit code``.
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand registered.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
+    parser = argparse.ArgumentParser(
+        prog="suzhou-sim",
+        description="Suzhou innovation-policy simulator: run scenarios against the policy "
+                    "targets, calibrate, goal-seek and study sensitivity.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in _SUBCOMMANDS:
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Process exit code: 0 on success, 2 on expected failures (argparse also exits
+        with 2 on bad usage).
+    """
+    args = build_parser().parse_args(argv)
+    # Subcommands set ``handler`` (or ``func``, the other common argparse idiom).
+    handler = getattr(args, "handler", None) or args.func
+    try:
+        return int(handler(args) or 0)
+    except (EngineError, InputError, _UsageError, OSError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"suzhou-sim {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE

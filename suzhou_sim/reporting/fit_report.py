@@ -1,0 +1,324 @@
+"""The calibration fit report: per-series statistics, charts and a Markdown page.
+
+Everything shown comes from the runs handed in (MAP run, posterior ensemble, out-of-sample
+fit); nothing is typed in by hand. This module computes tables and writes files; it does not
+fit anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..calibration.stats import band_coverage, mape, r_squared, theil_components  # noqa: E402
+from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..fileio.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
+
+__all__ = [
+    "FitTables", "fit_tables", "write_fit_report", "convergence_checks", "GOAL_SERIES", "MAPE_GOAL",
+]
+
+# Series with a MAPE goal in the calibration issue (Suzhou, in-sample, exact+reported points).
+GOAL_SERIES = (
+    "high_tech_enterprises", "tech_smes_registered", "rd_expenditure", "rd_intensity",
+    "tech_contract_turnover", "high_tech_output_share", "listed_companies",
+)
+MAPE_GOAL = 8.0
+COVERAGE_GOAL = 0.70
+BAND = (10, 90)
+HISTORY_END = 2024
+
+
+@dataclass
+class FitTables:
+    """Row-level and series-level fit tables."""
+
+    rows: pd.DataFrame
+    series: pd.DataFrame
+    coverage: float
+    bounds_respected: bool
+
+
+def _conflict(rows: pd.DataFrame, row: pd.Series) -> str:
+    """Say which two-sided figure of the same indicator-year a one-sided row contradicts."""
+    if row["bound"] not in ("lower", "upper"):
+        return ""
+    same = rows[(rows["indicator"] == row["indicator"]) & (rows["year"] == row["year"])
+                & rows["bound"].isin(["exact", "approx"])]
+    bad = same[same["value"] > row["value"]] if row["bound"] == "upper" else \
+        same[same["value"] < row["value"]]
+    return "; ".join(f"{row['bound']} {row['value']:g} contradicts {r['bound']} {r['value']:g}"
+                     for _, r in bad.iterrows())
+
+
+def fit_tables(
+    rows: pd.DataFrame,
+    map_values: np.ndarray,
+    ensemble_values: np.ndarray,
+    predictive_values: np.ndarray,
+) -> FitTables:
+    """Per-row and per-series fit statistics.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Payoff rows (indicator, year, value, bound, quality, sigma, ...).
+    map_values : numpy.ndarray
+        MAP-run value at each row, shape ``(n_rows,)``.
+    ensemble_values : numpy.ndarray
+        Posterior-ensemble values at each row, shape ``(n_runs, n_rows)``.
+    predictive_values : numpy.ndarray
+        Ensemble values with observation error added, same shape.
+    """
+    out = rows.copy()
+    out["fitted"] = map_values
+    out["band_low"], out["band_high"] = np.percentile(ensemble_values, BAND, axis=0)
+    out["pred_low"], out["pred_high"] = np.percentile(predictive_values, BAND, axis=0)
+    out["ape_pct"] = np.abs(out["fitted"] - out["value"]) / np.abs(out["value"]) * 100
+    two_sided = out["bound"].isin(["exact", "approx"])
+    out.loc[~two_sided, "ape_pct"] = np.nan
+    ok = np.where(
+        out["bound"] == "lower", out["fitted"] >= out["value"],
+        np.where(out["bound"] == "upper", out["fitted"] <= out["value"], True),
+    )
+    out["bound_respected"] = ok
+    out["conflict"] = [_conflict(out, r) for _, r in out.iterrows()]
+    out["in_band"] = (out["value"] >= out["pred_low"]) & (out["value"] <= out["pred_high"])
+
+    series = []
+    for ind, grp in out.groupby("indicator", sort=False):
+        two = grp[grp["bound"].isin(["exact", "approx"])]
+        goal_pts = grp[(grp["bound"] == "exact") & (grp["quality"] == "reported")]
+        um, us, uc = theil_components(two["value"], two["fitted"])
+        series.append({
+            "indicator": ind,
+            "points": len(grp),
+            "two_sided": len(two),
+            "mape_pct": mape(two["value"], two["fitted"]),
+            "mape_exact_reported_pct": mape(goal_pts["value"], goal_pts["fitted"]),
+            "r2": r_squared(two["value"], two["fitted"]),
+            "theil_um": um, "theil_us": us, "theil_uc": uc,
+            "bounds_respected": bool(grp["bound_respected"].all()),
+            "band_coverage": band_coverage(two["value"], two["pred_low"], two["pred_high"]),
+        })
+    two_all = out[two_sided]
+    coverage = band_coverage(two_all["value"], two_all["pred_low"], two_all["pred_high"])
+    return FitTables(out, pd.DataFrame(series), coverage, bool(out["bound_respected"].all()))
+
+
+# Convergence criteria for the posterior sample (see the report text).
+RHAT_MAX = 1.05
+MIN_EFFECTIVE = 1000
+MIN_CHAIN_OVER_TAU = 10
+
+
+def convergence_checks(diag: dict) -> list[tuple[str, float, str, bool]]:
+    """The posterior sample's convergence checks: (name, value, criterion, met)."""
+    rows = [
+        ("split R-hat (max over parameters)", diag.get("rhat_max", float("nan")),
+         f"< {RHAT_MAX}", diag.get("rhat_max", np.inf) < RHAT_MAX),
+        ("effective samples", diag.get("effective_samples", float("nan")),
+         f">= {MIN_EFFECTIVE}", diag.get("effective_samples", 0) >= MIN_EFFECTIVE),
+        ("chain length / autocorrelation time", diag.get("chain_over_tau", float("nan")),
+         f">= {MIN_CHAIN_OVER_TAU}", diag.get("chain_over_tau", 0) >= MIN_CHAIN_OVER_TAU),
+    ]
+    return [(n, float(v), c, bool(m)) for n, v, c, m in rows]
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
+
+
+def _chart(path: Path, indicator: str, times, map_run, ens, pred, rows: pd.DataFrame) -> None:
+    reg = load_indicators()[indicator]
+    # Only the calibration window: later years would stretch the value axis.
+    keep = np.asarray(times) <= HISTORY_END
+    times, map_run, ens, pred = times[keep], map_run[keep], ens[:, keep], pred[:, keep]
+    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=110)
+    lo, hi = np.percentile(pred, BAND, axis=0)
+    ax.fill_between(times, lo, hi, color="tab:blue", alpha=0.12, label="80% predictive band")
+    lo, hi = np.percentile(ens, BAND, axis=0)
+    ax.fill_between(times, lo, hi, color="tab:blue", alpha=0.3, label="80% parameter band")
+    ax.plot(times, map_run, color="tab:blue", lw=2, label="fitted (MAP)")
+    marks = {"exact": "o", "approx": "o", "lower": "^", "upper": "v"}
+    for bound, grp in rows.groupby("bound"):
+        face = "black" if bound == "exact" else "white"
+        ax.scatter(grp["year"], grp["value"], marker=marks[bound], facecolors=face,
+                   edgecolors="black", zorder=5, label=f"observed ({bound})")
+    ax.set_title(f"{reg.label_en} [{reg.unit}]")
+    ax.set_xlim(times[0], HISTORY_END)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def write_fit_report(
+    folder: Path,
+    region: str,
+    tables: FitTables,
+    parameters: pd.DataFrame,
+    diagnostics: dict,
+    out_of_sample: pd.DataFrame | None,
+    charts: dict[str, tuple],
+    skipped: pd.DataFrame,
+    runtime_s: float,
+) -> Path:
+    """Write ``report.md``, ``fit_rows.csv``, ``fit_series.csv`` and charts into ``folder``.
+
+    ``charts`` maps indicator → (times, map_run, ensemble, predictive) arrays.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for ind, (times, map_run, ens, pred) in charts.items():
+        _chart(folder / f"fit_{ind}.png", ind, times, map_run, ens, pred,
+               tables.rows[tables.rows["indicator"] == ind])
+    atomic_write_text(folder / "fit_rows.csv", tables.rows.to_csv(index=False))
+    atomic_write_text(folder / "fit_series.csv", tables.series.to_csv(index=False))
+
+    s = tables.series.set_index("indicator")
+    lines = [
+        f"# Calibration report: {region}",
+        "",
+        "Generated by `suzhou-sim calibrate`; every number below comes from the runs of that",
+        f"command (wall time {runtime_s:.0f} s).",
+        "",
+        "## Goals",
+        "",
+        "| series | MAPE exact+reported (%) | goal | met |",
+        "|---|---|---|---|",
+    ]
+    for ind in GOAL_SERIES:
+        if ind in s.index:
+            v = s.loc[ind, "mape_exact_reported_pct"]
+            met = "–" if np.isnan(v) else ("yes" if v <= MAPE_GOAL else "**no**")
+            lines.append(f"| {ind} | {_fmt(v)} | ≤ {MAPE_GOAL:g} | {met} |")
+        else:
+            lines.append(f"| {ind} | – | ≤ {MAPE_GOAL:g} | no data for this region |")
+    lines += [
+        "",
+        f"- Every `lower`/`upper` bound respected by the fitted run: "
+        f"**{'yes' if tables.bounds_respected else 'no'}**",
+        f"- Share of two-sided calibration points inside the 80% predictive band: "
+        f"**{tables.coverage:.0%}** (goal ≥ {COVERAGE_GOAL:.0%})",
+        "",
+        "## One-sided bounds",
+        "",
+        "| series | year | bound | value | fitted | respected | by | conflict between sources |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for _, r in tables.rows[tables.rows["bound"].isin(["lower", "upper"])].iterrows():
+        gap = (r["fitted"] - r["value"]) / r["value"] * 100
+        lines.append(
+            f"| {r['indicator']} | {r['year']} | {r['bound']} | {r['value']:g} | "
+            f"{r['fitted']:.1f} | {'yes' if r['bound_respected'] else '**no**'} | {gap:+.2f}% | "
+            f"{r['conflict'] or '–'} |"
+        )
+    lines += [
+        "",
+        "A bound that contradicts a two-sided figure for the same indicator and year (the "
+        "sources use different definitions; see the quotes in data/observed_history.csv) "
+        "cannot be honoured together with that figure by any run: the fit compromises, and "
+        "the data are left as published.",
+        "",
+        "## Fit per series",
+        "",
+        "| series | points | MAPE % | R² | U^M | U^S | U^C | bounds ok | in 80% band |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for ind, r in s.iterrows():
+        lines.append(
+            f"| {ind} | {r['points']} | {_fmt(r['mape_pct'])} | {_fmt(r['r2'])} | "
+            f"{_fmt(r['theil_um'])} | {_fmt(r['theil_us'])} | {_fmt(r['theil_uc'])} | "
+            f"{'yes' if r['bounds_respected'] else 'no'} | {_fmt(r['band_coverage'] * 100, 0)}% |"
+        )
+    lines += [
+        "",
+        "R² and Theil statistics need at least three two-sided points; – means too few.",
+        "",
+        "## Points left out",
+        "",
+    ]
+    if skipped.empty:
+        lines.append("None.")
+    else:
+        for why, grp in skipped.groupby("why"):
+            names = ", ".join(sorted(set(grp["indicator"])))
+            lines.append(f"- {why}: {names}")
+    lines += ["", "## Out-of-sample check (fit on data up to 2021, predict 2022-2023)", ""]
+    if out_of_sample is None or out_of_sample.empty:
+        lines.append("Not enough data before 2022 in this region for an out-of-sample fit.")
+    else:
+        lines += [
+            "| series | year | observed | bound | out-of-sample | APE % | in-sample | APE % |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for _, r in out_of_sample.iterrows():
+            lines.append(
+                f"| {r['indicator']} | {r['year']} | {r['value']:g} | {r['bound']} | "
+                f"{r['predicted']:.1f} | {_fmt(r['ape_oos_pct'])} | {r['fitted']:.1f} | "
+                f"{_fmt(r['ape_in_pct'])} |"
+            )
+        lines += [
+            "",
+            f"MAPE over two-sided points: out-of-sample "
+            f"{_fmt(out_of_sample['ape_oos_pct'].mean())}%, in-sample "
+            f"{_fmt(out_of_sample['ape_in_pct'].mean())}%.",
+        ]
+    lines += [
+        "",
+        "## Parameters (MAP and 80% posterior interval)",
+        "",
+    ]
+    compare = "suzhou_rel_width" in parameters
+    if compare:
+        ratio = (parameters["rel_width"] / parameters["suzhou_rel_width"]).median()
+        lines += [
+            f"The regional data are sparse: the median parameter's 80% interval is "
+            f"{ratio:.1f} times as wide (relative to its median) as in the Suzhou fit, and "
+            "every projection for this region carries that uncertainty.",
+            "",
+        ]
+    head = "| parameter | prior centre | MAP | p10 | median | p90 | width (p90-p10)/median |"
+    lines += [head + (" Suzhou width |" if compare else ""),
+              "|---|---|---|---|---|---|---|" + ("---|" if compare else "")]
+    for _, r in parameters.iterrows():
+        row = (
+            f"| {r['parameter']} | {r['prior_centre']:.4g} | {r['map']:.4g} | {r['p10']:.4g} | "
+            f"{r['median']:.4g} | {r['p90']:.4g} | {r['rel_width']:.2f} |"
+        )
+        lines.append(row + (f" {r['suzhou_rel_width']:.2f} |" if compare else ""))
+    lines += ["", "## Posterior sampling and convergence", ""]
+    for key in ("sampler", "walkers", "steps", "burn_in", "thin", "acceptance_fraction",
+                "autocorr_time_max", "chain_over_tau", "effective_samples", "rhat_max"):
+        if key in diagnostics:
+            val = diagnostics[key]
+            lines.append(f"- {key}: {val:.3g}" if isinstance(val, float) else f"- {key}: {val}")
+    checks = convergence_checks(diagnostics)
+    lines += ["", "| convergence check | value | criterion | met |", "|---|---|---|---|"]
+    for name, value, criterion, met in checks:
+        lines.append(f"| {name} | {value:.3g} | {criterion} | {'yes' if met else '**no**'} |")
+    lines += [
+        "",
+        "For an ensemble sampler the effective sample size is walkers x kept steps / tau; "
+        "tau itself is only estimated reliably from chains of many tau, so a chain/tau "
+        "below about 50 makes the reported tau a lower bound.",
+        "",
+        "## Charts",
+        "",
+    ]
+    lines += [f"![{ind}](fit_{ind}.png)" for ind in charts]
+    path = folder / "report.md"
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    return path

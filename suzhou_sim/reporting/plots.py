@@ -1,0 +1,236 @@
+"""Fan charts of scenario results (matplotlib, Agg backend, no display needed).
+
+One chart per indicator: the 10-90% band and the median of the ensemble, the baseline
+median when given, observed history points (marker by bound: lower ▲, upper ▼,
+exact/approx ●; hollow when unverified) and the region's targets at their years (a ±5% bar
+for "about" targets, a segment over the years of "every year" targets).
+
+Chinese labels are used only when a CJK font is installed (``fc-list :lang=zh``); otherwise
+the charts are labelled in English so that no character renders as a box. This module draws
+and saves images; it does not run the model or write reports.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..catalogues.targets import Target, load_targets  # noqa: E402
+from ..paths import OBSERVED_FILE  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..studies.scenario_runs import ScenarioResult, SeriesSpec
+
+__all__ = [
+    "cjk_font",
+    "chart_file",
+    "chart_targets",
+    "fan_chart",
+    "write_fan_charts",
+    "observed_points",
+]
+
+_MARKERS = {"lower": "^", "upper": "v", "exact": "o", "approx": "o"}
+_BAND, _MEDIAN, _BASE, _OBS, _TARGET = "#9ecae1", "#08519c", "#636363", "#222222", "#d62728"
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Family name of an installed font with Chinese glyphs that matplotlib can use, or None."""
+    if shutil.which("fc-list") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+                             text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        family = line.split(",")[0].strip()
+        if not family:
+            continue
+        try:
+            font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            continue
+        return family
+    return None
+
+
+@lru_cache(maxsize=1)
+def _observed() -> pd.DataFrame:
+    return pd.read_csv(OBSERVED_FILE)
+
+
+def observed_points(region: str, indicator: str) -> pd.DataFrame:
+    """Observed history rows of ``indicator`` in ``region`` (year, value, bound, quality)."""
+    obs = _observed()
+    rows = obs[(obs["region"] == region) & (obs["indicator"] == indicator)]
+    return rows[["year", "value", "bound", "quality"]].reset_index(drop=True)
+
+
+def chart_file(indicator: str) -> str:
+    """File name of an indicator's fan chart."""
+    return f"fan_{indicator}.png"
+
+
+def _title(indicator: str, spec: SeriesSpec, zh: bool) -> str:
+    ind = load_indicators()[indicator]
+    suffix = {"cumulative": f" (cumulative since {spec.base_year})"}.get(spec.measure, "")
+    suffix_zh = {"cumulative": f"({spec.base_year}年起累计)"}.get(spec.measure, "")
+    return f"{ind.label_zh}{suffix_zh} / {ind.label_en}{suffix}" if zh else ind.label_en + suffix
+
+
+def chart_targets(targets: list[Target], indicator: str, spec: SeriesSpec) -> list[Target]:
+    """Targets drawn on this chart: same quantity, measure and base year as the series."""
+    return [t for t in targets if t.indicator == indicator and t.in_scope and t.variable is None
+            and t.measure == spec.measure and t.base_year == spec.base_year]
+
+
+def fan_chart(
+    series: pd.DataFrame,
+    indicator: str,
+    spec: SeriesSpec,
+    region: str,
+    targets: list[Target] | None = None,
+    probabilities: dict[str, float] | None = None,
+    baseline: pd.DataFrame | None = None,
+    scenario_label: str = "scenario",
+) -> Figure:
+    """Draw one fan chart.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        Series rows (columns year, p10, p50, p90) of this indicator.
+    indicator : str
+        Registry name.
+    spec : SeriesSpec
+        Measure of the series (``suzhou_sim.studies.scenario_runs.SeriesSpec``).
+    region : str
+        Region, for the observed points.
+    targets : list of Target, optional
+        The region's targets; those measuring the same quantity are marked.
+    probabilities : dict, optional
+        target_id -> probability, printed next to the target markers.
+    baseline : pandas.DataFrame, optional
+        Baseline series rows of this indicator; its median is drawn dashed.
+    scenario_label : str
+        Legend label of the scenario's median.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    font = cjk_font()
+    fig = Figure(figsize=(7.0, 4.2), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    s = series.dropna(subset=["p50"])
+    ax.fill_between(s["year"], s["p10"], s["p90"], color=_BAND, alpha=0.6, lw=0,
+                    label="10-90% band")
+    ax.plot(s["year"], s["p50"], color=_MEDIAN, lw=2, label=f"median ({scenario_label})")
+    if baseline is not None:
+        b = baseline.dropna(subset=["p50"])
+        ax.plot(b["year"], b["p50"], color=_BASE, lw=1.5, ls="--", label="baseline median")
+    if spec.measure != "cumulative":
+        obs = observed_points(region, indicator)
+        obs = obs[obs["year"] >= s["year"].min() - 5] if not s.empty else obs
+        for bound, marker in _MARKERS.items():
+            rows = obs[obs["bound"] == bound]
+            if rows.empty:
+                continue
+            hollow = rows["quality"] == "unverified"
+            for part, face, note in ((rows[~hollow], _OBS, ""),
+                                     (rows[hollow], "none", ", unverified")):
+                if not part.empty:
+                    ax.scatter(part["year"], part["value"], marker=marker, s=36, zorder=5,
+                               facecolors=face, edgecolors=_OBS,
+                               label=f"observed ({bound}{note})")
+    for t in chart_targets(targets or [], indicator, spec):
+        if t.from_year:
+            ax.hlines(t.threshold, t.from_year, t.year, colors=_TARGET, lw=1.5)
+        if t.comparator == "~":
+            ax.errorbar([t.year], [t.threshold], yerr=[[t.threshold * 0.05], [t.threshold * 0.05]],
+                        fmt="*", color=_TARGET, ms=12, capsize=4, zorder=6, label="target")
+        else:
+            ax.scatter([t.year], [t.threshold], marker="*", s=160, color=_TARGET, zorder=6,
+                       label="target")
+        p = (probabilities or {}).get(t.target_id)
+        text = t.target_id if p is None or p != p else f"{t.target_id}\nP={p:.2f}"
+        right = t.year >= 2032  # labels of late targets go left so they stay inside the axes
+        ax.annotate(text, (t.year, t.threshold), textcoords="offset points",
+                    xytext=(-8 if right else 6, 4), ha="right" if right else "left",
+                    fontsize=7, color=_TARGET)
+    # one legend entry per label (observed points are drawn in several groups)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left", frameon=False)
+    ind = load_indicators()[indicator]
+    ax.set_title(_title(indicator, spec, zh=font is not None), fontsize=10,
+                 fontfamily=[font, "DejaVu Sans"] if font else "DejaVu Sans")
+    ax.set_ylabel(ind.unit)
+    ax.set_xlabel("year (year-end)")
+    ax.grid(alpha=0.3)
+    ax.set_xlim(2014 if spec.measure != "cumulative" else spec.base_year - 1, 2035.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # fixed margins: tight_layout measures every text and doubles the drawing time
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.91, bottom=0.12)
+    return fig
+
+
+def write_fan_charts(
+    result: ScenarioResult,
+    out_dir: Path,
+    baseline: ScenarioResult | None = None,
+    progress: bool = False,
+) -> dict[str, str]:
+    """Save a fan chart per indicator of ``result`` into ``out_dir``.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+    out_dir : Path
+        Existing folder.
+    baseline : ScenarioResult, optional
+        Baseline run (same region) whose medians are drawn dashed.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+
+    Returns
+    -------
+    dict[str, str]
+        indicator -> file name (relative to ``out_dir``).
+    """
+    region = result.scenario.region
+    targets = [t for t in load_targets().values() if t.region == region]
+    probs = dict(zip(result.targets["target_id"], result.targets["probability"], strict=True))
+    names = list(result.specs)
+    if progress:
+        from tqdm import tqdm
+
+        names = tqdm(names, desc="charts", unit="chart", leave=False)
+    files: dict[str, str] = {}
+    for name in names:
+        rows = result.series[result.series["indicator"] == name]
+        base_rows = None
+        if baseline is not None and name in baseline.specs:
+            base_rows = baseline.series[baseline.series["indicator"] == name]
+        fig = fan_chart(rows, name, result.specs[name], region, targets, probs, base_rows,
+                        scenario_label=result.scenario.name)
+        fig.savefig(Path(out_dir) / chart_file(name))
+        files[name] = chart_file(name)
+    return files

@@ -1,0 +1,160 @@
+"""The scenario subcommands end to end: outputs, messages, exit codes, atomic writing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from suzhou_sim import cli
+from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.cli import scenarios as cli_scenarios
+from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR
+from suzhou_sim.studies.scenario_runs import run_scenario
+from tests.posterior_fixture import write_fixture_posterior
+
+BASELINE = SCENARIOS_DIR / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def posterior_dir(tmp_path_factory) -> Path:
+    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "suzhou_sim", *args], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_run_end_to_end(tmp_path: Path, posterior_dir: Path):
+    out = tmp_path / "talent"
+    proc = _cli("run", str(SCENARIOS_DIR / "talent_first.yaml"), "--draws", "50",
+                "--posterior-dir", str(posterior_dir), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    for name in ("targets.csv", "series.csv", "report.md", "scenario.yaml",
+                 "fan_high_tech_enterprises.png", "fan_leading_talents.png"):
+        assert (out / name).is_file(), name
+    targets = pd.read_csv(out / "targets.csv")
+    assert targets["target_id"].tolist() == [t.target_id for t in targets_for_region("suzhou")]
+    assert "SZ-HTE-2025" in proc.stdout and "outside model scope" in proc.stdout
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "Assumptions used (not policy choices)" in report
+    assert "P baseline (baseline)" in report and "fan_rd_intensity.png" in report
+    assert "simulating" in proc.stderr or "charts" in proc.stderr  # progress bar on stderr
+
+
+def test_goal_seek_end_to_end_with_env_posterior(posterior_dir: Path):
+    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-HTSHARE-2025", "--lever",
+                "special_fund", "--period", "14th", "--probability", "0.7", "--draws", "100",
+                "--quiet", env={cli_scenarios.POSTERIOR_ENV: str(posterior_dir)})
+    assert proc.returncode == 0, proc.stderr
+    assert "status=found" in proc.stdout and "reaches SZ-HTSHARE-2025" in proc.stdout
+
+
+BAD_FILES = {
+    "misspelt_lever": ("levers:\n  talent_wieght: {15th: 0.3}\n", "did you mean 'talent_weight'"),
+    "out_of_range": ("levers:\n  guidance_fund_leverage: {15th: 20}\n", "allowed range 1-10"),
+    "malformed": ("levers: {special_fund: [1, 2\n", "malformed YAML at line"),
+}
+
+
+@pytest.mark.parametrize(("extra", "expected"), BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_scenario_exits_2_and_writes_nothing(tmp_path, capsys, posterior_dir, extra,
+                                                 expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\ntitle_en: B\ntitle_zh: 坏\nrationale: r\n" + extra,
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = _main(capsys, "run", str(path), "--draws", "10", "--posterior-dir",
+                         str(posterior_dir), "--out", str(out), "--quiet")
+    assert code == 2
+    assert str(path) in err and expected in err
+    assert not out.exists()
+
+
+def test_missing_field_via_subprocess(tmp_path: Path):
+    path = tmp_path / "nameless.yaml"
+    path.write_text("title_en: B\ntitle_zh: 坏\nrationale: r\n", encoding="utf-8")
+    proc = _cli("run", str(path), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert f"{path}: name: required field is missing" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--target", "SZ-HTE-2052", "--lever", "special_fund"], "did you mean 'SZ-HTE-2025'"),
+    (["--target", "SZ-HTE-2025", "--lever", "specialfund"], "did you mean 'special_fund'"),
+    (["--target", "SZ-HTE-2025", "--lever", "special_fund", "--period", "15"], "allowed: 14th"),
+])
+def test_goal_seek_bad_arguments(capsys, posterior_dir, args, expected):
+    code, _, err = _main(capsys, "goal-seek", str(BASELINE), *args, "--draws", "10",
+                         "--posterior-dir", str(posterior_dir), "--quiet")
+    assert code == 2 and expected in err
+
+
+def test_bad_draws_and_missing_posterior(capsys, tmp_path, posterior_dir):
+    code, _, err = _main(capsys, "run", str(BASELINE), "--draws", "0", "--quiet",
+                         "--posterior-dir", str(posterior_dir), "--out", str(tmp_path / "o"))
+    assert code == 2 and "--draws" in err and "1-100000" in err
+    code, _, err = _main(capsys, "run", str(BASELINE), "--draws", "5", "--quiet",
+                         "--posterior-dir", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert code == 2 and "calibrate" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare(capsys, posterior_dir):
+    code, out, _ = _main(capsys, "compare", str(BASELINE), str(SCENARIOS_DIR / "austerity.yaml"),
+                         "--draws", "50", "--posterior-dir", str(posterior_dir), "--quiet")
+    assert code == 0
+    assert "p_baseline" in out and "d_austerity" in out and "SZ-FUTURE-2030" in out
+
+
+def test_run_all(tmp_path, capsys, posterior_dir):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("baseline.yaml", "austerity.yaml"):
+        shutil.copy(SCENARIOS_DIR / name, folder / name)
+    code, out, _ = _main(capsys, "run-all", "--dir", str(folder), "--draws", "20", "--out",
+                         str(tmp_path / "out"), "--posterior-dir", str(posterior_dir),
+                         "--quiet")
+    assert code == 0
+    assert out.count("SZ-HTE-2025") == 2
+    for name in ("baseline", "austerity"):
+        assert (tmp_path / "out" / name / "report.md").is_file()
+    (folder / "broken.yaml").write_text("name: [\n", encoding="utf-8")
+    code, _, err = _main(capsys, "run-all", "--dir", str(folder), "--draws", "20", "--out",
+                         str(tmp_path / "out2"), "--posterior-dir", str(posterior_dir))
+    assert code == 2 and "broken.yaml" in err and not (tmp_path / "out2").exists()
+
+
+def test_failure_mid_write_leaves_no_partial_output(tmp_path, monkeypatch, posterior_dir):
+    result = run_scenario(BASELINE, draws=20, posterior=posterior_dir)
+
+    def failing_charts(result, out_dir, **kwargs):
+        (Path(out_dir) / "fan_half_written.png").write_bytes(b"\x89PNG")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("suzhou_sim.reporting.plots.write_fan_charts", failing_charts)
+    out = tmp_path / "run"
+    with pytest.raises(RuntimeError, match="disk full"):
+        cli_scenarios.write_run_outputs(result, out)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary folder left behind
+    out.mkdir()
+    (out / "old.txt").write_text("previous run", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        cli_scenarios.write_run_outputs(result, out)
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert (out / "old.txt").read_text(encoding="utf-8") == "previous run"

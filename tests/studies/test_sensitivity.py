@@ -1,0 +1,292 @@
+"""Sensitivity analysis: problem construction, the generic core on analytic functions, the
+model layer against the target definitions, summaries, and the ``sensitivity`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from suzhou_sim.catalogues.scenarios import assumption_ranges, load_assumptions, load_scenario
+from suzhou_sim.catalogues.targets import load_targets, reached_per_run, target_values
+from suzhou_sim.cli import sensitivity as cli_sensitivity
+from suzhou_sim.engine import load_model
+from suzhou_sim.errors import InputError
+from suzhou_sim.studies import sensitivity as sa
+from suzhou_sim.studies.scenario_runs import resolve_posterior
+from tests.posterior_fixture import write_fixture_posterior
+
+REPO = Path(__file__).resolve().parents[2]
+BASELINE = REPO / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def posterior_root(tmp_path_factory) -> Path:
+    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+
+
+@pytest.fixture(scope="module")
+def posterior(posterior_root):
+    return resolve_posterior(posterior_root, "suzhou")[0]
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(BASELINE)
+
+
+@pytest.fixture(scope="module")
+def problem(scenario, posterior):
+    return sa.build_problem(scenario, posterior)
+
+
+# --- problem ------------------------------------------------------------------------------
+
+
+def test_problem_has_calibrated_parameters_then_assumptions_with_their_ranges(
+    problem, posterior, scenario, model_file
+):
+    catalogue = load_assumptions()
+    ranges = assumption_ranges(scenario)
+    assumed = [a.vensim for key, a in catalogue.items() if ranges[key][1] < ranges[key][2]]
+    assert problem.names == posterior.names + assumed
+    assert problem.kinds == ["calibrated"] * len(posterior.names) + ["assumption"] * len(assumed)
+    units = load_model(model_file).units
+    assert problem.units == [units[n] for n in problem.names]
+    salib = problem.salib()
+    assert salib["num_vars"] == len(problem) and salib["names"] == problem.names
+    for f in problem.factors:
+        if f.kind == "calibrated":
+            draws = posterior.draws[f.name]
+            assert draws.min() <= f.low < f.high <= draws.max()
+            assert f.low == pytest.approx(draws.quantile(0.05))
+            assert f.high == pytest.approx(draws.quantile(0.95))
+        else:
+            key = next(k for k, a in catalogue.items() if a.vensim == f.name)
+            assert (f.low, f.high) == pytest.approx(ranges[key][1:])
+            assert f.unit == catalogue[key].unit and f.label_zh == catalogue[key].label_zh
+    assert problem.fixed == posterior.point
+
+
+def test_problem_leaves_out_fixed_assumptions_and_can_be_restricted(scenario, posterior):
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    data["assumptions"] = {"external_shock": 0.9}  # a single number fixes the assumption
+    fixed = scenario.model_validate(data)
+    names = sa.build_problem(fixed, posterior).names
+    assert "External shock" not in names and "Future GDP growth" in names
+    sub = sa.build_problem(scenario, posterior, ["Initial HTE", "listing_openness"])
+    assert sub.names == ["Initial HTE", "Listing openness"]
+    assert sub.kinds == ["calibrated", "assumption"]
+
+
+@pytest.mark.parametrize("names, message", [
+    (["Initial HTEs"], "did you mean 'Initial HTE'"),
+    (["no such factor"], "unknown sensitivity factor"),
+])
+def test_problem_rejects_unknown_factors(scenario, posterior, names, message):
+    with pytest.raises(InputError, match=message):
+        sa.build_problem(scenario, posterior, names)
+
+
+def test_problem_rejects_a_posterior_of_another_region(posterior_root):
+    kunshan = resolve_posterior(posterior_root, "kunshan")[0]
+    with pytest.raises(InputError, match="kunshan"):
+        sa.build_problem(load_scenario(BASELINE), kunshan)
+
+
+# --- the generic core on analytic functions -----------------------------------------------
+
+ISHIGAMI = sa.SensitivityProblem.from_bounds(["x1", "x2", "x3"], [[-np.pi, np.pi]] * 3)
+
+
+def test_ishigami_recovers_its_published_indices():
+    indices = sa.sobol_analysis(ISHIGAMI, sa.ishigami, n_base=4096, seed=0)
+    assert indices.attrs["model_runs"] == 4096 * (3 + 2)
+    assert list(indices.columns) == sa.SOBOL_COLUMNS
+    for name in ("S1", "ST"):
+        for j, expected in enumerate(sa.ISHIGAMI_INDICES[name]):
+            got, conf = indices[name].iloc[j], indices[f"{name}_conf"].iloc[j]
+            assert abs(got - expected) <= max(conf, 0.05), (name, j, got, conf)
+
+
+def test_sobol_is_deterministic_for_a_seed():
+    a = sa.sobol_analysis(ISHIGAMI, sa.ishigami, n_base=256, seed=0)
+    b = sa.sobol_analysis(ISHIGAMI, sa.ishigami, n_base=256, seed=0)
+    c = sa.sobol_analysis(ISHIGAMI, sa.ishigami, n_base=256, seed=1)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["ST"], c["ST"])
+
+
+def test_morris_gives_an_inert_factor_zero_mu_star():
+    problem = sa.SensitivityProblem.from_bounds(["a", "b", "inert"], [[0, 1], [-1, 1], [5, 9]])
+    indices = sa.morris_analysis(problem, lambda X: X[:, 0] + 3 * X[:, 1] ** 2, 40, seed=0)
+    assert list(indices.columns) == sa.MORRIS_COLUMNS
+    mu_star = dict(zip(indices["factor"], indices["mu_star"], strict=True))
+    assert mu_star["inert"] == pytest.approx(0.0, abs=1e-12)
+    assert mu_star["a"] == pytest.approx(1.0) and mu_star["b"] > 0.5
+    again = sa.morris_analysis(problem, lambda X: X[:, 0] + 3 * X[:, 1] ** 2, 40, seed=0)
+    pd.testing.assert_frame_equal(indices, again)
+
+
+def test_constant_output_gets_zero_indices_and_a_warning():
+    with pytest.warns(UserWarning, match="does not vary"):
+        indices = sa.sobol_analysis(ISHIGAMI, lambda X: {"flat": np.ones(len(X))}, 16, 0)
+    assert (indices["ST"] == 0).all()
+    assert "hardly varies" in sa.summarise(indices)["flat"]
+
+
+@pytest.mark.parametrize("bad", [0, 1])
+def test_sample_sizes_below_two_are_input_errors(bad):
+    with pytest.raises(InputError, match="at least 2"):
+        sa.sobol_analysis(ISHIGAMI, sa.ishigami, n_base=bad)
+    with pytest.raises(InputError, match="at least 2"):
+        sa.morris_analysis(ISHIGAMI, sa.ishigami, n_trajectories=bad)
+
+
+# --- the model ----------------------------------------------------------------------------
+
+
+def test_margins_say_exactly_whether_targets_are_reached(problem, scenario, model_file):
+    rng = np.random.default_rng(0)
+    lows, highs = np.array(problem.bounds).T
+    X = lows + (highs - lows) * rng.random((64, len(problem)))
+    out = sa.evaluate(problem, X, scenario)
+    in_scope = [t for t in load_targets().values() if t.region == "suzhou" and t.in_scope]
+    assert list(out.columns) == [(t.target_id, o) for t in in_scope for o in ("value", "margin")]
+    # the same runs through the engine directly, for targets.py's own verdicts
+    params = {**sa._constants(problem, scenario),
+              **{n: X[:, j] for j, n in enumerate(problem.names)}}
+    results = load_model(model_file).run(params=params, n_runs=len(X))
+    for t in in_scope:
+        value = target_values(results, t, [t.year])[:, 0]
+        np.testing.assert_allclose(out[(t.target_id, "value")], value)
+        reached = reached_per_run(results, t)
+        np.testing.assert_array_equal(out[(t.target_id, "margin")].to_numpy() >= 0, reached)
+
+
+def test_model_sobol_and_morris_label_every_factor_and_target(scenario, posterior, problem):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few samples: SALib notes constant subsets
+        sobol = sa.sobol(scenario, n_base=8, seed=3, posterior=posterior)
+        morris = sa.morris(scenario, n_trajectories=3, seed=3, posterior=posterior)
+        again = sa.sobol(scenario, n_base=8, seed=3, posterior=posterior)
+    pd.testing.assert_frame_equal(sobol, again)
+    n_targets = sum(t.region == "suzhou" and t.in_scope for t in load_targets().values())
+    for indices, runs in ((sobol, 8 * (len(problem) + 2)), (morris, 3 * (len(problem) + 1))):
+        assert len(indices) == n_targets * 2 * len(problem)
+        assert indices.attrs["model_runs"] == runs
+        first = indices[(indices["target_id"] == "SZ-HTE-2025") & (indices["output"] == "margin")]
+        assert first["factor"].tolist() == problem.names
+        assert first["kind"].tolist() == problem.kinds
+    # the future-industry base is an assumption that only future-industry targets can see
+    base = morris[(morris["factor"] == "Future industry base 2023")
+                  & (morris["output"] == "margin")].set_index("target_id")["mu_star"]
+    assert base["SZ-FUTURE-2030"] > 0 and base["SZ-HTE-2025"] == 0
+
+
+def test_summaries_name_the_deciding_factors_in_both_languages():
+    rows = [("Approval stringency", "assumption", 0.55, 0.60, 0.04),
+            ("Initial HTE", "calibrated", 0.20, 0.25, 0.03),
+            ("External shock", "assumption", 0.06, 0.08, 0.02)]
+    rows += [(f"p{i}", "calibrated", 0.0, 0.01, 0.01) for i in range(5)]
+    indices = pd.DataFrame(
+        [("sobol", "SZ-HTE-2025", "margin", f, k, "", s1, 0.01, st, c)
+         for f, k, s1, st, c in rows], columns=sa.SOBOL_COLUMNS)
+    en = sa.summarise(indices)["SZ-HTE-2025"]
+    assert en.startswith("Whether SZ-HTE-2025 (Valid high-tech enterprises")
+    assert "Approval stringency (assumption, ST 0.60)" in en
+    assert "Initial HTE (calibrated, 0.25)" in en
+    assert "The other 5 of 8 factors have ST below 0.05 and hardly matter." in en
+    zh = sa.summarise(indices, lang="zh")["SZ-HTE-2025"]
+    assert "国家高企认定宽严" in zh and "主要取决于" in zh and "几乎没有影响" in zh
+    with pytest.raises(InputError, match="language"):
+        sa.summarise(indices, lang="fr")
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "suzhou_sim", "sensitivity", *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def test_cli_writes_indices_charts_and_summary(tmp_path, posterior_root):
+    out = tmp_path / "sens"
+    done = _cli(str(BASELINE), "--samples", "16", "--seed", "1", "--out", str(out),
+                env={"SUZHOU_SIM_POSTERIOR_DIR": str(posterior_root)})
+    assert done.returncode == 0, done.stderr
+    indices = pd.read_csv(out / "indices.csv")
+    assert list(indices.columns) == sa.SOBOL_COLUMNS
+    targets = list(dict.fromkeys(indices["target_id"]))
+    assert "SZ-HTE-2025" in targets and "SZ-ENGINEER-2025" not in targets  # out of scope
+    for t in targets:
+        assert (out / f"sensitivity_{t}.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "heatmap.png").read_bytes()[:4] == b"\x89PNG"
+    factors = pd.read_csv(out / "factors.csv")
+    assert set(factors["kind"]) == {"calibrated", "assumption"}
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## English" in summary and "## 中文" in summary
+    assert "Whether SZ-HTE-2025" in summary and "SZ-HTE-2025(有效高新技术企业数" in summary
+    assert not list(tmp_path.glob(".sens.*"))  # no temporary folder left behind
+
+
+def _in_process(*args: str) -> int:
+    """The subcommand through its registered handler (fast: no new interpreter)."""
+    parser = argparse.ArgumentParser(prog="suzhou-sim")
+    cli_sensitivity.register(parser.add_subparsers(dest="command", required=True))
+    parsed = parser.parse_args(["sensitivity", *args])
+    return parsed.handler(parsed)
+
+
+def test_cli_unknown_method_exits_2_with_one_line(tmp_path, posterior_root):
+    out = tmp_path / "never"
+    done = _cli(str(BASELINE), "--method", "fast", "--out", str(out),
+                "--posterior-dir", str(posterior_root))
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("suzhou-sim sensitivity: error: --method: unknown method "
+                                   "'fast'; allowed: sobol, morris")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--method", "fast"], "--method: unknown method 'fast'"),
+    (["--samples", "1"], "--samples: 1 is too small"),
+    (["--method", "morris", "--samples", "0"], "--samples: 0 is too small"),
+    (["--seed", "-1"], "--seed: -1 is not allowed"),
+])
+def test_bad_options_are_input_errors(tmp_path, posterior_root, capsys, args, message):
+    out = tmp_path / "never"
+    code = _in_process(str(BASELINE), *args, "--out", str(out),
+                       "--posterior-dir", str(posterior_root))
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_bad_scenario_files_are_input_errors(tmp_path, posterior_root, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n", encoding="utf-8")
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text(BASELINE.read_text(encoding="utf-8").replace(
+        "special_fund: {14th: 200", "special_fund: {14th: -5").replace(
+        "guidance_fund_leverage:", "guidance_fund_leverag:"), encoding="utf-8")
+    for path in (bad, invalid, tmp_path / "missing.yaml"):
+        code = _in_process(str(path), "--posterior-dir", str(posterior_root),
+                           "--out", str(tmp_path / "never"))
+        err = capsys.readouterr().err
+        assert code == 2 and str(path) in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "never").exists()
+
+
+def test_missing_calibration_is_an_input_error(tmp_path, capsys):
+    code = _in_process(str(BASELINE), "--posterior-dir", str(tmp_path / "empty"))
+    assert code == 2 and "calibrat" in capsys.readouterr().err
