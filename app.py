@@ -54,6 +54,7 @@ from suzhou_sim.catalogues.scenarios import (
     scenario_to_yaml,
 )
 from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT, calibration_dir
@@ -63,12 +64,10 @@ from suzhou_sim.reporting.structure_diagram import (
     read_structure,
     structure_dot,
 )
+from suzhou_sim.studies.goal_seek import GoalSeekResult, goal_seek
 from suzhou_sim.studies.scenario_runs import (
-    PERIOD_YEARS,
-    GoalSeekResult,
     ScenarioResult,
     compare_scenarios,
-    goal_seek,
     run_scenario,
 )
 

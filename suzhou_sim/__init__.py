@@ -3,13 +3,16 @@
 The flat public API: ``from suzhou_sim import run_scenario, load_model, ...``. This module only
 re-exports names from the submodules listed below; it must not hold logic.
 
-- engine (``suzhou_sim.engine``): parse → IR → codegen → run of Vensim models
-- observations, indicators, regions: the data, the indicator registry, region profiles
-- calibration, posterior, fitreport, fitstats: fitting, the stored posterior, the fit report
-- scenarios, targets, analysis: scenario files, the target ledger, ensembles and goal seeking
-- sensitivity: Sobol and Morris indices per target
-- plots, report, sensitivity_plots: charts and Markdown reports
-- units: dimensional-consistency check
+- ``engine/``: parse → IR → codegen → run of Vensim models; ``engine.units`` checks dimensions
+- ``catalogues/``: what the product reads — indicators, the target ledger, levers, assumptions
+  and scenario files, regions, observations, the plan-period timeline
+- ``calibration/``: the fit (payoff, MAP, posterior sampling), the stored posterior, fit
+  statistics
+- ``studies/``: the one ensemble evaluator and the studies built on it — scenario runs and
+  comparisons, goal seeking, sensitivity
+- ``reporting/``: charts, Markdown reports, the fit report and all wording
+- ``fileio/``: atomic file and folder writing
+- ``cli/`` and ``app/``: the command line and the Streamlit app's text, state and views
 """
 
 from .calibration.fit import (
@@ -46,16 +49,22 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
-from .studies.scenario_runs import (
-    GoalSeekResult,
-    ScenarioResult,
-    compare_scenarios,
-    goal_seek,
-    run_scenario,
+from .studies.evaluator import (
+    MAX_DRAWS,
+    EnsembleResults,
+    check_draws,
+    compiled_model,
+    layered_inputs,
+    resolve_posterior,
+    run_ensemble,
+    scenario_inputs,
 )
+from .studies.goal_seek import GoalSeekResult, goal_seek
+from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
 from .studies.sensitivity import build_problem, morris, sobol, summarise
 
 __all__ = [
@@ -63,10 +72,12 @@ __all__ = [
     "CompiledModel",
     "EngineError",
     "EnsembleResult",
+    "EnsembleResults",
     "FreeParameter",
     "GoalSeekResult",
     "Indicator",
     "InputError",
+    "MAX_DRAWS",
     "Payoff",
     "Posterior",
     "Region",
@@ -76,12 +87,16 @@ __all__ = [
     "band_coverage",
     "build_problem",
     "calibrate_region",
+    "check_draws",
     "check_units",
     "compare_scenarios",
+    "compiled_model",
     "evaluate_targets",
     "fan_chart",
     "goal_seek",
+    "goal_seek_message",
     "indicator_values",
+    "layered_inputs",
     "lever_constants",
     "load_assumptions",
     "load_free_parameters",
@@ -98,10 +113,13 @@ __all__ = [
     "parse_scenario",
     "r_squared",
     "render_report",
+    "resolve_posterior",
+    "run_ensemble",
     "run_scenario",
     "sample_assumptions",
     "save_posterior",
     "scenario_files",
+    "scenario_inputs",
     "scenario_to_yaml",
     "scoreboard_text",
     "simulate_to_csv",

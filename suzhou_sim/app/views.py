@@ -29,9 +29,11 @@ from ..catalogues.observations import load_observations
 from ..catalogues.regions import load_region
 from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
 from ..catalogues.targets import Target, load_targets, targets_for_region
+from ..catalogues.timeline import PERIOD_YEARS
 from ..paths import OBSERVED_FILE, calibration_dir
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
-from ..studies.scenario_runs import PERIOD_YEARS, GoalSeekResult, ScenarioResult
+from ..studies.goal_seek import GoalSeekResult
+from ..studies.scenario_runs import ScenarioResult
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
     bound_label,
@@ -537,8 +539,8 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
 def goal_seek_text(res: GoalSeekResult, lang: str) -> str:
     """The goal-seeking answer as a sentence in ``lang`` (the fields of ``res`` filled in).
 
-    The app's one wording of the answer in both languages; ``res.message`` is the English
-    sentence of the command line and is not shown.
+    The app's one wording of the answer in both languages (the command line's English
+    sentences are :func:`suzhou_sim.reporting.goal_seek_text.goal_seek_message`).
     """
     lever = load_levers()[res.lever_key]
     target = load_targets()[res.target_id]

@@ -28,9 +28,9 @@ from tqdm.auto import tqdm
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import load_observations
 from ..catalogues.regions import Region, load_region
-from ..engine import load_model
 from ..errors import InputError
 from ..paths import CALIBRATION_DIR, MODEL_FILE
+from ..studies.evaluator import compiled_model, run_ensemble
 from .posterior import Posterior, load_posterior
 
 __all__ = [
@@ -131,7 +131,7 @@ def load_free_parameters(
     Kunshan's sparse data move them only where they say something.
     """
     spec = _read_spec(path)
-    model = load_model(model_file)
+    model = compiled_model(Path(model_file))
     out: list[FreeParameter] = []
     for name, entry in spec.items():
         if name not in model.constants:
@@ -273,7 +273,7 @@ class Calibrator:
         model_error: float = MODEL_ERROR,
     ):
         self.region: Region = load_region(region)
-        self.model = load_model(model_file)
+        self.model = compiled_model(Path(model_file))
         obs = observations if observations is not None else load_observations(region=region)
         if max_year is not None:
             obs = obs[obs["year"] <= max_year]
@@ -298,9 +298,8 @@ class Calibrator:
         """Run the model for each row of ``X`` in one vectorised call."""
         X = np.atleast_2d(X)
         params = {**self.region.constants, **self.thetas(X)}
-        return self.model.run(
-            params=params, n_runs=X.shape[0], return_columns=columns or self.payoff.variables
-        )
+        return run_ensemble(params, X.shape[0], columns or self.payoff.variables,
+                            model=self.model)
 
     # -- payoff -----------------------------------------------------------------------------
     def prior_residuals(self, X: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ from pydantic import (
 from ..errors import InputError
 from ..paths import MODEL_DIR, SCENARIOS_DIR
 from .regions import load_region
+from .timeline import PERIODS
 
 __all__ = [
     "LEVERS_FILE",
@@ -67,7 +68,6 @@ __all__ = [
 
 LEVERS_FILE = MODEL_DIR / "levers.yaml"
 ASSUMPTIONS_FILE = MODEL_DIR / "assumptions.yaml"
-PERIODS: tuple[str, ...] = ("14th", "15th", "16th")
 DEFAULT_DRAWS = 1000
 MAX_DRAWS = 100_000
 

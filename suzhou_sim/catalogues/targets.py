@@ -39,6 +39,7 @@ from .indicators import (
     missing_translations,
     year_columns,
 )
+from .timeline import FIRST_SIM_YEAR, HORIZON
 
 __all__ = [
     "ABOUT_FRACTION",
@@ -55,8 +56,6 @@ __all__ = [
 ]
 
 ABOUT_FRACTION = 0.95  # "~" targets count as reached from 95% of the threshold
-FIRST_SIM_YEAR = 2019  # first simulated calendar year (model time 2018 is the initial state)
-HORIZON = 2035
 _ROUNDING = 1e-9
 MEASURES = ("level", "ratio", "annual", "cumulative")
 COMPARATORS = (">=", "~")

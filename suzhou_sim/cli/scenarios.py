@@ -179,6 +179,7 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
              baselines: dict, progress: bool) -> None:
     from ..catalogues.scenarios import load_scenario
     from ..reporting.markdown import scoreboard_text
+    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import run_scenario
 
     posterior = _posterior_dir(args)
@@ -192,15 +193,17 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
     if is_baseline and key in baselines:
         result = baselines[key]
     else:
-        result = run_scenario(scenario, draws=draws, seed=seed, posterior=posterior,
-                              progress=progress)
+        with tqdm_progress("simulating", progress) as bar:
+            result = run_scenario(scenario, draws=draws, seed=seed, posterior=posterior,
+                                  progress=bar)
     baseline = None
     if is_baseline:
         baselines[key] = result
     elif base_scenario is not None:
         if key not in baselines:
-            baselines[key] = run_scenario(base_scenario, draws=draws, seed=seed,
-                                          posterior=posterior, progress=progress)
+            with tqdm_progress("simulating the baseline", progress) as bar:
+                baselines[key] = run_scenario(base_scenario, draws=draws, seed=seed,
+                                              posterior=posterior, progress=bar)
         baseline = baselines[key]
     write_run_outputs(result, out_dir, baseline=baseline, progress=progress)
     print(scoreboard_text(result))
@@ -223,12 +226,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..reporting.markdown import comparison_text
+    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios
 
     _check_draws(args)
     scenarios = [load_scenario(p) for p in args.scenarios]
-    table = compare_scenarios(scenarios, draws=args.draws, seed=args.seed,
-                              posterior=_posterior_dir(args), progress=not args.quiet)
+    with tqdm_progress("simulating", not args.quiet) as bar:
+        table = compare_scenarios(scenarios, draws=args.draws, seed=args.seed,
+                                  posterior=_posterior_dir(args), progress=bar)
     if args.csv is not None:
         atomic_write_text(args.csv, table.to_csv(index=False))
     print(comparison_text(table))
@@ -237,14 +242,17 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _cmd_goal_seek(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
-    from ..studies.scenario_runs import goal_seek
+    from ..reporting.goal_seek_text import goal_seek_message
+    from ..studies.evaluator import tqdm_progress
+    from ..studies.goal_seek import goal_seek
 
     _check_draws(args)
     scenario = load_scenario(args.scenario)
-    res = goal_seek(scenario, args.target, args.lever, period=args.period,
-                    probability=args.probability, draws=args.draws, seed=args.seed,
-                    posterior=_posterior_dir(args), progress=not args.quiet)
-    print(res.message)
+    with tqdm_progress("goal seeking", not args.quiet) as bar:
+        res = goal_seek(scenario, args.target, args.lever, period=args.period,
+                        probability=args.probability, draws=args.draws, seed=args.seed,
+                        posterior=_posterior_dir(args), progress=bar)
+    print(goal_seek_message(res))
     value = "-" if res.value is None else f"{res.value:g}"
     achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
     print(f"status={res.status} value={value} achieved={achieved} goal={res.goal:g} "
@@ -265,7 +273,7 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InputError(f"{args.dir}: scenario names must be unique (output folders): {dupes}")
-    from ..studies.scenario_runs import resolve_posterior
+    from ..studies.evaluator import resolve_posterior
 
     for region in dict.fromkeys(s.region for s in scenarios):  # fail before the first run
         resolve_posterior(_posterior_dir(args), region)

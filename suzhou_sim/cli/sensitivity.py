@@ -138,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..fileio.atomic import atomic_directory, atomic_write_text
     from ..reporting.sensitivity_plots import write_sensitivity_plots
-    from ..studies.scenario_runs import resolve_posterior
+    from ..studies.evaluator import resolve_posterior, tqdm_progress
     from ..studies.sensitivity import build_problem, morris, sobol
     from .scenarios import OUTPUT_DIR, _posterior_dir
 
@@ -152,7 +152,8 @@ def _run(args: argparse.Namespace) -> int:
     run = sobol if method == "sobol" else morris
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        indices = run(scenario, samples, args.seed, posterior=posterior, progress=progress)
+        with tqdm_progress("simulating", progress) as bar:
+            indices = run(scenario, samples, args.seed, posterior=posterior, progress=bar)
     # One short line per distinct warning, on stderr and in the report.
     notes = list(dict.fromkeys(str(w.message) for w in caught
                                if issubclass(w.category, UserWarning)))

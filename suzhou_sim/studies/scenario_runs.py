@@ -1,4 +1,4 @@
-"""Scenario analysis: ensemble runs, target probabilities, comparisons and goal seeking.
+"""Scenario runs: a scenario's ensemble, its target scoreboard and series, and comparisons.
 
 For a scenario the ensemble's parameters are assembled in this order, later sources
 overriding earlier ones: model defaults (the ``.mdl``), region constants (profile),
@@ -7,67 +7,49 @@ draws at once. Draws use common random numbers: the same ``(draws, seed)`` gives
 posterior rows and the same assumption quantiles for every scenario, so differences between
 scenarios come from policy.
 
-This module computes; it does not write files or draw charts (``report.py``, ``plots.py``,
-``cli_scenarios.py`` do), and it never invents a posterior: without a stored calibration it
+The ensemble itself is built and run by :mod:`suzhou_sim.studies.evaluator`. This module
+computes; it does not write files or draw charts (``reporting``, ``cli.scenarios`` do), and
+it never invents a posterior: without a stored calibration it
 fails with the message of :func:`suzhou_sim.calibration.posterior.load_posterior`.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from ..calibration.posterior import Posterior, load_posterior
+from ..calibration.posterior import Posterior
 from ..catalogues.indicators import indicator_values, load_indicators
-from ..catalogues.regions import load_region
 from ..catalogues.scenarios import (
-    PERIODS,
     Scenario,
     assumption_ranges,
-    lever_constants,
     load_levers,
     load_scenario,
-    sample_assumptions,
-    suggest,
 )
 from ..catalogues.targets import (
-    FIRST_SIM_YEAR,
-    HORIZON,
-    Target,
     evaluate_targets,
-    load_targets,
-    reached_per_run,
     target_variables,
     targets_for_region,
 )
+from ..catalogues.timeline import FIRST_SIM_YEAR, HORIZON, PERIODS
 from ..errors import InputError
-from ..paths import MODEL_FILE, OBSERVED_FILE
+from ..paths import OBSERVED_FILE
+from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
 
 __all__ = [
     "ScenarioResult",
-    "GoalSeekResult",
     "SeriesSpec",
-    "PERIOD_YEARS",
     "run_scenario",
     "compare_scenarios",
-    "goal_seek",
     "series_specs",
-    "resolve_posterior",
-    "values_below_reaching",
-    "layered_inputs",
 ]
 
 SERIES_YEARS = list(range(FIRST_SIM_YEAR, HORIZON + 1))
-PERIOD_YEARS = {"14th": (2024, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
-# Runs per engine call when a progress bar is shown: large enough to stay vectorised.
-_PROGRESS_CHUNK = 250
 
 
 @dataclass(frozen=True)
@@ -127,147 +109,11 @@ class ScenarioResult:
         return float(row["probability"].iloc[0])
 
 
-@dataclass
-class GoalSeekResult:
-    """Outcome of :func:`goal_seek`.
-
-    ``status`` is ``found`` (``value`` is the smallest lever value on the lever's step grid
-    that reaches the goal), ``not_enough`` (even the top of the allowed range falls short;
-    ``value`` is None) or ``already_met`` (the bottom of the range suffices; ``value`` is the
-    minimum). ``message`` says it in a sentence.
-    """
-
-    target_id: str
-    lever_key: str
-    period: str
-    goal: float
-    status: Literal["found", "not_enough", "already_met"]
-    value: float | None
-    achieved: float | None
-    probability_at_min: float
-    probability_at_max: float
-    baseline_value: float
-    baseline_probability: float
-    lower: float
-    upper: float
-    evaluations: int
-    confirmed: bool
-    message: str
-    result: ScenarioResult | None = field(default=None, repr=False)
-
-
 # --- inputs ---------------------------------------------------------------------------------
-
-
-def resolve_posterior(
-    posterior: Posterior | str | Path | None, region: str
-) -> tuple[Posterior, str]:
-    """The calibrated posterior to use and a description of where it came from.
-
-    Parameters
-    ----------
-    posterior : Posterior, path or None
-        A loaded posterior; or a folder holding ``point.yaml``/``posterior.csv`` directly or
-        in ``<region>/`` (like ``model/calibration``); or None for the stored calibration.
-    region : str
-        Region of the scenario; a loaded posterior must belong to it.
-    """
-    if isinstance(posterior, Posterior):
-        if posterior.region != region:
-            raise InputError(
-                f"the posterior belongs to region {posterior.region!r}, the scenario to {region!r}"
-            )
-        return posterior, f"posterior of {region} ({len(posterior.draws)} sets, given)"
-    if posterior is None:
-        post = load_posterior(region)
-        return post, f"stored calibration of {region} ({len(post.draws)} sets)"
-    folder = Path(posterior)
-    if not (folder / "point.yaml").exists() and (folder / region).is_dir():
-        folder = folder / region
-    post = load_posterior(region, folder)
-    return post, f"{folder} ({len(post.draws)} sets)"
-
-
-def _posterior_seed(seed: int) -> int:
-    # An independent stream for the posterior rows: reusing `seed` itself would correlate
-    # the row permutation with the first column of the assumption matrix.
-    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
-
-
-def layered_inputs(
-    scenario: Scenario,
-    calibrated: Mapping[str, float | np.ndarray],
-    assumptions: Mapping[str, float | np.ndarray],
-) -> dict[str, float | np.ndarray]:
-    """Model inputs of a scenario, later layers overriding earlier ones.
-
-    ``.mdl`` defaults (implicit) <- region constants <- calibrated parameters <- assumptions
-    <- the scenario's lever constants. Values may be scalars or per-run arrays; this is the
-    one definition of the layering for ensembles, goal seeking and sensitivity studies.
-    """
-    params: dict[str, float | np.ndarray] = dict(load_region(scenario.region).constants)
-    params.update(calibrated)
-    params.update(assumptions)
-    params.update(lever_constants(scenario))
-    return params
-
-
-def _parameters(
-    scenario: Scenario, n: int, seed: int, posterior: Posterior, known: set[str]
-) -> dict[str, float | np.ndarray]:
-    """Ensemble parameters: posterior draws and assumption draws, layered."""
-    params = layered_inputs(scenario, posterior.sample(n, _posterior_seed(seed)),
-                            sample_assumptions(scenario, n, seed))
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise InputError(
-            f"not constants of {MODEL_FILE.name}: {', '.join(unknown)} "
-            "(check the region profile and the calibration files)"
-        )
-    return params
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-
-
-# --- simulation -----------------------------------------------------------------------------
-
-
-class _Stacked:
-    """Engine results of consecutive run chunks, joined along the run axis."""
-
-    def __init__(self, parts: list) -> None:
-        self.times = np.asarray(parts[0].times, dtype=float)
-        self._parts = parts
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._cache:
-            self._cache[name] = np.concatenate([np.asarray(p[name]) for p in self._parts])
-        return self._cache[name]
-
-
-def _model():
-    from ..engine import load_model  # imported late: the engine compiles on first use
-
-    return load_model(MODEL_FILE)
-
-
-def _simulate(model, params: dict, n: int, columns: list[str], progress: bool = False):
-    """Run all ``n`` draws; with ``progress`` in chunks under a tqdm bar on stderr."""
-    if not progress or n <= _PROGRESS_CHUNK:
-        return model.run(params=params, n_runs=n, return_columns=columns)
-    from tqdm import tqdm
-
-    parts = []
-    with tqdm(total=n, desc="simulating", unit="run", leave=False) as bar:
-        for start in range(0, n, _PROGRESS_CHUNK):
-            stop = min(n, start + _PROGRESS_CHUNK)
-            chunk = {k: (v[start:stop] if np.ndim(v) else v) for k, v in params.items()}
-            parts.append(model.run(params=chunk, n_runs=stop - start, return_columns=columns))
-            bar.update(stop - start)
-    return _Stacked(parts)
 
 
 # --- series ---------------------------------------------------------------------------------
@@ -334,7 +180,7 @@ def run_scenario(
     draws: int | None = None,
     seed: int | None = None,
     posterior: Posterior | str | Path | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> ScenarioResult:
     """Run a scenario's ensemble and score its region's targets.
 
@@ -347,8 +193,9 @@ def run_scenario(
     posterior : Posterior, path or None
         Calibrated parameters (see :func:`resolve_posterior`); None reads the stored
         calibration of the scenario's region.
-    progress : bool
-        Show a tqdm progress bar on stderr.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk of runs (see
+        :func:`suzhou_sim.studies.evaluator.run_ensemble`).
 
     Returns
     -------
@@ -357,16 +204,13 @@ def run_scenario(
     scenario = _scenario(scenario)
     n = scenario.draws if draws is None else int(draws)
     seed = scenario.seed if seed is None else int(seed)
-    if not 1 <= n <= 100_000:
-        raise InputError(f"draws: {n} is outside the allowed range 1-100000")
     post, source = resolve_posterior(posterior, scenario.region)
-    model = _model()
     targets = targets_for_region(scenario.region)
     specs = series_specs(scenario.region)
     columns = list(dict.fromkeys(target_variables(targets) + _series_variables(specs)))
-    params = _parameters(scenario, n, seed, post, set(model.constants))
+    params = scenario_inputs(scenario, n, seed, post)
     start = time.perf_counter()
-    results = _simulate(model, params, n, columns, progress)
+    results = run_ensemble(params, n, columns, progress=progress)
     seconds = time.perf_counter() - start
     return ScenarioResult(
         scenario=scenario,
@@ -387,7 +231,7 @@ def compare_scenarios(
     draws: int | None = None,
     seed: int | None = None,
     posterior: Posterior | str | Path | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Probabilities of every target side by side, and differences against the first scenario.
 
@@ -424,174 +268,3 @@ def compare_scenarios(
     for name in names[1:]:
         table[f"d_{name}"] = table[f"p_{name}"] - table[f"p_{names[0]}"]
     return table
-
-
-# Grid points probed below a goal-seek answer to test that the probability rises with the lever.
-MONOTONE_PROBES = 8
-
-
-def values_below_reaching(grid: np.ndarray, hi: int, prob, goal: float) -> list[float]:
-    """Grid values below ``grid[hi]`` that already reach ``goal`` (empty when monotone).
-
-    Bisection presumes the probability rises with the lever; a coarse scan of up to
-    ``MONOTONE_PROBES`` points below the answer tests that, since a lever that takes money
-    from other channels can also lower a probability.
-    """
-    if hi <= 0:
-        return []
-    probes = np.unique(np.linspace(0, hi - 1, num=min(hi, MONOTONE_PROBES)).astype(int))
-    return [float(grid[i]) for i in probes if prob(float(grid[i])) >= goal]
-
-
-def _lever_grid(lever) -> np.ndarray:
-    steps = int(round((lever.max - lever.min) / lever.step))
-    return np.round(lever.min + lever.step * np.arange(steps + 1), 10)
-
-
-def _fmt(value: float, unit: str) -> str:
-    return f"{value:g} {unit}" if unit != "Dmnl" else f"{value:g}"
-
-
-def goal_seek(
-    scenario: Scenario | str | Path,
-    target_id: str,
-    lever_key: str,
-    period: str = "15th",
-    probability: float = 0.8,
-    draws: int | None = None,
-    seed: int | None = None,
-    posterior: Posterior | str | Path | None = None,
-    progress: bool = False,
-) -> GoalSeekResult:
-    """Smallest value of a lever in one plan period that reaches a target with a probability.
-
-    Bisection on the lever's step grid (its allowed ``min``..``max`` in steps of ``step``)
-    of the ensemble probability, estimated on the same draws for every evaluation (common
-    random numbers), so the estimate moves only with the lever. The probability is assumed
-    to rise with the lever; the answer is then re-run through :func:`run_scenario` to
-    confirm it.
-
-    Parameters
-    ----------
-    scenario : Scenario or path
-        Starting scenario; all other levers keep its values.
-    target_id : str
-        A target of the scenario's region, in model scope.
-    lever_key : str
-        Lever catalogue key (``special_fund``, ``talent_weight``, ...).
-    period : {"14th", "15th", "16th"}
-        Plan period whose value is sought (14th = 2024-25, 15th = 2026-30, 16th = 2031-35).
-    probability : float
-        Required probability, in (0, 1].
-    draws, seed, posterior, progress
-        As for :func:`run_scenario`.
-
-    Returns
-    -------
-    GoalSeekResult
-        ``status`` and ``message`` say plainly when even the top of the range is not enough
-        or when the bottom of the range already suffices.
-    """
-    scenario = _scenario(scenario)
-    targets = load_targets()
-    if target_id not in targets:
-        raise InputError(f"--target: unknown target {target_id!r}; {suggest(target_id, targets)}")
-    target: Target = targets[target_id]
-    if target.region != scenario.region:
-        raise InputError(f"--target: {target_id} is a {target.region} target, the scenario "
-                         f"is for {scenario.region}")
-    if not target.in_scope:
-        raise InputError(f"--target: {target_id} is outside model scope ({target.reason})")
-    levers = load_levers()
-    if lever_key not in levers:
-        raise InputError(f"--lever: unknown lever {lever_key!r}; {suggest(lever_key, levers)}")
-    if period not in PERIODS:
-        raise InputError(f"--period: unknown plan period {period!r}; {suggest(period, PERIODS)}")
-    if not 0.0 < probability <= 1.0:
-        raise InputError(f"--probability: {probability:g} is outside the allowed range (0, 1]")
-    lever = levers[lever_key]
-    n = scenario.draws if draws is None else int(draws)
-    seed = scenario.seed if seed is None else int(seed)
-    post, _ = resolve_posterior(posterior, scenario.region)
-    model = _model()
-    params = _parameters(scenario, n, seed, post, set(model.constants))
-    columns = target_variables([target])
-    name = lever.vensim[period]
-    memo: dict[float, float] = {}
-
-    def prob(value: float) -> float:
-        if value not in memo:
-            params[name] = float(value)
-            res = model.run(params=params, n_runs=n, return_columns=columns)
-            memo[value] = float(reached_per_run(res, target).mean())
-        return memo[value]
-
-    grid = _lever_grid(lever)
-    baseline_value = scenario.lever_value(lever_key, period)
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=3 + math.ceil(math.log2(len(grid))) + MONOTONE_PROBES,
-                   desc="goal seeking",
-                   unit="run", leave=False)
-
-    def step(value: float) -> float:
-        p = prob(value)
-        if bar is not None:
-            bar.update(1)
-        return p
-
-    p_base, p_lo, p_hi = step(baseline_value), step(grid[0]), step(grid[-1])
-    label = f"{lever.label_en} ({period} plan, {PERIOD_YEARS[period][0]}-{PERIOD_YEARS[period][1]})"
-    late = (f" Note: the {period}-plan lever acts from {PERIOD_YEARS[period][0]}, after the "
-            f"target year {target.year}." if PERIOD_YEARS[period][0] > target.year else "")
-    value: float | None
-    if p_lo >= probability:
-        status, value = "already_met", float(grid[0])
-        message = (f"{target_id} is already reached with probability {p_lo:.2f} >= "
-                   f"{probability:.2f} at the bottom of the allowed range of {label}, "
-                   f"{_fmt(lever.min, lever.unit)}: the target does not need this lever.")
-    elif p_hi < probability:
-        status, value = "not_enough", None
-        message = (f"Not enough: even the top of the allowed range of {label}, "
-                   f"{_fmt(lever.max, lever.unit)}, reaches {target_id} with probability "
-                   f"only {p_hi:.2f} < {probability:.2f}. This lever alone cannot reach the "
-                   "target; combine levers or revisit the target.")
-    else:
-        lo, hi = 0, len(grid) - 1  # invariant: prob(grid[lo]) < goal <= prob(grid[hi])
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if step(grid[mid]) >= probability:
-                hi = mid
-            else:
-                lo = mid
-        status, value = "found", float(grid[hi])
-        message = (f"Setting {label} to {_fmt(value, lever.unit)} reaches {target_id} with "
-                   f"probability {memo[grid[hi]]:.2f} >= {probability:.2f} (scenario value "
-                   f"{_fmt(baseline_value, lever.unit)} gives {p_base:.2f}).")
-        earlier = values_below_reaching(grid, hi, step, probability)
-    if bar is not None:
-        bar.close()
-    achieved, confirmed, result = None, status != "found", None
-    if value is not None:
-        # The full scenario pipeline on the same draws must agree with the search's estimate.
-        result = run_scenario(scenario.with_lever(lever_key, period, value), draws=n, seed=seed,
-                              posterior=post)
-        achieved = result.probability(target_id)
-        if status == "found":
-            confirmed = achieved >= probability and not earlier
-            if earlier:
-                message += (f" Caution: the probability is not monotone in this lever; the "
-                            f"smaller value {_fmt(min(earlier), lever.unit)} also reaches "
-                            f"{probability:.2f}.")
-            elif achieved < probability:
-                message += (f" The confirming re-run gives only {achieved:.2f}; treat the "
-                            "value with caution.")
-    return GoalSeekResult(
-        target_id=target_id, lever_key=lever_key, period=period, goal=probability,
-        status=status, value=value, achieved=achieved, probability_at_min=p_lo,
-        probability_at_max=p_hi, baseline_value=baseline_value, baseline_probability=p_base,
-        lower=lever.min, upper=lever.max, evaluations=len(memo), confirmed=confirmed,
-        message=message + late, result=result,
-    )

@@ -63,8 +63,14 @@ from ..catalogues.targets import (
     targets_for_region,
 )
 from ..errors import InputError
-from ..paths import MODEL_FILE
-from .scenario_runs import _model, _simulate, layered_inputs, resolve_posterior
+from .evaluator import (
+    Progress,
+    check_constants,
+    compiled_model,
+    layered_inputs,
+    resolve_posterior,
+    run_ensemble,
+)
 
 __all__ = [
     "POSTERIOR_RANGE",
@@ -203,7 +209,7 @@ class SensitivityProblem:
 
 def _calibrated_units(names: Iterable[str]) -> dict[str, str]:
     """Units of model constants, as declared in the ``.mdl``."""
-    units = _model().units
+    units = compiled_model().units
     return {n: units.get(n, "") for n in names}
 
 
@@ -520,7 +526,7 @@ def _margin(results, target: Target) -> np.ndarray:
 
 def _constants(problem: SensitivityProblem, scenario: Scenario) -> dict[str, float]:
     """Inputs held fixed: the posterior point and the assumption defaults, layered as in
-    :func:`suzhou_sim.studies.scenario_runs.layered_inputs` (one value per input instead of
+    :func:`suzhou_sim.studies.evaluator.layered_inputs` (one value per input instead of
     draws)."""
     catalogue = load_assumptions()
     defaults = {catalogue[key].vensim: default
@@ -533,7 +539,7 @@ def evaluate(
     X: np.ndarray,
     scenario: Scenario,
     *,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Target values and margins for every row of ``X``, from one vectorised ensemble.
 
@@ -549,8 +555,8 @@ def evaluate(
         Shape ``(n, D)``.
     scenario : Scenario
         Levers, assumption defaults and region (whose in-scope targets are evaluated).
-    progress : bool
-        Show a tqdm bar on stderr (the runs are then made in chunks).
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk of model runs.
 
     Returns
     -------
@@ -567,14 +573,11 @@ def evaluate(
     if problem.region is not None and problem.region != scenario.region:
         raise InputError(f"the problem is for region {problem.region!r}, the scenario "
                          f"{scenario.name!r} for {scenario.region!r}")
-    model = _model()
     params: dict[str, float | np.ndarray] = dict(_constants(problem, scenario))
     params.update({name: X[:, j].copy() for j, name in enumerate(problem.names)})
-    unknown = sorted(set(params) - set(model.constants))
-    if unknown:
-        raise InputError(f"not constants of {MODEL_FILE.name}: {', '.join(unknown)}")
+    check_constants(params)
     targets = _targets(scenario.region)
-    results = _simulate(model, params, X.shape[0], target_variables(targets), progress)
+    results = run_ensemble(params, X.shape[0], target_variables(targets), progress=progress)
     columns = {}
     for t in targets:
         columns[(t.target_id, "value")] = target_values(results, t, [t.year])[:, 0]
@@ -601,7 +604,7 @@ def sobol(
     *,
     posterior: Posterior | str | Path | None = None,
     parameters: Sequence[str] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
     num_resamples: int = 100,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:
@@ -617,12 +620,13 @@ def sobol(
     seed : int
         Same seed, same table.
     posterior : Posterior, path or None
-        Calibration (see :func:`suzhou_sim.studies.scenario_runs.resolve_posterior`); None reads the
+        Calibration (see :func:`suzhou_sim.studies.evaluator.resolve_posterior`); None reads
+       the
         stored calibration of the scenario's region.
     parameters : sequence of str, optional
         Restrict the factors (see :func:`build_problem`).
-    progress : bool
-        tqdm bar on stderr.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk of model runs.
     num_resamples, conf_level
         Bootstrap settings.
 
@@ -648,7 +652,7 @@ def morris(
     *,
     posterior: Posterior | str | Path | None = None,
     parameters: Sequence[str] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
     num_levels: int = MORRIS_LEVELS,
     num_resamples: int = 100,
     conf_level: float = 0.95,

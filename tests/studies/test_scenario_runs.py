@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,10 @@ from suzhou_sim.catalogues.scenarios import PERIODS, load_scenario
 from suzhou_sim.catalogues.targets import SCOREBOARD_COLUMNS, targets_for_region
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
-from suzhou_sim.studies.scenario_runs import compare_scenarios, goal_seek, run_scenario
+from suzhou_sim.reporting.goal_seek_text import goal_seek_message
+from suzhou_sim.studies.evaluator import tqdm_progress
+from suzhou_sim.studies.goal_seek import goal_seek
+from suzhou_sim.studies.scenario_runs import compare_scenarios, run_scenario
 from tests.posterior_fixture import write_fixture_posterior
 
 DRAWS = 300
@@ -130,21 +132,21 @@ def test_goal_seek_found_and_confirmed(baseline, posterior_dir):
     p_below = run_scenario(below, draws=DRAWS, posterior=posterior_dir).probability(
         "SZ-HTSHARE-2025")
     assert p_below < 0.8  # smallest value on the lever's grid
-    assert "reaches SZ-HTSHARE-2025" in g.message
+    assert "reaches SZ-HTSHARE-2025" in goal_seek_message(g)
 
 
 def test_goal_seek_not_enough_and_already_met(baseline, posterior_dir):
     g = goal_seek(baseline, "SZ-LEADER-2025B", "special_fund", period="14th", draws=100,
                   posterior=posterior_dir)
     assert g.status == "not_enough" and g.value is None
-    assert "Not enough" in g.message and "1000" in g.message
+    assert "Not enough" in goal_seek_message(g) and "1000" in goal_seek_message(g)
     g = goal_seek(baseline, "SZ-HTE-2025", "special_fund", period="14th", probability=0.5,
                   draws=100, posterior=posterior_dir)
     assert g.status == "already_met" and g.value == 0
-    assert "already reached" in g.message
+    assert "already reached" in goal_seek_message(g)
     g = goal_seek(baseline, "SZ-HTE-2025", "special_fund", period="16th", probability=1.0,
                   draws=50, posterior=posterior_dir)
-    assert "after the target year 2025" in g.message
+    assert "after the target year 2025" in goal_seek_message(g)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -165,22 +167,21 @@ def test_no_posterior_is_an_input_error(baseline, tmp_path):
         run_scenario(baseline, draws=10, posterior=tmp_path)
 
 
-def test_thousand_draws_in_a_couple_of_seconds(baseline, posterior_dir):
-    start = time.perf_counter()
-    run_scenario(baseline, draws=1000, posterior=posterior_dir)
-    assert time.perf_counter() - start < 3.0
-
-
 def test_progress_bar_runs_in_chunks_with_the_same_answer(baseline, posterior_dir, capsys):
     plain = run_scenario(baseline, draws=600, posterior=posterior_dir)
-    chunked = run_scenario(baseline, draws=600, posterior=posterior_dir, progress=True)
+    calls = []
+    chunked = run_scenario(baseline, draws=600, posterior=posterior_dir,
+                           progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(250, 600), (500, 600), (600, 600)]
     pd.testing.assert_frame_equal(plain.targets, chunked.targets)
     pd.testing.assert_frame_equal(plain.series, chunked.series)
+    with tqdm_progress("simulating") as bar:
+        run_scenario(baseline, draws=300, posterior=posterior_dir, progress=bar)
     assert "simulating" in capsys.readouterr().err
 
 
 def test_goal_seek_monotonicity_probe_flags_a_peaked_response():
-    from suzhou_sim.studies.scenario_runs import values_below_reaching
+    from suzhou_sim.studies.goal_seek import values_below_reaching
 
     grid = np.arange(0.0, 101.0, 10.0)
 

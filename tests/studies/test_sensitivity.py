@@ -20,7 +20,7 @@ from suzhou_sim.cli import sensitivity as cli_sensitivity
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies import sensitivity as sa
-from suzhou_sim.studies.scenario_runs import resolve_posterior
+from suzhou_sim.studies.evaluator import resolve_posterior
 from tests.posterior_fixture import write_fixture_posterior
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,257 @@
+"""The one evaluator every study uses to run ensembles of the compiled model.
+
+What lives here (after the EMA workbench's single evaluator): the compiled model (compiled
+once per process), the draws limit, the input layering of a scenario
+(``.mdl`` defaults <- region constants <- calibrated parameters <- assumption draws <- lever
+constants), the common random numbers that make scenarios comparable, and
+:func:`run_ensemble`, which runs any parameter set in chunks and reports progress through
+one callback. Scenario runs, goal seeking, sensitivity studies, calibration's model calls and
+every newer study call these functions; nothing else builds ensemble inputs or calls the
+engine for an ensemble.
+
+What must not live here: target scoring, series tables or wording (``catalogues.targets``,
+``studies.scenario_runs``, ``reporting``), file output, or any knowledge of a particular study.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..calibration.posterior import Posterior, load_posterior
+from ..catalogues.regions import load_region
+from ..catalogues.scenarios import Scenario, lever_constants, sample_assumptions
+from ..errors import InputError
+from ..paths import MODEL_FILE
+
+__all__ = [
+    "MAX_DRAWS",
+    "Progress",
+    "EnsembleResults",
+    "check_draws",
+    "compiled_model",
+    "resolve_posterior",
+    "posterior_seed",
+    "layered_inputs",
+    "scenario_inputs",
+    "run_ensemble",
+    "tqdm_progress",
+]
+
+#: The largest ensemble any study runs in one go (memory: ~2 kB per run and saved variable).
+MAX_DRAWS = 100_000
+#: Runs per engine call when progress is reported or memory matters: large enough to stay
+#: vectorised, small enough for a responsive progress bar.
+DEFAULT_CHUNK = 250
+
+#: Progress callback: ``progress(done, total)`` after each chunk of runs.
+Progress = Callable[[int, int], None]
+
+
+def check_draws(n: object, what: str = "draws", maximum: int = MAX_DRAWS) -> int:
+    """``n`` as a whole number of runs within 1..``maximum``, else :class:`InputError`.
+
+    Parameters
+    ----------
+    n : object
+        The requested number (booleans and non-integral numbers are refused).
+    what : str
+        Name of the field in the message (``draws``, ``--draws``, ``--samples``, ...).
+    maximum : int
+        Upper limit; defaults to :data:`MAX_DRAWS`.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer | float) or (
+            isinstance(n, float) and not float(n).is_integer()):
+        raise InputError(f"{what}: {n!r} is not a whole number (allowed: 1-{maximum})")
+    value = int(n)
+    if not 1 <= value <= maximum:
+        raise InputError(f"{what}: {value} is outside the allowed range 1-{maximum}")
+    return value
+
+
+@lru_cache(maxsize=4)
+def compiled_model(model_file: Path = MODEL_FILE):
+    """The compiled ensemble model of ``model_file``, compiled once per process."""
+    from ..engine import load_model  # imported late: the engine compiles on first use
+
+    return load_model(model_file)
+
+
+def resolve_posterior(
+    posterior: Posterior | str | Path | None, region: str
+) -> tuple[Posterior, str]:
+    """The calibrated posterior to use and a description of where it came from.
+
+    Parameters
+    ----------
+    posterior : Posterior, path or None
+        A loaded posterior; or a folder holding ``point.yaml``/``posterior.csv`` directly or
+        in ``<region>/`` (like ``model/calibration``); or None for the stored calibration.
+    region : str
+        Region of the scenario; a loaded posterior must belong to it.
+    """
+    if isinstance(posterior, Posterior):
+        if posterior.region != region:
+            raise InputError(
+                f"the posterior belongs to region {posterior.region!r}, the scenario to {region!r}"
+            )
+        return posterior, f"posterior of {region} ({len(posterior.draws)} sets, given)"
+    if posterior is None:
+        post = load_posterior(region)
+        return post, f"stored calibration of {region} ({len(post.draws)} sets)"
+    folder = Path(posterior)
+    if not (folder / "point.yaml").exists() and (folder / region).is_dir():
+        folder = folder / region
+    post = load_posterior(region, folder)
+    return post, f"{folder} ({len(post.draws)} sets)"
+
+
+def posterior_seed(seed: int) -> int:
+    """Seed of the posterior-row stream for ensemble seed ``seed``.
+
+    An independent stream: reusing ``seed`` itself would correlate the row permutation with
+    the first column of the assumption matrix.
+    """
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
+
+
+def layered_inputs(
+    scenario: Scenario,
+    calibrated: Mapping[str, float | np.ndarray],
+    assumptions: Mapping[str, float | np.ndarray],
+) -> dict[str, float | np.ndarray]:
+    """Model inputs of a scenario, later layers overriding earlier ones.
+
+    ``.mdl`` defaults (implicit) <- region constants <- calibrated parameters <- assumptions
+    <- the scenario's lever constants. Values may be scalars or per-run arrays; this is the
+    one definition of the layering for every study.
+    """
+    params: dict[str, float | np.ndarray] = dict(load_region(scenario.region).constants)
+    params.update(calibrated)
+    params.update(assumptions)
+    params.update(lever_constants(scenario))
+    return params
+
+
+def scenario_inputs(
+    scenario: Scenario, n: int, seed: int, posterior: Posterior
+) -> dict[str, float | np.ndarray]:
+    """Ensemble inputs of a scenario: ``n`` posterior rows × assumption draws × its levers.
+
+    Common random numbers: the same ``(n, seed)`` gives the same posterior rows and the same
+    assumption quantiles for every scenario of a region, so differences between scenarios
+    come from policy alone.
+
+    Raises
+    ------
+    InputError
+        When ``n`` is outside the draws limit or an input is not a constant of the model.
+    """
+    n = check_draws(n)
+    params = layered_inputs(scenario, posterior.sample(n, posterior_seed(seed)),
+                            sample_assumptions(scenario, n, seed))
+    check_constants(params)
+    return params
+
+
+def check_constants(params: Mapping[str, object]) -> None:
+    """Refuse inputs that are not constants of the model (a typo would otherwise be ignored)."""
+    unknown = sorted(set(params) - set(compiled_model().constants))
+    if unknown:
+        raise InputError(
+            f"not constants of {MODEL_FILE.name}: {', '.join(unknown)} "
+            "(check the region profile, the scenario and the calibration files)"
+        )
+
+
+class EnsembleResults:
+    """Engine results of consecutive run chunks, joined along the run axis on demand.
+
+    Behaves like the engine's result for reading: ``results[name]`` is an ``(n, T)`` array
+    and ``results.times`` the save times.
+    """
+
+    def __init__(self, parts: list) -> None:
+        self.times = np.asarray(parts[0].times, dtype=float)
+        self._parts = parts
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            if len(self._parts) == 1:
+                self._cache[name] = np.asarray(self._parts[0][name])
+            else:
+                self._cache[name] = np.concatenate([np.asarray(p[name]) for p in self._parts])
+        return self._cache[name]
+
+
+def _chunk_params(params: Mapping[str, float | np.ndarray], start: int, stop: int) -> dict:
+    return {k: (v[start:stop] if np.ndim(v) else v) for k, v in params.items()}
+
+
+def run_ensemble(
+    params: Mapping[str, float | np.ndarray],
+    n: int,
+    columns: list[str],
+    *,
+    progress: Progress | None = None,
+    chunk: int | None = None,
+    model=None,
+) -> EnsembleResults:
+    """Run ``n`` parameter sets of the compiled model and return the requested columns.
+
+    Parameters
+    ----------
+    params : mapping
+        Model constants; scalars apply to every run, arrays of length ``n`` per run.
+    n : int
+        Number of runs (within the draws limit).
+    columns : list of str
+        Variables to keep.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk. With a callback the runs are made in
+        chunks of ``chunk`` (default :data:`DEFAULT_CHUNK`); without, in one call.
+    chunk : int, optional
+        Runs per engine call.
+    model : CompiledModel, optional
+        Another compiled model (tests, toy models); default :func:`compiled_model`.
+
+    Returns
+    -------
+    EnsembleResults
+    """
+    n = check_draws(n)
+    model = compiled_model() if model is None else model
+    size = chunk or (DEFAULT_CHUNK if progress is not None else n)
+    parts = []
+    for start in range(0, n, size):
+        stop = min(n, start + size)
+        piece = params if (start == 0 and stop == n) else _chunk_params(params, start, stop)
+        parts.append(model.run(params=piece, n_runs=stop - start, return_columns=columns))
+        if progress is not None:
+            progress(stop, n)
+    return EnsembleResults(parts)
+
+
+@contextlib.contextmanager
+def tqdm_progress(desc: str, enabled: bool = True) -> Iterator[Progress | None]:
+    """A :data:`Progress` callback drawing a tqdm bar on stderr (None when disabled)."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, unit="run", leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()

@@ -1,0 +1,204 @@
+"""Goal seeking: the smallest value of one lever in one plan period that reaches a target.
+
+Bisection on the lever's step grid of the ensemble probability, estimated on common random
+numbers through :mod:`suzhou_sim.studies.evaluator`, then a monotonicity probe and a
+confirming re-run through :func:`suzhou_sim.studies.scenario_runs.run_scenario`. Returns data
+(:class:`GoalSeekResult`); the sentences that explain an answer live in
+:mod:`suzhou_sim.reporting.goal_seek_text`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from ..calibration.posterior import Posterior
+from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
+from ..catalogues.targets import Target, load_targets, reached_per_run, target_variables
+from ..catalogues.timeline import PERIODS
+from ..errors import InputError
+from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
+from .scenario_runs import ScenarioResult, run_scenario
+
+__all__ = ["GoalSeekResult", "MONOTONE_PROBES", "goal_seek", "values_below_reaching"]
+
+
+@dataclass
+class GoalSeekResult:
+    """Outcome of :func:`goal_seek`.
+
+    ``status`` is ``found`` (``value`` is the smallest lever value on the lever's step grid
+    that reaches the goal), ``not_enough`` (even the top of the allowed range falls short;
+    ``value`` is None) or ``already_met`` (the bottom of the range suffices; ``value`` is the
+    minimum). ``smaller_reaching`` lists grid values below a ``found`` answer that also
+    reach the goal (the probability is then not monotone in the lever). The wording of the
+    answer lives in :func:`suzhou_sim.reporting.goal_seek_text.goal_seek_message`.
+    """
+
+    target_id: str
+    lever_key: str
+    period: str
+    goal: float
+    status: Literal["found", "not_enough", "already_met"]
+    value: float | None
+    achieved: float | None
+    probability_at_min: float
+    probability_at_max: float
+    baseline_value: float
+    baseline_probability: float
+    lower: float
+    upper: float
+    evaluations: int
+    confirmed: bool
+    smaller_reaching: list[float] = field(default_factory=list)
+    search_probability: float | None = None
+    result: ScenarioResult | None = field(default=None, repr=False)
+
+
+
+
+# Grid points probed below a goal-seek answer to test that the probability rises with the lever.
+MONOTONE_PROBES = 8
+
+
+def values_below_reaching(grid: np.ndarray, hi: int, prob, goal: float) -> list[float]:
+    """Grid values below ``grid[hi]`` that already reach ``goal`` (empty when monotone).
+
+    Bisection presumes the probability rises with the lever; a coarse scan of up to
+    ``MONOTONE_PROBES`` points below the answer tests that, since a lever that takes money
+    from other channels can also lower a probability.
+    """
+    if hi <= 0:
+        return []
+    probes = np.unique(np.linspace(0, hi - 1, num=min(hi, MONOTONE_PROBES)).astype(int))
+    return [float(grid[i]) for i in probes if prob(float(grid[i])) >= goal]
+
+
+def _lever_grid(lever) -> np.ndarray:
+    steps = int(round((lever.max - lever.min) / lever.step))
+    return np.round(lever.min + lever.step * np.arange(steps + 1), 10)
+
+
+def goal_seek(
+    scenario: Scenario | str | Path,
+    target_id: str,
+    lever_key: str,
+    period: str = "15th",
+    probability: float = 0.8,
+    draws: int | None = None,
+    seed: int | None = None,
+    posterior: Posterior | str | Path | None = None,
+    progress: Progress | None = None,
+) -> GoalSeekResult:
+    """Smallest value of a lever in one plan period that reaches a target with a probability.
+
+    Bisection on the lever's step grid (its allowed ``min``..``max`` in steps of ``step``)
+    of the ensemble probability, estimated on the same draws for every evaluation (common
+    random numbers), so the estimate moves only with the lever. The probability is assumed
+    to rise with the lever; the answer is then re-run through :func:`run_scenario` to
+    confirm it.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        Starting scenario; all other levers keep its values.
+    target_id : str
+        A target of the scenario's region, in model scope.
+    lever_key : str
+        Lever catalogue key (``special_fund``, ``talent_weight``, ...).
+    period : {"14th", "15th", "16th"}
+        Plan period whose value is sought (14th = 2024-25, 15th = 2026-30, 16th = 2031-35).
+    probability : float
+        Required probability, in (0, 1].
+    draws, seed, posterior
+        As for :func:`run_scenario`.
+    progress : callable, optional
+        ``progress(done, total)`` after each evaluation of the ensemble probability.
+
+    Returns
+    -------
+    GoalSeekResult
+        ``status`` says when even the top of the range is not enough or when the bottom of
+        the range already suffices.
+    """
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    targets = load_targets()
+    if target_id not in targets:
+        raise InputError(f"--target: unknown target {target_id!r}; {suggest(target_id, targets)}")
+    target: Target = targets[target_id]
+    if target.region != scenario.region:
+        raise InputError(f"--target: {target_id} is a {target.region} target, the scenario "
+                         f"is for {scenario.region}")
+    if not target.in_scope:
+        raise InputError(f"--target: {target_id} is outside model scope ({target.reason})")
+    levers = load_levers()
+    if lever_key not in levers:
+        raise InputError(f"--lever: unknown lever {lever_key!r}; {suggest(lever_key, levers)}")
+    if period not in PERIODS:
+        raise InputError(f"--period: unknown plan period {period!r}; {suggest(period, PERIODS)}")
+    if not 0.0 < probability <= 1.0:
+        raise InputError(f"--probability: {probability:g} is outside the allowed range (0, 1]")
+    lever = levers[lever_key]
+    n = scenario.draws if draws is None else int(draws)
+    seed = scenario.seed if seed is None else int(seed)
+    post, _ = resolve_posterior(posterior, scenario.region)
+    params = scenario_inputs(scenario, n, seed, post)
+    columns = target_variables([target])
+    name = lever.vensim[period]
+    memo: dict[float, float] = {}
+
+    def prob(value: float) -> float:
+        if value not in memo:
+            params[name] = float(value)
+            res = run_ensemble(params, n, columns)
+            memo[value] = float(reached_per_run(res, target).mean())
+        return memo[value]
+
+    grid = _lever_grid(lever)
+    baseline_value = scenario.lever_value(lever_key, period)
+    # Evaluations: baseline, both ends, the bisection, and the monotonicity probes at most.
+    budget = 3 + math.ceil(math.log2(len(grid))) + MONOTONE_PROBES
+
+    def step(value: float) -> float:
+        p = prob(value)
+        if progress is not None:
+            progress(len(memo), max(budget, len(memo)))
+        return p
+
+    p_base, p_lo, p_hi = step(baseline_value), step(grid[0]), step(grid[-1])
+    value: float | None
+    earlier: list[float] = []
+    if p_lo >= probability:
+        status, value = "already_met", float(grid[0])
+    elif p_hi < probability:
+        status, value = "not_enough", None
+    else:
+        lo, hi = 0, len(grid) - 1  # invariant: prob(grid[lo]) < goal <= prob(grid[hi])
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if step(grid[mid]) >= probability:
+                hi = mid
+            else:
+                lo = mid
+        status, value = "found", float(grid[hi])
+        earlier = values_below_reaching(grid, hi, step, probability)
+    achieved, confirmed, result = None, status != "found", None
+    if value is not None:
+        # The full scenario pipeline on the same draws must agree with the search's estimate.
+        result = run_scenario(scenario.with_lever(lever_key, period, value), draws=n, seed=seed,
+                              posterior=post)
+        achieved = result.probability(target_id)
+        if status == "found":
+            confirmed = achieved >= probability and not earlier
+    return GoalSeekResult(
+        target_id=target_id, lever_key=lever_key, period=period, goal=probability,
+        status=status, value=value, achieved=achieved, probability_at_min=p_lo,
+        probability_at_max=p_hi, baseline_value=baseline_value, baseline_probability=p_base,
+        lower=lever.min, upper=lever.max, evaluations=len(memo), confirmed=confirmed,
+        smaller_reaching=earlier, result=result,
+        search_probability=None if value is None else memo[value],
+    )
