@@ -53,6 +53,7 @@ from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
+from .reporting.sensitivity_text import summarise
 from .studies.evaluator import (
     MAX_DRAWS,
     EnsembleResults,
@@ -65,7 +66,7 @@ from .studies.evaluator import (
 )
 from .studies.goal_seek import GoalSeekResult, goal_seek
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
-from .studies.sensitivity import build_problem, morris, sobol, summarise
+from .studies.sensitivity import build_problem, morris, sobol
 
 __all__ = [
     "Calibrator",

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["register", "METHODS", "DEFAULT_SAMPLES", "summary_markdown"]
+__all__ = ["register", "METHODS", "DEFAULT_SAMPLES"]
 
 METHODS = ("sobol", "morris")
 EXIT_USAGE = 2  # as argparse and cli.main use for bad input
@@ -82,62 +82,11 @@ def _check(args: argparse.Namespace) -> tuple[str, int]:
     return method, samples
 
 
-def summary_markdown(
-    indices: pd.DataFrame,
-    meta: dict[str, str],
-    charts: dict[str, str],
-    notes: list[str] | None = None,
-) -> str:
-    """The ``summary.md`` report: settings, then one paragraph per target in both languages.
-
-    Parameters
-    ----------
-    indices : pandas.DataFrame
-        Output of :func:`suzhou_sim.studies.sensitivity.sobol` or ``morris``.
-    meta : dict[str, str]
-        Settings shown as a table (scenario, method, samples, runs, ...).
-    charts : dict[str, str]
-        Target id -> chart file, and ``"heatmap"``.
-    notes : list of str, optional
-        Warnings of the analysis (outputs that do not vary, too few samples).
-    """
-    from ..studies.sensitivity import NEGLIGIBLE_ST, summarise
-
-    lines = [f"# Sensitivity of the targets · 目标敏感性分析: {meta.get('scenario', '')}", ""]
-    lines += ["| setting | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in meta.items()]
-    lines += [
-        "",
-        "Factors: the calibrated parameters, each varied over the 5-95% range of its "
-        "posterior (the values the observed history allows), and the scenario's uncertain "
-        "assumptions over their low-high range; all uniform and independent (posterior "
-        "correlations are ignored). Outputs: each in-scope target's margin in its target "
-        "year (value minus the level from which it counts as reached). "
-        f"Sobol ST below {NEGLIGIBLE_ST:g} means the factor hardly matters; the factor "
-        "ranges are listed in `factors.csv`, all indices in `indices.csv`.",
-        "",
-        "因素:校准参数在其后验分布5%-95%范围内变化(历史数据允许的取值),情景中不确定的假设在其"
-        "低值至高值范围内变化;均为相互独立的均匀分布(忽略后验相关性)。输出:各目标在目标年份的"
-        f"裕度(取值减去达标所需水平)。ST低于{NEGLIGIBLE_ST:g}表示该因素几乎没有影响。",
-        "",
-        f"![factor x target]({charts['heatmap']})",
-        "",
-    ]
-    if notes:
-        lines += ["Notes:", ""] + [f"- {n}" for n in notes] + [""]
-    lines += ["## English", ""]
-    for target_id, text in summarise(indices, "en").items():
-        lines += [f"### {target_id}", "", text, "", f"![{target_id}]({charts[target_id]})", ""]
-    lines += ["## 中文", ""]
-    for target_id, text in summarise(indices, "zh").items():
-        lines += [f"### {target_id}", "", text, ""]
-    return "\n".join(lines)
-
-
 def _run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..fileio.atomic import atomic_directory, atomic_write_text
     from ..reporting.sensitivity_plots import write_sensitivity_plots
+    from ..reporting.sensitivity_text import sensitivity_summary_markdown
     from ..studies.evaluator import resolve_posterior, tqdm_progress
     from ..studies.sensitivity import build_problem, morris, sobol
     from .scenarios import OUTPUT_DIR, _posterior_dir
@@ -183,7 +132,8 @@ def _run(args: argparse.Namespace) -> int:
         atomic_write_text(tmp / "indices.csv", indices.to_csv(index=False))
         atomic_write_text(tmp / "factors.csv", factors.to_csv(index=False))
         charts = write_sensitivity_plots(indices, tmp, progress=progress)
-        atomic_write_text(tmp / "summary.md", summary_markdown(indices, meta, charts, notes))
+        atomic_write_text(tmp / "summary.md",
+                          sensitivity_summary_markdown(indices, meta, charts, notes))
     print(f"{method} sensitivity of {scenario.name}: {len(problem)} factors, {runs:,} model "
           f"runs in {seconds:.1f} s; wrote {out_dir}", file=sys.stdout)
     return 0

@@ -19,6 +19,7 @@ from suzhou_sim.catalogues.targets import load_targets, reached_per_run, target_
 from suzhou_sim.cli import sensitivity as cli_sensitivity
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
+from suzhou_sim.reporting.sensitivity_text import summarise
 from suzhou_sim.studies import sensitivity as sa
 from suzhou_sim.studies.evaluator import resolve_posterior
 from tests.posterior_fixture import write_fixture_posterior
@@ -139,7 +140,7 @@ def test_constant_output_gets_zero_indices_and_a_warning():
     with pytest.warns(UserWarning, match="does not vary"):
         indices = sa.sobol_analysis(ISHIGAMI, lambda X: {"flat": np.ones(len(X))}, 16, 0)
     assert (indices["ST"] == 0).all()
-    assert "hardly varies" in sa.summarise(indices)["flat"]
+    assert "hardly varies" in summarise(indices)["flat"]
 
 
 @pytest.mark.parametrize("bad", [0, 1])
@@ -199,15 +200,15 @@ def test_summaries_name_the_deciding_factors_in_both_languages():
     indices = pd.DataFrame(
         [("sobol", "SZ-HTE-2025", "margin", f, k, "", s1, 0.01, st, c)
          for f, k, s1, st, c in rows], columns=sa.SOBOL_COLUMNS)
-    en = sa.summarise(indices)["SZ-HTE-2025"]
+    en = summarise(indices)["SZ-HTE-2025"]
     assert en.startswith("Whether SZ-HTE-2025 (Valid high-tech enterprises")
     assert "Approval stringency (assumption, ST 0.60)" in en
     assert "Initial HTE (calibrated, 0.25)" in en
     assert "The other 5 of 8 factors have ST below 0.05 and hardly matter." in en
-    zh = sa.summarise(indices, lang="zh")["SZ-HTE-2025"]
+    zh = summarise(indices, lang="zh")["SZ-HTE-2025"]
     assert "国家高企认定宽严" in zh and "主要取决于" in zh and "几乎没有影响" in zh
     with pytest.raises(InputError, match="language"):
-        sa.summarise(indices, lang="fr")
+        summarise(indices, lang="fr")
 
 
 # --- command line -------------------------------------------------------------------------
