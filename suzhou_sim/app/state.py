@@ -8,7 +8,7 @@ and a validated :class:`~suzhou_sim.catalogues.scenarios.Scenario`, loads scenar
 dict as well, which is how the tests drive it.
 
 Must not: import Streamlit, run the model or compute any number the app shows (that is
-``analysis.py``'s job through ``app_views.py``).
+``studies.scenario_runs``' job through ``app.views``).
 """
 
 from __future__ import annotations

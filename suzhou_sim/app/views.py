@@ -8,7 +8,8 @@ tables and the stored calibration into display objects (an HTML scoreboard, Alta
 formatted tables, CSV text) in Chinese or English.
 
 Must not: import Streamlit, compute any model number itself (probabilities, quantiles and
-first years come from ``analysis.py``/``targets.py``; this module only selects, subtracts
+first years come from ``studies.scenario_runs``/``catalogues.targets``; this module only
+selects, subtracts
 for display and formats), or read session state.
 """
 

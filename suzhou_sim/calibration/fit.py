@@ -9,7 +9,7 @@ comes from ``emcee``'s affine-invariant ensemble sampler, started around that po
 walker evaluated in one vectorised engine call.
 
 This module fits and samples; :func:`calibrate_region` strings the steps together and hands
-storage to ``posterior.py`` and the written report to ``fitreport.py``.
+storage to ``posterior.py`` and the written report to ``reporting.fit_report``.
 """
 
 from __future__ import annotations

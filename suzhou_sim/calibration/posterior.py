@@ -1,6 +1,6 @@
 """The stored calibration: point estimate and posterior sample of each region.
 
-Calibration (``calibration.py``) writes ``model/calibration/<region>/point.yaml`` and
+Calibration (``calibration.fit``) writes ``model/calibration/<region>/point.yaml`` and
 ``posterior.csv``; every other command reads them through :func:`load_posterior`. This module
 only reads, writes and resamples those files; it does not fit anything.
 """

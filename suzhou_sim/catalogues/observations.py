@@ -2,7 +2,7 @@
 
 Every row is one reported figure with its bound (exact, lower, upper, approx), quality
 (reported, preliminary, derived, unverified) and source. This module only reads and checks
-the file; turning rows into calibration residuals is ``calibration.py``'s job.
+the file; turning rows into calibration residuals is ``calibration.fit``'s job.
 """
 
 from __future__ import annotations

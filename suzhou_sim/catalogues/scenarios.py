@@ -14,7 +14,7 @@ extremes as much weight as the default). Two scenarios with the same seed theref
 the same quantiles, so differences between them come from policy, not from sampling noise.
 
 This module only reads, validates and writes scenario files and draws assumptions; it does
-not run the model (see ``analysis.py``).
+not run the model (see ``studies.evaluator``).
 """
 
 from __future__ import annotations

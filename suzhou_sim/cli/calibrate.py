@@ -1,4 +1,4 @@
-"""The ``calibrate`` subcommand: argument parsing only; the work is in ``calibration.py``."""
+"""The ``calibrate`` subcommand: argument parsing only; the work is in ``calibration.fit``."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The scenario subcommands: ``run``, ``compare``, ``goal-seek`` and ``run-all``.
 
-Argument parsing, output folders and terminal printing only; the work is in ``analysis.py``,
-``plots.py`` and ``report.py``. Bad input raises :class:`~suzhou_sim.errors.InputError`
+Argument parsing, output folders and terminal printing only; the work is in ``studies``,
+``reporting.plots`` and ``reporting.markdown``. Bad input raises
+:class:`~suzhou_sim.errors.InputError`
 before anything is written (the CLI maps it to exit code 2), and results are written into a
 temporary folder that replaces the output folder only when complete.
 

@@ -1,7 +1,7 @@
 """The ``sensitivity`` subcommand: Sobol or Morris indices of a scenario's targets.
 
 Argument checks, the output folder and the summary report only; the indices come from
-``sensitivity.py`` and the charts from ``sensitivity_plots.py``. Bad input raises
+``studies.sensitivity`` and the charts from ``reporting.sensitivity_plots``. Bad input raises
 :class:`~suzhou_sim.errors.InputError` before anything runs (the CLI maps it to exit code 2),
 and the outputs are written into a temporary folder that replaces the output folder only
 when complete. Calibrated parameters are found as for ``run`` (hidden ``--posterior-dir`` or

@@ -9,7 +9,7 @@ the target's units). Bars are coloured by kind: calibrated parameter or assumpti
 Titles carry the Chinese label only when a CJK font is installed (see
 :func:`suzhou_sim.reporting.plots.cjk_font`).
 This module draws and writes PNG files atomically; it does
-not compute indices (``sensitivity.py``) or decide where outputs go (``cli_sensitivity.py``).
+not compute indices (``studies.sensitivity``) or decide where outputs go (``cli.sensitivity``).
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ def test_margins_say_exactly_whether_targets_are_reached(problem, scenario, mode
     out = sa.evaluate(problem, X, scenario)
     in_scope = [t for t in load_targets().values() if t.region == "suzhou" and t.in_scope]
     assert list(out.columns) == [(t.target_id, o) for t in in_scope for o in ("value", "margin")]
-    # the same runs through the engine directly, for targets.py's own verdicts
+    # the same runs through the engine directly, for catalogues.targets' own verdicts
     params = {**sa._constants(problem, scenario),
               **{n: X[:, j] for j, n in enumerate(problem.names)}}
     results = load_model(model_file).run(params=params, n_runs=len(X))
