@@ -38,9 +38,11 @@ from ..catalogues.scenarios import (
     suggest,
 )
 from ..catalogues.targets import (
+    CURVE_COLUMNS,
     FIRST_SIM_YEAR,
     HORIZON,
     Target,
+    apply_curves,
     evaluate_targets,
     load_targets,
     reached_per_run,
@@ -68,6 +70,9 @@ SERIES_YEARS = list(range(FIRST_SIM_YEAR, HORIZON + 1))
 PERIOD_YEARS = {"14th": (2024, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
 # Runs per engine call when a progress bar is shown: large enough to stay vectorised.
 _PROGRESS_CHUNK = 250
+# Runs per value of a driving assumption in the probability curves of assumption-driven
+# targets (the first CURVE_DRAWS of the scenario's draws, so curves share them).
+CURVE_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,11 @@ class ScenarioResult:
         Where the calibrated parameters came from.
     seconds : float
         Wall time of the ensemble run.
+    curves : pandas.DataFrame
+        Probability curves of the assumption-driven targets (columns
+        :data:`suzhou_sim.catalogues.targets.CURVE_COLUMNS`): P(value >= threshold) at
+        :data:`~suzhou_sim.catalogues.targets.CURVE_POINTS` values of each driving
+        assumption from low to high, the other inputs drawn as in the ensemble.
     """
 
     scenario: Scenario
@@ -117,6 +127,7 @@ class ScenarioResult:
     assumptions: dict[str, tuple[float, float, float]]
     posterior_source: str
     seconds: float = 0.0
+    curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -241,6 +252,7 @@ class _Stacked:
         self.times = np.asarray(parts[0].times, dtype=float)
         self._parts = parts
         self._cache: dict[str, np.ndarray] = {}
+        self.n_runs = sum(p.n_runs for p in parts)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._cache:
@@ -268,6 +280,50 @@ def _simulate(model, params: dict, n: int, columns: list[str], progress: bool = 
             parts.append(model.run(params=chunk, n_runs=stop - start, return_columns=columns))
             bar.update(stop - start)
     return _Stacked(parts)
+
+
+class _Slice:
+    """Runs ``start:stop`` of an engine result (same interface: ``times``, ``[name]``)."""
+
+    def __init__(self, results, start: int, stop: int) -> None:
+        self.times, self._results, self._rows = results.times, results, slice(start, stop)
+        self.n_runs = stop - start
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return np.asarray(self._results[name])[self._rows]
+
+
+def _assumption_curves(model, params: dict, n: int, targets: list[Target]) -> pd.DataFrame:
+    """P(value >= threshold) of each assumption-driven target over its drivers' ranges.
+
+    For every driver, each value of :meth:`Driver.grid` is run on the first ``n`` draws of
+    the ensemble (common random numbers) with that driver fixed; all values of all drivers
+    go to the engine in one call.
+    """
+    driven = [t for t in targets if t.drivers and t.in_scope]
+    drivers = list(dict.fromkeys(d for t in driven for d in t.drivers))
+    if not drivers:
+        return pd.DataFrame(columns=CURVE_COLUMNS)
+    cases = [(d, float(v)) for d in drivers for v in d.grid()]
+    batch = {k: (np.tile(np.asarray(v)[:n], len(cases)) if np.ndim(v) else v)
+             for k, v in params.items()}
+    for d in drivers:
+        base = np.broadcast_to(np.asarray(batch.get(d.constant, np.nan), dtype=float),
+                               (n * len(cases),)).copy()
+        for i, (case, value) in enumerate(cases):
+            if case == d:
+                base[i * n:(i + 1) * n] = value
+        batch[d.constant] = base
+    results = model.run(params=batch, n_runs=n * len(cases),
+                        return_columns=target_variables(driven))
+    rows = []
+    for i, (d, value) in enumerate(cases):
+        part = _Slice(results, i * n, (i + 1) * n)
+        for t in driven:
+            if d in t.drivers:
+                rows.append([t.target_id, d.constant, d.label_en, d.label_zh, d.unit, value,
+                             float(reached_per_run(part, t).mean()), n])
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
 # --- series ---------------------------------------------------------------------------------
@@ -367,12 +423,14 @@ def run_scenario(
     params = _parameters(scenario, n, seed, post, set(model.constants))
     start = time.perf_counter()
     results = _simulate(model, params, n, columns, progress)
+    curves = _assumption_curves(model, params, min(n, CURVE_DRAWS), targets)
     seconds = time.perf_counter() - start
     return ScenarioResult(
         scenario=scenario,
         draws=n,
         seed=seed,
-        targets=evaluate_targets(results, targets),
+        targets=apply_curves(evaluate_targets(results, targets), curves),
+        curves=curves,
         series=_series_table(results, specs),
         specs=specs,
         levers={k: {p: scenario.lever_value(k, p) for p in PERIODS} for k in load_levers()},
