@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from ..reporting.markdown import STATUS_TEXT
+
 __all__ = [
     "LANGS",
     "LANG_NAMES",
@@ -116,15 +118,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "computing": ("计算中…", "Computing…"),
     # scoreboard
     "sb_summary": (
-        "模型范围内 {n} 项目标:{green} 项达成概率 ≥80%,{amber} 项 50–80%,{orange} 项 20–50%,"
-        "{red} 项 <20%。另有 {out} 项目标在模型范围外(见下)。",
-        "{n} targets in model scope: {green} reached with probability ≥80%, {amber} 50-80%, "
-        "{orange} 20-50%, {red} below 20%. {out} more targets are outside model scope (below).",
+        "有单一概率的 {n} 项目标中:{green} 项 P(达到目标值) ≥80%,{amber} 项 50–80%,"
+        "{orange} 项 20–50%,{red} 项 <20%(下限/上限目标按所示界值计)。",
+        "Of the {n} targets with one probability: {green} have P(value ≥ threshold) ≥80%, "
+        "{amber} 50-80%, {orange} 20-50%, {red} below 20% (bounds counted at the bound shown).",
     ),
+    "sb_status_summary": ("按状态:{counts}。", "By status: {counts}."),
+    "sb_status": ("状态", "Status"),
+    "sb_status_help": ("状态定义:{definitions}", "Statuses: {definitions}"),
     "sb_target": ("目标与出处", "Target and source clause"),
     "sb_year": ("年份", "Year"),
     "sb_threshold": ("目标值", "Threshold"),
-    "sb_probability": ("达成概率", "Probability"),
+    "sb_probability": ("P(达到目标值)", "P(value ≥ threshold)"),
     "sb_median": ("中位数(P10–P90)", "Median (p10-p90)"),
     "sb_first_year": ("首次达成", "First reached"),
     "sb_delta": ("较基准", "vs baseline"),
@@ -286,6 +291,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "period_short_15th": ("十五五", "15th"),
     "period_short_16th": ("十六五", "16th"),
 }
+# Target statuses: one wording, shared with report.md (reporting.markdown.STATUS_TEXT).
+_STRINGS.update({f"status_{k}": (zh, en) for k, (en, zh, _, _) in STATUS_TEXT.items()})
+_STRINGS.update({f"status_def_{k}": (zh, en) for k, (_, _, en, zh) in STATUS_TEXT.items()})
 
 # Display names of the .mdl/ledger units: (Chinese, English).
 _UNITS: dict[str, tuple[str, str]] = {

@@ -85,7 +85,7 @@ _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparato
 SCOREBOARD_COLUMNS = [
     "target_id", "region", "indicator", "label_en", "label_zh", "measure", "year",
     "comparator", "threshold", "unit", "in_scope", "status", "probability", "p_about",
-    "p_bracket", "p_at_low", "p_at_high", "drivers", "median", "p10", "p90",
+    "p_bracket", "p_curve_min", "p_curve_max", "drivers", "median", "p10", "p90",
     "first_year", "observed", "reason", "note",
 ]
 CURVE_COLUMNS = ["target_id", "driver", "label_en", "label_zh", "unit", "value", "probability",
@@ -530,20 +530,21 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
         Columns :data:`SCOREBOARD_COLUMNS`. ``status`` is one of :data:`STATUSES`.
         ``probability`` is P(value >= threshold): for ``lower_bound`` rows "at least", for
         ``upper_bound`` rows "at most"; blank for ``set_by_lever`` (no probability),
-        ``assumption_driven`` (see ``p_at_low``/``p_at_high`` and the curves of
-        :func:`apply_curves`) and ``outside_scope``. ``p_about`` is P(within ±5% of the
-        threshold) for ``~`` targets. ``p_bracket`` is the probability on the other side of
-        a bracket (the ledger's ``bracket``: the bound's counterpart scaled by an observed
-        share). ``median``, ``p10``, ``p90`` are quantiles of the value in the target year,
-        ``first_year`` the median first year reached, ``observed`` the latest observation
+        ``assumption_driven`` (``p_curve_min``/``p_curve_max``: the range of the
+        probability over the driving assumptions, filled by :func:`apply_curves`) and
+        ``outside_scope``. ``p_about`` is P(within ±5% of the threshold) for ``~`` targets.
+        ``p_bracket`` is the probability on the other side of a bracket (the ledger's
+        ``bracket``: the bound's counterpart scaled by an observed share). ``median``,
+        ``p10``, ``p90`` are quantiles of the value in the target year, ``first_year`` the
+        median first year reached, ``observed`` the latest observation
         before the target year (``"2023: 120"``).
     """
     rows = []
     for t in targets:
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
         row.update(target_id=t.target_id, status=target_status(t), drivers=None,
-                   probability=None, p_about=None, p_bracket=None, p_at_low=None,
-                   p_at_high=None)
+                   probability=None, p_about=None, p_bracket=None, p_curve_min=None,
+                   p_curve_max=None)
         latest = _latest_observation(t)
         row["observed"] = f"{latest[0]}: {latest[1]:g}" if latest else ""
         if t.drivers:
@@ -562,7 +563,7 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
                     row["p_bracket"] = float(np.all(scaled >= t.reach_level, axis=1).mean())
         rows.append(row)
     df = pd.DataFrame(rows, columns=SCOREBOARD_COLUMNS)
-    for c in ("probability", "p_about", "p_bracket", "p_at_low", "p_at_high", "median", "p10",
+    for c in ("probability", "p_about", "p_bracket", "p_curve_min", "p_curve_max", "median", "p10",
               "p90", "threshold"):
         df[c] = df[c].astype(float)
     df["first_year"] = df["first_year"].astype("Int64")
@@ -570,17 +571,17 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
 
 
 def apply_curves(table: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFrame:
-    """The scoreboard with ``p_at_low``/``p_at_high`` of assumption-driven targets filled in.
+    """The scoreboard with ``p_curve_min``/``p_curve_max`` of assumption-driven targets.
 
-    ``curves`` has :data:`CURVE_COLUMNS`; for each target the probability at the lowest and
-    the highest value of its first driver is copied. A copy is returned.
+    ``curves`` has :data:`CURVE_COLUMNS`; for each target the smallest and the largest
+    probability over all values of all its drivers are copied. A copy is returned.
     """
     out = table.copy()
     if curves.empty:
         return out
-    for tid, rows in curves.groupby("target_id", sort=False):
-        first = rows[rows["driver"] == rows["driver"].iloc[0]].sort_values("value")
-        mask = out["target_id"] == tid
-        out.loc[mask, "p_at_low"] = float(first["probability"].iloc[0])
-        out.loc[mask, "p_at_high"] = float(first["probability"].iloc[-1])
+    span = curves.groupby("target_id")["probability"].agg(["min", "max"])
+    mask = out["target_id"].isin(span.index)
+    ids = out.loc[mask, "target_id"]
+    out.loc[mask, "p_curve_min"] = span.loc[ids, "min"].to_numpy()
+    out.loc[mask, "p_curve_max"] = span.loc[ids, "max"].to_numpy()
     return out

@@ -85,12 +85,13 @@ def _p(x: float) -> str:
     return f"{x:.2f}"
 
 
-def probability_text(row, lang: str = "en") -> str:
+def probability_text(row, lang: str = "en", fmt=_p) -> str:
     """What the scoreboard shows as the probability of one row, by its status.
 
     ``≥ p`` for lower bounds, ``≤ p`` for upper bounds (with the bracket's other side when
     known), ``p(low)–p(high)`` over the driving assumption for assumption-driven targets,
-    nothing for targets set by a lever or outside scope; never a bare number for those.
+    the status label for targets set by a lever, nothing outside scope; ``fmt`` formats
+    one probability (two decimals by default; the app passes percentages).
     """
     status = row.status
     if status == "outside_scope":
@@ -98,20 +99,20 @@ def probability_text(row, lang: str = "en") -> str:
     if status == "set_by_lever":
         return status_label(status, lang)
     if status == "assumption_driven":
-        if pd.isna(row.p_at_low):
+        if pd.isna(row.p_curve_min):
             return status_label(status, lang)
-        lo, hi = sorted((row.p_at_low, row.p_at_high))
+        lo, hi = row.p_curve_min, row.p_curve_max
         what = "随假设" if lang == "zh" else "over the assumption"
-        return f"{_p(lo)}–{_p(hi)} {what}"
-    text = _p(row.probability)
+        return f"{fmt(lo)}–{fmt(hi)} {what}"
+    text = fmt(row.probability)
     if status == "lower_bound":
         text = f"≥ {text}"
     elif status == "upper_bound":
         text = f"≤ {text}"
         if not pd.isna(row.p_bracket):
-            text += f" (≥ {_p(row.p_bracket)})"
+            text += f" (≥ {fmt(row.p_bracket)})"
     if not pd.isna(row.p_about):
-        text += f" · ±{ABOUT_BAND:.0%}: {_p(row.p_about)}"
+        text += f" · ±{ABOUT_BAND:.0%}: {fmt(row.p_about)}"
     return text
 
 
@@ -288,7 +289,7 @@ def curves_table(curves: pd.DataFrame, lang: str = "en") -> str:
     """Markdown table of assumption curves: one row per target and driver, one column per
     value of the driver (low to high), cells = P(value >= threshold)."""
     rows = []
-    for (tid, driver), part in curves.groupby(["target_id", "driver"], sort=False):
+    for (tid, _driver), part in curves.groupby(["target_id", "driver"], sort=False):
         part = part.sort_values("value")
         label = part["label_zh" if lang == "zh" else "label_en"].iloc[0]
         cells = [f"{v:g}: {p:.2f}" for v, p in zip(part["value"], part["probability"],

@@ -308,7 +308,8 @@ def _assumption_curves(model, params: dict, n: int, targets: list[Target]) -> pd
     batch = {k: (np.tile(np.asarray(v)[:n], len(cases)) if np.ndim(v) else v)
              for k, v in params.items()}
     for d in drivers:
-        base = np.broadcast_to(np.asarray(batch.get(d.constant, np.nan), dtype=float),
+        default = batch.get(d.constant, model.constants[d.constant])
+        base = np.broadcast_to(np.asarray(default, dtype=float),
                                (n * len(cases),)).copy()
         for i, (case, value) in enumerate(cases):
             if case == d:
