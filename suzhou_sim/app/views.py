@@ -297,8 +297,8 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                      f"{_esc(r.probability_text)}</span>" if r.band
                      else f'<span class="plain">{_esc(r.probability_text)}</span>')
             out.append(
-                f'<tr data-target="{_esc(r.target_id)}" data-status="{_esc(r.status)}" '
-                f'data-p="{p_attr}">'
+                f'<tr data-target="{_esc(r.target_id)}" data-p="{p_attr}" '
+                f'data-status="{_esc(r.status)}">'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
                 f'<td class="num">{_esc(r.threshold)}</td>'
