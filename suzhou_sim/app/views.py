@@ -30,7 +30,7 @@ from ..catalogues.regions import load_region
 from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..paths import OBSERVED_FILE, calibration_dir
-from ..reporting.markdown import STATUS_TEXT, probability_text, status_counts
+from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
 from ..studies.scenario_runs import PERIOD_YEARS, GoalSeekResult, ScenarioResult
 from .state import Change, assumptions_differ, with_assumptions_of
@@ -191,7 +191,8 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         Columns target_id, label, year, clause, source, threshold (text), status (code),
         status_label, probability (number, NaN when the status gives none),
         probability_text (as the status reads it: ``≥ 88%``, ``0%–97% 随假设``...), band (of
-        the probability, blank without one), median (text), range (p10-p90 text),
+        the probability, blank without one), curve (assumption-driven targets: the
+        probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
         in_scope, reason (note and reason from the ledger, in ``lang``).
     """
@@ -217,6 +218,9 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
             "probability_text": probability_text(r, lang, fmt_probability),
+            "curve": "; ".join(f"{label} {cells}" for label, cells in curve_lines(
+                outcome.result.curves, r.target_id, lang, fmt_probability,
+                lambda u: unit_label(u, lang))),
             "band": probability_band(p) if has_p else "",
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
@@ -303,7 +307,7 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
                 f'<td class="num">{_esc(r.threshold)}</td>'
                 f'<td><span class="status">{_esc(r.status_label)}</span></td>'
-                f'<td class="num">{badge}</td>'
+                f'<td class="num">{badge}<div class="range">{_esc(r.curve)}</div></td>'
                 f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
                 f'<td class="num">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STATUS_TEXT",
            "status_label", "status_definition", "probability_text", "status_counts",
-           "status_summary", "curves_table"]
+           "status_summary", "curves_table", "curve_lines"]
 
 STATUS_TEXT = {
     # status: (English label, Chinese label, English definition, Chinese definition)
@@ -285,17 +285,27 @@ def scoreboard_text(result: ScenarioResult, lang: str = "en", width: int = 110) 
     return "\n".join(lines)
 
 
-def curves_table(curves: pd.DataFrame, lang: str = "en") -> str:
-    """Markdown table of assumption curves: one row per target and driver, one column per
-    value of the driver (low to high), cells = P(value >= threshold)."""
-    rows = []
-    for (tid, _driver), part in curves.groupby(["target_id", "driver"], sort=False):
+def curve_lines(curves: pd.DataFrame, target_id: str, lang: str = "en", fmt=_p,
+                unit=str) -> list[tuple[str, str]]:
+    """(driver label with unit, ``value: P · value: P ...``) per driver of one target;
+    ``fmt`` formats a probability and ``unit`` a unit code (the app passes its own)."""
+    out = []
+    rows = curves[curves["target_id"] == target_id]
+    for _, part in rows.groupby("driver", sort=False):
         part = part.sort_values("value")
         label = part["label_zh" if lang == "zh" else "label_en"].iloc[0]
-        cells = [f"{v:g}: {p:.2f}" for v, p in zip(part["value"], part["probability"],
-                                                  strict=True)]
-        rows.append([tid, f"{label} ({part['unit'].iloc[0]})", " · ".join(cells),
-                     str(int(part["runs"].iloc[0]))])
+        cells = [f"{v:g}: {fmt(p)}" for v, p in zip(part["value"], part["probability"],
+                                                   strict=True)]
+        out.append((f"{label} ({unit(part['unit'].iloc[0])})", " · ".join(cells)))
+    return out
+
+
+def curves_table(curves: pd.DataFrame, lang: str = "en") -> str:
+    """Markdown table of assumption curves: one row per target and driver, the driver's
+    values from low to high with P(value >= threshold) at each."""
+    rows = [[tid, label, cells, str(int(curves.loc[curves["target_id"] == tid, "runs"].iloc[0]))]
+            for tid in dict.fromkeys(curves["target_id"])
+            for label, cells in curve_lines(curves, tid, lang)]
     return _md_table(["Target", "Driving assumption", "value: P(value ≥ threshold)",
                       "runs per value"], rows)
 

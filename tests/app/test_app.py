@@ -158,6 +158,7 @@ def test_language_switch_changes_labels(app):
                                page))
     assert statuses["SZ-LEADER-2025"] == "lower_bound" and "≥ " in page  # "at least p"
     assert statuses["SZ-FUTURE-2030"] == "assumption_driven" and "随假设" in page
+    assert "2023年未来产业产值 (亿元/年) 500:" in page  # its probability curve
     for label in ("可评估", "下限", "取决于假设", "已达成"):
         assert f'<span class="status">{label}</span>' in page
     assert "按状态:" in "".join(m.value for m in app.markdown)
