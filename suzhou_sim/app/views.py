@@ -379,10 +379,10 @@ def series_csv(outcome: Outcome) -> str:
 
 
 def chart_indicators(result: ScenarioResult) -> list[str]:
-    """Indicators that can be charted, those with an in-scope target of the region first."""
-    region = result.scenario.region
-    with_target = [t.indicator for t in targets_for_region(region) if t.in_scope]
+    """Indicators that can be charted, those with a target drawn on their chart first."""
+    targets = targets_for_region(result.scenario.region)
     names = list(result.specs)
+    with_target = [n for n in names if chart_targets(targets, n, result.specs[n])]
     return sorted(names, key=lambda n: (n not in with_target, names.index(n)))
 
 
