@@ -148,14 +148,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "sb_reason": ("原因", "Reason"),
     "sb_legend": (
         "颜色:绿 ≥80% · 琥珀 50–80% · 橙 20–50% · 红 <20%。"
-        "“约”类目标(~)达到目标值的 95% 即算达成;“每年”类目标须在每一年都达到。"
+        "概率 = P(数值 ≥ 目标值),“约”类目标(~)另列 ±5% 以内的概率;“每年”类目标须在每一年都达到。"
         "首次达成 = 过半抽样达成时的中位年份。"
         "较基准 = 与本地区基准情景(相同抽样)之差,单位为百分点。说明文字来自目标台账。",
-        "Colours: green ≥80% · amber 50-80% · orange 20-50% · red <20%. 'About' targets (~) "
-        "count as reached from 95% of the threshold; 'every year' targets must hold in each "
-        "year. First reached = median first year, blank when fewer than half of the draws reach "
-        "it. vs baseline = difference from the region's baseline scenario on the same draws, in "
-        "percentage points. Notes come from the target ledger.",
+        "Colours: green ≥80% · amber 50-80% · orange 20-50% · red <20%. Probability = "
+        "P(value ≥ threshold); 'about' targets (~) also show P(within ±5%); 'every year' "
+        "targets must hold in each year. First reached = median first year, blank when fewer "
+        "than half of the draws reach it. vs baseline = difference from the region's baseline "
+        "scenario on the same draws, in percentage points. Notes come from the target ledger.",
     ),
     "about_prefix": ("约", "about"),
     # charts
