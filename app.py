@@ -339,7 +339,7 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     """Smallest lever value in a plan period that reaches a target (goal_seek)."""
     st.caption(tr("gs_intro", lang))
     region = current.region
-    targets = [t for t in targets_for_region(region) if t.in_scope]
+    targets = [t for t in targets_for_region(region) if t.has_probability]
     if not targets:
         st.info(tr("gs_none", lang))
         return

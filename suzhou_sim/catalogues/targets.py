@@ -197,6 +197,12 @@ class Target(Bilingual):
             return [ind.counter]
         return [ind.variable]
 
+    @property
+    def has_probability(self) -> bool:
+        """True when the scoreboard gives the target one probability (not outside scope,
+        not set by a lever, not assumption-driven): the targets goal seeking can aim at."""
+        return self.in_scope and not self.set_by_lever and not self.drivers
+
     def series_reason_text(self, lang: str = "zh") -> str | None:
         """Why an observed series does not bring an outside-scope target into scope."""
         return self.series_reason_zh if lang == "zh" else self.series_reason

@@ -46,6 +46,7 @@ from ..catalogues.targets import (
     evaluate_targets,
     load_targets,
     reached_per_run,
+    target_status,
     target_variables,
     targets_for_region,
 )
@@ -561,6 +562,9 @@ def goal_seek(
                          f"is for {scenario.region}")
     if not target.in_scope:
         raise InputError(f"--target: {target_id} is outside model scope ({target.reason})")
+    if not target.has_probability:
+        raise InputError(f"--target: {target_id} has no single probability to seek (status "
+                         f"{target_status(target)}); pick a target with one")
     levers = load_levers()
     if lever_key not in levers:
         raise InputError(f"--lever: unknown lever {lever_key!r}; {suggest(lever_key, levers)}")

@@ -177,6 +177,7 @@ def test_goal_seek_not_enough_and_already_met(baseline, posterior_dir):
     ({"target_id": "SZ-HTE-2052", "lever_key": "special_fund"}, "did you mean 'SZ-HTE-2025'"),
     ({"target_id": "SZ-HTE-2025", "lever_key": "special_funds"}, "did you mean 'special_fund'"),
     ({"target_id": "SZ-SMARTFAC-2025", "lever_key": "special_fund"}, "outside model scope"),
+    ({"target_id": "SZ-FUTURE-2030", "lever_key": "special_fund"}, "assumption_driven"),
     ({"target_id": "KS-HTE-2026", "lever_key": "special_fund"}, "kunshan target"),
     ({"target_id": "SZ-HTE-2025", "lever_key": "special_fund", "period": "17th"}, "14th"),
     ({"target_id": "SZ-HTE-2025", "lever_key": "special_fund", "probability": 1.5}, r"\(0, 1\]"),
