@@ -359,12 +359,16 @@ def _observations() -> pd.DataFrame:
     return load_observations()
 
 
-def _usable(obs: pd.DataFrame, region: str, indicator: str) -> pd.DataFrame:
-    """Observations that give the value or a floor of it, one per year (exact preferred)."""
+@lru_cache(maxsize=256)
+def _usable(region: str, indicator: str) -> tuple[tuple[int, float], ...]:
+    """(year, value) of the observations that give the value or a floor of it, one per year
+    (exact preferred to approx to lower), by year."""
+    obs = _observations()
     rows = obs[(obs["region"] == region) & (obs["indicator"] == indicator)
                & obs["bound"].isin(["exact", "approx", "lower"])]
     rank = rows["bound"].map({"exact": 0, "approx": 1, "lower": 2})
-    return rows.assign(rank=rank).sort_values(["year", "rank"]).drop_duplicates("year")
+    rows = rows.assign(rank=rank).sort_values(["year", "rank"]).drop_duplicates("year")
+    return tuple((int(y), float(v)) for y, v in zip(rows["year"], rows["value"], strict=True))
 
 
 def observed_ratio(spec: Mapping) -> float:
@@ -374,15 +378,13 @@ def observed_ratio(spec: Mapping) -> float:
     with ``difference_from`` the numerator is the increase since that year (a flow from a
     cumulative count, e.g. STAR-market listings in 2023 = listed 2023 - listed 2022).
     """
-    obs = _observations()
 
     def value(indicator: str, year: int) -> float:
-        rows = _usable(obs, spec["region"], indicator)
-        rows = rows[rows["year"] == year]
-        if rows.empty:
+        found = dict(_usable(spec["region"], indicator)).get(year)
+        if found is None:
             raise InputError(f"{TARGETS_FILE.name}: no observation of {indicator} in {year} "
                              f"for {spec['region']} ({OBSERVED_FILE.name})")
-        return float(rows["value"].iloc[0])
+        return found
 
     num = value(spec["numerator"], spec["year"])
     if "difference_from" in spec:
@@ -394,12 +396,9 @@ def _latest_observation(target: Target) -> tuple[int, float] | None:
     """Latest observed (year, value) of the target's quantity before the target year."""
     if target.eval_measure == "cumulative":
         return None  # the observed series are levels or in-year counts
-    rows = _usable(_observations(), target.region, target.indicator)
-    rows = rows[(rows["year"] < target.year) & (rows["year"] >= (target.from_year or 0))]
-    if rows.empty:
-        return None
-    last = rows.iloc[-1]
-    return int(last["year"]), float(last["value"])
+    rows = [(y, v) for y, v in _usable(target.region, target.indicator)
+            if (target.from_year or 0) <= y < target.year]
+    return rows[-1] if rows else None
 
 
 def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
@@ -410,9 +409,8 @@ def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
     distribution) between ``1 - spread`` and ``1 + spread``. A single observation of a
     cumulative count is carried flat: such a count does not fall, so the value is a floor.
     """
-    rows = _usable(_observations(), target.region, target.trend["series"])
-    first_y, first_v = int(rows["year"].iloc[0]), float(rows["value"].iloc[0])
-    last_y, last_v = int(rows["year"].iloc[-1]), float(rows["value"].iloc[-1])
+    rows = _usable(target.region, target.trend["series"])
+    (first_y, first_v), (last_y, last_v) = rows[0], rows[-1]
     slope = (last_v - first_v) / (last_y - first_y) if last_y > first_y else 0.0
     spread = float(target.trend.get("spread", 0.5))
     u = (np.arange(n_runs) + 0.5) / n_runs
