@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..catalogues.indicators import load_indicators
 from ..catalogues.scenarios import PERIODS, lever_baseline, load_assumptions, load_levers
-from ..catalogues.targets import ABOUT_BAND
+from ..catalogues.targets import ABOUT_BAND, load_targets
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -145,6 +145,12 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _why_outside(target_id: str) -> str:
+    """The ledger's reason, and why an observed series does not carry the target."""
+    t = load_targets()[target_id]
+    return t.reason + (f" Observed series: {t.series_reason}" if t.series_reason else "")
+
+
 def _scoreboard_rows(targets: pd.DataFrame, baseline: pd.DataFrame | None) -> list[list[str]]:
     base = None if baseline is None else {r.target_id: r for r in baseline.itertuples()}
     rows = []
@@ -218,7 +224,7 @@ def render_report(
         "",
         _md_table(["Target", "Indicator", "Year", "Threshold", "Why not modelled"],
                   [[r.target_id, f"{r.label_en} / {r.label_zh}", str(r.year),
-                    f"{r.comparator} {_num(r.threshold)} {r.unit}", str(r.reason)]
+                    f"{r.comparator} {_num(r.threshold)} {r.unit}", _why_outside(r.target_id)]
                    for r in outside.itertuples()]),
         "",
         "## Policy levers",
