@@ -145,10 +145,11 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _why_outside(target_id: str) -> str:
-    """The ledger's reason, and why an observed series does not carry the target."""
-    t = load_targets()[target_id]
-    return t.reason + (f" Observed series: {t.series_reason}" if t.series_reason else "")
+def _why_outside(row) -> str:
+    """The row's reason, and why an observed series does not carry the target (ledger)."""
+    t = load_targets().get(row.target_id)
+    extra = t.series_reason if t is not None else None
+    return str(row.reason) + (f" Observed series: {extra}" if extra else "")
 
 
 def _scoreboard_rows(targets: pd.DataFrame, baseline: pd.DataFrame | None) -> list[list[str]]:
@@ -224,7 +225,7 @@ def render_report(
         "",
         _md_table(["Target", "Indicator", "Year", "Threshold", "Why not modelled"],
                   [[r.target_id, f"{r.label_en} / {r.label_zh}", str(r.year),
-                    f"{r.comparator} {_num(r.threshold)} {r.unit}", _why_outside(r.target_id)]
+                    f"{r.comparator} {_num(r.threshold)} {r.unit}", _why_outside(r)]
                    for r in outside.itertuples()]),
         "",
         "## Policy levers",
