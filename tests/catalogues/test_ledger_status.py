@@ -316,7 +316,7 @@ def test_future_clusters_count_one_and_two(largest, total, clusters):
 
 
 def test_seed_targets_added():
-    """Seed 001 一(三) and seed 003's qualitative goals are in the ledger."""
+    """Seed 001 一(三) and 二(一), seed 000 四(四)12 and seed 003's qualitative goals."""
     assert LEDGER["SZ-SCI-2025B"].clause_zh == "累计引进战略科学家等顶尖人10 以上"
-    for tid in ("KS-RDINST-2026", "KS-NATPLAT-2026"):
+    for tid in ("KS-RDINST-2026", "KS-NATPLAT-2026", "SZ-SMARTALL-2025", "SZ-UNICOOP-2025"):
         assert not LEDGER[tid].in_scope and LEDGER[tid].reason
