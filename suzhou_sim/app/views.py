@@ -255,6 +255,8 @@ table.sb .badge {display: inline-block; min-width: 3.2em; text-align: center; co
 table.sb .up {color: #1a7f37;} table.sb .down {color: #c62828;}
 table.sb .status {white-space: nowrap; font-size: 0.8rem;}
 table.sb .plain {font-size: 0.8rem;}
+table.sb .curve {color: #777; font-size: 0.72rem; white-space: normal; max-width: 15rem;
+  text-align: left; margin-top: 2px;}
 table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
   padding: 0 5px; font-size: 0.74rem;}
 </style>
@@ -307,7 +309,7 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
                 f'<td class="num">{_esc(r.threshold)}</td>'
                 f'<td><span class="status">{_esc(r.status_label)}</span></td>'
-                f'<td class="num">{badge}<div class="range">{_esc(r.curve)}</div></td>'
+                f'<td class="num">{badge}<div class="curve">{_esc(r.curve)}</div></td>'
                 f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
                 f'<td class="num">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)

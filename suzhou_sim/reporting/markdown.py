@@ -303,7 +303,8 @@ def curve_lines(curves: pd.DataFrame, target_id: str, lang: str = "en", fmt=_p,
         label = part["label_zh" if lang == "zh" else "label_en"].iloc[0]
         cells = [f"{v:g}: {fmt(p)}" for v, p in zip(part["value"], part["probability"],
                                                    strict=True)]
-        out.append((f"{label} ({unit(part['unit'].iloc[0])})", " · ".join(cells)))
+        shown = unit(part["unit"].iloc[0])
+        out.append((f"{label} ({shown})" if shown else label, " · ".join(cells)))
     return out
 
 
