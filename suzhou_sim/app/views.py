@@ -550,7 +550,7 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
     Returns
     -------
     pandas.DataFrame
-        Target label, year, threshold, then per scenario its probability (0-1) and, after
+        Target label, year, threshold, status, then per scenario its probability (0-1) and, after
         the first, the difference from the first (0-1); numbers left for the caller to
         format and colour.
     """
@@ -565,6 +565,8 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
             f"{comparator_label(c, lang)} {fmt_quantity(v, u, lang)}"
             for c, v, u in zip(inside["comparator"], inside["threshold"], inside["unit"],
                                strict=True)],
+        # how to read the numbers: "at least" for lower bounds, none when set by a lever...
+        tr("sb_status", lang): [tr(f"status_{k}", lang) for k in inside["status"]],
     })
     for name, title in titles.items():
         if f"p_{name}" in inside:

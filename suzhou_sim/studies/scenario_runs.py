@@ -458,8 +458,8 @@ def compare_scenarios(
     -------
     pandas.DataFrame
         One row per target of the region: target_id, label_en, label_zh, year, comparator,
-        threshold, unit, in_scope, then ``p_<name>`` per scenario and ``d_<name>`` (difference
-        from the first scenario) for the others.
+        threshold, unit, in_scope, status (of the first scenario), then ``p_<name>`` per
+        scenario and ``d_<name>`` (difference from the first scenario) for the others.
     """
     loaded = [_scenario(s) for s in scenarios]
     if not loaded:
@@ -479,7 +479,7 @@ def compare_scenarios(
         res = run_scenario(s, draws=n, seed=seed, posterior=post, progress=progress)
         if table is None:
             table = res.targets[["target_id", "label_en", "label_zh", "year", "comparator",
-                                 "threshold", "unit", "in_scope"]].copy()
+                                 "threshold", "unit", "in_scope", "status"]].copy()
         table[f"p_{name}"] = res.targets["probability"].to_numpy()
     for name in names[1:]:
         table[f"d_{name}"] = table[f"p_{name}"] - table[f"p_{names[0]}"]

@@ -27,7 +27,7 @@ from suzhou_sim.catalogues.scenarios import (
     parse_scenario,
     scenario_to_yaml,
 )
-from suzhou_sim.catalogues.targets import load_targets
+from suzhou_sim.catalogues.targets import STATUSES, load_targets
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -144,6 +144,7 @@ def test_other_views_render(app):
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert len(table) >= 10 and any(c.startswith("Δ ") for c in table.columns)
+    assert set(table[tr("sb_status", "zh")]) <= {tr(f"status_{k}", "zh") for k in STATUSES}
     app.button_group(key=S.K_VIEW).set_value("goal").run()
     app.button(key="run_goal_seek").click().run()
     assert not app.exception, app.exception

@@ -130,6 +130,7 @@ def test_more_special_fund_never_lowers_the_hte_target(baseline, posterior_dir):
 def test_compare_scenarios(baseline, posterior_dir, base_result):
     talent = load_scenario(SCENARIOS_DIR / "talent_first.yaml")
     table = compare_scenarios([baseline, talent], draws=DRAWS, posterior=posterior_dir)
+    assert table["status"].tolist() == base_result.targets["status"].tolist()
     np.testing.assert_allclose(table["p_baseline"], base_result.targets["probability"])
     np.testing.assert_allclose(table["d_talent_first"],
                                table["p_talent_first"] - table["p_baseline"])
