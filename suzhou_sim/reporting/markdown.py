@@ -1,10 +1,14 @@
-"""Markdown report and terminal scoreboard of a scenario run.
+"""Markdown report and terminal scoreboard of a scenario run, and the wording of target
+statuses in both languages (also used by the app and the charts).
 
-The report holds the scenario's description and rationale, the scoreboard of in-scope
-targets, every out-of-scope target with its reason (no target disappears silently), the
-definition notes, the levers, the assumptions used (labelled as assumptions, not policy
-choices), the rules behind the numbers and links to the fan charts. This module formats
-text only; it does not run the model, draw charts or write files.
+The report holds the scenario's description and rationale, the count of targets by status,
+the scoreboard of in-scope targets with their status and the probability as the status
+reads it ("≥ p", "≤ p", a range over a driving assumption, none when set by a lever), the
+probability curves of assumption-driven targets, every out-of-scope target with its reason
+(no target disappears silently), the definition notes, the levers, the assumptions used
+(labelled as assumptions, not policy choices), the rules behind the numbers and links to the
+fan charts. This module formats text only; it does not run the model, draw charts or write
+files.
 """
 
 from __future__ import annotations
