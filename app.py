@@ -39,6 +39,7 @@ from suzhou_sim.app.views import (
     scenario_title,
     scoreboard_frame,
     scoreboard_html,
+    scoreboard_summary,
     series_csv,
     targets_csv,
     trajectory_chart,
@@ -252,10 +253,7 @@ def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome |
 def view_scoreboard(outcome: Outcome, lang: str) -> None:
     """Probability of every target, with clause, threshold, quantiles and first year."""
     frame = scoreboard_frame(outcome, lang)
-    inside = frame[frame["in_scope"]]
-    bands = inside["probability"].map(probability_band).value_counts()
-    st.markdown(tr("sb_summary", lang, n=len(inside), out=int((~frame["in_scope"]).sum()),
-                   **{b: int(bands.get(b, 0)) for b in ("green", "amber", "orange", "red")}))
+    st.markdown(scoreboard_summary(frame, lang))
     st.caption(tr("sb_legend", lang))
     if outcome.modified is not None:
         st.caption(tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang))
@@ -340,7 +338,7 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     """Smallest lever value in a plan period that reaches a target (goal_seek)."""
     st.caption(tr("gs_intro", lang))
     region = current.region
-    targets = [t for t in targets_for_region(region) if t.in_scope]
+    targets = [t for t in targets_for_region(region) if t.has_probability]
     if not targets:
         st.info(tr("gs_none", lang))
         return

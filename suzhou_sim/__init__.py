@@ -38,7 +38,13 @@ from .catalogues.scenarios import (
     scenario_files,
     scenario_to_yaml,
 )
-from .catalogues.targets import evaluate_targets, load_targets, targets_for_region
+from .catalogues.targets import (
+    STATUSES,
+    evaluate_targets,
+    load_targets,
+    target_status,
+    targets_for_region,
+)
 from .engine import (
     CompiledModel,
     EngineError,
@@ -93,6 +99,8 @@ __all__ = [
     "compare_scenarios",
     "compiled_model",
     "evaluate_targets",
+    "target_status",
+    "STATUSES",
     "fan_chart",
     "goal_seek",
     "goal_seek_message",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from ..reporting.markdown import STATUS_TEXT
+
 __all__ = [
     "LANGS",
     "LANG_NAMES",
@@ -116,15 +118,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "computing": ("计算中…", "Computing…"),
     # scoreboard
     "sb_summary": (
-        "模型范围内 {n} 项目标:{green} 项达成概率 ≥80%,{amber} 项 50–80%,{orange} 项 20–50%,"
-        "{red} 项 <20%。另有 {out} 项目标在模型范围外(见下)。",
-        "{n} targets in model scope: {green} reached with probability ≥80%, {amber} 50-80%, "
-        "{orange} 20-50%, {red} below 20%. {out} more targets are outside model scope (below).",
+        "有单一概率的 {n} 项目标中:{green} 项 P(达到目标值) ≥80%,{amber} 项 50–80%,"
+        "{orange} 项 20–50%,{red} 项 <20%(下限/上限目标按所示界值计)。",
+        "Of the {n} targets with one probability: {green} have P(value ≥ threshold) ≥80%, "
+        "{amber} 50-80%, {orange} 20-50%, {red} below 20% (bounds counted at the bound shown).",
     ),
+    "sb_status_summary": ("按状态:{counts}。", "By status: {counts}."),
+    "sb_status": ("状态", "Status"),
+    "sb_status_help": ("状态定义:{definitions}", "Statuses: {definitions}"),
     "sb_target": ("目标与出处", "Target and source clause"),
     "sb_year": ("年份", "Year"),
     "sb_threshold": ("目标值", "Threshold"),
-    "sb_probability": ("达成概率", "Probability"),
+    "sb_probability": ("P(达到目标值)", "P(value ≥ threshold)"),
     "sb_median": ("中位数(P10–P90)", "Median (p10-p90)"),
     "sb_first_year": ("首次达成", "First reached"),
     "sb_delta": ("较基准", "vs baseline"),
@@ -143,14 +148,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "sb_reason": ("原因", "Reason"),
     "sb_legend": (
         "颜色:绿 ≥80% · 琥珀 50–80% · 橙 20–50% · 红 <20%。"
-        "“约”类目标(~)达到目标值的 95% 即算达成;“每年”类目标须在每一年都达到。"
+        "概率 = P(数值 ≥ 目标值),“约”类目标(~)另列 ±5% 以内的概率;“每年”类目标须在每一年都达到。"
         "首次达成 = 过半抽样达成时的中位年份。"
         "较基准 = 与本地区基准情景(相同抽样)之差,单位为百分点。说明文字来自目标台账。",
-        "Colours: green ≥80% · amber 50-80% · orange 20-50% · red <20%. 'About' targets (~) "
-        "count as reached from 95% of the threshold; 'every year' targets must hold in each "
-        "year. First reached = median first year, blank when fewer than half of the draws reach "
-        "it. vs baseline = difference from the region's baseline scenario on the same draws, in "
-        "percentage points. Notes come from the target ledger.",
+        "Colours: green ≥80% · amber 50-80% · orange 20-50% · red <20%. Probability = "
+        "P(value ≥ threshold); 'about' targets (~) also show P(within ±5%); 'every year' "
+        "targets must hold in each year. First reached = median first year, blank when fewer "
+        "than half of the draws reach it. vs baseline = difference from the region's baseline "
+        "scenario on the same draws, in percentage points. Notes come from the target ledger.",
     ),
     "about_prefix": ("约", "about"),
     # charts
@@ -286,6 +291,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "period_short_15th": ("十五五", "15th"),
     "period_short_16th": ("十六五", "16th"),
 }
+# Target statuses: one wording, shared with report.md (reporting.markdown.STATUS_TEXT).
+_STRINGS.update({f"status_{k}": (zh, en) for k, (en, zh, _, _) in STATUS_TEXT.items()})
+_STRINGS.update({f"status_def_{k}": (zh, en) for k, (_, _, en, zh) in STATUS_TEXT.items()})
 
 # Display names of the .mdl/ledger units: (Chinese, English).
 _UNITS: dict[str, tuple[str, str]] = {

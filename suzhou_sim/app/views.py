@@ -32,6 +32,7 @@ from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, 
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
 from ..paths import OBSERVED_FILE, calibration_dir
+from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
@@ -58,6 +59,7 @@ __all__ = [
     "describe_changes",
     "scoreboard_frame",
     "scoreboard_html",
+    "scoreboard_summary",
     "SCOREBOARD_CSS",
     "targets_csv",
     "series_csv",
@@ -189,10 +191,13 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns target_id, label, year, clause, source, threshold (text), probability
-        (number), band, median (text), range (p10-p90 text), first_year (text), delta and
-        delta_policy (numbers, NaN when not applicable), note, in_scope, reason (note and
-        reason from the ledger, in ``lang``).
+        Columns target_id, label, year, clause, source, threshold (text), status (code),
+        status_label, probability (number, NaN when the status gives none),
+        probability_text (as the status reads it: ``≥ 88%``, ``0%–97% 随假设``...), band (of
+        the probability, blank without one), curve (assumption-driven targets: the
+        probability at each value of the driving assumptions), median (text), range (p10-p90 text),
+        first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
+        in_scope, reason (note and reason from the ledger, in ``lang``).
     """
     ledger = load_targets()
     base = _probabilities(outcome.baseline)
@@ -202,6 +207,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         t: Target = ledger[r.target_id]
         p = r.probability
         in_scope = bool(r.in_scope)
+        has_p = not pd.isna(p)
         first = r.first_year
         rows.append({
             "target_id": r.target_id,
@@ -211,14 +217,20 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "source": t.source_doc,
             "threshold": f"{comparator_label(t.comparator, lang)} "
                          f"{fmt_quantity(t.threshold, t.unit, lang)}",
+            "status": r.status,
+            "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
-            "band": probability_band(p) if in_scope else "",
+            "probability_text": probability_text(r, lang, fmt_probability),
+            "curve": "; ".join(f"{label} {cells}" for label, cells in curve_lines(
+                outcome.result.curves, r.target_id, lang, fmt_probability,
+                lambda u: unit_label(u, lang))),
+            "band": probability_band(p) if has_p else "",
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
             "first_year": (str(int(first)) if in_scope and not pd.isna(first)
                            else (tr("sb_never", lang) if in_scope else "")),
-            "delta": p - base[r.target_id] if in_scope and not outcome.is_baseline else None,
-            "delta_policy": p - modified[r.target_id] if in_scope and modified else None,
+            "delta": p - base[r.target_id] if has_p and not outcome.is_baseline else None,
+            "delta_policy": p - modified[r.target_id] if has_p and modified else None,
             "note": t.note_text(lang) or "",
             "in_scope": in_scope,
             "reason": t.reason_text(lang) or "",
@@ -244,6 +256,10 @@ table.sb .range {color: #777; font-size: 0.75rem;}
 table.sb .badge {display: inline-block; min-width: 3.2em; text-align: center; color: #fff;
   border-radius: 4px; padding: 2px 6px; font-weight: 700;}
 table.sb .up {color: #1a7f37;} table.sb .down {color: #c62828;}
+table.sb .status {white-space: nowrap; font-size: 0.8rem;}
+table.sb .plain {font-size: 0.8rem;}
+table.sb .curve {color: #777; font-size: 0.72rem; white-space: normal; max-width: 15rem;
+  text-align: left; margin-top: 2px;}
 table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
   padding: 0 5px; font-size: 0.74rem;}
 </style>
@@ -264,14 +280,16 @@ def _delta_cell(delta: float, lang: str) -> str:
 def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
     """The scoreboard as two HTML tables: targets in model scope by year, then the others.
 
-    Each in-scope row carries ``data-target`` and ``data-p`` attributes (the probability)
-    so that tests and the browser check can read the numbers back.
+    Each in-scope row carries ``data-target``, ``data-status`` and ``data-p`` attributes
+    (the probability, empty when the status gives none) so that tests and the browser
+    check can read the numbers back.
     """
     policy = frame["delta_policy"].notna().any()
     inside = frame[frame["in_scope"]]
     is_baseline = inside["delta"].isna().all()
     colour = {name: c for name, _, c in BANDS}
-    head = ["sb_target", "sb_threshold", "sb_probability", "sb_median", "sb_first_year",
+    head = ["sb_target", "sb_threshold", "sb_status", "sb_probability", "sb_median",
+            "sb_first_year",
             "sb_delta"] + (["sb_delta_policy"] if policy else []) + ["sb_note"]
     out = ['<table class="sb" id="scoreboard"><thead><tr>']
     for h in head:
@@ -283,13 +301,18 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
         out.append(f'<tr class="group"><td colspan="{len(head)}">'
                    f'{_esc(tr("sb_year_group", lang, year=year))}</td></tr>')
         for r in rows.itertuples(index=False):
+            p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
+            badge = (f'<span class="badge" style="background:{colour[r.band]}">'
+                     f"{_esc(r.probability_text)}</span>" if r.band
+                     else f'<span class="plain">{_esc(r.probability_text)}</span>')
             out.append(
-                f'<tr data-target="{_esc(r.target_id)}" data-p="{r.probability:.4f}">'
+                f'<tr data-target="{_esc(r.target_id)}" data-p="{p_attr}" '
+                f'data-status="{_esc(r.status)}">'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
                 f'<td class="num">{_esc(r.threshold)}</td>'
-                f'<td class="num"><span class="badge" style="background:{colour[r.band]}">'
-                f"{_esc(fmt_probability(r.probability))}</span></td>"
+                f'<td><span class="status">{_esc(r.status_label)}</span></td>'
+                f'<td class="num">{badge}<div class="curve">{_esc(r.curve)}</div></td>'
                 f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
                 f'<td class="num">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)
@@ -315,6 +338,23 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
             )
         out.append("</tbody></table>")
     return "".join(out)
+
+
+def scoreboard_summary(frame: pd.DataFrame, lang: str) -> str:
+    """The scoreboard's summary: targets counted by status, then by probability colour.
+
+    ``frame`` is :func:`scoreboard_frame`'s table; the colours count only the targets with
+    one probability (assessable, already met, and bounds at the bound shown).
+    """
+    counts = status_counts(frame)
+    by_status = tr("sb_status_summary", lang, counts=(" · " if lang == "en" else ",").join(
+        f"{tr(f'status_{k}', lang)} {n}" for k, n in counts.items()))
+    bands = frame.loc[frame["band"] != "", "band"].value_counts()
+    by_colour = tr("sb_summary", lang, n=int(bands.sum()),
+                   **{b: int(bands.get(b, 0)) for b in ("green", "amber", "orange", "red")})
+    definitions = ("; " if lang == "en" else ";").join(
+        f"{tr(f'status_{k}', lang)}: {tr(f'status_def_{k}', lang)}" for k in STATUS_TEXT)
+    return f"{by_status} {by_colour}\n\n" + tr("sb_status_help", lang, definitions=definitions)
 
 
 def targets_csv(outcome: Outcome) -> str:
@@ -344,10 +384,10 @@ def series_csv(outcome: Outcome) -> str:
 
 
 def chart_indicators(result: ScenarioResult) -> list[str]:
-    """Indicators that can be charted, those with an in-scope target of the region first."""
-    region = result.scenario.region
-    with_target = [t.indicator for t in targets_for_region(region) if t.in_scope]
+    """Indicators that can be charted, those with a target drawn on their chart first."""
+    targets = targets_for_region(result.scenario.region)
     names = list(result.specs)
+    with_target = [n for n in names if chart_targets(targets, n, result.specs[n])]
     return sorted(names, key=lambda n: (n not in with_target, names.index(n)))
 
 
@@ -513,7 +553,7 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
     Returns
     -------
     pandas.DataFrame
-        Target label, year, threshold, then per scenario its probability (0-1) and, after
+        Target label, year, threshold, status, then per scenario its probability (0-1) and, after
         the first, the difference from the first (0-1); numbers left for the caller to
         format and colour.
     """
@@ -528,6 +568,8 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
             f"{comparator_label(c, lang)} {fmt_quantity(v, u, lang)}"
             for c, v, u in zip(inside["comparator"], inside["threshold"], inside["unit"],
                                strict=True)],
+        # how to read the numbers: "at least" for lower bounds, none when set by a lever...
+        tr("sb_status", lang): [tr(f"status_{k}", lang) for k in inside["status"]],
     })
     for name, title in titles.items():
         if f"p_{name}" in inside:

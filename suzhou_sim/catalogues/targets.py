@@ -1,28 +1,32 @@
 """The target ledger and the evaluation of targets on an ensemble result.
 
 ``model/targets.yaml`` carries every row of ``data/policy_targets.csv`` with how the model
-measures it (registry indicator, or a variable override) or why it cannot (out of scope).
-:func:`load_targets` reads it and checks it against the CSV; :func:`evaluate_targets` turns
-an engine result into the scoreboard.
+measures it (registry indicator, a variable override, a documented sub-model carried from
+an observed series) or why it cannot (outside scope). :func:`load_targets` reads it and
+checks it against the CSV; :func:`evaluate_targets` turns an engine result into the
+scoreboard, with a :data:`STATUSES` value for every target.
 
-Rules (also stated in the reports):
+Rules (also stated in the reports and in ``model/README.md``):
 
-* ``>=`` is reached when the value at the target year is at least the threshold. ``~``
-  ("about", 左右) is reached at 95% of the threshold or more: the lower edge of a ±5% band.
-  Exceeding an "about" target still counts as reaching it.
+* ``probability`` is P(value >= threshold) in the target year, for ``>=`` and ``~``
+  ("about", 左右) targets alike: no tolerance. For ``~`` targets ``p_about`` is the share of
+  runs within ±5% of the threshold (:data:`ABOUT_BAND`), in its own column.
 * A target with ``from_year`` ("每年", every year) is reached only when the condition holds
   in every calendar year from ``from_year`` through the target year.
 * First year reached (per run): the first calendar year from 2019 (or from ``base_year`` for
-  cumulative targets) up to 2035 in which the value meets the condition. The table shows the
-  median over the runs that ever reach it, and is left blank when fewer than half do.
+  cumulative targets) up to 2035 in which the value meets the threshold. The table shows
+  the median over the runs that ever reach it, and is left blank when fewer than half do.
+* Status: see :data:`STATUSES` and :func:`target_status`.
 
-This module does not run the model and does not know about scenarios.
+This module does not run the model and does not know about scenarios; the probability
+curves of assumption-driven targets are computed by ``studies.scenario_runs`` from the
+:class:`Driver` values given here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +35,7 @@ import pandas as pd
 import yaml
 
 from ..errors import InputError
-from ..paths import POLICY_TARGETS_FILE, TARGETS_FILE
+from ..paths import OBSERVED_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
 from .indicators import (
     Bilingual,
     indicator_values,
@@ -39,33 +43,78 @@ from .indicators import (
     missing_translations,
     year_columns,
 )
+from .observations import load_observations
 from .timeline import FIRST_SIM_YEAR, HORIZON
 
 __all__ = [
-    "ABOUT_FRACTION",
+    "ABOUT_BAND",
     "FIRST_SIM_YEAR",
     "HORIZON",
+    "STATUSES",
+    "CURVE_POINTS",
+    "Driver",
     "Target",
     "load_targets",
     "targets_for_region",
     "target_variables",
     "target_values",
     "reached_per_run",
+    "within_about_band",
+    "observed_ratio",
+    "target_status",
     "evaluate_targets",
+    "apply_curves",
     "SCOREBOARD_COLUMNS",
+    "CURVE_COLUMNS",
 ]
 
-ABOUT_FRACTION = 0.95  # "~" targets count as reached from 95% of the threshold
+ABOUT_BAND = 0.05  # "~" targets: p_about is the share of runs within ±5% of the threshold
+CURVE_POINTS = 5  # values of a driving assumption, low to high, in a probability curve
+# Relative slack so that a value equal to the threshold (a lever summed over years, say)
+# is not missed through floating-point rounding; not a tolerance on the target.
 _ROUNDING = 1e-9
 MEASURES = ("level", "ratio", "annual", "cumulative")
 COMPARATORS = (">=", "~")
+BOUNDS = ("lower", "upper")
+# In the order of precedence used by target_status.
+STATUSES = ("outside_scope", "set_by_lever", "already_met", "assumption_driven",
+            "lower_bound", "upper_bound", "assessable")
 _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparator",
                "threshold", "unit", "clause_zh", "source_doc")
 SCOREBOARD_COLUMNS = [
     "target_id", "region", "indicator", "label_en", "label_zh", "measure", "year",
-    "comparator", "threshold", "unit", "in_scope", "probability", "median", "p10", "p90",
-    "first_year", "reason", "note",
+    "comparator", "threshold", "unit", "in_scope", "status", "probability", "p_about",
+    "p_bracket", "p_curve_min", "p_curve_max", "drivers", "median", "p10", "p90",
+    "first_year", "observed", "reason", "note",
 ]
+CURVE_COLUMNS = ["target_id", "driver", "label_en", "label_zh", "unit", "value", "probability",
+                 "runs"]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An assumption that decides an assumption-driven target, with the range it is read over.
+
+    ``constant`` is the .mdl constant; ``low``/``high`` the range over which the probability
+    curve is computed (from the .mdl comment or ``model/assumptions.yaml``), ``source`` says
+    where the range comes from.
+    """
+
+    constant: str
+    low: float
+    high: float
+    label_en: str
+    label_zh: str
+    unit: str
+    source: str
+
+    def grid(self, points: int = CURVE_POINTS) -> np.ndarray:
+        """``points`` values from ``low`` to ``high``, evenly spaced."""
+        return np.linspace(self.low, self.high, points)
+
+    def label(self, lang: str = "zh") -> str:
+        """Display label in ``lang``."""
+        return self.label_zh if lang == "zh" else self.label_en
 
 
 @dataclass(frozen=True)
@@ -92,69 +141,149 @@ class Target(Bilingual):
     reason_zh: str | None = None
     note: str | None = None
     note_zh: str | None = None
+    bound: str | None = None
+    drivers: tuple[Driver, ...] = ()
+    set_by_lever: str | None = None
+    read_as: Mapping | None = field(default=None, hash=False)
+    trend: Mapping | None = field(default=None, hash=False)
+    ratio: Mapping | None = field(default=None, hash=False)
+    bracket: Mapping | None = field(default=None, hash=False)
+    derive: str | None = None
+    series_reason: str | None = None
+    series_reason_zh: str | None = None
 
     @property
     def reach_level(self) -> float:
-        """Value from which the target counts as reached (95% of the threshold for ``~``).
+        """Value from which the target counts as reached: the threshold itself.
 
-        Lowered by a relative 1e-9 so that a value meeting the threshold exactly (a lever
-        summed over years, say) is not missed through floating-point rounding.
+        Lowered by a relative 1e-9 so that a value meeting the threshold exactly is not
+        missed through floating-point rounding.
         """
-        factor = ABOUT_FRACTION if self.comparator == "~" else 1.0
-        return self.threshold * factor * (1.0 - _ROUNDING)
+        return self.threshold * (1.0 - _ROUNDING)
+
+    @property
+    def eval_measure(self) -> str:
+        """Measure the model reads (``read_as`` overrides the CSV's, with the reason noted)."""
+        return (self.read_as or {}).get("measure", self.measure)
+
+    @property
+    def eval_base_year(self) -> int | None:
+        """Base year of a cumulative reading (``read_as`` overrides the CSV's)."""
+        return (self.read_as or {}).get("base_year", self.base_year)
 
     @property
     def first_candidate_year(self) -> int:
         """First calendar year examined for the first year reached."""
-        if self.measure == "cumulative" and self.base_year is not None:
-            return max(self.base_year, FIRST_SIM_YEAR)
+        if self.eval_measure == "cumulative" and self.eval_base_year is not None:
+            return max(self.eval_base_year, FIRST_SIM_YEAR)
         if self.from_year is not None:
             # An "every year" target cannot be reached before its window opens.
             return max(self.from_year, FIRST_SIM_YEAR)
         return FIRST_SIM_YEAR
 
     def model_variables(self) -> list[str]:
-        """Model variables needed to evaluate the target (empty when out of scope)."""
-        if not self.in_scope:
+        """Model variables needed to evaluate the target (empty when out of scope or carried
+        by a trend of its observed series)."""
+        if not self.in_scope or self.trend:
             return []
+        if self.derive:
+            return list(_DERIVED[self.derive][0])
         if self.variable:
             return [self.variable]
         ind = load_indicators()[self.indicator]
-        if self.measure == "cumulative" or (self.measure == "annual" and not ind.variable):
+        if self.eval_measure == "cumulative" or (self.eval_measure == "annual"
+                                                  and not ind.variable):
             return [ind.counter]
         return [ind.variable]
 
+    @property
+    def has_probability(self) -> bool:
+        """True when the scoreboard gives the target one probability (not outside scope,
+        not set by a lever, not assumption-driven): the targets goal seeking can aim at."""
+        return self.in_scope and not self.set_by_lever and not self.drivers
 
-def _problems(tid: str, entry: dict, row: dict | None) -> list[str]:
+    def series_reason_text(self, lang: str = "zh") -> str | None:
+        """Why an observed series does not bring an outside-scope target into scope."""
+        return self.series_reason_zh if lang == "zh" else self.series_reason
+
+
+# --- derived measures ------------------------------------------------------------------------
+
+
+def _second_cluster_bound(largest: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Future-industry clusters of >= 1000 yi, counting a second one when it can exist.
+
+    The largest field counts when it reaches 1000 yi. The second-largest field is at most
+    as large as the largest and at most the rest of the output, so it is counted when
+    ``min(largest, total - largest)`` reaches 1000 yi: an upper bound for two clusters.
+    """
+    second = np.minimum(largest, total - largest)
+    return (largest >= 1000.0).astype(float) + (second >= 1000.0).astype(float)
+
+
+# name -> (model variables, function of their arrays)
+_DERIVED = {
+    "second_cluster_bound": (("Largest future field output", "Future industry output"),
+                             _second_cluster_bound),
+}
+
+
+# --- reading and checking the ledger ---------------------------------------------------------
+
+
+def _drivers(entry: dict) -> tuple[Driver, ...]:
+    return tuple(Driver(**d) for d in entry.get("drivers") or ())
+
+
+def _problems(tid: str, entry: dict, row: dict | None, observed: set[tuple[str, str]]
+              ) -> list[str]:
     """Consistency problems of one ledger entry (against the CSV row and the registry)."""
     out = []
     registry = load_indicators()
     if row is None:
         return [f"{tid}: not in {POLICY_TARGETS_FILE.name}"]
-    for field in _CSV_FIELDS:
-        want = row[field]
-        got = entry.get(field)
-        if field in ("threshold",):
+    for name in _CSV_FIELDS:
+        want = row[name]
+        got = entry.get(name)
+        if name in ("threshold",):
             same = got is not None and float(got) == float(want)
-        elif field in ("base_year", "year"):
+        elif name in ("base_year", "year"):
             same = (got is None and want == "") or (got is not None and str(int(got)) == want)
         else:
             same = str(got) == want
         if not same:
-            out.append(f"{tid}.{field}: {got!r} differs from the CSV ({want!r})")
+            out.append(f"{tid}.{name}: {got!r} differs from the CSV ({want!r})")
     ind = registry.get(entry.get("indicator"))
     if ind is None:
         return out + [f"{tid}.indicator: not in the indicator registry"]
     if entry.get("measure") not in MEASURES or entry.get("comparator") not in COMPARATORS:
         out.append(f"{tid}: measure must be one of {MEASURES}, comparator one of {COMPARATORS}")
+    if entry.get("bound") not in (None, *BOUNDS):
+        out.append(f"{tid}.bound: {entry.get('bound')!r}; allowed: {', '.join(BOUNDS)}")
     if entry.get("in_scope"):
-        if not (ind.in_scope or entry.get("variable")):
+        modelled = (ind.in_scope or entry.get("variable") or entry.get("trend")
+                    or entry.get("derive"))
+        if not modelled:
             out.append(f"{tid}.in_scope: the registry has no model output for {ind.name}")
-        if entry.get("measure") == "cumulative" and not (entry.get("variable") or ind.counter):
+        measure = (entry.get("read_as") or {}).get("measure", entry.get("measure"))
+        if measure == "cumulative" and not (entry.get("variable") or ind.counter
+                                            or entry.get("trend")):
             out.append(f"{tid}: cumulative needs a counter in the registry or a variable")
-    elif not entry.get("reason"):
-        out.append(f"{tid}.reason: out-of-scope targets need a one-line reason")
+        if entry.get("derive") and entry["derive"] not in _DERIVED:
+            out.append(f"{tid}.derive: {entry['derive']!r}; allowed: {', '.join(_DERIVED)}")
+    else:
+        if not entry.get("reason"):
+            out.append(f"{tid}.reason: out-of-scope targets need a one-line reason")
+        if (entry.get("region"), entry.get("indicator")) in observed and not entry.get(
+                "series_reason"):
+            out.append(f"{tid}.series_reason: the indicator has an observed series in "
+                       f"{OBSERVED_FILE.name}; say why it does not carry the target")
+    for d in entry.get("drivers") or ():
+        if not isinstance(d, dict) or not {"constant", "low", "high", "source"} <= set(d):
+            out.append(f"{tid}.drivers: each driver needs constant, low, high and source")
     out += [f"{tid}.{problem}" for problem in missing_translations(entry)]
+    if bool(entry.get("series_reason")) != bool(entry.get("series_reason_zh")):
+        out.append(f"{tid}.series_reason_zh: series_reason comes in both languages")
     return out
 
 
@@ -180,7 +309,9 @@ def load_targets(
     Raises
     ------
     InputError
-        Every inconsistency, one per line, naming the file and the target field.
+        Every inconsistency, one per line, naming the file and the target field; among
+        them an outside-scope target whose indicator has an observed series but no
+        ``series_reason`` (the scoping rule of ``model/README.md``).
     """
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -191,15 +322,19 @@ def load_targets(
         raise InputError(f"{path}: expected a mapping `targets:` keyed by target_id")
     csv = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     rows = {r["target_id"]: r for r in csv.to_dict("records")}
-    problems = [p for tid, e in entries.items() for p in _problems(tid, e, rows.get(tid))]
+    obs = _observations()
+    observed = set(zip(obs["region"], obs["indicator"], strict=True))
+    problems = [p for tid, e in entries.items()
+                for p in _problems(tid, e, rows.get(tid), observed)]
     problems += [f"{tid}: in {Path(csv_path).name} but missing from the ledger"
                  for tid in rows if tid not in entries]
     out: dict[str, Target] = {}
-    for tid, e in entries.items():
-        try:
-            out[tid] = Target(target_id=tid, **e)
-        except TypeError as exc:
-            problems.append(f"{tid}: {exc}")
+    if not problems:
+        for tid, e in entries.items():
+            try:
+                out[tid] = Target(target_id=tid, **{**e, "drivers": _drivers(e)})
+            except TypeError as exc:
+                problems.append(f"{tid}: {exc}")
     if problems:
         raise InputError("\n".join(f"{path}: {p}" for p in problems))
     return out
@@ -215,12 +350,96 @@ def target_variables(targets: Iterable[Target]) -> list[str]:
     return list(dict.fromkeys(v for t in targets for v in t.model_variables()))
 
 
+# --- observed data -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _observations() -> pd.DataFrame:
+    return load_observations()
+
+
+@lru_cache(maxsize=256)
+def _usable(region: str, indicator: str) -> tuple[tuple[int, float], ...]:
+    """(year, value) of the observations that give the value or a floor of it, one per year
+    (exact preferred to approx to lower), by year."""
+    obs = _observations()
+    rows = obs[(obs["region"] == region) & (obs["indicator"] == indicator)
+               & obs["bound"].isin(["exact", "approx", "lower"])]
+    rank = rows["bound"].map({"exact": 0, "approx": 1, "lower": 2})
+    rows = rows.assign(rank=rank).sort_values(["year", "rank"]).drop_duplicates("year")
+    return tuple((int(y), float(v)) for y, v in zip(rows["year"], rows["value"], strict=True))
+
+
+def observed_ratio(spec: Mapping) -> float:
+    """A ratio of two observed figures, as a ledger ``ratio``/``bracket`` entry states it.
+
+    ``spec`` holds ``region``, ``numerator``, ``denominator`` (indicators) and ``year``;
+    with ``difference_from`` the numerator is the increase since that year (a flow from a
+    cumulative count, e.g. STAR-market listings in 2023 = listed 2023 - listed 2022).
+    """
+
+    def value(indicator: str, year: int) -> float:
+        found = dict(_usable(spec["region"], indicator)).get(year)
+        if found is None:
+            raise InputError(f"{TARGETS_FILE.name}: no observation of {indicator} in {year} "
+                             f"for {spec['region']} ({OBSERVED_FILE.name})")
+        return found
+
+    num = value(spec["numerator"], spec["year"])
+    if "difference_from" in spec:
+        num -= value(spec["numerator"], spec["difference_from"])
+    return num / value(spec["denominator"], spec["year"])
+
+
+def _latest_observation(target: Target) -> tuple[int, float] | None:
+    """Latest observed (year, value) of the target's quantity before the target year."""
+    if target.eval_measure == "cumulative":
+        return None  # the observed series are levels or in-year counts
+    rows = [(y, v) for y, v in _usable(target.region, target.indicator)
+            if (target.from_year or 0) <= y < target.year]
+    return rows[-1] if rows else None
+
+
+def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
+    """Values carried forward from the observed series by the target's ``trend`` sub-model.
+
+    The mean annual change between the first and the latest observation goes on after the
+    latest one, scaled per run by a factor spread evenly (quantiles of a triangular
+    distribution) between ``1 - spread`` and ``1 + spread``. A single observation of a
+    cumulative count is carried flat: such a count does not fall, so the value is a floor.
+    """
+    rows = _usable(target.region, target.trend["series"])
+    (first_y, first_v), (last_y, last_v) = rows[0], rows[-1]
+    slope = (last_v - first_v) / (last_y - first_y) if last_y > first_y else 0.0
+    spread = float(target.trend.get("spread", 0.5))
+    u = (np.arange(n_runs) + 0.5) / n_runs
+    factor = np.where(u < 0.5, 1 - spread + spread * np.sqrt(2 * u),
+                      1 + spread - spread * np.sqrt(2 * (1 - u)))
+    ys = np.asarray(years, dtype=float)
+    ahead = last_v + slope * factor[:, None] * (ys - last_y)[None, :]
+    before = np.broadcast_to(first_v + slope * (ys - first_y), ahead.shape)
+    return np.where(ys[None, :] >= last_y, ahead, before)
+
+
+def _n_runs(results) -> int:
+    n = getattr(results, "n_runs", None)
+    if n:
+        return int(n)
+    if isinstance(results, Mapping) and len(results):
+        return int(np.shape(next(iter(results.values())))[0])
+    return 1000  # a trend-only evaluation: the sub-model's own quantile grid
+
+
+# --- values and probabilities ----------------------------------------------------------------
+
+
 def target_values(results, target: Target, years: Iterable[int]) -> np.ndarray:
     """Values of the target's quantity per run and calendar year.
 
-    Uses the registry (:func:`suzhou_sim.catalogues.indicators.indicator_values`) unless the ledger
-    overrides the model variable; an override variable is read like a level, or as a
-    counter (``V(Y) - V(B-1)``) for cumulative targets.
+    Uses the registry (:func:`suzhou_sim.catalogues.indicators.indicator_values`) unless the
+    ledger says otherwise: an override ``variable`` (read like a level, or as a counter
+    ``V(Y) - V(B-1)`` for cumulative readings), a ``derive``d measure, a ``trend`` carried
+    from the observed series, and a ``ratio`` to the modelled quantity.
 
     Returns
     -------
@@ -230,21 +449,37 @@ def target_values(results, target: Target, years: Iterable[int]) -> np.ndarray:
     years = list(years)
     if not target.in_scope:
         raise InputError(f"target {target.target_id} is outside model scope: {target.reason}")
-    if target.variable is None:
-        return indicator_values(results, target.indicator, years, target.measure,
-                                target.base_year)
-    data = results[target.variable]
+    measure, base = target.eval_measure, target.eval_base_year
+    if target.trend:
+        return _trend_values(target, years, _n_runs(results))
     cols = year_columns(results.times, years)
-    if target.measure == "cumulative":
-        return data[:, cols] - data[:, year_columns(results.times, [target.base_year - 1])]
-    return data[:, cols]
+    if target.derive:
+        names, fn = _DERIVED[target.derive]
+        return fn(*(np.asarray(results[n])[:, cols] for n in names))
+    if target.variable is None:
+        values = indicator_values(results, target.indicator, years, measure, base)
+    else:
+        data = results[target.variable]
+        values = data[:, cols]
+        if measure == "cumulative":
+            values = values - data[:, year_columns(results.times, [base - 1])]
+    return values * observed_ratio(target.ratio) if target.ratio else values
+
+
+def _window(target: Target) -> range:
+    return range(target.from_year or target.year, target.year + 1)
 
 
 def reached_per_run(results, target: Target) -> np.ndarray:
-    """Boolean per run: is the target reached (see the module docstring for the rules)?"""
-    years = range(target.from_year or target.year, target.year + 1)
-    values = target_values(results, target, years)
+    """Boolean per run: value >= threshold (in every year of an "every year" target)."""
+    values = target_values(results, target, _window(target))
     return np.all(values >= target.reach_level, axis=1)
+
+
+def within_about_band(values: np.ndarray, threshold: float) -> np.ndarray:
+    """Boolean per value: within ±:data:`ABOUT_BAND` of the threshold (edges included)."""
+    slack = ABOUT_BAND * abs(threshold) * (1.0 + _ROUNDING)
+    return np.abs(np.asarray(values, dtype=float) - threshold) <= slack
 
 
 def _first_year(results, target: Target) -> int | None:
@@ -259,8 +494,32 @@ def _first_year(results, target: Target) -> int | None:
     return int(np.ceil(np.median(first)))
 
 
+def target_status(target: Target) -> str:
+    """The target's status (:data:`STATUSES`), from the ledger and the observed data.
+
+    In order of precedence: ``outside_scope`` (no model output, sub-model or derivation);
+    ``set_by_lever`` (the outcome is a lever setting); ``already_met`` (the latest
+    observation before the target year, of the target's own quantity in its region,
+    already meets the threshold; an ``upper`` bound observation cannot show that);
+    ``assumption_driven`` (no observed series: the ledger names the driving assumptions);
+    ``lower_bound``/``upper_bound`` (the model measures a subset/superset); ``assessable``.
+    """
+    if not target.in_scope:
+        return "outside_scope"
+    if target.set_by_lever:
+        return "set_by_lever"
+    latest = _latest_observation(target)
+    if latest is not None and latest[1] >= target.reach_level:
+        return "already_met"
+    if target.drivers:
+        return "assumption_driven"
+    if target.bound:
+        return f"{target.bound}_bound"
+    return "assessable"
+
+
 def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
-    """The scoreboard: one row per target, out-of-scope ones with blank numbers.
+    """The scoreboard: one row per target with its status.
 
     Parameters
     ----------
@@ -271,26 +530,61 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SCOREBOARD_COLUMNS`. ``probability`` is the share of runs reaching
-        the target; ``median``, ``p10``, ``p90`` are quantiles of the value at the target
-        year; ``first_year`` the median first year reached (blank if fewer than half of the
-        runs ever reach it).
+        Columns :data:`SCOREBOARD_COLUMNS`. ``status`` is one of :data:`STATUSES`.
+        ``probability`` is P(value >= threshold): for ``lower_bound`` rows "at least", for
+        ``upper_bound`` rows "at most"; blank for ``set_by_lever`` (no probability),
+        ``assumption_driven`` (``p_curve_min``/``p_curve_max``: the range of the
+        probability over the driving assumptions, filled by :func:`apply_curves`) and
+        ``outside_scope``. ``p_about`` is P(within ±5% of the threshold) for ``~`` targets.
+        ``p_bracket`` is the probability on the other side of a bracket (the ledger's
+        ``bracket``: the bound's counterpart scaled by an observed share). ``median``,
+        ``p10``, ``p90`` are quantiles of the value in the target year, ``first_year`` the
+        median first year reached, ``observed`` the latest observation
+        before the target year (``"2023: 120"``).
     """
     rows = []
     for t in targets:
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
-        row["target_id"] = t.target_id
+        row.update(target_id=t.target_id, status=target_status(t), drivers=None,
+                   probability=None, p_about=None, p_bracket=None, p_curve_min=None,
+                   p_curve_max=None)
+        latest = _latest_observation(t)
+        row["observed"] = f"{latest[0]}: {latest[1]:g}" if latest else ""
+        if t.drivers:
+            row["drivers"] = "; ".join(d.constant for d in t.drivers)
         if t.in_scope:
             value = target_values(results, t, [t.year])[:, 0]
             p10, med, p90 = np.percentile(value, [10, 50, 90])
-            row.update(
-                probability=float(reached_per_run(results, t).mean()),
-                median=float(med), p10=float(p10), p90=float(p90),
-                first_year=_first_year(results, t),
-            )
+            row.update(median=float(med), p10=float(p10), p90=float(p90),
+                       first_year=_first_year(results, t))
+            if row["status"] not in ("set_by_lever", "assumption_driven"):
+                row["probability"] = float(reached_per_run(results, t).mean())
+                if t.comparator == "~":
+                    row["p_about"] = float(within_about_band(value, t.threshold).mean())
+                if t.bracket:
+                    scaled = target_values(results, t, _window(t)) * observed_ratio(t.bracket)
+                    row["p_bracket"] = float(np.all(scaled >= t.reach_level, axis=1).mean())
         rows.append(row)
     df = pd.DataFrame(rows, columns=SCOREBOARD_COLUMNS)
-    for c in ("probability", "median", "p10", "p90", "threshold"):
+    for c in ("probability", "p_about", "p_bracket", "p_curve_min", "p_curve_max", "median", "p10",
+              "p90", "threshold"):
         df[c] = df[c].astype(float)
     df["first_year"] = df["first_year"].astype("Int64")
     return df
+
+
+def apply_curves(table: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFrame:
+    """The scoreboard with ``p_curve_min``/``p_curve_max`` of assumption-driven targets.
+
+    ``curves`` has :data:`CURVE_COLUMNS`; for each target the smallest and the largest
+    probability over all values of all its drivers are copied. A copy is returned.
+    """
+    out = table.copy()
+    if curves.empty:
+        return out
+    span = curves.groupby("target_id")["probability"].agg(["min", "max"])
+    mask = out["target_id"].isin(span.index)
+    ids = out.loc[mask, "target_id"]
+    out.loc[mask, "p_curve_min"] = span.loc[ids, "min"].to_numpy()
+    out.loc[mask, "p_curve_max"] = span.loc[ids, "max"].to_numpy()
+    return out

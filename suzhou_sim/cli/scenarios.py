@@ -159,8 +159,10 @@ def write_run_outputs(
     Everything is written into a temporary sibling folder that replaces ``out_dir`` only
     when complete; on any failure ``out_dir`` is left as it was (absent or old content).
 
-    Writes ``targets.csv``, ``series.csv``, ``scenario.yaml`` (the scenario as run, with the
-    draws and seed used), one ``fan_<indicator>.png`` per indicator and ``report.md``.
+    Writes ``targets.csv``, ``series.csv``, ``curves.csv`` (probability of each
+    assumption-driven target over its driving assumptions), ``scenario.yaml`` (the scenario
+    as run, with the draws and seed used), one ``fan_<indicator>.png`` per indicator and
+    ``report.md``.
     """
     from ..catalogues.scenarios import scenario_to_yaml
     from ..reporting.markdown import render_report
@@ -169,6 +171,7 @@ def write_run_outputs(
     with atomic_directory(out_dir) as tmp:
         result.targets.to_csv(tmp / "targets.csv", index=False)
         result.series.to_csv(tmp / "series.csv", index=False)
+        result.curves.to_csv(tmp / "curves.csv", index=False)
         as_run = result.scenario.model_copy(update={"draws": result.draws, "seed": result.seed})
         atomic_write_text(tmp / "scenario.yaml", scenario_to_yaml(as_run))
         charts = write_fan_charts(result, tmp, baseline=baseline, progress=progress)

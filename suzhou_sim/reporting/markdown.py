@@ -1,10 +1,14 @@
-"""Markdown report and terminal scoreboard of a scenario run.
+"""Markdown report and terminal scoreboard of a scenario run, and the wording of target
+statuses in both languages (also used by the app and the charts).
 
-The report holds the scenario's description and rationale, the scoreboard of in-scope
-targets, every out-of-scope target with its reason (no target disappears silently), the
-definition notes, the levers, the assumptions used (labelled as assumptions, not policy
-choices), the rules behind the numbers and links to the fan charts. This module formats
-text only; it does not run the model, draw charts or write files.
+The report holds the scenario's description and rationale, the count of targets by status,
+the scoreboard of in-scope targets with their status and the probability as the status
+reads it ("≥ p", "≤ p", a range over a driving assumption, none when set by a lever), the
+probability curves of assumption-driven targets, every out-of-scope target with its reason
+(no target disappears silently), the definition notes, the levers, the assumptions used
+(labelled as assumptions, not policy choices), the rules behind the numbers and links to the
+fan charts. This module formats text only; it does not run the model, draw charts or write
+files.
 """
 
 from __future__ import annotations
@@ -16,27 +20,115 @@ import pandas as pd
 
 from ..catalogues.indicators import load_indicators
 from ..catalogues.scenarios import PERIODS, lever_baseline, load_assumptions, load_levers
-from ..catalogues.targets import ABOUT_FRACTION
+from ..catalogues.targets import ABOUT_BAND, load_targets
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
 
-__all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES"]
+__all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STATUS_TEXT",
+           "status_label", "status_definition", "probability_text", "status_counts",
+           "status_summary", "curves_table", "curve_lines"]
+
+STATUS_TEXT = {
+    # status: (English label, Chinese label, English definition, Chinese definition)
+    "assessable": ("assessable", "可评估",
+                   "the model measures the target's indicator and observed data inform it",
+                   "模型直接衡量目标指标,且有观测数据支撑"),
+    "lower_bound": ("lower bound", "下限",
+                    "the model measures a subset of the target's quantity: the probability is "
+                    "at least the value shown",
+                    "模型衡量的是目标口径的子集:真实概率至少为所示值"),
+    "upper_bound": ("upper bound", "上限",
+                    "the model measures a superset of the target's quantity: the probability is "
+                    "at most the value shown",
+                    "模型衡量的是目标口径的超集:真实概率至多为所示值"),
+    "assumption_driven": ("assumption-driven", "取决于假设",
+                          "no observed series: the probability is shown over the range of the "
+                          "driving assumption(s), not as one number",
+                          "无观测序列:按驱动假设的取值范围给出概率,而非单一数值"),
+    "already_met": ("already met", "已达成",
+                    "the latest observation before the target year already meets the threshold",
+                    "目标年份之前的最新观测值已达到目标值"),
+    "set_by_lever": ("set by lever", "由杠杆设定",
+                     "the outcome equals a lever setting: no probability",
+                     "结果等于杠杆设定值:不给出概率"),
+    "outside_scope": ("outside scope", "模型范围外",
+                      "not modelled, with the reason", "模型未刻画,并说明原因"),
+}
 
 RULES = (
-    f"- Probability = share of the ensemble's runs (calibrated posterior x assumption draws) "
-    f"that reach the target. Scenarios run with the same seed share their draws (common "
-    f"random numbers), so differences between them come from policy.\n"
-    f"- `>=` targets are reached when the value in the target year is at least the threshold; "
-    f"`~` (about, 左右) targets from {ABOUT_FRACTION:.0%} of the threshold on (the lower edge "
-    f"of a ±5% band; exceeding them counts as reaching them). \"Every year\" targets must hold "
-    f"in each year of their span.\n"
-    f"- First year reached: median, over the runs that ever reach the target, of the first "
-    f"calendar year (from 2019, or from the base year of cumulative targets, to 2035) in which "
-    f"the value meets the condition; blank when fewer than half of the runs ever reach it.\n"
-    f"- Values are year-end levels, counts within the calendar year, or sums since the base "
-    f"year, as the target states (measure column)."
+    "- Probability = share of the ensemble's runs (calibrated posterior x assumption draws) "
+    "with value >= threshold in the target year (P(value >= threshold)), for `>=` and `~` "
+    "(about, 左右) targets alike: no tolerance. Scenarios run with the same seed share their "
+    "draws (common random numbers), so differences between them come from policy.\n"
+    f"- `~` targets also show P(within ±{ABOUT_BAND:.0%}), the share of runs within "
+    f"±{ABOUT_BAND:.0%} of the threshold, in its own column. \"Every year\" targets must "
+    "hold in each year of their span.\n"
+    "- Status: " + "; ".join(f"`{k}` = {v[2]}" for k, v in STATUS_TEXT.items()) + ".\n"
+    "- First year reached: median, over the runs that ever reach the target, of the first "
+    "calendar year (from 2019, or from the base year of cumulative targets, to 2035) in which "
+    "the value meets the threshold; blank when fewer than half of the runs ever reach it.\n"
+    "- Values are year-end levels, counts within the calendar year, or sums since the base "
+    "year, as the target states (measure column)."
 )
+
+
+def status_label(status: str, lang: str = "en") -> str:
+    """Short label of a target status in ``lang`` (``en`` or ``zh``)."""
+    en, zh, _, _ = STATUS_TEXT[status]
+    return zh if lang == "zh" else en
+
+
+def status_definition(status: str, lang: str = "en") -> str:
+    """One-line definition of a target status in ``lang``."""
+    _, _, en, zh = STATUS_TEXT[status]
+    return zh if lang == "zh" else en
+
+
+def _p(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def probability_text(row, lang: str = "en", fmt=_p) -> str:
+    """What the scoreboard shows as the probability of one row, by its status.
+
+    ``≥ p`` for lower bounds, ``≤ p`` for upper bounds (with the bracket's other side when
+    known), ``p(low)–p(high)`` over the driving assumption for assumption-driven targets,
+    the status label for targets set by a lever, nothing outside scope; ``fmt`` formats
+    one probability (two decimals by default; the app passes percentages).
+    """
+    status = row.status
+    if status == "outside_scope":
+        return ""
+    if status == "set_by_lever":
+        return status_label(status, lang)
+    if status == "assumption_driven":
+        if pd.isna(row.p_curve_min):
+            return status_label(status, lang)
+        lo, hi = row.p_curve_min, row.p_curve_max
+        what = "随假设" if lang == "zh" else "over the assumption"
+        return f"{fmt(lo)}–{fmt(hi)} {what}"
+    text = fmt(row.probability)
+    if status == "lower_bound":
+        text = f"≥ {text}"
+    elif status == "upper_bound":
+        text = f"≤ {text}"
+        if not pd.isna(row.p_bracket):
+            text += f" (≥ {fmt(row.p_bracket)})"
+    if not pd.isna(row.p_about):
+        text += f" · ±{ABOUT_BAND:.0%}: {fmt(row.p_about)}"
+    return text
+
+
+def status_counts(targets: pd.DataFrame) -> dict[str, int]:
+    """Number of targets per status, in the order of :data:`STATUS_TEXT` (zeros left out)."""
+    counts = targets["status"].value_counts()
+    return {k: int(counts[k]) for k in STATUS_TEXT if k in counts}
+
+
+def status_summary(targets: pd.DataFrame, lang: str = "en") -> str:
+    """One line counting the targets by status (``12 assessable · 5 lower bound · ...``)."""
+    return " · ".join(f"{n} {status_label(k, lang)}" for k, n in status_counts(targets).items())
 
 
 def _num(x: float | None, digits: int = 3) -> str:
@@ -57,18 +149,26 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _why_outside(row) -> str:
+    """The row's reason, and why an observed series does not carry the target (ledger)."""
+    t = load_targets().get(row.target_id)
+    extra = t.series_reason if t is not None else None
+    return str(row.reason) + (f" Observed series: {extra}" if extra else "")
+
+
 def _scoreboard_rows(targets: pd.DataFrame, baseline: pd.DataFrame | None) -> list[list[str]]:
-    base = None if baseline is None else dict(
-        zip(baseline["target_id"], baseline["probability"], strict=True))
+    base = None if baseline is None else {r.target_id: r for r in baseline.itertuples()}
     rows = []
     for r in targets[targets["in_scope"]].itertuples():
         row = [
             f"{r.target_id}", f"{r.label_en} / {r.label_zh}", str(r.year),
-            f"{r.comparator} {_num(r.threshold)} {r.unit}", f"**{r.probability:.2f}**",
+            f"{r.comparator} {_num(r.threshold)} {r.unit}",
+            f"{status_label(r.status)} / {status_label(r.status, 'zh')}",
+            f"**{probability_text(r)}**",
             f"{_num(r.median)} [{_num(r.p10)}–{_num(r.p90)}]", _first(r.first_year),
         ]
         if base is not None:
-            row.append(f"{base.get(r.target_id, float('nan')):.2f}")
+            row.append(probability_text(base[r.target_id]) if r.target_id in base else "")
         row.append("note" if isinstance(r.note, str) and r.note else "")
         rows.append(row)
     return rows
@@ -93,7 +193,7 @@ def render_report(
     """
     s = result.scenario
     t = result.targets
-    header = ["Target", "Indicator", "Year", "Threshold", "P(reached)",
+    header = ["Target", "Indicator", "Year", "Threshold", "Status / 状态", "P(value ≥ threshold)",
               "Median [p10–p90] in target year", "First year"]
     if baseline is not None:
         header.append(f"P baseline ({baseline.scenario.name})")
@@ -110,9 +210,14 @@ def render_report(
         "",
         "## Scoreboard",
         "",
+        f"Targets by status / 按状态计: {status_summary(t)} / {status_summary(t, 'zh')}",
+        "",
         _md_table(header, _scoreboard_rows(t, None if baseline is None else baseline.targets)),
         "",
     ]
+    if not result.curves.empty:
+        out += ["### Assumption-driven targets: probability over the driving assumption / "
+                "取决于假设的目标:概率随驱动假设的变化", "", curves_table(result.curves), ""]
     notes = t[t["note"].notna() & (t["note"] != "")]
     if not notes.empty:
         out += ["### Definition notes", ""]
@@ -124,7 +229,7 @@ def render_report(
         "",
         _md_table(["Target", "Indicator", "Year", "Threshold", "Why not modelled"],
                   [[r.target_id, f"{r.label_en} / {r.label_zh}", str(r.year),
-                    f"{r.comparator} {_num(r.threshold)} {r.unit}", str(r.reason)]
+                    f"{r.comparator} {_num(r.threshold)} {r.unit}", _why_outside(r)]
                    for r in outside.itertuples()]),
         "",
         "## Policy levers",
@@ -155,7 +260,9 @@ def render_report(
         a_rows.append([f"{a.label_en} / {a.label_zh}{changed}", a.unit, f"{d:g}", f"{lo:g}",
                        f"{hi:g}", a.source])
     out += [_md_table(["Assumption", "Unit", "Default", "Low", "High", "Source"], a_rows), ""]
-    out += ["## How to read the numbers", "", RULES, ""]
+    out += ["## How to read the numbers", "", RULES, "", "### Target status / 目标状态", ""]
+    out += [f"- `{k}` {v[0]} / {v[1]}: {v[2]}; {v[3]}" for k, v in STATUS_TEXT.items()]
+    out.append("")
     if charts:
         out += ["## Charts", ""]
         registry = load_indicators()
@@ -171,20 +278,48 @@ def scoreboard_text(result: ScenarioResult, lang: str = "en", width: int = 110) 
     s = result.scenario
     label_col = "label_zh" if lang == "zh" else "label_en"
     lines = [f"{s.name} ({s.region}, {result.draws} draws, seed {result.seed}): {s.title_en}",
-             f"{'target':<22}{'indicator':<42}{'year':>5} {'threshold':>12} {'P':>5} "
-             f"{'median [p10, p90]':>30} {'first':>6}"]
+             f"by status: {status_summary(t, lang)}",
+             f"{'target':<22}{'indicator':<34}{'year':>5} {'threshold':>10} {'status':<18}"
+             f"{'P(value>=threshold)':<30}{'median [p10, p90]':>26} {'first':>6}"]
     for r in t[t["in_scope"]].itertuples():
-        label = str(getattr(r, label_col))[:40]
+        label = str(getattr(r, label_col))[:32]
         band = f"{_num(r.median)} [{_num(r.p10)}, {_num(r.p90)}]"
         thr = f"{r.comparator}{_num(r.threshold)}"
-        lines.append(f"{r.target_id:<22}{label:<42}{r.year:>5} {thr:>12} "
-                     f"{r.probability:>5.2f} {band:>30} {_first(r.first_year):>6}")
+        lines.append(f"{r.target_id:<22}{label:<34}{r.year:>5} {thr:>10} "
+                     f"{status_label(r.status, lang):<18}{probability_text(r, lang):<30}"
+                     f"{band:>26} {_first(r.first_year):>6}")
     outside = t[~t["in_scope"]]
     if not outside.empty:
         lines.append(f"outside model scope ({len(outside)}):")
         for r in outside.itertuples():
             lines.append(f"  {r.target_id:<22}{str(r.reason)}"[:width])
     return "\n".join(lines)
+
+
+def curve_lines(curves: pd.DataFrame, target_id: str, lang: str = "en", fmt=_p,
+                unit=str) -> list[tuple[str, str]]:
+    """(driver label with unit, ``value: P · value: P ...``) per driver of one target;
+    ``fmt`` formats a probability and ``unit`` a unit code (the app passes its own)."""
+    out = []
+    rows = curves[curves["target_id"] == target_id]
+    for _, part in rows.groupby("driver", sort=False):
+        part = part.sort_values("value")
+        label = part["label_zh" if lang == "zh" else "label_en"].iloc[0]
+        cells = [f"{v:g}: {fmt(p)}" for v, p in zip(part["value"], part["probability"],
+                                                   strict=True)]
+        shown = unit(part["unit"].iloc[0])
+        out.append((f"{label} ({shown})" if shown else label, " · ".join(cells)))
+    return out
+
+
+def curves_table(curves: pd.DataFrame, lang: str = "en") -> str:
+    """Markdown table of assumption curves: one row per target and driver, the driver's
+    values from low to high with P(value >= threshold) at each."""
+    rows = [[tid, label, cells, str(int(curves.loc[curves["target_id"] == tid, "runs"].iloc[0]))]
+            for tid in dict.fromkeys(curves["target_id"])
+            for label, cells in curve_lines(curves, tid, lang)]
+    return _md_table(["Target", "Driving assumption", "value: P(value ≥ threshold)",
+                      "runs per value"], rows)
 
 
 def comparison_text(table: pd.DataFrame) -> str:

@@ -31,6 +31,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..catalogues.targets import Target, load_targets  # noqa: E402
 from ..paths import OBSERVED_FILE  # noqa: E402
+from .markdown import probability_text  # noqa: E402
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult, SeriesSpec
@@ -106,7 +107,7 @@ def fan_chart(
     spec: SeriesSpec,
     region: str,
     targets: list[Target] | None = None,
-    probabilities: dict[str, float] | None = None,
+    probabilities: dict[str, float | str] | None = None,
     baseline: pd.DataFrame | None = None,
     scenario_label: str = "scenario",
 ) -> Figure:
@@ -125,7 +126,8 @@ def fan_chart(
     targets : list of Target, optional
         The region's targets; those measuring the same quantity are marked.
     probabilities : dict, optional
-        target_id -> probability, printed next to the target markers.
+        target_id -> probability (a number, or the text of
+        :func:`suzhou_sim.reporting.markdown.probability_text`), printed next to the markers.
     baseline : pandas.DataFrame, optional
         Baseline series rows of this indicator; its median is drawn dashed.
     scenario_label : str
@@ -170,7 +172,10 @@ def fan_chart(
             ax.scatter([t.year], [t.threshold], marker="*", s=160, color=_TARGET, zorder=6,
                        label="target")
         p = (probabilities or {}).get(t.target_id)
-        text = t.target_id if p is None or p != p else f"{t.target_id}\nP={p:.2f}"
+        if isinstance(p, str):  # as the target's status reads it: "≥ 0.12", "≤ 0.98"...
+            text = f"{t.target_id}\nP {p}" if p else t.target_id
+        else:
+            text = t.target_id if p is None or p != p else f"{t.target_id}\nP={p:.2f}"
         right = t.year >= 2032  # labels of late targets go left so they stay inside the axes
         ax.annotate(text, (t.year, t.threshold), textcoords="offset points",
                     xytext=(-8 if right else 6, 4), ha="right" if right else "left",
@@ -217,7 +222,7 @@ def write_fan_charts(
     """
     region = result.scenario.region
     targets = [t for t in load_targets().values() if t.region == region]
-    probs = dict(zip(result.targets["target_id"], result.targets["probability"], strict=True))
+    probs = {r.target_id: probability_text(r) for r in result.targets.itertuples()}
     names = list(result.specs)
     if progress:
         from tqdm import tqdm

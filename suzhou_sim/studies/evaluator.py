@@ -179,6 +179,7 @@ class EnsembleResults:
         self.times = np.asarray(parts[0].times, dtype=float)
         self._parts = parts
         self._cache: dict[str, np.ndarray] = {}
+        self.n_runs = sum(p.n_runs for p in parts)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._cache:

@@ -18,7 +18,13 @@ import numpy as np
 
 from ..calibration.posterior import Posterior
 from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
-from ..catalogues.targets import Target, load_targets, reached_per_run, target_variables
+from ..catalogues.targets import (
+    Target,
+    load_targets,
+    reached_per_run,
+    target_status,
+    target_variables,
+)
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
 from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
@@ -135,6 +141,9 @@ def goal_seek(
                          f"is for {scenario.region}")
     if not target.in_scope:
         raise InputError(f"--target: {target_id} is outside model scope ({target.reason})")
+    if not target.has_probability:
+        raise InputError(f"--target: {target_id} has no single probability to seek (status "
+                         f"{target_status(target)}); pick a target with one")
     levers = load_levers()
     if lever_key not in levers:
         raise InputError(f"--lever: unknown lever {lever_key!r}; {suggest(lever_key, levers)}")

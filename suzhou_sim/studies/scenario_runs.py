@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,14 +32,24 @@ from ..catalogues.scenarios import (
     load_scenario,
 )
 from ..catalogues.targets import (
+    CURVE_COLUMNS,
+    Target,
+    apply_curves,
     evaluate_targets,
+    reached_per_run,
     target_variables,
     targets_for_region,
 )
 from ..catalogues.timeline import FIRST_SIM_YEAR, HORIZON, PERIODS
 from ..errors import InputError
 from ..paths import OBSERVED_FILE
-from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
+from .evaluator import (
+    Progress,
+    compiled_model,
+    resolve_posterior,
+    run_ensemble,
+    scenario_inputs,
+)
 
 __all__ = [
     "ScenarioResult",
@@ -50,6 +60,9 @@ __all__ = [
 ]
 
 SERIES_YEARS = list(range(FIRST_SIM_YEAR, HORIZON + 1))
+# Runs per value of a driving assumption in the probability curves of assumption-driven
+# targets (the first CURVE_DRAWS of the scenario's draws, so curves share them).
+CURVE_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,11 @@ class ScenarioResult:
         Lever values used, key -> period -> value.
     assumptions : dict[str, tuple[float, float, float]]
         Assumption ranges used, key -> (default, low, high).
+    curves : pandas.DataFrame
+        Probability curves of the assumption-driven targets (columns
+        :data:`suzhou_sim.catalogues.targets.CURVE_COLUMNS`): P(value >= threshold) at
+        :data:`~suzhou_sim.catalogues.targets.CURVE_POINTS` values of each driving
+        assumption from low to high, the other inputs drawn as in the ensemble.
     posterior_source : str
         Where the calibrated parameters came from.
     seconds : float
@@ -99,6 +117,7 @@ class ScenarioResult:
     assumptions: dict[str, tuple[float, float, float]]
     posterior_source: str
     seconds: float = 0.0
+    curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -114,6 +133,53 @@ class ScenarioResult:
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+# --- assumption curves ----------------------------------------------------------------------
+
+
+class _Slice:
+    """Runs ``start:stop`` of an engine result (same interface: ``times``, ``[name]``)."""
+
+    def __init__(self, results, start: int, stop: int) -> None:
+        self.times, self._results, self._rows = results.times, results, slice(start, stop)
+        self.n_runs = stop - start
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return np.asarray(self._results[name])[self._rows]
+
+
+def _assumption_curves(params: dict, n: int, targets: list[Target]) -> pd.DataFrame:
+    """P(value >= threshold) of each assumption-driven target over its drivers' ranges.
+
+    For every driver, each value of :meth:`Driver.grid` is run on the first ``n`` draws of
+    the ensemble (common random numbers) with that driver fixed; all values of all drivers
+    go to the engine in one call.
+    """
+    driven = [t for t in targets if t.drivers and t.in_scope]
+    drivers = list(dict.fromkeys(d for t in driven for d in t.drivers))
+    if not drivers:
+        return pd.DataFrame(columns=CURVE_COLUMNS)
+    cases = [(d, float(v)) for d in drivers for v in d.grid()]
+    batch = {k: (np.tile(np.asarray(v)[:n], len(cases)) if np.ndim(v) else v)
+             for k, v in params.items()}
+    for d in drivers:
+        default = batch.get(d.constant, compiled_model().constants[d.constant])
+        base = np.broadcast_to(np.asarray(default, dtype=float),
+                               (n * len(cases),)).copy()
+        for i, (case, value) in enumerate(cases):
+            if case == d:
+                base[i * n:(i + 1) * n] = value
+        batch[d.constant] = base
+    results = run_ensemble(batch, n * len(cases), target_variables(driven))
+    rows = []
+    for i, (d, value) in enumerate(cases):
+        part = _Slice(results, i * n, (i + 1) * n)
+        for t in driven:
+            if d in t.drivers:
+                rows.append([t.target_id, d.constant, d.label_en, d.label_zh, d.unit, value,
+                             float(reached_per_run(part, t).mean()), n])
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
 # --- series ---------------------------------------------------------------------------------
@@ -211,12 +277,14 @@ def run_scenario(
     params = scenario_inputs(scenario, n, seed, post)
     start = time.perf_counter()
     results = run_ensemble(params, n, columns, progress=progress)
+    curves = _assumption_curves(params, min(n, CURVE_DRAWS), targets)
     seconds = time.perf_counter() - start
     return ScenarioResult(
         scenario=scenario,
         draws=n,
         seed=seed,
-        targets=evaluate_targets(results, targets),
+        targets=apply_curves(evaluate_targets(results, targets), curves),
+        curves=curves,
         series=_series_table(results, specs),
         specs=specs,
         levers={k: {p: scenario.lever_value(k, p) for p in PERIODS} for k in load_levers()},
@@ -242,8 +310,8 @@ def compare_scenarios(
     -------
     pandas.DataFrame
         One row per target of the region: target_id, label_en, label_zh, year, comparator,
-        threshold, unit, in_scope, then ``p_<name>`` per scenario and ``d_<name>`` (difference
-        from the first scenario) for the others.
+        threshold, unit, in_scope, status (of the first scenario), then ``p_<name>`` per
+        scenario and ``d_<name>`` (difference from the first scenario) for the others.
     """
     loaded = [_scenario(s) for s in scenarios]
     if not loaded:
@@ -263,7 +331,7 @@ def compare_scenarios(
         res = run_scenario(s, draws=n, seed=seed, posterior=post, progress=progress)
         if table is None:
             table = res.targets[["target_id", "label_en", "label_zh", "year", "comparator",
-                                 "threshold", "unit", "in_scope"]].copy()
+                                 "threshold", "unit", "in_scope", "status"]].copy()
         table[f"p_{name}"] = res.targets["probability"].to_numpy()
     for name in names[1:]:
         table[f"d_{name}"] = table[f"p_{name}"] - table[f"p_{names[0]}"]

@@ -560,8 +560,8 @@ def evaluate(
         ``n`` rows; columns ``(target_id, "value")`` and ``(target_id, "margin")`` for each
         in-scope target. ``value`` is the target's quantity in its target year, as
         :func:`suzhou_sim.catalogues.targets.target_values` reads it; ``margin`` is value minus
-        :attr:`~suzhou_sim.catalogues.targets.Target.reach_level` (95% of the threshold for "about"
-        targets), the smallest over the years of an "every year" target.
+        :attr:`~suzhou_sim.catalogues.targets.Target.reach_level` (the threshold), the
+        smallest over the years of an "every year" target.
     """
     X = np.atleast_2d(np.asarray(X, dtype=float))
     if X.shape[1] != len(problem):

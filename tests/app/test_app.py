@@ -27,7 +27,7 @@ from suzhou_sim.catalogues.scenarios import (
     parse_scenario,
     scenario_to_yaml,
 )
-from suzhou_sim.catalogues.targets import load_targets
+from suzhou_sim.catalogues.targets import STATUSES, load_targets
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -37,8 +37,8 @@ from suzhou_sim.reporting.structure_diagram import (
 )
 
 APP = REPO_ROOT / "app.py"
-TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-FOREIGN-2025",
-                  "SZ-SCI-2025")
+# Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
+TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-SCI-2025B")
 
 
 def _calibrated(region: str) -> bool:
@@ -144,6 +144,7 @@ def test_other_views_render(app):
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert len(table) >= 10 and any(c.startswith("Δ ") for c in table.columns)
+    assert set(table[tr("sb_status", "zh")]) <= {tr(f"status_{k}", "zh") for k in STATUSES}
     app.button_group(key=S.K_VIEW).set_value("goal").run()
     app.button(key="run_goal_seek").click().run()
     assert not app.exception, app.exception
@@ -153,7 +154,15 @@ def test_other_views_render(app):
 @needs_suzhou
 def test_language_switch_changes_labels(app):
     _, page = scoreboard(app)
-    assert "达成概率" in page and "有效高新技术企业数" in page
+    assert "P(达到目标值)" in page and "有效高新技术企业数" in page
+    statuses = dict(re.findall(r'data-target="([^"]+)" data-p="[0-9.]*" data-status="([a-z_]+)"',
+                               page))
+    assert statuses["SZ-LEADER-2025"] == "lower_bound" and "≥ " in page  # "at least p"
+    assert statuses["SZ-FUTURE-2030"] == "assumption_driven" and "随假设" in page
+    assert "2023年未来产业产值 (亿元/年) 500:" in page  # its probability curve
+    for label in ("可评估", "下限", "取决于假设", "已达成"):
+        assert f'<span class="status">{label}</span>' in page
+    assert "按状态:" in "".join(m.value for m in app.markdown)
     kedaitong = load_targets()["SZ-KEDAITONG-2025"]  # out of scope: bank credit
     assert kedaitong.reason_zh == "模型未刻画银行信贷。" and kedaitong.reason_zh in page
     assert load_targets()["SZ-LEADER-2025"].note_zh in page  # a definition note in Chinese
@@ -163,8 +172,11 @@ def test_language_switch_changes_labels(app):
     app.button_group(key=S.K_LANG).set_value("en").run()
     assert not app.exception, app.exception
     _, page = scoreboard(app)
-    assert "Probability" in page and "Valid high-tech enterprises" in page
-    assert "达成概率" not in page
+    assert "P(value ≥ threshold)" in page and "Valid high-tech enterprises" in page
+    assert "P(达到目标值)" not in page and "over the assumption" in page
+    for label in ("assessable", "lower bound", "assumption-driven", "already met"):
+        assert f'<span class="status">{label}</span>' in page
+    assert "By status:" in "".join(m.value for m in app.markdown)
     assert kedaitong.reason in page and kedaitong.reason_zh not in page
     assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
         "Innovation special fund")

@@ -11,7 +11,13 @@ import pytest
 import yaml
 
 from suzhou_sim.catalogues.indicators import load_indicators, year_columns
-from suzhou_sim.catalogues.targets import evaluate_targets, load_targets, reached_per_run
+from suzhou_sim.catalogues.observations import load_observations
+from suzhou_sim.catalogues.targets import (
+    evaluate_targets,
+    load_targets,
+    reached_per_run,
+    within_about_band,
+)
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import INDICATORS_FILE, MODEL_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
@@ -19,6 +25,7 @@ from suzhou_sim.paths import INDICATORS_FILE, MODEL_FILE, POLICY_TARGETS_FILE, T
 LEDGER = load_targets()
 CSV = pd.read_csv(POLICY_TARGETS_FILE, dtype=str, keep_default_na=False)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+OBS = load_observations()
 
 
 def test_ledger_and_csv_hold_the_same_targets():
@@ -27,7 +34,12 @@ def test_ledger_and_csv_hold_the_same_targets():
 
 @pytest.mark.parametrize("target", [t for t in LEDGER.values() if t.in_scope],
                          ids=lambda t: t.target_id)
-def test_in_scope_targets_resolve_to_model_outputs(target):
+def test_in_scope_targets_resolve_to_model_outputs_or_observed_series(target):
+    if target.trend:  # carried by a sub-model of its observed series, not by the model
+        assert target.model_variables() == []
+        assert not OBS[(OBS["region"] == target.region)
+                       & (OBS["indicator"] == target.trend["series"])].empty
+        return
     variables = set(load_model(MODEL_FILE).variables)
     needed = target.model_variables()
     assert needed and set(needed) <= variables
@@ -139,14 +151,27 @@ def _ramp(start: float, step: float, n_runs: int = 4) -> np.ndarray:
     return np.array([start + step * (years + i) for i in range(n_runs)])
 
 
-def test_about_target_counts_from_95_percent():
-    t = LEDGER["SZ-TEAMS-2025B"]  # ~60 teams in 2025, Major innovation teams
+@pytest.mark.parametrize(("values", "reached", "about"), [
+    ([60.0, 60.0, 60.0, 60.0], 1.0, 1.0),        # exactly the threshold: reached and "about"
+    ([57.0, 56.9, 63.0, 63.1], 0.5, 0.5),  # ±5% edges are "about"; 57 < 60 is not reached
+    ([59.99, 40.0, 70.0, 80.0], 0.5, 0.25),      # no tolerance below the threshold
+], ids=["at-threshold", "band-edges", "just-below"])
+def test_about_target_probabilities_say_what_they_measure(values, reached, about):
+    t = LEDGER["SZ-TEAMS-2025B"]  # ~60 major innovation teams in 2025
     level = np.zeros((4, 18))
-    level[:, 7] = [56.0, 57.0, 60.0, 70.0]  # column 7 = 2025
+    level[:, 7] = values  # column 7 = 2025
     out = evaluate_targets(_result(Major_innovation_teams=level), [t]).iloc[0]
-    assert out["probability"] == 0.75  # 57 >= 0.95 * 60 = 57; exceeding 60 counts too
-    np.testing.assert_array_equal(reached_per_run(_result(Major_innovation_teams=level), t),
-                                  [False, True, True, True])
+    assert out["probability"] == reached and out["p_about"] == about
+    assert out["status"] == "assessable"
+
+
+def test_at_least_target_has_no_about_column():
+    t = LEDGER["SZ-HTE-2025"]
+    level = np.full((2, 18), 20000.0)  # exactly the threshold
+    out = evaluate_targets(_result(High_tech_enterprises=level), [t]).iloc[0]
+    assert out["probability"] == 1.0 and pd.isna(out["p_about"])
+    np.testing.assert_array_equal(within_about_band([94.9, 95.0, 105.0, 105.1], 100),
+                                  [False, True, True, False])
 
 
 def test_every_year_target_needs_each_year():
@@ -159,13 +184,12 @@ def test_every_year_target_needs_each_year():
 
 
 def test_cumulative_sums_from_the_base_year_and_first_year():
-    t = LEDGER["SZ-LISTED-2025"]  # >= 100 new tech listings 2021-2025, counter
-    counter = _ramp(0.0, 10.0)  # 10 listings a year in every run, offsets cancel out
-    res = _result(Cumulative_tech_listings=counter)
-    out = evaluate_targets(res, [t]).iloc[0]
-    assert out["median"] == pytest.approx(50.0)  # 2021..2025 = 5 years x 10
+    t = LEDGER["SZ-VCFUND-2025"]  # >= 2500 yi of new fund scale 2022-2025, counter
+    counter = _ramp(0.0, 250.0)  # 250 a year in every run, offsets cancel out
+    out = evaluate_targets(_result(Cumulative_new_VC_fund_scale=counter), [t]).iloc[0]
+    assert out["median"] == pytest.approx(1000.0)  # 2022..2025 = 4 years x 250
     assert out["probability"] == 0.0
-    assert out["first_year"] == 2030  # 10 years from 2021 reach 100
+    assert out["first_year"] == 2031  # 10 years from 2022 reach 2500
 
 
 def test_first_year_blank_when_fewer_than_half_reach():

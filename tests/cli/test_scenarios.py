@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from suzhou_sim import cli
-from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.catalogues.targets import STATUSES, targets_for_region
 from suzhou_sim.cli import scenarios as cli_scenarios
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR
 from suzhou_sim.studies.scenario_runs import run_scenario
@@ -43,24 +43,29 @@ def test_run_end_to_end(tmp_path: Path, posterior_dir: Path):
     proc = _cli("run", str(SCENARIOS_DIR / "talent_first.yaml"), "--draws", "50",
                 "--posterior-dir", str(posterior_dir), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    for name in ("targets.csv", "series.csv", "report.md", "scenario.yaml",
+    for name in ("targets.csv", "series.csv", "curves.csv", "report.md", "scenario.yaml",
                  "fan_high_tech_enterprises.png", "fan_leading_talents.png"):
         assert (out / name).is_file(), name
     targets = pd.read_csv(out / "targets.csv")
     assert targets["target_id"].tolist() == [t.target_id for t in targets_for_region("suzhou")]
     assert "SZ-HTE-2025" in proc.stdout and "outside model scope" in proc.stdout
+    assert set(targets["status"]) <= set(STATUSES) and "by status:" in proc.stdout
+    curves = pd.read_csv(out / "curves.csv")
+    assert set(curves["target_id"]) == set(
+        targets.loc[targets["status"] == "assumption_driven", "target_id"])
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "Assumptions used (not policy choices)" in report
     assert "P baseline (baseline)" in report and "fan_rd_intensity.png" in report
+    assert "Status / 状态" in report and "lower bound / 下限" in report
     assert "simulating" in proc.stderr or "charts" in proc.stderr  # progress bar on stderr
 
 
 def test_goal_seek_end_to_end_with_env_posterior(posterior_dir: Path):
-    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-HTSHARE-2025", "--lever",
-                "special_fund", "--period", "14th", "--probability", "0.7", "--draws", "100",
+    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-SCI-2025B", "--lever",
+                "talent_weight", "--period", "14th", "--probability", "0.7", "--draws", "100",
                 "--quiet", env={cli_scenarios.POSTERIOR_ENV: str(posterior_dir)})
     assert proc.returncode == 0, proc.stderr
-    assert "status=found" in proc.stdout and "reaches SZ-HTSHARE-2025" in proc.stdout
+    assert "status=found" in proc.stdout and "reaches SZ-SCI-2025B" in proc.stdout
 
 
 BAD_FILES = {
