@@ -1,0 +1,366 @@
+"""Wording and charts of the effects study: tornado charts, ``report.md``, bilingual labels.
+
+Per target a tornado chart of the paired effect of every step (median bar, 80% band as a
+whisker); a Markdown report in English and Chinese that states the steps, the effect on
+each target, the cost per additional unit of money steps, and the model's costs beside the
+evidence ranges of ``data/evidence/cost_benchmarks.yaml`` (saying plainly when they
+disagree, and why). All wording of the study (the app's too) lives in :data:`TEXT`.
+
+This module formats and draws; it computes no effect (``studies.effects``) and chooses no
+output folder (``cli.effects``).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from ..catalogues.evidence import load_cost_benchmarks  # noqa: E402
+from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..catalogues.scenarios import load_levers  # noqa: E402
+from ..catalogues.targets import load_targets  # noqa: E402
+from ..fileio.atomic import atomic_write_bytes  # noqa: E402
+from .plots import cjk_font  # noqa: E402
+from .sensitivity_plots import png_bytes  # noqa: E402
+
+__all__ = [
+    "TEXT",
+    "text",
+    "step_label",
+    "tornado_chart",
+    "chart_file",
+    "write_tornado_charts",
+    "effects_markdown",
+    "display_table",
+    "attribution_text",
+]
+
+_EN, _ZH = "en", "zh"
+
+#: Every phrase of the study in both languages: ``TEXT[key][lang]``.
+TEXT: dict[str, dict[str, str]] = {
+    "title": {_EN: "What each lever buys", _ZH: "各项政策杠杆的边际效果"},
+    "lever": {_EN: "lever", _ZH: "杠杆"},
+    "channel": {_EN: "channel", _ZH: "资金渠道"},
+    "period": {_EN: "plan", _ZH: "规划期"},
+    "step": {_EN: "step", _ZH: "步长"},
+    "target": {_EN: "target", _ZH: "目标"},
+    "effect": {_EN: "effect (median, 80% band)", _ZH: "效果(中位数,80%区间)"},
+    "probability": {_EN: "change in probability", _ZH: "达标概率变化"},
+    "cost": {_EN: "cost per additional unit (万元, median, 80% band)",
+             _ZH: "每新增单位成本(万元,中位数,80%区间)"},
+    "kind_lever": {_EN: "lever raised", _ZH: "提高杠杆"},
+    "kind_channel": {_EN: "+money into this channel alone", _ZH: "仅向该渠道追加资金"},
+    "rule_relative": {_EN: "+{pct:.0%} of its value", _ZH: "提高其取值的{pct:.0%}"},
+    "rule_money": {_EN: "+{money:g} 亿元 a year", _ZH: "每年增加{money:g}亿元"},
+    "rule_catalogue": {_EN: "+one slider step (the value is 0)",
+                       _ZH: "增加一个滑块步长(当前取值为0)"},
+    "rule_down": {_EN: "stepped DOWN: raising would leave the allowed range",
+                  _ZH: "向下取步长:提高将超出允许范围"},
+    "cost_defined": {_EN: "", _ZH: ""},
+    "cost_unbounded_above": {_EN: "upper end open: in over 10% of draws the step adds nothing",
+                             _ZH: "上限无界:超过10%的抽样中该步长没有带来增量"},
+    "cost_undefined": {_EN: "undefined: the step adds no unit in the median draw",
+                       _ZH: "无定义:中位抽样中该步长没有带来增量"},
+    "skip_no_target_after_period": {_EN: "no target year falls in or after this period",
+                                    _ZH: "该规划期及以后没有目标年份"},
+    "skip_no_fund": {_EN: "the special fund (or all split weights) is zero in this period",
+                     _ZH: "该规划期专项资金(或全部分配权重)为零"},
+    "skip_channel_out_of_range": {
+        _EN: "the fund or the channel's weight would leave its allowed range",
+        _ZH: "专项资金或该渠道权重将超出允许范围"},
+    "verdict_inside": {
+        _EN: "The model's median cost lies inside the evidence range.",
+        _ZH: "模型成本中位数位于证据范围之内。"},
+    "verdict_above": {
+        _EN: "OUTSIDE the evidence: the model buys an additional unit {ratio:.1f} times dearer "
+             "than the evidence's upper end.",
+        _ZH: "超出证据范围:模型中每新增一个单位的成本是证据上限的{ratio:.1f}倍。"},
+    "verdict_below": {
+        _EN: "OUTSIDE the evidence: the model buys an additional unit for {ratio:.1f} times "
+             "less than the evidence's lower end.",
+        _ZH: "超出证据范围:模型中每新增一个单位的成本仅为证据下限的1/{ratio:.1f}。"},
+    "verdict_undefined": {
+        _EN: "OUTSIDE the evidence: the channel adds no unit in the model, so its cost is "
+             "undefined.",
+        _ZH: "超出证据范围:模型中该渠道没有带来增量,成本无定义。"},
+    "verdict_not_computed": {
+        _EN: "Not computed: the study did not take this channel's step (see the skipped steps).",
+        _ZH: "未计算:本次研究未包含该渠道的步长(见跳过的步长)。"},
+    "why_outside": {
+        _EN: "Why: the model's response of firms to reward money is not estimated from data. "
+             "The historic special fund is a constant 200 亿 a year, so the calibration "
+             "cannot identify any spending effect; the response rests on the assumed channel "
+             "weights and saturation of the .mdl. Read this cost as the consequence of those "
+             "assumptions, not as a finding, until the effect sizes rest on the evidence "
+             "(issue #11, items 1-3).",
+        _ZH: "原因:模型中企业对奖励资金的响应并非由数据估计。历史专项资金为每年200亿元的常数,"
+             "校准无法识别任何支出效应;该响应取决于模型中假设的渠道权重与饱和参数。在效应"
+             "参数以证据为依据之前(议题#11第1-3项),应把该成本视为这些假设的结果,而非结论。"},
+    "attribution_how": {
+        _EN: "Which levers caused each change: every edited lever is switched to its new "
+             "values alone, on the same draws, and its change in probability is shown; "
+             "'together' is what the edits do jointly beyond the sum of their single effects.",
+        _ZH: "变化来源:每个被修改的杠杆单独切换到新取值(相同抽样),显示其带来的概率变化;"
+             "“共同作用”为各项修改同时生效时超出单项效果之和的部分。"},
+    "interaction": {_EN: "together", _ZH: "共同作用"},
+}
+
+
+def text(key: str, lang: str = _ZH, **values) -> str:
+    """The phrase ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``."""
+    phrase = TEXT[key][_EN if lang == _EN else _ZH]
+    return phrase.format(**values) if values else phrase
+
+
+def step_label(row, lang: str = _ZH, relative: float = 0.1) -> str:
+    """The step of one effects row in words (its rule, and whether it was taken downwards)."""
+    base = row.step_rule.removesuffix("_down")
+    out = text(f"rule_{base}", lang, pct=relative, money=abs(row.step))
+    if row.step_rule.endswith("_down"):
+        out += "; " + text("rule_down", lang)
+    return out
+
+
+def _lever_name(lever: str, kind: str, lang: str) -> str:
+    levers = load_levers()
+    name = levers[lever].label(lang) if lever in levers else lever
+    if kind == "channel":
+        return f"{text('channel', lang)}: {name}"
+    return name
+
+
+def _bar_label(row, lang: str) -> str:
+    sep = " · "
+    return f"{_lever_name(row.lever, row.kind, lang)}{sep}{row.period}"
+
+
+def chart_file(target_id: str) -> str:
+    """File name of a target's tornado chart."""
+    return f"effects_{target_id}.png"
+
+
+def tornado_chart(table: pd.DataFrame, target_id: str) -> Figure:
+    """Tornado of every step's paired effect on one target: median bar, 80% band whisker.
+
+    Rows are sorted by the size of the median effect; money channels and levers are told
+    apart by colour. Labels are English, with the Chinese target label in the title when a
+    CJK font is installed.
+    """
+    rows = table[table["target_id"] == target_id].copy()
+    rows["size"] = rows["delta_p50"].abs()
+    rows = rows.sort_values("size")
+    fig = Figure(figsize=(8, 1.2 + 0.28 * max(len(rows), 1)))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))
+    colours = np.where(rows["kind"] == "channel", "#e6550d", "#3182bd")
+    ax.barh(y, rows["delta_p50"], color=colours, alpha=0.8)
+    ax.errorbar(rows["delta_p50"], y,
+                xerr=[rows["delta_p50"] - rows["delta_p10"], rows["delta_p90"] - rows["delta_p50"]],
+                fmt="none", ecolor="black", capsize=2, linewidth=0.8)
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.legend(handles=[Patch(color="#3182bd", label="lever raised alone"),
+                       Patch(color="#e6550d", label="+money into one channel alone")],
+              fontsize=7, loc="lower right", frameon=False)
+    ax.set_yticks(y, [_bar_label(r, _EN) for r in rows.itertuples()], fontsize=7)
+    target = load_targets().get(target_id)
+    unit = rows["indicator_unit"].iloc[0] if len(rows) else ""
+    ax.set_xlabel(f"paired change in {target.year if target else ''} ({unit}); bar = median, "
+                  "whisker = 10-90%", fontsize=8)
+    font = cjk_font()
+    title = f"{target_id}: {target.label(_EN) if target else ''}"
+    if font and target:
+        title += f"\n{target.label(_ZH)}"
+    ax.set_title(title, fontsize=9,
+                 fontfamily=[font, "DejaVu Sans"] if font else "DejaVu Sans")
+    ax.tick_params(axis="x", labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def write_tornado_charts(table: pd.DataFrame, out_dir: Path) -> dict[str, str]:
+    """Write one tornado chart per target into ``out_dir`` (atomically); target -> file."""
+    charts = {}
+    for target_id in dict.fromkeys(table["target_id"]):
+        name = chart_file(target_id)
+        atomic_write_bytes(Path(out_dir) / name, png_bytes(tornado_chart(table, target_id)))
+        charts[target_id] = name
+    return charts
+
+
+def _num(value: float, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+
+
+def _band(p50: float, p10: float, p90: float) -> str:
+    return f"{_num(p50)} ({_num(p10)} – {_num(p90)})"
+
+
+def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -> pd.DataFrame:
+    """The effects table with readable columns in ``lang`` (the app and the report show it).
+
+    One row per step and target: lever (or channel), period, step in words, target, effect
+    with its 80% band, change in probability, and the cost per additional unit for money.
+    """
+    targets = load_targets()
+    out = pd.DataFrame({
+        text("lever", lang): [_lever_name(r.lever, r.kind, lang) for r in table.itertuples()],
+        text("period", lang): table["period"].to_numpy(),
+        text("step", lang): [step_label(r, lang, relative) for r in table.itertuples()],
+        text("target", lang): [f"{r.target_id} {targets[r.target_id].label(lang)}"
+                               if r.target_id in targets else r.target_id
+                               for r in table.itertuples()],
+        text("effect", lang): [_band(r.delta_p50, r.delta_p10, r.delta_p90)
+                               for r in table.itertuples()],
+        text("probability", lang): [f"{r.probability_change:+.1%}" for r in table.itertuples()],
+        text("cost", lang): [
+            "" if not r.cost_status else
+            (_band(r.cost_p50, r.cost_p10, r.cost_p90) + (
+                f" ({text('cost_' + r.cost_status, lang)})" if r.cost_status != "defined"
+                else ""))
+            for r in table.itertuples()],
+    })
+    return out
+
+
+def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
+    benchmarks = load_cost_benchmarks()
+    lines = []
+    for row in comparison.itertuples():
+        b = benchmarks[row.benchmark]
+        model = _band(row.cost_p50, row.cost_p10, row.cost_p90)
+        evidence = f"{_num(b.central)} ({_num(b.low)} – {_num(b.high)})"
+        if lang == _EN:
+            lines += [f"### {b.label(_EN)}", "",
+                      f"- model ({b.period} plan, +money into `{b.channel}` alone, effect on "
+                      f"`{b.indicator}` in {b.year}): **{model} 万元** per additional unit",
+                      f"- evidence: **{evidence} 万元** — {b.judgement}"]
+        else:
+            lines += [f"### {b.label(_ZH)}", "",
+                      f"- 模型({b.period}规划期,仅向`{b.channel}`渠道追加资金,{b.year}年"
+                      f"`{b.indicator}`的变化):每新增一个单位 **{model} 万元**",
+                      f"- 证据:**{evidence} 万元**(依据见英文部分及下列文献)"]
+        ratio = (row.cost_p50 / b.high if row.verdict == "above" else
+                 b.low / row.cost_p50 if row.verdict == "below" else 1.0)
+        lines.append(f"- **{text('verdict_' + row.verdict, lang, ratio=ratio)}**")
+        if row.verdict in ("above", "below", "undefined"):
+            lines.append(f"- {text('why_outside', lang)}")
+        lines.append("- " + ("sources" if lang == _EN else "来源") + ":")
+        lines += [f"  - {r['citation']} ({r['url']}): {r['quantity']}" for r in b.rows]
+        lines.append("")
+    return lines
+
+
+def effects_markdown(
+    table: pd.DataFrame,
+    skipped: pd.DataFrame,
+    comparison: pd.DataFrame,
+    meta: dict[str, str],
+    charts: dict[str, str],
+    relative: float = 0.1,
+) -> str:
+    """The study's ``report.md``: settings, evidence comparison, effects per target, both languages.
+
+    Parameters
+    ----------
+    table, skipped : pandas.DataFrame
+        :class:`~suzhou_sim.studies.effects.EffectsResult` ``table`` and ``skipped``.
+    comparison : pandas.DataFrame
+        :func:`~suzhou_sim.studies.effects.benchmark_comparison` of the table.
+    meta : dict[str, str]
+        Settings shown as a table (scenario, draws, seed, runs, ...).
+    charts : dict[str, str]
+        Target id -> tornado chart file.
+    relative : float
+        The relative step used (to word the steps).
+    """
+    registry = load_indicators()
+    lines = [f"# {text('title', _EN)} · {text('title', _ZH)}: {meta.get('scenario', '')}", ""]
+    lines += ["| setting | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in meta.items()]
+    lines += [
+        "",
+        "Method: every lever is raised alone by its step in one plan period and the ensemble "
+        "is rerun on the same draws (same calibrated parameter sets, same assumption "
+        "quantiles: common random numbers). The effect is the per-draw difference of each "
+        "in-scope target's quantity in its target year; the table shows its median and 80% "
+        "band (10th-90th percentile) and the paired change in the probability of reaching "
+        "the target. A *channel* step adds the money step to one spending channel of the "
+        "special fund alone (the fund rises and that channel's weight rises so that the "
+        "other channels keep their money). Cost per additional unit = the extra money spent "
+        "from the start of the period to the target year (万元) divided by the effect; it is "
+        "left blank when the effect is not positive. Raising a split weight moves money from "
+        "the other channels, so its effect is a reallocation, not extra money. Full numbers: "
+        "`effects.csv`.",
+        "",
+        "方法:每个杠杆在一个规划期内单独提高一个步长,在相同抽样(相同的校准参数组和假设分位数,"
+        "即共同随机数)上重新运行集合模拟。效果为各目标在目标年份取值的逐抽样差值,表中给出中位数、"
+        "80%区间(第10-90百分位)及达标概率的配对变化。“资金渠道”步长只向专项资金的一个渠道追加资金"
+        "(提高专项资金并相应提高该渠道权重,其他渠道资金不变)。每新增单位成本 = 规划期开始至目标年份"
+        "的新增支出(万元)除以效果;效果不为正时不计算。提高某一分配权重会从其他渠道挪出资金,"
+        "因此其效果是再分配而非新增资金。完整数据见 `effects.csv`。",
+        "",
+        "## Model costs beside the evidence · 模型成本与证据对比",
+        "",
+    ]
+    lines += _benchmark_lines(comparison, _EN) + _benchmark_lines(comparison, _ZH)
+    if not skipped.empty:
+        lines += ["## Steps not taken · 未计算的步长", ""]
+        lines += [f"- {r.kind} `{r.lever}` {r.period}: {text('skip_' + r.reason, _EN)} / "
+                  f"{text('skip_' + r.reason, _ZH)}" for r in skipped.itertuples()]
+        lines.append("")
+    downs = table.loc[table["step_rule"].str.endswith("_down"), ["lever", "period"]]
+    if not downs.empty:
+        lines += [f"Stepped down (raising would leave the allowed range) · 向下取步长: "
+                  f"{', '.join(f'`{r.lever}` {r.period}' for r in downs.drop_duplicates().itertuples())}",
+                  ""]
+    lines += ["## Effects per target · 各目标的效果", ""]
+    for target_id in dict.fromkeys(table["target_id"]):
+        rows = table[table["target_id"] == target_id]
+        first = rows.iloc[0]
+        ind = registry.get(first.indicator)
+        label = f"{ind.label(_EN)} · {ind.label(_ZH)}" if ind else first.indicator
+        lines += [f"### {target_id}: {label} ({first.year}, {first.indicator_unit})", "",
+                  f"![{target_id}]({charts.get(target_id, chart_file(target_id))})", ""]
+        shown = display_table(rows, _EN, relative).drop(columns=[text("target", _EN)])
+        lines += [shown.to_markdown(index=False), ""]
+    return "\n".join(lines)
+
+
+def attribution_text(frame: pd.DataFrame, target_id: str, lang: str = _ZH,
+                     threshold: float = 0.005) -> str:
+    """Which levers caused a target's change in probability, e.g. ``专项资金 +4.0%; ...``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`~suzhou_sim.studies.effects.attribute_changes`.
+    target_id : str
+    lang : str
+    threshold : float
+        Shares smaller than this (absolute) are left out.
+    """
+    if target_id not in frame.index:
+        return ""
+    row = frame.loc[target_id].drop("total")
+    levers = load_levers()
+    parts = []
+    for key, value in row.sort_values(key=np.abs, ascending=False).items():
+        if abs(value) < threshold:
+            continue
+        name = text("interaction", lang) if key == "interaction" else (
+            levers[key].label(lang) if key in levers else key)
+        parts.append(f"{name} {value:+.1%}")
+    return "; ".join(parts)
