@@ -43,6 +43,8 @@ __all__ = [
     "effects_markdown",
     "display_table",
     "attribution_text",
+    "verdict_text",
+    "evidence_line",
 ]
 
 _EN, _ZH = "en", "zh"
@@ -67,7 +69,6 @@ TEXT: dict[str, dict[str, str]] = {
                        _ZH: "增加一个滑块步长(当前取值为0)"},
     "rule_down": {_EN: "stepped DOWN: raising would leave the allowed range",
                   _ZH: "向下取步长:提高将超出允许范围"},
-    "cost_defined": {_EN: "", _ZH: ""},
     "cost_unbounded_above": {_EN: "upper end open: in over 10% of draws the step adds nothing",
                              _ZH: "上限无界:超过10%的抽样中该步长没有带来增量"},
     "cost_undefined": {_EN: "undefined: the step adds no unit in the median draw",
@@ -114,6 +115,24 @@ TEXT: dict[str, dict[str, str]] = {
         _ZH: "变化来源:每个被修改的杠杆单独切换到新取值(相同抽样),显示其带来的概率变化;"
              "“共同作用”为各项修改同时生效时超出单项效果之和的部分。"},
     "interaction": {_EN: "together", _ZH: "共同作用"},
+    "view_intro": {
+        _ZH: "当前设置下,每个杠杆在一个规划期内单独提高一个步长(其他不变,相同抽样)时各目标的变化;"
+             "资金类杠杆及“资金渠道”另给出每新增单位的成本。每步 {draws} 次抽样,种子 {seed}。",
+        _EN: "For the current settings: the change in each target when one lever alone is "
+             "raised by a step in one plan period (everything else unchanged, same draws); "
+             "money levers and channels also show the cost per additional unit. {draws} draws "
+             "per step, seed {seed}."},
+    "pick_target": {_ZH: "目标", _EN: "Target"},
+    "evidence": {_ZH: "模型成本与证据对比", _EN: "Model costs beside the evidence"},
+    "evidence_line": {_ZH: "模型 {model} 万元;证据 {evidence} 万元。",
+                      _EN: "model {model} 万元; evidence {evidence} 万元."},
+    "attribution": {_ZH: "概率变化的来源(相对基准情景)",
+                    _EN: "What caused each change (against the baseline)"},
+    "attr_change": {_ZH: "概率变化(百分点)", _EN: "Change in probability (points)"},
+    "attr_causes": {_ZH: "由以下杠杆引起", _EN: "Caused by"},
+    "attr_none": {_ZH: "与基准情景相比,各目标达标概率没有变化。",
+                  _EN: "No target's probability differs from the baseline."},
+    "computing": {_ZH: "计算中…", _EN: "Computing…"},
 }
 
 
@@ -236,13 +255,28 @@ def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -
     return out
 
 
+def verdict_text(row, lang: str = _ZH) -> str:
+    """The verdict of one :func:`~suzhou_sim.studies.effects.benchmark_comparison` row in words."""
+    ratio = (row.cost_p50 / row.evidence_high if row.verdict == "above" else
+             row.evidence_low / row.cost_p50 if row.verdict == "below" else 1.0)
+    return text(f"verdict_{row.verdict}", lang, ratio=ratio)
+
+
+def evidence_line(row, lang: str = _ZH) -> str:
+    """Model cost beside the evidence range for one comparison row, with the verdict."""
+    model = _band(row.cost_p50, row.cost_p10, row.cost_p90)
+    evidence = _band(row.evidence_central, row.evidence_low, row.evidence_high)
+    line = text("evidence_line", lang, model=model, evidence=evidence)
+    return f"{line} {verdict_text(row, lang)}"
+
+
 def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
     benchmarks = load_cost_benchmarks()
     lines = []
     for row in comparison.itertuples():
         b = benchmarks[row.benchmark]
         model = _band(row.cost_p50, row.cost_p10, row.cost_p90)
-        evidence = f"{_num(b.central)} ({_num(b.low)} – {_num(b.high)})"
+        evidence = _band(b.central, b.low, b.high)
         if lang == _EN:
             lines += [f"### {b.label(_EN)}", "",
                       f"- model ({b.period} plan, +money into `{b.channel}` alone, effect on "
@@ -253,9 +287,7 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
                       f"- 模型({b.period}规划期,仅向`{b.channel}`渠道追加资金,{b.year}年"
                       f"`{b.indicator}`的变化):每新增一个单位 **{model} 万元**",
                       f"- 证据:**{evidence} 万元**(依据见英文部分及下列文献)"]
-        ratio = (row.cost_p50 / b.high if row.verdict == "above" else
-                 b.low / row.cost_p50 if row.verdict == "below" else 1.0)
-        lines.append(f"- **{text('verdict_' + row.verdict, lang, ratio=ratio)}**")
+        lines.append(f"- **{verdict_text(row, lang)}**")
         if row.verdict in ("above", "below", "undefined"):
             lines.append(f"- {text('why_outside', lang)}")
         lines.append("- " + ("sources" if lang == _EN else "来源") + ":")
@@ -323,8 +355,8 @@ def effects_markdown(
         lines.append("")
     downs = table.loc[table["step_rule"].str.endswith("_down"), ["lever", "period"]]
     if not downs.empty:
-        lines += [f"Stepped down (raising would leave the allowed range) · 向下取步长: "
-                  f"{', '.join(f'`{r.lever}` {r.period}' for r in downs.drop_duplicates().itertuples())}",
+        names = ", ".join(f"`{r.lever}` {r.period}" for r in downs.drop_duplicates().itertuples())
+        lines += [f"Stepped down (raising would leave the allowed range) · 向下取步长: {names}",
                   ""]
     lines += ["## Effects per target · 各目标的效果", ""]
     for target_id in dict.fromkeys(table["target_id"]):
@@ -341,7 +373,7 @@ def effects_markdown(
 
 def attribution_text(frame: pd.DataFrame, target_id: str, lang: str = _ZH,
                      threshold: float = 0.005) -> str:
-    """Which levers caused a target's change in probability, e.g. ``专项资金 +4.0%; ...``.
+    """Which levers caused a target's change in probability (points), e.g. ``专项资金 +4.0; ...``.
 
     Parameters
     ----------
@@ -362,5 +394,5 @@ def attribution_text(frame: pd.DataFrame, target_id: str, lang: str = _ZH,
             continue
         name = text("interaction", lang) if key == "interaction" else (
             levers[key].label(lang) if key in levers else key)
-        parts.append(f"{name} {value:+.1%}")
+        parts.append(f"{name} {value * 100:+.1f}")
     return "; ".join(parts)

@@ -1,4 +1,4 @@
-"""The evidence loader: the shipped rows and benchmarks load; a row without its source is refused."""
+"""The evidence loader: shipped rows and benchmarks load; a row without its source is refused."""
 
 from __future__ import annotations
 
