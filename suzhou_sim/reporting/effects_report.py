@@ -29,6 +29,7 @@ from ..catalogues.evidence import load_cost_benchmarks  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..catalogues.scenarios import load_levers  # noqa: E402
 from ..catalogues.targets import load_targets  # noqa: E402
+from ..catalogues.timeline import PERIOD_YEARS  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes  # noqa: E402
 from .plots import cjk_font  # noqa: E402
 from .sensitivity_plots import png_bytes  # noqa: E402
@@ -42,6 +43,7 @@ __all__ = [
     "write_tornado_charts",
     "effects_markdown",
     "display_table",
+    "period_name",
     "attribution_text",
     "verdict_text",
     "evidence_line",
@@ -134,6 +136,17 @@ TEXT: dict[str, dict[str, str]] = {
                   _EN: "No target's probability differs from the baseline."},
     "computing": {_ZH: "计算中…", _EN: "Computing…"},
 }
+
+
+#: Plan periods by name in each language (years from ``catalogues.timeline``).
+PERIOD_NAMES = {_ZH: {"14th": "十四五", "15th": "十五五", "16th": "十六五"},
+                _EN: {"14th": "14th plan", "15th": "15th plan", "16th": "16th plan"}}
+
+
+def period_name(period: str, lang: str = _ZH) -> str:
+    """A plan period with its years, e.g. ``十四五 2024–2025``."""
+    first, last = PERIOD_YEARS[period]
+    return f"{PERIOD_NAMES[_EN if lang == _EN else _ZH][period]} {first}–{last}"
 
 
 def text(key: str, lang: str = _ZH, **values) -> str:
@@ -237,7 +250,7 @@ def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -
     targets = load_targets()
     out = pd.DataFrame({
         text("lever", lang): [_lever_name(r.lever, r.kind, lang) for r in table.itertuples()],
-        text("period", lang): table["period"].to_numpy(),
+        text("period", lang): [period_name(p, lang) for p in table["period"]],
         text("step", lang): [step_label(r, lang, relative) for r in table.itertuples()],
         text("target", lang): [f"{r.target_id} {targets[r.target_id].label(lang)}"
                                if r.target_id in targets else r.target_id
@@ -294,6 +307,36 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
         lines += [f"  - {r['citation']} ({r['url']}): {r['quantity']}" for r in b.rows]
         lines.append("")
     return lines
+
+
+def _period_of(year: int) -> str:
+    return next(p for p, (first, last) in PERIOD_YEARS.items() if first <= year <= last)
+
+
+def _channel_summary(table: pd.DataFrame) -> list[str]:
+    """Where extra money goes furthest: each channel's median effect per target, side by side."""
+    channels = table[table["kind"] == "channel"]
+    channels = channels[channels["period"] == channels["year"].map(_period_of)]
+    if channels.empty:
+        return []
+    pivot = channels.pivot_table(index="target_id", columns="lever", values="delta_p50",
+                                 sort=False)
+    levers = load_levers()
+    header = ["target", "plan", *(levers[k].label(_EN) for k in pivot.columns)]
+    rows = []
+    for target_id, values in pivot.iterrows():
+        first = channels[channels["target_id"] == target_id].iloc[0]
+        best = values.abs().idxmax() if values.abs().max() > 0 else None
+        rows.append([f"{target_id} ({first.indicator_unit})", first.period]
+                    + [f"**{_num(v)}**" if k == best else _num(v) for k, v in values.items()])
+    frame = pd.DataFrame(rows, columns=header)
+    return [
+        "## Where extra money goes furthest · 追加资金投向哪里效果最大", "",
+        "Median paired effect of the money step a year put into one channel alone, in the plan "
+        "period of each target's year (largest in bold). · 在目标年份所在规划期,每年仅向单一渠道"
+        "追加资金时的效果中位数(最大者加粗)。", "",
+        frame.to_markdown(index=False), "",
+    ]
 
 
 def effects_markdown(
@@ -358,6 +401,7 @@ def effects_markdown(
         names = ", ".join(f"`{r.lever}` {r.period}" for r in downs.drop_duplicates().itertuples())
         lines += [f"Stepped down (raising would leave the allowed range) · 向下取步长: {names}",
                   ""]
+    lines += _channel_summary(table)
     lines += ["## Effects per target · 各目标的效果", ""]
     for target_id in dict.fromkeys(table["target_id"]):
         rows = table[table["target_id"] == target_id]
