@@ -38,7 +38,7 @@ def main(draws: int = 1000) -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         charts = write_tornado_charts(result.table, Path(tmp))
-        effects_markdown(result.table, result.skipped, benchmark_comparison(result.table),
+        effects_markdown(result.table, result.skipped, benchmark_comparison(result.table, scenario),
                          {"scenario": scenario.name}, charts)
     print(f"charts and report: {len(charts)} charts in {time.perf_counter() - start:.1f} s")
 

@@ -68,7 +68,7 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
     shown = display_table(rows, lang, result.relative_step).drop(columns=[text("target", lang)])
     st.dataframe(shown, hide_index=True, width="stretch")
     st.pyplot(tornado_chart(table, chosen))
-    comparison = benchmark_comparison(table)
+    comparison = benchmark_comparison(table, result.scenario)
     if not comparison.empty:
         st.subheader(text("evidence", lang))
         benchmarks = load_cost_benchmarks()

@@ -107,6 +107,12 @@ class CostBenchmark:
     unit, label_en, label_zh, judgement : str
     rows : tuple of dict
         The evidence rows (with their citations) the range rests on.
+    money_share : str or None
+        Model constant: share of the channel's money the evidence prices.
+    model_parameter : str or None
+        Model constant holding the model's own direct cost.
+    parameter_factor : float
+        Converts ``model_parameter`` to 10k yuan.
     """
 
     key: str
@@ -122,6 +128,9 @@ class CostBenchmark:
     label_zh: str
     judgement: str
     rows: tuple[dict, ...]
+    money_share: str | None = None
+    model_parameter: str | None = None
+    parameter_factor: float = 1.0
 
     def label(self, lang: str = "zh") -> str:
         """Display label in ``lang`` (``zh`` or ``en``)."""
@@ -175,5 +184,7 @@ def load_cost_benchmarks(
             central=float(entry["central"]), low=float(entry["low"]),
             high=float(entry["high"]), unit=entry["unit"], label_en=entry["label_en"],
             label_zh=entry["label_zh"], judgement=" ".join(str(entry["judgement"]).split()),
-            rows=tuple(cited))
+            rows=tuple(cited), money_share=entry.get("money_share"),
+            model_parameter=entry.get("model_parameter"),
+            parameter_factor=float(entry.get("parameter_factor", 1.0)))
     return out

@@ -111,7 +111,7 @@ def _command(args: argparse.Namespace) -> int:
                                step=args.step, money_step=args.money_step,
                                channels=not args.no_channels, posterior=_posterior_dir(args),
                                progress=bar)
-    comparison = benchmark_comparison(result.table)
+    comparison = benchmark_comparison(result.table, result.scenario)
     seconds = time.perf_counter() - start
     meta = {
         "scenario": f"{scenario.name} ({args.scenario})",

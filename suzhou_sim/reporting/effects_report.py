@@ -110,6 +110,26 @@ TEXT: dict[str, dict[str, str]] = {
         _ZH: "原因:模型中企业对奖励资金的响应并非由数据估计。历史专项资金为每年200亿元的常数,"
              "校准无法识别任何支出效应;该响应取决于模型中假设的渠道权重与饱和参数。在效应"
              "参数以证据为依据之前(议题#11第1-3项),应把该成本视为这些假设的结果,而非结论。"},
+    "money_share": {
+        _EN: "Counted money: the share {share:.0%} of the channel's extra money that the "
+             "evidence prices (model constant `{name}`); the rest of the channel pays other "
+             "rewards.",
+        _ZH: "计入资金:渠道新增资金中证据所定价的部分,占{share:.0%}(模型常数`{name}`);"
+             "其余用于其他奖励。"},
+    "model_parameter": {
+        _EN: "The model's own direct cost (`{name}`, an evidence-based assumption drawn in "
+             "every run): {band} 万元.",
+        _ZH: "模型自身设定的直接成本(`{name}`,每次抽样均随机抽取的循证假设):{band} 万元。"},
+    "why_dynamics": {
+        _EN: "Why: the model's direct cost rests on the evidence, but what the money buys in "
+             "the stock by the target year also passes through the model's dynamics (time to "
+             "approval, the approval rate, the pool of eligible firms that extra recognitions "
+             "drain, firms leaving the stock), which the evidence's descriptive ratios do "
+             "not net out. Read the gap as the size of those dynamics, to be checked against "
+             "the model's documentation (model/README.md).",
+        _ZH: "原因:模型的直接成本以证据为依据,但资金在目标年份带来的存量增量还要经过模型动态"
+             "(审批时滞、通过率、新增认定所消耗的后备企业池、企业退出存量),证据中的描述性比率"
+             "并未扣除这些因素。差距反映了这些动态的大小,请对照模型文档(model/README.md)核查。"},
     "attribution_how": {
         _EN: "Which levers caused each change: every edited lever is switched to its new "
              "values alone, on the same draws, and its change in probability is shown; "
@@ -300,9 +320,18 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
                       f"- 模型({b.period}规划期,仅向`{b.channel}`渠道追加资金,{b.year}年"
                       f"`{b.indicator}`的变化):每新增一个单位 **{model} 万元**",
                       f"- 证据:**{evidence} 万元**(依据见英文部分及下列文献)"]
+        if row.money_share < 1:
+            lines.append("- " + text("money_share", lang, share=row.money_share,
+                                     name=b.money_share))
+        has_param = not math.isnan(row.parameter)
+        if has_param:
+            lines.append("- " + text("model_parameter", lang, name=b.model_parameter,
+                                     band=_band(row.parameter, row.parameter_low,
+                                                row.parameter_high)))
         lines.append(f"- **{verdict_text(row, lang)}**")
         if row.verdict in ("above", "below", "undefined"):
-            lines.append(f"- {text('why_outside', lang)}")
+            why = "why_dynamics" if has_param else "why_outside"
+            lines.append(f"- {text(why, lang)}")
         lines.append("- " + ("sources" if lang == _EN else "来源") + ":")
         lines += [f"  - {r['citation']} ({r['url']}): {r['quantity']}" for r in b.rows]
         lines.append("")

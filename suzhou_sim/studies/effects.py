@@ -30,7 +30,16 @@ import pandas as pd
 from ..calibration.posterior import Posterior
 from ..catalogues.evidence import CostBenchmark, load_cost_benchmarks
 from ..catalogues.indicators import load_indicators
-from ..catalogues.scenarios import Lever, Scenario, load_levers, load_scenario, suggest
+from ..catalogues.regions import load_region
+from ..catalogues.scenarios import (
+    Lever,
+    Scenario,
+    assumption_ranges,
+    load_assumptions,
+    load_levers,
+    load_scenario,
+    suggest,
+)
 from ..catalogues.targets import (
     Target,
     reached_per_run,
@@ -44,6 +53,7 @@ from .evaluator import (
     MAX_DRAWS,
     Progress,
     check_draws,
+    compiled_model,
     resolve_posterior,
     run_ensemble,
     scenario_inputs,
@@ -416,15 +426,42 @@ def _effect_rows(results, targets: list[Target], steps: list[Perturbation],
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
 
 
+def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | None:
+    """``(default, low, high)`` of a model input for a scenario; None when the model lacks it.
+
+    A drawn assumption gives its range; a region or ``.mdl`` constant a single value.
+    """
+    ranges = assumption_ranges(scenario)
+    for key, a in load_assumptions().items():
+        if a.vensim == name:
+            return ranges[key]
+    constants = {**compiled_model().constants, **load_region(scenario.region).constants}
+    if name not in constants:
+        return None
+    value = float(constants[name])
+    return value, value, value
+
+
 def benchmark_comparison(
-    table: pd.DataFrame, benchmarks: Iterable[CostBenchmark] | None = None
+    table: pd.DataFrame,
+    scenario: Scenario,
+    benchmarks: Iterable[CostBenchmark] | None = None,
 ) -> pd.DataFrame:
     """The model's cost per additional unit beside each evidence benchmark it can be set by.
+
+    Where the benchmark names a ``money_share`` the model has (e.g. the share of enterprise
+    rewards paid for HTE recognition), only that share of the channel's extra money is
+    counted, as the evidence prices only that money (its central value; the band reflects
+    the effect's spread). Where it names a ``model_parameter`` the model has, that input's
+    range is returned too, so the report can tell the model's assumed direct cost from what
+    the whole model buys.
 
     Parameters
     ----------
     table : pandas.DataFrame
         :attr:`EffectsResult.table`.
+    scenario : Scenario
+        The settings of the study (for the model inputs above).
     benchmarks : iterable of CostBenchmark, optional
         Default: ``data/evidence/cost_benchmarks.yaml``.
 
@@ -432,10 +469,12 @@ def benchmark_comparison(
     -------
     pandas.DataFrame
         One row per benchmark: benchmark, channel, indicator, period, year, evidence
-        central/low/high, model cost_p10/p50/p90, cost_status, and ``verdict``: ``inside``
-        (the model's median cost within the evidence range), ``above`` (the model buys a unit
-        dearer than the evidence says), ``below`` (cheaper), ``undefined`` (the channel adds
-        no unit, so there is no cost) or ``not_computed`` (the study did not take that step).
+        central/low/high, money_share (1 when the whole channel is counted), the model's
+        cost_p10/p50/p90 (10k yuan), delta_p50, cost_status, parameter/parameter_low/
+        parameter_high (10k yuan; NaN when the model has no such input), and ``verdict``:
+        ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
+        than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit) or
+        ``not_computed`` (the study did not take that step).
     """
     benchmarks = list(load_cost_benchmarks().values() if benchmarks is None else benchmarks)
     out = []
@@ -443,20 +482,28 @@ def benchmark_comparison(
         match = table[(table["kind"] == "channel") & (table["lever"] == b.channel)
                       & (table["period"] == b.period) & (table["indicator"] == b.indicator)
                       & (table["year"] == b.year)].drop_duplicates("indicator")
+        share = _input_range(b.money_share, scenario) if b.money_share else None
+        param = _input_range(b.model_parameter, scenario) if b.model_parameter else None
+        param = [np.nan] * 3 if param is None else [v * b.parameter_factor for v in param]
         row = {"benchmark": b.key, "channel": b.channel, "indicator": b.indicator,
                "period": b.period, "year": b.year, "evidence_central": b.central,
-               "evidence_low": b.low, "evidence_high": b.high, "cost_p10": np.nan,
-               "cost_p50": np.nan, "cost_p90": np.nan, "delta_p50": np.nan,
-               "cost_status": "", "verdict": "not_computed"}
+               "evidence_low": b.low, "evidence_high": b.high,
+               "money_share": 1.0 if share is None else share[0],
+               "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
+               "delta_p50": np.nan, "cost_status": "", "parameter": param[0],
+               "parameter_low": param[1], "parameter_high": param[2],
+               "verdict": "not_computed"}
         if not match.empty:
             m = match.iloc[0]
-            row.update(cost_p10=m.cost_p10, cost_p50=m.cost_p50, cost_p90=m.cost_p90,
+            row.update(cost_p10=m.cost_p10 * row["money_share"],
+                       cost_p50=m.cost_p50 * row["money_share"],
+                       cost_p90=m.cost_p90 * row["money_share"],
                        delta_p50=m.delta_p50, cost_status=m.cost_status)
-            if np.isnan(m.cost_p50):
+            if np.isnan(row["cost_p50"]):
                 row["verdict"] = "undefined"
             else:
-                row["verdict"] = ("above" if m.cost_p50 > b.high else
-                                  "below" if m.cost_p50 < b.low else "inside")
+                row["verdict"] = ("above" if row["cost_p50"] > b.high else
+                                  "below" if row["cost_p50"] < b.low else "inside")
         out.append(row)
     return pd.DataFrame(out)
 
