@@ -116,6 +116,12 @@ TEXT: dict[str, dict[str, str]] = {
              "rewards.",
         _ZH: "计入资金:渠道新增资金中证据所定价的部分,占{share:.0%}(模型常数`{name}`);"
              "其余用于其他奖励。"},
+    "whole_channel": {
+        _EN: "Counted money: the whole channel's extra money, because the model has no "
+             "`{name}`; the channel also pays other rewards (gazelles, chain firms), so this "
+             "overstates what the evidence prices.",
+        _ZH: "计入资金:渠道全部新增资金,因为模型中没有`{name}`;该渠道还支付其他奖励(瞪羚、"
+             "链主企业),因此高估了证据所定价的成本。"},
     "model_parameter": {
         _EN: "The model's own direct cost (`{name}`, an evidence-based assumption drawn in "
              "every run): {band} 万元.",
@@ -320,9 +326,11 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
                       f"- 模型({b.period}规划期,仅向`{b.channel}`渠道追加资金,{b.year}年"
                       f"`{b.indicator}`的变化):每新增一个单位 **{model} 万元**",
                       f"- 证据:**{evidence} 万元**(依据见英文部分及下列文献)"]
-        if row.money_share < 1:
+        if row.money_share_name:
             lines.append("- " + text("money_share", lang, share=row.money_share,
                                      name=b.money_share))
+        elif b.money_share:
+            lines.append("- " + text("whole_channel", lang, name=b.money_share))
         has_param = not math.isnan(row.parameter)
         if has_param:
             lines.append("- " + text("model_parameter", lang, name=b.model_parameter,

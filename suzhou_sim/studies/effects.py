@@ -469,7 +469,8 @@ def benchmark_comparison(
     -------
     pandas.DataFrame
         One row per benchmark: benchmark, channel, indicator, period, year, evidence
-        central/low/high, money_share (1 when the whole channel is counted), the model's
+        central/low/high, money_share (1 when the whole channel is counted) and
+        money_share_name (the model constant, blank when the model lacks it), the model's
         cost_p10/p50/p90 (10k yuan), delta_p50, cost_status, parameter/parameter_low/
         parameter_high (10k yuan; NaN when the model has no such input), and ``verdict``:
         ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
@@ -489,6 +490,7 @@ def benchmark_comparison(
                "period": b.period, "year": b.year, "evidence_central": b.central,
                "evidence_low": b.low, "evidence_high": b.high,
                "money_share": 1.0 if share is None else share[0],
+               "money_share_name": "" if share is None else b.money_share,
                "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
                "delta_p50": np.nan, "cost_status": "", "parameter": param[0],
                "parameter_low": param[1], "parameter_high": param[2],
