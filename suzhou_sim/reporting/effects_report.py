@@ -77,11 +77,11 @@ TEXT: dict[str, dict[str, str]] = {
                        _ZH: "无定义:中位抽样中该步长没有带来增量"},
     "skip_no_target_after_period": {_EN: "no target year falls in or after this period",
                                     _ZH: "该规划期及以后没有目标年份"},
-    "skip_no_fund": {_EN: "the special fund (or all split weights) is zero in this period",
-                     _ZH: "该规划期专项资金(或全部分配权重)为零"},
+    "skip_no_fund": {_EN: "all split weights are zero in this period, so no channel spends",
+                     _ZH: "该规划期全部分配权重为零,没有渠道支出"},
     "skip_channel_out_of_range": {
-        _EN: "the fund or the channel's weight would leave its allowed range",
-        _ZH: "专项资金或该渠道权重将超出允许范围"},
+        _EN: "the raised special fund would exceed its allowed maximum",
+        _ZH: "追加后的专项资金将超出允许的最大值"},
     "verdict_inside": {
         _EN: "The model's median cost lies inside the evidence range.",
         _ZH: "模型成本中位数位于证据范围之内。"},
@@ -98,8 +98,9 @@ TEXT: dict[str, dict[str, str]] = {
              "undefined.",
         _ZH: "超出证据范围:模型中该渠道没有带来增量,成本无定义。"},
     "verdict_not_computed": {
-        _EN: "Not computed: the study did not take this channel's step (see the skipped steps).",
-        _ZH: "未计算:本次研究未包含该渠道的步长(见跳过的步长)。"},
+        _EN: "Not computed: the study did not measure this indicator in that year with this "
+             "channel's step (no target of the region on it, or the step was skipped).",
+        _ZH: "未计算:本次研究未在该年份以该渠道步长测算此指标(本地区无相应目标,或该步长被跳过)。"},
     "why_outside": {
         _EN: "Why: the model's response of firms to reward money is not estimated from data. "
              "The historic special fund is a constant 200 亿 a year, so the calibration "

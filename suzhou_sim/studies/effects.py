@@ -148,7 +148,7 @@ class EffectsResult:
         :data:`EFFECT_COLUMNS`.
     skipped : pandas.DataFrame
         Steps not run: kind, lever, period, reason (a code: ``no_target_after_period``,
-        ``no_fund``, ``channel_out_of_range``).
+        ``no_fund``, ``channel_out_of_range``: the raised fund would exceed its maximum).
     scenario : Scenario
     draws, seed, runs : int
     relative_step, money_step : float
@@ -205,19 +205,22 @@ def _channel_step(scenario: Scenario, key: str, period: str, money: float,
                if lv.theme == CHANNEL_THEME}
     fund_value = scenario.lever_value(FUND_LEVER, period)
     total = sum(weights.values())
-    if fund_value <= 0 or total <= 0:
-        return "no_fund"
-    # Shares are weight / total: raising the fund by m and this weight by total*m/fund keeps
-    # every other channel's money (fund * w_other / total) unchanged.
-    new_weight = weights[key] + total * money / fund_value
-    if fund_value + money > fund.max or new_weight > levers[key].max:
+    if total <= 0 < fund_value:
+        return "no_fund"  # the model spends nothing of the fund: no channel to add to
+    # Shares are weight / total: setting every split weight to its channel's new share of
+    # the raised fund keeps the other channels' money (fund * share) unchanged, and shares
+    # always lie within the weights' range 0-1.
+    if fund_value + money > fund.max:
         return "channel_out_of_range"
-    spent = fund_value * weights[key] / total
+    spent = {k: fund_value * w / total if total > 0 else 0.0 for k, w in weights.items()}
+    spent[key] += money
+    new_fund = fund_value + money
+    changes = {fund.vensim[period]: new_fund}
+    changes.update({levers[k].vensim[period]: v / new_fund for k, v in spent.items()})
     return Perturbation(
-        kind="channel", lever=key, period=period, step=money, unit=MONEY_UNIT, value=spent,
-        new_value=spent + money, step_rule="money", money=money,
-        changes={fund.vensim[period]: fund_value + money,
-                 levers[key].vensim[period]: new_weight})
+        kind="channel", lever=key, period=period, step=money, unit=MONEY_UNIT,
+        value=spent[key] - money, new_value=spent[key], step_rule="money", money=money,
+        changes=changes)
 
 
 def plan_perturbations(

@@ -196,3 +196,23 @@ def test_attribution_splits_the_change_between_edited_levers(posterior_dir):
     none = attribute_changes(BASELINE, BASELINE, 30, 3, posterior_dir)
     assert list(none.columns) == ["interaction", "total"] and (none["total"] == 0).all()
 
+
+
+def test_channel_steps_fit_a_small_fund():
+    kunshan = load_scenario(REPO / "scenarios" / "kunshan_baseline.yaml")
+    steps, skipped = plan_perturbations(kunshan, levers=[FUND_LEVER, *CHANNELS])
+    assert not [s for s in skipped if s["kind"] == "channel"]
+    levers = load_levers()
+    for p in (p for p in steps if p.kind == "channel"):
+        weights = [p.changes[levers[k].vensim[p.period]] for k in CHANNELS]
+        assert all(0 <= w <= 1 for w in weights) and sum(weights) == pytest.approx(1)
+        assert p.new_value - p.value == pytest.approx(p.money)
+
+
+def test_no_split_weight_means_no_channel_to_add_to():
+    scenario = BASELINE
+    for key in CHANNELS:
+        scenario = scenario.with_lever(key, "14th", 0)
+    _, skipped = plan_perturbations(scenario, levers=[FUND_LEVER, "talent_weight"])
+    assert {"kind": "channel", "lever": "talent_weight", "period": "14th",
+            "reason": "no_fund"} in skipped
