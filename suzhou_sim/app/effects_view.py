@@ -25,6 +25,7 @@ from ..reporting.effects_report import (
     attribution_text,
     display_table,
     evidence_line,
+    target_ids,
     text,
     tornado_chart,
 )
@@ -59,7 +60,7 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
         result = effects_for(scenario_to_yaml(current), draws, seed, stamp)
     table = result.table
     targets = load_targets()
-    ids = list(dict.fromkeys(table["target_id"]))
+    ids = target_ids(table)
     if not ids:
         return
     chosen = st.selectbox(text("pick_target", lang), ids, key="effects.target",

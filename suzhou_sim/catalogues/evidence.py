@@ -102,6 +102,8 @@ class CostBenchmark:
         Plan period of the extra money.
     year : int
         Year the effect is read.
+    measure : str
+        How the indicator is read (``level`` by default; as in the indicator registry).
     central, low, high : float
         Cost per additional unit in 10k yuan.
     unit, label_en, label_zh, judgement : str
@@ -120,6 +122,7 @@ class CostBenchmark:
     indicator: str
     period: str
     year: int
+    measure: str
     central: float
     low: float
     high: float
@@ -181,6 +184,7 @@ def load_cost_benchmarks(
         out[key] = CostBenchmark(
             key=key, channel=entry["channel"], indicator=entry["indicator"],
             period=str(entry["period"]), year=int(entry["year"]),
+            measure=str(entry.get("measure", "level")),
             central=float(entry["central"]), low=float(entry["low"]),
             high=float(entry["high"]), unit=entry["unit"], label_en=entry["label_en"],
             label_zh=entry["label_zh"], judgement=" ".join(str(entry["judgement"]).split()),

@@ -44,6 +44,7 @@ __all__ = [
     "effects_markdown",
     "display_table",
     "period_name",
+    "target_ids",
     "attribution_text",
     "verdict_text",
     "evidence_line",
@@ -204,6 +205,12 @@ def _bar_label(row, lang: str) -> str:
     return f"{_lever_name(row.lever, row.kind, lang)}{sep}{row.period}"
 
 
+def target_ids(table: pd.DataFrame) -> list[str]:
+    """Targets of an effects table in order (rows measuring only a benchmark are left out)."""
+    ids = table["target_id"].fillna("").astype(str)
+    return [t for t in dict.fromkeys(ids) if t]
+
+
 def chart_file(target_id: str) -> str:
     """File name of a target's tornado chart."""
     return f"effects_{target_id}.png"
@@ -251,7 +258,7 @@ def tornado_chart(table: pd.DataFrame, target_id: str) -> Figure:
 def write_tornado_charts(table: pd.DataFrame, out_dir: Path) -> dict[str, str]:
     """Write one tornado chart per target into ``out_dir`` (atomically); target -> file."""
     charts = {}
-    for target_id in dict.fromkeys(table["target_id"]):
+    for target_id in target_ids(table):
         name = chart_file(target_id)
         atomic_write_bytes(Path(out_dir) / name, png_bytes(tornado_chart(table, target_id)))
         charts[target_id] = name
@@ -353,7 +360,7 @@ def _period_of(year: int) -> str:
 
 def _channel_summary(table: pd.DataFrame) -> list[str]:
     """Where extra money goes furthest: each channel's median effect per target, side by side."""
-    channels = table[table["kind"] == "channel"]
+    channels = table[(table["kind"] == "channel") & table["target_id"].isin(target_ids(table))]
     channels = channels[channels["period"] == channels["year"].map(_period_of)]
     if channels.empty:
         return []
@@ -441,7 +448,7 @@ def effects_markdown(
                   ""]
     lines += _channel_summary(table)
     lines += ["## Effects per target · 各目标的效果", ""]
-    for target_id in dict.fromkeys(table["target_id"]):
+    for target_id in target_ids(table):
         rows = table[table["target_id"] == target_id]
         first = rows.iloc[0]
         ind = registry.get(first.indicator)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..catalogues.evidence import CostBenchmark, load_cost_benchmarks
-from ..catalogues.indicators import load_indicators
+from ..catalogues.indicators import indicator_values, load_indicators, required_variables
 from ..catalogues.regions import load_region
 from ..catalogues.scenarios import (
     Lever,
@@ -91,7 +91,7 @@ CHUNK_RUNS = 5_000
 
 EFFECT_COLUMNS = [
     "kind", "lever", "period", "step", "unit", "value", "new_value", "step_rule",
-    "target_id", "indicator", "indicator_unit", "year", "base_p50",
+    "target_id", "indicator", "measure", "indicator_unit", "year", "base_p50",
     "delta_p10", "delta_p50", "delta_p90", "delta_mean",
     "probability_base", "probability_change",
     "money", "cost_p10", "cost_p50", "cost_p90", "cost_unit", "cost_status",
@@ -145,7 +145,8 @@ class EffectsResult:
     ----------
     table : pandas.DataFrame
         One row per step and in-scope target whose year the step can reach; columns
-        :data:`EFFECT_COLUMNS`.
+        :data:`EFFECT_COLUMNS`. Rows with a blank ``target_id`` measure a cost benchmark's
+        indicator that no target of the region covers (no probability).
     skipped : pandas.DataFrame
         Steps not run: kind, lever, period, reason (a code: ``no_target_after_period``,
         ``no_fund``, ``channel_out_of_range``: the raised fund would exceed its maximum).
@@ -376,7 +377,8 @@ def lever_effects(
     n = check_draws(scenario.draws if draws is None else draws)
     seed = scenario.seed if seed is None else int(seed)
     targets = [t for t in targets_for_region(scenario.region) if t.in_scope]
-    last_year = max((t.year for t in targets), default=None)
+    extras = _benchmark_measures(targets)
+    last_year = max([t.year for t in targets] + [b.year for b in extras], default=None)
     steps, skipped = plan_perturbations(scenario, levers, step, money_step, channels,
                                         last_year)
     total = n * (1 + len(steps))
@@ -384,47 +386,80 @@ def lever_effects(
     post, source = resolve_posterior(posterior, scenario.region)
     params = _stacked_inputs(scenario_inputs(scenario, n, seed, post), n, steps)
     start = time.perf_counter()
-    results = run_ensemble(params, total, target_variables(targets), progress=progress,
+    columns = list(dict.fromkeys(target_variables(targets)
+                                 + required_variables([b.indicator for b in extras])))
+    results = run_ensemble(params, total, columns, progress=progress,
                            chunk=min(total, CHUNK_RUNS))
     seconds = time.perf_counter() - start
-    table = _effect_rows(results, targets, steps, n)
+    table = _effect_rows(_measures(results, targets, extras), steps, n)
     return EffectsResult(
         table=table, skipped=pd.DataFrame(skipped, columns=["kind", "lever", "period", "reason"]),
         scenario=scenario, draws=n, seed=seed, runs=total, relative_step=float(step),
         money_step=float(money_step), posterior_source=source, seconds=seconds)
 
 
-def _effect_rows(results, targets: list[Target], steps: list[Perturbation],
-                 n: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Measure:
+    """One quantity the study differences: a target's, or a benchmark's indicator."""
+
+    target_id: str
+    indicator: str
+    measure: str
+    unit: str
+    year: int
+    values: np.ndarray
+    reached: np.ndarray | None
+
+
+def _benchmark_measures(targets: list[Target]) -> list[CostBenchmark]:
+    """Cost benchmarks whose indicator, measure and year no in-scope target already covers."""
+    covered = {(t.indicator, t.measure, t.year) for t in targets if t.variable is None}
     registry = load_indicators()
+    return [b for b in load_cost_benchmarks().values()
+            if (b.indicator, b.measure, b.year) not in covered
+            and b.indicator in registry and registry[b.indicator].in_scope]
+
+
+def _measures(results, targets: list[Target], extras: list[CostBenchmark]) -> list[_Measure]:
+    registry = load_indicators()
+    out = [_Measure(t.target_id, t.indicator, t.measure,
+                    registry[t.indicator].unit if t.variable is None else t.unit, t.year,
+                    target_values(results, t, [t.year])[:, 0], reached_per_run(results, t))
+           for t in targets]
+    out += [_Measure("", b.indicator, b.measure, registry[b.indicator].unit, b.year,
+                     indicator_values(results, b.indicator, [b.year], b.measure)[:, 0], None)
+            for b in extras]
+    return out
+
+
+def _effect_rows(measures: list[_Measure], steps: list[Perturbation], n: int) -> pd.DataFrame:
     rows = []
-    for t in targets:
-        values = target_values(results, t, [t.year])[:, 0]
-        reached = reached_per_run(results, t)
-        base, base_reached = values[:n], reached[:n].mean()
-        unit = registry[t.indicator].unit if t.variable is None else t.unit
+    for m in measures:
+        base = m.values[:n]
+        base_reached = np.nan if m.reached is None else m.reached[:n].mean()
         for i, p in enumerate(steps, start=1):
-            if PERIOD_YEARS[p.period][0] > t.year:
+            if PERIOD_YEARS[p.period][0] > m.year:
                 continue  # the step acts after the target year: nothing to measure
-            delta = values[i * n:(i + 1) * n] - base
+            delta = m.values[i * n:(i + 1) * n] - base
             d10, d50, d90 = np.percentile(delta, [10, 50, 90])
-            money = p.money * _spend_years(p.period, t.year)
+            money = p.money * _spend_years(p.period, m.year)
             row = {
                 "kind": p.kind, "lever": p.lever, "period": p.period, "step": p.step,
                 "unit": p.unit, "value": p.value, "new_value": p.new_value,
-                "step_rule": p.step_rule, "target_id": t.target_id, "indicator": t.indicator,
-                "indicator_unit": unit, "year": t.year,
+                "step_rule": p.step_rule, "target_id": m.target_id, "indicator": m.indicator,
+                "measure": m.measure, "indicator_unit": m.unit, "year": m.year,
                 "base_p50": float(np.percentile(base, 50)),
                 "delta_p10": d10, "delta_p50": d50, "delta_p90": d90,
                 "delta_mean": float(delta.mean()), "probability_base": float(base_reached),
-                "probability_change": float(reached[i * n:(i + 1) * n].mean() - base_reached),
+                "probability_change": (np.nan if m.reached is None else float(
+                    m.reached[i * n:(i + 1) * n].mean() - base_reached)),
                 "money": money, "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
                 "cost_unit": "", "cost_status": "",
             }
             if money != 0:
                 c10, c50, c90, status = _costs(money, delta)
                 row.update(cost_p10=c10, cost_p50=c50, cost_p90=c90, cost_status=status,
-                           cost_unit=f"10k_yuan/{unit.split('/')[0]}")
+                           cost_unit=f"10k_yuan/{m.unit.split('/')[0]}")
             rows.append(row)
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
 
@@ -485,6 +520,7 @@ def benchmark_comparison(
     for b in benchmarks:
         match = table[(table["kind"] == "channel") & (table["lever"] == b.channel)
                       & (table["period"] == b.period) & (table["indicator"] == b.indicator)
+                      & (table["measure"] == b.measure)
                       & (table["year"] == b.year)].drop_duplicates("indicator")
         share = _input_range(b.money_share, scenario) if b.money_share else None
         param = _input_range(b.model_parameter, scenario) if b.model_parameter else None

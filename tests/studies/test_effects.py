@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from suzhou_sim.catalogues.scenarios import load_levers, load_scenario
+from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.effects import (
     EFFECT_COLUMNS,
@@ -216,3 +217,16 @@ def test_no_split_weight_means_no_channel_to_add_to():
     _, skipped = plan_perturbations(scenario, levers=[FUND_LEVER, "talent_weight"])
     assert {"kind": "channel", "lever": "talent_weight", "period": "14th",
             "reason": "no_fund"} in skipped
+
+
+def test_benchmark_is_measured_even_without_a_target_on_it(posterior_dir):
+    kunshan = load_scenario(REPO / "scenarios" / "kunshan_baseline.yaml")
+    assert not any(t.indicator == "high_tech_enterprises" and t.year == 2025
+                   for t in targets_for_region("kunshan"))
+    result = lever_effects(kunshan, draws=10, seed=3, posterior=posterior_dir,
+                           levers=[FUND_LEVER, "enterprise_reward_weight"])
+    extra = result.table[result.table["target_id"].fillna("") == ""]
+    assert set(extra["indicator"]) == {"high_tech_enterprises"}
+    assert extra["probability_change"].isna().all()
+    verdict = benchmark_comparison(result.table, kunshan).iloc[0]
+    assert verdict.verdict in ("inside", "above", "below") and verdict.cost_p50 > 0
