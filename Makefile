@@ -44,6 +44,7 @@ bench: $(STAMP)  ## performance figures against PySD (not part of the tests)
 	$(PY) benchmarks/bench_run.py
 	$(PY) benchmarks/bench_sensitivity.py
 	$(PY) benchmarks/bench_calibrate.py
+	$(PY) benchmarks/bench_effects.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py

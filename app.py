@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.text import (
     LANG_NAMES,
@@ -72,7 +73,7 @@ from suzhou_sim.studies.scenario_runs import (
     run_scenario,
 )
 
-VIEWS = ("scoreboard", "charts", "compare", "goal", "about")
+VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "about")
 DEFAULT_CHARTS = 4
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
@@ -258,6 +259,10 @@ def view_scoreboard(outcome: Outcome, lang: str) -> None:
     if outcome.modified is not None:
         st.caption(tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang))
     st.html(SCOREBOARD_CSS + scoreboard_html(frame, lang))
+    if not outcome.is_baseline:  # which edited levers caused each change
+        res = outcome.result
+        effects_view.attribution_table(lang, outcome.baseline.scenario, res.scenario, res.draws,
+                                       res.seed, calibration_stamp(res.scenario.region))
 
 
 def view_charts(outcome: Outcome, lang: str) -> None:
@@ -490,6 +495,8 @@ def main() -> None:
         view_compare(state, lang, current, draws, seed, stamp)
     elif view == "goal":
         view_goal(state, lang, current, draws, seed, stamp)
+    elif view == "effects":
+        effects_view.view_effects(lang, current, seed, stamp)
 
 
 if __name__ == "__main__":  # streamlit runs the file as __main__; the benchmark imports it

@@ -24,6 +24,7 @@ from .calibration.fit import (
 )
 from .calibration.posterior import Posterior, load_posterior, save_posterior
 from .calibration.stats import band_coverage, mape, r_squared, theil_components
+from .catalogues.evidence import CostBenchmark, load_cost_benchmarks, load_effect_sizes
 from .catalogues.indicators import Indicator, indicator_values, load_indicators
 from .catalogues.observations import load_observations
 from .catalogues.regions import Region, load_region
@@ -55,11 +56,18 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .reporting.effects_report import effects_markdown, write_tornado_charts
 from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
 from .reporting.sensitivity_text import summarise
+from .studies.effects import (
+    EffectsResult,
+    attribute_changes,
+    benchmark_comparison,
+    lever_effects,
+)
 from .studies.evaluator import (
     MAX_DRAWS,
     EnsembleResults,
@@ -77,6 +85,8 @@ from .studies.sensitivity import build_problem, morris, sobol
 __all__ = [
     "Calibrator",
     "CompiledModel",
+    "CostBenchmark",
+    "EffectsResult",
     "EngineError",
     "EnsembleResult",
     "EnsembleResults",
@@ -88,26 +98,31 @@ __all__ = [
     "Payoff",
     "Posterior",
     "Region",
+    "STATUSES",
     "Scenario",
     "ScenarioResult",
     "UnsupportedConstructError",
+    "attribute_changes",
     "band_coverage",
+    "benchmark_comparison",
     "build_problem",
     "calibrate_region",
     "check_draws",
     "check_units",
     "compare_scenarios",
     "compiled_model",
+    "effects_markdown",
     "evaluate_targets",
-    "target_status",
-    "STATUSES",
     "fan_chart",
     "goal_seek",
     "goal_seek_message",
     "indicator_values",
     "layered_inputs",
     "lever_constants",
+    "lever_effects",
     "load_assumptions",
+    "load_cost_benchmarks",
+    "load_effect_sizes",
     "load_free_parameters",
     "load_indicators",
     "load_levers",
@@ -134,8 +149,10 @@ __all__ = [
     "simulate_to_csv",
     "sobol",
     "summarise",
+    "target_status",
     "targets_for_region",
     "theil_components",
     "write_fan_charts",
     "write_sensitivity_plots",
+    "write_tornado_charts",
 ]

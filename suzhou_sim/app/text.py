@@ -97,6 +97,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "view_charts": ("轨迹图", "Trajectories"),
     "view_compare": ("情景对比", "Compare scenarios"),
     "view_goal": ("目标反推", "Goal seeking"),
+    "view_effects": ("杠杆边际效果", "What each lever buys"),
     "view_about": ("关于模型", "About the model"),
     "run_info": (
         "{region} · {scenario} · {draws} 次抽样 · 种子 {seed} · 计算 {seconds:.2f} 秒 · "

@@ -1,0 +1,97 @@
+"""The app's "what each lever buys" view and the levers behind each probability change.
+
+Two pieces, each a function ``app.py`` calls with the current settings:
+
+* :func:`view_effects`: the effects table (``studies.effects.lever_effects``) for the
+  current settings at a small ensemble (:data:`EFFECTS_DRAWS` draws per step, cached), one
+  target at a time with its tornado chart and the model's cost beside the evidence.
+* :func:`attribution_table`: under the scoreboard, which edited levers caused each change in
+  probability against the region's baseline (``studies.effects.attribute_changes``: each edit
+  switched on alone, on the same draws as the scoreboard), and how that is computed.
+
+Wording comes from ``reporting.effects_report.TEXT`` (Chinese by default); numbers only from
+the study. No model logic lives here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..catalogues.evidence import load_cost_benchmarks
+from ..catalogues.scenarios import Scenario, scenario_to_yaml
+from ..catalogues.targets import load_targets
+from ..reporting.effects_report import (
+    attribution_text,
+    display_table,
+    evidence_line,
+    target_ids,
+    text,
+    tornado_chart,
+)
+from ..studies.effects import EffectsResult, attribute_changes, benchmark_comparison, lever_effects
+from .state import scenario_from_yaml
+
+__all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "view_effects",
+           "attribution_table"]
+
+#: Draws per step in the app: 43 steps x 200 draws stay within a few seconds.
+EFFECTS_DRAWS = 200
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def effects_for(scenario_yaml: str, draws: int, seed: int, stamp: int) -> EffectsResult:
+    """Effects of the settings given as YAML text on the stored calibration (cached)."""
+    return lever_effects(scenario_from_yaml(scenario_yaml), draws=draws, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def attribution_frame(base_yaml: str, edited_yaml: str, draws: int, seed: int,
+                      stamp: int) -> pd.DataFrame:
+    """:func:`~suzhou_sim.studies.effects.attribute_changes` on YAML texts (cached)."""
+    return attribute_changes(scenario_from_yaml(base_yaml), scenario_from_yaml(edited_yaml),
+                             draws, seed)
+
+
+def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
+    """The "what each lever buys" view for the current settings."""
+    draws = EFFECTS_DRAWS
+    st.caption(text("view_intro", lang, draws=draws, seed=seed))
+    with st.spinner(text("computing", lang)):
+        result = effects_for(scenario_to_yaml(current), draws, seed, stamp)
+    table = result.table
+    targets = load_targets()
+    ids = target_ids(table)
+    if not ids:
+        return
+    chosen = st.selectbox(text("pick_target", lang), ids, key="effects.target",
+                          format_func=lambda t: f"{targets[t].label(lang)} ({t})")
+    rows = table[table["target_id"] == chosen]
+    shown = display_table(rows, lang, result.relative_step).drop(columns=[text("target", lang)])
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.pyplot(tornado_chart(table, chosen))
+    comparison = benchmark_comparison(table, result.scenario)
+    if not comparison.empty:
+        st.subheader(text("evidence", lang))
+        benchmarks = load_cost_benchmarks()
+        for row in comparison.itertuples():
+            st.markdown(f"**{benchmarks[row.benchmark].label(lang)}**: {evidence_line(row, lang)}")
+
+
+def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: int, seed: int,
+                      stamp: int) -> None:
+    """Under the scoreboard: which edited levers caused each change against the baseline."""
+    st.markdown(f"**{text('attribution', lang)}**")
+    st.caption(text("attribution_how", lang))
+    with st.spinner(text("computing", lang)):
+        frame = attribution_frame(scenario_to_yaml(baseline), scenario_to_yaml(current),
+                                  draws, seed, stamp)
+    changed = frame[frame["total"].abs() > 0]
+    if changed.empty:
+        st.caption(text("attr_none", lang))
+        return
+    targets = load_targets()
+    st.dataframe(pd.DataFrame({
+        text("target", lang): [f"{targets[t].label(lang)} ({t})" for t in changed.index],
+        text("attr_change", lang): [f"{v * 100:+.1f}" for v in changed["total"]],
+        text("attr_causes", lang): [attribution_text(frame, t, lang) for t in changed.index],
+    }), hide_index=True, width="stretch")

@@ -1,0 +1,194 @@
+"""The evidence the product uses: published effect sizes and the cost benchmarks drawn from them.
+
+Reads ``data/evidence/effect_sizes.csv`` (one published estimate per row, each with its
+citation, URL and quote; see ``data/evidence/README.md``) and
+``data/evidence/cost_benchmarks.yaml`` (evidence ranges for the cost per additional unit
+through a spending channel, each naming the rows it rests on). Every row must carry its
+source; a row without one is refused with the file and row named.
+
+This module only reads and checks; it does not run the model or word reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..errors import InputError
+from ..paths import DATA_DIR
+
+__all__ = [
+    "EVIDENCE_DIR",
+    "EFFECT_SIZES_FILE",
+    "BENCHMARKS_FILE",
+    "EVIDENCE_COLUMNS",
+    "CostBenchmark",
+    "load_effect_sizes",
+    "load_cost_benchmarks",
+]
+
+EVIDENCE_DIR = DATA_DIR / "evidence"
+EFFECT_SIZES_FILE = EVIDENCE_DIR / "effect_sizes.csv"
+BENCHMARKS_FILE = EVIDENCE_DIR / "cost_benchmarks.yaml"
+EVIDENCE_COLUMNS = ("channel", "quantity", "estimate", "low", "high", "unit", "context",
+                    "method", "citation", "url", "quote")
+#: Columns that make a row traceable: without them a number has no source.
+SOURCE_COLUMNS = ("citation", "url", "quote")
+_FIRST_DATA_LINE = 2  # line 1 is the header
+
+
+@lru_cache(maxsize=4)
+def load_effect_sizes(path: Path = EFFECT_SIZES_FILE) -> pd.DataFrame:
+    """Read the published effect sizes.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV (default ``data/evidence/effect_sizes.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EVIDENCE_COLUMNS` as text (``estimate`` may be a sign or shape such
+        as ``inverted-U``; ``low``/``high`` may be blank), plus ``line``, the row's line in
+        the file.
+
+    Raises
+    ------
+    InputError
+        Missing file or column, or a row without its channel, quantity or source (citation,
+        URL, quote); the message names the file and the line.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the evidence table ({exc})") from None
+    missing = [c for c in EVIDENCE_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; "
+                         f"expected {', '.join(EVIDENCE_COLUMNS)}")
+    table = table[list(EVIDENCE_COLUMNS)].apply(lambda col: col.str.strip())
+    table["line"] = range(_FIRST_DATA_LINE, _FIRST_DATA_LINE + len(table))
+    for row in table.itertuples(index=False):
+        empty = [c for c in ("channel", "quantity", *SOURCE_COLUMNS) if not getattr(row, c)]
+        if empty:
+            raise InputError(f"{path}: line {row.line} ({row.channel or '?'}): missing "
+                             f"{', '.join(empty)}; every estimate needs its source")
+    duplicated = table[table.duplicated(["channel", "quantity"], keep="first")]
+    if not duplicated.empty:
+        first = duplicated.iloc[0]
+        raise InputError(f"{path}: line {first.line}: channel and quantity repeat an earlier "
+                         "row; each estimate must be named uniquely")
+    return table
+
+
+@dataclass(frozen=True)
+class CostBenchmark:
+    """An evidence range for the cost per additional unit through one spending channel.
+
+    Attributes
+    ----------
+    key : str
+    channel : str
+        The ``fund_split`` lever the money goes to.
+    indicator : str
+        Registry indicator counted per unit.
+    period : str
+        Plan period of the extra money.
+    year : int
+        Year the effect is read.
+    measure : str
+        How the indicator is read (``level`` by default; as in the indicator registry).
+    central, low, high : float
+        Cost per additional unit in 10k yuan.
+    unit, label_en, label_zh, judgement : str
+    rows : tuple of dict
+        The evidence rows (with their citations) the range rests on.
+    money_share : str or None
+        Model constant: share of the channel's money the evidence prices.
+    model_parameter : str or None
+        Model constant holding the model's own direct cost.
+    parameter_factor : float
+        Converts ``model_parameter`` to 10k yuan.
+    """
+
+    key: str
+    channel: str
+    indicator: str
+    period: str
+    year: int
+    measure: str
+    central: float
+    low: float
+    high: float
+    unit: str
+    label_en: str
+    label_zh: str
+    judgement: str
+    rows: tuple[dict, ...]
+    money_share: str | None = None
+    model_parameter: str | None = None
+    parameter_factor: float = 1.0
+
+    def label(self, lang: str = "zh") -> str:
+        """Display label in ``lang`` (``zh`` or ``en``)."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+_BENCHMARK_FIELDS = ("channel", "indicator", "period", "year", "central", "low", "high", "unit",
+                     "label_en", "label_zh", "rests_on", "judgement")
+
+
+@lru_cache(maxsize=4)
+def load_cost_benchmarks(
+    path: Path = BENCHMARKS_FILE, evidence: Path = EFFECT_SIZES_FILE
+) -> dict[str, CostBenchmark]:
+    """Read the cost benchmarks and resolve the evidence rows each rests on.
+
+    Raises
+    ------
+    InputError
+        Missing file or field, ``low <= central <= high`` violated, or a ``rests_on`` entry
+        naming no row of the evidence table (the message names the file and the entry).
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the cost benchmarks ({exc})") from None
+    entries = raw.get("benchmarks") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        raise InputError(f"{path}: expected a mapping `benchmarks:` of entries")
+    rows = load_effect_sizes(evidence).set_index(["channel", "quantity"])
+    out = {}
+    for key, entry in entries.items():
+        where = f"{path}: benchmarks.{key}"
+        missing = [f for f in _BENCHMARK_FIELDS if f not in (entry or {})]
+        if missing:
+            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+        if not float(entry["low"]) <= float(entry["central"]) <= float(entry["high"]):
+            raise InputError(f"{where}: needs low <= central <= high")
+        cited = []
+        for i, ref in enumerate(entry["rests_on"]):
+            ident = (str(ref.get("channel", "")), str(ref.get("quantity", "")))
+            if ident not in rows.index:
+                raise InputError(f"{where}.rests_on[{i}]: no row of {evidence} has channel "
+                                 f"{ident[0]!r} and quantity {ident[1][:60]!r}")
+            cited.append({"channel": ident[0], "quantity": ident[1],
+                          **rows.loc[ident].to_dict()})
+        out[key] = CostBenchmark(
+            key=key, channel=entry["channel"], indicator=entry["indicator"],
+            period=str(entry["period"]), year=int(entry["year"]),
+            measure=str(entry.get("measure", "level")),
+            central=float(entry["central"]), low=float(entry["low"]),
+            high=float(entry["high"]), unit=entry["unit"], label_en=entry["label_en"],
+            label_zh=entry["label_zh"], judgement=" ".join(str(entry["judgement"]).split()),
+            rows=tuple(cited), money_share=entry.get("money_share"),
+            model_parameter=entry.get("model_parameter"),
+            parameter_factor=float(entry.get("parameter_factor", 1.0)))
+    return out

@@ -1,0 +1,596 @@
+"""The effects study: what each lever buys, as paired differences with common random numbers.
+
+For every lever and plan period, the lever alone is raised by a stated step (default +10% of
+its value; +50 yi a year for money levers) and the ensemble is rerun on the same draws
+(same posterior rows, same assumption quantiles); the difference per run of every in-scope
+target's quantity in its target year, and of the probability of reaching it, is the lever's
+effect. A *channel* step puts +50 yi a year into one spending channel of the special fund
+alone (the fund rises and that channel's weight rises so that the other channels keep their
+money), which gives the cost per additional unit through that channel. Money steps carry the
+cost per additional unit (10k yuan per firm, per person, ...) with its 80% band.
+
+:func:`attribute_changes` splits a scenario's change in target probabilities between its
+edited levers by switching the edits on one at a time (the app's "which levers caused it").
+
+Everything runs through :mod:`suzhou_sim.studies.evaluator`. This module returns data and
+reason codes; wording, charts and files live in ``reporting.effects_report`` and
+``cli.effects``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..calibration.posterior import Posterior
+from ..catalogues.evidence import CostBenchmark, load_cost_benchmarks
+from ..catalogues.indicators import indicator_values, load_indicators, required_variables
+from ..catalogues.regions import load_region
+from ..catalogues.scenarios import (
+    Lever,
+    Scenario,
+    assumption_ranges,
+    load_assumptions,
+    load_levers,
+    load_scenario,
+    suggest,
+)
+from ..catalogues.targets import (
+    Target,
+    reached_per_run,
+    target_values,
+    target_variables,
+    targets_for_region,
+)
+from ..catalogues.timeline import PERIOD_YEARS, PERIODS
+from ..errors import InputError
+from .evaluator import (
+    MAX_DRAWS,
+    Progress,
+    check_draws,
+    compiled_model,
+    resolve_posterior,
+    run_ensemble,
+    scenario_inputs,
+)
+
+__all__ = [
+    "MONEY_UNIT",
+    "DEFAULT_STEP",
+    "DEFAULT_MONEY_STEP",
+    "FUND_LEVER",
+    "CHANNEL_THEME",
+    "EFFECT_COLUMNS",
+    "Perturbation",
+    "EffectsResult",
+    "is_money_lever",
+    "plan_perturbations",
+    "lever_effects",
+    "benchmark_comparison",
+    "attribute_changes",
+]
+
+#: Unit of levers that are money spent each year: their step is absolute and they carry a cost.
+MONEY_UNIT = "100m_yuan/year"
+#: Default relative step of the other levers (+10% of the lever's value).
+DEFAULT_STEP = 0.10
+#: Default step of money levers and channel steps, in 100m yuan (亿元) a year.
+DEFAULT_MONEY_STEP = 50.0
+#: The lever of the special fund and the theme of its split weights (``model/levers.yaml``).
+FUND_LEVER = "special_fund"
+CHANNEL_THEME = "fund_split"
+#: 10k yuan (万元) per 100m yuan (亿元): costs are reported in 万元 per additional unit.
+WAN_PER_YI = 10_000.0
+#: Runs per engine call: vectorised, yet bounded in memory whatever the number of steps.
+CHUNK_RUNS = 5_000
+
+EFFECT_COLUMNS = [
+    "kind", "lever", "period", "step", "unit", "value", "new_value", "step_rule",
+    "target_id", "indicator", "measure", "indicator_unit", "year", "base_p50",
+    "delta_p10", "delta_p50", "delta_p90", "delta_mean",
+    "probability_base", "probability_change",
+    "money", "cost_p10", "cost_p50", "cost_p90", "cost_unit", "cost_status",
+]
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """One paired step: which constants change, by how much, and why this step.
+
+    Attributes
+    ----------
+    kind : {"lever", "channel"}
+        ``lever`` raises one lever; ``channel`` adds money to one spending channel alone.
+    lever : str
+        Lever key (for a channel, its weight lever).
+    period : str
+        Plan period the step acts in.
+    step : float
+        Signed change of the lever, in ``unit`` (a channel: money a year into the channel).
+    unit : str
+    value, new_value : float
+        The lever before and after the step (a channel: its money a year).
+    step_rule : str
+        ``relative`` (share of the value), ``money`` (absolute money step), ``catalogue``
+        (the catalogue's slider step, the value being 0), each with ``_down`` appended when
+        the step was taken downwards because raising would leave the lever's range.
+    money : float
+        Extra money a year (100m yuan; negative for a cut), 0 for levers that are not money.
+    changes : dict
+        Vensim constant -> new value.
+    """
+
+    kind: str
+    lever: str
+    period: str
+    step: float
+    unit: str
+    value: float
+    new_value: float
+    step_rule: str
+    money: float
+    changes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class EffectsResult:
+    """Outcome of :func:`lever_effects`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per step and in-scope target whose year the step can reach; columns
+        :data:`EFFECT_COLUMNS`. Rows with a blank ``target_id`` measure a cost benchmark's
+        indicator that no target of the region covers (no probability).
+    skipped : pandas.DataFrame
+        Steps not run: kind, lever, period, reason (a code: ``no_target_after_period``,
+        ``no_fund``, ``channel_out_of_range``: the raised fund would exceed its maximum).
+    scenario : Scenario
+    draws, seed, runs : int
+    relative_step, money_step : float
+    posterior_source : str
+    seconds : float
+    """
+
+    table: pd.DataFrame
+    skipped: pd.DataFrame
+    scenario: Scenario
+    draws: int
+    seed: int
+    runs: int
+    relative_step: float
+    money_step: float
+    posterior_source: str
+    seconds: float
+
+
+def is_money_lever(lever: Lever) -> bool:
+    """True when the lever is money spent each year (its step is absolute and has a cost)."""
+    return lever.unit == MONEY_UNIT
+
+
+def _check_step(value: float, what: str) -> float:
+    if isinstance(value, bool) or not np.isfinite(float(value)) or float(value) <= 0:
+        raise InputError(f"{what}: {value!r} is not allowed; give a positive step")
+    return float(value)
+
+
+def _lever_step(lever: Lever, period: str, value: float, relative: float,
+                money: float) -> tuple[float, str]:
+    """Signed step and its rule for one lever; refuses a step that fits neither way."""
+    if is_money_lever(lever):
+        size, rule = money, "money"
+    elif value > 0:
+        size, rule = relative * value, "relative"
+    else:
+        size, rule = lever.step, "catalogue"
+    if value + size <= lever.max:
+        return size, rule
+    if value - size >= lever.min:
+        return -size, f"{rule}_down"
+    raise InputError(
+        f"step: {size:g} {lever.unit} takes lever {lever.key} ({period} plan, value "
+        f"{value:g}) outside its allowed range {lever.allowed()} in both directions")
+
+
+def _channel_step(scenario: Scenario, key: str, period: str, money: float,
+                  levers: dict[str, Lever]) -> Perturbation | str:
+    """+``money`` a year into channel ``key`` alone, or the reason code why it cannot be."""
+    fund = levers[FUND_LEVER]
+    weights = {k: scenario.lever_value(k, period) for k, lv in levers.items()
+               if lv.theme == CHANNEL_THEME}
+    fund_value = scenario.lever_value(FUND_LEVER, period)
+    total = sum(weights.values())
+    if total <= 0 < fund_value:
+        return "no_fund"  # the model spends nothing of the fund: no channel to add to
+    # Shares are weight / total: setting every split weight to its channel's new share of
+    # the raised fund keeps the other channels' money (fund * share) unchanged, and shares
+    # always lie within the weights' range 0-1.
+    if fund_value + money > fund.max:
+        return "channel_out_of_range"
+    spent = {k: fund_value * w / total if total > 0 else 0.0 for k, w in weights.items()}
+    spent[key] += money
+    new_fund = fund_value + money
+    changes = {fund.vensim[period]: new_fund}
+    changes.update({levers[k].vensim[period]: v / new_fund for k, v in spent.items()})
+    return Perturbation(
+        kind="channel", lever=key, period=period, step=money, unit=MONEY_UNIT,
+        value=spent[key] - money, new_value=spent[key], step_rule="money", money=money,
+        changes=changes)
+
+
+def plan_perturbations(
+    scenario: Scenario,
+    levers: Sequence[str] | None = None,
+    step: float = DEFAULT_STEP,
+    money_step: float = DEFAULT_MONEY_STEP,
+    channels: bool = True,
+    last_year: int | None = None,
+) -> tuple[list[Perturbation], list[dict[str, str]]]:
+    """The paired steps of a study and the steps skipped with their reason codes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The settings the steps start from.
+    levers : sequence of str, optional
+        Lever keys to study (default: every lever of the catalogue).
+    step : float
+        Relative step of levers that are not money (0.1 = +10% of the value).
+    money_step : float
+        Step of money levers and channel steps, 100m yuan a year.
+    channels : bool
+        Also step each spending channel of the special fund alone.
+    last_year : int, optional
+        Latest target year; periods starting after it are skipped (no target can move).
+
+    Raises
+    ------
+    InputError
+        Unknown lever, a step that is not positive, or a step that leaves a lever's range
+        whichever way it is taken.
+    """
+    catalogue = load_levers()
+    keys = list(catalogue) if levers is None else list(dict.fromkeys(levers))
+    for key in keys:
+        if key not in catalogue:
+            raise InputError(f"--lever: unknown lever {key!r}; {suggest(key, catalogue)}")
+    step = _check_step(step, "--step")
+    money_step = _check_step(money_step, "--money-step")
+    planned: list[Perturbation] = []
+    skipped: list[dict[str, str]] = []
+    for key in keys:
+        lever = catalogue[key]
+        for period in PERIODS:
+            if last_year is not None and PERIOD_YEARS[period][0] > last_year:
+                skipped.append({"kind": "lever", "lever": key, "period": period,
+                                "reason": "no_target_after_period"})
+                continue
+            value = scenario.lever_value(key, period)
+            size, rule = _lever_step(lever, period, value, step, money_step)
+            planned.append(Perturbation(
+                kind="lever", lever=key, period=period, step=size, unit=lever.unit,
+                value=value, new_value=value + size, step_rule=rule,
+                money=size if is_money_lever(lever) else 0.0,
+                changes={lever.vensim[period]: value + size}))
+    if channels and FUND_LEVER in catalogue:
+        for key in (k for k in keys if catalogue[k].theme == CHANNEL_THEME):
+            for period in PERIODS:
+                if last_year is not None and PERIOD_YEARS[period][0] > last_year:
+                    continue
+                got = _channel_step(scenario, key, period, money_step, catalogue)
+                if isinstance(got, str):
+                    skipped.append({"kind": "channel", "lever": key, "period": period,
+                                    "reason": got})
+                else:
+                    planned.append(got)
+    return planned, skipped
+
+
+def _stacked_inputs(base: dict, n: int, steps: list[Perturbation]) -> dict:
+    """Base inputs followed by each step's copy: ``n * (1 + len(steps))`` runs."""
+    changed = {name for p in steps for name in p.changes}
+    out = {}
+    for name, value in base.items():
+        if name not in changed and np.ndim(value) == 0:
+            out[name] = value
+            continue
+        blocks = [np.broadcast_to(np.asarray(value, dtype=float), (n,))]
+        blocks += [np.full(n, p.changes[name]) if name in p.changes else blocks[0]
+                   for p in steps]
+        out[name] = np.concatenate(blocks)
+    return out
+
+
+def _spend_years(period: str, year: int) -> int:
+    first, last = PERIOD_YEARS[period]
+    return max(0, min(last, year) - first + 1)
+
+
+def _costs(money: float, deltas: np.ndarray) -> tuple[float, float, float, str]:
+    """Cost per additional unit (10k yuan) at the 10/50/90% points, and its status code.
+
+    Cost falls as the gain grows, so its p10 comes from the gain's p90 and its p90 from the
+    gain's p10; a gain that is not positive has no cost (``undefined``), and a p10 gain that
+    is not positive leaves the upper end open (``unbounded_above``).
+    """
+    gains = np.sort(np.asarray(deltas) * np.sign(money))
+    g10, g50, g90 = np.percentile(gains, [10, 50, 90])
+    spend = abs(money) * WAN_PER_YI
+
+    def cost(g: float) -> float:
+        return spend / g if g > 0 else float("nan")
+
+    status = "defined" if g10 > 0 else ("unbounded_above" if g50 > 0 else "undefined")
+    return cost(g90), cost(g50), cost(g10), status
+
+
+def lever_effects(
+    scenario: Scenario | str | Path,
+    draws: int | None = None,
+    seed: int | None = None,
+    *,
+    levers: Sequence[str] | None = None,
+    step: float = DEFAULT_STEP,
+    money_step: float = DEFAULT_MONEY_STEP,
+    channels: bool = True,
+    posterior: Posterior | str | Path | None = None,
+    progress: Progress | None = None,
+) -> EffectsResult:
+    """What each lever buys: paired differences of every in-scope target's quantity.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The settings the steps start from.
+    draws, seed : int, optional
+        Ensemble size and seed (default: the scenario's). The same draws serve every step.
+    levers : sequence of str, optional
+        Levers to study (default all).
+    step : float
+        Relative step of levers that are not money (default 0.1, +10%).
+    money_step : float
+        Money step, 100m yuan a year (default 50).
+    channels : bool
+        Also put ``money_step`` into each spending channel alone.
+    posterior : Posterior, path or None
+        Calibrated parameters (see :func:`~suzhou_sim.studies.evaluator.resolve_posterior`).
+    progress : callable, optional
+        ``progress(done, total)`` over all runs.
+
+    Returns
+    -------
+    EffectsResult
+
+    Raises
+    ------
+    InputError
+        Unknown lever, bad step, draws outside the limit (all runs together must stay
+        within :data:`~suzhou_sim.studies.evaluator.MAX_DRAWS`), no stored calibration.
+    """
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    n = check_draws(scenario.draws if draws is None else draws)
+    seed = scenario.seed if seed is None else int(seed)
+    targets = [t for t in targets_for_region(scenario.region) if t.in_scope]
+    extras = _benchmark_measures(targets)
+    last_year = max([t.year for t in targets] + [b.year for b in extras], default=None)
+    steps, skipped = plan_perturbations(scenario, levers, step, money_step, channels,
+                                        last_year)
+    total = n * (1 + len(steps))
+    check_draws(total, f"draws x {1 + len(steps)} steps", MAX_DRAWS)
+    post, source = resolve_posterior(posterior, scenario.region)
+    params = _stacked_inputs(scenario_inputs(scenario, n, seed, post), n, steps)
+    start = time.perf_counter()
+    columns = list(dict.fromkeys(target_variables(targets)
+                                 + required_variables([b.indicator for b in extras])))
+    results = run_ensemble(params, total, columns, progress=progress,
+                           chunk=min(total, CHUNK_RUNS))
+    seconds = time.perf_counter() - start
+    table = _effect_rows(_measures(results, targets, extras), steps, n)
+    return EffectsResult(
+        table=table, skipped=pd.DataFrame(skipped, columns=["kind", "lever", "period", "reason"]),
+        scenario=scenario, draws=n, seed=seed, runs=total, relative_step=float(step),
+        money_step=float(money_step), posterior_source=source, seconds=seconds)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """One quantity the study differences: a target's, or a benchmark's indicator."""
+
+    target_id: str
+    indicator: str
+    measure: str
+    unit: str
+    year: int
+    values: np.ndarray
+    reached: np.ndarray | None
+
+
+def _benchmark_measures(targets: list[Target]) -> list[CostBenchmark]:
+    """Cost benchmarks whose indicator, measure and year no in-scope target already covers."""
+    covered = {(t.indicator, t.measure, t.year) for t in targets if t.variable is None}
+    registry = load_indicators()
+    return [b for b in load_cost_benchmarks().values()
+            if (b.indicator, b.measure, b.year) not in covered
+            and b.indicator in registry and registry[b.indicator].in_scope]
+
+
+def _measures(results, targets: list[Target], extras: list[CostBenchmark]) -> list[_Measure]:
+    registry = load_indicators()
+    out = [_Measure(t.target_id, t.indicator, t.measure,
+                    registry[t.indicator].unit if t.variable is None else t.unit, t.year,
+                    target_values(results, t, [t.year])[:, 0], reached_per_run(results, t))
+           for t in targets]
+    out += [_Measure("", b.indicator, b.measure, registry[b.indicator].unit, b.year,
+                     indicator_values(results, b.indicator, [b.year], b.measure)[:, 0], None)
+            for b in extras]
+    return out
+
+
+def _effect_rows(measures: list[_Measure], steps: list[Perturbation], n: int) -> pd.DataFrame:
+    rows = []
+    for m in measures:
+        base = m.values[:n]
+        base_reached = np.nan if m.reached is None else m.reached[:n].mean()
+        for i, p in enumerate(steps, start=1):
+            if PERIOD_YEARS[p.period][0] > m.year:
+                continue  # the step acts after the target year: nothing to measure
+            delta = m.values[i * n:(i + 1) * n] - base
+            d10, d50, d90 = np.percentile(delta, [10, 50, 90])
+            money = p.money * _spend_years(p.period, m.year)
+            row = {
+                "kind": p.kind, "lever": p.lever, "period": p.period, "step": p.step,
+                "unit": p.unit, "value": p.value, "new_value": p.new_value,
+                "step_rule": p.step_rule, "target_id": m.target_id, "indicator": m.indicator,
+                "measure": m.measure, "indicator_unit": m.unit, "year": m.year,
+                "base_p50": float(np.percentile(base, 50)),
+                "delta_p10": d10, "delta_p50": d50, "delta_p90": d90,
+                "delta_mean": float(delta.mean()), "probability_base": float(base_reached),
+                "probability_change": (np.nan if m.reached is None else float(
+                    m.reached[i * n:(i + 1) * n].mean() - base_reached)),
+                "money": money, "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
+                "cost_unit": "", "cost_status": "",
+            }
+            if money != 0:
+                c10, c50, c90, status = _costs(money, delta)
+                row.update(cost_p10=c10, cost_p50=c50, cost_p90=c90, cost_status=status,
+                           cost_unit=f"10k_yuan/{m.unit.split('/')[0]}")
+            rows.append(row)
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+
+
+def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | None:
+    """``(default, low, high)`` of a model input for a scenario; None when the model lacks it.
+
+    A drawn assumption gives its range; a region or ``.mdl`` constant a single value.
+    """
+    ranges = assumption_ranges(scenario)
+    for key, a in load_assumptions().items():
+        if a.vensim == name:
+            return ranges[key]
+    constants = {**compiled_model().constants, **load_region(scenario.region).constants}
+    if name not in constants:
+        return None
+    value = float(constants[name])
+    return value, value, value
+
+
+def benchmark_comparison(
+    table: pd.DataFrame,
+    scenario: Scenario,
+    benchmarks: Iterable[CostBenchmark] | None = None,
+) -> pd.DataFrame:
+    """The model's cost per additional unit beside each evidence benchmark it can be set by.
+
+    Where the benchmark names a ``money_share`` the model has (e.g. the share of enterprise
+    rewards paid for HTE recognition), only that share of the channel's extra money is
+    counted, as the evidence prices only that money (its central value; the band reflects
+    the effect's spread). Where it names a ``model_parameter`` the model has, that input's
+    range is returned too, so the report can tell the model's assumed direct cost from what
+    the whole model buys.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`EffectsResult.table`.
+    scenario : Scenario
+        The settings of the study (for the model inputs above).
+    benchmarks : iterable of CostBenchmark, optional
+        Default: ``data/evidence/cost_benchmarks.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per benchmark: benchmark, channel, indicator, period, year, evidence
+        central/low/high, money_share (1 when the whole channel is counted) and
+        money_share_name (the model constant, blank when the model lacks it), the model's
+        cost_p10/p50/p90 (10k yuan), delta_p50, cost_status, parameter/parameter_low/
+        parameter_high (10k yuan; NaN when the model has no such input), and ``verdict``:
+        ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
+        than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit) or
+        ``not_computed`` (the study did not take that step).
+    """
+    benchmarks = list(load_cost_benchmarks().values() if benchmarks is None else benchmarks)
+    out = []
+    for b in benchmarks:
+        match = table[(table["kind"] == "channel") & (table["lever"] == b.channel)
+                      & (table["period"] == b.period) & (table["indicator"] == b.indicator)
+                      & (table["measure"] == b.measure)
+                      & (table["year"] == b.year)].drop_duplicates("indicator")
+        share = _input_range(b.money_share, scenario) if b.money_share else None
+        param = _input_range(b.model_parameter, scenario) if b.model_parameter else None
+        param = [np.nan] * 3 if param is None else [v * b.parameter_factor for v in param]
+        row = {"benchmark": b.key, "channel": b.channel, "indicator": b.indicator,
+               "period": b.period, "year": b.year, "evidence_central": b.central,
+               "evidence_low": b.low, "evidence_high": b.high,
+               "money_share": 1.0 if share is None else share[0],
+               "money_share_name": "" if share is None else b.money_share,
+               "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
+               "delta_p50": np.nan, "cost_status": "", "parameter": param[0],
+               "parameter_low": param[1], "parameter_high": param[2],
+               "verdict": "not_computed"}
+        if not match.empty:
+            m = match.iloc[0]
+            row.update(cost_p10=m.cost_p10 * row["money_share"],
+                       cost_p50=m.cost_p50 * row["money_share"],
+                       cost_p90=m.cost_p90 * row["money_share"],
+                       delta_p50=m.delta_p50, cost_status=m.cost_status)
+            if np.isnan(row["cost_p50"]):
+                row["verdict"] = "undefined"
+            else:
+                row["verdict"] = ("above" if row["cost_p50"] > b.high else
+                                  "below" if row["cost_p50"] < b.low else "inside")
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def attribute_changes(
+    base: Scenario,
+    edited: Scenario,
+    draws: int,
+    seed: int,
+    posterior: Posterior | str | Path | None = None,
+) -> pd.DataFrame:
+    """Split the change in each target's probability between the edited levers.
+
+    Each lever whose values differ between ``base`` and ``edited`` is switched to its edited
+    values alone (all periods, the rest as in ``base``) and run on the same draws; its
+    paired change in probability is its share. ``interaction`` is the change with every edit
+    together minus the sum of the single-lever changes (non-additive effects and changed
+    assumptions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index target_id (in-scope targets of the region), one column per edited lever, then
+        ``interaction`` and ``total``. Empty columns when nothing was edited.
+    """
+    if base.region != edited.region:
+        raise InputError(f"attribution needs one region, got {base.region!r} and "
+                         f"{edited.region!r}")
+    post, _ = resolve_posterior(posterior, base.region)
+    targets = [t for t in targets_for_region(base.region) if t.in_scope]
+    edits = [k for k in load_levers()
+             if any(base.lever_value(k, p) != edited.lever_value(k, p) for p in PERIODS)]
+    variants = [base, edited]
+    for key in edits:
+        s = base
+        for p in PERIODS:
+            s = s.with_lever(key, p, edited.lever_value(key, p))
+        variants.append(s)
+    probs = []
+    columns = target_variables(targets)
+    for s in variants:
+        results = run_ensemble(scenario_inputs(s, draws, seed, post), draws, columns)
+        probs.append(np.array([reached_per_run(results, t).mean() for t in targets]))
+    frame = pd.DataFrame({key: probs[i + 2] - probs[0] for i, key in enumerate(edits)},
+                         index=pd.Index([t.target_id for t in targets], name="target_id"))
+    total = probs[1] - probs[0]
+    frame["interaction"] = total - frame[edits].sum(axis=1).to_numpy()
+    frame["total"] = total
+    return frame

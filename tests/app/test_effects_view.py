@@ -1,0 +1,44 @@
+"""The app's "what each lever buys" view and the levers named beside each probability change."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from suzhou_sim.app import state as S
+from suzhou_sim.catalogues.scenarios import load_levers
+from suzhou_sim.paths import REPO_ROOT
+from suzhou_sim.reporting.effects_report import TEXT, text
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_effects_view_shows_the_table_for_the_current_settings(app):
+    app.button_group(key=S.K_VIEW).set_value("effects").run()
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert text("effect", "zh") in table.columns and text("cost", "zh") in table.columns
+    levers = load_levers()
+    assert levers["special_fund"].label("zh") in set(table[text("lever", "zh")])
+    assert any(text("evidence", "zh") in s.value for s in app.subheader)
+
+
+def test_scoreboard_names_the_levers_behind_a_change(app):
+    app.slider(key=S.lever_widget_key("special_fund", "14th")).set_value(400).run()
+    app.slider(key=S.lever_widget_key("talent_weight", "14th")).set_value(0.45).run()
+    assert not app.exception, app.exception
+    assert any(text("attribution_how", "zh") in c.value for c in app.caption)
+    table = app.dataframe[-1].value
+    named = {k for k, lv in load_levers().items()
+             if any(lv.label("zh") in cause for cause in table[text("attr_causes", "zh")])}
+    assert named == {"special_fund", "talent_weight"}
+
+
+def test_every_phrase_has_both_languages():
+    assert all(set(v) == {"zh", "en"} and all(v.values()) for v in TEXT.values())

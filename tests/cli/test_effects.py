@@ -1,0 +1,90 @@
+"""The ``effects`` subcommand end to end at a small size: outputs, folder safety, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from suzhou_sim import cli
+from suzhou_sim.cli.effects import MARKER
+from suzhou_sim.paths import SCENARIOS_DIR
+from tests.posterior_fixture import write_fixture_posterior
+
+BASELINE = SCENARIOS_DIR / "baseline.yaml"
+REQUIRED = ["lever", "period", "step", "unit", "indicator", "year",
+            "delta_p10", "delta_p50", "delta_p90", "cost_p10", "cost_p50", "cost_p90"]
+
+
+@pytest.fixture(scope="module")
+def posterior_dir(tmp_path_factory) -> Path:
+    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+
+
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _effects(capsys, posterior_dir, out: Path, *extra: str) -> tuple[int, str, str]:
+    return _main(capsys, "effects", str(BASELINE), "--draws", "8", "--seed", "2",
+                 "--posterior-dir", str(posterior_dir), "--out", str(out), "--quiet", *extra)
+
+
+def test_effects_end_to_end(tmp_path, capsys, posterior_dir):
+    out = tmp_path / "effects"
+    code, stdout, err = _effects(capsys, posterior_dir, out)
+    assert code == 0, err
+    assert "wrote" in stdout
+    table = pd.read_csv(out / "effects.csv")
+    assert set(REQUIRED) <= set(table.columns)
+    money = table[table["unit"] == "100m_yuan/year"]
+    assert not money.empty and money["cost_status"].notna().all()
+    # cost is blank exactly where the median gain is not positive
+    assert (money["cost_p50"].isna() == (money["delta_p50"] * money["step"] <= 0)).all()
+    evidence = pd.read_csv(out / "evidence.csv")
+    assert evidence.loc[0, "benchmark"] == "enterprise_reward_hte"
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "Model costs beside the evidence" in report and "模型成本与证据对比" in report
+    verdict = evidence.loc[0, "verdict"]
+    said = "inside the evidence range" if verdict == "inside" else "OUTSIDE the evidence"
+    assert said in report
+    charts = sorted(p.name for p in out.glob("effects_*.png"))
+    assert charts == sorted(f"effects_{t}.png" for t in table["target_id"].unique())
+    assert (out / MARKER).exists()
+
+
+def test_output_folder_is_never_clobbered(tmp_path, capsys, posterior_dir):
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    code, _, err = _effects(capsys, posterior_dir, foreign, "--force")
+    assert code == 2 and "was not written by `effects`" in err
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+    ours = tmp_path / "ours"
+    assert _effects(capsys, posterior_dir, ours, "--lever", "special_fund")[0] == 0
+    code, _, err = _effects(capsys, posterior_dir, ours, "--lever", "special_fund")
+    assert code == 2 and "add --force" in err
+    code, _, err = _effects(capsys, posterior_dir, ours, "--lever", "talent_weight",
+                            "--no-channels", "--force")
+    assert code == 0, err
+    assert set(pd.read_csv(ours / "effects.csv")["lever"]) == {"talent_weight"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--lever", "talent_wieght"], "--lever: unknown lever 'talent_wieght'; did you mean"),
+    (["--step", "-0.1"], "--step: -0.1 is not allowed; give a positive step"),
+    (["--money-step", "-50"], "--money-step: -50.0 is not allowed"),
+    (["--lever", "attraction_projects", "--step", "10"],
+     "outside its allowed range 0-10000 projects/year in both directions"),
+    (["--draws", "0"], "--draws: 0 is outside the allowed range"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, posterior_dir, args, message):
+    out = tmp_path / "out"
+    code, stdout, err = _effects(capsys, posterior_dir, out, *args)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert not out.exists()
