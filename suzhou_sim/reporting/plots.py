@@ -50,23 +50,37 @@ _BAND, _MEDIAN, _BASE, _OBS, _TARGET = "#9ecae1", "#08519c", "#636363", "#222222
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """Family name of an installed font with Chinese glyphs that matplotlib can use, or None."""
+    """Family name of an installed font with Chinese glyphs that matplotlib can use, or None.
+
+    Sans-serif Simplified Chinese faces are preferred. A font installed after matplotlib
+    built its font cache (``fonts-noto-cjk`` added to a used machine) is registered from
+    its file, so it is found without deleting the cache.
+    """
     if shutil.which("fc-list") is None:
         return None
     try:
-        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+        out = subprocess.run(["fc-list", ":lang=zh", "file", "family"], capture_output=True,
                              text=True, timeout=10, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None
+    faces = []
     for line in out.splitlines():
-        family = line.split(",")[0].strip()
-        if not family:
-            continue
+        path, _, families = line.partition(": ")
+        for family in (f.strip() for f in families.split(",")):
+            if family:
+                faces.append((" SC" not in family, "Sans" not in family, "Bold" in path,
+                              family, path.strip()))
+    for *_, family, path in sorted(faces):
         try:
             font_manager.findfont(family, fallback_to_default=False)
+            return family
         except ValueError:
+            pass
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
             continue
-        return family
+        return font_manager.fontManager.ttflist[-1].name
     return None
 
 
