@@ -332,7 +332,7 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     ledger = load_targets()
     sources = sorted({ledger[t].source_doc for t in result.targets["target_id"]})
     doc.add_paragraph("目标出处:" + ";".join(sources))
-    for key, assumption in load_assumptions().items():
+    for assumption in load_assumptions().values():
         doc.add_paragraph(f"{assumption.label_zh}:{assumption.source}", style="List Bullet")
     doc.add_heading("模型局限", level=1)
     t = result.targets
