@@ -32,8 +32,10 @@ from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..paths import OBSERVED_FILE, calibration_dir
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
 from ..studies.scenario_runs import PERIOD_YEARS, GoalSeekResult, ScenarioResult
+from . import text
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
+    FIELDS_ZH,
     bound_label,
     comparator_label,
     fmt_points,
@@ -41,6 +43,7 @@ from .text import (
     fmt_quantity,
     fmt_value,
     period_label,
+    problem_reason,
     tr,
     unit_label,
 )
@@ -65,6 +68,11 @@ __all__ = [
     "fit_summary",
     "report_goals",
     "region_label",
+    "problem_lines",
+    "fund_shares",
+    "year_summary",
+    "STATUS_COLUMN",
+    "status_label",
 ]
 
 #: Runs a scenario with (draws, seed); the app passes its cached runner.
@@ -189,11 +197,13 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         Columns target_id, label, year, clause, source, threshold (text), probability
         (number), band, median (text), range (p10-p90 text), first_year (text), delta and
         delta_policy (numbers, NaN when not applicable), note, in_scope, reason (note and
-        reason from the ledger, in ``lang``).
+        reason from the ledger, in ``lang``) and, when the targets table carries the
+        ledger's ``status``, status.
     """
     ledger = load_targets()
     base = _probabilities(outcome.baseline)
     modified = _probabilities(outcome.modified)
+    has_status = STATUS_COLUMN in outcome.result.targets
     rows = []
     for r in outcome.result.targets.itertuples(index=False):
         t: Target = ledger[r.target_id]
@@ -219,6 +229,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "note": t.note_text(lang) or "",
             "in_scope": in_scope,
             "reason": t.reason_text(lang) or "",
+            **({STATUS_COLUMN: getattr(r, STATUS_COLUMN)} if has_status else {}),
         })
     frame = pd.DataFrame(rows)
     for col in ("delta", "delta_policy"):
@@ -243,6 +254,14 @@ table.sb .badge {display: inline-block; min-width: 3.2em; text-align: center; co
 table.sb .up {color: #1a7f37;} table.sb .down {color: #c62828;}
 table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
   padding: 0 5px; font-size: 0.74rem;}
+table.sb .status {font-size: 0.76rem; white-space: nowrap;}
+/* narrow screens (a phone, 390 px): target, probability and median stay; the rest folds */
+@media (max-width: 640px) {
+  table.sb .wide {display: none;}
+  table.sb {font-size: 0.8rem;} table.sb td, table.sb th {padding: 4px 4px;}
+  table.sb .clause {display: none;}
+  table.sb th {white-space: normal;}
+}
 </style>
 """
 
@@ -253,9 +272,9 @@ def _esc(text: object) -> str:
 
 def _delta_cell(delta: float, lang: str) -> str:
     if pd.isna(delta):
-        return '<td class="num">–</td>'
+        return '<td class="num wide">–</td>'
     cls = "up" if delta > 0.0005 else ("down" if delta < -0.0005 else "")
-    return f'<td class="num {cls}">{_esc(fmt_points(delta, lang))}</td>'
+    return f'<td class="num wide {cls}">{_esc(fmt_points(delta, lang))}</td>'
 
 
 def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
@@ -265,16 +284,21 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
     so that tests and the browser check can read the numbers back.
     """
     policy = frame["delta_policy"].notna().any()
+    status = STATUS_COLUMN in frame
     inside = frame[frame["in_scope"]]
     is_baseline = inside["delta"].isna().all()
     colour = {name: c for name, _, c in BANDS}
-    head = ["sb_target", "sb_threshold", "sb_probability", "sb_median", "sb_first_year",
-            "sb_delta"] + (["sb_delta_policy"] if policy else []) + ["sb_note"]
+    # (heading, class): "wide" columns fold away on narrow screens
+    head = [("sb_target", ""), ("sb_threshold", "wide"), ("sb_probability", ""),
+            ("sb_median", ""), ("sb_first_year", "wide"), ("sb_delta", "wide")]
+    head += [("sb_delta_policy", "wide")] if policy else []
+    head += [("sb_status", "")] if status else []
+    head += [("sb_note", "wide")]
     out = ['<table class="sb" id="scoreboard"><thead><tr>']
-    for h in head:
+    for h, cls in head:
         extra = (f'<div class="range">{_esc(tr("sb_is_baseline", lang))}</div>'
                  if h == "sb_delta" and is_baseline else "")
-        out.append(f"<th>{_esc(tr(h, lang))}{extra}</th>")
+        out.append(f'<th class="{cls}">{_esc(tr(h, lang))}{extra}</th>')
     out.append("</tr></thead><tbody>")
     for year, rows in inside.groupby("year", sort=True):
         out.append(f'<tr class="group"><td colspan="{len(head)}">'
@@ -284,14 +308,16 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<tr data-target="{_esc(r.target_id)}" data-p="{r.probability:.4f}">'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
-                f'<td class="num">{_esc(r.threshold)}</td>'
+                f'<td class="num wide">{_esc(r.threshold)}</td>'
                 f'<td class="num"><span class="badge" style="background:{colour[r.band]}">'
                 f"{_esc(fmt_probability(r.probability))}</span></td>"
                 f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
-                f'<td class="num">{_esc(r.first_year)}</td>'
+                f'<td class="num wide">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)
                 + (_delta_cell(r.delta_policy, lang) if policy else "")
-                + f'<td class="note">{_esc(r.note)}</td></tr>'
+                + (f'<td class="status">{_esc(status_label(getattr(r, STATUS_COLUMN), lang))}'
+                   "</td>" if status else "")
+                + f'<td class="note wide">{_esc(r.note)}</td></tr>'
             )
     out.append("</tbody></table>")
     outside = frame[~frame["in_scope"]]
@@ -605,3 +631,114 @@ def report_goals(region: str) -> tuple[Path, str | None]:
 def region_label(region: str, lang: str) -> str:
     """Display name of a region."""
     return load_region(region).label(lang)
+
+
+# --- validation problems in the interface's language ----------------------------------------
+
+_FIELD = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w]+)*): (.*)$", re.S)
+
+
+def _field_label(path: str, lang: str) -> str:
+    parts = path.split(".")
+    levers, assumptions = load_levers(), load_assumptions()
+    if parts[0] == "levers" and len(parts) > 1:
+        lever = levers.get(parts[1])
+        name = f"“{lever.label(lang)}”" if lever else parts[1]
+        where = f"({period_label(parts[2], lang)})" if len(parts) > 2 and parts[2] in \
+            PERIOD_YEARS else ""
+        return f"杠杆 {name}{where}" if lang == "zh" else path
+    if parts[0] == "assumptions" and len(parts) > 1:
+        a = assumptions.get(parts[1])
+        name = f"“{a.label(lang)}”" if a else parts[1]
+        which = FIELDS_ZH.get(parts[2], parts[2]) if len(parts) > 2 else ""
+        return f"外部假设 {name}{which}" if lang == "zh" else path
+    return FIELDS_ZH.get(path, path) if lang == "zh" else path
+
+
+def problem_lines(message: str, lang: str) -> list[str]:
+    """Lines of a validation message (``source: field: reason``) in ``lang``.
+
+    Chinese names the field by its label (lever, period, assumption, scenario field) and
+    translates the reason; English keeps the validator's lines as they are.
+    """
+    if lang == "en":
+        return message.splitlines()
+    labels = {k: f"{v.label(lang)}({k})" for k, v in
+              {**load_levers(), **load_assumptions()}.items()}
+    labels.update({p: f"{period_label(p, lang)}({p})" for p in PERIOD_YEARS})
+    out = []
+    for line in message.splitlines():
+        source, _, rest = line.partition(": ")
+        match = _FIELD.match(rest)
+        if match and not rest.startswith(("malformed YAML", "unknown field", "expected a")):
+            out.append(tr("problem_line", lang, source=source,
+                          field=_field_label(match[1], lang),
+                          reason=problem_reason(match[2], lang, labels)))
+        else:
+            out.append(tr("problem_noline", lang, source=source,
+                          reason=problem_reason(rest, lang, labels)))
+    return out
+
+
+# --- split of the special fund --------------------------------------------------------------
+
+
+def fund_shares(weights: dict[str, float], fund: float) -> dict[str, tuple[float, float]]:
+    """Share of the special fund and amount a year each split weight implies.
+
+    The model divides the fund by the relative weights (``ZIDZ(weight, total)``): all
+    weights 0 give shares of 0, so the fund goes nowhere.
+
+    Returns
+    -------
+    dict
+        lever key -> (share 0-1, amount in the fund's unit).
+    """
+    total = sum(weights.values())
+    return {k: ((w / total, fund * w / total) if total > 0 else (0.0, 0.0))
+            for k, w in weights.items()}
+
+
+# --- scoreboard by target year --------------------------------------------------------------
+
+#: Ledger status column of the targets table (added by the target ledger; shown when present).
+STATUS_COLUMN = "status"
+
+
+def year_summary(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per target year: the number of targets in scope and how many fall in each band.
+
+    ``frame`` is :func:`scoreboard_frame`'s output. With a ``status`` column, one more
+    column per status counts the targets of each status.
+    """
+    inside = frame[frame["in_scope"]]
+    rows = []
+    for year, group in inside.groupby("year", sort=True):
+        bands = group["band"].value_counts()
+        row = {tr("sb_year", lang): int(year), tr("sb_count", lang): len(group)}
+        for name, edge, _ in BANDS:
+            row[_band_title(name, edge, lang)] = int(bands.get(name, 0))
+        if STATUS_COLUMN in group:
+            for status, n in group[STATUS_COLUMN].value_counts().items():
+                row[str(status)] = int(n)
+        rows.append(row)
+    return pd.DataFrame(rows).fillna(0)
+
+
+def status_label(status: object, lang: str) -> str:
+    """Display label of a ledger status: ``text.STATUS`` (added with the statuses) when it
+    has one, else the status code itself."""
+    labels = getattr(text, "STATUS", {}) or {}
+    label = labels.get(status, status)
+    if isinstance(label, (tuple, list)):
+        return str(label[0 if lang == "zh" else 1])
+    if isinstance(label, dict):
+        return str(label.get(lang, status))
+    return str(label)
+
+
+def _band_title(name: str, edge: float, lang: str) -> str:
+    upper = {"green": None, "amber": 0.8, "orange": 0.5, "red": 0.2}[name]
+    if upper is None:
+        return f"≥{edge:.0%}"
+    return f"<{upper:.0%}" if edge == 0 else f"{edge:.0%}–{upper:.0%}"

@@ -187,7 +187,9 @@ def test_bad_upload_names_the_field_and_changes_nothing(app):
     app.button(key="apply_paste").click().run()
     assert not app.exception, app.exception
     errors = " ".join(e.value for e in app.error)
-    assert "levers.talent_wieght" in errors and "talent_weight" in errors
+    # in Chinese: the unknown key, the lever it probably means by its label, no English
+    assert "talent_wieght" in errors and "人才计划权重" in errors and "未知的杠杆" in errors
+    assert "unknown lever" not in errors
     assert widget_values(app) == before
 
 
