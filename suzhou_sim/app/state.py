@@ -700,6 +700,8 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
                 spec = assumption_slider(name, region)
                 state[assumption_range_key(name)] = (_snap(low, spec), _snap(high, spec))
                 state[assumption_default_key(name)] = _snap(default, spec)
+            elif key not in (Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW):
+                raise KeyError(key)
         except KeyError:
             problems.append(f"{key}: unknown setting")
         except ValueError:

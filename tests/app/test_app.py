@@ -316,3 +316,156 @@ def test_structure_diagram_shows_stocks_and_loops():
     for code in ("R1", "R2", "B1", "B2", "B3"):
         assert re.search(rf'label="[^"]*{code}', dot), f"no edge coloured for {code}"
     assert '"Tech SME pool" -> "First time recognitions"' in dot  # an outflow arrow
+
+
+# --- settings that survive, saved scenarios, levers that explain themselves ------------------
+
+
+def _fresh(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@needs_suzhou
+def test_url_sets_the_levers_and_follows_every_change():
+    at = _fresh(**{"region": "suzhou", "l.special_fund.14th": "400", "lang": "en",
+                   "a.external_shock": "1,0.7,1.1", "nonsense": "1"})
+    assert at.slider(key=S.lever_widget_key("special_fund", "14th")).value == 400
+    assert at.slider(key=S.assumption_range_key("external_shock")).value == (0.7, 1.1)
+    assert at.session_state[S.K_LANG] == "en"
+    assert any("nonsense" in w.value for w in at.warning)  # reported, not silently used
+    plain = _fresh(region="suzhou")
+    # the scoreboard follows the URL: a bigger 14th-plan fund helps the 2025 HTE target
+    assert scoreboard(at)[0]["SZ-HTE-2025"] > scoreboard(plain)[0]["SZ-HTE-2025"]
+    assert at.query_params["l.special_fund.14th"] == "400"
+    assert "nonsense" not in at.query_params
+    at.slider(key=S.lever_widget_key("talent_weight", "15th")).set_value(0.3).run()
+    assert at.query_params["l.talent_weight.15th"] == "0.3"
+    at.button_group(key=S.K_VIEW).set_value("charts").run()
+    assert at.query_params["view"] == "charts"
+    # the URL alone reproduces the settings in a new session (a reload or a shared link)
+    again = _fresh(**{k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()})
+    assert widget_values(again) == widget_values(at)
+
+
+@needs_suzhou
+def test_region_switch_keeps_each_regions_edits_and_offers_undo(app):
+    app.slider(key=S.lever_widget_key("special_fund", "15th")).set_value(350).run()
+    app.radio(key=S.K_REGION).set_value("kunshan").run()
+    assert not app.exception, app.exception
+    kunshan_fund = app.slider(key=S.lever_widget_key("special_fund", "15th"))
+    assert kunshan_fund.value == 42 and kunshan_fund.proto.step == 1  # exact profile value
+    app.slider(key=S.lever_widget_key("special_fund", "16th")).set_value(60).run()
+    app.button(key="undo_region").click().run()
+    assert app.session_state[S.K_REGION] == "suzhou"
+    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).value == 350
+    app.radio(key=S.K_REGION).set_value("kunshan").run()
+    assert app.slider(key=S.lever_widget_key("special_fund", "16th")).value == 60
+
+
+@needs_suzhou
+def test_saved_scenarios_are_listed_loaded_and_compared(app):
+    app.slider(key=S.lever_widget_key("talent_weight", "15th")).set_value(0.4).run()
+    app.text_input(key="save_name").input("人才加码").run()
+    app.button(key="save_scenario").click().run()
+    assert not app.exception, app.exception
+    assert any("人才加码" in s.value for s in app.success)
+    assert app.session_state[S.K_PICK] == S.SAVED_PREFIX + "人才加码"
+    assert any("与所选情景一致" in m.value for m in app.markdown)  # saved = no pending edit
+    saved = S.saved_scenarios(app.session_state)["人才加码"]
+    assert saved.title_zh == "人才加码" and saved.lever_value("talent_weight", "15th") == 0.4
+    app.selectbox(key=S.K_PICK).set_value("baseline").run()
+    assert app.slider(key=S.lever_widget_key("talent_weight", "15th")).value == 0.15
+    app.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + "人才加码").run()
+    assert app.slider(key=S.lever_widget_key("talent_weight", "15th")).value == 0.4
+    app.button_group(key=S.K_VIEW).set_value("compare").run()
+    picker = app.multiselect(key="compare.suzhou")
+    assert S.SAVED_PREFIX + "人才加码" in picker.options or "人才加码" in str(picker.options)
+    picker.set_value(["baseline", S.SAVED_PREFIX + "人才加码"]).run()
+    app.button(key="run_compare").click().run()
+    assert not app.exception, app.exception
+    assert "人才加码" in app.dataframe[-1].value.columns
+
+
+@needs_suzhou
+def test_split_weights_show_shares_and_warn_when_all_zero(app):
+    captions = [c.value for c in app.caption]
+    # Suzhou's 14th-plan split 0.2/0.15/0.15/0.1/0.4 of 200 亿元 a year
+    assert "占 20%,约 40 亿元/年" in captions and "占 40%,约 80 亿元/年" in captions
+    for key in ("enterprise_reward_weight", "talent_weight", "rd_subsidy_weight",
+                "carrier_weight", "guidance_fund_weight"):
+        app.slider(key=S.lever_widget_key(key, "16th")).set_value(0.0)
+    app.run()
+    assert any(tr("weights_zero", "zh") == w.value for w in app.warning)
+
+
+@needs_suzhou
+def test_lever_tab_stays_across_a_language_switch(app):
+    app.session_state["lever_tab"] = "十五五"
+    app.run()
+    app.button_group(key=S.K_LANG).set_value("en").run()
+    assert not app.exception, app.exception
+    assert app.session_state["lever_tab"] == "15th"
+
+
+@needs_suzhou
+def test_scoreboard_by_target_year(app):
+    assert len(app.dataframe[0].value) >= 3  # one summary row per target year
+    app.button_group(key="sb_year").set_value("2030").run()
+    probs, _ = scoreboard(app)
+    assert probs and all(t.endswith(("2030", "2030B")) or "2030" in t for t in probs)
+    ledger = load_targets()
+    assert {ledger[t].year for t in probs} == {2030}
+
+
+HEAD = "name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (HEAD + "levers:\n  special_fnd: 300\n",
+     ["未知的杠杆", "创新集群专项资金"]),
+    (HEAD + "levers:\n  special_fund: 5000\n",
+     ["超出允许范围 0 至 1000 亿元/年", "“十四五”剩余年份"]),
+    (HEAD + "assumptions:\n  external_shok: 1\n",
+     ["未知的外部假设", "外部环境"]),
+    (HEAD + "levers: [1, 2\n", ["YAML 格式错误", "第 6 行"]),
+    ("name: a\ntitle_en: A\nrationale: r\n", ["中文标题", "缺少此必填字段"]),
+    ("name: a b\ntitle_en: A\ntitle_zh: 甲\nrationale: r\n", ["情景代号", "只能使用"]),
+    (HEAD + "region: shanghai\n", ["地区", "不是允许的取值"]),
+    (HEAD + "foo: 1\n", ["未知字段“foo”"]),
+    (HEAD + "assumptions:\n"
+     "  external_shock: {low: 2, high: 1}\n", ["下限 ≤ 默认值 ≤ 上限"]),
+    (HEAD + "levers:\n  special_fund: {14th: x}\n",
+     ["须为数字"]),
+    ("- a\n", ["顶层应为"]),
+    (b"\xff\xfe", ["不是 UTF-8"]),
+])
+def test_upload_errors_in_chinese(text, expected):
+    from suzhou_sim.app.views import problem_lines
+
+    message = S.apply_uploaded_scenario(text, _state(), "上传.yaml")
+    lines = problem_lines(message, "zh")
+    shown = "\n".join(lines)
+    assert len(lines) == len(message.splitlines()) and shown.startswith("上传.yaml:")
+    for part in expected:
+        assert part in shown, (part, shown)
+    assert "其他问题" not in shown  # every reason has a translation
+    assert problem_lines(message, "en") == message.splitlines()
+
+
+def test_query_round_trip_without_streamlit():
+    state = _state("talent_first.yaml")
+    S.set_lever(state, "special_fund", "16th", 350)
+    state[S.assumption_range_key("future_gdp_growth")] = (0.01, 0.07)
+    params = S.query_from_state(state)
+    assert params["l.special_fund.16th"] == "350" and params["a.future_gdp_growth"]
+    fresh: dict = {}
+    assert S.apply_query(params, fresh) == []
+    assert lever_constants(S.scenario_from_state(fresh)) == pytest.approx(
+        lever_constants(S.scenario_from_state(state)))
+    bad = S.apply_query({"region": "shanghai", "l.special_fund.13th": "1", "draws": "x"}, {})
+    assert len(bad) == 3 and bad[0].startswith("region=shanghai")
