@@ -548,7 +548,7 @@ def write_url(state, lang: str) -> None:
 def main() -> None:
     """Lay out the page and wire the widgets to the package's functions."""
     st.set_page_config(page_title="苏州创新政策情景模拟器 · Suzhou innovation simulator",
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="auto")  # folds on phones
     state = st.session_state
     S.init_state(state)
     state.setdefault(S.K_VIEW, VIEWS[0])

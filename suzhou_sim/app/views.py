@@ -403,8 +403,9 @@ def _q(field: str, **extra: object) -> dict:
 
 
 def _tip(field: str, title: str = "", kind: str = "quantitative") -> dict:
+    # ",.4~r": four significant digits in plain notation (13,580 rather than 1.358e+4)
     fmt = {"format": "d"} if field == "year" else (
-        {"format": ",.4~g"} if kind == "quantitative" else {})
+        {"format": ",.4~r"} if kind == "quantitative" else {})
     return {"field": field, "type": kind, "title": title or field, **fmt}
 
 
@@ -422,7 +423,12 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     region = result.scenario.region
     spec = result.specs[indicator]
     unit = load_indicators()[indicator].unit
-    start = spec.base_year - 1 if spec.measure == "cumulative" else 2014
+    hist = _history(region, indicator) if spec.measure != "cumulative" else pd.DataFrame()
+    first = result.series.loc[result.series["indicator"] == indicator, "year"].min()
+    if not hist.empty:
+        first = min(first, hist["year"].min())
+    # the axis starts where the data do: the first history point or the first simulated year
+    start = spec.base_year - 1 if spec.measure == "cumulative" else int(first) - 0.5
     x = _q("year", title=tr("chart_year", lang), scale={"domain": [start, 2035.5]},
            axis={"format": "d", "tickMinStep": 1})
     y_title = unit_label(unit, lang) or tr("value", lang)
@@ -453,7 +459,8 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                       "scale": {"domain": [band_label], "range": [_BAND_FILL]}},
              "tooltip": [_tip("year"), _tip("p10", "P10"), _tip("p90", "P90")]}},
         {"data": {"values": _records(pd.concat(lines, ignore_index=True)[["year", "p50", "run"]])},
-         "mark": {"type": "line", "strokeWidth": 2},
+         # small points on the lines carry the tooltips (a line alone shows none)
+         "mark": {"type": "line", "strokeWidth": 2, "point": {"size": 16, "filled": True}},
          "encoding": {
              "x": x, "y": _q("p50", title=y_title),
              "color": {"field": "run", "type": "nominal", "legend": legend,
@@ -463,7 +470,6 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
              "tooltip": [_tip("run", " ", "nominal"), _tip("year"), _tip("p50", value)]}},
     ]
     if spec.measure != "cumulative":  # observations are levels/annual counts, not sums
-        hist = _history(region, indicator)
         if not hist.empty:
             kinds = [bound_label(b, lang) for b in ("lower", "upper", "exact")]
             hist = hist.assign(
@@ -478,8 +484,8 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                          "color": _HISTORY},
                 "encoding": {
                     "x": x, "y": _q("value", title=y_title),
-                    # marker shapes are explained in the caption above the charts
-                    "shape": {"field": "kind", "type": "nominal", "legend": None,
+                    "shape": {"field": "kind", "type": "nominal",
+                              "legend": {**legend, "title": tr("chart_history", lang)},
                               "scale": {"domain": kinds,
                                         "range": ["triangle-up", "triangle-down", "circle"]}},
                     "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
