@@ -4,8 +4,9 @@ Checks that the scoreboard renders without an error element, that moving a lever
 with the keyboard changes a number of the scoreboard, that switching to English keeps
 the settings (the browser remembers choices by their displayed label), that a reload keeps
 them (they live in the URL), and that a phone-width page shows Chinese text with a CJK font
-installed. Saves screenshots to ``test-artifacts/app.png`` and ``app_390.png``. Skipped only when chromium or playwright is missing
-(``make test`` installs chromium) or when there is no stored calibration of Suzhou.
+installed. Saves screenshots to ``test-artifacts/app.png`` and ``app_390.png``. Skipped
+only when chromium or playwright is missing (``make test`` installs chromium and the CJK
+font) or when there is no stored calibration of Suzhou.
 """
 
 from __future__ import annotations
