@@ -8,7 +8,7 @@ re-exports names from the submodules listed below; it must not hold logic.
 - calibration, posterior, fitreport, fitstats: fitting, the stored posterior, the fit report
 - scenarios, targets, analysis: scenario files, the target ledger, ensembles and goal seeking
 - sensitivity: Sobol and Morris indices per target
-- plots, report, sensitivity_plots: charts and Markdown reports
+- plots, report, sensitivity_plots, office: charts, Markdown and Word/Excel reports
 - units: dimensional-consistency check
 """
 
@@ -47,6 +47,7 @@ from .engine import (
 from .engine.units import check_units
 from .errors import InputError
 from .reporting.markdown import render_report, scoreboard_text
+from .reporting.office import ReportInputs, docx_report, report_bytes, xlsx_report
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
 from .studies.scenario_runs import (
@@ -70,6 +71,7 @@ __all__ = [
     "Payoff",
     "Posterior",
     "Region",
+    "ReportInputs",
     "Scenario",
     "ScenarioResult",
     "UnsupportedConstructError",
@@ -78,6 +80,7 @@ __all__ = [
     "calibrate_region",
     "check_units",
     "compare_scenarios",
+    "docx_report",
     "evaluate_targets",
     "fan_chart",
     "goal_seek",
@@ -98,7 +101,9 @@ __all__ = [
     "parse_scenario",
     "r_squared",
     "render_report",
+    "report_bytes",
     "run_scenario",
+    "xlsx_report",
     "sample_assumptions",
     "save_posterior",
     "scenario_files",

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_bytes
 from ..paths import SCENARIOS_DIR
-from .scenarios import POSTERIOR_ENV, REGION_BASELINES
+from .scenarios import REGION_BASELINES, check_draws, posterior_dir
 
 __all__ = ["register", "check_output"]
 
@@ -80,18 +80,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ..studies.scenario_runs import compare_scenarios, run_scenario
 
     check_output(args.out, args.force)
-    if args.draws is not None and not 1 <= args.draws <= 100_000:
-        raise InputError(f"--draws: {args.draws} is outside the allowed range 1-100000")
-    if args.seed is not None and args.seed < 0:
-        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+    check_draws(args)
     scenario = load_scenario(args.scenario)
     others = [load_scenario(p) for p in args.compare]
     for other, path in zip(others, args.compare, strict=True):
         if other.region != scenario.region:
             raise InputError(f"--compare {path}: region {other.region} differs from the "
                              f"scenario's ({scenario.region}); compare within one region")
-    posterior = args.posterior_dir or (Path(os.environ[POSTERIOR_ENV])
-                                       if os.environ.get(POSTERIOR_ENV) else None)
+    posterior = posterior_dir(args)
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
     progress = not args.quiet
