@@ -10,6 +10,7 @@ no model logic of its own.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from suzhou_sim.app.text import (
     LANGS,
     fmt_probability,
     fmt_quantity,
+    loop_path,
     period_label,
     tr,
     unit_label,
@@ -487,6 +489,13 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
         st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res))
 
 
+def source_documents() -> str:
+    """The "Source documents:" line of data/README.md (the documents the targets cite)."""
+    text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^Source documents:\s*(.+?)(?:\n\S+\.\S+ |\n\n|\Z)", text, re.M | re.S)
+    return " ".join(match.group(1).split()) if match else "data/README.md"
+
+
 def view_about(region: str, lang: str, stamp: int) -> None:
     """Stock-and-flow diagram from the .mdl, loops, data sources and the calibration fit."""
     readme = MODEL_FILE.parent / "README.md"
@@ -497,7 +506,8 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     st.subheader(tr("about_loops", lang))
     loops = read_loops(readme)
     rows = [f"| {tr('about_loop', lang)} | {tr('about_loop_path', lang)} |", "|---|---|"]
-    rows += [f"| **{tr(f'loop_{lp.code}', lang)}** | {lp.path} |" for lp in loops]
+    rows += [f"| **{tr(f'loop_{lp.code}', lang)}** | {loop_path(lp.code, lp.path, lang)} |"
+             for lp in loops]
     st.markdown("\n".join(rows))
 
     st.subheader(tr("about_fit", lang))
@@ -517,7 +527,7 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         st.caption(tr("about_report", lang, path=Path(path).relative_to(REPO_ROOT)))
 
     st.subheader(tr("about_sources", lang))
-    st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8").split("\n", 1)[1])
+    st.markdown(tr("about_sources_body", lang, docs=source_documents()))
 
 
 # --- page -----------------------------------------------------------------------------------

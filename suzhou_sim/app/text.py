@@ -26,6 +26,8 @@ __all__ = [
     "bound_label",
     "problem_reason",
     "FIELDS_ZH",
+    "LOOP_PATHS_ZH",
+    "loop_path",
 ]
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -282,6 +284,34 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "loop_B1": ("B1 企业储备消耗(调节)", "B1 pipeline depletion (balancing)"),
     "loop_B2": ("B2 承载能力(调节)", "B2 capacity (balancing)"),
     "loop_B3": ("B3 证书到期(调节)", "B3 certificate expiry (balancing)"),
+    "about_mape_col": ("MAPE(%)", "MAPE %"),
+    "about_sources_body": (
+        "数据文件(data/ 文件夹,均保留来源链接与原文引述,每个数字都可追溯):\n\n"
+        "- `observed_history.csv`:苏州、昆山 2014—2023 年官方或官方报道的统计数;每行一个数字,"
+        "标注口径(确数、下限、上限、约数)与质量(已公布、初步、推算、未核实)\n"
+        "- `policy_targets.csv`:五份来源文件中的全部量化目标及其条款原文\n"
+        "- `policy_instruments.csv`:文件中写明的资金数额与基数"
+        "(“十四五”专项资金、集群基金、奖励与资助)\n\n"
+        "口径提示:高新技术企业按有效证书计数(三年有效),净增 = 认定 − 到期 − 退出;新认定高企约 95% "
+        "来自前三年入库的科技型中小企业,近年认定通过率约三分之二;R&D 经费 / GDP 与 R&D 强度因 GDP "
+        "版本不同而不完全一致,二者都参与拟合;领军人才仅指姑苏领军人才计划,而 2025 年目标计入市级及"
+        "以上全部领军人才;未来产业产值没有公布的基数,其 2023 年水平是一项假设。\n\n"
+        "来源文件:{docs}",
+        "Data files (folder data/, each row keeping its source URL and quote, so every number "
+        "traces back):\n\n"
+        "- `observed_history.csv`: official or officially reported statistics for Suzhou and "
+        "Kunshan, 2014-2023; one row per figure with its bound (exact, lower, upper, approx) and "
+        "quality (reported, preliminary, derived, unverified)\n"
+        "- `policy_targets.csv`: every quantitative target in the five source documents, with "
+        "its clause\n"
+        "- `policy_instruments.csv`: funding figures and baselines the documents state\n\n"
+        "Definitional traps: high-tech enterprises count valid three-year certificates (net "
+        "increase = recognitions - expiries - exits); about 95% of new HTEs come from tech SMEs "
+        "registered in the previous three years, approval about two-thirds; R&D expenditure / "
+        "GDP and R&D intensity differ by GDP vintage, both are fitted; leading talents count the "
+        "Gusu programme only while the 2025 target counts all city-level-and-above; "
+        "future-industry output has no published baseline: its 2023 level is an assumption.\n\n"
+        "Source documents: {docs}"),
     # plan periods
     "period_14th": ("“十四五”剩余年份 2024—2025", "14th plan, remaining years 2024-25"),
     "period_15th": ("“十五五” 2026—2030", "15th plan 2026-30"),
@@ -326,6 +356,23 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # translated validation problems (the CLI stays English)
     "problem_line": ("{source}:{field}:{reason}", "{source}: {field}: {reason}"),
     "problem_noline": ("{source}:{reason}", "{source}: {reason}"),
+}
+
+# Feedback-loop paths in Chinese; English shows the path of model/README.md (the .mdl names).
+LOOP_PATHS_ZH = {
+    "R1": (
+        "高新技术企业 → 企业带动就业 → 人才引进 → 高层次人才 → 人才对创业的带动 → 科技型企业新设 → "
+        "科技型中小企业储备 → 首次认定 → 高新技术企业"),
+    "R2": (
+        "新设创投基金规模 → 未实缴承诺 → 实缴出资(= 创投投资)→ 创投在投组合 → 创投退出 → "
+        "退出收益 → 循环募资 → 新设创投基金规模;创投效应联动企业新设、独角兽培育和上市"),
+    "B1": (
+        "首次认定消耗科技型中小企业储备,从而降低此后的认定数"),
+    "B2": (
+        "科技型中小企业储备 / 载体容量 → 载体利用率 → 载体容量效应(查表)→ 科技型企业新设;"
+        "人才奖励受合格申请人数量限制(预算约束与申请人约束取较小值)"),
+    "B3": (
+        "高企认定 →(三年)→ 证书到期 → 退出高新技术企业存量,仅“续期比例”部分回流"),
 }
 
 # Validation problems of scenario files, English reason -> Chinese (regex, template). The
@@ -432,6 +479,11 @@ def tr(key: str, lang: str, **values: object) -> str:
     """
     text = _STRINGS[key][1 if lang == "en" else 0]
     return text.format(**values) if values else text
+
+
+def loop_path(code: str, path: str, lang: str) -> str:
+    """Path of feedback loop ``code``: Chinese words, or the README's ``path`` in English."""
+    return LOOP_PATHS_ZH.get(code, path) if lang == "zh" else path
 
 
 def problem_reason(reason: str, lang: str, labels: dict[str, str] | None = None) -> str:

@@ -619,7 +619,7 @@ def fit_summary(posterior: Posterior, lang: str) -> tuple[str, pd.DataFrame]:
     mape = summary.get("mape_pct", {}) or {}
     table = pd.DataFrame({
         tr("series", lang): [registry[k].label(lang) if k in registry else k for k in mape],
-        "MAPE %": [round(float(v), 2) for v in mape.values()],
+        tr("about_mape_col", lang): [round(float(v), 2) for v in mape.values()],
     })
     return text, table
 

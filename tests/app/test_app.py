@@ -469,3 +469,16 @@ def test_query_round_trip_without_streamlit():
         lever_constants(S.scenario_from_state(state)))
     bad = S.apply_query({"region": "shanghai", "l.special_fund.13th": "1", "draws": "x"}, {})
     assert len(bad) == 3 and bad[0].startswith("region=shanghai")
+
+
+@needs_suzhou
+def test_about_page_is_chinese_in_chinese(app):
+    app.button_group(key=S.K_VIEW).set_value("about").run()
+    assert not app.exception, app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    assert "高新技术企业 → 企业带动就业" in text and "口径提示" in text and "苏委发〔2022〕1号" in text
+    assert "`High tech enterprises`" not in text and "Definitional traps" not in text
+    assert "MAPE(%)" in app.dataframe[0].value.columns
+    app.button_group(key=S.K_LANG).set_value("en").run()
+    text = "\n".join(m.value for m in app.markdown)
+    assert "`High tech enterprises`" in text and "Definitional traps" in text
