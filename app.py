@@ -426,7 +426,12 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     st.caption(tr("cmp_caption", lang, draws=done[1], seed=done[2]))
     prob_cols = [c for c in titles.values() if c in frame]
     delta_cols = [c for c in frame if c.startswith("Δ ")]
-    st.dataframe(_styled(frame, prob_cols, delta_cols), hide_index=True, width="stretch")
+    # narrow number columns (long scenario titles would otherwise widen them past the screen)
+    widths = {c: st.column_config.Column(width="small", help=c)
+              for c in [*prob_cols, *delta_cols, tr("sb_year", lang)]}
+    widths[tr("sb_target", lang)] = st.column_config.Column(width="large")
+    st.dataframe(_styled(frame, prob_cols, delta_cols), hide_index=True, width="stretch",
+                 column_config=widths)
 
 
 def period_of_year(year: int) -> str:
