@@ -82,6 +82,7 @@ from suzhou_sim.studies.scenario_runs import (
 
 VIEWS = ("scoreboard", "charts", "compare", "goal", "about")
 K_LEVER_TAB, K_SAVE_NAME, K_SAVE_OK, K_YEAR = "lever_tab", "save_name", "save_ok", "sb_year"
+K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
 FUND_SPLIT, FUND = "fund_split", "special_fund"
 DEFAULT_CHARTS = 4
@@ -226,37 +227,49 @@ def sidebar_settings(state, lang: str) -> None:
         labels = [period_label(p, lang, short=True) for p in PERIODS]
         if state.get(K_LEVER_TAB) not in labels:
             state.pop(K_LEVER_TAB, None)
+        # only the open period's sliders are drawn (a rerun costs a third less); the values
+        # of the others persist in the session
         for period, tab in zip(PERIODS, st.tabs(labels, key=K_LEVER_TAB, on_change="rerun"),
                                strict=True):
-            with tab:
-                lever_sliders(state, lang, period)
-    with st.expander(tr("assumptions", lang)):
-        st.caption(tr("assumptions_caption", lang))
-        region = state[S.K_REGION]
-        for key, a in load_assumptions().items():
-            spec = S.assumption_slider(key, region)
-            unit = ("" if a.unit == "Dmnl" else tr("per_year", lang)) if S.is_percent(key) \
-                else unit_label(a.unit, lang)
-            label = a.label(lang) + (f" ({unit})" if unit else "")
-            st.markdown(f"**{label}**", help=a.help(lang))
-            common = dict(min_value=spec.min, max_value=spec.max, step=spec.step,
-                          format=spec.format)
-            st.slider(tr("assumption_range", lang, label=a.label(lang)),
-                      key=S.assumption_range_key(key), **common)
-            st.slider(tr("assumption_default", lang, label=a.label(lang)),
-                      key=S.assumption_default_key(key), **common)
-            low, high = state[S.assumption_range_key(key)]
-            value = state[S.assumption_default_key(key)]
-            if not low <= value <= high:
-                show = (lambda v: f"{v:.1%}") if S.is_percent(key) else (lambda v: f"{v:g}")
-                st.caption("⚠ " + tr("assumption_clamped", lang, value=show(value),
-                                     used=show(min(max(value, low), high))))
+            if tab.open is not False:
+                with tab:
+                    lever_sliders(state, lang, period)
+    # drawn only while open (26 sliders are a fifth of a rerun); their values persist
+    assumptions = st.expander(tr("assumptions", lang), key=K_ASSUMPTIONS_OPEN,
+                              on_change="rerun")
+    if assumptions.open:
+        with assumptions:
+            assumption_sliders(state, lang)
 
     with st.expander(tr("ensemble", lang)):
         st.slider(tr("draws", lang), S.DRAWS_MIN, S.DRAWS_MAX, step=S.DRAWS_STEP,
                   key=S.K_DRAWS, help=tr("draws_help", lang))
         st.number_input(tr("seed", lang), min_value=0, step=1, key=S.K_SEED,
                         help=tr("seed_help", lang))
+
+
+def assumption_sliders(state, lang: str) -> None:
+    """Range and default sliders of every assumption, percentages where they are rates."""
+    st.caption(tr("assumptions_caption", lang))
+    region = state[S.K_REGION]
+    for key, a in load_assumptions().items():
+        spec = S.assumption_slider(key, region)
+        unit = ("" if a.unit == "Dmnl" else tr("per_year", lang)) if S.is_percent(key) \
+            else unit_label(a.unit, lang)
+        label = a.label(lang) + (f" ({unit})" if unit else "")
+        st.markdown(f"**{label}**", help=a.help(lang))
+        common = dict(min_value=spec.min, max_value=spec.max, step=spec.step,
+                      format=spec.format, persist_state="session")
+        st.slider(tr("assumption_range", lang, label=a.label(lang)),
+                  key=S.assumption_range_key(key), **common)
+        st.slider(tr("assumption_default", lang, label=a.label(lang)),
+                  key=S.assumption_default_key(key), **common)
+        low, high = state[S.assumption_range_key(key)]
+        value = state[S.assumption_default_key(key)]
+        if not low <= value <= high:
+            show = (lambda v: f"{v:.1%}") if S.is_percent(key) else (lambda v: f"{v:g}")
+            st.caption("⚠ " + tr("assumption_clamped", lang, value=show(value),
+                                 used=show(min(max(value, low), high))))
 
 
 def lever_sliders(state, lang: str, period: str) -> None:
@@ -282,7 +295,7 @@ def lever_sliders(state, lang: str, period: str) -> None:
             st.slider(f"{lever.label(lang)}" + (f" ({unit})" if unit else ""),
                       min_value=spec.min, max_value=spec.max, step=spec.step,
                       format=spec.format, key=S.lever_widget_key(key, period),
-                      help=lever.help(lang))
+                      help=lever.help(lang), persist_state="session")
             if key in shares:
                 share, amount = shares[key]
                 st.caption(tr("weights_share", lang, share=f"{share:.0%}",
@@ -319,10 +332,10 @@ def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome |
                 tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(outcome)),
                 file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            st.download_button(tr("download_targets", lang), targets_csv(outcome),
+            st.download_button(tr("download_targets", lang), lambda: targets_csv(outcome),
                                file_name=f"{name}_targets.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
-            st.download_button(tr("download_series", lang), series_csv(outcome),
+            st.download_button(tr("download_series", lang), lambda: series_csv(outcome),
                                file_name=f"{name}_series.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
         st.file_uploader(tr("upload", lang), type=["yaml", "yml"], key=S.K_FILE,

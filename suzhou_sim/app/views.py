@@ -634,8 +634,9 @@ def report_goals(region: str) -> tuple[Path, str | None]:
     return path, match.group(1).strip() if match else None
 
 
+@lru_cache(maxsize=16)
 def region_label(region: str, lang: str) -> str:
-    """Display name of a region."""
+    """Display name of a region (cached: the profile file is read once)."""
     return load_region(region).label(lang)
 
 

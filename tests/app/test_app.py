@@ -16,7 +16,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import state as S
-from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, tr
+from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_label, tr
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
     assumption_ranges,
@@ -68,6 +68,24 @@ def scoreboard(at: AppTest) -> tuple[dict[str, float], str]:
     return probs, page
 
 
+def lever(at: AppTest, key: str, period: str):
+    """The slider of lever ``key`` in ``period``, its plan-period tab opened first (only the
+    open tab's sliders are drawn)."""
+    label = period_label(period, at.session_state[S.K_LANG], short=True)
+    if at.session_state["lever_tab"] != label:
+        at.session_state["lever_tab"] = label
+        at.run()
+    return at.slider(key=S.lever_widget_key(key, period))
+
+
+def assumption(at: AppTest, widget_key: str):
+    """An assumption slider, its expander opened first (drawn only while open)."""
+    if not at.session_state["assumptions_open"]:
+        at.session_state["assumptions_open"] = True
+        at.run()
+    return at.slider(key=widget_key)
+
+
 def widget_values(at: AppTest) -> dict[str, object]:
     """Region, pick and every lever and assumption widget value."""
     keys = [S.K_REGION, S.K_PICK, S.K_DRAWS, S.K_SEED]
@@ -86,7 +104,7 @@ def test_starts_in_both_regions(app):
     assert "SZ-HTE-2025" in probs and all(0 <= p <= 1 for p in probs.values())
     app.radio(key=S.K_REGION).set_value("kunshan").run()
     assert not app.exception, app.exception
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).value == 42  # profile
+    assert lever(app, "special_fund", "15th").value == 42  # profile
     if _calibrated("kunshan"):
         probs, _ = scoreboard(app)
         assert probs and all(t.startswith("KS-") for t in probs)
@@ -99,7 +117,7 @@ def test_starts_in_both_regions(app):
 @needs_suzhou
 def test_raising_talent_weight_helps_talent_targets(app):
     before, page_before = scoreboard(app)
-    app.slider(key=S.lever_widget_key("talent_weight", "14th")).set_value(0.45).run()
+    lever(app, "talent_weight", "14th").set_value(0.45).run()
     assert not app.exception, app.exception
     after, page_after = scoreboard(app)
     for target in TALENT_TARGETS:
@@ -110,7 +128,7 @@ def test_raising_talent_weight_helps_talent_targets(app):
 @needs_suzhou
 def test_raising_the_special_fund_helps_the_hte_target(app):
     before, _ = scoreboard(app)
-    app.slider(key=S.lever_widget_key("special_fund", "14th")).set_value(400).run()
+    lever(app, "special_fund", "14th").set_value(400).run()
     after, _ = scoreboard(app)
     assert after["SZ-HTE-2025"] >= before["SZ-HTE-2025"]
     assert after != before
@@ -119,7 +137,7 @@ def test_raising_the_special_fund_helps_the_hte_target(app):
 
 @needs_suzhou
 def test_changed_assumptions_show_the_modified_baseline(app):
-    app.slider(key=S.assumption_range_key("external_shock")).set_value((0.7, 1.1)).run()
+    assumption(app, S.assumption_range_key("external_shock")).set_value((0.7, 1.1)).run()
     assert not app.exception, app.exception
     _, page = scoreboard(app)
     assert tr("sb_delta_policy", "zh") in page  # the policy-effect column
@@ -158,7 +176,7 @@ def test_language_switch_changes_labels(app):
     assert kedaitong.reason_zh == "模型未刻画银行信贷。" and kedaitong.reason_zh in page
     assert load_targets()["SZ-LEADER-2025"].note_zh in page  # a definition note in Chinese
     assert kedaitong.reason not in page and "(英文)" not in page
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
+    assert lever(app, "special_fund", "15th").label.startswith(
         "创新集群专项资金")
     app.button_group(key=S.K_LANG).set_value("en").run()
     assert not app.exception, app.exception
@@ -166,7 +184,7 @@ def test_language_switch_changes_labels(app):
     assert "Probability" in page and "Valid high-tech enterprises" in page
     assert "达成概率" not in page
     assert kedaitong.reason in page and kedaitong.reason_zh not in page
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
+    assert lever(app, "special_fund", "15th").label.startswith(
         "Innovation special fund")
     assert app.session_state[S.K_REGION] == "suzhou"
     # widgets of views not on screen keep their choices across a switch back to Chinese
@@ -179,7 +197,7 @@ def test_language_switch_changes_labels(app):
 
 @needs_suzhou
 def test_bad_upload_names_the_field_and_changes_nothing(app):
-    app.slider(key=S.lever_widget_key("carrier_weight", "15th")).set_value(0.3).run()
+    lever(app, "carrier_weight", "15th").set_value(0.3).run()
     before = widget_values(app)
     bad = scenario_to_yaml(load_scenario(SCENARIOS_DIR / "talent_first.yaml")).replace(
         "talent_weight:", "talent_wieght:")
@@ -200,7 +218,7 @@ def test_good_upload_loads_the_scenario(app):
     app.button(key="apply_paste").click().run()
     assert not app.exception and not app.error
     assert app.session_state[S.K_PICK] == S.UPLOADED
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).value == 300
+    assert lever(app, "special_fund", "15th").value == 300
 
 
 # --- helpers, without Streamlit ---------------------------------------------------------------
@@ -334,16 +352,16 @@ def _fresh(**params: str) -> AppTest:
 def test_url_sets_the_levers_and_follows_every_change():
     at = _fresh(**{"region": "suzhou", "l.special_fund.14th": "400", "lang": "en",
                    "a.external_shock": "1,0.7,1.1", "nonsense": "1"})
-    assert at.slider(key=S.lever_widget_key("special_fund", "14th")).value == 400
-    assert at.slider(key=S.assumption_range_key("external_shock")).value == (0.7, 1.1)
-    assert at.session_state[S.K_LANG] == "en"
     assert any("nonsense" in w.value for w in at.warning)  # reported, not silently used
+    assert lever(at, "special_fund", "14th").value == 400
+    assert assumption(at, S.assumption_range_key("external_shock")).value == (0.7, 1.1)
+    assert at.session_state[S.K_LANG] == "en"
     plain = _fresh(region="suzhou")
     # the scoreboard follows the URL: a bigger 14th-plan fund helps the 2025 HTE target
     assert scoreboard(at)[0]["SZ-HTE-2025"] > scoreboard(plain)[0]["SZ-HTE-2025"]
     assert at.query_params["l.special_fund.14th"] == "400"
     assert "nonsense" not in at.query_params
-    at.slider(key=S.lever_widget_key("talent_weight", "15th")).set_value(0.3).run()
+    lever(at, "talent_weight", "15th").set_value(0.3).run()
     assert at.query_params["l.talent_weight.15th"] == "0.3"
     at.button_group(key=S.K_VIEW).set_value("charts").run()
     assert at.query_params["view"] == "charts"
@@ -354,22 +372,22 @@ def test_url_sets_the_levers_and_follows_every_change():
 
 @needs_suzhou
 def test_region_switch_keeps_each_regions_edits_and_offers_undo(app):
-    app.slider(key=S.lever_widget_key("special_fund", "15th")).set_value(350).run()
+    lever(app, "special_fund", "15th").set_value(350).run()
     app.radio(key=S.K_REGION).set_value("kunshan").run()
     assert not app.exception, app.exception
-    kunshan_fund = app.slider(key=S.lever_widget_key("special_fund", "15th"))
+    kunshan_fund = lever(app, "special_fund", "15th")
     assert kunshan_fund.value == 42 and kunshan_fund.proto.step == 1  # exact profile value
-    app.slider(key=S.lever_widget_key("special_fund", "16th")).set_value(60).run()
+    lever(app, "special_fund", "16th").set_value(60).run()
     app.button(key="undo_region").click().run()
     assert app.session_state[S.K_REGION] == "suzhou"
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).value == 350
+    assert lever(app, "special_fund", "15th").value == 350
     app.radio(key=S.K_REGION).set_value("kunshan").run()
-    assert app.slider(key=S.lever_widget_key("special_fund", "16th")).value == 60
+    assert lever(app, "special_fund", "16th").value == 60
 
 
 @needs_suzhou
 def test_saved_scenarios_are_listed_loaded_and_compared(app):
-    app.slider(key=S.lever_widget_key("talent_weight", "15th")).set_value(0.4).run()
+    lever(app, "talent_weight", "15th").set_value(0.4).run()
     app.text_input(key="save_name").input("人才加码").run()
     app.button(key="save_scenario").click().run()
     assert not app.exception, app.exception
@@ -379,9 +397,9 @@ def test_saved_scenarios_are_listed_loaded_and_compared(app):
     saved = S.saved_scenarios(app.session_state)["人才加码"]
     assert saved.title_zh == "人才加码" and saved.lever_value("talent_weight", "15th") == 0.4
     app.selectbox(key=S.K_PICK).set_value("baseline").run()
-    assert app.slider(key=S.lever_widget_key("talent_weight", "15th")).value == 0.15
+    assert lever(app, "talent_weight", "15th").value == 0.15
     app.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + "人才加码").run()
-    assert app.slider(key=S.lever_widget_key("talent_weight", "15th")).value == 0.4
+    assert lever(app, "talent_weight", "15th").value == 0.4
     app.button_group(key=S.K_VIEW).set_value("compare").run()
     picker = app.multiselect(key="compare.suzhou")
     assert S.SAVED_PREFIX + "人才加码" in picker.options or "人才加码" in str(picker.options)
@@ -398,7 +416,7 @@ def test_split_weights_show_shares_and_warn_when_all_zero(app):
     assert "占 20%,约 40 亿元/年" in captions and "占 40%,约 80 亿元/年" in captions
     for key in ("enterprise_reward_weight", "talent_weight", "rd_subsidy_weight",
                 "carrier_weight", "guidance_fund_weight"):
-        app.slider(key=S.lever_widget_key(key, "16th")).set_value(0.0)
+        lever(app, key, "16th").set_value(0.0)
     app.run()
     assert any(tr("weights_zero", "zh") == w.value for w in app.warning)
 
