@@ -6,6 +6,11 @@ display objects in ``suzhou_sim.app.views`` and the diagram in
 ``suzhou_sim.reporting.structure_diagram``; every number comes from
 ``suzhou_sim.studies.scenario_runs``. It adds
 no model logic of its own.
+
+The settings live in the URL's query parameters (read on a session's first run, written on
+every run), so a reload keeps them and a copied link shares them. The views are a list:
+``VIEWS`` names them and ``RESULT_VIEWS`` maps each that needs a computed outcome to its
+function, so a new view (lever effects, portfolio) is one entry in each.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
-"""The app's settings: widget state <-> scenario, scenario choices, uploads.
+"""The app's settings: widget state <-> scenario, scenario choices, uploads, URL, saves.
 
 The Streamlit app keeps every setting in its session state (a mutable mapping) under the
 keys defined here: one slider per lever and plan period, a range and a default per
 assumption, draws and seed, the picked scenario. This module converts between that mapping
 and a validated :class:`~suzhou_sim.catalogues.scenarios.Scenario`, loads scenario files into it
-(pick, reset, upload) and describes what the user changed. Everything works on a plain
-dict as well, which is how the tests drive it.
+(pick, reset, upload), keeps each region's settings across a region switch (with undo),
+saves the settings under a name, converts them to and from the URL's query parameters and
+describes what the user changed. Everything works on a plain dict as well, which is how the
+tests drive it.
 
 Must not: import Streamlit, run the model or compute any number the app shows (that is
-``analysis.py``'s job through ``app_views.py``).
+``studies/`` through ``app/views.py``).
 """
 
 from __future__ import annotations

@@ -1,15 +1,16 @@
 """What the app shows, built from analysis results: scoreboard, charts, tables, summaries.
 
 Lives here: the recompute step of the app (the current scenario, the region's baseline and,
-when the assumptions were changed, the modified baseline, all on the same draws), and
-pure functions that turn
+when the assumptions were changed, the modified baseline, all on the same draws), the
+validation messages in the interface's language, the shares of the special fund the split
+weights imply, the per-year scoreboard summary, and pure functions that turn
 :class:`~suzhou_sim.studies.scenario_runs.ScenarioResult` objects, comparison
 tables and the stored calibration into display objects (an HTML scoreboard, Altair charts,
 formatted tables, CSV text) in Chinese or English.
 
 Must not: import Streamlit, compute any model number itself (probabilities, quantiles and
-first years come from ``analysis.py``/``targets.py``; this module only selects, subtracts
-for display and formats), or read session state.
+first years come from ``studies/`` and ``catalogues/targets.py``; this module only selects,
+subtracts and divides for display and formats), or read session state.
 """
 
 from __future__ import annotations
