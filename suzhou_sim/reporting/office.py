@@ -64,6 +64,12 @@ STATUS_ZH = {
     "outside_scope": "模型范围外",
 }
 _REGION_ZH = {"suzhou": "苏州", "kunshan": "昆山"}
+# the fan charts' legend and axes in Chinese (see plots.CHART_LABELS)
+_CHART_ZH = {
+    "band": "10–90% 区间", "median": "中位数({scenario})", "baseline": "基准中位数",
+    "observed": "历史观测({bound}{unverified})", "unverified": ",未核实", "target": "目标",
+    "year": "年份(年末)", "lower": "下限", "upper": "上限", "exact": "确数", "approx": "约数",
+}
 _COMPARATOR_ZH = {">=": "≥", "~": "约"}
 _PERCENT, _NUMBER, _DELTA = "0%", "#,##0.00", "+0.0%;-0.0%;0.0%"
 
@@ -221,7 +227,9 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
     with matplotlib.rc_context({"font.family": families}):
         fig = fan_chart(rows, indicator, result.specs[indicator], result.scenario.region,
                         targets_for_region(result.scenario.region), probs, base_rows,
-                        scenario_label=result.scenario.title_zh if font else result.scenario.name)
+                        scenario_label=result.scenario.title_zh if font else result.scenario.name,
+                        labels={**_CHART_ZH, "unit": unit_label(
+                            load_indicators()[indicator].unit, "zh")} if font else None)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
