@@ -167,7 +167,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "chart_band": ("当前情景 10–90% 区间", "Current scenario, 10-90% band"),
     "chart_target": ("目标", "Target"),
-    "chart_history": ("历史观测", "History"),
     "chart_year": ("年份(年末)", "Year (year-end)"),
     "chart_cumulative": ("{base}年起累计", "cumulative since {base}"),
     "chart_caption": (

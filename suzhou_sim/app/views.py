@@ -449,7 +449,8 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         lines.append(rows(outcome.modified).assign(run=names[2]))
         dashes.append([2, 2])
         colours.append(_MODIFIED)
-    legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "vertical"}
+    # horizontal legends: the chart's height holds the legends too (the plot keeps its room)
+    legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "horizontal"}
     band_label = tr("chart_band", lang)
     layers: list[dict] = [
         {"data": {"values": _records(rows(result).assign(band=band_label))},
@@ -486,7 +487,9 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                 "encoding": {
                     "x": x, "y": _q("value", title=y_title),
                     "shape": {"field": "kind", "type": "nominal",
-                              "legend": {**legend, "title": tr("chart_history", lang)},
+                              # explained in the caption above the charts (a Vega-Lite
+                              # shape legend here draws its labels without the markers)
+                              "legend": None,
                               "scale": {"domain": kinds,
                                         "range": ["triangle-up", "triangle-down", "circle"]}},
                     "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
@@ -522,7 +525,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                       "fontSize": 11},
              "encoding": {**at_target, "text": {"field": "probability", "type": "nominal"}}},
         ]
-    return {"title": _chart_title(indicator, result, lang), "height": 300, "layer": layers,
+    return {"title": _chart_title(indicator, result, lang), "height": 380, "layer": layers,
             "resolve": {"scale": {"fill": "independent", "shape": "independent"}}}
 
 
