@@ -501,3 +501,23 @@ def test_about_page_is_chinese_in_chinese(app):
     app.button_group(key=S.K_LANG).set_value("en").run()
     text = "\n".join(m.value for m in app.markdown)
     assert "`High tech enterprises`" in text and "Definitional traps" in text
+
+
+@needs_suzhou
+def test_applied_goal_seeking_answer_is_not_out_of_date(app):
+    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    app.session_state["goal.target.suzhou"] = "SZ-HTE-2025"
+    app.session_state["goal.lever"] = "special_fund"
+    app.session_state["goal.period"] = "14th"
+    app.session_state["goal.p"] = 0.95
+    app.run()
+    app.button(key="run_goal_seek").click().run()
+    assert not app.exception, app.exception
+    result = app.session_state["goal.result"][1]
+    assert result.status == "found", result.status
+    apply = next(b for b in app.button if b.label == tr("gs_apply", "zh"))
+    apply.click().run()
+    assert not app.exception, app.exception
+    assert app.session_state[S.lever_widget_key("special_fund", "14th")] == pytest.approx(
+        result.value)
+    assert tr("gs_stale", "zh") not in [c.value for c in app.caption]
