@@ -89,6 +89,7 @@ VIEWS = ("scoreboard", "charts", "compare", "goal", "about")
 K_LEVER_TAB, K_SAVE_NAME, K_SAVE_OK, K_YEAR = "lever_tab", "save_name", "save_ok", "sb_year"
 K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
+K_URL_WRITTEN = "url_written"  # the query parameters last written
 FUND_SPLIT, FUND = "fund_split", "special_fund"
 DEFAULT_CHARTS = 4
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
@@ -562,7 +563,8 @@ def read_url(state) -> None:
         return
     state[K_URL_READ] = True
     if st.query_params:
-        problems = S.apply_query(st.query_params.to_dict(), state, VIEWS)
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        problems = S.apply_query(params, state, VIEWS)
         if problems:
             state["url_problems"] = problems
 
@@ -570,12 +572,14 @@ def read_url(state) -> None:
 def write_url(state, lang: str) -> None:
     """Keep the URL's query parameters equal to the settings; show the link to copy."""
     params = S.query_from_state(state)
-    if st.query_params.to_dict() != params:
+    if state.get(K_URL_WRITTEN) != params:
         st.query_params.from_dict(params)
+        state[K_URL_WRITTEN] = params
     with st.popover(tr("copy_link", lang), width="stretch"):
         st.caption(tr("copy_link_help", lang))
         base = (st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(params, safe=',')}", language=None, wrap_lines=True)
+        st.code(f"{base}?{urlencode(params, doseq=True, safe=',')}", language=None,
+                wrap_lines=True)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ Must not: import Streamlit, run the model or compute any number the app shows (t
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, MutableMapping
@@ -601,23 +602,45 @@ def comparable_scenarios(state: MutableMapping[str, Any]) -> dict[str, Scenario]
 #: Query parameters of the app's URL: region, scenario (file stem), language, view, draws,
 #: seed, ``l.<lever>.<period>=value`` and ``a.<assumption>=default,low,high`` for every
 #: setting that differs from the named scenario file.
-Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_DRAWS, Q_SEED = (
-    "region", "scenario", "lang", "view", "draws", "seed")
+Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_DRAWS, Q_SEED, Q_SAVED = (
+    "region", "scenario", "lang", "view", "draws", "seed", "saved")
 
 
-def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str]:
+def _saved_record(title: str, scenario: Scenario) -> str:
+    # a saved scenario in the URL: its title and its differences from the region baseline
+    data = scenario.model_dump(by_alias=True, exclude_none=True,
+                               include={"region", "draws", "seed", "levers", "assumptions"})
+    return json.dumps({"title": title, **data}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _restore_saved(text: str, state: MutableMapping[str, Any]) -> None:
+    data = json.loads(text)
+    title = str(data.pop("title"))
+    scenario = parse_scenario({**data, "name": _file_name(title, set()), "title_zh": title,
+                               "title_en": title, "rationale": "Saved in the app."},
+                              f"{Q_SAVED} {title}")
+    state[K_SAVED] = {**(state.get(K_SAVED) or {}), title: scenario_to_yaml(scenario)}
+
+
+def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[str]]:
     """The URL query parameters that reproduce the current settings.
 
-    Settings are written as differences from a scenario file of the region (the picked one,
-    or the baseline when the pick is an upload or a saved scenario), so a copied link opens
-    the same levers and assumptions in another browser.
+    Settings are written as differences from the picked scenario when it is a file or a
+    saved scenario (saved scenarios travel in the URL too, one ``saved`` parameter each),
+    else from the region's baseline, so a reload or a copied link opens the same levers
+    and assumptions in another browser.
     """
     region = state[K_REGION]
     choices, _ = scenario_choices(region)
+    saved = saved_scenarios(state)
+    choices.update({SAVED_PREFIX + t: s for t, s in saved.items() if s.region == region})
     pick = state.get(K_PICK)
     stem = pick if pick in choices else region_baseline(region)[0]
     base = choices.get(stem) or region_baseline(region)[1]
-    out = {Q_REGION: region, Q_SCENARIO: stem, Q_LANG: state.get(K_LANG, "zh")}
+    out: dict[str, str | list[str]] = {Q_REGION: region, Q_SCENARIO: stem,
+                                       Q_LANG: state.get(K_LANG, "zh")}
+    if saved:
+        out[Q_SAVED] = [_saved_record(t, s) for t, s in saved.items()]
     if state.get(K_VIEW):
         out[Q_VIEW] = str(state[K_VIEW])
     if int(state[K_DRAWS]) != base.draws:
@@ -649,11 +672,19 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
         return value[-1] if isinstance(value, list) else value
 
     problems: list[str] = []
+    records = params.get(Q_SAVED) or []
+    for text in [records] if isinstance(records, str) else records:
+        try:
+            _restore_saved(text, state)
+        except (ValueError, KeyError, TypeError, InputError) as exc:
+            problems.append(f"{Q_SAVED}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
     region = one(Q_REGION) or REGIONS[0]
     if region not in REGIONS:
         problems.append(f"{Q_REGION}={region}: allowed {', '.join(REGIONS)}")
         region = REGIONS[0]
     choices, _ = scenario_choices(region)
+    state[K_REGION] = region
+    choices.update({SAVED_PREFIX + t: s for t, s in saved_scenarios(state, region).items()})
     stem = one(Q_SCENARIO)
     if stem is not None and stem not in choices:
         problems.append(f"{Q_SCENARIO}={stem}: no such scenario file for {region}")
@@ -702,7 +733,7 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
                 spec = assumption_slider(name, region)
                 state[assumption_range_key(name)] = (_snap(low, spec), _snap(high, spec))
                 state[assumption_default_key(name)] = _snap(default, spec)
-            elif key not in (Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW):
+            elif key not in (Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_SAVED):
                 raise KeyError(key)
         except KeyError:
             problems.append(f"{key}: unknown setting")

@@ -396,6 +396,14 @@ def test_saved_scenarios_are_listed_loaded_and_compared(app):
     assert any("与所选情景一致" in m.value for m in app.markdown)  # saved = no pending edit
     saved = S.saved_scenarios(app.session_state)["人才加码"]
     assert saved.title_zh == "人才加码" and saved.lever_value("talent_weight", "15th") == 0.4
+    # saved scenarios travel in the URL: a reload (a new session on the same URL) keeps them
+    reloaded = AppTest.from_file(str(APP), default_timeout=60)
+    reloaded.query_params.update(app.query_params)
+    reloaded.run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.session_state[S.K_PICK] == S.SAVED_PREFIX + "人才加码"
+    assert S.saved_scenarios(reloaded.session_state)["人才加码"].lever_value(
+        "talent_weight", "15th") == 0.4
     app.selectbox(key=S.K_PICK).set_value("baseline").run()
     assert lever(app, "talent_weight", "15th").value == 0.15
     app.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + "人才加码").run()
@@ -487,6 +495,9 @@ def test_query_round_trip_without_streamlit():
         lever_constants(S.scenario_from_state(state)))
     bad = S.apply_query({"region": "shanghai", "l.special_fund.13th": "1", "draws": "x"}, {})
     assert len(bad) == 3 and bad[0].startswith("region=shanghai")
+    assert [p.split(":")[0] for p in S.apply_query({"saved": ["{not json", '{"title": "x", '
+                                                              '"levers": {"nope": 1}}']}, {})
+            ] == ["saved", "saved"]
 
 
 @needs_suzhou
