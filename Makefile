@@ -15,7 +15,7 @@ run: $(STAMP)  ## run every scenario file and print each target scoreboard
 test: $(STAMP) browser  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
-setup: $(STAMP) browser
+setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
