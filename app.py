@@ -378,6 +378,12 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     st.html(SCOREBOARD_CSS + scoreboard_html(shown, lang))
 
 
+def multiselect_text(lang: str) -> dict:
+    """Texts of a multiselect in ``lang``: its placeholder, and no "Select all" entry (a
+    fixed English text of Streamlit's)."""
+    return {"placeholder": tr("choose", lang), "select_all": lang == "en"}
+
+
 def view_charts(outcome: Outcome, lang: str) -> None:
     """Fan charts of the chosen indicators: history, baseline, scenario, band and targets."""
     names = chart_indicators(outcome.result)
@@ -386,7 +392,8 @@ def view_charts(outcome: Outcome, lang: str) -> None:
     if key not in st.session_state:
         st.session_state[key] = names[:DEFAULT_CHARTS]
     chosen = st.multiselect(tr("chart_indicators", lang), names, key=key,
-                            format_func=lambda n: registry[n].label(lang), persist_state="page")
+                            format_func=lambda n: registry[n].label(lang), persist_state="page",
+                            **multiselect_text(lang))
     st.caption(tr("chart_caption", lang))
     if not chosen:
         st.info(tr("chart_none", lang))
@@ -416,7 +423,8 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
                                         + options))[:3]
     state[key] = [k for k in state[key] if k in choices]  # a saved one may have been replaced
     picked = st.multiselect(tr("cmp_pick", lang), options, key=key, persist_state="page",
-                            format_func=lambda k: scenario_title(choices[k], lang))
+                            format_func=lambda k: scenario_title(choices[k], lang),
+                            **multiselect_text(lang))
     include = st.checkbox(tr("cmp_current", lang), key="compare.current", persist_state="page")
     scenarios = [choices[k] for k in picked]
     if include:

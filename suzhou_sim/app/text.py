@@ -346,6 +346,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "then spends nothing).",
     ),
     "per_year": ("每年", "per year"),
+    "choose": ("请选择", "Choose"),
     "sb_status": ("状态", "Status"),
     "sb_year_filter": ("目标年份", "Target year"),
     "sb_all_years": ("全部", "All"),
