@@ -26,11 +26,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# Debian's chromium for the browser test of the app (root on CI; sudo elsewhere).
+# Debian's chromium for the browser test of the app and a CJK font (fonts-noto-cjk) so that
+# Chinese text renders in the browser and in the charts of the Word reports (root on CI; sudo
+# elsewhere).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family | grep -q .; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; }
 
 app: $(STAMP)  ## the planners' Streamlit app
 	$(VENV)/bin/streamlit run app.py

@@ -6,11 +6,18 @@ display objects in ``suzhou_sim.app.views`` and the diagram in
 ``suzhou_sim.reporting.structure_diagram``; every number comes from
 ``suzhou_sim.studies.scenario_runs``. It adds
 no model logic of its own.
+
+The settings live in the URL's query parameters (read on a session's first run, written on
+every run), so a reload keeps them and a copied link shares them. The views are a list:
+``VIEWS`` names them and ``RESULT_VIEWS`` maps each that needs a computed outcome to its
+function, so a new view (lever effects, portfolio) is one entry in each.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +28,8 @@ from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
     fmt_probability,
+    fmt_quantity,
+    loop_path,
     period_label,
     tr,
     unit_label,
@@ -32,8 +41,10 @@ from suzhou_sim.app.views import (
     compare_frame,
     describe_changes,
     fit_summary,
+    fund_shares,
     goal_seek_text,
     probability_band,
+    problem_lines,
     recompute,
     region_label,
     report_goals,
@@ -44,6 +55,7 @@ from suzhou_sim.app.views import (
     series_csv,
     targets_csv,
     trajectory_chart,
+    year_summary,
 )
 from suzhou_sim.calibration.posterior import Posterior, load_posterior
 from suzhou_sim.catalogues.indicators import load_indicators
@@ -60,6 +72,7 @@ from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT, calibration_dir
+from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
     read_sectors,
@@ -74,6 +87,11 @@ from suzhou_sim.studies.scenario_runs import (
 )
 
 VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "about")
+K_LEVER_TAB, K_SAVE_NAME, K_SAVE_OK, K_YEAR = "lever_tab", "save_name", "save_ok", "sb_year"
+K_ASSUMPTIONS_OPEN = "assumptions_open"
+K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
+K_URL_WRITTEN = "url_written"  # the query parameters last written
+FUND_SPLIT, FUND = "fund_split", "special_fund"
 DEFAULT_CHARTS = 4
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
@@ -146,6 +164,29 @@ def model_diagram(mdl_stamp: int, readme_stamp: int) -> str:
 # --- sidebar --------------------------------------------------------------------------------
 
 
+def _on_language(state) -> None:
+    """Language switch: re-assert option widgets and keep the lever tab where it was."""
+    S.on_language_change(state)
+    new = state[S.K_LANG]
+    old = next(lang for lang in LANGS if lang != new)
+    labels = {period_label(p, old, short=True): period_label(p, new, short=True)
+              for p in PERIODS}
+    if state.get(K_LEVER_TAB) in labels:
+        state[K_LEVER_TAB] = labels[state[K_LEVER_TAB]]
+    if K_YEAR in state:  # shown through a language-dependent label ("全部" / "All")
+        state[K_YEAR] = state[K_YEAR]
+
+
+def _on_save(state) -> None:
+    title = state.get(K_SAVE_NAME) or ""
+    try:
+        scenario = S.save_current(state, title)
+    except InputError as exc:
+        state[S.K_UPLOAD_ERROR] = str(exc)
+        return
+    state[K_SAVE_OK] = scenario.title_zh
+
+
 def _on_file(state) -> None:
     upload = state.get(S.K_FILE)
     if upload is not None:
@@ -159,17 +200,26 @@ def _on_paste(state) -> None:
 def sidebar_settings(state, lang: str) -> None:
     """Language, region, scenario, levers per plan period, assumptions, draws and seed."""
     st.segmented_control(tr("language", lang), LANGS, format_func=LANG_NAMES.get, key=S.K_LANG,
-                         required=True, on_change=S.on_language_change, args=(state,))
+                         required=True, on_change=_on_language, args=(state,))
     st.radio(tr("region", lang), REGIONS, format_func=lambda r: region_label(r, lang),
              key=S.K_REGION, horizontal=True, on_change=S.on_region_change, args=(state,))
     choices, problems = S.scenario_choices(state[S.K_REGION])
     options = S.pick_options(state)
     uploaded = state.get(S.K_UPLOADED)
 
+    undo = state.get(S.K_UNDO_REGION)
+    if undo:
+        st.caption(tr("region_switched", lang, region=region_label(state[S.K_REGION], lang),
+                      previous=region_label(undo, lang)))
+        st.button(tr("region_undo", lang, previous=region_label(undo, lang)),
+                  on_click=S.undo_region_switch, args=(state,), key="undo_region")
+
     def title(pick: str) -> str:
         if pick == S.UPLOADED and uploaded:
             name = scenario_title(S.scenario_from_yaml(uploaded), lang)
             return tr("uploaded_scenario", lang, name=name)
+        if pick.startswith(S.SAVED_PREFIX):
+            return tr("saved_scenario", lang, name=pick.removeprefix(S.SAVED_PREFIX))
         return scenario_title(choices[pick], lang) if pick in choices else pick
 
     st.selectbox(tr("scenario", lang), options, format_func=title, key=S.K_PICK,
@@ -181,43 +231,22 @@ def sidebar_settings(state, lang: str) -> None:
 
     with st.expander(tr("levers", lang), expanded=True):
         st.caption(tr("levers_caption", lang))
-        levers, themes = load_levers(), load_lever_themes()
-        for period, tab in zip(PERIODS, st.tabs([period_label(p, lang, short=True)
-                                                  for p in PERIODS]), strict=True):
-            with tab:
-                st.caption(period_label(period, lang))
-                for theme, labels in themes.items():
-                    in_theme = [k for k, lever in levers.items() if lever.theme == theme]
-                    if not in_theme:
-                        continue
-                    st.markdown(f"**{labels['label_zh' if lang == 'zh' else 'label_en']}**")
-                    for key in in_theme:
-                        lever, spec = levers[key], S.lever_slider(key)
-                        unit = unit_label(lever.unit, lang)
-                        st.slider(f"{lever.label(lang)}" + (f" ({unit})" if unit else ""),
-                                  min_value=spec.min, max_value=spec.max, step=spec.step,
-                                  format=spec.format, key=S.lever_widget_key(key, period),
-                                  help=lever.help(lang))
-
-    with st.expander(tr("assumptions", lang)):
-        st.caption(tr("assumptions_caption", lang))
-        region = state[S.K_REGION]
-        for key, a in load_assumptions().items():
-            spec = S.assumption_slider(key, region)
-            unit = unit_label(a.unit, lang)
-            label = a.label(lang) + (f" ({unit})" if unit else "")
-            st.markdown(f"**{label}**", help=a.help(lang))
-            common = dict(min_value=spec.min, max_value=spec.max, step=spec.step,
-                          format=spec.format)
-            st.slider(tr("assumption_range", lang, label=a.label(lang)),
-                      key=S.assumption_range_key(key), **common)
-            st.slider(tr("assumption_default", lang, label=a.label(lang)),
-                      key=S.assumption_default_key(key), **common)
-            low, high = state[S.assumption_range_key(key)]
-            value = state[S.assumption_default_key(key)]
-            if not low <= value <= high:
-                st.caption("⚠ " + tr("assumption_clamped", lang, value=f"{value:g}",
-                                     used=f"{min(max(value, low), high):g}"))
+        labels = [period_label(p, lang, short=True) for p in PERIODS]
+        if state.get(K_LEVER_TAB) not in labels:
+            state.pop(K_LEVER_TAB, None)
+        # only the open period's sliders are drawn (a rerun costs a third less); the values
+        # of the others persist in the session
+        for period, tab in zip(PERIODS, st.tabs(labels, key=K_LEVER_TAB, on_change="rerun"),
+                               strict=True):
+            if tab.open is not False:
+                with tab:
+                    lever_sliders(state, lang, period)
+    # drawn only while open (26 sliders are a fifth of a rerun); their values persist
+    assumptions = st.expander(tr("assumptions", lang), key=K_ASSUMPTIONS_OPEN,
+                              on_change="rerun")
+    if assumptions.open:
+        with assumptions:
+            assumption_sliders(state, lang)
 
     with st.expander(tr("ensemble", lang)):
         st.slider(tr("draws", lang), S.DRAWS_MIN, S.DRAWS_MAX, step=S.DRAWS_STEP,
@@ -226,19 +255,94 @@ def sidebar_settings(state, lang: str) -> None:
                         help=tr("seed_help", lang))
 
 
+def assumption_sliders(state, lang: str) -> None:
+    """Range and default sliders of every assumption, percentages where they are rates."""
+    st.caption(tr("assumptions_caption", lang))
+    region = state[S.K_REGION]
+    for key, a in load_assumptions().items():
+        spec = S.assumption_slider(key, region)
+        unit = ("" if a.unit == "Dmnl" else tr("per_year", lang)) if S.is_percent(key) \
+            else unit_label(a.unit, lang)
+        label = a.label(lang) + (f" ({unit})" if unit else "")
+        st.markdown(f"**{label}**", help=a.help(lang))
+        common = dict(min_value=spec.min, max_value=spec.max, step=spec.step,
+                      format=spec.format, persist_state="session")
+        st.slider(tr("assumption_range", lang, label=a.label(lang)),
+                  key=S.assumption_range_key(key), **common)
+        st.slider(tr("assumption_default", lang, label=a.label(lang)),
+                  key=S.assumption_default_key(key), **common)
+        low, high = state[S.assumption_range_key(key)]
+        value = state[S.assumption_default_key(key)]
+        if not low <= value <= high:
+            show = (lambda v: f"{v:.1%}") if S.is_percent(key) else (lambda v: f"{v:g}")
+            st.caption("⚠ " + tr("assumption_clamped", lang, value=show(value),
+                                 used=show(min(max(value, low), high))))
+
+
+def lever_sliders(state, lang: str, period: str) -> None:
+    """The sliders of one plan period by theme; split weights show the share and 亿元 they
+    imply, and a warning when they are all 0."""
+    region = state[S.K_REGION]
+    levers, themes = load_levers(), load_lever_themes()
+    st.caption(period_label(period, lang))
+    for theme, labels in themes.items():
+        in_theme = [k for k, lever in levers.items() if lever.theme == theme]
+        if not in_theme:
+            continue
+        st.markdown(f"**{labels['label_zh' if lang == 'zh' else 'label_en']}**")
+        shares = {}
+        if theme == FUND_SPLIT:
+            weights = {k: float(state[S.lever_widget_key(k, period)]) for k in in_theme}
+            shares = fund_shares(weights, float(state[S.lever_widget_key(FUND, period)]))
+            if not any(weights.values()):
+                st.warning(tr("weights_zero", lang))
+        for key in in_theme:
+            lever, spec = levers[key], S.lever_slider(key, region)
+            unit = unit_label(lever.unit, lang)
+            st.slider(f"{lever.label(lang)}" + (f" ({unit})" if unit else ""),
+                      min_value=spec.min, max_value=spec.max, step=spec.step,
+                      format=spec.format, key=S.lever_widget_key(key, period),
+                      help=lever.help(lang), persist_state="session")
+            if key in shares:
+                share, amount = shares[key]
+                st.caption(tr("weights_share", lang, share=f"{share:.0%}",
+                              amount=fmt_quantity(amount, levers[FUND].unit, lang)))
+
+
+def _report_inputs(outcome: Outcome) -> ReportInputs:
+    return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline)
+
+
 def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome | None) -> None:
-    """Downloads of the settings and results; upload or paste of a scenario file."""
+    """Save under a name; downloads of the settings, results and meeting reports; upload or
+    paste of a scenario file."""
     with st.expander(tr("save_load", lang), expanded=False):
+        st.text_input(tr("save_name", lang), key=K_SAVE_NAME, max_chars=60)
+        st.button(tr("save_button", lang), key="save_scenario", on_click=_on_save,
+                  args=(state,), width="stretch", disabled=current is None)
+        saved = S.saved_scenarios(state)
+        if saved:
+            st.caption(tr("saved_list", lang, items="、".join(saved) if lang == "zh"
+                          else ", ".join(saved)))
         if current is not None:
             st.download_button(tr("download_yaml", lang), scenario_to_yaml(current),
                                file_name=f"{current.name}.yaml", mime="application/x-yaml",
                                on_click="ignore", width="stretch")
         if outcome is not None:
             name = outcome.result.scenario.name
-            st.download_button(tr("download_targets", lang), targets_csv(outcome),
+            # built when clicked (a Word report draws its charts: about two seconds)
+            st.download_button(
+                tr("download_docx", lang), lambda: docx_report(_report_inputs(outcome)),
+                file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            st.download_button(
+                tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(outcome)),
+                file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            st.download_button(tr("download_targets", lang), lambda: targets_csv(outcome),
                                file_name=f"{name}_targets.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
-            st.download_button(tr("download_series", lang), series_csv(outcome),
+            st.download_button(tr("download_series", lang), lambda: series_csv(outcome),
                                file_name=f"{name}_series.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
         st.file_uploader(tr("upload", lang), type=["yaml", "yml"], key=S.K_FILE,
@@ -251,18 +355,36 @@ def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome |
 # --- main views -----------------------------------------------------------------------------
 
 
-def view_scoreboard(outcome: Outcome, lang: str) -> None:
-    """Probability of every target, with clause, threshold, quantiles and first year."""
+def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
+    """Probability of every target by target year: a per-year summary, a year filter, the
+    scoreboard (with the ledger's status when the targets carry one), then the targets
+    outside model scope."""
     frame = scoreboard_frame(outcome, lang)
+    inside = frame[frame["in_scope"]]
     st.markdown(scoreboard_summary(frame, lang))
+    st.caption(tr("sb_year_summary", lang))
+    st.dataframe(year_summary(frame, lang), hide_index=True)
+    years = [str(y) for y in sorted(inside["year"].unique())]
+    if state.get(K_YEAR) not in ["all", *years]:
+        state[K_YEAR] = "all"
+    year = st.segmented_control(
+        tr("sb_year_filter", lang), ["all", *years], key=K_YEAR, required=True,
+        format_func=lambda y: tr("sb_all_years", lang) if y == "all" else y)
     st.caption(tr("sb_legend", lang))
     if outcome.modified is not None:
         st.caption(tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang))
-    st.html(SCOREBOARD_CSS + scoreboard_html(frame, lang))
+    shown = frame if year == "all" else frame[frame["year"] == int(year)]
+    st.html(SCOREBOARD_CSS + scoreboard_html(shown, lang))
     if not outcome.is_baseline:  # which edited levers caused each change
         res = outcome.result
         effects_view.attribution_table(lang, outcome.baseline.scenario, res.scenario, res.draws,
                                        res.seed, calibration_stamp(res.scenario.region))
+
+
+def multiselect_text(lang: str) -> dict:
+    """Texts of a multiselect in ``lang``: its placeholder, and no "Select all" entry (a
+    fixed English text of Streamlit's)."""
+    return {"placeholder": tr("choose", lang), "select_all": lang == "en"}
 
 
 def view_charts(outcome: Outcome, lang: str) -> None:
@@ -273,7 +395,8 @@ def view_charts(outcome: Outcome, lang: str) -> None:
     if key not in st.session_state:
         st.session_state[key] = names[:DEFAULT_CHARTS]
     chosen = st.multiselect(tr("chart_indicators", lang), names, key=key,
-                            format_func=lambda n: registry[n].label(lang), persist_state="page")
+                            format_func=lambda n: registry[n].label(lang), persist_state="page",
+                            **multiselect_text(lang))
     st.caption(tr("chart_caption", lang))
     if not chosen:
         st.info(tr("chart_none", lang))
@@ -294,15 +417,17 @@ def _styled(frame: pd.DataFrame, prob_cols: list[str], delta_cols: list[str]):
 
 def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
     """Probabilities of two or more saved scenarios side by side (compare_scenarios)."""
-    choices, _ = S.scenario_choices(state[S.K_REGION])
+    choices = S.comparable_scenarios(state)
     options = list(choices)
     key = f"compare.{state[S.K_REGION]}"
     if key not in state:  # the baseline first: differences are taken against the first
         first = S.region_baseline(state[S.K_REGION])[0]
         state[key] = list(dict.fromkeys([k for k in (first, state[S.K_PICK]) if k in choices]
                                         + options))[:3]
+    state[key] = [k for k in state[key] if k in choices]  # a saved one may have been replaced
     picked = st.multiselect(tr("cmp_pick", lang), options, key=key, persist_state="page",
-                            format_func=lambda k: scenario_title(choices[k], lang))
+                            format_func=lambda k: scenario_title(choices[k], lang),
+                            **multiselect_text(lang))
     include = st.checkbox(tr("cmp_current", lang), key="compare.current", persist_state="page")
     scenarios = [choices[k] for k in picked]
     if include:
@@ -331,12 +456,25 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     st.caption(tr("cmp_caption", lang, draws=done[1], seed=done[2]))
     prob_cols = [c for c in titles.values() if c in frame]
     delta_cols = [c for c in frame if c.startswith("Δ ")]
-    st.dataframe(_styled(frame, prob_cols, delta_cols), hide_index=True, width="stretch")
+    # narrow number columns (long scenario titles would otherwise widen them past the screen)
+    widths = {c: st.column_config.Column(width="small", help=c)
+              for c in [*prob_cols, *delta_cols, tr("sb_year", lang)]}
+    widths[tr("sb_target", lang)] = st.column_config.Column(width="large")
+    st.dataframe(_styled(frame, prob_cols, delta_cols), hide_index=True, width="stretch",
+                 column_config=widths)
 
 
 def period_of_year(year: int) -> str:
     """The plan period in which ``year`` falls (the first one for years before 2024)."""
     return next((p for p in reversed(PERIODS) if PERIOD_YEARS[p][0] <= year), PERIODS[0])
+
+
+def _apply_goal(state, res: GoalSeekResult) -> None:
+    """Use the goal-seeking answer; the stored answer now describes these settings (it is
+    not out of date because of its own value)."""
+    S.set_lever(state, res.lever_key, res.period, res.value)
+    done, result = state["goal.result"]
+    state["goal.result"] = ((scenario_to_yaml(S.scenario_from_state(state)), *done[1:]), result)
 
 
 def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
@@ -366,7 +504,7 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     period = c3.selectbox(tr("gs_period", lang), PERIODS, key="goal.period",
                           format_func=lambda p: period_label(p, lang), persist_state="page")
     goal = c4.slider(tr("gs_probability", lang), 0.5, 0.99, 0.8, 0.01, key="goal.p",
-                     persist_state="page")
+                     persist_state="page", format="percent")
     request = (scenario_to_yaml(current), target, lever, period, goal, draws, seed, stamp)
     if st.button(tr("gs_run", lang), type="primary", key="run_goal_seek"):
         with st.spinner(tr("computing", lang)):
@@ -383,8 +521,14 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     show = {"found": st.success, "not_enough": st.warning, "already_met": st.info}[res.status]
     show(goal_seek_text(res, lang))
     if res.status == "found" and res.value is not None:
-        st.button(tr("gs_apply", lang), on_click=S.set_lever,
-                  args=(state, res.lever_key, res.period, res.value))
+        st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res))
+
+
+def source_documents() -> str:
+    """The "Source documents:" line of data/README.md (the documents the targets cite)."""
+    text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^Source documents:\s*(.+?)(?:\n\S+\.\S+ |\n\n|\Z)", text, re.M | re.S)
+    return " ".join(match.group(1).split()) if match else "data/README.md"
 
 
 def view_about(region: str, lang: str, stamp: int) -> None:
@@ -397,7 +541,8 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     st.subheader(tr("about_loops", lang))
     loops = read_loops(readme)
     rows = [f"| {tr('about_loop', lang)} | {tr('about_loop_path', lang)} |", "|---|---|"]
-    rows += [f"| **{tr(f'loop_{lp.code}', lang)}** | {lp.path} |" for lp in loops]
+    rows += [f"| **{tr(f'loop_{lp.code}', lang)}** | {loop_path(lp.code, lp.path, lang)} |"
+             for lp in loops]
     st.markdown("\n".join(rows))
 
     st.subheader(tr("about_fit", lang))
@@ -417,33 +562,67 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         st.caption(tr("about_report", lang, path=Path(path).relative_to(REPO_ROOT)))
 
     st.subheader(tr("about_sources", lang))
-    st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8").split("\n", 1)[1])
+    st.markdown(tr("about_sources_body", lang, docs=source_documents()))
 
 
 # --- page -----------------------------------------------------------------------------------
 
 
+def read_url(state) -> None:
+    """First run of a session: the settings in the URL's query parameters (reload, link)."""
+    if state.get(K_URL_READ):
+        return
+    state[K_URL_READ] = True
+    if st.query_params:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        problems = S.apply_query(params, state, VIEWS)
+        if problems:
+            state["url_problems"] = problems
+
+
+def write_url(state, lang: str) -> None:
+    """Keep the URL's query parameters equal to the settings; show the link to copy."""
+    params = S.query_from_state(state)
+    if state.get(K_URL_WRITTEN) != params:
+        st.query_params.from_dict(params)
+        state[K_URL_WRITTEN] = params
+    with st.popover(tr("copy_link", lang), width="stretch"):
+        st.caption(tr("copy_link_help", lang))
+        base = (st.context.url or "").split("?")[0]
+        st.code(f"{base}?{urlencode(params, doseq=True, safe=',')}", language=None,
+                wrap_lines=True)
+
+
 def main() -> None:
     """Lay out the page and wire the widgets to the package's functions."""
     st.set_page_config(page_title="苏州创新政策情景模拟器 · Suzhou innovation simulator",
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="auto")  # folds on phones
     state = st.session_state
     S.init_state(state)
     state.setdefault(S.K_VIEW, VIEWS[0])
+    read_url(state)
     lang = state[S.K_LANG]
     compiled_model()
 
     with st.sidebar:
         sidebar_settings(state, lang)
+        write_url(state, lang)
 
     st.title(tr("app_title", lang))
     st.caption(tr("app_caption", lang))
+    if state.get("url_problems"):
+        st.warning(tr("url_problems", lang, items="; ".join(state.pop("url_problems"))))
     if state.get(S.K_UPLOAD_ERROR):
-        st.error(tr("upload_error", lang, message=state.pop(S.K_UPLOAD_ERROR)))
+        lines = problem_lines(state.pop(S.K_UPLOAD_ERROR), lang)
+        st.error(tr("upload_error", lang, message="\n\n".join(lines)))
     if state.get(S.K_UPLOAD_OK):
-        st.success(tr("upload_ok", lang, name=state.pop(S.K_UPLOAD_OK)))
+        title_zh, title_en = state.pop(S.K_UPLOAD_OK)
+        st.success(tr("upload_ok", lang, name=title_zh if lang == "zh" else title_en))
+    if state.get(K_SAVE_OK):
+        st.success(tr("save_ok", lang, name=state.pop(K_SAVE_OK)))
 
     region, draws, seed = state[S.K_REGION], int(state[S.K_DRAWS]), int(state[S.K_SEED])
+    state[S.K_PREV_REGION] = region
     stamp = calibration_stamp(region)
     current: Scenario | None = None
     outcome: Outcome | None = None
@@ -451,7 +630,7 @@ def main() -> None:
     try:
         current = S.scenario_from_state(state)
     except InputError as exc:
-        st.error(tr("bad_settings", lang, message=str(exc)))
+        st.error(tr("bad_settings", lang, message="; ".join(problem_lines(str(exc), lang))))
     picked = S.base_scenario(state)
     if current is not None:
         try:
@@ -487,16 +666,22 @@ def main() -> None:
         view_about(region, lang, stamp)
     elif outcome is None or current is None:
         return
-    elif view == "scoreboard":
-        view_scoreboard(outcome, lang)
-    elif view == "charts":
-        view_charts(outcome, lang)
-    elif view == "compare":
-        view_compare(state, lang, current, draws, seed, stamp)
-    elif view == "goal":
-        view_goal(state, lang, current, draws, seed, stamp)
-    elif view == "effects":
-        effects_view.view_effects(lang, current, seed, stamp)
+    else:
+        RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
+
+
+#: The views that need a computed outcome, by key of the view selector. A new view adds
+#: its key to VIEWS (and "view_<key>" to app/text.py) and its function here.
+RESULT_VIEWS = {
+    "scoreboard": lambda state, lang, outcome, *_: view_scoreboard(state, outcome, lang),
+    "charts": lambda state, lang, outcome, *_: view_charts(outcome, lang),
+    "compare": lambda state, lang, outcome, current, draws, seed, stamp: view_compare(
+        state, lang, current, draws, seed, stamp),
+    "goal": lambda state, lang, outcome, current, draws, seed, stamp: view_goal(
+        state, lang, current, draws, seed, stamp),
+    "effects": lambda state, lang, outcome, current, draws, seed, stamp: (
+        effects_view.view_effects(lang, current, seed, stamp)),
+}
 
 
 if __name__ == "__main__":  # streamlit runs the file as __main__; the benchmark imports it

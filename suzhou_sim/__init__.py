@@ -10,7 +10,7 @@ re-exports names from the submodules listed below; it must not hold logic.
   statistics
 - ``studies/``: the one ensemble evaluator and the studies built on it — scenario runs and
   comparisons, goal seeking, sensitivity
-- ``reporting/``: charts, Markdown reports, the fit report and all wording
+- ``reporting/``: charts, Markdown and Word/Excel reports, the fit report and all wording
 - ``fileio/``: atomic file and folder writing
 - ``cli/`` and ``app/``: the command line and the Streamlit app's text, state and views
 """
@@ -59,6 +59,7 @@ from .errors import InputError
 from .reporting.effects_report import effects_markdown, write_tornado_charts
 from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
+from .reporting.office import ReportInputs, docx_report, report_bytes, xlsx_report
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
 from .reporting.sensitivity_text import summarise
@@ -98,6 +99,7 @@ __all__ = [
     "Payoff",
     "Posterior",
     "Region",
+    "ReportInputs",
     "STATUSES",
     "Scenario",
     "ScenarioResult",
@@ -111,6 +113,7 @@ __all__ = [
     "check_units",
     "compare_scenarios",
     "compiled_model",
+    "docx_report",
     "effects_markdown",
     "evaluate_targets",
     "fan_chart",
@@ -137,6 +140,7 @@ __all__ = [
     "parse_scenario",
     "r_squared",
     "render_report",
+    "report_bytes",
     "resolve_posterior",
     "run_ensemble",
     "run_scenario",
@@ -155,4 +159,5 @@ __all__ = [
     "write_fan_charts",
     "write_sensitivity_plots",
     "write_tornado_charts",
+    "xlsx_report",
 ]

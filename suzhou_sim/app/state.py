@@ -1,11 +1,13 @@
-"""The app's settings: widget state <-> scenario, scenario choices, uploads.
+"""The app's settings: widget state <-> scenario, scenario choices, uploads, URL, saves.
 
 The Streamlit app keeps every setting in its session state (a mutable mapping) under the
 keys defined here: one slider per lever and plan period, a range and a default per
 assumption, draws and seed, the picked scenario. This module converts between that mapping
 and a validated :class:`~suzhou_sim.catalogues.scenarios.Scenario`, loads scenario files into it
-(pick, reset, upload) and describes what the user changed. Everything works on a plain
-dict as well, which is how the tests drive it.
+(pick, reset, upload), keeps each region's settings across a region switch (with undo),
+saves the settings under a name, converts them to and from the URL's query parameters and
+describes what the user changed. Everything works on a plain dict as well, which is how the
+tests drive it.
 
 Must not: import Streamlit, run the model or compute any number the app shows (that is
 ``studies.scenario_runs``' job through ``app.views``).
@@ -13,8 +15,10 @@ Must not: import Streamlit, run the model or compute any number the app shows (t
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import MutableMapping
+import re
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +54,9 @@ __all__ = [
     "on_language_change",
     "base_scenario", "scenario_from_state", "scenario_from_yaml", "changes", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
+    "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
+    "query_from_state", "apply_query", "save_current", "saved_scenarios",
+    "comparable_scenarios", "undo_region_switch", "is_percent",
 ]
 
 # Session-state keys of the app's own widgets and values.
@@ -60,6 +67,11 @@ K_UPLOADED = "uploaded_yaml"  # YAML of the last accepted upload
 K_UPLOAD_ERROR, K_UPLOAD_OK = "upload_error", "upload_ok"
 K_FILE, K_PASTE = "upload_file", "upload_text"
 UPLOADED = "__uploaded__"  # pick value of the uploaded scenario
+K_SAVED = "saved_scenarios"  # display name -> YAML of the scenarios saved in this session
+SAVED_PREFIX = "saved:"  # pick value of a saved scenario: prefix + its display name
+K_PREV_REGION = "region_shown"  # region of the previous run (the one a switch leaves)
+K_UNDO_REGION = "region_undo"  # region to go back to after a switch (offered as undo)
+_STASH = "stash."  # + region: the settings left there by a region switch
 
 DRAWS_MIN, DRAWS_MAX, DRAWS_STEP = 200, 5000, 100
 _REL_TOL = 1e-9
@@ -97,10 +109,24 @@ class SliderSpec:
     format: str
 
 
-def lever_slider(key: str) -> SliderSpec:
-    """Slider of a lever: the catalogue's allowed range and step."""
+def lever_slider(key: str, region: str | None = None) -> SliderSpec:
+    """Slider of a lever: the catalogue's allowed range and step.
+
+    With ``region``, the step is refined (down to 1/100 of the catalogue's) until the
+    region's baseline value of every period lies on it, so a profile value such as
+    Kunshan's 42 with a step of 10 is held exactly and a step up and down returns to it.
+    """
     lever = load_levers()[key]
-    return SliderSpec(lever.min, lever.max, lever.step, _FORMAT)
+    step = lever.step
+    if region is not None:
+        values = [lever_baseline(key, p, region) - lever.min for p in PERIODS]
+        fine = step
+        while fine >= lever.step / 100 * (1 - 1e-9):
+            if all(abs(v / fine - round(v / fine)) < 1e-6 for v in values):
+                step = fine
+                break
+            fine /= 10
+    return SliderSpec(lever.min, lever.max, step, _FORMAT)
 
 
 def assumption_slider(key: str, region: str) -> SliderSpec:
@@ -115,7 +141,14 @@ def assumption_slider(key: str, region: str) -> SliderSpec:
     lo = a.min if a.min is not None else (0.0 if low >= 0 else 3 * low)
     hi = a.max if a.max is not None else 3 * high
     step = 10.0 ** math.floor(math.log10((hi - lo) / 100))
-    return SliderSpec(float(lo), float(hi), float(step), _FORMAT)
+    return SliderSpec(float(lo), float(hi), float(step),
+                      "percent" if is_percent(key) else _FORMAT)
+
+
+def is_percent(key: str) -> bool:
+    """True for assumptions shown as percentages: rates a year and shares (0.05 -> 5%)."""
+    a = load_assumptions()[key]
+    return a.unit == "1/year" or (a.unit == "Dmnl" and "share" in key)
 
 
 def _snap(value: float, spec: SliderSpec) -> float:
@@ -182,6 +215,7 @@ def load_into_state(scenario: Scenario, state: MutableMapping[str, Any], pick: s
         Value of the scenario picker for this scenario (file stem or :data:`UPLOADED`).
     """
     state[K_REGION] = scenario.region
+    state[K_PREV_REGION] = scenario.region
     state[K_PICK] = pick
     state[K_BASE] = scenario_to_yaml(scenario)
     for key in load_levers():
@@ -207,12 +241,14 @@ def init_state(state: MutableMapping[str, Any], region: str = REGIONS[0]) -> Non
 
 
 def pick_options(state: MutableMapping[str, Any]) -> list[str]:
-    """Values of the scenario picker: the region's files, plus the upload if it fits."""
+    """Values of the scenario picker: the region's files, the upload if it fits, and the
+    scenarios saved in this session for the region."""
     choices, _ = scenario_choices(state[K_REGION])
     options = list(choices)
     uploaded = _uploaded(state)
     if uploaded is not None and uploaded.region == state[K_REGION]:
         options.append(UPLOADED)
+    options += [SAVED_PREFIX + name for name in saved_scenarios(state, state[K_REGION])]
     return options
 
 
@@ -241,16 +277,58 @@ def picked_scenario(state: MutableMapping[str, Any], pick: str) -> Scenario:
         uploaded = _uploaded(state)
         if uploaded is not None:
             return uploaded
+    if pick.startswith(SAVED_PREFIX):
+        saved = saved_scenarios(state, state[K_REGION])
+        if pick.removeprefix(SAVED_PREFIX) in saved:
+            return saved[pick.removeprefix(SAVED_PREFIX)]
     choices, _ = scenario_choices(state[K_REGION])
     if pick in choices:
         return choices[pick]
     return region_baseline(state[K_REGION])[1]
 
 
+def _settings_keys() -> list[str]:
+    keys = [K_PICK, K_BASE, K_DRAWS, K_SEED]
+    keys += [lever_widget_key(k, p) for k in load_levers() for p in PERIODS]
+    keys += [f(k) for k in load_assumptions() for f in (assumption_range_key,
+                                                          assumption_default_key)]
+    return keys
+
+
+def _stash_settings(state: MutableMapping[str, Any], region: str) -> None:
+    state[_STASH + region] = {k: state[k] for k in _settings_keys() if k in state}
+
+
+def _switch_region(state: MutableMapping[str, Any], old: str | None, new: str) -> None:
+    # the settings of the region left are kept and come back when it is chosen again
+    if old is not None and old != new:
+        _stash_settings(state, old)
+    stash = state.get(_STASH + new)
+    if stash:
+        for key, value in stash.items():
+            state[key] = value
+    else:
+        stem, scenario = region_baseline(new)
+        load_into_state(scenario, state, stem)
+    state[K_REGION] = new
+    state[K_PREV_REGION] = new
+
+
 def on_region_change(state: MutableMapping[str, Any]) -> None:
-    """Callback of the region picker: load the new region's baseline."""
-    stem, scenario = region_baseline(state[K_REGION])
-    load_into_state(scenario, state, stem)
+    """Callback of the region picker: keep the left region's settings (edits included),
+    bring back the new region's own (its baseline on a first visit) and offer an undo."""
+    old = state.get(K_PREV_REGION)
+    new = state[K_REGION]
+    _switch_region(state, old, new)
+    state[K_UNDO_REGION] = old if old != new else None
+
+
+def undo_region_switch(state: MutableMapping[str, Any]) -> None:
+    """Callback of the undo button: back to the region (and settings) before the switch."""
+    back = state.get(K_UNDO_REGION)
+    if back:
+        _switch_region(state, state[K_REGION], back)
+    state[K_UNDO_REGION] = None
 
 
 def on_pick_change(state: MutableMapping[str, Any]) -> None:
@@ -450,11 +528,215 @@ def apply_uploaded_scenario(
     except InputError as exc:
         message = str(exc)
     else:
+        if scenario.region != state.get(K_REGION):
+            _stash_settings(state, state[K_REGION])
         state[K_UPLOADED] = scenario_to_yaml(scenario)
         load_into_state(scenario, state, UPLOADED)
         state[K_UPLOAD_ERROR] = None
-        state[K_UPLOAD_OK] = scenario.name
+        state[K_UPLOAD_OK] = (scenario.title_zh, scenario.title_en)
         return None
     state[K_UPLOAD_ERROR] = message
     state[K_UPLOAD_OK] = None
     return message
+
+
+# --- saved scenarios ------------------------------------------------------------------------
+
+
+def saved_scenarios(state: MutableMapping[str, Any], region: str | None = None
+                    ) -> dict[str, Scenario]:
+    """Scenarios saved in this session by display name (of ``region`` when given)."""
+    out = {}
+    for name, text in (state.get(K_SAVED) or {}).items():
+        scenario = scenario_from_yaml(text, f"saved scenario {name}")
+        if region is None or scenario.region == region:
+            out[name] = scenario
+    return out
+
+
+def _file_name(title: str, taken: set[str]) -> str:
+    # scenario names allow letters, digits, '_', '-' and '.' (they name output folders)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", title).strip("_.-") or "saved"
+    name, n = stem, 2
+    while name in taken:
+        name, n = f"{stem}_{n}", n + 1
+    return name
+
+
+def save_current(state: MutableMapping[str, Any], title: str) -> Scenario:
+    """Save the current settings under ``title`` (any text, Chinese allowed) and pick them.
+
+    The file name (``Scenario.name``) is derived from the title; saving under an existing
+    title replaces that saved scenario.
+
+    Raises
+    ------
+    InputError
+        When the title is empty or the settings do not validate.
+    """
+    title = " ".join(title.split())
+    if not title:
+        raise InputError("name: empty; give the scenario a name")
+    current = scenario_from_state(state)
+    saved = dict(state.get(K_SAVED) or {})
+    taken = {s.name for t, s in saved_scenarios(state).items() if t != title}
+    data = current.model_dump(by_alias=True, exclude_none=True)
+    data.update(name=_file_name(title, taken), title_zh=title, title_en=title)
+    scenario = parse_scenario(data, f"saved scenario {title}")
+    saved[title] = scenario_to_yaml(scenario)
+    state[K_SAVED] = saved
+    pick = SAVED_PREFIX + title
+    state[K_PICK] = pick
+    state[K_BASE] = saved[title]
+    return scenario
+
+
+def comparable_scenarios(state: MutableMapping[str, Any]) -> dict[str, Scenario]:
+    """Every scenario of the current region the comparison can take, by picker value:
+    the files, the accepted upload and the saved scenarios."""
+    return {pick: picked_scenario(state, pick) for pick in pick_options(state)}
+
+
+# --- the URL --------------------------------------------------------------------------------
+
+#: Query parameters of the app's URL: region, scenario (file stem), language, view, draws,
+#: seed, ``l.<lever>.<period>=value`` and ``a.<assumption>=default,low,high`` for every
+#: setting that differs from the named scenario file.
+Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_DRAWS, Q_SEED, Q_SAVED = (
+    "region", "scenario", "lang", "view", "draws", "seed", "saved")
+
+
+def _saved_record(title: str, scenario: Scenario) -> str:
+    # a saved scenario in the URL: its title and its differences from the region baseline
+    data = scenario.model_dump(by_alias=True, exclude_none=True,
+                               include={"region", "draws", "seed", "levers", "assumptions"})
+    return json.dumps({"title": title, **data}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _restore_saved(text: str, state: MutableMapping[str, Any]) -> None:
+    data = json.loads(text)
+    title = str(data.pop("title"))
+    scenario = parse_scenario({**data, "name": _file_name(title, set()), "title_zh": title,
+                               "title_en": title, "rationale": "Saved in the app."},
+                              f"{Q_SAVED} {title}")
+    state[K_SAVED] = {**(state.get(K_SAVED) or {}), title: scenario_to_yaml(scenario)}
+
+
+def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[str]]:
+    """The URL query parameters that reproduce the current settings.
+
+    Settings are written as differences from the picked scenario when it is a file or a
+    saved scenario (saved scenarios travel in the URL too, one ``saved`` parameter each),
+    else from the region's baseline, so a reload or a copied link opens the same levers
+    and assumptions in another browser.
+    """
+    region = state[K_REGION]
+    choices, _ = scenario_choices(region)
+    saved = saved_scenarios(state)
+    choices.update({SAVED_PREFIX + t: s for t, s in saved.items() if s.region == region})
+    pick = state.get(K_PICK)
+    stem = pick if pick in choices else region_baseline(region)[0]
+    base = choices.get(stem) or region_baseline(region)[1]
+    out: dict[str, str | list[str]] = {Q_REGION: region, Q_SCENARIO: stem,
+                                       Q_LANG: state.get(K_LANG, "zh")}
+    if saved:
+        out[Q_SAVED] = [_saved_record(t, s) for t, s in saved.items()]
+    if state.get(K_VIEW):
+        out[Q_VIEW] = str(state[K_VIEW])
+    if int(state[K_DRAWS]) != base.draws:
+        out[Q_DRAWS] = str(int(state[K_DRAWS]))
+    if int(state[K_SEED]) != base.seed:
+        out[Q_SEED] = str(int(state[K_SEED]))
+    for c in changes(state, base):
+        if c.kind == "lever":
+            out[f"l.{c.key}.{c.period}"] = f"{c.new:.12g}"
+        else:
+            out[f"a.{c.key}"] = ",".join(f"{v:.12g}" for v in c.new)
+    return out
+
+
+def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str, Any],
+                views: tuple[str, ...] = ()) -> list[str]:
+    """Load settings from URL query parameters (the first run of a session).
+
+    Unknown or invalid parameters are skipped; each is reported as one line naming the
+    parameter and what is allowed. Values outside a slider are moved to its nearest end.
+
+    Returns
+    -------
+    list of str
+        The problems (empty when every parameter was used).
+    """
+    def one(key: str) -> str | None:
+        value = params.get(key)
+        return value[-1] if isinstance(value, list) else value
+
+    problems: list[str] = []
+    records = params.get(Q_SAVED) or []
+    for text in [records] if isinstance(records, str) else records:
+        try:
+            _restore_saved(text, state)
+        except (ValueError, KeyError, TypeError, InputError) as exc:
+            problems.append(f"{Q_SAVED}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
+    region = one(Q_REGION) or REGIONS[0]
+    if region not in REGIONS:
+        problems.append(f"{Q_REGION}={region}: allowed {', '.join(REGIONS)}")
+        region = REGIONS[0]
+    choices, _ = scenario_choices(region)
+    state[K_REGION] = region
+    choices.update({SAVED_PREFIX + t: s for t, s in saved_scenarios(state, region).items()})
+    stem = one(Q_SCENARIO)
+    if stem is not None and stem not in choices:
+        problems.append(f"{Q_SCENARIO}={stem}: no such scenario file for {region}")
+        stem = None
+    if stem is None:
+        stem, scenario = region_baseline(region)
+    else:
+        scenario = choices[stem]
+    load_into_state(scenario, state, stem)
+    lang = one(Q_LANG)
+    if lang is not None:
+        if lang in ("zh", "en"):
+            state[K_LANG] = lang
+        else:
+            problems.append(f"{Q_LANG}={lang}: allowed zh, en")
+    view = one(Q_VIEW)
+    if view is not None:
+        if view in views:
+            state[K_VIEW] = view
+        else:
+            problems.append(f"{Q_VIEW}={view}: allowed {', '.join(views)}")
+    levers, assumptions = load_levers(), load_assumptions()
+    for key in params:
+        value = one(key) or ""
+        try:
+            if key in (Q_DRAWS, Q_SEED):
+                number = int(value)
+                if key == Q_DRAWS:
+                    state[K_DRAWS] = int(round(min(max(number, DRAWS_MIN), DRAWS_MAX)
+                                               / DRAWS_STEP) * DRAWS_STEP)
+                elif number >= 0:
+                    state[K_SEED] = number
+                else:
+                    raise ValueError
+            elif key.startswith("l."):
+                _, lever, period = key.split(".")
+                if lever not in levers or period not in PERIODS:
+                    raise KeyError
+                state[lever_widget_key(lever, period)] = _snap(float(value),
+                                                               lever_slider(lever))
+            elif key.startswith("a."):
+                name = key.removeprefix("a.")
+                if name not in assumptions:
+                    raise KeyError
+                default, low, high = (float(v) for v in value.split(","))
+                spec = assumption_slider(name, region)
+                state[assumption_range_key(name)] = (_snap(low, spec), _snap(high, spec))
+                state[assumption_default_key(name)] = _snap(default, spec)
+            elif key not in (Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_SAVED):
+                raise KeyError(key)
+        except KeyError:
+            problems.append(f"{key}: unknown setting")
+        except ValueError:
+            problems.append(f"{key}={value}: not a valid value")
+    return problems

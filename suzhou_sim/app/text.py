@@ -10,6 +10,7 @@ Must not: import Streamlit, run the model or read project files.
 from __future__ import annotations
 
 import math
+import re
 
 from ..reporting.markdown import STATUS_TEXT
 
@@ -25,6 +26,10 @@ __all__ = [
     "period_label",
     "comparator_label",
     "bound_label",
+    "problem_reason",
+    "FIELDS_ZH",
+    "LOOP_PATHS_ZH",
+    "loop_path",
 ]
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -284,6 +289,34 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "loop_B1": ("B1 企业储备消耗(调节)", "B1 pipeline depletion (balancing)"),
     "loop_B2": ("B2 承载能力(调节)", "B2 capacity (balancing)"),
     "loop_B3": ("B3 证书到期(调节)", "B3 certificate expiry (balancing)"),
+    "about_mape_col": ("MAPE(%)", "MAPE %"),
+    "about_sources_body": (
+        "数据文件(data/ 文件夹,均保留来源链接与原文引述,每个数字都可追溯):\n\n"
+        "- `observed_history.csv`:苏州、昆山 2014—2023 年官方或官方报道的统计数;每行一个数字,"
+        "标注口径(确数、下限、上限、约数)与质量(已公布、初步、推算、未核实)\n"
+        "- `policy_targets.csv`:五份来源文件中的全部量化目标及其条款原文\n"
+        "- `policy_instruments.csv`:文件中写明的资金数额与基数"
+        "(“十四五”专项资金、集群基金、奖励与资助)\n\n"
+        "口径提示:高新技术企业按有效证书计数(三年有效),净增 = 认定 − 到期 − 退出;新认定高企约 95% "
+        "来自前三年入库的科技型中小企业,近年认定通过率约三分之二;R&D 经费 / GDP 与 R&D 强度因 GDP "
+        "版本不同而不完全一致,二者都参与拟合;领军人才仅指姑苏领军人才计划,而 2025 年目标计入市级及"
+        "以上全部领军人才;未来产业产值没有公布的基数,其 2023 年水平是一项假设。\n\n"
+        "来源文件:{docs}",
+        "Data files (folder data/, each row keeping its source URL and quote, so every number "
+        "traces back):\n\n"
+        "- `observed_history.csv`: official or officially reported statistics for Suzhou and "
+        "Kunshan, 2014-2023; one row per figure with its bound (exact, lower, upper, approx) and "
+        "quality (reported, preliminary, derived, unverified)\n"
+        "- `policy_targets.csv`: every quantitative target in the five source documents, with "
+        "its clause\n"
+        "- `policy_instruments.csv`: funding figures and baselines the documents state\n\n"
+        "Definitional traps: high-tech enterprises count valid three-year certificates (net "
+        "increase = recognitions - expiries - exits); about 95% of new HTEs come from tech SMEs "
+        "registered in the previous three years, approval about two-thirds; R&D expenditure / "
+        "GDP and R&D intensity differ by GDP vintage, both are fitted; leading talents count the "
+        "Gusu programme only while the 2025 target counts all city-level-and-above; "
+        "future-industry output has no published baseline: its 2023 level is an assumption.\n\n"
+        "Source documents: {docs}"),
     # plan periods
     "period_14th": ("“十四五”剩余年份 2024—2025", "14th plan, remaining years 2024-25"),
     "period_15th": ("“十五五” 2026—2030", "15th plan 2026-30"),
@@ -291,6 +324,95 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "period_short_14th": ("十四五", "14th"),
     "period_short_15th": ("十五五", "15th"),
     "period_short_16th": ("十六五", "16th"),
+    # settings that survive, saved scenarios, reports
+    "copy_link": ("复制链接(含全部设置)", "Copy the link (holds every setting)"),
+    "copy_link_help": (
+        "地址栏已包含当前地区、情景、杠杆与假设调整、语言和视图;刷新页面不会丢失,复制给同事即可共享。",
+        "The address holds the region, scenario, every lever and assumption edit, language "
+        "and view: a reload keeps them and a copied link shares them.",
+    ),
+    "url_problems": ("链接中的部分参数无效,已忽略:{items}",
+                     "Some parameters of the link are not valid and were ignored: {items}"),
+    "region_switched": ("已切换到{region};{previous}的设置已保留。",
+                        "Switched to {region}; the settings of {previous} are kept."),
+    "region_undo": ("撤销:返回{previous}", "Undo: back to {previous}"),
+    "save_name": ("情景名称(可用中文)", "Scenario name (any language)"),
+    "save_button": ("保存当前设置", "Save the current settings"),
+    "save_ok": ("已保存情景“{name}”。", "Saved scenario '{name}'."),
+    "save_empty": ("请先填写情景名称。", "Give the scenario a name first."),
+    "saved_list": ("本次会话已保存的情景:{items}", "Scenarios saved in this session: {items}"),
+    "saved_scenario": ("已保存:{name}", "Saved: {name}"),
+    "download_docx": ("下载会议报告(Word)", "Download the meeting report (Word)"),
+    "download_xlsx": ("下载数据表(Excel)", "Download the tables (Excel)"),
+    "report_prepare": ("生成报告文件", "Prepare the report files"),
+    "weights_share": ("占 {share},约 {amount}", "{share} of the fund, about {amount}"),
+    "weights_zero": (
+        "本时期五项权重均为 0:专项资金不会分配到任何用途(模型中相当于不投入)。",
+        "All five weights of this period are 0: the special fund goes to no use (the model "
+        "then spends nothing).",
+    ),
+    "per_year": ("每年", "per year"),
+    "choose": ("请选择", "Choose"),
+    "sb_year_filter": ("目标年份", "Target year"),
+    "sb_all_years": ("全部", "All"),
+    "sb_year_summary": ("各目标年份概览", "Summary by target year"),
+    "sb_count": ("目标数", "Targets"),
+    "period_tab": ("规划时期", "Plan period"),
+    # translated validation problems (the CLI stays English)
+    "problem_line": ("{source}:{field}:{reason}", "{source}: {field}: {reason}"),
+    "problem_noline": ("{source}:{reason}", "{source}: {reason}"),
+}
+
+# Feedback-loop paths in Chinese; English shows the path of model/README.md (the .mdl names).
+LOOP_PATHS_ZH = {
+    "R1": (
+        "高新技术企业 → 企业带动就业 → 人才引进 → 高层次人才 → 人才对创业的带动 → 科技型企业新设 → "
+        "科技型中小企业储备 → 首次认定 → 高新技术企业"),
+    "R2": (
+        "新设创投基金规模 → 未实缴承诺 → 实缴出资(= 创投投资)→ 创投在投组合 → 创投退出 → "
+        "退出收益 → 循环募资 → 新设创投基金规模;创投效应联动企业新设、独角兽培育和上市"),
+    "B1": (
+        "首次认定消耗科技型中小企业储备,从而降低此后的认定数"),
+    "B2": (
+        "科技型中小企业储备 / 载体容量 → 载体利用率 → 载体容量效应(查表)→ 科技型企业新设;"
+        "人才奖励受合格申请人数量限制(预算约束与申请人约束取较小值)"),
+    "B3": (
+        "高企认定 →(三年)→ 证书到期 → 退出高新技术企业存量,仅“续期比例”部分回流"),
+}
+
+# Validation problems of scenario files, English reason -> Chinese (regex, template). The
+# catalogue and the schema write the English; the app shows the Chinese when zh is chosen.
+_PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
+    (r"unknown lever; did you mean '([^']+)'.*", "未知的杠杆;是否应为“{0}”?"),
+    (r"unknown lever.*", "未知的杠杆"),
+    (r"unknown assumption; did you mean '([^']+)'.*", "未知的外部假设;是否应为“{0}”?"),
+    (r"unknown assumption.*", "未知的外部假设"),
+    (r"unknown plan period '([^']+)'.*allowed: (.*)",
+     "未知的规划时期“{0}”;允许:{1}"),
+    (r"unknown field '([^']+)'; allowed: (.*)", "未知字段“{0}”;允许的字段:{1}"),
+    (r"(\S+) is outside the allowed range (\S+?)(?:-| to )(\S+)(?: (.*))?",
+     "{0} 超出允许范围 {1} 至 {2} {3}"),
+    (r"'?([^']*)'? is not allowed; input should be (.*)", "“{0}”不是允许的取值;应为 {1}"),
+    (r"required field is missing", "缺少此必填字段"),
+    (r"use letters, digits.*", "只能使用英文字母、数字、“_”“-”或“.”(用作输出文件夹名)"),
+    (r"needs low <= default <= high, got low=(\S+), default=(\S+), high=(\S+)",
+     "须满足 下限 ≤ 默认值 ≤ 上限,现为 下限 {0}、默认值 {1}、上限 {2}"),
+    (r"Input should be a valid number.*", "须为数字"),
+    (r"Input should be a valid (string|integer|dictionary).*", "类型不对(应为{0})"),
+    (r"malformed YAML at line (\d+), column (\d+): (.*)", "YAML 格式错误(第 {0} 行第 {1} 列):{2}"),
+    (r"malformed YAML.*", "YAML 格式错误"),
+    (r"expected a mapping of scenario fields at the top level",
+     "顶层应为“字段: 取值”形式的情景字段"),
+    (r"not UTF-8 text", "不是 UTF-8 编码的文本"),
+)
+_TYPES_ZH = {"string": "文本", "integer": "整数", "dictionary": "键值映射"}
+
+# Top-level fields of a scenario file in Chinese.
+FIELDS_ZH = {
+    "name": "情景代号(name)", "title_en": "英文标题(title_en)", "title_zh": "中文标题(title_zh)",
+    "description": "说明(description)", "rationale": "依据(rationale)", "region": "地区(region)",
+    "draws": "抽样次数(draws)", "seed": "随机种子(seed)", "levers": "政策杠杆(levers)",
+    "assumptions": "外部假设(assumptions)", "default": "默认值", "low": "下限", "high": "上限",
 }
 # Target statuses: one wording, shared with report.md (reporting.markdown.STATUS_TEXT).
 _STRINGS.update({f"status_{k}": (zh, en) for k, (en, zh, _, _) in STATUS_TEXT.items()})
@@ -365,6 +487,32 @@ def tr(key: str, lang: str, **values: object) -> str:
     """
     text = _STRINGS[key][1 if lang == "en" else 0]
     return text.format(**values) if values else text
+
+
+def loop_path(code: str, path: str, lang: str) -> str:
+    """Path of feedback loop ``code``: Chinese words, or the README's ``path`` in English."""
+    return LOOP_PATHS_ZH.get(code, path) if lang == "zh" else path
+
+
+def problem_reason(reason: str, lang: str, labels: dict[str, str] | None = None) -> str:
+    """A validation problem's reason in ``lang`` (English as written; Chinese by pattern).
+
+    ``labels`` maps keys quoted in the reason (a suggested lever, say) to display names. A
+    reason that no pattern knows is shown in Chinese as "其他问题" with the English text,
+    so nothing is hidden.
+    """
+    if lang == "en":
+        return reason
+    labels = labels or {}
+    for pattern, template in _PROBLEMS_ZH:
+        match = re.fullmatch(pattern, reason.strip(), re.S)
+        if match:
+            groups = [labels.get(g, _TYPES_ZH.get(g, g)) if g else "" for g in match.groups()]
+            for i, g in enumerate(groups):
+                if len(match.groups()) >= 4 and i == 3:
+                    groups[i] = unit_label(g, "zh")
+            return template.format(*groups).rstrip().replace("' or '", "' 或 '")
+    return f"其他问题(英文原文):{reason}"
 
 
 def unit_label(unit: str, lang: str) -> str:

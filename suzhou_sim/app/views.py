@@ -1,16 +1,16 @@
 """What the app shows, built from analysis results: scoreboard, charts, tables, summaries.
 
 Lives here: the recompute step of the app (the current scenario, the region's baseline and,
-when the assumptions were changed, the modified baseline, all on the same draws), and
-pure functions that turn
+when the assumptions were changed, the modified baseline, all on the same draws), the
+validation messages in the interface's language, the shares of the special fund the split
+weights imply, the per-year scoreboard summary, and pure functions that turn
 :class:`~suzhou_sim.studies.scenario_runs.ScenarioResult` objects, comparison
 tables and the stored calibration into display objects (an HTML scoreboard, Altair charts,
 formatted tables, CSV text) in Chinese or English.
 
 Must not: import Streamlit, compute any model number itself (probabilities, quantiles and
-first years come from ``studies.scenario_runs``/``catalogues.targets``; this module only
-selects, subtracts
-for display and formats), or read session state.
+first years come from ``studies/`` and ``catalogues/targets.py``; this module only selects,
+subtracts and divides for display and formats), or read session state.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
+    FIELDS_ZH,
     bound_label,
     comparator_label,
     fmt_points,
@@ -45,6 +46,7 @@ from .text import (
     fmt_quantity,
     fmt_value,
     period_label,
+    problem_reason,
     tr,
     unit_label,
 )
@@ -70,6 +72,9 @@ __all__ = [
     "fit_summary",
     "report_goals",
     "region_label",
+    "problem_lines",
+    "fund_shares",
+    "year_summary",
 ]
 
 #: Runs a scenario with (draws, seed); the app passes its cached runner.
@@ -262,6 +267,14 @@ table.sb .curve {color: #777; font-size: 0.72rem; white-space: normal; max-width
   text-align: left; margin-top: 2px;}
 table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
   padding: 0 5px; font-size: 0.74rem;}
+table.sb .status {font-size: 0.76rem; white-space: nowrap;}
+/* narrow screens (a phone, 390 px): target, probability and median stay; the rest folds */
+@media (max-width: 640px) {
+  table.sb .wide {display: none;}
+  table.sb {font-size: 0.8rem;} table.sb td, table.sb th {padding: 4px 4px;}
+  table.sb .clause {display: none;}
+  table.sb th {white-space: normal;}
+}
 </style>
 """
 
@@ -272,9 +285,9 @@ def _esc(text: object) -> str:
 
 def _delta_cell(delta: float, lang: str) -> str:
     if pd.isna(delta):
-        return '<td class="num">–</td>'
+        return '<td class="num wide">–</td>'
     cls = "up" if delta > 0.0005 else ("down" if delta < -0.0005 else "")
-    return f'<td class="num {cls}">{_esc(fmt_points(delta, lang))}</td>'
+    return f'<td class="num wide {cls}">{_esc(fmt_points(delta, lang))}</td>'
 
 
 def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
@@ -288,14 +301,17 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
     inside = frame[frame["in_scope"]]
     is_baseline = inside["delta"].isna().all()
     colour = {name: c for name, _, c in BANDS}
-    head = ["sb_target", "sb_threshold", "sb_status", "sb_probability", "sb_median",
-            "sb_first_year",
-            "sb_delta"] + (["sb_delta_policy"] if policy else []) + ["sb_note"]
+    # (heading, class): "wide" columns fold away on narrow screens
+    head = [("sb_target", ""), ("sb_threshold", "wide"), ("sb_status", "wide"),
+            ("sb_probability", ""), ("sb_median", ""), ("sb_first_year", "wide"),
+            ("sb_delta", "wide")]
+    head += [("sb_delta_policy", "wide")] if policy else []
+    head += [("sb_note", "wide")]
     out = ['<table class="sb" id="scoreboard"><thead><tr>']
-    for h in head:
+    for h, cls in head:
         extra = (f'<div class="range">{_esc(tr("sb_is_baseline", lang))}</div>'
                  if h == "sb_delta" and is_baseline else "")
-        out.append(f"<th>{_esc(tr(h, lang))}{extra}</th>")
+        out.append(f'<th class="{cls}">{_esc(tr(h, lang))}{extra}</th>')
     out.append("</tr></thead><tbody>")
     for year, rows in inside.groupby("year", sort=True):
         out.append(f'<tr class="group"><td colspan="{len(head)}">'
@@ -310,14 +326,14 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 f'data-status="{_esc(r.status)}">'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
-                f'<td class="num">{_esc(r.threshold)}</td>'
-                f'<td><span class="status">{_esc(r.status_label)}</span></td>'
+                f'<td class="num wide">{_esc(r.threshold)}</td>'
+                f'<td class="wide"><span class="status">{_esc(r.status_label)}</span></td>'
                 f'<td class="num">{badge}<div class="curve">{_esc(r.curve)}</div></td>'
                 f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
-                f'<td class="num">{_esc(r.first_year)}</td>'
+                f'<td class="num wide">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)
                 + (_delta_cell(r.delta_policy, lang) if policy else "")
-                + f'<td class="note">{_esc(r.note)}</td></tr>'
+                + f'<td class="note wide">{_esc(r.note)}</td></tr>'
             )
     out.append("</tbody></table>")
     outside = frame[~frame["in_scope"]]
@@ -420,8 +436,9 @@ def _q(field: str, **extra: object) -> dict:
 
 
 def _tip(field: str, title: str = "", kind: str = "quantitative") -> dict:
+    # ",.4~r": four significant digits in plain notation (13,580 rather than 1.358e+4)
     fmt = {"format": "d"} if field == "year" else (
-        {"format": ",.4~g"} if kind == "quantitative" else {})
+        {"format": ",.4~r"} if kind == "quantitative" else {})
     return {"field": field, "type": kind, "title": title or field, **fmt}
 
 
@@ -439,7 +456,12 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     region = result.scenario.region
     spec = result.specs[indicator]
     unit = load_indicators()[indicator].unit
-    start = spec.base_year - 1 if spec.measure == "cumulative" else 2014
+    hist = _history(region, indicator) if spec.measure != "cumulative" else pd.DataFrame()
+    first = result.series.loc[result.series["indicator"] == indicator, "year"].min()
+    if not hist.empty:
+        first = min(first, hist["year"].min())
+    # the axis starts where the data do: the first history point or the first simulated year
+    start = spec.base_year - 1 if spec.measure == "cumulative" else int(first) - 0.5
     x = _q("year", title=tr("chart_year", lang), scale={"domain": [start, 2035.5]},
            axis={"format": "d", "tickMinStep": 1})
     y_title = unit_label(unit, lang) or tr("value", lang)
@@ -459,7 +481,8 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         lines.append(rows(outcome.modified).assign(run=names[2]))
         dashes.append([2, 2])
         colours.append(_MODIFIED)
-    legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "vertical"}
+    # horizontal legends: the chart's height holds the legends too (the plot keeps its room)
+    legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "horizontal"}
     band_label = tr("chart_band", lang)
     layers: list[dict] = [
         {"data": {"values": _records(rows(result).assign(band=band_label))},
@@ -470,7 +493,8 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                       "scale": {"domain": [band_label], "range": [_BAND_FILL]}},
              "tooltip": [_tip("year"), _tip("p10", "P10"), _tip("p90", "P90")]}},
         {"data": {"values": _records(pd.concat(lines, ignore_index=True)[["year", "p50", "run"]])},
-         "mark": {"type": "line", "strokeWidth": 2},
+         # small points on the lines carry the tooltips (a line alone shows none)
+         "mark": {"type": "line", "strokeWidth": 2, "point": {"size": 16, "filled": True}},
          "encoding": {
              "x": x, "y": _q("p50", title=y_title),
              "color": {"field": "run", "type": "nominal", "legend": legend,
@@ -480,7 +504,6 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
              "tooltip": [_tip("run", " ", "nominal"), _tip("year"), _tip("p50", value)]}},
     ]
     if spec.measure != "cumulative":  # observations are levels/annual counts, not sums
-        hist = _history(region, indicator)
         if not hist.empty:
             kinds = [bound_label(b, lang) for b in ("lower", "upper", "exact")]
             hist = hist.assign(
@@ -495,8 +518,10 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                          "color": _HISTORY},
                 "encoding": {
                     "x": x, "y": _q("value", title=y_title),
-                    # marker shapes are explained in the caption above the charts
-                    "shape": {"field": "kind", "type": "nominal", "legend": None,
+                    "shape": {"field": "kind", "type": "nominal",
+                              # explained in the caption above the charts (a Vega-Lite
+                              # shape legend here draws its labels without the markers)
+                              "legend": None,
                               "scale": {"domain": kinds,
                                         "range": ["triangle-up", "triangle-down", "circle"]}},
                     "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
@@ -532,7 +557,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                       "fontSize": 11},
              "encoding": {**at_target, "text": {"field": "probability", "type": "nominal"}}},
         ]
-    return {"title": _chart_title(indicator, result, lang), "height": 300, "layer": layers,
+    return {"title": _chart_title(indicator, result, lang), "height": 380, "layer": layers,
             "resolve": {"scale": {"fill": "independent", "shape": "independent"}}}
 
 
@@ -632,7 +657,7 @@ def fit_summary(posterior: Posterior, lang: str) -> tuple[str, pd.DataFrame]:
     mape = summary.get("mape_pct", {}) or {}
     table = pd.DataFrame({
         tr("series", lang): [registry[k].label(lang) if k in registry else k for k in mape],
-        "MAPE %": [round(float(v), 2) for v in mape.values()],
+        tr("about_mape_col", lang): [round(float(v), 2) for v in mape.values()],
     })
     return text, table
 
@@ -647,6 +672,101 @@ def report_goals(region: str) -> tuple[Path, str | None]:
     return path, match.group(1).strip() if match else None
 
 
+@lru_cache(maxsize=16)
 def region_label(region: str, lang: str) -> str:
-    """Display name of a region."""
+    """Display name of a region (cached: the profile file is read once)."""
     return load_region(region).label(lang)
+
+
+# --- validation problems in the interface's language ----------------------------------------
+
+_FIELD = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w]+)*): (.*)$", re.S)
+
+
+def _field_label(path: str, lang: str) -> str:
+    parts = path.split(".")
+    levers, assumptions = load_levers(), load_assumptions()
+    if parts[0] == "levers" and len(parts) > 1:
+        lever = levers.get(parts[1])
+        name = f"“{lever.label(lang)}”" if lever else parts[1]
+        where = f"({period_label(parts[2], lang)})" if len(parts) > 2 and parts[2] in \
+            PERIOD_YEARS else ""
+        return f"杠杆 {name}{where}" if lang == "zh" else path
+    if parts[0] == "assumptions" and len(parts) > 1:
+        a = assumptions.get(parts[1])
+        name = f"“{a.label(lang)}”" if a else parts[1]
+        which = FIELDS_ZH.get(parts[2], parts[2]) if len(parts) > 2 else ""
+        return f"外部假设 {name}{which}" if lang == "zh" else path
+    return FIELDS_ZH.get(path, path) if lang == "zh" else path
+
+
+def problem_lines(message: str, lang: str) -> list[str]:
+    """Lines of a validation message (``source: field: reason``) in ``lang``.
+
+    Chinese names the field by its label (lever, period, assumption, scenario field) and
+    translates the reason; English keeps the validator's lines as they are.
+    """
+    if lang == "en":
+        return message.splitlines()
+    labels = {k: f"{v.label(lang)}({k})" for k, v in
+              {**load_levers(), **load_assumptions()}.items()}
+    labels.update({p: f"{period_label(p, lang)}({p})" for p in PERIOD_YEARS})
+    out = []
+    for line in message.splitlines():
+        source, _, rest = line.partition(": ")
+        match = _FIELD.match(rest)
+        if match and not rest.startswith(("malformed YAML", "unknown field", "expected a")):
+            out.append(tr("problem_line", lang, source=source,
+                          field=_field_label(match[1], lang),
+                          reason=problem_reason(match[2], lang, labels)))
+        else:
+            out.append(tr("problem_noline", lang, source=source,
+                          reason=problem_reason(rest, lang, labels)))
+    return out
+
+
+# --- split of the special fund --------------------------------------------------------------
+
+
+def fund_shares(weights: dict[str, float], fund: float) -> dict[str, tuple[float, float]]:
+    """Share of the special fund and amount a year each split weight implies.
+
+    The model divides the fund by the relative weights (``ZIDZ(weight, total)``): all
+    weights 0 give shares of 0, so the fund goes nowhere.
+
+    Returns
+    -------
+    dict
+        lever key -> (share 0-1, amount in the fund's unit).
+    """
+    total = sum(weights.values())
+    return {k: ((w / total, fund * w / total) if total > 0 else (0.0, 0.0))
+            for k, w in weights.items()}
+
+
+# --- scoreboard by target year --------------------------------------------------------------
+
+def year_summary(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per target year: the number of targets in scope and how many fall in each band.
+
+    ``frame`` is :func:`scoreboard_frame`'s output; one more column per ledger status counts
+    the targets of each status.
+    """
+    inside = frame[frame["in_scope"]]
+    rows = []
+    for year, group in inside.groupby("year", sort=True):
+        bands = group["band"].value_counts()
+        row = {tr("sb_year", lang): int(year), tr("sb_count", lang): len(group)}
+        for name, edge, _ in BANDS:
+            row[_band_title(name, edge, lang)] = int(bands.get(name, 0))
+        for status, n in group["status"].value_counts().items():
+            row[tr(f"status_{status}", lang)] = int(n)
+        rows.append(row)
+    return pd.DataFrame(rows).fillna(0)
+
+
+def _band_title(name: str, edge: float, lang: str) -> str:
+    upper = {"green": None, "amber": 0.8, "orange": 0.5, "red": 0.2}[name]
+    if upper is None:
+        return f"≥{edge:.0%}"
+    return f"<{upper:.0%}" if edge == 0 else f"{edge:.0%}–{upper:.0%}"

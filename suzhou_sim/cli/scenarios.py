@@ -286,3 +286,8 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
         _run_one(scenario, args, args.out / scenario.name, baselines, progress=not args.quiet)
         print()
     return 0
+
+
+# Public for the other subcommands that run ensembles (``report``).
+check_draws, posterior_dir = _check_draws, _posterior_dir
+__all__ += ["check_draws", "posterior_dir"]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult, SeriesSpec
 
 __all__ = [
+    "CHART_LABELS",
     "cjk_font",
     "chart_file",
     "chart_targets",
@@ -46,28 +47,52 @@ __all__ = [
 ]
 
 _MARKERS = {"lower": "^", "upper": "v", "exact": "o", "approx": "o"}
+
+#: Legend and axis wording of the fan charts (English); ``fan_chart(labels=...)`` replaces
+#: any of them (the Word report passes Chinese). ``{scenario}``, ``{bound}`` and
+#: ``{unverified}`` are filled in; an optional ``unit`` replaces the .mdl unit on the y axis.
+CHART_LABELS = {
+    "band": "10-90% band", "median": "median ({scenario})", "baseline": "baseline median",
+    "observed": "observed ({bound}{unverified})", "unverified": ", unverified",
+    "target": "target", "year": "year (year-end)",
+    "lower": "lower", "upper": "upper", "exact": "exact", "approx": "approx",
+}
 _BAND, _MEDIAN, _BASE, _OBS, _TARGET = "#9ecae1", "#08519c", "#636363", "#222222", "#d62728"
 
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """Family name of an installed font with Chinese glyphs that matplotlib can use, or None."""
+    """Family name of an installed font with Chinese glyphs that matplotlib can use, or None.
+
+    Sans-serif Simplified Chinese faces are preferred. A font installed after matplotlib
+    built its font cache (``fonts-noto-cjk`` added to a used machine) is registered from
+    its file, so it is found without deleting the cache.
+    """
     if shutil.which("fc-list") is None:
         return None
     try:
-        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+        out = subprocess.run(["fc-list", ":lang=zh", "file", "family"], capture_output=True,
                              text=True, timeout=10, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None
+    faces = []
     for line in out.splitlines():
-        family = line.split(",")[0].strip()
-        if not family:
-            continue
+        path, _, families = line.partition(": ")
+        for family in (f.strip() for f in families.split(",")):
+            if family:
+                faces.append((" SC" not in family, "Sans" not in family, "Bold" in path,
+                              family, path.strip()))
+    for *_, family, path in sorted(faces):
         try:
             font_manager.findfont(family, fallback_to_default=False)
+            return family
         except ValueError:
+            pass
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
             continue
-        return family
+        return font_manager.fontManager.ttflist[-1].name
     return None
 
 
@@ -110,6 +135,7 @@ def fan_chart(
     probabilities: dict[str, float | str] | None = None,
     baseline: pd.DataFrame | None = None,
     scenario_label: str = "scenario",
+    labels: dict[str, str] | None = None,
 ) -> Figure:
     """Draw one fan chart.
 
@@ -132,22 +158,26 @@ def fan_chart(
         Baseline series rows of this indicator; its median is drawn dashed.
     scenario_label : str
         Legend label of the scenario's median.
+    labels : dict, optional
+        Replacements for :data:`CHART_LABELS` (legend and axis wording).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     font = cjk_font()
+    words = {**CHART_LABELS, **(labels or {})}
     fig = Figure(figsize=(7.0, 4.2), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     s = series.dropna(subset=["p50"])
     ax.fill_between(s["year"], s["p10"], s["p90"], color=_BAND, alpha=0.6, lw=0,
-                    label="10-90% band")
-    ax.plot(s["year"], s["p50"], color=_MEDIAN, lw=2, label=f"median ({scenario_label})")
+                    label=words["band"])
+    ax.plot(s["year"], s["p50"], color=_MEDIAN, lw=2,
+            label=words["median"].format(scenario=scenario_label))
     if baseline is not None:
         b = baseline.dropna(subset=["p50"])
-        ax.plot(b["year"], b["p50"], color=_BASE, lw=1.5, ls="--", label="baseline median")
+        ax.plot(b["year"], b["p50"], color=_BASE, lw=1.5, ls="--", label=words["baseline"])
     if spec.measure != "cumulative":
         obs = observed_points(region, indicator)
         obs = obs[obs["year"] >= s["year"].min() - 5] if not s.empty else obs
@@ -157,20 +187,21 @@ def fan_chart(
                 continue
             hollow = rows["quality"] == "unverified"
             for part, face, note in ((rows[~hollow], _OBS, ""),
-                                     (rows[hollow], "none", ", unverified")):
+                                     (rows[hollow], "none", words["unverified"])):
                 if not part.empty:
                     ax.scatter(part["year"], part["value"], marker=marker, s=36, zorder=5,
                                facecolors=face, edgecolors=_OBS,
-                               label=f"observed ({bound}{note})")
+                               label=words["observed"].format(bound=words[bound],
+                                                              unverified=note))
     for t in chart_targets(targets or [], indicator, spec):
         if t.from_year:
             ax.hlines(t.threshold, t.from_year, t.year, colors=_TARGET, lw=1.5)
         if t.comparator == "~":
             ax.errorbar([t.year], [t.threshold], yerr=[[t.threshold * 0.05], [t.threshold * 0.05]],
-                        fmt="*", color=_TARGET, ms=12, capsize=4, zorder=6, label="target")
+                        fmt="*", color=_TARGET, ms=12, capsize=4, zorder=6, label=words["target"])
         else:
             ax.scatter([t.year], [t.threshold], marker="*", s=160, color=_TARGET, zorder=6,
-                       label="target")
+                       label=words["target"])
         p = (probabilities or {}).get(t.target_id)
         if isinstance(p, str):  # as the target's status reads it: "≥ 0.12", "≤ 0.98"...
             text = f"{t.target_id}\nP {p}" if p else t.target_id
@@ -187,8 +218,8 @@ def fan_chart(
     ind = load_indicators()[indicator]
     ax.set_title(_title(indicator, spec, zh=font is not None), fontsize=10,
                  fontfamily=[font, "DejaVu Sans"] if font else "DejaVu Sans")
-    ax.set_ylabel(ind.unit)
-    ax.set_xlabel("year (year-end)")
+    ax.set_ylabel(words.get("unit") or ind.unit)
+    ax.set_xlabel(words["year"])
     ax.grid(alpha=0.3)
     ax.set_xlim(2014 if spec.measure != "cumulative" else spec.base_year - 1, 2035.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -16,7 +16,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import state as S
-from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, tr
+from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_label, tr
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
     assumption_ranges,
@@ -68,6 +68,24 @@ def scoreboard(at: AppTest) -> tuple[dict[str, float], str]:
     return probs, page
 
 
+def lever(at: AppTest, key: str, period: str):
+    """The slider of lever ``key`` in ``period``, its plan-period tab opened first (only the
+    open tab's sliders are drawn)."""
+    label = period_label(period, at.session_state[S.K_LANG], short=True)
+    if at.session_state["lever_tab"] != label:
+        at.session_state["lever_tab"] = label
+        at.run()
+    return at.slider(key=S.lever_widget_key(key, period))
+
+
+def assumption(at: AppTest, widget_key: str):
+    """An assumption slider, its expander opened first (drawn only while open)."""
+    if not at.session_state["assumptions_open"]:
+        at.session_state["assumptions_open"] = True
+        at.run()
+    return at.slider(key=widget_key)
+
+
 def widget_values(at: AppTest) -> dict[str, object]:
     """Region, pick and every lever and assumption widget value."""
     keys = [S.K_REGION, S.K_PICK, S.K_DRAWS, S.K_SEED]
@@ -86,7 +104,7 @@ def test_starts_in_both_regions(app):
     assert "SZ-HTE-2025" in probs and all(0 <= p <= 1 for p in probs.values())
     app.radio(key=S.K_REGION).set_value("kunshan").run()
     assert not app.exception, app.exception
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).value == 42  # profile
+    assert lever(app, "special_fund", "15th").value == 42  # profile
     if _calibrated("kunshan"):
         probs, _ = scoreboard(app)
         assert probs and all(t.startswith("KS-") for t in probs)
@@ -99,7 +117,7 @@ def test_starts_in_both_regions(app):
 @needs_suzhou
 def test_raising_talent_weight_helps_talent_targets(app):
     before, page_before = scoreboard(app)
-    app.slider(key=S.lever_widget_key("talent_weight", "14th")).set_value(0.45).run()
+    lever(app, "talent_weight", "14th").set_value(0.45).run()
     assert not app.exception, app.exception
     after, page_after = scoreboard(app)
     for target in TALENT_TARGETS:
@@ -110,7 +128,7 @@ def test_raising_talent_weight_helps_talent_targets(app):
 @needs_suzhou
 def test_raising_the_special_fund_helps_the_hte_target(app):
     before, _ = scoreboard(app)
-    app.slider(key=S.lever_widget_key("special_fund", "14th")).set_value(400).run()
+    lever(app, "special_fund", "14th").set_value(400).run()
     after, _ = scoreboard(app)
     assert after["SZ-HTE-2025"] >= before["SZ-HTE-2025"]
     assert after != before
@@ -119,7 +137,7 @@ def test_raising_the_special_fund_helps_the_hte_target(app):
 
 @needs_suzhou
 def test_changed_assumptions_show_the_modified_baseline(app):
-    app.slider(key=S.assumption_range_key("external_shock")).set_value((0.7, 1.1)).run()
+    assumption(app, S.assumption_range_key("external_shock")).set_value((0.7, 1.1)).run()
     assert not app.exception, app.exception
     _, page = scoreboard(app)
     assert tr("sb_delta_policy", "zh") in page  # the policy-effect column
@@ -167,7 +185,7 @@ def test_language_switch_changes_labels(app):
     assert kedaitong.reason_zh == "模型未刻画银行信贷。" and kedaitong.reason_zh in page
     assert load_targets()["SZ-LEADER-2025"].note_zh in page  # a definition note in Chinese
     assert kedaitong.reason not in page and "(英文)" not in page
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
+    assert lever(app, "special_fund", "15th").label.startswith(
         "创新集群专项资金")
     app.button_group(key=S.K_LANG).set_value("en").run()
     assert not app.exception, app.exception
@@ -178,7 +196,7 @@ def test_language_switch_changes_labels(app):
         assert f'<span class="status">{label}</span>' in page
     assert "By status:" in "".join(m.value for m in app.markdown)
     assert kedaitong.reason in page and kedaitong.reason_zh not in page
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).label.startswith(
+    assert lever(app, "special_fund", "15th").label.startswith(
         "Innovation special fund")
     assert app.session_state[S.K_REGION] == "suzhou"
     # widgets of views not on screen keep their choices across a switch back to Chinese
@@ -191,7 +209,7 @@ def test_language_switch_changes_labels(app):
 
 @needs_suzhou
 def test_bad_upload_names_the_field_and_changes_nothing(app):
-    app.slider(key=S.lever_widget_key("carrier_weight", "15th")).set_value(0.3).run()
+    lever(app, "carrier_weight", "15th").set_value(0.3).run()
     before = widget_values(app)
     bad = scenario_to_yaml(load_scenario(SCENARIOS_DIR / "talent_first.yaml")).replace(
         "talent_weight:", "talent_wieght:")
@@ -199,7 +217,9 @@ def test_bad_upload_names_the_field_and_changes_nothing(app):
     app.button(key="apply_paste").click().run()
     assert not app.exception, app.exception
     errors = " ".join(e.value for e in app.error)
-    assert "levers.talent_wieght" in errors and "talent_weight" in errors
+    # in Chinese: the unknown key, the lever it probably means by its label, no English
+    assert "talent_wieght" in errors and "人才计划权重" in errors and "未知的杠杆" in errors
+    assert "unknown lever" not in errors
     assert widget_values(app) == before
 
 
@@ -210,7 +230,7 @@ def test_good_upload_loads_the_scenario(app):
     app.button(key="apply_paste").click().run()
     assert not app.exception and not app.error
     assert app.session_state[S.K_PICK] == S.UPLOADED
-    assert app.slider(key=S.lever_widget_key("special_fund", "15th")).value == 300
+    assert lever(app, "special_fund", "15th").value == 300
 
 
 # --- helpers, without Streamlit ---------------------------------------------------------------
@@ -326,3 +346,201 @@ def test_structure_diagram_shows_stocks_and_loops():
     for code in ("R1", "R2", "B1", "B2", "B3"):
         assert re.search(rf'label="[^"]*{code}', dot), f"no edge coloured for {code}"
     assert '"Tech SME pool" -> "First time recognitions"' in dot  # an outflow arrow
+
+
+# --- settings that survive, saved scenarios, levers that explain themselves ------------------
+
+
+def _fresh(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@needs_suzhou
+def test_url_sets_the_levers_and_follows_every_change():
+    at = _fresh(**{"region": "suzhou", "l.special_fund.14th": "400", "lang": "en",
+                   "a.external_shock": "1,0.7,1.1", "nonsense": "1"})
+    assert any("nonsense" in w.value for w in at.warning)  # reported, not silently used
+    assert lever(at, "special_fund", "14th").value == 400
+    assert assumption(at, S.assumption_range_key("external_shock")).value == (0.7, 1.1)
+    assert at.session_state[S.K_LANG] == "en"
+    plain = _fresh(region="suzhou")
+    # the scoreboard follows the URL: a bigger 14th-plan fund helps the 2025 HTE target
+    assert scoreboard(at)[0]["SZ-HTE-2025"] > scoreboard(plain)[0]["SZ-HTE-2025"]
+    assert at.query_params["l.special_fund.14th"] == "400"
+    assert "nonsense" not in at.query_params
+    lever(at, "talent_weight", "15th").set_value(0.3).run()
+    assert at.query_params["l.talent_weight.15th"] == "0.3"
+    at.button_group(key=S.K_VIEW).set_value("charts").run()
+    assert at.query_params["view"] == "charts"
+    # the URL alone reproduces the settings in a new session (a reload or a shared link)
+    again = _fresh(**{k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()})
+    assert widget_values(again) == widget_values(at)
+
+
+@needs_suzhou
+def test_region_switch_keeps_each_regions_edits_and_offers_undo(app):
+    lever(app, "special_fund", "15th").set_value(350).run()
+    app.radio(key=S.K_REGION).set_value("kunshan").run()
+    assert not app.exception, app.exception
+    kunshan_fund = lever(app, "special_fund", "15th")
+    assert kunshan_fund.value == 42 and kunshan_fund.proto.step == 1  # exact profile value
+    lever(app, "special_fund", "16th").set_value(60).run()
+    app.button(key="undo_region").click().run()
+    assert app.session_state[S.K_REGION] == "suzhou"
+    assert lever(app, "special_fund", "15th").value == 350
+    app.radio(key=S.K_REGION).set_value("kunshan").run()
+    assert lever(app, "special_fund", "16th").value == 60
+
+
+@needs_suzhou
+def test_saved_scenarios_are_listed_loaded_and_compared(app):
+    lever(app, "talent_weight", "15th").set_value(0.4).run()
+    app.text_input(key="save_name").input("人才加码").run()
+    app.button(key="save_scenario").click().run()
+    assert not app.exception, app.exception
+    assert any("人才加码" in s.value for s in app.success)
+    assert app.session_state[S.K_PICK] == S.SAVED_PREFIX + "人才加码"
+    assert any("与所选情景一致" in m.value for m in app.markdown)  # saved = no pending edit
+    saved = S.saved_scenarios(app.session_state)["人才加码"]
+    assert saved.title_zh == "人才加码" and saved.lever_value("talent_weight", "15th") == 0.4
+    # saved scenarios travel in the URL: a reload (a new session on the same URL) keeps them
+    reloaded = AppTest.from_file(str(APP), default_timeout=60)
+    reloaded.query_params.update(app.query_params)
+    reloaded.run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.session_state[S.K_PICK] == S.SAVED_PREFIX + "人才加码"
+    assert S.saved_scenarios(reloaded.session_state)["人才加码"].lever_value(
+        "talent_weight", "15th") == 0.4
+    app.selectbox(key=S.K_PICK).set_value("baseline").run()
+    assert lever(app, "talent_weight", "15th").value == 0.15
+    app.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + "人才加码").run()
+    assert lever(app, "talent_weight", "15th").value == 0.4
+    app.button_group(key=S.K_VIEW).set_value("compare").run()
+    picker = app.multiselect(key="compare.suzhou")
+    assert S.SAVED_PREFIX + "人才加码" in picker.options or "人才加码" in str(picker.options)
+    picker.set_value(["baseline", S.SAVED_PREFIX + "人才加码"]).run()
+    app.button(key="run_compare").click().run()
+    assert not app.exception, app.exception
+    assert "人才加码" in app.dataframe[-1].value.columns
+
+
+@needs_suzhou
+def test_split_weights_show_shares_and_warn_when_all_zero(app):
+    captions = [c.value for c in app.caption]
+    # Suzhou's 14th-plan split 0.2/0.15/0.15/0.1/0.4 of 200 亿元 a year
+    assert "占 20%,约 40 亿元/年" in captions and "占 40%,约 80 亿元/年" in captions
+    for key in ("enterprise_reward_weight", "talent_weight", "rd_subsidy_weight",
+                "carrier_weight", "guidance_fund_weight"):
+        lever(app, key, "16th").set_value(0.0)
+    app.run()
+    assert any(tr("weights_zero", "zh") == w.value for w in app.warning)
+
+
+@needs_suzhou
+def test_lever_tab_stays_across_a_language_switch(app):
+    app.session_state["lever_tab"] = "十五五"
+    app.run()
+    app.button_group(key=S.K_LANG).set_value("en").run()
+    assert not app.exception, app.exception
+    assert app.session_state["lever_tab"] == "15th"
+
+
+@needs_suzhou
+def test_scoreboard_by_target_year(app):
+    assert len(app.dataframe[0].value) >= 3  # one summary row per target year
+    app.button_group(key="sb_year").set_value("2030").run()
+    _, page = scoreboard(app)
+    shown = re.findall(r'data-target="([^"]+)"', page)
+    ledger = load_targets()
+    assert shown and {ledger[t].year for t in shown} == {2030}
+
+
+HEAD = "name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (HEAD + "levers:\n  special_fnd: 300\n",
+     ["未知的杠杆", "创新集群专项资金"]),
+    (HEAD + "levers:\n  special_fund: 5000\n",
+     ["超出允许范围 0 至 1000 亿元/年", "“十四五”剩余年份"]),
+    (HEAD + "assumptions:\n  external_shok: 1\n",
+     ["未知的外部假设", "外部环境"]),
+    (HEAD + "levers: [1, 2\n", ["YAML 格式错误", "第 6 行"]),
+    ("name: a\ntitle_en: A\nrationale: r\n", ["中文标题", "缺少此必填字段"]),
+    ("name: a b\ntitle_en: A\ntitle_zh: 甲\nrationale: r\n", ["情景代号", "只能使用"]),
+    (HEAD + "region: shanghai\n", ["地区", "不是允许的取值"]),
+    (HEAD + "foo: 1\n", ["未知字段“foo”"]),
+    (HEAD + "assumptions:\n"
+     "  external_shock: {low: 2, high: 1}\n", ["下限 ≤ 默认值 ≤ 上限"]),
+    (HEAD + "levers:\n  special_fund: {14th: x}\n",
+     ["须为数字"]),
+    ("- a\n", ["顶层应为"]),
+    (b"\xff\xfe", ["不是 UTF-8"]),
+])
+def test_upload_errors_in_chinese(text, expected):
+    from suzhou_sim.app.views import problem_lines
+
+    message = S.apply_uploaded_scenario(text, _state(), "上传.yaml")
+    lines = problem_lines(message, "zh")
+    shown = "\n".join(lines)
+    assert len(lines) == len(message.splitlines()) and shown.startswith("上传.yaml:")
+    for part in expected:
+        assert part in shown, (part, shown)
+    assert "其他问题" not in shown  # every reason has a translation
+    assert problem_lines(message, "en") == message.splitlines()
+
+
+def test_query_round_trip_without_streamlit():
+    state = _state("talent_first.yaml")
+    S.set_lever(state, "special_fund", "16th", 350)
+    state[S.assumption_range_key("future_gdp_growth")] = (0.01, 0.07)
+    params = S.query_from_state(state)
+    assert params["l.special_fund.16th"] == "350" and params["a.future_gdp_growth"]
+    fresh: dict = {}
+    assert S.apply_query(params, fresh) == []
+    assert lever_constants(S.scenario_from_state(fresh)) == pytest.approx(
+        lever_constants(S.scenario_from_state(state)))
+    bad = S.apply_query({"region": "shanghai", "l.special_fund.13th": "1", "draws": "x"}, {})
+    assert len(bad) == 3 and bad[0].startswith("region=shanghai")
+    assert [p.split(":")[0] for p in S.apply_query({"saved": ["{not json", '{"title": "x", '
+                                                              '"levers": {"nope": 1}}']}, {})
+            ] == ["saved", "saved"]
+
+
+@needs_suzhou
+def test_about_page_is_chinese_in_chinese(app):
+    app.button_group(key=S.K_VIEW).set_value("about").run()
+    assert not app.exception, app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    for part in ("高新技术企业 → 企业带动就业", "口径提示", "苏委发〔2022〕1号"):
+        assert part in text, part
+    assert "`High tech enterprises`" not in text and "Definitional traps" not in text
+    assert "MAPE(%)" in app.dataframe[0].value.columns
+    app.button_group(key=S.K_LANG).set_value("en").run()
+    text = "\n".join(m.value for m in app.markdown)
+    assert "`High tech enterprises`" in text and "Definitional traps" in text
+
+
+@needs_suzhou
+def test_applied_goal_seeking_answer_is_not_out_of_date(app):
+    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    app.session_state["goal.target.suzhou"] = "SZ-HTE-2025"
+    app.session_state["goal.lever"] = "special_fund"
+    app.session_state["goal.period"] = "14th"
+    app.session_state["goal.p"] = 0.95
+    app.run()
+    app.button(key="run_goal_seek").click().run()
+    assert not app.exception, app.exception
+    result = app.session_state["goal.result"][1]
+    assert result.status == "found", result.status
+    apply = next(b for b in app.button if b.label == tr("gs_apply", "zh"))
+    apply.click().run()
+    assert not app.exception, app.exception
+    assert app.session_state[S.lever_widget_key("special_fund", "14th")] == pytest.approx(
+        result.value)
+    assert tr("gs_stale", "zh") not in [c.value for c in app.caption]

@@ -1,10 +1,12 @@
 """The app in a real browser: `streamlit run app.py` driven by Debian's chromium (playwright).
 
 Checks that the scoreboard renders without an error element, that moving a lever slider
-with the keyboard changes a number of the scoreboard, and that switching to English keeps
-the settings (the browser remembers choices by their displayed label). Saves a screenshot
-to ``test-artifacts/app.png``. Skipped only when chromium or playwright is missing
-(``make test`` installs chromium) or when there is no stored calibration of Suzhou.
+with the keyboard changes a number of the scoreboard, that switching to English keeps
+the settings (the browser remembers choices by their displayed label), that a reload keeps
+them (they live in the URL), and that a phone-width page shows Chinese text with a CJK font
+installed. Saves screenshots to ``test-artifacts/app.png`` and ``app_390.png``. Skipped
+only when chromium or playwright is missing (``make test`` installs chromium and the CJK
+font) or when there is no stored calibration of Suzhou.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from suzhou_sim.app.text import tr
 from suzhou_sim.paths import REPO_ROOT, calibration_dir
 
 pytestmark = pytest.mark.browser
@@ -80,19 +83,25 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser():
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
+        chromium = p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
-            tab = browser.new_page(viewport={"width": 1500, "height": 1000})
-            tab.goto(server)
-            tab.wait_for_selector("#scoreboard", timeout=STARTUP_S * 1000)
-            yield tab
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    tab = browser.new_page(viewport={"width": 1500, "height": 1000})
+    tab.goto(server)
+    tab.wait_for_selector("#scoreboard", timeout=STARTUP_S * 1000)
+    yield tab
+    tab.close()
 
 
 def _no_errors(tab) -> None:
@@ -138,8 +147,48 @@ def test_scoreboard_renders_and_follows_a_slider(page):
 def test_switching_to_english_keeps_the_settings(page):
     page.get_by_role("radio", name="English", exact=True).click()
     page.get_by_text("Target scoreboard", exact=True).wait_for(timeout=30_000)
-    page.locator("#scoreboard").get_by_text("Probability", exact=True).wait_for(timeout=30_000)
+    heading = tr("sb_probability", "en")
+    page.locator("#scoreboard").get_by_text(heading, exact=True).wait_for(timeout=30_000)
     _no_errors(page)
     assert page.get_by_role("radio", name="Suzhou", exact=True).is_checked()
     slider = page.get_by_role("slider", name="Innovation special fund per year").first
     assert slider.get_attribute("value") == "300"  # kept from the previous test
+
+
+def test_reload_keeps_the_settings(page):
+    """The settings live in the URL's query parameters: a reload brings them back."""
+    page.wait_for_function("() => window.location.search.includes('special_fund')",
+                           timeout=30_000)
+    assert "l.special_fund.14th=300" in page.url and "lang=en" in page.url
+    page.reload()
+    page.wait_for_selector("#scoreboard", timeout=STARTUP_S * 1000)
+    heading = tr("sb_probability", "en")
+    page.locator("#scoreboard").get_by_text(heading, exact=True).wait_for(timeout=30_000)
+    _no_errors(page)
+    slider = page.get_by_role("slider", name="Innovation special fund per year").first
+    assert slider.get_attribute("value") == "300"
+
+
+def test_phone_width_page_in_chinese(server, browser):
+    """390 px wide, Chinese: target, probability and median visible; a CJK font renders it."""
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                           check=False).stdout
+    assert fonts.strip(), "no CJK font installed (`make browser` installs fonts-noto-cjk)"
+    tab = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    try:
+        tab.goto(server)
+        tab.wait_for_selector("#scoreboard", timeout=STARTUP_S * 1000)
+        _no_errors(tab)
+        text = tab.locator("#scoreboard").inner_text()
+        assert tr("sb_probability", "zh") in text and "有效高新技术企业数" in text
+        row = tab.locator('#scoreboard tr[data-target="SZ-HTE-2025"]')
+        for cell in (0, 3, 4):  # target, probability, median: inside the screen
+            box = row.locator("td").nth(cell).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 391, (cell, box)
+        assert not row.locator("td.note").is_visible()  # folded away on a narrow screen
+        assert not row.locator("td").nth(2).is_visible()  # the status too (the probability
+        # text itself says "≥" or "≤" for bounds)
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "app_390.png"))
+    finally:
+        tab.close()

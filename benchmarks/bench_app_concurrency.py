@@ -1,0 +1,161 @@
+"""Planners at once: page load and slider-update times with several headless browsers.
+
+Starts ``streamlit run app.py`` on a free loopback port, then for 1 and for N browser
+contexts at once (Debian's chromium through playwright's async API):
+
+1. page load: open the app and wait for the scoreboard;
+2. slider steps: each context presses → on the 14th-plan special-fund slider, waits until
+   the scoreboard changes, ``--steps`` times (the update time is press to changed table);
+3. a held key: ten presses in a row, then the time until the scoreboard settles on the
+   last value (rapid changes should collapse into few recomputations).
+
+Prints median and worst times in seconds against the goals of issue 13 (one browser ≤ 0.3 s
+per update, N browsers median ≤ 1 s, page load ≤ 3 s). Traffic goes to 127.0.0.1 only;
+every wait is bounded. Not a test: the numbers depend on the machine.
+
+Usage: python benchmarks/bench_app_concurrency.py [--browsers 5] [--steps 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SLIDER = "创新集群专项资金(每年)"
+GOALS = {"single update": 0.3, "concurrent update (median)": 1.0, "page load": 3.0}
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TIMEOUT_S = 90
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    """The app on a free loopback port, once healthy."""
+    port = _port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("streamlit did not start")
+
+
+async def _changed(page, before: str) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        if await page.locator("#scoreboard").inner_text() != before:
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError("the scoreboard did not change")
+
+
+async def _settled(page, quiet_s: float = 0.6) -> None:
+    """Wait until the app is idle (no running indicator) and the table stays put."""
+    last, since = None, time.monotonic()
+    deadline = since + TIMEOUT_S
+    while time.monotonic() < deadline:
+        running = await page.locator('[data-testid="stStatusWidget"]').count()
+        text = await page.locator("#scoreboard").inner_text()
+        if text != last or running:
+            last, since = text, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def session(browser, url: str, steps: int) -> dict[str, list[float]]:
+    """One planner: load, step the slider, then hold the key."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = await context.new_page()
+    out: dict[str, list[float]] = {"load": [], "update": [], "held": []}
+    t0 = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_selector("#scoreboard", timeout=TIMEOUT_S * 1000)
+    out["load"].append(time.perf_counter() - t0)
+    await _settled(page)
+    thumb = page.get_by_role("slider", name=SLIDER).first
+    for _ in range(steps):
+        await thumb.focus()
+        before = await page.locator("#scoreboard").inner_text()
+        t0 = time.perf_counter()
+        await thumb.press("ArrowRight")
+        await _changed(page, before)
+        out["update"].append(time.perf_counter() - t0)
+        await _settled(page, 0.3)
+    await thumb.focus()
+    t0 = time.perf_counter()
+    for _ in range(10):
+        await thumb.press("ArrowRight")
+    await _settled(page)
+    out["held"].append(time.perf_counter() - t0)
+    await context.close()
+    return out
+
+
+async def round_of(n: int, url: str, steps: int) -> dict[str, list[float]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+        try:
+            results = await asyncio.gather(*(session(browser, url, steps) for _ in range(n)))
+        finally:
+            await browser.close()
+    return {k: [x for r in results for x in r[k]] for k in ("load", "update", "held")}
+
+
+def _line(name: str, values: list[float], goal: float | None = None) -> str:
+    text = (f"{name:32s} median {statistics.median(values):6.2f} s   worst {max(values):6.2f} s"
+            f"   (n={len(values)})")
+    return text + (f"   goal ≤ {goal:g} s" if goal is not None else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--browsers", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=6)
+    args = parser.parse_args()
+    if shutil.which("chromium") is None:
+        raise SystemExit("needs Debian's chromium (`make browser`)")
+    proc, url = start_server()
+    try:
+        asyncio.run(round_of(1, url, 1))  # warm the caches (compiled model, posterior, runs)
+        one = asyncio.run(round_of(1, url, args.steps))
+        many = asyncio.run(round_of(args.browsers, url, args.steps))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    print(_line("1 browser: page load", one["load"], GOALS["page load"]))
+    print(_line("1 browser: slider update", one["update"], GOALS["single update"]))
+    print(_line("1 browser: 10 held presses", one["held"]))
+    print(_line(f"{args.browsers} browsers: page load", many["load"], GOALS["page load"]))
+    print(_line(f"{args.browsers} browsers: slider update", many["update"],
+                GOALS["concurrent update (median)"]))
+    print(_line(f"{args.browsers} browsers: 10 held presses", many["held"]))
+
+
+if __name__ == "__main__":
+    main()

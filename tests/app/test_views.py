@@ -1,0 +1,71 @@
+"""The app's display objects without Streamlit: scoreboard with statuses, year summary,
+fund shares, chart specification."""
+
+from __future__ import annotations
+
+import pytest
+
+from suzhou_sim.app.text import tr
+from suzhou_sim.app.views import (
+    Outcome,
+    fund_shares,
+    scoreboard_frame,
+    scoreboard_html,
+    trajectory_chart,
+    year_summary,
+)
+from suzhou_sim.paths import SCENARIOS_DIR
+from suzhou_sim.studies.scenario_runs import run_scenario
+from tests.posterior_fixture import write_fixture_posterior
+
+
+@pytest.fixture(scope="module")
+def outcome(tmp_path_factory) -> Outcome:
+    posterior = write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+    result = run_scenario(SCENARIOS_DIR / "baseline.yaml", draws=30, seed=1, posterior=posterior)
+    return Outcome(result, result, None, True)
+
+
+def test_scoreboard_shows_the_status_of_every_target_and_counts_them_per_year(outcome):
+    frame = scoreboard_frame(outcome, "zh")
+    page = scoreboard_html(frame, "zh")
+    assert '<th class="wide">状态</th>' in page
+    inside = frame[frame["in_scope"]]
+    for r in inside.itertuples():
+        assert f'data-status="{r.status}"' in page
+    summary = year_summary(frame, "zh")
+    assert summary["目标数"].sum() == len(inside)
+    labels = [tr(f"status_{s}", "zh") for s in inside["status"].unique()]
+    assert summary[labels].to_numpy().sum() == len(inside)
+
+
+def test_year_summary_counts_bands_per_target_year(outcome):
+    frame = scoreboard_frame(outcome, "en")
+    summary = year_summary(frame, "en")
+    inside = frame[frame["in_scope"]]
+    assert summary["Year"].tolist() == sorted(inside["year"].unique())
+    bands = summary[["≥80%", "50%–80%", "20%–50%", "<20%"]].sum(axis=1)
+    with_band = inside[inside["band"] != ""].groupby("year").size()  # one probability each
+    assert bands.tolist() == with_band.reindex(summary["Year"], fill_value=0).tolist()
+
+
+@pytest.mark.parametrize("weights, fund, expected", [
+    ({"a": 0.2, "b": 0.15, "c": 0.15, "d": 0.1, "e": 0.4}, 200,
+     {"a": (0.2, 40), "e": (0.4, 80)}),
+    ({"a": 1.0, "b": 1.0}, 42, {"a": (0.5, 21), "b": (0.5, 21)}),
+    ({"a": 0.0, "b": 0.0}, 200, {"a": (0, 0), "b": (0, 0)}),  # the model's ZIDZ: no spending
+])
+def test_fund_shares(weights, fund, expected):
+    shares = fund_shares(weights, fund)
+    for key, (share, amount) in expected.items():
+        assert shares[key] == pytest.approx((share, amount))
+
+
+def test_chart_axis_starts_at_the_data_and_tooltips_are_plain_numbers(outcome):
+    spec = trajectory_chart(outcome, "high_tech_enterprises", "zh")
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert 2013 < domain[0] < 2020
+    tips = [t for layer in spec["layer"] for t in layer["encoding"].get("tooltip", [])]
+    assert all(t.get("format") != ",.4~g" for t in tips)
+    assert any(t.get("format") == ",.4~r" for t in tips)
+    assert spec["layer"][1]["mark"]["point"]  # tooltips on the median lines
