@@ -5,7 +5,9 @@ once per process), the draws limit, the input layering of a scenario
 (``.mdl`` defaults <- region constants <- calibrated parameters <- assumption draws <- lever
 constants), the common random numbers that make scenarios comparable, and
 :func:`run_ensemble`, which runs any parameter set in chunks and reports progress through
-one callback. Scenario runs, goal seeking, sensitivity studies, calibration's model calls and
+one callback. With a Dask client (:func:`dask_client`, or ``client=`` / :func:`use_client`)
+the same chunks run as tasks on the cluster: chunking never changes a run's inputs or random
+streams, so the results are identical to the in-process run. Scenario runs, goal seeking, sensitivity studies, calibration's model calls and
 every newer study call these functions; nothing else builds ensemble inputs or calls the
 engine for an ensemble.
 
@@ -16,6 +18,8 @@ What must not live here: target scoring, series tables or wording (``catalogues.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import os
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +44,10 @@ __all__ = [
     "scenario_inputs",
     "run_ensemble",
     "tqdm_progress",
+    "DASK_BATCH",
+    "dask_client",
+    "use_client",
+    "active_client",
 ]
 
 #: The largest ensemble any study runs in one go (memory: ~2 kB per run and saved variable).
@@ -47,6 +55,15 @@ MAX_DRAWS = 100_000
 #: Runs per engine call when progress is reported or memory matters: large enough to stay
 #: vectorised, small enough for a responsive progress bar.
 DEFAULT_CHUNK = 250
+
+#: Runs per Dask task when no chunk is given: large enough that the per-task overhead
+#: (scheduling, pickling inputs and outputs) stays small against the simulation itself.
+DASK_BATCH = 5_000
+#: Seconds to wait for a remote scheduler before ``--dask ADDRESS`` is refused.
+CONNECT_TIMEOUT = 5
+
+#: The client :func:`run_ensemble` uses when none is passed (set by :func:`use_client`).
+_CLIENT: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_client", default=None)
 
 #: Progress callback: ``progress(done, total)`` after each chunk of runs.
 Progress = Callable[[int, int], None]
@@ -193,6 +210,14 @@ def _chunk_params(params: Mapping[str, float | np.ndarray], start: int, stop: in
     return {k: (v[start:stop] if np.ndim(v) else v) for k, v in params.items()}
 
 
+def _run_batch(model_file: str, params: dict, n: int, columns: list[str]):
+    """One chunk of runs on a Dask worker: the model is compiled once per worker process."""
+    from ..engine import EnsembleResult
+
+    res = compiled_model(Path(model_file)).run(params=params, n_runs=n, return_columns=columns)
+    return EnsembleResult(res.times, {c: np.asarray(res[c]) for c in columns})
+
+
 def run_ensemble(
     params: Mapping[str, float | np.ndarray],
     n: int,
@@ -201,6 +226,7 @@ def run_ensemble(
     progress: Progress | None = None,
     chunk: int | None = None,
     model=None,
+    client=None,
 ) -> EnsembleResults:
     """Run ``n`` parameter sets of the compiled model and return the requested columns.
 
@@ -219,6 +245,10 @@ def run_ensemble(
         Runs per engine call.
     model : CompiledModel, optional
         Another compiled model (tests, toy models); default :func:`compiled_model`.
+    client : distributed.Client, optional
+        Run the chunks as tasks on this Dask cluster (default: the client of
+        :func:`use_client`, if any). Chunks default to :data:`DASK_BATCH` runs; the result is
+        identical to the in-process run (each run depends only on its own inputs).
 
     Returns
     -------
@@ -226,6 +256,10 @@ def run_ensemble(
     """
     n = check_draws(n)
     model = compiled_model() if model is None else model
+    client = client if client is not None else _CLIENT.get()
+    if client is not None:
+        return _run_on_cluster(client, model.path, params, n, columns, progress,
+                               chunk or DASK_BATCH)
     size = chunk or (DEFAULT_CHUNK if progress is not None else n)
     parts = []
     for start in range(0, n, size):
@@ -235,6 +269,87 @@ def run_ensemble(
         if progress is not None:
             progress(stop, n)
     return EnsembleResults(parts)
+
+
+def _run_on_cluster(client, model_file: Path, params, n: int, columns: list[str],
+                    progress: Progress | None, size: int) -> EnsembleResults:
+    from distributed import as_completed
+
+    futures = {
+        client.submit(_run_batch, str(model_file), _chunk_params(params, start, stop),
+                      stop - start, list(columns), pure=False): i
+        for i, (start, stop) in enumerate(
+            (s, min(n, s + size)) for s in range(0, n, size))
+    }
+    parts: list = [None] * len(futures)
+    done = 0
+    for future in as_completed(futures):
+        part = future.result()
+        parts[futures[future]] = part
+        done += part.n_runs
+        if progress is not None:
+            progress(done, n)
+    return EnsembleResults(parts)
+
+
+@contextlib.contextmanager
+def use_client(client) -> Iterator[None]:
+    """Within the block, :func:`run_ensemble` runs on ``client`` (None: in process).
+
+    Lets commands whose studies call :func:`run_ensemble` deep inside (scenario runs,
+    sensitivity) move to a cluster without threading a client through every function.
+    """
+    token = _CLIENT.set(client)
+    try:
+        yield
+    finally:
+        _CLIENT.reset(token)
+
+
+def active_client():
+    """The client set by :func:`use_client`, or None when runs stay in process."""
+    return _CLIENT.get()
+
+
+@contextlib.contextmanager
+def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]:
+    """A Dask client for ``address`` (None: yield None and run in process), made active.
+
+    Parameters
+    ----------
+    address : str or None
+        ``local`` starts a :class:`distributed.LocalCluster` with one single-threaded worker
+        process per core of this machine; anything else is a scheduler address such as
+        ``tcp://host:8786``.
+    option : str
+        Name of the option in error messages.
+
+    Raises
+    ------
+    InputError
+        When the scheduler cannot be reached within :data:`CONNECT_TIMEOUT` seconds.
+    """
+    if address is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+        else:
+            try:
+                client = Client(address, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(
+                    f"{option}: cannot reach a Dask scheduler at {address!r} ({exc}); "
+                    "give 'local' or a reachable address such as tcp://host:8786") from None
+            stack.enter_context(client)
+        stack.enter_context(use_client(client))
+        yield client
 
 
 @contextlib.contextmanager
