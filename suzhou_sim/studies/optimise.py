@@ -55,7 +55,7 @@ __all__ = [
 SPENDING_UNIT = "100m_yuan/year"
 #: Defaults of the search: plans per generation and generations (NSGA-II).
 POPULATION = 40
-GENERATIONS = 30
+GENERATIONS = 60
 
 
 @dataclass(frozen=True)
