@@ -43,6 +43,7 @@ __all__ = [
     "layered_inputs",
     "scenario_inputs",
     "run_ensemble",
+    "run_plans",
     "tqdm_progress",
     "DASK_BATCH",
     "dask_client",
@@ -269,6 +270,45 @@ def run_ensemble(
         if progress is not None:
             progress(stop, n)
     return EnsembleResults(parts)
+
+
+def run_plans(
+    base: Mapping[str, float | np.ndarray],
+    n: int,
+    plans: Mapping[str, np.ndarray],
+    columns: list[str],
+    *,
+    client=None,
+) -> Iterator[tuple[int, int, EnsembleResults]]:
+    """Run several plans on the same ``n`` draws, plans × draws stacked per engine call.
+
+    Parameters
+    ----------
+    base : mapping
+        Ensemble inputs of ``n`` runs (:func:`scenario_inputs`): common random numbers.
+    n : int
+        Runs per plan.
+    plans : mapping
+        Constant name -> array of one value per plan (all the same length ``m``).
+    columns : list of str
+        Variables to keep.
+    client : distributed.Client, optional
+        As for :func:`run_ensemble`.
+
+    Yields
+    ------
+    (start, stop, EnsembleResults)
+        Plans ``start:stop`` with their runs in plan-major order (``(stop - start) * n``).
+    """
+    m = len(next(iter(plans.values()))) if plans else 1
+    per_call = max(1, MAX_DRAWS // n)
+    for start in range(0, m, per_call):
+        stop = min(m, start + per_call)
+        k = stop - start
+        params = {name: (np.tile(v, k) if np.ndim(v) else v) for name, v in base.items()}
+        for name, values in plans.items():
+            params[name] = np.repeat(np.asarray(values, dtype=float)[start:stop], n)
+        yield start, stop, run_ensemble(params, k * n, columns, client=client)
 
 
 def _run_on_cluster(client, model_file: Path, params, n: int, columns: list[str],

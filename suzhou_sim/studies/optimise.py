@@ -29,11 +29,10 @@ from ..catalogues.targets import Target, load_targets, reached_per_run, target_v
 from ..catalogues.timeline import PERIOD_YEARS, PERIODS
 from ..errors import InputError
 from .evaluator import (
-    MAX_DRAWS,
     Progress,
     check_draws,
     resolve_posterior,
-    run_ensemble,
+    run_plans,
     scenario_inputs,
 )
 
@@ -326,7 +325,7 @@ def plan_probabilities(
 ) -> np.ndarray:
     """Probability of each target for each plan, on the same ``(n, seed)`` draws.
 
-    Plans are stacked (plans × draws) into engine calls of at most :data:`MAX_DRAWS` runs.
+    Plans are stacked (plans × draws) into engine calls (:func:`run_plans`).
 
     Returns
     -------
@@ -334,18 +333,11 @@ def plan_probabilities(
         Shape ``(len(values), len(targets))``.
     """
     base = scenario_inputs(scenario, n, seed, posterior)
-    columns = target_variables(targets)
     values = np.atleast_2d(np.asarray(values, dtype=float))
-    per_call = max(1, MAX_DRAWS // n)
+    plans = {d.vensim: values[:, j] for j, d in enumerate(decisions)}
     out = []
-    for start in range(0, len(values), per_call):
-        block = values[start:start + per_call]
-        m = len(block)
-        params = {k: (np.tile(v, m) if np.ndim(v) else v) for k, v in base.items()}
-        for j, d in enumerate(decisions):
-            params[d.vensim] = np.repeat(block[:, j], n)
-        res = run_ensemble(params, m * n, columns, client=client)
-        out.append(np.column_stack([reached_per_run(res, t).reshape(m, n).mean(axis=1)
+    for start, stop, res in run_plans(base, n, plans, target_variables(targets), client=client):
+        out.append(np.column_stack([reached_per_run(res, t).reshape(stop - start, n).mean(axis=1)
                                     for t in targets]))
     return np.vstack(out)
 
