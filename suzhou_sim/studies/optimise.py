@@ -255,8 +255,9 @@ def spending_levers() -> list[str]:
     return [k for k, lever in load_levers().items() if lever.unit == SPENDING_UNIT]
 
 
-def check_targets(target_ids: Sequence[str], region: str, option: str = "--targets") -> list[Target]:
-    """The ledger's targets for ``target_ids``; unknown, other-region or out-of-scope ones refused."""
+def check_targets(target_ids: Sequence[str], region: str,
+                  option: str = "--targets") -> list[Target]:
+    """The ledger's targets for ``target_ids``; unknown, other-region, out-of-scope refused."""
     ledger = load_targets()
     out = []
     if not target_ids:

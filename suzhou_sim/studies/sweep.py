@@ -15,7 +15,12 @@ import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..catalogues.scenarios import Scenario, load_scenario
-from ..catalogues.targets import reached_per_run, target_values, target_variables, targets_for_region
+from ..catalogues.targets import (
+    reached_per_run,
+    target_values,
+    target_variables,
+    targets_for_region,
+)
 from ..errors import InputError
 from .evaluator import check_draws, resolve_posterior, run_plans, scenario_inputs
 from .optimise import plan_decisions
