@@ -8,8 +8,8 @@ constants), the common random numbers that make scenarios comparable, and
 one callback. With a Dask client (:func:`dask_client`, or ``client=`` / :func:`use_client`)
 the same chunks run as tasks on the cluster: chunking never changes a run's inputs or random
 streams, so the results are identical to the in-process run. Scenario runs, goal seeking,
-sensitivity studies, calibration's model calls and every newer study call these functions; nothing else builds ensemble inputs or calls the
-engine for an ensemble.
+sensitivity studies, calibration's model calls and every newer study call these functions;
+nothing else builds ensemble inputs or calls the engine for an ensemble.
 
 What must not live here: target scoring, series tables or wording (``catalogues.targets``,
 ``studies.scenario_runs``, ``reporting``), file output, or any knowledge of a particular study.
