@@ -276,8 +276,10 @@ def check_targets(target_ids: Sequence[str], region: str,
 
 
 def plan_decisions(lever_keys: Sequence[str] | None, periods: Sequence[str] | None,
-                   ) -> list[Decision]:
+                   options: tuple[str, str] = ("--levers", "--periods")) -> list[Decision]:
     """Decision variables for ``lever_keys`` × ``periods`` (default: every lever and period).
+
+    ``options`` names the lever and period fields in error messages.
 
     Raises
     ------
@@ -291,16 +293,16 @@ def plan_decisions(lever_keys: Sequence[str] | None, periods: Sequence[str] | No
     out = []
     for key in keys:
         if key not in catalogue:
-            raise InputError(f"--levers: unknown lever {key!r}; {suggest(key, catalogue)}")
+            raise InputError(f"{options[0]}: unknown lever {key!r}; {suggest(key, catalogue)}")
     for period in chosen:
         if period not in PERIODS:
-            raise InputError(f"--periods: unknown plan period {period!r}; "
+            raise InputError(f"{options[1]}: unknown plan period {period!r}; "
                              f"{suggest(period, PERIODS)}")
     for key in keys:
         lever = catalogue[key]
         for period in chosen:
             if period not in lever.vensim:
-                raise InputError(f"--periods: lever {key} has no value for the {period} plan "
+                raise InputError(f"{options[1]}: lever {key} has no value for the {period} plan "
                                  f"(it has {', '.join(lever.vensim)})")
             first, last = PERIOD_YEARS[period]
             cost = float(last - first + 1) if key in spending else 0.0

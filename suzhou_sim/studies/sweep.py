@@ -63,7 +63,7 @@ def sweep(
         Columns :data:`SWEEP_COLUMNS`, one row per value and target.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    (decision,) = plan_decisions([lever], [period])
+    (decision,) = plan_decisions([lever], [period], ("--lever", "--period"))
     values = [float(v) for v in values]
     if not 1 <= len(values) <= MAX_VALUES:
         raise InputError(f"--values: give 1-{MAX_VALUES} values, got {len(values)}")
