@@ -53,7 +53,7 @@ def test_sentences_name_the_restricted_inputs_in_both_languages():
     limits = {r.name: r for r in found.boxes[0].restrictions}
     a, b = f"{limits['a'].high:.3g}", f"{limits['b'].low:.3g}"
     assert en.startswith(f"SZ-HTE-2025 fails mainly when a < {a} and b > {b}: ")
-    assert f"a低于{a}" in zh and f"b高于{b}" in zh and "主要在" in zh
+    assert f"a(校准参数)低于{a}" in zh and f"b(校准参数)高于{b}" in zh and "主要在" in zh
     table = found.table()
     assert table["chosen"].sum() == len(found.boxes)
     assert {"coverage", "density", "mass", "base_failure_rate", "restricted"} <= set(table)
