@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from suzhou_sim.app import state as S
+from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
@@ -71,7 +72,7 @@ from suzhou_sim.studies.scenario_runs import (
     run_scenario,
 )
 
-VIEWS = ("scoreboard", "charts", "compare", "goal", "about")
+VIEWS = ("scoreboard", "charts", "compare", "goal", "portfolio", "about")
 DEFAULT_CHARTS = 4
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
@@ -492,6 +493,8 @@ def main() -> None:
         view_compare(state, lang, current, draws, seed, stamp)
     elif view == "goal":
         view_goal(state, lang, current, draws, seed, stamp)
+    elif view == "portfolio" and posterior is not None:
+        view_portfolio(state, lang, current, outcome.result, draws, seed, posterior)
 
 
 if __name__ == "__main__":  # streamlit runs the file as __main__; the benchmark imports it
