@@ -63,6 +63,9 @@ DASK_BATCH = 5_000
 #: Seconds to wait for a remote scheduler before ``--dask ADDRESS`` is refused.
 CONNECT_TIMEOUT = 5
 
+#: Folder holding this package, put first on the workers' path by ``dask_client("local")``.
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+
 #: The client :func:`run_ensemble` uses when none is passed (set by :func:`use_client`).
 _CLIENT: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_client", default=None)
 
@@ -376,9 +379,13 @@ def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]
 
     with contextlib.ExitStack() as stack:
         if address == "local":
+            # Workers import this very package (not another installed copy) so that their
+            # results are the client's.
+            path = os.pathsep.join(p for p in (str(PACKAGE_PARENT),
+                                               os.environ.get("PYTHONPATH")) if p)
             cluster = stack.enter_context(LocalCluster(
                 n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                dashboard_address=None))
+                dashboard_address=None, env={"PYTHONPATH": path}))
             client = stack.enter_context(Client(cluster))
         else:
             try:
