@@ -49,6 +49,7 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .reporting.decision_report import discovery_sentences
 from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
@@ -58,18 +59,25 @@ from .studies.evaluator import (
     EnsembleResults,
     check_draws,
     compiled_model,
+    dask_client,
     layered_inputs,
     resolve_posterior,
     run_ensemble,
+    run_plans,
     scenario_inputs,
+    use_client,
 )
+from .studies.discover import Discovery, discover, discover_boxes
 from .studies.goal_seek import GoalSeekResult, goal_seek
+from .studies.optimise import PortfolioResult, SearchResult, optimise_portfolio, search_plans
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
 from .studies.sensitivity import build_problem, morris, sobol, summarise
+from .studies.sweep import sweep
 
 __all__ = [
     "Calibrator",
     "CompiledModel",
+    "Discovery",
     "EngineError",
     "EnsembleResult",
     "EnsembleResults",
@@ -79,10 +87,12 @@ __all__ = [
     "InputError",
     "MAX_DRAWS",
     "Payoff",
+    "PortfolioResult",
     "Posterior",
     "Region",
     "Scenario",
     "ScenarioResult",
+    "SearchResult",
     "UnsupportedConstructError",
     "band_coverage",
     "build_problem",
@@ -91,6 +101,10 @@ __all__ = [
     "check_units",
     "compare_scenarios",
     "compiled_model",
+    "dask_client",
+    "discover",
+    "discover_boxes",
+    "discovery_sentences",
     "evaluate_targets",
     "fan_chart",
     "goal_seek",
@@ -109,12 +123,14 @@ __all__ = [
     "load_scenario",
     "load_targets",
     "mape",
+    "optimise_portfolio",
     "morris",
     "parse_scenario",
     "r_squared",
     "render_report",
     "resolve_posterior",
     "run_ensemble",
+    "run_plans",
     "run_scenario",
     "sample_assumptions",
     "save_posterior",
@@ -122,11 +138,14 @@ __all__ = [
     "scenario_inputs",
     "scenario_to_yaml",
     "scoreboard_text",
+    "search_plans",
     "simulate_to_csv",
     "sobol",
     "summarise",
+    "sweep",
     "targets_for_region",
     "theil_components",
+    "use_client",
     "write_fan_charts",
     "write_sensitivity_plots",
 ]
