@@ -49,8 +49,8 @@ def test_optimise_writes_a_loadable_plan_the_front_and_a_report(tmp_path, poster
 def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterior_root,
                                                               capsys):
     out = tmp_path / "opt"
-    # Over a zero-width grid of one lever nothing changes: a probability of 0.999 for two
-    # 2030s targets is out of reach with 30 draws of the fixture posterior.
+    # The 16th-plan grant level cannot make every one of 30 fixture draws reach both
+    # future-industry targets (probability 0.999 needs all of them).
     code = _run(["optimise", BASELINE, "--targets", "SZ-FUTURE-2030,SZ-FUTURE-2035",
                  "--probability", "0.999", "--levers", "talent_grant_level", "--periods",
                  "16th", "--population", "4", "--generations", "1", *SMALL, "--out", str(out)],

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from suzhou_sim.catalogues.scenarios import load_assumptions, load_scenario
-from suzhou_sim.paths import SCENARIOS_DIR
+from suzhou_sim.catalogues.scenarios import load_assumptions
 from suzhou_sim.reporting.decision_report import discovery_sentences
 from suzhou_sim.studies.discover import Discovery, discover, discover_boxes
-from tests.posterior_fixture import CALIBRATED, write_fixture_posterior
+from tests.posterior_fixture import CALIBRATED
 
 
 def synthetic(n: int = 2000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -59,14 +56,9 @@ def test_sentences_name_the_restricted_inputs_in_both_languages():
     assert {"coverage", "density", "mass", "base_failure_rate", "restricted"} <= set(table)
 
 
-@pytest.fixture(scope="module")
-def posterior_dir(tmp_path_factory) -> Path:
-    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
-
-
 def test_scenario_discovery_uses_posterior_parameters_and_every_uncertain_assumption(
-        posterior_dir):
-    scenario = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+        posterior_dir, baseline):
+    scenario = baseline
     found = discover(scenario, "SZ-HTE-2025", draws=300, seed=5, posterior=posterior_dir)
     uncertain = [a.vensim for a in load_assumptions().values() if a.low < a.high]
     assert found.inputs == list(CALIBRATED) + uncertain

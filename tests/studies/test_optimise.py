@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from suzhou_sim.catalogues.scenarios import load_scenario
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.errors import InputError
-from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.studies.optimise import (
     Decision,
     fresh_seed,
@@ -21,7 +17,6 @@ from suzhou_sim.studies.optimise import (
     spending_levers,
 )
 from suzhou_sim.studies.scenario_runs import run_scenario
-from tests.posterior_fixture import write_fixture_posterior
 
 # Toy: three money levers of different price; target T1 needs a + b + c above a random
 # threshold, T2 needs a + c / 2 above another. The cheapest plan is found by brute force.
@@ -89,13 +84,8 @@ def test_bad_levers_and_periods(levers, periods, message):
         plan_decisions(levers, periods)
 
 
-@pytest.fixture(scope="module")
-def posterior_dir(tmp_path_factory) -> Path:
-    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
-
-
-def test_optimised_plan_is_rerun_on_fresh_draws(posterior_dir):
-    scenario = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+def test_optimised_plan_is_rerun_on_fresh_draws(posterior_dir, baseline):
+    scenario = baseline
     result = optimise_portfolio(scenario, ["SZ-HTE-2025"], 0.6, levers=["special_fund"],
                                 periods=["14th"], draws=40, seed=3, posterior=posterior_dir,
                                 population=6, generations=3)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from distributed import Client, LocalCluster
 
-from suzhou_sim.catalogues.scenarios import load_scenario
 from suzhou_sim.errors import InputError
-from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.studies.discover import discover
 from suzhou_sim.studies.evaluator import (
     active_client,
@@ -22,19 +18,8 @@ from suzhou_sim.studies.evaluator import (
 )
 from suzhou_sim.studies.scenario_runs import run_scenario
 from suzhou_sim.studies.sweep import sweep
-from tests.posterior_fixture import write_fixture_posterior
 
 VALUES = [0.0, 300.0, 1000.0]
-
-
-@pytest.fixture(scope="module")
-def posterior_dir(tmp_path_factory) -> Path:
-    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_scenario(SCENARIOS_DIR / "baseline.yaml")
 
 
 @pytest.fixture(scope="module")
