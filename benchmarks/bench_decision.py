@@ -38,6 +38,11 @@ FULL_RUNS = 1_000_000
 VALUES = 10
 
 
+def _verdict(seconds: float, study: str) -> str:
+    goal = GOALS[study]
+    return f"goal < {goal:.0f} s: {'met' if seconds < goal else 'MISSED'}"
+
+
 def bench_optimise(scenario) -> None:
     start = time.perf_counter()
     result = optimise_portfolio(scenario, TARGETS, 0.8, draws=500)
@@ -45,7 +50,7 @@ def bench_optimise(scenario) -> None:
     runs = result.search.evaluations * 500
     print(f"optimise: {len(result.search.decisions)} lever x period values, "
           f"{result.search.evaluations} plans x 500 draws = {runs:,} runs in {seconds:.1f} s "
-          f"(goal < {GOALS['optimise']:.0f} s: {'met' if seconds < GOALS['optimise'] else 'MISSED'})"
+          f"({_verdict(seconds, 'optimise')})"
           f"; feasible={result.feasible}, spend {result.spend:g}, "
           f"search {result.search_probabilities}, fresh {result.fresh_probabilities}")
 
@@ -58,8 +63,7 @@ def bench_discover(scenario) -> None:
     found = discover(scenario, TARGETS[0], draws=2000)
     seconds = time.perf_counter() - start
     print(f"discover: 2,000 draws, {len(found.inputs)} inputs, {len(found.boxes)} boxes in "
-          f"{seconds:.1f} s (goal < {GOALS['discover']:.0f} s: "
-          f"{'met' if seconds < GOALS['discover'] else 'MISSED'}); import of the EMA "
+          f"{seconds:.1f} s ({_verdict(seconds, 'discover')}); import of the EMA "
           f"workbench {imported:.1f} s once per process")
 
 

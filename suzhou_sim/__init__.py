@@ -54,6 +54,7 @@ from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
+from .studies.discover import Discovery, discover, discover_boxes
 from .studies.evaluator import (
     MAX_DRAWS,
     EnsembleResults,
@@ -67,7 +68,6 @@ from .studies.evaluator import (
     scenario_inputs,
     use_client,
 )
-from .studies.discover import Discovery, discover, discover_boxes
 from .studies.goal_seek import GoalSeekResult, goal_seek
 from .studies.optimise import PortfolioResult, SearchResult, optimise_portfolio, search_plans
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
