@@ -51,3 +51,25 @@ def test_missed_targets_are_in_scope_targets_below_the_probability():
                             "in_scope": [True, True, False, True],
                             "probability": [0.9, 0.5, np.nan, 0.79]})
     assert missed_targets(SimpleNamespace(targets=targets), 0.8) == ["B", "D"]
+
+
+def test_the_app_finds_a_plan_and_loads_it_into_the_sliders():
+    from streamlit.testing.v1 import AppTest
+
+    from suzhou_sim.paths import REPO_ROOT
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.slider(key=S.K_DRAWS).set_value(S.DRAWS_MIN).run()
+    at.button_group(key=S.K_VIEW).set_value("portfolio").run()
+    assert not at.exception, at.exception
+    at.multiselect(key="pf.targets").set_value(["SZ-FUTURE-2030"])
+    at.multiselect(key="pf.periods").set_value(["15th"]).run()
+    at.button(key="pf.run").click().run()
+    assert not at.exception, at.exception
+    message = (at.success or at.warning)[0].value
+    assert "亿元" in message and "方案" in message  # the app is Chinese by default
+    plan = at.session_state["pf.result"][1].search.chosen()
+    at.button(key="pf.load").click().run()
+    assert at.slider(key=S.lever_widget_key("special_fund", "15th")).value == \
+        plan["special_fund.15th"]
