@@ -71,6 +71,10 @@ def bench_discover(scenario) -> None:
           f"workbench {imported:.1f} s once per process")
 
 
+def _nothing(i: int) -> int:
+    return i
+
+
 def _warm() -> None:
     evaluator.compiled_model()
 
@@ -91,22 +95,20 @@ def bench_sweep(scenario, runs: int) -> None:
         there = sweep(scenario, "special_fund", "15th", values, draws=draws, client=client)
         remote = time.perf_counter() - start
         batches = -(-draws // evaluator.DASK_BATCH) * len(values)
-        # Overhead per batch: one-run batches on the cluster against the same runs in process.
-        post, _ = evaluator.resolve_posterior(None, scenario.region)
-        params = evaluator.scenario_inputs(scenario, 200, 1, post)
+        # Overhead per batch: the scheduler's round trip of a task that does nothing, one
+        # after the other (submit, run, return), averaged over 200 tasks.
         start = time.perf_counter()
-        evaluator.run_ensemble(params, 200, ["High tech enterprises"], chunk=1)
-        alone = time.perf_counter() - start
-        start = time.perf_counter()
-        evaluator.run_ensemble(params, 200, ["High tech enterprises"], chunk=1, client=client)
-        tiny = time.perf_counter() - start
+        for i in range(200):
+            client.submit(_nothing, i, pure=False).result()
+        round_trip = (time.perf_counter() - start) / 200
     same = here.equals(there)
     print(f"sweep: {len(values)} values x {draws:,} draws{note}")
     print(f"  in process: {local:.1f} s -> {local * scale:.0f} s per 10^6 runs")
     print(f"  LocalCluster ({workers} workers, {batches} batches of <= {evaluator.DASK_BATCH:,} "
           f"runs): {remote:.1f} s -> {remote * scale:.0f} s per 10^6 runs; identical: {same}")
-    print(f"  overhead per batch: {(tiny - alone / workers) / 200 * 1000:.1f} ms "
-          f"(200 one-run batches on the cluster {tiny:.2f} s, in process {alone:.2f} s)")
+    spread = (remote * workers - local) / batches
+    print(f"  overhead per batch: {round_trip * 1000:.1f} ms scheduler round trip of an empty "
+          f"task; (cluster time x workers - in-process time) / batches = {spread:.2f} s")
 
 
 def main() -> None:
