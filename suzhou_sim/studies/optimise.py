@@ -17,7 +17,7 @@ Returns data; files and wording live in ``cli.decision`` and ``reporting.decisio
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -367,7 +367,6 @@ class PortfolioResult:
     fresh_probabilities: dict[str, float]
     spend: float
     posterior_source: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
