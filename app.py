@@ -24,6 +24,7 @@ import streamlit as st
 
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
+from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
@@ -86,7 +87,7 @@ from suzhou_sim.studies.scenario_runs import (
     run_scenario,
 )
 
-VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "about")
+VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "portfolio", "about")
 K_LEVER_TAB, K_SAVE_NAME, K_SAVE_OK, K_YEAR = "lever_tab", "save_name", "save_ok", "sb_year"
 K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
@@ -681,6 +682,9 @@ RESULT_VIEWS = {
         state, lang, current, draws, seed, stamp),
     "effects": lambda state, lang, outcome, current, draws, seed, stamp: (
         effects_view.view_effects(lang, current, seed, stamp)),
+    "portfolio": lambda state, lang, outcome, current, draws, seed, stamp: view_portfolio(
+        state, lang, current, outcome.result, draws, seed,
+        cached_posterior(current.region, stamp)),
 }
 
 

@@ -56,6 +56,7 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .reporting.decision_report import discovery_sentences
 from .reporting.effects_report import effects_markdown, write_tornado_charts
 from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
@@ -63,6 +64,7 @@ from .reporting.office import ReportInputs, docx_report, report_bytes, xlsx_repo
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
 from .reporting.sensitivity_text import summarise
+from .studies.discover import Discovery, discover, discover_boxes
 from .studies.effects import (
     EffectsResult,
     attribute_changes,
@@ -74,19 +76,25 @@ from .studies.evaluator import (
     EnsembleResults,
     check_draws,
     compiled_model,
+    dask_client,
     layered_inputs,
     resolve_posterior,
     run_ensemble,
+    run_plans,
     scenario_inputs,
+    use_client,
 )
 from .studies.goal_seek import GoalSeekResult, goal_seek
+from .studies.optimise import PortfolioResult, SearchResult, optimise_portfolio, search_plans
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
 from .studies.sensitivity import build_problem, morris, sobol
+from .studies.sweep import sweep
 
 __all__ = [
     "Calibrator",
     "CompiledModel",
     "CostBenchmark",
+    "Discovery",
     "EffectsResult",
     "EngineError",
     "EnsembleResult",
@@ -97,12 +105,14 @@ __all__ = [
     "InputError",
     "MAX_DRAWS",
     "Payoff",
+    "PortfolioResult",
     "Posterior",
     "Region",
     "ReportInputs",
     "STATUSES",
     "Scenario",
     "ScenarioResult",
+    "SearchResult",
     "UnsupportedConstructError",
     "attribute_changes",
     "band_coverage",
@@ -113,6 +123,10 @@ __all__ = [
     "check_units",
     "compare_scenarios",
     "compiled_model",
+    "dask_client",
+    "discover",
+    "discover_boxes",
+    "discovery_sentences",
     "docx_report",
     "effects_markdown",
     "evaluate_targets",
@@ -137,12 +151,14 @@ __all__ = [
     "load_targets",
     "mape",
     "morris",
+    "optimise_portfolio",
     "parse_scenario",
     "r_squared",
     "render_report",
     "report_bytes",
     "resolve_posterior",
     "run_ensemble",
+    "run_plans",
     "run_scenario",
     "sample_assumptions",
     "save_posterior",
@@ -150,12 +166,15 @@ __all__ = [
     "scenario_inputs",
     "scenario_to_yaml",
     "scoreboard_text",
+    "search_plans",
     "simulate_to_csv",
     "sobol",
     "summarise",
+    "sweep",
     "target_status",
     "targets_for_region",
     "theil_components",
+    "use_client",
     "write_fan_charts",
     "write_sensitivity_plots",
     "write_tornado_charts",

@@ -361,6 +361,58 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # translated validation problems (the CLI stays English)
     "problem_line": ("{source}:{field}:{reason}", "{source}: {field}: {reason}"),
     "problem_noline": ("{source}:{reason}", "{source}: {reason}"),
+    # portfolio optimisation and scenario discovery (app.portfolio_view)
+    "view_portfolio": ("组合优化", "Portfolio"),
+    "pf_intro": (
+        "同时调整多个杠杆与规划时期,求使所选目标均以要求概率实现、专项资金总投入最少的方案;"
+        "并给出投入与目标缺口之间的帕累托前沿。其他杠杆保持当前设置。",
+        "Several levers in several plan periods at once: the plan with the least total special-"
+        "fund spending that reaches every chosen target with the required probability, and the "
+        "Pareto front of spending against the shortfall. Other levers keep the current settings.",
+    ),
+    "pf_targets": ("目标", "Targets"),
+    "pf_levers": ("参与优化的杠杆", "Levers to optimise"),
+    "pf_periods": ("规划时期", "Plan periods"),
+    "pf_probability": ("要求的达成概率", "Required probability"),
+    "pf_run": ("开始优化", "Optimise"),
+    "pf_need_target": ("请至少选择一个目标。", "Choose at least one target."),
+    "pf_found": (
+        "最省方案:专项资金总投入 {spend} 亿元,各目标均以不低于 {p} 的概率实现。",
+        "Cheapest plan: total special-fund spending {spend} (100m yuan), every target reached "
+        "with probability at least {p}.",
+    ),
+    "pf_infeasible": (
+        "在允许范围内没有方案能使所有目标均达到概率 {p};下表为缺口最小的方案"
+        "(投入 {spend} 亿元)。",
+        "No plan within the allowed ranges reaches every target with probability {p}; below is "
+        "the plan with the least shortfall found (spending {spend}, 100m yuan).",
+    ),
+    "pf_probabilities": (
+        "达成概率(搜索所用抽样 / 新抽样复核):{items}",
+        "Probability (search draws / fresh draws): {items}",
+    ),
+    "pf_plan": ("方案", "Plan"),
+    "pf_lever": ("杠杆", "Lever"),
+    "pf_period": ("时期", "Period"),
+    "pf_value": ("取值", "Value"),
+    "pf_front": ("帕累托前沿:总投入与目标缺口", "Pareto front: spending against shortfall"),
+    "pf_spend": ("专项资金总投入(亿元)", "Total special-fund spending (100m yuan)"),
+    "pf_shortfall": ("目标缺口(概率差之和)", "Shortfall (sum of missing probability)"),
+    "pf_reached": ("达成的目标数", "Targets reached"),
+    "pf_load": ("将此方案载入滑块", "Load this plan into the sliders"),
+    "pf_stale": ("设置已变化,结果对应之前的设置。", "Settings changed: the result is for the "
+                 "earlier settings."),
+    "pf_discover": ("当前设置下未达成的目标:在哪些情形下失败?",
+                    "Targets the current settings miss: in which futures do they fail?"),
+    "pf_discover_caption": (
+        "PRIM 情景发现:在校准参数与各项假设中,找出目标多数情况下无法实现的取值区间。",
+        "PRIM scenario discovery: the ranges of calibrated parameters and assumptions in which "
+        "a target fails in most runs.",
+    ),
+    "pf_discover_run": ("分析未达成的目标", "Explain the missed targets"),
+    "pf_discover_none": ("当前设置下所有目标均达到要求的概率。",
+                         "Every target reaches the required probability with the current "
+                         "settings."),
 }
 
 # Feedback-loop paths in Chinese; English shows the path of model/README.md (the .mdl names).

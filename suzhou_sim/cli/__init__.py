@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from ..engine import EngineError
 from ..errors import InputError
 from .calibrate import register as _add_calibrate
+from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
 from .report import register as _add_report
 from .scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
@@ -62,7 +63,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 #: adds its parser(s) and sets ``handler`` (or ``func``) to ``f(args) -> exit code``.
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_effects,
-    _add_report)
+    _add_report, _add_decision)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..fileio.atomic import atomic_directory, atomic_write_text
 from ..paths import REPO_ROOT, SCENARIOS_DIR
+from .decision import add_dask_option
 
 if TYPE_CHECKING:
     from ..catalogues.scenarios import Scenario
@@ -87,6 +88,7 @@ def _add_run(subparsers: argparse._SubParsersAction) -> None:
                    help="output folder (default output/<scenario name>)")
     p.add_argument("--no-baseline", action="store_true",
                    help="do not run the region's baseline for comparison")
+    add_dask_option(p)
     _handle(p, _cmd_run)
 
 
@@ -219,11 +221,13 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..studies.evaluator import dask_client
 
     _check_draws(args)
     scenario = load_scenario(args.scenario)
     out_dir = args.out if args.out is not None else OUTPUT_DIR / scenario.name
-    _run_one(scenario, args, out_dir, {}, progress=not args.quiet)
+    with dask_client(args.dask):
+        _run_one(scenario, args, out_dir, {}, progress=not args.quiet)
     return 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from .decision import add_dask_option
 
 __all__ = ["register", "METHODS", "DEFAULT_SAMPLES"]
 
@@ -51,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="output folder (default output/sensitivity_<scenario name>)")
     p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_dask_option(p)
     # cli.main dispatches on ``handler``, the other subcommand modules on ``func``: set both.
     p.set_defaults(handler=_command, func=_command)
 
@@ -87,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..fileio.atomic import atomic_directory, atomic_write_text
     from ..reporting.sensitivity_plots import write_sensitivity_plots
     from ..reporting.sensitivity_text import sensitivity_summary_markdown
-    from ..studies.evaluator import resolve_posterior, tqdm_progress
+    from ..studies.evaluator import dask_client, resolve_posterior, tqdm_progress
     from ..studies.sensitivity import build_problem, morris, sobol
     from .scenarios import OUTPUT_DIR, _posterior_dir
 
@@ -101,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     run = sobol if method == "sobol" else morris
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        with tqdm_progress("simulating", progress) as bar:
+        with dask_client(args.dask), tqdm_progress("simulating", progress) as bar:
             indices = run(scenario, samples, args.seed, posterior=posterior, progress=bar)
     # One short line per distinct warning, on stderr and in the report.
     notes = list(dict.fromkeys(str(w.message) for w in caught

@@ -5,9 +5,11 @@ once per process), the draws limit, the input layering of a scenario
 (``.mdl`` defaults <- region constants <- calibrated parameters <- assumption draws <- lever
 constants), the common random numbers that make scenarios comparable, and
 :func:`run_ensemble`, which runs any parameter set in chunks and reports progress through
-one callback. Scenario runs, goal seeking, sensitivity studies, calibration's model calls and
-every newer study call these functions; nothing else builds ensemble inputs or calls the
-engine for an ensemble.
+one callback. With a Dask client (:func:`dask_client`, or ``client=`` / :func:`use_client`)
+the same chunks run as tasks on the cluster: chunking never changes a run's inputs or random
+streams, so the results are identical to the in-process run. Scenario runs, goal seeking,
+sensitivity studies, calibration's model calls and every newer study call these functions;
+nothing else builds ensemble inputs or calls the engine for an ensemble.
 
 What must not live here: target scoring, series tables or wording (``catalogues.targets``,
 ``studies.scenario_runs``, ``reporting``), file output, or any knowledge of a particular study.
@@ -16,6 +18,8 @@ What must not live here: target scoring, series tables or wording (``catalogues.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import os
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +36,7 @@ __all__ = [
     "MAX_DRAWS",
     "Progress",
     "EnsembleResults",
+    "RunSlice",
     "check_draws",
     "compiled_model",
     "resolve_posterior",
@@ -39,7 +44,12 @@ __all__ = [
     "layered_inputs",
     "scenario_inputs",
     "run_ensemble",
+    "run_plans",
     "tqdm_progress",
+    "DASK_BATCH",
+    "dask_client",
+    "use_client",
+    "active_client",
 ]
 
 #: The largest ensemble any study runs in one go (memory: ~2 kB per run and saved variable).
@@ -47,6 +57,18 @@ MAX_DRAWS = 100_000
 #: Runs per engine call when progress is reported or memory matters: large enough to stay
 #: vectorised, small enough for a responsive progress bar.
 DEFAULT_CHUNK = 250
+
+#: Runs per Dask task when no chunk is given: large enough that the per-task overhead
+#: (scheduling, pickling inputs and outputs) stays small against the simulation itself.
+DASK_BATCH = 5_000
+#: Seconds to wait for a remote scheduler before ``--dask ADDRESS`` is refused.
+CONNECT_TIMEOUT = 5
+
+#: Folder holding this package, put first on the workers' path by ``dask_client("local")``.
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+
+#: The client :func:`run_ensemble` uses when none is passed (set by :func:`use_client`).
+_CLIENT: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_client", default=None)
 
 #: Progress callback: ``progress(done, total)`` after each chunk of runs.
 Progress = Callable[[int, int], None]
@@ -190,8 +212,31 @@ class EnsembleResults:
         return self._cache[name]
 
 
+class RunSlice:
+    """Runs ``start:stop`` of a result (same interface: ``times``, ``n_runs``, ``[name]``).
+
+    Studies that stack several cases into one ensemble (values of a lever, values of an
+    assumption) read each case's runs through a slice.
+    """
+
+    def __init__(self, results, start: int, stop: int) -> None:
+        self.times, self._results, self._rows = results.times, results, slice(start, stop)
+        self.n_runs = stop - start
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return np.asarray(self._results[name])[self._rows]
+
+
 def _chunk_params(params: Mapping[str, float | np.ndarray], start: int, stop: int) -> dict:
     return {k: (v[start:stop] if np.ndim(v) else v) for k, v in params.items()}
+
+
+def _run_batch(model_file: str, params: dict, n: int, columns: list[str]):
+    """One chunk of runs on a Dask worker: the model is compiled once per worker process."""
+    from ..engine import EnsembleResult
+
+    res = compiled_model(Path(model_file)).run(params=params, n_runs=n, return_columns=columns)
+    return EnsembleResult(res.times, {c: np.asarray(res[c]) for c in columns})
 
 
 def run_ensemble(
@@ -202,6 +247,7 @@ def run_ensemble(
     progress: Progress | None = None,
     chunk: int | None = None,
     model=None,
+    client=None,
 ) -> EnsembleResults:
     """Run ``n`` parameter sets of the compiled model and return the requested columns.
 
@@ -220,6 +266,10 @@ def run_ensemble(
         Runs per engine call.
     model : CompiledModel, optional
         Another compiled model (tests, toy models); default :func:`compiled_model`.
+    client : distributed.Client, optional
+        Run the chunks as tasks on this Dask cluster (default: the client of
+        :func:`use_client`, if any). Chunks default to :data:`DASK_BATCH` runs; the result is
+        identical to the in-process run (each run depends only on its own inputs).
 
     Returns
     -------
@@ -227,6 +277,10 @@ def run_ensemble(
     """
     n = check_draws(n)
     model = compiled_model() if model is None else model
+    client = client if client is not None else _CLIENT.get()
+    if client is not None:
+        return _run_on_cluster(client, model.path, params, n, columns, progress,
+                               chunk or DASK_BATCH)
     size = chunk or (DEFAULT_CHUNK if progress is not None else n)
     parts = []
     for start in range(0, n, size):
@@ -236,6 +290,130 @@ def run_ensemble(
         if progress is not None:
             progress(stop, n)
     return EnsembleResults(parts)
+
+
+def run_plans(
+    base: Mapping[str, float | np.ndarray],
+    n: int,
+    plans: Mapping[str, np.ndarray],
+    columns: list[str],
+    *,
+    client=None,
+) -> Iterator[tuple[int, int, EnsembleResults]]:
+    """Run several plans on the same ``n`` draws, plans × draws stacked per engine call.
+
+    Parameters
+    ----------
+    base : mapping
+        Ensemble inputs of ``n`` runs (:func:`scenario_inputs`): common random numbers.
+    n : int
+        Runs per plan.
+    plans : mapping
+        Constant name -> array of one value per plan (all the same length ``m``).
+    columns : list of str
+        Variables to keep.
+    client : distributed.Client, optional
+        As for :func:`run_ensemble`.
+
+    Yields
+    ------
+    (start, stop, EnsembleResults)
+        Plans ``start:stop`` with their runs in plan-major order (``(stop - start) * n``).
+    """
+    m = len(next(iter(plans.values()))) if plans else 1
+    per_call = max(1, MAX_DRAWS // n)
+    for start in range(0, m, per_call):
+        stop = min(m, start + per_call)
+        k = stop - start
+        params = {name: (np.tile(v, k) if np.ndim(v) else v) for name, v in base.items()}
+        for name, values in plans.items():
+            params[name] = np.repeat(np.asarray(values, dtype=float)[start:stop], n)
+        yield start, stop, run_ensemble(params, k * n, columns, client=client)
+
+
+def _run_on_cluster(client, model_file: Path, params, n: int, columns: list[str],
+                    progress: Progress | None, size: int) -> EnsembleResults:
+    from distributed import as_completed
+
+    futures = {
+        client.submit(_run_batch, str(model_file), _chunk_params(params, start, stop),
+                      stop - start, list(columns), pure=False): i
+        for i, (start, stop) in enumerate(
+            (s, min(n, s + size)) for s in range(0, n, size))
+    }
+    parts: list = [None] * len(futures)
+    done = 0
+    for future in as_completed(futures):
+        part = future.result()
+        parts[futures[future]] = part
+        done += part.n_runs
+        if progress is not None:
+            progress(done, n)
+    return EnsembleResults(parts)
+
+
+@contextlib.contextmanager
+def use_client(client) -> Iterator[None]:
+    """Within the block, :func:`run_ensemble` runs on ``client`` (None: in process).
+
+    Lets commands whose studies call :func:`run_ensemble` deep inside (scenario runs,
+    sensitivity) move to a cluster without threading a client through every function.
+    """
+    token = _CLIENT.set(client)
+    try:
+        yield
+    finally:
+        _CLIENT.reset(token)
+
+
+def active_client():
+    """The client set by :func:`use_client`, or None when runs stay in process."""
+    return _CLIENT.get()
+
+
+@contextlib.contextmanager
+def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]:
+    """A Dask client for ``address`` (None: yield None and run in process), made active.
+
+    Parameters
+    ----------
+    address : str or None
+        ``local`` starts a :class:`distributed.LocalCluster` with one single-threaded worker
+        process per core of this machine; anything else is a scheduler address such as
+        ``tcp://host:8786``.
+    option : str
+        Name of the option in error messages.
+
+    Raises
+    ------
+    InputError
+        When the scheduler cannot be reached within :data:`CONNECT_TIMEOUT` seconds.
+    """
+    if address is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            # Workers import this very package (not another installed copy) so that their
+            # results are the client's.
+            path = os.pathsep.join(p for p in (str(PACKAGE_PARENT),
+                                               os.environ.get("PYTHONPATH")) if p)
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                dashboard_address=None, env={"PYTHONPATH": path}))
+            client = stack.enter_context(Client(cluster))
+        else:
+            try:
+                client = Client(address, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(
+                    f"{option}: cannot reach a Dask scheduler at {address!r} ({exc}); "
+                    "give 'local' or a reachable address such as tcp://host:8786") from None
+            stack.enter_context(client)
+        stack.enter_context(use_client(client))
+        yield client
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ from ..errors import InputError
 from ..paths import OBSERVED_FILE
 from .evaluator import (
     Progress,
+    RunSlice,
     compiled_model,
     resolve_posterior,
     run_ensemble,
@@ -138,17 +139,6 @@ def _scenario(scenario: Scenario | str | Path) -> Scenario:
 # --- assumption curves ----------------------------------------------------------------------
 
 
-class _Slice:
-    """Runs ``start:stop`` of an engine result (same interface: ``times``, ``[name]``)."""
-
-    def __init__(self, results, start: int, stop: int) -> None:
-        self.times, self._results, self._rows = results.times, results, slice(start, stop)
-        self.n_runs = stop - start
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return np.asarray(self._results[name])[self._rows]
-
-
 def _assumption_curves(params: dict, n: int, targets: list[Target]) -> pd.DataFrame:
     """P(value >= threshold) of each assumption-driven target over its drivers' ranges.
 
@@ -174,7 +164,7 @@ def _assumption_curves(params: dict, n: int, targets: list[Target]) -> pd.DataFr
     results = run_ensemble(batch, n * len(cases), target_variables(driven))
     rows = []
     for i, (d, value) in enumerate(cases):
-        part = _Slice(results, i * n, (i + 1) * n)
+        part = RunSlice(results, i * n, (i + 1) * n)
         for t in driven:
             if d in t.drivers:
                 rows.append([t.target_id, d.constant, d.label_en, d.label_zh, d.unit, value,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,21 +15,10 @@ from suzhou_sim.reporting.goal_seek_text import goal_seek_message
 from suzhou_sim.studies.evaluator import tqdm_progress
 from suzhou_sim.studies.goal_seek import goal_seek
 from suzhou_sim.studies.scenario_runs import CURVE_DRAWS, compare_scenarios, run_scenario
-from tests.posterior_fixture import write_fixture_posterior
 
 DRAWS = 300
 TALENT_TARGETS = ["SZ-SCI-2025", "SZ-FOREIGN-2025", "SZ-LEADER-2025", "SZ-LEADER-2025B",
                   "SZ-TEAMS-2025", "SZ-TEAMS-2025B"]
-
-
-@pytest.fixture(scope="module")
-def posterior_dir(tmp_path_factory) -> Path:
-    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_scenario(SCENARIOS_DIR / "baseline.yaml")
 
 
 @pytest.fixture(scope="module")

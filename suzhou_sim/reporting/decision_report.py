@@ -1,0 +1,255 @@
+"""Charts, short reports and sentences of the decision studies (optimise, discover, sweep).
+
+Wording in English and Chinese lives here: the rationale of an optimised plan, the plain
+sentence per PRIM box ("SZ-HTE-2025 fails mainly when ..."), and the markdown reports. The
+studies (``studies.optimise``, ``studies.discover``, ``studies.sweep``) compute; this module
+does not run the model and writes no files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..catalogues.scenarios import load_assumptions, load_levers
+from ..catalogues.targets import load_targets
+from ..studies.discover import Box, Discovery, Restriction
+from ..studies.optimise import PortfolioResult, SearchResult
+from .sensitivity_plots import png_bytes
+
+__all__ = [
+    "input_label",
+    "box_sentence",
+    "discovery_sentences",
+    "portfolio_rationale",
+    "portfolio_report",
+    "infeasible_message",
+    "discovery_report",
+    "sweep_report",
+    "front_chart",
+    "trajectory_chart",
+    "sweep_chart",
+    "png_bytes",
+]
+
+#: Restricted inputs named in a box's sentence (the CSV lists them all).
+SENTENCE_INPUTS = 3
+
+
+def input_label(name: str, lang: str = "en") -> str:
+    """Readable name of an uncertain input: the assumption's label, else the model constant."""
+    for a in load_assumptions().values():
+        if a.vensim == name:
+            return a.label(lang)
+    return name if lang == "en" else f"{name}(校准参数)"
+
+
+def _condition(r: Restriction, lang: str) -> str:
+    name = input_label(r.name, lang)
+    if r.side == "below":
+        return f"{name} < {r.high:.3g}" if lang == "en" else f"{name}低于{r.high:.3g}"
+    if r.side == "above":
+        return f"{name} > {r.low:.3g}" if lang == "en" else f"{name}高于{r.low:.3g}"
+    return (f"{name} is between {r.low:.3g} and {r.high:.3g}" if lang == "en"
+            else f"{name}介于{r.low:.3g}与{r.high:.3g}之间")
+
+
+def _tightness(r: Restriction) -> float:
+    span = r.upper - r.lower
+    return 1.0 - (r.high - r.low) / span if span > 0 else 0.0
+
+
+def box_sentence(target_id: str, box: Box, base_rate: float, lang: str = "en") -> str:
+    """One plain sentence for a PRIM box: when the target fails, how often, how much it covers.
+
+    Names the :data:`SENTENCE_INPUTS` most restricted inputs of the box's chosen step.
+    """
+    parts = sorted(box.restrictions, key=_tightness, reverse=True)
+    shown = [_condition(r, lang) for r in parts[:SENTENCE_INPUTS]]
+    more = len(parts) - len(shown)
+    if lang == "en":
+        when = " and ".join(shown) + (f" (and {more} narrower ranges)" if more > 0 else "")
+        return (f"{target_id} fails mainly when {when}: in that box it fails in "
+                f"{box.density:.0%} of the runs (against {base_rate:.0%} overall), and the box "
+                f"holds {box.coverage:.0%} of all failures.")
+    when = "且".join(shown) + (f"(另有{more}项范围限制)" if more > 0 else "")
+    return (f"{target_id}主要在{when}时未能实现:该情形下未实现的比例为{box.density:.0%}"
+            f"(总体为{base_rate:.0%}),覆盖全部未实现情形的{box.coverage:.0%}。")
+
+
+def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
+    """One sentence per box, or one sentence saying why there is no box."""
+    tid, rate = discovery.target_id, discovery.base_rate
+    if rate == 0:
+        return [f"{tid} is reached in every run: there is no future in which it fails."
+                if lang == "en" else f"{tid}在所有模拟中均可实现,不存在未实现的情形。"]
+    if not discovery.boxes:
+        return [f"{tid} fails in {rate:.0%} of the runs, spread over the inputs: no box of "
+                "inputs in which it fails in most runs." if lang == "en" else
+                f"{tid}在{rate:.0%}的模拟中未能实现,但分散于各输入之间:找不到多数情形下未实现的输入区间。"]
+    return [box_sentence(tid, b, rate, lang) for b in discovery.boxes]
+
+
+def _plan_lines(result: PortfolioResult) -> list[str]:
+    levers = load_levers()
+    lines = []
+    row = result.search.chosen()
+    for d in result.search.decisions:
+        lever = levers[d.lever]
+        unit = "" if lever.unit == "Dmnl" else f" {lever.unit}"
+        lines.append(
+            f"| {lever.label_en} / {lever.label_zh} | {d.period} | {row[d.name]:g}{unit} |")
+    return lines
+
+
+def portfolio_rationale(search: SearchResult, spending: list[str]) -> str:
+    """Rationale of the optimised plan's scenario file (English, then Chinese)."""
+    names = ", ".join(d.name for d in search.decisions)
+    ids = ", ".join(search.target_ids)
+    p = search.probability
+    money = ", ".join(spending) or "none"
+    if search.feasible:
+        en = (f"Optimised (suzhou-sim optimise): the least total spending ({money}, per year x "
+              f"years of each plan period) over {names} that reaches {ids} each with probability "
+              f">= {p:g} on common random numbers, found with pymoo's NSGA-II.")
+        zh = f"组合优化:在各目标({ids})实现概率均不低于{p:g}的前提下,专项资金总投入最少的方案。"
+    else:
+        en = (f"Optimised (suzhou-sim optimise): no plan over {names} within the allowed ranges "
+              f"reached {ids} each with probability >= {p:g}; this is the plan with the least "
+              "expected shortfall found.")
+        zh = f"组合优化:在允许范围内没有方案能使{ids}的实现概率均达到{p:g};此为缺口最小的方案。"
+    return f"{en}\n{zh}"
+
+
+def infeasible_message(result: PortfolioResult) -> str:
+    """The plain one-line statement when no plan reaches every target."""
+    search = result.search
+    probs = ", ".join(f"{t} {p:.2f}" for t, p in result.search_probabilities.items())
+    return (f"no plan within the allowed ranges reaches {', '.join(search.target_ids)} with "
+            f"probability {search.probability:g} (the best found, spending {result.spend:g}, "
+            f"reaches {probs}); best.yaml and pareto.csv hold it and the front")
+
+
+def portfolio_report(result: PortfolioResult) -> str:
+    """``report.md`` of an optimisation: the plan, both estimates, the front and the method."""
+    s = result.search
+    ledger = load_targets()
+    head = ("Cheapest plan reaching every target" if s.feasible
+            else "No plan reaches every target: the plan with the least shortfall")
+    lines = [f"# Portfolio optimisation: {result.scenario.name}", "",
+             f"**{head}** (probability required: {s.probability:g}). Total spending "
+             f"{result.spend:g} (100m yuan) over the chosen periods.", "",
+             "| target | probability (search draws) | probability (fresh draws) |",
+             "|---|---|---|"]
+    for tid, p in result.search_probabilities.items():
+        t = ledger[tid]
+        lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | "
+                     f"{result.fresh_probabilities[tid]:.3f} |")
+    lines += ["", "## The plan", "", "| lever | period | value |", "|---|---|---|"]
+    lines += _plan_lines(result)
+    front = s.front
+    lines += ["", "## Method", "",
+              f"- Search: pymoo NSGA-II over {len(s.decisions)} lever x period values on each "
+              f"lever's step grid; {s.evaluations} distinct plans evaluated, {len(front)} on "
+              "the front of spending against expected shortfall (sum over targets of the "
+              "probability missing to the requirement); see pareto.csv and front.png.",
+              f"- Spending counts the levers in 100m yuan per year: "
+              f"{', '.join(result.spending) or 'none'} (value x years of each plan period); the "
+              "weights split that money and the other levers are not spending.",
+              f"- Probabilities on {result.draws} draws (seed {result.seed}) shared by every "
+              f"plan; the chosen plan re-run on {result.draws} fresh draws (seed "
+              f"{result.fresh_seed}).",
+              f"- Calibration: {result.posterior_source}."]
+    return "\n".join(lines) + "\n"
+
+
+def discovery_report(discovery: Discovery) -> str:
+    """``report.md`` of a scenario discovery: the sentences in both languages and the method."""
+    lines = [f"# Scenario discovery: {discovery.target_id} under {discovery.scenario}", "",
+             f"Fails in {discovery.base_rate:.1%} of {discovery.draws} runs (seed "
+             f"{discovery.seed}).", ""]
+    lines += [f"- {s}" for s in discovery_sentences(discovery, "en")]
+    lines += [""] + [f"- {s}" for s in discovery_sentences(discovery, "zh")]
+    lines += ["", "## Method", "",
+              f"PRIM (EMA workbench) over {len(discovery.inputs)} uncertain inputs (calibrated "
+              "parameters and every assumption the scenario leaves uncertain). boxes.csv holds "
+              "each box's whole peeling trajectory (coverage, density, mass, restricted inputs "
+              "and their ranges); the sentence describes the step marked `chosen`: the largest "
+              "coverage among steps where the target fails in most runs, restricting at most "
+              "three inputs where possible."]
+    return "\n".join(lines) + "\n"
+
+
+def sweep_report(table: pd.DataFrame, draws: int, seed: int) -> str:
+    """``report.md`` of a sweep: probability per value and target as a table."""
+    lever, period = table["lever"].iloc[0], table["period"].iloc[0]
+    wide = table.pivot(index="target_id", columns="value", values="probability")
+    header = "| target | " + " | ".join(f"{v:g}" for v in wide.columns) + " |"
+    lines = [f"# Sweep of {lever} in the {period} plan", "",
+             f"Probability of reaching each target per value, {draws} draws (seed {seed}) "
+             "shared by every value. Quantiles in sweep.csv.", "", header,
+             "|---" * (len(wide.columns) + 1) + "|"]
+    lines += [f"| {tid} | " + " | ".join(f"{p:.2f}" for p in row) + " |"
+              for tid, row in wide.iterrows()]
+    return "\n".join(lines) + "\n"
+
+
+def _figure(width: float = 7.0, height: float = 4.5):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot(1, 1, 1)
+
+
+def front_chart(search: SearchResult) -> Figure:
+    """Every evaluated plan (grey), the front (blue) and the chosen plan (red)."""
+    fig, ax = _figure()
+    plans, front = search.plans, search.front
+    ax.scatter(plans["spend"], plans["shortfall"], s=8, color="#bdbdbd", label="evaluated plans")
+    ax.plot(front["spend"], front["shortfall"], "o-", ms=4, color="#08519c", label="front")
+    chosen = search.chosen()
+    ax.scatter([chosen["spend"]], [chosen["shortfall"]], s=60, color="#d62728", zorder=3,
+               label="chosen plan")
+    ax.set_xlabel("total special-fund spending (100m yuan)")
+    ax.set_ylabel(f"expected shortfall below p = {search.probability:g}")
+    ax.set_title("Spending against shortfall: " + ", ".join(search.target_ids), fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def trajectory_chart(discovery: Discovery) -> Figure:
+    """PRIM peeling trajectories: coverage against density per box, chosen steps marked."""
+    fig, ax = _figure()
+    for box in discovery.boxes:
+        t = box.trajectory
+        points = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=14)
+        ax.plot(t["coverage"], t["density"], lw=0.8, label=f"box {box.number}")
+        ax.scatter([box.coverage], [box.density], s=80, facecolors="none", edgecolors="#d62728")
+        if box.number == 1:
+            fig.colorbar(points, ax=ax, label="restricted inputs")
+    ax.axhline(discovery.base_rate, color="#636363", ls="--", lw=0.8, label="base failure rate")
+    ax.set_xlabel("coverage (share of failures inside)")
+    ax.set_ylabel("density (failure rate inside)")
+    ax.set_title(f"PRIM peeling trajectory: {discovery.target_id}", fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sweep_chart(table: pd.DataFrame, target_ids: Iterable[str] | None = None) -> Figure:
+    """Probability of each target against the swept lever value."""
+    fig, ax = _figure(8.0, 5.0)
+    ids = list(target_ids) if target_ids is not None else list(dict.fromkeys(table["target_id"]))
+    for tid in ids:
+        rows = table[table["target_id"] == tid]
+        ax.plot(rows["value"], rows["probability"], "o-", ms=3, lw=1, label=tid)
+    ax.set_xlabel(f"{table['lever'].iloc[0]} in the {table['period'].iloc[0]} plan")
+    ax.set_ylabel("probability of reaching the target")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,241 @@
+"""Scenario discovery: the boxes of uncertain inputs in which a target fails (PRIM).
+
+The uncertain inputs of a scenario's ensemble are the calibrated parameters (posterior rows)
+and every assumption the catalogue lists (effect sizes included) that the scenario leaves
+uncertain; levers are fixed. The ensemble is run once on common random numbers, each run is
+marked failed or not for the target, and the EMA workbench's PRIM peels boxes of inputs with a
+high failure rate. For each box the whole peeling trajectory is kept (coverage, density, mass
+and the restricted inputs with their ranges at every step) with one chosen step.
+
+:func:`discover_boxes` is the generic core (any input table and failure flags; tests use a
+synthetic case with a known box); :func:`discover` applies it to a scenario. Returns data;
+sentences and charts live in ``reporting.decision_report``.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..calibration.posterior import Posterior
+from ..catalogues.scenarios import Scenario, load_assumptions, load_scenario
+from ..catalogues.targets import reached_per_run, target_variables
+from ..errors import InputError
+from .evaluator import check_draws, resolve_posterior, run_ensemble, scenario_inputs
+from .optimise import check_targets
+
+__all__ = ["Restriction", "Box", "Discovery", "discover_boxes", "uncertain_inputs", "discover",
+           "THRESHOLD", "MAX_BOXES", "MAX_DIMS"]
+
+#: Least failure rate (density) inside a box for PRIM to accept it: failing is the rule there.
+THRESHOLD = 0.5
+#: The chosen step of a box restricts at most this many inputs, so that it reads as a rule.
+MAX_DIMS = 3
+#: At most this many boxes are peeled, one after the other on the runs left outside.
+MAX_BOXES = 3
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A restricted input of a box: values within ``[low, high]`` of ``[lower, upper]``."""
+
+    name: str
+    low: float
+    high: float
+    lower: float  # the input's range over all runs
+    upper: float
+
+    @property
+    def side(self) -> str:
+        """``below`` (only the top was peeled), ``above`` (only the bottom) or ``between``."""
+        if self.low <= self.lower:
+            return "below"
+        if self.high >= self.upper:
+            return "above"
+        return "between"
+
+
+@dataclass
+class Box:
+    """One PRIM box: its peeling trajectory and the chosen step.
+
+    ``trajectory`` has one row per peeling/pasting step: ``step``, ``coverage``,
+    ``density``, ``mass``, ``n``, ``res_dim`` and ``restrictions`` (list of
+    :class:`Restriction`).
+    """
+
+    number: int
+    trajectory: pd.DataFrame
+    chosen: int
+
+    @property
+    def restrictions(self) -> list[Restriction]:
+        """Restricted inputs at the chosen step."""
+        return self.trajectory.loc[self.chosen, "restrictions"]
+
+    @property
+    def coverage(self) -> float:
+        """Share of all failures that fall inside the box at the chosen step."""
+        return float(self.trajectory.loc[self.chosen, "coverage"])
+
+    @property
+    def density(self) -> float:
+        """Failure rate inside the box at the chosen step."""
+        return float(self.trajectory.loc[self.chosen, "density"])
+
+
+@dataclass
+class Discovery:
+    """Outcome of :func:`discover`: the boxes, the base failure rate and the inputs."""
+
+    target_id: str
+    base_rate: float
+    boxes: list[Box]
+    inputs: list[str]
+    draws: int
+    seed: int
+    scenario: str = ""
+
+    def table(self) -> pd.DataFrame:
+        """``boxes.csv``: one row per box and trajectory step."""
+        rows = []
+        for box in self.boxes:
+            for step, r in box.trajectory.iterrows():
+                rows.append({
+                    "target_id": self.target_id, "box": box.number, "step": int(step),
+                    "chosen": step == box.chosen, "coverage": r["coverage"],
+                    "density": r["density"], "mass": r["mass"], "n": int(r["n"]),
+                    "base_failure_rate": self.base_rate, "res_dim": int(r["res_dim"]),
+                    "restricted": "; ".join(
+                        f"{x.name} in [{x.low:.6g}, {x.high:.6g}]" for x in r["restrictions"]),
+                })
+        return pd.DataFrame(rows, columns=[
+            "target_id", "box", "step", "chosen", "coverage", "density", "mass", "n",
+            "base_failure_rate", "res_dim", "restricted"])
+
+
+def _restrictions(lims: pd.DataFrame, init: pd.DataFrame) -> list[Restriction]:
+    out = []
+    for name in lims.columns:
+        low, high = float(lims.loc[0, name]), float(lims.loc[1, name])
+        lower, upper = float(init.loc[0, name]), float(init.loc[1, name])
+        if low > lower or high < upper:
+            out.append(Restriction(name, low, high, lower, upper))
+    return out
+
+
+def _choose(trajectory: pd.DataFrame, threshold: float) -> int:
+    """The step with the largest coverage among those dense enough and readable.
+
+    Readable: at most :data:`MAX_DIMS` restricted inputs (if any dense step has so few);
+    without a dense step, the densest.
+    """
+    dense = trajectory[trajectory["density"] >= threshold]
+    readable = dense[dense["res_dim"] <= MAX_DIMS]
+    dense = readable if not readable.empty else dense
+    if dense.empty:
+        return int(trajectory["density"].idxmax())
+    return int(dense.sort_values(["coverage", "density"], ascending=False).index[0])
+
+
+def discover_boxes(
+    x: pd.DataFrame, failed: np.ndarray, threshold: float = THRESHOLD,
+    max_boxes: int = MAX_BOXES,
+) -> list[Box]:
+    """PRIM boxes of ``x`` in which ``failed`` is concentrated (EMA workbench's PRIM).
+
+    Parameters
+    ----------
+    x : pandas.DataFrame
+        Inputs, one row per run, one numeric column per input.
+    failed : numpy.ndarray
+        Boolean per run: the case of interest.
+    threshold : float
+        Least density for a box to be accepted.
+    max_boxes : int
+        Boxes peeled at most.
+
+    Returns
+    -------
+    list of Box
+        Empty when nothing fails or no box beats the threshold.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the workbench warns about optional parallel backends
+        from ema_workbench.analysis import prim
+    failed = np.asarray(failed, dtype=bool)
+    if not failed.any() or x.shape[1] == 0:
+        return []
+    logging.getLogger("EMA").setLevel(logging.WARNING)
+    finder = prim.Prim(x.reset_index(drop=True), failed, threshold=threshold)
+    boxes = []
+    for number in range(1, max_boxes + 1):
+        found = finder.find_box()
+        if found is None or found.mean < threshold:
+            break  # PRIM returns the rest of the data ("dump box") once no box is dense enough
+        traj = found.peeling_trajectory.copy()
+        traj["restrictions"] = [_restrictions(lims, finder.box_init) for lims in found.box_lims]
+        traj.index = range(len(traj))
+        boxes.append(Box(number, traj[["coverage", "density", "mass", "n", "res_dim",
+                                       "restrictions"]], _choose(traj, threshold)))
+    return boxes
+
+
+def uncertain_inputs(scenario: Scenario, params: dict, posterior: Posterior) -> pd.DataFrame:
+    """The ensemble's uncertain inputs as a table: posterior parameters, then assumptions.
+
+    Inputs constant over the runs (fixed assumptions, a one-row posterior) are left out.
+    """
+    names = list(posterior.names) + [a.vensim for a in load_assumptions().values()]
+    columns = {k: np.asarray(params[k], dtype=float) for k in names
+               if k in params and np.ndim(params[k]) and np.ptp(params[k]) > 0}
+    return pd.DataFrame(columns)
+
+
+def discover(
+    scenario: Scenario | str | Path,
+    target_id: str,
+    draws: int | None = None,
+    seed: int | None = None,
+    posterior: Posterior | str | Path | None = None,
+    threshold: float = THRESHOLD,
+    max_boxes: int = MAX_BOXES,
+    client=None,
+) -> Discovery:
+    """Boxes of uncertain inputs in which ``target_id`` fails under ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+    target_id : str
+        A target of the scenario's region, in model scope.
+    draws, seed, posterior
+        As for :func:`suzhou_sim.studies.scenario_runs.run_scenario`.
+    threshold, max_boxes
+        PRIM's least box density and the number of boxes.
+    client : distributed.Client, optional
+        Run the ensemble on this Dask cluster (identical results).
+
+    Returns
+    -------
+    Discovery
+    """
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    (target,) = check_targets([target_id], scenario.region, "--target")
+    n = check_draws(scenario.draws if draws is None else draws, "--draws")
+    if n < 10:
+        raise InputError(f"--draws: {n} is too few for scenario discovery (allowed: 10-100000)")
+    seed = scenario.seed if seed is None else int(seed)
+    post, _ = resolve_posterior(posterior, scenario.region)
+    params = scenario_inputs(scenario, n, seed, post)
+    results = run_ensemble(params, n, target_variables([target]), client=client)
+    failed = ~reached_per_run(results, target)
+    x = uncertain_inputs(scenario, params, post)
+    return Discovery(target_id=target_id, base_rate=float(failed.mean()),
+                     boxes=discover_boxes(x, failed, threshold, max_boxes),
+                     inputs=list(x.columns), draws=n, seed=seed, scenario=scenario.name)

@@ -1,0 +1,79 @@
+"""The portfolio view's tables, chart spec, missed targets and loading a plan into the sliders."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from suzhou_sim.app import state as S
+from suzhou_sim.app.portfolio_view import front_spec, load_plan, missed_targets, plan_frame
+from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.paths import SCENARIOS_DIR
+from suzhou_sim.studies.optimise import PortfolioResult, plan_decisions, search_plans
+
+
+def _result() -> PortfolioResult:
+    """A search over the special fund in two periods whose cheapest plan is 300 + 0."""
+    decisions = plan_decisions(["special_fund"], ["14th", "15th"])
+
+    def evaluate(values: np.ndarray) -> np.ndarray:  # reached once the 14th fund is >= 300
+        return (values[:, :1] >= 300).astype(float)
+
+    search = search_plans(decisions, evaluate, ["SZ-HTE-2025"], 0.8, seed=0, generations=15)
+    scenario = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+    return PortfolioResult(scenario=scenario, plan=scenario, search=search,
+                           targets=[], spending=["special_fund"], draws=10, seed=1,
+                           fresh_seed=2, search_probabilities={"SZ-HTE-2025": 1.0},
+                           fresh_probabilities={"SZ-HTE-2025": 1.0},
+                           spend=float(search.chosen()["spend"]))
+
+
+def test_plan_table_front_and_loading_the_plan():
+    result = _result()
+    assert result.search.chosen()["special_fund.14th"] == 300
+    assert result.spend == 600  # 300 a year over the two years of the 14th plan
+    table = plan_frame(result, "zh")
+    assert list(table.columns) == ["杠杆", "时期", "取值"]
+    assert list(table["取值"]) == ["300", "0"]
+    spec = front_spec(result, "en")
+    assert sum(r["chosen"] for r in spec["data"]["values"]) == 1
+    assert spec["encoding"]["x"]["title"].startswith("Total special-fund spending")
+    state: dict = {}
+    load_plan(state, result)
+    assert state[S.lever_widget_key("special_fund", "14th")] == 300
+    assert state[S.lever_widget_key("special_fund", "15th")] == 0
+
+
+def test_missed_targets_are_in_scope_targets_below_the_probability():
+    targets = pd.DataFrame({"target_id": ["A", "B", "C", "D"],
+                            "in_scope": [True, True, False, True],
+                            "probability": [0.9, 0.5, np.nan, 0.79]})
+    assert missed_targets(SimpleNamespace(targets=targets), 0.8) == ["B", "D"]
+
+
+def test_the_app_finds_a_plan_and_loads_it_into_the_sliders():
+    from streamlit.testing.v1 import AppTest
+
+    from suzhou_sim.app.text import period_label
+    from suzhou_sim.paths import REPO_ROOT
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.slider(key=S.K_DRAWS).set_value(S.DRAWS_MIN).run()
+    at.button_group(key=S.K_VIEW).set_value("portfolio").run()
+    assert not at.exception, at.exception
+    at.multiselect(key="pf.targets").set_value(["SZ-FUTURE-2030"])
+    at.multiselect(key="pf.periods").set_value(["15th"]).run()
+    at.button(key="pf.run").click().run()
+    assert not at.exception, at.exception
+    message = (at.success or at.warning)[0].value
+    assert "亿元" in message and "方案" in message  # the app is Chinese by default
+    plan = at.session_state["pf.result"][1].search.chosen()
+    at.button(key="pf.load").click().run()
+    # the sidebar draws only the open plan period's sliders: open the 15th plan's tab
+    at.session_state["lever_tab"] = period_label("15th", "zh", short=True)
+    at.run()
+    assert at.slider(key=S.lever_widget_key("special_fund", "15th")).value == \
+        plan["special_fund.15th"]

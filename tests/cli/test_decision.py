@@ -1,0 +1,118 @@
+"""The optimise, discover and sweep commands: outputs, exit codes and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.cli import main
+from suzhou_sim.paths import SCENARIOS_DIR
+from tests.posterior_fixture import write_fixture_posterior
+
+BASELINE = str(SCENARIOS_DIR / "baseline.yaml")
+SMALL = ["--draws", "30", "--seed", "3", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def posterior_root(tmp_path_factory) -> Path:
+    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+
+
+def _run(args: list[str], posterior_root: Path) -> int:
+    return main([*args, "--posterior-dir", str(posterior_root)])
+
+
+def test_optimise_writes_a_loadable_plan_the_front_and_a_report(tmp_path, posterior_root,
+                                                                 capsys):
+    out = tmp_path / "opt"
+    code = _run(["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--probability", "0.5",
+                 "--levers", "special_fund", "--periods", "14th", "--population", "6",
+                 "--generations", "3", *SMALL, "--out", str(out)], posterior_root)
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["best.yaml", "front.png", "pareto.csv",
+                                                     "report.md"]
+    plan = load_scenario(out / "best.yaml")
+    assert "least total spending" in plan.rationale and "SZ-HTE-2025" in plan.rationale
+    front = pd.read_csv(out / "pareto.csv")
+    assert list(front.columns) == ["spend", "special_fund.14th", "p_SZ-HTE-2025", "reached",
+                                   "shortfall"]
+    cheapest = front[front["shortfall"] == 0].iloc[0]
+    assert plan.lever_value("special_fund", "14th") == cheapest["special_fund.14th"]
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "fresh draws" in report and "special_fund" in report
+    assert "cheapest plan: spending" in capsys.readouterr().out
+
+
+def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterior_root,
+                                                              capsys):
+    out = tmp_path / "opt"
+    # The 16th-plan grant level cannot make every one of 30 fixture draws reach both
+    # future-industry targets (probability 0.999 needs all of them).
+    code = _run(["optimise", BASELINE, "--targets", "SZ-FUTURE-2030,SZ-FUTURE-2035",
+                 "--probability", "0.999", "--levers", "talent_grant_level", "--periods",
+                 "16th", "--population", "4", "--generations", "1", *SMALL, "--out", str(out)],
+                posterior_root)
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "no plan within the allowed ranges reaches SZ-FUTURE-2030, SZ-FUTURE-2035" in err
+    assert len(err.strip().splitlines()) == 1
+    assert (out / "best.yaml").is_file() and (out / "pareto.csv").is_file()
+    assert "no plan" in load_scenario(out / "best.yaml").rationale
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["optimise", BASELINE, "--targets", "SZ-NOPE"], "--targets: unknown target 'SZ-NOPE'"),
+    (["optimise", BASELINE, "--targets", "KS-HTE-2026"], "--targets: KS-HTE-2026 is a kunshan"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--probability", "1"],
+     "--probability: 1 is outside the allowed range (0, 1)"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--probability", "0"],
+     "--probability: 0 is outside"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--levers", "fund"],
+     "--levers: unknown lever 'fund'"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--periods", "13th"],
+     "--periods: unknown plan period '13th'"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--dask", "tcp://127.0.0.1:9"],
+     "--dask: cannot reach a Dask scheduler"),
+    (["discover", BASELINE, "--target", "SZ-NOPE"], "--target: unknown target 'SZ-NOPE'"),
+    (["sweep", BASELINE, "--lever", "special_fund", "--period", "17th", "--values", "1"],
+     "--period: unknown plan period '17th'"),
+    (["sweep", BASELINE, "--lever", "nope", "--period", "15th", "--values", "1"],
+     "--lever: unknown lever 'nope'"),
+    (["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values", "1,x"],
+     "--values: '1,x' is not a comma-separated list of numbers"),
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, posterior_root, capsys,
+                                                            args, message):
+    out = tmp_path / "out"
+    assert _run([*args, "--draws", "5", "--quiet", "--out", str(out)], posterior_root) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_output_folder_needs_force(tmp_path, posterior_root, capsys):
+    (tmp_path / "mine.txt").write_text("keep", encoding="utf-8")
+    args = ["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values",
+            "100,900", *SMALL, "--out", str(tmp_path)]
+    assert _run(args, posterior_root) == 2
+    assert "--out:" in capsys.readouterr().err
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_sweep_and_discover_write_their_outputs(tmp_path, posterior_root, capsys):
+    sweep_out, found_out = tmp_path / "sweep", tmp_path / "discover"
+    assert _run(["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values",
+                 "100,900", *SMALL, "--out", str(sweep_out)], posterior_root) == 0
+    table = pd.read_csv(sweep_out / "sweep.csv")
+    assert sorted(set(table["value"])) == [100.0, 900.0]
+    assert (sweep_out / "sweep.png").stat().st_size > 0
+    assert _run(["discover", BASELINE, "--target", "SZ-HTE-2025", "--draws", "200", "--quiet",
+                 "--out", str(found_out)], posterior_root) == 0
+    assert {p.name for p in found_out.iterdir()} == {"boxes.csv", "trajectory.png",
+                                                     "report.md"}
+    report = (found_out / "report.md").read_text(encoding="utf-8")
+    assert "SZ-HTE-2025" in report and "PRIM" in report
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("SZ-HTE-2025")
