@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..errors import InputError
+from ..fileio.safe_yaml import load_yaml
 from ..paths import POLICY_TARGETS_FILE, TARGETS_FILE
 from .indicators import (
     Bilingual,
@@ -182,10 +182,7 @@ def load_targets(
     InputError
         Every inconsistency, one per line, naming the file and the target field.
     """
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read target ledger ({exc})") from None
+    raw = load_yaml(path, "target ledger")
     entries = raw.get("targets") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise InputError(f"{path}: expected a mapping `targets:` keyed by target_id")
