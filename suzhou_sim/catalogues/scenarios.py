@@ -459,6 +459,10 @@ def parse_scenario(data: Any, source: str | Path = "<scenario>") -> Scenario:
     """
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a mapping of scenario fields at the top level")
+    # Read the catalogues first: a broken catalogue is reported under its own name, not
+    # (wrapped by the validation) under the scenario's.
+    load_levers()
+    load_assumptions()
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
