@@ -23,6 +23,12 @@ from .calibration.fit import (
     load_free_parameters,
 )
 from .calibration.posterior import Posterior, load_posterior, save_posterior
+from .calibration.provenance import (
+    StaleCalibrationWarning,
+    Staleness,
+    calibration_status,
+    write_provenance,
+)
 from .calibration.stats import band_coverage, mape, r_squared, theil_components
 from .catalogues.indicators import Indicator, indicator_values, load_indicators
 from .catalogues.observations import load_observations
@@ -37,6 +43,7 @@ from .catalogues.scenarios import (
     sample_assumptions,
     scenario_files,
     scenario_to_yaml,
+    zero_split_periods,
 )
 from .catalogues.targets import evaluate_targets, load_targets, targets_for_region
 from .engine import (
@@ -49,6 +56,8 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .fileio.outputs import prepare_output_dir
+from .fileio.safe_yaml import load_yaml
 from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
@@ -83,10 +92,13 @@ __all__ = [
     "Region",
     "Scenario",
     "ScenarioResult",
+    "StaleCalibrationWarning",
+    "Staleness",
     "UnsupportedConstructError",
     "band_coverage",
     "build_problem",
     "calibrate_region",
+    "calibration_status",
     "check_draws",
     "check_units",
     "compare_scenarios",
@@ -108,9 +120,11 @@ __all__ = [
     "load_region",
     "load_scenario",
     "load_targets",
+    "load_yaml",
     "mape",
     "morris",
     "parse_scenario",
+    "prepare_output_dir",
     "r_squared",
     "render_report",
     "resolve_posterior",
@@ -128,5 +142,7 @@ __all__ = [
     "targets_for_region",
     "theil_components",
     "write_fan_charts",
+    "write_provenance",
     "write_sensitivity_plots",
+    "zero_split_periods",
 ]
