@@ -12,7 +12,7 @@ from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.catalogues.scenarios import PERIODS, load_scenario
 from suzhou_sim.catalogues.targets import SCOREBOARD_COLUMNS, targets_for_region
 from suzhou_sim.errors import InputError
-from suzhou_sim.paths import SCENARIOS_DIR
+from suzhou_sim.paths import CALIBRATION_DIR, SCENARIOS_DIR
 from suzhou_sim.reporting.goal_seek_text import goal_seek_message
 from suzhou_sim.studies.evaluator import tqdm_progress
 from suzhou_sim.studies.goal_seek import goal_seek
@@ -24,8 +24,11 @@ TALENT_TARGETS = ["SZ-SCI-2025", "SZ-FOREIGN-2025", "SZ-LEADER-2025", "SZ-LEADER
                   "SZ-TEAMS-2025", "SZ-TEAMS-2025B"]
 
 
-@pytest.fixture(scope="module")
-def posterior_dir(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=["stand-in", "shipped"])
+def posterior_dir(request, tmp_path_factory) -> Path:
+    """Every scenario test runs on the small stand-in and on the shipped calibration."""
+    if request.param == "shipped":
+        return CALIBRATION_DIR
     return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
 
 
