@@ -147,30 +147,27 @@ def test_non_finite_point_estimate_is_refused(tmp_path, value):
         load_posterior("suzhou", folder)
 
 
-# observed-history edits (row 0 of the file is line 2) -> fragment
+# observed-history cell edits: (column, data row (0 = line 2), new text) -> fragment
 OBSERVED_BREAKS = {
-    "nan value": (lambda df: df.assign(value=df["value"].where(df.index != 0, "nan")),
-                  "row 2, column 'value': nan is not allowed"),
-    "infinite value": (lambda df: df.assign(value=df["value"].where(df.index != 1, "inf")),
-                       "row 3, column 'value': inf is not allowed"),
-    "zero count": (lambda df: df.assign(value=df["value"].where(df.index != 2, "0")),
+    "nan value": (("value", 0, "nan"), "row 2, column 'value': nan is not allowed"),
+    "infinite value": (("value", 1, "inf"), "row 3, column 'value': inf is not allowed"),
+    "zero count": (("value", 2, "0"),
                    "row 4, column 'value': 0.0 is not allowed; use a positive finite number"),
-    "negative count": (lambda df: df.assign(value=df["value"].where(df.index != 3, "-5")),
-                       "row 5, column 'value': -5.0"),
-    "year 3000": (lambda df: df.assign(year=df["year"].where(df.index != 4, "3000")),
+    "negative count": (("value", 3, "-5"), "row 5, column 'value': -5.0"),
+    "year 3000": (("year", 4, "3000"),
                   "row 6, column 'year': 3000 is outside the allowed range 1990-2100"),
-    "year 1989": (lambda df: df.assign(year=df["year"].where(df.index != 0, "1989")),
-                  "row 2, column 'year': 1989"),
-    "text value": (lambda df: df.assign(value=df["value"].where(df.index != 0, "many")),
-                   "row 2, column 'value': 'many' is not a number"),
+    "year 1989": (("year", 0, "1989"), "row 2, column 'year': 1989"),
+    "text value": (("value", 0, "many"), "row 2, column 'value': 'many' is not a number"),
 }
 
 
 @pytest.mark.parametrize("brk", sorted(OBSERVED_BREAKS))
 def test_bad_observed_rows_name_file_row_and_column(tmp_path, brk):
-    edit, fragment = OBSERVED_BREAKS[brk]
+    (column, row, text), fragment = OBSERVED_BREAKS[brk]
     path = tmp_path / "observed_history.csv"
-    edit(pd.read_csv(OBSERVED_FILE, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+    table = pd.read_csv(OBSERVED_FILE, dtype=str, keep_default_na=False)
+    table.loc[row, column] = text
+    table.to_csv(path, index=False)
     with pytest.raises(InputError) as err:
         load_observations(path)
     assert str(err.value).startswith(str(path)) and fragment in str(err.value), str(err.value)
