@@ -62,6 +62,8 @@ __all__ = [
     "parse_scenario",
     "scenario_to_yaml",
     "scenario_files",
+    "REGION_BASELINES",
+    "baseline_file",
     "lever_constants",
     "assumption_ranges",
     "sample_assumptions",
@@ -510,6 +512,18 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`load_scenario` reads back to an equal scenario."""
     data = scenario.model_dump(by_alias=True, exclude_none=True)
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+#: Each region's baseline scenario file in ``scenarios/``: the dashed median of its runs and
+#: the reference of comparisons, in the CLI and the app alike.
+REGION_BASELINES = {"suzhou": "baseline.yaml", "kunshan": "kunshan_baseline.yaml"}
+
+
+def baseline_file(region: str, directory: Path = SCENARIOS_DIR) -> Path | None:
+    """The baseline scenario file of ``region`` in ``directory``, or None when absent."""
+    name = REGION_BASELINES.get(region)
+    path = Path(directory) / name if name else None
+    return path if path is not None and path.is_file() else None
 
 
 def scenario_files(directory: Path = SCENARIOS_DIR) -> list[Path]:

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..catalogues.scenarios import REGION_BASELINES
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 from ..fileio.outputs import check_output_dir, prepare_output_dir
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["register", "write_run_outputs", "POSTERIOR_ENV", "REGION_BASELINES"]
 
 OUTPUT_DIR = REPO_ROOT / "output"
-# The scenario each region's runs are drawn against (dashed median, baseline probabilities).
-REGION_BASELINES = {"suzhou": "baseline.yaml", "kunshan": "kunshan_baseline.yaml"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,11 +106,6 @@ def _add_run_all(subparsers: argparse._SubParsersAction) -> None:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _baseline_file(scenario: Scenario, directory: Path = SCENARIOS_DIR) -> Path | None:
-    path = directory / REGION_BASELINES[scenario.region]
-    return path if path.is_file() else None
-
-
 def write_run_outputs(
     result: ScenarioResult, out_dir: Path, baseline: ScenarioResult | None = None,
     progress: bool = False, force: bool = False,
@@ -143,7 +137,7 @@ def write_run_outputs(
 
 def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
              baselines: dict, progress: bool) -> None:
-    from ..catalogues.scenarios import load_scenario
+    from ..catalogues.scenarios import baseline_file, load_scenario
     from ..reporting.markdown import scoreboard_text
     from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import run_scenario
@@ -152,8 +146,8 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
     key = (scenario.region, draws, seed)  # baselines are shared by runs on the same draws
-    base_file = None if getattr(args, "no_baseline", False) else _baseline_file(
-        scenario, getattr(args, "dir", SCENARIOS_DIR))
+    base_file = None if getattr(args, "no_baseline", False) else baseline_file(
+        scenario.region, getattr(args, "dir", SCENARIOS_DIR))
     base_scenario = load_scenario(base_file) if base_file is not None else None
     is_baseline = base_scenario is not None and base_scenario.name == scenario.name
     if is_baseline and key in baselines:
