@@ -24,12 +24,16 @@ TALENT_TARGETS = ["SZ-SCI-2025", "SZ-FOREIGN-2025", "SZ-LEADER-2025", "SZ-LEADER
                   "SZ-TEAMS-2025", "SZ-TEAMS-2025B"]
 
 
-@pytest.fixture(scope="module", params=["stand-in", "shipped"])
-def posterior_dir(request, tmp_path_factory) -> Path:
-    """Every scenario test runs on the small stand-in and on the shipped calibration."""
-    if request.param == "shipped":
-        return CALIBRATION_DIR
+@pytest.fixture(scope="module")
+def standin_dir(tmp_path_factory) -> Path:
+    """The small stand-in calibration (tests whose expected answer depends on it)."""
     return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+
+
+@pytest.fixture(scope="module", params=["stand-in", "shipped"])
+def posterior_dir(request, standin_dir) -> Path:
+    """The scenario tests run on the small stand-in and on the shipped calibration."""
+    return CALIBRATION_DIR if request.param == "shipped" else standin_dir
 
 
 @pytest.fixture(scope="module")
@@ -126,29 +130,29 @@ def test_kunshan_scenario(posterior_dir):
     assert projects["median"] == pytest.approx(3000)  # the lever: 1000 a year over 2024-26
 
 
-def test_goal_seek_found_and_confirmed(baseline, posterior_dir):
+def test_goal_seek_found_and_confirmed(baseline, standin_dir):
     g = goal_seek(baseline, "SZ-HTSHARE-2025", "special_fund", period="14th", probability=0.8,
-                  draws=DRAWS, posterior=posterior_dir)
+                  draws=DRAWS, posterior=standin_dir)
     assert g.status == "found" and g.confirmed
     assert g.achieved >= 0.8 and g.baseline_probability < 0.8
     below = baseline.with_lever("special_fund", "14th", g.value - 10)  # one step lower
-    p_below = run_scenario(below, draws=DRAWS, posterior=posterior_dir).probability(
+    p_below = run_scenario(below, draws=DRAWS, posterior=standin_dir).probability(
         "SZ-HTSHARE-2025")
     assert p_below < 0.8  # smallest value on the lever's grid
     assert "reaches SZ-HTSHARE-2025" in goal_seek_message(g)
 
 
-def test_goal_seek_not_enough_and_already_met(baseline, posterior_dir):
+def test_goal_seek_not_enough_and_already_met(baseline, standin_dir):
     g = goal_seek(baseline, "SZ-LEADER-2025B", "special_fund", period="14th", draws=100,
-                  posterior=posterior_dir)
+                  posterior=standin_dir)
     assert g.status == "not_enough" and g.value is None
     assert "Not enough" in goal_seek_message(g) and "1000" in goal_seek_message(g)
     g = goal_seek(baseline, "SZ-HTE-2025", "special_fund", period="14th", probability=0.5,
-                  draws=100, posterior=posterior_dir)
+                  draws=100, posterior=standin_dir)
     assert g.status == "already_met" and g.value == 0
     assert "already reached" in goal_seek_message(g)
     g = goal_seek(baseline, "SZ-HTE-2025", "special_fund", period="16th", probability=1.0,
-                  draws=50, posterior=posterior_dir)
+                  draws=50, posterior=standin_dir)
     assert "after the target year 2025" in goal_seek_message(g)
 
 
