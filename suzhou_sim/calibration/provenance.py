@@ -18,6 +18,7 @@ import hashlib
 import importlib.metadata
 import json
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from ..paths import (
     OBSERVED_FILE,
     PARAMETERS_FILE,
     REGIONS_DIR,
+    REPO_ROOT,
     calibration_dir,
 )
 
@@ -90,9 +92,15 @@ def _yaml_fingerprint(path: Path, what: str) -> str:
 
 
 def _package_version() -> str:
+    # The source tree's own version first: it is what runs, installed or not.
+    try:
+        with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        pass
     try:
         return importlib.metadata.version("suzhou-sim")
-    except importlib.metadata.PackageNotFoundError:  # source tree not installed
+    except importlib.metadata.PackageNotFoundError:
         return "unknown"
 
 
