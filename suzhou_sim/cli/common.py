@@ -2,6 +2,7 @@
 
 How a subcommand module uses it (``cli/<name>.py``)::
 
+    from ..fileio.outputs import check_output_dir
     from .common import add_common_options, check_common, handle, output_dir, posterior_dir
 
     def register(subparsers):
@@ -12,9 +13,11 @@ How a subcommand module uses it (``cli/<name>.py``)::
 
     def _run(args) -> int:
         check_common(args)                  # --draws / --seed limits
+        check_output_dir(args.out or DEFAULT, args.force)  # refuse before the long runs
+        warn_zero_split(scenario, "mystudy")  # if the study takes a scenario
         ...                                 # studies load the calibration via
         ...                                 # evaluator.resolve_posterior(posterior_dir(args), ...)
-        with output_dir(args, default=OUTPUT_DIR / "mystudy") as tmp:
+        with output_dir(args, default=DEFAULT) as tmp:
             ...                             # write files into tmp; renamed into place at the end
         return 0
 
@@ -26,7 +29,9 @@ folder that this tool did not write). The handler installed by :func:`handle` tu
 :class:`~suzhou_sim.errors.InputError` (and engine error, OS error, stale calibration under
 ``--strict``) into ONE line ``suzhou-sim <command>: error: <file>: <field>: <what is allowed>``
 on stderr and exit code 2, and prints warnings (stale calibration, a fund split of all zeros)
-as one ``warning:`` line each. Must not: run studies or word results (``studies``,
+as one ``warning:`` line each (a stale calibration is found by
+``evaluator.resolve_posterior`` for every study; :func:`warn_if_stale` is for commands that
+read a calibration some other way). Must not: run studies or word results (``studies``,
 ``reporting``).
 """
 
