@@ -20,6 +20,8 @@ _INPUT_NAMES = {
     "package_version": ("the package version", "软件版本"),
 }
 
+_PERIOD_ZH = {"14th": "十四五", "15th": "十五五", "16th": "十六五"}
+
 
 def staleness_message(status: Staleness, lang: str = "en") -> str:
     """One sentence saying why ``status``'s calibration is stale and what to do.
@@ -50,6 +52,7 @@ def staleness_message(status: Staleness, lang: str = "en") -> str:
 def zero_split_message(periods: list[str], lang: str = "en") -> str:
     """One sentence for plan periods whose special-fund split weights are all 0."""
     if lang == "zh":
-        return (f"{'、'.join(periods)}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。")
+        names = "、".join(f"“{_PERIOD_ZH.get(p, p)}”" for p in periods)
+        return f"{names}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。"
     return (f"all five split weights of the special fund are 0 in the {', '.join(periods)} "
             f"plan period{'s' if len(periods) > 1 else ''}: the fund goes nowhere")
