@@ -55,7 +55,8 @@ def _foreign_folder(tmp: Path) -> Path:
     return tmp / "mine"
 
 
-RUN = ["run", str(BASELINE), "--draws", "10", "--quiet"]
+# (a later --out overrides this one)
+RUN = ["run", str(BASELINE), "--draws", "10", "--quiet", "--out", "{tmp}/o"]
 
 # case -> (setup(tmp) -> path or None, args with {path} and {tmp}, expected fragment)
 CASES = {
@@ -97,12 +98,13 @@ CASES = {
     "draws too many": (None, RUN + ["--draws", "1000000"], "--draws: 1000000 is outside"),
     "negative seed": (None, RUN + ["--seed", "-1"], "--seed: -1 is not allowed"),
     "sobol samples not a power of two": (
-        None, ["sensitivity", str(BASELINE), "--samples", "3", "--quiet"],
+        None, ["sensitivity", str(BASELINE), "--samples", "3", "--quiet", "--out", "{tmp}/s"],
         "--samples: 3 is not a power of 2"),
-    "sobol samples 2**30": (None, ["sensitivity", str(BASELINE), "--samples", str(2**30)],
-                            "model runs"),
+    "sobol samples 2**30": (None, ["sensitivity", str(BASELINE), "--samples", str(2**30),
+                                   "--out", "{tmp}/s"], "model runs"),
     "morris samples too many runs": (
-        None, ["sensitivity", str(BASELINE), "--method", "morris", "--samples", "100000"],
+        None, ["sensitivity", str(BASELINE), "--method", "morris", "--samples", "100000",
+               "--out", "{tmp}/s"],
         "allowed: at most 100,000 runs"),
     "infinite --param": (None, ["simulate", str(REPO_ROOT / "model" / "innovation_cluster.mdl"),
                                 "-o", "{tmp}/out.csv", "--param", "Certificate life=inf"],
@@ -124,7 +126,6 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, mo
     path = setup(tmp_path) if setup else None
     args = [a.format(path=path, tmp=tmp_path) for a in args]
     before = _snapshot(tmp_path)
-    repo_output = _snapshot(REPO_ROOT / "output") if (REPO_ROOT / "output").is_dir() else {}
     code = cli.main(args)
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if ": error: " in line]
@@ -132,16 +133,15 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, mo
     assert len(errors) == 1 and fragment in errors[0], err
     assert "Traceback" not in err
     assert _snapshot(tmp_path) == before  # nothing written, nothing changed
-    if (REPO_ROOT / "output").is_dir():
-        assert _snapshot(REPO_ROOT / "output") == repo_output
 
 
 def test_force_replaces_a_foreign_folder_but_never_a_file(tmp_path, capsys):
     folder = _foreign_folder(tmp_path)
-    assert cli.main(RUN + ["--out", str(folder), "--force"]) == 0
+    run = [a.format(tmp=tmp_path) for a in RUN]
+    assert cli.main(run + ["--out", str(folder), "--force"]) == 0
     assert not (folder / "data.csv").exists() and (folder / "report.md").is_file()
     afile = _file("report.txt", "precious")(tmp_path)
-    assert cli.main(RUN + ["--out", str(afile), "--force"]) == 2
+    assert cli.main(run + ["--out", str(afile), "--force"]) == 2
     assert afile.read_text(encoding="utf-8") == "precious"
     assert "is a file" in capsys.readouterr().err
 
@@ -166,7 +166,7 @@ def test_malformed_observed_history_fails_before_any_run(tmp_path, capsys, monke
     monkeypatch.setattr("suzhou_sim.studies.scenario_runs.OBSERVED_FILE", bad)
     monkeypatch.setattr("suzhou_sim.studies.scenario_runs.run_ensemble",
                         lambda *a, **k: pytest.fail("ran the model before checking the data"))
-    code = cli.main(RUN + ["--out", str(tmp_path / "out")])
+    code = cli.main([a.format(tmp=tmp_path) for a in RUN])
     err = capsys.readouterr().err
     assert code == 2 and f"{bad}: observed-history CSV is UTF-16 text" in err
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "o").exists()
