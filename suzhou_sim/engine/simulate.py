@@ -89,6 +89,8 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
     out = Path(out_path)
     if not out.parent.is_dir():
         raise EngineError(f"output directory does not exist: {out.parent}")
+    if out.is_dir():
+        raise EngineError(f"-o {out}: is a folder; give a CSV file name")
     model = load_model(model_path)
     result = model.run(params=values, return_columns=return_columns, time_step=time_step)
     frame = result.to_dataframe(0)
