@@ -59,6 +59,7 @@ from suzhou_sim.app.views import (
     year_summary,
 )
 from suzhou_sim.calibration.posterior import Posterior, load_posterior
+from suzhou_sim.calibration.provenance import calibration_status
 from suzhou_sim.catalogues.indicators import load_indicators
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
@@ -67,6 +68,7 @@ from suzhou_sim.catalogues.scenarios import (
     load_lever_themes,
     load_levers,
     scenario_to_yaml,
+    zero_split_periods,
 )
 from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
@@ -80,6 +82,7 @@ from suzhou_sim.reporting.structure_diagram import (
     read_structure,
     structure_dot,
 )
+from suzhou_sim.reporting.warnings_text import staleness_message, zero_split_message
 from suzhou_sim.studies.goal_seek import GoalSeekResult, goal_seek
 from suzhou_sim.studies.scenario_runs import (
     ScenarioResult,
@@ -633,6 +636,8 @@ def main() -> None:
     except InputError as exc:
         st.error(tr("bad_settings", lang, message="; ".join(problem_lines(str(exc), lang))))
     picked = S.base_scenario(state)
+    if current is not None and (split := zero_split_periods(current)):
+        st.warning(zero_split_message(split, lang))
     if current is not None:
         try:
             posterior = cached_posterior(region, stamp)
@@ -640,6 +645,8 @@ def main() -> None:
             st.warning(tr("no_calibration", lang, region=region_label(region, lang),
                           message=str(exc)))
         else:
+            if (status := calibration_status(region)).stale:
+                st.warning(staleness_message(status, lang))
             try:
                 outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
                                     seed, run_cached(stamp))

@@ -23,6 +23,12 @@ from .calibration.fit import (
     load_free_parameters,
 )
 from .calibration.posterior import Posterior, load_posterior, save_posterior
+from .calibration.provenance import (
+    StaleCalibrationWarning,
+    Staleness,
+    calibration_status,
+    write_provenance,
+)
 from .calibration.stats import band_coverage, mape, r_squared, theil_components
 from .catalogues.evidence import CostBenchmark, load_cost_benchmarks, load_effect_sizes
 from .catalogues.indicators import Indicator, indicator_values, load_indicators
@@ -38,6 +44,7 @@ from .catalogues.scenarios import (
     sample_assumptions,
     scenario_files,
     scenario_to_yaml,
+    zero_split_periods,
 )
 from .catalogues.targets import (
     STATUSES,
@@ -56,6 +63,8 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .fileio.outputs import prepare_output_dir
+from .fileio.safe_yaml import load_yaml
 from .reporting.decision_report import discovery_sentences
 from .reporting.effects_report import effects_markdown, write_tornado_charts
 from .reporting.goal_seek_text import goal_seek_message
@@ -113,12 +122,15 @@ __all__ = [
     "Scenario",
     "ScenarioResult",
     "SearchResult",
+    "StaleCalibrationWarning",
+    "Staleness",
     "UnsupportedConstructError",
     "attribute_changes",
     "band_coverage",
     "benchmark_comparison",
     "build_problem",
     "calibrate_region",
+    "calibration_status",
     "check_draws",
     "check_units",
     "compare_scenarios",
@@ -149,10 +161,12 @@ __all__ = [
     "load_region",
     "load_scenario",
     "load_targets",
+    "load_yaml",
     "mape",
     "morris",
     "optimise_portfolio",
     "parse_scenario",
+    "prepare_output_dir",
     "r_squared",
     "render_report",
     "report_bytes",
@@ -176,7 +190,9 @@ __all__ = [
     "theil_components",
     "use_client",
     "write_fan_charts",
+    "write_provenance",
     "write_sensitivity_plots",
     "write_tornado_charts",
     "xlsx_report",
+    "zero_split_periods",
 ]

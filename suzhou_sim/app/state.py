@@ -24,13 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..catalogues.scenarios import (
     PERIODS,
     Scenario,
     assumption_baseline,
     assumption_ranges,
+    baseline_file,
     lever_baseline,
     load_assumptions,
     load_levers,
@@ -40,6 +39,7 @@ from ..catalogues.scenarios import (
     scenario_to_yaml,
 )
 from ..errors import InputError
+from ..fileio.safe_yaml import parse_yaml
 from ..paths import REGIONS, SCENARIOS_DIR
 
 __all__ = [
@@ -185,14 +185,14 @@ def scenario_choices(
 
 
 def region_baseline(region: str, directory: Path = SCENARIOS_DIR) -> tuple[str, Scenario]:
-    """The region's baseline scenario file (stem ``baseline`` or ``*_baseline``) and its stem.
+    """The region's baseline scenario (``catalogues.scenarios.baseline_file``) and its stem.
 
     Without such a file, a scenario with no levers set: the region profile as it stands.
     """
     choices, _ = scenario_choices(region, directory)
-    for stem, scenario in choices.items():
-        if stem == "baseline" or stem.endswith("_baseline"):
-            return stem, scenario
+    path = baseline_file(region, directory)
+    if path is not None and path.stem in choices:
+        return path.stem, choices[path.stem]
     stem = f"{region}_profile"
     return stem, Scenario(name=stem, title_en=f"{region} profile", title_zh=f"{region} 现状",
                           rationale="The region profile (model/regions) with no lever changed.",
@@ -260,10 +260,11 @@ def scenario_from_yaml(text: str, source: str = "scenario") -> Scenario:
     Raises
     ------
     InputError
-        As :func:`~suzhou_sim.catalogues.scenarios.parse_scenario`; malformed YAML raises
-        ``yaml.YAMLError``.
+        As :func:`~suzhou_sim.catalogues.scenarios.parse_scenario`, and for YAML refused by
+        :func:`~suzhou_sim.fileio.safe_yaml.parse_yaml` (malformed, duplicate keys, alias
+        bombs, deep nesting).
     """
-    return parse_scenario(yaml.safe_load(text), source)
+    return parse_scenario(parse_yaml(text, source), source)
 
 
 def _uploaded(state: MutableMapping[str, Any]) -> Scenario | None:
@@ -486,13 +487,6 @@ def with_assumptions_of(levers_from: Scenario, assumptions_from: Scenario) -> Sc
 # --- uploads --------------------------------------------------------------------------------
 
 
-def _yaml_error(exc: yaml.YAMLError, source: str) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"{source}: malformed YAML{where}: {problem}"
-
-
 def apply_uploaded_scenario(
     text: str | bytes, state: MutableMapping[str, Any], source: str = "uploaded scenario"
 ) -> str | None:
@@ -520,11 +514,9 @@ def apply_uploaded_scenario(
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        scenario = parse_scenario(yaml.safe_load(text), source)
+        scenario = parse_scenario(parse_yaml(text, source), source)
     except UnicodeDecodeError:
         message = f"{source}: not UTF-8 text"
-    except yaml.YAMLError as exc:
-        message = _yaml_error(exc, source)
     except InputError as exc:
         message = str(exc)
     else:

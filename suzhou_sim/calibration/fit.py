@@ -21,7 +21,6 @@ from pathlib import Path
 import emcee
 import numpy as np
 import pandas as pd
-import yaml
 from scipy.optimize import least_squares
 from tqdm.auto import tqdm
 
@@ -29,7 +28,8 @@ from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import load_observations
 from ..catalogues.regions import Region, load_region
 from ..errors import InputError
-from ..paths import CALIBRATION_DIR, MODEL_FILE
+from ..fileio.safe_yaml import load_yaml
+from ..paths import CALIBRATION_DIR, MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE
 from ..studies.evaluator import compiled_model, run_ensemble
 from .posterior import Posterior, load_posterior
 
@@ -46,7 +46,6 @@ __all__ = [
     "MODEL_ERROR",
 ]
 
-PARAMETERS_FILE = CALIBRATION_DIR / "parameters.yaml"
 
 # Relative measurement error by bound and quality. A ``lower``/``upper`` bound is a hard
 # statement about the statistic ("over", "nearly"), so its one open side gets a tight scale and
@@ -108,10 +107,7 @@ class FreeParameter:
 
 
 def _read_spec(path: Path) -> dict:
-    try:
-        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read parameter spec ({exc})") from None
+    spec = load_yaml(path, "parameter specification")
     if not isinstance(spec, dict) or not spec:
         raise InputError(f"{path}: expected a mapping of parameter names")
     return spec
@@ -469,20 +465,28 @@ def calibrate_region(
     include_unverified: bool = False,
     log: Callable[[str], None] = print,
     observations: pd.DataFrame | None = None,
+    observed_file: Path = OBSERVED_FILE,
+    force: bool = False,
 ) -> CalibrationOutcome:
     """Calibrate ``region``, store its posterior and write the fit report.
 
-    Everything is computed before anything is written, so a failure leaves the stored
-    calibration as it was. Deterministic for a given ``seed``.
+    Everything is computed before anything is written, and the folder (posterior, report,
+    charts and ``provenance.yaml``) is replaced as a whole
+    (:func:`~suzhou_sim.fileio.outputs.prepare_output_dir`), so a failure leaves the stored
+    calibration as it was. ``observed_file`` is the file the observations came from (its
+    fingerprint is recorded); ``force`` replaces an ``out_dir`` that this tool did not write.
+    Deterministic for a given ``seed``.
     """
     from time import perf_counter
 
+    from ..fileio.outputs import prepare_output_dir
     from ..reporting.fit_report import fit_tables, write_fit_report
     from .posterior import save_posterior
+    from .provenance import write_provenance
 
     t0 = perf_counter()
     obs = observations if observations is not None else load_observations(
-        region=region, include_unverified=include_unverified)
+        observed_file, region=region, include_unverified=include_unverified)
     cal = Calibrator(region, observations=obs)
     log(f"{region}: {len(cal.payoff.rows)} observation rows, {len(cal.names)} free parameters")
     fit = cal.fit_map(n_starts=n_starts, seed=seed, progress=progress)
@@ -565,10 +569,15 @@ def calibrate_region(
         region=region, point=fit.theta, draws=mc.draws,
         meta={"summary": summary, "diagnostics": mc.diagnostics},
     )
-    folder = out_dir or CALIBRATION_DIR / region
-    save_posterior(posterior, folder)
-    report = write_fit_report(
-        folder, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime
-    )
+    folder = Path(out_dir or CALIBRATION_DIR / region)
+    # The whole folder at once: no chart of an earlier fit survives, provenance included.
+    with prepare_output_dir(folder, force=force,
+                            writer=f"suzhou-sim calibrate --region {region}") as tmp:
+        save_posterior(posterior, tmp)
+        report = write_fit_report(
+            tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime
+        )
+        write_provenance(tmp, region, observed_file=Path(observed_file))
+    report = folder / report.name
     log(f"{region}: stored {folder} (report {report.name}) in {runtime:.0f} s")
     return CalibrationOutcome(posterior, folder, report, summary)

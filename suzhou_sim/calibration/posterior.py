@@ -7,6 +7,8 @@ only reads, writes and resamples those files; it does not fit anything.
 
 from __future__ import annotations
 
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,8 @@ import yaml
 
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
+from ..fileio.safe_yaml import load_yaml
+from ..fileio.text import read_text
 from ..paths import calibration_dir
 
 __all__ = ["Posterior", "load_posterior", "save_posterior"]
@@ -68,7 +72,9 @@ def load_posterior(region: str, directory: Path | None = None) -> Posterior:
     Raises
     ------
     InputError
-        When the files are missing or malformed; the message says how to produce them.
+        When the files are missing (the message says how to produce them) or malformed: not
+        UTF-8, bad YAML, a cell that is not a finite number, columns that do not match the
+        point file (the message names the file, row and column).
     """
     folder = directory or calibration_dir(region)
     point_file, draws_file = folder / "point.yaml", folder / "posterior.csv"
@@ -77,21 +83,38 @@ def load_posterior(region: str, directory: Path | None = None) -> Posterior:
             f"{folder}: no stored calibration for {region!r}; "
             f"run `suzhou-sim calibrate --region {region}` first"
         )
+    meta = load_yaml(point_file, "calibration point file")
     try:
-        meta = yaml.safe_load(point_file.read_text(encoding="utf-8"))
         point = {str(k): float(v) for k, v in meta["parameters"].items()}
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{point_file}: malformed calibration file ({exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise InputError(f"{point_file}: parameters: expected a mapping of parameter names to "
+                         "numbers") from None
+    bad = [k for k, v in point.items() if not math.isfinite(v)]
+    if bad:
+        raise InputError(f"{point_file}: parameters.{bad[0]}: {point[bad[0]]} is not allowed; "
+                         "use a finite number")
+    draws = _read_draws(draws_file, list(point), point_file.name)
+    return Posterior(region=region, point=point, draws=draws, meta=meta)
+
+
+def _read_draws(path: Path, names: list[str], point_name: str) -> pd.DataFrame:
+    """The posterior sample, every cell a finite number, columns those of the point file."""
     try:
-        draws = pd.read_csv(draws_file)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{draws_file}: malformed posterior sample ({exc})") from None
-    if list(draws.columns) != list(point) or draws.isna().any().any() or draws.empty:
-        raise InputError(
-            f"{draws_file}: columns must be the calibrated parameters of {point_file.name} "
-            "with numeric values in every row"
-        )
-    return Posterior(region=region, point=point, draws=draws.astype(float), meta=meta)
+        draws = pd.read_csv(io.StringIO(read_text(path, "posterior sample")))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: malformed posterior sample ({reason})") from None
+    if list(draws.columns) != names or draws.empty:
+        raise InputError(f"{path}: columns must be the calibrated parameters of {point_name} "
+                         f"({', '.join(names)}) with at least one row")
+    # Numeric columns parse as float; a text cell leaves its column as text and shows here.
+    numbers = draws.apply(pd.to_numeric, errors="coerce").astype(float)
+    bad = ~np.isfinite(numbers.to_numpy())
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise InputError(f"{path}: row {row + 2}, column {names[col]!r}: "
+                         f"{str(draws.iat[row, col])!r} is not allowed; use a finite number")
+    return numbers
 
 
 def save_posterior(posterior: Posterior, directory: Path | None = None) -> Path:

@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from ..errors import InputError
+from ..fileio.safe_yaml import load_yaml
 from ..paths import INDICATORS_FILE
 
 __all__ = [
@@ -87,10 +87,9 @@ def missing_translations(entry: dict) -> list[str]:
 @lru_cache(maxsize=4)
 def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
     """Read the registry; raise :class:`InputError` naming the file and entry on errors."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read indicator registry ({exc})") from None
+    raw = load_yaml(path, "indicator registry")
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: expected a mapping of indicators at the top level")
     out: dict[str, Indicator] = {}
     for name, entry in raw.items():
         try:

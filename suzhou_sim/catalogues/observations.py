@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
+import math
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from ..fileio.text import read_text
 from ..paths import OBSERVED_FILE, REGIONS
 from .indicators import load_indicators
 
-__all__ = ["BOUNDS", "QUALITIES", "load_observations"]
+__all__ = ["BOUNDS", "QUALITIES", "YEARS", "load_observations"]
 
 REQUIRED_COLUMNS = (
     "region", "indicator", "year", "value", "unit", "bound", "quality", "source_url", "quote_zh",
 )
 BOUNDS = ("exact", "lower", "upper", "approx")
 QUALITIES = ("reported", "preliminary", "derived", "unverified")
+#: Years a data row may carry (inclusive).
+YEARS = (1990, 2100)
 
 
 def _bad(path: Path, row: int, column: str, message: str) -> InputError:
@@ -55,21 +60,20 @@ def load_observations(
     Raises
     ------
     InputError
-        Missing column, non-numeric value or year, unknown region/indicator/bound/quality;
-        the message names the file, the row and the column.
+        Not UTF-8, missing column, non-numeric, non-finite, zero or negative value, year
+        outside :data:`YEARS`, unknown region/indicator/bound/quality; the message names the
+        file, the row and the column.
     """
     path = Path(path)
+    text = read_text(path, "observed-history CSV")  # UTF-8, a BOM is dropped
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-            rows = list(reader)
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+        rows = list(reader)
+    except csv.Error as exc:
         raise InputError(f"{path}: unreadable CSV ({exc})") from None
 
     known = load_indicators()
@@ -83,10 +87,17 @@ def load_observations(
             rec["value"] = float(rec["value"])
         except ValueError:
             raise _bad(path, i, "value", f"{rec['value']!r} is not a number") from None
+        # Every observed figure is an amount (firms, yuan, percent); errors are relative to it.
+        if not (math.isfinite(rec["value"]) and rec["value"] > 0):
+            raise _bad(path, i, "value", f"{rec['value']!r} is not allowed; use a positive "
+                                         "finite number")
         try:
             rec["year"] = int(rec["year"])
         except ValueError:
             raise _bad(path, i, "year", f"{rec['year']!r} is not a whole year") from None
+        if not YEARS[0] <= rec["year"] <= YEARS[1]:
+            raise _bad(path, i, "year", f"{rec['year']} is outside the allowed range "
+                                        f"{YEARS[0]}-{YEARS[1]}")
         if rec["region"] not in REGIONS:
             raise _bad(path, i, "region", f"{rec['region']!r}; allowed: {', '.join(REGIONS)}")
         if rec["indicator"] not in known:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..errors import InputError
+from ..fileio.safe_yaml import load_yaml
 from ..paths import REGIONS, REGIONS_DIR
 
 __all__ = ["Region", "load_region"]
@@ -72,12 +71,7 @@ def load_region(name: str, directory: Path = REGIONS_DIR) -> Region:
     if name not in REGIONS:
         raise InputError(f"unknown region {name!r}; allowed: {', '.join(REGIONS)}")
     path = directory / f"{name}.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: region profile not found") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: malformed YAML: {exc}") from None
+    raw = load_yaml(path, "region profile")
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a mapping at the top level")
     constants: dict[str, float] = {}

@@ -23,20 +23,23 @@ import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
 from pydantic import (
+    AllowInfNan,
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from ..errors import InputError
+from ..fileio.safe_yaml import load_yaml
 from ..paths import MODEL_DIR, SCENARIOS_DIR
 from .regions import load_region
 from .timeline import PERIODS
@@ -59,11 +62,14 @@ __all__ = [
     "parse_scenario",
     "scenario_to_yaml",
     "scenario_files",
+    "REGION_BASELINES",
+    "baseline_file",
     "lever_constants",
     "assumption_ranges",
     "sample_assumptions",
     "triangular_ppf",
     "suggest",
+    "zero_split_periods",
 ]
 
 LEVERS_FILE = MODEL_DIR / "levers.yaml"
@@ -148,22 +154,8 @@ class Assumption(_Entry):
         return f"{lo} to {hi} {self.unit}"
 
 
-def _read_yaml(path: Path, what: str) -> Any:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
-
-
 def _catalogue(path: Path, section: str, cls: type[_Entry]) -> dict[str, Any]:
-    raw = _read_yaml(path, f"{section} catalogue")
+    raw = load_yaml(path, f"{section} catalogue")
     entries = raw.get(section) if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise InputError(f"{path}: expected a mapping `{section}:` of entries")
@@ -204,7 +196,7 @@ def load_levers(path: Path = LEVERS_FILE) -> dict[str, Lever]:
 @lru_cache(maxsize=4)
 def load_lever_themes(path: Path = LEVERS_FILE) -> dict[str, dict[str, str]]:
     """Lever themes (``funding``, ``fund_split``, ...) with their ``label_en``/``label_zh``."""
-    raw = _read_yaml(path, "lever catalogue")
+    raw = load_yaml(path, "lever catalogue")
     themes = raw.get("themes") if isinstance(raw, dict) else None
     if not isinstance(themes, dict):
         raise InputError(f"{path}: expected a mapping `themes:`")
@@ -260,20 +252,27 @@ def suggest(name: str, allowed: Iterable[str]) -> str:
 # --- scenario schema ----------------------------------------------------------------------
 
 
+#: A number given in a scenario: an int or a finite float, never text or a boolean.
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+
+
 class PeriodValues(BaseModel):
     """Lever values per plan period; a single number sets all three periods."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    p14th: float | None = Field(None, alias="14th")
-    p15th: float | None = Field(None, alias="15th")
-    p16th: float | None = Field(None, alias="16th")
+    p14th: Number | None = Field(None, alias="14th")
+    p15th: Number | None = Field(None, alias="15th")
+    p16th: Number | None = Field(None, alias="16th")
 
     @model_validator(mode="before")
     @classmethod
     def _scalar_or_periods(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
             return dict.fromkeys(PERIODS, data)
+        if not isinstance(data, dict | PeriodValues):
+            raise ValueError(f"{data!r} is not a number; give a number or one per plan "
+                             f"period ({', '.join(PERIODS)})")
         if isinstance(data, dict):
             for k in data:
                 if str(k) not in PERIODS and f"p{k}" not in cls.model_fields:
@@ -290,15 +289,17 @@ class AssumptionSetting(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    default: float | None = None
-    low: float | None = None
-    high: float | None = None
+    default: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _scalar_is_fixed(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
             return {"default": data, "low": data, "high": data}
+        if not isinstance(data, dict | AssumptionSetting):
+            raise ValueError(f"{data!r} is not a number; give a number or default/low/high")
         if isinstance(data, dict):
             for k in data:
                 if k not in cls.model_fields:
@@ -432,6 +433,10 @@ def _format_errors(exc: ValidationError) -> list[str]:
             msg = f"{err['input']!r} is not allowed; {msg[0].lower()}{msg[1:]}"
         elif err["type"] in ("greater_than_equal", "less_than_equal"):
             msg = f"{err['input']!r} is outside the allowed range {_field_range(loc)}"
+        elif err["type"] == "float_type":
+            msg = f"{err['input']!r} is not a number (text and true/false are not allowed)"
+        elif err["type"] == "finite_number":
+            msg = f"{err['input']!r} is not allowed; use a finite number"
         elif err["type"] == "string_pattern_mismatch":
             msg = "use letters, digits, '_', '-' or '.' only (it names the output folder)"
         # catalogue checks report several problems, each already carrying its field path
@@ -456,6 +461,10 @@ def parse_scenario(data: Any, source: str | Path = "<scenario>") -> Scenario:
     """
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a mapping of scenario fields at the top level")
+    # Read the catalogues first: a broken catalogue is reported under its own name, not
+    # (wrapped by the validation) under the scenario's.
+    load_levers()
+    load_assumptions()
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -484,7 +493,7 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: scenario file not found")
-    return parse_scenario(_read_yaml(path, "scenario"), path)
+    return parse_scenario(load_yaml(path, "scenario"), path)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -503,6 +512,18 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`load_scenario` reads back to an equal scenario."""
     data = scenario.model_dump(by_alias=True, exclude_none=True)
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+#: Each region's baseline scenario file in ``scenarios/``: the dashed median of its runs and
+#: the reference of comparisons, in the CLI and the app alike.
+REGION_BASELINES = {"suzhou": "baseline.yaml", "kunshan": "kunshan_baseline.yaml"}
+
+
+def baseline_file(region: str, directory: Path = SCENARIOS_DIR) -> Path | None:
+    """The baseline scenario file of ``region`` in ``directory``, or None when absent."""
+    name = REGION_BASELINES.get(region)
+    path = Path(directory) / name if name else None
+    return path if path is not None and path.is_file() else None
 
 
 def scenario_files(directory: Path = SCENARIOS_DIR) -> list[Path]:
@@ -527,6 +548,17 @@ def lever_constants(scenario: Scenario) -> dict[str, float]:
         for key, lever in load_levers().items()
         for p in PERIODS
     }
+
+
+def zero_split_periods(scenario: Scenario) -> list[str]:
+    """Plan periods in which every lever of the ``fund_split`` theme is 0.
+
+    The model normalises the split weights to shares, so all zeros send the special fund
+    nowhere; callers warn about it (the scenario stays valid).
+    """
+    split = [key for key, lever in load_levers().items() if lever.theme == "fund_split"]
+    return [p for p in PERIODS
+            if split and all(scenario.lever_value(key, p) == 0 for key in split)]
 
 
 def assumption_ranges(scenario: Scenario) -> dict[str, tuple[float, float, float]]:

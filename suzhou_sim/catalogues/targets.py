@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..errors import InputError
+from ..fileio.safe_yaml import load_yaml
 from ..paths import OBSERVED_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
 from .indicators import (
     Bilingual,
@@ -313,10 +313,7 @@ def load_targets(
         them an outside-scope target whose indicator has an observed series but no
         ``series_reason`` (the scoping rule of ``model/README.md``).
     """
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read target ledger ({exc})") from None
+    raw = load_yaml(path, "target ledger")
     entries = raw.get("targets") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise InputError(f"{path}: expected a mapping `targets:` keyed by target_id")

@@ -1,34 +1,29 @@
 """Command-line interface: ``suzhou-sim`` / ``python -m suzhou_sim``.
 
-Lives here: the argparse parser, one small ``_add_<command>(subparsers)`` function per
-subcommand that registers its arguments and handler, and :func:`main`, which turns
-expected failures into a one-line message on stderr and exit code 2.
+Lives here: the argparse parser, the registration list :data:`_SUBCOMMANDS` (one
+``register(subparsers)`` per subcommand module), the ``simulate`` subcommand, and
+:func:`main`, which runs every subcommand under the one error handler of
+:mod:`suzhou_sim.cli.common` (an expected failure is one line on stderr and exit code 2).
+Shared options (``--draws``, ``--seed``, ``--posterior-dir``, ``--strict``, ``--quiet``,
+``--out``, ``--force``) and output folders are in :mod:`suzhou_sim.cli.common`.
 Must not: implement simulations or file formats (subcommands call library functions).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 
-from ..engine import EngineError
 from ..errors import InputError
 from .calibrate import register as _add_calibrate
+from .common import EXIT_USAGE, run_command
 from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
 from .report import register as _add_report
 from .scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
 from .sensitivity import register as _add_sensitivity
 
-__all__ = ["build_parser", "main"]
-
-#: Exit code for expected failures (bad input, unsupported model), as argparse uses.
-EXIT_USAGE = 2
-
-
-class _UsageError(Exception):
-    """A malformed command line detected after parsing."""
+__all__ = ["EXIT_USAGE", "build_parser", "main"]
 
 
 def _add_simulate(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +48,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
     if args.return_columns is not None:
         columns = [c.strip() for c in args.return_columns.split(",") if c.strip()]
         if not columns:
-            raise _UsageError("--return-columns is empty")
+            raise InputError("--return-columns is empty; give comma-separated variable names")
     simulate_to_csv(args.model, args.output, params=args.param, return_columns=columns,
                     time_step=args.time_step)
     return 0
@@ -99,11 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with 2 on bad usage).
     """
     args = build_parser().parse_args(argv)
-    # Subcommands set ``handler`` (or ``func``, the other common argparse idiom).
+    # Subcommands set ``handler`` (or ``func``, the other common argparse idiom); every one
+    # runs under the one error handler, whether or not it used ``common.handle``.
     handler = getattr(args, "handler", None) or args.func
-    try:
-        return int(handler(args) or 0)
-    except (EngineError, InputError, _UsageError, OSError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"suzhou-sim {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_command(handler, args)

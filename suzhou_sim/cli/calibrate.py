@@ -1,4 +1,8 @@
-"""The ``calibrate`` subcommand: argument parsing only; the work is in ``calibration.fit``."""
+"""The ``calibrate`` subcommand: argument parsing only; the work is in ``calibration.fit``.
+
+The calibration folder (posterior, report, charts, ``provenance.yaml``) is written as a whole
+through :mod:`suzhou_sim.cli.common`'s output-folder rules (``--out``, ``--force``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from ..paths import OBSERVED_FILE, REGIONS
+from .common import add_common_options, check_common, handle
 
 __all__ = ["register"]
 
@@ -18,35 +23,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Fit the free parameters of model/calibration/parameters.yaml to the observed "
             "history, sample the posterior and write model/calibration/<region>/ "
-            "(point.yaml, posterior.csv, report.md and charts)."
+            "(point.yaml, posterior.csv, provenance.yaml, report.md and charts)."
         ),
     )
     p.add_argument("--region", choices=REGIONS, default="suzhou")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--starts", type=int, default=8, help="least-squares starts (default 8)")
     p.add_argument("--steps", type=int, default=2000, help="MCMC steps per walker (default 2000)")
     p.add_argument("--keep", type=int, default=4000, help="posterior sets stored (default 4000)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
-    p.add_argument("--out", type=Path, default=None,
-                   help="output folder (default model/calibration/<region>)")
     p.add_argument("--include-unverified", action="store_true",
                    help="also fit rows of quality 'unverified'")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(handler=_run, func=_run)
+    add_common_options(p, draws=False, seed_default=0, posterior=False, out=True,
+                       out_help="output folder (default model/calibration/<region>)")
+    handle(p, _run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..calibration.fit import calibrate_region
     from ..catalogues.observations import load_observations
     from ..errors import InputError
+    from ..fileio.outputs import check_output_dir
+    from ..paths import calibration_dir
 
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
         raise InputError("--starts must be >= 1, --steps and --keep >= 100")
-    # Validate the data file before any fitting, so bad input fails fast and stores nothing.
+    check_common(args)
+    # Validate the data file and the output folder before any fitting, so bad input fails
+    # fast and stores nothing.
     obs = load_observations(args.data, region=args.region,
                             include_unverified=args.include_unverified)
+    check_output_dir(args.out or calibration_dir(args.region), args.force)
     calibrate_region(
         args.region, seed=args.seed, n_starts=args.starts, n_steps=args.steps,
         n_keep=args.keep, out_dir=args.out, progress=not args.quiet, observations=obs,
+        observed_file=args.data, force=args.force,
     )
     return 0

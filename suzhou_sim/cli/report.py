@@ -19,8 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_bytes
-from ..paths import SCENARIOS_DIR
-from .scenarios import REGION_BASELINES, check_draws, posterior_dir
+from .common import add_common_options, check_common, handle, posterior_dir
 
 __all__ = ["register", "check_output"]
 
@@ -37,15 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, required=True, help="report file: *.docx or *.xlsx")
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER.yaml",
                    help="also compare with these scenarios (same region, same draws)")
-    p.add_argument("--draws", type=int, default=None,
-                   help="ensemble size, 1-100000 (default: the scenario's)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="seed of the common random numbers (default: the scenario's)")
     p.add_argument("--force", action="store_true",
                    help="replace an existing report file at --out")
-    p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(handler=_cmd_report)
+    add_common_options(p)
+    handle(p, _cmd_report)
 
 
 def check_output(path: Path, force: bool) -> None:
@@ -75,13 +69,13 @@ def check_output(path: Path, force: bool) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ..catalogues.scenarios import load_scenario
+    from ..catalogues.scenarios import baseline_file, load_scenario
     from ..reporting.office import ReportInputs, report_bytes
     from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios, run_scenario
 
     check_output(args.out, args.force)
-    check_draws(args)
+    check_common(args)
     scenario = load_scenario(args.scenario)
     others = [load_scenario(p) for p in args.compare]
     for other, path in zip(others, args.compare, strict=True):
@@ -94,9 +88,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with tqdm_progress("simulating", not args.quiet) as progress:
         result = run_scenario(scenario, draws=draws, seed=seed, posterior=posterior,
                               progress=progress)
-        base_file = SCENARIOS_DIR / REGION_BASELINES[scenario.region]
+        base_file = baseline_file(scenario.region)
         baseline = None
-        if base_file.is_file() and load_scenario(base_file).name != scenario.name:
+        if base_file is not None and load_scenario(base_file).name != scenario.name:
             baseline = run_scenario(base_file, draws=draws, seed=seed, posterior=posterior,
                                     progress=progress)
         comparison, compared = None, []

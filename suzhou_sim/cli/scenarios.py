@@ -1,10 +1,10 @@
 """The scenario subcommands: ``run``, ``compare``, ``goal-seek`` and ``run-all``.
 
-Argument parsing, output folders and terminal printing only; the work is in ``studies``,
-``reporting.plots`` and ``reporting.markdown``. Bad input raises
-:class:`~suzhou_sim.errors.InputError`
-before anything is written (the CLI maps it to exit code 2), and results are written into a
-temporary folder that replaces the output folder only when complete.
+Argument parsing, output folders and terminal printing only; the work is in
+``studies.scenario_runs``, ``studies.goal_seek`` and ``reporting``. The shared options, the
+one error handler (bad input: one line, exit code 2) and output folders (temporary folder
+renamed into place, refused when the target was not written by this tool unless
+``--force``) come from :mod:`suzhou_sim.cli.common`.
 
 Calibrated parameters come from ``model/calibration/<region>/``. For tests and
 experiments another calibration root (holding ``<region>/point.yaml`` and
@@ -15,15 +15,23 @@ the environment variable ``SUZHOU_SIM_POSTERIOR_DIR``.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..catalogues.scenarios import REGION_BASELINES
 from ..errors import InputError
-from ..fileio.atomic import atomic_directory, atomic_write_text
+from ..fileio.atomic import atomic_write_text
+from ..fileio.outputs import check_output_dir, prepare_output_dir
 from ..paths import REPO_ROOT, SCENARIOS_DIR
+from .common import (
+    POSTERIOR_ENV,
+    add_common_options,
+    check_common,
+    handle,
+    posterior_dir,
+    warn_zero_split,
+)
 from .decision import add_dask_option
 
 if TYPE_CHECKING:
@@ -32,10 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "write_run_outputs", "POSTERIOR_ENV", "REGION_BASELINES"]
 
-POSTERIOR_ENV = "SUZHOU_SIM_POSTERIOR_DIR"
 OUTPUT_DIR = REPO_ROOT / "output"
-# The scenario each region's runs are drawn against (dashed median, baseline probabilities).
-REGION_BASELINES = {"suzhou": "baseline.yaml", "kunshan": "kunshan_baseline.yaml"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,47 +54,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- arguments ------------------------------------------------------------------------------
 
 
-def _handle(parser: argparse.ArgumentParser, command: Callable[[argparse.Namespace], int]) -> None:
-    """Attach ``command`` so that bad input ends with its message and exit code 2.
-
-    ``cli.main`` dispatches on ``args.handler`` (other subcommand modules use ``func``): both
-    are set. Input errors are reported here, each problem on its own line, so that the exit
-    code does not depend on which exceptions ``main`` maps.
-    """
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except InputError as exc:
-            print(f"suzhou-sim {parser.prog.split()[-1]}: error: {exc}", file=sys.stderr)
-            return 2
-
-    parser.set_defaults(handler=run, func=run)
-
-
-
-def _ensemble_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--draws", type=int, default=None,
-                   help="ensemble size, 1-100000 (default: the scenario's, usually 1000)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="seed of the common random numbers (default: the scenario's)")
-    p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-
-
 def _add_run(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "run", help="run one scenario and write its targets, series, charts and report",
         description="Run a scenario's ensemble; write targets.csv, series.csv, fan charts and "
                     "report.md into the output folder and print the scoreboard.")
     p.add_argument("scenario", type=Path, help="scenario file (scenarios/*.yaml)")
-    _ensemble_options(p)
-    p.add_argument("--out", type=Path, default=None,
-                   help="output folder (default output/<scenario name>)")
+    add_common_options(p, out=True, out_help="output folder (default output/<scenario name>)")
     p.add_argument("--no-baseline", action="store_true",
                    help="do not run the region's baseline for comparison")
     add_dask_option(p)
-    _handle(p, _cmd_run)
+    handle(p, _cmd_run)
 
 
 def _add_compare(subparsers: argparse._SubParsersAction) -> None:
@@ -98,9 +73,9 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
         description="Probabilities of every target side by side (p_<name>) and differences "
                     "from the first scenario (d_<name>), all on the same draws.")
     p.add_argument("scenarios", type=Path, nargs="+", help="scenario files (same region)")
-    _ensemble_options(p)
+    add_common_options(p)
     p.add_argument("--csv", type=Path, default=None, help="also write the table to this CSV")
-    _handle(p, _cmd_compare)
+    handle(p, _cmd_compare)
 
 
 def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
@@ -115,8 +90,8 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
                    help="plan period: 14th, 15th or 16th (default 15th)")
     p.add_argument("--probability", type=float, default=0.8,
                    help="required probability (default 0.8)")
-    _ensemble_options(p)
-    _handle(p, _cmd_goal_seek)
+    add_common_options(p)
+    handle(p, _cmd_goal_seek)
 
 
 def _add_run_all(subparsers: argparse._SubParsersAction) -> None:
@@ -124,42 +99,25 @@ def _add_run_all(subparsers: argparse._SubParsersAction) -> None:
         "run-all", help="run every scenario in scenarios/ and print each scoreboard",
         description="Validate every scenario file first, then run each and write its outputs "
                     "into <out>/<scenario name>.")
-    _ensemble_options(p)
+    add_common_options(p, out=True, out_help="output root; each run writes <out>/<scenario "
+                       "name> (default output/)")
     p.add_argument("--dir", type=Path, default=SCENARIOS_DIR, help="scenario folder")
-    p.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output root (default output/)")
-    _handle(p, _cmd_run_all)
+    handle(p, _cmd_run_all)
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _posterior_dir(args: argparse.Namespace) -> Path | None:
-    if args.posterior_dir is not None:
-        return args.posterior_dir
-    env = os.environ.get(POSTERIOR_ENV)
-    return Path(env) if env else None
-
-
-def _check_draws(args: argparse.Namespace) -> None:
-    if args.draws is not None and not 1 <= args.draws <= 100_000:
-        raise InputError(f"--draws: {args.draws} is outside the allowed range 1-100000")
-    if args.seed is not None and args.seed < 0:
-        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
-
-
-def _baseline_file(scenario: Scenario, directory: Path = SCENARIOS_DIR) -> Path | None:
-    path = directory / REGION_BASELINES[scenario.region]
-    return path if path.is_file() else None
-
-
 def write_run_outputs(
     result: ScenarioResult, out_dir: Path, baseline: ScenarioResult | None = None,
-    progress: bool = False,
+    progress: bool = False, force: bool = False,
 ) -> Path:
     """Write a run's outputs atomically into ``out_dir``.
 
     Everything is written into a temporary sibling folder that replaces ``out_dir`` only
-    when complete; on any failure ``out_dir`` is left as it was (absent or old content).
+    when complete (:func:`~suzhou_sim.fileio.outputs.prepare_output_dir`); on any failure
+    ``out_dir`` is left as it was (absent or old content). An existing ``out_dir`` that this
+    tool did not write is refused unless ``force``.
 
     Writes ``targets.csv``, ``series.csv``, ``curves.csv`` (probability of each
     assumption-driven target over its driving assumptions), ``scenario.yaml`` (the scenario
@@ -170,7 +128,8 @@ def write_run_outputs(
     from ..reporting.markdown import render_report
     from ..reporting.plots import write_fan_charts
 
-    with atomic_directory(out_dir) as tmp:
+    with prepare_output_dir(out_dir, force=force,
+                            writer=f"suzhou-sim run {result.scenario.name}") as tmp:
         result.targets.to_csv(tmp / "targets.csv", index=False)
         result.series.to_csv(tmp / "series.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
@@ -183,17 +142,17 @@ def write_run_outputs(
 
 def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
              baselines: dict, progress: bool) -> None:
-    from ..catalogues.scenarios import load_scenario
+    from ..catalogues.scenarios import baseline_file, load_scenario
     from ..reporting.markdown import scoreboard_text
     from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import run_scenario
 
-    posterior = _posterior_dir(args)
+    posterior = posterior_dir(args)
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
     key = (scenario.region, draws, seed)  # baselines are shared by runs on the same draws
-    base_file = None if getattr(args, "no_baseline", False) else _baseline_file(
-        scenario, getattr(args, "dir", SCENARIOS_DIR))
+    base_file = None if getattr(args, "no_baseline", False) else baseline_file(
+        scenario.region, getattr(args, "dir", SCENARIOS_DIR))
     base_scenario = load_scenario(base_file) if base_file is not None else None
     is_baseline = base_scenario is not None and base_scenario.name == scenario.name
     if is_baseline and key in baselines:
@@ -211,7 +170,8 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
                 baselines[key] = run_scenario(base_scenario, draws=draws, seed=seed,
                                               posterior=posterior, progress=bar)
         baseline = baselines[key]
-    write_run_outputs(result, out_dir, baseline=baseline, progress=progress)
+    write_run_outputs(result, out_dir, baseline=baseline, progress=progress,
+                      force=bool(getattr(args, "force", False)))
     print(scoreboard_text(result))
     print(f"wrote {out_dir}", file=sys.stderr)
 
@@ -223,9 +183,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..studies.evaluator import dask_client
 
-    _check_draws(args)
+    check_common(args)
     scenario = load_scenario(args.scenario)
     out_dir = args.out if args.out is not None else OUTPUT_DIR / scenario.name
+    check_output_dir(out_dir, args.force)  # refuse before simulating, not after
+    warn_zero_split(scenario, "run")
     with dask_client(args.dask):
         _run_one(scenario, args, out_dir, {}, progress=not args.quiet)
     return 0
@@ -237,11 +199,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios
 
-    _check_draws(args)
+    check_common(args)
     scenarios = [load_scenario(p) for p in args.scenarios]
+    for scenario in scenarios:
+        warn_zero_split(scenario, "compare")
     with tqdm_progress("simulating", not args.quiet) as bar:
         table = compare_scenarios(scenarios, draws=args.draws, seed=args.seed,
-                                  posterior=_posterior_dir(args), progress=bar)
+                                  posterior=posterior_dir(args), progress=bar)
     if args.csv is not None:
         atomic_write_text(args.csv, table.to_csv(index=False))
     print(comparison_text(table))
@@ -254,12 +218,13 @@ def _cmd_goal_seek(args: argparse.Namespace) -> int:
     from ..studies.evaluator import tqdm_progress
     from ..studies.goal_seek import goal_seek
 
-    _check_draws(args)
+    check_common(args)
     scenario = load_scenario(args.scenario)
+    warn_zero_split(scenario, "goal-seek")
     with tqdm_progress("goal seeking", not args.quiet) as bar:
         res = goal_seek(scenario, args.target, args.lever, period=args.period,
                         probability=args.probability, draws=args.draws, seed=args.seed,
-                        posterior=_posterior_dir(args), progress=bar)
+                        posterior=posterior_dir(args), progress=bar)
     print(goal_seek_message(res))
     value = "-" if res.value is None else f"{res.value:g}"
     achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
@@ -272,7 +237,7 @@ def _cmd_goal_seek(args: argparse.Namespace) -> int:
 def _cmd_run_all(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario, scenario_files
 
-    _check_draws(args)
+    check_common(args)
     files = scenario_files(args.dir)
     if not files:
         raise InputError(f"{args.dir}: no scenario files (*.yaml)")
@@ -283,15 +248,15 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
         raise InputError(f"{args.dir}: scenario names must be unique (output folders): {dupes}")
     from ..studies.evaluator import resolve_posterior
 
+    root = args.out if args.out is not None else OUTPUT_DIR
     for region in dict.fromkeys(s.region for s in scenarios):  # fail before the first run
-        resolve_posterior(_posterior_dir(args), region)
+        resolve_posterior(posterior_dir(args), region)
+    for scenario in scenarios:
+        check_output_dir(root / scenario.name, args.force)
+        warn_zero_split(scenario, "run-all")
     baselines: dict = {}
     for scenario in scenarios:
-        _run_one(scenario, args, args.out / scenario.name, baselines, progress=not args.quiet)
+        _run_one(scenario, args, root / scenario.name, baselines, progress=not args.quiet)
         print()
     return 0
 
-
-# Public for the other subcommands that run ensembles (``report``).
-check_draws, posterior_dir = _check_draws, _posterior_dir
-__all__ += ["check_draws", "posterior_dir"]

@@ -19,12 +19,19 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from .common import (
+    add_common_options,
+    check_common,
+    handle,
+    output_dir,
+    posterior_dir,
+    warn_zero_split,
+)
 from .decision import add_dask_option
 
 __all__ = ["register", "METHODS", "DEFAULT_SAMPLES"]
 
 METHODS = ("sobol", "morris")
-EXIT_USAGE = 2  # as argparse and cli.main use for bad input
 #: Sobol base samples N (cost N·(D+2) runs) and Morris trajectories r (cost r·(D+1) runs).
 DEFAULT_SAMPLES = {"sobol": 1024, "morris": 64}
 
@@ -47,28 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--samples", type=int, default=None,
                    help="Sobol base samples N, a power of 2 (default 1024; N*(D+2) model runs) "
                         "or Morris trajectories (default 64; r*(D+1) runs); at least 2")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="output folder (default output/sensitivity_<scenario name>)")
-    p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_common_options(p, draws=False, seed_default=0, out=True,
+                       out_help="output folder (default output/sensitivity_<scenario name>)")
+    handle(p, _run)
     add_dask_option(p)
-    # cli.main dispatches on ``handler``, the other subcommand modules on ``func``: set both.
-    p.set_defaults(handler=_command, func=_command)
-
-
-def _command(args: argparse.Namespace) -> int:
-    """Run the command; bad input ends with one line on stderr and exit code 2.
-
-    Handled here, not left to ``cli.main``, so the exit code does not depend on which
-    exceptions ``main`` maps; several problems (a scenario file can have many) share the line.
-    """
-    try:
-        return _run(args)
-    except InputError as exc:
-        message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-        print(f"suzhou-sim sensitivity: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
 
 
 def _check(args: argparse.Namespace) -> tuple[str, int]:
@@ -79,25 +68,44 @@ def _check(args: argparse.Namespace) -> tuple[str, int]:
     samples = DEFAULT_SAMPLES[method] if args.samples is None else args.samples
     if samples < 2:
         raise InputError(f"--samples: {samples} is too small; use at least 2")
-    if args.seed < 0:
-        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+    if method == "sobol" and samples & (samples - 1):
+        raise InputError(f"--samples: {samples} is not a power of 2, which Sobol sampling "
+                         f"needs (e.g. {1 << (samples.bit_length() - 1)} or "
+                         f"{1 << samples.bit_length()})")
+    check_common(args)
     return method, samples
+
+
+def _check_runs(method: str, samples: int, factors: int) -> None:
+    """Refuse, before sampling, a study whose model runs exceed the evaluator's draws limit."""
+    from ..studies.evaluator import MAX_DRAWS
+
+    runs = samples * (factors + (2 if method == "sobol" else 1))
+    if runs > MAX_DRAWS:
+        per = factors + (2 if method == "sobol" else 1)
+        raise InputError(f"--samples: {samples} needs {runs:,} model runs ({samples} x {per}); "
+                         f"allowed: at most {MAX_DRAWS:,} runs, i.e. --samples "
+                         f"<= {MAX_DRAWS // per}")
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
-    from ..fileio.atomic import atomic_directory, atomic_write_text
+    from ..fileio.atomic import atomic_write_text
+    from ..fileio.outputs import check_output_dir
     from ..reporting.sensitivity_plots import write_sensitivity_plots
     from ..reporting.sensitivity_text import sensitivity_summary_markdown
     from ..studies.evaluator import dask_client, resolve_posterior, tqdm_progress
     from ..studies.sensitivity import build_problem, morris, sobol
-    from .scenarios import OUTPUT_DIR, _posterior_dir
+    from .scenarios import OUTPUT_DIR
 
     method, samples = _check(args)
     scenario = load_scenario(args.scenario)
-    posterior, source = resolve_posterior(_posterior_dir(args), scenario.region)
-    problem = build_problem(scenario, posterior)
     out_dir = args.out or OUTPUT_DIR / f"sensitivity_{scenario.name}"
+    check_output_dir(out_dir, args.force)  # refuse before the runs, not after
+    warn_zero_split(scenario, "sensitivity")
+    posterior, source = resolve_posterior(posterior_dir(args), scenario.region)
+    problem = build_problem(scenario, posterior)
+    _check_runs(method, samples, len(problem))
     progress = not args.quiet
     start = time.perf_counter()
     run = sobol if method == "sobol" else morris
@@ -130,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         "label_en": [f.label("en") for f in problem.factors],
         "label_zh": [f.label("zh") for f in problem.factors],
     })
-    with atomic_directory(out_dir) as tmp:
+    with output_dir(args, out_dir) as tmp:
         atomic_write_text(tmp / "indices.csv", indices.to_csv(index=False))
         atomic_write_text(tmp / "factors.csv", factors.to_csv(index=False))
         charts = write_sensitivity_plots(indices, tmp, progress=progress)

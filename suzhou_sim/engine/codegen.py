@@ -376,7 +376,7 @@ class _Assembler:
         for key in init_order:
             emit(self.key_lines(key))
         emit(self._control_lines(CONTROL_NAMES[1:]))
-        emit(["__cap = _fn_capacity(__t0, __fin, __sp)", "__j = 0",
+        emit(["__cap = _fn_capacity(__t0, __fin, __sp)", "__j = 0", "__k = 0",
               "__times = []", "__dts = []"])
         n_dyn = len(dyn_record)
         if self.vector:
@@ -404,7 +404,11 @@ class _Assembler:
         loop.append("    break")
         for sid in stepped:
             loop.extend(self.st.update(ir.states[sid]))
-        loop.append("time = time + __dt")
+        if "time_step" in dynamic_controls:
+            loop.append("time = time + __dt")
+        else:
+            # Count steps instead of summing dt: a sum drifts (dt = 0.0001 loses save times).
+            loop.extend(["__k += 1", f"time = {'__f64' if self.vector else ''}(__t0 + __k * __dt)"])
 
         inv = ", ".join(f"{name!r}: {name}" for name in inv_record)
         lines = ["def __simulate(__P, __n):"]

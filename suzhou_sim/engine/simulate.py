@@ -8,6 +8,7 @@ exit the process.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,7 @@ def parse_param(text: str) -> tuple[str, float]:
     Raises
     ------
     EngineError
-        If there is no ``=``, the name is empty or the value is not a number.
+        If there is no ``=``, the name is empty or the value is not a finite number.
     """
     name, sep, value = text.rpartition("=")
     name = name.strip()
@@ -46,6 +47,9 @@ def parse_param(text: str) -> tuple[str, float]:
     except ValueError:
         raise EngineError(f"malformed --param '{text}': '{value.strip()}' is not a number") \
             from None
+    if not math.isfinite(number):
+        raise EngineError(f"malformed --param '{text}': '{value.strip()}' is not allowed; "
+                          "use a finite number")
     return name, number
 
 
@@ -85,6 +89,8 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
     out = Path(out_path)
     if not out.parent.is_dir():
         raise EngineError(f"output directory does not exist: {out.parent}")
+    if out.is_dir():
+        raise EngineError(f"-o {out}: is a folder; give a CSV file name")
     model = load_model(model_path)
     result = model.run(params=values, return_columns=return_columns, time_step=time_step)
     frame = result.to_dataframe(0)

@@ -1,15 +1,14 @@
 """Atomic file and folder writing, so that a failed command never leaves half-written results.
 
 Only generic write helpers live here; nothing that knows about the model or its results.
+Whole output folders are :mod:`suzhou_sim.fileio.outputs`' job.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["atomic_write_text", "atomic_write_bytes", "atomic_directory"]
@@ -35,25 +34,13 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-@contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
+def atomic_directory(target: Path) -> contextlib.AbstractContextManager[Path]:
     """Yield a temporary folder that replaces ``target`` only if the block succeeds.
 
-    On any exception the temporary folder is removed and ``target`` is left as it was.
+    Kept for existing callers: the same as
+    :func:`suzhou_sim.fileio.outputs.prepare_output_dir` without ``--force`` (an existing
+    folder is replaced only when a previous output of this tool, or empty).
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(target, old)
-        os.replace(tmp, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, target)
+    from .outputs import prepare_output_dir
+
+    return prepare_output_dir(target)

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..catalogues.observations import load_observations  # noqa: E402
 from ..catalogues.targets import Target, load_targets  # noqa: E402
 from ..paths import OBSERVED_FILE  # noqa: E402
 from .markdown import probability_text  # noqa: E402
@@ -98,7 +99,7 @@ def cjk_font() -> str | None:
 
 @lru_cache(maxsize=1)
 def _observed() -> pd.DataFrame:
-    return pd.read_csv(OBSERVED_FILE)
+    return load_observations(OBSERVED_FILE, include_unverified=True)
 
 
 def observed_points(region: str, indicator: str) -> pd.DataFrame:

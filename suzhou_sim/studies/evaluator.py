@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..calibration.posterior import Posterior, load_posterior
+from ..calibration.provenance import StaleCalibrationWarning, Staleness, calibration_status
 from ..catalogues.regions import load_region
 from ..catalogues.scenarios import Scenario, lever_constants, sample_assumptions
 from ..errors import InputError
@@ -40,6 +42,7 @@ __all__ = [
     "check_draws",
     "compiled_model",
     "resolve_posterior",
+    "check_calibration",
     "posterior_seed",
     "layered_inputs",
     "scenario_inputs",
@@ -115,6 +118,12 @@ def resolve_posterior(
         in ``<region>/`` (like ``model/calibration``); or None for the stored calibration.
     region : str
         Region of the scenario; a loaded posterior must belong to it.
+
+    Warns
+    -----
+    StaleCalibrationWarning
+        When a calibration read from files no longer matches the model, data or parameter
+        specification it was fitted to (see :func:`check_calibration`).
     """
     if isinstance(posterior, Posterior):
         if posterior.region != region:
@@ -124,12 +133,28 @@ def resolve_posterior(
         return posterior, f"posterior of {region} ({len(posterior.draws)} sets, given)"
     if posterior is None:
         post = load_posterior(region)
+        check_calibration(region)
         return post, f"stored calibration of {region} ({len(post.draws)} sets)"
     folder = Path(posterior)
     if not (folder / "point.yaml").exists() and (folder / region).is_dir():
         folder = folder / region
     post = load_posterior(region, folder)
+    check_calibration(region, folder)
     return post, f"{folder} ({len(post.draws)} sets)"
+
+
+def check_calibration(region: str, folder: Path | None = None) -> Staleness:
+    """Warn (:class:`StaleCalibrationWarning`) when a stored calibration is stale.
+
+    Every study loads its calibration through :func:`resolve_posterior`, which calls this;
+    the CLI prints the warning on one line (or refuses under ``--strict``), the app shows it.
+    """
+    status = calibration_status(region, folder)
+    if status.stale:
+        what = "no provenance record" if not status.recorded else ", ".join(status.changed)
+        warnings.warn(StaleCalibrationWarning(
+            status, f"stale calibration of {region} ({status.folder}): {what}"), stacklevel=3)
+    return status
 
 
 def posterior_seed(seed: int) -> int:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import indicator_values, load_indicators
+from ..catalogues.observations import load_observations
 from ..catalogues.scenarios import (
     Scenario,
     assumption_ranges,
@@ -184,7 +185,8 @@ def series_specs(region: str) -> dict[str, SeriesSpec]:
     count for counter-only indicators).
     """
     registry = load_indicators()
-    observed = pd.read_csv(OBSERVED_FILE, usecols=["region", "indicator"])
+    # validated here, so a malformed file fails before any run (not later, at plotting)
+    observed = load_observations(OBSERVED_FILE, include_unverified=True)
     names = list(dict.fromkeys(
         [t.indicator for t in targets_for_region(region)]
         + observed.loc[observed["region"] == region, "indicator"].tolist()

@@ -35,6 +35,7 @@ from suzhou_sim.reporting.structure_diagram import (
     read_structure,
     structure_dot,
 )
+from tests.fileio.test_safe_reading import ALIAS_BOMB
 
 APP = REPO_ROOT / "app.py"
 # Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
@@ -252,6 +253,10 @@ def _state(scenario_file: str = "baseline.yaml") -> dict:
      "assumptions.external_shok"),
     ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nlevers: [1, 2\n", "line 6"),
     ("name: a\ntitle_en: A\nrationale: r\n", "title_zh"),
+    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nname: b\n", "duplicate key 'name'"),
+    (ALIAS_BOMB, "aliases expand"),
+    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nlevers: {special_fund: true}\n",
+     "True is not a number"),
 ])
 def test_apply_uploaded_scenario_rejects_bad_input(text, field):
     state = _state()

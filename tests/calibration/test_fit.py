@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -17,9 +18,12 @@ from suzhou_sim.calibration.fit import (
     calibrate_region,
     observation_sigma,
 )
+from suzhou_sim.calibration.posterior import load_posterior
+from suzhou_sim.calibration.provenance import calibration_status
 from suzhou_sim.catalogues.indicators import load_indicators
 from suzhou_sim.catalogues.observations import load_observations
 from suzhou_sim.engine import load_model
+from suzhou_sim.fileio.outputs import MARKER
 
 REPO_DATA = "data/observed_history.csv"
 
@@ -137,6 +141,27 @@ def small_calibration(tmp_path_factory):
     outcome = calibrate_region("suzhou", seed=0, n_starts=1, n_steps=200, n_keep=300,
                                out_dir=out, progress=False, log=lambda _m: None)
     return outcome
+
+
+def test_calibration_folder_carries_provenance_and_marker(small_calibration):
+    folder = small_calibration.folder
+    assert (folder / "provenance.yaml").is_file() and (folder / MARKER).is_file()
+    assert not calibration_status("suzhou", folder).stale
+    leftovers = [p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.")]
+    assert leftovers == []
+
+
+def test_recalibration_replaces_the_whole_folder(small_calibration, tmp_path):
+    """No chart of an earlier fit survives a new calibration into the same folder."""
+    out = tmp_path / "cal"
+    shutil.copytree(small_calibration.folder, out)
+    (out / "fit_old_series.png").write_bytes(b"\x89PNG")
+    calibrate_region("kunshan", seed=0, n_starts=1, n_steps=100, n_keep=100, out_dir=out,
+                     progress=False, log=lambda _m: None)
+    assert not (out / "fit_old_series.png").exists()
+    assert (out / "point.yaml").is_file() and (out / "provenance.yaml").is_file()
+    assert load_posterior("kunshan", out).region == "kunshan"  # the Kunshan path, small
+    assert not calibration_status("kunshan", out).stale
 
 
 def test_report_is_written_and_its_numbers_come_from_the_run(small_calibration):

@@ -21,6 +21,7 @@ from suzhou_sim.catalogues.scenarios import (
     scenario_files,
     scenario_to_yaml,
     triangular_ppf,
+    zero_split_periods,
 )
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
@@ -121,6 +122,25 @@ BAD = {
     "not_a_mapping": ("- a\n- b\n", ["expected a mapping"]),
     "lever_not_number": (HEAD + "levers:\n  special_fund: {15th: lots}\n",
                          ["levers.special_fund.15th", "number"]),
+    "lever_boolean": (HEAD + "levers:\n  special_fund: true\n",
+                      ["levers.special_fund", "True is not a number"]),
+    "lever_quoted_number": (HEAD + "levers:\n  special_fund: '250'\n",
+                            ["levers.special_fund", "'250' is not a number"]),
+    "period_quoted_number": (HEAD + "levers:\n  special_fund: {15th: '250'}\n",
+                             ["levers.special_fund.15th", "'250' is not a number"]),
+    "period_boolean": (HEAD + "levers:\n  special_fund: {15th: yes}\n",
+                       ["levers.special_fund.15th", "True is not a number"]),
+    "lever_infinite": (HEAD + "levers:\n  special_fund: {15th: .inf}\n",
+                       ["levers.special_fund.15th", "inf is not allowed; use a finite number"]),
+    "lever_nan": (HEAD + "levers:\n  special_fund: .nan\n",
+                  ["levers.special_fund.14th", "finite number"]),
+    "assumption_infinite": (HEAD + "assumptions:\n  external_shock: {high: .inf}\n",
+                            ["assumptions.external_shock.high", "finite number"]),
+    "assumption_text": (HEAD + "assumptions:\n  external_shock: high\n",
+                        ["assumptions.external_shock", "'high' is not a number"]),
+    "duplicate_key": (HEAD + "levers:\n  special_fund: 300\n  special_fund: 100\n",
+                      ["line 7, column 3: duplicate key 'special_fund'"]),
+    "duplicate_top_key": (HEAD + "name: u\n", ["duplicate key 'name'"]),
 }
 
 
@@ -238,3 +258,39 @@ def test_with_lever_validates():
     assert base.with_lever("special_fund", "16th", 400).lever_value("special_fund", "16th") == 400
     with pytest.raises(Exception, match="allowed range"):
         base.with_lever("special_fund", "16th", 4000)
+
+
+# --- warnings -------------------------------------------------------------------------------
+
+SPLIT = ("enterprise_reward_weight", "talent_weight", "rd_subsidy_weight", "carrier_weight",
+         "guidance_fund_weight")
+
+
+@pytest.mark.parametrize(("zeros", "expected"), [
+    ({k: 0 for k in SPLIT}, list(PERIODS)),
+    ({k: {"15th": 0} for k in SPLIT}, ["15th"]),
+    ({**{k: 0 for k in SPLIT}, "talent_weight": {"14th": 0, "15th": 0, "16th": 1}},
+     ["14th", "15th"]),
+    ({k: 0 for k in SPLIT[:4]}, []),
+    ({}, []),
+])
+def test_all_split_weights_zero_is_reported_per_period(zeros, expected):
+    scenario = parse_scenario({"name": "t", "title_en": "T", "title_zh": "测", "rationale": "r",
+                               "levers": zeros})
+    assert {lever.theme for key, lever in load_levers().items() if key in SPLIT} == {"fund_split"}
+    assert zero_split_periods(scenario) == expected
+
+
+def test_a_broken_lever_catalogue_is_named_not_the_scenario(tmp_path, monkeypatch):
+    broken = tmp_path / "levers.yaml"
+    broken.write_text("levers: [\n", encoding="utf-8")
+    import suzhou_sim.catalogues.scenarios as module
+
+    original = module.load_levers
+    monkeypatch.setattr(module, "load_levers", lambda path=broken: original(path))
+    path = tmp_path / "s.yaml"
+    path.write_text(HEAD + "levers:\n  special_fund: 300\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert str(info.value).startswith(f"{broken}: malformed YAML")
+    assert str(path) not in str(info.value)

@@ -14,6 +14,7 @@ import pytest
 from suzhou_sim import cli
 from suzhou_sim.catalogues.targets import STATUSES, targets_for_region
 from suzhou_sim.cli import scenarios as cli_scenarios
+from suzhou_sim.fileio.outputs import MARKER
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR
 from suzhou_sim.studies.scenario_runs import run_scenario
 from tests.posterior_fixture import write_fixture_posterior
@@ -158,8 +159,9 @@ def test_failure_mid_write_leaves_no_partial_output(tmp_path, monkeypatch, poste
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary folder left behind
     out.mkdir()
+    (out / MARKER).write_text("written by suzhou-sim run", encoding="utf-8")  # a previous run
     (out / "old.txt").write_text("previous run", encoding="utf-8")
     with pytest.raises(RuntimeError):
         cli_scenarios.write_run_outputs(result, out)
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
     assert (out / "old.txt").read_text(encoding="utf-8") == "previous run"

@@ -97,3 +97,13 @@ def test_parse_param():
     assert parse_param("a=b=1e3") == ("a=b", 1000.0)
     with pytest.raises(EngineError):
         parse_param("=3")
+
+
+@pytest.mark.parametrize("dt", [0.0001, 0.1, 0.3, 1 / 3])
+def test_one_row_per_save_time_at_any_time_step(tmp_path, dt):
+    """Time is counted in steps, not summed: a tiny or inexact DT loses no save time."""
+    out = simulate_to_csv(REPO / "model" / "innovation_cluster.mdl", tmp_path / "out.csv",
+                          return_columns=["GDP"], time_step=dt)
+    times = pd.read_csv(out)["time"].to_numpy()
+    expected = np.arange(2018, 2036) if dt != 0.3 else np.arange(2018, 2036)[::3]
+    np.testing.assert_allclose(times, expected, rtol=0, atol=1e-9)

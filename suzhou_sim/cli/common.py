@@ -1,0 +1,238 @@
+"""What every subcommand shares: common options, one error handler, output folders, warnings.
+
+How a subcommand module uses it (``cli/<name>.py``)::
+
+    from ..fileio.outputs import check_output_dir
+    from .common import add_common_options, check_common, handle, output_dir, posterior_dir
+
+    def register(subparsers):
+        p = subparsers.add_parser("mystudy", help="...")
+        p.add_argument("scenario", type=Path)
+        add_common_options(p, draws=True, seed=True, posterior=True, out=True)
+        handle(p, _run)                     # sets ``handler``: errors -> exit 2, one line
+
+    def _run(args) -> int:
+        check_common(args)                  # --draws / --seed limits
+        check_output_dir(args.out or DEFAULT, args.force)  # refuse before the long runs
+        warn_zero_split(scenario, "mystudy")  # if the study takes a scenario
+        ...                                 # studies load the calibration via
+        ...                                 # evaluator.resolve_posterior(posterior_dir(args), ...)
+        with output_dir(args, default=DEFAULT) as tmp:
+            ...                             # write files into tmp; renamed into place at the end
+        return 0
+
+Options added by :func:`add_common_options`: ``--draws N`` (1 to the evaluator's
+``MAX_DRAWS``), ``--seed N`` (>= 0), ``--posterior-dir DIR`` (hidden; also the environment
+variable ``SUZHOU_SIM_POSTERIOR_DIR``), ``--strict`` (a stale calibration is an error, not a
+warning), ``--quiet`` (no progress bars), ``--out DIR`` and ``--force`` (replace an existing
+folder that this tool did not write). The handler installed by :func:`handle` turns every
+:class:`~suzhou_sim.errors.InputError` (and engine error, OS error, stale calibration under
+``--strict``) into ONE line ``suzhou-sim <command>: error: <file>: <field>: <what is allowed>``
+on stderr and exit code 2, and prints warnings (stale calibration, a fund split of all zeros)
+as one ``warning:`` line each (a stale calibration is found by
+``evaluator.resolve_posterior`` for every study; :func:`warn_if_stale` is for commands that
+read a calibration some other way). Must not: run studies or word results (``studies``,
+``reporting``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from ..calibration.provenance import StaleCalibrationWarning, Staleness, calibration_status
+from ..engine.errors import EngineError
+from ..errors import InputError
+from ..fileio.outputs import prepare_output_dir
+
+__all__ = [
+    "EXIT_USAGE",
+    "POSTERIOR_ENV",
+    "add_common_options",
+    "check_common",
+    "handle",
+    "one_line",
+    "output_dir",
+    "posterior_dir",
+    "run_command",
+    "warn",
+    "warn_if_stale",
+    "warn_zero_split",
+]
+
+#: Exit code for bad input, as argparse uses for a bad command line.
+EXIT_USAGE = 2
+POSTERIOR_ENV = "SUZHOU_SIM_POSTERIOR_DIR"
+
+
+def add_common_options(
+    parser: argparse.ArgumentParser,
+    *,
+    draws: bool = True,
+    seed: bool = True,
+    posterior: bool = True,
+    out: bool = False,
+    quiet: bool = True,
+    seed_default: int | None = None,
+    out_help: str = "output folder",
+) -> None:
+    """Add the shared options to a subcommand's parser (each only when asked for).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    draws, seed, posterior, out, quiet : bool
+        Add ``--draws``; ``--seed``; ``--posterior-dir`` and ``--strict``; ``--out`` and
+        ``--force``; ``--quiet``.
+    seed_default : int, optional
+        Default of ``--seed`` (None: the scenario's own seed).
+    out_help : str
+        Help text of ``--out`` (say the default folder).
+    """
+    from ..studies.evaluator import MAX_DRAWS
+
+    if draws:
+        parser.add_argument("--draws", type=int, default=None,
+                            help=f"ensemble size, 1-{MAX_DRAWS} (default: the scenario's)")
+    if seed:
+        default = "the scenario's" if seed_default is None else str(seed_default)
+        parser.add_argument("--seed", type=int, default=seed_default,
+                            help=f"random seed, >= 0 (default: {default})")
+    if posterior:
+        parser.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
+        parser.add_argument("--strict", action="store_true",
+                            help="refuse to run with a stale calibration (default: warn)")
+    if out:
+        parser.add_argument("--out", type=Path, default=None, help=out_help)
+        parser.add_argument("--force", action="store_true",
+                            help="replace the --out folder even if suzhou-sim did not write it")
+    if quiet:
+        parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def check_common(args: argparse.Namespace) -> None:
+    """Check ``--draws`` and ``--seed`` (when the parser has them); raise :class:`InputError`."""
+    from ..studies.evaluator import check_draws
+
+    if getattr(args, "draws", None) is not None:
+        check_draws(args.draws, "--draws")
+    if getattr(args, "seed", None) is not None and args.seed < 0:
+        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+
+
+def posterior_dir(args: argparse.Namespace) -> Path | None:
+    """The calibration root given by ``--posterior-dir`` or the environment, else None."""
+    given = getattr(args, "posterior_dir", None)
+    if given is not None:
+        return Path(given)
+    env = os.environ.get(POSTERIOR_ENV)
+    return Path(env) if env else None
+
+
+def output_dir(args: argparse.Namespace, default: Path) -> contextlib.AbstractContextManager[Path]:
+    """:func:`~suzhou_sim.fileio.outputs.prepare_output_dir` for ``--out`` (else ``default``).
+
+    Refuses (exit 2) an existing folder this tool did not write unless ``--force``; never
+    turns a file into a folder.
+    """
+    target = getattr(args, "out", None) or default
+    writer = " ".join(["suzhou-sim", str(getattr(args, "command", ""))]).strip()
+    return prepare_output_dir(target, force=bool(getattr(args, "force", False)), writer=writer)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: its lines joined by ``; ``, inner whitespace collapsed."""
+    parts = [" ".join(line.split()) for line in str(text).splitlines()]
+    return "; ".join(p for p in parts if p)
+
+
+def warn(command: str, message: str) -> None:
+    """Print one ``warning:`` line on stderr."""
+    print(f"suzhou-sim {command}: warning: {one_line(message)}", file=sys.stderr)
+
+
+def warn_if_stale(region: str, strict: bool = False, directory: Path | None = None,
+                  command: str = "") -> Staleness:
+    """Check ``region``'s calibration; one warning line when stale, :class:`InputError` if strict.
+
+    For commands that use a calibration without going through
+    :func:`~suzhou_sim.studies.evaluator.resolve_posterior` (which warns by itself).
+    """
+    from ..reporting.warnings_text import staleness_message
+
+    status = calibration_status(region, directory)
+    if status.stale:
+        if strict:
+            raise InputError(f"--strict: {staleness_message(status)}")
+        warn(command, staleness_message(status))
+    return status
+
+
+def warn_zero_split(scenario, command: str) -> None:  # noqa: ANN001 - a Scenario
+    """Warn on one line when every split weight of a plan period is 0 (the fund goes nowhere)."""
+    from ..catalogues.scenarios import zero_split_periods
+    from ..reporting.warnings_text import zero_split_message
+
+    periods = zero_split_periods(scenario)
+    if periods:
+        warn(command, f"{scenario.name}: {zero_split_message(periods)}")
+
+
+def _command_name(args: argparse.Namespace, parser: argparse.ArgumentParser | None) -> str:
+    name = getattr(args, "command", None)
+    return str(name) if name else (parser.prog.split()[-1] if parser else "")
+
+
+def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Namespace,
+                parser: argparse.ArgumentParser | None = None) -> int:
+    """Run ``command(args)`` with the one error handler and the warning printer.
+
+    A stale calibration reported through :class:`StaleCalibrationWarning` prints one warning
+    line per region, or fails with exit 2 under ``--strict``. Input, engine and OS errors
+    print one ``error:`` line and return :data:`EXIT_USAGE`.
+    """
+    from ..reporting.warnings_text import staleness_message
+
+    name = _command_name(args, parser)
+    strict = bool(getattr(args, "strict", False))
+    shown: set[tuple[str, Path]] = set()
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if isinstance(message, StaleCalibrationWarning):
+            key = (message.status.region, message.status.folder)
+            if key not in shown:
+                shown.add(key)
+                warn(name, staleness_message(message.status))
+            return
+        original(message, category, filename, lineno, file, line)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error" if strict else "always", StaleCalibrationWarning)
+            warnings.showwarning = show
+            return int(command(args) or 0)
+    except StaleCalibrationWarning as exc:
+        message = f"--strict: {staleness_message(exc.status)}"
+    except (InputError, EngineError) as exc:
+        message = str(exc) or type(exc).__name__
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or exc}"
+    print(f"suzhou-sim {name}: error: {one_line(message)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def handle(parser: argparse.ArgumentParser,
+           command: Callable[[argparse.Namespace], int]) -> None:
+    """Make ``command`` the subcommand's handler, wrapped in :func:`run_command`."""
+
+    def run(args: argparse.Namespace) -> int:
+        return run_command(command, args, parser)
+
+    parser.set_defaults(handler=run, func=run)

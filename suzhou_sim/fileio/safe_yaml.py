@@ -1,0 +1,137 @@
+"""Safe YAML reading for every input file of the product.
+
+Lives here: :func:`load_yaml` (a file) and :func:`parse_yaml` (text already read), built on
+PyYAML's ``SafeLoader`` with three extra refusals: duplicate keys (YAML would silently keep
+the last), aliases whose expansion exceeds :data:`MAX_NODES` nodes (the "billion laughs"
+alias bomb) and nesting deeper than :data:`MAX_DEPTH` levels. Every refusal and every syntax
+error is an :class:`~suzhou_sim.errors.InputError` of one line naming the file and the line.
+Must not: validate what the data mean (the catalogues do that) or write YAML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from .text import read_text
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "load_yaml", "parse_yaml"]
+
+#: Deepest nesting accepted (the product's files nest 4 levels at most).
+MAX_DEPTH = 50
+#: Most nodes a document may expand to, counting every alias use as a copy of its anchor.
+MAX_NODES = 200_000
+
+
+class _Refused(yaml.YAMLError):
+    """A document that parses but is refused (duplicate key, alias bomb, deep nesting)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with depth, alias-expansion and duplicate-key checks."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        # Checked while composing, before PyYAML's own recursion can overflow the stack.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"nesting deeper than {MAX_DEPTH} levels",
+                               self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self):  # noqa: ANN201
+        node = super().get_single_node()
+        if node is not None:
+            _check_expansion(node)
+        return node
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201
+        if isinstance(node, yaml.MappingNode):
+            seen: set = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:  # unhashable key: PyYAML reports it below
+                    continue
+                if duplicate:
+                    raise _Refused(f"duplicate key {key!r} (each key may appear once)",
+                                   key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse documents whose aliases expand to more than :data:`MAX_NODES` nodes."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        sizes[id(node)] = total
+        if total > MAX_NODES:
+            raise _Refused(f"aliases expand to more than {MAX_NODES:,} values", node.start_mark)
+        return total
+
+    size(root)
+
+
+def parse_yaml(text: str, source: str | Path) -> Any:
+    """Parse YAML ``text`` safely; ``source`` names it in messages.
+
+    Raises
+    ------
+    InputError
+        One line: ``source: malformed YAML at line L, column C: problem`` for syntax errors,
+        ``source: line L, column C: problem`` for refused documents.
+    """
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except _Refused as exc:
+        mark = exc.problem_mark
+        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"{source}{where}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{source}: malformed YAML{where}: {problem}") from None
+
+
+def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
+    """Read ``path`` as UTF-8 (see :func:`~suzhou_sim.fileio.text.read_text`) and parse it.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file is, for messages.
+
+    Raises
+    ------
+    InputError
+        Unreadable or non-UTF-8 file, malformed YAML, duplicate keys, alias bombs, deep
+        nesting; one line naming the file.
+    """
+    return parse_yaml(read_text(path, what), path)

@@ -1,0 +1,58 @@
+"""Bilingual wording of the input warnings: a stale calibration, a fund split of all zeros.
+
+Wording only: :func:`suzhou_sim.calibration.provenance.calibration_status` and
+:func:`suzhou_sim.catalogues.scenarios.zero_split_periods` compute the facts; the CLI prints
+these sentences on one line of stderr and the app shows them. Must not: compute anything.
+"""
+
+from __future__ import annotations
+
+from ..calibration.provenance import Staleness
+
+__all__ = ["staleness_message", "zero_split_message"]
+
+_INPUT_NAMES = {
+    "model": ("the model equations", "模型方程"),
+    "observed_data": ("the observed history", "历史观测数据"),
+    "parameters": ("the parameter specification", "参数设定"),
+    "region_profile": ("the region profile", "地区参数"),
+    "suzhou_calibration": ("the Suzhou calibration its priors come from", "作为先验的苏州校准"),
+    "package_version": ("the package version", "软件版本"),
+}
+
+_PERIOD_ZH = {"14th": "十四五", "15th": "十五五", "16th": "十六五"}
+
+
+def staleness_message(status: Staleness, lang: str = "en") -> str:
+    """One sentence saying why ``status``'s calibration is stale and what to do.
+
+    Parameters
+    ----------
+    status : Staleness
+        A stale status (see :func:`~suzhou_sim.calibration.provenance.calibration_status`).
+    lang : {"en", "zh"}
+    """
+    zh = lang == "zh"
+    command = f"suzhou-sim calibrate --region {status.region}"
+    if not status.recorded:
+        if zh:
+            return (f"{status.region} 的校准({status.folder})没有来源记录(provenance.yaml),"
+                    f"无法确认它与当前模型和数据一致;请运行 `{command}`。")
+        return (f"the calibration of {status.region} ({status.folder}) has no provenance record "
+                f"(provenance.yaml), so it cannot be checked against the current model and "
+                f"data; run `{command}`")
+    names = [_INPUT_NAMES.get(k, (k, k))[1 if zh else 0] for k in status.changed]
+    if zh:
+        return (f"{status.region} 的校准已过时:{'、'.join(names)}在校准之后发生了变化;"
+                f"结果可能不可靠,请运行 `{command}`。")
+    return (f"the calibration of {status.region} is stale: {', '.join(names)} changed since "
+            f"it was fitted; results may be off until you run `{command}`")
+
+
+def zero_split_message(periods: list[str], lang: str = "en") -> str:
+    """One sentence for plan periods whose special-fund split weights are all 0."""
+    if lang == "zh":
+        names = "、".join(f"“{_PERIOD_ZH.get(p, p)}”" for p in periods)
+        return f"{names}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。"
+    return (f"all five split weights of the special fund are 0 in the {', '.join(periods)} "
+            f"plan period{'s' if len(periods) > 1 else ''}: the fund goes nowhere")

@@ -1,0 +1,53 @@
+"""The app shows the input warnings: a stale calibration and a fund split of all zeros."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from suzhou_sim.app import state as S
+from suzhou_sim.app.text import period_label
+from suzhou_sim.calibration.provenance import Staleness
+from suzhou_sim.catalogues.scenarios import load_levers
+from suzhou_sim.paths import REPO_ROOT
+
+APP = REPO_ROOT / "app.py"
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_no_warning_with_the_shipped_calibration_and_baseline():
+    assert not any("校准" in w or "权重" in w for w in _warnings(_run()))
+
+
+def test_stale_calibration_is_shown(monkeypatch):
+    stale = Staleness("suzhou", Path("model/calibration/suzhou"), recorded=True,
+                      changed=("model",))
+    # app.py imports the function on every rerun, so the patched one is what it calls
+    monkeypatch.setattr("suzhou_sim.calibration.provenance.calibration_status",
+                        lambda region, *a, **k: stale)
+    shown = _warnings(_run())
+    assert any("校准已过时" in w and "模型方程" in w for w in shown), shown
+
+
+def test_all_split_weights_zero_is_shown():
+    at = _run()
+    split = [k for k, lever in load_levers().items() if lever.theme == "fund_split"]
+    at.session_state["lever_tab"] = period_label("15th", "zh", short=True)  # open its sliders
+    at.run()
+    for key in split:
+        at.slider(key=S.lever_widget_key(key, "15th")).set_value(0.0)
+    at.run()
+    shown = _warnings(at)
+    assert [w for w in shown if "分配权重均为0" in w] == [
+        "“十五五”时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。"], shown

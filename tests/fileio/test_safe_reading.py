@@ -1,0 +1,87 @@
+"""Safe reading of input files: UTF-8 (with or without BOM) and YAML without surprises."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from suzhou_sim.errors import InputError
+from suzhou_sim.fileio.safe_yaml import MAX_DEPTH, load_yaml, parse_yaml
+from suzhou_sim.fileio.text import read_text
+
+# Nine levels of nine-fold aliases: 9**7 ≈ 4.8 million values from a 500-byte file.
+ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdef", "bcdefg", strict=True))
+
+BAD_YAML = {
+    "alias bomb": (ALIAS_BOMB, "aliases expand to more than"),
+    "deep flow nesting": ("[" * 5000 + "]" * 5000, f"nesting deeper than {MAX_DEPTH} levels"),
+    "deep block nesting": ("- " * (MAX_DEPTH + 5) + "1\n", "nesting deeper than"),
+    "duplicate key": ("name: a\ndraws: 10\nname: b\n", "line 3, column 1: duplicate key 'name'"),
+    "duplicate nested key": ("levers:\n  special_fund: 1\n  special_fund: 2\n",
+                             "duplicate key 'special_fund'"),
+    "syntax error": ("name: [\n", "malformed YAML at line 2"),
+    "python tag": ("x: !!python/object/apply:os.system ['true']\n", "malformed YAML"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_YAML))
+def test_bad_yaml_is_refused_on_one_line_naming_the_file(case):
+    text, fragment = BAD_YAML[case]
+    with pytest.raises(InputError) as err:
+        parse_yaml(text, "scenarios/x.yaml")
+    message = str(err.value)
+    assert message.startswith("scenarios/x.yaml") and fragment in message
+    assert "\n" not in message
+
+
+GOOD_YAML = {
+    "merge key": ("x: &x {a: 1}\ny:\n  <<: *x\n  b: 2\n", {"x": {"a": 1}, "y": {"a": 1, "b": 2}}),
+    "small alias": ("a: &a [1, 2]\nb: *a\n", {"a": [1, 2], "b": [1, 2]}),
+    "nesting at the limit": ("- " * (MAX_DEPTH - 1) + "1\n", None),
+    "chinese text": ("title_zh: 基准情景\n", {"title_zh": "基准情景"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GOOD_YAML))
+def test_ordinary_yaml_still_loads(case):
+    text, expected = GOOD_YAML[case]
+    data = parse_yaml(text, "x.yaml")
+    if expected is not None:
+        assert data == expected
+
+
+ENCODINGS = {
+    "utf-8": (lambda t: t.encode("utf-8"), None),
+    "utf-8 with BOM": (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), None),
+    "utf-16": (lambda t: t.encode("utf-16"), "is UTF-16 text; save it as UTF-8"),
+    "utf-16-be without BOM": (lambda t: t.encode("utf-16-be"), "binary file"),
+    "utf-32": (lambda t: t.encode("utf-32"), "is UTF-32 text"),
+    "gbk": (lambda t: t.encode("gbk"), "is not UTF-8 text (byte 0x"),
+    "binary": (lambda t: bytes(range(256)), "binary file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENCODINGS))
+def test_files_are_read_as_utf8_or_refused(tmp_path, case):
+    encode, fragment = ENCODINGS[case]
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes(encode("title_zh: 基准情景\n"))
+    if fragment is None:
+        assert load_yaml(path, "scenario") == {"title_zh": "基准情景"}
+        return
+    with pytest.raises(InputError) as err:
+        read_text(path, "scenario")
+    assert str(err.value).startswith(str(path)) and fragment in str(err.value)
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda p: None, "scenario not found"),
+    (lambda p: p.mkdir(), "is a folder"),
+])
+def test_missing_file_and_folder(tmp_path, make, fragment):
+    path = tmp_path / "x.yaml"
+    make(path)
+    with pytest.raises(InputError, match=fragment):
+        read_text(path, "scenario")
