@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from ..engine import EngineError
 from ..errors import InputError
+from .backtest import register as _add_backtest
 from .calibrate import register as _add_calibrate
 from .scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
 from .sensitivity import register as _add_sensitivity
@@ -59,7 +60,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 #: Subcommand registrars, each ``register(subparsers)``; add new ones here. A registrar
 #: adds its parser(s) and sets ``handler`` (or ``func``) to ``f(args) -> exit code``.
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity)
+    _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_backtest)
 
 
 def build_parser() -> argparse.ArgumentParser:

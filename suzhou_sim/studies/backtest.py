@@ -261,7 +261,7 @@ def run_backtest(
     draws: int = 500,
     seed: int = 0,
     observations: pd.DataFrame | None = None,
-    n_starts: int = 4,
+    n_starts: int = 2,
     scenario: Scenario | None = None,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,

@@ -40,6 +40,7 @@ from ..catalogues.timeline import FIRST_SIM_YEAR, HORIZON, PERIODS
 from ..errors import InputError
 from ..paths import OBSERVED_FILE
 from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
+from .predictive import predictive_results
 
 __all__ = [
     "ScenarioResult",
@@ -211,6 +212,9 @@ def run_scenario(
     params = scenario_inputs(scenario, n, seed, post)
     start = time.perf_counter()
     results = run_ensemble(params, n, columns, progress=progress)
+    # What users see is the published statistic: the structural error goes on here, once,
+    # before both the series table and the target evaluation read the results.
+    results = predictive_results(results, scenario.region, seed)
     seconds = time.perf_counter() - start
     return ScenarioResult(
         scenario=scenario,
