@@ -3,8 +3,8 @@
 Turns a :class:`suzhou_sim.studies.backtest.BacktestResult` into the written report (English,
 like the calibration report) and one chart per indicator (the fans from each origin against
 what was published), and holds the bilingual column labels of the skill table that the app's
-model page and the notebook show; writes the result folder (never over files it did not write). It computes no forecast
-and runs nothing.
+model page and the notebook show; writes the result folder (never over files it did not
+write). It computes no forecast and runs nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..errors import InputError  # noqa: E402
@@ -129,8 +130,9 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
     t, s, em = result.table, result.skill, result.error_model
     near = t[t["horizon"].isin(GOAL_HORIZONS)]
     cover = float(((near["observed"] >= near["p10"]) & (near["observed"] <= near["p90"])).mean())
-    cover_pred = float(((near["observed"] >= near["pred_p10"])
-                        & (near["observed"] <= near["pred_p90"])).mean())
+    pred = near[near["pred_p10"].notna()]
+    cover_pred = float(((pred["observed"] >= pred["pred_p10"])
+                        & (pred["observed"] <= pred["pred_p90"])).mean()) if len(pred) else np.nan
     goals = backtest_goals(t, key_series)
     lo, hi = COVERAGE_GOAL
     fits = pd.DataFrame(result.fits)
@@ -176,8 +178,9 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "",
         f"80% band coverage of the model ensemble: {cover:.0%} of {len(near)} points "
         f"(goal {lo:.0%}–{hi:.0%}: {'met' if lo <= cover <= hi else '**not met**'}); with "
-        f"the structural error (leave-one-origin-out): {cover_pred:.0%} "
-        f"({'met' if lo <= cover_pred <= hi else '**not met**'}).",
+        f"the structural error (leave-one-origin-out): " + (
+            f"{cover_pred:.0%} ({'met' if lo <= cover_pred <= hi else '**not met**'})."
+            if np.isfinite(cover_pred) else "not available (needs two or more origins)."),
         "",
         "Median forecast error no worse than the naive last value, per key series "
         "(`median_ok` blank: no published value before the origin to make the naive forecast "
@@ -253,6 +256,7 @@ def write_backtest_charts(result: BacktestResult, observed: pd.DataFrame,
         ax.set_ylabel(registry[ind].unit)
         ax.legend(fontsize=7, loc="upper left")
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         fig.tight_layout()
         name = backtest_chart_file(ind)
         fig.savefig(folder / name, dpi=110)

@@ -142,7 +142,10 @@ def _summary(group: pd.DataFrame) -> dict[str, float]:
             crps_point(obs[have], naive[have]) / np.abs(obs[have])))) if have.any()
                                 else float("nan"))
     if "pred_p10" in group:
-        out["cover80_pred"] = float(in_band(obs, group["pred_p10"], group["pred_p90"]).mean())
+        have = group["pred_p10"].notna().to_numpy()
+        out["cover80_pred"] = (float(in_band(obs[have], group["pred_p10"][have],
+                                             group["pred_p90"][have]).mean())
+                               if have.any() else float("nan"))
     return out
 
 
