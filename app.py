@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from suzhou_sim.app import state as S
+from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
@@ -412,6 +413,8 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         st.markdown(f"**{tr('about_fit_mape', lang)}**")
         st.dataframe(mape, hide_index=True)
         st.caption(tr("about_report", lang, path=Path(path).relative_to(REPO_ROOT)))
+
+    skill_section(region, lang)
 
     st.subheader(tr("about_sources", lang))
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8").split("\n", 1)[1])

@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..errors import InputError  # noqa: E402
 from ..fileio.atomic import atomic_directory, atomic_write_text  # noqa: E402
+from ..paths import calibration_dir  # noqa: E402
 
 if TYPE_CHECKING:
     from ..studies.backtest import BacktestResult
@@ -42,6 +43,12 @@ __all__ = [
     "check_output_folder",
     "write_backtest",
     "MANIFEST",
+    "SKILL_TEXT",
+    "skill_text",
+    "backtest_dir",
+    "regenerate_command",
+    "load_skill_table",
+    "load_backtest_meta",
 ]
 
 #: Horizons of the issue's goal (median error no worse than the naive last value).
@@ -67,6 +74,58 @@ SKILL_COLUMNS: dict[str, tuple[str, str]] = {
 #: Manifest of a backtest folder: settings and every file the command wrote.
 MANIFEST = "backtest.yaml"
 _ORIGIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
+
+
+#: Wording of the skill section on the app's model page and in the notebook: key -> (中文, English).
+SKILL_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("预测能力:滚动起点回测", "Forecast skill: rolling-origin backtest"),
+    "caption": (
+        "以{origins}年为预测起点,仅用起点前的数据校准,预测其后公布的数值;技巧分 = 1 − 模型CRPS / "
+        "朴素预测CRPS(大于0即优于朴素预测)。情景中的区间已加入按回测误差估计、随预测年限增大的结构误差。"
+        "来源:{path}",
+        "Calibrated on the data up to each origin ({origins}) only, forecasting what was "
+        "published later; skill = 1 − CRPS_model / CRPS_naive (above 0: better than the naive "
+        "forecast). Scenario bands include a structural error estimated from these backtest "
+        "errors that grows with the horizon. Source: {path}"),
+    "missing": ("尚无回测结果。生成命令:{command}", "No backtest stored yet. Produce it with: {command}"),
+    "error_size": ("回测误差规模 τ(h)(对数标准差):2024年 {tau1:.1%},2030年 {tau7:.1%},2035年 {tau12:.1%}",
+                   "Backtest error size τ(h) (log sd): 2024 {tau1:.1%}, 2030 {tau7:.1%}, "
+                   "2035 {tau12:.1%}"),
+}
+
+
+def skill_text(key: str, lang: str = "zh", **values: object) -> str:
+    """Text ``key`` of :data:`SKILL_TEXT` in ``lang`` with ``values`` filled in."""
+    return SKILL_TEXT[key][0 if lang == "zh" else 1].format(**values)
+
+
+def backtest_dir(region: str) -> Path:
+    """Folder of the stored backtest of ``region``."""
+    return calibration_dir(region) / "backtest"
+
+
+def regenerate_command(region: str) -> str:
+    """The command that regenerates the stored backtest and error model of ``region``."""
+    return (f"python -m suzhou_sim backtest --region {region} "
+            f"--out model/calibration/{region}/backtest --save-error-model")
+
+
+def load_skill_table(region: str, folder: Path | None = None) -> pd.DataFrame | None:
+    """``skill.csv`` of the stored backtest of ``region`` (None when there is none)."""
+    path = (Path(folder) if folder is not None else backtest_dir(region)) / "skill.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def load_backtest_meta(region: str, folder: Path | None = None) -> dict:
+    """Settings of the stored backtest (``backtest.yaml``; empty when there is none)."""
+    path = (Path(folder) if folder is not None else backtest_dir(region)) / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: unreadable backtest manifest ({exc})") from None
+    return meta if isinstance(meta, dict) else {}
 
 
 def backtest_chart_file(indicator: str) -> str:
@@ -141,8 +200,8 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         src = name if g.get("fitted") else "pooled"
         a, b = em.groups[src]["a"], em.groups[src]["b"]
         sig_rows.append({"group": name, "errors": g["n"], "own fit": bool(g.get("fitted")),
-                         "a": a, "b": b, "sigma(1)": a + b, "sigma(2)": a + 2 * b,
-                         "sigma(7) = 2030": a + 7 * b, "sigma(12) = 2035": a + 12 * b,
+                         "a": a, "b": b, "tau(1) = 2024": a + b, "tau(2)": a + 2 * b,
+                         "tau(7) = 2030": a + 7 * b, "tau(12) = 2035": a + 12 * b,
                          "median log error": em.groups[src].get("median_log_error")})
     lines = [
         f"# Backtest: {result.region}",
@@ -200,15 +259,21 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "",
         "What scenario runs show (`series.csv`, fan charts, the app's bands, every target "
         "probability) is the predictive distribution of the published statistic: the model "
-        "ensemble times exp(σ(h)·z), one standard normal z per run and indicator held through "
-        "the years, h = years after the last observed year "
-        f"({em.last_observed_year}), σ(h) = a + b·h (h ≤ 0 uses a).",
+        "ensemble times exp(σ·z), one standard normal z per run and indicator held through "
+        "the years, σ = √max(τ(h)² − s², 0) where τ(h) = a + b·h is the size of the "
+        "backtest's forecast errors at horizon h (years after the last observed year, "
+        f"{em.last_observed_year}; h ≤ 0 uses a) and s the ensemble's own log spread that "
+        "year. The bands are thus at least as wide as the backtest errors say, and never "
+        "narrower than the model's parameter and assumption uncertainty. This replaces the "
+        "fixed 4% error of the calibration's predictive check.",
         "",
         f"How it was estimated: {em.method}",
         "",
         "Median log error is log(observed / median forecast): negative means the model "
         "forecast too high. It is reported, not corrected: the error model widens the bands "
-        "and keeps the model's median.",
+        "and keeps the model's median (the bias enters τ, which is measured around the "
+        "median). The backtest's own `pred_p10`/`pred_p90` apply the same rule with τ "
+        "fitted on the other origins' errors.",
         "",
         _md(pd.DataFrame(sig_rows)),
         "",

@@ -2,11 +2,13 @@
 
 The model ensemble carries parameter and assumption uncertainty only; the figure a statistics
 bureau publishes also differs from any aggregate model by a structural error. This module
-holds that error model: a multiplicative log-normal error per indicator whose log-scale
-standard deviation grows with the horizon, ``sigma(h) = a + b * h`` (h = years after the
-last observed year; h <= 0 uses ``a``), with ``a`` and ``b`` estimated by maximum likelihood
-from backtest log errors per indicator group (:func:`fit_error_model`), stored in
-``model/calibration/<region>/forecast_error.yaml``.
+holds that error model: the size of the whole forecast error of the published value around
+the model median, a log-scale standard deviation that grows with the horizon,
+``tau(h) = a + b * h`` (h = years after the last observed year; h <= 0 uses ``a``),
+estimated by maximum likelihood from backtest log errors per indicator group
+(:func:`fit_error_model`) and stored in ``model/calibration/<region>/forecast_error.yaml``.
+A predictive draw multiplies the model value by a log-normal error holding what the
+ensemble's own spread lacks of ``tau(h)``.
 
 :func:`predictive_draws` applies it to an ensemble's values; :func:`predictive_results`
 wraps an ensemble result so that every indicator variable read from it (levels, in-year
@@ -49,6 +51,7 @@ __all__ = [
     "predictive_draws",
     "predictive_results",
     "z_scale",
+    "ensemble_log_sd",
 ]
 
 #: File name of a region's error model beside its calibration.
@@ -68,7 +71,7 @@ MIN_GROUP_POINTS = 5
 #: Search box of the error parameters (log scale): intercept a and slope b per year.
 A_BOUNDS, B_BOUNDS = (0.0, 1.0), (0.0, 0.5)
 #: Standard-normal quantile of the 90th percentile: (log p90 - log p10) / (2 z) is the log sd
-#: of the model ensemble.
+#: of an ensemble.
 Z90 = 1.2815515655446004
 #: Stream number of the structural-error draws in the seed sequence (posterior rows and
 #: assumptions use their own streams).
@@ -106,40 +109,46 @@ class ErrorModel:
         return "pooled"
 
     def sigma(self, indicator: str, horizons: np.ndarray | Sequence[int]) -> np.ndarray:
-        """Log-scale sd of the structural error of ``indicator`` at ``horizons`` (years)."""
+        """Log-scale size ``tau(h)`` of the forecast error of ``indicator`` at ``horizons``."""
         g = self.groups[self.group_of(indicator)]
         h = np.maximum(np.asarray(horizons, dtype=float), 0.0)
         return g["a"] + g["b"] * h
 
 
-def _model_log_sd(frame: pd.DataFrame) -> np.ndarray:
-    lo, hi = frame["p10"].to_numpy(float), frame["p90"].to_numpy(float)
+def ensemble_log_sd(values: np.ndarray) -> np.ndarray:
+    """Log-scale spread of an ensemble per column: (log p90 - log p10) / (2 * 1.2816).
+
+    Zero where the 10th percentile is not positive (no log spread to speak of).
+    """
+    lo, hi = np.percentile(np.asarray(values, dtype=float), [10, 90], axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = (np.log(hi) - np.log(lo)) / (2 * Z90)
-    return np.where(np.isfinite(sd), sd, 0.0)
+    return np.where(np.isfinite(sd) & (lo > 0), sd, 0.0)
 
 
-def _fit_ab(err: np.ndarray, model_sd: np.ndarray, h: np.ndarray) -> tuple[float, float]:
-    """Maximum-likelihood ``(a, b)`` for errors ``err ~ N(0, model_sd^2 + (a + b h)^2)``."""
+def _fit_ab(err: np.ndarray, h: np.ndarray, b: float | None = None) -> tuple[float, float]:
+    """Maximum-likelihood ``(a, b)`` for errors ``err ~ N(0, (a + b h)^2)`` (``b`` fixed
+    when given)."""
 
     def nll(ab: np.ndarray) -> float:
-        var = model_sd ** 2 + (ab[0] + ab[1] * h) ** 2 + 1e-8
+        slope = ab[1] if b is None else b
+        var = (ab[0] + slope * h) ** 2 + 1e-8
         return float(0.5 * np.sum(np.log(var) + err ** 2 / var))
 
-    start = np.array([max(float(np.std(err)), 0.01), 0.0])
+    start = np.array([max(float(np.sqrt(np.mean(err ** 2))), 0.01), 0.0])
     sol = minimize(nll, start, method="L-BFGS-B", bounds=[A_BOUNDS, B_BOUNDS])
-    return float(sol.x[0]), float(sol.x[1])
+    return float(sol.x[0]), float(sol.x[1] if b is None else b)
 
 
 def fit_error_model(
     backtest: pd.DataFrame, region: str, last_observed_year: int
 ) -> ErrorModel:
-    """Estimate the structural error from backtest errors.
+    """Estimate the error of the published value around the forecast median.
 
     Parameters
     ----------
     backtest : pandas.DataFrame
-        Rows of a backtest (``indicator, horizon, observed, p10, p50, p90``).
+        Rows of a backtest (``indicator, horizon, observed, p50``).
     region : str
     last_observed_year : int
         The year horizons of scenario runs count from.
@@ -147,37 +156,37 @@ def fit_error_model(
     Returns
     -------
     ErrorModel
-        Per group, ``a`` and ``b`` maximise the likelihood of the log errors
-        ``log(observed / p50)`` under a normal law whose variance is the model ensemble's
-        own log variance (from its 10-90% band) plus ``(a + b h)^2``. Groups with fewer
-        than :data:`MIN_GROUP_POINTS` errors or a single horizon use the pooled fit.
+        ``tau(h) = a + b h`` maximises the likelihood of the log errors
+        ``log(observed / p50)`` under ``N(0, tau(h)^2)``. The slope ``b`` is fitted on all
+        errors together (a few horizons cannot pin a slope per group); each group with at
+        least :data:`MIN_GROUP_POINTS` errors gets its own intercept ``a``, the others use
+        the pooled one.
     """
     usable = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
     if usable.empty:
         raise InputError(f"{region}: no positive backtest value to estimate a forecast error from")
     usable["err"] = np.log(usable["observed"]) - np.log(usable["p50"])
-    usable["model_sd"] = _model_log_sd(usable)
     member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
     usable["group"] = usable["indicator"].map(member).fillna("other")
 
-    def fit(frame: pd.DataFrame, fitted: bool) -> dict:
-        a, b = _fit_ab(frame["err"].to_numpy(), frame["model_sd"].to_numpy(),
-                       frame["horizon"].to_numpy(float))
-        return {"a": round(a, 5), "b": round(b, 5), "n": int(len(frame)), "fitted": fitted,
+    def fit(frame: pd.DataFrame, b: float | None) -> dict:
+        a, slope = _fit_ab(frame["err"].to_numpy(), frame["horizon"].to_numpy(float), b)
+        return {"a": round(a, 5), "b": round(slope, 5), "n": int(len(frame)), "fitted": True,
                 "median_log_error": round(float(frame["err"].median()), 5)}
 
-    groups = {"pooled": fit(usable, True)}
+    groups = {"pooled": fit(usable, None)}
+    slope = groups["pooled"]["b"]
     for name in INDICATOR_GROUPS:
         frame = usable[usable["group"] == name]
-        enough = len(frame) >= MIN_GROUP_POINTS and frame["horizon"].nunique() >= 2
-        groups[name] = fit(frame, True) if enough else {
+        groups[name] = fit(frame, slope) if len(frame) >= MIN_GROUP_POINTS else {
             "n": int(len(frame)), "fitted": False}
     method = (
-        "Maximum likelihood per indicator group: log(observed / backtest median) ~ "
-        "N(0, s_model^2 + (a + b*h)^2), s_model = (log p90 - log p10) / 2.563 of the "
-        "backtest ensemble, h = years after the forecast origin; "
-        f"a in {list(A_BOUNDS)}, b in {list(B_BOUNDS)}; groups with fewer than "
-        f"{MIN_GROUP_POINTS} errors or one horizon use the pooled fit."
+        "Maximum likelihood: log(observed / backtest median) ~ N(0, tau(h)^2), "
+        "tau(h) = a + b*h, h = years after the forecast origin; b fitted on all errors, a per "
+        f"indicator group with at least {MIN_GROUP_POINTS} errors (others use the pooled a); "
+        f"a in {list(A_BOUNDS)}, b in {list(B_BOUNDS)}. tau is the size of the whole "
+        "forecast error; predictive draws add only what the ensemble's own spread s lacks: "
+        "sigma = sqrt(max(tau^2 - s^2, 0)), s = (log p90 - log p10) / 2.563 per year."
     )
     return ErrorModel(region, int(last_observed_year), groups, method)
 
@@ -193,8 +202,9 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
     data = {
         "region": model.region,
         "last_observed_year": model.last_observed_year,
-        "form": "published = model * exp(sigma(h) * z), z ~ N(0,1) per run and indicator, "
-                "sigma(h) = a + b * max(h, 0), h = year - last_observed_year",
+        "form": "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, "
+                "sigma = sqrt(max(tau(h)^2 - s^2, 0)), tau(h) = a + b * max(h, 0), "
+                "h = year - last_observed_year, s = the ensemble's own log spread that year",
         "method": model.method,
         "groups": model.groups,
         "members": {g: list(m) for g, m in INDICATOR_GROUPS.items()},
@@ -280,15 +290,19 @@ def predictive_draws(
     Returns
     -------
     numpy.ndarray
-        ``values * exp(sigma(h) * z)``: the median of each run is kept, the spread grows
-        with the horizon ``h = year - last_observed_year``.
+        ``values * exp(sigma * z)`` with ``sigma = sqrt(max(tau(h)^2 - s^2, 0))`` per year:
+        ``tau(h)`` the error size of the backtest at horizon ``h = year -
+        last_observed_year``, ``s`` the ensemble's own log spread in that year. The median
+        of each run is kept; the predictive spread is at least ``tau(h)``.
     """
     model = model or load_error_model(region)
     values = np.asarray(values, dtype=float)
     n = values.shape[0]
     z = rng.standard_normal(n) if isinstance(rng, np.random.Generator) else np.asarray(rng)
     h = np.asarray(years, dtype=float) - model.last_observed_year
-    return values * np.exp(z[:, None] * model.sigma(indicator, h)[None, :])
+    tau = model.sigma(indicator, h)
+    sigma = np.sqrt(np.clip(tau ** 2 - ensemble_log_sd(values) ** 2, 0.0, None))
+    return values * np.exp(z[:, None] * sigma[None, :])
 
 
 class PredictiveResults:

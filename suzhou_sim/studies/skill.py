@@ -67,10 +67,10 @@ def in_band(observed, lower, upper) -> np.ndarray:
 def skill_score(score_model: float, score_reference: float) -> float:
     """``1 - score_model / score_reference``: 1 is perfect, 0 no better than the reference.
 
-    NaN when the reference score is missing or zero (a perfect reference leaves nothing
-    to beat).
+    NaN when the reference score is missing or (to rounding) zero: a perfect reference
+    leaves nothing to beat.
     """
-    if not np.isfinite(score_reference) or score_reference == 0:
+    if not np.isfinite(score_reference) or score_reference <= 1e-12:
         return float("nan")
     return float(1.0 - score_model / score_reference)
 

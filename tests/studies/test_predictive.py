@@ -46,17 +46,31 @@ def test_fit_recovers_a_known_error_model():
     assert fitted["b"] == pytest.approx(0.04, abs=0.006)
 
 
-def test_fit_leaves_room_for_the_models_own_spread():
-    # Errors exactly as wide as the model's band need no structural error.
-    rng = np.random.default_rng(2)
-    h = np.repeat([1, 2], 2000)
-    sd = 0.1
-    frame = pd.DataFrame({"indicator": "rd_expenditure", "horizon": h,
-                          "observed": 100 * np.exp(sd * rng.standard_normal(h.size)),
-                          "p10": 100 * np.exp(-1.2816 * sd), "p50": 100.0,
-                          "p90": 100 * np.exp(1.2816 * sd)})
-    g = fit_error_model(frame, "suzhou", 2023).groups["rd"]
-    assert g["a"] + 2 * g["b"] < 0.03
+def test_slope_is_pooled_and_small_groups_use_the_pooled_intercept():
+    rng = np.random.default_rng(3)
+    h = np.repeat([1, 2, 3], 600)
+    frame = pd.DataFrame({"indicator": np.where(np.arange(h.size) % 2, "gdp", "rd_intensity"),
+                          "horizon": h, "observed": 100 * np.exp(
+                              (0.02 + 0.03 * h) * rng.standard_normal(h.size)), "p50": 100.0})
+    frame = pd.concat([frame, frame.head(3).assign(indicator="listed_companies")])
+    groups = fit_error_model(frame, "kunshan", 2023).groups
+    assert groups["economy"]["b"] == groups["rd"]["b"] == groups["pooled"]["b"]
+    assert not groups["capital_markets"]["fitted"]          # 3 errors: pooled fit applies
+    model = ErrorModel("kunshan", 2023, groups)
+    assert model.group_of("listed_companies") == "pooled"
+
+
+@pytest.mark.parametrize(("own_sd", "expected_total"), [
+    (0.0, 0.09),     # a sure ensemble gets the whole error size tau(2) = 0.05 + 2 * 0.02
+    (0.06, 0.09),    # a narrower ensemble is topped up to tau
+    (0.15, 0.15),    # an ensemble already wider than tau gets nothing added
+])
+def test_predictive_spread_is_at_least_the_error_size(own_sd, expected_total):
+    rng = np.random.default_rng(4)
+    values = 100 * np.exp(own_sd * rng.standard_normal((40000, 1)))
+    out = predictive_draws(values, "gdp", [2025], "suzhou", rng, model=MODEL)
+    lo, hi = np.percentile(np.log(out[:, 0]), [10, 90])
+    assert (hi - lo) / 2.563 == pytest.approx(expected_total, rel=0.04)
 
 
 def test_predictive_draws_keep_the_median_and_widen_with_horizon():
@@ -78,10 +92,11 @@ class _Fake:
 
     def __init__(self):
         self.times = np.arange(2018.0, 2031.0)
-        flow = np.linspace(100, 400, self.times.size)[None, :] * np.array([[1.0], [2.0]])
+        runs = 1 + 0.001 * np.arange(50)[:, None]       # an ensemble of (almost) one run
+        flow = np.linspace(100, 400, self.times.size)[None, :] * runs
         self.data = {"HTE recognitions in year": flow,
                      "Cumulative HTE recognitions": np.concatenate(
-                         [np.zeros((2, 1)), np.cumsum(flow[:, 1:], axis=1)], axis=1),
+                         [np.zeros((50, 1)), np.cumsum(flow[:, 1:], axis=1)], axis=1),
                      "Some internal variable": flow * 3}
 
     def __getitem__(self, name):
