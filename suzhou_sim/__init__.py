@@ -9,7 +9,8 @@ re-exports names from the submodules listed below; it must not hold logic.
 - ``calibration/``: the fit (payoff, MAP, posterior sampling), the stored posterior, fit
   statistics
 - ``studies/``: the one ensemble evaluator and the studies built on it — scenario runs and
-  comparisons, goal seeking, sensitivity
+  comparisons, goal seeking, sensitivity, rolling-origin backtests, forecast skill and the
+  structural-error model of the published statistics
 - ``reporting/``: charts, Markdown reports, the fit report and all wording
 - ``fileio/``: atomic file and folder writing
 - ``cli/`` and ``app/``: the command line and the Streamlit app's text, state and views
@@ -49,6 +50,7 @@ from .engine import (
 )
 from .engine.units import check_units
 from .errors import InputError
+from .reporting.backtest_report import write_backtest
 from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
@@ -63,11 +65,23 @@ from .studies.evaluator import (
     run_ensemble,
     scenario_inputs,
 )
+from .studies.backtest import BacktestResult, run_backtest
 from .studies.goal_seek import GoalSeekResult, goal_seek
+from .studies.predictive import fit_error_model, load_error_model, predictive_draws
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
 from .studies.sensitivity import build_problem, morris, sobol, summarise
+from .studies.skill import crps_ensemble, naive_forecasts, skill_table
 
 __all__ = [
+    "BacktestResult",
+    "run_backtest",
+    "write_backtest",
+    "fit_error_model",
+    "load_error_model",
+    "predictive_draws",
+    "crps_ensemble",
+    "naive_forecasts",
+    "skill_table",
     "Calibrator",
     "CompiledModel",
     "EngineError",
