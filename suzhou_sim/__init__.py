@@ -55,6 +55,7 @@ from .reporting.goal_seek_text import goal_seek_message
 from .reporting.markdown import render_report, scoreboard_text
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
+from .studies.backtest import BacktestResult, run_backtest
 from .studies.evaluator import (
     MAX_DRAWS,
     EnsembleResults,
@@ -65,7 +66,6 @@ from .studies.evaluator import (
     run_ensemble,
     scenario_inputs,
 )
-from .studies.backtest import BacktestResult, run_backtest
 from .studies.goal_seek import GoalSeekResult, goal_seek
 from .studies.predictive import fit_error_model, load_error_model, predictive_draws
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario

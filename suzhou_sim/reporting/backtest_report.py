@@ -87,8 +87,10 @@ SKILL_TEXT: dict[str, tuple[str, str]] = {
         "published later; skill = 1 − CRPS_model / CRPS_naive (above 0: better than the naive "
         "forecast). Scenario bands include a structural error estimated from these backtest "
         "errors that grows with the horizon. Source: {path}"),
-    "missing": ("尚无回测结果。生成命令:{command}", "No backtest stored yet. Produce it with: {command}"),
-    "error_size": ("回测误差规模 τ(h)(对数标准差):2024年 {tau1:.1%},2030年 {tau7:.1%},2035年 {tau12:.1%}",
+    "missing": ("尚无回测结果。生成命令:{command}",
+                "No backtest stored yet. Produce it with: {command}"),
+    "error_size": ("回测误差规模 τ(h)(对数标准差):"
+                   "2024年 {tau1:.1%},2030年 {tau7:.1%},2035年 {tau12:.1%}",
                    "Backtest error size τ(h) (log sd): 2024 {tau1:.1%}, 2030 {tau7:.1%}, "
                    "2035 {tau12:.1%}"),
 }
