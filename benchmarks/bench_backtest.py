@@ -25,6 +25,7 @@ from suzhou_sim.reporting.backtest_report import (  # noqa: E402
     backtest_goals,
 )
 from suzhou_sim.studies.backtest import KEY_SERIES, run_backtest  # noqa: E402
+from suzhou_sim.studies.skill import coverage  # noqa: E402
 
 GOAL_SECONDS = 600.0
 
@@ -49,9 +50,8 @@ def main() -> int:
     lo, hi = COVERAGE_GOAL
     for label, (p10, p90) in (("model ensemble", ("p10", "p90")),
                               ("predictive (LOO)", ("pred_p10", "pred_p90"))):
-        have = near[near[p10].notna()]
-        cover = float(((have["observed"] >= have[p10]) & (have["observed"] <= have[p90])).mean())
-        print(f"80% band coverage, {label}: {cover:.0%} of {len(have)} points "
+        cover = coverage(near, p10, p90)
+        print(f"80% band coverage, {label}: {cover:.0%} of {int(near[p10].notna().sum())} points "
               f"(goal {lo:.0%}-{hi:.0%}: {'met' if lo <= cover <= hi else 'NOT met'})")
     return 0
 

@@ -27,6 +27,7 @@ from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..errors import InputError  # noqa: E402
 from ..fileio.atomic import atomic_directory, atomic_write_text  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
+from ..studies.skill import coverage, mape_pct  # noqa: E402
 
 if TYPE_CHECKING:
     from ..studies.backtest import BacktestResult
@@ -167,17 +168,12 @@ def backtest_goals(table: pd.DataFrame, key_series: tuple[str, ...]) -> pd.DataF
     for ind in key_series:
         own = near[near["indicator"] == ind]
         have = own[own["naive_last"].notna()]
-        obs = have["observed"].abs()
-        model = float(np.mean(np.abs(have["p50"] - have["observed"]) / obs) * 100) \
-            if len(have) else np.nan
-        naive = float(np.mean(np.abs(have["naive_last"] - have["observed"]) / obs) * 100) \
-            if len(have) else np.nan
-        cover = float(((own["observed"] >= own["p10"]) & (own["observed"] <= own["p90"])).mean()) \
-            if len(own) else np.nan
+        model = mape_pct(have["observed"], have["p50"])
+        naive = mape_pct(have["observed"], have["naive_last"])
         rows.append({"indicator": ind, "n": len(own), "n_naive": len(have), "mape_pct": model,
                      "mape_naive_last_pct": naive,
                      "median_ok": bool(model <= naive) if len(have) else None,
-                     "cover80": cover})
+                     "cover80": coverage(own)})
     return pd.DataFrame(rows)
 
 
@@ -190,10 +186,7 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
     """The text of ``report.md`` for ``result``."""
     t, s, em = result.table, result.skill, result.error_model
     near = t[t["horizon"].isin(GOAL_HORIZONS)]
-    cover = float(((near["observed"] >= near["p10"]) & (near["observed"] <= near["p90"])).mean())
-    pred = near[near["pred_p10"].notna()]
-    cover_pred = float(((pred["observed"] >= pred["pred_p10"])
-                        & (pred["observed"] <= pred["pred_p90"])).mean()) if len(pred) else np.nan
+    cover, cover_pred = coverage(near), coverage(near, "pred_p10", "pred_p90")
     goals = backtest_goals(t, key_series)
     lo, hi = COVERAGE_GOAL
     fits = pd.DataFrame(result.fits)

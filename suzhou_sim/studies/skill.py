@@ -18,6 +18,8 @@ __all__ = [
     "NAIVE_METHODS",
     "crps_ensemble",
     "crps_point",
+    "coverage",
+    "mape_pct",
     "in_band",
     "naive_forecasts",
     "skill_score",
@@ -62,6 +64,25 @@ def in_band(observed, lower, upper) -> np.ndarray:
     """Whether each observed value lies inside its band ``[lower, upper]`` (both ends in)."""
     obs = np.asarray(observed, dtype=float)
     return (obs >= np.asarray(lower, dtype=float)) & (obs <= np.asarray(upper, dtype=float))
+
+
+def mape_pct(observed, forecast) -> float:
+    """Mean absolute percentage error of ``forecast`` against ``observed`` (NaN if empty)."""
+    obs, fc = np.asarray(observed, dtype=float), np.asarray(forecast, dtype=float)
+    if obs.size == 0:
+        return float("nan")
+    return float(np.mean(np.abs(fc - obs) / np.abs(obs)) * 100)
+
+
+def coverage(frame: pd.DataFrame, lower: str = "p10", upper: str = "p90") -> float:
+    """Share of ``frame``'s ``observed`` values inside the band ``[lower, upper]``.
+
+    Rows without a band (NaN ends) are left out; NaN when no row has one.
+    """
+    have = frame[frame[lower].notna() & frame[upper].notna()]
+    if have.empty:
+        return float("nan")
+    return float(in_band(have["observed"], have[lower], have[upper]).mean())
 
 
 def skill_score(score_model: float, score_reference: float) -> float:
@@ -123,29 +144,24 @@ def _summary(group: pd.DataFrame) -> dict[str, float]:
     rel = group["crps"].to_numpy(float) / np.abs(obs)
     out = {
         "n": len(group),
-        "mape_pct": float(np.mean(np.abs(err) / np.abs(obs)) * 100),
+        "mape_pct": mape_pct(obs, group["p50"]),
         "bias_pct": float(np.mean(err / np.abs(obs)) * 100),
         "crps": float(group["crps"].mean()),
         "crps_rel": float(np.mean(rel)),
-        "cover50": float(in_band(obs, group["p25"], group["p75"]).mean()),
-        "cover80": float(in_band(obs, group["p10"], group["p90"]).mean()),
+        "cover50": coverage(group, "p25", "p75"),
+        "cover80": coverage(group),
     }
     for name in NAIVE_METHODS:
         naive = group[name].to_numpy(float)
         have = np.isfinite(naive)
-        out[f"mape_{name}_pct"] = (float(np.mean(np.abs(naive[have] - obs[have])
-                                                 / np.abs(obs[have])) * 100)
-                                   if have.any() else float("nan"))
+        out[f"mape_{name}_pct"] = mape_pct(obs[have], naive[have])
         # Skill on the rows where the naive forecast exists, in relative CRPS so that
         # indicators of different units can be pooled.
         out[f"skill_{name}"] = (skill_score(float(np.mean(rel[have])), float(np.mean(
             crps_point(obs[have], naive[have]) / np.abs(obs[have])))) if have.any()
                                 else float("nan"))
     if "pred_p10" in group:
-        have = group["pred_p10"].notna().to_numpy()
-        out["cover80_pred"] = (float(in_band(obs[have], group["pred_p10"][have],
-                                             group["pred_p90"][have]).mean())
-                               if have.any() else float("nan"))
+        out["cover80_pred"] = coverage(group, "pred_p10", "pred_p90")
     return out
 
 
