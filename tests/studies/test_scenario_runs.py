@@ -124,14 +124,17 @@ def test_kunshan_scenario(posterior_dir):
 
 
 def test_goal_seek_found_and_confirmed(baseline, posterior_dir):
-    g = goal_seek(baseline, "SZ-HTSHARE-2025", "special_fund", period="14th", probability=0.8,
-                  draws=DRAWS, posterior=posterior_dir)
+    # With the structural error of the published share (studies.predictive) the fund moves
+    # P(SZ-HTSHARE-2025) only within roughly 0.4-0.5 on the fixture posterior.
+    wanted = 0.45
+    g = goal_seek(baseline, "SZ-HTSHARE-2025", "special_fund", period="14th",
+                  probability=wanted, draws=DRAWS, posterior=posterior_dir)
     assert g.status == "found" and g.confirmed
-    assert g.achieved >= 0.8 and g.baseline_probability < 0.8
+    assert g.achieved >= wanted and g.baseline_probability < wanted
     below = baseline.with_lever("special_fund", "14th", g.value - 10)  # one step lower
     p_below = run_scenario(below, draws=DRAWS, posterior=posterior_dir).probability(
         "SZ-HTSHARE-2025")
-    assert p_below < 0.8  # smallest value on the lever's grid
+    assert p_below < wanted  # smallest value on the lever's grid
     assert "reaches SZ-HTSHARE-2025" in goal_seek_message(g)
 
 
