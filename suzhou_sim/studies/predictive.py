@@ -43,6 +43,7 @@ from ..paths import calibration_dir
 __all__ = [
     "ERROR_FILE",
     "INDICATOR_GROUPS",
+    "POLICY_INPUTS",
     "ErrorModel",
     "fit_error_model",
     "save_error_model",
@@ -66,6 +67,9 @@ INDICATOR_GROUPS: dict[str, tuple[str, ...]] = {
     "economy": ("gdp", "industrial_output", "high_tech_output_share"),
     "capital_markets": ("listed_companies", "new_listings", "a_share_listed"),
 }
+#: Indicators whose model output is a lever's input summed up (the statistic is the policy
+#: itself): they carry no structural error.
+POLICY_INPUTS = ("tech_investment_projects",)
 #: A group needs this many backtest errors (over at least two horizons) for its own fit.
 MIN_GROUP_POINTS = 5
 #: Search box of the error parameters (log scale): intercept a and slope b per year.
@@ -311,7 +315,8 @@ class PredictiveResults:
     ``results[variable]`` of a registry indicator's level or in-year variable is
     :func:`predictive_draws` of the model array; a counter (cumulative additions) gets the
     error on each year's addition and is summed again, so annual and cumulative measures
-    carry the same error as the in-year variable. Other variables are returned unchanged.
+    carry the same error as the in-year variable. Other variables, and those of
+    :data:`POLICY_INPUTS`, are returned unchanged.
     """
 
     def __init__(self, results, region: str, seed: int, model: ErrorModel | None = None):
@@ -323,6 +328,8 @@ class PredictiveResults:
         self._level: dict[str, str] = {}
         self._counter: dict[str, str] = {}
         for name, ind in load_indicators().items():
+            if name in POLICY_INPUTS:
+                continue
             if ind.variable:
                 self._level.setdefault(ind.variable, name)
             if ind.counter and ind.counter != ind.variable:

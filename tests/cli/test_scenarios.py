@@ -56,8 +56,10 @@ def test_run_end_to_end(tmp_path: Path, posterior_dir: Path):
 
 
 def test_goal_seek_end_to_end_with_env_posterior(posterior_dir: Path):
+    # Under the predictive error of the published share the fund moves P(SZ-HTSHARE-2025)
+    # within about 0.42-0.51 on the fixture posterior: ask for a reachable probability.
     proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-HTSHARE-2025", "--lever",
-                "special_fund", "--period", "14th", "--probability", "0.7", "--draws", "100",
+                "special_fund", "--period", "14th", "--probability", "0.47", "--draws", "100",
                 "--quiet", env={cli_scenarios.POSTERIOR_ENV: str(posterior_dir)})
     assert proc.returncode == 0, proc.stderr
     assert "status=found" in proc.stdout and "reaches SZ-HTSHARE-2025" in proc.stdout
