@@ -25,6 +25,7 @@ import streamlit as st
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
+from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
@@ -564,6 +565,8 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         st.markdown(f"**{tr('about_fit_mape', lang)}**")
         st.dataframe(mape, hide_index=True)
         st.caption(tr("about_report", lang, path=Path(path).relative_to(REPO_ROOT)))
+
+    skill_section(region, lang)
 
     st.subheader(tr("about_sources", lang))
     st.markdown(tr("about_sources_body", lang, docs=source_documents()))

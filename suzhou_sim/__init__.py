@@ -11,6 +11,9 @@ re-exports names from the submodules listed below; it must not hold logic.
 - ``studies/``: the one ensemble evaluator and the studies built on it — scenario runs and
   comparisons, goal seeking, sensitivity
 - ``reporting/``: charts, Markdown and Word/Excel reports, the fit report and all wording
+  comparisons, goal seeking, sensitivity, rolling-origin backtests, forecast skill and the
+  structural-error model of the published statistics
+- ``reporting/``: charts, Markdown reports, the fit report and all wording
 - ``fileio/``: atomic file and folder writing
 - ``cli/`` and ``app/``: the command line and the Streamlit app's text, state and views
 """
@@ -65,6 +68,7 @@ from .engine.units import check_units
 from .errors import InputError
 from .fileio.outputs import prepare_output_dir
 from .fileio.safe_yaml import load_yaml
+from .reporting.backtest_report import write_backtest
 from .reporting.decision_report import discovery_sentences
 from .reporting.effects_report import effects_markdown, write_tornado_charts
 from .reporting.goal_seek_text import goal_seek_message
@@ -73,6 +77,7 @@ from .reporting.office import ReportInputs, docx_report, report_bytes, xlsx_repo
 from .reporting.plots import fan_chart, write_fan_charts
 from .reporting.sensitivity_plots import write_sensitivity_plots
 from .reporting.sensitivity_text import summarise
+from .studies.backtest import BacktestResult, run_backtest
 from .studies.discover import Discovery, discover, discover_boxes
 from .studies.effects import (
     EffectsResult,
@@ -95,11 +100,14 @@ from .studies.evaluator import (
 )
 from .studies.goal_seek import GoalSeekResult, goal_seek
 from .studies.optimise import PortfolioResult, SearchResult, optimise_portfolio, search_plans
+from .studies.predictive import fit_error_model, load_error_model, predictive_draws
 from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
 from .studies.sensitivity import build_problem, morris, sobol
+from .studies.skill import crps_ensemble, naive_forecasts, skill_table
 from .studies.sweep import sweep
 
 __all__ = [
+    "BacktestResult",
     "Calibrator",
     "CompiledModel",
     "CostBenchmark",
@@ -135,6 +143,7 @@ __all__ = [
     "check_units",
     "compare_scenarios",
     "compiled_model",
+    "crps_ensemble",
     "dask_client",
     "discover",
     "discover_boxes",
@@ -143,6 +152,7 @@ __all__ = [
     "effects_markdown",
     "evaluate_targets",
     "fan_chart",
+    "fit_error_model",
     "goal_seek",
     "goal_seek_message",
     "indicator_values",
@@ -152,6 +162,7 @@ __all__ = [
     "load_assumptions",
     "load_cost_benchmarks",
     "load_effect_sizes",
+    "load_error_model",
     "load_free_parameters",
     "load_indicators",
     "load_levers",
@@ -164,13 +175,16 @@ __all__ = [
     "load_yaml",
     "mape",
     "morris",
+    "naive_forecasts",
     "optimise_portfolio",
     "parse_scenario",
+    "predictive_draws",
     "prepare_output_dir",
     "r_squared",
     "render_report",
     "report_bytes",
     "resolve_posterior",
+    "run_backtest",
     "run_ensemble",
     "run_plans",
     "run_scenario",
@@ -182,6 +196,7 @@ __all__ = [
     "scoreboard_text",
     "search_plans",
     "simulate_to_csv",
+    "skill_table",
     "sobol",
     "summarise",
     "sweep",
@@ -189,6 +204,7 @@ __all__ = [
     "targets_for_region",
     "theil_components",
     "use_client",
+    "write_backtest",
     "write_fan_charts",
     "write_provenance",
     "write_sensitivity_plots",

@@ -15,6 +15,7 @@ import argparse
 from collections.abc import Callable, Sequence
 
 from ..errors import InputError
+from .backtest import register as _add_backtest
 from .calibrate import register as _add_calibrate
 from .common import EXIT_USAGE, run_command
 from .decision import register as _add_decision  # optimise, discover, sweep
@@ -58,7 +59,8 @@ def _run_simulate(args: argparse.Namespace) -> int:
 #: adds its parser(s) and sets ``handler`` (or ``func``) to ``f(args) -> exit code``.
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_effects,
-    _add_report, _add_decision)
+    _add_report, _add_decision,
+    _add_backtest)
 
 
 def build_parser() -> argparse.ArgumentParser:

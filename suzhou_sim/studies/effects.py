@@ -58,6 +58,7 @@ from .evaluator import (
     run_ensemble,
     scenario_inputs,
 )
+from .predictive import predictive_results
 
 __all__ = [
     "MONEY_UNIT",
@@ -586,7 +587,8 @@ def attribute_changes(
     probs = []
     columns = target_variables(targets)
     for s in variants:
-        results = run_ensemble(scenario_inputs(s, draws, seed, post), draws, columns)
+        results = predictive_results(
+            run_ensemble(scenario_inputs(s, draws, seed, post), draws, columns), s.region, seed)
         probs.append(np.array([reached_per_run(results, t).mean() for t in targets]))
     frame = pd.DataFrame({key: probs[i + 2] - probs[0] for i, key in enumerate(edits)},
                          index=pd.Index([t.target_id for t in targets], name="target_id"))

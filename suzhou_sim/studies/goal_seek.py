@@ -28,6 +28,7 @@ from ..catalogues.targets import (
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
 from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
+from .predictive import predictive_results
 from .scenario_runs import ScenarioResult, run_scenario
 
 __all__ = ["GoalSeekResult", "MONOTONE_PROBES", "goal_seek", "values_below_reaching"]
@@ -163,7 +164,8 @@ def goal_seek(
     def prob(value: float) -> float:
         if value not in memo:
             params[name] = float(value)
-            res = run_ensemble(params, n, columns)
+            # Probabilities of the published statistic, as run_scenario reports them.
+            res = predictive_results(run_ensemble(params, n, columns), scenario.region, seed)
             memo[value] = float(reached_per_run(res, target).mean())
         return memo[value]
 

@@ -30,11 +30,13 @@ from ..catalogues.timeline import PERIOD_YEARS, PERIODS
 from ..errors import InputError
 from .evaluator import (
     Progress,
+    RunSlice,
     check_draws,
     resolve_posterior,
     run_plans,
     scenario_inputs,
 )
+from .predictive import predictive_results
 
 __all__ = [
     "SPENDING_UNIT",
@@ -340,9 +342,11 @@ def plan_probabilities(
     plans = {d.vensim: values[:, j] for j, d in enumerate(decisions)}
     out = []
     for start, stop, res in run_plans(base, n, plans, target_variables(targets), client=client):
-        out.append(np.column_stack([reached_per_run(res, t).reshape(stop - start, n).mean(axis=1)
-                                    for t in targets]))
-    return np.vstack(out)
+        for i in range(stop - start):
+            # the published statistic, as on the scoreboard (same errors for every plan)
+            part = predictive_results(RunSlice(res, i * n, (i + 1) * n), scenario.region, seed)
+            out.append([reached_per_run(part, t).mean() for t in targets])
+    return np.asarray(out, dtype=float).reshape(len(values), len(targets))
 
 
 @dataclass

@@ -52,6 +52,7 @@ from .evaluator import (
     run_ensemble,
     scenario_inputs,
 )
+from .predictive import predictive_results
 
 __all__ = [
     "ScenarioResult",
@@ -140,7 +141,8 @@ def _scenario(scenario: Scenario | str | Path) -> Scenario:
 # --- assumption curves ----------------------------------------------------------------------
 
 
-def _assumption_curves(params: dict, n: int, targets: list[Target]) -> pd.DataFrame:
+def _assumption_curves(params: dict, n: int, targets: list[Target], region: str,
+                       seed: int) -> pd.DataFrame:
     """P(value >= threshold) of each assumption-driven target over its drivers' ranges.
 
     For every driver, each value of :meth:`Driver.grid` is run on the first ``n`` draws of
@@ -165,7 +167,8 @@ def _assumption_curves(params: dict, n: int, targets: list[Target]) -> pd.DataFr
     results = run_ensemble(batch, n * len(cases), target_variables(driven))
     rows = []
     for i, (d, value) in enumerate(cases):
-        part = RunSlice(results, i * n, (i + 1) * n)
+        # predictive draws of each case, as on the scoreboard (the same errors per run)
+        part = predictive_results(RunSlice(results, i * n, (i + 1) * n), region, seed)
         for t in driven:
             if d in t.drivers:
                 rows.append([t.target_id, d.constant, d.label_en, d.label_zh, d.unit, value,
@@ -269,7 +272,10 @@ def run_scenario(
     params = scenario_inputs(scenario, n, seed, post)
     start = time.perf_counter()
     results = run_ensemble(params, n, columns, progress=progress)
-    curves = _assumption_curves(params, min(n, CURVE_DRAWS), targets)
+    # What users see is the published statistic: the structural error goes on here, once,
+    # before both the series table and the target evaluation read the results.
+    results = predictive_results(results, scenario.region, seed)
+    curves = _assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region, seed)
     seconds = time.perf_counter() - start
     return ScenarioResult(
         scenario=scenario,

@@ -19,6 +19,7 @@ from ..catalogues.targets import evaluate_targets, target_variables, targets_for
 from ..errors import InputError
 from .evaluator import RunSlice, check_draws, resolve_posterior, run_plans, scenario_inputs
 from .optimise import plan_decisions
+from .predictive import predictive_results
 
 __all__ = ["SWEEP_COLUMNS", "sweep"]
 
@@ -78,7 +79,8 @@ def sweep(
         for i in range(stop - start):
             # The scoreboard's own evaluation of each value: the same probabilities, statuses
             # and quantiles as a scenario run (NaN where the status gives no probability).
-            board = evaluate_targets(RunSlice(res, i * n, (i + 1) * n), targets)
+            part = RunSlice(res, i * n, (i + 1) * n)
+            board = evaluate_targets(predictive_results(part, scenario.region, seed), targets)
             rows += [[lever, period, values[start + i], r.target_id, r.status, r.probability,
                       r.p10, r.median, r.p90] for r in board.itertuples(index=False)]
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)

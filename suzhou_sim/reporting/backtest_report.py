@@ -1,0 +1,390 @@
+"""Backtest output: ``report.md``, the forecast fans, the result folder and skill labels.
+
+Turns a :class:`suzhou_sim.studies.backtest.BacktestResult` into the written report (English,
+like the calibration report) and one chart per indicator (the fans from each origin against
+what was published), and holds the bilingual column labels of the skill table that the app's
+model page and the notebook show; writes the result folder (never over files it did not
+write). It computes no forecast and runs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..errors import InputError  # noqa: E402
+from ..fileio.atomic import atomic_directory, atomic_write_text  # noqa: E402
+from ..fileio.outputs import MARKER  # noqa: E402
+from ..paths import calibration_dir  # noqa: E402
+from ..studies.skill import coverage, mape_pct  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..studies.backtest import BacktestResult
+
+__all__ = [
+    "GOAL_HORIZONS",
+    "COVERAGE_GOAL",
+    "SKILL_COLUMNS",
+    "backtest_goals",
+    "skill_display",
+    "render_backtest_report",
+    "write_backtest_charts",
+    "backtest_chart_file",
+    "check_output_folder",
+    "write_backtest",
+    "MANIFEST",
+    "SKILL_TEXT",
+    "skill_text",
+    "backtest_dir",
+    "regenerate_command",
+    "load_skill_table",
+    "load_backtest_meta",
+]
+
+#: Horizons of the issue's goal (median error no worse than the naive last value).
+GOAL_HORIZONS = (1, 2)
+#: Share of out-of-sample points the 80% bands should cover.
+COVERAGE_GOAL = (0.70, 0.90)
+#: Skill-table columns shown to people: column -> (中文, English).
+SKILL_COLUMNS: dict[str, tuple[str, str]] = {
+    "indicator": ("指标", "Indicator"),
+    "horizon": ("预测步长(年)", "Horizon (years)"),
+    "n": ("检验点数", "Points"),
+    "mape_pct": ("中位数误差 MAPE(%)", "Median MAPE (%)"),
+    "bias_pct": ("偏差(%)", "Bias (%)"),
+    "crps_rel": ("相对CRPS", "Relative CRPS"),
+    "cover50": ("50%区间覆盖率", "50% band coverage"),
+    "cover80": ("80%区间覆盖率", "80% band coverage"),
+    "cover80_pred": ("80%预测区间覆盖率(含结构误差)", "80% predictive coverage"),
+    "mape_naive_last_pct": ("上年值法 MAPE(%)", "Last-value MAPE (%)"),
+    "skill_naive_last": ("技巧分:对上年值", "Skill vs last value"),
+    "skill_naive_drift": ("技巧分:对漂移", "Skill vs drift"),
+    "skill_naive_trend": ("技巧分:对趋势", "Skill vs trend"),
+}
+#: Manifest of a backtest folder: settings and every file the command wrote.
+MANIFEST = "backtest.yaml"
+_ORIGIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
+
+
+#: Wording of the skill section on the app's model page and in the notebook: key -> (中文, English).
+SKILL_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("预测能力:滚动起点回测", "Forecast skill: rolling-origin backtest"),
+    "caption": (
+        "以{origins}年为预测起点,仅用起点前的数据校准,预测其后公布的数值;技巧分 = 1 − 模型CRPS / "
+        "朴素预测CRPS(大于0即优于朴素预测)。情景中的区间已加入按回测误差估计、随预测年限增大的结构误差。"
+        "来源:{path}",
+        "Calibrated on the data up to each origin ({origins}) only, forecasting what was "
+        "published later; skill = 1 − CRPS_model / CRPS_naive (above 0: better than the naive "
+        "forecast). Scenario bands include a structural error estimated from these backtest "
+        "errors that grows with the horizon. Source: {path}"),
+    "missing": ("尚无回测结果。生成命令:{command}",
+                "No backtest stored yet. Produce it with: {command}"),
+    "error_size": ("回测误差规模 τ(h)(对数标准差):"
+                   "2024年 {tau1:.1%},2030年 {tau7:.1%},2035年 {tau12:.1%}",
+                   "Backtest error size τ(h) (log sd): 2024 {tau1:.1%}, 2030 {tau7:.1%}, "
+                   "2035 {tau12:.1%}"),
+}
+
+
+def skill_text(key: str, lang: str = "zh", **values: object) -> str:
+    """Text ``key`` of :data:`SKILL_TEXT` in ``lang`` with ``values`` filled in."""
+    return SKILL_TEXT[key][0 if lang == "zh" else 1].format(**values)
+
+
+def backtest_dir(region: str) -> Path:
+    """Folder of the stored backtest of ``region``."""
+    return calibration_dir(region) / "backtest"
+
+
+def regenerate_command(region: str) -> str:
+    """The command that regenerates the stored backtest and error model of ``region``."""
+    return (f"python -m suzhou_sim backtest --region {region} "
+            f"--out model/calibration/{region}/backtest --save-error-model")
+
+
+def load_skill_table(region: str, folder: Path | None = None) -> pd.DataFrame | None:
+    """``skill.csv`` of the stored backtest of ``region`` (None when there is none)."""
+    path = (Path(folder) if folder is not None else backtest_dir(region)) / "skill.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def load_backtest_meta(region: str, folder: Path | None = None) -> dict:
+    """Settings of the stored backtest (``backtest.yaml``; empty when there is none)."""
+    path = (Path(folder) if folder is not None else backtest_dir(region)) / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: unreadable backtest manifest ({exc})") from None
+    return meta if isinstance(meta, dict) else {}
+
+
+def backtest_chart_file(indicator: str) -> str:
+    """File name of an indicator's backtest chart."""
+    return f"backtest_{indicator}.png"
+
+
+def skill_display(skill: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The skill table with labelled columns and indicator names in ``lang``.
+
+    Parameters
+    ----------
+    skill : pandas.DataFrame
+        ``skill.csv`` of a backtest.
+    lang : {"zh", "en"}
+    """
+    registry = load_indicators()
+    out = skill[[c for c in SKILL_COLUMNS if c in skill.columns]].copy()
+    all_label = "全部指标" if lang == "zh" else "All indicators"
+    out["indicator"] = [all_label if i == "ALL" else registry[i].label(lang)
+                        for i in out["indicator"]]
+    k = 0 if lang == "zh" else 1
+    return out.rename(columns={c: v[k] for c, v in SKILL_COLUMNS.items()})
+
+
+def backtest_goals(table: pd.DataFrame, key_series: tuple[str, ...]) -> pd.DataFrame:
+    """The issue's goals per key series at horizons 1-2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, n, mape_pct, mape_naive_last_pct, median_ok`` (model MAPE <= naive
+        last-value MAPE on the points where the naive forecast exists) and ``cover80``.
+    """
+    near = table[table["horizon"].isin(GOAL_HORIZONS)]
+    rows = []
+    for ind in key_series:
+        own = near[near["indicator"] == ind]
+        have = own[own["naive_last"].notna()]
+        model = mape_pct(have["observed"], have["p50"])
+        naive = mape_pct(have["observed"], have["naive_last"])
+        rows.append({"indicator": ind, "n": len(own), "n_naive": len(have), "mape_pct": model,
+                     "mape_naive_last_pct": naive,
+                     "median_ok": bool(model <= naive) if len(have) else None,
+                     "cover80": coverage(own)})
+    return pd.DataFrame(rows)
+
+
+def _md(frame: pd.DataFrame, digits: int = 3) -> str:
+    return frame.to_markdown(index=False, floatfmt=f".{digits}g")
+
+
+def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
+                           command: str) -> str:
+    """The text of ``report.md`` for ``result``."""
+    t, s, em = result.table, result.skill, result.error_model
+    near = t[t["horizon"].isin(GOAL_HORIZONS)]
+    cover, cover_pred = coverage(near), coverage(near, "pred_p10", "pred_p90")
+    goals = backtest_goals(t, key_series)
+    lo, hi = COVERAGE_GOAL
+    fits = pd.DataFrame(result.fits)
+    sig_rows = []
+    for name, g in em.groups.items():
+        src = name if g.get("fitted") else "pooled"
+        a, b = em.groups[src]["a"], em.groups[src]["b"]
+        sig_rows.append({"group": name, "errors": g["n"], "own fit": bool(g.get("fitted")),
+                         "a": a, "b": b, "tau(1) = 2024": a + b, "tau(2)": a + 2 * b,
+                         "tau(7) = 2030": a + 7 * b, "tau(12) = 2035": a + 12 * b,
+                         "median log error": em.groups[src].get("median_log_error")})
+    lines = [
+        f"# Backtest: {result.region}",
+        "",
+        f"Generated by `{command}` (origins {', '.join(map(str, result.origins))}; "
+        f"{result.draws} draws per forecast; seed {result.seed}; wall time "
+        f"{result.seconds:.0f} s). Every number below comes from the runs of that command.",
+        "",
+        "## Method",
+        "",
+        "For each origin the region is calibrated on the observations up to that year only and "
+        "its baseline scenario is forecast through the same evaluator as every scenario run "
+        "(posterior rows × assumption draws × levers; the levers act from 2024, so the "
+        "backtest years see the historic policy). Each published point value after the origin "
+        "(exact or approximate rows; one per indicator and year, exact and reported figures "
+        "preferred) is scored.",
+        "",
+        "What differs from `calibrate`: the fit is the maximum a posteriori from "
+        f"{result.n_starts} least-squares start(s) (the prior centre first) instead of 8, and the "
+        "posterior is its Laplace approximation (normal in the transformed parameters with the "
+        "inverse Gauss–Newton Hessian, truncated to the bounds) instead of the emcee chain. "
+        "Kunshan's priors come from a Suzhou fit at the same origin, so no later Suzhou figure "
+        "enters a Kunshan forecast.",
+        "",
+        "Naive forecasts from the same history: `naive_last` the last published value, "
+        "`naive_drift` a random walk with the average yearly change between the first and "
+        "last published values, `naive_trend` a log-linear trend over the last up-to-five "
+        "years. CRPS is the continuous ranked probability score of the ensemble (of the point "
+        "for a naive forecast: its absolute error); skill = 1 − CRPS_model / CRPS_naive on "
+        "relative CRPS (CRPS / observed), over the points where the naive forecast exists.",
+        "",
+        "## Goals (horizons 1–2)",
+        "",
+        f"80% band coverage of the model ensemble: {cover:.0%} of {len(near)} points "
+        f"(goal {lo:.0%}–{hi:.0%}: {'met' if lo <= cover <= hi else '**not met**'}); with "
+        f"the structural error (leave-one-origin-out): " + (
+            f"{cover_pred:.0%} ({'met' if lo <= cover_pred <= hi else '**not met**'})."
+            if np.isfinite(cover_pred) else "not available (needs two or more origins)."),
+        "",
+        "Median forecast error no worse than the naive last value, per key series "
+        "(`median_ok` blank: no published value before the origin to make the naive forecast "
+        "from, or none after it):",
+        "",
+        _md(goals),
+        "",
+        "## Skill by indicator and horizon",
+        "",
+        "`cover80_pred` is the 80% predictive band including the structural error, estimated "
+        "from the other origins' errors (leave one origin out), so its coverage is out of "
+        "sample.",
+        "",
+        _md(s.drop(columns=["crps"])),
+        "",
+        "## Structural error of the published statistic",
+        "",
+        "What scenario runs show (`series.csv`, fan charts, the app's bands, every target "
+        "probability) is the predictive distribution of the published statistic: the model "
+        "ensemble times exp(σ·z), one standard normal z per run and indicator held through "
+        "the years, σ = √max(τ(h)² − s², 0) where τ(h) = a + b·h is the size of the "
+        "backtest's forecast errors at horizon h (years after the last observed year, "
+        f"{em.last_observed_year}; h ≤ 0 uses a) and s the ensemble's own log spread that "
+        "year. The bands are thus at least as wide as the backtest errors say, and never "
+        "narrower than the model's parameter and assumption uncertainty. This replaces the "
+        "fixed 4% error of the calibration's predictive check.",
+        "",
+        f"How it was estimated: {em.method}",
+        "",
+        "Median log error is log(observed / median forecast): negative means the model "
+        "forecast too high. It is reported, not corrected: the error model widens the bands "
+        "and keeps the model's median (the bias enters τ, which is measured around the "
+        "median). The backtest's own `pred_p10`/`pred_p90` apply the same rule with τ "
+        "fitted on the other origins' errors.",
+        "",
+        _md(pd.DataFrame(sig_rows)),
+        "",
+        "## Fits per origin",
+        "",
+        _md(fits),
+        "",
+        "## Charts",
+        "",
+        "Forecast fans (10–90% shaded, 25–75% darker, median line) from each origin against "
+        "the published values (black dots; hollow: approximate).",
+        "",
+    ]
+    for ind in sorted(t["indicator"].unique()):
+        lines.append(f"![{ind}]({backtest_chart_file(ind)})")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_backtest_charts(result: BacktestResult, observed: pd.DataFrame,
+                          folder: Path) -> list[str]:
+    """One PNG per scored indicator in ``folder``; returns the file names written."""
+    registry = load_indicators()
+    names = []
+    for ind in sorted(result.table["indicator"].unique()):
+        fig = Figure(figsize=(6.4, 3.8))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        fans = result.fans[result.fans["indicator"] == ind]
+        for k, origin in enumerate(result.origins):
+            own = fans[(fans["origin"] == origin) & (fans["year"] >= origin)]
+            if own.empty:
+                continue
+            colour = _ORIGIN_COLOURS[k % len(_ORIGIN_COLOURS)]
+            ax.fill_between(own["year"], own["p10"], own["p90"], color=colour, alpha=0.15)
+            ax.fill_between(own["year"], own["p25"], own["p75"], color=colour, alpha=0.25)
+            ax.plot(own["year"], own["p50"], color=colour, label=f"origin {origin}")
+        pts = observed[(observed["indicator"] == ind) & observed["bound"].isin(["exact",
+                                                                                 "approx"])]
+        for bound, face in (("exact", "black"), ("approx", "none")):
+            sel = pts[pts["bound"] == bound]
+            ax.scatter(sel["year"], sel["value"], facecolors=face, edgecolors="black", zorder=3,
+                       s=22, label="published" if bound == "exact" else "published (approx.)")
+        ax.set_title(f"{registry[ind].label_en} ({result.region})", fontsize=10)
+        ax.set_ylabel(registry[ind].unit)
+        ax.legend(fontsize=7, loc="upper left")
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        fig.tight_layout()
+        name = backtest_chart_file(ind)
+        fig.savefig(folder / name, dpi=110)
+        names.append(name)
+    return names
+
+
+def check_output_folder(folder: Path) -> None:
+    """Refuse an output folder holding files this command did not write.
+
+    A folder written by an earlier backtest (its ``backtest.yaml`` lists every file) may be
+    replaced; any other non-empty folder is left alone.
+
+    Raises
+    ------
+    InputError
+        Naming the folder and the first foreign files.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise InputError(f"--out: {folder} exists and is not a folder")
+    present = sorted(p.name for p in folder.iterdir())
+    if not present:
+        return
+    manifest = folder / MANIFEST
+    written: set[str] = set()
+    if manifest.exists():
+        try:
+            written = set(yaml.safe_load(manifest.read_text(encoding="utf-8"))["files"])
+        except (yaml.YAMLError, KeyError, TypeError) as exc:
+            raise InputError(f"--out: {manifest}: unreadable manifest ({exc})") from None
+        written.add(MANIFEST)
+        written.add(MARKER)  # the output-folder marker of fileio.outputs
+    foreign = [n for n in present if n not in written]
+    if foreign:
+        raise InputError(
+            f"--out: {folder} holds files the backtest did not write ({', '.join(foreign[:3])}"
+            f"{', ...' if len(foreign) > 3 else ''}); choose an empty or new folder")
+
+
+def write_backtest(result: BacktestResult, folder: Path, observed: pd.DataFrame,
+                   key_series: tuple[str, ...], command: str) -> Path:
+    """Write a backtest into ``folder`` atomically (a temporary folder, then renamed).
+
+    Files: ``backtest.csv``, ``skill.csv``, ``fans.csv``, ``forecast_error.yaml`` (the
+    structural-error model fitted on all origins), ``report.md``, one chart per indicator
+    and ``backtest.yaml`` (settings, fits and the list of files written).
+    """
+    from ..studies.predictive import ERROR_FILE, save_error_model
+
+    check_output_folder(folder)
+    with atomic_directory(Path(folder)) as tmp:
+        files = []
+        for name, frame in (("backtest.csv", result.table), ("skill.csv", result.skill),
+                            ("fans.csv", result.fans)):
+            atomic_write_text(tmp / name, frame.to_csv(index=False, float_format="%.6g"))
+            files.append(name)
+        save_error_model(result.error_model, tmp / ERROR_FILE)
+        files.append(ERROR_FILE)
+        files += write_backtest_charts(result, observed, tmp)
+        atomic_write_text(tmp / "report.md", render_backtest_report(result, key_series, command))
+        files.append("report.md")
+        meta = {"region": result.region, "origins": result.origins, "draws": result.draws,
+                "seed": result.seed, "starts": result.n_starts, "command": command,
+                "seconds": round(result.seconds, 1), "fits": result.fits, "files": files}
+        atomic_write_text(tmp / MANIFEST, yaml.safe_dump(meta, allow_unicode=True,
+                                                         sort_keys=False))
+    return Path(folder)

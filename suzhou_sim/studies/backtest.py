@@ -1,0 +1,342 @@
+"""Rolling-origin backtest: calibrate on the history up to an origin, forecast what followed.
+
+For each forecast origin the region is calibrated on the observations up to that year only,
+with a faster fit than ``calibrate`` (the maximum a posteriori from a few least-squares
+starts, then a Laplace approximation of the posterior instead of the MCMC chain: a normal
+law in the fit's transformed parameters with the inverse Gauss-Newton Hessian as covariance,
+truncated to the bounds). The baseline scenario of the region is then run through the one
+evaluator (posterior rows x assumption draws x levers, as for every scenario run); the levers
+act from 2024, so the backtest years see the historic policy. Every published value after
+the origin (exact or approximate rows; one per indicator and year) is compared with the
+forecast and with three naive forecasts made from the same history.
+
+Kunshan's priors derive from a Suzhou fit: the backtest fits Suzhou at the same origin first,
+so no later Suzhou figure leaks into a Kunshan forecast.
+
+This module computes tables; it writes no file (``cli.backtest``) and words nothing
+(``reporting.backtest_report``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..calibration.fit import Calibrator, MapFit, load_free_parameters
+from ..calibration.posterior import Posterior
+from ..catalogues.indicators import indicator_values, load_indicators
+from ..catalogues.observations import load_observations
+from ..catalogues.scenarios import Scenario, load_scenario
+from ..catalogues.timeline import FIRST_SIM_YEAR
+from ..errors import InputError
+from ..paths import REGIONS, SCENARIOS_DIR
+from .evaluator import Progress, check_draws, run_ensemble, scenario_inputs
+from .predictive import ErrorModel, fit_error_model, predictive_draws
+from .skill import NAIVE_METHODS, crps_ensemble, naive_forecasts, skill_table
+
+__all__ = [
+    "DEFAULT_ORIGINS",
+    "KEY_SERIES",
+    "BacktestResult",
+    "run_backtest",
+    "laplace_posterior",
+    "check_origins",
+    "out_of_sample_rows",
+]
+
+DEFAULT_ORIGINS = (2020, 2021, 2022)
+#: The series the issue's backtest goals name.
+KEY_SERIES = ("high_tech_enterprises", "tech_smes_registered", "hte_recognitions",
+              "rd_expenditure", "rd_intensity", "tech_contract_turnover",
+              "high_tech_output_share", "listed_companies")
+#: Rows whose value is a point statement (bounds say only "over"/"under").
+POINT_BOUNDS = ("exact", "approx")
+#: Preference when one indicator-year has several published values.
+_BOUND_RANK = {"exact": 0, "approx": 1}
+_QUALITY_RANK = {"reported": 0, "preliminary": 1, "derived": 2, "unverified": 3}
+#: Quantiles kept for the fan charts and the table.
+QUANTILES = (10, 25, 50, 75, 90)
+#: Laplace draws per origin from which the ensemble's posterior rows are taken.
+LAPLACE_SETS = 2000
+
+
+@dataclass
+class BacktestResult:
+    """Outcome of :func:`run_backtest`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per out-of-sample published value: ``origin, indicator, year, horizon,
+        observed, bound, quality, p10, p25, p50, p75, p90, crps``, the naive forecasts
+        ``naive_last, naive_drift, naive_trend``, and ``pred_p10, pred_p50, pred_p90``: the
+        predictive band with the structural error estimated from the *other* origins'
+        errors (leave-one-origin-out, so its coverage is out of sample).
+    skill : pandas.DataFrame
+        :func:`suzhou_sim.studies.skill.skill_table` of ``table``.
+    fans : pandas.DataFrame
+        ``origin, indicator, year, p10, p25, p50, p75, p90`` for every year from 2019
+        through the last observed year, for the charts.
+    error_model : ErrorModel
+        Structural error fitted on all origins' errors (what scenario runs use).
+    fits : list of dict
+        Per origin: observation rows, free parameters, MAP cost, seconds.
+    """
+
+    region: str
+    origins: list[int]
+    draws: int
+    seed: int
+    table: pd.DataFrame
+    skill: pd.DataFrame
+    fans: pd.DataFrame
+    error_model: ErrorModel
+    fits: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    n_starts: int = 0
+
+
+def _in_scope(obs: pd.DataFrame) -> pd.DataFrame:
+    """Rows the model measures, within the simulated years (as the payoff keeps them)."""
+    registry = load_indicators()
+    keep = obs["indicator"].map(lambda i: registry[i].variable is not None)
+    return obs[keep & (obs["year"] >= FIRST_SIM_YEAR - 1)]
+
+
+def out_of_sample_rows(obs: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """Published point values after ``origin``: one per indicator and year.
+
+    Exact rows are preferred to approximate ones, reported figures to preliminary or derived
+    ones; bound rows (``lower``/``upper``) are no point value and are left out.
+    """
+    rows = _in_scope(obs)
+    rows = rows[(rows["year"] > origin) & rows["bound"].isin(POINT_BOUNDS)].copy()
+    rows["_rank"] = rows["bound"].map(_BOUND_RANK) * 10 + rows["quality"].map(_QUALITY_RANK)
+    rows = rows.sort_values(["indicator", "year", "_rank"]).drop_duplicates(
+        ["indicator", "year"])
+    return rows.drop(columns="_rank").reset_index(drop=True)
+
+
+def check_origins(region: str, origins: Sequence[int], obs: pd.DataFrame) -> list[int]:
+    """Validated, sorted origins; :class:`InputError` naming what is allowed otherwise.
+
+    An origin must have at least one in-scope observation up to it (to calibrate on) and
+    at least one published point value after it (to score).
+    """
+    if region not in REGIONS:
+        raise InputError(f"--region: {region!r} is not a region (allowed: {', '.join(REGIONS)})")
+    scoped = _in_scope(obs)
+    if scoped.empty:
+        raise InputError(f"{region}: no observation inside the model's scope and years")
+    points = scoped[scoped["bound"].isin(POINT_BOUNDS)]
+    first, last = int(FIRST_SIM_YEAR - 1), int(points["year"].max()) - 1
+    out = sorted({int(o) for o in origins})
+    if not out:
+        raise InputError("--origins: give at least one year")
+    for origin in out:
+        if not first <= origin <= last:
+            raise InputError(
+                f"--origins: {origin} is outside the data of {region} (allowed: {first}-{last};"
+                " an origin needs published values after it)")
+        if scoped[scoped["year"] <= origin].empty:
+            raise InputError(
+                f"--origins: {origin}: no observation of {region} up to {origin} to calibrate "
+                f"on (first in-scope observation: {int(scoped['year'].min())})")
+    return out
+
+
+def laplace_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int) -> Posterior:
+    """Posterior sets from the Laplace approximation around the MAP of ``cal``.
+
+    Normal in the transformed parameters (logs for log-normal priors) with the fit's
+    inverse Gauss-Newton Hessian, data and prior residuals together, as covariance; draws
+    outside the bounds are replaced by fresh ones (reflected into the box after ten tries).
+    """
+    rng = np.random.default_rng(seed)
+    cov = (fit.covariance + fit.covariance.T) / 2
+    # Weakly identified directions can have huge variances: the bounds cap them anyway.
+    span = cal.x_upper - cal.x_lower
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    scale = np.minimum(1.0, span / np.maximum(sd, 1e-300))
+    cov = cov * np.outer(scale, scale)
+    vals, vecs = np.linalg.eigh(cov)
+    root = vecs * np.sqrt(np.clip(vals, 0, None))
+    X = fit.x + rng.standard_normal((n, fit.x.size)) @ root.T
+    for _ in range(10):
+        bad = np.any((X < cal.x_lower) | (X > cal.x_upper), axis=1)
+        if not bad.any():
+            break
+        X[bad] = fit.x + rng.standard_normal((int(bad.sum()), fit.x.size)) @ root.T
+    lo, hi = cal.x_lower, cal.x_upper
+    X = np.where(X < lo, 2 * lo - X, X)
+    X = np.clip(np.where(X > hi, 2 * hi - X, X), lo, hi)
+    draws = pd.DataFrame(cal.thetas(X))
+    return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
+                     meta={"laplace": True})
+
+
+def _fit_origin(region: str, obs: pd.DataFrame, origin: int, n_starts: int, seed: int,
+                suzhou: Posterior | None) -> tuple[Posterior, dict]:
+    start = time.perf_counter()
+    params = load_free_parameters(region, suzhou_posterior=suzhou) if region != "suzhou" \
+        else None
+    cal = Calibrator(region, observations=obs, parameters=params, max_year=origin)
+    fit = cal.fit_map(n_starts=n_starts, seed=seed)
+    post = laplace_posterior(cal, fit, LAPLACE_SETS, seed)
+    info = {"origin": origin, "region": region, "observation_rows": int(len(cal.payoff.rows)),
+            "free_parameters": len(cal.names), "map_cost": round(float(fit.cost), 4),
+            "seconds": round(time.perf_counter() - start, 1)}
+    return post, info
+
+
+def _forecast(scenario: Scenario, post: Posterior, draws: int, seed: int,
+              indicators: list[str], progress: Progress | None):
+    registry = load_indicators()
+    columns = list(dict.fromkeys(registry[i].variable for i in indicators))
+    params = scenario_inputs(scenario, draws, seed, post)
+    return run_ensemble(params, draws, columns, progress=progress)
+
+
+def _history(obs: pd.DataFrame, indicator: str, origin: int) -> pd.DataFrame:
+    own = obs[(obs["indicator"] == indicator) & (obs["year"] <= origin)
+              & obs["bound"].isin(POINT_BOUNDS)]
+    return own.sort_values("year")
+
+
+def _rows_for_origin(obs, origin, results, last_year) -> tuple[list[dict], list[pd.DataFrame]]:
+    targets = out_of_sample_rows(obs, origin)
+    rows, fans = [], []
+    years = list(range(FIRST_SIM_YEAR, last_year + 1))
+    for ind, own in targets.groupby("indicator", sort=True):
+        values = indicator_values(results, ind, years, "level")
+        q = np.percentile(values, QUANTILES, axis=0)
+        fans.append(pd.DataFrame({"origin": origin, "indicator": ind, "year": years,
+                                  **{f"p{p}": q[k] for k, p in enumerate(QUANTILES)}}))
+        hist = _history(obs, ind, origin)
+        for rec in own.to_dict("records"):
+            col = years.index(int(rec["year"]))
+            ens = values[:, col]
+            naive = naive_forecasts(hist["year"].tolist(), hist["value"].tolist(),
+                                    int(rec["year"]))
+            rows.append({
+                "origin": origin, "indicator": ind, "year": int(rec["year"]),
+                "horizon": int(rec["year"]) - origin, "observed": float(rec["value"]),
+                "bound": rec["bound"], "quality": rec["quality"],
+                **{f"p{p}": float(q[k, col]) for k, p in enumerate(QUANTILES)},
+                "crps": float(crps_ensemble(rec["value"], ens)[0]),
+                **naive, "_ensemble": ens,
+            })
+    return rows, fans
+
+
+def _predictive_band(table: pd.DataFrame, region: str, seed: int) -> pd.DataFrame:
+    """Leave-one-origin-out predictive band: the error model of the other origins."""
+    out = table.copy()
+    for col in ("pred_p10", "pred_p50", "pred_p90"):
+        out[col] = np.nan
+    origins = sorted(out["origin"].unique())
+    for origin in origins:
+        others = out[out["origin"] != origin]
+        if others.empty:
+            continue
+        # Horizons count from the origin here: last observed year 0, "years" = horizons.
+        model = fit_error_model(others, region, 0)
+        for idx in out.index[out["origin"] == origin]:
+            rec = out.loc[idx]
+            ens = np.asarray(rec["_ensemble"])[:, None]
+            z = np.random.default_rng([seed, int(origin), int(idx)]).standard_normal(len(ens))
+            pred = predictive_draws(ens, rec["indicator"], [rec["horizon"]], region, z, model)
+            out.loc[idx, ["pred_p10", "pred_p50", "pred_p90"]] = np.percentile(
+                pred[:, 0], [10, 50, 90])
+    return out
+
+
+def run_backtest(
+    region: str = "suzhou",
+    origins: Sequence[int] = DEFAULT_ORIGINS,
+    draws: int = 500,
+    seed: int = 0,
+    observations: pd.DataFrame | None = None,
+    n_starts: int = 2,
+    scenario: Scenario | None = None,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> BacktestResult:
+    """Rolling-origin backtest of ``region``'s baseline forecasts.
+
+    Parameters
+    ----------
+    region : str
+        ``suzhou`` or ``kunshan``.
+    origins : sequence of int
+        Last observed year of each calibration (see :func:`check_origins`).
+    draws : int
+        Ensemble size of each forecast.
+    seed : int
+        Seed of the fits, the Laplace draws and the ensembles.
+    observations : pandas.DataFrame, optional
+        Observation rows (default: the region's rows of ``data/observed_history.csv``).
+        For Kunshan, Suzhou's rows are read from the default file for the prior fits.
+    n_starts : int
+        Least-squares starts per fit.
+    scenario : Scenario, optional
+        Scenario to forecast with (default: the region's baseline).
+    progress : callable, optional
+        ``progress(done, total)`` of each forecast ensemble.
+    log : callable, optional
+        Receives one line per finished step.
+
+    Returns
+    -------
+    BacktestResult
+    """
+    start = time.perf_counter()
+    draws = check_draws(draws, "--draws")
+    if region not in REGIONS:
+        raise InputError(f"--region: {region!r} is not a region (allowed: {', '.join(REGIONS)})")
+    obs = observations if observations is not None else load_observations(region=region)
+    obs = obs[obs["region"] == region] if "region" in obs else obs
+    origins = check_origins(region, origins, obs)
+    if scenario is None:
+        # Imported late: the CLI's scenario module imports the studies.
+        from ..cli.scenarios import REGION_BASELINES
+
+        scenario = load_scenario(SCENARIOS_DIR / REGION_BASELINES[region])
+    if scenario.region != region:
+        raise InputError(f"scenario {scenario.name!r} belongs to {scenario.region}, not {region}")
+    last_year = int(_in_scope(obs)["year"].max())
+    suzhou_obs = load_observations(region="suzhou") if region != "suzhou" else None
+    rows, fans, fits = [], [], []
+    for origin in origins:
+        suzhou_post = None
+        if suzhou_obs is not None:
+            suzhou_post, info = _fit_origin("suzhou", suzhou_obs, origin, n_starts, seed, None)
+            fits.append(info)
+        post, info = _fit_origin(region, obs, origin, n_starts, seed, suzhou_post)
+        indicators = sorted(out_of_sample_rows(obs, origin)["indicator"].unique())
+        results = _forecast(scenario, post, draws, seed, indicators, progress)
+        new_rows, new_fans = _rows_for_origin(obs, origin, results, last_year)
+        rows += new_rows
+        fans += new_fans
+        fits.append(info)
+        if log:
+            log(f"{region} origin {origin}: {info['observation_rows']} rows, "
+                f"MAP cost {info['map_cost']:.2f}, {len(new_rows)} values scored "
+                f"({info['seconds']:.0f} s fit)")
+    table = _predictive_band(pd.DataFrame(rows), region, seed)
+    table = table.drop(columns="_ensemble").sort_values(
+        ["origin", "indicator", "year"]).reset_index(drop=True)
+    columns = ["origin", "indicator", "year", "horizon", "observed", "bound", "quality",
+               *(f"p{p}" for p in QUANTILES), "crps", *NAIVE_METHODS,
+               "pred_p10", "pred_p50", "pred_p90"]
+    table = table[columns]
+    model = fit_error_model(table, region, last_year)
+    return BacktestResult(
+        region=region, origins=origins, draws=draws, seed=seed, table=table,
+        skill=skill_table(table), fans=pd.concat(fans, ignore_index=True), error_model=model,
+        fits=fits, seconds=time.perf_counter() - start, n_starts=n_starts,
+    )

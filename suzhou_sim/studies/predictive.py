@@ -1,0 +1,363 @@
+"""Predictive draws of the *published* statistic: the structural-error model.
+
+The model ensemble carries parameter and assumption uncertainty only; the figure a statistics
+bureau publishes also differs from any aggregate model by a structural error. This module
+holds that error model: the size of the whole forecast error of the published value around
+the model median, a log-scale standard deviation that grows with the horizon,
+``tau(h) = a + b * h`` (h = years after the last observed year; h <= 0 uses ``a``),
+estimated by maximum likelihood from backtest log errors per indicator group
+(:func:`fit_error_model`) and stored in ``model/calibration/<region>/forecast_error.yaml``.
+A predictive draw multiplies the model value by a log-normal error holding what the
+ensemble's own spread lacks of ``tau(h)``.
+
+:func:`predictive_draws` applies it to an ensemble's values; :func:`predictive_results`
+wraps an ensemble result so that every indicator variable read from it (levels, in-year
+counts and the counters behind cumulative measures) is the predictive draw. Scenario runs
+apply the wrapper once, before the series table and the target evaluation, so both see the
+same draws. The error of a run is one standard normal number per run and indicator, seeded
+from the scenario seed and the indicator (common random numbers across scenarios), and held
+through the years: a persistent deviation of the published series, not yearly noise.
+
+What must not live here: running the model, the backtest itself (``studies.backtest``), or
+wording (``reporting.backtest_report``).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy.optimize import minimize
+
+from ..catalogues.indicators import load_indicators
+from ..errors import InputError
+from ..fileio.atomic import atomic_write_text
+from ..paths import calibration_dir
+
+__all__ = [
+    "ERROR_FILE",
+    "INDICATOR_GROUPS",
+    "POLICY_INPUTS",
+    "ErrorModel",
+    "fit_error_model",
+    "save_error_model",
+    "load_error_model",
+    "error_model_file",
+    "predictive_draws",
+    "predictive_results",
+    "z_scale",
+    "ensemble_log_sd",
+]
+
+#: File name of a region's error model beside its calibration.
+ERROR_FILE = "forecast_error.yaml"
+#: Indicator groups that share one error model: series driven by the same model sector
+#: miss in the same way. Indicators not listed use the pooled fit of all groups.
+INDICATOR_GROUPS: dict[str, tuple[str, ...]] = {
+    "enterprise_pipeline": ("high_tech_enterprises", "hte_recognitions", "hte_net_increase",
+                            "tech_smes_registered", "gazelles", "gazelles_new",
+                            "gazelle_selected", "unicorn_cultivation"),
+    "rd": ("rd_expenditure", "rd_intensity", "tech_contract_turnover"),
+    "economy": ("gdp", "industrial_output", "high_tech_output_share"),
+    "capital_markets": ("listed_companies", "new_listings", "a_share_listed"),
+}
+#: Indicators whose model output is a lever's input summed up (the statistic is the policy
+#: itself): they carry no structural error.
+POLICY_INPUTS = ("tech_investment_projects",)
+#: A group needs this many backtest errors (over at least two horizons) for its own fit.
+MIN_GROUP_POINTS = 5
+#: Search box of the error parameters (log scale): intercept a and slope b per year.
+A_BOUNDS, B_BOUNDS = (0.0, 1.0), (0.0, 0.5)
+#: Standard-normal quantile of the 90th percentile: (log p90 - log p10) / (2 z) is the log sd
+#: of an ensemble.
+Z90 = 1.2815515655446004
+#: Stream number of the structural-error draws in the seed sequence (posterior rows and
+#: assumptions use their own streams).
+ERROR_STREAM = 3
+
+
+@dataclass(frozen=True)
+class ErrorModel:
+    """Structural error of one region's published statistics.
+
+    Attributes
+    ----------
+    region : str
+    last_observed_year : int
+        Horizon 0: the last year of the observed history the calibration used.
+    groups : dict
+        Group -> ``{"a": ..., "b": ..., "n": ..., "fitted": bool}``; the ``pooled`` entry
+        is the fit of all errors together and stands in for indicators of no group and for
+        groups with too few errors.
+    method : str
+        How it was estimated (written into the file and the report).
+    """
+
+    region: str
+    last_observed_year: int
+    groups: dict[str, dict]
+    method: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def group_of(self, indicator: str) -> str:
+        """Group whose fit applies to ``indicator`` (``pooled`` when none of its own)."""
+        for name, members in INDICATOR_GROUPS.items():
+            if indicator in members and self.groups.get(name, {}).get("fitted"):
+                return name
+        return "pooled"
+
+    def sigma(self, indicator: str, horizons: np.ndarray | Sequence[int]) -> np.ndarray:
+        """Log-scale size ``tau(h)`` of the forecast error of ``indicator`` at ``horizons``."""
+        g = self.groups[self.group_of(indicator)]
+        h = np.maximum(np.asarray(horizons, dtype=float), 0.0)
+        return g["a"] + g["b"] * h
+
+
+def ensemble_log_sd(values: np.ndarray) -> np.ndarray:
+    """Log-scale spread of an ensemble per column: (log p90 - log p10) / (2 * 1.2816).
+
+    Zero where the 10th percentile is not positive (no log spread to speak of).
+    """
+    lo, hi = np.percentile(np.asarray(values, dtype=float), [10, 90], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = (np.log(hi) - np.log(lo)) / (2 * Z90)
+    return np.where(np.isfinite(sd) & (lo > 0), sd, 0.0)
+
+
+def _fit_ab(err: np.ndarray, h: np.ndarray, b: float | None = None) -> tuple[float, float]:
+    """Maximum-likelihood ``(a, b)`` for errors ``err ~ N(0, (a + b h)^2)`` (``b`` fixed
+    when given)."""
+
+    def nll(ab: np.ndarray) -> float:
+        slope = ab[1] if b is None else b
+        var = (ab[0] + slope * h) ** 2 + 1e-8
+        return float(0.5 * np.sum(np.log(var) + err ** 2 / var))
+
+    start = np.array([max(float(np.sqrt(np.mean(err ** 2))), 0.01), 0.0])
+    sol = minimize(nll, start, method="L-BFGS-B", bounds=[A_BOUNDS, B_BOUNDS])
+    return float(sol.x[0]), float(sol.x[1] if b is None else b)
+
+
+def fit_error_model(
+    backtest: pd.DataFrame, region: str, last_observed_year: int
+) -> ErrorModel:
+    """Estimate the error of the published value around the forecast median.
+
+    Parameters
+    ----------
+    backtest : pandas.DataFrame
+        Rows of a backtest (``indicator, horizon, observed, p50``).
+    region : str
+    last_observed_year : int
+        The year horizons of scenario runs count from.
+
+    Returns
+    -------
+    ErrorModel
+        ``tau(h) = a + b h`` maximises the likelihood of the log errors
+        ``log(observed / p50)`` under ``N(0, tau(h)^2)``. The slope ``b`` is fitted on all
+        errors together (a few horizons cannot pin a slope per group); each group with at
+        least :data:`MIN_GROUP_POINTS` errors gets its own intercept ``a``, the others use
+        the pooled one.
+    """
+    usable = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
+    if usable.empty:
+        raise InputError(f"{region}: no positive backtest value to estimate a forecast error from")
+    usable["err"] = np.log(usable["observed"]) - np.log(usable["p50"])
+    member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
+    usable["group"] = usable["indicator"].map(member).fillna("other")
+
+    def fit(frame: pd.DataFrame, b: float | None) -> dict:
+        a, slope = _fit_ab(frame["err"].to_numpy(), frame["horizon"].to_numpy(float), b)
+        return {"a": round(a, 5), "b": round(slope, 5), "n": int(len(frame)), "fitted": True,
+                "median_log_error": round(float(frame["err"].median()), 5)}
+
+    groups = {"pooled": fit(usable, None)}
+    slope = groups["pooled"]["b"]
+    for name in INDICATOR_GROUPS:
+        frame = usable[usable["group"] == name]
+        groups[name] = fit(frame, slope) if len(frame) >= MIN_GROUP_POINTS else {
+            "n": int(len(frame)), "fitted": False}
+    method = (
+        "Maximum likelihood: log(observed / backtest median) ~ N(0, tau(h)^2), "
+        "tau(h) = a + b*h, h = years after the forecast origin; b fitted on all errors, a per "
+        f"indicator group with at least {MIN_GROUP_POINTS} errors (others use the pooled a); "
+        f"a in {list(A_BOUNDS)}, b in {list(B_BOUNDS)}. tau is the size of the whole "
+        "forecast error; predictive draws add only what the ensemble's own spread s lacks: "
+        "sigma = sqrt(max(tau^2 - s^2, 0)), s = (log p90 - log p10) / 2.563 per year."
+    )
+    return ErrorModel(region, int(last_observed_year), groups, method)
+
+
+def error_model_file(region: str) -> Path:
+    """Where the stored error model of ``region`` lives."""
+    return calibration_dir(region) / ERROR_FILE
+
+
+def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
+    """Write ``model`` as YAML atomically (default: beside the region's calibration)."""
+    path = Path(path) if path is not None else error_model_file(model.region)
+    data = {
+        "region": model.region,
+        "last_observed_year": model.last_observed_year,
+        "form": "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, "
+                "sigma = sqrt(max(tau(h)^2 - s^2, 0)), tau(h) = a + b * max(h, 0), "
+                "h = year - last_observed_year, s = the ensemble's own log spread that year",
+        "method": model.method,
+        "groups": model.groups,
+        "members": {g: list(m) for g, m in INDICATOR_GROUPS.items()},
+        **({"meta": model.meta} if model.meta else {}),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> ErrorModel:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        groups = {str(k): dict(v) for k, v in raw["groups"].items()}
+        for name, g in groups.items():
+            if g.get("fitted"):
+                g["a"], g["b"] = float(g["a"]), float(g["b"])
+                if g["a"] < 0 or g["b"] < 0:
+                    raise ValueError(f"{name}: a and b must be >= 0")
+        if not groups.get("pooled", {}).get("fitted"):
+            raise ValueError("needs a fitted 'pooled' group")
+        return ErrorModel(str(raw["region"]), int(raw["last_observed_year"]), groups,
+                          str(raw.get("method", "")), dict(raw.get("meta") or {}))
+    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"{path}: malformed forecast-error model ({exc})") from None
+
+
+def load_error_model(region: str, path: Path | None = None) -> ErrorModel:
+    """Read the stored error model of ``region``.
+
+    Raises
+    ------
+    InputError
+        When the file is missing or malformed; the message says how to produce it.
+    """
+    path = Path(path) if path is not None else error_model_file(region)
+    if not path.exists():
+        raise InputError(
+            f"{path}: no forecast-error model for {region!r}; run `python -m suzhou_sim "
+            f"backtest --region {region} --out model/calibration/{region}/backtest "
+            "--save-error-model` first")
+    return _load(path.resolve(), path.stat().st_mtime)
+
+
+def z_scale(seed: int, indicator: str, n: int) -> np.ndarray:
+    """The standard normal error of each of ``n`` runs for ``indicator`` (common numbers).
+
+    Depends only on ``(seed, indicator, n)``, so every scenario run with the same seed
+    gets the same errors and scenario differences stay paired.
+    """
+    key = zlib.crc32(indicator.encode("utf-8"))
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), ERROR_STREAM, key]))
+    return rng.standard_normal(n)
+
+
+def predictive_draws(
+    values: np.ndarray,
+    indicator: str,
+    years: Sequence[int] | np.ndarray,
+    region: str,
+    rng: np.random.Generator | np.ndarray,
+    model: ErrorModel | None = None,
+) -> np.ndarray:
+    """Predictive draws of the published ``indicator`` from model values.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Model values, shape ``(n_runs, len(years))``.
+    indicator : str
+        Registry name (chooses the error group).
+    years : sequence of int
+        Calendar year of each column.
+    region : str
+        Region whose stored error model applies (unless ``model`` is given).
+    rng : numpy.random.Generator or array
+        Source of the per-run standard normal errors, or the errors themselves (shape
+        ``(n_runs,)``, e.g. from :func:`z_scale`).
+    model : ErrorModel, optional
+        Use this error model instead of the stored one.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values * exp(sigma * z)`` with ``sigma = sqrt(max(tau(h)^2 - s^2, 0))`` per year:
+        ``tau(h)`` the error size of the backtest at horizon ``h = year -
+        last_observed_year``, ``s`` the ensemble's own log spread in that year. The median
+        of each run is kept; the predictive spread is at least ``tau(h)``.
+    """
+    model = model or load_error_model(region)
+    values = np.asarray(values, dtype=float)
+    n = values.shape[0]
+    z = rng.standard_normal(n) if isinstance(rng, np.random.Generator) else np.asarray(rng)
+    h = np.asarray(years, dtype=float) - model.last_observed_year
+    tau = model.sigma(indicator, h)
+    sigma = np.sqrt(np.clip(tau ** 2 - ensemble_log_sd(values) ** 2, 0.0, None))
+    return values * np.exp(z[:, None] * sigma[None, :])
+
+
+class PredictiveResults:
+    """An ensemble result whose indicator variables read as predictive draws.
+
+    ``results[variable]`` of a registry indicator's level or in-year variable is
+    :func:`predictive_draws` of the model array; a counter (cumulative additions) gets the
+    error on each year's addition and is summed again, so annual and cumulative measures
+    carry the same error as the in-year variable. Other variables, and those of
+    :data:`POLICY_INPUTS`, are returned unchanged.
+    """
+
+    def __init__(self, results, region: str, seed: int, model: ErrorModel | None = None):
+        self._results = results
+        self.times = np.asarray(results.times, dtype=float)
+        self._model = model or load_error_model(region)
+        self._seed = int(seed)
+        self._cache: dict[str, np.ndarray] = {}
+        self._level: dict[str, str] = {}
+        self._counter: dict[str, str] = {}
+        for name, ind in load_indicators().items():
+            if name in POLICY_INPUTS:
+                continue
+            if ind.variable:
+                self._level.setdefault(ind.variable, name)
+            if ind.counter and ind.counter != ind.variable:
+                self._counter.setdefault(ind.counter, self._level.get(ind.variable, name))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            raw = np.asarray(self._results[name], dtype=float)
+            indicator = self._level.get(name) or self._counter.get(name)
+            if indicator is None:
+                self._cache[name] = raw
+            else:
+                z = z_scale(self._seed, indicator, raw.shape[0])
+                if name in self._level:
+                    self._cache[name] = predictive_draws(
+                        raw, indicator, self.times, self._model.region, z, self._model)
+                else:
+                    steps = np.diff(raw, axis=1)
+                    noisy = predictive_draws(steps, indicator, self.times[1:],
+                                             self._model.region, z, self._model)
+                    self._cache[name] = np.concatenate(
+                        [raw[:, :1], raw[:, :1] + np.cumsum(noisy, axis=1)], axis=1)
+        return self._cache[name]
+
+
+def predictive_results(results, region: str, seed: int) -> PredictiveResults:
+    """Wrap ensemble ``results`` so its indicator variables are predictive draws.
+
+    See :class:`PredictiveResults`; the errors are seeded from ``seed`` (the scenario seed).
+    """
+    return PredictiveResults(results, region, seed)

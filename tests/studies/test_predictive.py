@@ -1,0 +1,138 @@
+"""The structural-error model: estimation, predictive draws, counters and storage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from suzhou_sim.errors import InputError
+from suzhou_sim.studies.predictive import (
+    ErrorModel,
+    PredictiveResults,
+    fit_error_model,
+    load_error_model,
+    predictive_draws,
+    save_error_model,
+    z_scale,
+)
+
+MODEL = ErrorModel("suzhou", 2023, {
+    "pooled": {"a": 0.05, "b": 0.02, "n": 10, "fitted": True},
+    "rd": {"a": 0.01, "b": 0.0, "n": 6, "fitted": True},
+    "economy": {"n": 2, "fitted": False},
+})
+
+
+@pytest.mark.parametrize(("indicator", "horizons", "expected"), [
+    ("rd_intensity", [1, 5], [0.01, 0.01]),                 # own group
+    ("gdp", [1, 2], [0.07, 0.09]),                          # group without own fit: pooled
+    ("listed_companies", [0, -3, 3], [0.05, 0.05, 0.11]),   # h <= 0 uses a
+])
+def test_sigma_by_group_and_horizon(indicator, horizons, expected):
+    np.testing.assert_allclose(MODEL.sigma(indicator, horizons), expected)
+
+
+def test_fit_recovers_a_known_error_model():
+    rng = np.random.default_rng(1)
+    h = np.repeat([1, 2, 3], 2000)
+    sigma = 0.05 + 0.04 * h
+    observed = 100 * np.exp(sigma * rng.standard_normal(h.size))
+    frame = pd.DataFrame({"indicator": "gdp", "horizon": h, "observed": observed,
+                          "p10": 100.0, "p50": 100.0, "p90": 100.0})  # a sure model
+    fitted = fit_error_model(frame, "suzhou", 2023).groups["economy"]
+    assert fitted["fitted"]
+    assert fitted["a"] == pytest.approx(0.05, abs=0.01)
+    assert fitted["b"] == pytest.approx(0.04, abs=0.006)
+
+
+def test_slope_is_pooled_and_small_groups_use_the_pooled_intercept():
+    rng = np.random.default_rng(3)
+    h = np.repeat([1, 2, 3], 600)
+    frame = pd.DataFrame({"indicator": np.where(np.arange(h.size) % 2, "gdp", "rd_intensity"),
+                          "horizon": h, "observed": 100 * np.exp(
+                              (0.02 + 0.03 * h) * rng.standard_normal(h.size)), "p50": 100.0})
+    frame = pd.concat([frame, frame.head(3).assign(indicator="listed_companies")])
+    groups = fit_error_model(frame, "kunshan", 2023).groups
+    assert groups["economy"]["b"] == groups["rd"]["b"] == groups["pooled"]["b"]
+    assert not groups["capital_markets"]["fitted"]          # 3 errors: pooled fit applies
+    model = ErrorModel("kunshan", 2023, groups)
+    assert model.group_of("listed_companies") == "pooled"
+
+
+@pytest.mark.parametrize(("own_sd", "expected_total"), [
+    (0.0, 0.09),     # a sure ensemble gets the whole error size tau(2) = 0.05 + 2 * 0.02
+    (0.06, 0.09),    # a narrower ensemble is topped up to tau
+    (0.15, 0.15),    # an ensemble already wider than tau gets nothing added
+])
+def test_predictive_spread_is_at_least_the_error_size(own_sd, expected_total):
+    rng = np.random.default_rng(4)
+    values = 100 * np.exp(own_sd * rng.standard_normal((40000, 1)))
+    out = predictive_draws(values, "gdp", [2025], "suzhou", rng, model=MODEL)
+    lo, hi = np.percentile(np.log(out[:, 0]), [10, 90])
+    assert (hi - lo) / 2.563 == pytest.approx(expected_total, rel=0.04)
+
+
+def test_predictive_draws_keep_the_median_and_widen_with_horizon():
+    values = np.full((20000, 3), 50.0)
+    out = predictive_draws(values, "gdp", [2023, 2024, 2028], "suzhou",
+                           np.random.default_rng(0), model=MODEL)
+    np.testing.assert_allclose(np.median(out, axis=0), 50.0, rtol=0.01)
+    np.testing.assert_allclose(np.log(out / 50).std(axis=0), [0.05, 0.07, 0.15], rtol=0.03)
+
+
+def test_errors_are_common_random_numbers():
+    np.testing.assert_array_equal(z_scale(7, "gdp", 5), z_scale(7, "gdp", 5))
+    assert not np.allclose(z_scale(7, "gdp", 5), z_scale(7, "rd_intensity", 5))
+    assert not np.allclose(z_scale(7, "gdp", 5), z_scale(8, "gdp", 5))
+
+
+class _Fake:
+    """An ensemble result with a yearly flow and its counter (counter diff = flow)."""
+
+    def __init__(self):
+        self.times = np.arange(2018.0, 2031.0)
+        runs = 1 + 0.001 * np.arange(50)[:, None]       # an ensemble of (almost) one run
+        flow = np.linspace(100, 400, self.times.size)[None, :] * runs
+        self.data = {"HTE recognitions in year": flow,
+                     "Cumulative HTE recognitions": np.concatenate(
+                         [np.zeros((50, 1)), np.cumsum(flow[:, 1:], axis=1)], axis=1),
+                     "Some internal variable": flow * 3}
+
+    def __getitem__(self, name):
+        return self.data[name]
+
+
+def test_counters_carry_the_same_error_as_the_flow():
+    wrapped = PredictiveResults(_Fake(), "suzhou", seed=3, model=MODEL)
+    flow = wrapped["HTE recognitions in year"]
+    counter = wrapped["Cumulative HTE recognitions"]
+    np.testing.assert_allclose(np.diff(counter, axis=1), flow[:, 1:])
+    assert not np.allclose(flow, _Fake().data["HTE recognitions in year"])
+
+
+def test_variables_outside_the_registry_are_unchanged():
+    wrapped = PredictiveResults(_Fake(), "suzhou", seed=3, model=MODEL)
+    np.testing.assert_array_equal(wrapped["Some internal variable"],
+                                  _Fake().data["Some internal variable"])
+
+
+def test_error_model_round_trip(tmp_path):
+    path = save_error_model(MODEL, tmp_path / "forecast_error.yaml")
+    loaded = load_error_model("suzhou", path)
+    assert loaded.groups["pooled"]["a"] == 0.05 and loaded.last_observed_year == 2023
+    np.testing.assert_allclose(loaded.sigma("gdp", [2]), MODEL.sigma("gdp", [2]))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (None, "no forecast-error model"),
+    ("region: suzhou\n", "malformed"),
+    ("region: suzhou\nlast_observed_year: 2023\ngroups: {pooled: {a: -1, b: 0, fitted: true}}",
+     "malformed"),
+])
+def test_missing_or_malformed_error_model(tmp_path, text, message):
+    path = tmp_path / "forecast_error.yaml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_error_model("suzhou", path)
