@@ -72,6 +72,10 @@ def test_assumptions_match_the_mdl(model):
         "Future industry potential", "Future industry intrinsic growth",
         "Largest future field share", "External shock", "Foreign share of talent inflow",
         "Strategic scientists per top team", "Knowledge depreciation rate",
+        "HTE revocation rate", "Policy response saturation", "Cost per additional HTE",
+        "RD subsidy additionality", "HTE status RD premium", "Relabelled share of status RD",
+        "Talent grant elasticity", "Guidance fund realisation", "Guidance fund formation effect",
+        "Carrier firm density", "Carrier new firm share",
     }
 
 
