@@ -181,7 +181,8 @@ def load_free_parameters(
             factor = reg.scale
             extra_log, extra_rel, shared = KUNSHAN_EXTRA_LOG_SD, KUNSHAN_EXTRA_REL_SD, False
         elif p.name in reg.region_effects:
-            factor, extra_log, extra_rel, shared = 1.0, REGION_EFFECT_LOG_SD, REGION_EFFECT_REL_SD, False
+            factor, shared = 1.0, False
+            extra_log, extra_rel = REGION_EFFECT_LOG_SD, REGION_EFFECT_REL_SD
         else:
             factor, extra_log, extra_rel, shared = 1.0, 0.0, 0.0, True
         centre = float(np.median(draws)) * factor

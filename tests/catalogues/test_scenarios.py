@@ -164,7 +164,7 @@ FILES = scenario_files()
 def test_required_scenarios_exist():
     names = {p.stem for p in FILES}
     assert {"baseline", "funding_boost_15th", "austerity", "talent_first", "capital_first",
-            "future_industry_push", "kunshan_2026"} <= names
+            "future_industry_push", "kunshan_2026", "plan_delivered"} <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
