@@ -79,10 +79,12 @@ REGION_EFFECT_REL_SD = 0.5
 # (its variance at most about half the prior's).
 INFORMED_SD_RATIO = 0.7
 # Independence proposal: multivariate t with these degrees of freedom, its covariance the
-# pilot's inflated by this factor (heavier and wider than the target, so the ratio of target to
-# proposal stays bounded in the tails).
-PROPOSAL_DF = 5
-PROPOSAL_SCALE = 1.3
+# fitted one inflated by this factor (a little heavier and wider than the target, so the ratio
+# of target to proposal stays bounded in the tails). In 40 dimensions a t with few degrees of
+# freedom spreads its radius far more than the target does and most proposals are rejected,
+# hence a nearly normal t.
+PROPOSAL_DF = 30
+PROPOSAL_SCALE = 1.1
 
 
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
@@ -463,46 +465,49 @@ class Calibrator:
         seed: int = 0,
         progress: bool = False,
     ) -> McmcResult:
-        """Sample the posterior, starting in a small ball around the MAP.
+        """Sample the posterior, starting from the Laplace approximation at the MAP.
 
-        Three stages, all with ``emcee`` and one vectorised engine call per step:
+        Three stages, all with ``emcee`` and one vectorised engine call per step, each mixing
+        an independence Metropolis move (0.7) with differential-evolution moves (0.3):
 
-        1. pilot: ``n_steps // 4`` differential-evolution steps locate the posterior;
-        2. adaptation: ``n_steps // 4`` steps of the independence move fitted to the pilot's
-           second half, whose second half refits the proposal;
-        3. the kept chain: ``n_steps`` steps of the independence move (0.7) mixed with
-           differential-evolution moves (0.3), with the proposal fixed, so the chain is a
-           valid Markov chain for the posterior.
+        1. ``n_steps // 4`` steps with the independence proposal fitted to the Laplace
+           approximation (MAP and the inverse Gauss-Newton Hessian, priors included);
+        2. ``n_steps // 4`` steps with the proposal refitted to the second half of stage 1;
+        3. the kept chain: ``n_steps`` steps with the proposal refitted to stage 2 and then
+           fixed, so the chain is a valid Markov chain for the posterior.
 
         Burn-in of the kept chain is the larger of five autocorrelation times and a tenth of
         the chain; the rest is thinned by half an autocorrelation time and ``n_keep`` sets
         are drawn from it with ``seed``. Diagnostics: integrated autocorrelation time per
         parameter, chain length over the longest one, split-R-hat across two halves of the
-        walkers, and the acceptance fractions.
+        walkers, and the acceptance fraction.
         """
         ndim = len(self.parameters)
         n_walkers = n_walkers or max(32, 2 * ndim)
         rng = np.random.default_rng(seed)
-        sd = np.sqrt(np.clip(np.diag(fit.covariance), 1e-12, None))
-        sd = np.minimum(sd, 0.05 * (self.x_upper - self.x_lower))
-        p0 = fit.x + 0.1 * sd * rng.normal(size=(n_walkers, ndim))
+        cov = 0.5 * (fit.covariance + fit.covariance.T)
+        sd = np.sqrt(np.clip(np.diag(cov), 1e-12, None))
+        shrink = np.minimum(1.0, 0.25 * (self.x_upper - self.x_lower) / sd)
+        cov = cov * np.outer(shrink, shrink)
+        p0 = rng.multivariate_normal(fit.x, cov, size=n_walkers, method="eigh")
         p0 = np.clip(p0, self.x_lower + 1e-9, self.x_upper - 1e-9)
-        de = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
         n_adapt = max(100, n_steps // 4)
 
-        def run(moves, start, steps, stage):
+        def run(move, start, steps, stage):
             sampler = emcee.EnsembleSampler(
-                n_walkers, ndim, self.log_posterior, vectorize=True, moves=moves)
+                n_walkers, ndim, self.log_posterior, vectorize=True,
+                moves=[(move, 0.7), (emcee.moves.DEMove(), 0.3)])
             sampler.random_state = np.random.RandomState(seed + stage).get_state()
             sampler.run_mcmc(start, steps, progress=progress, progress_kwargs={"leave": False})
             return sampler
 
-        pilot = run(de, p0, n_adapt, 0)
-        move = _independence_move(pilot.get_chain(discard=n_adapt // 2, flat=True))
-        adapt = run([(move, 1.0)], pilot.get_last_sample(), n_adapt, 1)
-        move = _independence_move(adapt.get_chain(discard=n_adapt // 2, flat=True))
-        sampler = run([(move, 0.7), (emcee.moves.DEMove(), 0.3)], adapt.get_last_sample(),
-                      n_steps, 2)
+        def refit(sampler):
+            sample = sampler.get_chain(discard=n_adapt // 2, flat=True)
+            return _independence_move(sample.mean(axis=0), np.atleast_2d(np.cov(sample.T)))
+
+        stage1 = run(_independence_move(fit.x, cov), p0, n_adapt, 0)
+        stage2 = run(refit(stage1), stage1.get_last_sample(), n_adapt, 1)
+        sampler = run(refit(stage2), stage2.get_last_sample(), n_steps, 2)
         tau = sampler.get_autocorr_time(quiet=True, tol=0)
         tau_max = float(np.nanmax(tau))
         burn = int(min(max(5 * tau_max, n_steps // 10), n_steps // 2))
@@ -515,10 +520,10 @@ class Calibrator:
         half = n_walkers // 2
         rhat = _split_rhat(chain[:, :half], chain[:, half:])
         diag = {
-            "sampler": (f"emcee, vectorised: differential-evolution pilot ({n_adapt} steps), "
-                        f"adaptation ({n_adapt} steps), then independence Metropolis with a "
-                        f"multivariate-t proposal (df {PROPOSAL_DF}, pilot covariance x "
-                        f"{PROPOSAL_SCALE}^2) 0.7 + DEMove 0.3"),
+            "sampler": (f"emcee, vectorised: independence Metropolis with a multivariate-t "
+                        f"proposal (df {PROPOSAL_DF}, covariance x {PROPOSAL_SCALE}^2) 0.7 + "
+                        f"DEMove 0.3; proposal from the Laplace approximation, refitted after "
+                        f"two adaptation stages of {n_adapt} steps, then fixed"),
             "walkers": int(n_walkers),
             "steps": int(n_steps),
             "burn_in": int(burn),
@@ -534,16 +539,15 @@ class Calibrator:
         return McmcResult(draws=draws, diagnostics=diag)
 
 
-def _independence_move(sample: np.ndarray) -> emcee.moves.MHMove:
-    """Independence Metropolis move with a multivariate-t proposal fitted to ``sample``.
+def _independence_move(mean: np.ndarray, cov: np.ndarray) -> emcee.moves.MHMove:
+    """Independence Metropolis move with a multivariate-t proposal around ``mean``, ``cov``.
 
     The proposal does not depend on the walker's position, so the Metropolis-Hastings factor
     is ``log q(current) - log q(proposed)``; when the proposal resembles the posterior most
     proposals are accepted and successive states are nearly independent.
     """
-    mean = sample.mean(axis=0)
     ndim = mean.size
-    cov = np.atleast_2d(np.cov(sample.T)) * PROPOSAL_SCALE**2
+    cov = cov * PROPOSAL_SCALE**2
     chol = np.linalg.cholesky(cov + np.diag(1e-12 + 1e-9 * np.diag(cov)))
     inv = np.linalg.inv(chol)
 
