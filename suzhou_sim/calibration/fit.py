@@ -4,9 +4,15 @@ The payoff respects each observation row: two-sided relative errors for ``exact`
 ``approx`` rows, one-sided ones for ``lower``/``upper`` bounds, and a larger error scale for
 approximate, preliminary and derived figures (``unverified`` rows are left out unless asked
 for). Several sources for one indicator-year all count. The point estimate is the maximum a
-posteriori found by ``scipy.optimize.least_squares`` from several starts; the posterior sample
-comes from ``emcee``'s affine-invariant ensemble sampler, started around that point, with every
-walker evaluated in one vectorised engine call.
+posteriori found by ``scipy.optimize.least_squares`` from several starts. The posterior sample
+comes from ``emcee`` with every walker evaluated in one vectorised engine call: a
+differential-evolution pilot locates the posterior, then an independence Metropolis move whose
+multivariate-t proposal is fitted to the pilot (mixed with differential-evolution moves) samples
+it with autocorrelation times of a few steps whatever the number of parameters.
+
+Kunshan is fitted hierarchically: Suzhou's posterior is the population prior of the behavioural
+parameters (a joint normal in the sampler's coordinates), the region's scale parameters and a
+few named region effects have their own, wider priors.
 
 This module fits and samples; :func:`calibrate_region` strings the steps together and hands
 storage to ``posterior.py`` and the written report to ``reporting.fit_report``.
@@ -42,6 +48,9 @@ __all__ = [
     "CalibrationOutcome",
     "calibrate_region",
     "load_free_parameters",
+    "JointPrior",
+    "population_prior",
+    "informed_parameters",
     "observation_sigma",
     "MODEL_ERROR",
 ]
@@ -58,9 +67,23 @@ QUALITY_FACTOR = {"reported": 1.0, "preliminary": 1.5, "derived": 1.5, "unverifi
 # Relative structural error of the model, added in quadrature: an aggregate model cannot
 # reproduce yearly noise, and without this term the posterior would be overconfident.
 MODEL_ERROR = 0.04
-# Kunshan's priors widen the Suzhou posterior by these log-scale / relative amounts.
+# A region's scale parameters widen the Suzhou posterior by these log-scale / relative amounts.
 KUNSHAN_EXTRA_LOG_SD = 0.5
 KUNSHAN_EXTRA_REL_SD = 1.0
+# A region effect may move a behavioural parameter this far from Suzhou's (log scale, or as a
+# share of the parameter's own prior sd for normal priors).
+REGION_EFFECT_LOG_SD = 0.3
+REGION_EFFECT_REL_SD = 0.5
+# The data inform a parameter when its posterior sd is at most this share of its prior sd
+# (its variance at most about half the prior's).
+INFORMED_SD_RATIO = 0.7
+# Independence proposal: multivariate t with these degrees of freedom, its covariance the
+# fitted one inflated by this factor (a little heavier and wider than the target, so the ratio
+# of target to proposal stays bounded in the tails). In 40 dimensions a t with few degrees of
+# freedom spreads its radius far more than the target does and most proposals are rejected,
+# hence a nearly normal t.
+PROPOSAL_DF = 30
+PROPOSAL_SCALE = 1.1
 
 
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
@@ -85,6 +108,9 @@ class FreeParameter:
     prior: str
     sd: float
     centre: float
+    # Shared with the population (Suzhou): its prior is the joint one of JointPrior, so it
+    # adds no prior residual of its own.
+    shared: bool = False
 
     @property
     def log(self) -> bool:
@@ -101,7 +127,7 @@ class FreeParameter:
         return float(self.to_x(self.lower)), float(self.to_x(self.upper))
 
     def prior_residual(self, x: np.ndarray) -> np.ndarray:
-        if self.prior == "flat":
+        if self.prior == "flat" or self.shared:
             return np.zeros_like(x)
         return (x - self.to_x(self.centre)) / self.sd
 
@@ -147,16 +173,63 @@ def load_free_parameters(
     derived = []
     for p in out:
         draws = suz.draws[p.name].to_numpy()
-        factor = reg.scale if p.name in reg.scaled_parameters else 1.0
+        x = p.to_x(draws)
+        if p.name in reg.scaled_parameters:
+            # Scale parameter: Suzhou's estimate times the region's size, widely uncertain.
+            factor = reg.scale
+            extra_log, extra_rel, shared = KUNSHAN_EXTRA_LOG_SD, KUNSHAN_EXTRA_REL_SD, False
+        elif p.name in reg.region_effects:
+            factor, shared = 1.0, False
+            extra_log, extra_rel = REGION_EFFECT_LOG_SD, REGION_EFFECT_REL_SD
+        else:
+            factor, extra_log, extra_rel, shared = 1.0, 0.0, 0.0, True
         centre = float(np.median(draws)) * factor
         lower, upper = p.lower * factor, p.upper * factor
         if p.log:
-            sd = float(np.hypot(np.std(np.log(draws)), KUNSHAN_EXTRA_LOG_SD))
+            sd = float(np.hypot(np.std(x), extra_log))
         else:
-            sd = float(np.hypot(np.std(draws) * factor, KUNSHAN_EXTRA_REL_SD * p.sd * factor))
+            sd = float(np.hypot(np.std(draws) * factor, extra_rel * p.sd * factor))
         centre = float(np.clip(centre, lower, upper))
-        derived.append(FreeParameter(p.name, lower, upper, p.prior, sd, centre))
+        derived.append(FreeParameter(p.name, lower, upper, p.prior, sd, centre, shared))
     return derived
+
+
+@dataclass(frozen=True)
+class JointPrior:
+    """A joint normal prior on some parameters' sampler coordinates (log for lognormal ones).
+
+    ``residuals`` are the whitened deviations ``L^-1 (x - mean)`` with ``L`` the Cholesky
+    factor of ``cov``, so their sum of squares is the prior's minus twice log density.
+    """
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    cov: np.ndarray
+
+    @property
+    def whitener(self) -> np.ndarray:
+        return np.linalg.inv(np.linalg.cholesky(self.cov))
+
+    def residuals(self, X: np.ndarray) -> np.ndarray:
+        return (np.atleast_2d(X) - self.mean) @ self.whitener.T
+
+
+def population_prior(
+    parameters: list[FreeParameter], suzhou_posterior: Posterior | None = None
+) -> JointPrior | None:
+    """Suzhou's posterior as the joint prior of the ``shared`` parameters (None if there are none).
+
+    Mean and covariance of the Suzhou draws in the sampler's coordinates, so the correlations
+    the Suzhou data imply between behavioural parameters carry over to the region.
+    """
+    shared = [p for p in parameters if p.shared]
+    if not shared:
+        return None
+    suz = suzhou_posterior or load_posterior("suzhou")
+    X = np.column_stack([p.to_x(suz.draws[p.name].to_numpy()) for p in shared])
+    cov = np.atleast_2d(np.cov(X.T))
+    cov = cov + np.diag(1e-9 + 1e-6 * np.diag(cov))  # numerically positive definite
+    return JointPrior(tuple(p.name for p in shared), X.mean(axis=0), cov)
 
 
 class Payoff:
@@ -257,6 +330,8 @@ class Calibrator:
         Use only observations up to this year (out-of-sample checks).
     model_file : Path
         The ``.mdl`` file.
+    joint_prior : JointPrior, optional
+        Joint prior of the ``shared`` parameters; defaults to :func:`population_prior`.
     """
 
     def __init__(
@@ -267,6 +342,7 @@ class Calibrator:
         max_year: int | None = None,
         model_file: Path = MODEL_FILE,
         model_error: float = MODEL_ERROR,
+        joint_prior: JointPrior | None = None,
     ):
         self.region: Region = load_region(region)
         self.model = compiled_model(Path(model_file))
@@ -275,6 +351,10 @@ class Calibrator:
             obs = obs[obs["year"] <= max_year]
         self.parameters = parameters or load_free_parameters(region, model_file=model_file)
         self.names = [p.name for p in self.parameters]
+        self.joint_prior = joint_prior or population_prior(self.parameters)
+        self._joint_cols = (
+            [self.names.index(n) for n in self.joint_prior.names] if self.joint_prior else []
+        )
         probe = self.model.run(params=dict(self.region.constants), return_columns=["Time"])
         self.times = np.asarray(probe.times, float)
         self.payoff = Payoff(obs, self.times, model_error)
@@ -299,8 +379,12 @@ class Calibrator:
 
     # -- payoff -----------------------------------------------------------------------------
     def prior_residuals(self, X: np.ndarray) -> np.ndarray:
+        """Independent priors' residuals, then the joint prior's whitened ones (if any)."""
         X = np.atleast_2d(X)
-        return np.stack([p.prior_residual(X[:, j]) for j, p in enumerate(self.parameters)], 1)
+        own = np.stack([p.prior_residual(X[:, j]) for j, p in enumerate(self.parameters)], 1)
+        if not self.joint_prior:
+            return own
+        return np.concatenate([own, self.joint_prior.residuals(X[:, self._joint_cols])], 1)
 
     def residuals(self, X: np.ndarray) -> np.ndarray:
         """Data residuals followed by prior residuals, shape ``(n, n_rows + n_params)``."""
@@ -376,32 +460,52 @@ class Calibrator:
         seed: int = 0,
         progress: bool = False,
     ) -> McmcResult:
-        """Sample the posterior with emcee, starting in a small ball around the MAP.
+        """Sample the posterior, starting from the Laplace approximation at the MAP.
 
-        Burn-in is the larger of a third of the chain and five autocorrelation times; the
-        rest is thinned by half an autocorrelation time and ``n_keep`` sets are drawn from
-        it with ``seed``. Diagnostics: integrated autocorrelation time per parameter, chain
-        length over the longest one, split-R-hat across two halves of the walkers, and the
-        mean acceptance fraction.
+        Three stages, all with ``emcee`` and one vectorised engine call per step, each mixing
+        an independence Metropolis move (0.7) with differential-evolution moves (0.3):
+
+        1. ``n_steps // 4`` steps with the independence proposal fitted to the Laplace
+           approximation (MAP and the inverse Gauss-Newton Hessian, priors included);
+        2. ``n_steps // 4`` steps with the proposal refitted to the second half of stage 1;
+        3. the kept chain: ``n_steps`` steps with the proposal refitted to stage 2 and then
+           fixed, so the chain is a valid Markov chain for the posterior.
+
+        Burn-in of the kept chain is the larger of five autocorrelation times and a tenth of
+        the chain; the rest is thinned by half an autocorrelation time and ``n_keep`` sets
+        are drawn from it with ``seed``. Diagnostics: integrated autocorrelation time per
+        parameter, chain length over the longest one, split-R-hat across two halves of the
+        walkers, and the acceptance fraction.
         """
         ndim = len(self.parameters)
-        # Differential-evolution moves mix better with a large ensemble; every walker is
-        # evaluated in the same vectorised engine call, so walkers are cheap.
-        n_walkers = n_walkers or max(64, 10 * ndim)
+        n_walkers = n_walkers or max(32, 2 * ndim)
         rng = np.random.default_rng(seed)
-        sd = np.sqrt(np.clip(np.diag(fit.covariance), 1e-12, None))
-        sd = np.minimum(sd, 0.05 * (self.x_upper - self.x_lower))
-        p0 = fit.x + 0.1 * sd * rng.normal(size=(n_walkers, ndim))
+        cov = 0.5 * (fit.covariance + fit.covariance.T)
+        sd = np.sqrt(np.clip(np.diag(cov), 1e-12, None))
+        shrink = np.minimum(1.0, 0.25 * (self.x_upper - self.x_lower) / sd)
+        cov = cov * np.outer(shrink, shrink)
+        p0 = rng.multivariate_normal(fit.x, cov, size=n_walkers, method="eigh")
         p0 = np.clip(p0, self.x_lower + 1e-9, self.x_upper - 1e-9)
-        sampler = emcee.EnsembleSampler(
-            n_walkers, ndim, self.log_posterior, vectorize=True,
-            moves=[(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)],
-        )
-        sampler.random_state = np.random.RandomState(seed).get_state()
-        sampler.run_mcmc(p0, n_steps, progress=progress, progress_kwargs={"leave": False})
+        n_adapt = max(100, n_steps // 4)
+
+        def run(move, start, steps, stage):
+            sampler = emcee.EnsembleSampler(
+                n_walkers, ndim, self.log_posterior, vectorize=True,
+                moves=[(move, 0.7), (emcee.moves.DEMove(), 0.3)])
+            sampler.random_state = np.random.RandomState(seed + stage).get_state()
+            sampler.run_mcmc(start, steps, progress=progress, progress_kwargs={"leave": False})
+            return sampler
+
+        def refit(sampler):
+            sample = sampler.get_chain(discard=n_adapt // 2, flat=True)
+            return _independence_move(sample.mean(axis=0), np.atleast_2d(np.cov(sample.T)))
+
+        stage1 = run(_independence_move(fit.x, cov), p0, n_adapt, 0)
+        stage2 = run(refit(stage1), stage1.get_last_sample(), n_adapt, 1)
+        sampler = run(refit(stage2), stage2.get_last_sample(), n_steps, 2)
         tau = sampler.get_autocorr_time(quiet=True, tol=0)
         tau_max = float(np.nanmax(tau))
-        burn = int(max(n_steps // 3, min(5 * tau_max, n_steps // 2)))
+        burn = int(min(max(5 * tau_max, n_steps // 10), n_steps // 2))
         thin = max(1, int(tau_max / 2))
         chain = sampler.get_chain(discard=burn, thin=thin)  # (steps, walkers, ndim)
         flat = chain.reshape(-1, ndim)
@@ -411,7 +515,10 @@ class Calibrator:
         half = n_walkers // 2
         rhat = _split_rhat(chain[:, :half], chain[:, half:])
         diag = {
-            "sampler": "emcee DEMove 0.8 + DESnookerMove 0.2, vectorised",
+            "sampler": (f"emcee, vectorised: independence Metropolis with a multivariate-t "
+                        f"proposal (df {PROPOSAL_DF}, covariance x {PROPOSAL_SCALE}^2) 0.7 + "
+                        f"DEMove 0.3; proposal from the Laplace approximation, refitted after "
+                        f"two adaptation stages of {n_adapt} steps, then fixed"),
             "walkers": int(n_walkers),
             "steps": int(n_steps),
             "burn_in": int(burn),
@@ -425,6 +532,66 @@ class Calibrator:
             "rhat": {n: float(r) for n, r in zip(self.names, rhat, strict=True)},
         }
         return McmcResult(draws=draws, diagnostics=diag)
+
+
+def _independence_move(mean: np.ndarray, cov: np.ndarray) -> emcee.moves.MHMove:
+    """Independence Metropolis move with a multivariate-t proposal around ``mean``, ``cov``.
+
+    The proposal does not depend on the walker's position, so the Metropolis-Hastings factor
+    is ``log q(current) - log q(proposed)``; when the proposal resembles the posterior most
+    proposals are accepted and successive states are nearly independent.
+    """
+    ndim = mean.size
+    cov = cov * PROPOSAL_SCALE**2
+    chol = np.linalg.cholesky(cov + np.diag(1e-12 + 1e-9 * np.diag(cov)))
+    inv = np.linalg.inv(chol)
+
+    def log_q(x: np.ndarray) -> np.ndarray:
+        m2 = np.sum(((x - mean) @ inv.T) ** 2, axis=1)
+        return -0.5 * (PROPOSAL_DF + ndim) * np.log1p(m2 / PROPOSAL_DF)
+
+    def propose(coords: np.ndarray, random: np.random.RandomState):
+        n = coords.shape[0]
+        z = random.standard_normal((n, ndim)) @ chol.T
+        w = random.chisquare(PROPOSAL_DF, size=n) / PROPOSAL_DF
+        new = mean + z / np.sqrt(w)[:, None]
+        return new, log_q(coords) - log_q(new)
+
+    return emcee.moves.MHMove(propose)
+
+
+def informed_parameters(cal: Calibrator, draws: pd.DataFrame) -> pd.DataFrame:
+    """How far the data narrow each parameter: prior against posterior spread.
+
+    Spreads are standard deviations in the sampler's coordinates (log for lognormal
+    parameters). A parameter counts as informed when its posterior sd is at most
+    ``INFORMED_SD_RATIO`` of its prior sd. ``1 - variance ratio`` summed over the parameters
+    is the effective number of parameters the data determine.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter, group, prior_sd, posterior_sd, sd_ratio, informed``; ``group`` is
+        ``scale``, ``region effect``, ``shared`` (population prior) or ``own``.
+    """
+    prior_sd = {}
+    for p in cal.parameters:
+        lo, hi = p.x_bounds
+        prior_sd[p.name] = (hi - lo) / np.sqrt(12.0) if p.prior == "flat" else p.sd
+    if cal.joint_prior:
+        prior_sd.update(zip(cal.joint_prior.names, np.sqrt(np.diag(cal.joint_prior.cov)),
+                            strict=True))
+    region = cal.region
+    rows = []
+    for p in cal.parameters:
+        post = float(np.std(p.to_x(draws[p.name].to_numpy())))
+        group = ("shared" if p.shared else "scale" if p.name in region.scaled_parameters
+                 else "region effect" if p.name in region.region_effects else "own")
+        ratio = post / prior_sd[p.name]
+        rows.append({"parameter": p.name, "group": group, "prior_sd": float(prior_sd[p.name]),
+                     "posterior_sd": post, "sd_ratio": ratio,
+                     "informed": bool(ratio <= INFORMED_SD_RATIO)})
+    return pd.DataFrame(rows)
 
 
 def _split_rhat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -547,6 +714,7 @@ def calibrate_region(
         "p90": [float(np.percentile(mc.draws[n], 90)) for n in cal.names],
     })
     params["rel_width"] = (params["p90"] - params["p10"]) / params["median"].abs()
+    informed = informed_parameters(cal, mc.draws)
     if region != "suzhou":
         # Show how much less the sparse regional data pin the parameters down.
         suz = load_posterior("suzhou").draws
@@ -564,6 +732,9 @@ def calibrate_region(
             for _, r in tables.series.iterrows() if not np.isnan(r["mape_exact_reported_pct"])
         },
         "runtime_s": float(runtime),
+        "free_parameters": len(cal.names),
+        "informed_parameters": int(informed["informed"].sum()),
+        "effective_parameters": float(np.sum(1 - np.clip(informed["sd_ratio"], 0, 1) ** 2)),
     }
     posterior = Posterior(
         region=region, point=fit.theta, draws=mc.draws,
@@ -575,7 +746,8 @@ def calibrate_region(
                             writer=f"suzhou-sim calibrate --region {region}") as tmp:
         save_posterior(posterior, tmp)
         report = write_fit_report(
-            tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime
+            tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,
+            informed=informed,
         )
         write_provenance(tmp, region, observed_file=Path(observed_file))
     report = folder / report.name

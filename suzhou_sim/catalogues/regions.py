@@ -37,6 +37,9 @@ class Region:
     scaled_parameters : tuple[str, ...]
         Calibrated parameters whose Suzhou estimate is multiplied by ``scale`` to form this
         region's prior (stocks and absolute rates; per-firm rates are not scaled).
+    region_effects : tuple[str, ...]
+        Behavioural parameters allowed to differ from Suzhou's (a region effect); all other
+        behavioural parameters share Suzhou's posterior as their prior.
     """
 
     name: str
@@ -46,6 +49,7 @@ class Region:
     constants: dict[str, float] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     scaled_parameters: tuple[str, ...] = ()
+    region_effects: tuple[str, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         """Display name in ``lang`` (``zh`` or ``en``)."""
@@ -96,4 +100,5 @@ def load_region(name: str, directory: Path = REGIONS_DIR) -> Region:
         constants=constants,
         sources=sources,
         scaled_parameters=tuple(raw.get("scaled_parameters") or ()),
+        region_effects=tuple(raw.get("region_effects") or ()),
     )

@@ -116,7 +116,7 @@ def fit_tables(
 # Convergence criteria for the posterior sample (see the report text).
 RHAT_MAX = 1.05
 MIN_EFFECTIVE = 1000
-MIN_CHAIN_OVER_TAU = 10
+MIN_CHAIN_OVER_TAU = 50
 
 
 def convergence_checks(diag: dict) -> list[tuple[str, float, str, bool]]:
@@ -165,6 +165,34 @@ def _chart(path: Path, indicator: str, times, map_run, ens, pred, rows: pd.DataF
     atomic_write_bytes(path, buf.getvalue())
 
 
+def informed_section(informed: pd.DataFrame) -> list[str]:
+    """Report lines: how many parameters the data inform, by prior group."""
+    n, k = len(informed), int(informed["informed"].sum())
+    eff = float(np.sum(1 - np.clip(informed["sd_ratio"], 0, 1) ** 2))
+    lines = [
+        "",
+        "## What the data inform",
+        "",
+        f"Of {n} sampled parameters the data inform {k} (posterior sd at most 0.7 of the "
+        f"prior sd, in log units for lognormal priors); the effective number of parameters "
+        f"the data determine (sum of 1 - posterior/prior variance) is {eff:.1f}. The others "
+        "keep their prior: for a region, Suzhou's posterior (shared behavioural parameters) "
+        "or Suzhou's estimate times the region's size (scale parameters).",
+        "",
+        "| group | parameters | informed |",
+        "|---|---|---|",
+    ]
+    for group, grp in informed.groupby("group", sort=False):
+        lines.append(f"| {group} | {len(grp)} | {int(grp['informed'].sum())} |")
+    lines += ["", "| parameter | group | prior sd | posterior sd | ratio | informed |",
+              "|---|---|---|---|---|---|"]
+    for _, r in informed.iterrows():
+        lines.append(f"| {r['parameter']} | {r['group']} | {r['prior_sd']:.3g} | "
+                     f"{r['posterior_sd']:.3g} | {r['sd_ratio']:.2f} | "
+                     f"{'yes' if r['informed'] else 'no'} |")
+    return lines
+
+
 def write_fit_report(
     folder: Path,
     region: str,
@@ -175,10 +203,12 @@ def write_fit_report(
     charts: dict[str, tuple],
     skipped: pd.DataFrame,
     runtime_s: float,
+    informed: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``report.md``, ``fit_rows.csv``, ``fit_series.csv`` and charts into ``folder``.
 
-    ``charts`` maps indicator → (times, map_run, ensemble, predictive) arrays.
+    ``charts`` maps indicator → (times, map_run, ensemble, predictive) arrays; ``informed``
+    is :func:`suzhou_sim.calibration.fit.informed_parameters` (prior vs posterior spread).
     """
     folder.mkdir(parents=True, exist_ok=True)
     for ind, (times, map_run, ens, pred) in charts.items():
@@ -299,6 +329,8 @@ def write_fit_report(
             f"{r['median']:.4g} | {r['p90']:.4g} | {r['rel_width']:.2f} |"
         )
         lines.append(row + (f" {r['suzhou_rel_width']:.2f} |" if compare else ""))
+    if informed is not None:
+        lines += informed_section(informed)
     lines += ["", "## Posterior sampling and convergence", ""]
     for key in ("sampler", "walkers", "steps", "burn_in", "thin", "acceptance_fraction",
                 "autocorr_time_max", "chain_over_tau", "effective_samples", "rhat_max"):

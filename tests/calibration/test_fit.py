@@ -208,3 +208,78 @@ def test_bad_data_file_fails_clearly_and_overwrites_nothing(tmp_path, case):
     assert "Traceback" not in proc.stderr
     assert (out / "point.yaml").read_text(encoding="utf-8") == "sentinel"
     assert sorted(p.name for p in out.iterdir()) == ["point.yaml"]
+
+
+# --- hierarchical Kunshan prior, at a small size --------------------------------------------
+
+HIER_SPEC = """\
+Initial HTE:           {lower: 3000, upper: 8000, prior: lognormal, sd: 0.3}
+RD per HTE:            {lower: 0.005, upper: 0.12, prior: lognormal, sd: 0.6}
+Base application rate: {lower: 0.05, upper: 1.5, prior: lognormal, sd: 0.6}
+Renewal share:         {lower: 0.2, upper: 1.0, prior: lognormal, sd: 0.3}
+SME loss rate:         {lower: 0.05, upper: 0.6, prior: lognormal, sd: 0.5}
+"""
+
+
+@pytest.fixture(scope="module")
+def hierarchy(tmp_path_factory):
+    from suzhou_sim.calibration.fit import load_free_parameters, population_prior
+    from suzhou_sim.calibration.posterior import Posterior
+
+    spec = tmp_path_factory.mktemp("hier") / "parameters.yaml"
+    spec.write_text(HIER_SPEC, encoding="utf-8")
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=(400, 2))
+    draws = pd.DataFrame({
+        "Initial HTE": 5000 * np.exp(0.05 * rng.normal(size=400)),
+        "RD per HTE": 0.04 * np.exp(0.05 * rng.normal(size=400)),
+        "Base application rate": 0.6 * np.exp(0.05 * rng.normal(size=400)),
+        # two shared parameters, correlated in the Suzhou posterior
+        "Renewal share": 0.55 * np.exp(0.08 * z[:, 0]),
+        "SME loss rate": 0.23 * np.exp(0.08 * (0.8 * z[:, 0] + 0.6 * z[:, 1])),
+    })
+    suz = Posterior("suzhou", draws.median().to_dict(), draws, {})
+    params = load_free_parameters("kunshan", path=spec, suzhou_posterior=suz)
+    return suz, params, population_prior(params, suz)
+
+
+def test_kunshan_shares_suzhou_behaviour_through_a_population_prior(hierarchy):
+    suz, params, joint = hierarchy
+    by = {p.name: p for p in params}
+    # scale parameter: Suzhou's estimate times the region's size, widened
+    assert by["Initial HTE"].centre == pytest.approx(suz.draws["Initial HTE"].median() * 0.209)
+    assert not by["Initial HTE"].shared and by["Initial HTE"].sd > 0.45
+    # region effects: centred on Suzhou, wider than Suzhou's posterior
+    for name in ("RD per HTE", "Base application rate"):
+        assert not by[name].shared and by[name].sd > 0.25
+        assert by[name].centre == pytest.approx(suz.draws[name].median())
+    # shared parameters: the Suzhou posterior itself (joint, correlations kept)
+    assert joint.names == ("Renewal share", "SME loss rate")
+    logs = np.log(suz.draws[list(joint.names)].to_numpy())
+    np.testing.assert_allclose(joint.mean, logs.mean(axis=0))
+    np.testing.assert_allclose(joint.cov, np.cov(logs.T), rtol=1e-4)
+    assert np.corrcoef(logs.T)[0, 1] > 0.6
+    # whitened residuals: zero at the mean, unit scale one sd away along an axis
+    assert np.allclose(joint.residuals(joint.mean), 0)
+    assert np.sum(joint.residuals(joint.mean + np.sqrt(np.diag(joint.cov)) * [1, 0]) ** 2) \
+        == pytest.approx(1 / (1 - np.corrcoef(logs.T)[0, 1] ** 2), rel=1e-3)
+
+
+def test_kunshan_fit_with_the_population_prior_reports_what_the_data_inform(hierarchy):
+    from suzhou_sim.calibration.fit import informed_parameters
+
+    _, params, joint = hierarchy
+    cal = Calibrator("kunshan", parameters=params, joint_prior=joint)
+    X = cal.to_x({p.name: p.centre for p in params})[None, :]
+    assert cal.prior_residuals(X).shape == (1, len(params) + 2)
+    fit = cal.fit_map(n_starts=1, seed=0)
+    mc = cal.sample_posterior(fit, n_steps=300, n_keep=300, seed=0)
+    table = informed_parameters(cal, mc.draws)
+    assert dict(zip(table.parameter, table.group, strict=True)) == {
+        "Initial HTE": "scale", "RD per HTE": "region effect",
+        "Base application rate": "region effect", "Renewal share": "shared",
+        "SME loss rate": "shared"}
+    # the population prior holds the shared parameters near Suzhou's spread
+    shared = table[table.group == "shared"]
+    assert (shared.sd_ratio < 1.5).all()
+    assert table.informed.dtype == bool and mc.diagnostics["chain_over_tau"] > 0

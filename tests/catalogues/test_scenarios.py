@@ -73,6 +73,10 @@ def test_assumptions_match_the_mdl(model):
         "Future industry potential", "Future industry intrinsic growth",
         "Largest future field share", "External shock", "Foreign share of talent inflow",
         "Strategic scientists per top team", "Knowledge depreciation rate",
+        "HTE revocation rate", "Policy response saturation", "Cost per additional HTE",
+        "RD subsidy additionality", "HTE status RD premium", "Relabelled share of status RD",
+        "Talent grant elasticity", "Guidance fund realisation", "Guidance fund formation effect",
+        "Carrier firm density", "Carrier new firm share",
     }
 
 
@@ -180,7 +184,7 @@ FILES = scenario_files()
 def test_required_scenarios_exist():
     names = {p.stem for p in FILES}
     assert {"baseline", "funding_boost_15th", "austerity", "talent_first", "capital_first",
-            "future_industry_push", "kunshan_2026"} <= names
+            "future_industry_push", "kunshan_2026", "plan_delivered"} <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

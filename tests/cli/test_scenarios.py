@@ -62,11 +62,11 @@ def test_run_end_to_end(tmp_path: Path, posterior_dir: Path):
 
 
 def test_goal_seek_end_to_end_with_env_posterior(posterior_dir: Path):
-    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-SCI-2025B", "--lever",
-                "talent_weight", "--period", "14th", "--probability", "0.7", "--draws", "100",
+    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-VCFUND-2025", "--lever",
+                "special_fund", "--period", "14th", "--probability", "0.7", "--draws", "100",
                 "--quiet", env={cli_scenarios.POSTERIOR_ENV: str(posterior_dir)})
     assert proc.returncode == 0, proc.stderr
-    assert "status=found" in proc.stdout and "reaches SZ-SCI-2025B" in proc.stdout
+    assert "status=found" in proc.stdout and "reaches SZ-VCFUND-2025" in proc.stdout
 
 
 BAD_FILES = {

@@ -111,8 +111,9 @@ def test_no_talent_inflow_drains_the_talent_pool(extremes):
     ("stock", "inflows", "outflows"),
     [
         ("High tech enterprises", ["Cumulative HTE recognitions"],
-         ["Cumulative certificate expiries", "Cumulative HTE exits"]),
-        ("Tech SME pool", ["Cumulative new tech SMEs"],
+         ["Cumulative certificate expiries", "Cumulative HTE exits",
+          "Cumulative HTE revocations"]),
+        ("Tech SME pool", ["Cumulative new tech SMEs", "Cumulative renewal failures"],
          ["Cumulative first time recognitions", "Cumulative SME exits"]),
     ],
 )
@@ -121,6 +122,21 @@ def test_mass_balance_of_the_enterprise_chain(extremes, stock, inflows, outflows
     change = res[stock] - res[stock][:, :1]
     net = sum(res[c] for c in inflows) - sum(res[c] for c in outflows)
     np.testing.assert_allclose(change, net, rtol=1e-9, atol=1e-6)
+
+
+def test_expiring_certificates_are_renewed_or_return_to_the_pool(extremes):
+    """Conservation across the chain: every expiry is a renewal or a firm back in the pool,
+    so firms leave the pipeline only by SME exit, HTE exit or revocation."""
+    _, res = extremes
+    renewals = res["Cumulative HTE recognitions"] - res["Cumulative first time recognitions"]
+    np.testing.assert_allclose(res["Cumulative certificate expiries"],
+                               renewals + res["Cumulative renewal failures"], rtol=1e-9, atol=1e-6)
+    firms = res["Tech SME pool"] + res["High tech enterprises"]
+    left = (res["Cumulative SME exits"] + res["Cumulative HTE exits"]
+            + res["Cumulative HTE revocations"])
+    np.testing.assert_allclose(firms - firms[:, :1], res["Cumulative new tech SMEs"] - left,
+                               rtol=1e-9, atol=1e-6)
+    assert np.all(res["Cumulative renewal failures"][:, -1] > 0)
 
 
 def test_certificates_expire_after_three_years(model):

@@ -14,6 +14,10 @@ import yaml
 from tests.engine.pysd_compare import compare_with_pysd
 
 N_RANDOM = 20
+# Spending responses are exactly 0 at the historic policy in theory; the engine and PySD
+# round the ratio behind them differently (about 1e-16), which a relative test alone
+# would call an infinite error.
+ATOL = 1e-10
 
 
 def _random_sets(repo, n: int, seed: int = 11) -> list[dict[str, float]]:
@@ -50,7 +54,7 @@ def test_engine_matches_pysd_on_the_project_model(model_file, tmp_path):
     constants = load_model(model_file).constants
     baseline = {k: float(constants[k]) for k in defaults}
     worst = compare_with_pysd(model_file, [baseline, *sets], rtol=1e-9, tmp_dir=tmp_path,
-                              min_columns=150)
+                              min_columns=150, atol=ATOL)
     stocks = load_model(model_file).stocks
     assert all(s in worst for s in stocks), "every stock must be compared"
     for name in ("High tech enterprises", "HTE recognitions in year", "Tech SMEs registered",
@@ -61,4 +65,4 @@ def test_engine_matches_pysd_on_the_project_model(model_file, tmp_path):
 
 def test_engine_matches_pysd_at_every_time_step(model_file, tmp_path):
     compare_with_pysd(model_file, [{}], rtol=1e-9, tmp_dir=tmp_path, min_columns=150,
-                      saveper=0.125)
+                      saveper=0.125, atol=ATOL)

@@ -131,17 +131,15 @@ def test_kunshan_scenario(posterior_dir):
 
 
 def test_goal_seek_found_and_confirmed(baseline, posterior_dir):
-    # Without the 14th-plan fund the teams target is missed on the fixture posterior.
-    start = baseline.with_lever("special_fund", "14th", 0)
-    g = goal_seek(start, "SZ-TEAMS-2025", "special_fund", period="14th", probability=0.8,
+    g = goal_seek(baseline, "SZ-VCFUND-2025", "special_fund", period="14th", probability=0.8,
                   draws=DRAWS, posterior=posterior_dir)
     assert g.status == "found" and g.confirmed
     assert g.achieved >= 0.8 and g.baseline_probability < 0.8
-    below = start.with_lever("special_fund", "14th", g.value - 10)  # one step lower
+    below = baseline.with_lever("special_fund", "14th", g.value - 10)  # one step lower
     p_below = run_scenario(below, draws=DRAWS, posterior=posterior_dir).probability(
-        "SZ-TEAMS-2025")
+        "SZ-VCFUND-2025")
     assert p_below < 0.8  # smallest value on the lever's grid
-    assert "reaches SZ-TEAMS-2025" in goal_seek_message(g)
+    assert "reaches SZ-VCFUND-2025" in goal_seek_message(g)
 
 
 def test_goal_seek_not_enough_and_already_met(baseline, posterior_dir):
@@ -149,7 +147,7 @@ def test_goal_seek_not_enough_and_already_met(baseline, posterior_dir):
                   posterior=posterior_dir)
     assert g.status == "not_enough" and g.value is None
     assert "Not enough" in goal_seek_message(g) and "1000" in goal_seek_message(g)
-    g = goal_seek(baseline, "SZ-HTE-2025", "special_fund", period="14th", probability=0.5,
+    g = goal_seek(baseline, "SZ-TSME-2025", "special_fund", period="14th", probability=0.5,
                   draws=100, posterior=posterior_dir)
     assert g.status == "already_met" and g.value == 0
     assert "already reached" in goal_seek_message(g)

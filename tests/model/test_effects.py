@@ -1,0 +1,166 @@
+"""Lever effects: evidence-based effect sizes and response shapes that make sense.
+
+Every effect assumption names the evidence rows its range rests on; raising a money lever
+never lowers the outcome it funds (also at the ends of the effect ranges); responses are
+monotone and diminishing; a small cut and a small raise move outcomes alike; money for one
+channel is taken from the others; money that finds no applicant is reported as unspent; the
+fund scale actually raised falls short of the plan by the assumed realisation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from suzhou_sim.catalogues.scenarios import load_assumptions
+from suzhou_sim.engine import load_model
+from tests.conftest import REPO
+
+EVIDENCE_FILE = REPO / "data" / "evidence_effect_sizes.csv"
+PERIODS = ("14th", "15th", "16th")
+FUND = [f"Special fund {p}" for p in PERIODS]
+
+# channel: (split weight whose money it spends, response variable, outcome it funds)
+CHANNELS = {
+    "enterprise rewards": ("Enterprise reward weight", "Reward response",
+                           "Cumulative first time recognitions"),
+    "talent programmes": ("Talent weight", "Talent response", "High level talent"),
+    "R&D subsidies": ("RD subsidy weight", "RD subsidy response", "Cumulative RD expenditure"),
+    "carriers": ("Carrier weight", "Carrier response", "Cumulative new tech SMEs"),
+    "guidance funds": ("Guidance fund weight", "Guidance response",
+                       "Cumulative new VC fund scale"),
+}
+EFFECTS = [a for a in load_assumptions().values() if a.kind == "effect"]
+
+
+@pytest.fixture(scope="module")
+def model(model_file):
+    return load_model(model_file)
+
+
+def _at(res, name, year):
+    return res[name][:, int(np.flatnonzero(np.isclose(res.times, year))[0])]
+
+
+def _channel_grid(model, channel, multiples, extra=None):
+    """One run per level of one channel's money (multiples of its baseline), the other
+    channels' money held fixed: fund and the channel's weight move together."""
+    weight = CHANNELS[channel][0]
+    w = {k: model.constants[f"{k} 14th"] for k, *_ in CHANNELS.values()}
+    fund = model.constants["Special fund 14th"]
+    per_weight = fund / sum(w.values())  # yi a year per unit of weight
+    m = np.asarray(multiples, float)
+    params = {f: per_weight * (sum(w.values()) - w[weight]) + per_weight * w[weight] * m
+              for f in FUND}
+    params.update({f"{weight} {p}": w[weight] * m for p in PERIODS})
+    params.update({k: np.full(m.size, v) for k, v in (extra or {}).items()})
+    return model.run(params=params, n_runs=m.size)
+
+
+def test_effect_assumptions_name_evidence_rows_that_exist():
+    rows = pd.read_csv(EVIDENCE_FILE)
+    names = set(rows["channel"] + ": " + rows["quantity"])
+    assert len(EFFECTS) >= 8
+    for a in EFFECTS:
+        assert a.evidence, a.key
+        assert set(a.evidence) <= names, (a.key, set(a.evidence) - names)
+        assert a.low <= a.default <= a.high and a.low < a.high, a.key
+    # every copied row keeps its citation, URL and the quote holding the number
+    assert rows[["citation", "url", "quote"]].notna().all().all()
+
+
+MULTIPLES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5]
+
+
+@pytest.mark.parametrize("corner", ["low", "default", "high"])
+@pytest.mark.parametrize("channel", sorted(CHANNELS))
+def test_more_money_never_lowers_what_it_funds(model, channel, corner):
+    """Monotone in the fund at the ends of every effect range, not only at the defaults."""
+    extra = {a.vensim: getattr(a, corner) for a in EFFECTS}
+    res = _channel_grid(model, channel, MULTIPLES, extra)
+    _, _, outcome = CHANNELS[channel]
+    for year in (2025, 2030, 2035):
+        v = _at(res, outcome, year)
+        assert np.all(np.diff(v) >= -1e-9 * np.abs(v[:-1])), (outcome, year, v)
+    v = _at(res, outcome, 2030)
+    assert v[-1] > v[0], outcome
+
+
+@pytest.mark.parametrize("channel", sorted(CHANNELS))
+def test_responses_are_monotone_diminishing_and_symmetric_to_first_order(model, channel):
+    _, response, outcome = CHANNELS[channel]
+    res = _channel_grid(model, channel, MULTIPLES)
+    r = _at(res, response, 2025)
+    step = np.diff(r) / np.diff(MULTIPLES)
+    assert np.all(step > 0), r
+    assert np.all(np.diff(step) < 0), step  # each yuan buys less than the one before
+    # zero at the historic level; history is untouched (a rate saved at t = 2023 already
+    # describes the first step of 2024)
+    assert r[MULTIPLES.index(1)] == pytest.approx(0, abs=1e-12)
+    assert np.all(_at(res, response, 2022) == 0)
+    # a small cut and a small raise move the response and the outcome alike to first order
+    near = _channel_grid(model, channel, [0.95, 1.0, 1.05])
+    for name, year in ((response, 2025), (outcome, 2030)):
+        down, mid, up = _at(near, name, year)
+        assert up - mid == pytest.approx(mid - down, rel=0.15), name
+
+
+def test_reward_money_buys_hte_at_the_evidence_cost(model):
+    """At the historic level one more HTE costs about `Cost per additional HTE` in rewards:
+    the direct effect, less what the approval regime (0.95) and the drained pool (loop B1)
+    take back."""
+    c = model.constants["Cost per additional HTE"]
+    share = model.constants["HTE reward share"]
+    w = model.constants["Enterprise reward weight 14th"]
+    total = sum(model.constants[f"Historic {k}"] for k in (
+        "enterprise reward weight", "talent weight", "RD subsidy weight", "carrier weight",
+        "guidance fund weight"))
+    res = _channel_grid(model, "enterprise rewards", [1.0, 1.05])
+    extra_reward = 200 * w / total * 0.05 * share * 2  # HTE-reward money over 2024-25
+    gained = np.diff(_at(res, "Cumulative first time recognitions", 2025))[0]
+    assert c <= extra_reward / gained <= 1.6 * c
+
+
+def test_money_for_one_channel_is_taken_from_the_others(model):
+    names = ["Enterprise reward spending", "Talent spending", "RD subsidy spending",
+             "Carrier spending", "Guidance fund injection", "Special fund"]
+    params = {f"Talent weight {p}": np.array([0.15, 0.45]) for p in PERIODS}
+    res = model.run(params=params, n_runs=2, return_columns=names)
+    spent = sum(_at(res, n, 2026) for n in names[:-1])
+    np.testing.assert_allclose(spent, _at(res, "Special fund", 2026))
+    for other in ("Enterprise reward spending", "RD subsidy spending", "Guidance fund injection"):
+        assert _at(res, other, 2026)[1] < _at(res, other, 2026)[0], other
+
+
+def test_talent_money_beyond_the_applicant_pool_is_reported_unspent(model):
+    params = {f"Talent weight {p}": np.array([0.15, 0.6]) for p in PERIODS}
+    cols = ["Unspent talent budget", "Talent spending", "Talent spending used",
+            "Leading talent awards", "Cumulative unspent talent budget"]
+    res = model.run(params=params, n_runs=2, return_columns=cols)
+    unspent = _at(res, "Unspent talent budget", 2027)
+    assert np.all(unspent >= 0) and unspent[1] > unspent[0]
+    np.testing.assert_allclose(
+        _at(res, "Talent spending used", 2027) + unspent, _at(res, "Talent spending", 2027))
+    # the applicant pool, not the budget, limits awards: quadrupling the weight adds little
+    awards = _at(res, "Leading talent awards", 2027)
+    assert awards[1] < 1.5 * awards[0]
+
+
+def test_higher_grants_draw_more_applicants(model):
+    params = {f"Talent grant level {p}": np.array([0.03, 0.06]) for p in PERIODS}
+    res = model.run(params=params, n_runs=2, return_columns=["Applicant limited leading awards"])
+    a = _at(res, "Applicant limited leading awards", 2027)
+    assert a[1] > a[0]
+
+
+def test_planned_fund_scale_is_not_assumed_delivered(model):
+    params = {"Guidance fund realisation": np.array([0.26, 0.4, 1.0])}
+    cols = ["Planned guidance fund scale", "Guidance fund injection", "Social co investment",
+            "Realised guidance leverage", "Guidance fund shortfall"]
+    res = model.run(params=params, n_runs=3, return_columns=cols)
+    lev = _at(res, "Realised guidance leverage", 2027)
+    np.testing.assert_allclose(lev, [1.3, 2.0, 5.0])
+    shortfall = _at(res, "Guidance fund shortfall", 2027)
+    assert shortfall[0] > shortfall[1] > 0
+    assert shortfall[2] == pytest.approx(0, abs=1e-9)
