@@ -13,13 +13,12 @@ is replaced only with ``--force`` and only when this command wrote it (it carrie
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 from ..errors import InputError
-from .scenarios import POSTERIOR_ENV
+from .common import check_common, posterior_dir
 
 __all__ = ["register", "MARKER", "check_output_folder"]
 
@@ -85,31 +84,21 @@ def check_output_folder(out: Path, force: bool) -> None:
                          "replace it or choose another folder")
 
 
-def _posterior_dir(args: argparse.Namespace) -> Path | None:
-    if args.posterior_dir is not None:
-        return args.posterior_dir
-    env = os.environ.get(POSTERIOR_ENV)
-    return Path(env) if env else None
-
-
 def _command(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..fileio.atomic import atomic_directory, atomic_write_text
     from ..reporting.effects_report import effects_markdown, write_tornado_charts
     from ..studies.effects import benchmark_comparison, lever_effects
-    from ..studies.evaluator import check_draws, tqdm_progress
+    from ..studies.evaluator import tqdm_progress
 
-    if args.draws is not None:
-        check_draws(args.draws, "--draws")
-    if args.seed is not None and args.seed < 0:
-        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+    check_common(args)
     check_output_folder(args.out, args.force)
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
     with tqdm_progress("effects", not args.quiet) as bar:
         result = lever_effects(scenario, args.draws, args.seed, levers=args.lever,
                                step=args.step, money_step=args.money_step,
-                               channels=not args.no_channels, posterior=_posterior_dir(args),
+                               channels=not args.no_channels, posterior=posterior_dir(args),
                                progress=bar)
     comparison = benchmark_comparison(result.table, result.scenario)
     seconds = time.perf_counter() - start

@@ -25,8 +25,8 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..errors import InputError  # noqa: E402
-from ..fileio.atomic import atomic_directory, atomic_write_text  # noqa: E402
-from ..fileio.outputs import MARKER  # noqa: E402
+from ..fileio.atomic import atomic_write_text  # noqa: E402
+from ..fileio.outputs import MARKER, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
 from ..studies.skill import coverage, mape_pct  # noqa: E402
 
@@ -371,7 +371,10 @@ def write_backtest(result: BacktestResult, folder: Path, observed: pd.DataFrame,
     from ..studies.predictive import ERROR_FILE, save_error_model
 
     check_output_folder(folder)
-    with atomic_directory(Path(folder)) as tmp:
+    # Every file in an existing folder is listed in its manifest (checked just above): this
+    # command wrote them all, so the folder may be replaced even without the output marker
+    # of older versions.
+    with prepare_output_dir(Path(folder), force=True, writer="suzhou-sim backtest") as tmp:
         files = []
         for name, frame in (("backtest.csv", result.table), ("skill.csv", result.skill),
                             ("fans.csv", result.fans)):

@@ -154,7 +154,9 @@ def laplace_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int) -> Poster
 
     Normal in the transformed parameters (logs for log-normal priors) with the fit's
     inverse Gauss-Newton Hessian, data and prior residuals together, as covariance; draws
-    outside the bounds are replaced by fresh ones (reflected into the box after ten tries).
+    outside the bounds are replaced by fresh ones (reflected into the box after ten tries),
+    and draws where the model gives a non-finite output (zero density) are dropped and the
+    rest resampled.
     """
     rng = np.random.default_rng(seed)
     cov = (fit.covariance + fit.covariance.T) / 2
@@ -174,9 +176,23 @@ def laplace_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int) -> Poster
     lo, hi = cal.x_lower, cal.x_upper
     X = np.where(X < lo, 2 * lo - X, X)
     X = np.clip(np.where(X > hi, 2 * hi - X, X), lo, hi)
-    draws = pd.DataFrame(cal.thetas(X))
+    # The normal approximation can reach parameter sets where the model is undefined (a
+    # non-finite output: zero posterior density). Those sets are dropped and the others
+    # resampled to keep ``n`` rows; how many were dropped is recorded.
+    finite = np.isfinite(cal.log_posterior(X))
+    variables = sorted({i.variable for i in load_indicators().values() if i.variable})
+    runs = cal.run(X[finite], columns=variables)  # the whole horizon, not only the data years
+    finite[finite] = np.all([np.isfinite(np.asarray(runs[v])).all(axis=1) for v in variables],
+                            axis=0)
+    if not finite.any():
+        raise InputError(f"backtest: no finite model run among {n} Laplace draws of "
+                         f"{cal.region.name}; the fit at this origin is unusable")
+    keep = np.flatnonzero(finite)
+    if keep.size < n:
+        keep = np.concatenate([keep, rng.choice(keep, n - keep.size)])
+    draws = pd.DataFrame(cal.thetas(X[keep]))
     return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
-                     meta={"laplace": True})
+                     meta={"laplace": True, "laplace_dropped": int(n - finite.sum())})
 
 
 def _fit_origin(region: str, obs: pd.DataFrame, origin: int, n_starts: int, seed: int,
