@@ -289,6 +289,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "loop_B1": ("B1 企业储备消耗(调节)", "B1 pipeline depletion (balancing)"),
     "loop_B2": ("B2 承载能力(调节)", "B2 capacity (balancing)"),
     "loop_B3": ("B3 证书到期(调节)", "B3 certificate expiry (balancing)"),
+    "loop_B4": ("B4 可培育企业基数耗尽(调节)", "B4 eligible base used up (balancing)"),
     "about_mape_col": ("MAPE(%)", "MAPE %"),
     "about_sources_body": (
         "数据文件(data/ 文件夹,均保留来源链接与原文引述,每个数字都可追溯):\n\n"
@@ -430,6 +431,10 @@ LOOP_PATHS_ZH = {
         "人才奖励受合格申请人数量限制(预算约束与申请人约束取较小值)"),
     "B3": (
         "高企认定 →(三年)→ 证书到期 → 退出高新技术企业存量,仅“续期比例”部分回流"),
+    "B4": (
+        "科技型中小企业储备 + 高新技术企业 = 培育中的企业 → "
+        "可培育余量(可培育企业基数中尚未占用的比例) → 可培育余量效应 → "
+        "科技型企业新设:基数用尽时企业新设放缓"),
 }
 
 # Validation problems of scenario files, English reason -> Chinese (regex, template). The

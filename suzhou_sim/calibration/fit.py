@@ -504,7 +504,10 @@ class Calibrator:
         stage2 = run(refit(stage1), stage1.get_last_sample(), n_adapt, 1)
         sampler = run(refit(stage2), stage2.get_last_sample(), n_steps, 2)
         tau = sampler.get_autocorr_time(quiet=True, tol=0)
-        tau_max = float(np.nanmax(tau))
+        # A chain too short to move has no estimable autocorrelation time: count it as the
+        # whole chain (not converged), so burn-in and thinning stay defined.
+        finite_tau = tau[np.isfinite(tau)]
+        tau_max = float(finite_tau.max()) if finite_tau.size else float(n_steps)
         burn = int(min(max(5 * tau_max, n_steps // 10), n_steps // 2))
         thin = max(1, int(tau_max / 2))
         chain = sampler.get_chain(discard=burn, thin=thin)  # (steps, walkers, ndim)

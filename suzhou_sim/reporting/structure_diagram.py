@@ -3,7 +3,7 @@
 The ``.mdl`` is parsed with PySD's Vensim translator (through :func:`.engine.parse.parse_vensim`,
 which writes no file); each element's equation is walked for the variables it references.
 Stocks (``INTEG``) become boxes, their rate terms thick flow arrows, and the variables named
-on the feedback loops of ``model/README.md`` (R1, R2, B1, B2, B3) ellipses; thin arrows are
+on the feedback loops of ``model/README.md`` (R1, R2, B1-B4) ellipses; thin arrows are
 dependencies between drawn nodes, followed through variables that are not drawn. Edges on a
 loop are coloured. The result is DOT text, which ``st.graphviz_chart`` renders in the
 browser (no system Graphviz needed).
@@ -35,7 +35,7 @@ __all__ = [
 MODEL_README = MODEL_DIR / "README.md"
 ACCOUNTING_PREFIX = "Cumulative "  # counters kept for reporting and mass balance
 LOOP_COLOURS = {"R1": "#d62728", "R2": "#1f77b4", "B1": "#2ca02c", "B2": "#9467bd",
-                "B3": "#ff7f0e"}
+                "B3": "#ff7f0e", "B4": "#17becf"}
 _FALLBACK_COLOUR = "#8c564b"
 
 

@@ -66,7 +66,9 @@ FILES = {
 # how to break a YAML file -> expected fragment
 BREAKS = {
     "syntax": (lambda t: t + "\n  broken: [\n", "malformed YAML at line"),
-    "duplicate key": (lambda t: t + "\n" + t.splitlines()[-1] + "\n", "duplicate key"),
+    # the first top-level key again, at the end of the file
+    "duplicate key": (lambda t: t + "\n" + next(
+        ln for ln in t.splitlines() if ln[:1].isalpha()) + "\n", "duplicate key"),
     "alias bomb": (lambda t: BOMB, "aliases expand"),
     "utf-16": (None, "is UTF-16 text"),
     "binary": (None, "binary file"),
