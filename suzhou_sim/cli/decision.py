@@ -2,26 +2,26 @@
 
 Lives here: their arguments, the checks of the command line made before anything runs, and
 the atomic writing of each output folder (a temporary folder renamed at the end; an existing
-non-empty folder is refused without ``--force``). Computation lives in ``studies``, wording
+folder this tool did not write is refused without ``--force``; options and the one error
+handler come from :mod:`suzhou_sim.cli.common`). Computation lives in ``studies``, wording
 and charts in ``reporting.decision_report``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from ..errors import InputError
-from ..fileio.atomic import atomic_directory, atomic_write_bytes, atomic_write_text
+from ..fileio.atomic import atomic_write_bytes, atomic_write_text
+from ..fileio.outputs import check_output_dir
+from .common import add_common_options, check_common, handle, output_dir, posterior_dir
 
 __all__ = ["register", "add_dask_option", "EXIT_INFEASIBLE"]
 
 #: Exit code of ``optimise`` when no plan within the ranges reaches every target.
 EXIT_INFEASIBLE = 3
-EXIT_USAGE = 2
-POSTERIOR_ENV = "SUZHOU_SIM_POSTERIOR_DIR"
 
 
 def add_dask_option(p: argparse.ArgumentParser) -> None:
@@ -72,26 +72,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(p: argparse.ArgumentParser, command) -> None:
-    p.add_argument("--draws", type=int, default=None,
-                   help="ensemble size per plan or value (default: the scenario's)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="seed of the common random numbers (default: the scenario's)")
+    add_common_options(p)
     add_dask_option(p)
     p.add_argument("--out", type=Path, required=True, help="output folder (written atomically)")
-    p.add_argument("--force", action="store_true", help="replace an existing output folder")
-    p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    name = p.prog.split()[-1]
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except InputError as exc:
-            message = "; ".join(x.strip() for x in str(exc).splitlines() if x.strip())
-            print(f"suzhou-sim {name}: error: {message}", file=sys.stderr)
-            return EXIT_USAGE
-
-    p.set_defaults(handler=run, func=run)
+    p.add_argument("--force", action="store_true",
+                   help="replace the --out folder even if suzhou-sim did not write it")
+    handle(p, command)
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -101,19 +87,11 @@ def _names(text: str | None) -> list[str] | None:
 def _prepare(args: argparse.Namespace):
     """Scenario, posterior folder and checks shared by the three commands (nothing written)."""
     from ..catalogues.scenarios import load_scenario
-    from ..studies.evaluator import check_draws
 
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        raise InputError(f"--out: {out} exists and is not empty; choose another folder or "
-                         "give --force to replace it")
-    if args.draws is not None:
-        check_draws(args.draws, "--draws")
-    if args.seed is not None and args.seed < 0:
-        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+    check_output_dir(args.out, args.force)  # refuse before the runs, not after
+    check_common(args)
     scenario = load_scenario(args.scenario)
-    env = os.environ.get(POSTERIOR_ENV)
-    posterior = args.posterior_dir or (Path(env) if env else None)
+    posterior = posterior_dir(args)
     return scenario, posterior
 
 
@@ -146,7 +124,7 @@ def _optimise(args: argparse.Namespace) -> int:
             draws=args.draws, seed=args.seed, posterior=posterior, population=population,
             generations=generations, progress=bar, rationale=report.portfolio_rationale)
     front = result.search.front.drop(columns=["on_front"])
-    with atomic_directory(args.out) as tmp:
+    with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "best.yaml", scenario_to_yaml(result.plan))
         atomic_write_text(tmp / "pareto.csv", front.to_csv(index=False))
         atomic_write_bytes(tmp / "front.png", report.png_bytes(report.front_chart(result.search)))
@@ -172,7 +150,7 @@ def _discover(args: argparse.Namespace) -> int:
     with dask_client(args.dask):
         found = discover(scenario, args.target, draws=args.draws, seed=args.seed,
                          posterior=posterior)
-    with atomic_directory(args.out) as tmp:
+    with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "boxes.csv", found.table().to_csv(index=False))
         atomic_write_bytes(tmp / "trajectory.png",
                            report.png_bytes(report.trajectory_chart(found)))
@@ -201,7 +179,7 @@ def _sweep(args: argparse.Namespace) -> int:
                       seed=args.seed, posterior=posterior)
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
-    with atomic_directory(args.out) as tmp:
+    with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "sweep.csv", table.to_csv(index=False))
         atomic_write_bytes(tmp / "sweep.png", report.png_bytes(report.sweep_chart(table)))
         atomic_write_text(tmp / "report.md", report.sweep_report(table, draws, seed))

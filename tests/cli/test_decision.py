@@ -99,7 +99,8 @@ def test_a_non_empty_output_folder_needs_force(tmp_path, posterior_root, capsys)
     args = ["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values",
             "100,900", *SMALL, "--out", str(tmp_path)]
     assert _run(args, posterior_root) == 2
-    assert "--out:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"--out {tmp_path}:" in err and "not written by suzhou-sim" in err
     assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep"
 
 
