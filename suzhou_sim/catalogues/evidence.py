@@ -1,7 +1,8 @@
 """The evidence the product uses: published effect sizes and the cost benchmarks drawn from them.
 
 Reads ``data/evidence/effect_sizes.csv`` (one published estimate per row, each with its
-citation, URL and quote; see ``data/evidence/README.md``) and
+citation, URL and quote, and ``used_for``: what in the model rests on the row; see
+``data/evidence/README.md``; it is the one evidence table of the product) and
 ``data/evidence/cost_benchmarks.yaml`` (evidence ranges for the cost per additional unit
 through a spending channel, each naming the rows it rests on). Every row must carry its
 source; a row without one is refused with the file and row named.
@@ -26,6 +27,7 @@ __all__ = [
     "EFFECT_SIZES_FILE",
     "BENCHMARKS_FILE",
     "EVIDENCE_COLUMNS",
+    "SOURCE_COLUMNS",
     "CostBenchmark",
     "load_effect_sizes",
     "load_cost_benchmarks",
@@ -34,8 +36,12 @@ __all__ = [
 EVIDENCE_DIR = DATA_DIR / "evidence"
 EFFECT_SIZES_FILE = EVIDENCE_DIR / "effect_sizes.csv"
 BENCHMARKS_FILE = EVIDENCE_DIR / "cost_benchmarks.yaml"
+#: The columns of the evidence collection, then ``used_for``: which assumption
+#: (``model/assumptions.yaml``, field ``evidence``), calibration prior, ``.mdl`` constant or
+#: row of the plausibility table (``model/README.md``) rests on the row; blank for a row
+#: nothing uses yet.
 EVIDENCE_COLUMNS = ("channel", "quantity", "estimate", "low", "high", "unit", "context",
-                    "method", "citation", "url", "quote")
+                    "method", "citation", "url", "quote", "used_for")
 #: Columns that make a row traceable: without them a number has no source.
 SOURCE_COLUMNS = ("citation", "url", "quote")
 _FIRST_DATA_LINE = 2  # line 1 is the header
@@ -54,8 +60,8 @@ def load_effect_sizes(path: Path = EFFECT_SIZES_FILE) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`EVIDENCE_COLUMNS` as text (``estimate`` may be a sign or shape such
-        as ``inverted-U``; ``low``/``high`` may be blank), plus ``line``, the row's line in
-        the file.
+        as ``inverted-U``; ``low``/``high`` and ``used_for`` may be blank), plus ``line``,
+        the row's line in the file.
 
     Raises
     ------

@@ -137,7 +137,7 @@ class Assumption(_Entry):
     # ``effect``: a lever's effect size with an evidence-based range; ``regime``: a rule or
     # market regime that can change; ``condition``: an external condition (the default).
     kind: Literal["condition", "regime", "effect"] = "condition"
-    # Rows of data/evidence_effect_sizes.csv the range rests on, as "channel: quantity".
+    # Rows of data/evidence/effect_sizes.csv the range rests on, as "channel: quantity".
     evidence: tuple[str, ...] = ()
 
     @model_validator(mode="after")

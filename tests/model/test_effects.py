@@ -9,15 +9,15 @@ fund scale actually raised falls short of the plan by the assumed realisation.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
-import pandas as pd
 import pytest
 
+from suzhou_sim.catalogues.evidence import load_effect_sizes
 from suzhou_sim.catalogues.scenarios import load_assumptions
 from suzhou_sim.engine import load_model
-from tests.conftest import REPO
 
-EVIDENCE_FILE = REPO / "data" / "evidence_effect_sizes.csv"
 PERIODS = ("14th", "15th", "16th")
 FUND = [f"Special fund {p}" for p in PERIODS]
 
@@ -58,16 +58,29 @@ def _channel_grid(model, channel, multiples, extra=None):
     return model.run(params=params, n_runs=m.size)
 
 
+def _evidence_names():
+    rows = load_effect_sizes()
+    return rows, rows["channel"] + ": " + rows["quantity"]
+
+
 def test_effect_assumptions_name_evidence_rows_that_exist():
-    rows = pd.read_csv(EVIDENCE_FILE)
-    names = set(rows["channel"] + ": " + rows["quantity"])
+    rows, names = _evidence_names()
     assert len(EFFECTS) >= 8
     for a in EFFECTS:
         assert a.evidence, a.key
-        assert set(a.evidence) <= names, (a.key, set(a.evidence) - names)
+        assert set(a.evidence) <= set(names), (a.key, set(a.evidence) - set(names))
         assert a.low <= a.default <= a.high and a.low < a.high, a.key
     # every copied row keeps its citation, URL and the quote holding the number
-    assert rows[["citation", "url", "quote"]].notna().all().all()
+    assert rows[["citation", "url", "quote"]].ne("").all().all()
+
+
+def test_used_for_names_exactly_the_assumptions_that_cite_the_row():
+    """The table's `used_for` and the assumptions' `evidence` say the same, both ways."""
+    rows, names = _evidence_names()
+    used = {key: set(names[rows["used_for"].str.contains(rf"assumption {key}\b")])
+            for key in set(re.findall(r"assumption (\w+)", " ".join(rows["used_for"])))}
+    cited = {a.key: set(a.evidence) for a in load_assumptions().values() if a.evidence}
+    assert used == cited
 
 
 MULTIPLES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5]
