@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..fileio.atomic import atomic_write_text
 from .errors import EngineError
 from .model import load_model
 
@@ -94,12 +94,5 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
     model = load_model(model_path)
     result = model.run(params=values, return_columns=return_columns, time_step=time_step)
     frame = result.to_dataframe(0)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as handle:
-            frame.to_csv(handle, index_label="time")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(out, frame.to_csv(index_label="time", lineterminator="\n"))
     return out

@@ -17,12 +17,12 @@ import contextlib
 import datetime as _dt
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from ..paths import REPO_ROOT
+from .atomic import keep_mode, new_temporary_dir
 
 __all__ = [
     "MARKER", "check_output_dir", "is_tool_output", "prepare_output_dir",
@@ -144,6 +144,8 @@ def prepare_output_dir(
     -----
     On any exception in the block the temporary folder is removed and ``path`` is left as it
     was. The old folder is moved aside before the new one is renamed into place, then removed.
+    A new folder gets mode ``0o777 & ~umask`` (as ``mkdir`` gives), a replaced one keeps the
+    mode of the folder it replaces.
     """
     path = check_output_dir(path, force, option)
     try:
@@ -152,15 +154,14 @@ def prepare_output_dir(
         raise InputError(f"{option} {path}: cannot create its parent folder "
                          f"({exc.strerror})") from None
     remove_stale_temporaries(path)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_TMP_TAG}-{os.getpid()}-",
-                                dir=path.parent))
+    tmp = new_temporary_dir(path.parent, f".{path.name}.{_TMP_TAG}-{os.getpid()}-")
     try:
         yield tmp
         stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         (tmp / MARKER).write_text(f"written by {writer} at {stamp}\n", encoding="utf-8")
         if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_TMP_TAG}-{os.getpid()}-old-",
-                                        dir=path.parent))
+            keep_mode(path, tmp)
+            old = new_temporary_dir(path.parent, f".{path.name}.{_TMP_TAG}-{os.getpid()}-old-")
             os.replace(path, old / path.name)
             os.replace(tmp, path)
             shutil.rmtree(old, ignore_errors=True)

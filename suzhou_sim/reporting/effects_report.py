@@ -31,6 +31,7 @@ from ..catalogues.scenarios import load_levers  # noqa: E402
 from ..catalogues.targets import load_targets  # noqa: E402
 from ..catalogues.timeline import PERIOD_YEARS  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes  # noqa: E402
+from .labels import PERIOD_SHORT  # noqa: E402
 from .plots import cjk_font  # noqa: E402
 from .sensitivity_plots import png_bytes  # noqa: E402
 
@@ -167,8 +168,8 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 #: Plan periods by name in each language (years from ``catalogues.timeline``).
-PERIOD_NAMES = {_ZH: {"14th": "十四五", "15th": "十五五", "16th": "十六五"},
-                _EN: {"14th": "14th plan", "15th": "15th plan", "16th": "16th plan"}}
+PERIOD_NAMES = {_ZH: {p: zh for p, (zh, _) in PERIOD_SHORT.items()},
+                _EN: {p: f"{en} plan" for p, (_, en) in PERIOD_SHORT.items()}}
 
 
 def period_name(period: str, lang: str = _ZH) -> str:

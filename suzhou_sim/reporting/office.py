@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import matplotlib
 import pandas as pd
 
-from ..app.text import fmt_points, fmt_probability, fmt_quantity, period_label, unit_label
 from ..catalogues.indicators import load_indicators
 from ..catalogues.scenarios import (
     PERIODS,
@@ -35,6 +34,7 @@ from ..catalogues.scenarios import (
 )
 from ..catalogues.targets import load_targets, targets_for_region
 from ..errors import InputError
+from .labels import fmt_points, fmt_probability, fmt_quantity, period_label, unit_label
 from .markdown import probability_text, status_label
 from .plots import chart_targets, cjk_font, fan_chart
 

@@ -8,6 +8,7 @@ these sentences on one line of stderr and the app shows them. Must not: compute 
 from __future__ import annotations
 
 from ..calibration.provenance import Staleness
+from .labels import period_label
 
 __all__ = ["staleness_message", "zero_split_message"]
 
@@ -19,8 +20,6 @@ _INPUT_NAMES = {
     "suzhou_calibration": ("the Suzhou calibration its priors come from", "作为先验的苏州校准"),
     "package_version": ("the package version", "软件版本"),
 }
-
-_PERIOD_ZH = {"14th": "十四五", "15th": "十五五", "16th": "十六五"}
 
 
 def staleness_message(status: Staleness, lang: str = "en") -> str:
@@ -52,7 +51,7 @@ def staleness_message(status: Staleness, lang: str = "en") -> str:
 def zero_split_message(periods: list[str], lang: str = "en") -> str:
     """One sentence for plan periods whose special-fund split weights are all 0."""
     if lang == "zh":
-        names = "、".join(f"“{_PERIOD_ZH.get(p, p)}”" for p in periods)
+        names = "、".join(f"“{period_label(p, lang, short=True)}”" for p in periods)
         return f"{names}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。"
     return (f"all five split weights of the special fund are 0 in the {', '.join(periods)} "
             f"plan period{'s' if len(periods) > 1 else ''}: the fund goes nowhere")

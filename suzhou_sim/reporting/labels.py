@@ -1,0 +1,162 @@
+"""Number formatting and the shared bilingual (中文 / English) labels of units and plan periods.
+
+Lives here: the display names of the model's units, the names of the plan periods, and the
+formatting of numbers, quantities with their unit, probabilities and differences of
+probabilities, for every reader: the meeting reports (:mod:`suzhou_sim.reporting.office`),
+the warnings and the Streamlit app (``suzhou_sim.app.text`` re-exports these functions).
+Labels of levers, assumptions, targets, indicators and regions are not here: they come from
+the catalogues, the ledger and the registry.
+Must not: import the app or Streamlit, run the model or read project files.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "PERIOD_LABELS",
+    "PERIOD_SHORT",
+    "unit_label",
+    "fmt_value",
+    "fmt_quantity",
+    "fmt_probability",
+    "fmt_points",
+    "period_label",
+]
+
+#: Plan periods with their years: (Chinese, English).
+PERIOD_LABELS: dict[str, tuple[str, str]] = {
+    "14th": ("“十四五”剩余年份 2024—2025", "14th plan, remaining years 2024-25"),
+    "15th": ("“十五五” 2026—2030", "15th plan 2026-30"),
+    "16th": ("“十六五” 2031—2035", "16th plan 2031-35"),
+}
+#: Plan periods, short: (Chinese, English).
+PERIOD_SHORT: dict[str, tuple[str, str]] = {
+    "14th": ("十四五", "14th"),
+    "15th": ("十五五", "15th"),
+    "16th": ("十六五", "16th"),
+}
+
+# Display names of the .mdl/ledger units: (Chinese, English).
+_UNITS: dict[str, tuple[str, str]] = {
+    "firms": ("家", "firms"),
+    "firms/year": ("家/年", "firms/yr"),
+    "persons": ("人", "persons"),
+    "teams": ("个", "teams"),
+    "projects": ("项", "projects"),
+    "projects/year": ("项/年", "projects/yr"),
+    "100m_yuan": ("亿元", "100m yuan"),
+    "100m_yuan/year": ("亿元/年", "100m yuan/yr"),
+    "100m_yuan/persons": ("亿元/人", "100m yuan/person"),
+    "10k_yuan": ("万元", "10k yuan"),
+    "10k_m2": ("万平方米", "10k m²"),
+    "10k_m2/year": ("万平方米/年", "10k m²/yr"),
+    "percent": ("%", "%"),
+    "percent/year": ("%/年", "%/yr"),
+    "1/year": ("/年", "/yr"),
+    "persons/teams": ("人/团队", "persons/team"),
+    "patents/10k_people": ("件/万人", "patents/10k people"),
+    "clusters": ("个", "clusters"),
+    "carriers": ("家", "carriers"),
+    "consortia": ("家", "consortia"),
+    "institutions": ("家", "institutions"),
+    "incubators": ("家", "incubators"),
+    "labs": ("个", "labs"),
+    "parks": ("个", "parks"),
+    "platforms": ("个", "platforms"),
+    "products": ("个", "products"),
+    "scenarios": ("个", "scenarios"),
+    "factories": ("家", "factories"),
+    "workshops": ("个", "workshops"),
+    "zones": ("个", "zones"),
+    "year": ("年", "years"),
+    "Dmnl": ("", ""),
+}
+
+# Units of things counted one by one: no decimals from 10 up.
+_COUNTS = frozenset({"firms", "firms/year", "persons", "teams", "projects", "projects/year",
+                     "clusters", "carriers", "consortia", "institutions", "incubators", "labs",
+                     "parks", "platforms", "products", "scenarios", "factories", "workshops",
+                     "zones"})
+
+
+def _in(lang: str) -> int:
+    """Index of ``lang`` in a (Chinese, English) pair; anything but ``en`` is Chinese."""
+    return 1 if lang == "en" else 0
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Display name of a model unit (``100m_yuan/year`` -> ``亿元/年`` or ``100m yuan/yr``)."""
+    pair = _UNITS.get(unit)
+    if pair is None:
+        return unit.replace("_", " ")
+    return pair[_in(lang)]
+
+
+def period_label(period: str, lang: str, short: bool = False) -> str:
+    """Name of a plan period (``14th``/``15th``/``16th``), with its years unless ``short``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown period (a programming error, not bad input).
+    """
+    return (PERIOD_SHORT if short else PERIOD_LABELS)[period][_in(lang)]
+
+
+def _is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_value(value: float | None, unit: str = "") -> str:
+    """A number with sensible precision and thousands separators (no unit).
+
+    Shares in ``percent`` keep one decimal; amounts from 100 and counts from 10 none;
+    smaller numbers one to three significant decimals. Missing values give an en dash.
+    """
+    if _is_missing(value):
+        return "–"
+    value = float(value)
+    size = abs(value)
+    if unit.startswith("percent"):
+        return f"{value:,.1f}"
+    if size >= 100 or (value == round(value) and size >= 1) or (size >= 10 and unit in _COUNTS):
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    if size >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def fmt_quantity(value: float | None, unit: str, lang: str) -> str:
+    """A number with its unit in ``lang``: ``20,000 家``, ``5,565 亿元/年``, ``55.0%``."""
+    text = fmt_value(value, unit)
+    label = unit_label(unit, lang)
+    if text == "–" or not label:
+        return text
+    if label.startswith("%"):
+        return text + label
+    return f"{text} {label}"
+
+
+def fmt_probability(p: float | None) -> str:
+    """A probability as a whole percentage (``88%``); ``<1%``/``>99%`` at the extremes."""
+    if _is_missing(p):
+        return "–"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
+def fmt_points(delta: float | None, lang: str) -> str:
+    """A difference of probabilities in percentage points, signed (``+3.2 pp``/``+3.2个百分点``)."""
+    if _is_missing(delta):
+        return "–"
+    points = delta * 100
+    if abs(points) < 0.05:
+        return "±0"
+    unit = " pp" if lang == "en" else "个百分点"
+    return f"{points:+.1f}{unit}"
