@@ -31,7 +31,7 @@ from ..catalogues.scenarios import load_levers  # noqa: E402
 from ..catalogues.targets import load_targets  # noqa: E402
 from ..catalogues.timeline import PERIOD_YEARS  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes  # noqa: E402
-from .labels import PERIOD_SHORT  # noqa: E402
+from .labels import PERIOD_SHORT, fmt_number  # noqa: E402
 from .plots import cjk_font  # noqa: E402
 from .sensitivity_plots import png_bytes  # noqa: E402
 
@@ -268,14 +268,8 @@ def write_tornado_charts(table: pd.DataFrame, out_dir: Path) -> dict[str, str]:
     return charts
 
 
-def _num(value: float, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
-
-
 def _band(p50: float, p10: float, p90: float) -> str:
-    return f"{_num(p50)} ({_num(p10)} – {_num(p90)})"
+    return f"{fmt_number(p50)} ({fmt_number(p10)} – {fmt_number(p90)})"
 
 
 def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -> pd.DataFrame:
@@ -376,7 +370,8 @@ def _channel_summary(table: pd.DataFrame) -> list[str]:
         first = channels[channels["target_id"] == target_id].iloc[0]
         best = values.abs().idxmax() if values.abs().max() > 0 else None
         rows.append([f"{target_id} ({first.indicator_unit})", first.period]
-                    + [f"**{_num(v)}**" if k == best else _num(v) for k, v in values.items()])
+                    + [f"**{fmt_number(v)}**" if k == best else fmt_number(v)
+                       for k, v in values.items()])
     frame = pd.DataFrame(rows, columns=header)
     return [
         "## Where extra money goes furthest · 追加资金投向哪里效果最大", "",

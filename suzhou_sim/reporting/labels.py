@@ -18,6 +18,7 @@ __all__ = [
     "PERIOD_SHORT",
     "unit_label",
     "fmt_value",
+    "fmt_number",
     "fmt_quantity",
     "fmt_probability",
     "fmt_points",
@@ -127,6 +128,15 @@ def fmt_value(value: float | None, unit: str = "") -> str:
     if size >= 1:
         return f"{value:,.2f}"
     return f"{value:.3g}"
+
+
+def fmt_number(value: float | None, digits: int = 3, missing: str = "–") -> str:
+    """A number for the reports' tables: ``12,345`` from 1,000 up, else ``digits``
+    significant digits (``0.123``); ``missing`` (an en dash) for a missing value."""
+    if _is_missing(value):
+        return missing
+    value = float(value)
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
 
 
 def fmt_quantity(value: float | None, unit: str, lang: str) -> str:

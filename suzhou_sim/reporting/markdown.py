@@ -21,6 +21,7 @@ import pandas as pd
 from ..catalogues.indicators import load_indicators
 from ..catalogues.scenarios import PERIODS, lever_baseline, load_assumptions, load_levers
 from ..catalogues.targets import ABOUT_BAND, load_targets
+from .labels import fmt_number
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -132,11 +133,7 @@ def status_summary(targets: pd.DataFrame, lang: str = "en") -> str:
 
 
 def _num(x: float | None, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}g}"
+    return fmt_number(x, digits, missing="")
 
 
 def _first(x) -> str:

@@ -34,7 +34,14 @@ from ..catalogues.scenarios import (
 )
 from ..catalogues.targets import load_targets, targets_for_region
 from ..errors import InputError
-from .labels import fmt_points, fmt_probability, fmt_quantity, period_label, unit_label
+from .labels import (
+    fmt_number,
+    fmt_points,
+    fmt_probability,
+    fmt_quantity,
+    period_label,
+    unit_label,
+)
 from .markdown import probability_text, status_label
 from .plots import chart_targets, cjk_font, fan_chart
 
@@ -255,10 +262,8 @@ def _docx_table(doc, frame: pd.DataFrame, formats: dict[str, Callable[[object], 
     return table
 
 
-def _value(x: object) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:,.0f}" if abs(float(x)) >= 1000 else f"{float(x):.4g}"
+def _value(x: float | None) -> str:
+    return fmt_number(x, digits=4)
 
 
 def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
