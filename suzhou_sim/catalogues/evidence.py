@@ -27,7 +27,6 @@ __all__ = [
     "EFFECT_SIZES_FILE",
     "BENCHMARKS_FILE",
     "EVIDENCE_COLUMNS",
-    "SOURCE_COLUMNS",
     "CostBenchmark",
     "load_effect_sizes",
     "load_cost_benchmarks",
