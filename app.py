@@ -286,7 +286,7 @@ def assumption_sliders(state, lang: str) -> None:
 
 def lever_sliders(state, lang: str, period: str) -> None:
     """The sliders of one plan period by theme; split weights show the share and 亿元 they
-    imply, and a warning when they are all 0."""
+    imply (all of them 0 is warned about once, above the results, naming the periods)."""
     region = state[S.K_REGION]
     levers, themes = load_levers(), load_lever_themes()
     st.caption(period_label(period, lang))
@@ -299,8 +299,6 @@ def lever_sliders(state, lang: str, period: str) -> None:
         if theme == FUND_SPLIT:
             weights = {k: float(state[S.lever_widget_key(k, period)]) for k in in_theme}
             shares = fund_shares(weights, float(state[S.lever_widget_key(FUND, period)]))
-            if not any(weights.values()):
-                st.warning(tr("weights_zero", lang))
         for key in in_theme:
             lever, spec = levers[key], S.lever_slider(key, region)
             unit = unit_label(lever.unit, lang)

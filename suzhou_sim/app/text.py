@@ -347,11 +347,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("下载数据表(Excel)", "Download the tables (Excel)"),
     "report_prepare": ("生成报告文件", "Prepare the report files"),
     "weights_share": ("占 {share},约 {amount}", "{share} of the fund, about {amount}"),
-    "weights_zero": (
-        "本时期五项权重均为 0:专项资金不会分配到任何用途(模型中相当于不投入)。",
-        "All five weights of this period are 0: the special fund goes to no use (the model "
-        "then spends nothing).",
-    ),
     "per_year": ("每年", "per year"),
     "choose": ("请选择", "Choose"),
     "sb_year_filter": ("目标年份", "Target year"),

@@ -35,6 +35,7 @@ from suzhou_sim.reporting.structure_diagram import (
     read_structure,
     structure_dot,
 )
+from suzhou_sim.reporting.warnings_text import zero_split_message
 from tests.fileio.test_safe_reading import ALIAS_BOMB
 
 APP = REPO_ROOT / "app.py"
@@ -443,7 +444,9 @@ def test_split_weights_show_shares_and_warn_when_all_zero(app):
                 "carrier_weight", "guidance_fund_weight"):
         lever(app, key, "16th").set_value(0.0)
     app.run()
-    assert any(tr("weights_zero", "zh") == w.value for w in app.warning)
+    # one warning, and it names the period
+    assert [w.value for w in app.warning if "权重" in w.value] == [
+        zero_split_message(["16th"], "zh")]
 
 
 @needs_suzhou
