@@ -176,14 +176,21 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "chart_year": ("年份(年末)", "Year (year-end)"),
     "chart_cumulative": ("{base}年起累计", "cumulative since {base}"),
     "chart_caption": (
-        "历史点:▲ 下限(“超过”) · ▼ 上限(“不到”) · ● 精确或约数;空心 = 未核实。"
-        "虚线为基准情景,点线为“调整假设后的基准”(仅在假设与所选情景不同时显示):"
-        "基准与点线之差是假设的作用,点线与实线之差是政策的作用。★ 为目标。",
-        "History: ▲ lower bound ('over') · ▼ upper bound ('under') · ● exact or approximate; "
-        "hollow = unverified. Dashed: baseline; dotted: the modified baseline (shown when the "
-        "assumptions differ from the picked scenario's): dashed to dotted is the effect of the "
-        "assumptions, dotted to solid the effect of policy. ★ marks a target.",
+        "图例见各图下方;空心历史点 = 未核实。虚线为基准情景,点线为“调整假设后的基准”"
+        "(仅在假设与所选情景不同时显示):基准与点线之差是假设的作用,点线与实线之差是政策的作用。"
+        "鼠标悬停在点或星号上可查看数值。",
+        "Legends below each chart; a hollow history point is unverified. Dashed: baseline; "
+        "dotted: the modified baseline (shown when the assumptions differ from the picked "
+        "scenario's): dashed to dotted is the effect of the assumptions, dotted to solid the "
+        "effect of policy. Hover over a point or star for its numbers.",
     ),
+    "chart_history": ("历史观测", "Observed"),
+    "chart_hist_lower": ("下限(“超过”)", "lower bound ('over')"),
+    "chart_hist_upper": ("上限(“不到”)", "upper bound ('under')"),
+    "chart_hist_exact": ("精确或约数", "exact or approximate"),
+    "chart_quality": ("数据质量", "Quality"),
+    "chart_target_legend": ("目标(旁注数字为达成概率)",
+                            "Target (the number: probability of reaching it)"),
     "chart_none": ("请选择至少一个指标。", "Pick at least one indicator."),
     "bound_lower": ("下限", "lower bound"),
     "bound_upper": ("上限", "upper bound"),

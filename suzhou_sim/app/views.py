@@ -39,7 +39,6 @@ from ..studies.scenario_runs import ScenarioResult
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
     FIELDS_ZH,
-    bound_label,
     comparator_label,
     fmt_points,
     fmt_probability,
@@ -442,6 +441,46 @@ def _tip(field: str, title: str = "", kind: str = "quantitative") -> dict:
     return {"field": field, "type": kind, "title": title or field, **fmt}
 
 
+_PLOT_HEIGHT, _LEGEND_ROW = 380, 30  # pixels: chart without legends, one row of legend
+
+#: Shapes of the history points by bound, and the interface key of each legend label.
+_HISTORY_SHAPES = {"lower": ("triangle-up", "chart_hist_lower"),
+                   "upper": ("triangle-down", "chart_hist_upper"),
+                   "exact": ("circle", "chart_hist_exact")}
+
+
+def _history_layer(hist: pd.DataFrame, x: dict, y_title: str, legend: dict, lang: str) -> dict:
+    """Vega-Lite layer of the observed history: one shape per bound with a legend entry
+    each (▲ lower bound, ▼ upper bound, ● exact or approximate), hollow when unverified."""
+    kinds = {b: tr(key, lang) for b, (_, key) in _HISTORY_SHAPES.items()}
+    shown = hist.assign(
+        kind=[kinds.get(b, kinds["exact"]) for b in hist["bound"]],
+        verified=hist["quality"] != "unverified",
+        quality=[tr("unverified", lang) if q == "unverified" else q for q in hist["quality"]],
+    )
+    # the fill depends on the data (hollow = unverified), so the legend's symbols are
+    # painted explicitly: without this they take the "unverified" white and vanish
+    paint = {"fill": {"value": _HISTORY}, "stroke": {"value": _HISTORY}}
+    return {
+        "data": {"values": _records(shown)},
+        "mark": {"type": "point", "size": 70, "filled": True, "opacity": 1,
+                 "color": _HISTORY, "strokeWidth": 1.2},
+        "encoding": {
+            "x": x, "y": _q("value", title=y_title),
+            "shape": {"field": "kind", "type": "nominal",
+                      "legend": {**legend, "title": tr("chart_history", lang), "columns": 2,
+                                 "titleOrient": "left", "symbolStrokeWidth": 0,
+                                 "encode": {"symbols": {"update": paint}}},
+                      "scale": {"domain": list(kinds.values()),
+                                "range": [shape for shape, _ in _HISTORY_SHAPES.values()]}},
+            "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
+                     "value": "white"},
+            "stroke": {"value": _HISTORY},
+            "tooltip": [_tip("kind", tr("chart_history", lang), "nominal"), _tip("year"),
+                        _tip("value", tr("value", lang)),
+                        _tip("quality", tr("chart_quality", lang), "nominal")]}}
+
+
 def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     """Fan chart of one indicator as a Vega-Lite specification (for ``st.vega_lite_chart``).
 
@@ -449,8 +488,9 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     the modified baseline median (dotted, when present), history points (▲ lower, ▼ upper,
     ● exact/approx bound; hollow when unverified) and the targets measured on the same
     scale (★ with the probability next to it; a ±5% bar for "about" targets, a line over
-    the years of "every year" targets). A plain dict rather than an Altair chart: building
-    Altair objects costs more than the model run.
+    the years of "every year" targets). Every kind of mark has a legend entry in ``lang``
+    below the plot, and the history points and stars carry tooltips. A plain dict rather
+    than an Altair chart: building Altair objects costs more than the model run.
     """
     result = outcome.result
     region = result.scenario.region
@@ -481,8 +521,12 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         lines.append(rows(outcome.modified).assign(run=names[2]))
         dashes.append([2, 2])
         colours.append(_MODIFIED)
-    # horizontal legends: the chart's height holds the legends too (the plot keeps its room)
+    # horizontal legends below the plot, one row each (the chart's config stacks them), so
+    # none runs past the edge of a narrow chart
     legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "horizontal"}
+    line_legend = {**legend, "columns": 2, "symbolType": "stroke", "symbolStrokeWidth": 2.5,
+                   "symbolSize": 500}
+    legend_rows = 2 + (outcome.modified is not None)  # the lines (two a row) and the band
     band_label = tr("chart_band", lang)
     layers: list[dict] = [
         {"data": {"values": _records(rows(result).assign(band=band_label))},
@@ -497,45 +541,26 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
          "mark": {"type": "line", "strokeWidth": 2, "point": {"size": 16, "filled": True}},
          "encoding": {
              "x": x, "y": _q("p50", title=y_title),
-             "color": {"field": "run", "type": "nominal", "legend": legend,
+             "color": {"field": "run", "type": "nominal", "legend": line_legend,
                        "scale": {"domain": names, "range": colours}},
-             "strokeDash": {"field": "run", "type": "nominal", "legend": legend,
+             "strokeDash": {"field": "run", "type": "nominal", "legend": line_legend,
                             "scale": {"domain": names, "range": dashes}},
              "tooltip": [_tip("run", " ", "nominal"), _tip("year"), _tip("p50", value)]}},
     ]
     if spec.measure != "cumulative":  # observations are levels/annual counts, not sums
         if not hist.empty:
-            kinds = [bound_label(b, lang) for b in ("lower", "upper", "exact")]
-            hist = hist.assign(
-                kind=[bound_label(b, lang) for b in hist["bound"]],
-                verified=hist["quality"] != "unverified",
-                quality=[tr("unverified", lang) if q == "unverified" else q
-                         for q in hist["quality"]],
-            )
-            layers.append({
-                "data": {"values": _records(hist)},
-                "mark": {"type": "point", "size": 70, "filled": True, "opacity": 1,
-                         "color": _HISTORY},
-                "encoding": {
-                    "x": x, "y": _q("value", title=y_title),
-                    "shape": {"field": "kind", "type": "nominal",
-                              # explained in the caption above the charts (a Vega-Lite
-                              # shape legend here draws its labels without the markers)
-                              "legend": None,
-                              "scale": {"domain": kinds,
-                                        "range": ["triangle-up", "triangle-down", "circle"]}},
-                    "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
-                             "value": "white"},
-                    "tooltip": [_tip("year"), _tip("value", value),
-                                _tip("kind", " ", "nominal"), _tip("quality", " ", "nominal")]}})
+            layers.append(_history_layer(hist, x, y_title, legend, lang))
+            legend_rows += 2  # two entries a row
     probs = _probabilities(result)
     marks = chart_targets(targets_for_region(region), indicator, spec)
     if marks:
+        legend_rows += 1
+        star_label = tr("chart_target_legend", lang)
         targets = {"values": [{
             "year": t.year, "threshold": t.threshold, "low": t.threshold * 0.95,
             "high": t.threshold * 1.05, "from": t.from_year or t.year,
             "about": t.comparator == "~", "target": f"{t.label(lang)} ({t.target_id})",
-            "probability": fmt_probability(probs.get(t.target_id)),
+            "probability": fmt_probability(probs.get(t.target_id)), "marker": star_label,
         } for t in marks]}
         rule = {"type": "rule", "color": _TARGET, "strokeWidth": 1.5}
         at_target = {"x": x, "y": _q("threshold", title=y_title)}
@@ -546,19 +571,30 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
              "mark": rule, "encoding": {"x": _q("from"), "x2": {"field": "year"},
                                         "y": _q("threshold", title=y_title)}},
             {"data": targets,
-             "mark": {"type": "point", "shape": _STAR, "size": 220, "filled": True,
-                      "color": _TARGET, "opacity": 1},
-             "encoding": {**at_target, "tooltip": [
-                 _tip("target", tr("chart_target", lang), "nominal"),
-                 _tip("threshold", tr("sb_threshold", lang)),
-                 _tip("probability", tr("probability", lang), "nominal")]}},
+             "mark": {"type": "point", "size": 220, "filled": True, "color": _TARGET,
+                      "opacity": 1},
+             "encoding": {
+                 **at_target,
+                 # a legend entry of its own: ★ = target (the number beside it: probability)
+                 "shape": {"field": "marker", "type": "nominal",
+                           "legend": {**legend, "symbolSize": 160},
+                           "scale": {"domain": [star_label], "range": [_STAR]}},
+                 "tooltip": [
+                     _tip("target", tr("chart_target", lang), "nominal"),
+                     _tip("year"),
+                     _tip("threshold", tr("sb_threshold", lang)),
+                     _tip("probability", tr("probability", lang), "nominal")]}},
             {"data": targets,
              "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "color": _TARGET,
                       "fontSize": 11},
              "encoding": {**at_target, "text": {"field": "probability", "type": "nominal"}}},
         ]
-    return {"title": _chart_title(indicator, result, lang), "height": 380, "layer": layers,
-            "resolve": {"scale": {"fill": "independent", "shape": "independent"}}}
+    # the height holds title, plot, axis and legends: the plot keeps its room as rows add
+    height = _PLOT_HEIGHT + _LEGEND_ROW * legend_rows
+    return {"title": _chart_title(indicator, result, lang), "height": height, "layer": layers,
+            "resolve": {"scale": {"fill": "independent", "shape": "independent"}},
+            "config": {"legend": {"layout": {"bottom": {
+                "direction": "vertical", "anchor": "start", "margin": 6}}}}}
 
 
 # --- comparison and goal seeking ------------------------------------------------------------
