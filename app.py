@@ -25,6 +25,7 @@ import streamlit as st
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
+from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
 from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
@@ -92,7 +93,7 @@ from suzhou_sim.studies.scenario_runs import (
 )
 
 VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "portfolio", "about")
-K_LEVER_TAB, K_SAVE_NAME, K_SAVE_OK, K_YEAR = "lever_tab", "save_name", "save_ok", "sb_year"
+K_LEVER_TAB, K_YEAR = "lever_tab", "sb_year"
 K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
 K_URL_WRITTEN = "url_written"  # the query parameters last written
@@ -182,16 +183,6 @@ def _on_language(state) -> None:
         state[K_YEAR] = state[K_YEAR]
 
 
-def _on_save(state) -> None:
-    title = state.get(K_SAVE_NAME) or ""
-    try:
-        scenario = S.save_current(state, title)
-    except InputError as exc:
-        state[S.K_UPLOAD_ERROR] = str(exc)
-        return
-    state[K_SAVE_OK] = scenario.title_zh
-
-
 def _on_file(state) -> None:
     upload = state.get(S.K_FILE)
     if upload is not None:
@@ -229,7 +220,7 @@ def sidebar_settings(state, lang: str) -> None:
 
     st.selectbox(tr("scenario", lang), options, format_func=title, key=S.K_PICK,
                  help=tr("scenario_help", lang), on_change=S.on_pick_change, args=(state,))
-    for problem in problems:
+    for problem in problems + store_problems(lang):
         st.caption(f"⚠ {problem}")
     st.button(tr("reset", lang), on_click=S.reset_to_picked, args=(state,),
               width="stretch")
@@ -317,16 +308,10 @@ def _report_inputs(outcome: Outcome) -> ReportInputs:
 
 
 def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome | None) -> None:
-    """Save under a name; downloads of the settings, results and meeting reports; upload or
-    paste of a scenario file."""
+    """Save under a name (kept on disk for every session); downloads of the settings,
+    results and meeting reports; upload or paste of a scenario file."""
     with st.expander(tr("save_load", lang), expanded=False):
-        st.text_input(tr("save_name", lang), key=K_SAVE_NAME, max_chars=60)
-        st.button(tr("save_button", lang), key="save_scenario", on_click=_on_save,
-                  args=(state,), width="stretch", disabled=current is None)
-        saved = S.saved_scenarios(state)
-        if saved:
-            st.caption(tr("saved_list", lang, items="、".join(saved) if lang == "zh"
-                          else ", ".join(saved)))
+        saved_section(state, lang, current)
         if current is not None:
             st.download_button(tr("download_yaml", lang), scenario_to_yaml(current),
                                file_name=f"{current.name}.yaml", mime="application/x-yaml",

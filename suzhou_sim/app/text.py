@@ -348,7 +348,32 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "save_button": ("保存当前设置", "Save the current settings"),
     "save_ok": ("已保存情景“{name}”。", "Saved scenario '{name}'."),
     "save_empty": ("请先填写情景名称。", "Give the scenario a name first."),
-    "saved_list": ("本次会话已保存的情景:{items}", "Scenarios saved in this session: {items}"),
+    "saved_list": ("已保存的情景:{items}", "Saved scenarios: {items}"),
+    "save_exists": (
+        "已有名为“{name}”的情景。要用当前设置覆盖它吗?",
+        "A scenario named '{name}' is already saved. Replace it with the current settings?",
+    ),
+    "save_replace": ("覆盖", "Replace"),
+    "cancel": ("取消", "Cancel"),
+    "delete_saved": ("删除已保存的情景“{name}”", "Delete the saved scenario '{name}'"),
+    "delete_not_ours": (
+        "该文件不是本应用保存的(手动放入文件夹),应用不会删除它。",
+        "This file was not saved by the app (it was put in the folder by hand), so the app "
+        "does not delete it.",
+    ),
+    "delete_confirm": (
+        "确定删除情景“{name}”吗?所有使用本服务器的人都将看不到它。",
+        "Delete the scenario '{name}'? Nobody using this server will see it any more.",
+    ),
+    "delete_yes": ("删除", "Delete"),
+    "saved_folder": (
+        "已保存的情景存放在服务器文件夹 {folder}(可用环境变量 SUZHOU_SIM_SCENARIO_DIR 更改),"
+        "使用同一应用服务器的所有人都能看到、覆盖或删除它们。",
+        "Saved scenarios are kept in the server folder {folder} (set SUZHOU_SIM_SCENARIO_DIR "
+        "to change it): everyone using this app server can see, replace or delete them.",
+    ),
+    "saved_broken": ("已保存的情景文件无法读取,已跳过:{line}",
+                     "A saved scenario file cannot be read and is skipped: {line}"),
     "saved_scenario": ("已保存:{name}", "Saved: {name}"),
     "download_docx": ("下载会议报告(Word)", "Download the meeting report (Word)"),
     "download_xlsx": ("下载数据表(Excel)", "Download the tables (Excel)"),
