@@ -38,11 +38,14 @@ from suzhou_sim.app.text import (
     unit_label,
 )
 from suzhou_sim.app.views import (
+    ALL_PARTS,
     SCOREBOARD_CSS,
     Outcome,
     chart_indicators,
     compare_frame,
     describe_changes,
+    diagram_part_label,
+    diagram_parts,
     fit_summary,
     fund_shares,
     goal_seek_text,
@@ -160,11 +163,13 @@ def run_cached(stamp: int):
 
 
 @st.cache_data(show_spinner=False)
-def model_diagram(mdl_stamp: int, readme_stamp: int) -> str:
-    """DOT text of the stock-and-flow diagram (rebuilt when the model or README changes)."""
+def model_diagram(mdl_stamp: int, readme_stamp: int, lang: str = "zh",
+                  focus: str | None = None) -> str:
+    """DOT text of the stock-and-flow diagram in ``lang``, whole or one sector (rebuilt
+    when the model or README changes)."""
     structure = read_structure(MODEL_FILE)
     return structure_dot(structure, read_loops(structure=structure),
-                         read_sectors(structure=structure))
+                         read_sectors(structure=structure), lang, focus)
 
 
 # --- sidebar --------------------------------------------------------------------------------
@@ -524,8 +529,14 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     readme = MODEL_FILE.parent / "README.md"
     st.subheader(tr("about_structure", lang))
     st.caption(tr("about_structure_caption", lang, mdl=MODEL_FILE.relative_to(REPO_ROOT)))
-    st.graphviz_chart(model_diagram(MODEL_FILE.stat().st_mtime_ns, readme.stat().st_mtime_ns),
-                      width="stretch")
+    parts = diagram_parts(read_sectors(structure=read_structure(MODEL_FILE)))
+    part = st.segmented_control(tr("about_part", lang), parts, key="about.part",
+                                default=parts[0], required=True,
+                                format_func=lambda p: diagram_part_label(p, lang))
+    st.caption(tr("about_part_caption", lang))
+    st.graphviz_chart(model_diagram(MODEL_FILE.stat().st_mtime_ns, readme.stat().st_mtime_ns,
+                                    lang, None if part == ALL_PARTS else part),
+                      width="stretch" if part == ALL_PARTS else "content")
     st.subheader(tr("about_loops", lang))
     loops = read_loops(readme)
     rows = [f"| {tr('about_loop', lang)} | {tr('about_loop_path', lang)} |", "|---|---|"]

@@ -260,13 +260,22 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # about
     "about_structure": ("存量—流量结构", "Stock-and-flow structure"),
     "about_structure_caption": (
-        "由 {mdl} 解析生成:方框 = 存量,椭圆 = 反馈回路上的变量,粗箭头 = 流量进出存量,"
-        "细箭头 = 依赖关系(经由未画出的中间变量),彩色箭头标出回路 R1、R2、B1、B2、B3。"
-        "灰色虚框内为仅用于统计的累计计数器。",
-        "Drawn from {mdl}: boxes = stocks, ellipses = variables on the feedback loops, thick "
-        "arrows = flows into and out of stocks, thin arrows = dependencies (through variables "
-        "not drawn), coloured arrows = the loops R1, R2, B1, B2, B3. The grey dashed box holds "
-        "accounting counters.",
+        "由 {mdl} 解析生成:方框 = 存量,椭圆 = 流量(黄色)与反馈回路上的变量,粗箭头 = 流量进出存量,"
+        "细箭头 = 依赖关系(经由未画出的中间变量),彩色箭头标出回路 R1、R2、B1—B4。",
+        "Drawn from {mdl}: boxes = stocks, ellipses = flows (yellow) and variables on the "
+        "feedback loops, thick arrows = flows into and out of stocks, thin arrows = "
+        "dependencies (through variables not drawn), coloured arrows = the loops R1, R2, "
+        "B1-B4.",
+    ),
+    "about_part": ("显示部分", "Part shown"),
+    "about_part_all": ("全图(总览)", "Whole diagram (overview)"),
+    "about_part_caption": (
+        "每次显示一个部门,字号可读:框内是该部门的存量及其流量,虚线外框的是与之有箭头相连的其他部门变量。"
+        "“全图”一次显示全部变量,适合看整体,字较小(可点右上角全屏放大)。",
+        "One sector at a time, in readable type: its stocks and their flows are framed, the "
+        "variables of other sectors with an arrow to or from it have a dashed outline. The "
+        "whole diagram shows every variable at once, for the big picture, in small type "
+        "(the full-screen button at its top right enlarges it).",
     ),
     "about_loops": ("反馈回路", "Feedback loops"),
     "about_loop": ("回路", "Loop"),

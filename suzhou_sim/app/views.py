@@ -32,8 +32,10 @@ from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, 
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
 from ..paths import OBSERVED_FILE, calibration_dir
+from ..reporting.diagram_labels import sector_label
 from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
+from ..reporting.structure_diagram import ACCOUNTING
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
 from .state import Change, assumptions_differ, with_assumptions_of
@@ -74,6 +76,9 @@ __all__ = [
     "problem_lines",
     "fund_shares",
     "year_summary",
+    "ALL_PARTS",
+    "diagram_parts",
+    "diagram_part_label",
 ]
 
 #: Runs a scenario with (draws, seed); the app passes its cached runner.
@@ -806,3 +811,24 @@ def _band_title(name: str, edge: float, lang: str) -> str:
     if upper is None:
         return f"≥{edge:.0%}"
     return f"<{upper:.0%}" if edge == 0 else f"{edge:.0%}–{upper:.0%}"
+
+
+# --- the structure diagram's parts ----------------------------------------------------------
+
+ALL_PARTS = "all"  # the whole diagram (every sector; labels small at a page's width)
+#: The part shown first: the enterprise pipeline and the certificate chain, the model's core.
+FIRST_PART = "Enterprise pipeline"
+
+
+def diagram_parts(sectors: dict[str, list[str]]) -> list[str]:
+    """Parts of the structure diagram to choose from: the first sector shown (the
+    enterprise pipeline when there is one), the other sectors of ``model/README.md``, the
+    accounting counters, then the whole diagram."""
+    names = list(sectors)
+    names.sort(key=lambda n: n != FIRST_PART)
+    return [*names, ACCOUNTING, ALL_PARTS]
+
+
+def diagram_part_label(part: str, lang: str) -> str:
+    """Name of a diagram part in ``lang``."""
+    return tr("about_part_all", lang) if part == ALL_PARTS else sector_label(part, lang)

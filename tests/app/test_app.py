@@ -30,6 +30,7 @@ from suzhou_sim.catalogues.scenarios import (
 from suzhou_sim.catalogues.targets import STATUSES, load_targets
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
 from suzhou_sim.reporting.structure_diagram import (
+    ACCOUNTING,
     read_loops,
     read_sectors,
     read_structure,
@@ -347,8 +348,10 @@ def test_structure_diagram_shows_stocks_and_loops():
     assert [lp.code for lp in loops] == ["R1", "R2", "B1", "B2", "B3", "B4"]
     dot = structure_dot(structure, loops, read_sectors(structure=structure))
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    counters = structure_dot(structure, loops, read_sectors(structure=structure),
+                             focus=ACCOUNTING)
     for name in structure.stocks + [v for lp in loops for v in lp.variables]:
-        assert f'"{name}" [' in dot, name
+        assert f'"{name}" [' in (counters if name.startswith("Cumulative ") else dot), name
     for code in ("R1", "R2", "B1", "B2", "B3", "B4"):
         assert re.search(rf'label="[^"]*{code}', dot), f"no edge coloured for {code}"
     assert '"Tech SME pool" -> "First time recognitions"' in dot  # an outflow arrow
