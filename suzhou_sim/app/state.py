@@ -347,7 +347,7 @@ def reset_to_picked(state: MutableMapping[str, Any]) -> None:
 
 # Widgets whose options are shown through a language-dependent label.
 _OPTION_KEYS = (K_REGION, K_PICK, K_VIEW)
-_OPTION_PREFIXES = ("charts.", "compare.", "goal.")
+_OPTION_PREFIXES = ("charts.", "compare.", "goal.", "about.")
 
 
 def on_language_change(state: MutableMapping[str, Any]) -> None:

@@ -532,9 +532,17 @@ def test_about_page_is_chinese_in_chinese(app):
         assert part in text, part
     assert "`High tech enterprises`" not in text and "Definitional traps" not in text
     assert "MAPE(%)" in app.dataframe[0].value.columns
+    # the diagram: one sector at a time, labelled in Chinese; the whole one on request
+    diagram = app.get("graphviz_chart")[0].proto.spec
+    assert 'label="企业梯队"' in diagram and 'label="首次认定"' in diagram
+    app.button_group(key="about.part").set_value("Talent").run()
+    assert 'label="人才"' in app.get("graphviz_chart")[0].proto.spec
     app.button_group(key=S.K_LANG).set_value("en").run()
     text = "\n".join(m.value for m in app.markdown)
     assert "`High tech enterprises`" in text and "Definitional traps" in text
+    assert app.session_state["about.part"] == "Talent"  # kept across the language switch
+    diagram = app.get("graphviz_chart")[0].proto.spec
+    assert 'label="Talent"' in diagram and "人才" not in diagram
 
 
 @needs_suzhou
