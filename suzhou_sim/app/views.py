@@ -463,9 +463,6 @@ def _history_layer(hist: pd.DataFrame, x: dict, y_title: str, legend: dict, lang
         verified=hist["quality"] != "unverified",
         quality=[tr("unverified", lang) if q == "unverified" else q for q in hist["quality"]],
     )
-    # the fill depends on the data (hollow = unverified), so the legend's symbols are
-    # painted explicitly: without this they take the "unverified" white and vanish
-    paint = {"fill": {"value": _HISTORY}, "stroke": {"value": _HISTORY}}
     return {
         "data": {"values": _records(shown)},
         "mark": {"type": "point", "size": 70, "filled": True, "opacity": 1,
@@ -474,12 +471,13 @@ def _history_layer(hist: pd.DataFrame, x: dict, y_title: str, legend: dict, lang
             "x": x, "y": _q("value", title=y_title),
             "shape": {"field": "kind", "type": "nominal",
                       "legend": {**legend, "title": tr("chart_history", lang), "columns": 2,
-                                 "titleOrient": "left", "symbolStrokeWidth": 0,
-                                 "encode": {"symbols": {"update": paint}}},
+                                 "titleOrient": "left"},
                       "scale": {"domain": list(kinds.values()),
                                 "range": [shape for shape, _ in _HISTORY_SHAPES.values()]}},
-            "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
-                     "value": "white"},
+            # tested as "unverified" so that the legend's symbols (whose datum has no such
+            # field) are drawn filled, like the verified points
+            "fill": {"condition": {"test": "datum.verified === false", "value": "white"},
+                     "value": _HISTORY},
             "stroke": {"value": _HISTORY},
             "tooltip": [_tip("kind", tr("chart_history", lang), "nominal"), _tip("year"),
                         _tip("value", tr("value", lang)),
