@@ -244,7 +244,7 @@ def init_state(state: MutableMapping[str, Any], region: str = REGIONS[0]) -> Non
 
 def pick_options(state: MutableMapping[str, Any]) -> list[str]:
     """Values of the scenario picker: the region's files, the upload if it fits, and the
-    scenarios saved in this session for the region."""
+    saved scenarios of the region (on disk for every session, and this session's)."""
     choices, _ = scenario_choices(state[K_REGION])
     options = list(choices)
     uploaded = _uploaded(state)

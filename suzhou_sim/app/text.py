@@ -50,8 +50,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "region": ("地区", "Region"),
     "scenario": ("情景", "Scenario"),
     "scenario_help": (
-        "scenarios/ 文件夹中的情景文件(按地区筛选)。选择后滑块重置为该情景的取值。",
-        "Scenario files in scenarios/ (for this region). Picking one resets the sliders to it.",
+        "scenarios/ 文件夹中的情景文件与已保存的情景(按地区筛选)。选择后滑块重置为该情景的取值。",
+        "Scenario files in scenarios/ and saved scenarios (for this region). Picking one resets "
+        "the sliders to it.",
     ),
     "uploaded_scenario": ("已导入:{name}", "Uploaded: {name}"),
     "reset": ("重置为所选情景", "Reset to the picked scenario"),
