@@ -365,7 +365,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "save_replace": ("覆盖", "Replace"),
     "cancel": ("取消", "Cancel"),
-    "delete_saved": ("删除已保存的情景“{name}”", "Delete the saved scenario '{name}'"),
+    "delete_saved": ("删除“{name}”", "Delete '{name}'"),
     "delete_not_ours": (
         "该文件不是本应用保存的(手动放入文件夹),应用不会删除它。",
         "This file was not saved by the app (it was put in the folder by hand), so the app "
