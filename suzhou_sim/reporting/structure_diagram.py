@@ -379,7 +379,14 @@ def _rank_direction(labels: dict[str, str], edges: Iterable[tuple[str, str]]) ->
         lines = wrap_label(labels[name]).split("\\n")
         return max(_width(x) for x in lines), len(lines)
 
-    tall = max((sum(size(n)[0] + 3 for n in layer) for layer in layers), default=0)
+    rank = {n: i for i, layer in enumerate(layers) for n in layer}
+    passing = [0] * len(layers)  # arrows crossing a layer without stopping: room for each
+    for a, b in edges:
+        if a in rank and b in rank:
+            for i in range(min(rank[a], rank[b]) + 1, max(rank[a], rank[b])):
+                passing[i] += 1
+    tall = max((sum(size(n)[0] + 3 for n in layer) + 3 * passing[i]
+                for i, layer in enumerate(layers)), default=0)
     wide = sum(max((size(n)[0] + 3 for n in layer), default=0) + 6 for layer in layers)
     return "LR" if wide < tall else "TB"
 
@@ -402,8 +409,9 @@ def structure_dot(structure: Structure, loops: list[Loop],
         in the CJK font of the office reports. Nodes are named by their model variable in
         both languages.
     focus : str, optional
-        A sector of ``sectors``: only its frame and the variables with an arrow to or from
-        it (plain, outside the frame), few enough to read at a page's width.
+        A sector of ``sectors``: only its frame (its stocks, their flows and the loop
+        variables joined to no other sector) and the variables with an arrow to or from
+        it (dashed, outside the frame), few enough to read at a page's width.
         :data:`ACCOUNTING`: the accounting counters alone. None: everything but the
         counters (which record flows and feed nothing).
 
@@ -451,18 +459,31 @@ def structure_dot(structure: Structure, loops: list[Loop],
     elif focus == ACCOUNTING:
         drawn, groups = set(), []
     else:
-        framed = dict(groups).get(focus)
-        if framed is None:
+        if focus not in dict(groups):
             raise KeyError(f"no sector {focus!r}; sectors: {', '.join(dict(groups))}")
-        groups = [(focus, framed)]
+        # a loop variable no sector frames belongs with the sector all its framed
+        # neighbours are in (Exit proceeds with the fund capital)
+        sector_of = {n: sector for sector, group in groups for n in group}
+        ties: dict[str, set[str]] = {}
+        for a, b in edges:
+            for one, other in ((a, b), (b, a)):
+                if one not in sector_of and other in sector_of:
+                    ties.setdefault(one, set()).add(sector_of[other])
+        homeless = [n for n in others if ties.get(n) == {focus}]
+        groups = [(focus, dict(groups)[focus] + homeless)]
+        framed = groups[0][1]
         drawn = set(framed) | {b if a in framed else a for a, b in edges
                                if (a in framed) != (b in framed)}
     font = _font(lang)
     # in the order they are written (the sector's own first), as the layout sees them
     order = [n for _, group in groups for n in group]
     order += [n for n in core + others if n in drawn and n not in order]
+    own = set(groups[0][1]) if focus not in (None, ACCOUNTING) else drawn
+    # a focus draws the arrows of its own sector only
+    arrows = {(a, b): flow for (a, b), flow in edges.items()
+              if a in drawn and b in drawn and (a in own or b in own)}
     direction = "TB" if focus in (None, ACCOUNTING) else _rank_direction(
-        {n: node_label(n, lang) for n in order}, edges)
+        {n: node_label(n, lang) for n in order}, arrows)
 
     def node(name: str, indent: str = "  ") -> str:
         # a focus's neighbours from other sectors: the same shapes, dashed and greyed
@@ -509,10 +530,7 @@ def structure_dot(structure: Structure, loops: list[Loop],
                   for a, b in zip(counters, counters[3:], strict=False)]
         lines.append("  }")
 
-    own = set(groups[0][1]) if focus not in (None, ACCOUNTING) else drawn
-    for (a, b), flow in edges.items():
-        if a not in drawn or b not in drawn or (a not in own and b not in own):
-            continue  # a focus draws the arrows of its own sector only
+    for (a, b), flow in arrows.items():
         codes = on_loop.get((a, b))
         attrs = ["penwidth=2.2", 'color="#4d4d4d"'] if flow else []
         if codes:

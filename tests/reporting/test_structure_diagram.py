@@ -87,6 +87,13 @@ def test_a_sector_alone_frames_its_own_and_shows_neighbours_dashed(model):
         assert a in own or b in own, (a, b)
     # the loop through talent keeps its colour and code
     assert re.search(r'"Talent attraction" -> "High level talent" \[[^\]]*label="R1"', dot)
+    # a loop variable joined to one sector only goes inside its frame: R2 closes there
+    fund = structure_dot(*model, focus="Fund capital")
+    own = set(re.findall(r'^    "([^"]+)" \[label', fund, re.M))
+    assert {"Exit proceeds", "Recycled fundraising"} <= own
+    assert re.search(r'"Exit proceeds" -> "Recycled fundraising" \[[^\]]*label="R2"', fund)
+    # a broad, shallow sector is drawn left to right so that it stays narrow
+    assert "rankdir=LR" in dot and "rankdir=TB" in whole
     with pytest.raises(KeyError):
         structure_dot(*model, focus="no such sector")
 
