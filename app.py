@@ -530,9 +530,10 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     st.subheader(tr("about_structure", lang))
     st.caption(tr("about_structure_caption", lang, mdl=MODEL_FILE.relative_to(REPO_ROOT)))
     parts = diagram_parts(read_sectors(structure=read_structure(MODEL_FILE)))
+    if st.session_state.get("about.part") not in parts:  # first visit, or a renamed sector
+        st.session_state["about.part"] = parts[0]
     part = st.segmented_control(tr("about_part", lang), parts, key="about.part",
-                                default=parts[0], required=True,
-                                format_func=lambda p: diagram_part_label(p, lang))
+                                required=True, format_func=lambda p: diagram_part_label(p, lang))
     st.caption(tr("about_part_caption", lang))
     st.graphviz_chart(model_diagram(MODEL_FILE.stat().st_mtime_ns, readme.stat().st_mtime_ns,
                                     lang, None if part == ALL_PARTS else part),
