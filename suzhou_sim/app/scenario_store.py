@@ -134,6 +134,25 @@ def file_stem(title: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", title).strip("_.-") or "saved"
 
 
+def _claim(folder: Path, base: str) -> Path:
+    """A new file ``<base>.yaml`` (``<base>_2.yaml``, ... when taken), created empty with
+    O_EXCL so that two sessions saving at once never get the same file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stem, n = base, 2
+        while True:
+            path = folder / f"{stem}.yaml"
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            except FileExistsError:
+                stem, n = f"{base}_{n}", n + 1
+            else:
+                return path
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot save the scenario there: "
+                         f"{exc.strerror or exc}") from exc
+
+
 def write_scenario(scenario: Scenario, directory: Path | None = None,
                    replace: bool = False) -> Scenario:
     """Save ``scenario`` under its title (``title_zh``) as a file of the folder.
@@ -175,15 +194,14 @@ def write_scenario(scenario: Scenario, directory: Path | None = None,
                              "the app, so the app does not replace it; choose another name")
         path, stem = existing.path, existing.path.stem
     else:
-        base = file_stem(title)
-        stem, n = base, 2
-        while (folder / f"{stem}.yaml").exists():
-            stem, n = f"{base}_{n}", n + 1
-        path = folder / f"{stem}.yaml"
+        path = _claim(folder, file_stem(title))
+        stem = path.stem
     saved = scenario.model_copy(update={"name": stem})
     try:
         atomic_write_text(path, HEADER + scenario_to_yaml(saved))
     except OSError as exc:
+        if existing is None:  # the empty file claimed for it above
+            path.unlink(missing_ok=True)
         raise InputError(f"{folder}: cannot save the scenario there: "
                          f"{exc.strerror or exc}") from exc
     return saved
