@@ -25,6 +25,7 @@ import streamlit as st
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
+from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
 from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
@@ -37,11 +38,14 @@ from suzhou_sim.app.text import (
     unit_label,
 )
 from suzhou_sim.app.views import (
+    ALL_PARTS,
     SCOREBOARD_CSS,
     Outcome,
     chart_indicators,
     compare_frame,
     describe_changes,
+    diagram_part_label,
+    diagram_parts,
     fit_summary,
     fund_shares,
     goal_seek_text,
@@ -92,7 +96,7 @@ from suzhou_sim.studies.scenario_runs import (
 )
 
 VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "portfolio", "about")
-K_LEVER_TAB, K_SAVE_NAME, K_SAVE_OK, K_YEAR = "lever_tab", "save_name", "save_ok", "sb_year"
+K_LEVER_TAB, K_YEAR = "lever_tab", "sb_year"
 K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
 K_URL_WRITTEN = "url_written"  # the query parameters last written
@@ -159,11 +163,13 @@ def run_cached(stamp: int):
 
 
 @st.cache_data(show_spinner=False)
-def model_diagram(mdl_stamp: int, readme_stamp: int) -> str:
-    """DOT text of the stock-and-flow diagram (rebuilt when the model or README changes)."""
+def model_diagram(mdl_stamp: int, readme_stamp: int, lang: str = "zh",
+                  focus: str | None = None) -> str:
+    """DOT text of the stock-and-flow diagram in ``lang``, whole or one sector (rebuilt
+    when the model or README changes)."""
     structure = read_structure(MODEL_FILE)
     return structure_dot(structure, read_loops(structure=structure),
-                         read_sectors(structure=structure))
+                         read_sectors(structure=structure), lang, focus)
 
 
 # --- sidebar --------------------------------------------------------------------------------
@@ -180,16 +186,6 @@ def _on_language(state) -> None:
         state[K_LEVER_TAB] = labels[state[K_LEVER_TAB]]
     if K_YEAR in state:  # shown through a language-dependent label ("全部" / "All")
         state[K_YEAR] = state[K_YEAR]
-
-
-def _on_save(state) -> None:
-    title = state.get(K_SAVE_NAME) or ""
-    try:
-        scenario = S.save_current(state, title)
-    except InputError as exc:
-        state[S.K_UPLOAD_ERROR] = str(exc)
-        return
-    state[K_SAVE_OK] = scenario.title_zh
 
 
 def _on_file(state) -> None:
@@ -229,7 +225,7 @@ def sidebar_settings(state, lang: str) -> None:
 
     st.selectbox(tr("scenario", lang), options, format_func=title, key=S.K_PICK,
                  help=tr("scenario_help", lang), on_change=S.on_pick_change, args=(state,))
-    for problem in problems:
+    for problem in problems + store_problems(lang):
         st.caption(f"⚠ {problem}")
     st.button(tr("reset", lang), on_click=S.reset_to_picked, args=(state,),
               width="stretch")
@@ -286,7 +282,7 @@ def assumption_sliders(state, lang: str) -> None:
 
 def lever_sliders(state, lang: str, period: str) -> None:
     """The sliders of one plan period by theme; split weights show the share and 亿元 they
-    imply, and a warning when they are all 0."""
+    imply (all of them 0 is warned about once, above the results, naming the periods)."""
     region = state[S.K_REGION]
     levers, themes = load_levers(), load_lever_themes()
     st.caption(period_label(period, lang))
@@ -299,8 +295,6 @@ def lever_sliders(state, lang: str, period: str) -> None:
         if theme == FUND_SPLIT:
             weights = {k: float(state[S.lever_widget_key(k, period)]) for k in in_theme}
             shares = fund_shares(weights, float(state[S.lever_widget_key(FUND, period)]))
-            if not any(weights.values()):
-                st.warning(tr("weights_zero", lang))
         for key in in_theme:
             lever, spec = levers[key], S.lever_slider(key, region)
             unit = unit_label(lever.unit, lang)
@@ -319,16 +313,10 @@ def _report_inputs(outcome: Outcome) -> ReportInputs:
 
 
 def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome | None) -> None:
-    """Save under a name; downloads of the settings, results and meeting reports; upload or
-    paste of a scenario file."""
+    """Save under a name (kept on disk for every session); downloads of the settings,
+    results and meeting reports; upload or paste of a scenario file."""
     with st.expander(tr("save_load", lang), expanded=False):
-        st.text_input(tr("save_name", lang), key=K_SAVE_NAME, max_chars=60)
-        st.button(tr("save_button", lang), key="save_scenario", on_click=_on_save,
-                  args=(state,), width="stretch", disabled=current is None)
-        saved = S.saved_scenarios(state)
-        if saved:
-            st.caption(tr("saved_list", lang, items="、".join(saved) if lang == "zh"
-                          else ", ".join(saved)))
+        saved_section(state, lang, current)
         if current is not None:
             st.download_button(tr("download_yaml", lang), scenario_to_yaml(current),
                                file_name=f"{current.name}.yaml", mime="application/x-yaml",
@@ -541,8 +529,15 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     readme = MODEL_FILE.parent / "README.md"
     st.subheader(tr("about_structure", lang))
     st.caption(tr("about_structure_caption", lang, mdl=MODEL_FILE.relative_to(REPO_ROOT)))
-    st.graphviz_chart(model_diagram(MODEL_FILE.stat().st_mtime_ns, readme.stat().st_mtime_ns),
-                      width="stretch")
+    parts = diagram_parts(read_sectors(structure=read_structure(MODEL_FILE)))
+    if st.session_state.get("about.part") not in parts:  # first visit, or a renamed sector
+        st.session_state["about.part"] = parts[0]
+    part = st.segmented_control(tr("about_part", lang), parts, key="about.part",
+                                required=True, format_func=lambda p: diagram_part_label(p, lang))
+    st.caption(tr("about_part_caption", lang))
+    st.graphviz_chart(model_diagram(MODEL_FILE.stat().st_mtime_ns, readme.stat().st_mtime_ns,
+                                    lang, None if part == ALL_PARTS else part),
+                      width="stretch" if part == ALL_PARTS else "content")
     st.subheader(tr("about_loops", lang))
     loops = read_loops(readme)
     rows = [f"| {tr('about_loop', lang)} | {tr('about_loop_path', lang)} |", "|---|---|"]

@@ -5,7 +5,8 @@ keys defined here: one slider per lever and plan period, a range and a default p
 assumption, draws and seed, the picked scenario. This module converts between that mapping
 and a validated :class:`~suzhou_sim.catalogues.scenarios.Scenario`, loads scenario files into it
 (pick, reset, upload), keeps each region's settings across a region switch (with undo),
-saves the settings under a name, converts them to and from the URL's query parameters and
+saves the settings under a name (in the session and, through ``app.scenario_store``, on
+disk for every session), converts them to and from the URL's query parameters and
 describes what the user changed. Everything works on a plain dict as well, which is how the
 tests drive it.
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +41,7 @@ from ..catalogues.scenarios import (
 from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
 from ..paths import REGIONS, SCENARIOS_DIR
+from .scenario_store import ScenarioExists, delete_scenario, file_stem, read_store, write_scenario
 
 __all__ = [
     "K_LANG", "K_REGION", "K_PICK", "K_DRAWS", "K_SEED", "K_BASE", "K_UPLOADED",
@@ -55,7 +56,7 @@ __all__ = [
     "base_scenario", "scenario_from_state", "scenario_from_yaml", "changes", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
     "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
-    "query_from_state", "apply_query", "save_current", "saved_scenarios",
+    "query_from_state", "apply_query", "save_current", "saved_scenarios", "delete_saved",
     "comparable_scenarios", "undo_region_switch", "is_percent",
 ]
 
@@ -68,6 +69,7 @@ K_UPLOAD_ERROR, K_UPLOAD_OK = "upload_error", "upload_ok"
 K_FILE, K_PASTE = "upload_file", "upload_text"
 UPLOADED = "__uploaded__"  # pick value of the uploaded scenario
 K_SAVED = "saved_scenarios"  # display name -> YAML of the scenarios saved in this session
+# (saved on disk as well, see app.scenario_store; those of other sessions come from there)
 SAVED_PREFIX = "saved:"  # pick value of a saved scenario: prefix + its display name
 K_PREV_REGION = "region_shown"  # region of the previous run (the one a switch leaves)
 K_UNDO_REGION = "region_undo"  # region to go back to after a switch (offered as undo)
@@ -242,7 +244,7 @@ def init_state(state: MutableMapping[str, Any], region: str = REGIONS[0]) -> Non
 
 def pick_options(state: MutableMapping[str, Any]) -> list[str]:
     """Values of the scenario picker: the region's files, the upload if it fits, and the
-    scenarios saved in this session for the region."""
+    saved scenarios of the region (on disk for every session, and this session's)."""
     choices, _ = scenario_choices(state[K_REGION])
     options = list(choices)
     uploaded = _uploaded(state)
@@ -345,7 +347,7 @@ def reset_to_picked(state: MutableMapping[str, Any]) -> None:
 
 # Widgets whose options are shown through a language-dependent label.
 _OPTION_KEYS = (K_REGION, K_PICK, K_VIEW)
-_OPTION_PREFIXES = ("charts.", "compare.", "goal.")
+_OPTION_PREFIXES = ("charts.", "compare.", "goal.", "about.")
 
 
 def on_language_change(state: MutableMapping[str, Any]) -> None:
@@ -535,52 +537,93 @@ def apply_uploaded_scenario(
 # --- saved scenarios ------------------------------------------------------------------------
 
 
+def _session_saved(state: MutableMapping[str, Any]) -> dict[str, Scenario]:
+    return {name: scenario_from_yaml(text, f"saved scenario {name}")
+            for name, text in (state.get(K_SAVED) or {}).items()}
+
+
 def saved_scenarios(state: MutableMapping[str, Any], region: str | None = None
                     ) -> dict[str, Scenario]:
-    """Scenarios saved in this session by display name (of ``region`` when given)."""
-    out = {}
-    for name, text in (state.get(K_SAVED) or {}).items():
-        scenario = scenario_from_yaml(text, f"saved scenario {name}")
-        if region is None or scenario.region == region:
-            out[name] = scenario
-    return out
+    """Saved scenarios by display name (of ``region`` when given): those on disk
+    (:func:`~suzhou_sim.app.scenario_store.read_store`, every session's), then those of this
+    session (saved here or brought by the URL), which win for a name in both."""
+    out = {title: stored.scenario for title, stored in read_store()[0].items()}
+    out.update(_session_saved(state))
+    return {name: s for name, s in out.items() if region is None or s.region == region}
 
 
 def _file_name(title: str, taken: set[str]) -> str:
     # scenario names allow letters, digits, '_', '-' and '.' (they name output folders)
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", title).strip("_.-") or "saved"
+    stem = file_stem(title)
     name, n = stem, 2
     while name in taken:
         name, n = f"{stem}_{n}", n + 1
     return name
 
 
-def save_current(state: MutableMapping[str, Any], title: str) -> Scenario:
+def save_current(state: MutableMapping[str, Any], title: str, replace: bool = False
+                 ) -> Scenario:
     """Save the current settings under ``title`` (any text, Chinese allowed) and pick them.
 
-    The file name (``Scenario.name``) is derived from the title; saving under an existing
-    title replaces that saved scenario.
+    The scenario is written to the folder of saved scenarios (every session sees it) and
+    kept in this session (and so in the URL). Its ``name`` is the file's stem, derived from
+    the title.
+
+    Parameters
+    ----------
+    state : mutable mapping
+        The session state.
+    title : str
+        The name to save under (spaces collapsed).
+    replace : bool
+        Replace a scenario already saved under ``title``; without it such a title raises
+        :class:`~suzhou_sim.app.scenario_store.ScenarioExists` and nothing is written.
 
     Raises
     ------
+    ScenarioExists
+        ``title`` is taken (on disk or in this session) and ``replace`` is False.
     InputError
-        When the title is empty or the settings do not validate.
+        When the title is empty, the settings do not validate, the title belongs to a file
+        the app did not write, or the folder cannot be written.
     """
     title = " ".join(title.split())
     if not title:
         raise InputError("name: empty; give the scenario a name")
     current = scenario_from_state(state)
-    saved = dict(state.get(K_SAVED) or {})
-    taken = {s.name for t, s in saved_scenarios(state).items() if t != title}
+    session = dict(state.get(K_SAVED) or {})
+    if title in session and not replace:
+        raise ScenarioExists(title)
     data = current.model_dump(by_alias=True, exclude_none=True)
-    data.update(name=_file_name(title, taken), title_zh=title, title_en=title)
-    scenario = parse_scenario(data, f"saved scenario {title}")
-    saved[title] = scenario_to_yaml(scenario)
-    state[K_SAVED] = saved
-    pick = SAVED_PREFIX + title
-    state[K_PICK] = pick
-    state[K_BASE] = saved[title]
+    data.update(name=file_stem(title), title_zh=title, title_en=title)
+    scenario = write_scenario(parse_scenario(data, f"saved scenario {title}"),
+                              replace=replace)
+    session[title] = scenario_to_yaml(scenario)
+    state[K_SAVED] = session
+    state[K_PICK] = SAVED_PREFIX + title
+    state[K_BASE] = session[title]
     return scenario
+
+
+def delete_saved(state: MutableMapping[str, Any], title: str) -> None:
+    """Delete the scenario saved under ``title``: its file (only one the app wrote) and its
+    copy in this session. When it is the picked scenario, the region's baseline becomes the
+    picked one and the sliders stay as they are (shown as changes from the baseline).
+
+    Raises
+    ------
+    InputError
+        The file was not written by the app or cannot be removed (nothing is deleted).
+    """
+    if title in read_store()[0]:
+        delete_scenario(title)
+    session = dict(state.get(K_SAVED) or {})
+    session.pop(title, None)
+    state[K_SAVED] = session
+    if state.get(K_PICK) == SAVED_PREFIX + title:
+        stem, base = region_baseline(state[K_REGION])
+        state[K_PICK] = stem
+        state[K_BASE] = scenario_to_yaml(base)
 
 
 def comparable_scenarios(state: MutableMapping[str, Any]) -> dict[str, Scenario]:
@@ -631,8 +674,9 @@ def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[st
     base = choices.get(stem) or region_baseline(region)[1]
     out: dict[str, str | list[str]] = {Q_REGION: region, Q_SCENARIO: stem,
                                        Q_LANG: state.get(K_LANG, "zh")}
-    if saved:
-        out[Q_SAVED] = [_saved_record(t, s) for t, s in saved.items()]
+    session = _session_saved(state)  # those on disk need no copy in the link
+    if session:
+        out[Q_SAVED] = [_saved_record(t, s) for t, s in session.items()]
     if state.get(K_VIEW):
         out[Q_VIEW] = str(state[K_VIEW])
     if int(state[K_DRAWS]) != base.draws:

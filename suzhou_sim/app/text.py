@@ -59,8 +59,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "region": ("地区", "Region"),
     "scenario": ("情景", "Scenario"),
     "scenario_help": (
-        "scenarios/ 文件夹中的情景文件(按地区筛选)。选择后滑块重置为该情景的取值。",
-        "Scenario files in scenarios/ (for this region). Picking one resets the sliders to it.",
+        "scenarios/ 文件夹中的情景文件与已保存的情景(按地区筛选)。选择后滑块重置为该情景的取值。",
+        "Scenario files in scenarios/ and saved scenarios (for this region). Picking one resets "
+        "the sliders to it.",
     ),
     "uploaded_scenario": ("已导入:{name}", "Uploaded: {name}"),
     "reset": ("重置为所选情景", "Reset to the picked scenario"),
@@ -185,14 +186,21 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "chart_year": ("年份(年末)", "Year (year-end)"),
     "chart_cumulative": ("{base}年起累计", "cumulative since {base}"),
     "chart_caption": (
-        "历史点:▲ 下限(“超过”) · ▼ 上限(“不到”) · ● 精确或约数;空心 = 未核实。"
-        "虚线为基准情景,点线为“调整假设后的基准”(仅在假设与所选情景不同时显示):"
-        "基准与点线之差是假设的作用,点线与实线之差是政策的作用。★ 为目标。",
-        "History: ▲ lower bound ('over') · ▼ upper bound ('under') · ● exact or approximate; "
-        "hollow = unverified. Dashed: baseline; dotted: the modified baseline (shown when the "
-        "assumptions differ from the picked scenario's): dashed to dotted is the effect of the "
-        "assumptions, dotted to solid the effect of policy. ★ marks a target.",
+        "图例见各图下方;空心历史点 = 未核实。虚线为基准情景,点线为“调整假设后的基准”"
+        "(仅在假设与所选情景不同时显示):基准与点线之差是假设的作用,点线与实线之差是政策的作用。"
+        "鼠标悬停在点或星号上可查看数值。",
+        "Legends below each chart; a hollow history point is unverified. Dashed: baseline; "
+        "dotted: the modified baseline (shown when the assumptions differ from the picked "
+        "scenario's): dashed to dotted is the effect of the assumptions, dotted to solid the "
+        "effect of policy. Hover over a point or star for its numbers.",
     ),
+    "chart_history": ("历史观测", "Observed"),
+    "chart_hist_lower": ("下限(“超过”)", "lower bound ('over')"),
+    "chart_hist_upper": ("上限(“不到”)", "upper bound ('under')"),
+    "chart_hist_exact": ("精确或约数", "exact or approximate"),
+    "chart_quality": ("数据质量", "Quality"),
+    "chart_target_legend": ("目标(旁注数字为达成概率)",
+                            "Target (the number: probability of reaching it)"),
     "chart_none": ("请选择至少一个指标。", "Pick at least one indicator."),
     "bound_lower": ("下限", "lower bound"),
     "bound_upper": ("上限", "upper bound"),
@@ -262,13 +270,22 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # about
     "about_structure": ("存量—流量结构", "Stock-and-flow structure"),
     "about_structure_caption": (
-        "由 {mdl} 解析生成:方框 = 存量,椭圆 = 反馈回路上的变量,粗箭头 = 流量进出存量,"
-        "细箭头 = 依赖关系(经由未画出的中间变量),彩色箭头标出回路 R1、R2、B1、B2、B3。"
-        "灰色虚框内为仅用于统计的累计计数器。",
-        "Drawn from {mdl}: boxes = stocks, ellipses = variables on the feedback loops, thick "
-        "arrows = flows into and out of stocks, thin arrows = dependencies (through variables "
-        "not drawn), coloured arrows = the loops R1, R2, B1, B2, B3. The grey dashed box holds "
-        "accounting counters.",
+        "由 {mdl} 解析生成:方框 = 存量,椭圆 = 流量(黄色)与反馈回路上的变量,粗箭头 = 流量进出存量,"
+        "细箭头 = 依赖关系(经由未画出的中间变量),彩色箭头标出回路 R1、R2、B1—B4。",
+        "Drawn from {mdl}: boxes = stocks, ellipses = flows (yellow) and variables on the "
+        "feedback loops, thick arrows = flows into and out of stocks, thin arrows = "
+        "dependencies (through variables not drawn), coloured arrows = the loops R1, R2, "
+        "B1-B4.",
+    ),
+    "about_part": ("显示部分", "Part shown"),
+    "about_part_all": ("全图(总览)", "Whole diagram (overview)"),
+    "about_part_caption": (
+        "每次显示一个部门,字号可读:框内是该部门的存量及其流量,虚线外框的是与之有箭头相连的其他部门变量。"
+        "“全图”一次显示全部变量,适合看整体,字较小(可点右上角全屏放大)。",
+        "One sector at a time, in readable type: its stocks and their flows are framed, the "
+        "variables of other sectors with an arrow to or from it have a dashed outline. The "
+        "whole diagram shows every variable at once, for the big picture, in small type "
+        "(the full-screen button at its top right enlarges it).",
     ),
     "about_loops": ("反馈回路", "Feedback loops"),
     "about_loop": ("回路", "Loop"),
@@ -343,17 +360,37 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "save_button": ("保存当前设置", "Save the current settings"),
     "save_ok": ("已保存情景“{name}”。", "Saved scenario '{name}'."),
     "save_empty": ("请先填写情景名称。", "Give the scenario a name first."),
-    "saved_list": ("本次会话已保存的情景:{items}", "Scenarios saved in this session: {items}"),
+    "saved_list": ("已保存的情景:{items}", "Saved scenarios: {items}"),
+    "save_exists": (
+        "已有名为“{name}”的情景。要用当前设置覆盖它吗?",
+        "A scenario named '{name}' is already saved. Replace it with the current settings?",
+    ),
+    "save_replace": ("覆盖", "Replace"),
+    "cancel": ("取消", "Cancel"),
+    "delete_saved": ("删除“{name}”", "Delete '{name}'"),
+    "delete_not_ours": (
+        "该文件不是本应用保存的(手动放入文件夹),应用不会删除它。",
+        "This file was not saved by the app (it was put in the folder by hand), so the app "
+        "does not delete it.",
+    ),
+    "delete_confirm": (
+        "确定删除情景“{name}”吗?所有使用本服务器的人都将看不到它。",
+        "Delete the scenario '{name}'? Nobody using this server will see it any more.",
+    ),
+    "delete_yes": ("删除", "Delete"),
+    "saved_folder": (
+        "已保存的情景存放在服务器文件夹 {folder}(可用环境变量 SUZHOU_SIM_SCENARIO_DIR 更改),"
+        "使用同一应用服务器的所有人都能看到、覆盖或删除它们。",
+        "Saved scenarios are kept in the server folder {folder} (set SUZHOU_SIM_SCENARIO_DIR "
+        "to change it): everyone using this app server can see, replace or delete them.",
+    ),
+    "saved_broken": ("已保存的情景文件无法读取,已跳过:{line}",
+                     "A saved scenario file cannot be read and is skipped: {line}"),
     "saved_scenario": ("已保存:{name}", "Saved: {name}"),
     "download_docx": ("下载会议报告(Word)", "Download the meeting report (Word)"),
     "download_xlsx": ("下载数据表(Excel)", "Download the tables (Excel)"),
     "report_prepare": ("生成报告文件", "Prepare the report files"),
     "weights_share": ("占 {share},约 {amount}", "{share} of the fund, about {amount}"),
-    "weights_zero": (
-        "本时期五项权重均为 0:专项资金不会分配到任何用途(模型中相当于不投入)。",
-        "All five weights of this period are 0: the special fund goes to no use (the model "
-        "then spends nothing).",
-    ),
     "per_year": ("每年", "per year"),
     "choose": ("请选择", "Choose"),
     "sb_year_filter": ("目标年份", "Target year"),

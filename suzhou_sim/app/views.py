@@ -32,14 +32,15 @@ from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, 
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
 from ..paths import OBSERVED_FILE, calibration_dir
+from ..reporting.diagram_labels import sector_label
 from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
+from ..reporting.structure_diagram import ACCOUNTING
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
     FIELDS_ZH,
-    bound_label,
     comparator_label,
     fmt_points,
     fmt_probability,
@@ -75,6 +76,9 @@ __all__ = [
     "problem_lines",
     "fund_shares",
     "year_summary",
+    "ALL_PARTS",
+    "diagram_parts",
+    "diagram_part_label",
 ]
 
 #: Runs a scenario with (draws, seed); the app passes its cached runner.
@@ -442,6 +446,44 @@ def _tip(field: str, title: str = "", kind: str = "quantitative") -> dict:
     return {"field": field, "type": kind, "title": title or field, **fmt}
 
 
+_PLOT_HEIGHT, _LEGEND_ROW = 380, 30  # pixels: chart without legends, one row of legend
+
+#: Shapes of the history points by bound, and the interface key of each legend label.
+_HISTORY_SHAPES = {"lower": ("triangle-up", "chart_hist_lower"),
+                   "upper": ("triangle-down", "chart_hist_upper"),
+                   "exact": ("circle", "chart_hist_exact")}
+
+
+def _history_layer(hist: pd.DataFrame, x: dict, y_title: str, legend: dict, lang: str) -> dict:
+    """Vega-Lite layer of the observed history: one shape per bound with a legend entry
+    each (▲ lower bound, ▼ upper bound, ● exact or approximate), hollow when unverified."""
+    kinds = {b: tr(key, lang) for b, (_, key) in _HISTORY_SHAPES.items()}
+    shown = hist.assign(
+        kind=[kinds.get(b, kinds["exact"]) for b in hist["bound"]],
+        verified=hist["quality"] != "unverified",
+        quality=[tr("unverified", lang) if q == "unverified" else q for q in hist["quality"]],
+    )
+    return {
+        "data": {"values": _records(shown)},
+        "mark": {"type": "point", "size": 70, "filled": True, "opacity": 1,
+                 "color": _HISTORY, "strokeWidth": 1.2},
+        "encoding": {
+            "x": x, "y": _q("value", title=y_title),
+            "shape": {"field": "kind", "type": "nominal",
+                      "legend": {**legend, "title": tr("chart_history", lang), "columns": 2,
+                                 "titleOrient": "left"},
+                      "scale": {"domain": list(kinds.values()),
+                                "range": [shape for shape, _ in _HISTORY_SHAPES.values()]}},
+            # tested as "unverified" so that the legend's symbols (whose datum has no such
+            # field) are drawn filled, like the verified points
+            "fill": {"condition": {"test": "datum.verified === false", "value": "white"},
+                     "value": _HISTORY},
+            "stroke": {"value": _HISTORY},
+            "tooltip": [_tip("kind", tr("chart_history", lang), "nominal"), _tip("year"),
+                        _tip("value", tr("value", lang)),
+                        _tip("quality", tr("chart_quality", lang), "nominal")]}}
+
+
 def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     """Fan chart of one indicator as a Vega-Lite specification (for ``st.vega_lite_chart``).
 
@@ -449,8 +491,9 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     the modified baseline median (dotted, when present), history points (▲ lower, ▼ upper,
     ● exact/approx bound; hollow when unverified) and the targets measured on the same
     scale (★ with the probability next to it; a ±5% bar for "about" targets, a line over
-    the years of "every year" targets). A plain dict rather than an Altair chart: building
-    Altair objects costs more than the model run.
+    the years of "every year" targets). Every kind of mark has a legend entry in ``lang``
+    below the plot, and the history points and stars carry tooltips. A plain dict rather
+    than an Altair chart: building Altair objects costs more than the model run.
     """
     result = outcome.result
     region = result.scenario.region
@@ -481,8 +524,12 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         lines.append(rows(outcome.modified).assign(run=names[2]))
         dashes.append([2, 2])
         colours.append(_MODIFIED)
-    # horizontal legends: the chart's height holds the legends too (the plot keeps its room)
+    # horizontal legends below the plot, one row each (the chart's config stacks them), so
+    # none runs past the edge of a narrow chart
     legend = {"orient": "bottom", "title": None, "labelLimit": 360, "direction": "horizontal"}
+    line_legend = {**legend, "columns": 2, "symbolType": "stroke", "symbolStrokeWidth": 2.5,
+                   "symbolSize": 500}
+    legend_rows = 2 + (outcome.modified is not None)  # the lines (two a row) and the band
     band_label = tr("chart_band", lang)
     layers: list[dict] = [
         {"data": {"values": _records(rows(result).assign(band=band_label))},
@@ -497,45 +544,26 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
          "mark": {"type": "line", "strokeWidth": 2, "point": {"size": 16, "filled": True}},
          "encoding": {
              "x": x, "y": _q("p50", title=y_title),
-             "color": {"field": "run", "type": "nominal", "legend": legend,
+             "color": {"field": "run", "type": "nominal", "legend": line_legend,
                        "scale": {"domain": names, "range": colours}},
-             "strokeDash": {"field": "run", "type": "nominal", "legend": legend,
+             "strokeDash": {"field": "run", "type": "nominal", "legend": line_legend,
                             "scale": {"domain": names, "range": dashes}},
              "tooltip": [_tip("run", " ", "nominal"), _tip("year"), _tip("p50", value)]}},
     ]
     if spec.measure != "cumulative":  # observations are levels/annual counts, not sums
         if not hist.empty:
-            kinds = [bound_label(b, lang) for b in ("lower", "upper", "exact")]
-            hist = hist.assign(
-                kind=[bound_label(b, lang) for b in hist["bound"]],
-                verified=hist["quality"] != "unverified",
-                quality=[tr("unverified", lang) if q == "unverified" else q
-                         for q in hist["quality"]],
-            )
-            layers.append({
-                "data": {"values": _records(hist)},
-                "mark": {"type": "point", "size": 70, "filled": True, "opacity": 1,
-                         "color": _HISTORY},
-                "encoding": {
-                    "x": x, "y": _q("value", title=y_title),
-                    "shape": {"field": "kind", "type": "nominal",
-                              # explained in the caption above the charts (a Vega-Lite
-                              # shape legend here draws its labels without the markers)
-                              "legend": None,
-                              "scale": {"domain": kinds,
-                                        "range": ["triangle-up", "triangle-down", "circle"]}},
-                    "fill": {"condition": {"test": "datum.verified", "value": _HISTORY},
-                             "value": "white"},
-                    "tooltip": [_tip("year"), _tip("value", value),
-                                _tip("kind", " ", "nominal"), _tip("quality", " ", "nominal")]}})
+            layers.append(_history_layer(hist, x, y_title, legend, lang))
+            legend_rows += 2  # two entries a row
     probs = _probabilities(result)
     marks = chart_targets(targets_for_region(region), indicator, spec)
     if marks:
+        legend_rows += 1
+        star_label = tr("chart_target_legend", lang)
         targets = {"values": [{
             "year": t.year, "threshold": t.threshold, "low": t.threshold * 0.95,
             "high": t.threshold * 1.05, "from": t.from_year or t.year,
             "about": t.comparator == "~", "target": f"{t.label(lang)} ({t.target_id})",
-            "probability": fmt_probability(probs.get(t.target_id)),
+            "probability": fmt_probability(probs.get(t.target_id)), "marker": star_label,
         } for t in marks]}
         rule = {"type": "rule", "color": _TARGET, "strokeWidth": 1.5}
         at_target = {"x": x, "y": _q("threshold", title=y_title)}
@@ -546,19 +574,30 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
              "mark": rule, "encoding": {"x": _q("from"), "x2": {"field": "year"},
                                         "y": _q("threshold", title=y_title)}},
             {"data": targets,
-             "mark": {"type": "point", "shape": _STAR, "size": 220, "filled": True,
-                      "color": _TARGET, "opacity": 1},
-             "encoding": {**at_target, "tooltip": [
-                 _tip("target", tr("chart_target", lang), "nominal"),
-                 _tip("threshold", tr("sb_threshold", lang)),
-                 _tip("probability", tr("probability", lang), "nominal")]}},
+             "mark": {"type": "point", "size": 220, "filled": True, "color": _TARGET,
+                      "opacity": 1},
+             "encoding": {
+                 **at_target,
+                 # a legend entry of its own: ★ = target (the number beside it: probability)
+                 "shape": {"field": "marker", "type": "nominal",
+                           "legend": {**legend, "symbolSize": 160},
+                           "scale": {"domain": [star_label], "range": [_STAR]}},
+                 "tooltip": [
+                     _tip("target", tr("chart_target", lang), "nominal"),
+                     _tip("year"),
+                     _tip("threshold", tr("sb_threshold", lang)),
+                     _tip("probability", tr("probability", lang), "nominal")]}},
             {"data": targets,
              "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "color": _TARGET,
                       "fontSize": 11},
              "encoding": {**at_target, "text": {"field": "probability", "type": "nominal"}}},
         ]
-    return {"title": _chart_title(indicator, result, lang), "height": 380, "layer": layers,
-            "resolve": {"scale": {"fill": "independent", "shape": "independent"}}}
+    # the height holds title, plot, axis and legends: the plot keeps its room as rows add
+    height = _PLOT_HEIGHT + _LEGEND_ROW * legend_rows
+    return {"title": _chart_title(indicator, result, lang), "height": height, "layer": layers,
+            "resolve": {"scale": {"fill": "independent", "shape": "independent"}},
+            "config": {"legend": {"layout": {"bottom": {
+                "direction": "vertical", "anchor": "start", "margin": 6}}}}}
 
 
 # --- comparison and goal seeking ------------------------------------------------------------
@@ -770,3 +809,24 @@ def _band_title(name: str, edge: float, lang: str) -> str:
     if upper is None:
         return f"≥{edge:.0%}"
     return f"<{upper:.0%}" if edge == 0 else f"{edge:.0%}–{upper:.0%}"
+
+
+# --- the structure diagram's parts ----------------------------------------------------------
+
+ALL_PARTS = "all"  # the whole diagram (every sector; labels small at a page's width)
+#: The part shown first: the enterprise pipeline and the certificate chain, the model's core.
+FIRST_PART = "Enterprise pipeline"
+
+
+def diagram_parts(sectors: dict[str, list[str]]) -> list[str]:
+    """Parts of the structure diagram to choose from: the first sector shown (the
+    enterprise pipeline when there is one), the other sectors of ``model/README.md``, the
+    accounting counters, then the whole diagram."""
+    names = list(sectors)
+    names.sort(key=lambda n: n != FIRST_PART)
+    return [*names, ACCOUNTING, ALL_PARTS]
+
+
+def diagram_part_label(part: str, lang: str) -> str:
+    """Name of a diagram part in ``lang``."""
+    return tr("about_part_all", lang) if part == ALL_PARTS else sector_label(part, lang)

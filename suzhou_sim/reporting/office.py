@@ -59,10 +59,13 @@ __all__ = [
     "docx_report",
     "xlsx_report",
     "report_bytes",
+    "CJK_FONT",
 ]
 
 #: File suffixes the report builders write.
 REPORT_SUFFIXES = (".docx", ".xlsx")
+#: The Chinese font of the reports' text (``fonts-noto-cjk``); the app's diagram uses it too.
+CJK_FONT = "Noto Sans CJK SC"
 
 _REGION_ZH = {"suzhou": "苏州", "kunshan": "昆山"}
 # the fan charts' legend and axes in Chinese (see plots.CHART_LABELS)
@@ -289,7 +292,7 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     doc = Document()
     style = doc.styles["Normal"]
     style.font.size = Pt(10.5)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
     doc.add_heading(f"{s.title_zh}:情景评估报告", level=0)
     doc.add_paragraph(
         f"地区:{_REGION_ZH.get(s.region, s.region)} · 情景:{s.name} · 抽样次数:{result.draws:,}"

@@ -26,10 +26,12 @@ from pysd.translators.structures import abstract_expressions as ae
 
 from ..engine.parse import parse_vensim
 from ..paths import MODEL_DIR, MODEL_FILE
+from .diagram_labels import frame_label, node_label, sector_label
+from .office import CJK_FONT
 
 __all__ = [
     "MODEL_README", "Loop", "Structure", "read_structure", "read_loops", "read_sectors",
-    "structure_dot",
+    "structure_dot", "FONT_SIZES", "ACCOUNTING", "wrap_label",
 ]
 
 MODEL_README = MODEL_DIR / "README.md"
@@ -37,6 +39,18 @@ ACCOUNTING_PREFIX = "Cumulative "  # counters kept for reporting and mass balanc
 LOOP_COLOURS = {"R1": "#d62728", "R2": "#1f77b4", "B1": "#2ca02c", "B2": "#9467bd",
                 "B3": "#ff7f0e", "B4": "#17becf"}
 _FALLBACK_COLOUR = "#8c564b"
+#: Font sizes in points: variable names, accounting counters, loop codes on arrows, frames.
+FONT_SIZES = {"node": 14, "counter": 12, "edge": 13, "sector": 16}
+#: The office reports' CJK font, then Chinese fonts a viewer's browser may have instead.
+_CJK_FALLBACKS = (CJK_FONT, "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+                  "sans-serif")
+
+
+def _font(lang: str) -> str:
+    """DOT ``fontname`` (quoted): Helvetica in English; in Chinese the CJK font of the
+    office reports (:data:`~suzhou_sim.reporting.office.CJK_FONT`, ``fonts-noto-cjk``), then
+    fonts a browser may have instead (the diagram is drawn in the viewer's browser)."""
+    return _quote(", ".join(_CJK_FALLBACKS) if lang == "zh" else "Helvetica")
 
 
 @dataclass(frozen=True)
@@ -269,20 +283,118 @@ def read_sectors(readme: Path = MODEL_README, structure: Structure | None = None
     return sectors
 
 
-def _wrap(name: str, width: int = 18) -> str:
-    """Node label broken into lines of about ``width`` characters (DOT ``\\n``)."""
+_CJK = "\u3000-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+_TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def _width(text: str) -> int:
+    """Display width in Latin characters: a Chinese character counts two."""
+    return sum(2 if _is_cjk(c) else 1 for c in text)
+
+
+def _lines(label: str, width: int) -> list[str]:
+    """Greedy line breaking at ``width`` Latin characters (see :func:`wrap_label`)."""
     lines: list[str] = []
-    for word in name.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
+    spaced = False
+    for token in _TOKENS.findall(label):
+        if token.isspace():
+            spaced = True
+            continue
+        piece = (" " if spaced else "") + token
+        if lines and _width(lines[-1] + piece) <= width:
+            lines[-1] += piece
         else:
-            lines.append(word)
-    return "\\n".join(lines)
+            lines.append(token)
+        spaced = False
+    return lines
+
+
+def wrap_label(label: str, width: int = 16) -> str:
+    """Quoted DOT label broken into lines (``\\n``) of at most about ``width`` Latin
+    characters, between words and between any two Chinese characters (which count two
+    each); the lines are made about equally long (``科技型中小`` / ``企业储备``, not
+    ``科技型中小企业储`` / ``备``)."""
+    lines = _lines(label, width)
+    if len(lines) > 1:
+        shortest = -(-_width("".join(lines)) // len(lines))
+        lines = next(trial for w in range(shortest, width + 1)
+                     if len(trial := _lines(label, w)) <= len(lines))
+    return "\\n".join(_quote(line) for line in lines).replace('"\\n"', "\\n")
+
+
+ACCOUNTING = "Accounting"  # the focus that draws the accounting counters alone
+
+
+def _layers(nodes: list[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Nodes by rank as a top-to-bottom layout would place them: longest path from a
+    source, after dropping the arrows that close a cycle (depth-first back edges)."""
+    succ: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        if a in succ and b in succ and a != b:
+            succ[a].append(b)
+    colour: dict[str, int] = {}  # 1 on the DFS stack, 2 done
+    forward: dict[str, list[str]] = {n: [] for n in nodes}
+    for root in nodes:
+        if root in colour:
+            continue
+        colour[root] = 1
+        stack = [(root, iter(succ[root]))]
+        while stack:
+            here, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                colour[here] = 2
+                stack.pop()
+            elif colour.get(child) != 1:  # not a back edge
+                forward[here].append(child)
+                if child not in colour:
+                    colour[child] = 1
+                    stack.append((child, iter(succ[child])))
+    rank = dict.fromkeys(nodes, 0)
+    for _ in nodes:  # relax to the longest path (a DAG: settles within len(nodes) passes)
+        changed = False
+        for a in nodes:
+            for b in forward[a]:
+                if rank[b] < rank[a] + 1:
+                    rank[b], changed = rank[a] + 1, True
+        if not changed:
+            break
+    out: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
+    for n in nodes:
+        out[rank[n]].append(n)
+    return out
+
+
+def _rank_direction(labels: dict[str, str], edges: Iterable[tuple[str, str]]) -> str:
+    """``TB`` or ``LR``, whichever gives the narrower drawing of these nodes (estimated
+    from the rank layers and the labels' widths): a shallow, broad sector reads better
+    from left to right."""
+    layers = _layers(list(labels), edges)
+
+    def size(name: str) -> tuple[int, int]:  # (width, lines) of the wrapped label
+        lines = wrap_label(labels[name]).split("\\n")
+        return max(_width(x) for x in lines), len(lines)
+
+    rank = {n: i for i, layer in enumerate(layers) for n in layer}
+    passing = [0] * len(layers)  # arrows crossing a layer without stopping: room for each
+    for a, b in edges:
+        if a in rank and b in rank:
+            for i in range(min(rank[a], rank[b]) + 1, max(rank[a], rank[b])):
+                passing[i] += 1
+    tall = max((sum(size(n)[0] + 3 for n in layer) + 3 * passing[i]
+                for i, layer in enumerate(layers)), default=0)
+    wide = sum(max((size(n)[0] + 3 for n in layer), default=0) + 6 for layer in layers)
+    return "LR" if wide < tall else "TB"
 
 
 def structure_dot(structure: Structure, loops: list[Loop],
-                  sectors: dict[str, list[str]] | None = None) -> str:
-    """Graphviz DOT text of the stock-and-flow diagram.
+                  sectors: dict[str, list[str]] | None = None, lang: str = "en",
+                  focus: str | None = None) -> str:
+    """Graphviz DOT text of the stock-and-flow diagram, whole or one sector of it.
 
     Parameters
     ----------
@@ -292,14 +404,23 @@ def structure_dot(structure: Structure, loops: list[Loop],
         From :func:`read_loops`; their variables are drawn and their edges coloured.
     sectors : dict, optional
         From :func:`read_sectors`; each sector's stocks and their flows are framed together.
+    lang : {"en", "zh"}
+        Language of the labels (:mod:`suzhou_sim.reporting.diagram_labels`); Chinese is set
+        in the CJK font of the office reports. Nodes are named by their model variable in
+        both languages.
+    focus : str, optional
+        A sector of ``sectors``: only its frame (its stocks, their flows and the loop
+        variables joined to no other sector) and the variables with an arrow to or from
+        it (dashed, outside the frame), few enough to read at a page's width.
+        :data:`ACCOUNTING`: the accounting counters alone. None: everything but the
+        counters (which record flows and feed nothing).
 
     Returns
     -------
     str
         A ``digraph``: stocks as boxes, flows (shaded) and the other loop variables as
         ellipses, flow arrows thick, dependency arrows thin, loop edges coloured and labelled
-        with the loop codes; accounting counters in a dashed frame of their own (they record
-        flows and feed nothing, so their arrows are left out).
+        with the loop codes.
     """
     stocks = structure.stocks
     core = [s for s in stocks if not s.startswith(ACCOUNTING_PREFIX)]
@@ -308,48 +429,6 @@ def structure_dot(structure: Structure, loops: list[Loop],
     loop_vars = [v for loop in loops for v in loop.variables]
     others = list(dict.fromkeys(v for v in flows + loop_vars if v not in stocks))
     shown = set(core) | set(others)
-
-    def node(name: str, indent: str = "  ") -> str:
-        if name in structure.inflows:
-            style = 'shape=box, style="filled,rounded", fillcolor="#deebf7", color="#3182bd"'
-            if name in counters:
-                style = 'shape=box, style=filled, fillcolor="#f0f0f0", color="#bdbdbd", fontsize=8'
-        else:
-            fill = "#fff2cc" if structure.kinds.get(name) == "flow" else "#ffffff"
-            style = f'shape=ellipse, style=filled, fillcolor="{fill}", color="#7f7f7f"'
-        return f'{indent}{_quote(name)} [label="{_wrap(name)}", {style}];'
-
-    lines = [
-        "digraph model {",
-        '  graph [rankdir=TB, splines=true, nodesep=0.2, ranksep=0.35, fontname="Helvetica",'
-        ' fontsize=11, newrank=true];',
-        '  node [fontname="Helvetica", fontsize=10, margin="0.06,0.03"];',
-        '  edge [fontname="Helvetica", fontsize=9, color="#a8a8a8", arrowsize=0.6];',
-    ]
-    placed: set[str] = set()
-    for i, (sector, members) in enumerate((sectors or {}).items()):
-        group = [m for m in members if m in core]
-        group += [f for m in group for f in structure.inflows[m] + structure.outflows[m]
-                  if f in shown and f not in group and f not in placed]
-        group = [g for g in dict.fromkeys(group) if g not in placed]
-        if not group:
-            continue
-        placed.update(group)
-        lines.append(f"  subgraph cluster_{i} {{")
-        lines.append(f'    label={_quote(sector)}; style="rounded,dashed"; color="#c6dbef";'
-                     ' fontcolor="#3182bd";')
-        lines += [node(g, "    ") for g in group]
-        lines.append("  }")
-    lines += [node(n) for n in core + others if n not in placed]
-    if counters:
-        lines.append("  subgraph cluster_accounting {")
-        lines.append('    label="Accounting counters"; style=dashed; color="#bdbdbd";'
-                     ' fontcolor="#7f7f7f";')
-        lines += [node(c, "    ") for c in counters]
-        # invisible edges stack the counters in three columns instead of one long row
-        lines += [f"    {_quote(a)} -> {_quote(b)} [style=invis];"
-                  for a, b in zip(counters, counters[3:], strict=False)]
-        lines.append("  }")
 
     edges: dict[tuple[str, str], bool] = {}  # (from, to) -> is a flow arrow
     for s in core:
@@ -364,7 +443,94 @@ def structure_dot(structure: Structure, loops: list[Loop],
             if (src, v) not in edges and (v, src) not in edges:
                 edges[(src, v)] = False
     on_loop = _loop_codes(edges, loops)
-    for (a, b), flow in edges.items():
+
+    groups: list[tuple[str, list[str]]] = []  # sector -> its stocks and their flows
+    placed: set[str] = set()
+    for sector, members in (sectors or {}).items():
+        group = [m for m in members if m in core]
+        group += [f for m in group for f in structure.inflows[m] + structure.outflows[m]
+                  if f in shown and f not in group and f not in placed]
+        group = [g for g in dict.fromkeys(group) if g not in placed]
+        if group:
+            placed.update(group)
+            groups.append((sector, group))
+    if focus is None:
+        drawn = shown
+    elif focus == ACCOUNTING:
+        drawn, groups = set(), []
+    else:
+        if focus not in dict(groups):
+            raise KeyError(f"no sector {focus!r}; sectors: {', '.join(dict(groups))}")
+        # a loop variable no sector frames belongs with the sector all its framed
+        # neighbours are in (Exit proceeds with the fund capital)
+        sector_of = {n: sector for sector, group in groups for n in group}
+        ties: dict[str, set[str]] = {}
+        for a, b in edges:
+            for one, other in ((a, b), (b, a)):
+                if one not in sector_of and other in sector_of:
+                    ties.setdefault(one, set()).add(sector_of[other])
+        homeless = [n for n in others if ties.get(n) == {focus}]
+        groups = [(focus, dict(groups)[focus] + homeless)]
+        framed = groups[0][1]
+        drawn = set(framed) | {b if a in framed else a for a, b in edges
+                               if (a in framed) != (b in framed)}
+    font = _font(lang)
+    # in the order they are written (the sector's own first), as the layout sees them
+    order = [n for _, group in groups for n in group]
+    order += [n for n in core + others if n in drawn and n not in order]
+    own = set(groups[0][1]) if focus not in (None, ACCOUNTING) else drawn
+    # a focus draws the arrows of its own sector only
+    arrows = {(a, b): flow for (a, b), flow in edges.items()
+              if a in drawn and b in drawn and (a in own or b in own)}
+    direction = "TB" if focus in (None, ACCOUNTING) else _rank_direction(
+        {n: node_label(n, lang) for n in order}, arrows)
+
+    def node(name: str, indent: str = "  ") -> str:
+        # a focus's neighbours from other sectors: the same shapes, dashed and greyed
+        guest = focus not in (None, ACCOUNTING) and name not in groups[0][1]
+        dashed = ",dashed" if guest else ""
+        if name in counters:
+            style = ('shape=box, style=filled, fillcolor="#f0f0f0", color="#bdbdbd",'
+                     f' fontsize={FONT_SIZES["counter"]}')
+        elif name in structure.inflows:
+            style = (f'shape=box, style="filled,rounded{dashed}", fillcolor="#deebf7",'
+                     f' color="{"#9ecae1" if guest else "#3182bd"}"')
+        else:
+            fill = "#fff2cc" if structure.kinds.get(name) == "flow" else "#ffffff"
+            style = (f'shape=ellipse, style="filled{dashed}", fillcolor="{fill}",'
+                     f' color="{"#bdbdbd" if guest else "#7f7f7f"}"')
+        if guest:
+            style += ', fontcolor="#595959"'
+        return f'{indent}{_quote(name)} [label={wrap_label(node_label(name, lang))}, {style}];'
+
+    lines = [
+        "digraph model {",
+        f'  graph [rankdir={direction}, splines=true, nodesep=0.2, ranksep=0.35, fontname={font},'
+        f' fontsize={FONT_SIZES["sector"]}, newrank=true];',
+        f'  node [fontname={font}, fontsize={FONT_SIZES["node"]}, margin="0.06,0.03"];',
+        f'  edge [fontname={font}, fontsize={FONT_SIZES["edge"]}, color="#a8a8a8",'
+        ' arrowsize=0.6];',
+    ]
+    framed_names: set[str] = set()
+    for i, (sector, group) in enumerate(groups):
+        framed_names.update(group)
+        lines.append(f"  subgraph cluster_{i} {{")
+        lines.append(f'    label={_quote(sector_label(sector, lang))}; style="rounded,dashed";'
+                     ' color="#c6dbef"; fontcolor="#3182bd";')
+        lines += [node(g, "    ") for g in group]
+        lines.append("  }")
+    lines += [node(n) for n in core + others if n in drawn and n not in framed_names]
+    if focus == ACCOUNTING:
+        lines.append("  subgraph cluster_accounting {")
+        lines.append(f'    label={_quote(frame_label("accounting", lang))}; style=dashed;'
+                     ' color="#bdbdbd"; fontcolor="#7f7f7f";')
+        lines += [node(c, "    ") for c in counters]
+        # invisible edges stack the counters in three columns instead of one long row
+        lines += [f"    {_quote(a)} -> {_quote(b)} [style=invis];"
+                  for a, b in zip(counters, counters[3:], strict=False)]
+        lines.append("  }")
+
+    for (a, b), flow in arrows.items():
         codes = on_loop.get((a, b))
         attrs = ["penwidth=2.2", 'color="#4d4d4d"'] if flow else []
         if codes:

@@ -52,6 +52,8 @@ def zero_split_message(periods: list[str], lang: str = "en") -> str:
     """One sentence for plan periods whose special-fund split weights are all 0."""
     if lang == "zh":
         names = "、".join(f"“{period_label(p, lang, short=True)}”" for p in periods)
-        return f"{names}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。"
+        return (f"{names}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向"
+                "(模型中相当于不投入专项资金)。")
     return (f"all five split weights of the special fund are 0 in the {', '.join(periods)} "
-            f"plan period{'s' if len(periods) > 1 else ''}: the fund goes nowhere")
+            f"plan period{'s' if len(periods) > 1 else ''}: the fund goes nowhere (the model "
+            "spends none of it)")

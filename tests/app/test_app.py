@@ -30,11 +30,13 @@ from suzhou_sim.catalogues.scenarios import (
 from suzhou_sim.catalogues.targets import STATUSES, load_targets
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
 from suzhou_sim.reporting.structure_diagram import (
+    ACCOUNTING,
     read_loops,
     read_sectors,
     read_structure,
     structure_dot,
 )
+from suzhou_sim.reporting.warnings_text import zero_split_message
 from tests.fileio.test_safe_reading import ALIAS_BOMB
 
 APP = REPO_ROOT / "app.py"
@@ -346,8 +348,10 @@ def test_structure_diagram_shows_stocks_and_loops():
     assert [lp.code for lp in loops] == ["R1", "R2", "B1", "B2", "B3", "B4"]
     dot = structure_dot(structure, loops, read_sectors(structure=structure))
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    counters = structure_dot(structure, loops, read_sectors(structure=structure),
+                             focus=ACCOUNTING)
     for name in structure.stocks + [v for lp in loops for v in lp.variables]:
-        assert f'"{name}" [' in dot, name
+        assert f'"{name}" [' in (counters if name.startswith("Cumulative ") else dot), name
     for code in ("R1", "R2", "B1", "B2", "B3", "B4"):
         assert re.search(rf'label="[^"]*{code}', dot), f"no edge coloured for {code}"
     assert '"Tech SME pool" -> "First time recognitions"' in dot  # an outflow arrow
@@ -443,7 +447,9 @@ def test_split_weights_show_shares_and_warn_when_all_zero(app):
                 "carrier_weight", "guidance_fund_weight"):
         lever(app, key, "16th").set_value(0.0)
     app.run()
-    assert any(tr("weights_zero", "zh") == w.value for w in app.warning)
+    # one warning, and it names the period
+    assert [w.value for w in app.warning if "权重" in w.value] == [
+        zero_split_message(["16th"], "zh")]
 
 
 @needs_suzhou
@@ -526,9 +532,17 @@ def test_about_page_is_chinese_in_chinese(app):
         assert part in text, part
     assert "`High tech enterprises`" not in text and "Definitional traps" not in text
     assert "MAPE(%)" in app.dataframe[0].value.columns
+    # the diagram: one sector at a time, labelled in Chinese; the whole one on request
+    diagram = app.get("graphviz_chart")[0].proto.spec
+    assert 'label="企业梯队"' in diagram and 'label="首次认定"' in diagram
+    app.button_group(key="about.part").set_value("Talent").run()
+    assert 'label="人才"' in app.get("graphviz_chart")[0].proto.spec
     app.button_group(key=S.K_LANG).set_value("en").run()
     text = "\n".join(m.value for m in app.markdown)
     assert "`High tech enterprises`" in text and "Definitional traps" in text
+    assert app.session_state["about.part"] == "Talent"  # kept across the language switch
+    diagram = app.get("graphviz_chart")[0].proto.spec
+    assert 'label="Talent"' in diagram and "人才" not in diagram
 
 
 @needs_suzhou

@@ -13,6 +13,7 @@ a skip is a failure (``tests/ci_skips.py``).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from suzhou_sim.app.scenario_store import ENV_VAR
 from suzhou_sim.app.text import tr
 from suzhou_sim.paths import REPO_ROOT, calibration_dir
 
@@ -60,6 +62,8 @@ def server(tmp_path_factory) -> Iterator[str]:
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+            # saved scenarios go to a folder of this run, not the user's
+            env={**os.environ, ENV_VAR: str(tmp_path_factory.mktemp("saved-scenarios"))},
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -49,5 +49,7 @@ def test_all_split_weights_zero_is_shown():
         at.slider(key=S.lever_widget_key(key, "15th")).set_value(0.0)
     at.run()
     shown = _warnings(at)
-    assert [w for w in shown if "分配权重均为0" in w] == [
-        "“十五五”时期专项资金的五项分配权重均为0:专项资金不会投向任何方向。"], shown
+    # one warning for the condition, naming the period (no second one beside the sliders)
+    assert [w for w in shown if "权重" in w] == [
+        "“十五五”时期专项资金的五项分配权重均为0:专项资金不会投向任何方向"
+        "(模型中相当于不投入专项资金)。"], shown

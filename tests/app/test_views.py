@@ -69,3 +69,40 @@ def test_chart_axis_starts_at_the_data_and_tooltips_are_plain_numbers(outcome):
     assert all(t.get("format") != ",.4~g" for t in tips)
     assert any(t.get("format") == ",.4~r" for t in tips)
     assert spec["layer"][1]["mark"]["point"]  # tooltips on the median lines
+
+
+def _legends(spec: dict) -> dict[str, dict]:
+    """Encodings with a legend in a layered chart, by the field they show."""
+    return {enc["field"]: enc for layer in spec["layer"]
+            for enc in layer["encoding"].values()
+            if isinstance(enc, dict) and enc.get("legend") and "field" in enc}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_history_markers_and_target_stars_have_legend_entries_and_tooltips(outcome, lang):
+    spec = trajectory_chart(outcome, "high_tech_enterprises", lang)  # history and a target
+    legends = _legends(spec)
+    history, star = legends["kind"], legends["marker"]
+    assert history["legend"]["title"] == tr("chart_history", lang)
+    assert history["scale"]["domain"] == [tr(k, lang) for k in
+                                          ("chart_hist_lower", "chart_hist_upper",
+                                           "chart_hist_exact")]
+    assert history["scale"]["range"] == ["triangle-up", "triangle-down", "circle"]
+    assert star["scale"]["domain"] == [tr("chart_target_legend", lang)]
+    assert star["scale"]["range"][0].startswith("M")  # the star's outline
+    labels = [*history["scale"]["domain"], history["legend"]["title"], *star["scale"]["domain"]]
+    cjk = [any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels]
+    assert all(cjk) if lang == "zh" else not any(cjk), labels
+    # the lines and the band keep theirs; every legend sits below the plot
+    assert {"run", "band"} <= set(legends)
+    assert all(enc["legend"]["orient"] == "bottom" for enc in legends.values())
+    # tooltips on the history points and on the stars, in the chosen language
+    tips = {layer["encoding"]["shape"]["field"]: [t["title"] for t in layer["encoding"]["tooltip"]]
+            for layer in spec["layer"] if "shape" in layer["encoding"]}
+    assert tr("chart_history", lang) in tips["kind"]
+    assert tr("chart_target", lang) in tips["marker"] and tr("probability", lang) in tips["marker"]
+    # stacked legend rows get room of their own: a chart without history points (a
+    # cumulative measure) has no history legend and is shorter by its rows
+    cumulative = next(n for n, s in outcome.result.specs.items() if s.measure == "cumulative")
+    plain = trajectory_chart(outcome, cumulative, lang)
+    assert "kind" not in _legends(plain) and plain["height"] < spec["height"]

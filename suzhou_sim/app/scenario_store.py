@@ -1,0 +1,234 @@
+"""Named scenarios the app saved on disk: one YAML file each, seen by every session.
+
+The folder is ``$SUZHOU_SIM_SCENARIO_DIR`` or, without that variable, ``~/.suzhou-sim/scenarios/``.
+Everyone using the same app server sees (and may replace or delete) the scenarios saved
+there. Each file is an ordinary scenario file (``suzhou-sim run`` reads it) whose first line
+is :data:`HEADER`, the mark of a file this app wrote; files are written atomically
+(:mod:`suzhou_sim.fileio.atomic`), read through the normal scenario loader, and a file
+without the mark (copied in by hand) is listed but never replaced or deleted.
+
+Must not: import Streamlit, keep session state (``app.state`` merges these scenarios with the
+session's), or touch a file it did not write.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..catalogues.scenarios import Scenario, load_scenario, scenario_files, scenario_to_yaml
+from ..errors import InputError
+from ..fileio.atomic import atomic_write_text
+
+__all__ = [
+    "ENV_VAR", "HEADER", "StoredScenario", "StoreProblem", "ScenarioExists", "store_dir",
+    "read_store", "write_scenario", "delete_scenario", "file_stem",
+]
+
+ENV_VAR = "SUZHOU_SIM_SCENARIO_DIR"
+HEADER = "# Saved by the suzhou-sim app; it replaces or deletes only files with this line.\n"
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A scenario file of the folder.
+
+    Attributes
+    ----------
+    title : str
+        Its Chinese title: the name it was saved under (the key of the saved list).
+    path : Path
+        The file.
+    scenario : Scenario
+        The validated scenario.
+    ours : bool
+        True when the app wrote the file (first line :data:`HEADER`): only then may the app
+        replace or delete it.
+    """
+
+    title: str
+    path: Path
+    scenario: Scenario
+    ours: bool
+
+
+@dataclass(frozen=True)
+class StoreProblem:
+    """A file of the folder that is not a valid scenario: its name and the first line of
+    the loader's message (``<file name>: <field>: <what is wrong>``)."""
+
+    file: str
+    message: str
+
+
+class ScenarioExists(InputError):
+    """A scenario is already saved under this name (replace it only when asked to)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"name: a scenario named '{title}' is already saved")
+        self.title = title
+
+
+def store_dir() -> Path:
+    """The folder of saved scenarios: ``$SUZHOU_SIM_SCENARIO_DIR``, else
+    ``~/.suzhou-sim/scenarios`` (read on every call, so a changed variable takes effect)."""
+    folder = os.environ.get(ENV_VAR, "").strip()
+    return Path(folder).expanduser() if folder else Path.home() / ".suzhou-sim" / "scenarios"
+
+
+def _written_by_app(path: Path) -> bool:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            return handle.readline() == HEADER
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=16)
+def _read(files: tuple[tuple[str, int, int], ...]
+          ) -> tuple[dict[str, StoredScenario], tuple[StoreProblem, ...]]:
+    stored: dict[str, StoredScenario] = {}
+    problems: list[StoreProblem] = []
+    for name, _mtime, _size in files:
+        path = Path(name)
+        try:
+            scenario = load_scenario(path)
+        except InputError as exc:
+            first = (str(exc).splitlines() or ["not a valid scenario"])[0]
+            problems.append(StoreProblem(path.name, first.replace(str(path), path.name, 1)))
+            continue
+        # the first file of a title wins; later ones with the same title are reported
+        if scenario.title_zh in stored:
+            problems.append(StoreProblem(path.name, f"{path.name}: title_zh: the name "
+                                         f"'{scenario.title_zh}' is already used by "
+                                         f"{stored[scenario.title_zh].path.name}"))
+            continue
+        stored[scenario.title_zh] = StoredScenario(scenario.title_zh, path, scenario,
+                                                   _written_by_app(path))
+    return stored, tuple(problems)
+
+
+def read_store(directory: Path | None = None
+               ) -> tuple[dict[str, StoredScenario], list[StoreProblem]]:
+    """The valid scenarios of the folder by title, and one problem per invalid file.
+
+    Re-read only when a file changes (keyed by names, modification times and sizes); a
+    missing folder holds nothing.
+    """
+    folder = directory or store_dir()
+    try:
+        files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                      for p in scenario_files(folder) if p.is_file())
+    except OSError:  # the folder vanished or is unreadable while listing
+        files = ()
+    stored, problems = _read(files)
+    return dict(stored), list(problems)
+
+
+def file_stem(title: str) -> str:
+    """A scenario name (and file stem) from a title: letters, digits, ``_``, ``-``, ``.``
+    (the rest becomes ``_``; ``saved`` when nothing is left, as for a Chinese title)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", title).strip("_.-") or "saved"
+
+
+def _claim(folder: Path, base: str) -> Path:
+    """A new file ``<base>.yaml`` (``<base>_2.yaml``, ... when taken), created empty with
+    O_EXCL so that two sessions saving at once never get the same file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stem, n = base, 2
+        while True:
+            path = folder / f"{stem}.yaml"
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            except FileExistsError:
+                stem, n = f"{base}_{n}", n + 1
+            else:
+                return path
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot save the scenario there: "
+                         f"{exc.strerror or exc}") from exc
+
+
+def write_scenario(scenario: Scenario, directory: Path | None = None,
+                   replace: bool = False) -> Scenario:
+    """Save ``scenario`` under its title (``title_zh``) as a file of the folder.
+
+    A new title gets a new file named after the title (``_2``, ``_3``, ... when the name is
+    taken by any file); the scenario's ``name`` becomes that file's stem. The file is
+    written atomically, with :data:`HEADER` as its first line.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to save.
+    directory : Path, optional
+        The folder (default :func:`store_dir`); created when missing.
+    replace : bool
+        Replace the file of a scenario already saved under the same title. Without it such
+        a title raises :class:`ScenarioExists`.
+
+    Returns
+    -------
+    Scenario
+        The scenario as saved (its ``name`` is the file stem).
+
+    Raises
+    ------
+    ScenarioExists
+        The title is taken and ``replace`` is False.
+    InputError
+        The title is taken by a file the app did not write, or the folder cannot be written.
+    """
+    folder = directory or store_dir()
+    title = scenario.title_zh
+    existing = read_store(folder)[0].get(title)
+    if existing is not None and not replace:
+        raise ScenarioExists(title)
+    if existing is not None:
+        if not _written_by_app(existing.path):
+            raise InputError(f"{existing.path.name}: the scenario '{title}' was not saved by "
+                             "the app, so the app does not replace it; choose another name")
+        path, stem = existing.path, existing.path.stem
+    else:
+        path = _claim(folder, file_stem(title))
+        stem = path.stem
+    saved = scenario.model_copy(update={"name": stem})
+    try:
+        atomic_write_text(path, HEADER + scenario_to_yaml(saved))
+    except OSError as exc:
+        if existing is None:  # the empty file claimed for it above
+            path.unlink(missing_ok=True)
+        raise InputError(f"{folder}: cannot save the scenario there: "
+                         f"{exc.strerror or exc}") from exc
+    return saved
+
+
+def delete_scenario(title: str, directory: Path | None = None) -> Path:
+    """Delete the file of the scenario saved under ``title``, if the app wrote it.
+
+    Returns
+    -------
+    Path
+        The deleted file.
+
+    Raises
+    ------
+    InputError
+        No such saved scenario, a file the app did not write, or the file cannot be removed.
+    """
+    folder = directory or store_dir()
+    existing = read_store(folder)[0].get(title)
+    if existing is None:
+        raise InputError(f"{folder}: no saved scenario named '{title}'")
+    if not _written_by_app(existing.path):
+        raise InputError(f"{existing.path.name}: the scenario '{title}' was not saved by the "
+                         "app, so the app does not delete it")
+    try:
+        existing.path.unlink()
+    except OSError as exc:
+        raise InputError(f"{existing.path.name}: cannot delete: {exc.strerror or exc}") from exc
+    return existing.path

@@ -1,0 +1,18 @@
+"""Fixtures of the app tests: every test saves scenarios into a folder of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from suzhou_sim.app.scenario_store import ENV_VAR
+
+
+@pytest.fixture(autouse=True)
+def scenario_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The saved-scenario folder of this test (``SUZHOU_SIM_SCENARIO_DIR``), empty at the
+    start, so no test reads or writes the user's ``~/.suzhou-sim/scenarios``."""
+    folder = tmp_path / "saved-scenarios"
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    return folder

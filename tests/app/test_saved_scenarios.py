@@ -1,0 +1,179 @@
+"""Saved scenarios on disk: they survive a new session, a taken name asks before it is
+replaced, only files the app wrote are replaced or deleted, a broken file is one line.
+
+Every test has its own folder (``SUZHOU_SIM_SCENARIO_DIR``, the ``scenario_store`` fixture
+of ``tests/app/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from suzhou_sim.app import state as S
+from suzhou_sim.app.saved_view import store_problems
+from suzhou_sim.app.scenario_store import (
+    HEADER,
+    ScenarioExists,
+    delete_scenario,
+    read_store,
+    store_dir,
+    write_scenario,
+)
+from suzhou_sim.app.text import tr
+from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.errors import InputError
+from suzhou_sim.paths import SCENARIOS_DIR
+from tests.app.test_app import APP, lever
+
+TITLE = "人才加码"
+
+
+def _session() -> AppTest:
+    """A new session without URL parameters (as another planner opening the app)."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _save(at: AppTest, title: str) -> None:
+    at.text_input(key="save_name").input(title).run()
+    at.button(key="save_scenario").click().run()
+    assert not at.exception, at.exception
+
+
+def _talent_15th(path: Path) -> float:
+    return load_scenario(path).lever_value("talent_weight", "15th")
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+# --- the store without Streamlit --------------------------------------------------------------
+
+
+def test_folder_comes_from_the_environment(scenario_store, monkeypatch):
+    assert store_dir() == scenario_store
+    monkeypatch.delenv("SUZHOU_SIM_SCENARIO_DIR")
+    assert store_dir() == Path.home() / ".suzhou-sim" / "scenarios"
+
+
+def test_store_writes_reads_and_refuses_to_replace_silently(scenario_store):
+    base = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+    first = base.model_copy(update={"title_zh": TITLE, "title_en": TITLE})
+    saved = write_scenario(first)
+    path = scenario_store / f"{saved.name}.yaml"
+    assert path.read_text(encoding="utf-8").startswith(HEADER)
+    assert list(scenario_store.iterdir()) == [path]  # no temporary file left behind
+    stored, problems = read_store()
+    assert problems == [] and stored[TITLE].path == path and stored[TITLE].ours
+    assert stored[TITLE].scenario == load_scenario(path)
+    with pytest.raises(ScenarioExists):
+        write_scenario(first)
+    # another title whose file name would be the same gets a file of its own
+    other = write_scenario(base.model_copy(update={"title_zh": "人才优先", "title_en": "x"}))
+    assert other.name != saved.name and len(list(scenario_store.glob("*.yaml"))) == 2
+    again = write_scenario(first, replace=True)
+    assert again.name == saved.name and len(list(scenario_store.glob("*.yaml"))) == 2
+    assert delete_scenario(TITLE) == path and not path.exists()
+
+
+def test_files_not_written_by_the_app_are_listed_but_never_replaced_or_deleted(scenario_store):
+    scenario_store.mkdir()
+    hand = scenario_store / "by_hand.yaml"
+    shutil.copy(SCENARIOS_DIR / "talent_first.yaml", hand)
+    before = hand.read_bytes()
+    title = load_scenario(hand).title_zh
+    stored, _ = read_store()
+    assert not stored[title].ours
+    with pytest.raises(InputError, match="not saved by the app"):
+        write_scenario(stored[title].scenario, replace=True)
+    with pytest.raises(InputError, match="not saved by the app"):
+        delete_scenario(title)
+    assert hand.read_bytes() == before
+
+
+# --- in the app ---------------------------------------------------------------------------------
+
+
+def test_saved_scenario_survives_a_new_session_and_is_compared(scenario_store):
+    at = _session()
+    lever(at, "talent_weight", "15th").set_value(0.4).run()
+    _save(at, TITLE)
+    assert any(TITLE in s.value for s in at.success)
+    [path] = scenario_store.glob("*.yaml")
+    assert path.read_text(encoding="utf-8").startswith(HEADER) and _talent_15th(path) == 0.4
+    # the folder and who sees it are stated where one saves
+    assert tr("saved_folder", "zh", folder=scenario_store) in [c.value for c in at.caption]
+
+    fresh = _session()  # no URL: the scenario comes from the folder
+    assert TITLE in S.saved_scenarios(fresh.session_state, "suzhou")
+    assert any(TITLE in c.value for c in fresh.caption)  # the saved list
+    fresh.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + TITLE).run()
+    assert lever(fresh, "talent_weight", "15th").value == 0.4
+    fresh.button_group(key=S.K_VIEW).set_value("compare").run()
+    fresh.multiselect(key="compare.suzhou").set_value(["baseline", S.SAVED_PREFIX + TITLE]).run()
+    fresh.button(key="run_compare").click().run()
+    assert not fresh.exception, fresh.exception
+    assert TITLE in fresh.dataframe[-1].value.columns
+
+
+def test_saving_a_taken_name_asks_first(scenario_store):
+    at = _session()
+    lever(at, "talent_weight", "15th").set_value(0.4).run()
+    _save(at, TITLE)
+    [path] = scenario_store.glob("*.yaml")
+    fresh = _session()  # the name is taken on disk, not in this session
+    lever(fresh, "talent_weight", "15th").set_value(0.3).run()
+    _save(fresh, TITLE)
+    assert tr("save_exists", "zh", name=TITLE) in [w.value for w in fresh.warning]
+    assert _talent_15th(path) == 0.4  # nothing replaced yet
+    fresh.button(key="save_cancel").click().run()
+    assert tr("save_exists", "zh", name=TITLE) not in [w.value for w in fresh.warning]
+    assert _talent_15th(path) == 0.4
+    _save(fresh, TITLE)
+    fresh.button(key="save_replace").click().run()
+    assert not fresh.exception, fresh.exception
+    assert list(scenario_store.glob("*.yaml")) == [path] and _talent_15th(path) == 0.3
+    assert fresh.session_state[S.K_PICK] == S.SAVED_PREFIX + TITLE
+
+
+def test_a_broken_file_is_one_chinese_line_naming_it(scenario_store):
+    scenario_store.mkdir()
+    (scenario_store / "坏文件.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    text = (SCENARIOS_DIR / "talent_first.yaml").read_text(encoding="utf-8")
+    (scenario_store / "bad_lever.yaml").write_text(
+        text.replace("talent_weight", "talent_wieght", 1), encoding="utf-8")
+    at = _session()
+    shown = [c.value for c in at.caption if c.value.startswith("⚠")]
+    for name in ("坏文件.yaml", "bad_lever.yaml"):
+        [line] = [s for s in shown if name in s]
+        assert "\n" not in line and "Traceback" not in line and _cjk(line), line
+        assert line.startswith("⚠ " + tr("saved_broken", "zh", line="")), line
+    assert len(store_problems("en")) == 2
+
+
+def test_only_app_written_scenarios_can_be_deleted(scenario_store):
+    scenario_store.mkdir()
+    shutil.copy(SCENARIOS_DIR / "talent_first.yaml", scenario_store / "by_hand.yaml")
+    hand_title = load_scenario(scenario_store / "by_hand.yaml").title_zh
+    at = _session()
+    at.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + hand_title).run()
+    assert at.button(key="delete_saved").disabled
+    lever(at, "talent_weight", "15th").set_value(0.4).run()
+    _save(at, TITLE)
+    [ours] = [p for p in scenario_store.glob("*.yaml") if p.name != "by_hand.yaml"]
+    at.button(key="delete_saved").click().run()
+    assert tr("delete_confirm", "zh", name=TITLE) in [w.value for w in at.warning]
+    assert ours.exists()  # not before it is confirmed
+    at.button(key="delete_yes").click().run()
+    assert not at.exception, at.exception
+    assert not ours.exists() and (scenario_store / "by_hand.yaml").exists()
+    assert at.session_state[S.K_PICK] == "baseline"
+    assert lever(at, "talent_weight", "15th").value == 0.4  # the settings stay on screen
+    assert TITLE not in S.saved_scenarios(_session().session_state)
