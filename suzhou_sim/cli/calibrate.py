@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--region", choices=REGIONS, default="suzhou")
     p.add_argument("--starts", type=int, default=8, help="least-squares starts (default 8)")
-    p.add_argument("--steps", type=int, default=2000, help="MCMC steps per walker (default 2000)")
+    p.add_argument("--steps", type=int, default=None,
+                   help="MCMC steps per walker (default 4000)")
     p.add_argument("--keep", type=int, default=4000, help="posterior sets stored (default 4000)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
     p.add_argument("--include-unverified", action="store_true",
@@ -39,12 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..calibration.fit import calibrate_region
+    from ..calibration.fit import DEFAULT_STEPS, calibrate_region
     from ..catalogues.observations import load_observations
     from ..errors import InputError
     from ..fileio.outputs import check_output_dir
     from ..paths import calibration_dir
 
+    args.steps = DEFAULT_STEPS if args.steps is None else args.steps
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
         raise InputError("--starts must be >= 1, --steps and --keep >= 100")
     check_common(args)

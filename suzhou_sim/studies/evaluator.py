@@ -256,11 +256,13 @@ def _chunk_params(params: Mapping[str, float | np.ndarray], start: int, stop: in
     return {k: (v[start:stop] if np.ndim(v) else v) for k, v in params.items()}
 
 
-def _run_batch(model_file: str, params: dict, n: int, columns: list[str]):
+def _run_batch(model_file: str, params: dict, n: int, columns: list[str],
+               final_time: float | None = None):
     """One chunk of runs on a Dask worker: the model is compiled once per worker process."""
     from ..engine import EnsembleResult
 
-    res = compiled_model(Path(model_file)).run(params=params, n_runs=n, return_columns=columns)
+    res = compiled_model(Path(model_file)).run(params=params, n_runs=n, return_columns=columns,
+                                               final_time=final_time)
     return EnsembleResult(res.times, {c: np.asarray(res[c]) for c in columns})
 
 
@@ -273,6 +275,7 @@ def run_ensemble(
     chunk: int | None = None,
     model=None,
     client=None,
+    final_time: float | None = None,
 ) -> EnsembleResults:
     """Run ``n`` parameter sets of the compiled model and return the requested columns.
 
@@ -295,6 +298,8 @@ def run_ensemble(
         Run the chunks as tasks on this Dask cluster (default: the client of
         :func:`use_client`, if any). Chunks default to :data:`DASK_BATCH` runs; the result is
         identical to the in-process run (each run depends only on its own inputs).
+    final_time : float, optional
+        Stop the runs at this model time (calibration needs only the observed years).
 
     Returns
     -------
@@ -305,13 +310,14 @@ def run_ensemble(
     client = client if client is not None else _CLIENT.get()
     if client is not None:
         return _run_on_cluster(client, model.path, params, n, columns, progress,
-                               chunk or DASK_BATCH)
+                               chunk or DASK_BATCH, final_time)
     size = chunk or (DEFAULT_CHUNK if progress is not None else n)
     parts = []
     for start in range(0, n, size):
         stop = min(n, start + size)
         piece = params if (start == 0 and stop == n) else _chunk_params(params, start, stop)
-        parts.append(model.run(params=piece, n_runs=stop - start, return_columns=columns))
+        parts.append(model.run(params=piece, n_runs=stop - start, return_columns=columns,
+                               final_time=final_time))
         if progress is not None:
             progress(stop, n)
     return EnsembleResults(parts)
@@ -357,12 +363,13 @@ def run_plans(
 
 
 def _run_on_cluster(client, model_file: Path, params, n: int, columns: list[str],
-                    progress: Progress | None, size: int) -> EnsembleResults:
+                    progress: Progress | None, size: int,
+                    final_time: float | None = None) -> EnsembleResults:
     from distributed import as_completed
 
     futures = {
         client.submit(_run_batch, str(model_file), _chunk_params(params, start, stop),
-                      stop - start, list(columns), pure=False): i
+                      stop - start, list(columns), final_time, pure=False): i
         for i, (start, stop) in enumerate(
             (s, min(n, s + size)) for s in range(0, n, size))
     }
