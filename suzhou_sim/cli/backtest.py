@@ -16,8 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "backtest",
         help="rolling-origin backtest of the baseline forecasts against naive forecasts",
         description=(
-            "For each origin, calibrate on the observations up to that year (MAP + Laplace "
-            "approximation), forecast the region's baseline and score every later published "
+            "For each origin, calibrate on the observations up to that year (MAP + a short "
+            "MCMC chain), forecast the region's baseline and score every later published "
             "value against the naive forecasts. Writes backtest.csv, skill.csv, fans.csv, "
             "forecast_error.yaml, report.md and charts into --out."
         ),
@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--draws", default="500", help="ensemble size per forecast (default 500)")
     p.add_argument("--seed", default="0", help="random seed (default 0)")
     p.add_argument("--starts", default="2", help="least-squares starts per fit (default 2)")
+    p.add_argument("--steps", default="800",
+                   help="MCMC steps per walker of each fit, calibrate's sampler with a shorter "
+                        "chain (default 800; 0 = the Laplace approximation instead)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
     p.add_argument("--out", type=Path, required=True,
                    help="output folder (new, empty, or written by an earlier backtest)")
@@ -56,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     import sys
 
     from ..catalogues.observations import load_observations
+    from ..errors import InputError
     from ..reporting.backtest_report import check_output_folder, write_backtest
     from ..studies.backtest import KEY_SERIES, run_backtest
     from ..studies.evaluator import MAX_DRAWS, tqdm_progress
@@ -65,17 +69,20 @@ def _run(args: argparse.Namespace) -> int:
     draws = _whole(args.draws, "--draws", 1, MAX_DRAWS)
     seed = _whole(args.seed, "--seed", 0, 2**32 - 1)
     starts = _whole(args.starts, "--starts", 1, 32)
+    steps = _whole(args.steps, "--steps", 0, 100_000)
+    if 0 < steps < 100:
+        raise InputError(f"--steps: {steps} is too short a chain (allowed: 0 or 100-100000)")
     # Fail on a bad folder before any fitting.
     check_output_folder(args.out)
     obs = load_observations(args.data, region=args.region)
     log = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     with tqdm_progress(f"backtest {args.region}", enabled=not args.quiet) as progress:
         result = run_backtest(args.region, origins, draws=draws, seed=seed, observations=obs,
-                              n_starts=starts, progress=progress, log=log)
+                              n_starts=starts, progress=progress, log=log, steps=steps)
     command = ("python -m suzhou_sim backtest --region {r} --origins {o} --draws {d} --seed {s}"
-               " --starts {n} --out {out}").format(
+               " --starts {n} --steps {m} --out {out}").format(
         r=args.region, o=",".join(map(str, result.origins)), d=draws, s=seed, n=starts,
-        out=args.out)
+        m=steps, out=args.out)
     write_backtest(result, args.out, obs, KEY_SERIES, command)
     if args.save_error_model:
         path = save_error_model(result.error_model, error_model_file(args.region))

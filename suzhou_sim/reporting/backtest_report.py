@@ -178,6 +178,27 @@ def backtest_goals(table: pd.DataFrame, key_series: tuple[str, ...]) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def _coverage_context(near: pd.DataFrame) -> str:
+    """How much a coverage share can say: sampling range, and points with a history."""
+    from scipy.stats import binom
+
+    n = len(near)
+    if n == 0:
+        return "No out-of-sample point at horizons 1–2."
+    lo, hi = binom.interval(0.95, n, 0.8)
+    with_history = near[near["naive_last"].notna()]
+    text = (f"With {n} points, bands that cover exactly 80% would contain between {lo:.0f} and "
+            f"{hi:.0f} of them in 95% of backtests ({lo / n:.0%}–{hi / n:.0%}), so a share "
+            "near the goal's edges is within sampling error. ")
+    if len(with_history) < n:
+        text += (f"{len(with_history)} of the {n} points belong to a series with a published "
+                 "value up to the origin (coverage there: "
+                 + (f"{coverage(with_history):.0%}" if len(with_history) else "–")
+                 + "); the others are forecasts of a series the fit had not yet seen, which "
+                 "rest on the priors alone.")
+    return text
+
+
 def _md(frame: pd.DataFrame, digits: int = 3) -> str:
     return frame.to_markdown(index=False, floatfmt=f".{digits}g")
 
@@ -216,10 +237,15 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "preferred) is scored.",
         "",
         "What differs from `calibrate`: the fit is the maximum a posteriori from "
-        f"{result.n_starts} least-squares start(s) (the prior centre first) instead of 8, and the "
-        "posterior is its Laplace approximation (normal in the transformed parameters with the "
-        "inverse Gauss–Newton Hessian, truncated to the bounds) instead of the emcee chain. "
-        "Kunshan's priors come from a Suzhou fit at the same origin, so no later Suzhou figure "
+        f"{result.n_starts} least-squares start(s) (the prior centre first) instead of 8, and "
+        + (f"the posterior chain of `calibrate`'s sampler is {result.steps} steps per walker "
+           "instead of the full length (so the posterior is the same kind of sample users get, "
+           "a shorter one). "
+           if result.steps else
+           "the posterior is its Laplace approximation (normal in the transformed parameters "
+           "with the inverse Gauss–Newton Hessian, truncated to the bounds) instead of the "
+           "emcee chain. ")
+        + "Kunshan's priors come from a Suzhou fit at the same origin, so no later Suzhou figure "
         "enters a Kunshan forecast.",
         "",
         "Naive forecasts from the same history: `naive_last` the last published value, "
@@ -236,6 +262,8 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         f"the structural error (leave-one-origin-out): " + (
             f"{cover_pred:.0%} ({'met' if lo <= cover_pred <= hi else '**not met**'})."
             if np.isfinite(cover_pred) else "not available (needs two or more origins)."),
+        "",
+        _coverage_context(near),
         "",
         "Median forecast error no worse than the naive last value, per key series "
         "(`median_ok` blank: no published value before the origin to make the naive forecast "

@@ -2,13 +2,14 @@
 
 For each forecast origin the region is calibrated on the observations up to that year only,
 with a faster fit than ``calibrate`` (the maximum a posteriori from a few least-squares
-starts, then a Laplace approximation of the posterior instead of the MCMC chain: a normal
-law in the fit's transformed parameters with the inverse Gauss-Newton Hessian as covariance,
-truncated to the bounds). The baseline scenario of the region is then run through the one
-evaluator (posterior rows x assumption draws x levers, as for every scenario run); the levers
-act from 2024, so the backtest years see the historic policy. Every published value after
-the origin (exact or approximate rows; one per indicator and year) is compared with the
-forecast and with three naive forecasts made from the same history.
+starts, then ``calibrate``'s sampler with a shorter chain, or, with ``steps=0``, a Laplace
+approximation: a normal law in the fit's transformed parameters with the inverse
+Gauss-Newton Hessian as covariance, truncated to the bounds). The baseline scenario of the
+region is then run through the one evaluator (posterior rows x assumption draws x levers,
+as for every scenario run); the levers act from 2024, so the backtest years see the
+historic policy. Every published value after the origin (exact or approximate rows; one
+per indicator and year) is compared with the forecast and with three naive forecasts made
+from the same history.
 
 Kunshan's priors derive from a Suzhou fit: the backtest fits Suzhou at the same origin first,
 so no later Suzhou figure leaks into a Kunshan forecast.
@@ -44,6 +45,8 @@ __all__ = [
     "BacktestResult",
     "run_backtest",
     "laplace_posterior",
+    "mcmc_posterior",
+    "BACKTEST_STEPS",
     "check_origins",
     "out_of_sample_rows",
 ]
@@ -60,8 +63,11 @@ _BOUND_RANK = {"exact": 0, "approx": 1}
 _QUALITY_RANK = {"reported": 0, "preliminary": 1, "derived": 2, "unverified": 3}
 #: Quantiles kept for the fan charts and the table.
 QUANTILES = (10, 25, 50, 75, 90)
-#: Laplace draws per origin from which the ensemble's posterior rows are taken.
+#: Posterior sets per origin from which the ensemble's posterior rows are taken.
 LAPLACE_SETS = 2000
+#: MCMC steps per walker of each origin's fit (``calibrate``'s sampler, a shorter chain);
+#: 0 means the Laplace approximation.
+BACKTEST_STEPS = 800
 
 
 @dataclass
@@ -98,6 +104,7 @@ class BacktestResult:
     fits: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     n_starts: int = 0
+    steps: int = 0
 
 
 def _in_scope(obs: pd.DataFrame) -> pd.DataFrame:
@@ -195,14 +202,39 @@ def laplace_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int) -> Poster
                      meta={"laplace": True, "laplace_dropped": int(n - finite.sum())})
 
 
+def mcmc_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int, steps: int) -> Posterior:
+    """Posterior sets from ``calibrate``'s sampler run for ``steps`` steps from ``fit``.
+
+    Sets where the model gives a non-finite output over the whole horizon are dropped and
+    the rest resampled, as for :func:`laplace_posterior`.
+    """
+    rng = np.random.default_rng(seed)
+    mc = cal.sample_posterior(fit, n_steps=steps, n_keep=n, seed=seed)
+    X = np.column_stack([p.to_x(mc.draws[p.name].to_numpy()) for p in cal.parameters])
+    variables = sorted({i.variable for i in load_indicators().values() if i.variable})
+    runs = cal.run(X, columns=variables)
+    finite = np.all([np.isfinite(np.asarray(runs[v])).all(axis=1) for v in variables], axis=0)
+    if not finite.any():
+        raise InputError(f"backtest: no finite model run among {n} posterior sets of "
+                         f"{cal.region.name}; the fit at this origin is unusable")
+    keep = np.flatnonzero(finite)
+    if keep.size < n:
+        keep = np.concatenate([keep, rng.choice(keep, n - keep.size)])
+    draws = mc.draws.iloc[keep].reset_index(drop=True)
+    return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
+                     meta={"mcmc_steps": int(steps), "dropped": int(n - finite.sum()),
+                           "chain_over_tau": mc.diagnostics["chain_over_tau"]})
+
+
 def _fit_origin(region: str, obs: pd.DataFrame, origin: int, n_starts: int, seed: int,
-                suzhou: Posterior | None) -> tuple[Posterior, dict]:
+                suzhou: Posterior | None, steps: int) -> tuple[Posterior, dict]:
     start = time.perf_counter()
     params = load_free_parameters(region, suzhou_posterior=suzhou) if region != "suzhou" \
         else None
     cal = Calibrator(region, observations=obs, parameters=params, max_year=origin)
     fit = cal.fit_map(n_starts=n_starts, seed=seed)
-    post = laplace_posterior(cal, fit, LAPLACE_SETS, seed)
+    post = (mcmc_posterior(cal, fit, LAPLACE_SETS, seed, steps) if steps
+            else laplace_posterior(cal, fit, LAPLACE_SETS, seed))
     info = {"origin": origin, "region": region, "observation_rows": int(len(cal.payoff.rows)),
             "free_parameters": len(cal.names), "map_cost": round(float(fit.cost), 4),
             "seconds": round(time.perf_counter() - start, 1)}
@@ -281,6 +313,7 @@ def run_backtest(
     scenario: Scenario | None = None,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    steps: int = BACKTEST_STEPS,
 ) -> BacktestResult:
     """Rolling-origin backtest of ``region``'s baseline forecasts.
 
@@ -305,6 +338,9 @@ def run_backtest(
         ``progress(done, total)`` of each forecast ensemble.
     log : callable, optional
         Receives one line per finished step.
+    steps : int
+        MCMC steps per walker of each fit (``calibrate``'s sampler, shorter); 0 uses the
+        Laplace approximation instead.
 
     Returns
     -------
@@ -330,9 +366,10 @@ def run_backtest(
     for origin in origins:
         suzhou_post = None
         if suzhou_obs is not None:
-            suzhou_post, info = _fit_origin("suzhou", suzhou_obs, origin, n_starts, seed, None)
+            suzhou_post, info = _fit_origin("suzhou", suzhou_obs, origin, n_starts, seed, None,
+                                            steps)
             fits.append(info)
-        post, info = _fit_origin(region, obs, origin, n_starts, seed, suzhou_post)
+        post, info = _fit_origin(region, obs, origin, n_starts, seed, suzhou_post, steps)
         indicators = sorted(out_of_sample_rows(obs, origin)["indicator"].unique())
         results = _forecast(scenario, post, draws, seed, indicators, progress)
         new_rows, new_fans = _rows_for_origin(obs, origin, results, last_year)
@@ -354,5 +391,5 @@ def run_backtest(
     return BacktestResult(
         region=region, origins=origins, draws=draws, seed=seed, table=table,
         skill=skill_table(table), fans=pd.concat(fans, ignore_index=True), error_model=model,
-        fits=fits, seconds=time.perf_counter() - start, n_starts=n_starts,
+        fits=fits, seconds=time.perf_counter() - start, n_starts=n_starts, steps=steps,
     )

@@ -24,7 +24,7 @@ def _main(capsys, *args: str) -> tuple[int, str, str]:
 def small_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bt") / "suzhou"
     assert cli.main(["backtest", "--origins", "2022", "--draws", "20", "--starts", "1",
-                     "--out", str(out), "--quiet"]) == 0
+                     "--steps", "120", "--out", str(out), "--quiet"]) == 0
     return out
 
 
@@ -44,7 +44,7 @@ def test_end_to_end_writes_every_file(small_run: Path):
         p.name for p in small_run.iterdir()} - {MANIFEST, ".suzhou-sim-output"}
     report = (small_run / "report.md").read_text(encoding="utf-8")
     assert "## Structural error of the published statistic" in report
-    assert "Laplace approximation" in report
+    assert "chain of `calibrate`'s sampler is 120 steps per walker" in report
 
 
 def test_rerun_into_its_own_folder_is_allowed_a_foreign_one_is_not(small_run, tmp_path, capsys):
@@ -78,6 +78,8 @@ def _data_without_early_rows(path: Path) -> Path:
                                                "to 2021 to calibrate on"),
     (["--draws", "0"], "--draws: 0 is outside the allowed range"),
     (["--draws", "many"], "--draws: 'many' is not a whole number"),
+    (["--steps", "50"], "--steps: 50 is too short a chain (allowed: 0 or 100-100000)"),
+    (["--steps", "-1"], "--steps: -1 is outside the allowed range 0-100000"),
 ])
 def test_bad_input_exits_2_with_one_line(args, message, tmp_path, capsys):
     args = [str(_data_without_early_rows(tmp_path / "early.csv")) if a == "EARLY" else a

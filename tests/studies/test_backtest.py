@@ -53,7 +53,8 @@ def synthetic_history() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def synthetic_backtest(synthetic_history):
-    return run_backtest("suzhou", [2021], draws=40, observations=synthetic_history, n_starts=1)
+    return run_backtest("suzhou", [2021], draws=40, observations=synthetic_history, n_starts=1,
+                        steps=200)
 
 
 def test_model_beats_the_naive_forecasts_on_its_own_series(synthetic_backtest):
