@@ -108,6 +108,10 @@ class ScenarioResult:
         Where the calibrated parameters came from.
     seconds : float
         Wall time of the ensemble run.
+    reached : dict[str, float]
+        Share of runs reaching each in-scope target, assumption-driven and lever-set ones
+        included (what :func:`~suzhou_sim.studies.effects.target_probabilities` gives for
+        the same settings, draws and seed); empty for results made without it.
     """
 
     scenario: Scenario
@@ -121,6 +125,7 @@ class ScenarioResult:
     posterior_source: str
     seconds: float = 0.0
     curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
+    reached: dict[str, float] = field(default_factory=dict)
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -277,11 +282,12 @@ def run_scenario(
     results = predictive_results(results, scenario.region, seed)
     curves = _assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region, seed)
     seconds = time.perf_counter() - start
+    table = evaluate_targets(results, targets)
     return ScenarioResult(
         scenario=scenario,
         draws=n,
         seed=seed,
-        targets=apply_curves(evaluate_targets(results, targets), curves),
+        targets=apply_curves(table, curves),
         curves=curves,
         series=_series_table(results, specs),
         specs=specs,
@@ -289,7 +295,17 @@ def run_scenario(
         assumptions=assumption_ranges(scenario),
         posterior_source=source,
         seconds=seconds,
+        reached=_reached(results, targets, table),
     )
+
+
+def _reached(results, targets: list[Target], table: pd.DataFrame) -> dict[str, float]:
+    """Share of runs reaching each in-scope target: the scoreboard's probability where it
+    has one (the same share of the same runs), otherwise counted here."""
+    known = dict(zip(table["target_id"], table["probability"], strict=True))
+    return {t.target_id: (float(known[t.target_id]) if not pd.isna(known[t.target_id])
+                          else float(reached_per_run(results, t).mean()))
+            for t in targets if t.in_scope}
 
 
 def compare_scenarios(
