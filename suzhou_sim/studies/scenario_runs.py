@@ -224,18 +224,25 @@ def _series_variables(specs: dict[str, SeriesSpec]) -> list[str]:
 
 
 def _series_table(results, specs: dict[str, SeriesSpec]) -> pd.DataFrame:
-    frames = []
-    for s in specs.values():
+    columns = ["indicator", "year", "p10", "p50", "p90", "mean"]
+    if not specs:
+        return pd.DataFrame(columns=columns)
+    # every series on the full SERIES_YEARS grid, blank before a cumulative base year; built
+    # as whole columns (one frame instead of one per series)
+    width = len(SERIES_YEARS)
+    stats = np.full((4, len(specs) * width), np.nan)
+    for i, s in enumerate(specs.values()):
         years = [y for y in SERIES_YEARS if s.measure != "cumulative" or y >= s.base_year]
         values = indicator_values(results, s.indicator, years, s.measure, s.base_year)
-        p10, p50, p90 = np.percentile(values, [10, 50, 90], axis=0)
-        frame = pd.DataFrame({"indicator": s.indicator, "year": years, "p10": p10, "p50": p50,
-                              "p90": p90, "mean": values.mean(axis=0)})
-        frames.append(frame.set_index("year").reindex(SERIES_YEARS).reset_index())
-        frames[-1]["indicator"] = s.indicator
-    columns = ["indicator", "year", "p10", "p50", "p90", "mean"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(
-        columns=columns)
+        at = i * width + np.searchsorted(SERIES_YEARS, years)
+        stats[:3, at] = np.percentile(values, [10, 50, 90], axis=0)
+        stats[3, at] = values.mean(axis=0)
+    return pd.DataFrame({
+        "indicator": pd.array(np.repeat([s.indicator for s in specs.values()], width),
+                              dtype="str"),
+        "year": np.tile(np.asarray(SERIES_YEARS, dtype=np.int64), len(specs)),
+        "p10": stats[0], "p50": stats[1], "p90": stats[2], "mean": stats[3],
+    })
 
 
 # --- public API -----------------------------------------------------------------------------
