@@ -682,8 +682,23 @@ def main() -> None:
         view_about(region, lang, stamp)
     elif outcome is None or current is None:
         return
+    elif view in FRAGMENT_VIEWS:
+        view_fragment(view, state, lang, outcome, current, draws, seed, stamp)
     else:
         RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
+
+
+#: Views whose own widgets (the scoreboard's year filter, the charts' indicators) change
+#: nothing outside them: a change of those reruns the view alone, not the whole page.
+FRAGMENT_VIEWS = ("scoreboard", "charts")
+
+
+@st.fragment
+def view_fragment(view: str, state, lang: str, outcome: Outcome, current: Scenario, draws: int,
+                  seed: int, stamp: int) -> None:
+    """A view of :data:`FRAGMENT_VIEWS` as a fragment (its arguments are those of the last
+    full run, so it shows the same outcome)."""
+    RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
 
 
 #: The views that need a computed outcome, by key of the view selector. A new view adds

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import socket
 import statistics
@@ -140,6 +141,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("chromium") is None:
         raise SystemExit("needs Debian's chromium (`make browser`)")
+    load_before = os.getloadavg()
     proc, url = start_server()
     try:
         asyncio.run(round_of(1, url, 1))  # warm the caches (compiled model, posterior, runs)
@@ -148,6 +150,9 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    # other work on the machine slows the browsers and the server alike: say how busy it was
+    print(f"load average (1 min) before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     print(_line("1 browser: page load", one["load"], GOALS["page load"]))
     print(_line("1 browser: slider update", one["update"], GOALS["single update"]))
     print(_line("1 browser: 10 held presses", one["held"]))
