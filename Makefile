@@ -42,13 +42,15 @@ calibrate: $(STAMP)  ## re-fit both regions and rewrite model/calibration/
 	$(PY) -m suzhou_sim calibrate --region suzhou
 	$(PY) -m suzhou_sim calibrate --region kunshan
 
-bench: $(STAMP)  ## performance figures (against PySD, and the decision studies' goals); not tests
+bench: $(STAMP) browser  ## performance figures (against PySD, and the decision studies' goals); not tests
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_run.py
 	$(PY) benchmarks/bench_sensitivity.py
 	$(PY) benchmarks/bench_calibrate.py
 	$(PY) benchmarks/bench_effects.py
 	$(PY) benchmarks/bench_decision.py
+	$(PY) benchmarks/bench_backtest.py
+	$(PY) benchmarks/bench_app_concurrency.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py

@@ -26,6 +26,7 @@ from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
+from suzhou_sim.app.shared import cached_posterior, calibration_stamp, compiled_model
 from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
@@ -63,7 +64,7 @@ from suzhou_sim.app.views import (
     trajectory_chart,
     year_summary,
 )
-from suzhou_sim.calibration.posterior import Posterior, load_posterior
+from suzhou_sim.calibration.posterior import Posterior
 from suzhou_sim.calibration.provenance import calibration_status
 from suzhou_sim.catalogues.indicators import load_indicators
 from suzhou_sim.catalogues.scenarios import (
@@ -77,9 +78,8 @@ from suzhou_sim.catalogues.scenarios import (
 )
 from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
-from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
-from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT, calibration_dir
+from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -106,28 +106,6 @@ BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", 
 
 
 # --- cached resources -----------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def compiled_model():
-    """The compiled engine model (the engine also caches it; this keeps it warm)."""
-    return load_model(MODEL_FILE)
-
-
-def calibration_stamp(region: str) -> int:
-    """Modification time of the region's stored calibration (0 when there is none).
-
-    Part of every cache key, so a recalibration is picked up without restarting the app.
-    """
-    folder = calibration_dir(region)
-    files = [folder / "point.yaml", folder / "posterior.csv"]
-    return max((f.stat().st_mtime_ns for f in files if f.exists()), default=0)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def cached_posterior(region: str, stamp: int) -> Posterior:
-    """The stored posterior of ``region`` (raises InputError when there is none)."""
-    return load_posterior(region)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -348,15 +326,42 @@ def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome |
 # --- main views -----------------------------------------------------------------------------
 
 
+def outcome_key(outcome: Outcome) -> tuple:
+    """What decides an outcome: the scenarios of its runs, their draws and seed, and the
+    calibration's stamp (the key of the display caches below)."""
+    res = outcome.result
+    runs = [res, outcome.baseline, outcome.modified]
+    return (tuple(r.scenario.model_dump_json() if r is not None else "" for r in runs),
+            res.draws, res.seed, outcome.is_baseline, calibration_stamp(res.scenario.region))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_scoreboard(key: tuple, lang: str,
+                      _outcome: Outcome) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    """The scoreboard table, its summary line and the per-year summary of an outcome (keyed
+    by :func:`outcome_key`; the outcome itself is not hashed), shared by every session."""
+    frame = scoreboard_frame(_outcome, lang)
+    return frame, scoreboard_summary(frame, lang), year_summary(frame, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_scoreboard_html(key: tuple, lang: str, year: str, _frame: pd.DataFrame) -> str:
+    """The scoreboard's HTML for one year filter ("all" or a year) of the table ``_frame``
+    of the outcome with ``key``."""
+    shown = _frame if year == "all" else _frame[_frame["year"] == int(year)]
+    return SCOREBOARD_CSS + scoreboard_html(shown, lang)
+
+
 def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     """Probability of every target by target year: a per-year summary, a year filter, the
     scoreboard (with the ledger's status when the targets carry one), then the targets
     outside model scope."""
-    frame = scoreboard_frame(outcome, lang)
+    key = outcome_key(outcome)
+    frame, summary, per_year = cached_scoreboard(key, lang, outcome)
     inside = frame[frame["in_scope"]]
-    st.markdown(scoreboard_summary(frame, lang))
+    st.markdown(summary)
     st.caption(tr("sb_year_summary", lang))
-    st.dataframe(year_summary(frame, lang), hide_index=True)
+    st.dataframe(per_year, hide_index=True)
     years = [str(y) for y in sorted(inside["year"].unique())]
     if state.get(K_YEAR) not in ["all", *years]:
         state[K_YEAR] = "all"
@@ -366,12 +371,12 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     st.caption(tr("sb_legend", lang))
     if outcome.modified is not None:
         st.caption(tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang))
-    shown = frame if year == "all" else frame[frame["year"] == int(year)]
-    st.html(SCOREBOARD_CSS + scoreboard_html(shown, lang))
+    st.html(cached_scoreboard_html(key, lang, year, frame))
     if not outcome.is_baseline:  # which edited levers caused each change
         res = outcome.result
         effects_view.attribution_table(lang, outcome.baseline.scenario, res.scenario, res.draws,
-                                       res.seed, calibration_stamp(res.scenario.region))
+                                       res.seed, calibration_stamp(res.scenario.region),
+                                       runs=(outcome.baseline, res))
 
 
 def multiselect_text(lang: str) -> dict:
@@ -672,8 +677,23 @@ def main() -> None:
         view_about(region, lang, stamp)
     elif outcome is None or current is None:
         return
+    elif view in FRAGMENT_VIEWS:
+        view_fragment(view, state, lang, outcome, current, draws, seed, stamp)
     else:
         RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
+
+
+#: Views whose own widgets (the scoreboard's year filter, the charts' indicators) change
+#: nothing outside them: a change of those reruns the view alone, not the whole page.
+FRAGMENT_VIEWS = ("scoreboard", "charts")
+
+
+@st.fragment
+def view_fragment(view: str, state, lang: str, outcome: Outcome, current: Scenario, draws: int,
+                  seed: int, stamp: int) -> None:
+    """A view of :data:`FRAGMENT_VIEWS` as a fragment (its arguments are those of the last
+    full run, so it shows the same outcome)."""
+    RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
 
 
 #: The views that need a computed outcome, by key of the view selector. A new view adds

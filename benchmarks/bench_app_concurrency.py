@@ -10,8 +10,10 @@ contexts at once (Debian's chromium through playwright's async API):
    last value (rapid changes should collapse into few recomputations).
 
 Prints median and worst times in seconds against the goals of issue 13 (one browser ≤ 0.3 s
-per update, N browsers median ≤ 1 s, page load ≤ 3 s). Traffic goes to 127.0.0.1 only;
-every wait is bounded. Not a test: the numbers depend on the machine.
+per update, N browsers median ≤ 1 s, page load ≤ 3 s), the machine's load average, and the
+CPU seconds the server used in each round (what the app costs, whatever else runs on the
+machine: wall times on a shared 2-core machine move with its load). Traffic goes to
+127.0.0.1 only; every wait is bounded. Not a test: the numbers depend on the machine.
 
 Usage: python benchmarks/bench_app_concurrency.py [--browsers 5] [--steps 6]
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import socket
 import statistics
@@ -61,6 +64,15 @@ def start_server() -> tuple[subprocess.Popen, str]:
             time.sleep(0.3)
     proc.terminate()
     raise SystemExit("streamlit did not start")
+
+
+def server_cpu(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _changed(page, before: str) -> None:
@@ -140,14 +152,21 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("chromium") is None:
         raise SystemExit("needs Debian's chromium (`make browser`)")
+    load_before = os.getloadavg()
     proc, url = start_server()
     try:
         asyncio.run(round_of(1, url, 1))  # warm the caches (compiled model, posterior, runs)
+        cpu0 = server_cpu(proc.pid)
         one = asyncio.run(round_of(1, url, args.steps))
+        cpu1 = server_cpu(proc.pid)
         many = asyncio.run(round_of(args.browsers, url, args.steps))
+        cpu2 = server_cpu(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    # other work on the machine slows the browsers and the server alike: say how busy it was
+    print(f"load average (1 min) before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     print(_line("1 browser: page load", one["load"], GOALS["page load"]))
     print(_line("1 browser: slider update", one["update"], GOALS["single update"]))
     print(_line("1 browser: 10 held presses", one["held"]))
@@ -155,6 +174,10 @@ def main() -> None:
     print(_line(f"{args.browsers} browsers: slider update", many["update"],
                 GOALS["concurrent update (median)"]))
     print(_line(f"{args.browsers} browsers: 10 held presses", many["held"]))
+    # CPU seconds of the server process: what the app costs, whatever else the machine runs
+    print(f"server CPU, 1 browser (load, {args.steps} steps, held key): {cpu1 - cpu0:.1f} s; "
+          f"{args.browsers} browsers: {cpu2 - cpu1:.1f} s "
+          f"({(cpu2 - cpu1) / args.browsers:.1f} s per browser)")
 
 
 if __name__ == "__main__":

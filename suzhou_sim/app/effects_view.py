@@ -15,6 +15,9 @@ the study. No model logic lives here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -30,6 +33,8 @@ from ..reporting.effects_report import (
     tornado_chart,
 )
 from ..studies.effects import EffectsResult, attribute_changes, benchmark_comparison, lever_effects
+from ..studies.scenario_runs import ScenarioResult
+from .shared import cached_posterior, known_probabilities, probabilities_runner
 from .state import scenario_from_yaml
 
 __all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "view_effects",
@@ -41,15 +46,21 @@ EFFECTS_DRAWS = 200
 @st.cache_data(show_spinner=False, max_entries=8)
 def effects_for(scenario_yaml: str, draws: int, seed: int, stamp: int) -> EffectsResult:
     """Effects of the settings given as YAML text on the stored calibration (cached)."""
-    return lever_effects(scenario_from_yaml(scenario_yaml), draws=draws, seed=seed)
+    scenario = scenario_from_yaml(scenario_yaml)
+    return lever_effects(scenario, draws=draws, seed=seed,
+                         posterior=cached_posterior(scenario.region, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def attribution_frame(base_yaml: str, edited_yaml: str, draws: int, seed: int,
-                      stamp: int) -> pd.DataFrame:
-    """:func:`~suzhou_sim.studies.effects.attribute_changes` on YAML texts (cached)."""
+def attribution_frame(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
+                      _known: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """:func:`~suzhou_sim.studies.effects.attribute_changes` on YAML texts (cached). The
+    variants' probabilities come from ``_known`` (:func:`.shared.known_probabilities` of
+    the scoreboard's runs, not part of the key: they are what the runs would give) or from
+    the shared cache."""
     return attribute_changes(scenario_from_yaml(base_yaml), scenario_from_yaml(edited_yaml),
-                             draws, seed)
+                             draws, seed,
+                             probabilities=probabilities_runner(draws, seed, stamp, _known))
 
 
 def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
@@ -78,13 +89,16 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
 
 
 def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: int, seed: int,
-                      stamp: int) -> None:
-    """Under the scoreboard: which edited levers caused each change against the baseline."""
+                      stamp: int, runs: Sequence[ScenarioResult] = ()) -> None:
+    """Under the scoreboard: which edited levers caused each change against the baseline;
+    ``runs`` are scenario results on the same draws whose probabilities can be reused."""
     st.markdown(f"**{text('attribution', lang)}**")
     st.caption(text("attribution_how", lang))
     with st.spinner(text("computing", lang)):
         frame = attribution_frame(scenario_to_yaml(baseline), scenario_to_yaml(current),
-                                  draws, seed, stamp)
+                                  draws, seed, stamp,
+                                  known_probabilities(r for r in runs
+                                                      if (r.draws, r.seed) == (draws, seed)))
     changed = frame[frame["total"].abs() > 0]
     if changed.empty:
         st.caption(text("attr_none", lang))

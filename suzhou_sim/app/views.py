@@ -211,6 +211,8 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     ledger = load_targets()
     base = _probabilities(outcome.baseline)
     modified = _probabilities(outcome.modified)
+    curves = outcome.result.curves
+    driven = set(curves["target_id"])  # the other targets have no curve: skip the filtering
     rows = []
     for r in outcome.result.targets.itertuples(index=False):
         t: Target = ledger[r.target_id]
@@ -231,8 +233,8 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "probability": p,
             "probability_text": probability_text(r, lang, fmt_probability),
             "curve": "; ".join(f"{label} {cells}" for label, cells in curve_lines(
-                outcome.result.curves, r.target_id, lang, fmt_probability,
-                lambda u: unit_label(u, lang))),
+                curves, r.target_id, lang, fmt_probability,
+                lambda u: unit_label(u, lang))) if r.target_id in driven else "",
             "band": probability_band(p) if has_p else "",
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",

@@ -9,6 +9,8 @@ stored point estimate; the package version. :func:`write_provenance` stores them
 folder); :func:`calibration_status` compares them with the current files and returns a
 :class:`Staleness` (data, no wording). :class:`StaleCalibrationWarning` is what studies
 warn with; the CLI turns it into one line on stderr, or exit 2 under ``--strict``.
+Fingerprints are remembered per file content (the SHA-256 of the file's bytes), so checking
+a calibration on every rerun of the app reads the files but parses them only when they change.
 Must not: fit, read posterior samples, or word messages for users (``reporting``).
 """
 
@@ -19,6 +21,7 @@ import importlib.metadata
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,26 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
 
 
+#: Fingerprints already computed, by (kind, extra key, SHA-256 of the file's bytes).
+_MEMO: dict[tuple[str, str, str], str] = {}
+_MEMO_MAX = 64
+
+
+def _by_content(kind: str, path: Path, extra: str, compute: Callable[[], str]) -> str:
+    """``compute()``, remembered for the current bytes of ``path`` (unreadable: computed)."""
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return compute()  # its own error (missing file, ...) as before
+    key = (kind, extra, digest)
+    if key not in _MEMO:
+        value = compute()  # raises as before for a malformed file; nothing is remembered
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = value
+    return _MEMO[key]
+
+
 def model_fingerprint(model_file: str | Path = MODEL_FILE) -> str:
     """Fingerprint of a ``.mdl`` file's equations.
 
@@ -74,6 +97,10 @@ def model_fingerprint(model_file: str | Path = MODEL_FILE) -> str:
     of the entries and the sketch are ignored, so editing a comment or moving an equation
     does not make a calibration stale, while changing any equation or constant does.
     """
+    return _by_content("model", Path(model_file), "", lambda: _model_fingerprint(model_file))
+
+
+def _model_fingerprint(model_file: str | Path) -> str:
     text = read_text(model_file, "Vensim model").split(_SKETCH, 1)[0]
     text = re.sub(r"\{[^{}]*\}", "", text)
     equations = sorted(re.sub(r"\s+", "", entry.split("~", 1)[0]) for entry in text.split("|"))
@@ -81,6 +108,11 @@ def model_fingerprint(model_file: str | Path = MODEL_FILE) -> str:
 
 
 def _data_fingerprint(region: str, observed_file: Path) -> str:
+    return _by_content("data", observed_file, region,
+                       lambda: _rows_fingerprint(region, observed_file))
+
+
+def _rows_fingerprint(region: str, observed_file: Path) -> str:
     rows = load_observations(observed_file, region=region, include_unverified=True)
     records = sorted(json.dumps([r[c] for c in _FIT_COLUMNS], default=float)
                      for r in rows.to_dict("records"))
@@ -88,7 +120,7 @@ def _data_fingerprint(region: str, observed_file: Path) -> str:
 
 
 def _yaml_fingerprint(path: Path, what: str) -> str:
-    return _sha(_canonical(load_yaml(path, what)))
+    return _by_content("yaml", path, what, lambda: _sha(_canonical(load_yaml(path, what))))
 
 
 def _package_version() -> str:

@@ -513,10 +513,23 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_presenter)
 
 
+#: YAML texts already written, by the scenario's JSON (the app writes the same few scenarios
+#: on every rerun; a YAML dump costs a hundred times a JSON dump).
+_YAML_MEMO: dict[str, str] = {}
+_YAML_MEMO_MAX = 256
+
+
 def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`load_scenario` reads back to an equal scenario."""
-    data = scenario.model_dump(by_alias=True, exclude_none=True)
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    key = scenario.model_dump_json(by_alias=True, exclude_none=True)
+    text = _YAML_MEMO.get(key)
+    if text is None:
+        data = scenario.model_dump(by_alias=True, exclude_none=True)
+        text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        if len(_YAML_MEMO) >= _YAML_MEMO_MAX:
+            _YAML_MEMO.pop(next(iter(_YAML_MEMO)), None)
+        _YAML_MEMO[key] = text
+    return text
 
 
 #: Each region's baseline scenario file in ``scenarios/``: the dashed median of its runs and

@@ -20,7 +20,7 @@ reason codes; wording, charts and files live in ``reporting.effects_report`` and
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from ..catalogues.scenarios import (
     Lever,
     Scenario,
     assumption_ranges,
+    lever_constants,
     load_assumptions,
     load_levers,
     load_scenario,
@@ -74,6 +75,8 @@ __all__ = [
     "lever_effects",
     "benchmark_comparison",
     "attribute_changes",
+    "target_probabilities",
+    "run_inputs_key",
 ]
 
 #: Unit of levers that are money spent each year: their step is absolute and they carry a cost.
@@ -550,12 +553,46 @@ def benchmark_comparison(
     return pd.DataFrame(out)
 
 
+def target_probabilities(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    posterior: Posterior | str | Path | None = None,
+) -> np.ndarray:
+    """Probability of reaching each in-scope target of the scenario's region.
+
+    The runs of :func:`attribute_changes`: ``draws`` posterior rows and assumption draws
+    (common random numbers), the structural error on, each target reached or not per run.
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability per in-scope target, in the order of
+        :func:`~suzhou_sim.catalogues.targets.targets_for_region`.
+    """
+    post, _ = resolve_posterior(posterior, scenario.region)
+    targets = [t for t in targets_for_region(scenario.region) if t.in_scope]
+    results = predictive_results(
+        run_ensemble(scenario_inputs(scenario, draws, seed, post), draws,
+                     target_variables(targets)), scenario.region, seed)
+    return np.array([reached_per_run(results, t).mean() for t in targets])
+
+
+def run_inputs_key(scenario: Scenario) -> tuple:
+    """What decides a scenario's runs besides ``(draws, seed)``: its region, every lever
+    constant and every assumption range. Two scenarios with the same key give the same runs
+    whatever their names, titles or the way their levers are written."""
+    return (scenario.region, tuple(lever_constants(scenario).items()),
+            tuple(assumption_ranges(scenario).items()))
+
+
 def attribute_changes(
     base: Scenario,
     edited: Scenario,
     draws: int,
     seed: int,
     posterior: Posterior | str | Path | None = None,
+    probabilities: Callable[[Scenario], np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Split the change in each target's probability between the edited levers.
 
@@ -563,7 +600,15 @@ def attribute_changes(
     values alone (all periods, the rest as in ``base``) and run on the same draws; its
     paired change in probability is its share. ``interaction`` is the change with every edit
     together minus the sum of the single-lever changes (non-additive effects and changed
-    assumptions).
+    assumptions). A variant whose runs are those of another (:func:`run_inputs_key`: one
+    edited lever and unchanged assumptions make the edited scenario itself) is run once.
+
+    Parameters
+    ----------
+    probabilities : callable, optional
+        ``probabilities(scenario) -> array`` as :func:`target_probabilities` with these
+        ``draws``, ``seed`` and posterior; the app passes a cached one, so the base
+        scenario's runs are shared by every edit and every session. Default: computed here.
 
     Returns
     -------
@@ -574,7 +619,12 @@ def attribute_changes(
     if base.region != edited.region:
         raise InputError(f"attribution needs one region, got {base.region!r} and "
                          f"{edited.region!r}")
-    post, _ = resolve_posterior(posterior, base.region)
+    if probabilities is None:
+        post, _ = resolve_posterior(posterior, base.region)
+
+        def probabilities(s: Scenario) -> np.ndarray:
+            return target_probabilities(s, draws, seed, post)
+
     targets = [t for t in targets_for_region(base.region) if t.in_scope]
     edits = [k for k in load_levers()
              if any(base.lever_value(k, p) != edited.lever_value(k, p) for p in PERIODS)]
@@ -584,12 +634,13 @@ def attribute_changes(
         for p in PERIODS:
             s = s.with_lever(key, p, edited.lever_value(key, p))
         variants.append(s)
+    done: dict[tuple, np.ndarray] = {}
     probs = []
-    columns = target_variables(targets)
     for s in variants:
-        results = predictive_results(
-            run_ensemble(scenario_inputs(s, draws, seed, post), draws, columns), s.region, seed)
-        probs.append(np.array([reached_per_run(results, t).mean() for t in targets]))
+        key = run_inputs_key(s)
+        if key not in done:
+            done[key] = probabilities(s)
+        probs.append(done[key])
     frame = pd.DataFrame({key: probs[i + 2] - probs[0] for i, key in enumerate(edits)},
                          index=pd.Index([t.target_id for t in targets], name="target_id"))
     total = probs[1] - probs[0]

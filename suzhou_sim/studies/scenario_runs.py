@@ -108,6 +108,10 @@ class ScenarioResult:
         Where the calibrated parameters came from.
     seconds : float
         Wall time of the ensemble run.
+    reached : dict[str, float]
+        Share of runs reaching each in-scope target, assumption-driven and lever-set ones
+        included (what :func:`~suzhou_sim.studies.effects.target_probabilities` gives for
+        the same settings, draws and seed); empty for results made without it.
     """
 
     scenario: Scenario
@@ -121,6 +125,7 @@ class ScenarioResult:
     posterior_source: str
     seconds: float = 0.0
     curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
+    reached: dict[str, float] = field(default_factory=dict)
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -219,18 +224,25 @@ def _series_variables(specs: dict[str, SeriesSpec]) -> list[str]:
 
 
 def _series_table(results, specs: dict[str, SeriesSpec]) -> pd.DataFrame:
-    frames = []
-    for s in specs.values():
+    columns = ["indicator", "year", "p10", "p50", "p90", "mean"]
+    if not specs:
+        return pd.DataFrame(columns=columns)
+    # every series on the full SERIES_YEARS grid, blank before a cumulative base year; built
+    # as whole columns (one frame instead of one per series)
+    width = len(SERIES_YEARS)
+    stats = np.full((4, len(specs) * width), np.nan)
+    for i, s in enumerate(specs.values()):
         years = [y for y in SERIES_YEARS if s.measure != "cumulative" or y >= s.base_year]
         values = indicator_values(results, s.indicator, years, s.measure, s.base_year)
-        p10, p50, p90 = np.percentile(values, [10, 50, 90], axis=0)
-        frame = pd.DataFrame({"indicator": s.indicator, "year": years, "p10": p10, "p50": p50,
-                              "p90": p90, "mean": values.mean(axis=0)})
-        frames.append(frame.set_index("year").reindex(SERIES_YEARS).reset_index())
-        frames[-1]["indicator"] = s.indicator
-    columns = ["indicator", "year", "p10", "p50", "p90", "mean"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(
-        columns=columns)
+        at = i * width + np.searchsorted(SERIES_YEARS, years)
+        stats[:3, at] = np.percentile(values, [10, 50, 90], axis=0)
+        stats[3, at] = values.mean(axis=0)
+    return pd.DataFrame({
+        "indicator": pd.array(np.repeat([s.indicator for s in specs.values()], width),
+                              dtype="str"),
+        "year": np.tile(np.asarray(SERIES_YEARS, dtype=np.int64), len(specs)),
+        "p10": stats[0], "p50": stats[1], "p90": stats[2], "mean": stats[3],
+    })
 
 
 # --- public API -----------------------------------------------------------------------------
@@ -277,11 +289,12 @@ def run_scenario(
     results = predictive_results(results, scenario.region, seed)
     curves = _assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region, seed)
     seconds = time.perf_counter() - start
+    table = evaluate_targets(results, targets)
     return ScenarioResult(
         scenario=scenario,
         draws=n,
         seed=seed,
-        targets=apply_curves(evaluate_targets(results, targets), curves),
+        targets=apply_curves(table, curves),
         curves=curves,
         series=_series_table(results, specs),
         specs=specs,
@@ -289,7 +302,17 @@ def run_scenario(
         assumptions=assumption_ranges(scenario),
         posterior_source=source,
         seconds=seconds,
+        reached=_reached(results, targets, table),
     )
+
+
+def _reached(results, targets: list[Target], table: pd.DataFrame) -> dict[str, float]:
+    """Share of runs reaching each in-scope target: the scoreboard's probability where it
+    has one (the same share of the same runs), otherwise counted here."""
+    known = dict(zip(table["target_id"], table["probability"], strict=True))
+    return {t.target_id: (float(known[t.target_id]) if not pd.isna(known[t.target_id])
+                          else float(reached_per_run(results, t).mean()))
+            for t in targets if t.in_scope}
 
 
 def compare_scenarios(

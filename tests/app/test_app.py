@@ -12,11 +12,13 @@ import json
 import re
 
 import pytest
+import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import state as S
 from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_label, tr
+from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
     assumption_ranges,
@@ -29,6 +31,7 @@ from suzhou_sim.catalogues.scenarios import (
 )
 from suzhou_sim.catalogues.targets import STATUSES, load_targets
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
+from suzhou_sim.reporting.effects_report import text as effects_text
 from suzhou_sim.reporting.structure_diagram import (
     ACCOUNTING,
     read_loops,
@@ -37,6 +40,7 @@ from suzhou_sim.reporting.structure_diagram import (
     structure_dot,
 )
 from suzhou_sim.reporting.warnings_text import zero_split_message
+from suzhou_sim.studies.scenario_runs import run_scenario
 from tests.fileio.test_safe_reading import ALIAS_BOMB
 
 APP = REPO_ROOT / "app.py"
@@ -563,3 +567,68 @@ def test_applied_goal_seeking_answer_is_not_out_of_date(app):
     assert app.session_state[S.lever_widget_key("special_fund", "14th")] == pytest.approx(
         result.value)
     assert tr("gs_stale", "zh") not in [c.value for c in app.caption]
+
+
+def _counting(monkeypatch) -> dict[str, int]:
+    """Count the ensemble runs of scenario runs and of the attribution's own runs."""
+    from suzhou_sim.studies import effects, scenario_runs
+
+    calls = {"scenario": 0, "attribution": 0}
+
+    def wrap(module, name):
+        real = module.run_ensemble
+
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, "run_ensemble", counted)
+
+    wrap(scenario_runs, "scenario")
+    wrap(effects, "attribution")
+    return calls
+
+
+@needs_suzhou
+def test_sessions_with_the_same_settings_share_one_ensemble(monkeypatch):
+    st.cache_data.clear()  # cold caches: the first session must compute
+    calls = _counting(monkeypatch)
+    first = AppTest.from_file(str(APP), default_timeout=60).run()
+    lever(first, "special_fund", "14th").set_value(260).run()
+    assert not first.exception, first.exception
+    computed = dict(calls)
+    assert computed["scenario"] > 0
+    # one edited lever: the attribution reads the baseline's and the edit's probabilities
+    # from the scoreboard's runs and runs nothing of its own
+    assert computed["attribution"] == 0
+    second = AppTest.from_file(str(APP), default_timeout=60).run()
+    lever(second, "special_fund", "14th").set_value(260).run()
+    assert not second.exception, second.exception
+    assert calls == computed  # the second planner computed nothing
+    assert scoreboard(second)[0] == scoreboard(first)[0]
+    column = effects_text("attr_change", "zh")
+    attribution = [d.value for d in second.dataframe if column in d.value]
+    assert attribution and attribution[0].equals(
+        next(d.value for d in first.dataframe if column in d.value))
+
+
+@needs_suzhou
+def test_numbers_follow_the_last_of_rapid_changes(app):
+    """A run in between, then values changed one after another without a run (as a held key
+    does): the scoreboard shows exactly the model's numbers for the last value."""
+    slider = lever(app, "special_fund", "14th")
+    slider.set_value(230).run()
+    for value in (240, 250):  # superseded values: set, never run on their own
+        slider.set_value(value)
+    slider.set_value(330).run()
+    assert not app.exception, app.exception
+    state = app.session_state
+    assert state[S.lever_widget_key("special_fund", "14th")] == 330
+    scenario = S.region_baseline("suzhou")[1].with_lever("special_fund", "14th", 330)
+    res = run_scenario(scenario, draws=int(state[S.K_DRAWS]), seed=int(state[S.K_SEED]),
+                       posterior=load_posterior("suzhou"))
+    expected = {t: round(float(p), 4) for t, p, scope in zip(
+        res.targets["target_id"], res.targets["probability"], res.targets["in_scope"],
+        strict=True) if scope and p == p}
+    assert scoreboard(app)[0] == expected
+    changes = "\n".join(m.value for m in app.markdown)
+    assert "330" in changes and "230" not in changes

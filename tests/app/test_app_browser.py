@@ -25,9 +25,12 @@ from pathlib import Path
 
 import pytest
 
+from suzhou_sim.app import state as S
 from suzhou_sim.app.scenario_store import ENV_VAR
 from suzhou_sim.app.text import tr
+from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.paths import REPO_ROOT, calibration_dir
+from suzhou_sim.studies.scenario_runs import run_scenario
 
 pytestmark = pytest.mark.browser
 
@@ -157,6 +160,43 @@ def test_scoreboard_renders_and_follows_a_slider(page):
     page.screenshot(path=str(ARTIFACTS / "app.png"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app.png"))
+
+
+def _wait_until_idle(tab, quiet_s: float = 1.5, timeout_s: float = 60) -> None:
+    """Until no rerun is running and the scoreboard has stayed the same for ``quiet_s``."""
+    last, since = None, time.monotonic()
+    deadline = since + timeout_s
+    while time.monotonic() < deadline:
+        running = tab.locator('[data-testid="stStatusWidget"]').count()
+        text = tab.locator("#scoreboard").inner_text()
+        if text != last or running:
+            last, since = text, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the app did not settle")
+
+
+def test_held_key_settles_on_the_numbers_of_the_last_value(page):
+    """Ten presses without waiting (a held arrow key): runs in flight are superseded, and
+    the scoreboard ends on exactly the model's probabilities for the last value."""
+    base = S.region_baseline("suzhou")[1]
+    assert base.draws % S.DRAWS_STEP == 0 and S.DRAWS_MIN <= base.draws <= S.DRAWS_MAX
+    res = run_scenario(base.with_lever("special_fund", "14th", 300), draws=base.draws,
+                       seed=base.seed, posterior=load_posterior("suzhou"))
+    expected = {t: ("" if p != p else f"{p:.4f}") for t, p, scope in zip(
+        res.targets["target_id"], res.targets["probability"], res.targets["in_scope"],
+        strict=True) if scope}
+    before = page.locator("#scoreboard").inner_text()
+    thumb = page.get_by_role("slider", name=SLIDER_LABEL).first
+    thumb.focus()
+    for _ in range(10):
+        thumb.press("ArrowRight")
+    _wait_for_change(page, before)
+    _wait_until_idle(page)
+    _no_errors(page)
+    assert page.get_by_role("slider", name=SLIDER_LABEL).first.get_attribute("value") == "300"
+    assert _probabilities(page) == expected
 
 
 def test_switching_to_english_keeps_the_settings(page):

@@ -18,8 +18,11 @@ from suzhou_sim.studies.effects import (
     benchmark_comparison,
     lever_effects,
     plan_perturbations,
+    run_inputs_key,
+    target_probabilities,
 )
 from suzhou_sim.studies.evaluator import resolve_posterior, run_ensemble, scenario_inputs
+from suzhou_sim.studies.scenario_runs import run_scenario
 from tests.posterior_fixture import write_fixture_posterior
 
 REPO = Path(__file__).resolve().parents[2]
@@ -196,6 +199,37 @@ def test_attribution_splits_the_change_between_edited_levers(posterior_dir):
     assert both.loc["SZ-VCFUND-2025", "guidance_fund_weight"] <= 0
     none = attribute_changes(BASELINE, BASELINE, 30, 3, posterior_dir)
     assert list(none.columns) == ["interaction", "total"] and (none["total"] == 0).all()
+
+
+def test_attribution_runs_each_distinct_variant_once_and_takes_given_probabilities(posterior_dir):
+    post, _ = resolve_posterior(posterior_dir, "suzhou")
+    edited = BASELINE.with_lever("special_fund", "14th", 400)
+    asked = []
+
+    def probabilities(s):
+        asked.append(s)
+        return target_probabilities(s, 30, 3, post)
+
+    given = attribute_changes(BASELINE, edited, 30, 3, probabilities=probabilities)
+    # one edited lever: its variant has the edited scenario's runs, so two runs, not three
+    assert [run_inputs_key(s) for s in asked] == [run_inputs_key(BASELINE),
+                                                  run_inputs_key(edited)]
+    pd.testing.assert_frame_equal(given, attribute_changes(BASELINE, edited, 30, 3, post))
+    assert not given["total"].eq(0).all()
+
+
+def test_scenario_run_carries_the_attribution_probabilities(posterior_dir):
+    post, _ = resolve_posterior(posterior_dir, "suzhou")
+    edited = BASELINE.with_lever("special_fund", "14th", 400)
+    res = run_scenario(edited, draws=30, seed=3, posterior=post)
+    ids = [t.target_id for t in targets_for_region("suzhou") if t.in_scope]
+    assert list(res.reached) == ids
+    # the same share of the same runs, bit for bit (the app reuses them for the attribution)
+    assert np.array_equal(np.array([res.reached[t] for t in ids]),
+                          target_probabilities(edited, 30, 3, post))
+    assert run_inputs_key(edited) == run_inputs_key(
+        edited.model_copy(update={"name": "other", "title_en": "Other"}))
+    assert run_inputs_key(edited) != run_inputs_key(BASELINE)
 
 
 
