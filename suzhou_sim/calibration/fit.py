@@ -96,6 +96,9 @@ BLOCK_SIZE = 2
 TRIES = 24
 LOCAL_STEP = 0.7
 DEFAULT_WALKERS = 48
+# Entries of a region's calibration folder that other commands write (``backtest --out
+# model/calibration/<region>/backtest --save-error-model``); a recalibration keeps them.
+KEPT_BY_RECALIBRATION = ("backtest", "forecast_error.yaml")
 DEFAULT_STEPS = 4000
 
 
@@ -816,8 +819,11 @@ def calibrate_region(
     )
     folder = Path(out_dir or CALIBRATION_DIR / region)
     # The whole folder at once: no chart of an earlier fit survives, provenance included.
+    # The backtest and its forecast-error model live in the region's folder too, written by
+    # ``backtest``: a recalibration carries them over.
     with prepare_output_dir(folder, force=force,
-                            writer=f"suzhou-sim calibrate --region {region}") as tmp:
+                            writer=f"suzhou-sim calibrate --region {region}",
+                            keep=KEPT_BY_RECALIBRATION) as tmp:
         save_posterior(posterior, tmp)
         report = write_fit_report(
             tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,

@@ -17,7 +17,7 @@ import contextlib
 import datetime as _dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -113,7 +113,8 @@ def check_output_dir(path: str | Path, force: bool = False, option: str = "--out
 
 @contextlib.contextmanager
 def prepare_output_dir(
-    path: str | Path, force: bool = False, writer: str = "suzhou-sim", option: str = "--out"
+    path: str | Path, force: bool = False, writer: str = "suzhou-sim", option: str = "--out",
+    keep: Sequence[str] = (),
 ) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``path`` when the block succeeds.
 
@@ -128,6 +129,10 @@ def prepare_output_dir(
         What wrote the folder (e.g. ``suzhou-sim run baseline.yaml``), stored in the marker.
     option : str
         Name of the option in messages.
+    keep : sequence of str
+        Entries of the existing folder that other commands put there (a calibration's
+        ``backtest/`` folder, say): copied into the new folder unless the block wrote an
+        entry of the same name, so replacing the folder does not lose them.
 
     Yields
     ------
@@ -160,6 +165,13 @@ def prepare_output_dir(
         stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         (tmp / MARKER).write_text(f"written by {writer} at {stamp}\n", encoding="utf-8")
         if path.exists():
+            for name in keep:
+                src, dst = path / name, tmp / name
+                if src.exists() and not dst.exists():
+                    if src.is_dir():
+                        shutil.copytree(src, dst, symlinks=True)
+                    else:
+                        shutil.copy2(src, dst)
             keep_mode(path, tmp)
             old = new_temporary_dir(path.parent, f".{path.name}.{_TMP_TAG}-{os.getpid()}-old-")
             os.replace(path, old / path.name)

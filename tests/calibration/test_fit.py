@@ -156,9 +156,15 @@ def test_recalibration_replaces_the_whole_folder(small_calibration, tmp_path):
     out = tmp_path / "cal"
     shutil.copytree(small_calibration.folder, out)
     (out / "fit_old_series.png").write_bytes(b"\x89PNG")
+    # What ``backtest`` stores in the region's folder is not the calibration's to drop.
+    (out / "backtest").mkdir()
+    (out / "backtest" / "skill.csv").write_text("indicator\nhte\n", encoding="utf-8")
+    (out / "forecast_error.yaml").write_text("region: kunshan\n", encoding="utf-8")
     calibrate_region("kunshan", seed=0, n_starts=1, n_steps=100, n_keep=100, out_dir=out,
                      progress=False, log=lambda _m: None)
     assert not (out / "fit_old_series.png").exists()
+    assert (out / "backtest" / "skill.csv").read_text(encoding="utf-8") == "indicator\nhte\n"
+    assert (out / "forecast_error.yaml").read_text(encoding="utf-8") == "region: kunshan\n"
     assert (out / "point.yaml").is_file() and (out / "provenance.yaml").is_file()
     assert load_posterior("kunshan", out).region == "kunshan"  # the Kunshan path, small
     assert not calibration_status("kunshan", out).stale

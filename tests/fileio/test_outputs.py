@@ -125,3 +125,20 @@ def test_temporaries_of_a_crashed_process_are_removed_on_the_next_run(tmp_path):
     mine.mkdir()  # a temporary folder of a process that still runs is left alone
     assert [p.name for p in remove_stale_temporaries(out)] == left
     assert _others(tmp_path, set()) == [mine.name]
+
+
+def test_kept_entries_survive_a_replacement_unless_rewritten(tmp_path):
+    out = tmp_path / "cal"
+    with prepare_output_dir(out) as tmp:
+        (tmp / "point.yaml").write_text("old", encoding="utf-8")
+    (out / "backtest").mkdir()
+    (out / "backtest" / "skill.csv").write_text("kept", encoding="utf-8")
+    (out / "forecast_error.yaml").write_text("kept", encoding="utf-8")
+    (out / "notes.txt").write_text("not listed", encoding="utf-8")
+    with prepare_output_dir(out, keep=("backtest", "forecast_error.yaml", "absent")) as tmp:
+        (tmp / "point.yaml").write_text("new", encoding="utf-8")
+        (tmp / "forecast_error.yaml").write_text("rewritten", encoding="utf-8")
+    assert (out / "point.yaml").read_text(encoding="utf-8") == "new"
+    assert (out / "backtest" / "skill.csv").read_text(encoding="utf-8") == "kept"
+    assert (out / "forecast_error.yaml").read_text(encoding="utf-8") == "rewritten"
+    assert not (out / "notes.txt").exists() and not (out / "absent").exists()
