@@ -28,6 +28,7 @@ from ..errors import InputError  # noqa: E402
 from ..fileio.atomic import atomic_write_text  # noqa: E402
 from ..fileio.outputs import MARKER, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
+from ..studies.predictive import INDICATOR_GROUPS  # noqa: E402
 from ..studies.skill import coverage, mape_pct  # noqa: E402
 
 if TYPE_CHECKING:
@@ -215,10 +216,11 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
     sig_rows = []
     for name, g in em.groups.items():
         src = name if g.get("fitted") else "pooled"
-        a, b = em.groups[src]["a"], em.groups[src]["b"]
+        member = INDICATOR_GROUPS[name][0] if name in INDICATOR_GROUPS else name
+        tau = em.sigma(member, [1, 2, 7, 12])
         sig_rows.append({"group": name, "errors": g["n"], "own fit": bool(g.get("fitted")),
-                         "a": a, "b": b, "tau(1) = 2024": a + b, "tau(2)": a + 2 * b,
-                         "tau(7) = 2030": a + 7 * b, "tau(12) = 2035": a + 12 * b,
+                         "a": em.groups[src]["a"], "tau(1) = 2024": tau[0], "tau(2)": tau[1],
+                         "tau(7) = 2030": tau[2], "tau(12) = 2035": tau[3],
                          "median log error": em.groups[src].get("median_log_error")})
     lines = [
         f"# Backtest: {result.region}",
@@ -284,12 +286,12 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "What scenario runs show (`series.csv`, fan charts, the app's bands, every target "
         "probability) is the predictive distribution of the published statistic: the model "
         "ensemble times exp(σ·z), one standard normal z per run and indicator held through "
-        "the years, σ = √max(τ(h)² − s², 0) where τ(h) = a + b·h is the size of the "
+        "the years, σ = √max(τ(h)² − s², 0) where τ(h) = a·√max(h, 1) is the size of the "
         "backtest's forecast errors at horizon h (years after the last observed year, "
-        f"{em.last_observed_year}; h ≤ 0 uses a) and s the ensemble's own log spread that "
-        "year. The bands are thus at least as wide as the backtest errors say, and never "
-        "narrower than the model's parameter and assumption uncertainty. This replaces the "
-        "fixed 4% error of the calibration's predictive check.",
+        f"{em.last_observed_year}), growing as a random walk's error does, and s the "
+        "ensemble's own log spread that year. The bands are thus at least as wide as the "
+        "backtest errors say, and never narrower than the model's parameter and assumption "
+        "uncertainty. This replaces the fixed 4% error of the calibration's predictive check.",
         "",
         f"How it was estimated: {em.method}",
         "",

@@ -186,20 +186,33 @@ def laplace_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int) -> Poster
     # The normal approximation can reach parameter sets where the model is undefined (a
     # non-finite output: zero posterior density). Those sets are dropped and the others
     # resampled to keep ``n`` rows; how many were dropped is recorded.
-    finite = np.isfinite(cal.log_posterior(X))
+    keep, dropped = _finite_sets(cal, X, np.isfinite(cal.log_posterior(X)), rng,
+                                 "Laplace draws")
+    draws = pd.DataFrame(cal.thetas(X[keep]))
+    return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
+                     meta={"laplace": True, "laplace_dropped": dropped})
+
+
+def _finite_sets(cal: Calibrator, X: np.ndarray, candidates: np.ndarray,
+                 rng: np.random.Generator, what: str) -> tuple[np.ndarray, int]:
+    """Rows of ``X`` to keep: candidates whose runs are finite over the whole horizon.
+
+    The rows left out are replaced by resampling the others, so ``len(X)`` indices come
+    back, with the number dropped.
+    """
+    finite = candidates.copy()
     variables = sorted({i.variable for i in load_indicators().values() if i.variable})
     runs = cal.run(X[finite], columns=variables)  # the whole horizon, not only the data years
     finite[finite] = np.all([np.isfinite(np.asarray(runs[v])).all(axis=1) for v in variables],
                             axis=0)
+    n = len(X)
     if not finite.any():
-        raise InputError(f"backtest: no finite model run among {n} Laplace draws of "
+        raise InputError(f"backtest: no finite model run among {n} {what} of "
                          f"{cal.region.name}; the fit at this origin is unusable")
     keep = np.flatnonzero(finite)
     if keep.size < n:
         keep = np.concatenate([keep, rng.choice(keep, n - keep.size)])
-    draws = pd.DataFrame(cal.thetas(X[keep]))
-    return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
-                     meta={"laplace": True, "laplace_dropped": int(n - finite.sum())})
+    return keep, int(n - finite.sum())
 
 
 def mcmc_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int, steps: int) -> Posterior:
@@ -211,18 +224,10 @@ def mcmc_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int, steps: int) 
     rng = np.random.default_rng(seed)
     mc = cal.sample_posterior(fit, n_steps=steps, n_keep=n, seed=seed)
     X = np.column_stack([p.to_x(mc.draws[p.name].to_numpy()) for p in cal.parameters])
-    variables = sorted({i.variable for i in load_indicators().values() if i.variable})
-    runs = cal.run(X, columns=variables)
-    finite = np.all([np.isfinite(np.asarray(runs[v])).all(axis=1) for v in variables], axis=0)
-    if not finite.any():
-        raise InputError(f"backtest: no finite model run among {n} posterior sets of "
-                         f"{cal.region.name}; the fit at this origin is unusable")
-    keep = np.flatnonzero(finite)
-    if keep.size < n:
-        keep = np.concatenate([keep, rng.choice(keep, n - keep.size)])
+    keep, dropped = _finite_sets(cal, X, np.ones(len(X), bool), rng, "posterior sets")
     draws = mc.draws.iloc[keep].reset_index(drop=True)
     return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
-                     meta={"mcmc_steps": int(steps), "dropped": int(n - finite.sum()),
+                     meta={"mcmc_steps": int(steps), "dropped": dropped,
                            "chain_over_tau": mc.diagnostics["chain_over_tau"]})
 
 

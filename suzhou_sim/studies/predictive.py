@@ -3,9 +3,9 @@
 The model ensemble carries parameter and assumption uncertainty only; the figure a statistics
 bureau publishes also differs from any aggregate model by a structural error. This module
 holds that error model: the size of the whole forecast error of the published value around
-the model median, a log-scale standard deviation that grows with the horizon,
-``tau(h) = a + b * h`` (h = years after the last observed year; h <= 0 uses ``a``),
-estimated by maximum likelihood from backtest log errors per indicator group
+the model median, a log-scale standard deviation that grows with the horizon as a random
+walk does, ``tau(h) = a * sqrt(max(h, 1))`` (h = years after the last observed year),
+its scale ``a`` estimated by maximum likelihood from backtest log errors per indicator group
 (:func:`fit_error_model`) and stored in ``model/calibration/<region>/forecast_error.yaml``.
 A predictive draw multiplies the model value by a log-normal error holding what the
 ensemble's own spread lacks of ``tau(h)``.
@@ -33,7 +33,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from scipy.optimize import minimize
 
 from ..catalogues.indicators import load_indicators
 from ..errors import InputError
@@ -72,8 +71,14 @@ INDICATOR_GROUPS: dict[str, tuple[str, ...]] = {
 POLICY_INPUTS = ("tech_investment_projects",)
 #: A group needs this many backtest errors (over at least two horizons) for its own fit.
 MIN_GROUP_POINTS = 5
-#: Search box of the error parameters (log scale): intercept a and slope b per year.
-A_BOUNDS, B_BOUNDS = (0.0, 1.0), (0.0, 0.5)
+#: Search range of the error scale ``a`` (log sd one year ahead).
+A_BOUNDS = (0.0, 1.0)
+#: How the error grows with the horizon. Three origins (horizons 1-3) cannot pin a growth
+#: rate down, and a fitted linear slope came out 0, which would give a 2035 forecast the
+#: error of a 2024 one. The deviation of a published series from any aggregate model
+#: accumulates from year to year, so the error is taken to grow as a random walk's does:
+#: its variance in proportion to the years ahead.
+GROWTH = "random_walk"
 #: Standard-normal quantile of the 90th percentile: (log p90 - log p10) / (2 z) is the log sd
 #: of an ensemble.
 Z90 = 1.2815515655446004
@@ -92,7 +97,7 @@ class ErrorModel:
     last_observed_year : int
         Horizon 0: the last year of the observed history the calibration used.
     groups : dict
-        Group -> ``{"a": ..., "b": ..., "n": ..., "fitted": bool}``; the ``pooled`` entry
+        Group -> ``{"a": ..., "n": ..., "fitted": bool}``; the ``pooled`` entry
         is the fit of all errors together and stands in for indicators of no group and for
         groups with too few errors.
     method : str
@@ -115,8 +120,8 @@ class ErrorModel:
     def sigma(self, indicator: str, horizons: np.ndarray | Sequence[int]) -> np.ndarray:
         """Log-scale size ``tau(h)`` of the forecast error of ``indicator`` at ``horizons``."""
         g = self.groups[self.group_of(indicator)]
-        h = np.maximum(np.asarray(horizons, dtype=float), 0.0)
-        return g["a"] + g["b"] * h
+        h = np.maximum(np.asarray(horizons, dtype=float), 1.0)
+        return g["a"] * np.sqrt(h)
 
 
 def ensemble_log_sd(values: np.ndarray) -> np.ndarray:
@@ -130,18 +135,12 @@ def ensemble_log_sd(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(sd) & (lo > 0), sd, 0.0)
 
 
-def _fit_ab(err: np.ndarray, h: np.ndarray, b: float | None = None) -> tuple[float, float]:
-    """Maximum-likelihood ``(a, b)`` for errors ``err ~ N(0, (a + b h)^2)`` (``b`` fixed
-    when given)."""
-
-    def nll(ab: np.ndarray) -> float:
-        slope = ab[1] if b is None else b
-        var = (ab[0] + slope * h) ** 2 + 1e-8
-        return float(0.5 * np.sum(np.log(var) + err ** 2 / var))
-
-    start = np.array([max(float(np.sqrt(np.mean(err ** 2))), 0.01), 0.0])
-    sol = minimize(nll, start, method="L-BFGS-B", bounds=[A_BOUNDS, B_BOUNDS])
-    return float(sol.x[0]), float(sol.x[1] if b is None else b)
+def _fit_scale(err: np.ndarray, h: np.ndarray) -> float:
+    """Maximum-likelihood ``a`` for errors ``err ~ N(0, a^2 max(h, 1))``."""
+    per_year = np.maximum(h, 1.0)
+    # The likelihood has its maximum in closed form: the mean of err^2 / h.
+    a = float(np.sqrt(np.mean(err ** 2 / per_year)))
+    return float(np.clip(a, *A_BOUNDS))
 
 
 def fit_error_model(
@@ -160,10 +159,9 @@ def fit_error_model(
     Returns
     -------
     ErrorModel
-        ``tau(h) = a + b h`` maximises the likelihood of the log errors
-        ``log(observed / p50)`` under ``N(0, tau(h)^2)``. The slope ``b`` is fitted on all
-        errors together (a few horizons cannot pin a slope per group); each group with at
-        least :data:`MIN_GROUP_POINTS` errors gets its own intercept ``a``, the others use
+        ``tau(h) = a sqrt(max(h, 1))`` maximises the likelihood of the log errors
+        ``log(observed / p50)`` under ``N(0, tau(h)^2)`` (:data:`GROWTH`); each group with
+        at least :data:`MIN_GROUP_POINTS` errors gets its own scale ``a``, the others use
         the pooled one.
     """
     usable = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
@@ -173,24 +171,25 @@ def fit_error_model(
     member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
     usable["group"] = usable["indicator"].map(member).fillna("other")
 
-    def fit(frame: pd.DataFrame, b: float | None) -> dict:
-        a, slope = _fit_ab(frame["err"].to_numpy(), frame["horizon"].to_numpy(float), b)
-        return {"a": round(a, 5), "b": round(slope, 5), "n": int(len(frame)), "fitted": True,
+    def fit(frame: pd.DataFrame) -> dict:
+        a = _fit_scale(frame["err"].to_numpy(), frame["horizon"].to_numpy(float))
+        return {"a": round(a, 5), "n": int(len(frame)), "fitted": True,
                 "median_log_error": round(float(frame["err"].median()), 5)}
 
-    groups = {"pooled": fit(usable, None)}
-    slope = groups["pooled"]["b"]
+    groups = {"pooled": fit(usable)}
     for name in INDICATOR_GROUPS:
         frame = usable[usable["group"] == name]
-        groups[name] = fit(frame, slope) if len(frame) >= MIN_GROUP_POINTS else {
+        groups[name] = fit(frame) if len(frame) >= MIN_GROUP_POINTS else {
             "n": int(len(frame)), "fitted": False}
     method = (
         "Maximum likelihood: log(observed / backtest median) ~ N(0, tau(h)^2), "
-        "tau(h) = a + b*h, h = years after the forecast origin; b fitted on all errors, a per "
-        f"indicator group with at least {MIN_GROUP_POINTS} errors (others use the pooled a); "
-        f"a in {list(A_BOUNDS)}, b in {list(B_BOUNDS)}. tau is the size of the whole "
-        "forecast error; predictive draws add only what the ensemble's own spread s lacks: "
-        "sigma = sqrt(max(tau^2 - s^2, 0)), s = (log p90 - log p10) / 2.563 per year."
+        "tau(h) = a * sqrt(max(h, 1)), h = years after the forecast origin: the error grows "
+        "as a random walk's does (three origins cannot pin a growth rate down; a fitted "
+        "linear slope came out 0, which would give 2035 the error of 2024). a per indicator "
+        f"group with at least {MIN_GROUP_POINTS} errors (others use the pooled a), in "
+        f"{list(A_BOUNDS)}. tau is the size of the whole forecast error; predictive draws "
+        "add only what the ensemble's own spread s lacks: sigma = sqrt(max(tau^2 - s^2, 0)), "
+        "s = (log p90 - log p10) / 2.563 per year."
     )
     return ErrorModel(region, int(last_observed_year), groups, method)
 
@@ -206,8 +205,9 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
     data = {
         "region": model.region,
         "last_observed_year": model.last_observed_year,
+        "growth": GROWTH,
         "form": "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, "
-                "sigma = sqrt(max(tau(h)^2 - s^2, 0)), tau(h) = a + b * max(h, 0), "
+                "sigma = sqrt(max(tau(h)^2 - s^2, 0)), tau(h) = a * sqrt(max(h, 1)), "
                 "h = year - last_observed_year, s = the ensemble's own log spread that year",
         "method": model.method,
         "groups": model.groups,
@@ -223,12 +223,15 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
 def _load(path: Path, mtime: float) -> ErrorModel:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if raw.get("growth") != GROWTH:
+            raise ValueError(f"growth must be {GROWTH!r} (a file of an earlier version: re-run "
+                             "the backtest with --save-error-model)")
         groups = {str(k): dict(v) for k, v in raw["groups"].items()}
         for name, g in groups.items():
             if g.get("fitted"):
-                g["a"], g["b"] = float(g["a"]), float(g["b"])
-                if g["a"] < 0 or g["b"] < 0:
-                    raise ValueError(f"{name}: a and b must be >= 0")
+                g["a"] = float(g["a"])
+                if not 0 <= g["a"] < np.inf:
+                    raise ValueError(f"{name}: a must be a finite number >= 0")
         if not groups.get("pooled", {}).get("fitted"):
             raise ValueError("needs a fitted 'pooled' group")
         return ErrorModel(str(raw["region"]), int(raw["last_observed_year"]), groups,

@@ -18,16 +18,16 @@ from suzhou_sim.studies.predictive import (
 )
 
 MODEL = ErrorModel("suzhou", 2023, {
-    "pooled": {"a": 0.05, "b": 0.02, "n": 10, "fitted": True},
-    "rd": {"a": 0.01, "b": 0.0, "n": 6, "fitted": True},
+    "pooled": {"a": 0.05, "n": 10, "fitted": True},
+    "rd": {"a": 0.01, "n": 6, "fitted": True},
     "economy": {"n": 2, "fitted": False},
 })
 
 
 @pytest.mark.parametrize(("indicator", "horizons", "expected"), [
-    ("rd_intensity", [1, 5], [0.01, 0.01]),                 # own group
-    ("gdp", [1, 2], [0.07, 0.09]),                          # group without own fit: pooled
-    ("listed_companies", [0, -3, 3], [0.05, 0.05, 0.11]),   # h <= 0 uses a
+    ("rd_intensity", [1, 4], [0.01, 0.02]),                 # own group, a sqrt(h)
+    ("gdp", [1, 9], [0.05, 0.15]),                          # group without own fit: pooled
+    ("listed_companies", [0, -3, 4], [0.05, 0.05, 0.10]),   # h <= 1 uses a
 ])
 def test_sigma_by_group_and_horizon(indicator, horizons, expected):
     np.testing.assert_allclose(MODEL.sigma(indicator, horizons), expected)
@@ -36,49 +36,51 @@ def test_sigma_by_group_and_horizon(indicator, horizons, expected):
 def test_fit_recovers_a_known_error_model():
     rng = np.random.default_rng(1)
     h = np.repeat([1, 2, 3], 2000)
-    sigma = 0.05 + 0.04 * h
+    sigma = 0.07 * np.sqrt(h)
     observed = 100 * np.exp(sigma * rng.standard_normal(h.size))
     frame = pd.DataFrame({"indicator": "gdp", "horizon": h, "observed": observed,
                           "p10": 100.0, "p50": 100.0, "p90": 100.0})  # a sure model
     fitted = fit_error_model(frame, "suzhou", 2023).groups["economy"]
     assert fitted["fitted"]
-    assert fitted["a"] == pytest.approx(0.05, abs=0.01)
-    assert fitted["b"] == pytest.approx(0.04, abs=0.006)
+    assert fitted["a"] == pytest.approx(0.07, rel=0.03)
 
 
-def test_slope_is_pooled_and_small_groups_use_the_pooled_intercept():
+def test_groups_get_their_own_scale_and_small_groups_use_the_pooled_one():
     rng = np.random.default_rng(3)
     h = np.repeat([1, 2, 3], 600)
-    frame = pd.DataFrame({"indicator": np.where(np.arange(h.size) % 2, "gdp", "rd_intensity"),
-                          "horizon": h, "observed": 100 * np.exp(
-                              (0.02 + 0.03 * h) * rng.standard_normal(h.size)), "p50": 100.0})
+    gdp = np.arange(h.size) % 2 == 1
+    frame = pd.DataFrame({"indicator": np.where(gdp, "gdp", "rd_intensity"), "horizon": h,
+                          "observed": 100 * np.exp(np.where(gdp, 0.02, 0.08) * np.sqrt(h)
+                                                   * rng.standard_normal(h.size)),
+                          "p50": 100.0})
     frame = pd.concat([frame, frame.head(3).assign(indicator="listed_companies")])
     groups = fit_error_model(frame, "kunshan", 2023).groups
-    assert groups["economy"]["b"] == groups["rd"]["b"] == groups["pooled"]["b"]
+    assert groups["economy"]["a"] == pytest.approx(0.02, rel=0.1)
+    assert groups["rd"]["a"] == pytest.approx(0.08, rel=0.1)
     assert not groups["capital_markets"]["fitted"]          # 3 errors: pooled fit applies
     model = ErrorModel("kunshan", 2023, groups)
     assert model.group_of("listed_companies") == "pooled"
 
 
 @pytest.mark.parametrize(("own_sd", "expected_total"), [
-    (0.0, 0.09),     # a sure ensemble gets the whole error size tau(2) = 0.05 + 2 * 0.02
-    (0.06, 0.09),    # a narrower ensemble is topped up to tau
+    (0.0, 0.10),     # a sure ensemble gets the whole error size tau(4) = 0.05 * 2
+    (0.06, 0.10),    # a narrower ensemble is topped up to tau
     (0.15, 0.15),    # an ensemble already wider than tau gets nothing added
 ])
 def test_predictive_spread_is_at_least_the_error_size(own_sd, expected_total):
     rng = np.random.default_rng(4)
     values = 100 * np.exp(own_sd * rng.standard_normal((40000, 1)))
-    out = predictive_draws(values, "gdp", [2025], "suzhou", rng, model=MODEL)
+    out = predictive_draws(values, "gdp", [2027], "suzhou", rng, model=MODEL)
     lo, hi = np.percentile(np.log(out[:, 0]), [10, 90])
     assert (hi - lo) / 2.563 == pytest.approx(expected_total, rel=0.04)
 
 
 def test_predictive_draws_keep_the_median_and_widen_with_horizon():
     values = np.full((20000, 3), 50.0)
-    out = predictive_draws(values, "gdp", [2023, 2024, 2028], "suzhou",
+    out = predictive_draws(values, "gdp", [2023, 2024, 2032], "suzhou",
                            np.random.default_rng(0), model=MODEL)
     np.testing.assert_allclose(np.median(out, axis=0), 50.0, rtol=0.01)
-    np.testing.assert_allclose(np.log(out / 50).std(axis=0), [0.05, 0.07, 0.15], rtol=0.03)
+    np.testing.assert_allclose(np.log(out / 50).std(axis=0), [0.05, 0.05, 0.15], rtol=0.03)
 
 
 def test_errors_are_common_random_numbers():
@@ -127,8 +129,13 @@ def test_error_model_round_trip(tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     (None, "no forecast-error model"),
     ("region: suzhou\n", "malformed"),
-    ("region: suzhou\nlast_observed_year: 2023\ngroups: {pooled: {a: -1, b: 0, fitted: true}}",
-     "malformed"),
+    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk\n"
+     "groups: {pooled: {a: -1, fitted: true}}", "a must be a finite number >= 0"),
+    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk\n"
+     "groups: {pooled: {a: .nan, fitted: true}}", "a must be a finite number >= 0"),
+    # A file of the earlier linear form (a + b h) is refused, not read with another meaning.
+    ("region: suzhou\nlast_observed_year: 2023\ngroups: {pooled: {a: 0.1, b: 0, fitted: true}}",
+     "growth must be 'random_walk'"),
 ])
 def test_missing_or_malformed_error_model(tmp_path, text, message):
     path = tmp_path / "forecast_error.yaml"
