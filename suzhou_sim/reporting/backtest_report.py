@@ -286,18 +286,17 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "What scenario runs show (`series.csv`, fan charts, the app's bands, every target "
         "probability) is the predictive distribution of the published statistic: the model "
         "ensemble times exp(σ·z), one standard normal z per run and indicator held through "
-        "the years, σ = √max(τ(h)² − s², 0) where τ(h) = a·√max(h, 1) is the size of the "
-        "backtest's forecast errors at horizon h (years after the last observed year, "
-        f"{em.last_observed_year}), growing as a random walk's error does, and s the "
-        "ensemble's own log spread that year. The bands are thus at least as wide as the "
-        "backtest errors say, and never narrower than the model's parameter and assumption "
-        "uncertainty. This replaces the fixed 4% error of the calibration's predictive check.",
+        "the years, σ = τ(h) = a·√max(h, 1) at horizon h (years after the last observed "
+        f"year, {em.last_observed_year}), growing as a random walk's error does. The "
+        "structural error adds to the ensemble's parameter and assumption spread, and is the "
+        "same for every scenario, so a lever that raises every run raises every predictive "
+        "draw. This replaces the fixed 4% error of the calibration's predictive check.",
         "",
         f"How it was estimated: {em.method}",
         "",
         "Median log error is log(observed / median forecast): negative means the model "
         "forecast too high. It is reported, not corrected: the error model widens the bands "
-        "and keeps the model's median (the bias enters τ, which is measured around the "
+        "and keeps the model's median (the bias enters a, which is measured around the "
         "median). The backtest's own `pred_p10`/`pred_p90` apply the same rule with τ "
         "fitted on the other origins' errors.",
         "",

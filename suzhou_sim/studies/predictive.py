@@ -2,13 +2,14 @@
 
 The model ensemble carries parameter and assumption uncertainty only; the figure a statistics
 bureau publishes also differs from any aggregate model by a structural error. This module
-holds that error model: the size of the whole forecast error of the published value around
-the model median, a log-scale standard deviation that grows with the horizon as a random
-walk does, ``tau(h) = a * sqrt(max(h, 1))`` (h = years after the last observed year),
-its scale ``a`` estimated by maximum likelihood from backtest log errors per indicator group
-(:func:`fit_error_model`) and stored in ``model/calibration/<region>/forecast_error.yaml``.
-A predictive draw multiplies the model value by a log-normal error holding what the
-ensemble's own spread lacks of ``tau(h)``.
+holds that error model: a log-scale standard deviation that grows with the horizon as a
+random walk does, ``tau(h) = a * sqrt(max(h, 1))`` (h = years after the last observed year),
+added to the ensemble's own spread. Its scale ``a`` is estimated by maximum likelihood from
+the backtest's log errors per indicator group, each error's variance being the forecast
+ensemble's own log variance plus ``tau(h)^2`` (:func:`fit_error_model`), and stored in
+``model/calibration/<region>/forecast_error.yaml``. A predictive draw multiplies the model
+value by a log-normal error of size ``tau(h)``, the same for every scenario, so that a lever
+which raises every run also raises every predictive draw.
 
 :func:`predictive_draws` applies it to an ensemble's values; :func:`predictive_results`
 wraps an ensemble result so that every indicator variable read from it (levels, in-year
@@ -33,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from scipy.optimize import minimize_scalar
 
 from ..catalogues.indicators import load_indicators
 from ..errors import InputError
@@ -78,7 +80,7 @@ A_BOUNDS = (0.0, 1.0)
 #: error of a 2024 one. The deviation of a published series from any aggregate model
 #: accumulates from year to year, so the error is taken to grow as a random walk's does:
 #: its variance in proportion to the years ahead.
-GROWTH = "random_walk"
+GROWTH = "random_walk_added"
 #: Standard-normal quantile of the 90th percentile: (log p90 - log p10) / (2 z) is the log sd
 #: of an ensemble.
 Z90 = 1.2815515655446004
@@ -135,12 +137,16 @@ def ensemble_log_sd(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(sd) & (lo > 0), sd, 0.0)
 
 
-def _fit_scale(err: np.ndarray, h: np.ndarray) -> float:
-    """Maximum-likelihood ``a`` for errors ``err ~ N(0, a^2 max(h, 1))``."""
+def _fit_scale(err: np.ndarray, h: np.ndarray, own_sd: np.ndarray) -> float:
+    """Maximum-likelihood ``a`` for errors ``err ~ N(0, own_sd^2 + a^2 max(h, 1))``."""
     per_year = np.maximum(h, 1.0)
-    # The likelihood has its maximum in closed form: the mean of err^2 / h.
-    a = float(np.sqrt(np.mean(err ** 2 / per_year)))
-    return float(np.clip(a, *A_BOUNDS))
+
+    def nll(a: float) -> float:
+        var = own_sd ** 2 + a * a * per_year + 1e-10
+        return float(0.5 * np.sum(np.log(var) + err ** 2 / var))
+
+    return float(minimize_scalar(nll, bounds=A_BOUNDS, method="bounded",
+                                 options={"xatol": 1e-6}).x)
 
 
 def fit_error_model(
@@ -160,19 +166,27 @@ def fit_error_model(
     -------
     ErrorModel
         ``tau(h) = a sqrt(max(h, 1))`` maximises the likelihood of the log errors
-        ``log(observed / p50)`` under ``N(0, tau(h)^2)`` (:data:`GROWTH`); each group with
-        at least :data:`MIN_GROUP_POINTS` errors gets its own scale ``a``, the others use
-        the pooled one.
+        ``log(observed / p50)`` under ``N(0, s^2 + tau(h)^2)``, ``s`` the forecast
+        ensemble's own log spread at that point (from ``p10`` and ``p90``; 0 without them)
+        (:data:`GROWTH`); each group with at least :data:`MIN_GROUP_POINTS` errors gets its
+        own scale ``a``, the others use the pooled one.
     """
     usable = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
     if usable.empty:
         raise InputError(f"{region}: no positive backtest value to estimate a forecast error from")
     usable["err"] = np.log(usable["observed"]) - np.log(usable["p50"])
+    if {"p10", "p90"} <= set(usable.columns):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own = (np.log(usable["p90"]) - np.log(usable["p10"])) / (2 * Z90)
+        usable["own_sd"] = np.where(np.isfinite(own) & (usable["p10"] > 0), own, 0.0)
+    else:
+        usable["own_sd"] = 0.0
     member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
     usable["group"] = usable["indicator"].map(member).fillna("other")
 
     def fit(frame: pd.DataFrame) -> dict:
-        a = _fit_scale(frame["err"].to_numpy(), frame["horizon"].to_numpy(float))
+        a = _fit_scale(frame["err"].to_numpy(), frame["horizon"].to_numpy(float),
+                       frame["own_sd"].to_numpy(float))
         return {"a": round(a, 5), "n": int(len(frame)), "fitted": True,
                 "median_log_error": round(float(frame["err"].median()), 5)}
 
@@ -182,14 +196,14 @@ def fit_error_model(
         groups[name] = fit(frame) if len(frame) >= MIN_GROUP_POINTS else {
             "n": int(len(frame)), "fitted": False}
     method = (
-        "Maximum likelihood: log(observed / backtest median) ~ N(0, tau(h)^2), "
-        "tau(h) = a * sqrt(max(h, 1)), h = years after the forecast origin: the error grows "
-        "as a random walk's does (three origins cannot pin a growth rate down; a fitted "
-        "linear slope came out 0, which would give 2035 the error of 2024). a per indicator "
-        f"group with at least {MIN_GROUP_POINTS} errors (others use the pooled a), in "
-        f"{list(A_BOUNDS)}. tau is the size of the whole forecast error; predictive draws "
-        "add only what the ensemble's own spread s lacks: sigma = sqrt(max(tau^2 - s^2, 0)), "
-        "s = (log p90 - log p10) / 2.563 per year."
+        "Maximum likelihood: log(observed / backtest median) ~ N(0, s^2 + tau(h)^2), s the "
+        "backtest ensemble's own log spread at that point ((log p90 - log p10) / 2.563), "
+        "tau(h) = a * sqrt(max(h, 1)), h = years after the forecast origin: the structural "
+        "error grows as a random walk's does (three origins cannot pin a growth rate down; "
+        "a fitted linear slope came out 0, which would give 2035 the error of 2024). a per "
+        f"indicator group with at least {MIN_GROUP_POINTS} errors (others use the pooled a), "
+        f"in {list(A_BOUNDS)}. Predictive draws multiply each run by exp(tau(h) z): the "
+        "structural error adds to the ensemble's parameter and assumption spread."
     )
     return ErrorModel(region, int(last_observed_year), groups, method)
 
@@ -207,8 +221,8 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
         "last_observed_year": model.last_observed_year,
         "growth": GROWTH,
         "form": "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, "
-                "sigma = sqrt(max(tau(h)^2 - s^2, 0)), tau(h) = a * sqrt(max(h, 1)), "
-                "h = year - last_observed_year, s = the ensemble's own log spread that year",
+                "sigma = tau(h) = a * sqrt(max(h, 1)), h = year - last_observed_year "
+                "(added to the ensemble's own spread)",
         "method": model.method,
         "groups": model.groups,
         "members": {g: list(m) for g, m in INDICATOR_GROUPS.items()},
@@ -297,18 +311,17 @@ def predictive_draws(
     Returns
     -------
     numpy.ndarray
-        ``values * exp(sigma * z)`` with ``sigma = sqrt(max(tau(h)^2 - s^2, 0))`` per year:
-        ``tau(h)`` the error size of the backtest at horizon ``h = year -
-        last_observed_year``, ``s`` the ensemble's own log spread in that year. The median
-        of each run is kept; the predictive spread is at least ``tau(h)``.
+        ``values * exp(tau(h) * z)`` per year, ``tau(h)`` the structural error at horizon
+        ``h = year - last_observed_year``. It does not depend on the ensemble, so a change
+        that raises every run raises every draw; the predictive log spread is about
+        ``sqrt(s^2 + tau(h)^2)``, ``s`` the ensemble's own.
     """
     model = model or load_error_model(region)
     values = np.asarray(values, dtype=float)
     n = values.shape[0]
     z = rng.standard_normal(n) if isinstance(rng, np.random.Generator) else np.asarray(rng)
     h = np.asarray(years, dtype=float) - model.last_observed_year
-    tau = model.sigma(indicator, h)
-    sigma = np.sqrt(np.clip(tau ** 2 - ensemble_log_sd(values) ** 2, 0.0, None))
+    sigma = model.sigma(indicator, h)
     return values * np.exp(z[:, None] * sigma[None, :])
 
 

@@ -45,6 +45,31 @@ def test_fit_recovers_a_known_error_model():
     assert fitted["a"] == pytest.approx(0.07, rel=0.03)
 
 
+def test_fit_counts_the_ensembles_own_spread():
+    """Errors of a forecast whose own spread is 0.05: only the rest is structural error."""
+    rng = np.random.default_rng(2)
+    h = np.repeat([1, 2, 3], 3000)
+    own, a = 0.05, 0.06
+    err = np.sqrt(own ** 2 + a * a * h) * rng.standard_normal(h.size)
+    frame = pd.DataFrame({"indicator": "gdp", "horizon": h, "observed": 100 * np.exp(err),
+                          "p10": 100 * np.exp(-1.2816 * own), "p50": 100.0,
+                          "p90": 100 * np.exp(1.2816 * own)})
+    assert fit_error_model(frame, "suzhou", 2023).groups["economy"]["a"] == pytest.approx(
+        a, rel=0.05)
+
+
+def test_a_change_that_raises_every_run_raises_every_draw():
+    """The error is the scenario's own spread-free multiplier: no lever can look harmful."""
+    rng = np.random.default_rng(6)
+    low = 100 * np.exp(0.2 * rng.standard_normal((500, 2)))
+    high = low * np.linspace(1.001, 1.3, 500)[:, None]     # higher, and more spread out
+    z = z_scale(1, "gdp", 500)
+    a = predictive_draws(low, "gdp", [2025, 2030], "suzhou", z, model=MODEL)
+    b = predictive_draws(high, "gdp", [2025, 2030], "suzhou", z, model=MODEL)
+    assert np.all(b > a)
+    assert np.all(np.median(b, axis=0) > np.median(a, axis=0))
+
+
 def test_groups_get_their_own_scale_and_small_groups_use_the_pooled_one():
     rng = np.random.default_rng(3)
     h = np.repeat([1, 2, 3], 600)
@@ -63,11 +88,11 @@ def test_groups_get_their_own_scale_and_small_groups_use_the_pooled_one():
 
 
 @pytest.mark.parametrize(("own_sd", "expected_total"), [
-    (0.0, 0.10),     # a sure ensemble gets the whole error size tau(4) = 0.05 * 2
-    (0.06, 0.10),    # a narrower ensemble is topped up to tau
-    (0.15, 0.15),    # an ensemble already wider than tau gets nothing added
+    (0.0, 0.10),                    # a sure ensemble: the error size tau(4) = 0.05 * 2
+    (0.06, np.hypot(0.06, 0.10)),   # the structural error adds to the ensemble's spread
+    (0.15, np.hypot(0.15, 0.10)),
 ])
-def test_predictive_spread_is_at_least_the_error_size(own_sd, expected_total):
+def test_predictive_spread_adds_the_error_size(own_sd, expected_total):
     rng = np.random.default_rng(4)
     values = 100 * np.exp(own_sd * rng.standard_normal((40000, 1)))
     out = predictive_draws(values, "gdp", [2027], "suzhou", rng, model=MODEL)
@@ -129,13 +154,14 @@ def test_error_model_round_trip(tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     (None, "no forecast-error model"),
     ("region: suzhou\n", "malformed"),
-    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk\n"
+    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk_added\n"
      "groups: {pooled: {a: -1, fitted: true}}", "a must be a finite number >= 0"),
-    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk\n"
+    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk_added\n"
      "groups: {pooled: {a: .nan, fitted: true}}", "a must be a finite number >= 0"),
-    # A file of the earlier linear form (a + b h) is refused, not read with another meaning.
+    # A file of the earlier forms (a + b h, topping the ensemble up) is refused, not read
+    # with another meaning.
     ("region: suzhou\nlast_observed_year: 2023\ngroups: {pooled: {a: 0.1, b: 0, fitted: true}}",
-     "growth must be 'random_walk'"),
+     "growth must be 'random_walk_added'"),
 ])
 def test_missing_or_malformed_error_model(tmp_path, text, message):
     path = tmp_path / "forecast_error.yaml"
