@@ -57,6 +57,7 @@ __all__ = [
     "Outcome",
     "BANDS",
     "recompute",
+    "complete_outcome",
     "probability_band",
     "scenario_title",
     "describe_changes",
@@ -146,6 +147,17 @@ def recompute(current: Scenario, picked: Scenario, baseline: Scenario, draws: in
     return Outcome(result, base, modified, same)
 
 
+def complete_outcome(outcome: Outcome,
+                     complete: Callable[[ScenarioResult], ScenarioResult]) -> Outcome:
+    """``outcome`` with every run passed through ``complete`` (the app's: the assumption
+    curves added to a result of ``run_scenario(..., curves=False)``)."""
+    result = complete(outcome.result)
+    return Outcome(result, result if outcome.baseline is outcome.result
+                   else complete(outcome.baseline),
+                   None if outcome.modified is None else complete(outcome.modified),
+                   outcome.is_baseline)
+
+
 def _same_settings(a: Scenario, b: Scenario) -> bool:
     return (a.region == b.region and lever_constants(a) == lever_constants(b)
             and not assumptions_differ(a, b))
@@ -206,13 +218,17 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         the probability, blank without one), curve (assumption-driven targets: the
         probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
-        in_scope, reason (note and reason from the ledger, in ``lang``).
+        in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending.
+        While the result's curves are not computed yet (``curves_done`` False) the curve
+        of targets with driving assumptions (and the probability of assumption-driven ones)
+        reads "computing" instead, and curve_pending is True on their rows.
     """
     ledger = load_targets()
     base = _probabilities(outcome.baseline)
     modified = _probabilities(outcome.modified)
     curves = outcome.result.curves
     driven = set(curves["target_id"])  # the other targets have no curve: skip the filtering
+    pending = not outcome.result.curves_done
     rows = []
     for r in outcome.result.targets.itertuples(index=False):
         t: Target = ledger[r.target_id]
@@ -220,6 +236,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         in_scope = bool(r.in_scope)
         has_p = not pd.isna(p)
         first = r.first_year
+        waits = pending and in_scope and bool(t.drivers)  # its curve is still computing
         rows.append({
             "target_id": r.target_id,
             "label": t.label(lang),
@@ -231,10 +248,12 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "status": r.status,
             "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
-            "probability_text": probability_text(r, lang, fmt_probability),
-            "curve": "; ".join(f"{label} {cells}" for label, cells in curve_lines(
-                curves, r.target_id, lang, fmt_probability,
-                lambda u: unit_label(u, lang))) if r.target_id in driven else "",
+            "probability_text": (tr("computing", lang) if waits and pd.isna(p)
+                                 else probability_text(r, lang, fmt_probability)),
+            "curve": tr("curves_pending", lang) if waits else "; ".join(
+                f"{label} {cells}" for label, cells in curve_lines(
+                    curves, r.target_id, lang, fmt_probability,
+                    lambda u: unit_label(u, lang))) if r.target_id in driven else "",
             "band": probability_band(p) if has_p else "",
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
@@ -245,6 +264,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "note": t.note_text(lang) or "",
             "in_scope": in_scope,
             "reason": t.reason_text(lang) or "",
+            "curve_pending": waits,
         })
     frame = pd.DataFrame(rows)
     for col in ("delta", "delta_policy"):
@@ -301,7 +321,8 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
 
     Each in-scope row carries ``data-target``, ``data-status`` and ``data-p`` attributes
     (the probability, empty when the status gives none) so that tests and the browser
-    check can read the numbers back.
+    check can read the numbers back; a row whose curve is still computing also
+    ``data-curve="pending"``.
     """
     policy = frame["delta_policy"].notna().any()
     inside = frame[frame["in_scope"]]
@@ -324,12 +345,13 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                    f'{_esc(tr("sb_year_group", lang, year=year))}</td></tr>')
         for r in rows.itertuples(index=False):
             p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
+            pending = ' data-curve="pending"' if r.curve_pending else ""
             badge = (f'<span class="badge" style="background:{colour[r.band]}">'
                      f"{_esc(r.probability_text)}</span>" if r.band
                      else f'<span class="plain">{_esc(r.probability_text)}</span>')
             out.append(
                 f'<tr data-target="{_esc(r.target_id)}" data-p="{p_attr}" '
-                f'data-status="{_esc(r.status)}">'
+                f'data-status="{_esc(r.status)}"{pending}>'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
                 f'<td class="num wide">{_esc(r.threshold)}</td>'
