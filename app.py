@@ -16,6 +16,7 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -400,7 +401,8 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     table = st.empty()
     table.html(cached_scoreboard_html(key, lang, year, frame))
     if not outcome.result.curves_done:  # second step: the curves, in the same place
-        outcome = full_outcome(outcome)
+        stamp = calibration_stamp(outcome.result.scenario.region)
+        outcome = replace(outcome, result=with_computed_curves(outcome.result, stamp))
         key = outcome_key(outcome)
         frame = cached_scoreboard(key, lang, outcome)[0]
         table.html(cached_scoreboard_html(key, lang, year, frame))
