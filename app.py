@@ -144,11 +144,10 @@ def cached_goal_seek(scenario_yaml: str, target: str, lever: str, period: str,
 
 
 def run_cached(stamp: int):
-    """The app's runner for :func:`recompute`: scenario runs cached by their settings, with
-    their assumption curves when some session computed them already (else without)."""
+    """The app's runner for :func:`recompute`: scenario runs cached by their settings
+    (without their assumption curves)."""
     def run(scenario: Scenario, draws: int, seed: int) -> ScenarioResult:
-        return with_known_curves(cached_run(scenario_to_yaml(scenario), draws, seed, stamp),
-                                 stamp)
+        return cached_run(scenario_to_yaml(scenario), draws, seed, stamp)
     return run
 
 
@@ -687,6 +686,9 @@ def main() -> None:
             try:
                 outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
                                     seed, run_cached(stamp))
+                # the current run's curves when some session computed them already (the
+                # scoreboard then shows them at once); otherwise the scoreboard adds them
+                outcome = replace(outcome, result=with_known_curves(outcome.result, stamp))
             except InputError as exc:  # e.g. a calibration that does not fit the model
                 st.error(tr("run_failed", lang, message=str(exc)))
 

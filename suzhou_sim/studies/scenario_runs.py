@@ -52,7 +52,7 @@ from .evaluator import (
     run_ensemble,
     scenario_inputs,
 )
-from .predictive import predictive_results
+from .predictive import load_error_model, predictive_results
 
 __all__ = [
     "ScenarioResult",
@@ -183,9 +183,10 @@ def _assumption_curves(params: dict, n: int, targets: list[Target], region: str,
         batch[d.constant] = base
     results = run_ensemble(batch, n * len(cases), target_variables(driven))
     rows = []
+    errors = load_error_model(region)
     for i, (d, value) in enumerate(cases):
         # predictive draws of each case, as on the scoreboard (the same errors per run)
-        part = predictive_results(RunSlice(results, i * n, (i + 1) * n), region, seed)
+        part = predictive_results(RunSlice(results, i * n, (i + 1) * n), region, seed, errors)
         for t in driven:
             if d in t.drivers:
                 rows.append([t.target_id, d.constant, d.label_en, d.label_zh, d.unit, value,
