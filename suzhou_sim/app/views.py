@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -340,10 +342,15 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                  if h == "sb_delta" and is_baseline else "")
         out.append(f'<th class="{cls}">{_esc(tr(h, lang))}{extra}</th>')
     out.append("</tr></thead><tbody>")
-    for year, rows in inside.groupby("year", sort=True):
+    # plain records grouped by year (in table order within a year): pandas' groupby and
+    # itertuples cost more than the HTML itself on every slider step
+    by_year: dict[int, list[SimpleNamespace]] = {}
+    for rec in inside.to_dict("records"):
+        by_year.setdefault(int(rec["year"]), []).append(SimpleNamespace(**rec))
+    for year in sorted(by_year):
         out.append(f'<tr class="group"><td colspan="{len(head)}">'
                    f'{_esc(tr("sb_year_group", lang, year=year))}</td></tr>')
-        for r in rows.itertuples(index=False):
+        for r in by_year[year]:
             p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
             pending = ' data-curve="pending"' if r.curve_pending else ""
             badge = (f'<span class="badge" style="background:{colour[r.band]}">'
@@ -816,14 +823,20 @@ def year_summary(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     the targets of each status.
     """
     inside = frame[frame["in_scope"]]
+    years: dict[int, list[tuple[str, str]]] = {}
+    for year, band, status in zip(inside["year"], inside["band"], inside["status"],
+                                  strict=True):
+        years.setdefault(int(year), []).append((band, status))
     rows = []
-    for year, group in inside.groupby("year", sort=True):
-        bands = group["band"].value_counts()
-        row = {tr("sb_year", lang): int(year), tr("sb_count", lang): len(group)}
+    for year in sorted(years):
+        group = years[year]
+        bands = Counter(b for b, _ in group)
+        row = {tr("sb_year", lang): year, tr("sb_count", lang): len(group)}
         for name, edge, _ in BANDS:
-            row[_band_title(name, edge, lang)] = int(bands.get(name, 0))
-        for status, n in group["status"].value_counts().items():
-            row[tr(f"status_{status}", lang)] = int(n)
+            row[_band_title(name, edge, lang)] = bands.get(name, 0)
+        # statuses by count, most frequent first (as value_counts orders them)
+        for status, n in sorted(Counter(s for _, s in group).items(), key=lambda kv: -kv[1]):
+            row[tr(f"status_{status}", lang)] = n
         rows.append(row)
     return pd.DataFrame(rows).fillna(0)
 
