@@ -35,7 +35,8 @@ from .state import scenario_from_yaml
 
 __all__ = ["compiled_model", "calibration_stamp", "cached_posterior", "run_inputs_yaml",
            "cached_probabilities", "known_probabilities", "probabilities_runner",
-           "cached_curves", "with_known_curves", "with_computed_curves"]
+           "CurveStore", "curve_store", "cached_curves", "with_known_curves",
+           "with_computed_curves"]
 
 #: Curves kept in the store of computed curves (a curve table is a few kB).
 CURVE_STORE_SIZE = 256
