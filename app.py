@@ -16,6 +16,7 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,7 +27,13 @@ from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
-from suzhou_sim.app.shared import cached_posterior, calibration_stamp, compiled_model
+from suzhou_sim.app.shared import (
+    cached_posterior,
+    calibration_stamp,
+    compiled_model,
+    with_computed_curves,
+    with_known_curves,
+)
 from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
@@ -44,6 +51,7 @@ from suzhou_sim.app.views import (
     Outcome,
     chart_indicators,
     compare_frame,
+    complete_outcome,
     describe_changes,
     diagram_part_label,
     diagram_parts,
@@ -110,10 +118,12 @@ BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_run(scenario_yaml: str, draws: int, seed: int, stamp: int) -> ScenarioResult:
-    """Run a scenario (given as YAML text, the cache key) on the stored posterior."""
+    """Run a scenario (given as YAML text, the cache key) on the stored posterior, without
+    the assumption curves: the scoreboard shows its numbers first and adds the curves
+    (``shared.with_computed_curves``) when they are ready."""
     scenario = S.scenario_from_yaml(scenario_yaml)
     return run_scenario(scenario, draws=draws, seed=seed,
-                         posterior=cached_posterior(scenario.region, stamp))
+                        posterior=cached_posterior(scenario.region, stamp), curves=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -134,10 +144,17 @@ def cached_goal_seek(scenario_yaml: str, target: str, lever: str, period: str,
 
 
 def run_cached(stamp: int):
-    """The app's runner for :func:`recompute`: scenario runs cached by their settings."""
+    """The app's runner for :func:`recompute`: scenario runs cached by their settings
+    (without their assumption curves)."""
     def run(scenario: Scenario, draws: int, seed: int) -> ScenarioResult:
         return cached_run(scenario_to_yaml(scenario), draws, seed, stamp)
     return run
+
+
+def full_outcome(outcome: Outcome) -> Outcome:
+    """``outcome`` with the assumption curves of all its runs (computed when needed)."""
+    stamp = calibration_stamp(outcome.result.scenario.region)
+    return complete_outcome(outcome, lambda res: with_computed_curves(res, stamp))
 
 
 @st.cache_data(show_spinner=False)
@@ -287,6 +304,7 @@ def lever_sliders(state, lang: str, period: str) -> None:
 
 
 def _report_inputs(outcome: Outcome) -> ReportInputs:
+    outcome = full_outcome(outcome)  # built when a download is clicked: curves included
     return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline)
 
 
@@ -310,7 +328,8 @@ def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome |
                 tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(outcome)),
                 file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            st.download_button(tr("download_targets", lang), lambda: targets_csv(outcome),
+            st.download_button(tr("download_targets", lang),
+                               lambda: targets_csv(full_outcome(outcome)),
                                file_name=f"{name}_targets.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
             st.download_button(tr("download_series", lang), lambda: series_csv(outcome),
@@ -328,11 +347,13 @@ def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome |
 
 def outcome_key(outcome: Outcome) -> tuple:
     """What decides an outcome: the scenarios of its runs, their draws and seed, and the
-    calibration's stamp (the key of the display caches below)."""
+    calibration's stamp and whether the current run's curves are in (the key of the display
+    caches below)."""
     res = outcome.result
     runs = [res, outcome.baseline, outcome.modified]
     return (tuple(r.scenario.model_dump_json() if r is not None else "" for r in runs),
-            res.draws, res.seed, outcome.is_baseline, calibration_stamp(res.scenario.region))
+            res.draws, res.seed, outcome.is_baseline, calibration_stamp(res.scenario.region),
+            res.curves_done)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -355,7 +376,12 @@ def cached_scoreboard_html(key: tuple, lang: str, year: str, _frame: pd.DataFram
 def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     """Probability of every target by target year: a per-year summary, a year filter, the
     scoreboard (with the ledger's status when the targets carry one), then the targets
-    outside model scope."""
+    outside model scope, and the attribution of the changes to the edited levers.
+
+    Shown in two steps when the assumption curves of the current settings are not computed
+    yet: the table with every probability, median and status as soon as the ensemble is
+    done ("computing" where the curves go), then the same table with the curves, in the
+    same place, followed by the attribution."""
     key = outcome_key(outcome)
     frame, summary, per_year = cached_scoreboard(key, lang, outcome)
     inside = frame[frame["in_scope"]]
@@ -371,7 +397,14 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     st.caption(tr("sb_legend", lang))
     if outcome.modified is not None:
         st.caption(tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang))
-    st.html(cached_scoreboard_html(key, lang, year, frame))
+    table = st.empty()
+    table.html(cached_scoreboard_html(key, lang, year, frame))
+    if not outcome.result.curves_done:  # second step: the curves, in the same place
+        stamp = calibration_stamp(outcome.result.scenario.region)
+        outcome = replace(outcome, result=with_computed_curves(outcome.result, stamp))
+        key = outcome_key(outcome)
+        frame = cached_scoreboard(key, lang, outcome)[0]
+        table.html(cached_scoreboard_html(key, lang, year, frame))
     if not outcome.is_baseline:  # which edited levers caused each change
         res = outcome.result
         effects_view.attribution_table(lang, outcome.baseline.scenario, res.scenario, res.draws,
@@ -653,6 +686,9 @@ def main() -> None:
             try:
                 outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
                                     seed, run_cached(stamp))
+                # the current run's curves when some session computed them already (the
+                # scoreboard then shows them at once); otherwise the scoreboard adds them
+                outcome = replace(outcome, result=with_known_curves(outcome.result, stamp))
             except InputError as exc:  # e.g. a calibration that does not fit the model
                 st.error(tr("run_failed", lang, message=str(exc)))
 

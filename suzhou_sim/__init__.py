@@ -101,7 +101,13 @@ from .studies.evaluator import (
 from .studies.goal_seek import GoalSeekResult, goal_seek
 from .studies.optimise import PortfolioResult, SearchResult, optimise_portfolio, search_plans
 from .studies.predictive import fit_error_model, load_error_model, predictive_draws
-from .studies.scenario_runs import ScenarioResult, compare_scenarios, run_scenario
+from .studies.scenario_runs import (
+    ScenarioResult,
+    assumption_curves,
+    compare_scenarios,
+    run_scenario,
+    with_curves,
+)
 from .studies.sensitivity import build_problem, morris, sobol
 from .studies.skill import crps_ensemble, naive_forecasts, skill_table
 from .studies.sweep import sweep
@@ -188,6 +194,8 @@ __all__ = [
     "run_ensemble",
     "run_plans",
     "run_scenario",
+    "assumption_curves",
+    "with_curves",
     "sample_assumptions",
     "save_posterior",
     "scenario_files",

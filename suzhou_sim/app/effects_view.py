@@ -37,8 +37,8 @@ from ..studies.scenario_runs import ScenarioResult
 from .shared import cached_posterior, known_probabilities, probabilities_runner
 from .state import scenario_from_yaml
 
-__all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "view_effects",
-           "attribution_table"]
+__all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "attribution_display",
+           "view_effects", "attribution_table"]
 
 #: Draws per step in the app: 43 steps x 200 draws stay within a few seconds.
 EFFECTS_DRAWS = 200
@@ -95,17 +95,29 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     st.markdown(f"**{text('attribution', lang)}**")
     st.caption(text("attribution_how", lang))
     with st.spinner(text("computing", lang)):
-        frame = attribution_frame(scenario_to_yaml(baseline), scenario_to_yaml(current),
-                                  draws, seed, stamp,
-                                  known_probabilities(r for r in runs
-                                                      if (r.draws, r.seed) == (draws, seed)))
-    changed = frame[frame["total"].abs() > 0]
-    if changed.empty:
+        shown = attribution_display(scenario_to_yaml(baseline), scenario_to_yaml(current),
+                                    draws, seed, stamp, lang,
+                                    known_probabilities(r for r in runs
+                                                        if (r.draws, r.seed) == (draws, seed)))
+    if shown is None:
         st.caption(text("attr_none", lang))
         return
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def attribution_display(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
+                        lang: str, _known: Mapping[str, np.ndarray] | None = None,
+                        ) -> pd.DataFrame | None:
+    """The attribution table as shown in ``lang`` (None when no probability changed), from
+    :func:`attribution_frame` (cached: a rerun with the same settings rebuilds nothing)."""
+    frame = attribution_frame(base_yaml, edited_yaml, draws, seed, stamp, _known)
+    changed = frame[frame["total"].abs() > 0]
+    if changed.empty:
+        return None
     targets = load_targets()
-    st.dataframe(pd.DataFrame({
+    return pd.DataFrame({
         text("target", lang): [f"{targets[t].label(lang)} ({t})" for t in changed.index],
         text("attr_change", lang): [f"{v * 100:+.1f}" for v in changed["total"]],
         text("attr_causes", lang): [attribution_text(frame, t, lang) for t in changed.index],
-    }), hide_index=True, width="stretch")
+    })

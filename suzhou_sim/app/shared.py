@@ -6,7 +6,9 @@ is part of every cache key (a recalibration is picked up without a restart), and
 per-target probabilities of the attribution under the scoreboard (``st.cache_data`` keyed on
 the scenario's run inputs, so planners with the same settings share the runs; the baseline's
 and the current settings' probabilities are read from their scoreboard runs, so an edit of
-one lever needs no run of its own).
+one lever needs no run of its own), and the probability curves of assumption-driven targets
+(computed after the scoreboard's first step, keyed on the run inputs; a store of those
+already computed lets a rerun show them at once instead of a "computing" placeholder).
 
 Must not: compute model numbers itself (they come from ``studies/``), read session state or
 draw anything.
@@ -14,9 +16,12 @@ draw anything.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from ..calibration.posterior import Posterior, load_posterior
@@ -25,11 +30,16 @@ from ..catalogues.targets import targets_for_region
 from ..engine import load_model
 from ..paths import MODEL_FILE, calibration_dir
 from ..studies.effects import target_probabilities
-from ..studies.scenario_runs import ScenarioResult
+from ..studies.scenario_runs import ScenarioResult, assumption_curves, with_curves
 from .state import scenario_from_yaml
 
 __all__ = ["compiled_model", "calibration_stamp", "cached_posterior", "run_inputs_yaml",
-           "cached_probabilities", "known_probabilities", "probabilities_runner"]
+           "cached_probabilities", "known_probabilities", "probabilities_runner",
+           "CurveStore", "curve_store", "cached_curves", "with_known_curves",
+           "with_computed_curves"]
+
+#: Curves kept in the store of computed curves (a curve table is a few kB).
+CURVE_STORE_SIZE = 256
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,3 +108,70 @@ def probabilities_runner(draws: int, seed: int, stamp: int,
             return known[key]
         return cached_probabilities(key, draws, seed, stamp)
     return probabilities
+
+
+class CurveStore:
+    """Assumption curves computed by any session, by (run inputs, draws, seed, stamp); the
+    oldest are dropped beyond :data:`CURVE_STORE_SIZE`. Thread-safe (sessions run in
+    threads of their own)."""
+
+    def __init__(self, size: int = CURVE_STORE_SIZE) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+    def get(self, key: tuple) -> pd.DataFrame | None:
+        """The curves of ``key``, or None when none were computed (or they were dropped)."""
+        with self._lock:
+            curves = self._items.get(key)
+            if curves is not None:
+                self._items.move_to_end(key)
+            return curves
+
+    def put(self, key: tuple, curves: pd.DataFrame) -> None:
+        """Keep ``curves`` under ``key``."""
+        with self._lock:
+            self._items[key] = curves
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def curve_store() -> CurveStore:
+    """The server's one :class:`CurveStore`."""
+    return CurveStore()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_curves(inputs_yaml: str, draws: int, seed: int, stamp: int) -> pd.DataFrame:
+    """:func:`~suzhou_sim.studies.scenario_runs.assumption_curves` of a scenario given by
+    :func:`run_inputs_yaml`, on the stored posterior (cached for every session, and kept
+    in :func:`curve_store`)."""
+    scenario = scenario_from_yaml(inputs_yaml)
+    curves = assumption_curves(scenario, draws, seed, cached_posterior(scenario.region, stamp))
+    curve_store().put((inputs_yaml, draws, seed, stamp), curves)
+    return curves
+
+
+def _curve_key(result: ScenarioResult, stamp: int) -> tuple:
+    return run_inputs_yaml(result.scenario), result.draws, result.seed, stamp
+
+
+def with_known_curves(result: ScenarioResult, stamp: int) -> ScenarioResult:
+    """``result`` (of ``run_scenario(..., curves=False)``) with its curves when some session
+    computed them already; otherwise ``result`` itself (no computation here)."""
+    if result.curves_done:
+        return result
+    curves = curve_store().get(_curve_key(result, stamp))
+    return result if curves is None else with_curves(result, curves)
+
+
+def with_computed_curves(result: ScenarioResult, stamp: int) -> ScenarioResult:
+    """``result`` with its curves, computed through :func:`cached_curves` when needed."""
+    if result.curves_done:
+        return result
+    known = with_known_curves(result, stamp)
+    if known.curves_done:
+        return known
+    return with_curves(result, cached_curves(*_curve_key(result, stamp)))

@@ -132,6 +132,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "run_failed": ("无法计算:{message}", "Could not compute: {message}"),
     "bad_settings": ("当前设置无效:{message}", "The current settings are not valid: {message}"),
     "computing": ("计算中…", "Computing…"),
+    "curves_pending": ("随假设变化的概率计算中…", "Probability over the assumption: computing…"),
     # scoreboard
     "sb_summary": (
         "有单一概率的 {n} 项目标中:{green} 项 P(达到目标值) ≥80%,{amber} 项 50–80%,"

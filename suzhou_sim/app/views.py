@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -57,6 +59,7 @@ __all__ = [
     "Outcome",
     "BANDS",
     "recompute",
+    "complete_outcome",
     "probability_band",
     "scenario_title",
     "describe_changes",
@@ -146,6 +149,17 @@ def recompute(current: Scenario, picked: Scenario, baseline: Scenario, draws: in
     return Outcome(result, base, modified, same)
 
 
+def complete_outcome(outcome: Outcome,
+                     complete: Callable[[ScenarioResult], ScenarioResult]) -> Outcome:
+    """``outcome`` with every run passed through ``complete`` (the app's: the assumption
+    curves added to a result of ``run_scenario(..., curves=False)``)."""
+    result = complete(outcome.result)
+    return Outcome(result, result if outcome.baseline is outcome.result
+                   else complete(outcome.baseline),
+                   None if outcome.modified is None else complete(outcome.modified),
+                   outcome.is_baseline)
+
+
 def _same_settings(a: Scenario, b: Scenario) -> bool:
     return (a.region == b.region and lever_constants(a) == lever_constants(b)
             and not assumptions_differ(a, b))
@@ -206,13 +220,17 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         the probability, blank without one), curve (assumption-driven targets: the
         probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
-        in_scope, reason (note and reason from the ledger, in ``lang``).
+        in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending.
+        While the result's curves are not computed yet (``curves_done`` False) the curve
+        of targets with driving assumptions (and the probability of assumption-driven ones)
+        reads "computing" instead, and curve_pending is True on their rows.
     """
     ledger = load_targets()
     base = _probabilities(outcome.baseline)
     modified = _probabilities(outcome.modified)
     curves = outcome.result.curves
     driven = set(curves["target_id"])  # the other targets have no curve: skip the filtering
+    pending = not outcome.result.curves_done
     rows = []
     for r in outcome.result.targets.itertuples(index=False):
         t: Target = ledger[r.target_id]
@@ -220,6 +238,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         in_scope = bool(r.in_scope)
         has_p = not pd.isna(p)
         first = r.first_year
+        waits = pending and in_scope and bool(t.drivers)  # its curve is still computing
         rows.append({
             "target_id": r.target_id,
             "label": t.label(lang),
@@ -231,10 +250,12 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "status": r.status,
             "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
-            "probability_text": probability_text(r, lang, fmt_probability),
-            "curve": "; ".join(f"{label} {cells}" for label, cells in curve_lines(
-                curves, r.target_id, lang, fmt_probability,
-                lambda u: unit_label(u, lang))) if r.target_id in driven else "",
+            "probability_text": (tr("computing", lang) if waits and pd.isna(p)
+                                 else probability_text(r, lang, fmt_probability)),
+            "curve": tr("curves_pending", lang) if waits else "; ".join(
+                f"{label} {cells}" for label, cells in curve_lines(
+                    curves, r.target_id, lang, fmt_probability,
+                    lambda u: unit_label(u, lang))) if r.target_id in driven else "",
             "band": probability_band(p) if has_p else "",
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
@@ -245,6 +266,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "note": t.note_text(lang) or "",
             "in_scope": in_scope,
             "reason": t.reason_text(lang) or "",
+            "curve_pending": waits,
         })
     frame = pd.DataFrame(rows)
     for col in ("delta", "delta_policy"):
@@ -301,7 +323,8 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
 
     Each in-scope row carries ``data-target``, ``data-status`` and ``data-p`` attributes
     (the probability, empty when the status gives none) so that tests and the browser
-    check can read the numbers back.
+    check can read the numbers back; a row whose curve is still computing also
+    ``data-curve="pending"``.
     """
     policy = frame["delta_policy"].notna().any()
     inside = frame[frame["in_scope"]]
@@ -319,17 +342,23 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                  if h == "sb_delta" and is_baseline else "")
         out.append(f'<th class="{cls}">{_esc(tr(h, lang))}{extra}</th>')
     out.append("</tr></thead><tbody>")
-    for year, rows in inside.groupby("year", sort=True):
+    # plain records grouped by year (in table order within a year): pandas' groupby and
+    # itertuples cost more than the HTML itself on every slider step
+    by_year: dict[int, list[SimpleNamespace]] = {}
+    for rec in inside.to_dict("records"):
+        by_year.setdefault(int(rec["year"]), []).append(SimpleNamespace(**rec))
+    for year in sorted(by_year):
         out.append(f'<tr class="group"><td colspan="{len(head)}">'
                    f'{_esc(tr("sb_year_group", lang, year=year))}</td></tr>')
-        for r in rows.itertuples(index=False):
+        for r in by_year[year]:
             p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
+            pending = ' data-curve="pending"' if r.curve_pending else ""
             badge = (f'<span class="badge" style="background:{colour[r.band]}">'
                      f"{_esc(r.probability_text)}</span>" if r.band
                      else f'<span class="plain">{_esc(r.probability_text)}</span>')
             out.append(
                 f'<tr data-target="{_esc(r.target_id)}" data-p="{p_attr}" '
-                f'data-status="{_esc(r.status)}">'
+                f'data-status="{_esc(r.status)}"{pending}>'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
                 f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
                 f'<td class="num wide">{_esc(r.threshold)}</td>'
@@ -794,14 +823,20 @@ def year_summary(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     the targets of each status.
     """
     inside = frame[frame["in_scope"]]
+    years: dict[int, list[tuple[str, str]]] = {}
+    for year, band, status in zip(inside["year"], inside["band"], inside["status"],
+                                  strict=True):
+        years.setdefault(int(year), []).append((band, status))
     rows = []
-    for year, group in inside.groupby("year", sort=True):
-        bands = group["band"].value_counts()
-        row = {tr("sb_year", lang): int(year), tr("sb_count", lang): len(group)}
+    for year in sorted(years):
+        group = years[year]
+        bands = Counter(b for b, _ in group)
+        row = {tr("sb_year", lang): year, tr("sb_count", lang): len(group)}
         for name, edge, _ in BANDS:
-            row[_band_title(name, edge, lang)] = int(bands.get(name, 0))
-        for status, n in group["status"].value_counts().items():
-            row[tr(f"status_{status}", lang)] = int(n)
+            row[_band_title(name, edge, lang)] = bands.get(name, 0)
+        # statuses by count, most frequent first (as value_counts orders them)
+        for status, n in sorted(Counter(s for _, s in group).items(), key=lambda kv: -kv[1]):
+            row[tr(f"status_{status}", lang)] = n
         rows.append(row)
     return pd.DataFrame(rows).fillna(0)
 

@@ -579,9 +579,16 @@ def apply_curves(table: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     if curves.empty:
         return out
-    span = curves.groupby("target_id")["probability"].agg(["min", "max"])
-    mask = out["target_id"].isin(span.index)
-    ids = out.loc[mask, "target_id"]
-    out.loc[mask, "p_curve_min"] = span.loc[ids, "min"].to_numpy()
-    out.loc[mask, "p_curve_max"] = span.loc[ids, "max"].to_numpy()
+    # plain Python over a few hundred rows: a pandas groupby and .loc cost more (the app
+    # does this on every slider step)
+    span: dict[str, tuple[float, float]] = {}
+    for tid, p in zip(curves["target_id"], curves["probability"].astype(float), strict=True):
+        lo, hi = span.get(tid, (p, p))
+        span[tid] = (min(lo, p), max(hi, p))
+    ids = out["target_id"].tolist()
+    for col, k in (("p_curve_min", 0), ("p_curve_max", 1)):
+        old = out[col].tolist()
+        out[col] = np.array([span[t][k] if t in span else v for t, v in zip(ids, old,
+                                                                             strict=True)],
+                            dtype=float)
     return out

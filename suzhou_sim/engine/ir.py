@@ -16,6 +16,7 @@ import difflib
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -310,6 +311,12 @@ class ModelIR:
         """Safe name -> Vensim name for every visible variable (lookups included)."""
         return {n.name: n.original for n in self.nodes.values() if n.kind != HIDDEN}
 
+    @cached_property
+    def _name_lookup(self) -> dict[str, str]:
+        # original_to_safe built once: resolve runs for every parameter of every run, and
+        # the nodes do not change once the IR is built
+        return self.original_to_safe
+
     def resolve(self, name: str, what: str = "variable") -> str:
         """Map a Vensim name or safe name (case/space insensitive) to the safe name.
 
@@ -333,7 +340,7 @@ class ModelIR:
         """
         if name in ("Time", "time"):
             return "time"
-        o2s = self.original_to_safe
+        o2s = self._name_lookup
         if name in o2s:
             return o2s[name]
         node = self.nodes.get(name)

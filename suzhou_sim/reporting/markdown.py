@@ -297,14 +297,18 @@ def curve_lines(curves: pd.DataFrame, target_id: str, lang: str = "en", fmt=_p,
                 unit=str) -> list[tuple[str, str]]:
     """(driver label with unit, ``value: P · value: P ...``) per driver of one target;
     ``fmt`` formats a probability and ``unit`` a unit code (the app passes its own)."""
-    out = []
     rows = curves[curves["target_id"] == target_id]
-    for _, part in rows.groupby("driver", sort=False):
-        part = part.sort_values("value")
-        label = part["label_zh" if lang == "zh" else "label_en"].iloc[0]
-        cells = [f"{v:g}: {fmt(p)}" for v, p in zip(part["value"], part["probability"],
-                                                   strict=True)]
-        shown = unit(part["unit"].iloc[0])
+    # per driver, in order of first appearance: label, unit and (value, P) pairs (plain
+    # Python: the app builds these on every slider step)
+    drivers: dict[str, tuple[str, str, list[tuple[float, float]]]] = {}
+    for driver, label, code, v, p in zip(
+            rows["driver"], rows["label_zh" if lang == "zh" else "label_en"], rows["unit"],
+            rows["value"], rows["probability"], strict=True):
+        drivers.setdefault(driver, (label, code, []))[2].append((v, p))
+    out = []
+    for label, code, points in drivers.values():
+        cells = [f"{v:g}: {fmt(p)}" for v, p in sorted(points, key=lambda vp: vp[0])]
+        shown = unit(code)
         out.append((f"{label} ({shown})" if shown else label, " · ".join(cells)))
     return out
 

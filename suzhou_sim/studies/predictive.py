@@ -371,9 +371,12 @@ class PredictiveResults:
         return self._cache[name]
 
 
-def predictive_results(results, region: str, seed: int) -> PredictiveResults:
+def predictive_results(results, region: str, seed: int,
+                       model: ErrorModel | None = None) -> PredictiveResults:
     """Wrap ensemble ``results`` so its indicator variables are predictive draws.
 
     See :class:`PredictiveResults`; the errors are seeded from ``seed`` (the scenario seed).
+    ``model`` is the region's stored error model unless given (a caller wrapping many
+    slices reads it once).
     """
-    return PredictiveResults(results, region, seed)
+    return PredictiveResults(results, region, seed, model)

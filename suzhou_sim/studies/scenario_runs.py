@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -52,12 +52,14 @@ from .evaluator import (
     run_ensemble,
     scenario_inputs,
 )
-from .predictive import predictive_results
+from .predictive import load_error_model, predictive_results
 
 __all__ = [
     "ScenarioResult",
     "SeriesSpec",
     "run_scenario",
+    "assumption_curves",
+    "with_curves",
     "compare_scenarios",
     "series_specs",
 ]
@@ -112,6 +114,10 @@ class ScenarioResult:
         Share of runs reaching each in-scope target, assumption-driven and lever-set ones
         included (what :func:`~suzhou_sim.studies.effects.target_probabilities` gives for
         the same settings, draws and seed); empty for results made without it.
+    curves_done : bool
+        False for a result of ``run_scenario(..., curves=False)`` whose region has
+        assumption-driven targets: ``curves`` is empty and their ``p_curve_min`` /
+        ``p_curve_max`` blank until :func:`with_curves` adds :func:`assumption_curves`.
     """
 
     scenario: Scenario
@@ -126,6 +132,7 @@ class ScenarioResult:
     seconds: float = 0.0
     curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
     reached: dict[str, float] = field(default_factory=dict)
+    curves_done: bool = True
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -146,6 +153,11 @@ def _scenario(scenario: Scenario | str | Path) -> Scenario:
 # --- assumption curves ----------------------------------------------------------------------
 
 
+def _driven(targets: list[Target]) -> list[Target]:
+    """The in-scope targets whose probability is a curve over driving assumptions."""
+    return [t for t in targets if t.drivers and t.in_scope]
+
+
 def _assumption_curves(params: dict, n: int, targets: list[Target], region: str,
                        seed: int) -> pd.DataFrame:
     """P(value >= threshold) of each assumption-driven target over its drivers' ranges.
@@ -154,7 +166,7 @@ def _assumption_curves(params: dict, n: int, targets: list[Target], region: str,
     the ensemble (common random numbers) with that driver fixed; all values of all drivers
     go to the engine in one call.
     """
-    driven = [t for t in targets if t.drivers and t.in_scope]
+    driven = _driven(targets)
     drivers = list(dict.fromkeys(d for t in driven for d in t.drivers))
     if not drivers:
         return pd.DataFrame(columns=CURVE_COLUMNS)
@@ -171,9 +183,10 @@ def _assumption_curves(params: dict, n: int, targets: list[Target], region: str,
         batch[d.constant] = base
     results = run_ensemble(batch, n * len(cases), target_variables(driven))
     rows = []
+    errors = load_error_model(region)
     for i, (d, value) in enumerate(cases):
         # predictive draws of each case, as on the scoreboard (the same errors per run)
-        part = predictive_results(RunSlice(results, i * n, (i + 1) * n), region, seed)
+        part = predictive_results(RunSlice(results, i * n, (i + 1) * n), region, seed, errors)
         for t in driven:
             if d in t.drivers:
                 rows.append([t.target_id, d.constant, d.label_en, d.label_zh, d.unit, value,
@@ -254,6 +267,7 @@ def run_scenario(
     seed: int | None = None,
     posterior: Posterior | str | Path | None = None,
     progress: Progress | None = None,
+    curves: bool = True,
 ) -> ScenarioResult:
     """Run a scenario's ensemble and score its region's targets.
 
@@ -269,6 +283,11 @@ def run_scenario(
     progress : callable, optional
         ``progress(done, total)`` after each chunk of runs (see
         :func:`suzhou_sim.studies.evaluator.run_ensemble`).
+    curves : bool
+        False leaves out the probability curves of assumption-driven targets (about as many
+        runs again as the ensemble): the result has ``curves_done`` False, and
+        ``with_curves(result, assumption_curves(scenario, draws, seed, posterior))`` is
+        then equal to ``run_scenario(scenario, draws, seed, posterior)`` (same draws).
 
     Returns
     -------
@@ -287,15 +306,17 @@ def run_scenario(
     # What users see is the published statistic: the structural error goes on here, once,
     # before both the series table and the target evaluation read the results.
     results = predictive_results(results, scenario.region, seed)
-    curves = _assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region, seed)
-    seconds = time.perf_counter() - start
     table = evaluate_targets(results, targets)
+    curve_table = (_assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region,
+                                      seed) if curves else pd.DataFrame(columns=CURVE_COLUMNS))
+    seconds = time.perf_counter() - start
     return ScenarioResult(
         scenario=scenario,
         draws=n,
         seed=seed,
-        targets=apply_curves(table, curves),
-        curves=curves,
+        targets=apply_curves(table, curve_table),
+        curves=curve_table,
+        curves_done=curves or not _driven(targets),
         series=_series_table(results, specs),
         specs=specs,
         levers={k: {p: scenario.lever_value(k, p) for p in PERIODS} for k in load_levers()},
@@ -304,6 +325,45 @@ def run_scenario(
         seconds=seconds,
         reached=_reached(results, targets, table),
     )
+
+
+def assumption_curves(
+    scenario: Scenario | str | Path,
+    draws: int | None = None,
+    seed: int | None = None,
+    posterior: Posterior | str | Path | None = None,
+) -> pd.DataFrame:
+    """The probability curves of a scenario's assumption-driven targets, on their own.
+
+    The same table (and numbers) as ``run_scenario(...).curves`` for the same arguments:
+    the curves use the first :data:`CURVE_DRAWS` of the ensemble's draws. Together with
+    ``run_scenario(..., curves=False)`` and :func:`with_curves` a caller can show the
+    scoreboard first and the curves when they are ready.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~suzhou_sim.catalogues.targets.CURVE_COLUMNS` (empty when the region
+        has no assumption-driven target in scope).
+    """
+    scenario = _scenario(scenario)
+    n = scenario.draws if draws is None else int(draws)
+    seed = scenario.seed if seed is None else int(seed)
+    targets = targets_for_region(scenario.region)
+    if not _driven(targets):
+        return pd.DataFrame(columns=CURVE_COLUMNS)
+    post, _ = resolve_posterior(posterior, scenario.region)
+    params = scenario_inputs(scenario, n, seed, post)
+    return _assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region, seed)
+
+
+def with_curves(result: ScenarioResult, curves: pd.DataFrame) -> ScenarioResult:
+    """``result`` (of ``run_scenario(..., curves=False)``) completed with ``curves`` (of
+    :func:`assumption_curves` for the same scenario, draws, seed and posterior): the
+    scoreboard gets ``p_curve_min``/``p_curve_max``. A new result; ``result`` is unchanged.
+    """
+    return replace(result, targets=apply_curves(result.targets, curves), curves=curves,
+                   curves_done=True)
 
 
 def _reached(results, targets: list[Target], table: pd.DataFrame) -> dict[str, float]:

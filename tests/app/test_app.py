@@ -29,7 +29,7 @@ from suzhou_sim.catalogues.scenarios import (
     parse_scenario,
     scenario_to_yaml,
 )
-from suzhou_sim.catalogues.targets import STATUSES, load_targets
+from suzhou_sim.catalogues.targets import STATUSES, load_targets, targets_for_region
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
 from suzhou_sim.reporting.effects_report import text as effects_text
 from suzhou_sim.reporting.structure_diagram import (
@@ -632,3 +632,56 @@ def test_numbers_follow_the_last_of_rapid_changes(app):
     assert scoreboard(app)[0] == expected
     changes = "\n".join(m.value for m in app.markdown)
     assert "330" in changes and "230" not in changes
+
+
+@needs_suzhou
+def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app, monkeypatch):
+    """After a slider change the table comes first (every probability, median and status of
+    run_scenario; "computing" where the curves go), then the same table with the curves:
+    the whole HTML equals what run_scenario's result (curves included) gives."""
+    from suzhou_sim.app import shared
+    from suzhou_sim.app.views import SCOREBOARD_CSS, Outcome, scoreboard_frame, scoreboard_html
+
+    class CurvesNotReady(Exception):
+        pass
+
+    def not_yet(*args, **kwargs):
+        raise CurvesNotReady
+
+    st.cache_data.clear()
+    shared.curve_store.clear()
+    monkeypatch.setattr(shared, "assumption_curves", not_yet)  # the second step stops here
+    lever(app, "special_fund", "14th").set_value(270).run()
+    assert app.exception and "CurvesNotReady" in "".join(app.exception[0].stack_trace)
+    state = app.session_state
+    draws, seed, post = int(state[S.K_DRAWS]), int(state[S.K_SEED]), load_posterior("suzhou")
+    _, baseline = S.region_baseline("suzhou")
+    scenario = baseline.with_lever("special_fund", "14th", 270)
+
+    def page(curves: bool) -> str:
+        res, base = (run_scenario(s, draws=draws, seed=seed, posterior=post, curves=curves)
+                     for s in (scenario, baseline))
+        frame = scoreboard_frame(Outcome(res, base, None, False), "zh")
+        return (SCOREBOARD_CSS + scoreboard_html(frame, "zh")).strip()  # as st.html shows it
+
+    probs, first = scoreboard(app)
+    assert first == page(curves=False)
+    driven = [t.target_id for t in targets_for_region("suzhou") if t.drivers and t.in_scope]
+    pending = re.findall(r'data-target="([^"]+)"[^>]*data-curve="pending"', first)
+    assert driven and pending == driven
+    assert tr("curves_pending", "zh") in first and tr("computing", "zh") in first
+    full = run_scenario(scenario, draws=draws, seed=seed, posterior=post)
+    assert probs == {t: round(float(p), 4) for t, p, scope in zip(
+        full.targets["target_id"], full.targets["probability"], full.targets["in_scope"],
+        strict=True) if scope and p == p}  # the numbers are already final
+
+    monkeypatch.undo()  # the curves can be computed now
+    app.run()
+    assert not app.exception, app.exception
+    final = scoreboard(app)[1]
+    assert final == page(curves=True)
+    assert "data-curve" not in final and tr("curves_pending", "zh") not in final
+    for target in driven:  # the curve and the range over the assumption are shown
+        row = full.targets.set_index("target_id").loc[target]
+        if row["status"] == "assumption_driven":
+            assert fmt_probability(row["p_curve_min"]) in final

@@ -14,7 +14,13 @@ from suzhou_sim.paths import CALIBRATION_DIR, SCENARIOS_DIR
 from suzhou_sim.reporting.goal_seek_text import goal_seek_message
 from suzhou_sim.studies.evaluator import tqdm_progress
 from suzhou_sim.studies.goal_seek import goal_seek
-from suzhou_sim.studies.scenario_runs import CURVE_DRAWS, compare_scenarios, run_scenario
+from suzhou_sim.studies.scenario_runs import (
+    CURVE_DRAWS,
+    assumption_curves,
+    compare_scenarios,
+    run_scenario,
+    with_curves,
+)
 from tests.posterior_fixture import write_fixture_posterior
 
 DRAWS = 300
@@ -86,6 +92,34 @@ def test_same_draws_same_answer(baseline, posterior_dir, base_result):
     pd.testing.assert_frame_equal(again.targets, base_result.targets)
     other = run_scenario(baseline, draws=DRAWS, seed=baseline.seed + 1, posterior=posterior_dir)
     assert not other.series["p50"].equals(base_result.series["p50"])
+
+
+def test_scoreboard_first_curves_after_give_the_same_result(baseline, posterior_dir,
+                                                            base_result):
+    """run_scenario(curves=False) then assumption_curves: the numbers of one run_scenario."""
+    first = run_scenario(baseline, draws=DRAWS, posterior=posterior_dir, curves=False)
+    assert not first.curves_done and first.curves.empty
+    driven = first.targets["status"] == "assumption_driven"
+    assert driven.any() and first.targets.loc[driven, "p_curve_min"].isna().all()
+    # everything but the curves is already final
+    cols = [c for c in first.targets.columns if c not in ("p_curve_min", "p_curve_max")]
+    pd.testing.assert_frame_equal(first.targets[cols], base_result.targets[cols])
+    pd.testing.assert_frame_equal(first.series, base_result.series)
+    assert first.reached == base_result.reached
+    curves = assumption_curves(baseline, draws=DRAWS, posterior=posterior_dir)
+    pd.testing.assert_frame_equal(curves, base_result.curves)
+    done = with_curves(first, curves)
+    assert done.curves_done and base_result.curves_done
+    pd.testing.assert_frame_equal(done.targets, base_result.targets)
+    assert first.targets.loc[driven, "p_curve_min"].isna().all()  # the first one unchanged
+
+
+def test_without_driven_targets_curves_are_done_at_once(posterior_dir):
+    kunshan = load_scenario(SCENARIOS_DIR / "kunshan_baseline.yaml")
+    res = run_scenario(kunshan, draws=100, posterior=posterior_dir, curves=False)
+    has_driven = any(t.drivers and t.in_scope for t in targets_for_region("kunshan"))
+    assert res.curves_done is not has_driven
+    assert assumption_curves(kunshan, draws=100, posterior=posterior_dir).empty is not has_driven
 
 
 def _with(scenario, **levers):
