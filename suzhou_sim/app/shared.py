@@ -7,8 +7,8 @@ per-target probabilities of the attribution under the scoreboard (``st.cache_dat
 the scenario's run inputs, so planners with the same settings share the runs; the baseline's
 and the current settings' probabilities are read from their scoreboard runs, so an edit of
 one lever needs no run of its own), and the probability curves of assumption-driven targets
-(computed after the scoreboard's first step, keyed on the run inputs; a store of those
-already computed lets a rerun show them at once instead of a "computing" placeholder).
+(computed after the scoreboard's first step and kept in one store keyed on the run inputs,
+which also lets a rerun show them at once instead of a "computing" placeholder).
 
 Must not: compute model numbers itself (they come from ``studies/``), read session state or
 draw anything.
@@ -143,14 +143,17 @@ def curve_store() -> CurveStore:
     return CurveStore()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def cached_curves(inputs_yaml: str, draws: int, seed: int, stamp: int) -> pd.DataFrame:
     """:func:`~suzhou_sim.studies.scenario_runs.assumption_curves` of a scenario given by
-    :func:`run_inputs_yaml`, on the stored posterior (cached for every session, and kept
-    in :func:`curve_store`)."""
-    scenario = scenario_from_yaml(inputs_yaml)
-    curves = assumption_curves(scenario, draws, seed, cached_posterior(scenario.region, stamp))
-    curve_store().put((inputs_yaml, draws, seed, stamp), curves)
+    :func:`run_inputs_yaml`, on the stored posterior: taken from :func:`curve_store` when
+    any session computed them, otherwise computed and kept there for every session."""
+    key = (inputs_yaml, draws, seed, stamp)
+    curves = curve_store().get(key)
+    if curves is None:
+        scenario = scenario_from_yaml(inputs_yaml)
+        curves = assumption_curves(scenario, draws, seed,
+                                   cached_posterior(scenario.region, stamp))
+        curve_store().put(key, curves)
     return curves
 
 
@@ -171,7 +174,4 @@ def with_computed_curves(result: ScenarioResult, stamp: int) -> ScenarioResult:
     """``result`` with its curves, computed through :func:`cached_curves` when needed."""
     if result.curves_done:
         return result
-    known = with_known_curves(result, stamp)
-    if known.curves_done:
-        return known
     return with_curves(result, cached_curves(*_curve_key(result, stamp)))

@@ -80,15 +80,11 @@ REGION_EFFECT_REL_SD = 0.5
 # The data inform a parameter when its posterior sd is at most this share of its prior sd
 # (its variance at most about half the prior's).
 INFORMED_SD_RATIO = 0.7
-# Independence proposal: multivariate t with these degrees of freedom, its covariance the
-# fitted one inflated by this factor (a little heavier and wider than the target, so the ratio
-# of target to proposal stays bounded in the tails). In 40 dimensions a t with few degrees of
-# freedom spreads its radius far more than the target does and most proposals are rejected,
-# hence a nearly normal t.
+# The law fitted to the pilot chain that guides the sampler: a multivariate t with these
+# degrees of freedom, its covariance the fitted one inflated by this factor (a little heavier
+# and wider than the target, so the ratio of target to proposal stays bounded in the tails).
 PROPOSAL_DF = 30
 PROPOSAL_SCALE = 1.1
-# Coordinates redrawn per Metropolis-within-Gibbs step, and the share of differential-
-# evolution steps that move all coordinates at once.
 # Multiple-proposal sampler: principal axes redrawn per step, candidates per walker and step
 # (all walkers' candidates go into one engine call, which costs about as much as one run
 # per walker up to about 1,500 runs), and the local moves' step in sd of the fitted law.

@@ -53,7 +53,7 @@ __all__ = [
     "predictive_draws",
     "predictive_results",
     "z_scale",
-    "ensemble_log_sd",
+    "band_log_sd",
 ]
 
 #: File name of a region's error model beside its calibration.
@@ -126,12 +126,12 @@ class ErrorModel:
         return g["a"] * np.sqrt(h)
 
 
-def ensemble_log_sd(values: np.ndarray) -> np.ndarray:
-    """Log-scale spread of an ensemble per column: (log p90 - log p10) / (2 * 1.2816).
+def band_log_sd(p10, p90) -> np.ndarray:
+    """Log-scale spread of an ensemble from its 80% band: (log p90 - log p10) / (2 * 1.2816).
 
     Zero where the 10th percentile is not positive (no log spread to speak of).
     """
-    lo, hi = np.percentile(np.asarray(values, dtype=float), [10, 90], axis=0)
+    lo, hi = np.asarray(p10, dtype=float), np.asarray(p90, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = (np.log(hi) - np.log(lo)) / (2 * Z90)
     return np.where(np.isfinite(sd) & (lo > 0), sd, 0.0)
@@ -175,12 +175,8 @@ def fit_error_model(
     if usable.empty:
         raise InputError(f"{region}: no positive backtest value to estimate a forecast error from")
     usable["err"] = np.log(usable["observed"]) - np.log(usable["p50"])
-    if {"p10", "p90"} <= set(usable.columns):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            own = (np.log(usable["p90"]) - np.log(usable["p10"])) / (2 * Z90)
-        usable["own_sd"] = np.where(np.isfinite(own) & (usable["p10"] > 0), own, 0.0)
-    else:
-        usable["own_sd"] = 0.0
+    usable["own_sd"] = (band_log_sd(usable["p10"], usable["p90"])
+                        if {"p10", "p90"} <= set(usable.columns) else 0.0)
     member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
     usable["group"] = usable["indicator"].map(member).fillna("other")
 
