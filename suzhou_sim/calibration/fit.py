@@ -1,7 +1,7 @@
 """Calibration: fit the model to observed history and sample the posterior.
 
 The payoff respects each observation row: two-sided relative errors for ``exact`` and
-``approx`` rows, one-sided ones for ``lower``/``upper`` bounds, and a larger error scale for
+``approx`` rows, a censored likelihood for ``lower``/``upper`` bounds, and a larger error scale for
 approximate, preliminary and derived figures (``unverified`` rows are left out unless asked
 for). Several sources for one indicator-year all count. The point estimate is the maximum a
 posteriori found by ``scipy.optimize.least_squares`` from several starts. The posterior sample
@@ -29,6 +29,7 @@ import emcee
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
+from scipy.special import log_ndtr
 from tqdm.auto import tqdm
 
 from ..catalogues.indicators import load_indicators
@@ -59,13 +60,13 @@ __all__ = [
 ]
 
 
-# Relative measurement error by bound and quality. A ``lower``/``upper`` bound is a hard
-# statement about the statistic ("over", "nearly"), so its one open side gets a tight scale and
-# no structural-error allowance: the fitted run should honour it wherever the data allow.
-BOUND_SIGMA = {"exact": 0.03, "lower": 0.002, "upper": 0.002, "approx": 0.06}
-# The one-sided penalty starts this far inside the bound, so that the fitted run honours the
-# bound itself rather than sitting a penalty-sized step outside it.
-BOUND_MARGIN = 0.002
+# Relative measurement error by bound and quality. A ``lower``/``upper`` bound ("over",
+# "nearly") is a censored observation: the published statistic lies beyond the bound, and the
+# model's value reaches the statistic only up to the same measurement and structural error as
+# a point value, so its likelihood is the probability of that event (a probit in the relative
+# gap), not a hard wall. A wall would trust a bound far more than a point value of the same
+# indicator and year, and carve the posterior into a polytope that samplers cross slowly.
+BOUND_SIGMA = {"exact": 0.03, "lower": 0.03, "upper": 0.03, "approx": 0.06}
 QUALITY_FACTOR = {"reported": 1.0, "preliminary": 1.5, "derived": 1.5, "unverified": 2.0}
 # Relative structural error of the model, added in quadrature: an aggregate model cannot
 # reproduce yearly noise, and without this term the posterior would be overconfident.
@@ -80,17 +81,20 @@ REGION_EFFECT_REL_SD = 0.5
 # The data inform a parameter when its posterior sd is at most this share of its prior sd
 # (its variance at most about half the prior's).
 INFORMED_SD_RATIO = 0.7
-# The law fitted to the pilot chain that guides the sampler: a multivariate t with these
+# The law fitted to the adaptation chain that guides the sampler: a multivariate t with these
 # degrees of freedom, its covariance the fitted one inflated by this factor (a little heavier
 # and wider than the target, so the ratio of target to proposal stays bounded in the tails).
 PROPOSAL_DF = 30
 PROPOSAL_SCALE = 1.1
-# Multiple-proposal sampler: principal axes redrawn per step, candidates per walker and step
-# (all walkers' candidates go into one engine call, which costs about as much as one run
-# per walker up to about 1,500 runs), and the local moves' step in sd of the fitted law.
-BLOCK_SIZE = 2
+# Multiple-proposal sampler: each step redraws a block of this many parameters (one size per
+# move, chosen with equal weights), with this many candidates per walker and step (all
+# walkers' candidates go into one engine call, which costs little more than one run per walker
+# at this size: the call's fixed cost dominates).
+BLOCK_SIZES = (2, 3, 5, 8)
 TRIES = 24
-LOCAL_STEP = 0.7
+# Adaptation before the kept chain: this many rounds, each a tenth of the kept chain (at least
+# 100 steps), the guide refitted after each to the second half of all rounds so far.
+ADAPT_ROUNDS = 3
 DEFAULT_WALKERS = 48
 # Entries of a region's calibration folder that other commands write (``backtest --out
 # model/calibration/<region>/backtest --save-error-model``); a recalibration keeps them.
@@ -101,8 +105,6 @@ DEFAULT_STEPS = 4000
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
     """Relative error scale of one observation row (measurement and structural error)."""
     meas = BOUND_SIGMA[bound] * QUALITY_FACTOR[quality]
-    if bound in ("lower", "upper"):
-        return float(meas)
     return float(np.hypot(meas, model_error))
 
 
@@ -296,15 +298,19 @@ class Payoff:
     def residuals(self, results) -> np.ndarray:
         """Weighted residuals, shape ``(n_runs, n_rows)``.
 
-        ``(model - value) / (sigma * |value|)``; for a ``lower`` row only a model below the
-        value (plus a margin of ``BOUND_MARGIN``) counts, for an ``upper`` row only a model
-        above it (minus the margin).
+        ``d = (model - value) / (sigma * |value|)`` for point rows. A bound row is censored:
+        its squared residual is ``-2 log P(statistic beyond the bound)`` with the statistic
+        normal around the model value, ``-2 log Phi(d)`` for ``lower`` rows (the residual
+        negative, near zero once the model is well above the bound) and ``-2 log Phi(-d)``
+        for ``upper`` rows (positive), so ``-0.5 * sum(r**2)`` is the log likelihood.
         """
         m = self.simulated(results)
         d = (m - self._y) / self._scale
-        inside = np.abs(self._y) * BOUND_MARGIN / self._scale
-        d = np.where(self._lower, np.minimum(d - inside, 0.0), d)
-        return np.where(self._upper, np.maximum(d + inside, 0.0), d)
+        with np.errstate(invalid="ignore"):
+            lower = -np.sqrt(-2.0 * log_ndtr(d))
+            upper = np.sqrt(-2.0 * log_ndtr(-d))
+        d = np.where(self._lower, lower, d)
+        return np.where(self._upper, upper, d)
 
 
 @dataclass
@@ -480,16 +486,17 @@ class Calibrator:
     ) -> McmcResult:
         """Sample the posterior, starting from the Laplace approximation at the MAP.
 
-        ``emcee`` with :class:`MultipleProposalMove` steps: half of them draw candidates
-        from the fitted law itself (global jumps), half around the walker (local moves that
-        follow curved ridges the fitted law misses); every step evaluates all walkers'
-        candidates in one vectorised engine call. Two stages:
+        ``emcee`` with :class:`MultipleProposalMove` steps (one per block size of
+        ``BLOCK_SIZES``): each step redraws a block of correlated parameters for every walker
+        from the guide law's conditional given the others, choosing among many candidates,
+        all walkers' candidates in one vectorised engine call. Two stages:
 
-        1. a pilot of ``n_steps // 5`` steps guided by the Laplace approximation (MAP and
-           the inverse Gauss-Newton Hessian, priors included);
-        2. the kept chain: ``n_steps`` steps guided by the law refitted to the second half
-           of the pilot and then fixed, so the chain is a valid Markov chain for the
-           posterior.
+        1. adaptation: ``ADAPT_ROUNDS`` rounds of ``n_steps // 10`` steps (at least 100), the
+           first guided by the Laplace approximation (MAP and the inverse Gauss-Newton
+           Hessian, priors included), each later one by the law refitted to the second half
+           of all rounds so far;
+        2. the kept chain: ``n_steps`` steps guided by the last refitted law, then fixed, so
+           the chain is a valid Markov chain for the posterior.
 
         Burn-in of the kept chain is the larger of five autocorrelation times and a tenth of
         the chain (at most half); the rest is thinned by half an autocorrelation time and
@@ -508,23 +515,25 @@ class Calibrator:
         cov = cov * np.outer(shrink, shrink)
         p0 = rng.multivariate_normal(fit.x, cov, size=n_walkers, method="eigh")
         p0 = np.clip(p0, self.x_lower + 1e-9, self.x_upper - 1e-9)
-        n_pilot = max(100, n_steps // 5)
-
-        def moves(mean, guide):
-            return [(MultipleProposalMove(mean, guide, BLOCK_SIZE, TRIES), 0.5),
-                    (MultipleProposalMove(mean, guide, BLOCK_SIZE, TRIES, LOCAL_STEP), 0.5)]
+        n_round = max(100, n_steps // 10)
 
         def run(mean, guide, start, steps, stage):
+            moves = [MultipleProposalMove(mean, guide, k, TRIES) for k in BLOCK_SIZES]
             sampler = emcee.EnsembleSampler(n_walkers, ndim, self.log_posterior,
-                                            vectorize=True, moves=moves(mean, guide))
+                                            vectorize=True, moves=moves)
             sampler.random_state = np.random.RandomState(seed + stage).get_state()
             sampler.run_mcmc(start, steps, progress=progress, progress_kwargs={"leave": False})
             return sampler
 
-        pilot = run(fit.x, cov, p0, n_pilot, 0)
-        sample = pilot.get_chain(discard=n_pilot // 2, flat=True)
-        sampler = run(sample.mean(axis=0), np.atleast_2d(np.cov(sample.T)),
-                      pilot.get_last_sample(), n_steps, 1)
+        mean, start, adapted = fit.x, p0, []
+        for stage in range(ADAPT_ROUNDS):
+            pilot = run(mean, cov, start, n_round, stage)
+            adapted.append(pilot.get_chain())
+            start = pilot.get_last_sample()
+            sample = np.concatenate(adapted)
+            sample = sample[sample.shape[0] // 2:].reshape(-1, ndim)
+            mean, cov = sample.mean(axis=0), np.atleast_2d(np.cov(sample.T))
+        sampler = run(mean, cov, start, n_steps, ADAPT_ROUNDS)
         tau = sampler.get_autocorr_time(quiet=True, tol=0)
         # A chain too short to move has no estimable autocorrelation time: count it as the
         # whole chain (not converged), so burn-in and thinning stay defined.
@@ -541,12 +550,12 @@ class Calibrator:
         rhat = _split_rhat(chain[:, :half], chain[:, half:])
         diag = {
             "sampler": (f"emcee with multiple-proposal Metropolis-within-Gibbs moves "
-                        f"(Tjelmeland 2004; Calderhead 2014): each step redraws {BLOCK_SIZE} "
-                        f"random principal axes of a fitted multivariate t (df {PROPOSAL_DF}, "
-                        f"covariance x {PROPOSAL_SCALE}^2), choosing among {TRIES} candidates "
-                        f"per walker, drawn from the fitted law (half of the steps) or around "
-                        f"the walker (step {LOCAL_STEP} sd; the other half); guide fitted to a "
-                        f"pilot of {n_pilot} steps from the Laplace approximation, then fixed"),
+                        f"(Tjelmeland 2004; Calderhead 2014): each step redraws a block of "
+                        f"{'/'.join(map(str, BLOCK_SIZES))} correlated parameters from the "
+                        f"conditional law of a fitted multivariate t (df {PROPOSAL_DF}, "
+                        f"covariance x {PROPOSAL_SCALE}^2) given the others, choosing among "
+                        f"{TRIES} candidates per walker; guide adapted over {ADAPT_ROUNDS} "
+                        f"rounds of {n_round} steps from the Laplace approximation, then fixed"),
             "walkers": int(n_walkers),
             "steps": int(n_steps),
             "burn_in": int(burn),
@@ -564,61 +573,77 @@ class Calibrator:
 
 
 class MultipleProposalMove(emcee.moves.Move):
-    """Multiple-proposal Metropolis-within-Gibbs move along a fitted law's principal axes.
+    """Multiple-proposal Metropolis-within-Gibbs move on blocks of correlated parameters.
 
-    ``mean`` and ``cov`` are fitted to a pilot chain. A walker's position is written in the
-    law's principal axes (whitened, so the fitted law is a standard multivariate t). Each
-    step picks ``block`` axes at random; every walker draws ``tries`` candidates for its
-    coordinates on those axes from the fitted law (the other coordinates stay), and moves
-    to one of the candidates or stays, with probability proportional to
-    ``posterior / proposal`` (Tjelmeland 2004; Calderhead 2014, *PNAS* 111:17408). Because
-    the candidates do not depend on the current values of the redrawn coordinates, this
-    Gibbs step on the joint law of state and candidates leaves the posterior invariant.
+    ``mean`` and ``cov`` are a guide law fitted to an earlier chain (a multivariate t with
+    ``PROPOSAL_DF`` degrees of freedom, covariance ``cov * PROPOSAL_SCALE**2``). Each step
+    picks a parameter at random and, as its block, the ``block`` parameters most correlated
+    with it in the guide (itself included). Every walker draws ``tries`` candidates for the
+    block from the guide's conditional law given its other coordinates (which stay), and
+    moves to one of the candidates or stays, with probability proportional to
+    ``posterior / proposal`` (Tjelmeland 2004; Calderhead 2014, *PNAS* 111:17408). The
+    candidates do not depend on the block's current values, so this Gibbs step on the joint
+    law of state and candidates leaves the posterior invariant; choosing among many
+    candidates approaches an exact draw from the posterior's conditional even where the
+    guide is only a rough fit (bounds, curvature). Blocks follow the correlations, so
+    parameters that the data tie together (an initial stock and its growth rate) move
+    together.
 
     All walkers' candidates are evaluated in one vectorised engine call, which costs little
-    more than one run per walker, and choosing among many candidates approaches an exact
-    draw from the posterior's conditional along the chosen axes even where the fitted law
-    is only a rough guide (curved ridges, one-sided bounds).
+    more than one run per walker.
     """
 
-    def __init__(self, mean: np.ndarray, cov: np.ndarray, block: int, tries: int,
-                 step: float | None = None):
-        self.step = step
+    def __init__(self, mean: np.ndarray, cov: np.ndarray, block: int, tries: int):
         self.mean = np.asarray(mean, float)
         self.ndim = self.mean.size
         self.block = int(min(block, self.ndim))
         self.tries = int(tries)
-        cov = 0.5 * (cov + cov.T) * PROPOSAL_SCALE**2
-        eigval, eigvec = np.linalg.eigh(cov)
-        self.axes = eigvec * np.sqrt(np.clip(eigval, 1e-18, None))  # x = mean + axes @ z
-        self.to_z = np.linalg.pinv(self.axes)
+        self.cov = 0.5 * (cov + cov.T) * PROPOSAL_SCALE**2
+        sd = np.sqrt(np.clip(np.diag(self.cov), 1e-300, None))
+        corr = np.abs(self.cov / np.outer(sd, sd))
+        np.fill_diagonal(corr, np.inf)  # a parameter's block starts with itself
+        self.partners = np.argsort(-corr, axis=1, kind="stable")[:, : self.block]
+        self._laws: dict[tuple[int, ...], tuple] = {}
+
+    def conditional(self, block: np.ndarray) -> tuple:
+        """``(block, rest, regression, factor, inverse factor)`` of the guide's conditional.
+
+        Given the other coordinates ``x_r`` the block is ``mean_b + K (x_r - mean_r) + L z``
+        with ``z`` a standard multivariate t.
+        """
+        key = tuple(sorted(int(i) for i in block))
+        if key not in self._laws:
+            b = np.array(key)
+            r = np.setdiff1d(np.arange(self.ndim), b)
+            S = self.cov
+            K = np.linalg.solve(S[np.ix_(r, r)], S[np.ix_(r, b)]).T if r.size else \
+                np.zeros((b.size, 0))
+            C = S[np.ix_(b, b)] - K @ S[np.ix_(r, b)]
+            C = 0.5 * (C + C.T)
+            L = np.linalg.cholesky(C + 1e-12 * np.diag(np.diag(C)))
+            self._laws[key] = (b, r, K, L, np.linalg.inv(L))
+        return self._laws[key]
 
     def _log_q(self, z: np.ndarray) -> np.ndarray:
-        return -0.5 * (PROPOSAL_DF + self.block) * np.log1p(
+        return -0.5 * (PROPOSAL_DF + z.shape[-1]) * np.log1p(
             np.sum(z * z, axis=-1) / PROPOSAL_DF)
 
     def propose(self, model, state):
         """One step for every walker (emcee's ``Move`` interface)."""
         rnd = model.random
-        n, k, m = state.coords.shape[0], self.block, self.tries
-        pick = rnd.choice(self.ndim, size=k, replace=False)
-        z_now = ((state.coords - self.mean) @ self.to_z.T)[:, pick]  # (n, k)
-        if self.step is None:
-            w = rnd.chisquare(PROPOSAL_DF, size=(n, m)) / PROPOSAL_DF
-            z_new = rnd.standard_normal((n, m, k)) / np.sqrt(w)[..., None]
-            log_q_now, log_q_new = self._log_q(z_now), self._log_q(z_new)
-        else:
-            # Local version: candidates around an auxiliary point drawn around the walker;
-            # the symmetric kernel cancels from the weights.
-            centre = z_now + self.step * rnd.standard_normal((n, k))
-            z_new = centre[:, None, :] + self.step * rnd.standard_normal((n, m, k))
-            log_q_now, log_q_new = np.zeros(n), np.zeros((n, m))
-        cand = state.coords[:, None, :] + (z_new - z_now[:, None, :]) @ self.axes[:, pick].T
+        n, m = state.coords.shape[0], self.tries
+        b, r, K, L, L_inv = self.conditional(self.partners[rnd.randint(self.ndim)])
+        X = state.coords
+        centre = self.mean[b] + (X[:, r] - self.mean[r]) @ K.T  # (n, k)
+        z_now = (X[:, b] - centre) @ L_inv.T
+        w = rnd.chisquare(PROPOSAL_DF, size=(n, m)) / PROPOSAL_DF
+        z_new = rnd.standard_normal((n, m, b.size)) / np.sqrt(w)[..., None]
+        cand = np.repeat(X[:, None, :], m, axis=1)
+        cand[:, :, b] = centre[:, None, :] + z_new @ L.T
         log_p, _ = model.compute_log_prob_fn(cand.reshape(n * m, self.ndim))
-        log_w = np.concatenate([
-            (state.log_prob - log_q_now)[:, None],
-            np.reshape(log_p, (n, m)) - log_q_new,
-        ], axis=1)
+        log_p = np.reshape(log_p, (n, m))
+        log_w = np.concatenate([(state.log_prob - self._log_q(z_now))[:, None],
+                                log_p - self._log_q(z_new)], axis=1)
         log_w = np.where(np.isfinite(log_w), log_w, -np.inf)
         prob = np.exp(log_w - log_w.max(axis=1, keepdims=True))
         prob /= prob.sum(axis=1, keepdims=True)
@@ -626,10 +651,10 @@ class MultipleProposalMove(emcee.moves.Move):
         choice = np.minimum(choice, m)
         accepted = choice > 0
         rows = np.flatnonzero(accepted)
-        new_coords = state.coords.copy()
+        new_coords = X.copy()
         new_coords[rows] = cand[rows, choice[rows] - 1]
         new_log_p = state.log_prob.copy()
-        new_log_p[rows] = np.reshape(log_p, (n, m))[rows, choice[rows] - 1]
+        new_log_p[rows] = log_p[rows, choice[rows] - 1]
         new_state = emcee.State(new_coords, log_prob=new_log_p)
         return self.update(state, new_state, accepted), accepted
 
@@ -758,7 +783,7 @@ def calibrate_region(
     for ind, var in zip(indicators, columns, strict=True):
         own = rows[rows["indicator"] == ind]
         two = own[own["bound"].isin(["exact", "approx"])]
-        # One-sided rows carry a tight penalty scale, not a measurement error.
+        # The band's error scale: the series' two-sided rows (its bounds only if it has none).
         sig = float((two if not two.empty else own)["sigma"].min())
         ens = run_ens[var]
         charts[ind] = (cal.times, run_map[var][0], ens, _predictive(ens, sig, rng))

@@ -257,6 +257,10 @@ def write_fit_report(
         )
     lines += [
         "",
+        "A bound is a censored observation: the published statistic lies beyond it, and the "
+        "model reaches the statistic up to the same measurement and structural error as a "
+        "point value, so the fitted run may sit a few percent on the wrong side of a bound "
+        "(the column 'by') without any conflict in the data. "
         "A bound that contradicts a two-sided figure for the same indicator and year (the "
         "sources use different definitions; see the quotes in data/observed_history.csv) "
         "cannot be honoured together with that figure by any run: the fit compromises, and "
