@@ -92,14 +92,15 @@ PROPOSAL_SCALE = 1.1
 # at this size: the call's fixed cost dominates).
 BLOCK_SIZES = (2, 3, 5, 8)
 TRIES = 24
-# Adaptation before the kept chain: this many rounds, each a tenth of the kept chain (at least
-# 100 steps), the guide refitted after each to the second half of all rounds so far.
+# Adaptation before the kept chain: this many rounds, each a tenth of the kept chain (100 to
+# 400 steps), the guide refitted after each to the second half of all rounds so far.
 ADAPT_ROUNDS = 3
+ADAPT_STEPS = (100, 400)
 DEFAULT_WALKERS = 48
 # Entries of a region's calibration folder that other commands write (``backtest --out
 # model/calibration/<region>/backtest --save-error-model``); a recalibration keeps them.
 KEPT_BY_RECALIBRATION = ("backtest", "forecast_error.yaml")
-DEFAULT_STEPS = 4000
+DEFAULT_STEPS = 6000
 
 
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
@@ -491,7 +492,7 @@ class Calibrator:
         from the guide law's conditional given the others, choosing among many candidates,
         all walkers' candidates in one vectorised engine call. Two stages:
 
-        1. adaptation: ``ADAPT_ROUNDS`` rounds of ``n_steps // 10`` steps (at least 100), the
+        1. adaptation: ``ADAPT_ROUNDS`` rounds of ``n_steps // 10`` steps (100 to 400), the
            first guided by the Laplace approximation (MAP and the inverse Gauss-Newton
            Hessian, priors included), each later one by the law refitted to the second half
            of all rounds so far;
@@ -515,7 +516,7 @@ class Calibrator:
         cov = cov * np.outer(shrink, shrink)
         p0 = rng.multivariate_normal(fit.x, cov, size=n_walkers, method="eigh")
         p0 = np.clip(p0, self.x_lower + 1e-9, self.x_upper - 1e-9)
-        n_round = max(100, n_steps // 10)
+        n_round = int(np.clip(n_steps // 10, *ADAPT_STEPS))
 
         def run(mean, guide, start, steps, stage):
             moves = [MultipleProposalMove(mean, guide, k, TRIES) for k in BLOCK_SIZES]
