@@ -12,6 +12,7 @@ simulations (the returned function is executed by :mod:`.model`).
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,11 +35,14 @@ from .ir import (
     Ref,
     StatePiece,
     init_key,
+    refs,
 )
 
 __all__ = ["Plan", "Program", "emit_value", "generate"]
 
 SCALAR, VECTOR = "scalar", "vector"
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 _CONTROL_LABELS = {"initial_time": "INITIAL TIME", "final_time": "FINAL TIME",
                    "time_step": "TIME STEP", "saveper": "SAVEPER"}
@@ -59,11 +63,16 @@ class Plan:
     replaced : tuple of (str, str)
         Sorted ``(node, "series" | "fixed")`` pairs: nodes following a time-series
         override, and control variables given by keyword for this run.
+    fold : bool
+        Vector mode only: take out of the time loop what does not depend on the states
+        (see :class:`_Hoister`). The results are the same as without folding (the same
+        operations on the same values, done once or on whole blocks of time steps).
     """
 
     mode: str
     record: tuple[str, ...]
     replaced: tuple[tuple[str, str], ...] = ()
+    fold: bool = True
 
 
 @dataclass
@@ -107,11 +116,15 @@ class _Emitter:
         self.globs = globs
         self.phase = "init"
         self._inline: dict[tuple, str] = {}
+        self.hoister: _Hoister | None = None
 
     # Values are (code, is_bool). In vector mode booleans are numpy bool arrays, whose
     # arithmetic differs from Python's (True + True is True), so they are converted to
     # floats before arithmetic; Python bools already behave like PySD's.
     def num(self, expr: Any) -> str:
+        hoisted = self._hoisted(expr, numeric=True)
+        if hoisted is not None:
+            return hoisted[0]
         code, is_bool = self.emit(expr)
         return f"({code} * 1.0)" if is_bool and self.vector else code
 
@@ -119,7 +132,15 @@ class _Emitter:
         """Code for a node's value (vector mode stores numbers, never booleans)."""
         return self.num(expr)
 
+    def _hoisted(self, expr: Any, numeric: bool) -> tuple[str, bool] | None:
+        if self.hoister is None or isinstance(expr, Num | Ref):
+            return None
+        return self.hoister.hoist(self, expr, numeric)
+
     def emit(self, expr: Any) -> tuple[str, bool]:
+        hoisted = self._hoisted(expr, numeric=False)
+        if hoisted is not None:
+            return hoisted
         if isinstance(expr, Num):
             return _literal(expr.value), False
         if isinstance(expr, Ref):
@@ -202,6 +223,60 @@ def _literal(value: float | int) -> str:
     if math.isnan(value):
         return "__nan"
     return "__inf" if value > 0 else "(-__inf)"
+
+
+# --------------------------------------------------------------------------- folding
+class _Hoister:
+    """Takes the parts of per-step expressions that do not read a state out of the loop.
+
+    A sub-expression whose references are all fixed for the run (constants, values set at
+    initialisation) is computed once before the loop (``__c<i>``); one that also reads the
+    clock or exogenous variables (functions of time and constants only) is computed with
+    them for a whole block of time steps at once (``__x<i>``, rows of a table indexed by
+    step). Equal sub-expressions share one name. Only numpy's element-wise operations are
+    involved, so every value is the one the loop would compute.
+    """
+
+    def __init__(self, exogenous: set[str], dynamic: set[str]) -> None:
+        self.exogenous = exogenous
+        self.dynamic = dynamic
+        self.const_lines: list[str] = []
+        self.exo_lines: list[str] = []
+        self.exo_names: list[str] = []
+        self._done: dict[tuple[Any, bool], tuple[str, bool] | None] = {}
+
+    def hoist(self, em: _Emitter, expr: Any, numeric: bool) -> tuple[str, bool] | None:
+        """Name (and whether boolean) of a hoisted expression, None if it reads a state."""
+        key = (expr, numeric)
+        if key in self._done:
+            return self._done[key]
+        level = self._level(expr)
+        if level is None:
+            self._done[key] = None
+            return None
+        em.hoister = None
+        try:
+            code, is_bool = (em.num(expr), False) if numeric else em.emit(expr)
+        finally:
+            em.hoister = self
+        if level == "const":
+            name = f"__c{len(self.const_lines)}"
+            self.const_lines.append(f"{name} = {code}")
+        else:
+            name = f"__x{len(self.exo_lines)}"
+            self.exo_lines.append(f"{name} = {code}")
+            self.exo_names.append(name)
+        self._done[key] = (name, is_bool)
+        return name, is_bool
+
+    def _level(self, expr: Any) -> str | None:
+        level = "const"
+        for ref in refs(expr, "step"):
+            if ref == "time" or ref in self.exogenous:
+                level = "exo"
+            elif ref in self.dynamic:
+                return None
+        return level
 
 
 # --------------------------------------------------------------------------- states
@@ -384,10 +459,15 @@ class _Assembler:
         else:
             emit(["__o = __array('d')", "__ext = __o.extend"])
 
+        fold = self.vector and self.plan.fold and "time_step" not in dynamic_controls
+        exogenous = ir.exogenous_keys(replaced) & set(step_order) if fold else set()
+        hoister = _Hoister(exogenous, dynamic) if fold else None
         loop: list[str] = []
         self.em.phase = "step"
+        self.em.hoister = hoister
         for key in step_order:
-            loop.extend(self.key_lines(key))
+            if key not in exogenous:
+                loop.extend(self.key_lines(key))
         loop.extend(self._control_lines(dynamic_controls))
         loop.extend(["__td = time - __t0", "__pr = __dt * 1e-05",
                      "if __td % __sp < __pr or -__td % __sp < __pr:"])
@@ -409,6 +489,11 @@ class _Assembler:
         else:
             # Count steps instead of summing dt: a sum drifts (dt = 0.0001 loses save times).
             loop.extend(["__k += 1", f"time = {'__f64' if self.vector else ''}(__t0 + __k * __dt)"])
+        self.em.hoister = None
+        if hoister is not None:
+            pre, loop = self._folded(hoister, [k for k in step_order if k in exogenous], loop)
+            body.extend(hoister.const_lines)
+            body.extend(pre)
 
         inv = ", ".join(f"{name!r}: {name}" for name in inv_record)
         lines = ["def __simulate(__P, __n):"]
@@ -430,6 +515,37 @@ class _Assembler:
         exec(code, namespace)
         return Program(namespace["__simulate"], source, tuple(self.constants),
                        dyn_record, inv_record, namespace)
+
+    def _folded(self, hoister: _Hoister, exo_order: list[str],
+                loop: list[str]) -> tuple[list[str], list[str]]:
+        """The block function ``__pre`` and the loop reading its tables row by row.
+
+        ``__pre(time)`` takes the times of a block of steps as a column ``(m, 1)`` and
+        returns one table per exogenous value the loop reads, with one row per step
+        (``(m, n_runs)``, or ``(m,)`` for values shared by all runs). The loop recomputes
+        the tables every ``__m`` steps; the times are those the loop itself computes
+        (``__t0 + k * __dt``).
+        """
+        self.em.phase = "step"
+        lines: list[str] = []
+        for key in exo_order:
+            lines.extend(self.key_lines(key))
+        lines.extend(hoister.exo_lines)
+        used = set(_IDENTIFIER.findall("\n".join(loop)))
+        tables = [k for k in exo_order + hoister.exo_names if k in used]
+        if not tables:
+            return [], loop
+        returned = ", ".join(f"_fn_rows({k}, __m)" for k in tables)
+        pre = ["__m = _fn_block_rows(__n, __t0, __fin, __dt)",
+               "__ar = _fn_steps(__m)", "__kb = -__m", "def __pre(time):"]
+        pre.extend("    " + line for line in lines)
+        pre.append(f"    return ({returned},)")
+        head = ["if __k - __kb >= __m:", "    __kb = __k",
+                f"    {', '.join('__X_' + k for k in tables)}, = "
+                "__pre(__t0 + (__k + __ar) * __dt)",
+                "__r = __k - __kb"]
+        head.extend(f"{k} = __X_{k}[__r]" for k in tables)
+        return pre, head + loop
 
     def _binds(self) -> list[str]:
         binds = [f"__ov_{name} = __P['__ov_{name}']"

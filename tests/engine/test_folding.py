@@ -1,0 +1,144 @@
+"""Tests of the folded vector code: what does not read a state is computed outside the loop.
+
+Lives here: equality of folded and unfolded runs (``CompiledModel(ir, fold=False)``) on
+every peer model and on the innovation-cluster model, with constants shared by all runs,
+set per run, and a mix of both; the structure of the folded source (block function,
+hoisted constants); blocks of time steps shorter than the run; the block-size helpers.
+Must not: compare with PySD (the peer-model tests do) or time anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from suzhou_sim.engine import EngineError, load_model
+from suzhou_sim.engine import functions as fn
+from suzhou_sim.engine.model import CompiledModel
+
+from .pysd_compare import peer_model_files
+
+MODELS = peer_model_files()
+MAIN_MODEL = Path(__file__).resolve().parents[2] / "model" / "innovation_cluster.mdl"
+
+
+def _unfolded(path: Path) -> CompiledModel:
+    return CompiledModel(load_model(path).ir, fold=False)
+
+
+def _assert_same(folded, unfolded) -> None:
+    assert list(folded) == list(unfolded)
+    np.testing.assert_array_equal(folded.times, unfolded.times)
+    for name in folded:
+        a, b = np.asarray(folded[name]), np.asarray(unfolded[name])
+        assert a.shape == b.shape, name
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=0, equal_nan=True, err_msg=name)
+
+
+def _run_both(path: Path, **kwargs):
+    folded, unfolded = load_model(path), _unfolded(path)
+    try:
+        expected = unfolded.run(**kwargs)
+    except EngineError as exc:
+        with pytest.raises(EngineError) as caught:
+            folded.run(**kwargs)
+        assert str(caught.value) == str(exc)
+        return None
+    actual = folded.run(**kwargs)
+    _assert_same(actual, expected)
+    return actual
+
+
+@pytest.mark.parametrize("mdl", MODELS, ids=[m.parent.name for m in MODELS])
+def test_peer_models_fold_to_the_same_results(mdl):
+    model = load_model(mdl)
+    rng = np.random.default_rng(3)
+    per_run = {k: v * rng.uniform(0.9, 1.1, 4) for k, v in model.constants.items()}
+    _run_both(mdl, params=per_run)
+    _run_both(mdl, n_runs=3)  # every constant shared by all runs, vector mode
+    if model.constants:
+        # one constant set per run, the others at their defaults
+        name, value = next(iter(model.constants.items()))
+        _run_both(mdl, params={name: value * np.array([0.5, 1.0, 1.5])})
+
+
+def test_innovation_cluster_folds_to_the_same_results():
+    model = load_model(MAIN_MODEL)
+    rng = np.random.default_rng(5)
+    names = list(model.constants)
+    # every other constant per run (as in the app: levers shared, uncertain inputs drawn)
+    params = {k: model.constants[k] * rng.uniform(0.9, 1.1, 40) for k in names[::2]}
+    _run_both(MAIN_MODEL, params=params)
+    _run_both(MAIN_MODEL, params=params, final_time=2023, return_columns=["GDP", "Time"])
+
+
+TIME_MODEL = """
+    Rate 1 = 0.1
+        ~ ~ |
+    Rate 2 = 0.3
+        ~ ~ |
+    Switch Time = 4
+        ~ ~ |
+    Growth Rate = IF THEN ELSE(Time < Switch Time, Rate 1, Rate 2) + STEP(0.05, 6)
+        ~ ~ |
+    Seasonal = Season Lookup(Time) * (1 + Rate 1)
+        ~ ~ |
+    Season Lookup([(0,0)-(10,2)],(0,1),(5,2),(10,1))
+        ~ ~ |
+    Stock = INTEG(Stock * Growth Rate * Seasonal - Stock / (1 + Rate 2 * 2), 100)
+        ~ ~ |
+    """
+
+
+def test_exogenous_values_are_computed_in_blocks_before_the_steps(write_model):
+    path = write_model(TIME_MODEL, final_time=10, time_step=0.25)
+    source = load_model(path).source("vector", return_columns=["Stock", "Growth Rate"])
+    head, loop = source.split("while True:")
+    assert "def __pre(time):" in head
+    assert "growth_rate = (_fn_where" in head and "_fn_where" not in loop
+    assert "growth_rate = __X_growth_rate[__r]" in loop
+    # a sub-expression of constants only is computed once, before the loop
+    assert "__c0 = (1 + (rate_2 * 2))" in head and "__c0" in loop
+    scalar = load_model(path).source("scalar")
+    assert "__pre" not in scalar and "__c0" not in scalar
+
+
+@pytest.mark.parametrize("elements", [1, 7, 64, fn.BLOCK_ELEMENTS])
+def test_blocks_shorter_than_the_run_give_the_same_results(write_model, monkeypatch,
+                                                          elements):
+    path = write_model(TIME_MODEL, final_time=10, time_step=0.25)
+    monkeypatch.setattr(fn, "BLOCK_ELEMENTS", elements)
+    rate = np.array([0.1, 0.12, 0.08, 0.2, 0.1])
+    result = _run_both(path, params={"Rate 1": rate})
+    assert result is not None and result["Stock"].shape == (5, 41)
+    assert not np.allclose(result["Stock"][0], result["Stock"][1])
+
+
+def test_dynamic_time_step_is_not_folded(write_model):
+    path = write_model("""
+        Stock = INTEG(1, 0)
+            ~ ~ |
+        Rate = 2 * Time
+            ~ ~ |
+        """, time_step="IF THEN ELSE(Time < 5, 1, 0.5)")
+    source = load_model(path).source("vector")
+    assert "__pre" not in source
+    _run_both(path, n_runs=2)
+
+
+def test_block_rows_fit_the_budget_and_balance_the_blocks():
+    assert fn.block_rows(1, 0.0, 10.0, 1.0) == 12  # one block for the whole run
+    assert fn.block_rows(fn.BLOCK_ELEMENTS, 0.0, 10.0, 1.0) == 1
+    rows = fn.block_rows(1000, 2018.0, 2035.0, 0.125)  # 138 steps
+    assert rows * 1000 <= fn.BLOCK_ELEMENTS and -(-138 // rows) * rows - 138 < rows
+    assert fn.block_rows(10, 0.0, float("inf"), 1.0) >= 1
+
+
+def test_rows_give_one_row_per_step():
+    assert fn.rows(np.ones((3, 1)), 3).shape == (3,)
+    assert fn.rows(np.ones((3, 4)), 3).shape == (3, 4)
+    assert fn.rows(np.ones(4), 3).shape == (3, 4)
+    assert fn.rows(2.0, 3).tolist() == [2.0, 2.0, 2.0]
+    np.testing.assert_array_equal(fn.step_column(3), [[0], [1], [2]])
