@@ -117,6 +117,7 @@ class _Emitter:
         self.phase = "init"
         self._inline: dict[tuple, str] = {}
         self.hoister: _Hoister | None = None
+        self._floats: dict[str, str] = {}
 
     # Values are (code, is_bool). In vector mode booleans are numpy bool arrays, whose
     # arithmetic differs from Python's (True + True is True), so they are converted to
@@ -126,7 +127,23 @@ class _Emitter:
         if hoisted is not None:
             return hoisted[0]
         code, is_bool = self.emit(expr)
-        return f"({code} * 1.0)" if is_bool and self.vector else code
+        if is_bool and self.vector:
+            one = self._float(1.0) if self.hoister is not None else "1.0"
+            return f"({code} * {one})"
+        return code
+
+    def _float(self, value: float | int) -> str:
+        """A literal of the folded loop as a numpy float: numpy's operators take the fast
+        path for ``array * float64`` but convert a Python number on every call."""
+        key = repr(float(value))
+        name = self._floats.get(key)
+        if name is None:
+            import numpy as np
+
+            name = f"__f{len(self._floats)}"
+            self._floats[key] = name
+            self.globs[name] = np.float64(value)
+        return name
 
     def value(self, expr: Any) -> str:
         """Code for a node's value (vector mode stores numbers, never booleans)."""
@@ -142,6 +159,8 @@ class _Emitter:
         if hoisted is not None:
             return hoisted
         if isinstance(expr, Num):
+            if self.hoister is not None and math.isfinite(expr.value):
+                return self._float(expr.value), False
             return _literal(expr.value), False
         if isinstance(expr, Ref):
             return expr.name, False
