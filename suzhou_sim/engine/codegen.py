@@ -25,6 +25,7 @@ from .ir import (
     CONTROL_NAMES,
     FIXED,
     SERIES,
+    TIME_FUNCTIONS,
     ActiveInitial,
     Call,
     InlineLookup,
@@ -43,6 +44,7 @@ __all__ = ["Plan", "Program", "emit_value", "generate"]
 SCALAR, VECTOR = "scalar", "vector"
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 
 _CONTROL_LABELS = {"initial_time": "INITIAL TIME", "final_time": "FINAL TIME",
                    "time_step": "TIME STEP", "saveper": "SAVEPER"}
@@ -262,6 +264,7 @@ class _Hoister:
         self.const_lines: list[str] = []
         self.exo_lines: list[str] = []
         self.exo_names: list[str] = []
+        self.exo_exprs: list[Any] = []
         self._done: dict[tuple[Any, bool], tuple[str, bool] | None] = {}
 
     def hoist(self, em: _Emitter, expr: Any, numeric: bool) -> tuple[str, bool] | None:
@@ -285,8 +288,30 @@ class _Hoister:
             name = f"__x{len(self.exo_lines)}"
             self.exo_lines.append(f"{name} = {code}")
             self.exo_names.append(name)
+            self.exo_exprs.append(expr)
         self._done[key] = (name, is_bool)
         return name, is_bool
+
+    def time_atoms(self, expr: Any, out: list[Any]) -> None:
+        """Append to ``out`` the clock readings in ``expr``: comparisons of the time with
+        constants, time functions of constants, or else the time itself. An exogenous value
+        is a function of its clock readings and of constants, so steps where all readings
+        are equal give it equal values."""
+        names = set(refs(expr, "step"))
+        if "time" not in names:
+            return
+        reading = isinstance(expr, Ref) or (
+            not names & self.dynamic
+            and ((isinstance(expr, Op) and expr.op in _COMPARISONS)
+                 or (isinstance(expr, Call) and expr.func in TIME_FUNCTIONS)))
+        if reading:
+            if expr not in out:
+                out.append(expr)
+            return
+        if isinstance(expr, Call) and expr.func in TIME_FUNCTIONS and Ref("time") not in out:
+            out.append(Ref("time"))  # reads the clock with a dynamic argument
+        for child in _children(expr):
+            self.time_atoms(child, out)
 
     def _level(self, expr: Any) -> str | None:
         level = "const"
@@ -296,6 +321,17 @@ class _Hoister:
             elif ref in self.dynamic:
                 return None
         return level
+
+
+def _children(expr: Any) -> tuple:
+    """Sub-expressions evaluated in the step pass."""
+    if isinstance(expr, Op | Call):
+        return expr.args
+    if isinstance(expr, LookupCall | InlineLookup):
+        return (expr.arg,)
+    if isinstance(expr, ActiveInitial):
+        return (expr.expr,)
+    return ()
 
 
 # --------------------------------------------------------------------------- states
@@ -554,15 +590,24 @@ class _Assembler:
         tables = [k for k in exo_order + hoister.exo_names if k in used]
         if not tables:
             return [], loop
-        returned = ", ".join(f"_fn_rows({k}, __m)" for k in tables)
+        # Steps whose clock readings (comparisons with the policy start, lookups of time, ...)
+        # are all equal share one row: the tables hold the distinct rows only.
+        atoms: list[Any] = []
+        for expr in [self.ir.nodes[k].expr for k in exo_order] + hoister.exo_exprs:
+            hoister.time_atoms(expr, atoms)
+        atom_codes = [self.em.emit(a)[0] for a in atoms]
+        returned = ", ".join(f"_fn_rows({k}, len(__rep))" for k in tables)
         pre = ["__m = _fn_block_rows(__n, __t0, __fin, __dt)",
-               "__ar = _fn_steps(__m)", "__kb = -__m", "def __pre(time):"]
+               "__ar = _fn_steps(__m)", "__kb = -__m", "def __pre(time):",
+               f"    __rep, __map = _fn_groups(({''.join(c + ', ' for c in atom_codes)}), "
+               "time.shape[0])",
+               "    time = time[__rep]"]
         pre.extend("    " + line for line in lines)
-        pre.append(f"    return ({returned},)")
+        pre.append(f"    return __map, ({returned},)")
         head = ["if __k - __kb >= __m:", "    __kb = __k",
-                f"    {', '.join('__X_' + k for k in tables)}, = "
+                f"    __map, ({', '.join('__X_' + k for k in tables)},) = "
                 "__pre(__t0 + (__k + __ar) * __dt)",
-                "__r = __k - __kb"]
+                "__r = __map[__k - __kb]"]
         head.extend(f"{k} = __X_{k}[__r]" for k in tables)
         return pre, head + loop
 

@@ -283,6 +283,39 @@ def step_column(m: int) -> np.ndarray:
     return np.arange(m, dtype=np.int64)[:, None]
 
 
+def groups(atoms: Sequence[Any], m: int) -> tuple[np.ndarray, list[int]]:
+    """Runs of equal consecutive steps of a block, by the values that read the clock.
+
+    Parameters
+    ----------
+    atoms : sequence
+        Values over the block's ``m`` steps (first axis; scalars and one-row values do not
+        tell steps apart). Steps are equal when every atom has the same bits in them.
+    m : int
+        Steps in the block.
+
+    Returns
+    -------
+    rep : numpy.ndarray
+        The first step of each run.
+    index : list of int
+        For each step, the number of its run.
+    """
+    if m < 2:
+        return np.arange(m), list(range(m))
+    change = np.zeros(m - 1, dtype=bool)
+    for atom in atoms:
+        arr = np.asarray(atom)
+        if arr.ndim == 0 or arr.shape[0] != m:
+            continue
+        if arr.dtype.kind == "f":
+            arr = arr.view(np.int64)  # bits: -0.0 differs from 0.0, a NaN equals itself
+        change |= (arr[1:] != arr[:-1]).reshape(m - 1, -1).any(axis=1)
+    starts = np.flatnonzero(np.concatenate(([True], change)))
+    index = np.cumsum(np.concatenate(([0], change)), dtype=np.int64)
+    return starts, index.tolist()
+
+
 def rows(value: Any, m: int) -> np.ndarray:
     """A block's values with one row per step: ``(m,)`` when shared by all runs, else
     ``(m, n_runs)`` (a value that does not vary with time is broadcast, not copied)."""
@@ -546,6 +579,7 @@ VECTOR_FUNCTIONS: dict[str, Any] = {
     "_fn_not": np.logical_not,
     "_fn_where": np.where,
     "_fn_rows": rows,
+    "_fn_groups": groups,
     "_fn_block_rows": block_rows,
     "_fn_steps": step_column,
     "_fn_dfx_init": _v_dfx_init,

@@ -1,8 +1,8 @@
 """Tests of the folded vector code: what does not read a state is computed outside the loop.
 
 Lives here: equality of folded and unfolded runs (``CompiledModel(ir, fold=False)``) on
-every peer model and on the innovation-cluster model, with constants shared by all runs,
-set per run, and a mix of both; the structure of the folded source (block function,
+every peer model and on the innovation-cluster model, with every constant set per run and
+with a mix of shared and per-run constants; the structure of the folded source (block function,
 hoisted constants); blocks of time steps shorter than the run; the block-size helpers.
 Must not: compare with PySD (the peer-model tests do) or time anything.
 """
@@ -57,7 +57,6 @@ def test_peer_models_fold_to_the_same_results(mdl):
     rng = np.random.default_rng(3)
     per_run = {k: v * rng.uniform(0.9, 1.1, 4) for k, v in model.constants.items()}
     _run_both(mdl, params=per_run)
-    _run_both(mdl, n_runs=3)  # every constant shared by all runs, vector mode
     if model.constants:
         # one constant set per run, the others at their defaults
         name, value = next(iter(model.constants.items()))
@@ -142,3 +141,49 @@ def test_rows_give_one_row_per_step():
     assert fn.rows(np.ones(4), 3).shape == (3, 4)
     assert fn.rows(2.0, 3).tolist() == [2.0, 2.0, 2.0]
     np.testing.assert_array_equal(fn.step_column(3), [[0], [1], [2]])
+
+
+PIECEWISE_MODEL = """
+    Switch Time = 4
+        ~ ~ |
+    Low = 0.1
+        ~ ~ |
+    High = 0.3
+        ~ ~ |
+    Period = IF THEN ELSE(Time < Switch Time, 1, IF THEN ELSE(Time < 7, 2, 3))
+        ~ ~ |
+    Growth Rate = IF THEN ELSE(Period = 1, Low, High) * (1 + Low) / Period
+        ~ ~ |
+    Stock = INTEG(Stock * Growth Rate, 100)
+        ~ ~ |
+    """
+
+
+@pytest.mark.parametrize("switch", [4.0, np.array([3.0, 4.0, 5.5])])
+def test_steps_with_equal_clock_readings_share_one_row(write_model, monkeypatch, switch):
+    path = write_model(PIECEWISE_MODEL, final_time=10, time_step=0.5)
+    seen: list[tuple[int, int]] = []
+
+    def groups(atoms, m):
+        rep, index = fn.groups(atoms, m)
+        seen.append((m, len(rep)))
+        return rep, index
+
+    monkeypatch.setitem(fn.VECTOR_FUNCTIONS, "_fn_groups", groups)
+    source = load_model(path).source("vector", return_columns=["Stock"])
+    assert "_fn_groups(((time < switch_time), (time < 7), )" in source
+    result = _run_both(path, params={"Switch Time": switch, "High": [0.3, 0.31, 0.32]})
+    assert result is not None
+    # the 21 steps (and one past the end) in one block: three periods, and with per-run
+    # switch times the steps between the first and the last switch
+    assert seen and seen[0][0] == 22 and seen[0][1] == (3 if np.ndim(switch) == 0 else 5)
+
+
+def test_groups_compare_bits_along_the_steps():
+    rep, index = fn.groups([np.array([[1.0], [1.0], [2.0], [2.0]]), True], 4)
+    assert rep.tolist() == [0, 2] and index == [0, 0, 1, 1]
+    per_run = np.array([[0.0, 1.0], [0.0, 1.0], [0.0, 2.0]])
+    assert fn.groups([per_run], 3)[1] == [0, 0, 1]
+    assert fn.groups([np.array([0.0, -0.0, np.nan, np.nan])], 4)[1] == [0, 1, 2, 2]
+    assert fn.groups([np.array([True, False])], 2)[1] == [0, 1]
+    assert fn.groups([], 3)[1] == [0, 0, 0] and fn.groups([], 1)[1] == [0]
