@@ -217,6 +217,13 @@ class _Emitter:
         if func == "pi":
             return "__pi", False
         a = [self.num(x) for x in args]
+        if func in ("zidz", "xidz") and self.hoister is not None \
+                and self.hoister.is_constant(args[1]):
+            # A denominator fixed for the run: which runs divide by (nearly) zero is known
+            # before the loop, usually none (then the division alone gives the same values).
+            small = self.hoister.constant(f"_fn_small({a[1]})")
+            fill = _literal(0) if func == "zidz" else a[2]
+            return f"_fn_div_small({a[0]}, {a[1]}, {fill}, {small})", False
         if func in self._FUNC1 or func in self._FUNCN:
             return f"_fn_{func}({', '.join(a)})", False
         if func == "step":
@@ -282,8 +289,7 @@ class _Hoister:
         finally:
             em.hoister = self
         if level == "const":
-            name = f"__c{len(self.const_lines)}"
-            self.const_lines.append(f"{name} = {code}")
+            name = self.constant(code)
         else:
             name = f"__x{len(self.exo_lines)}"
             self.exo_lines.append(f"{name} = {code}")
@@ -291,6 +297,19 @@ class _Hoister:
             self.exo_exprs.append(expr)
         self._done[key] = (name, is_bool)
         return name, is_bool
+
+    def is_constant(self, expr: Any) -> bool:
+        """Whether ``expr`` is fixed for the whole run."""
+        return self._level(expr) == "const"
+
+    def constant(self, code: str) -> str:
+        """Name of a value computed once before the loop by ``code``."""
+        line = next((x for x in self.const_lines if x.split(" = ", 1)[1] == code), None)
+        if line is not None:
+            return line.split(" = ", 1)[0]
+        name = f"__c{len(self.const_lines)}"
+        self.const_lines.append(f"{name} = {code}")
+        return name
 
     def time_atoms(self, expr: Any, out: list[Any]) -> None:
         """Append to ``out`` the clock readings in ``expr``: comparisons of the time with

@@ -130,6 +130,19 @@ def _v_zidz(num: Any, den: Any) -> Any:
     return np.where(np.abs(den) < SMALL_VENSIM, 0, num / den)
 
 
+def small_denominators(den: Any) -> np.ndarray | None:
+    """Where ``|den| < SMALL_VENSIM`` (the runs XIDZ/ZIDZ do not divide), None if nowhere."""
+    small = np.abs(den) < SMALL_VENSIM
+    return small if np.any(small) else None
+
+
+def divide_unless_small(num: Any, den: Any, fill: Any, small: np.ndarray | None) -> Any:
+    """XIDZ/ZIDZ with ``small = small_denominators(den)`` known before the loop: the same
+    values as :func:`_v_xidz`, without re-testing a denominator that does not change."""
+    quotient = num / den
+    return quotient if small is None else np.where(small, fill, quotient)
+
+
 def _v_quantum(a: Any, b: Any) -> Any:
     return np.where(b < SMALL_VENSIM, a, b * _v_trunc(a / b))
 
@@ -579,6 +592,8 @@ VECTOR_FUNCTIONS: dict[str, Any] = {
     "_fn_not": np.logical_not,
     "_fn_where": np.where,
     "_fn_rows": rows,
+    "_fn_small": small_denominators,
+    "_fn_div_small": divide_unless_small,
     "_fn_groups": groups,
     "_fn_block_rows": block_rows,
     "_fn_steps": step_column,

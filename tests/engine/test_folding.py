@@ -187,3 +187,32 @@ def test_groups_compare_bits_along_the_steps():
     assert fn.groups([np.array([0.0, -0.0, np.nan, np.nan])], 4)[1] == [0, 1, 2, 2]
     assert fn.groups([np.array([True, False])], 2)[1] == [0, 1]
     assert fn.groups([], 3)[1] == [0, 0, 0] and fn.groups([], 1)[1] == [0]
+
+
+def test_division_by_a_constant_tests_the_denominator_once(write_model):
+    path = write_model("""
+        Denominator = 2
+            ~ ~ |
+        Ratio = ZIDZ(Stock, Denominator) + XIDZ(Stock, Denominator * 2, -1)
+            ~ ~ |
+        Stock = INTEG(Ratio * 0.1, 1)
+            ~ ~ |
+        """)
+    source = load_model(path).source("vector", return_columns=["Ratio"])
+    head, loop = source.split("while True:")
+    assert "_fn_small(denominator)" in head and "_fn_div_small(stock, denominator, 0, " in loop
+    # some runs divide by zero: ZIDZ gives 0 and XIDZ its third argument there
+    result = _run_both(path, params={"Denominator": [2.0, 0.0, 1e-9, -3.0]})
+    assert result is not None
+    np.testing.assert_array_equal(result["Ratio"][1], np.full(11, -1.0))
+
+
+def test_small_denominators_and_division():
+    assert fn.small_denominators(np.array([1.0, 2.0])) is None
+    small = fn.small_denominators(np.array([1.0, 0.0, -1e-7]))
+    assert small is not None and small.tolist() == [False, True, True]
+    with np.errstate(divide="ignore"):  # as in the runs: the quotient is not used there
+        out = fn.divide_unless_small(np.array([1.0, 1.0, 1.0]), np.array([1.0, 0.0, -1e-7]),
+                                     5.0, small)
+    assert out.tolist() == [1.0, 5.0, 5.0]
+    assert fn.divide_unless_small(1.0, 4.0, 0, None) == 0.25
