@@ -594,11 +594,12 @@ class _Assembler:
                 loop: list[str]) -> tuple[list[str], list[str]]:
         """The block function ``__pre`` and the loop reading its tables row by row.
 
-        ``__pre(time)`` takes the times of a block of steps as a column ``(m, 1)`` and
-        returns one table per exogenous value the loop reads, with one row per step
-        (``(m, n_runs)``, or ``(m,)`` for values shared by all runs). The loop recomputes
-        the tables every ``__m`` steps; the times are those the loop itself computes
-        (``__t0 + k * __dt``).
+        ``__pre(k0)`` takes the times of a window of ``__m`` steps from step ``k0`` as a
+        column ``(m, 1)`` (the times the loop itself computes, ``__t0 + k * __dt``), groups
+        consecutive steps with equal clock readings, and returns where its block ends, the
+        row of each step of the block, and one table per exogenous value the loop reads
+        with one row per group (``(rows, n_runs)``, or ``(rows,)`` for values shared by all
+        runs). The loop calls it again when it reaches the end of the block.
         """
         self.em.phase = "step"
         lines: list[str] = []
@@ -616,16 +617,17 @@ class _Assembler:
             hoister.time_atoms(expr, atoms)
         atom_codes = [self.em.emit(a)[0] for a in atoms]
         returned = ", ".join(f"_fn_rows({k}, len(__rep))" for k in tables)
-        pre = ["__m = _fn_block_rows(__n, __t0, __fin, __dt)",
-               "__ar = _fn_steps(__m)", "__kb = -__m", "def __pre(time):",
+        pre = ["__m, __most = _fn_block_sizes(__n, __t0, __fin, __dt)",
+               "__ar = _fn_steps(__m)", "__kend = 0", "def __pre(__k0):",
+               "    time = __t0 + (__k0 + __ar) * __dt",
                f"    __rep, __map = _fn_groups(({''.join(c + ', ' for c in atom_codes)}), "
-               "time.shape[0])",
+               "__m, __most)",
                "    time = time[__rep]"]
         pre.extend("    " + line for line in lines)
-        pre.append(f"    return __map, ({returned},)")
-        head = ["if __k - __kb >= __m:", "    __kb = __k",
-                f"    __map, ({', '.join('__X_' + k for k in tables)},) = "
-                "__pre(__t0 + (__k + __ar) * __dt)",
+        pre.append(f"    return __k0 + len(__map), __map, ({returned},)")
+        head = ["if __k >= __kend:", "    __kb = __k",
+                f"    __kend, __map, ({', '.join('__X_' + k for k in tables)},) = "
+                "__pre(__k)",
                 "__r = __map[__k - __kb]"]
         head.extend(f"{k} = __X_{k}[__r]" for k in tables)
         return pre, head + loop

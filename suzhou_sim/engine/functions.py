@@ -258,17 +258,17 @@ def alloc(n_vars: int, cap: int, n_runs: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- folded blocks
-#: Elements per precomputed table of a block of time steps (256 KiB of float64, so that a
-#: block's tables stay in the processor's cache; larger blocks were measured slower):
-#: about 32 steps for 1,000 runs, 2 for 16,384 runs.
+#: Elements per precomputed table (256 KiB of float64, so that a block's tables stay in the
+#: processor's cache; larger tables were measured slower): at most 32 distinct rows for
+#: 1,000 runs, 2 for 16,384 runs.
 BLOCK_ELEMENTS = 1 << 15
+#: Elements of the clock readings scanned at once for steps that share a row (8 MiB when
+#: they differ per run; one column otherwise).
+WINDOW_ELEMENTS = 1 << 20
 
 
-def block_rows(n_runs: int, t0: float, final_time: float, dt: float) -> int:
-    """Time steps per block of precomputed exogenous values.
-
-    As many steps as fit :data:`BLOCK_ELEMENTS` for ``n_runs`` runs, balanced so that
-    the last block is not mostly past the final time.
+def block_sizes(n_runs: int, t0: float, final_time: float, dt: float) -> tuple[int, int]:
+    """Steps scanned at once for rows they share, and distinct rows computed at once.
 
     Parameters
     ----------
@@ -279,16 +279,18 @@ def block_rows(n_runs: int, t0: float, final_time: float, dt: float) -> int:
 
     Returns
     -------
-    int
-        At least 1.
+    window : int
+        Steps whose clock readings are compared at once: the whole run when it fits
+        :data:`WINDOW_ELEMENTS` for ``n_runs`` runs.
+    most : int
+        Distinct rows per block, within :data:`BLOCK_ELEMENTS`.
     """
     try:
         steps = max(1, int((final_time - t0) / dt) + 2)
     except (ArithmeticError, ValueError):
         steps = 1
-    most = max(1, BLOCK_ELEMENTS // max(1, n_runs))
-    blocks = -(-steps // most)
-    return max(1, -(-steps // blocks))
+    n = max(1, n_runs)
+    return max(1, min(steps, WINDOW_ELEMENTS // n)), max(1, BLOCK_ELEMENTS // n)
 
 
 def step_column(m: int) -> np.ndarray:
@@ -296,23 +298,26 @@ def step_column(m: int) -> np.ndarray:
     return np.arange(m, dtype=np.int64)[:, None]
 
 
-def groups(atoms: Sequence[Any], m: int) -> tuple[np.ndarray, list[int]]:
-    """Runs of equal consecutive steps of a block, by the values that read the clock.
+def groups(atoms: Sequence[Any], m: int, most: int | None = None
+           ) -> tuple[np.ndarray, list[int]]:
+    """Runs of equal consecutive steps of a window, by the values that read the clock.
 
     Parameters
     ----------
     atoms : sequence
-        Values over the block's ``m`` steps (first axis; scalars and one-row values do not
+        Values over the window's ``m`` steps (first axis; scalars and one-row values do not
         tell steps apart). Steps are equal when every atom has the same bits in them.
     m : int
-        Steps in the block.
+        Steps in the window.
+    most : int, optional
+        Keep the first ``most`` runs only (the block then ends where the next one starts).
 
     Returns
     -------
     rep : numpy.ndarray
-        The first step of each run.
+        The first step of each run kept.
     index : list of int
-        For each step, the number of its run.
+        For each step of the block, the number of its run.
     """
     if m < 2:
         return np.arange(m), list(range(m))
@@ -326,6 +331,9 @@ def groups(atoms: Sequence[Any], m: int) -> tuple[np.ndarray, list[int]]:
         change |= (arr[1:] != arr[:-1]).reshape(m - 1, -1).any(axis=1)
     starts = np.flatnonzero(np.concatenate(([True], change)))
     index = np.cumsum(np.concatenate(([0], change)), dtype=np.int64)
+    if most is not None and len(starts) > most:
+        index = index[:starts[most]]
+        starts = starts[:most]
     return starts, index.tolist()
 
 
@@ -595,7 +603,7 @@ VECTOR_FUNCTIONS: dict[str, Any] = {
     "_fn_small": small_denominators,
     "_fn_div_small": divide_unless_small,
     "_fn_groups": groups,
-    "_fn_block_rows": block_rows,
+    "_fn_block_sizes": block_sizes,
     "_fn_steps": step_column,
     "_fn_dfx_init": _v_dfx_init,
     "_fn_dfx_step": _v_dfx_step,

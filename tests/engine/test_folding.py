@@ -91,58 +91,6 @@ TIME_MODEL = """
     """
 
 
-def test_exogenous_values_are_computed_in_blocks_before_the_steps(write_model):
-    path = write_model(TIME_MODEL, final_time=10, time_step=0.25)
-    source = load_model(path).source("vector", return_columns=["Stock", "Growth Rate"])
-    head, loop = source.split("while True:")
-    assert "def __pre(time):" in head
-    assert "growth_rate = (_fn_where" in head and "_fn_where" not in loop
-    assert "growth_rate = __X_growth_rate[__r]" in loop
-    # a sub-expression of constants only is computed once, before the loop
-    assert "__c0 = (1 + (rate_2 * 2))" in head and "__c0" in loop
-    scalar = load_model(path).source("scalar")
-    assert "__pre" not in scalar and "__c0" not in scalar
-
-
-@pytest.mark.parametrize("elements", [1, 7, 64, fn.BLOCK_ELEMENTS])
-def test_blocks_shorter_than_the_run_give_the_same_results(write_model, monkeypatch,
-                                                          elements):
-    path = write_model(TIME_MODEL, final_time=10, time_step=0.25)
-    monkeypatch.setattr(fn, "BLOCK_ELEMENTS", elements)
-    rate = np.array([0.1, 0.12, 0.08, 0.2, 0.1])
-    result = _run_both(path, params={"Rate 1": rate})
-    assert result is not None and result["Stock"].shape == (5, 41)
-    assert not np.allclose(result["Stock"][0], result["Stock"][1])
-
-
-def test_dynamic_time_step_is_not_folded(write_model):
-    path = write_model("""
-        Stock = INTEG(1, 0)
-            ~ ~ |
-        Rate = 2 * Time
-            ~ ~ |
-        """, time_step="IF THEN ELSE(Time < 5, 1, 0.5)")
-    source = load_model(path).source("vector")
-    assert "__pre" not in source
-    _run_both(path, n_runs=2)
-
-
-def test_block_rows_fit_the_budget_and_balance_the_blocks():
-    assert fn.block_rows(1, 0.0, 10.0, 1.0) == 12  # one block for the whole run
-    assert fn.block_rows(fn.BLOCK_ELEMENTS, 0.0, 10.0, 1.0) == 1
-    rows = fn.block_rows(1000, 2018.0, 2035.0, 0.125)  # 138 steps
-    assert rows * 1000 <= fn.BLOCK_ELEMENTS and -(-138 // rows) * rows - 138 < rows
-    assert fn.block_rows(10, 0.0, float("inf"), 1.0) >= 1
-
-
-def test_rows_give_one_row_per_step():
-    assert fn.rows(np.ones((3, 1)), 3).shape == (3,)
-    assert fn.rows(np.ones((3, 4)), 3).shape == (3, 4)
-    assert fn.rows(np.ones(4), 3).shape == (3, 4)
-    assert fn.rows(2.0, 3).tolist() == [2.0, 2.0, 2.0]
-    np.testing.assert_array_equal(fn.step_column(3), [[0], [1], [2]])
-
-
 PIECEWISE_MODEL = """
     Switch Time = 4
         ~ ~ |
@@ -159,13 +107,68 @@ PIECEWISE_MODEL = """
     """
 
 
+def test_exogenous_values_are_computed_in_blocks_before_the_steps(write_model):
+    path = write_model(TIME_MODEL, final_time=10, time_step=0.25)
+    source = load_model(path).source("vector", return_columns=["Stock", "Growth Rate"])
+    head, loop = source.split("while True:")
+    assert "def __pre(__k0):" in head
+    assert "growth_rate = (_fn_where" in head and "_fn_where" not in loop
+    assert "growth_rate = __X_growth_rate[__r]" in loop
+    # a sub-expression of constants only is computed once, before the loop
+    assert "__c0 = (1 + (rate_2 * 2))" in head and "__c0" in loop
+    scalar = load_model(path).source("scalar")
+    assert "__pre" not in scalar and "__c0" not in scalar
+
+
+@pytest.mark.parametrize(("window", "rows"), [(1, 1), (7, 1), (7, 3), (64, 7),
+                                             (fn.WINDOW_ELEMENTS, fn.BLOCK_ELEMENTS)])
+@pytest.mark.parametrize("model", [TIME_MODEL, PIECEWISE_MODEL], ids=["time", "piecewise"])
+def test_blocks_shorter_than_the_run_give_the_same_results(write_model, monkeypatch, window,
+                                                          rows, model):
+    path = write_model(model, final_time=10, time_step=0.25)
+    monkeypatch.setattr(fn, "WINDOW_ELEMENTS", window)
+    monkeypatch.setattr(fn, "BLOCK_ELEMENTS", rows)
+    name = "Low" if model == PIECEWISE_MODEL else "Rate 1"
+    result = _run_both(path, params={name: [0.1, 0.12, 0.08, 0.2, 0.1]})
+    assert result is not None and result["Stock"].shape == (5, 41)
+    assert not np.allclose(result["Stock"][0], result["Stock"][1])
+
+
+def test_dynamic_time_step_is_not_folded(write_model):
+    path = write_model("""
+        Stock = INTEG(1, 0)
+            ~ ~ |
+        Rate = 2 * Time
+            ~ ~ |
+        """, time_step="IF THEN ELSE(Time < 5, 1, 0.5)")
+    source = load_model(path).source("vector")
+    assert "__pre" not in source
+    _run_both(path, n_runs=2)
+
+
+def test_block_sizes_fit_the_budgets():
+    assert fn.block_sizes(1, 0.0, 10.0, 1.0) == (12, fn.BLOCK_ELEMENTS)  # the whole run
+    assert fn.block_sizes(fn.WINDOW_ELEMENTS, 0.0, 10.0, 1.0) == (1, 1)
+    window, rows = fn.block_sizes(1000, 2018.0, 2035.0, 0.125)  # 138 steps
+    assert window == 138 and rows * 1000 <= fn.BLOCK_ELEMENTS < (rows + 1) * 1000
+    assert fn.block_sizes(10, 0.0, float("inf"), 1.0)[0] >= 1
+
+
+def test_rows_give_one_row_per_step():
+    assert fn.rows(np.ones((3, 1)), 3).shape == (3,)
+    assert fn.rows(np.ones((3, 4)), 3).shape == (3, 4)
+    assert fn.rows(np.ones(4), 3).shape == (3, 4)
+    assert fn.rows(2.0, 3).tolist() == [2.0, 2.0, 2.0]
+    np.testing.assert_array_equal(fn.step_column(3), [[0], [1], [2]])
+
+
 @pytest.mark.parametrize("switch", [4.0, np.array([3.0, 4.0, 5.5])])
 def test_steps_with_equal_clock_readings_share_one_row(write_model, monkeypatch, switch):
     path = write_model(PIECEWISE_MODEL, final_time=10, time_step=0.5)
     seen: list[tuple[int, int]] = []
 
-    def groups(atoms, m):
-        rep, index = fn.groups(atoms, m)
+    def groups(atoms, m, most=None):
+        rep, index = fn.groups(atoms, m, most)
         seen.append((m, len(rep)))
         return rep, index
 
@@ -187,6 +190,9 @@ def test_groups_compare_bits_along_the_steps():
     assert fn.groups([np.array([0.0, -0.0, np.nan, np.nan])], 4)[1] == [0, 1, 2, 2]
     assert fn.groups([np.array([True, False])], 2)[1] == [0, 1]
     assert fn.groups([], 3)[1] == [0, 0, 0] and fn.groups([], 1)[1] == [0]
+    # at most two runs: the block ends where the third starts
+    rep, index = fn.groups([np.array([1, 1, 2, 3, 3])], 5, most=2)
+    assert rep.tolist() == [0, 2] and index == [0, 0, 1]
 
 
 def test_division_by_a_constant_tests_the_denominator_once(write_model):
