@@ -224,6 +224,10 @@ class _Emitter:
             small = self.hoister.constant(f"_fn_small({a[1]})")
             fill = _literal(0) if func == "zidz" else a[2]
             return f"_fn_div_small({a[0]}, {a[1]}, {fill}, {small})", False
+        if func in ("min", "max") and self.hoister is not None:
+            # a bound fixed for the run as a whole array of runs, made once (see fn.full)
+            a = [self.hoister.constant(f"_fn_full(__n, {code})")
+                 if self.hoister.is_constant(x) else code for x, code in zip(args, a, strict=True)]
         if func in self._FUNC1 or func in self._FUNCN:
             return f"_fn_{func}({', '.join(a)})", False
         if func == "step":

@@ -123,11 +123,18 @@ def _slopes(xs: Sequence[float], ys: Sequence[float]) -> list[float]:
 
 # --------------------------------------------------------------------------- vector helpers
 def _v_xidz(num: Any, den: Any, x: Any) -> Any:
-    return np.where(np.abs(den) < SMALL_VENSIM, x, num / den)
+    return divide_unless_small(num, den, x, small_denominators(den))
 
 
 def _v_zidz(num: Any, den: Any) -> Any:
-    return np.where(np.abs(den) < SMALL_VENSIM, 0, num / den)
+    return divide_unless_small(num, den, 0, small_denominators(den))
+
+
+def full(n: int, value: Any) -> Any:
+    """``value`` as an array of ``n`` runs: numpy's binary functions (maximum, minimum)
+    are several times faster on two whole arrays than on an array and a broadcast scalar.
+    Arrays already holding one value per run are returned as they are."""
+    return np.full(n, value, dtype=float) if np.ndim(value) == 0 else value
 
 
 def small_denominators(den: Any) -> np.ndarray | None:
@@ -601,6 +608,7 @@ VECTOR_FUNCTIONS: dict[str, Any] = {
     "_fn_where": np.where,
     "_fn_rows": rows,
     "_fn_small": small_denominators,
+    "_fn_full": full,
     "_fn_div_small": divide_unless_small,
     "_fn_groups": groups,
     "_fn_block_sizes": block_sizes,

@@ -222,3 +222,23 @@ def test_small_denominators_and_division():
                                      5.0, small)
     assert out.tolist() == [1.0, 5.0, 5.0]
     assert fn.divide_unless_small(1.0, 4.0, 0, None) == 0.25
+
+
+def test_bounds_fixed_for_the_run_are_whole_arrays(write_model):
+    path = write_model("""
+        Cap = 5
+            ~ ~ |
+        Clipped = MIN(Cap, MAX(0, Stock - 2))
+            ~ ~ |
+        Stock = INTEG(1, 0)
+            ~ ~ |
+        """)
+    source = load_model(path).source("vector", return_columns=["Clipped"])
+    head, loop = source.split("while True:")
+    assert "_fn_full(__n, cap)" in head and "_fn_full(__n, __f" in head
+    result = _run_both(path, params={"Cap": [5.0, 3.0]})
+    assert result is not None
+    np.testing.assert_array_equal(result["Clipped"][1], [0, 0, 0, 1, 2, 3, 3, 3, 3, 3, 3])
+    assert fn.full(3, 2).tolist() == [2.0, 2.0, 2.0]
+    per_run = np.array([1.0, 2.0])
+    assert fn.full(2, per_run) is per_run
