@@ -47,6 +47,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 TIMEOUT_S = 90
 #: First seed of ``--fresh`` sessions (the stored scenarios use small seeds).
 FRESH_SEED = 100_000
+#: The server's process id, once started (read by the sessions for its CPU time).
+SERVER: dict[str, int] = {"pid": -1}
 
 
 def _port() -> int:
@@ -125,13 +127,15 @@ async def session(browser, url: str, steps: int,
     key."""
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
-    out: dict[str, list[float]] = {"load": [], "update": [], "curves": [], "held": []}
+    out: dict[str, list[float]] = {"load": [], "update": [], "curves": [], "held": [],
+                                   "step_cpu": []}
     t0 = time.perf_counter()
     await page.goto(url if seed is None else f"{url}/?seed={seed}")
     await page.wait_for_selector("#scoreboard", timeout=TIMEOUT_S * 1000)
     out["load"].append(time.perf_counter() - t0)
     await _settled(page)
     thumb = page.get_by_role("slider", name=SLIDER).first
+    cpu0 = server_cpu(SERVER["pid"])
     for _ in range(steps):
         await thumb.focus()
         before = await page.locator("#scoreboard").inner_text()
@@ -142,6 +146,9 @@ async def session(browser, url: str, steps: int,
         await _curves_in(page)
         out["curves"].append(time.perf_counter() - t0)
         await _settled(page, 0.3)
+    # the server's CPU per step (table and curves); with several browsers the others' work
+    # in the same period is included
+    out["step_cpu"].append((server_cpu(SERVER["pid"]) - cpu0) / steps)
     await thumb.focus()
     t0 = time.perf_counter()
     for _ in range(10):
@@ -165,7 +172,8 @@ async def round_of(n: int, url: str, steps: int,
                 for _ in range(n)))
         finally:
             await browser.close()
-    return {k: [x for r in results for x in r[k]] for k in ("load", "update", "curves", "held")}
+    return {k: [x for r in results for x in r[k]]
+            for k in ("load", "update", "curves", "held", "step_cpu")}
 
 
 def _line(name: str, values: list[float], goal: float | None = None) -> str:
@@ -187,6 +195,7 @@ def main() -> None:
         raise SystemExit("needs Debian's chromium (`make browser`)")
     load_before = os.getloadavg()
     proc, url = start_server()
+    SERVER["pid"] = proc.pid
     try:
         # warm the caches (compiled model, posterior, runs); with --fresh only what every
         # seed shares (compiled model, posterior, programs)
@@ -221,6 +230,8 @@ def main() -> None:
     presses = args.steps + 10
     print(f"server CPU per press: 1 browser {(cpu1 - cpu0) / presses:.2f} s; "
           f"{args.browsers} browsers {(cpu2 - cpu1) / (presses * args.browsers):.2f} s")
+    print(f"server CPU per slider step of the one browser (table and curves): "
+          f"median {statistics.median(one['step_cpu']):.2f} s")
 
 
 if __name__ == "__main__":
