@@ -51,6 +51,7 @@ bench: $(STAMP) browser  ## performance figures (against PySD, and the decision 
 	$(PY) benchmarks/bench_decision.py
 	$(PY) benchmarks/bench_backtest.py
 	$(PY) benchmarks/bench_app_concurrency.py
+	$(PY) benchmarks/bench_app_concurrency.py --fresh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py

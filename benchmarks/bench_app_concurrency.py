@@ -16,16 +16,20 @@ per update, N browsers median ≤ 1 s, page load ≤ 3 s), the machine's load av
 CPU seconds the server used in each round (what the app costs, whatever else runs on the
 machine: wall times on a shared 2-core machine move with its load). Every round starts at
 the baseline and steps the same slider, so the N-browser round revisits values the one-browser
-round computed: its updates are mostly served from the shared caches. Traffic goes to
-127.0.0.1 only; every wait is bounded. Not a test: the numbers depend on the machine.
+round computed: its updates are mostly served from the shared caches. With ``--fresh`` every
+browser opens the app with a seed of its own (``?seed=...``): no run it asks for was computed
+before, by an earlier round or by another browser, so every update (and the page load, which
+then runs the baseline too) is computed. Traffic goes to 127.0.0.1 only; every wait is
+bounded. Not a test: the numbers depend on the machine.
 
-Usage: python benchmarks/bench_app_concurrency.py [--browsers 5] [--steps 6]
+Usage: python benchmarks/bench_app_concurrency.py [--browsers 5] [--steps 6] [--fresh]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import shutil
 import socket
@@ -41,6 +45,10 @@ SLIDER = "创新集群专项资金(每年)"
 GOALS = {"single update": 0.3, "concurrent update (median)": 1.0, "page load": 3.0}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_S = 90
+#: First seed of ``--fresh`` sessions (the stored scenarios use small seeds).
+FRESH_SEED = 100_000
+#: The server's process id, once started (read by the sessions for its CPU time).
+SERVER: dict[str, int] = {"pid": -1}
 
 
 def _port() -> int:
@@ -113,17 +121,21 @@ async def _settled(page, quiet_s: float = 0.6) -> None:
         await asyncio.sleep(0.05)
 
 
-async def session(browser, url: str, steps: int) -> dict[str, list[float]]:
-    """One planner: load, step the slider, then hold the key."""
+async def session(browser, url: str, steps: int,
+                  seed: int | None = None) -> dict[str, list[float]]:
+    """One planner: load (with its own ``seed``, if given), step the slider, then hold the
+    key."""
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
-    out: dict[str, list[float]] = {"load": [], "update": [], "curves": [], "held": []}
+    out: dict[str, list[float]] = {"load": [], "update": [], "curves": [], "held": [],
+                                   "step_cpu": []}
     t0 = time.perf_counter()
-    await page.goto(url)
+    await page.goto(url if seed is None else f"{url}/?seed={seed}")
     await page.wait_for_selector("#scoreboard", timeout=TIMEOUT_S * 1000)
     out["load"].append(time.perf_counter() - t0)
     await _settled(page)
     thumb = page.get_by_role("slider", name=SLIDER).first
+    cpu0 = server_cpu(SERVER["pid"])
     for _ in range(steps):
         await thumb.focus()
         before = await page.locator("#scoreboard").inner_text()
@@ -134,6 +146,9 @@ async def session(browser, url: str, steps: int) -> dict[str, list[float]]:
         await _curves_in(page)
         out["curves"].append(time.perf_counter() - t0)
         await _settled(page, 0.3)
+    # the server's CPU per step (table and curves); with several browsers the others' work
+    # in the same period is included
+    out["step_cpu"].append((server_cpu(SERVER["pid"]) - cpu0) / steps)
     await thumb.focus()
     t0 = time.perf_counter()
     for _ in range(10):
@@ -144,16 +159,21 @@ async def session(browser, url: str, steps: int) -> dict[str, list[float]]:
     return out
 
 
-async def round_of(n: int, url: str, steps: int) -> dict[str, list[float]]:
+async def round_of(n: int, url: str, steps: int,
+                   seeds: itertools.count | None = None) -> dict[str, list[float]]:
+    """``n`` sessions at once; each takes the next of ``seeds`` (None: the default seed)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
         try:
-            results = await asyncio.gather(*(session(browser, url, steps) for _ in range(n)))
+            results = await asyncio.gather(*(
+                session(browser, url, steps, None if seeds is None else next(seeds))
+                for _ in range(n)))
         finally:
             await browser.close()
-    return {k: [x for r in results for x in r[k]] for k in ("load", "update", "curves", "held")}
+    return {k: [x for r in results for x in r[k]]
+            for k in ("load", "update", "curves", "held", "step_cpu")}
 
 
 def _line(name: str, values: list[float], goal: float | None = None) -> str:
@@ -166,22 +186,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browsers", type=int, default=5)
     parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--fresh", action="store_true",
+                        help="a seed of its own per browser: nothing is served from the "
+                             "caches of earlier rounds or other browsers")
     args = parser.parse_args()
+    seeds = itertools.count(FRESH_SEED) if args.fresh else None
     if shutil.which("chromium") is None:
         raise SystemExit("needs Debian's chromium (`make browser`)")
     load_before = os.getloadavg()
     proc, url = start_server()
+    SERVER["pid"] = proc.pid
     try:
-        asyncio.run(round_of(1, url, 1))  # warm the caches (compiled model, posterior, runs)
+        # warm the caches (compiled model, posterior, runs); with --fresh only what every
+        # seed shares (compiled model, posterior, programs)
+        asyncio.run(round_of(1, url, 1, seeds))
         cpu0 = server_cpu(proc.pid)
-        one = asyncio.run(round_of(1, url, args.steps))
+        one = asyncio.run(round_of(1, url, args.steps, seeds))
         cpu1 = server_cpu(proc.pid)
-        many = asyncio.run(round_of(args.browsers, url, args.steps))
+        many = asyncio.run(round_of(args.browsers, url, args.steps, seeds))
         cpu2 = server_cpu(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
     # other work on the machine slows the browsers and the server alike: say how busy it was
+    print("fresh values: a seed of its own per browser" if args.fresh
+          else "cached values: every round steps the same values with the default seed")
     print(f"load average (1 min) before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(_line("1 browser: page load", one["load"], GOALS["page load"]))
@@ -197,6 +226,12 @@ def main() -> None:
     print(f"server CPU, 1 browser (load, {args.steps} steps, held key): {cpu1 - cpu0:.1f} s; "
           f"{args.browsers} browsers: {cpu2 - cpu1:.1f} s "
           f"({(cpu2 - cpu1) / args.browsers:.1f} s per browser)")
+    # per slider step: the round's CPU over its presses (steps + 10 held, load included)
+    presses = args.steps + 10
+    print(f"server CPU per press: 1 browser {(cpu1 - cpu0) / presses:.2f} s; "
+          f"{args.browsers} browsers {(cpu2 - cpu1) / (presses * args.browsers):.2f} s")
+    print(f"server CPU per slider step of the one browser (table and curves): "
+          f"median {statistics.median(one['step_cpu']):.2f} s")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ import pandas as pd
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import OBSERVED_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
+from ..stats import percentiles
 from .indicators import (
     Bilingual,
     indicator_values,
@@ -551,7 +552,7 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
             row["drivers"] = "; ".join(d.constant for d in t.drivers)
         if t.in_scope:
             value = target_values(results, t, [t.year])[:, 0]
-            p10, med, p90 = np.percentile(value, [10, 50, 90])
+            p10, med, p90 = percentiles(value, (10, 50, 90))
             row.update(median=float(med), p10=float(p10), p90=float(p90),
                        first_year=_first_year(results, t))
             if row["status"] not in ("set_by_lever", "assumption_driven"):

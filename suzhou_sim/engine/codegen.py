@@ -12,6 +12,7 @@ simulations (the returned function is executed by :mod:`.model`).
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .ir import (
     CONTROL_NAMES,
     FIXED,
     SERIES,
+    TIME_FUNCTIONS,
     ActiveInitial,
     Call,
     InlineLookup,
@@ -34,11 +36,15 @@ from .ir import (
     Ref,
     StatePiece,
     init_key,
+    refs,
 )
 
 __all__ = ["Plan", "Program", "emit_value", "generate"]
 
 SCALAR, VECTOR = "scalar", "vector"
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 
 _CONTROL_LABELS = {"initial_time": "INITIAL TIME", "final_time": "FINAL TIME",
                    "time_step": "TIME STEP", "saveper": "SAVEPER"}
@@ -59,11 +65,16 @@ class Plan:
     replaced : tuple of (str, str)
         Sorted ``(node, "series" | "fixed")`` pairs: nodes following a time-series
         override, and control variables given by keyword for this run.
+    fold : bool
+        Vector mode only: take out of the time loop what does not depend on the states
+        (see :class:`_Hoister`). The results are the same as without folding (the same
+        operations on the same values, done once or on whole blocks of time steps).
     """
 
     mode: str
     record: tuple[str, ...]
     replaced: tuple[tuple[str, str], ...] = ()
+    fold: bool = True
 
 
 @dataclass
@@ -107,20 +118,51 @@ class _Emitter:
         self.globs = globs
         self.phase = "init"
         self._inline: dict[tuple, str] = {}
+        self.hoister: _Hoister | None = None
+        self._floats: dict[str, str] = {}
 
     # Values are (code, is_bool). In vector mode booleans are numpy bool arrays, whose
     # arithmetic differs from Python's (True + True is True), so they are converted to
     # floats before arithmetic; Python bools already behave like PySD's.
     def num(self, expr: Any) -> str:
+        hoisted = self._hoisted(expr, numeric=True)
+        if hoisted is not None:
+            return hoisted[0]
         code, is_bool = self.emit(expr)
-        return f"({code} * 1.0)" if is_bool and self.vector else code
+        if is_bool and self.vector:
+            one = self._float(1.0) if self.hoister is not None else "1.0"
+            return f"({code} * {one})"
+        return code
+
+    def _float(self, value: float | int) -> str:
+        """A literal of the folded loop as a numpy float: numpy's operators take the fast
+        path for ``array * float64`` but convert a Python number on every call."""
+        key = repr(float(value))
+        name = self._floats.get(key)
+        if name is None:
+            import numpy as np
+
+            name = f"__f{len(self._floats)}"
+            self._floats[key] = name
+            self.globs[name] = np.float64(value)
+        return name
 
     def value(self, expr: Any) -> str:
         """Code for a node's value (vector mode stores numbers, never booleans)."""
         return self.num(expr)
 
+    def _hoisted(self, expr: Any, numeric: bool) -> tuple[str, bool] | None:
+        if self.hoister is None or isinstance(expr, Num | Ref):
+            return None
+        return self.hoister.hoist(self, expr, numeric)
+
     def emit(self, expr: Any) -> tuple[str, bool]:
+        hoisted = self._hoisted(expr, numeric=False)
+        if hoisted is not None:
+            return hoisted
         if isinstance(expr, Num):
+            if self.hoister is not None and math.isfinite(expr.value):
+                return self._float(expr.value), False
             return _literal(expr.value), False
         if isinstance(expr, Ref):
             return expr.name, False
@@ -175,6 +217,17 @@ class _Emitter:
         if func == "pi":
             return "__pi", False
         a = [self.num(x) for x in args]
+        if func in ("zidz", "xidz") and self.hoister is not None \
+                and self.hoister.is_constant(args[1]):
+            # A denominator fixed for the run: which runs divide by (nearly) zero is known
+            # before the loop, usually none (then the division alone gives the same values).
+            small = self.hoister.constant(f"_fn_small({a[1]})")
+            fill = _literal(0) if func == "zidz" else a[2]
+            return f"_fn_div_small({a[0]}, {a[1]}, {fill}, {small})", False
+        if func in ("min", "max") and self.hoister is not None:
+            # a bound fixed for the run as a whole array of runs, made once (see fn.full)
+            a = [self.hoister.constant(f"_fn_full(__n, {code})")
+                 if self.hoister.is_constant(x) else code for x, code in zip(args, a, strict=True)]
         if func in self._FUNC1 or func in self._FUNCN:
             return f"_fn_{func}({', '.join(a)})", False
         if func == "step":
@@ -202,6 +255,106 @@ def _literal(value: float | int) -> str:
     if math.isnan(value):
         return "__nan"
     return "__inf" if value > 0 else "(-__inf)"
+
+
+# --------------------------------------------------------------------------- folding
+class _Hoister:
+    """Takes the parts of per-step expressions that do not read a state out of the loop.
+
+    A sub-expression whose references are all fixed for the run (constants, values set at
+    initialisation) is computed once before the loop (``__c<i>``); one that also reads the
+    clock or exogenous variables (functions of time and constants only) is computed with
+    them for a whole block of time steps at once (``__x<i>``, rows of a table indexed by
+    step). Equal sub-expressions share one name. Only numpy's element-wise operations are
+    involved, so every value is the one the loop would compute.
+    """
+
+    def __init__(self, exogenous: set[str], dynamic: set[str]) -> None:
+        self.exogenous = exogenous
+        self.dynamic = dynamic
+        self.const_lines: list[str] = []
+        self.exo_lines: list[str] = []
+        self.exo_names: list[str] = []
+        self.exo_exprs: list[Any] = []
+        self._done: dict[tuple[Any, bool], tuple[str, bool] | None] = {}
+
+    def hoist(self, em: _Emitter, expr: Any, numeric: bool) -> tuple[str, bool] | None:
+        """Name (and whether boolean) of a hoisted expression, None if it reads a state."""
+        key = (expr, numeric)
+        if key in self._done:
+            return self._done[key]
+        level = self._level(expr)
+        if level is None:
+            self._done[key] = None
+            return None
+        em.hoister = None
+        try:
+            code, is_bool = (em.num(expr), False) if numeric else em.emit(expr)
+        finally:
+            em.hoister = self
+        if level == "const":
+            name = self.constant(code)
+        else:
+            name = f"__x{len(self.exo_lines)}"
+            self.exo_lines.append(f"{name} = {code}")
+            self.exo_names.append(name)
+            self.exo_exprs.append(expr)
+        self._done[key] = (name, is_bool)
+        return name, is_bool
+
+    def is_constant(self, expr: Any) -> bool:
+        """Whether ``expr`` is fixed for the whole run."""
+        return self._level(expr) == "const"
+
+    def constant(self, code: str) -> str:
+        """Name of a value computed once before the loop by ``code``."""
+        line = next((x for x in self.const_lines if x.split(" = ", 1)[1] == code), None)
+        if line is not None:
+            return line.split(" = ", 1)[0]
+        name = f"__c{len(self.const_lines)}"
+        self.const_lines.append(f"{name} = {code}")
+        return name
+
+    def time_atoms(self, expr: Any, out: list[Any]) -> None:
+        """Append to ``out`` the clock readings in ``expr``: comparisons of the time with
+        constants, time functions of constants, or else the time itself. An exogenous value
+        is a function of its clock readings and of constants, so steps where all readings
+        are equal give it equal values."""
+        names = set(refs(expr, "step"))
+        if "time" not in names:
+            return
+        reading = isinstance(expr, Ref) or (
+            not names & self.dynamic
+            and ((isinstance(expr, Op) and expr.op in _COMPARISONS)
+                 or (isinstance(expr, Call) and expr.func in TIME_FUNCTIONS)))
+        if reading:
+            if expr not in out:
+                out.append(expr)
+            return
+        if isinstance(expr, Call) and expr.func in TIME_FUNCTIONS and Ref("time") not in out:
+            out.append(Ref("time"))  # reads the clock with a dynamic argument
+        for child in _children(expr):
+            self.time_atoms(child, out)
+
+    def _level(self, expr: Any) -> str | None:
+        level = "const"
+        for ref in refs(expr, "step"):
+            if ref == "time" or ref in self.exogenous:
+                level = "exo"
+            elif ref in self.dynamic:
+                return None
+        return level
+
+
+def _children(expr: Any) -> tuple:
+    """Sub-expressions evaluated in the step pass."""
+    if isinstance(expr, Op | Call):
+        return expr.args
+    if isinstance(expr, LookupCall | InlineLookup):
+        return (expr.arg,)
+    if isinstance(expr, ActiveInitial):
+        return (expr.expr,)
+    return ()
 
 
 # --------------------------------------------------------------------------- states
@@ -384,10 +537,15 @@ class _Assembler:
         else:
             emit(["__o = __array('d')", "__ext = __o.extend"])
 
+        fold = self.vector and self.plan.fold and "time_step" not in dynamic_controls
+        exogenous = ir.exogenous_keys(replaced) & set(step_order) if fold else set()
+        hoister = _Hoister(exogenous, dynamic) if fold else None
         loop: list[str] = []
         self.em.phase = "step"
+        self.em.hoister = hoister
         for key in step_order:
-            loop.extend(self.key_lines(key))
+            if key not in exogenous:
+                loop.extend(self.key_lines(key))
         loop.extend(self._control_lines(dynamic_controls))
         loop.extend(["__td = time - __t0", "__pr = __dt * 1e-05",
                      "if __td % __sp < __pr or -__td % __sp < __pr:"])
@@ -409,6 +567,11 @@ class _Assembler:
         else:
             # Count steps instead of summing dt: a sum drifts (dt = 0.0001 loses save times).
             loop.extend(["__k += 1", f"time = {'__f64' if self.vector else ''}(__t0 + __k * __dt)"])
+        self.em.hoister = None
+        if hoister is not None:
+            pre, loop = self._folded(hoister, [k for k in step_order if k in exogenous], loop)
+            body.extend(hoister.const_lines)
+            body.extend(pre)
 
         inv = ", ".join(f"{name!r}: {name}" for name in inv_record)
         lines = ["def __simulate(__P, __n):"]
@@ -430,6 +593,48 @@ class _Assembler:
         exec(code, namespace)
         return Program(namespace["__simulate"], source, tuple(self.constants),
                        dyn_record, inv_record, namespace)
+
+    def _folded(self, hoister: _Hoister, exo_order: list[str],
+                loop: list[str]) -> tuple[list[str], list[str]]:
+        """The block function ``__pre`` and the loop reading its tables row by row.
+
+        ``__pre(k0)`` takes the times of a window of ``__m`` steps from step ``k0`` as a
+        column ``(m, 1)`` (the times the loop itself computes, ``__t0 + k * __dt``), groups
+        consecutive steps with equal clock readings, and returns where its block ends, the
+        row of each step of the block, and one table per exogenous value the loop reads
+        with one row per group (``(rows, n_runs)``, or ``(rows,)`` for values shared by all
+        runs). The loop calls it again when it reaches the end of the block.
+        """
+        self.em.phase = "step"
+        lines: list[str] = []
+        for key in exo_order:
+            lines.extend(self.key_lines(key))
+        lines.extend(hoister.exo_lines)
+        used = set(_IDENTIFIER.findall("\n".join(loop)))
+        tables = [k for k in exo_order + hoister.exo_names if k in used]
+        if not tables:
+            return [], loop
+        # Steps whose clock readings (comparisons with the policy start, lookups of time, ...)
+        # are all equal share one row: the tables hold the distinct rows only.
+        atoms: list[Any] = []
+        for expr in [self.ir.nodes[k].expr for k in exo_order] + hoister.exo_exprs:
+            hoister.time_atoms(expr, atoms)
+        atom_codes = [self.em.emit(a)[0] for a in atoms]
+        returned = ", ".join(f"_fn_rows({k}, len(__rep))" for k in tables)
+        pre = ["__m, __most = _fn_block_sizes(__n, __t0, __fin, __dt)",
+               "__ar = _fn_steps(__m)", "__kend = 0", "def __pre(__k0):",
+               "    time = __t0 + (__k0 + __ar) * __dt",
+               f"    __rep, __map = _fn_groups(({''.join(c + ', ' for c in atom_codes)}), "
+               "__m, __most)",
+               "    time = time[__rep]"]
+        pre.extend("    " + line for line in lines)
+        pre.append(f"    return __k0 + len(__map), __map, ({returned},)")
+        head = ["if __k >= __kend:", "    __kb = __k",
+                f"    __kend, __map, ({', '.join('__X_' + k for k in tables)},) = "
+                "__pre(__k)",
+                "__r = __map[__k - __kb]"]
+        head.extend(f"{k} = __X_{k}[__r]" for k in tables)
+        return pre, head + loop
 
     def _binds(self) -> list[str]:
         binds = [f"__ov_{name} = __P['__ov_{name}']"

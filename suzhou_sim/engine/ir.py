@@ -420,6 +420,26 @@ class ModelIR:
         dynamic.discard("time")
         return dynamic
 
+    def exogenous_keys(self, replaced: Mapping[str, str] = _NONE) -> set[str]:
+        """Dynamic keys that read the clock but no state: functions of time and constants.
+
+        Their values over a block of time steps can be computed before the steps, with
+        arrays shaped ``(n_steps, n_runs)`` instead of one ``(n_runs,)`` array per step.
+        Keys following a time series override, and everything they feed, are left out.
+
+        Raises
+        ------
+        EngineError
+            If the per-step equations are circular (simultaneous equations).
+        """
+        dynamic = self.dynamic_keys(replaced)
+        endogenous: set[str] = set()
+        for key in self.topo_order(dynamic, "step", replaced):
+            if key in replaced or key in self.states or self.deps(key, "step", replaced) \
+                    & endogenous:
+                endogenous.add(key)
+        return dynamic - endogenous
+
     def closure(self, roots: Iterable[str], phase: str,
                 replaced: Mapping[str, str] = _NONE,
                 extra: Callable[[str], Iterable[str]] | None = None) -> set[str]:

@@ -95,10 +95,15 @@ class CompiledModel:
     ----------
     ir : ModelIR
         The built model (see :func:`load_model`).
+    fold : bool, optional
+        Compute what does not depend on the states outside the time loop (vector mode;
+        see :class:`~.codegen.Plan`). False runs every equation at every step, as the
+        model is written; the results are the same.
     """
 
-    def __init__(self, ir: ModelIR) -> None:
+    def __init__(self, ir: ModelIR, fold: bool = True) -> None:
         self.ir = ir
+        self.fold = fold
         self._programs: dict[Plan, Program] = {}
         self._lock = threading.Lock()
         visible = [n for n in ir.nodes.values() if n.kind != HIDDEN]
@@ -202,7 +207,7 @@ class CompiledModel:
         str
         """
         record = self._record(return_columns)
-        return self._program(Plan(mode, record)).source
+        return self._program(Plan(mode, record, fold=self.fold)).source
 
     def __repr__(self) -> str:
         return (f"CompiledModel({self.path.name!r}, variables={len(self._default_columns)}, "
@@ -370,7 +375,7 @@ class CompiledModel:
                     record: tuple[str, ...], replaced: tuple, total: int,
                     n_sim: int | None = None) -> EnsembleResult:
         n_sim = total if n_sim is None else n_sim
-        program = self._program(Plan(VECTOR, record, replaced))
+        program = self._program(Plan(VECTOR, record, replaced, fold=self.fold))
         bounds = [(lo, min(lo + CHUNK_SIZE, n_sim)) for lo in range(0, n_sim, CHUNK_SIZE)]
         shared = _SharedOutput(n_sim)
         chunks = []

@@ -271,11 +271,20 @@ def z_scale(seed: int, indicator: str, n: int) -> np.ndarray:
     """The standard normal error of each of ``n`` runs for ``indicator`` (common numbers).
 
     Depends only on ``(seed, indicator, n)``, so every scenario run with the same seed
-    gets the same errors and scenario differences stay paired.
+    gets the same errors and scenario differences stay paired. The array is read-only and
+    shared: every run of the app with the same seed reuses it instead of seeding a new
+    generator per indicator.
     """
+    return _z_scale(int(seed), indicator, int(n))
+
+
+@lru_cache(maxsize=1024)
+def _z_scale(seed: int, indicator: str, n: int) -> np.ndarray:
     key = zlib.crc32(indicator.encode("utf-8"))
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), ERROR_STREAM, key]))
-    return rng.standard_normal(n)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, ERROR_STREAM, key]))
+    z = rng.standard_normal(n)
+    z.setflags(write=False)
+    return z
 
 
 def predictive_draws(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,7 @@ from ..catalogues.targets import (
 from ..catalogues.timeline import FIRST_SIM_YEAR, HORIZON, PERIODS
 from ..errors import InputError
 from ..paths import OBSERVED_FILE
+from ..stats import percentiles
 from .evaluator import (
     Progress,
     RunSlice,
@@ -203,11 +205,23 @@ def series_specs(region: str) -> dict[str, SeriesSpec]:
     Every in-scope indicator with a target or an observation in the region. A series takes
     the measure (and base year) of the region's first target on that indicator, so that the
     target marker sits on the same scale; without a target it is the level (or the annual
-    count for counter-only indicators).
+    count for counter-only indicators). Read once per version of the observed-history
+    file (its modification time and size), so a slider step of the app does not re-read it.
     """
+    path = Path(OBSERVED_FILE)
+    try:
+        stat = path.stat()
+    except OSError:  # load_observations says what is wrong
+        return dict(_series_specs.__wrapped__(region, path, None))
+    return dict(_series_specs(region, path, (stat.st_mtime_ns, stat.st_size)))
+
+
+@lru_cache(maxsize=16)
+def _series_specs(region: str, path: Path, stamp: tuple[int, int] | None
+                  ) -> tuple[tuple[str, SeriesSpec], ...]:
     registry = load_indicators()
     # validated here, so a malformed file fails before any run (not later, at plotting)
-    observed = load_observations(OBSERVED_FILE, include_unverified=True)
+    observed = load_observations(path, include_unverified=True)
     names = list(dict.fromkeys(
         [t.indicator for t in targets_for_region(region)]
         + observed.loc[observed["region"] == region, "indicator"].tolist()
@@ -223,7 +237,7 @@ def series_specs(region: str) -> dict[str, SeriesSpec]:
             specs[name] = SeriesSpec(name, target.measure, target.base_year)
         else:
             specs[name] = SeriesSpec(name, "level" if ind.variable else "annual")
-    return specs
+    return tuple(specs.items())
 
 
 def _series_variables(specs: dict[str, SeriesSpec]) -> list[str]:
@@ -248,7 +262,7 @@ def _series_table(results, specs: dict[str, SeriesSpec]) -> pd.DataFrame:
         years = [y for y in SERIES_YEARS if s.measure != "cumulative" or y >= s.base_year]
         values = indicator_values(results, s.indicator, years, s.measure, s.base_year)
         at = i * width + np.searchsorted(SERIES_YEARS, years)
-        stats[:3, at] = np.percentile(values, [10, 50, 90], axis=0)
+        stats[:3, at] = percentiles(values, (10, 50, 90))
         stats[3, at] = values.mean(axis=0)
     return pd.DataFrame({
         "indicator": pd.array(np.repeat([s.indicator for s in specs.values()], width),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.predictive import (
+    ERROR_STREAM,
     ErrorModel,
     PredictiveResults,
     fit_error_model,
@@ -169,3 +172,11 @@ def test_missing_or_malformed_error_model(tmp_path, text, message):
         path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         load_error_model("suzhou", path)
+
+
+def test_z_scale_is_shared_and_read_only():
+    first = z_scale(11, "gdp", 4)
+    assert z_scale(11, "gdp", 4) is first and not first.flags.writeable
+    fresh = np.random.default_rng(np.random.SeedSequence(
+        [11, ERROR_STREAM, zlib.crc32(b"gdp")])).standard_normal(4)
+    np.testing.assert_array_equal(first, fresh)
