@@ -264,19 +264,32 @@ class Payoff:
     rows : pandas.DataFrame
         The rows that enter the payoff, with ``variable`` and ``sigma`` columns.
     skipped : pandas.DataFrame
-        Rows left out, with a ``why`` column (outside model scope, before the start year).
+        Rows left out, with a ``why`` column (outside model scope, before the start year, or
+        a bound for an indicator and year that also has a point value).
     """
 
     def __init__(self, observations: pd.DataFrame, times: np.ndarray, model_error=MODEL_ERROR):
         registry = load_indicators()
         times = np.asarray(times, float)
         rows, skipped = [], []
+        points = {}
+        for rec in observations.to_dict("records"):
+            if rec["bound"] in ("exact", "approx"):
+                points.setdefault((rec["indicator"], rec["year"]), rec["value"])
         for rec in observations.to_dict("records"):
             ind = registry[rec["indicator"]]
+            point = points.get((rec["indicator"], rec["year"]))
             if ind.variable is None:
                 skipped.append({**rec, "why": f"outside model scope: {ind.reason}"})
             elif not np.any(np.isclose(times, rec["year"])):
                 skipped.append({**rec, "why": "before the simulation start (end-2018)"})
+            elif rec["bound"] in ("lower", "upper") and point is not None:
+                # The bound and the point value report one statistic: counting both would
+                # push the fit beyond the point value (or fight it, where they disagree).
+                met = point >= rec["value"] if rec["bound"] == "lower" else point <= rec["value"]
+                skipped.append({**rec, "why": (
+                    f"{'implied' if met else 'contradicted'} by the point value {point:g} of "
+                    f"the same indicator and year{'' if met else ', which is used'}")})
             else:
                 sigma = observation_sigma(rec["bound"], rec["quality"], model_error)
                 rows.append({**rec, "variable": ind.variable, "sigma": sigma})

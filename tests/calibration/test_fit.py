@@ -371,3 +371,20 @@ def test_multiple_proposal_move_blocks_follow_the_guide_correlations():
     b, r, K, L, _ = move.conditional(np.array([0, 2]))
     assert list(b) == [0, 2] and list(r) == [1, 3]
     assert np.allclose(K, 0) and np.allclose(L @ L.T, cov[np.ix_(b, b)] * 1.1**2)
+
+
+def test_a_bound_beside_a_point_value_of_the_same_year_is_left_out():
+    """The point value says more than the bound; counting both would push the fit past it."""
+    times = np.arange(2018.0, 2036.0)
+    obs = pd.DataFrame([
+        _row("high_tech_enterprises", 2023, 15717.0),
+        _row("high_tech_enterprises", 2023, 15700.0, "lower"),
+        _row("high_tech_enterprises", 2023, 16000.0, "lower"),
+        _row("high_tech_enterprises", 2021, 11000.0, "lower"),
+    ])
+    payoff = Payoff(obs, times)
+    pairs = sorted(zip(payoff.rows.year, payoff.rows.bound, strict=True))
+    assert pairs == [(2021, "lower"), (2023, "exact")]
+    why = list(payoff.skipped.sort_values("value")["why"])
+    assert why[0].startswith("implied by the point value 15717")
+    assert why[1].startswith("contradicted by the point value 15717")
