@@ -93,14 +93,14 @@ PROPOSAL_SCALE = 1.1
 BLOCK_SIZES = (2, 3, 5, 8)
 TRIES = 24
 # Adaptation before the kept chain: this many rounds, each a tenth of the kept chain (100 to
-# 400 steps), the guide refitted after each to the second half of all rounds so far.
+# 300 steps), the guide refitted after each to the second half of all rounds so far.
 ADAPT_ROUNDS = 3
-ADAPT_STEPS = (100, 400)
+ADAPT_STEPS = (100, 300)
 DEFAULT_WALKERS = 48
 # Entries of a region's calibration folder that other commands write (``backtest --out
 # model/calibration/<region>/backtest --save-error-model``); a recalibration keeps them.
 KEPT_BY_RECALIBRATION = ("backtest", "forecast_error.yaml")
-DEFAULT_STEPS = 6000
+DEFAULT_STEPS = 7000
 
 
 def observation_sigma(bound: str, quality: str, model_error: float = MODEL_ERROR) -> float:
@@ -320,11 +320,11 @@ class Payoff:
         """
         m = self.simulated(results)
         d = (m - self._y) / self._scale
+        lo, up = np.flatnonzero(self._lower), np.flatnonzero(self._upper)
         with np.errstate(invalid="ignore"):
-            lower = -np.sqrt(-2.0 * log_ndtr(d))
-            upper = np.sqrt(-2.0 * log_ndtr(-d))
-        d = np.where(self._lower, lower, d)
-        return np.where(self._upper, upper, d)
+            d[:, lo] = -np.sqrt(-2.0 * log_ndtr(d[:, lo]))
+            d[:, up] = np.sqrt(-2.0 * log_ndtr(-d[:, up]))
+        return d
 
 
 @dataclass
@@ -505,7 +505,7 @@ class Calibrator:
         from the guide law's conditional given the others, choosing among many candidates,
         all walkers' candidates in one vectorised engine call. Two stages:
 
-        1. adaptation: ``ADAPT_ROUNDS`` rounds of ``n_steps // 10`` steps (100 to 400), the
+        1. adaptation: ``ADAPT_ROUNDS`` rounds of ``n_steps // 10`` steps (100 to 300), the
            first guided by the Laplace approximation (MAP and the inverse Gauss-Newton
            Hessian, priors included), each later one by the law refitted to the second half
            of all rounds so far;
@@ -527,8 +527,20 @@ class Calibrator:
         sd = np.sqrt(np.clip(np.diag(cov), 1e-12, None))
         shrink = np.minimum(1.0, 0.25 * (self.x_upper - self.x_lower) / sd)
         cov = cov * np.outer(shrink, shrink)
-        p0 = rng.multivariate_normal(fit.x, cov, size=n_walkers, method="eigh")
-        p0 = np.clip(p0, self.x_lower + 1e-9, self.x_upper - 1e-9)
+        def draw(n):
+            x = rng.multivariate_normal(fit.x, cov, size=n, method="eigh")
+            return np.clip(x, self.x_lower + 1e-9, self.x_upper - 1e-9)
+
+        # Walkers start where the model is defined: a walker at zero density would only
+        # ever move by luck, and short chains (backtests) would waste it.
+        p0 = draw(n_walkers)
+        for _ in range(20):
+            bad = ~np.isfinite(self.log_posterior(p0))
+            if not bad.any():
+                break
+            p0[bad] = draw(int(bad.sum()))
+        else:
+            p0[~np.isfinite(self.log_posterior(p0))] = fit.x
         n_round = int(np.clip(n_steps // 10, *ADAPT_STEPS))
 
         def run(mean, guide, start, steps, stage):
@@ -659,8 +671,9 @@ class MultipleProposalMove(emcee.moves.Move):
         log_w = np.concatenate([(state.log_prob - self._log_q(z_now))[:, None],
                                 log_p - self._log_q(z_new)], axis=1)
         log_w = np.where(np.isfinite(log_w), log_w, -np.inf)
-        prob = np.exp(log_w - log_w.max(axis=1, keepdims=True))
-        prob /= prob.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore"):  # no finite weight: the walker stays
+            prob = np.exp(log_w - log_w.max(axis=1, keepdims=True))
+            prob /= prob.sum(axis=1, keepdims=True)
         choice = (prob.cumsum(axis=1) < rnd.uniform(size=(n, 1))).sum(axis=1)
         choice = np.minimum(choice, m)
         accepted = choice > 0

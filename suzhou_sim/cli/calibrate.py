@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--region", choices=REGIONS, default="suzhou")
     p.add_argument("--starts", type=int, default=8, help="least-squares starts (default 8)")
     p.add_argument("--steps", type=int, default=None,
-                   help="MCMC steps per walker (default: the sampler's DEFAULT_STEPS, 6000)")
+                   help="MCMC steps per walker (default: the sampler's DEFAULT_STEPS, 7000)")
     p.add_argument("--keep", type=int, default=4000, help="posterior sets stored (default 4000)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
     p.add_argument("--include-unverified", action="store_true",
