@@ -6,9 +6,10 @@ approximate, preliminary and derived figures (``unverified`` rows are left out u
 for). Several sources for one indicator-year all count. The point estimate is the maximum a
 posteriori found by ``scipy.optimize.least_squares`` from several starts. The posterior sample
 comes from ``emcee`` with a multiple-proposal Metropolis-within-Gibbs move
-(:class:`MultipleProposalMove`): each step every walker chooses among many candidates on a
-few principal axes of a law fitted to a pilot chain, and all walkers' candidates are run in
-one vectorised engine call, which stops at the last observed year.
+(:class:`MultipleProposalMove`): each step every walker chooses among many candidates for a
+block of correlated parameters, drawn from the conditional law of a guide adapted to earlier
+rounds of the chain, and all walkers' candidates are run in one vectorised engine call, which
+stops at the last observed year.
 
 Kunshan is fitted hierarchically: Suzhou's posterior is the population prior of the behavioural
 parameters (a joint normal in the sampler's coordinates), the region's scale parameters and a
@@ -553,9 +554,9 @@ class Calibrator:
 
         mean, start, adapted = fit.x, p0, []
         for stage in range(ADAPT_ROUNDS):
-            pilot = run(mean, cov, start, n_round, stage)
-            adapted.append(pilot.get_chain())
-            start = pilot.get_last_sample()
+            adapting = run(mean, cov, start, n_round, stage)
+            adapted.append(adapting.get_chain())
+            start = adapting.get_last_sample()
             sample = np.concatenate(adapted)
             sample = sample[sample.shape[0] // 2:].reshape(-1, ndim)
             mean, cov = sample.mean(axis=0), np.atleast_2d(np.cov(sample.T))
