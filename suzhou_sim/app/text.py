@@ -18,6 +18,7 @@ from ..reporting.labels import (
     fmt_probability,
     fmt_quantity,
     fmt_value,
+    in_language,
     period_label,
     unit_label,
 )
@@ -549,7 +550,7 @@ def tr(key: str, lang: str, **values: object) -> str:
     KeyError
         For an unknown key (a programming error, not bad input).
     """
-    text = _STRINGS[key][1 if lang == "en" else 0]
+    text = in_language(_STRINGS[key], lang)
     return text.format(**values) if values else text
 
 

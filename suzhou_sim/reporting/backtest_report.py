@@ -30,6 +30,7 @@ from ..fileio.outputs import MARKER, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
 from ..studies.predictive import INDICATOR_GROUPS  # noqa: E402
 from ..studies.skill import coverage, mape_pct  # noqa: E402
+from .labels import in_language  # noqa: E402
 
 if TYPE_CHECKING:
     from ..studies.backtest import BacktestResult
@@ -101,7 +102,7 @@ SKILL_TEXT: dict[str, tuple[str, str]] = {
 
 def skill_text(key: str, lang: str = "zh", **values: object) -> str:
     """Text ``key`` of :data:`SKILL_TEXT` in ``lang`` with ``values`` filled in."""
-    return SKILL_TEXT[key][0 if lang == "zh" else 1].format(**values)
+    return in_language(SKILL_TEXT[key], lang).format(**values)
 
 
 def backtest_dir(region: str) -> Path:
@@ -152,8 +153,7 @@ def skill_display(skill: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     all_label = "全部指标" if lang == "zh" else "All indicators"
     out["indicator"] = [all_label if i == "ALL" else registry[i].label(lang)
                         for i in out["indicator"]]
-    k = 0 if lang == "zh" else 1
-    return out.rename(columns={c: v[k] for c, v in SKILL_COLUMNS.items()})
+    return out.rename(columns={c: in_language(v, lang) for c, v in SKILL_COLUMNS.items()})
 
 
 def backtest_goals(table: pd.DataFrame, key_series: tuple[str, ...]) -> pd.DataFrame:

@@ -15,6 +15,8 @@ any such name). Must not: read the model or draw anything.
 
 from __future__ import annotations
 
+from .labels import in_language
+
 __all__ = ["VARIABLE_LABELS", "SECTOR_LABELS", "node_label", "sector_label", "frame_label"]
 
 #: Model variable -> (Chinese, English).
@@ -126,10 +128,6 @@ _FRAMES: dict[str, tuple[str, str]] = {
 _CUMULATIVE = "Cumulative "
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
-
-
 def node_label(name: str, lang: str) -> str:
     """Label of model variable ``name`` in ``lang`` (``zh``: Chinese, else English).
 
@@ -137,7 +135,7 @@ def node_label(name: str, lang: str) -> str:
     name the table lacks is returned as it is.
     """
     if name in VARIABLE_LABELS:
-        return _pick(VARIABLE_LABELS[name], lang)
+        return in_language(VARIABLE_LABELS[name], lang)
     if name.startswith(_CUMULATIVE):
         rest = name.removeprefix(_CUMULATIVE)
         match = next((v for k, v in VARIABLE_LABELS.items() if k.lower() == rest.lower()), None)
@@ -148,9 +146,9 @@ def node_label(name: str, lang: str) -> str:
 
 def sector_label(sector: str, lang: str) -> str:
     """Label of a README sector in ``lang`` (the README's name when the table lacks it)."""
-    return _pick(SECTOR_LABELS[sector], lang) if sector in SECTOR_LABELS else sector
+    return in_language(SECTOR_LABELS[sector], lang) if sector in SECTOR_LABELS else sector
 
 
 def frame_label(key: str, lang: str) -> str:
     """Text of the diagram's own frame ``key`` (``accounting``) in ``lang``."""
-    return _pick(_FRAMES[key], lang)
+    return in_language(_FRAMES[key], lang)

@@ -16,6 +16,7 @@ import math
 __all__ = [
     "PERIOD_LABELS",
     "PERIOD_SHORT",
+    "in_language",
     "unit_label",
     "fmt_value",
     "fmt_number",
@@ -81,9 +82,9 @@ _COUNTS = frozenset({"firms", "firms/year", "persons", "teams", "projects", "pro
                      "zones"})
 
 
-def _in(lang: str) -> int:
-    """Index of ``lang`` in a (Chinese, English) pair; anything but ``en`` is Chinese."""
-    return 1 if lang == "en" else 0
+def in_language(pair: tuple[str, str], lang: str) -> str:
+    """The ``lang`` text of a (Chinese, English) pair; anything but ``en`` is Chinese."""
+    return pair[1] if lang == "en" else pair[0]
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -91,7 +92,7 @@ def unit_label(unit: str, lang: str) -> str:
     pair = _UNITS.get(unit)
     if pair is None:
         return unit.replace("_", " ")
-    return pair[_in(lang)]
+    return in_language(pair, lang)
 
 
 def period_label(period: str, lang: str, short: bool = False) -> str:
@@ -102,7 +103,7 @@ def period_label(period: str, lang: str, short: bool = False) -> str:
     KeyError
         For an unknown period (a programming error, not bad input).
     """
-    return (PERIOD_SHORT if short else PERIOD_LABELS)[period][_in(lang)]
+    return in_language((PERIOD_SHORT if short else PERIOD_LABELS)[period], lang)
 
 
 def _is_missing(value: float | None) -> bool:
