@@ -273,11 +273,12 @@ class Payoff:
         registry = load_indicators()
         times = np.asarray(times, float)
         rows, skipped = [], []
+        records = observations.to_dict("records")
         points = {}
-        for rec in observations.to_dict("records"):
+        for rec in records:
             if rec["bound"] in ("exact", "approx"):
                 points.setdefault((rec["indicator"], rec["year"]), rec["value"])
-        for rec in observations.to_dict("records"):
+        for rec in records:
             ind = registry[rec["indicator"]]
             point = points.get((rec["indicator"], rec["year"]))
             if ind.variable is None:
@@ -302,8 +303,8 @@ class Payoff:
         self._col = np.array([int(np.flatnonzero(np.isclose(times, y))[0]) for y in self.rows.year])
         self._y = self.rows["value"].to_numpy(float)
         self._scale = self.rows["sigma"].to_numpy(float) * np.abs(self._y)
-        self._lower = (self.rows["bound"] == "lower").to_numpy()
-        self._upper = (self.rows["bound"] == "upper").to_numpy()
+        self._lower = np.flatnonzero((self.rows["bound"] == "lower").to_numpy())
+        self._upper = np.flatnonzero((self.rows["bound"] == "upper").to_numpy())
 
     def simulated(self, results) -> np.ndarray:
         """Model values at each row's variable and year, shape ``(n_runs, n_rows)``."""
@@ -321,10 +322,9 @@ class Payoff:
         """
         m = self.simulated(results)
         d = (m - self._y) / self._scale
-        lo, up = np.flatnonzero(self._lower), np.flatnonzero(self._upper)
         with np.errstate(invalid="ignore"):
-            d[:, lo] = -np.sqrt(-2.0 * log_ndtr(d[:, lo]))
-            d[:, up] = np.sqrt(-2.0 * log_ndtr(-d[:, up]))
+            d[:, self._lower] = -np.sqrt(-2.0 * log_ndtr(d[:, self._lower]))
+            d[:, self._upper] = np.sqrt(-2.0 * log_ndtr(-d[:, self._upper]))
         return d
 
 
