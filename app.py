@@ -16,7 +16,7 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -68,6 +68,7 @@ from suzhou_sim.app.views import (
     scoreboard_html,
     scoreboard_summary,
     series_csv,
+    table_html,
     targets_csv,
     trajectory_chart,
     year_summary,
@@ -109,6 +110,8 @@ K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
 K_URL_WRITTEN = "url_written"  # the query parameters last written
 FUND_SPLIT, FUND = "fund_split", "special_fund"
+#: Keys of the fragments a lever step reruns: the results (main area) and the share captions.
+RESULTS, SHARES = "results", "shares"
 DEFAULT_CHARTS = 4
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
@@ -286,21 +289,37 @@ def lever_sliders(state, lang: str, period: str) -> None:
         if not in_theme:
             continue
         st.markdown(f"**{labels['label_zh' if lang == 'zh' else 'label_en']}**")
-        shares = {}
-        if theme == FUND_SPLIT:
-            weights = {k: float(state[S.lever_widget_key(k, period)]) for k in in_theme}
-            shares = fund_shares(weights, float(state[S.lever_widget_key(FUND, period)]))
         for key in in_theme:
             lever, spec = levers[key], S.lever_slider(key, region)
             unit = unit_label(lever.unit, lang)
             st.slider(f"{lever.label(lang)}" + (f" ({unit})" if unit else ""),
                       min_value=spec.min, max_value=spec.max, step=spec.step,
                       format=spec.format, key=S.lever_widget_key(key, period),
-                      help=lever.help(lang), persist_state="session")
-            if key in shares:
-                share, amount = shares[key]
-                st.caption(tr("weights_share", lang, share=f"{share:.0%}",
-                              amount=fmt_quantity(amount, levers[FUND].unit, lang)))
+                      help=lever.help(lang), persist_state="session",
+                      on_change=_on_lever, args=(key,))
+            if theme == FUND_SPLIT:
+                share_caption(key, period, lang)
+
+
+def _split_levers() -> list[str]:
+    return [k for k, lever in load_levers().items() if lever.theme == FUND_SPLIT]
+
+
+def _on_lever(key: str) -> None:
+    """A lever moved: rerun only the results and, when it moves the split of the fund, the
+    share captions (not the whole page: a slider step then redraws a tenth of it)."""
+    st.rerun([RESULTS, SHARES] if key == FUND or key in _split_levers() else [RESULTS])
+
+
+@st.fragment(key=SHARES)
+def share_caption(key: str, period: str, lang: str) -> None:
+    """Under a split weight: the share of the period's fund it implies and the 亿元 a year."""
+    state = st.session_state
+    split = _split_levers()
+    weights = {k: float(state[S.lever_widget_key(k, period)]) for k in split}
+    share, amount = fund_shares(weights, float(state[S.lever_widget_key(FUND, period)]))[key]
+    st.caption(tr("weights_share", lang, share=f"{share:.0%}",
+                  amount=fmt_quantity(amount, load_levers()[FUND].unit, lang)))
 
 
 def _report_inputs(outcome: Outcome) -> ReportInputs:
@@ -308,31 +327,39 @@ def _report_inputs(outcome: Outcome) -> ReportInputs:
     return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline)
 
 
-def sidebar_files(state, lang: str, current: Scenario | None, outcome: Outcome | None) -> None:
+def sidebar_files(state, lang: str, live: Live) -> None:
     """Save under a name (kept on disk for every session); downloads of the settings,
-    results and meeting reports; upload or paste of a scenario file."""
+    results and meeting reports; upload or paste of a scenario file.
+
+    The downloads are built when clicked, from the settings of that moment (``live_ref``:
+    a lever step reruns only the results, not this section)."""
+    ref = live_ref(state)
     with st.expander(tr("save_load", lang), expanded=False):
-        saved_section(state, lang, current)
-        if current is not None:
-            st.download_button(tr("download_yaml", lang), scenario_to_yaml(current),
-                               file_name=f"{current.name}.yaml", mime="application/x-yaml",
+        saved_section(state, lang, live.current)
+        if live.current is not None:
+            st.download_button(tr("download_yaml", lang),
+                               lambda: scenario_to_yaml(ref["live"].current),
+                               file_name=f"{live.current.name}.yaml", mime="application/x-yaml",
                                on_click="ignore", width="stretch")
-        if outcome is not None:
-            name = outcome.result.scenario.name
+        if live.outcome is not None:
+            name = live.outcome.result.scenario.name
             # built when clicked (a Word report draws its charts: about two seconds)
             st.download_button(
-                tr("download_docx", lang), lambda: docx_report(_report_inputs(outcome)),
+                tr("download_docx", lang),
+                lambda: docx_report(_report_inputs(ref["live"].outcome)),
                 file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
             st.download_button(
-                tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(outcome)),
+                tr("download_xlsx", lang),
+                lambda: xlsx_report(_report_inputs(ref["live"].outcome)),
                 file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             st.download_button(tr("download_targets", lang),
-                               lambda: targets_csv(full_outcome(outcome)),
+                               lambda: targets_csv(full_outcome(ref["live"].outcome)),
                                file_name=f"{name}_targets.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
-            st.download_button(tr("download_series", lang), lambda: series_csv(outcome),
+            st.download_button(tr("download_series", lang),
+                               lambda: series_csv(ref["live"].outcome),
                                file_name=f"{name}_series.csv", mime="text/csv",
                                on_click="ignore", width="stretch")
         st.file_uploader(tr("upload", lang), type=["yaml", "yml"], key=S.K_FILE,
@@ -358,11 +385,13 @@ def outcome_key(outcome: Outcome) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_scoreboard(key: tuple, lang: str,
-                      _outcome: Outcome) -> tuple[pd.DataFrame, str, pd.DataFrame]:
-    """The scoreboard table, its summary line and the per-year summary of an outcome (keyed
-    by :func:`outcome_key`; the outcome itself is not hashed), shared by every session."""
+                      _outcome: Outcome) -> tuple[pd.DataFrame, str, str]:
+    """The scoreboard table, its summary line and the per-year summary (as HTML) of an
+    outcome (keyed by :func:`outcome_key`; the outcome itself is not hashed), shared by
+    every session."""
     frame = scoreboard_frame(_outcome, lang)
-    return frame, scoreboard_summary(frame, lang), year_summary(frame, lang)
+    return (frame, scoreboard_summary(frame, lang),
+            SCOREBOARD_CSS + table_html(year_summary(frame, lang), "sb-years"))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -387,7 +416,7 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     inside = frame[frame["in_scope"]]
     st.markdown(summary)
     st.caption(tr("sb_year_summary", lang))
-    st.dataframe(per_year, hide_index=True)
+    st.html(per_year)
     years = [str(y) for y in sorted(inside["year"].unique())]
     if state.get(K_YEAR) not in ["all", *years]:
         state[K_YEAR] = "all"
@@ -506,6 +535,7 @@ def _apply_goal(state, res: GoalSeekResult) -> None:
     S.set_lever(state, res.lever_key, res.period, res.value)
     done, result = state["goal.result"]
     state["goal.result"] = ((scenario_to_yaml(S.scenario_from_state(state)), *done[1:]), result)
+    st.rerun()  # the whole page: the lever's slider in the sidebar shows the new value
 
 
 def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
@@ -626,11 +656,75 @@ def write_url(state, lang: str) -> None:
     if state.get(K_URL_WRITTEN) != params:
         st.query_params.from_dict(params)
         state[K_URL_WRITTEN] = params
-    with st.popover(tr("copy_link", lang), width="stretch"):
+    with st.popover(tr("copy_link", lang)):
         st.caption(tr("copy_link_help", lang))
         base = (st.context.url or "").split("?")[0]
         st.code(f"{base}?{urlencode(params, doseq=True, safe=',')}", language=None,
                 wrap_lines=True)
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the current settings give: the scenario, the one they were loaded from, the
+    outcome and the posterior (None where they could not be made), and the messages to
+    show about them as (kind, text), kind one of ``error`` and ``warning``."""
+
+    current: Scenario | None
+    picked: Scenario
+    outcome: Outcome | None
+    posterior: Posterior | None
+    messages: tuple[tuple[str, str], ...]
+
+
+def live_ref(state) -> dict:
+    """The session's holder of its latest :class:`Live` (``["live"]``) and the settings it
+    was made from (``["key"]``): the downloads read it when clicked."""
+    return state.setdefault("live_ref", {})
+
+
+def live_settings(state, lang: str) -> Live:
+    """The :class:`Live` of the settings in ``state`` (runs cached by their settings; made
+    once per settings: a full run asks twice, for the sidebar and for the results)."""
+    region, draws, seed = state[S.K_REGION], int(state[S.K_DRAWS]), int(state[S.K_SEED])
+    stamp = calibration_stamp(region)
+    messages: list[tuple[str, str]] = []
+    current: Scenario | None = None
+    try:
+        current = S.scenario_from_state(state)
+    except InputError as exc:
+        messages.append(("error", tr("bad_settings", lang,
+                                     message="; ".join(problem_lines(str(exc), lang)))))
+    ref = live_ref(state)
+    key = (scenario_to_yaml(current) if current is not None else tuple(messages),
+           state[S.K_BASE], draws, seed, stamp, lang)
+    if ref.get("key") == key:
+        return ref["live"]
+    picked = S.base_scenario(state)
+    outcome: Outcome | None = None
+    posterior: Posterior | None = None
+    if current is not None and (split := zero_split_periods(current)):
+        messages.append(("warning", zero_split_message(split, lang)))
+    if current is not None:
+        try:
+            posterior = cached_posterior(region, stamp)
+        except InputError as exc:
+            messages.append(("warning", tr("no_calibration", lang,
+                                           region=region_label(region, lang),
+                                           message=str(exc))))
+        else:
+            if (status := calibration_status(region)).stale:
+                messages.append(("warning", staleness_message(status, lang)))
+            try:
+                outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
+                                    seed, run_cached(stamp))
+                # the current run's curves when some session computed them already (the
+                # scoreboard then shows them at once); otherwise the scoreboard adds them
+                outcome = replace(outcome, result=with_known_curves(outcome.result, stamp))
+            except InputError as exc:  # e.g. a calibration that does not fit the model
+                messages.append(("error", tr("run_failed", lang, message=str(exc))))
+    live = Live(current, picked, outcome, posterior, tuple(messages))
+    ref["key"], ref["live"] = key, live
+    return live
 
 
 def main() -> None:
@@ -646,7 +740,9 @@ def main() -> None:
 
     with st.sidebar:
         sidebar_settings(state, lang)
-        write_url(state, lang)
+    live = live_settings(state, lang)
+    with st.sidebar:
+        sidebar_files(state, lang, live)
 
     st.title(tr("app_title", lang))
     st.caption(tr("app_caption", lang))
@@ -660,51 +756,36 @@ def main() -> None:
         st.success(tr("upload_ok", lang, name=title_zh if lang == "zh" else title_en))
     if state.get(K_SAVE_OK):
         st.success(tr("save_ok", lang, name=state.pop(K_SAVE_OK)))
+    state[S.K_PREV_REGION] = state[S.K_REGION]
+    results()
 
+
+@st.fragment(key=RESULTS)
+def results() -> None:
+    """Everything the levers change: the URL and its link, the messages about the settings,
+    the run line, the list of changes and the chosen view. A fragment: a lever step (see
+    :func:`_on_lever`) and the view's own widgets rerun this alone, not the page."""
+    state = st.session_state
+    lang = state[S.K_LANG]
     region, draws, seed = state[S.K_REGION], int(state[S.K_DRAWS]), int(state[S.K_SEED])
-    state[S.K_PREV_REGION] = region
     stamp = calibration_stamp(region)
-    current: Scenario | None = None
-    outcome: Outcome | None = None
-    posterior: Posterior | None = None
-    try:
-        current = S.scenario_from_state(state)
-    except InputError as exc:
-        st.error(tr("bad_settings", lang, message="; ".join(problem_lines(str(exc), lang))))
-    picked = S.base_scenario(state)
-    if current is not None and (split := zero_split_periods(current)):
-        st.warning(zero_split_message(split, lang))
-    if current is not None:
-        try:
-            posterior = cached_posterior(region, stamp)
-        except InputError as exc:
-            st.warning(tr("no_calibration", lang, region=region_label(region, lang),
-                          message=str(exc)))
-        else:
-            if (status := calibration_status(region)).stale:
-                st.warning(staleness_message(status, lang))
-            try:
-                outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
-                                    seed, run_cached(stamp))
-                # the current run's curves when some session computed them already (the
-                # scoreboard then shows them at once); otherwise the scoreboard adds them
-                outcome = replace(outcome, result=with_known_curves(outcome.result, stamp))
-            except InputError as exc:  # e.g. a calibration that does not fit the model
-                st.error(tr("run_failed", lang, message=str(exc)))
-
-    with st.sidebar:
-        sidebar_files(state, lang, current, outcome)
-
-    if outcome is not None and posterior is not None:
+    live = live_settings(state, lang)
+    for kind, message in live.messages:
+        (st.error if kind == "error" else st.warning)(message)
+    outcome, current = live.outcome, live.current
+    if outcome is not None and live.posterior is not None:
         res = outcome.result
         source = tr("posterior_info", lang, region=region_label(region, lang),
-                    n=f"{len(posterior.draws):,}")
+                    n=f"{len(live.posterior.draws):,}")
         st.caption(tr("run_info", lang, region=region_label(region, lang),
                       scenario=scenario_title(res.scenario, lang), draws=f"{res.draws:,}",
                       seed=res.seed, seconds=res.seconds, source=source))
-    diff = S.changes(state, picked)
-    st.markdown("✎ " + (tr("changes", lang, items=describe_changes(diff, lang)) if diff
-                        else tr("no_changes", lang)))
+    diff = S.changes(state, live.picked)
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.markdown("✎ " + (tr("changes", lang, items=describe_changes(diff, lang)) if diff
+                          else tr("no_changes", lang)))
+    with right:
+        write_url(state, lang)
 
     view = st.segmented_control(tr("view", lang), VIEWS, key=S.K_VIEW, required=True,
                                 format_func=lambda v: tr(f"view_{v}", lang),

@@ -41,6 +41,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+APP = "app.py"  # the script started, relative to the repository
 SLIDER = "创新集群专项资金(每年)"
 GOALS = {"single update": 0.3, "concurrent update (median)": 1.0, "page load": 3.0}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -61,7 +62,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
     """The app on a free loopback port, once healthy."""
     port = _port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

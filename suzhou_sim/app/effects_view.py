@@ -36,6 +36,7 @@ from ..studies.effects import EffectsResult, attribute_changes, benchmark_compar
 from ..studies.scenario_runs import ScenarioResult
 from .shared import cached_posterior, known_probabilities, probabilities_runner
 from .state import scenario_from_yaml
+from .views import SCOREBOARD_CSS, table_html
 
 __all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "attribution_display",
            "view_effects", "attribution_table"]
@@ -102,7 +103,7 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     if shown is None:
         st.caption(text("attr_none", lang))
         return
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.html(SCOREBOARD_CSS + table_html(shown, "attribution"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

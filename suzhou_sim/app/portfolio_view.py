@@ -82,6 +82,13 @@ def load_plan(state: MutableMapping[str, Any], result: PortfolioResult) -> None:
         S.set_lever(state, d.lever, d.period, float(row[d.name]))
 
 
+def _load_and_redraw(state: MutableMapping[str, Any], result: PortfolioResult) -> None:
+    import streamlit as st
+
+    load_plan(state, result)
+    st.rerun()  # the whole page: the sliders in the sidebar show the plan
+
+
 def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario,
                    outcome_result: ScenarioResult, draws: int, seed: int,
                    posterior: Posterior) -> None:
@@ -127,7 +134,8 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
                           for t, p in result.search_probabilities.items())
         st.markdown(tr("pf_probabilities", lang, items=items))
         st.dataframe(plan_frame(result, lang), hide_index=True)
-        st.button(tr("pf_load", lang), key="pf.load", on_click=load_plan, args=(state, result))
+        st.button(tr("pf_load", lang), key="pf.load", on_click=_load_and_redraw,
+                  args=(state, result))
         st.vega_lite_chart(spec=front_spec(result, lang), width="stretch")
 
     st.subheader(tr("pf_discover", lang))

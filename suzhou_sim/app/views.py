@@ -79,6 +79,7 @@ __all__ = [
     "problem_lines",
     "fund_shares",
     "year_summary",
+    "table_html",
     "ALL_PARTS",
     "diagram_parts",
     "diagram_part_label",
@@ -309,6 +310,33 @@ table.sb .status {font-size: 0.76rem; white-space: nowrap;}
 
 def _esc(text: object) -> str:
     return html.escape(str(text))
+
+
+def table_html(frame: pd.DataFrame, table_id: str) -> str:
+    """``frame`` as a plain HTML table in the scoreboard's style (``id`` ``table_id``; numbers
+    right-aligned, every cell escaped).
+
+    The app shows its small tables (per-year summary, attribution) this way instead of
+    ``st.dataframe``: the browser then draws no data grid, whose code is most of a first page
+    load and whose canvas is redrawn on every slider step.
+    """
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    out = [f'<table class="sb" id="{_esc(table_id)}"><thead><tr>']
+    out += [f'<th class="{"num" if num else ""}">{_esc(c)}</th>'
+            for c, num in zip(frame.columns, numeric, strict=True)]
+    out.append("</tr></thead><tbody>")
+    for row in frame.itertuples(index=False):
+        out.append("<tr>")
+        out += [f'<td class="num">{_esc(_plain_number(v))}</td>' if num else f"<td>{_esc(v)}</td>"
+                for v, num in zip(row, numeric, strict=True)]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _plain_number(value: object) -> str:
+    """A table number without a spurious ".0" (counts arrive as floats after ``fillna``)."""
+    return f"{value:g}" if isinstance(value, float) and float(value).is_integer() else str(value)
 
 
 def _delta_cell(delta: float, lang: str) -> str:

@@ -9,6 +9,7 @@ from suzhou_sim.app import state as S
 from suzhou_sim.catalogues.scenarios import load_levers
 from suzhou_sim.paths import REPO_ROOT
 from suzhou_sim.reporting.effects_report import TEXT, text
+from tests.app.test_app import html_table, lever
 
 
 @pytest.fixture
@@ -30,13 +31,14 @@ def test_effects_view_shows_the_table_for_the_current_settings(app):
 
 
 def test_scoreboard_names_the_levers_behind_a_change(app):
-    app.slider(key=S.lever_widget_key("special_fund", "14th")).set_value(400).run()
-    app.slider(key=S.lever_widget_key("talent_weight", "14th")).set_value(0.45).run()
+    lever(app, "special_fund", "14th").set_value(400).run()
+    lever(app, "talent_weight", "14th").set_value(0.45).run()
     assert not app.exception, app.exception
     assert any(text("attribution_how", "zh") in c.value for c in app.caption)
-    table = app.dataframe[-1].value
+    header, *rows = html_table(app, "attribution")
+    causes = [row[header.index(text("attr_causes", "zh"))] for row in rows]
     named = {k for k, lv in load_levers().items()
-             if any(lv.label("zh") in cause for cause in table[text("attr_causes", "zh")])}
+             if any(lv.label("zh") in cause for cause in causes)}
     assert named == {"special_fund", "talent_weight"}
 
 

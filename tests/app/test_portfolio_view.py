@@ -72,6 +72,7 @@ def test_the_app_finds_a_plan_and_loads_it_into_the_sliders():
     assert "亿元" in message and "方案" in message  # the app is Chinese by default
     plan = at.session_state["pf.result"][1].search.chosen()
     at.button(key="pf.load").click().run()
+    assert at.radio, "loading the plan redrew only the results, not the sidebar's sliders"
     # the sidebar draws only the open plan period's sliders: open the 15th plan's tab
     at.session_state["lever_tab"] = period_label("15th", "zh", short=True)
     at.run()

@@ -27,7 +27,7 @@ from suzhou_sim.app.text import tr
 from suzhou_sim.catalogues.scenarios import load_scenario
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
-from tests.app.test_app import APP, lever
+from tests.app.test_app import APP, lever, on_page
 
 TITLE = "人才加码"
 
@@ -41,7 +41,7 @@ def _session() -> AppTest:
 
 
 def _save(at: AppTest, title: str) -> None:
-    at.text_input(key="save_name").input(title).run()
+    on_page(at).text_input(key="save_name").input(title).run()
     at.button(key="save_scenario").click().run()
     assert not at.exception, at.exception
 

@@ -3,6 +3,7 @@ fund shares, chart specification."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from suzhou_sim.app.text import tr
@@ -11,6 +12,7 @@ from suzhou_sim.app.views import (
     fund_shares,
     scoreboard_frame,
     scoreboard_html,
+    table_html,
     trajectory_chart,
     year_summary,
 )
@@ -106,3 +108,13 @@ def test_history_markers_and_target_stars_have_legend_entries_and_tooltips(outco
     cumulative = next(n for n, s in outcome.result.specs.items() if s.measure == "cumulative")
     plain = trajectory_chart(outcome, cumulative, lang)
     assert "kind" not in _legends(plain) and plain["height"] < spec["height"]
+
+
+def test_table_html_escapes_cells_and_right_aligns_numbers():
+    frame = pd.DataFrame({"目标 <b>": ["A & B", "<script>"], "数量": [3.0, 12.5]})
+    page = table_html(frame, "t1")
+    assert page.startswith('<table class="sb" id="t1">')
+    assert "<script>" not in page and "&lt;script&gt;" in page and "A &amp; B" in page
+    assert "目标 &lt;b&gt;" in page
+    assert '<td class="num">3</td>' in page and '<td class="num">12.5</td>' in page
+    assert page.count("<tr>") == 3  # the header and two rows
