@@ -16,7 +16,10 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 from __future__ import annotations
 
 import re
+from collections import ChainMap
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,8 +29,11 @@ import streamlit as st
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
+from suzhou_sim.app.prefetch import prefetcher
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
 from suzhou_sim.app.shared import (
+    DISPLAYS,
+    RUNS,
     cached_posterior,
     calibration_stamp,
     compiled_model,
@@ -109,6 +115,10 @@ K_LEVER_TAB, K_YEAR = "lever_tab", "sb_year"
 K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
 K_URL_WRITTEN = "url_written"  # the query parameters last written
+K_LINK_OPEN = "link_open"  # the "copy link" popover is open
+K_MOVED = "lever_moved"  # (lever, period) of the last lever step
+K_SEEN = "lever_seen"  # the moved lever's value at the last results run (its direction)
+K_SESSION = "session_token"  # identifies the session's queue of prefetch jobs
 FUND_SPLIT, FUND = "fund_split", "special_fund"
 #: Keys of the fragments a lever step reruns: the results (main area) and the share captions.
 RESULTS, SHARES = "results", "shares"
@@ -119,14 +129,16 @@ BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", 
 # --- cached resources -----------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def cached_run(scenario_yaml: str, draws: int, seed: int, stamp: int) -> ScenarioResult:
-    """Run a scenario (given as YAML text, the cache key) on the stored posterior, without
-    the assumption curves: the scoreboard shows its numbers first and adds the curves
-    (``shared.with_computed_curves``) when they are ready."""
-    scenario = S.scenario_from_yaml(scenario_yaml)
-    return run_scenario(scenario, draws=draws, seed=seed,
-                        posterior=cached_posterior(scenario.region, stamp), curves=False)
+    """Run a scenario (given as YAML text, the key) on the stored posterior, without the
+    assumption curves, through the shared store of runs (``shared.RUNS``: made once for
+    every session and the prefetcher): the scoreboard shows its numbers first and adds the
+    curves (``shared.with_computed_curves``) when they are ready."""
+    def make() -> ScenarioResult:
+        scenario = S.scenario_from_yaml(scenario_yaml)
+        return run_scenario(scenario, draws=draws, seed=seed,
+                            posterior=cached_posterior(scenario.region, stamp), curves=False)
+    return RUNS.get_or_make((scenario_yaml, draws, seed, stamp), make)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -296,7 +308,7 @@ def lever_sliders(state, lang: str, period: str) -> None:
                       min_value=spec.min, max_value=spec.max, step=spec.step,
                       format=spec.format, key=S.lever_widget_key(key, period),
                       help=lever.help(lang), persist_state="session",
-                      on_change=_on_lever, args=(key,))
+                      on_change=_on_lever, args=(key, period))
             if theme == FUND_SPLIT:
                 share_caption(key, period, lang)
 
@@ -305,9 +317,11 @@ def _split_levers() -> list[str]:
     return [k for k, lever in load_levers().items() if lever.theme == FUND_SPLIT]
 
 
-def _on_lever(key: str) -> None:
+def _on_lever(key: str, period: str) -> None:
     """A lever moved: rerun only the results and, when it moves the split of the fund, the
-    share captions (not the whole page: a slider step then redraws a tenth of it)."""
+    share captions (not the whole page: a slider step then redraws a tenth of it). The
+    lever is remembered: its next notches are prefetched (:func:`prefetch_next_steps`)."""
+    st.session_state[K_MOVED] = (key, period)
     st.rerun([RESULTS, SHARES] if key == FUND or key in _split_levers() else [RESULTS])
 
 
@@ -383,23 +397,25 @@ def outcome_key(outcome: Outcome) -> tuple:
             res.curves_done)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def cached_scoreboard(key: tuple, lang: str,
-                      _outcome: Outcome) -> tuple[pd.DataFrame, str, str]:
-    """The scoreboard table, its summary line and the per-year summary (as HTML) of an
-    outcome (keyed by :func:`outcome_key`; the outcome itself is not hashed), shared by
-    every session."""
-    frame = scoreboard_frame(_outcome, lang)
-    return (frame, scoreboard_summary(frame, lang),
-            SCOREBOARD_CSS + table_html(year_summary(frame, lang), "sb-years"))
+                      outcome: Outcome) -> tuple[pd.DataFrame, str, str]:
+    """The scoreboard table, its summary line and the per-year summary (as HTML) of
+    ``outcome``, whose :func:`outcome_key` is ``key`` (shared by every session and the
+    prefetcher through ``shared.DISPLAYS``)."""
+    def make() -> tuple[pd.DataFrame, str, str]:
+        frame = scoreboard_frame(outcome, lang)
+        return (frame, scoreboard_summary(frame, lang),
+                SCOREBOARD_CSS + table_html(year_summary(frame, lang), "sb-years"))
+    return DISPLAYS.get_or_make(("scoreboard", key, lang), make)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_scoreboard_html(key: tuple, lang: str, year: str, _frame: pd.DataFrame) -> str:
-    """The scoreboard's HTML for one year filter ("all" or a year) of the table ``_frame``
+def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame) -> str:
+    """The scoreboard's HTML for one year filter ("all" or a year) of the table ``frame``
     of the outcome with ``key``."""
-    shown = _frame if year == "all" else _frame[_frame["year"] == int(year)]
-    return SCOREBOARD_CSS + scoreboard_html(shown, lang)
+    def make() -> str:
+        shown = frame if year == "all" else frame[frame["year"] == int(year)]
+        return SCOREBOARD_CSS + scoreboard_html(shown, lang)
+    return DISPLAYS.get_or_make(("scoreboard html", key, lang, year), make)
 
 
 def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
@@ -414,20 +430,24 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     key = outcome_key(outcome)
     frame, summary, per_year = cached_scoreboard(key, lang, outcome)
     inside = frame[frame["in_scope"]]
-    st.markdown(summary)
-    st.caption(tr("sb_year_summary", lang))
-    st.html(per_year)
     years = [str(y) for y in sorted(inside["year"].unique())]
     if state.get(K_YEAR) not in ["all", *years]:
         state[K_YEAR] = "all"
-    year = st.segmented_control(
+    year = state[K_YEAR]
+    # everything made before anything is drawn: the browser gets the elements in one burst
+    # and draws them once
+    page = cached_scoreboard_html(key, lang, year, frame)
+    st.markdown(summary)
+    st.caption(tr("sb_year_summary", lang))
+    st.html(per_year)
+    st.segmented_control(
         tr("sb_year_filter", lang), ["all", *years], key=K_YEAR, required=True,
         format_func=lambda y: tr("sb_all_years", lang) if y == "all" else y)
-    st.caption(tr("sb_legend", lang))
+    legend = tr("sb_legend", lang)
     if outcome.modified is not None:
-        st.caption(tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang))
-    table = st.empty()
-    table.html(cached_scoreboard_html(key, lang, year, frame))
+        legend += "  \n" + tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang)
+    st.caption(legend)
+    table = st.html(page)
     if not outcome.result.curves_done:  # second step: the curves, in the same place
         stamp = calibration_stamp(outcome.result.scenario.region)
         outcome = replace(outcome, result=with_computed_curves(outcome.result, stamp))
@@ -656,11 +676,14 @@ def write_url(state, lang: str) -> None:
     if state.get(K_URL_WRITTEN) != params:
         st.query_params.from_dict(params)
         state[K_URL_WRITTEN] = params
-    with st.popover(tr("copy_link", lang)):
-        st.caption(tr("copy_link_help", lang))
-        base = (st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(params, doseq=True, safe=',')}", language=None,
-                wrap_lines=True)
+    # the link is drawn only while the popover is open (not on every lever step)
+    link = st.popover(tr("copy_link", lang), key=K_LINK_OPEN, on_change="rerun")
+    if link.open:
+        with link:
+            st.caption(tr("copy_link_help", lang))
+            base = (st.context.url or "").split("?")[0]
+            st.code(f"{base}?{urlencode(params, doseq=True, safe=',')}", language=None,
+                    wrap_lines=True)
 
 
 @dataclass(frozen=True)
@@ -731,9 +754,15 @@ def main() -> None:
     """Lay out the page and wire the widgets to the package's functions."""
     st.set_page_config(page_title="苏州创新政策情景模拟器 · Suzhou innovation simulator",
                        layout="wide", initial_sidebar_state="auto")  # folds on phones
-    state = st.session_state
+    with prefetcher().foreground():
+        draw_page(st.session_state)
+
+
+def draw_page(state) -> None:
+    """The body of :func:`main`."""
     S.init_state(state)
     state.setdefault(S.K_VIEW, VIEWS[0])
+    state.setdefault(K_SESSION, object())  # this session, for the prefetcher's queue
     read_url(state)
     lang = state[S.K_LANG]
     compiled_model()
@@ -764,9 +793,50 @@ def main() -> None:
 def results() -> None:
     """Everything the levers change: the URL and its link, the messages about the settings,
     the run line, the list of changes and the chosen view. A fragment: a lever step (see
-    :func:`_on_lever`) and the view's own widgets rerun this alone, not the page."""
+    :func:`_on_lever`) and the view's own widgets rerun this alone, not the page. Then the
+    next notches of the lever just moved are prefetched."""
     state = st.session_state
-    lang = state[S.K_LANG]
+    with prefetcher().foreground():
+        live = draw_results(state, state[S.K_LANG])
+    prefetch_next_steps(state, live)
+
+
+def prefetch_next_steps(state, live: Live) -> None:
+    """Queue the scoreboards of the lever last moved one notch further and one notch back
+    (further first: planners step on in one direction), then their assumption curves, for
+    the prefetcher to make while the server is idle. Only while the scoreboard is shown."""
+    moved, outcome = state.get(K_MOVED), live.outcome
+    if moved is None or outcome is None or live.current is None \
+            or state[S.K_VIEW] != "scoreboard":
+        return
+    key, period = moved
+    widget, spec = S.lever_widget_key(*moved), S.lever_slider(key, state[S.K_REGION])
+    value, seen = float(state[widget]), state.get(K_SEEN)
+    state[K_SEEN] = (widget, value)
+    back = seen is not None and seen[0] == widget and value < seen[1]
+    digits = max(0, -Decimal(str(spec.step)).as_tuple().exponent)  # as the slider rounds
+    notches = [round(value + sign * spec.step, digits) for sign in ((-1, 1) if back else (1, -1))]
+    scenarios = [S.scenario_from_state(ChainMap({widget: v}, state))
+                 for v in notches if spec.min <= v <= spec.max]
+    lang, year = state[S.K_LANG], state.get(K_YEAR, "all")
+    res = outcome.result
+    picked, baseline = live.picked, S.region_baseline(state[S.K_REGION])[1]
+    stamp = calibration_stamp(res.scenario.region)
+
+    def scoreboard(scenario: Scenario, curves: bool) -> Callable[[], object]:
+        def job() -> None:
+            out = recompute(scenario, picked, baseline, res.draws, res.seed, run_cached(stamp))
+            done = (with_computed_curves if curves else with_known_curves)(out.result, stamp)
+            out = replace(out, result=done)
+            key = outcome_key(out)
+            cached_scoreboard_html(key, lang, year, cached_scoreboard(key, lang, out)[0])
+        return job
+    prefetcher().submit(state.get(K_SESSION), [scoreboard(s, curves) for curves in (False, True)
+                                                for s in scenarios])
+
+
+def draw_results(state, lang: str) -> Live:
+    """The body of :func:`results`; returns what the settings gave."""
     region, draws, seed = state[S.K_REGION], int(state[S.K_DRAWS]), int(state[S.K_SEED])
     stamp = calibration_stamp(region)
     live = live_settings(state, lang)
@@ -793,11 +863,12 @@ def results() -> None:
     if view == "about":
         view_about(region, lang, stamp)
     elif outcome is None or current is None:
-        return
+        pass
     elif view in FRAGMENT_VIEWS:
         view_fragment(view, state, lang, outcome, current, draws, seed, stamp)
     else:
         RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
+    return live
 
 
 #: Views whose own widgets (the scoreboard's year filter, the charts' indicators) change

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,11 +36,15 @@ from .state import scenario_from_yaml
 
 __all__ = ["compiled_model", "calibration_stamp", "cached_posterior", "run_inputs_yaml",
            "cached_probabilities", "known_probabilities", "probabilities_runner",
-           "CurveStore", "curve_store", "cached_curves", "with_known_curves",
-           "with_computed_curves"]
+           "Store", "RUNS", "CURVES", "DISPLAYS", "clear_stores", "cached_curves",
+           "with_known_curves", "with_computed_curves"]
 
 #: Curves kept in the store of computed curves (a curve table is a few kB).
 CURVE_STORE_SIZE = 256
+#: Scoreboard runs kept (a result of 1,000 draws holds percentile tables: about 100 kB).
+RUN_STORE_SIZE = 128
+#: Scoreboard tables and HTML kept (a few tens of kB each).
+DISPLAY_STORE_SIZE = 256
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,51 +115,86 @@ def probabilities_runner(draws: int, seed: int, stamp: int,
     return probabilities
 
 
-class CurveStore:
-    """Assumption curves computed by any session, by (run inputs, draws, seed, stamp); the
-    oldest are dropped beyond :data:`CURVE_STORE_SIZE`. Thread-safe (sessions run in
-    threads of their own)."""
+class Store:
+    """Results any session computed, by key; the oldest are dropped beyond ``size``.
 
-    def __init__(self, size: int = CURVE_STORE_SIZE) -> None:
+    Thread-safe (sessions and the prefetcher run in threads of their own). A value being
+    made by one thread is waited for by the others that ask for it
+    (:meth:`get_or_make`), not made twice.
+    """
+
+    def __init__(self, size: int) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._making: dict[Hashable, threading.Event] = {}
 
-    def get(self, key: tuple) -> pd.DataFrame | None:
-        """The curves of ``key``, or None when none were computed (or they were dropped)."""
+    def get(self, key: Hashable) -> Any | None:
+        """The value of ``key``, or None when none was made (or it was dropped)."""
         with self._lock:
-            curves = self._items.get(key)
-            if curves is not None:
+            value = self._items.get(key)
+            if value is not None:
                 self._items.move_to_end(key)
-            return curves
+            return value
 
-    def put(self, key: tuple, curves: pd.DataFrame) -> None:
-        """Keep ``curves`` under ``key``."""
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` under ``key``."""
         with self._lock:
-            self._items[key] = curves
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value of ``key``: kept, being made by another thread (waited for), or made
+        here by ``make()`` and kept."""
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]
+                busy = self._making.get(key)
+                if busy is None:
+                    done = self._making[key] = threading.Event()
+                    break
+            busy.wait()  # then look again: kept, or the other thread failed
+        try:
+            value = make()
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                del self._making[key]
+            done.set()
 
-@st.cache_resource(show_spinner=False)
-def curve_store() -> CurveStore:
-    """The server's one :class:`CurveStore`."""
-    return CurveStore()
+    def clear(self) -> None:
+        """Forget every value (tests start from cold stores)."""
+        with self._lock:
+            self._items.clear()
+
+
+#: Ensemble runs of the scoreboard (``run_scenario(..., curves=False)``), by settings.
+RUNS = Store(RUN_STORE_SIZE)
+#: Assumption curves, by run inputs, draws, seed and calibration stamp.
+CURVES = Store(CURVE_STORE_SIZE)
+#: What the app derives from runs for display (scoreboard tables and HTML), by its key.
+DISPLAYS = Store(DISPLAY_STORE_SIZE)
+
+
+def clear_stores() -> None:
+    """Empty :data:`RUNS`, :data:`CURVES` and :data:`DISPLAYS`."""
+    for store in (RUNS, CURVES, DISPLAYS):
+        store.clear()
 
 
 def cached_curves(inputs_yaml: str, draws: int, seed: int, stamp: int) -> pd.DataFrame:
     """:func:`~suzhou_sim.studies.scenario_runs.assumption_curves` of a scenario given by
-    :func:`run_inputs_yaml`, on the stored posterior: taken from :func:`curve_store` when
-    any session computed them, otherwise computed and kept there for every session."""
-    key = (inputs_yaml, draws, seed, stamp)
-    curves = curve_store().get(key)
-    if curves is None:
+    :func:`run_inputs_yaml`, on the stored posterior: taken from :data:`CURVES` when any
+    session computed them, otherwise computed and kept there for every session."""
+    def make() -> pd.DataFrame:
         scenario = scenario_from_yaml(inputs_yaml)
-        curves = assumption_curves(scenario, draws, seed,
-                                   cached_posterior(scenario.region, stamp))
-        curve_store().put(key, curves)
-    return curves
+        return assumption_curves(scenario, draws, seed, cached_posterior(scenario.region, stamp))
+    return CURVES.get_or_make((inputs_yaml, draws, seed, stamp), make)
 
 
 def _curve_key(result: ScenarioResult, stamp: int) -> tuple:
@@ -166,7 +206,7 @@ def with_known_curves(result: ScenarioResult, stamp: int) -> ScenarioResult:
     computed them already; otherwise ``result`` itself (no computation here)."""
     if result.curves_done:
         return result
-    curves = curve_store().get(_curve_key(result, stamp))
+    curves = CURVES.get(_curve_key(result, stamp))
     return result if curves is None else with_curves(result, curves)
 
 

@@ -1,4 +1,5 @@
-"""Fixtures of the app tests: every test saves scenarios into a folder of its own."""
+"""Fixtures of the app tests: every test saves scenarios into a folder of its own, and
+nothing is prefetched in the background unless a test asks for it (runs are counted)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from suzhou_sim.app import prefetch
 from suzhou_sim.app.scenario_store import ENV_VAR
 
 
@@ -16,3 +18,10 @@ def scenario_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "saved-scenarios"
     monkeypatch.setenv(ENV_VAR, str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def no_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefetching off (``SUZHOU_SIM_PREFETCH=0``): a test sees only the runs it asked for;
+    ``tests/app/test_prefetch.py`` switches it on where it is the subject."""
+    monkeypatch.setenv(prefetch.ENV_VAR, "0")

@@ -17,6 +17,7 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from suzhou_sim.app import shared
 from suzhou_sim.app import state as S
 from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_label, tr
 from suzhou_sim.calibration.posterior import load_posterior
@@ -504,6 +505,17 @@ def test_a_lever_step_redraws_the_results_and_the_shares_alone(app):
     assert on_page(app).radio and app.title  # a run without a change draws everything
 
 
+@needs_suzhou
+def test_copy_link_shows_the_url_of_the_current_settings(app):
+    assert not app.code  # drawn only while its popover is open
+    lever(app, "special_fund", "14th").set_value(400).run()
+    app.session_state["link_open"] = True
+    app.run()
+    link = app.code[0].value
+    assert "?region=suzhou" in link and "l.special_fund.14th=400" in link
+    assert "view=scoreboard" in link
+
+
 def levers_label(key: str) -> str:
     return load_levers()[key].label("zh")
 
@@ -648,6 +660,7 @@ def _counting(monkeypatch) -> dict[str, int]:
 @needs_suzhou
 def test_sessions_with_the_same_settings_share_one_ensemble(monkeypatch):
     st.cache_data.clear()  # cold caches: the first session must compute
+    shared.clear_stores()
     calls = _counting(monkeypatch)
     first = AppTest.from_file(str(APP), default_timeout=60).run()
     lever(first, "special_fund", "14th").set_value(260).run()
@@ -695,7 +708,6 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
     """After a slider change the table comes first (every probability, median and status of
     run_scenario; "computing" where the curves go), then the same table with the curves:
     the whole HTML equals what run_scenario's result (curves included) gives."""
-    from suzhou_sim.app import shared
     from suzhou_sim.app.views import SCOREBOARD_CSS, Outcome, scoreboard_frame, scoreboard_html
 
     class CurvesNotReady(Exception):
@@ -705,7 +717,7 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
         raise CurvesNotReady
 
     st.cache_data.clear()
-    shared.curve_store.clear()
+    shared.clear_stores()
     monkeypatch.setattr(shared, "assumption_curves", not_yet)  # the second step stops here
     lever(app, "special_fund", "14th").set_value(270).run()
     assert app.exception and "CurvesNotReady" in "".join(app.exception[0].stack_trace)
