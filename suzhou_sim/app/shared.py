@@ -2,7 +2,9 @@
 
 Lives here: the compiled model and the stored posteriors (``st.cache_resource``: one object
 for the whole server, never copied), the modification stamp of a region's calibration that
-is part of every cache key (a recalibration is picked up without a restart), and the
+is part of every cache key (a recalibration is picked up without a restart), the stores of
+scoreboard runs, curves and display tables (:class:`Store`: plain thread-safe objects, so
+that the prefetcher's thread, which has no Streamlit context, fills them too), and the
 per-target probabilities of the attribution under the scoreboard (``st.cache_data`` keyed on
 the scenario's run inputs, so planners with the same settings share the runs; the baseline's
 and the current settings' probabilities are read from their scoreboard runs, so an edit of
