@@ -851,7 +851,7 @@ def draw_results(state, lang: str) -> Live:
                       scenario=scenario_title(res.scenario, lang), draws=f"{res.draws:,}",
                       seed=res.seed, seconds=res.seconds, source=source))
     diff = S.changes(state, live.picked)
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([3, 1], vertical_alignment="center")
     left.markdown("✎ " + (tr("changes", lang, items=describe_changes(diff, lang)) if diff
                           else tr("no_changes", lang)))
     with right:
