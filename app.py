@@ -35,6 +35,7 @@ from suzhou_sim.app.shared import (
     DISPLAYS,
     RUNS,
     cached_posterior,
+    calibration_staleness,
     calibration_stamp,
     compiled_model,
     with_computed_curves,
@@ -80,7 +81,6 @@ from suzhou_sim.app.views import (
     year_summary,
 )
 from suzhou_sim.calibration.posterior import Posterior
-from suzhou_sim.calibration.provenance import calibration_status
 from suzhou_sim.catalogues.indicators import load_indicators
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
@@ -697,6 +697,7 @@ class Live:
     outcome: Outcome | None
     posterior: Posterior | None
     messages: tuple[tuple[str, str], ...]
+    changes: tuple[S.Change, ...] = ()  # the settings that differ from ``picked``
 
 
 def live_ref(state) -> dict:
@@ -712,8 +713,9 @@ def live_settings(state, lang: str) -> Live:
     stamp = calibration_stamp(region)
     messages: list[tuple[str, str]] = []
     current: Scenario | None = None
+    diff: list[S.Change] = []
     try:
-        current = S.scenario_from_state(state)
+        current, diff = S.settings_from_state(state)
     except InputError as exc:
         messages.append(("error", tr("bad_settings", lang,
                                      message="; ".join(problem_lines(str(exc), lang)))))
@@ -735,7 +737,7 @@ def live_settings(state, lang: str) -> Live:
                                            region=region_label(region, lang),
                                            message=str(exc))))
         else:
-            if (status := calibration_status(region)).stale:
+            if (status := calibration_staleness(region, stamp)).stale:
                 messages.append(("warning", staleness_message(status, lang)))
             try:
                 outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
@@ -745,7 +747,7 @@ def live_settings(state, lang: str) -> Live:
                 outcome = replace(outcome, result=with_known_curves(outcome.result, stamp))
             except InputError as exc:  # e.g. a calibration that does not fit the model
                 messages.append(("error", tr("run_failed", lang, message=str(exc))))
-    live = Live(current, picked, outcome, posterior, tuple(messages))
+    live = Live(current, picked, outcome, posterior, tuple(messages), tuple(diff))
     ref["key"], ref["live"] = key, live
     return live
 
@@ -850,7 +852,7 @@ def draw_results(state, lang: str) -> Live:
         st.caption(tr("run_info", lang, region=region_label(region, lang),
                       scenario=scenario_title(res.scenario, lang), draws=f"{res.draws:,}",
                       seed=res.seed, seconds=res.seconds, source=source))
-    diff = S.changes(state, live.picked)
+    diff = live.changes
     left, right = st.columns([3, 1], vertical_alignment="center")
     left.markdown("✎ " + (tr("changes", lang, items=describe_changes(diff, lang)) if diff
                           else tr("no_changes", lang)))

@@ -34,7 +34,7 @@ from ..reporting.effects_report import (
 )
 from ..studies.effects import EffectsResult, attribute_changes, benchmark_comparison, lever_effects
 from ..studies.scenario_runs import ScenarioResult
-from .shared import cached_posterior, known_probabilities, probabilities_runner
+from .shared import DISPLAYS, cached_posterior, known_probabilities, probabilities_runner
 from .state import scenario_from_yaml
 from .views import SCOREBOARD_CSS, table_html
 
@@ -95,24 +95,38 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     ``runs`` are scenario results on the same draws whose probabilities can be reused."""
     st.markdown(f"**{text('attribution', lang)}**")
     st.caption(text("attribution_how", lang))
-    with st.spinner(text("computing", lang)):
-        shown = attribution_display(scenario_to_yaml(baseline), scenario_to_yaml(current),
-                                    draws, seed, stamp, lang,
-                                    known_probabilities(r for r in runs
-                                                        if (r.draws, r.seed) == (draws, seed)))
+    args = (scenario_to_yaml(baseline), scenario_to_yaml(current), draws, seed, stamp, lang)
+    known = known_probabilities(r for r in runs if (r.draws, r.seed) == (draws, seed))
+    if _ATTRIBUTION + args in DISPLAYS:  # made before: no spinner (a lever step's case)
+        shown = attribution_display(*args, known)
+    else:
+        with st.spinner(text("computing", lang)):
+            shown = attribution_display(*args, known)
     if shown is None:
         st.caption(text("attr_none", lang))
         return
     st.html(SCOREBOARD_CSS + table_html(shown, "attribution"))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+_ATTRIBUTION = ("attribution",)  # the first part of its keys in shared.DISPLAYS
+
+
 def attribution_display(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
-                        lang: str, _known: Mapping[str, np.ndarray] | None = None,
+                        lang: str, known: Mapping[str, np.ndarray] | None = None,
                         ) -> pd.DataFrame | None:
     """The attribution table as shown in ``lang`` (None when no probability changed), from
-    :func:`attribution_frame` (cached: a rerun with the same settings rebuilds nothing)."""
-    frame = attribution_frame(base_yaml, edited_yaml, draws, seed, stamp, _known)
+    :func:`attribution_frame`; kept in ``shared.DISPLAYS`` (a rerun or another session with
+    the same settings rebuilds nothing; ``known`` is not part of the key: it is what the
+    runs would give)."""
+    key = _ATTRIBUTION + (base_yaml, edited_yaml, draws, seed, stamp, lang)
+    return DISPLAYS.get_or_make(key, lambda: _attribution_display(
+        base_yaml, edited_yaml, draws, seed, stamp, lang, known))
+
+
+def _attribution_display(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
+                         lang: str, known: Mapping[str, np.ndarray] | None,
+                         ) -> pd.DataFrame | None:
+    frame = attribution_frame(base_yaml, edited_yaml, draws, seed, stamp, known)
     changed = frame[frame["total"].abs() > 0]
     if changed.empty:
         return None

@@ -27,8 +27,9 @@ __all__ = ["ENV_VAR", "IDLE_S", "MAX_OWNERS", "THREAD_NAME", "Prefetcher", "pref
 #: Set to ``0`` to switch prefetching off (tests that count runs do).
 ENV_VAR = "SUZHOU_SIM_PREFETCH"
 #: Quiet time after the last foreground work before a job starts: the browser draws the
-#: page meanwhile, and a press that follows at once finds the CPU free.
-IDLE_S = 0.05
+#: update meanwhile (a job started at once slowed that by about 0.05 s on two cores, with
+#: the browser on the same machine), and a press that follows at once finds the CPU free.
+IDLE_S = 0.2
 #: Sessions whose jobs are kept; beyond, the oldest session's jobs are dropped.
 MAX_OWNERS = 16
 #: Name of the background thread (tests tell its runs from requested ones by it).

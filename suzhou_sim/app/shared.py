@@ -28,17 +28,19 @@ import pandas as pd
 import streamlit as st
 
 from ..calibration.posterior import Posterior, load_posterior
+from ..calibration.provenance import Staleness, calibration_status
 from ..catalogues.scenarios import Scenario, scenario_to_yaml
 from ..catalogues.targets import targets_for_region
 from ..engine import load_model
-from ..paths import MODEL_FILE, calibration_dir
+from ..paths import MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR, calibration_dir
 from ..studies.effects import target_probabilities
 from ..studies.scenario_runs import ScenarioResult, assumption_curves, with_curves
 from .state import scenario_from_yaml
 
 __all__ = ["compiled_model", "calibration_stamp", "cached_posterior", "run_inputs_yaml",
            "cached_probabilities", "known_probabilities", "probabilities_runner",
-           "Store", "RUNS", "CURVES", "DISPLAYS", "clear_stores", "cached_curves",
+           "Store", "RUNS", "CURVES", "DISPLAYS", "STATUSES", "clear_stores",
+           "calibration_staleness", "cached_curves",
            "with_known_curves", "with_computed_curves"]
 
 #: Curves kept in the store of computed curves (a curve table is a few kB).
@@ -169,6 +171,10 @@ class Store:
                 del self._making[key]
             done.set()
 
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
     def clear(self) -> None:
         """Forget every value (tests start from cold stores)."""
         with self._lock:
@@ -183,10 +189,24 @@ CURVES = Store(CURVE_STORE_SIZE)
 DISPLAYS = Store(DISPLAY_STORE_SIZE)
 
 
+#: The staleness of each region's calibration, by the modification times of its inputs.
+STATUSES = Store(16)
+
+
 def clear_stores() -> None:
-    """Empty :data:`RUNS`, :data:`CURVES` and :data:`DISPLAYS`."""
-    for store in (RUNS, CURVES, DISPLAYS):
+    """Empty :data:`RUNS`, :data:`CURVES`, :data:`DISPLAYS` and :data:`STATUSES`."""
+    for store in (RUNS, CURVES, DISPLAYS, STATUSES):
         store.clear()
+
+
+def calibration_staleness(region: str, stamp: int) -> Staleness:
+    """:func:`~suzhou_sim.calibration.provenance.calibration_status` of ``region``, checked
+    again only when its calibration (``stamp``) or one of the files it fingerprints changes
+    (by modification time: the check hashes their contents, too slow for every lever step)."""
+    files = (MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR / f"{region}.yaml",
+             calibration_dir("suzhou") / "point.yaml")
+    times = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
+    return STATUSES.get_or_make((region, stamp, times), lambda: calibration_status(region))
 
 
 def cached_curves(inputs_yaml: str, draws: int, seed: int, stamp: int) -> pd.DataFrame:
@@ -209,11 +229,18 @@ def with_known_curves(result: ScenarioResult, stamp: int) -> ScenarioResult:
     if result.curves_done:
         return result
     curves = CURVES.get(_curve_key(result, stamp))
-    return result if curves is None else with_curves(result, curves)
+    return result if curves is None else _completed(result, curves, stamp)
+
+
+def _completed(result: ScenarioResult, curves: pd.DataFrame, stamp: int) -> ScenarioResult:
+    """``with_curves(result, curves)``, kept in :data:`RUNS` (joining the curves to the
+    targets table is a tenth of a lever step)."""
+    key = ("with curves", scenario_to_yaml(result.scenario), result.draws, result.seed, stamp)
+    return RUNS.get_or_make(key, lambda: with_curves(result, curves))
 
 
 def with_computed_curves(result: ScenarioResult, stamp: int) -> ScenarioResult:
     """``result`` with its curves, computed through :func:`cached_curves` when needed."""
     if result.curves_done:
         return result
-    return with_curves(result, cached_curves(*_curve_key(result, stamp)))
+    return _completed(result, cached_curves(*_curve_key(result, stamp)), stamp)

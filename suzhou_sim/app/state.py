@@ -53,7 +53,8 @@ __all__ = [
     "scenario_choices", "region_baseline", "init_state", "load_into_state", "pick_options",
     "picked_scenario", "on_region_change", "on_pick_change", "reset_to_picked",
     "on_language_change",
-    "base_scenario", "scenario_from_state", "scenario_from_yaml", "changes", "assumptions_differ",
+    "base_scenario", "scenario_from_state", "settings_from_state", "scenario_from_yaml",
+    "changes", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
     "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
     "query_from_state", "apply_query", "save_current", "saved_scenarios", "delete_saved",
@@ -417,7 +418,13 @@ def changes(state: MutableMapping[str, Any], base: Scenario | None = None) -> li
 
 
 def scenario_from_state(state: MutableMapping[str, Any]) -> Scenario:
-    """The scenario the widgets describe.
+    """The scenario the widgets describe (see :func:`settings_from_state`)."""
+    return settings_from_state(state)[0]
+
+
+def settings_from_state(state: MutableMapping[str, Any]) -> tuple[Scenario, list[Change]]:
+    """The scenario the widgets describe, and its :func:`changes` from the picked scenario
+    (read from the widgets once: the app needs both on every lever step).
 
     Unchanged settings give the picked scenario itself (with the current draws and seed), so
     its cached run is reused. Otherwise levers and assumptions are written as differences
@@ -456,7 +463,7 @@ def scenario_from_state(state: MutableMapping[str, Any]) -> Scenario:
             + f"Adjusted in the app from {base.name}: {what}.",
             levers=levers, assumptions=assumptions,
         )
-    return parse_scenario(data, "current settings")
+    return parse_scenario(data, "current settings"), diff
 
 
 def _change_text(change: Change) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from suzhou_sim.app import shared
 from suzhou_sim.app import state as S
 from suzhou_sim.app.text import period_label
 from suzhou_sim.calibration.provenance import Staleness
@@ -33,9 +35,10 @@ def test_no_warning_with_the_shipped_calibration_and_baseline():
 def test_stale_calibration_is_shown(monkeypatch):
     stale = Staleness("suzhou", Path("model/calibration/suzhou"), recorded=True,
                       changed=("model",))
-    # app.py imports the function on every rerun, so the patched one is what it calls
-    monkeypatch.setattr("suzhou_sim.calibration.provenance.calibration_status",
-                        lambda region, *a, **k: stale)
+    # the app asks through shared.calibration_staleness, which keeps the answer until an
+    # input changes: start from an empty store
+    shared.clear_stores()
+    monkeypatch.setattr(shared, "calibration_status", lambda region, *a, **k: stale)
     shown = _warnings(_run())
     assert any("校准已过时" in w and "模型方程" in w for w in shown), shown
 
@@ -53,3 +56,24 @@ def test_all_split_weights_zero_is_shown():
     assert [w for w in shown if "权重" in w] == [
         "“十五五”时期专项资金的五项分配权重均为0:专项资金不会投向任何方向"
         "(模型中相当于不投入专项资金)。"], shown
+
+
+def test_staleness_is_checked_again_when_an_input_file_changes(monkeypatch, tmp_path):
+    calls = []
+
+    def status(region, *a, **k):
+        calls.append(region)
+        return Staleness(region, tmp_path, recorded=True)
+    shared.clear_stores()
+    model = tmp_path / "model.mdl"
+    model.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(shared, "calibration_status", status)
+    monkeypatch.setattr(shared, "MODEL_FILE", model)
+    for _ in range(3):
+        shared.calibration_staleness("suzhou", 1)
+    assert calls == ["suzhou"]  # kept while nothing changed
+    stamp = model.stat().st_mtime_ns
+    os.utime(model, ns=(stamp + 10**9, stamp + 10**9))
+    shared.calibration_staleness("suzhou", 1)
+    shared.calibration_staleness("suzhou", 2)  # a new calibration
+    assert calls == ["suzhou"] * 3
