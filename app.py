@@ -405,7 +405,7 @@ def cached_scoreboard(key: tuple, lang: str,
     def make() -> tuple[pd.DataFrame, str, str]:
         frame = scoreboard_frame(outcome, lang)
         return (frame, scoreboard_summary(frame, lang),
-                SCOREBOARD_CSS + table_html(year_summary(frame, lang), "sb-years"))
+                table_html(year_summary(frame, lang), "sb-years"))
     return DISPLAYS.get_or_make(("scoreboard", key, lang), make)
 
 
@@ -414,7 +414,7 @@ def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame
     of the outcome with ``key``."""
     def make() -> str:
         shown = frame if year == "all" else frame[frame["year"] == int(year)]
-        return SCOREBOARD_CSS + scoreboard_html(shown, lang)
+        return scoreboard_html(shown, lang)
     return DISPLAYS.get_or_make(("scoreboard html", key, lang, year), make)
 
 
@@ -775,6 +775,9 @@ def draw_page(state) -> None:
     with st.sidebar:
         sidebar_files(state, lang, live)
 
+    # the tables' style, once per page: a <style> in every table would make the browser
+    # restyle the whole page each time a lever step redraws a table
+    st.html(SCOREBOARD_CSS)
     st.title(tr("app_title", lang))
     st.caption(tr("app_caption", lang))
     if state.get("url_problems"):
@@ -856,9 +859,6 @@ def draw_results(state, lang: str) -> Live:
     left, right = st.columns([3, 1], vertical_alignment="center")
     left.markdown("✎ " + (tr("changes", lang, items=describe_changes(diff, lang)) if diff
                           else tr("no_changes", lang)))
-    with right:
-        write_url(state, lang)
-
     view = st.segmented_control(tr("view", lang), VIEWS, key=S.K_VIEW, required=True,
                                 format_func=lambda v: tr(f"view_{v}", lang),
                                 label_visibility="collapsed")
@@ -870,6 +870,8 @@ def draw_results(state, lang: str) -> Live:
         view_fragment(view, state, lang, outcome, current, draws, seed, stamp)
     else:
         RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
+    with right:  # last: the URL can wait until the view is drawn
+        write_url(state, lang)
     return live
 
 

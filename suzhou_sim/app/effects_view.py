@@ -36,7 +36,7 @@ from ..studies.effects import EffectsResult, attribute_changes, benchmark_compar
 from ..studies.scenario_runs import ScenarioResult
 from .shared import DISPLAYS, cached_posterior, known_probabilities, probabilities_runner
 from .state import scenario_from_yaml
-from .views import SCOREBOARD_CSS, table_html
+from .views import table_html
 
 __all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "attribution_display",
            "view_effects", "attribution_table"]
@@ -105,7 +105,7 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     if shown is None:
         st.caption(text("attr_none", lang))
         return
-    st.html(SCOREBOARD_CSS + table_html(shown, "attribution"))
+    st.html(table_html(shown, "attribution"))  # styled by the page's SCOREBOARD_CSS
 
 
 _ATTRIBUTION = ("attribution",)  # the first part of its keys in shared.DISPLAYS
