@@ -821,8 +821,13 @@ def prefetch_next_steps(state, live: Live) -> None:
     back = seen is not None and seen[0] == widget and value < seen[1]
     digits = max(0, -Decimal(str(spec.step)).as_tuple().exponent)  # as the slider rounds
     notches = [round(value + sign * spec.step, digits) for sign in ((-1, 1) if back else (1, -1))]
-    scenarios = [S.scenario_from_state(ChainMap({widget: v}, state))
-                 for v in notches if spec.min <= v <= spec.max]
+    scenarios = []
+    for v in notches:
+        if spec.min <= v <= spec.max:
+            try:
+                scenarios.append(S.scenario_from_state(ChainMap({widget: v}, state)))
+            except InputError:  # a guess the settings would refuse: nothing to prefetch
+                pass
     lang, year = state[S.K_LANG], state.get(K_YEAR, "all")
     res = outcome.result
     picked, baseline = live.picked, S.region_baseline(state[S.K_REGION])[1]
