@@ -15,16 +15,19 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import ChainMap
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
@@ -110,18 +113,21 @@ from suzhou_sim.studies.scenario_runs import (
     run_scenario,
 )
 
+_LOG = logging.getLogger(__name__)
 VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "portfolio", "about")
 K_LEVER_TAB, K_YEAR = "lever_tab", "sb_year"
 K_ASSUMPTIONS_OPEN = "assumptions_open"
 K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a session)
 K_URL_WRITTEN = "url_written"  # the query parameters last written
 K_LINK_OPEN = "link_open"  # the "copy link" popover is open
+K_LIVE = "live_ref"  # the latest Live and the settings it was made from
 K_MOVED = "lever_moved"  # (lever, period) of the last lever step
 K_SEEN = "lever_seen"  # the moved lever's value at the last results run (its direction)
 K_SESSION = "session_token"  # identifies the session's queue of prefetch jobs
 FUND_SPLIT, FUND = "fund_split", "special_fund"
-#: Keys of the fragments a lever step reruns: the results (main area) and the share captions.
-RESULTS, SHARES = "results", "shares"
+#: Keys of the fragments a lever step reruns: the results (main area), the downloads and the
+#: share captions.
+RESULTS, DOWNLOADS, SHARES = "results", "downloads", "shares"
 DEFAULT_CHARTS = 4
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
@@ -318,11 +324,16 @@ def _split_levers() -> list[str]:
 
 
 def _on_lever(key: str, period: str) -> None:
-    """A lever moved: rerun only the results and, when it moves the split of the fund, the
-    share captions (not the whole page: a slider step then redraws a tenth of it). The
-    lever is remembered: its next notches are prefetched (:func:`prefetch_next_steps`)."""
+    """A lever moved: rerun only the results, the downloads and, when it moves the split of
+    the fund, the share captions (not the whole page: a slider step then redraws a tenth of
+    it). The lever is remembered: its next notches are prefetched
+    (:func:`prefetch_next_steps`)."""
     st.session_state[K_MOVED] = (key, period)
-    st.rerun([RESULTS, SHARES] if key == FUND or key in _split_levers() else [RESULTS])
+    keys = [RESULTS, DOWNLOADS] + ([SHARES] if key == FUND or key in _split_levers() else [])
+    try:
+        st.rerun(keys)
+    except StreamlitAPIException:  # no complete run drew those fragments yet: the page
+        st.rerun()
 
 
 @st.fragment(key=SHARES)
@@ -341,46 +352,48 @@ def _report_inputs(outcome: Outcome) -> ReportInputs:
     return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline)
 
 
-def sidebar_files(state, lang: str, live: Live) -> None:
+def sidebar_files(state: MutableMapping[str, Any], lang: str, live: Live) -> None:
     """Save under a name (kept on disk for every session); downloads of the settings,
-    results and meeting reports; upload or paste of a scenario file.
-
-    The downloads are built when clicked, from the settings of that moment (``live_ref``:
-    a lever step reruns only the results, not this section)."""
-    ref = live_ref(state)
+    results and meeting reports (:func:`downloads`); upload or paste of a scenario file."""
     with st.expander(tr("save_load", lang), expanded=False):
         saved_section(state, lang, live.current)
-        if live.current is not None:
-            st.download_button(tr("download_yaml", lang),
-                               lambda: scenario_to_yaml(ref["live"].current),
-                               file_name=f"{live.current.name}.yaml", mime="application/x-yaml",
-                               on_click="ignore", width="stretch")
-        if live.outcome is not None:
-            name = live.outcome.result.scenario.name
-            # built when clicked (a Word report draws its charts: about two seconds)
-            st.download_button(
-                tr("download_docx", lang),
-                lambda: docx_report(_report_inputs(ref["live"].outcome)),
-                file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
-                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-            st.download_button(
-                tr("download_xlsx", lang),
-                lambda: xlsx_report(_report_inputs(ref["live"].outcome)),
-                file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            st.download_button(tr("download_targets", lang),
-                               lambda: targets_csv(full_outcome(ref["live"].outcome)),
-                               file_name=f"{name}_targets.csv", mime="text/csv",
-                               on_click="ignore", width="stretch")
-            st.download_button(tr("download_series", lang),
-                               lambda: series_csv(ref["live"].outcome),
-                               file_name=f"{name}_series.csv", mime="text/csv",
-                               on_click="ignore", width="stretch")
+        downloads(lang)
         st.file_uploader(tr("upload", lang), type=["yaml", "yml"], key=S.K_FILE,
                          on_change=_on_file, args=(state,))
         st.text_area(tr("paste", lang), key=S.K_PASTE, height=120)
         st.button(tr("apply_paste", lang), key="apply_paste", on_click=_on_paste,
                   args=(state,), width="stretch")
+
+
+@st.fragment(key=DOWNLOADS)
+def downloads(lang: str) -> None:
+    """Downloads of the current settings and of their results and meeting reports, each
+    built when clicked (a Word report draws its charts: about two seconds). A fragment that
+    every lever step reruns: file names and contents follow the settings."""
+    live = live_settings(st.session_state, lang)
+    if live.current is not None:
+        current = live.current
+        st.download_button(tr("download_yaml", lang), lambda: scenario_to_yaml(current),
+                           file_name=f"{current.name}.yaml", mime="application/x-yaml",
+                           on_click="ignore", width="stretch", key="dl_yaml")
+    outcome = live.outcome
+    if outcome is None:
+        return
+    name = outcome.result.scenario.name
+    st.download_button(
+        tr("download_docx", lang), lambda: docx_report(_report_inputs(outcome)),
+        file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    st.download_button(
+        tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(outcome)),
+        file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(tr("download_targets", lang), lambda: targets_csv(full_outcome(outcome)),
+                       file_name=f"{name}_targets.csv", mime="text/csv", on_click="ignore",
+                       width="stretch", key="dl_targets")
+    st.download_button(tr("download_series", lang), lambda: series_csv(outcome),
+                       file_name=f"{name}_series.csv", mime="text/csv", on_click="ignore",
+                       width="stretch", key="dl_series")
 
 
 # --- main views -----------------------------------------------------------------------------
@@ -418,7 +431,30 @@ def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame
     return DISPLAYS.get_or_make(("scoreboard html", key, lang, year), make)
 
 
-def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
+def settings_outcome(current: Scenario, picked: Scenario, baseline: Scenario, draws: int,
+                     seed: int, stamp: int) -> Outcome:
+    """:func:`recompute` through the shared store of runs, the current run with its curves
+    when any session computed them (what a request and the prefetcher both make)."""
+    outcome = recompute(current, picked, baseline, draws, seed, run_cached(stamp))
+    return replace(outcome, result=with_known_curves(outcome.result, stamp))
+
+
+def scoreboard_parts(outcome: Outcome, lang: str,
+                     year: str) -> tuple[pd.DataFrame, str, str, str]:
+    """The scoreboard of ``outcome`` for the year filter ``year``: its table, summary line,
+    per-year summary (HTML) and the table's HTML, through the shared store of displays."""
+    key = outcome_key(outcome)
+    frame, summary, per_year = cached_scoreboard(key, lang, outcome)
+    return frame, summary, per_year, cached_scoreboard_html(key, lang, year, frame)
+
+
+def with_curves_now(outcome: Outcome) -> Outcome:
+    """``outcome`` with the curves of its current run, computed when no session has."""
+    stamp = calibration_stamp(outcome.result.scenario.region)
+    return replace(outcome, result=with_computed_curves(outcome.result, stamp))
+
+
+def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str) -> None:
     """Probability of every target by target year: a per-year summary, a year filter, the
     scoreboard (with the ledger's status when the targets carry one), then the targets
     outside model scope, and the attribution of the changes to the edited levers.
@@ -427,16 +463,14 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     yet: the table with every probability, median and status as soon as the ensemble is
     done ("computing" where the curves go), then the same table with the curves, in the
     same place, followed by the attribution."""
-    key = outcome_key(outcome)
-    frame, summary, per_year = cached_scoreboard(key, lang, outcome)
-    inside = frame[frame["in_scope"]]
-    years = [str(y) for y in sorted(inside["year"].unique())]
+    frame = cached_scoreboard(outcome_key(outcome), lang, outcome)[0]
+    years = [str(y) for y in sorted(frame.loc[frame["in_scope"], "year"].unique())]
     if state.get(K_YEAR) not in ["all", *years]:
         state[K_YEAR] = "all"
     year = state[K_YEAR]
     # everything made before anything is drawn: the browser gets the elements in one burst
     # and draws them once
-    page = cached_scoreboard_html(key, lang, year, frame)
+    frame, summary, per_year, page = scoreboard_parts(outcome, lang, year)
     st.markdown(summary)
     st.caption(tr("sb_year_summary", lang))
     st.html(per_year)
@@ -449,16 +483,19 @@ def view_scoreboard(state, outcome: Outcome, lang: str) -> None:
     st.caption(legend)
     table = st.html(page)
     if not outcome.result.curves_done:  # second step: the curves, in the same place
-        stamp = calibration_stamp(outcome.result.scenario.region)
-        outcome = replace(outcome, result=with_computed_curves(outcome.result, stamp))
-        key = outcome_key(outcome)
-        frame = cached_scoreboard(key, lang, outcome)[0]
-        table.html(cached_scoreboard_html(key, lang, year, frame))
+        outcome = with_curves_now(outcome)
+        table.html(scoreboard_parts(outcome, lang, year)[3])
     if not outcome.is_baseline:  # which edited levers caused each change
-        res = outcome.result
-        effects_view.attribution_table(lang, outcome.baseline.scenario, res.scenario, res.draws,
-                                       res.seed, calibration_stamp(res.scenario.region),
-                                       runs=(outcome.baseline, res))
+        effects_view.attribution_table(lang, *attribution_inputs(outcome))
+
+
+def attribution_inputs(outcome: Outcome) -> tuple[Scenario, Scenario, int, int, int, tuple]:
+    """The arguments after ``lang`` of ``effects_view.attribution_table`` (and the
+    prefetcher's ``attribution_display``) for ``outcome``: baseline, current scenario,
+    draws, seed, calibration stamp and the runs whose probabilities can be reused."""
+    res = outcome.result
+    return (outcome.baseline.scenario, res.scenario, res.draws, res.seed,
+            calibration_stamp(res.scenario.region), (outcome.baseline, res))
 
 
 def multiselect_text(lang: str) -> dict:
@@ -700,15 +737,11 @@ class Live:
     changes: tuple[S.Change, ...] = ()  # the settings that differ from ``picked``
 
 
-def live_ref(state) -> dict:
-    """The session's holder of its latest :class:`Live` (``["live"]``) and the settings it
-    was made from (``["key"]``): the downloads read it when clicked."""
-    return state.setdefault("live_ref", {})
-
-
-def live_settings(state, lang: str) -> Live:
+def live_settings(state: MutableMapping[str, Any], lang: str) -> Live:
     """The :class:`Live` of the settings in ``state`` (runs cached by their settings; made
-    once per settings: a full run asks twice, for the sidebar and for the results)."""
+    once per settings and kept in ``state[K_LIVE]``: a run asks more than once, for the
+    results and the downloads). A kept one gains the assumption curves once any session
+    has computed them."""
     region, draws, seed = state[S.K_REGION], int(state[S.K_DRAWS]), int(state[S.K_SEED])
     stamp = calibration_stamp(region)
     messages: list[tuple[str, str]] = []
@@ -719,11 +752,16 @@ def live_settings(state, lang: str) -> Live:
     except InputError as exc:
         messages.append(("error", tr("bad_settings", lang,
                                      message="; ".join(problem_lines(str(exc), lang)))))
-    ref = live_ref(state)
+    ref = state.setdefault(K_LIVE, {})
     key = (scenario_to_yaml(current) if current is not None else tuple(messages),
            state[S.K_BASE], draws, seed, stamp, lang)
     if ref.get("key") == key:
-        return ref["live"]
+        live = ref["live"]
+        if live.outcome is not None and not live.outcome.result.curves_done:
+            result = with_known_curves(live.outcome.result, stamp)
+            if result is not live.outcome.result:
+                live = ref["live"] = replace(live, outcome=replace(live.outcome, result=result))
+        return live
     picked = S.base_scenario(state)
     outcome: Outcome | None = None
     posterior: Posterior | None = None
@@ -740,11 +778,10 @@ def live_settings(state, lang: str) -> Live:
             if (status := calibration_staleness(region, stamp)).stale:
                 messages.append(("warning", staleness_message(status, lang)))
             try:
-                outcome = recompute(current, picked, S.region_baseline(region)[1], draws,
-                                    seed, run_cached(stamp))
                 # the current run's curves when some session computed them already (the
                 # scoreboard then shows them at once); otherwise the scoreboard adds them
-                outcome = replace(outcome, result=with_known_curves(outcome.result, stamp))
+                outcome = settings_outcome(current, picked, S.region_baseline(region)[1],
+                                           draws, seed, stamp)
             except InputError as exc:  # e.g. a calibration that does not fit the model
                 messages.append(("error", tr("run_failed", lang, message=str(exc))))
     live = Live(current, picked, outcome, posterior, tuple(messages), tuple(diff))
@@ -803,7 +840,10 @@ def results() -> None:
     state = st.session_state
     with prefetcher().foreground():
         live = draw_results(state, state[S.K_LANG])
-    prefetch_next_steps(state, live)
+    try:
+        prefetch_next_steps(state, live)
+    except Exception:  # a guess must never cost the planner the page
+        _LOG.warning("prefetch guess failed", exc_info=True)
 
 
 def prefetch_next_steps(state, live: Live) -> None:
@@ -834,12 +874,12 @@ def prefetch_next_steps(state, live: Live) -> None:
     stamp = calibration_stamp(res.scenario.region)
 
     def scoreboard(scenario: Scenario, curves: bool) -> Callable[[], object]:
-        def job() -> None:
-            out = recompute(scenario, picked, baseline, res.draws, res.seed, run_cached(stamp))
-            done = (with_computed_curves if curves else with_known_curves)(out.result, stamp)
-            out = replace(out, result=done)
-            key = outcome_key(out)
-            cached_scoreboard_html(key, lang, year, cached_scoreboard(key, lang, out)[0])
+        def job() -> None:  # what view_scoreboard asks for, in the same calls
+            out = settings_outcome(scenario, picked, baseline, res.draws, res.seed, stamp)
+            out = with_curves_now(out) if curves else out
+            scoreboard_parts(out, lang, year)
+            if not out.is_baseline:
+                effects_view.prefetch_attribution(lang, *attribution_inputs(out))
         return job
     prefetcher().submit(state.get(K_SESSION), [scoreboard(s, curves) for curves in (False, True)
                                                 for s in scenarios])
@@ -889,8 +929,9 @@ FRAGMENT_VIEWS = ("scoreboard", "charts")
 def view_fragment(view: str, state, lang: str, outcome: Outcome, current: Scenario, draws: int,
                   seed: int, stamp: int) -> None:
     """A view of :data:`FRAGMENT_VIEWS` as a fragment (its arguments are those of the last
-    full run, so it shows the same outcome)."""
-    RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
+    run of :func:`results`, so it shows the same outcome)."""
+    with prefetcher().foreground():
+        RESULT_VIEWS[view](state, lang, outcome, current, draws, seed, stamp)
 
 
 #: The views that need a computed outcome, by key of the view selector. A new view adds

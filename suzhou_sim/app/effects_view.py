@@ -39,10 +39,12 @@ from .state import scenario_from_yaml
 from .views import table_html
 
 __all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "attribution_display",
+           "prefetch_attribution",
            "view_effects", "attribution_table"]
 
 #: Draws per step in the app: 43 steps x 200 draws stay within a few seconds.
 EFFECTS_DRAWS = 200
+_ATTRIBUTION = ("attribution",)  # the first part of the attribution tables' keys in DISPLAYS
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def effects_for(scenario_yaml: str, draws: int, seed: int, stamp: int) -> EffectsResult:
@@ -52,16 +54,18 @@ def effects_for(scenario_yaml: str, draws: int, seed: int, stamp: int) -> Effect
                          posterior=cached_posterior(scenario.region, stamp))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def attribution_frame(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
-                      _known: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
-    """:func:`~suzhou_sim.studies.effects.attribute_changes` on YAML texts (cached). The
-    variants' probabilities come from ``_known`` (:func:`.shared.known_probabilities` of
-    the scoreboard's runs, not part of the key: they are what the runs would give) or from
-    the shared cache."""
-    return attribute_changes(scenario_from_yaml(base_yaml), scenario_from_yaml(edited_yaml),
-                             draws, seed,
-                             probabilities=probabilities_runner(draws, seed, stamp, _known))
+                      known: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """:func:`~suzhou_sim.studies.effects.attribute_changes` on YAML texts, kept in
+    ``shared.DISPLAYS``. The variants' probabilities come from ``known``
+    (:func:`.shared.known_probabilities` of the scoreboard's runs, not part of the key: they
+    are what the runs would give) or from the shared store."""
+    def make() -> pd.DataFrame:
+        return attribute_changes(scenario_from_yaml(base_yaml), scenario_from_yaml(edited_yaml),
+                                 draws, seed,
+                                 probabilities=probabilities_runner(draws, seed, stamp, known))
+    return DISPLAYS.get_or_make(("attribution frame", base_yaml, edited_yaml, draws, seed,
+                                 stamp), make)
 
 
 def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
@@ -95,8 +99,7 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     ``runs`` are scenario results on the same draws whose probabilities can be reused."""
     st.markdown(f"**{text('attribution', lang)}**")
     st.caption(text("attribution_how", lang))
-    args = (scenario_to_yaml(baseline), scenario_to_yaml(current), draws, seed, stamp, lang)
-    known = known_probabilities(r for r in runs if (r.draws, r.seed) == (draws, seed))
+    args, known = _display_inputs(lang, baseline, current, draws, seed, stamp, runs)
     if _ATTRIBUTION + args in DISPLAYS:  # made before: no spinner (a lever step's case)
         shown = attribution_display(*args, known)
     else:
@@ -108,7 +111,18 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     st.html(table_html(shown, "attribution"))  # styled by the page's SCOREBOARD_CSS
 
 
-_ATTRIBUTION = ("attribution",)  # the first part of its keys in shared.DISPLAYS
+def prefetch_attribution(lang: str, baseline: Scenario, current: Scenario, draws: int,
+                         seed: int, stamp: int, runs: Sequence[ScenarioResult] = ()) -> None:
+    """Make what :func:`attribution_table` would show for these arguments, without drawing
+    it (the app's prefetcher: with several edited levers the table needs runs of its own)."""
+    args, known = _display_inputs(lang, baseline, current, draws, seed, stamp, runs)
+    attribution_display(*args, known)
+
+
+def _display_inputs(lang: str, baseline: Scenario, current: Scenario, draws: int, seed: int,
+                    stamp: int, runs: Sequence[ScenarioResult]) -> tuple[tuple, dict]:
+    args = (scenario_to_yaml(baseline), scenario_to_yaml(current), draws, seed, stamp, lang)
+    return args, known_probabilities(r for r in runs if (r.draws, r.seed) == (draws, seed))
 
 
 def attribution_display(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,

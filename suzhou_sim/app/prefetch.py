@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 
-__all__ = ["ENV_VAR", "IDLE_S", "MAX_OWNERS", "THREAD_NAME", "Prefetcher", "prefetcher"]
+__all__ = ["ENV_VAR", "IDLE_S", "MAX_OWNERS", "THREAD_NAME", "Job", "Prefetcher", "prefetcher"]
 
 #: Set to ``0`` to switch prefetching off (tests that count runs do).
 ENV_VAR = "SUZHOU_SIM_PREFETCH"
@@ -37,6 +37,7 @@ THREAD_NAME = "suzhou-sim-prefetch"
 
 _LOG = logging.getLogger(__name__)
 
+#: A job: made of plain values (no session state), called once on the background thread.
 Job = Callable[[], object]
 
 
@@ -51,6 +52,11 @@ class Prefetcher:
         False: :meth:`submit` drops every job (nothing runs in the background). None (the
         default): on unless the environment sets ``SUZHOU_SIM_PREFETCH=0`` (read at every
         submit).
+
+    Attributes
+    ----------
+    done : int
+        Jobs finished so far, failed ones included (tests wait on them).
     """
 
     def __init__(self, idle_s: float = IDLE_S, enabled: bool | None = None) -> None:
@@ -62,7 +68,8 @@ class Prefetcher:
         self._jobs: OrderedDict[Hashable, list[Job]] = OrderedDict()  # by owner, newest last
         self._running = False
         self._thread: threading.Thread | None = None
-        self.done = 0  # jobs finished (failed ones included): for tests and the benchmark
+        self.done = 0
+        self._failed = False  # the first failure is logged as a warning, later ones as debug
 
     @contextmanager
     def foreground(self) -> Iterator[None]:
@@ -89,7 +96,7 @@ class Prefetcher:
                 self._jobs[owner] = list(jobs)
             while len(self._jobs) > MAX_OWNERS:
                 self._jobs.popitem(last=False)
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name=THREAD_NAME,
                                                 daemon=True)
                 self._thread.start()
@@ -126,7 +133,9 @@ class Prefetcher:
             try:
                 job()
             except Exception:  # a guess that fails costs nothing: the request reports it
-                _LOG.debug("prefetch job failed", exc_info=True)
+                (_LOG.debug if self._failed else _LOG.warning)("prefetch job failed",
+                                                               exc_info=True)
+                self._failed = True
             finally:
                 with self._cond:
                     self._running = False

@@ -3,8 +3,9 @@
 Lives here: the compiled model and the stored posteriors (``st.cache_resource``: one object
 for the whole server, never copied), the modification stamp of a region's calibration that
 is part of every cache key (a recalibration is picked up without a restart), the stores of
-scoreboard runs, curves and display tables (:class:`Store`: plain thread-safe objects, so
-that the prefetcher's thread, which has no Streamlit context, fills them too), and the
+scoreboard runs, curves, display tables and calibration staleness (:class:`Store`: plain
+thread-safe objects, so that the prefetcher's thread, which has no Streamlit context, fills
+them too), and the
 per-target probabilities of the attribution under the scoreboard (``st.cache_data`` keyed on
 the scenario's run inputs, so planners with the same settings share the runs; the baseline's
 and the current settings' probabilities are read from their scoreboard runs, so an edit of
@@ -32,7 +33,14 @@ from ..calibration.provenance import Staleness, calibration_status
 from ..catalogues.scenarios import Scenario, scenario_to_yaml
 from ..catalogues.targets import targets_for_region
 from ..engine import load_model
-from ..paths import MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR, calibration_dir
+from ..paths import (
+    MODEL_FILE,
+    OBSERVED_FILE,
+    PARAMETERS_FILE,
+    REGIONS_DIR,
+    REPO_ROOT,
+    calibration_dir,
+)
 from ..studies.effects import target_probabilities
 from ..studies.scenario_runs import ScenarioResult, assumption_curves, with_curves
 from .state import scenario_from_yaml
@@ -83,13 +91,15 @@ def run_inputs_yaml(scenario: Scenario) -> str:
     return scenario_to_yaml(plain)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
 def cached_probabilities(inputs_yaml: str, draws: int, seed: int, stamp: int) -> np.ndarray:
     """:func:`~suzhou_sim.studies.effects.target_probabilities` of a scenario given by
-    :func:`run_inputs_yaml`, on the stored posterior (cached for every session)."""
-    scenario = scenario_from_yaml(inputs_yaml)
-    return target_probabilities(scenario, draws, seed,
-                                cached_posterior(scenario.region, stamp))
+    :func:`run_inputs_yaml`, on the stored posterior (kept in :data:`RUNS` for every session
+    and the prefetcher)."""
+    def make() -> np.ndarray:
+        scenario = scenario_from_yaml(inputs_yaml)
+        return target_probabilities(scenario, draws, seed,
+                                    cached_posterior(scenario.region, stamp))
+    return RUNS.get_or_make(("probabilities", inputs_yaml, draws, seed, stamp), make)
 
 
 def known_probabilities(results: Iterable[ScenarioResult]) -> dict[str, np.ndarray]:
@@ -124,7 +134,14 @@ class Store:
 
     Thread-safe (sessions and the prefetcher run in threads of their own). A value being
     made by one thread is waited for by the others that ask for it
-    (:meth:`get_or_make`), not made twice.
+    (:meth:`get_or_make`), not made twice. Values are shared, not copied: whoever reads one
+    must not change it (the app builds new objects, e.g. ``dataclasses.replace``), and a
+    ``make`` must not ask for its own key.
+
+    Parameters
+    ----------
+    size : int
+        Values kept; beyond, the least recently used is dropped.
     """
 
     def __init__(self, size: int) -> None:
@@ -204,7 +221,8 @@ def calibration_staleness(region: str, stamp: int) -> Staleness:
     again only when its calibration (``stamp``) or one of the files it fingerprints changes
     (by modification time: the check hashes their contents, too slow for every lever step)."""
     files = (MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR / f"{region}.yaml",
-             calibration_dir("suzhou") / "point.yaml")
+             calibration_dir(region) / "provenance.yaml", calibration_dir("suzhou") / "point.yaml",
+             REPO_ROOT / "pyproject.toml")  # the package version is fingerprinted too
     times = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
     return STATUSES.get_or_make((region, stamp, times), lambda: calibration_status(region))
 

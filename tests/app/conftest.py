@@ -1,5 +1,6 @@
-"""Fixtures of the app tests: every test saves scenarios into a folder of its own, and
-nothing is prefetched in the background unless a test asks for it (runs are counted)."""
+"""Fixtures of the app tests: every test saves scenarios into a folder of its own, starts
+from empty shared stores, and nothing is prefetched in the background unless a test asks
+for it (runs are counted)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from suzhou_sim.app import prefetch
+from suzhou_sim.app import prefetch, shared
 from suzhou_sim.app.scenario_store import ENV_VAR
 
 
@@ -25,3 +26,12 @@ def no_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Prefetching off (``SUZHOU_SIM_PREFETCH=0``): a test sees only the runs it asked for;
     ``tests/app/test_prefetch.py`` switches it on where it is the subject."""
     monkeypatch.setenv(prefetch.ENV_VAR, "0")
+
+
+@pytest.fixture(autouse=True)
+def cold_stores():
+    """Every test starts and ends with empty shared stores (runs, curves, tables, calibration
+    staleness): what one test patched or computed is never another's answer."""
+    shared.clear_stores()
+    yield
+    shared.clear_stores()

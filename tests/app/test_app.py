@@ -506,7 +506,9 @@ def test_a_lever_step_redraws_the_results_and_the_shares_alone(app):
     captions = [c.value for c in app.caption]
     assert "占 20%,约 80 亿元/年" in captions and "占 40%,约 160 亿元/年" in captions
     assert any(levers_label("special_fund") in m.value for m in app.markdown)  # ✎ changes
-    # the downloads, not redrawn, build their files from the settings of the moment
+    # the downloads were drawn again: their file names and contents follow the step
+    buttons = app.get("download_button")
+    assert {b.proto.id.rsplit("-", 1)[-1] for b in buttons} >= {"dl_yaml", "dl_docx"}
     assert app.session_state["live_ref"]["live"].current.lever_value(
         "special_fund", "14th") == 400
     # a lever outside the fund's split leaves the share captions alone
@@ -671,8 +673,7 @@ def _counting(monkeypatch) -> dict[str, int]:
 
 @needs_suzhou
 def test_sessions_with_the_same_settings_share_one_ensemble(monkeypatch):
-    st.cache_data.clear()  # cold caches: the first session must compute
-    shared.clear_stores()
+    st.cache_data.clear()  # cold caches (the shared stores are emptied by a fixture)
     calls = _counting(monkeypatch)
     first = AppTest.from_file(str(APP), default_timeout=60).run()
     lever(first, "special_fund", "14th").set_value(260).run()

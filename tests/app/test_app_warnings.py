@@ -35,9 +35,7 @@ def test_no_warning_with_the_shipped_calibration_and_baseline():
 def test_stale_calibration_is_shown(monkeypatch):
     stale = Staleness("suzhou", Path("model/calibration/suzhou"), recorded=True,
                       changed=("model",))
-    # the app asks through shared.calibration_staleness, which keeps the answer until an
-    # input changes: start from an empty store
-    shared.clear_stores()
+    # the app asks through shared.calibration_staleness (its store starts empty)
     monkeypatch.setattr(shared, "calibration_status", lambda region, *a, **k: stale)
     shown = _warnings(_run())
     assert any("校准已过时" in w and "模型方程" in w for w in shown), shown
@@ -64,7 +62,6 @@ def test_staleness_is_checked_again_when_an_input_file_changes(monkeypatch, tmp_
     def status(region, *a, **k):
         calls.append(region)
         return Staleness(region, tmp_path, recorded=True)
-    shared.clear_stores()
     model = tmp_path / "model.mdl"
     model.write_text("x", encoding="utf-8")
     monkeypatch.setattr(shared, "calibration_status", status)

@@ -9,10 +9,18 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from suzhou_sim.app import prefetch, shared
+from suzhou_sim.app import prefetch
 from suzhou_sim.app.prefetch import Prefetcher
 from suzhou_sim.app.shared import Store
-from tests.app.test_app import APP, fund_probabilities, lever, needs_suzhou, scoreboard
+from suzhou_sim.catalogues.scenarios import load_levers
+from tests.app.test_app import (
+    APP,
+    fund_probabilities,
+    html_table,
+    lever,
+    needs_suzhou,
+    scoreboard,
+)
 
 # --- the queue ------------------------------------------------------------------------------
 
@@ -105,33 +113,59 @@ def test_store_forgets_the_oldest_and_a_failed_make_is_retried():
 
 
 def _requested_runs(monkeypatch) -> list[str]:
-    """Names of the threads that ran an ensemble for a scoreboard, the prefetcher's left out
-    (what a planner waited for)."""
-    from suzhou_sim.studies import scenario_runs
+    """Names of the threads that ran an ensemble for a scoreboard or an attribution, the
+    prefetcher's left out (what a planner waited for)."""
+    from suzhou_sim.studies import effects, scenario_runs
 
-    real, calls = scenario_runs.run_ensemble, []
-
-    def counted(*args, **kwargs):
-        name = threading.current_thread().name
-        if name != prefetch.THREAD_NAME:
-            calls.append(name)
-        return real(*args, **kwargs)
-    monkeypatch.setattr(scenario_runs, "run_ensemble", counted)
+    calls: list[str] = []
+    for module in (scenario_runs, effects):
+        def counted(*args, _real=module.run_ensemble, **kwargs):
+            name = threading.current_thread().name
+            if name != prefetch.THREAD_NAME:
+                calls.append(name)
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(module, "run_ensemble", counted)
     return calls
 
 
+def _steps(at: AppTest, slider, values: tuple[float, ...], calls: list[str]) -> None:
+    """Step ``slider`` through ``values`` as a browser does (each step reruns only the
+    fragments it changes, the page is not redrawn in between); none may wait for a run."""
+    for value in values:
+        slider.set_value(value).run()
+        assert not at.exception, at.exception
+        assert not at.radio  # a fragment-only step, as in the browser
+        assert calls == [], f"{value} was computed on request, not prefetched"
+        assert prefetch.prefetcher().wait_idle(60)
+
+
 @needs_suzhou
-def test_the_next_notch_of_the_moved_lever_is_ready_before_it_is_asked_for(monkeypatch):
+def test_the_next_notches_of_the_moved_lever_are_ready_before_they_are_asked_for(monkeypatch):
     monkeypatch.setenv(prefetch.ENV_VAR, "1")
-    shared.clear_stores()
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    lever(at, "special_fund", "14th").set_value(210).run()  # one notch (10 亿元) up
+    slider = lever(at, "special_fund", "14th")
+    slider.set_value(240).run()  # a jump: computed on request, then 250 and 230 guessed
     assert not at.exception, at.exception
     assert prefetch.prefetcher().wait_idle(60)
     calls = _requested_runs(monkeypatch)
-    for value in (220, 230, 220):  # on in the same direction, then back: each was guessed
-        lever(at, "special_fund", "14th").set_value(value).run()
-        assert not at.exception, at.exception
-        assert calls == [], f"{value} was computed on request, not prefetched"
-        assert prefetch.prefetcher().wait_idle(60)
-    assert scoreboard(at)[0] == fund_probabilities(at, 220)  # as a run made on request
+    # back one notch (never computed before), on back, then forward again
+    _steps(at, slider, (230, 220, 230, 240, 250), calls)
+    assert scoreboard(at)[0] == fund_probabilities(at, 250)  # as a run made on request
+
+
+@needs_suzhou
+def test_with_two_edited_levers_the_attribution_is_ready_too(monkeypatch):
+    """Two edits: the attribution under the scoreboard needs runs of its own (each edit
+    alone); the guess makes them too."""
+    monkeypatch.setenv(prefetch.ENV_VAR, "1")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    lever(at, "talent_weight", "14th").set_value(0.45).run()
+    slider = lever(at, "special_fund", "14th")
+    slider.set_value(210).run()
+    assert not at.exception, at.exception
+    assert prefetch.prefetcher().wait_idle(60)
+    calls = _requested_runs(monkeypatch)
+    _steps(at, slider, (220,), calls)
+    header, *rows = html_table(at, "attribution")
+    assert rows and any(load_levers()["talent_weight"].label("zh") in " ".join(r)
+                        for r in rows)
