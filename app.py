@@ -16,6 +16,7 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import ChainMap
 from collections.abc import Callable, MutableMapping
@@ -121,6 +122,7 @@ K_URL_READ = "url_read"  # set once the URL's settings were read (first run of a
 K_URL_WRITTEN = "url_written"  # the query parameters last written
 K_LINK_OPEN = "link_open"  # the "copy link" popover is open
 K_LIVE = "live_ref"  # the latest Live and the settings it was made from
+K_DL_ADJUSTED = "downloads_adjusted"  # the downloads were drawn for adjusted settings
 K_MOVED = "lever_moved"  # (lever, period) of the last lever step
 K_SEEN = "lever_seen"  # the moved lever's value at the last results run (its direction)
 K_SESSION = "session_token"  # identifies the session's queue of prefetch jobs
@@ -324,12 +326,15 @@ def _split_levers() -> list[str]:
 
 
 def _on_lever(key: str, period: str) -> None:
-    """A lever moved: rerun only the results, the downloads and, when it moves the split of
-    the fund, the share captions (not the whole page: a slider step then redraws a tenth of
-    it). The lever is remembered: its next notches are prefetched
-    (:func:`prefetch_next_steps`)."""
-    st.session_state[K_MOVED] = (key, period)
-    keys = [RESULTS, DOWNLOADS] + ([SHARES] if key == FUND or key in _split_levers() else [])
+    """A lever moved: rerun only the results, when it moves the split of the fund the share
+    captions, and when the file names change the downloads (not the whole page: a slider
+    step then redraws a tenth of it). The lever is remembered: its next notches are
+    prefetched (:func:`prefetch_next_steps`)."""
+    state = st.session_state
+    state[K_MOVED] = (key, period)
+    keys = [RESULTS] + ([SHARES] if key == FUND or key in _split_levers() else [])
+    if _adjusted(state, key, period) != state.get(K_DL_ADJUSTED):
+        keys.append(DOWNLOADS)  # their file names change
     try:
         st.rerun(keys)
     except StreamlitAPIException:  # no complete run drew those fragments yet: the page
@@ -368,32 +373,48 @@ def sidebar_files(state: MutableMapping[str, Any], lang: str, live: Live) -> Non
 @st.fragment(key=DOWNLOADS)
 def downloads(lang: str) -> None:
     """Downloads of the current settings and of their results and meeting reports, each
-    built when clicked (a Word report draws its charts: about two seconds). A fragment that
-    every lever step reruns: file names and contents follow the settings."""
-    live = live_settings(st.session_state, lang)
+    built when clicked (a Word report draws its charts: about two seconds) from the
+    settings of that moment (``state[K_LIVE]``). A fragment: a lever step reruns it only
+    when the file names change (the first edit, or back to the picked scenario's values;
+    five buttons on every step slowed a step by about a tenth)."""
+    state = st.session_state
+    live = live_settings(state, lang)
+    state[K_DL_ADJUSTED] = bool(live.changes)
+    ref = state[K_LIVE]
     if live.current is not None:
-        current = live.current
-        st.download_button(tr("download_yaml", lang), lambda: scenario_to_yaml(current),
-                           file_name=f"{current.name}.yaml", mime="application/x-yaml",
+        st.download_button(tr("download_yaml", lang),
+                           lambda: scenario_to_yaml(ref["live"].current),
+                           file_name=f"{live.current.name}.yaml", mime="application/x-yaml",
                            on_click="ignore", width="stretch", key="dl_yaml")
-    outcome = live.outcome
-    if outcome is None:
+    if live.outcome is None:
         return
-    name = outcome.result.scenario.name
+    name = live.outcome.result.scenario.name
     st.download_button(
-        tr("download_docx", lang), lambda: docx_report(_report_inputs(outcome)),
+        tr("download_docx", lang), lambda: docx_report(_report_inputs(ref["live"].outcome)),
         file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(
-        tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(outcome)),
+        tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(ref["live"].outcome)),
         file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.download_button(tr("download_targets", lang), lambda: targets_csv(full_outcome(outcome)),
+    st.download_button(tr("download_targets", lang),
+                       lambda: targets_csv(full_outcome(ref["live"].outcome)),
                        file_name=f"{name}_targets.csv", mime="text/csv", on_click="ignore",
                        width="stretch", key="dl_targets")
-    st.download_button(tr("download_series", lang), lambda: series_csv(outcome),
+    st.download_button(tr("download_series", lang),
+                       lambda: series_csv(ref["live"].outcome),
                        file_name=f"{name}_series.csv", mime="text/csv", on_click="ignore",
                        width="stretch", key="dl_series")
+
+
+def _adjusted(state: MutableMapping[str, Any], key: str, period: str) -> bool:
+    """Whether the settings now differ from the picked scenario (its name then gains
+    "_adjusted"); cheap when the lever just moved differs itself."""
+    picked = S.base_scenario(state)
+    if not math.isclose(float(state[S.lever_widget_key(key, period)]),
+                        picked.lever_value(key, period), rel_tol=1e-9, abs_tol=1e-12):
+        return True
+    return bool(S.changes(state, picked))
 
 
 # --- main views -----------------------------------------------------------------------------

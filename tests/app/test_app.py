@@ -506,11 +506,16 @@ def test_a_lever_step_redraws_the_results_and_the_shares_alone(app):
     captions = [c.value for c in app.caption]
     assert "占 20%,约 80 亿元/年" in captions and "占 40%,约 160 亿元/年" in captions
     assert any(levers_label("special_fund") in m.value for m in app.markdown)  # ✎ changes
-    # the downloads were drawn again: their file names and contents follow the step
+    # the first edit renames the downloads (..._adjusted): they were drawn again; their
+    # contents are built from the settings of the click
     buttons = app.get("download_button")
     assert {b.proto.id.rsplit("-", 1)[-1] for b in buttons} >= {"dl_yaml", "dl_docx"}
     assert app.session_state["live_ref"]["live"].current.lever_value(
         "special_fund", "14th") == 400
+    lever(app, "special_fund", "14th").set_value(410).run()  # names unchanged: not redrawn
+    assert not app.get("download_button") and not app.radio
+    lever(app, "special_fund", "14th").set_value(200).run()  # back to the picked scenario
+    assert app.get("download_button") and not app.radio
     # a lever outside the fund's split leaves the share captions alone
     lever(app, "talent_grant_level", "14th").set_value(
         lever(app, "talent_grant_level", "14th").max).run()
