@@ -29,18 +29,11 @@ import pandas as pd
 import streamlit as st
 
 from ..calibration.posterior import Posterior, load_posterior
-from ..calibration.provenance import Staleness, calibration_status
+from ..calibration.provenance import Staleness, calibration_status, status_files
 from ..catalogues.scenarios import Scenario, scenario_to_yaml
 from ..catalogues.targets import targets_for_region
 from ..engine import load_model
-from ..paths import (
-    MODEL_FILE,
-    OBSERVED_FILE,
-    PARAMETERS_FILE,
-    REGIONS_DIR,
-    REPO_ROOT,
-    calibration_dir,
-)
+from ..paths import MODEL_FILE, calibration_dir
 from ..studies.effects import target_probabilities
 from ..studies.scenario_runs import ScenarioResult, assumption_curves, with_curves
 from .state import scenario_from_yaml
@@ -220,10 +213,7 @@ def calibration_staleness(region: str, stamp: int) -> Staleness:
     """:func:`~suzhou_sim.calibration.provenance.calibration_status` of ``region``, checked
     again only when its calibration (``stamp``) or one of the files it fingerprints changes
     (by modification time: the check hashes their contents, too slow for every lever step)."""
-    files = (MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR / f"{region}.yaml",
-             calibration_dir(region) / "provenance.yaml", calibration_dir("suzhou") / "point.yaml",
-             REPO_ROOT / "pyproject.toml")  # the package version is fingerprinted too
-    times = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
+    times = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in status_files(region))
     return STATUSES.get_or_make((region, stamp, times), lambda: calibration_status(region))
 
 

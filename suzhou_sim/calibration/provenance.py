@@ -51,6 +51,7 @@ __all__ = [
     "write_provenance",
     "read_provenance",
     "calibration_status",
+    "status_files",
 ]
 
 PROVENANCE_FILE = "provenance.yaml"
@@ -134,6 +135,18 @@ def _package_version() -> str:
         return importlib.metadata.version("suzhou-sim")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
+
+
+def status_files(region: str, directory: Path | None = None) -> tuple[Path, ...]:
+    """The files :func:`calibration_status` reads for ``region`` with its default inputs:
+    the fingerprinted inputs, the package version's ``pyproject.toml`` and the recorded
+    provenance (a caller can check their modification times before asking again)."""
+    folder = Path(directory) if directory is not None else calibration_dir(region)
+    files = [MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR / f"{region}.yaml",
+             REPO_ROOT / "pyproject.toml", folder / PROVENANCE_FILE]
+    if region != "suzhou":
+        files.append(calibration_dir("suzhou") / "point.yaml")
+    return tuple(files)
 
 
 def current_provenance(

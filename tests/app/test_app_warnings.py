@@ -65,7 +65,7 @@ def test_staleness_is_checked_again_when_an_input_file_changes(monkeypatch, tmp_
     model = tmp_path / "model.mdl"
     model.write_text("x", encoding="utf-8")
     monkeypatch.setattr(shared, "calibration_status", status)
-    monkeypatch.setattr(shared, "MODEL_FILE", model)
+    monkeypatch.setattr(shared, "status_files", lambda region: (model,))
     for _ in range(3):
         shared.calibration_staleness("suzhou", 1)
     assert calls == ["suzhou"]  # kept while nothing changed

@@ -20,6 +20,7 @@ from suzhou_sim.calibration.provenance import (
     calibration_status,
     current_provenance,
     model_fingerprint,
+    status_files,
 )
 from suzhou_sim.fileio.outputs import MARKER
 from suzhou_sim.paths import (
@@ -27,6 +28,8 @@ from suzhou_sim.paths import (
     OBSERVED_FILE,
     PARAMETERS_FILE,
     REGIONS,
+    REGIONS_DIR,
+    REPO_ROOT,
     SCENARIOS_DIR,
     calibration_dir,
 )
@@ -179,3 +182,12 @@ def test_calibration_without_a_record_is_reported_as_unchecked(tmp_path, capsys)
 def test_kunshan_records_the_suzhou_fit_its_priors_come_from():
     assert "suzhou_calibration" in current_provenance("kunshan")
     assert "suzhou_calibration" not in current_provenance("suzhou")
+
+
+@pytest.mark.parametrize(("region", "suzhou_point"), [("suzhou", False), ("kunshan", True)])
+def test_status_files_are_what_the_status_reads(region, suzhou_point):
+    files = status_files(region)
+    assert {MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REPO_ROOT / "pyproject.toml",
+            REGIONS_DIR / f"{region}.yaml",
+            calibration_dir(region) / "provenance.yaml"} <= set(files)
+    assert (calibration_dir("suzhou") / "point.yaml" in files) == suzhou_point
