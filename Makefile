@@ -54,7 +54,7 @@ bench: $(STAMP) browser  ## performance figures (against PySD, and the decision 
 	$(PY) benchmarks/bench_app_concurrency.py --fresh
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py
+	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py notebooks
 
 clean:
 	rm -rf output test-artifacts .pytest_cache
