@@ -16,14 +16,13 @@ function, so a new view (lever effects, portfolio) is one entry in each.
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import ChainMap
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -333,7 +332,7 @@ def _on_lever(key: str, period: str) -> None:
     state = st.session_state
     state[K_MOVED] = (key, period)
     keys = [RESULTS] + ([SHARES] if key == FUND or key in _split_levers() else [])
-    if _adjusted(state, key, period) != state.get(K_DL_ADJUSTED):
+    if S.differs_from_base(state, key, period) != state.get(K_DL_ADJUSTED):
         keys.append(DOWNLOADS)  # their file names change
     try:
         st.rerun(keys)
@@ -407,16 +406,6 @@ def downloads(lang: str) -> None:
                        width="stretch", key="dl_series")
 
 
-def _adjusted(state: MutableMapping[str, Any], key: str, period: str) -> bool:
-    """Whether the settings now differ from the picked scenario (its name then gains
-    "_adjusted"); cheap when the lever just moved differs itself."""
-    picked = S.base_scenario(state)
-    if not math.isclose(float(state[S.lever_widget_key(key, period)]),
-                        picked.lever_value(key, period), rel_tol=1e-9, abs_tol=1e-12):
-        return True
-    return bool(S.changes(state, picked))
-
-
 # --- main views -----------------------------------------------------------------------------
 
 
@@ -460,13 +449,26 @@ def settings_outcome(current: Scenario, picked: Scenario, baseline: Scenario, dr
     return replace(outcome, result=with_known_curves(outcome.result, stamp))
 
 
-def scoreboard_parts(outcome: Outcome, lang: str,
-                     year: str) -> tuple[pd.DataFrame, str, str, str]:
-    """The scoreboard of ``outcome`` for the year filter ``year``: its table, summary line,
-    per-year summary (HTML) and the table's HTML, through the shared store of displays."""
+class ScoreboardParts(NamedTuple):
+    """What the scoreboard view draws of an outcome (see :func:`scoreboard_parts`)."""
+
+    summary: str
+    per_year: str  # HTML
+    years: list[str]  # the target years in model scope, the year filter's other choices
+    year: str  # the filter applied: "all" or one of ``years``
+    page: str  # the table's HTML
+
+
+def scoreboard_parts(outcome: Outcome, lang: str, year: str) -> ScoreboardParts:
+    """The scoreboard of ``outcome`` for the year filter ``year`` ("all" when it is not one
+    of the outcome's target years), through the shared store of displays: what a request
+    and the prefetcher both make."""
     key = outcome_key(outcome)
     frame, summary, per_year = cached_scoreboard(key, lang, outcome)
-    return frame, summary, per_year, cached_scoreboard_html(key, lang, year, frame)
+    years = [str(y) for y in sorted(frame.loc[frame["in_scope"], "year"].unique())]
+    year = year if year in years else "all"
+    return ScoreboardParts(summary, per_year, years, year,
+                           cached_scoreboard_html(key, lang, year, frame))
 
 
 def with_curves_now(outcome: Outcome) -> Outcome:
@@ -484,28 +486,24 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     yet: the table with every probability, median and status as soon as the ensemble is
     done ("computing" where the curves go), then the same table with the curves, in the
     same place, followed by the attribution."""
-    frame = cached_scoreboard(outcome_key(outcome), lang, outcome)[0]
-    years = [str(y) for y in sorted(frame.loc[frame["in_scope"], "year"].unique())]
-    if state.get(K_YEAR) not in ["all", *years]:
-        state[K_YEAR] = "all"
-    year = state[K_YEAR]
     # everything made before anything is drawn: the browser gets the elements in one burst
     # and draws them once
-    frame, summary, per_year, page = scoreboard_parts(outcome, lang, year)
-    st.markdown(summary)
+    parts = scoreboard_parts(outcome, lang, state.get(K_YEAR, "all"))
+    state[K_YEAR] = year = parts.year
+    st.markdown(parts.summary)
     st.caption(tr("sb_year_summary", lang))
-    st.html(per_year)
+    st.html(parts.per_year)
     st.segmented_control(
-        tr("sb_year_filter", lang), ["all", *years], key=K_YEAR, required=True,
+        tr("sb_year_filter", lang), ["all", *parts.years], key=K_YEAR, required=True,
         format_func=lambda y: tr("sb_all_years", lang) if y == "all" else y)
     legend = tr("sb_legend", lang)
     if outcome.modified is not None:
         legend += "  \n" + tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang)
     st.caption(legend)
-    table = st.html(page)
+    table = st.html(parts.page)
     if not outcome.result.curves_done:  # second step: the curves, in the same place
         outcome = with_curves_now(outcome)
-        table.html(scoreboard_parts(outcome, lang, year)[3])
+        table.html(scoreboard_parts(outcome, lang, year).page)
     if not outcome.is_baseline:  # which edited levers caused each change
         effects_view.attribution_table(lang, *attribution_inputs(outcome))
 

@@ -54,7 +54,7 @@ __all__ = [
     "picked_scenario", "on_region_change", "on_pick_change", "reset_to_picked",
     "on_language_change",
     "base_scenario", "scenario_from_state", "settings_from_state", "scenario_from_yaml",
-    "changes", "assumptions_differ",
+    "changes", "differs_from_base", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
     "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
     "query_from_state", "apply_query", "save_current", "saved_scenarios", "delete_saved",
@@ -415,6 +415,15 @@ def changes(state: MutableMapping[str, Any], base: Scenario | None = None) -> li
         if not all(_close(a, b) for a, b in zip(old, new, strict=True)):
             out.append(Change("assumption", key, None, old, new))
     return out
+
+
+def differs_from_base(state: MutableMapping[str, Any], key: str, period: str) -> bool:
+    """Whether the widgets differ from the picked scenario (``bool(changes(state))``),
+    deciding at once when the lever ``key`` in ``period``, the one just moved, differs
+    itself (the app asks on every lever step)."""
+    base = base_scenario(state)
+    new = _snap(state[lever_widget_key(key, period)], lever_slider(key))
+    return not _close(base.lever_value(key, period), new) or bool(changes(state, base))
 
 
 def scenario_from_state(state: MutableMapping[str, Any]) -> Scenario:

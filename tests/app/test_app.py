@@ -332,6 +332,19 @@ def test_state_round_trips_scenario_files(name):
     assert not S.changes(state)
 
 
+@pytest.mark.parametrize(("edits", "moved", "expected"), [
+    ({}, ("special_fund", "14th"), False),  # nothing changed
+    ({("special_fund", "14th"): 350}, ("special_fund", "14th"), True),  # the moved lever
+    ({("talent_weight", "15th"): 0.45}, ("special_fund", "14th"), True),  # another one
+    ({("special_fund", "14th"): 200.0000000000001}, ("special_fund", "14th"), False),  # noise
+])
+def test_differs_from_base_agrees_with_changes(edits, moved, expected):
+    state = _state("baseline.yaml")
+    for (key, period), value in edits.items():
+        state[S.lever_widget_key(key, period)] = value
+    assert S.differs_from_base(state, *moved) is expected is bool(S.changes(state))
+
+
 def test_changed_settings_download_as_a_valid_scenario():
     state = _state("talent_first.yaml")
     S.set_lever(state, "special_fund", "16th", 350)
