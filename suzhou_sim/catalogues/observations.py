@@ -11,6 +11,7 @@ import csv
 import difflib
 import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ from ..fileio.text import read_text
 from ..paths import OBSERVED_FILE, REGIONS
 from .indicators import load_indicators
 
-__all__ = ["BOUNDS", "QUALITIES", "YEARS", "load_observations"]
+__all__ = ["BOUNDS", "QUALITIES", "YEARS", "DataVintage", "data_vintage", "load_observations"]
 
 REQUIRED_COLUMNS = (
     "region", "indicator", "year", "value", "unit", "bound", "quality", "source_url", "quote_zh",
@@ -117,3 +118,48 @@ def load_observations(
     if not include_unverified:
         frame = frame[frame["quality"] != "unverified"]
     return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DataVintage:
+    """How current a region's published statistics are.
+
+    Attributes
+    ----------
+    region : str
+    year : int
+        The last calendar year with a published figure (quality ``reported`` or
+        ``preliminary``) for the region: "data through ``year``".
+    preliminary : tuple[str, ...]
+        Indicators whose figure for ``year`` is preliminary (预计数), likely to be revised.
+    """
+
+    region: str
+    year: int
+    preliminary: tuple[str, ...] = ()
+
+
+def data_vintage(region: str, observations: pd.DataFrame | None = None) -> DataVintage:
+    """The data vintage of ``region``: the last year with published figures.
+
+    Parameters
+    ----------
+    region : str
+        Region name.
+    observations : pandas.DataFrame, optional
+        Rows from :func:`load_observations` (any regions); read from the project's file when
+        omitted.
+
+    Raises
+    ------
+    InputError
+        The region has no published figure.
+    """
+    obs = load_observations() if observations is None else observations
+    mine = obs[(obs["region"] == region) & obs["quality"].isin(("reported", "preliminary"))]
+    if mine.empty:
+        raise InputError(f"{OBSERVED_FILE}: no published figure for region {region!r}")
+    year = int(mine["year"].max())
+    last = mine[mine["year"] == year]
+    prelim = tuple(sorted(set(last.loc[last["quality"] == "preliminary", "indicator"])))
+    return DataVintage(region=region, year=year, preliminary=prelim)
