@@ -40,6 +40,7 @@ from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import CALIBRATION_DIR, MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE
 from ..studies.evaluator import compiled_model, run_ensemble
+from .conditioning import Conditioning, condition_state
 from .posterior import Posterior, load_posterior
 
 __all__ = [
@@ -285,6 +286,8 @@ class Payoff:
                 skipped.append({**rec, "why": f"outside model scope: {ind.reason}"})
             elif not np.any(np.isclose(times, rec["year"])):
                 skipped.append({**rec, "why": "before the simulation start (end-2018)"})
+            elif ind.basis_from is not None and rec["year"] < ind.basis_from:
+                skipped.append({**rec, "why": f"older statistical basis: {ind.basis_note}"})
             elif rec["bound"] in ("lower", "upper") and point is not None:
                 # The bound and the point value report one statistic: counting both would
                 # push the fit beyond the point value (or fight it, where they disagree).
@@ -743,6 +746,26 @@ class CalibrationOutcome:
     summary: dict
 
 
+def _condition(cal: Calibrator, point: dict[str, float], draws: pd.DataFrame,
+               observations: pd.DataFrame, seed: int) -> Conditioning:
+    """State corrections of every draw and, as the last row, of the point estimate.
+
+    A correction's year is kept only where it differs from the model's default (the data
+    vintage the ``.mdl`` states), so a posterior of the current data carries no constant
+    columns; an as-of calibration carries its own years.
+    """
+    n = len(draws) + 1
+    params = dict(cal.region.constants)
+    for name in cal.names:
+        params[name] = np.append(draws[name].to_numpy(float), point[name])
+    cond = condition_state(params, n, observations, model=cal.model, seed=seed,
+                           exact_rows=[n - 1])
+    defaults = cal.model.constants
+    kept = {k: v for k, v in cond.constants.items()
+            if not (k.endswith(" time") and np.all(v == defaults.get(k)))}
+    return Conditioning(kept, cond.summary)
+
+
 def _predictive(ens: np.ndarray, sigma: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ensemble values with relative observation error added (posterior predictive)."""
     return ens * (1.0 + sigma * rng.normal(size=ens.shape))
@@ -789,6 +812,15 @@ def calibrate_region(
     d = mc.diagnostics
     log(f"{region}: posterior {len(mc.draws)} sets, R-hat max {d['rhat_max']:.3f}, "
         f"chain/tau {d['chain_over_tau']:.1f}, acceptance {d['acceptance_fraction']:.2f}")
+
+    # Start every draw (and the point estimate, on the figures themselves) from the
+    # published state: corrections stored as posterior columns (conditioning.py).
+    cond = _condition(cal, fit.theta, mc.draws, obs, seed)
+    point = {**fit.theta, **{k: float(v[-1]) for k, v in cond.constants.items()}}
+    draws = mc.draws.assign(**{k: v[:-1] for k, v in cond.constants.items()})
+    log(f"{region}: conditioned on the published state ("
+        + ", ".join(f"{r.indicator} {r.year}: percentile {r.percentile_before:.0f} -> "
+                    f"{r.percentile_after:.0f}" for r in cond.summary.itertuples()) + ")")
 
     rng = np.random.default_rng(seed)
     indicators = list(dict.fromkeys(cal.payoff.rows["indicator"]))
@@ -862,8 +894,9 @@ def calibrate_region(
         "informed_parameters": int(informed["informed"].sum()),
         "effective_parameters": float(np.sum(1 - np.clip(informed["sd_ratio"], 0, 1) ** 2)),
     }
+    summary["conditioning"] = cond.summary.to_dict("records")
     posterior = Posterior(
-        region=region, point=fit.theta, draws=mc.draws,
+        region=region, point=point, draws=draws,
         meta={"summary": summary, "diagnostics": mc.diagnostics},
     )
     folder = Path(out_dir or CALIBRATION_DIR / region)
@@ -876,7 +909,7 @@ def calibrate_region(
         save_posterior(posterior, tmp)
         report = write_fit_report(
             tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,
-            informed=informed,
+            informed=informed, conditioning=cond.summary,
         )
         write_provenance(tmp, region, observed_file=Path(observed_file))
     report = folder / report.name
