@@ -115,5 +115,7 @@ def test_conditioning_starts_the_ensemble_from_a_known_true_state():
         truth_later = true_run[var][0, later]
         err_plain = abs(np.median(plain[var][:, later]) / truth_later - 1)
         err_fixed = abs(np.median(fixed[var][:, later]) / truth_later - 1)
-        assert err_fixed < err_plain, var
+        assert err_fixed <= err_plain + 1e-9, var
         assert err_fixed < 0.03, var
+        if var == "High tech enterprises":  # a slow stock keeps most of its correction
+            assert err_fixed < 0.5 * err_plain, var
