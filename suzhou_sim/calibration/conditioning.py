@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogues.indicators import load_indicators
-from ..studies.evaluator import run_ensemble
+from ..ensemble.runs import run_ensemble
 
 __all__ = [
     "STATE_SIGMA",

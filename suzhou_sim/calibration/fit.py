@@ -16,7 +16,9 @@ parameters (a joint normal in the sampler's coordinates), the region's scale par
 few named region effects have their own, wider priors.
 
 This module fits and samples; :func:`calibrate_region` strings the steps together and hands
-storage to ``posterior.py`` and the written report to ``reporting.fit_report``.
+storage to ``posterior.py``; the written report is a writer handed in from above
+(``reporting.fit_report.calibrate_and_report``): calibration imports neither ``studies`` nor
+``reporting``.
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ from tqdm.auto import tqdm
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import load_observations
 from ..catalogues.regions import Region, load_region
+from ..ensemble.compiled import compiled_model
+from ..ensemble.runs import run_ensemble
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import CALIBRATION_DIR, MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE
-from ..studies.evaluator import compiled_model, run_ensemble
 from .conditioning import Conditioning, condition_state
+from .fit_tables import fit_tables
 from .posterior import Posterior, load_posterior
 
 __all__ = [
@@ -742,7 +746,7 @@ class CalibrationOutcome:
 
     posterior: Posterior
     folder: Path
-    report: Path
+    report: Path | None
     summary: dict
 
 
@@ -784,6 +788,7 @@ def calibrate_region(
     observations: pd.DataFrame | None = None,
     observed_file: Path = OBSERVED_FILE,
     force: bool = False,
+    write_report: Callable[..., Path] | None = None,
 ) -> CalibrationOutcome:
     """Calibrate ``region``, store its posterior and write the fit report.
 
@@ -792,11 +797,15 @@ def calibrate_region(
     (:func:`~suzhou_sim.fileio.outputs.prepare_output_dir`), so a failure leaves the stored
     calibration as it was. ``observed_file`` is the file the observations came from (its
     fingerprint is recorded); ``force`` replaces an ``out_dir`` that this tool did not write.
-    Deterministic for a given ``seed``.
+    ``write_report`` writes the fit report into the folder (called with the folder, region,
+    fit tables, parameter table, diagnostics, out-of-sample rows, charts, skipped rows and
+    run time, and ``informed=``; returns the report's path): the orchestration above
+    calibration passes :func:`suzhou_sim.reporting.fit_report.write_fit_report`
+    (:func:`~suzhou_sim.reporting.fit_report.calibrate_and_report`); without it no report is
+    written. Deterministic for a given ``seed``.
     """
 
     from ..fileio.outputs import prepare_output_dir
-    from ..reporting.fit_report import fit_tables, write_fit_report
     from .posterior import save_posterior
     from .provenance import write_provenance
 
@@ -907,11 +916,12 @@ def calibrate_region(
                             writer=f"suzhou-sim calibrate --region {region}",
                             keep=KEPT_BY_RECALIBRATION) as tmp:
         save_posterior(posterior, tmp)
-        report = write_fit_report(
+        report = None if write_report is None else write_report(
             tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,
             informed=informed, conditioning=cond.summary,
         )
         write_provenance(tmp, region, observed_file=Path(observed_file))
-    report = folder / report.name
-    log(f"{region}: stored {folder} (report {report.name}) in {runtime:.0f} s")
+    report = folder / report.name if report is not None else None
+    written = f" (report {report.name})" if report is not None else ""
+    log(f"{region}: stored {folder}{written} in {runtime:.0f} s")
     return CalibrationOutcome(posterior, folder, report, summary)

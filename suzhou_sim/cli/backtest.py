@@ -59,10 +59,11 @@ def _run(args: argparse.Namespace) -> int:
     import sys
 
     from ..catalogues.observations import load_observations
+    from ..ensemble.runs import tqdm_progress
     from ..errors import InputError
+    from ..limits import MAX_DRAWS
     from ..reporting.backtest_report import check_output_folder, write_backtest
     from ..studies.backtest import KEY_SERIES, run_backtest
-    from ..studies.evaluator import MAX_DRAWS, tqdm_progress
     from ..studies.predictive import error_model_file, save_error_model
 
     origins = [_whole(o, "--origins", 1900, 2100) for o in args.origins.split(",") if o.strip()]

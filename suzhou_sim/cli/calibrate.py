@@ -40,11 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..calibration.fit import DEFAULT_STEPS, calibrate_region
+    from ..calibration.fit import DEFAULT_STEPS
     from ..catalogues.observations import load_observations
     from ..errors import InputError
     from ..fileio.outputs import check_output_dir
     from ..paths import calibration_dir
+    from ..reporting.fit_report import calibrate_and_report
 
     args.steps = DEFAULT_STEPS if args.steps is None else args.steps
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
@@ -55,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
     obs = load_observations(args.data, region=args.region,
                             include_unverified=args.include_unverified)
     check_output_dir(args.out or calibration_dir(args.region), args.force)
-    calibrate_region(
+    calibrate_and_report(
         args.region, seed=args.seed, n_starts=args.starts, n_steps=args.steps,
         n_keep=args.keep, out_dir=args.out, progress=not args.quiet, observations=obs,
         observed_file=args.data, force=args.force,

@@ -143,8 +143,8 @@ def write_run_outputs(
 def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
              baselines: dict, progress: bool) -> None:
     from ..catalogues.scenarios import baseline_file, load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.markdown import scoreboard_text
-    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import run_scenario
 
     posterior = posterior_dir(args)
@@ -181,7 +181,7 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
-    from ..studies.evaluator import dask_client
+    from ..ensemble.cluster import dask_client
 
     check_common(args)
     scenario = load_scenario(args.scenario)
@@ -195,8 +195,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.markdown import comparison_text
-    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios
 
     check_common(args)
@@ -214,8 +214,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _cmd_goal_seek(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.goal_seek_text import goal_seek_message
-    from ..studies.evaluator import tqdm_progress
     from ..studies.goal_seek import goal_seek
 
     check_common(args)
@@ -246,7 +246,7 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InputError(f"{args.dir}: scenario names must be unique (output folders): {dupes}")
-    from ..studies.evaluator import resolve_posterior
+    from ..calibration.resolve import resolve_posterior
 
     root = args.out if args.out is not None else OUTPUT_DIR
     for region in dict.fromkeys(s.region for s in scenarios):  # fail before the first run

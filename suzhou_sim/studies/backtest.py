@@ -31,11 +31,13 @@ from ..calibration.fit import Calibrator, MapFit, load_free_parameters
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import indicator_values, load_indicators
 from ..catalogues.observations import load_observations
-from ..catalogues.scenarios import Scenario, load_scenario
+from ..catalogues.scenarios import REGION_BASELINES, Scenario, load_scenario
 from ..catalogues.timeline import FIRST_SIM_YEAR
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
+from ..limits import check_draws
 from ..paths import REGIONS, SCENARIOS_DIR
-from .evaluator import Progress, check_draws, run_ensemble, scenario_inputs
 from .predictive import ErrorModel, fit_error_model, predictive_draws
 from .skill import NAIVE_METHODS, crps_ensemble, naive_forecasts, skill_table
 
@@ -359,9 +361,6 @@ def run_backtest(
     obs = obs[obs["region"] == region] if "region" in obs else obs
     origins = check_origins(region, origins, obs)
     if scenario is None:
-        # Imported late: the CLI's scenario module imports the studies.
-        from ..cli.scenarios import REGION_BASELINES
-
         scenario = load_scenario(SCENARIOS_DIR / REGION_BASELINES[region])
     if scenario.region != region:
         raise InputError(f"scenario {scenario.name!r} belongs to {scenario.region}, not {region}")

@@ -7,7 +7,7 @@ draws at once. Draws use common random numbers: the same ``(draws, seed)`` gives
 posterior rows and the same assumption quantiles for every scenario, so differences between
 scenarios come from policy.
 
-The ensemble itself is built and run by :mod:`suzhou_sim.studies.evaluator`. This module
+The ensemble itself is built and run by :mod:`suzhou_sim.ensemble`. This module
 computes; it does not write files or draw charts (``reporting``, ``cli.scenarios`` do), and
 it never invents a posterior: without a stored calibration it
 fails with the message of :func:`suzhou_sim.calibration.posterior.load_posterior`.
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.indicators import indicator_values, load_indicators
 from ..catalogues.observations import load_observations
 from ..catalogues.scenarios import (
@@ -43,17 +44,13 @@ from ..catalogues.targets import (
     targets_for_region,
 )
 from ..catalogues.timeline import FIRST_SIM_YEAR, HORIZON, PERIODS
+from ..ensemble.compiled import compiled_model
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.results import RunSlice
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..paths import OBSERVED_FILE
 from ..stats import percentiles
-from .evaluator import (
-    Progress,
-    RunSlice,
-    compiled_model,
-    resolve_posterior,
-    run_ensemble,
-    scenario_inputs,
-)
 from .predictive import load_error_model, predictive_results
 
 __all__ = [
@@ -296,7 +293,7 @@ def run_scenario(
         calibration of the scenario's region.
     progress : callable, optional
         ``progress(done, total)`` after each chunk of runs (see
-        :func:`suzhou_sim.studies.evaluator.run_ensemble`).
+        :func:`suzhou_sim.ensemble.runs.run_ensemble`).
     curves : bool
         False leaves out the probability curves of assumption-driven targets (about as many
         runs again as the ensemble): the result has ``curves_done`` False, and

@@ -14,7 +14,8 @@ from suzhou_sim.calibration.conditioning import (
     published_percentiles,
 )
 from suzhou_sim.catalogues.indicators import load_indicators
-from suzhou_sim.studies.evaluator import compiled_model, run_ensemble
+from suzhou_sim.ensemble.compiled import compiled_model
+from suzhou_sim.ensemble.runs import run_ensemble
 
 
 def _rows(*rows):
