@@ -11,8 +11,9 @@ observations (stochastic EnKF, Evensen 2003) on the log scale:
 ``z_f`` the draw's log value, ``P`` the ensemble's log variance (inflated to the squared
 innovation where the ensemble is further from the figure than its spread explains), ``y``
 the published figure and ``s`` its own error (:data:`STATE_SIGMA`: revision and rounding,
-not the model's structural error). A ``lower`` bound ("超X") leaves draws above it alone and puts the others
-just above it (a half-normal step of size ``s``); an ``upper`` bound the other way round.
+not the model's structural error). A ``lower`` bound ("超X") leaves draws above it alone
+and puts the others just above it (a half-normal step of size ``s``); an ``upper`` bound
+the other way round.
 
 The model applies the result through the constants of its "State conditioning" sector: a
 stock is moved by a one-step correction flow at the end of its last observed year, a rate

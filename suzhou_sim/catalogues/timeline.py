@@ -8,7 +8,8 @@ from __future__ import annotations
 
 __all__ = ["PERIODS", "PERIOD_YEARS", "FIRST_SIM_YEAR", "HORIZON"]
 
-#: Plan periods in order: 14th = the remaining year 2025 (2024 is published history), 15th = 2026-30, 16th = 2031-35.
+#: Plan periods in order: 14th = its remaining year 2025 (2024 is published history),
+#: 15th = 2026-30, 16th = 2031-35.
 PERIODS: tuple[str, ...] = ("14th", "15th", "16th")
 #: First and last calendar year each period's lever values act in.
 PERIOD_YEARS: dict[str, tuple[int, int]] = {
