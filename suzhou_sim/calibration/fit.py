@@ -36,7 +36,7 @@ from scipy.special import log_ndtr
 from tqdm.auto import tqdm
 
 from ..catalogues.indicators import load_indicators
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import load_observations, observations_as_of
 from ..catalogues.regions import Region, load_region
 from ..ensemble.compiled import compiled_model
 from ..ensemble.runs import run_ensemble
@@ -789,6 +789,7 @@ def calibrate_region(
     observed_file: Path = OBSERVED_FILE,
     force: bool = False,
     write_report: Callable[..., Path] | None = None,
+    as_of: int | None = None,
 ) -> CalibrationOutcome:
     """Calibrate ``region``, store its posterior and write the fit report.
 
@@ -802,7 +803,8 @@ def calibrate_region(
     run time, and ``informed=``; returns the report's path): the orchestration above
     calibration passes :func:`suzhou_sim.reporting.fit_report.write_fit_report`
     (:func:`~suzhou_sim.reporting.fit_report.calibrate_and_report`); without it no report is
-    written. Deterministic for a given ``seed``.
+    written. ``as_of`` fits only the rows for years up to it (what the tool would have said
+    then; recorded in ``provenance.yaml``). Deterministic for a given ``seed``.
     """
 
     from ..fileio.outputs import prepare_output_dir
@@ -812,6 +814,7 @@ def calibrate_region(
     t0 = perf_counter()
     obs = observations if observations is not None else load_observations(
         observed_file, region=region, include_unverified=include_unverified)
+    obs = observations_as_of(obs, as_of)
     cal = Calibrator(region, observations=obs)
     log(f"{region}: {len(cal.payoff.rows)} observation rows, {len(cal.names)} free parameters")
     fit = cal.fit_map(n_starts=n_starts, seed=seed, progress=progress)
@@ -858,8 +861,10 @@ def calibrate_region(
         charts[ind] = (cal.times, run_map[var][0], ens, _predictive(ens, sig, rng))
 
     oos = None
-    early = obs[obs["year"] <= 2021]
-    late = tables.rows[tables.rows["year"] >= 2022]
+    # Out of sample: fit to the data two years before the last, predict those two years.
+    split = int(obs["year"].max()) - 2
+    early = obs[obs["year"] <= split]
+    late = tables.rows[tables.rows["year"] > split]
     if not late.empty and len(Payoff(early, cal.times).rows) >= 5:
         cal_oos = Calibrator(region, observations=early, parameters=cal.parameters)
         fit_oos = cal_oos.fit_map(n_starts=max(2, n_starts // 2), seed=seed, progress=progress)
@@ -920,7 +925,7 @@ def calibrate_region(
             tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,
             informed=informed, conditioning=cond.summary,
         )
-        write_provenance(tmp, region, observed_file=Path(observed_file))
+        write_provenance(tmp, region, as_of=as_of, observed_file=Path(observed_file))
     report = folder / report.name if report is not None else None
     written = f" (report {report.name})" if report is not None else ""
     log(f"{region}: stored {folder}{written} in {runtime:.0f} s")

@@ -245,9 +245,15 @@ def write_fit_report(
             names = ", ".join(sorted(set(grp["indicator"])))
             lines.append(f"- {why}: {names}")
     lines += conditioning_section(conditioning)
-    lines += ["", "## Out-of-sample check (fit on data up to 2021, predict 2022-2023)", ""]
+    if out_of_sample is not None and not out_of_sample.empty:
+        first, last = int(out_of_sample["year"].min()), int(out_of_sample["year"].max())
+        lines += ["", f"## Out-of-sample check (fit on data up to {first - 1}, predict "
+                      f"{first}-{last})", ""]
+    else:
+        lines += ["", "## Out-of-sample check", ""]
     if out_of_sample is None or out_of_sample.empty:
-        lines.append("Not enough data before 2022 in this region for an out-of-sample fit.")
+        lines.append("Not enough data two years before the last data year in this region for "
+                     "an out-of-sample fit.")
     else:
         lines += [
             "| series | year | observed | bound | out-of-sample | APE % | in-sample | APE % |",
