@@ -121,7 +121,10 @@ def judge(
     years: Sequence[int] = range(from_year or year, year + 1)
     figures = [(y, best_figure(rows, y)) for y in years]
     statuses = [_year_status(f, level) for _, f in figures]
-    worst = min(range(len(statuses)), key=lambda k: JUDGED_STATUSES.index(statuses[k]))
+    # the worst year decides; among equals the smallest figure (the closest to failing)
+    worst = min(range(len(statuses)), key=lambda k: (
+        JUDGED_STATUSES.index(statuses[k]),
+        float(figures[k][1]["value"]) if figures[k][1] is not None else 0.0))
     y, fig = figures[worst]
     if fig is None:
         return Judgement(statuses[worst], y)
