@@ -25,8 +25,8 @@ from suzhou_sim.catalogues.targets import (
     STATUSES,
     apply_curves,
     evaluate_targets,
-    load_targets,
     judgement,
+    load_targets,
     observed_ratio,
     target_status,
 )
