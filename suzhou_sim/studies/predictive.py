@@ -336,8 +336,9 @@ class PredictiveResults:
     ``results[variable]`` of a registry indicator's level or in-year variable is
     :func:`predictive_draws` of the model array; a counter (cumulative additions) gets the
     error on each year's addition and is summed again, so annual and cumulative measures
-    carry the same error as the in-year variable. Other variables, and those of
-    :data:`POLICY_INPUTS`, are returned unchanged.
+    carry the same error as the in-year variable. Other variables, those of
+    :data:`POLICY_INPUTS` and discrete counts (the registry's ``discrete``), are returned
+    unchanged.
     """
 
     def __init__(self, results, region: str, seed: int, model: ErrorModel | None = None):
@@ -349,7 +350,7 @@ class PredictiveResults:
         self._level: dict[str, str] = {}
         self._counter: dict[str, str] = {}
         for name, ind in load_indicators().items():
-            if name in POLICY_INPUTS:
+            if name in POLICY_INPUTS or ind.discrete:
                 continue
             if ind.variable:
                 self._level.setdefault(ind.variable, name)
