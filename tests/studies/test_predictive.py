@@ -10,8 +10,8 @@ import pytest
 
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.predictive import (
-    ERROR_STREAM,
     A_FLOOR,
+    ERROR_STREAM,
     ErrorModel,
     PredictiveResults,
     fit_error_model,
