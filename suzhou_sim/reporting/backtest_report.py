@@ -28,7 +28,7 @@ from ..errors import InputError  # noqa: E402
 from ..fileio.atomic import atomic_write_text  # noqa: E402
 from ..fileio.outputs import MARKER, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
-from ..studies.predictive import INDICATOR_GROUPS  # noqa: E402
+from ..studies.predictive import A_FLOOR  # noqa: E402
 from ..studies.skill import NAIVE_METHODS, coverage, mape_pct  # noqa: E402
 from .labels import in_language  # noqa: E402
 
@@ -219,14 +219,22 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
     lo, hi = COVERAGE_GOAL
     fits = pd.DataFrame(result.fits)
     sig_rows = []
+    year0 = em.last_observed_year
+    horizons = (1, 2, 2030 - year0, 2035 - year0)
+    heads = [f"tau({h}) = {year0 + h}" for h in horizons]
+
+    def tau_cells(a: float) -> dict:
+        a = max(float(a), A_FLOOR)
+        return {"a": a, **{k: a * np.sqrt(h) for k, h in zip(heads, horizons, strict=True)}}
+
     for name, g in em.groups.items():
         src = name if g.get("fitted") else "pooled"
-        member = INDICATOR_GROUPS[name][0] if name in INDICATOR_GROUPS else name
-        tau = em.sigma(member, [1, 2, 7, 12])
-        sig_rows.append({"group": name, "errors": g["n"], "own fit": bool(g.get("fitted")),
-                         "a": em.groups[src]["a"], "tau(1) = 2024": tau[0], "tau(2)": tau[1],
-                         "tau(7) = 2030": tau[2], "tau(12) = 2035": tau[3],
+        sig_rows.append({"group / indicator": name, "errors": g["n"],
+                         "own fit": bool(g.get("fitted")), **tau_cells(em.groups[src]["a"]),
                          "median log error": em.groups[src].get("median_log_error")})
+    for name, g in em.indicators.items():
+        sig_rows.append({"group / indicator": name, "errors": g["n"], "own fit": True,
+                         **tau_cells(g["a"]), "median log error": g.get("median_log_error")})
     lines = [
         f"# Backtest: {result.region}",
         "",
