@@ -20,7 +20,6 @@ OBSERVED_FILE = DATA_DIR / "observed_history.csv"
 POLICY_TARGETS_FILE = DATA_DIR / "policy_targets.csv"
 INSTRUMENTS_FILE = DATA_DIR / "policy_instruments.csv"
 SCENARIOS_DIR = REPO_ROOT / "scenarios"
-REGIONS = ("suzhou", "kunshan")
 
 
 def calibration_dir(region: str) -> Path:

@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 
 from ..calibration.fit_tables import BAND, FitTables  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..catalogues.regions import DEFAULT_REGION  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
 
 __all__ = [
@@ -283,7 +284,7 @@ def write_fit_report(
     return path
 
 
-def calibrate_and_report(region: str = "suzhou", **options):
+def calibrate_and_report(region: str = DEFAULT_REGION, **options):
     """Calibrate ``region``, store its posterior and write the fit report with it.
 
     The same as :func:`suzhou_sim.calibration.fit.calibrate_region` with this module's

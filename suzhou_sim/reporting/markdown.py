@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..catalogues.indicators import load_indicators
-from ..catalogues.scenarios import PERIODS, lever_baseline, load_assumptions, load_levers
+from ..catalogues.scenarios import lever_baseline, load_assumptions, load_levers
 from ..catalogues.targets import ABOUT_BAND, load_targets
+from ..catalogues.timeline import PERIOD_YEARS, PERIODS
 from .labels import fmt_number
 
 if TYPE_CHECKING:
@@ -241,7 +242,8 @@ def render_report(
             mark = "" if math.isclose(values[p], base) else f" (baseline {base:g})"
             cells.append(f"{values[p]:g}{mark}")
         lever_rows.append([f"{lever.label_en} / {lever.label_zh}", lever.unit, *cells])
-    out += [_md_table(["Lever", "Unit", "2024–25 (14th)", "2026–30 (15th)", "2031–35 (16th)"],
+    periods = [f"{PERIOD_YEARS[p][0]}–{PERIOD_YEARS[p][1] % 100:02d} ({p})" for p in PERIODS]
+    out += [_md_table(["Lever", "Unit", *periods],
                       lever_rows), ""]
     out += [
         "## Assumptions used (not policy choices)",
