@@ -36,13 +36,14 @@ from scipy.special import log_ndtr
 from tqdm.auto import tqdm
 
 from ..catalogues.indicators import load_indicators
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import load_observations, observations_as_of
 from ..catalogues.regions import DEFAULT_REGION, Region, load_region
 from ..ensemble.compiled import compiled_model
 from ..ensemble.runs import run_ensemble
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import CALIBRATION_DIR, MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE
+from .conditioning import Conditioning, condition_state
 from .fit_tables import fit_tables
 from .posterior import Posterior, load_posterior
 
@@ -293,6 +294,8 @@ class Payoff:
                 skipped.append({**rec, "why": f"outside model scope: {ind.reason}"})
             elif not np.any(np.isclose(times, rec["year"])):
                 skipped.append({**rec, "why": "before the simulation start (end-2018)"})
+            elif ind.basis_from is not None and rec["year"] < ind.basis_from:
+                skipped.append({**rec, "why": f"older statistical basis: {ind.basis_note}"})
             elif rec["bound"] in ("lower", "upper") and point is not None:
                 # The bound and the point value report one statistic: counting both would
                 # push the fit beyond the point value (or fight it, where they disagree).
@@ -752,6 +755,26 @@ class CalibrationOutcome:
     summary: dict
 
 
+def _condition(cal: Calibrator, point: dict[str, float], draws: pd.DataFrame,
+               observations: pd.DataFrame, seed: int) -> Conditioning:
+    """State corrections of every draw and, as the last row, of the point estimate.
+
+    A correction's year is kept only where it differs from the model's default (the data
+    vintage the ``.mdl`` states), so a posterior of the current data carries no constant
+    columns; an as-of calibration carries its own years.
+    """
+    n = len(draws) + 1
+    params = dict(cal.region.constants)
+    for name in cal.names:
+        params[name] = np.append(draws[name].to_numpy(float), point[name])
+    cond = condition_state(params, n, observations, model=cal.model, seed=seed,
+                           exact_rows=[n - 1])
+    defaults = cal.model.constants
+    kept = {k: v for k, v in cond.constants.items()
+            if not (k.endswith(" time") and np.all(v == defaults.get(k)))}
+    return Conditioning(kept, cond.summary)
+
+
 def _predictive(ens: np.ndarray, sigma: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ensemble values with relative observation error added (posterior predictive)."""
     return ens * (1.0 + sigma * rng.normal(size=ens.shape))
@@ -771,6 +794,7 @@ def calibrate_region(
     observed_file: Path = OBSERVED_FILE,
     force: bool = False,
     write_report: Callable[..., Path] | None = None,
+    as_of: int | None = None,
 ) -> CalibrationOutcome:
     """Calibrate ``region``, store its posterior and write the fit report.
 
@@ -784,7 +808,8 @@ def calibrate_region(
     run time, and ``informed=``; returns the report's path): the orchestration above
     calibration passes :func:`suzhou_sim.reporting.fit_report.write_fit_report`
     (:func:`~suzhou_sim.reporting.fit_report.calibrate_and_report`); without it no report is
-    written. Deterministic for a given ``seed``.
+    written. ``as_of`` fits only the rows for years up to it (what the tool would have said
+    then; recorded in ``provenance.yaml``). Deterministic for a given ``seed``.
     """
 
     from ..fileio.outputs import prepare_output_dir
@@ -794,6 +819,7 @@ def calibrate_region(
     t0 = perf_counter()
     obs = observations if observations is not None else load_observations(
         observed_file, region=region, include_unverified=include_unverified)
+    obs = observations_as_of(obs, as_of)
     cal = Calibrator(region, observations=obs)
     log(f"{region}: {len(cal.payoff.rows)} observation rows, {len(cal.names)} free parameters")
     fit = cal.fit_map(n_starts=n_starts, seed=seed, progress=progress)
@@ -803,6 +829,15 @@ def calibrate_region(
     d = mc.diagnostics
     log(f"{region}: posterior {len(mc.draws)} sets, R-hat max {d['rhat_max']:.3f}, "
         f"chain/tau {d['chain_over_tau']:.1f}, acceptance {d['acceptance_fraction']:.2f}")
+
+    # Start every draw (and the point estimate, on the figures themselves) from the
+    # published state: corrections stored as posterior columns (conditioning.py).
+    cond = _condition(cal, fit.theta, mc.draws, obs, seed)
+    point = {**fit.theta, **{k: float(v[-1]) for k, v in cond.constants.items()}}
+    draws = mc.draws.assign(**{k: v[:-1] for k, v in cond.constants.items()})
+    log(f"{region}: conditioned on the published state ("
+        + ", ".join(f"{r.indicator} {r.year}: percentile {r.percentile_before:.0f} -> "
+                    f"{r.percentile_after:.0f}" for r in cond.summary.itertuples()) + ")")
 
     rng = np.random.default_rng(seed)
     indicators = list(dict.fromkeys(cal.payoff.rows["indicator"]))
@@ -831,8 +866,10 @@ def calibrate_region(
         charts[ind] = (cal.times, run_map[var][0], ens, _predictive(ens, sig, rng))
 
     oos = None
-    early = obs[obs["year"] <= 2021]
-    late = tables.rows[tables.rows["year"] >= 2022]
+    # Out of sample: fit to the data two years before the last, predict those two years.
+    split = int(obs["year"].max()) - 2
+    early = obs[obs["year"] <= split]
+    late = tables.rows[tables.rows["year"] > split]
     if not late.empty and len(Payoff(early, cal.times).rows) >= 5:
         cal_oos = Calibrator(region, observations=early, parameters=cal.parameters)
         fit_oos = cal_oos.fit_map(n_starts=max(2, n_starts // 2), seed=seed, progress=progress)
@@ -876,8 +913,9 @@ def calibrate_region(
         "informed_parameters": int(informed["informed"].sum()),
         "effective_parameters": float(np.sum(1 - np.clip(informed["sd_ratio"], 0, 1) ** 2)),
     }
+    summary["conditioning"] = cond.summary.to_dict("records")
     posterior = Posterior(
-        region=region, point=fit.theta, draws=mc.draws,
+        region=region, point=point, draws=draws,
         meta={"summary": summary, "diagnostics": mc.diagnostics},
     )
     folder = Path(out_dir or CALIBRATION_DIR / region)
@@ -890,9 +928,9 @@ def calibrate_region(
         save_posterior(posterior, tmp)
         report = None if write_report is None else write_report(
             tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,
-            informed=informed,
+            informed=informed, conditioning=cond.summary,
         )
-        write_provenance(tmp, region, observed_file=Path(observed_file))
+        write_provenance(tmp, region, as_of=as_of, observed_file=Path(observed_file))
     report = folder / report.name if report is not None else None
     written = f" (report {report.name})" if report is not None else ""
     log(f"{region}: stored {folder}{written} in {runtime:.0f} s")

@@ -10,11 +10,12 @@ from __future__ import annotations
 __all__ = ["PERIODS", "PERIOD_YEARS", "PERIOD_NAMES", "PLAN_LENGTH", "DEFAULT_PERIOD",
            "FIRST_SIM_YEAR", "HORIZON"]
 
-#: Plan periods in order: 14th = the remaining years 2024-25, 15th = 2026-30, 16th = 2031-35.
+#: Plan periods in order: 14th = its remaining year 2025 (2024 is published history),
+#: 15th = 2026-30, 16th = 2031-35.
 PERIODS: tuple[str, ...] = ("14th", "15th", "16th")
 #: First and last calendar year each period's lever values act in.
 PERIOD_YEARS: dict[str, tuple[int, int]] = {
-    "14th": (2024, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
+    "14th": (2025, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
 #: Each period's plan by name: (Chinese, English).
 PERIOD_NAMES: dict[str, tuple[str, str]] = {
     "14th": ("十四五", "14th"), "15th": ("十五五", "15th"), "16th": ("十六五", "16th")}

@@ -125,6 +125,20 @@ def check_common(args: argparse.Namespace) -> None:
         raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
 
 
+def check_as_of(year: int, obs_file: Path, region: str) -> None:
+    """Refuse an ``--as-of`` year the region's data cannot answer (before its first
+    published figure, or after the last: the data vintage)."""
+    from ..catalogues.observations import data_vintage, load_observations
+    from ..catalogues.timeline import FIRST_SIM_YEAR
+
+    obs = load_observations(obs_file, region=region)
+    last = data_vintage(region, obs).year
+    if not FIRST_SIM_YEAR <= year <= last:
+        raise InputError(f"--as-of: {year} is outside {FIRST_SIM_YEAR}-{last} (the model's "
+                         f"first simulated year to the last year with published figures for "
+                         f"{region} in {obs_file})")
+
+
 def posterior_dir(args: argparse.Namespace) -> Path | None:
     """The calibration root given by ``--posterior-dir`` or the environment, else None."""
     given = getattr(args, "posterior_dir", None)

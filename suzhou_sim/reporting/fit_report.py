@@ -117,6 +117,36 @@ def informed_section(informed: pd.DataFrame) -> list[str]:
     return lines
 
 
+#: Goal for the published last-year figures: between these percentiles of the runs.
+CENTRAL_PART = (20.0, 80.0)
+
+
+def conditioning_section(summary: pd.DataFrame | None) -> list[str]:
+    """Report lines: where the last published figures lie among the runs, before and after
+    the state conditioning (``calibration.conditioning``)."""
+    lines = ["", "## Forecasts start from the published state", ""]
+    if summary is None or summary.empty:
+        return lines + ["No published figure of a conditioned quantity in this region's data."]
+    lo, hi = CENTRAL_PART
+    lines += [
+        "Each draw's key quantities are moved to an analysis value of their latest published",
+        "figure (ensemble Kalman update with perturbed observations on the log scale; bounds",
+        "leave draws beyond them alone). Percentile = share of runs below a point figure; for",
+        f"a bound, the share of runs beyond it. Goal: point figures between the {lo:.0f}th and",
+        f"{hi:.0f}th percentile, bounds with most runs beyond them.",
+        "",
+        "| quantity | figure | year | bound | quality | before | after | goal met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in summary.to_dict("records"):
+        after = r["percentile_after"]
+        ok = after > 50 if r["bound"] in ("lower", "upper") else lo <= after <= hi
+        lines.append(f"| {r['quantity']} | {r['indicator']} = {r['value']:g} | {r['year']} | "
+                     f"{r['bound']} | {r['quality']} | {r['percentile_before']:.0f} | "
+                     f"{after:.0f} | {'yes' if ok else '**no**'} |")
+    return lines
+
+
 def write_fit_report(
     folder: Path,
     region: str,
@@ -128,6 +158,7 @@ def write_fit_report(
     skipped: pd.DataFrame,
     runtime_s: float,
     informed: pd.DataFrame | None = None,
+    conditioning: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``report.md``, ``fit_rows.csv``, ``fit_series.csv`` and charts into ``folder``.
 
@@ -214,9 +245,16 @@ def write_fit_report(
         for why, grp in skipped.groupby("why"):
             names = ", ".join(sorted(set(grp["indicator"])))
             lines.append(f"- {why}: {names}")
-    lines += ["", "## Out-of-sample check (fit on data up to 2021, predict 2022-2023)", ""]
+    lines += conditioning_section(conditioning)
+    if out_of_sample is not None and not out_of_sample.empty:
+        first, last = int(out_of_sample["year"].min()), int(out_of_sample["year"].max())
+        lines += ["", f"## Out-of-sample check (fit on data up to {first - 1}, predict "
+                      f"{first}-{last})", ""]
+    else:
+        lines += ["", "## Out-of-sample check", ""]
     if out_of_sample is None or out_of_sample.empty:
-        lines.append("Not enough data before 2022 in this region for an out-of-sample fit.")
+        lines.append("Not enough data two years before the last data year in this region for "
+                     "an out-of-sample fit.")
     else:
         lines += [
             "| series | year | observed | bound | out-of-sample | APE % | in-sample | APE % |",

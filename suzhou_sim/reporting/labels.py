@@ -17,6 +17,7 @@ from ..catalogues.timeline import PERIOD_NAMES, PERIOD_YEARS, PERIODS, PLAN_LENG
 
 __all__ = [
     "PERIOD_LABELS",
+    "period_years",
     "PERIOD_SHORT",
     "in_language",
     "unit_label",
@@ -28,8 +29,16 @@ __all__ = [
     "period_label",
 ]
 
+def period_years(period: str) -> str:
+    """The years of a plan period, short: ``2026–30``, or ``2025`` for a single year."""
+    first, last = PERIOD_YEARS[period]
+    return str(first) if first == last else f"{first}–{last % 100:02d}"
+
+
 def _with_years(period: str) -> tuple[str, str]:
     (zh, en), (first, last) = PERIOD_NAMES[period], PERIOD_YEARS[period]
+    if first == last:  # the one remaining year of a plan under way
+        return f"“{zh}”剩余年份 {first}", f"{en} plan, remaining year {first}"
     if last - first + 1 < PLAN_LENGTH:  # the remaining years of a plan under way
         return (f"“{zh}”剩余年份 {first}—{last}",
                 f"{en} plan, remaining years {first}-{last % 100:02d}")

@@ -21,8 +21,8 @@ import pandas as pd
 from ..catalogues.indicators import load_indicators
 from ..catalogues.scenarios import lever_baseline, load_assumptions, load_levers
 from ..catalogues.targets import ABOUT_BAND, load_targets
-from ..catalogues.timeline import PERIOD_YEARS, PERIODS
-from .labels import fmt_number
+from ..catalogues.timeline import PERIODS
+from .labels import fmt_number, period_years
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -242,7 +242,7 @@ def render_report(
             mark = "" if math.isclose(values[p], base) else f" (baseline {base:g})"
             cells.append(f"{values[p]:g}{mark}")
         lever_rows.append([f"{lever.label_en} / {lever.label_zh}", lever.unit, *cells])
-    periods = [f"{PERIOD_YEARS[p][0]}–{PERIOD_YEARS[p][1] % 100:02d} ({p})" for p in PERIODS]
+    periods = [f"{period_years(p)} ({p})" for p in PERIODS]
     out += [_md_table(["Lever", "Unit", *periods],
                       lever_rows), ""]
     out += [
