@@ -36,9 +36,9 @@ from ..fileio.text import read_text
 from ..paths import (
     MODEL_FILE,
     OBSERVED_FILE,
+    PACKAGE_ROOT,
     PARAMETERS_FILE,
     REGIONS_DIR,
-    REPO_ROOT,
     calibration_dir,
 )
 
@@ -145,7 +145,7 @@ def _profile_fingerprint(path: Path) -> str:
 def _package_version() -> str:
     # The source tree's own version first: it is what runs, installed or not.
     try:
-        with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
+        with (PACKAGE_ROOT / "pyproject.toml").open("rb") as handle:
             return str(tomllib.load(handle)["project"]["version"])
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         pass
@@ -161,7 +161,7 @@ def status_files(region: str, directory: Path | None = None) -> tuple[Path, ...]
     provenance (a caller can check their modification times before asking again)."""
     folder = Path(directory) if directory is not None else calibration_dir(region)
     files = [MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR / f"{region}.yaml",
-             REPO_ROOT / "pyproject.toml", folder / PROVENANCE_FILE]
+             PACKAGE_ROOT / "pyproject.toml", folder / PROVENANCE_FILE]
     parent = load_region(region).parent
     if parent is not None:
         files.append(calibration_dir(parent) / "point.yaml")
