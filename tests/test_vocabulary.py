@@ -7,7 +7,10 @@ Read from the source with :mod:`ast` (docstrings do not count, comments are not 
 - regions: only ``catalogues/regions.py`` spells a region's name (``"kunshan"``); the list
   is the profiles in ``model/regions/``;
 - the draws limit: only ``limits.py`` assigns ``MAX_DRAWS``;
-- status names: only ``catalogues/targets.py`` lists two or more of them together.
+- status names: only ``catalogues/targets.py`` (all, ``STATUSES``) and
+  ``catalogues/judging.py`` (those of targets whose year has passed) define tuples of them;
+  elsewhere a tuple named ``*STATUSES`` or a list of (nearly) every status is a second
+  definition, a group of a few statuses tested against is a use.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from suzhou_sim.catalogues.timeline import PERIOD_YEARS, PERIODS
 from tests.conftest import REPO
 
 PACKAGE = REPO / "suzhou_sim"
+#: Where the status names are defined: the judged ones (``judging``) and all (``targets``).
+STATUS_MODULES = ("suzhou_sim/catalogues/targets.py", "suzhou_sim/catalogues/judging.py")
 
 
 def _sources() -> dict[str, str]:
@@ -74,14 +79,18 @@ def second_definitions(source: str, where: str, periods=PERIODS, years=PERIOD_YE
             if (len(values) == 2 and tuple(values) in year_pairs
                     and where != "suzhou_sim/catalogues/timeline.py"):
                 found.append(f"{where}:{node.lineno}: plan-period years {tuple(values)}")
-            if (sum(v in statuses for v in values) >= 2
-                    and where != "suzhou_sim/catalogues/targets.py"):
-                found.append(f"{where}:{node.lineno}: a list of status names")
+            if (len(set(values) & set(statuses)) >= len(statuses) - 1
+                    and where not in STATUS_MODULES):
+                found.append(f"{where}:{node.lineno}: a list of the status names")
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if (any(isinstance(t, ast.Name) and t.id == "MAX_DRAWS" for t in targets)
                     and where != "suzhou_sim/limits.py"):
                 found.append(f"{where}:{node.lineno}: MAX_DRAWS")
+            if (any(isinstance(t, ast.Name) and t.id.endswith("STATUSES") for t in targets)
+                    and isinstance(node.value, ast.Tuple | ast.List | ast.Set)
+                    and where not in STATUS_MODULES):
+                found.append(f"{where}:{node.lineno}: a tuple of statuses")
     return found
 
 
@@ -99,7 +108,10 @@ def test_each_fact_is_defined_once_in_the_package_and_the_app():
     ('if region != "suzhou":\n    pass\n', "suzhou_sim/calibration/fit.py", "region 'suzhou'"),
     ('NAMES = {"kunshan": "昆山"}\n', "suzhou_sim/reporting/office.py", "region 'kunshan'"),
     ("MAX_DRAWS = 100_000\n", "suzhou_sim/catalogues/scenarios.py", "MAX_DRAWS"),
-    ('OK = ("assessable", "already_met")\n', "suzhou_sim/app/views.py", "status names"),
+    ('SHOWN_STATUSES = ("assessable", "already_met")\n', "suzhou_sim/app/views.py",
+     "a tuple of statuses"),
+    (f"ALL = {STATUSES!r}\n", "suzhou_sim/reporting/markdown.py", "the status names"),
+    (f"ALL = {STATUSES[1:]!r}\n", "suzhou_sim/reporting/markdown.py", "the status names"),
 ])
 def test_the_check_finds_each_kind_of_second_definition(source, where, found):
     problems = second_definitions(source, where, regions=("suzhou", "kunshan"))
@@ -113,6 +125,8 @@ def test_the_check_finds_each_kind_of_second_definition(source, where, found):
     ('def f():\n    """The 15th plan of suzhou."""\n', "suzhou_sim/studies/x.py"),  # docstring
     ('x = f"run {region} for the 15th plan"\n', "suzhou_sim/cli/x.py"),  # inside a text
     ('STATUS = "assessable"\n', "suzhou_sim/reporting/x.py"),  # one name is a use, not a list
+    ('if status in ("met", "missed"):\n    pass\n', "suzhou_sim/reporting/x.py"),  # a group
+    (f"STATUSES = {STATUSES!r}\n", "suzhou_sim/catalogues/targets.py"),
 ])
 def test_the_check_allows_the_one_definition_and_uses(source, where):
     assert second_definitions(source, where, regions=("suzhou", "kunshan")) == []

@@ -45,6 +45,7 @@ __all__ = [
     "latest_figure",
     "analysis_values",
     "condition_state",
+    "condition_posterior",
     "published_percentiles",
 ]
 
@@ -326,3 +327,50 @@ def condition_state(
         after.append(published_percentiles(np.asarray(res[variable])[:, col], figure, publish))
     summary["percentile_after"] = after
     return Conditioning(constants, summary)
+
+
+def condition_posterior(
+    point: Mapping[str, float],
+    draws: pd.DataFrame,
+    constants: Mapping[str, float],
+    observations: pd.DataFrame,
+    *,
+    model,
+    seed: int = 0,
+) -> tuple[dict[str, float], pd.DataFrame, Conditioning]:
+    """A posterior (point estimate and draws) with the state corrections as extra columns.
+
+    The draws are conditioned on perturbed figures, the point estimate (run as one more
+    member of the same ensemble) on the figures themselves. A correction's year is kept only
+    where it differs from the model's default (the data vintage the ``.mdl`` states), so a
+    posterior of the current data carries no constant columns; an as-of calibration or a
+    backtest origin carries its own years.
+
+    Parameters
+    ----------
+    point : mapping
+        Point estimate by constant name.
+    draws : pandas.DataFrame
+        Posterior sample (columns: calibrated constants).
+    constants : mapping
+        The region's constants (its profile).
+    observations : pandas.DataFrame
+        The rows the posterior was fitted to.
+    model : CompiledModel
+    seed : int
+
+    Returns
+    -------
+    (dict, pandas.DataFrame, Conditioning)
+    """
+    n = len(draws) + 1
+    params: dict[str, float | np.ndarray] = dict(constants)
+    for name in draws.columns:
+        params[name] = np.append(draws[name].to_numpy(float), point[name])
+    cond = condition_state(params, n, observations, model=model, seed=seed, exact_rows=[n - 1])
+    defaults = model.constants
+    kept = {k: v for k, v in cond.constants.items()
+            if not (k.endswith(" time") and np.all(v == defaults.get(k)))}
+    new_point = {**point, **{k: float(v[-1]) for k, v in kept.items()}}
+    new_draws = draws.assign(**{k: v[:-1] for k, v in kept.items()})
+    return new_point, new_draws, Conditioning(kept, cond.summary)

@@ -43,7 +43,7 @@ from ..ensemble.runs import run_ensemble
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import CALIBRATION_DIR, MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE
-from .conditioning import Conditioning, condition_state
+from .conditioning import condition_posterior
 from .fit_tables import fit_tables
 from .posterior import Posterior, load_posterior
 
@@ -755,26 +755,6 @@ class CalibrationOutcome:
     summary: dict
 
 
-def _condition(cal: Calibrator, point: dict[str, float], draws: pd.DataFrame,
-               observations: pd.DataFrame, seed: int) -> Conditioning:
-    """State corrections of every draw and, as the last row, of the point estimate.
-
-    A correction's year is kept only where it differs from the model's default (the data
-    vintage the ``.mdl`` states), so a posterior of the current data carries no constant
-    columns; an as-of calibration carries its own years.
-    """
-    n = len(draws) + 1
-    params = dict(cal.region.constants)
-    for name in cal.names:
-        params[name] = np.append(draws[name].to_numpy(float), point[name])
-    cond = condition_state(params, n, observations, model=cal.model, seed=seed,
-                           exact_rows=[n - 1])
-    defaults = cal.model.constants
-    kept = {k: v for k, v in cond.constants.items()
-            if not (k.endswith(" time") and np.all(v == defaults.get(k)))}
-    return Conditioning(kept, cond.summary)
-
-
 def _predictive(ens: np.ndarray, sigma: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ensemble values with relative observation error added (posterior predictive)."""
     return ens * (1.0 + sigma * rng.normal(size=ens.shape))
@@ -832,9 +812,8 @@ def calibrate_region(
 
     # Start every draw (and the point estimate, on the figures themselves) from the
     # published state: corrections stored as posterior columns (conditioning.py).
-    cond = _condition(cal, fit.theta, mc.draws, obs, seed)
-    point = {**fit.theta, **{k: float(v[-1]) for k, v in cond.constants.items()}}
-    draws = mc.draws.assign(**{k: v[:-1] for k, v in cond.constants.items()})
+    point, draws, cond = condition_posterior(fit.theta, mc.draws, cal.region.constants, obs,
+                                             model=cal.model, seed=seed)
     log(f"{region}: conditioned on the published state ("
         + ", ".join(f"{r.indicator} {r.year}: percentile {r.percentile_before:.0f} -> "
                     f"{r.percentile_after:.0f}" for r in cond.summary.itertuples()) + ")")

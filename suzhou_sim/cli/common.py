@@ -139,6 +139,23 @@ def check_as_of(year: int, obs_file: Path, region: str) -> None:
                          f"{region} in {obs_file})")
 
 
+def check_as_of_posterior(year: int, posterior: Path | None, region: str) -> None:
+    """``run --as-of YEAR`` needs a posterior calibrated on the data up to YEAR."""
+    from ..calibration.provenance import read_as_of
+
+    if posterior is None:
+        raise InputError(f"--as-of {year}: give --posterior DIR, a calibration made with "
+                         f"`suzhou-sim calibrate --region {region} --as-of {year} --out DIR`")
+    folder = Path(posterior)
+    if (folder / region).is_dir():
+        folder = folder / region
+    recorded = read_as_of(folder)
+    if recorded != year:
+        said = "all the data" if recorded is None else f"the data up to {recorded}"
+        raise InputError(f"--as-of {year}: the calibration in {folder} was fitted to {said}; "
+                         f"calibrate with --as-of {year} first")
+
+
 def posterior_dir(args: argparse.Namespace) -> Path | None:
     """The calibration root given by ``--posterior-dir`` or the environment, else None."""
     given = getattr(args, "posterior_dir", None)
