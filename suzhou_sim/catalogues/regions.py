@@ -97,11 +97,13 @@ def region_names(directory: Path = REGIONS_DIR) -> tuple[str, ...]:
     """
     files = sorted(p for p in Path(directory).glob("*.yaml") if NAME_PATTERN.match(p.stem))
     key = (str(directory), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
-    if key not in _NAMES:
+    names = _NAMES.get(key)
+    if names is None:
         roots = [p.stem for p in files if _parent_of(p) is None]
+        names = tuple(roots + [p.stem for p in files if p.stem not in roots])
         _NAMES.clear()  # one folder's list at a time: a changed profile replaces it
-        _NAMES[key] = tuple(roots + [p.stem for p in files if p.stem not in roots])
-    return _NAMES[key]
+        _NAMES[key] = names
+    return names
 
 
 def _parent_of(path: Path) -> str | None:
