@@ -20,10 +20,11 @@ import pandas as pd
 
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import data_vintage
-from ..catalogues.scenarios import PERIODS, lever_baseline, load_assumptions, load_levers
+from ..catalogues.scenarios import lever_baseline, load_assumptions, load_levers
 from ..catalogues.targets import ABOUT_BAND, load_targets
+from ..catalogues.timeline import PERIODS
 from ..errors import InputError
-from .labels import fmt_number
+from .labels import fmt_number, period_years
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -322,7 +323,8 @@ def render_report(
             mark = "" if math.isclose(values[p], base) else f" (baseline {base:g})"
             cells.append(f"{values[p]:g}{mark}")
         lever_rows.append([f"{lever.label_en} / {lever.label_zh}", lever.unit, *cells])
-    out += [_md_table(["Lever", "Unit", "2024–25 (14th)", "2026–30 (15th)", "2031–35 (16th)"],
+    periods = [f"{period_years(p)} ({p})" for p in PERIODS]
+    out += [_md_table(["Lever", "Unit", *periods],
                       lever_rows), ""]
     out += [
         "## Assumptions used (not policy choices)",
