@@ -12,6 +12,7 @@ Must not: implement simulations or file formats (subcommands call library functi
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 
 from ..errors import InputError
@@ -39,6 +40,8 @@ def _add_simulate(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--return-columns", metavar="A,B",
                         help="comma-separated variables to write (default: all)")
     parser.add_argument("--time-step", type=float, metavar="DT", help="override TIME STEP")
+    parser.add_argument("--keep-non-finite", action="store_true",
+                        help="write NaN/inf values instead of refusing the run")
     parser.set_defaults(handler=_run_simulate)
 
 
@@ -51,7 +54,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
         if not columns:
             raise InputError("--return-columns is empty; give comma-separated variable names")
     simulate_to_csv(args.model, args.output, params=args.param, return_columns=columns,
-                    time_step=args.time_step)
+                    time_step=args.time_step, keep_non_finite=args.keep_non_finite)
     return 0
 
 
@@ -95,7 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         Process exit code: 0 on success, 2 on expected failures (argparse also exits
         with 2 on bad usage).
     """
+    from ..fileio.replace import recover_interrupted
+
     args = build_parser().parse_args(argv)
+    # Complete or roll back any replacement a killed command left half done (issue 26).
+    for done in recover_interrupted():
+        print(f"suzhou-sim: note: {done}", file=sys.stderr)
     # Subcommands set ``handler`` (or ``func``, the other common argparse idiom); every one
     # runs under the one error handler, whether or not it used ``common.handle``.
     handler = getattr(args, "handler", None) or args.func

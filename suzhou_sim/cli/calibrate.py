@@ -54,7 +54,8 @@ def _run(args: argparse.Namespace) -> int:
     # fast and stores nothing.
     obs = load_observations(args.data, region=args.region,
                             include_unverified=args.include_unverified)
-    check_output_dir(args.out or calibration_dir(args.region), args.force)
+    check_output_dir(args.out or calibration_dir(args.region), args.force,
+                     writer="suzhou-sim calibrate")
     calibrate_region(
         args.region, seed=args.seed, n_starts=args.starts, n_steps=args.steps,
         n_keep=args.keep, out_dir=args.out, progress=not args.quiet, observations=obs,

@@ -13,7 +13,8 @@ How a subcommand module uses it (``cli/<name>.py``)::
 
     def _run(args) -> int:
         check_common(args)                  # --draws / --seed limits
-        check_output_dir(args.out or DEFAULT, args.force)  # refuse before the long runs
+        check_output_dir(args.out or DEFAULT, args.force,   # refuse before the long runs
+                         writer="suzhou-sim mystudy")
         warn_zero_split(scenario, "mystudy")  # if the study takes a scenario
         ...                                 # studies load the calibration via
         ...                                 # evaluator.resolve_posterior(posterior_dir(args), ...)
@@ -24,8 +25,9 @@ How a subcommand module uses it (``cli/<name>.py``)::
 Options added by :func:`add_common_options`: ``--draws N`` (1 to the evaluator's
 ``MAX_DRAWS``), ``--seed N`` (>= 0), ``--posterior-dir DIR`` (hidden; also the environment
 variable ``SUZHOU_SIM_POSTERIOR_DIR``), ``--strict`` (a stale calibration is an error, not a
-warning), ``--quiet`` (no progress bars), ``--out DIR`` and ``--force`` (replace an existing
-folder that this tool did not write). The handler installed by :func:`handle` turns every
+warning), ``--quiet`` (no progress bars), ``--out DIR`` and ``--force`` (also replace a
+folder another command of this tool wrote; a folder the tool did not write is never
+replaced). The handler installed by :func:`handle` turns every
 :class:`~suzhou_sim.errors.InputError` (and engine error, OS error, stale calibration under
 ``--strict``) into ONE line ``suzhou-sim <command>: error: <file>: <field>: <what is allowed>``
 on stderr and exit code 2, and prints warnings (stale calibration, a fund split of all zeros)
@@ -110,7 +112,8 @@ def add_common_options(
     if out:
         parser.add_argument("--out", type=Path, default=None, help=out_help)
         parser.add_argument("--force", action="store_true",
-                            help="replace the --out folder even if suzhou-sim did not write it")
+                            help="also replace an output folder another suzhou-sim command "
+                                 "wrote (never one suzhou-sim did not write)")
     if quiet:
         parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -137,8 +140,8 @@ def posterior_dir(args: argparse.Namespace) -> Path | None:
 def output_dir(args: argparse.Namespace, default: Path) -> contextlib.AbstractContextManager[Path]:
     """:func:`~suzhou_sim.fileio.outputs.prepare_output_dir` for ``--out`` (else ``default``).
 
-    Refuses (exit 2) an existing folder this tool did not write unless ``--force``; never
-    turns a file into a folder.
+    Refuses (exit 2) an existing folder this tool did not write (always) or another command
+    wrote (unless ``--force``); never turns a file into a folder.
     """
     target = getattr(args, "out", None) or default
     writer = " ".join(["suzhou-sim", str(getattr(args, "command", ""))]).strip()

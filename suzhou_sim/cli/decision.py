@@ -76,7 +76,7 @@ def _common(p: argparse.ArgumentParser, command) -> None:
     add_dask_option(p)
     p.add_argument("--out", type=Path, required=True, help="output folder (written atomically)")
     p.add_argument("--force", action="store_true",
-                   help="replace the --out folder even if suzhou-sim did not write it")
+                   help="also replace an output folder another suzhou-sim command wrote")
     handle(p, command)
 
 
@@ -88,7 +88,7 @@ def _prepare(args: argparse.Namespace):
     """Scenario, posterior folder and checks shared by the three commands (nothing written)."""
     from ..catalogues.scenarios import load_scenario
 
-    check_output_dir(args.out, args.force)  # refuse before the runs, not after
+    check_output_dir(args.out, args.force, writer=f"suzhou-sim {args.command}")  # before runs
     check_common(args)
     scenario = load_scenario(args.scenario)
     posterior = posterior_dir(args)

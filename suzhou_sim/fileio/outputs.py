@@ -2,10 +2,12 @@
 
 Lives here: the rule, in one place, for every ``--out``/``--csv``/``-o``. An existing output
 is replaced only when this tool wrote it: a folder carrying :data:`MARKER` (its text names the
-command that wrote it), or a file whose sidecar ``.<name>.suzhou-sim`` records the SHA-256 of
-its content (a file edited since is no longer the tool's). An output of another command (a
-calibration under ``run --out``) is replaced only with ``force``; a folder or file the tool did
-not write never, with or without ``force``; an empty folder may be used. Refused by name before
+command that wrote it), or a file whose record in the project's work folder
+(``.suzhou-sim-work/written/``, keyed by the file's path) holds the SHA-256 of its content and
+the command (a file edited since is no longer the tool's; nothing is added beside it). An
+output of another command (a calibration under ``run --out``) is replaced only with
+``force``; a folder or file the tool did not write never, with or without ``force``; an
+empty folder may be used. Refused by name before
 anything is written (:func:`protected_reason`): the root, system folders and what is inside
 them, every user's home folder and the ancestors of HOME, the current folder and its parents,
 the project folder and its parents, and the project's own folders (``data/``, ``model/``
@@ -34,15 +36,13 @@ from .atomic import atomic_write_bytes
 from .replace import WORK_DIR_NAME, recover_interrupted, replacing, work_dir
 
 __all__ = [
-    "MARKER", "SIDECAR", "check_output_dir", "check_output_file", "is_tool_output",
+    "MARKER", "check_output_dir", "check_output_file", "is_tool_output",
     "prepare_output_dir", "protected_reason", "remove_stale_temporaries", "write_output_file",
     "writer_of",
 ]
 
 #: File inside every folder this tool wrote; its text says which command wrote it and when.
 MARKER = ".suzhou-sim-output"
-#: Suffix of the sidecar ``.<file name>.suzhou-sim`` recording an output file's checksum.
-SIDECAR = ".suzhou-sim"
 #: Marker files of earlier versions, with the command they stood for.
 _LEGACY_MARKERS = {".suzhou_sim_effects": "suzhou-sim effects"}
 #: System folders: never written, nor anything inside them.
@@ -72,9 +72,11 @@ def writer_of(path: Path) -> str | None:
             if (path / name).is_file():
                 return writer
         return None
-    sidecar = _sidecar(path)
     try:
-        digest, _, writer = sidecar.read_text(encoding="utf-8").partition("\n")
+        lines = _record(path).read_text(encoding="utf-8").split("\n")
+        recorded, digest, writer = (lines + ["", "", ""])[:3]
+        if recorded != str(_resolved(path)):
+            return None
         with path.open("rb") as handle:
             ours = hashlib.file_digest(handle, "sha256").hexdigest() == digest.strip()
     except (OSError, UnicodeDecodeError):
@@ -93,8 +95,14 @@ def _command(writer: str) -> str:
     return words[1] if len(words) > 1 and words[0] == "suzhou-sim" else " ".join(words[:1])
 
 
-def _sidecar(path: Path) -> Path:
-    return path.parent / f".{path.name}{SIDECAR}"
+def _resolved(path: Path) -> Path:
+    return Path(os.path.abspath(Path(path).expanduser())).resolve()
+
+
+def _record(path: Path) -> Path:
+    """Where the record of output file ``path`` lives (one file per path)."""
+    key = hashlib.sha256(os.fsencode(_resolved(path))).hexdigest()[:32]
+    return REPO_ROOT / WORK_DIR_NAME / "written" / key
 
 
 def _inside(path: Path, folder: str | Path) -> bool:
@@ -238,11 +246,10 @@ def check_output_file(path: str | Path, force: bool = False, option: str = "--ou
 
 def write_output_file(path: str | Path, data: bytes, force: bool = False,
                       writer: str = "suzhou-sim", option: str = "--out") -> Path:
-    """Write an output file atomically, after :func:`check_output_file`, with its sidecar.
+    """Write an output file atomically, after :func:`check_output_file`, and record it.
 
-    The sidecar ``.<name>.suzhou-sim`` (SHA-256 of the content and the command) is written
-    first, so a crash leaves either the old file (not matching: refused later, never lost) or
-    the new one.
+    The record (path, SHA-256 of the content, the command) is written first, so a crash
+    leaves either the old file (not matching: refused later, never lost) or the new one.
 
     Raises
     ------
@@ -252,7 +259,9 @@ def write_output_file(path: str | Path, data: bytes, force: bool = False,
     path = check_output_file(path, force, option, writer)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        atomic_write_bytes(_sidecar(path), f"{digest}\n{writer}\n".encode())
+        with contextlib.suppress(OSError):  # unrecorded: only ever refused later, never lost
+            atomic_write_bytes(_record(path),
+                               f"{_resolved(path)}\n{digest}\n{writer}\n".encode())
         atomic_write_bytes(path, data)
     except OSError as exc:
         raise InputError(f"{option} {path}: cannot write ({exc.strerror or exc})") from None

@@ -71,7 +71,7 @@ def test_a_kill_at_every_step_loses_nothing(tmp_path, mode, step):
     after = _content(target)
     assert after == (STEPS[mode][step] or "new")  # killed between the renames: completed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    leftovers = [p for p in (REPO_ROOT / WORK_DIR_NAME).glob("*") if str(target) in
+    leftovers = [p for p in (REPO_ROOT / WORK_DIR_NAME).glob("*.journal") if str(target) in
                  p.read_text(encoding="utf-8", errors="replace")] if (
         REPO_ROOT / WORK_DIR_NAME).is_dir() else []
     assert leftovers == []
