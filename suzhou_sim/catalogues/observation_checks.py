@@ -36,9 +36,9 @@ __all__ = [
     "validate_observations",
 ]
 
-#: Largest value of any indicator in its unit (a city's persons, firms, 亿元 or m² stay far
+#: Largest value of any indicator in its unit (a city's persons, firms, 万元 or m² stay far
 #: below it); a percent is at most 100.
-MAX_VALUE = 1e8
+MAX_VALUE = 1e12
 #: Figures of one indicator-year that differ by more than this factor, after their bounds,
 #: are refused as a unit or typing error (the shipped data differ by 1.4 at most).
 CONFLICT_LIMIT = 3.0
@@ -61,6 +61,10 @@ _UNIT_SLIPS = {
 
 def _where(rec: pd.Series | dict, path: object) -> str:
     return f"{rec.get('file', path)}: row {rec['row']}"
+
+
+def _times(factor: float) -> str:
+    return f"{factor:,.0f}" if factor >= 100 else f"{factor:.3g}"
 
 
 def allowed_jump(gap: int) -> float:
@@ -141,7 +145,7 @@ class Conflict:
         figures = "; ".join(f"{v:g} ({b}, {q}, {s})" for v, b, q, s in zip(
             self.values, self.bounds, self.qualities, self.sources, strict=True))
         return (f"{self.region} {self.indicator} {self.year}: {len(self.values)} figures, "
-                f"ratio {self.ratio:.3g}: {figures}")
+                f"ratio {self.ratio:.4g}: {figures}")
 
 
 def _contradiction(a: tuple[float, str], b: tuple[float, str]) -> float:
@@ -180,7 +184,7 @@ def find_conflicts(frame: pd.DataFrame, path: object) -> list[Conflict]:
                         raise InputError(
                             f"{_where(b, path)}, column 'value': {b['value']:g} contradicts "
                             f"{a['value']:g} ({_where(a, path)}) for {region} {indicator} "
-                            f"{year} by a factor of {max(factor, 1 / factor):.3g}: "
+                            f"{year} by a factor of {_times(max(factor, 1 / factor))}: "
                             f"{likely_unit_error(b['unit'], factor)}")
         values = [r["value"] for r in recs]
         found.append(Conflict(
@@ -222,14 +226,14 @@ def _check_jumps(frame: pd.DataFrame, path: object, checked: pd.Series | None) -
             reference = float(np.median(logs[near]))
             off = logs[i] - reference
             if abs(off) > math.log10(allowed_jump(int(gaps.min()))) and (
-                    worst is None or abs(off) > abs(worst[1])):
+                    worst is None or abs(off) >= abs(worst[1])):  # ties: the later row
                 worst = (i, off, near[0])
         if worst is not None:
             i, off, j = worst
             rec, ref = group.iloc[i], group.iloc[j]
             raise InputError(
                 f"{_where(rec, path)}, column 'value': {rec['value']:g} {rec['unit']} for "
-                f"{rec['region']} {indicator} {rec['year']} is {10 ** abs(off):,.3g} times "
+                f"{rec['region']} {indicator} {rec['year']} is {_times(10 ** abs(off))} times "
                 f"{'the' if off > 0 else 'below the'} {ref['year']} figure {ref['value']:g} "
                 f"({_where(ref, path)}): {likely_unit_error(rec['unit'], 10 ** off)}")
 

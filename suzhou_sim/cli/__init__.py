@@ -19,6 +19,7 @@ from ..errors import InputError
 from .backtest import register as _add_backtest
 from .calibrate import register as _add_calibrate
 from .common import EXIT_USAGE, run_command
+from .data import register as _add_data  # data check, data add
 from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
 from .report import register as _add_report
@@ -63,7 +64,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_effects,
     _add_report, _add_decision,
-    _add_backtest)
+    _add_backtest, _add_data)
 
 
 def build_parser() -> argparse.ArgumentParser:

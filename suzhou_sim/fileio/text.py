@@ -54,7 +54,7 @@ def read_bytes_bounded(path: str | Path, what: str = "file",
             raise InputError(f"{path}: is a folder; expected a {what} file")
         if not stat.S_ISREG(info.st_mode):
             raise InputError(f"{path}: is not a regular file (a device, FIFO or socket); "
-                             f"give a {what} file")
+                             f"give the {what} as a file")
         too_big = InputError(f"{path}: {what} is larger than the limit of {max_bytes:,} bytes "
                              f"(suzhou_sim/limits.py); split it or raise the limit")
         if info.st_size > max_bytes:
