@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..errors import InputError
 from .backtest import register as _add_backtest
 from .calibrate import register as _add_calibrate
-from .common import EXIT_USAGE, run_command
+from .common import EXIT_USAGE, OneLineParser, run_command
 from .data import register as _add_data  # data check, data add
 from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
     """
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="suzhou-sim",
         description="Suzhou innovation-policy simulator: run scenarios against the policy "
                     "targets, calibrate, goal-seek and study sensitivity.",

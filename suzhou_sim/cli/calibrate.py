@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..limits import MAX_KEEP, MAX_STARTS, MAX_STEPS
 from ..paths import OBSERVED_FILE, REGIONS
-from .common import add_common_options, check_common, handle
+from .common import add_common_options, check_common, handle, whole_number
 
 __all__ = ["register"]
 
@@ -27,10 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--region", choices=REGIONS, default="suzhou")
-    p.add_argument("--starts", type=int, default=8, help="least-squares starts (default 8)")
-    p.add_argument("--steps", type=int, default=None,
-                   help="MCMC steps per walker (default: the sampler's DEFAULT_STEPS, 7000)")
-    p.add_argument("--keep", type=int, default=4000, help="posterior sets stored (default 4000)")
+    p.add_argument("--starts", type=whole_number, default=8,
+                   help=f"least-squares starts, 1-{MAX_STARTS} (default 8)")
+    p.add_argument("--steps", type=whole_number, default=None,
+                   help=f"MCMC steps per walker, 100-{MAX_STEPS:,} (default: the sampler's "
+                        "DEFAULT_STEPS, 7000)")
+    p.add_argument("--keep", type=whole_number, default=4000,
+                   help=f"posterior sets stored, 100-{MAX_KEEP:,} (default 4000)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
     p.add_argument("--include-unverified", action="store_true",
                    help="also fit rows of quality 'unverified'")
@@ -44,11 +48,16 @@ def _run(args: argparse.Namespace) -> int:
     from ..catalogues.observations import load_observations
     from ..errors import InputError
     from ..fileio.outputs import check_output_dir
+    from ..limits import check_limit
     from ..paths import calibration_dir
 
     args.steps = DEFAULT_STEPS if args.steps is None else args.steps
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
         raise InputError("--starts must be >= 1, --steps and --keep >= 100")
+    for option, value, limit in (("--starts", args.starts, MAX_STARTS),
+                                 ("--steps", args.steps, MAX_STEPS),
+                                 ("--keep", args.keep, MAX_KEEP)):
+        check_limit(value, limit, option, "the limits are in suzhou_sim/limits.py")
     check_common(args)
     # Validate the data file and the output folder before any fitting, so bad input fails
     # fast and stores nothing.

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import warnings
@@ -54,6 +55,8 @@ from ..fileio.outputs import prepare_output_dir
 
 __all__ = [
     "EXIT_USAGE",
+    "OneLineParser",
+    "whole_number",
     "POSTERIOR_ENV",
     "add_common_options",
     "check_common",
@@ -70,6 +73,36 @@ __all__ = [
 #: Exit code for bad input, as argparse uses for a bad command line.
 EXIT_USAGE = 2
 POSTERIOR_ENV = "SUZHOU_SIM_POSTERIOR_DIR"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are ONE line (``prog: error: message``), exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print ``message`` on one line and exit with :data:`EXIT_USAGE`."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)}\n")
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number, also written ``1e6`` or ``1_000`` (never ``1.5``).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Not a whole number (``true``, ``1.5``, ``abc``).
+    """
+    cleaned = str(text).strip().replace("_", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        pass
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e18:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
 
 
 def add_common_options(
@@ -99,7 +132,7 @@ def add_common_options(
     from ..studies.evaluator import MAX_DRAWS
 
     if draws:
-        parser.add_argument("--draws", type=int, default=None,
+        parser.add_argument("--draws", type=whole_number, default=None,
                             help=f"ensemble size, 1-{MAX_DRAWS} (default: the scenario's)")
     if seed:
         default = "the scenario's" if seed_default is None else str(seed_default)

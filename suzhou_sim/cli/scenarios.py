@@ -207,9 +207,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from ..studies.scenario_runs import compare_scenarios
 
     check_common(args)
+    from ..limits import check_model_runs
+
     if args.csv is not None:  # refuse before the runs, naming the user's path
         check_output_file(args.csv, option="--csv", writer=COMPARE_WRITER)
     scenarios = [load_scenario(p) for p in args.scenarios]
+    draws = args.draws if args.draws is not None else max(s.draws for s in scenarios)
+    check_model_runs(len(scenarios) * draws, f"{len(scenarios)} scenarios x --draws {draws:,}")
     for scenario in scenarios:
         warn_zero_split(scenario, "compare")
     with tqdm_progress("simulating", not args.quiet) as bar:

@@ -17,6 +17,7 @@ from ..calibration.posterior import Posterior
 from ..catalogues.scenarios import Scenario, load_scenario
 from ..catalogues.targets import evaluate_targets, target_variables, targets_for_region
 from ..errors import InputError
+from ..limits import MAX_SWEEP_VALUES
 from .evaluator import RunSlice, check_draws, resolve_posterior, run_plans, scenario_inputs
 from .optimise import plan_decisions
 from .predictive import predictive_results
@@ -25,8 +26,8 @@ __all__ = ["SWEEP_COLUMNS", "sweep"]
 
 SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "probability", "p10",
                  "median", "p90"]
-#: Values of one sweep at most (each is a whole ensemble).
-MAX_VALUES = 200
+#: Values of one sweep at most (each is a whole ensemble); defined in ``suzhou_sim.limits``.
+MAX_VALUES = MAX_SWEEP_VALUES
 
 
 def sweep(
