@@ -1,19 +1,25 @@
-"""Resource limits of every study and input file, each defined once, with the refusal message.
+"""Limits of every study and input file, each defined once, with their checks.
 
-Lives here: the limits that keep a command from running away (total model runs of a study,
-population and generations of a search, MCMC steps, posterior sets kept, least-squares starts,
-values of a sweep, sizes of input files and rows of the observation file, length of names)
-and :func:`check_limit` / :func:`check_model_runs`, which refuse a value above its limit
-*before any work starts* with one line naming the option, the limit and how to go beyond it.
-The per-ensemble draws limit ``MAX_DRAWS`` stays with the ensemble evaluator (the one place
-that defines it); :func:`max_draws` reads it from there. Must not: run or read anything.
+Lives here, at the bottom floor (the scenario catalogue, the ensemble kernel and every
+command import it): the draws limit :data:`MAX_DRAWS` (the largest ensemble any study,
+scenario file or command accepts) and :func:`check_draws`; the limits that keep a command from
+running away (total model runs of a study, population and generations of a search, MCMC
+steps, posterior sets kept, least-squares starts, values of a sweep, sizes of input files and
+rows of the observation file, length of names) and :func:`check_limit` /
+:func:`check_model_runs`, which refuse a value above its limit *before any work starts* with
+one line naming the option, the limit and how to go beyond it. Must not: run the model or
+read files.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from .errors import InputError
 
 __all__ = [
+    "MAX_DRAWS",
+    "check_draws",
     "MAX_GENERATIONS",
     "MAX_INPUT_BYTES",
     "MAX_KEEP",
@@ -29,7 +35,6 @@ __all__ = [
     "MAX_SWEEP_VALUES",
     "check_limit",
     "check_model_runs",
-    "max_draws",
 ]
 
 #: Model runs one study may make in this process (draws x values x plans x generations ...):
@@ -45,7 +50,7 @@ MAX_SWEEP_VALUES = 200
 #: MCMC steps per walker (``calibrate --steps``, ``backtest --steps``).
 MAX_STEPS = 100_000
 #: Posterior parameter sets a calibration stores (``calibrate --keep``).
-MAX_KEEP = 100_000
+MAX_KEEP = 20_000
 #: Least-squares starts of a fit (``calibrate --starts``, ``backtest --starts``).
 MAX_STARTS = 32
 #: Bytes of a scenario file (the shipped ones are a few kB); checked before reading.
@@ -58,14 +63,39 @@ MAX_OBSERVATION_ROWS = 50_000
 #: Characters of a scenario name (it names output folders and saved files).
 MAX_NAME_LENGTH = 100
 
+#: The largest ensemble any study runs in one go (memory: ~2 kB per run and saved variable).
+MAX_DRAWS = 100_000
 
-def max_draws() -> int:
-    """The evaluator's per-ensemble draws limit (defined once, in the ensemble evaluator)."""
-    try:
-        from .ensemble.evaluator import MAX_DRAWS  # type: ignore[import-not-found]
-    except ImportError:
-        from .studies.evaluator import MAX_DRAWS
-    return int(MAX_DRAWS)
+
+def check_draws(n: object, what: str = "draws", maximum: int = MAX_DRAWS) -> int:
+    """``n`` as a whole number of runs within 1..``maximum``, else :class:`InputError`.
+
+    Parameters
+    ----------
+    n : object
+        The requested number (booleans and non-integral numbers are refused).
+    what : str
+        Name of the field in the message (``draws``, ``--draws``, ``--samples``, ...).
+    maximum : int
+        Upper limit; defaults to :data:`MAX_DRAWS`.
+
+    Returns
+    -------
+    int
+        The number of runs.
+
+    Raises
+    ------
+    InputError
+        When ``n`` is not a whole number within the range.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer | float) or (
+            isinstance(n, float) and not float(n).is_integer()):
+        raise InputError(f"{what}: {n!r} is not a whole number (allowed: 1-{maximum})")
+    value = int(n)
+    if not 1 <= value <= maximum:
+        raise InputError(f"{what}: {value} is outside the allowed range 1-{maximum}")
+    return value
 
 
 def check_limit(value: int, limit: int, option: str, beyond: str = "") -> int:

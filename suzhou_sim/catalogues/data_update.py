@@ -26,7 +26,8 @@ from ..errors import InputError
 from ..fileio.atomic import atomic_write_bytes
 from ..fileio.text import read_text
 from ..limits import MAX_OBSERVATION_BYTES
-from .observation_checks import Conflict, validate_observations
+from .indicators import load_indicators
+from .observation_checks import Conflict, unit_notes, validate_observations
 from .observations import (
     DataVintage,
     data_vintage,
@@ -62,6 +63,8 @@ class UpdatePlan:
         Indicator-years that will hold several different figures, each with a new row.
     vintages : dict
         Region -> (vintage before or None, vintage after) for regions whose rows change.
+    unit_notes : list of str
+        New rows whose unit is a differently named count than the registry's.
     """
 
     new_file: Path
@@ -71,6 +74,7 @@ class UpdatePlan:
     revised: dict = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     vintages: dict[str, tuple[DataVintage | None, DataVintage]] = field(default_factory=dict)
+    unit_notes: list[str] = field(default_factory=list)
 
     @property
     def regions(self) -> list[str]:
@@ -140,9 +144,11 @@ def plan_update(new_file: Path, target: Path, today: _dt.date | None = None) -> 
         before = _vintage(region, old)
         if after is not None and after != before:
             vintages[region] = (before, after)
+    units = {name: ind.unit for name, ind in load_indicators().items()}
     return UpdatePlan(new_file=new_file, target=target, added=added,
                       already_present=already.drop(columns="file").reset_index(drop=True),
-                      revised=revised, conflicts=conflicts, vintages=vintages)
+                      revised=revised, conflicts=conflicts, vintages=vintages,
+                      unit_notes=unit_notes(fresh, units))
 
 
 def _raw_rows(path: Path) -> dict[int, dict[str, str]]:

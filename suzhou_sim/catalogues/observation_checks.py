@@ -4,9 +4,11 @@ Lives here: the checks that :func:`suzhou_sim.catalogues.observations.load_obser
 ``calibrate --data``, ``backtest --data`` and every study) and ``suzhou-sim data check/add``
 apply to rows of ``data/observed_history.csv``'s format, after the per-cell checks of the
 reader: every row has a source; no year after the current one; the unit is the indicator's
-unit in ``model/indicators.yaml``; no value beyond :data:`MAX_VALUE` (or 100 for a percent);
-no exact duplicate; figures of one indicator-year that contradict each other by more than
-:data:`CONFLICT_LIMIT` (bounds taken into account) refused, the others returned as
+unit in ``model/indicators.yaml`` or a differently named count of the same things
+(:func:`units_compatible`; listed by :func:`unit_notes`); no value beyond :data:`MAX_VALUE`
+(or 100 for a percent); no exact duplicate; figures of one indicator-year that contradict
+each other by more than :data:`CONFLICT_LIMIT` (bounds taken into account) refused, the
+others returned as
 :class:`Conflict` (flagged with their ratio and sources, weighed by the calibration);
 no jump of an order of magnitude against the indicator's own history beyond what its growth
 allows (:func:`allowed_jump`), named with the likely unit error. Each refusal is one
@@ -33,6 +35,8 @@ __all__ = [
     "check_observation_rows",
     "find_conflicts",
     "likely_unit_error",
+    "unit_notes",
+    "units_compatible",
     "validate_observations",
 ]
 
@@ -46,6 +50,9 @@ CONFLICT_LIMIT = 3.0
 #: (gap in years) before an order-of-magnitude jump is refused; below a factor of
 #: JUMP_ORDER nothing is refused (the shipped history's largest move: 16.6x over 13 years).
 JUMP_BASE, JUMP_GROWTH, JUMP_ORDER = 5.0, 1.3, 10.0
+#: Dimension and scale of the units that have a scale (anything else is a count).
+_SCALES = {"yuan": ("money", 1.0), "10k_yuan": ("money", 1e4), "100m_yuan": ("money", 1e8),
+           "m2": ("area", 1.0), "10k_m2": ("area", 1e4), "percent": ("percent", 1.0)}
 #: Unit errors a factor points to, by the indicator's unit (factor = given / expected).
 _UNIT_SLIPS = {
     "100m_yuan": {1e4: "万元 (10k_yuan) instead of 亿元 (100m_yuan)",
@@ -84,6 +91,36 @@ def likely_unit_error(unit: str, factor: float) -> str:
     return f"off by a factor of about 10^{exponent}; check the unit ({unit})"
 
 
+def _unit_kind(unit: str) -> tuple[str, float]:
+    """The dimension of a unit and its scale: ``100m_yuan/year`` -> (``money``, 1e8)."""
+    base = unit.split("/", 1)[0]
+    if base in _SCALES:
+        return _SCALES[base]
+    return ("count", 1.0)
+
+
+def units_compatible(given: str, expected: str) -> bool:
+    """Whether a row in ``given`` can be the indicator's figure in ``expected``.
+
+    The same unit, or two counts of things named differently (``incubators`` for
+    ``carriers``, ``persons/year`` for ``persons``: a number that no conversion changes, shown
+    by :func:`unit_notes`). Money, area and percent in another scale or dimension are not.
+    """
+    return given == expected or _unit_kind(given) == _unit_kind(expected) == ("count", 1.0)
+
+
+def unit_notes(frame: pd.DataFrame, units: dict[str, str]) -> list[str]:
+    """One line per row whose unit is a differently named count than the registry's."""
+    notes = []
+    for rec in frame.to_dict("records"):
+        expected = units.get(rec["indicator"])
+        if expected is not None and rec["unit"] != expected:
+            notes.append(f"{_where(rec, '')}: {rec['indicator']} {rec['year']} is given in "
+                         f"{rec['unit']!r}, the registry counts {expected!r}: check that they "
+                         "are the same thing")
+    return notes
+
+
 def check_observation_rows(rec: dict, path: object, units: dict[str, str],
                            today: _dt.date | None = None) -> None:
     """Checks of one row: source, year, unit, size. ``units``: indicator -> registry unit.
@@ -102,7 +139,7 @@ def check_observation_rows(rec: dict, path: object, units: dict[str, str],
         raise InputError(f"{where}, column 'year': {rec['year']} is after the current year "
                          f"{year_now}; observations are published figures, not targets")
     expected = units.get(rec["indicator"])
-    if expected is not None and rec["unit"] != expected:
+    if expected is not None and not units_compatible(rec["unit"], expected):
         raise InputError(f"{where}, column 'unit': {rec['unit']!r} is not the unit of "
                          f"{rec['indicator']} ({expected!r} in model/indicators.yaml); give the "
                          f"value in {expected}")

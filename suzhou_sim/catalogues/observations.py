@@ -28,7 +28,8 @@ from .indicators import load_indicators
 from .observation_checks import Conflict, check_observation_rows, validate_observations
 
 __all__ = ["BOUNDS", "QUALITIES", "REQUIRED_COLUMNS", "YEARS", "DataVintage", "data_vintage",
-           "load_observations", "observation_conflicts", "read_observation_rows"]
+           "load_observations", "observation_conflicts", "observations_as_of",
+           "read_observation_rows"]
 
 REQUIRED_COLUMNS = (
     "region", "indicator", "year", "value", "unit", "bound", "quality", "source_url", "quote_zh",
@@ -202,3 +203,14 @@ def data_vintage(region: str, observations: pd.DataFrame | None = None) -> DataV
     last = mine[mine["year"] == year]
     prelim = tuple(sorted(set(last.loc[last["quality"] == "preliminary", "indicator"])))
     return DataVintage(region=region, year=year, preliminary=prelim)
+
+
+def observations_as_of(observations: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The rows for years up to ``year`` (all rows for None): the data as they stood then.
+
+    ``--as-of YEAR`` on ``calibrate``, ``run`` and ``backtest`` and every backtest origin use
+    this one cut, so what the tool would have said in ``year`` can be reproduced.
+    """
+    if year is None:
+        return observations
+    return observations[observations["year"] <= int(year)].reset_index(drop=True)

@@ -67,6 +67,7 @@ def _describe(plan) -> list[str]:  # noqa: ANN001 - an UpdatePlan
         lines.append(f"  conflict: {conflict.describe()}")
         lines.append(f"    all kept; the calibration weighs each by its bound and quality: "
                      f"{weights}")
+    lines += [f"  unit: {note}" for note in plan.unit_notes]
     for region, (before, after) in plan.vintages.items():
         was = f"data through {before.year}" if before else "no published figure"
         prelim = f" (preliminary: {', '.join(after.preliminary)})" if after.preliminary else ""

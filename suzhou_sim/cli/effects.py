@@ -64,10 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _command(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..fileio.atomic import atomic_write_text
     from ..reporting.effects_report import effects_markdown, write_tornado_charts
     from ..studies.effects import benchmark_comparison, lever_effects
-    from ..studies.evaluator import tqdm_progress
 
     check_common(args)
     check_output_dir(args.out, args.force, writer=WRITER)

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from suzhou_sim.catalogues.observation_checks import allowed_jump, likely_unit_error
+from suzhou_sim.catalogues.observation_checks import (
+    allowed_jump,
+    likely_unit_error,
+    unit_notes,
+    units_compatible,
+)
 from suzhou_sim.catalogues.observations import load_observations, observation_conflicts
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import OBSERVED_FILE
@@ -129,3 +134,20 @@ def test_header_only_and_empty_files_name_the_file(tmp_path, content, fragment):
     with pytest.raises(InputError, match=fragment) as err:
         load_observations(path)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(("given", "expected", "ok"), [
+    ("firms", "firms", True), ("incubators", "carriers", True),
+    ("persons/year", "persons", True), ("10k_yuan", "100m_yuan", False),
+    ("100m_yuan", "100m_yuan/year", False), ("percent", "firms", False),
+    ("10k_m2", "m2", False),
+])
+def test_units_are_compatible_only_without_a_conversion(given, expected, ok):
+    assert units_compatible(given, expected) is ok
+
+
+def test_a_differently_named_count_is_noted(tmp_path):
+    path = _with(tmp_path, _row(year=2024, value="17400", unit="enterprises", bound="lower"))
+    frame = load_observations(path)
+    notes = unit_notes(frame[frame["year"] == 2024], {"high_tech_enterprises": "firms"})
+    assert any("'enterprises', the registry counts 'firms'" in n for n in notes)

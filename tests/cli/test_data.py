@@ -130,7 +130,7 @@ HOSTILE = {
         "contradicts 15717"),
     "a value in 万": (_rows(ROW.format(**{**GOOD, "value": 1.74})), "probably 万"),
     "an empty source": (_rows(ROW.format(**{**GOOD, "src": ""})), "'source_url': empty"),
-    "a wrong unit": (_rows(ROW.format(**GOOD).replace(",firms,", ",firms/year,")),
+    "a wrong unit": (_rows(ROW.format(**GOOD).replace(",firms,", ",percent,")),
                      "is not the unit of high_tech_enterprises"),
     "an unknown region": (_rows(ROW.format(**GOOD).replace("suzhou,", "wuxi,", 1)),
                           "column 'region'"),
