@@ -101,7 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from ..fileio.replace import recover_interrupted
 
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # a usage error (one line, see OneLineParser) or --help
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
     # Complete or roll back any replacement a killed command left half done (issue 26).
     for done in recover_interrupted():
         print(f"suzhou-sim: note: {done}", file=sys.stderr)
