@@ -20,6 +20,7 @@ from typing import TypeVar
 
 __all__ = [
     "TMP_TAG",
+    "pid_alive",
     "remove_stale_files",
     "atomic_write_text",
     "atomic_write_bytes",
@@ -67,7 +68,8 @@ def keep_mode(target: Path, replacement: Path) -> None:
         os.chmod(replacement, stat.S_IMODE(os.stat(target).st_mode))
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a temporary of a dead one may be removed)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -93,7 +95,7 @@ def remove_stale_files(path: Path) -> list[Path]:
     with contextlib.suppress(OSError):
         for tmp in path.parent.glob(f".{glob.escape(path.name)}.{TMP_TAG}-*"):
             pid = tmp.name[len(f".{path.name}.{TMP_TAG}-"):].split("-", 1)[0]
-            if pid.isdigit() and not _pid_alive(int(pid)) and tmp.is_file():
+            if pid.isdigit() and not pid_alive(int(pid)) and tmp.is_file():
                 tmp.unlink(missing_ok=True)
                 removed.append(tmp)
     return removed

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..paths import REPO_ROOT
-from .atomic import atomic_write_text, keep_mode
+from .atomic import atomic_write_text, keep_mode, pid_alive
 
 __all__ = ["FAULT_ENV", "NO_EXCHANGE_ENV", "WORK_DIR_NAME", "recover_interrupted", "replacing",
            "work_dir"]
@@ -88,16 +88,6 @@ def _journal_dir(work: Path) -> Path:
         if os.access(project, os.W_OK | os.X_OK):
             return project
     return work
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def _remove_if_empty(folder: Path) -> None:
@@ -162,7 +152,7 @@ def recover_interrupted(folders: list[Path] | None = None) -> list[str]:
             continue
         for journal in sorted(Path(folder).glob(f"*{_JOURNAL}")):
             pid = journal.name.split("-", 1)[0]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 with contextlib.suppress(OSError):
                     if (what := _recover_one(journal)) is not None:
                         done.append(what)

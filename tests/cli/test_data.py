@@ -93,14 +93,16 @@ def _rows(*rows: str):
     return make
 
 
-def _fifo(tmp: Path) -> Path:
+def fifo(tmp: Path) -> Path:
+    """A setup making a FIFO ``tmp/fifo.csv`` (reading it would wait for ever)."""
     os.mkfifo(tmp / "fifo.csv")
     return tmp / "fifo.csv"
 
 
-def _sparse(size: int):
+def sparse_file(size: int, name: str = "huge.csv"):
+    """A setup making ``tmp/name`` of ``size`` bytes that take no disk (a sparse file)."""
     def make(tmp: Path) -> Path:
-        path = tmp / "huge.csv"
+        path = tmp / name
         with path.open("wb") as handle:
             handle.truncate(size)  # sparse: nothing is really written
         return path
@@ -137,9 +139,9 @@ HOSTILE = {
     "an unknown bound": (_rows(ROW.format(**{**GOOD, "bound": "over"})), "column 'bound'"),
     "header only": (_rows(), "no data rows (only the header)"),
     "binary garbage": (_garbage, "binary file"),
-    "a FIFO": (_fifo, "is not a regular file"),
+    "a FIFO": (fifo, "is not a regular file"),
     "/dev/zero": (lambda tmp: Path("/dev/zero"), "is not a regular file"),
-    "a 3 GB file": (_sparse(3 * 10**9), "larger than the limit of 8,000,000 bytes"),
+    "a 3 GB file": (sparse_file(3 * 10**9), "larger than the limit of 8,000,000 bytes"),
     "10^6 rows": (_million_rows, "larger than the limit"),
     "a folder": (lambda tmp: tmp, "is a folder"),
     "missing": (lambda tmp: tmp / "absent.csv", "not found"),

@@ -17,6 +17,8 @@ import pytest
 from suzhou_sim import cli
 from suzhou_sim.fileio.replace import WORK_DIR_NAME
 from suzhou_sim.paths import OBSERVED_FILE, REPO_ROOT, SCENARIOS_DIR
+from tests.cli.test_bad_input import assert_refused
+from tests.cli.test_data import fifo, sparse_file
 
 BASELINE = str(SCENARIOS_DIR / "baseline.yaml")
 MODEL = str(REPO_ROOT / "model" / "innovation_cluster.mdl")
@@ -29,19 +31,6 @@ def _text(name: str, content: str):
         (tmp / name).write_text(content, encoding="utf-8")
         return tmp / name
     return make
-
-
-def _sparse(name: str, size: int):
-    def make(tmp: Path) -> Path:
-        with (tmp / name).open("wb") as handle:
-            handle.truncate(size)  # a 3 GB file that takes no disk
-        return tmp / name
-    return make
-
-
-def _fifo(tmp: Path) -> Path:
-    os.mkfifo(tmp / "fifo.csv")
-    return tmp / "fifo.csv"
 
 
 def _rows(count: int):
@@ -106,7 +95,7 @@ CASES = {
         "--out /etc --force": (None, RUN + ["--out", "/etc", "--force"], "system folder"),
         "--out /usr/share --force": (None, RUN + ["--out", "/usr/share", "--force"],
                                      "system folder"),
-        "a 3 GB scenario file": (_sparse("big.yaml", 3 * 10**9), ["run", "{path}"],
+        "a 3 GB scenario file": (sparse_file(3 * 10**9, "big.yaml"), ["run", "{path}"],
                                  "larger than the limit of 1,000,000 bytes"),
         "200,000 plain keys": (_plain_keys, ["run", "{path}"], "larger than the limit"),
         "a 300-letter name": (_text("s.yaml", HEAD.replace("name: t", "name: " + "a" * 300)),
@@ -117,7 +106,7 @@ CASES = {
                          "draws: '300' is not a whole number"),
         "seed: \"7\"": (_text("s.yaml", HEAD + 'seed: "7"\n'), ["run", "{path}"],
                         "seed: '7' is not a whole number"),
-        "a FIFO as scenario": (_fifo, ["run", "{path}"], "is not a regular file"),
+        "a FIFO as scenario": (fifo, ["run", "{path}"], "is not a regular file"),
         "--draws 1e9": (None, RUN + ["--draws", "1e9"], "--draws: 1000000000 is outside"),
         "--draws 2.5": (None, RUN + ["--draws", "2.5"], "'2.5' is not a whole number"),
     },
@@ -131,7 +120,7 @@ CASES = {
         "--steps 1e9": (None, CAL + ["--steps", "1e9"], "--steps: 1,000,000,000 is above"),
         "--starts 1e6": (None, CAL + ["--starts", "1e6"], "--starts: 1,000,000 is above"),
         "/dev/zero as --data": (None, CAL + ["--data", "/dev/zero"], "is not a regular file"),
-        "a FIFO as --data": (_fifo, CAL + ["--data", "{path}"], "is not a regular file"),
+        "a FIFO as --data": (fifo, CAL + ["--data", "{path}"], "is not a regular file"),
         "10^6 observation rows": (_rows(10**6), CAL + ["--data", "{path}"],
                                   "larger than the limit of 8,000,000 bytes"),
         "a header-only CSV": (_rows(0), CAL + ["--data", "{path}"],
@@ -234,12 +223,7 @@ def test_hostile_case_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys,
     path = setup(tmp_path) if setup else None
     args = [a.format(path=path, tmp=tmp_path) for a in args]
     before, journals = _snapshot(tmp_path), _journals()
-    code = cli.main(args)
-    err = capsys.readouterr().err
-    errors = [line for line in err.splitlines() if ": error: " in line]
-    assert code == 2, err
-    assert len(errors) == 1 and fragment in errors[0], err
-    assert "Traceback" not in err
+    assert_refused(cli.main(args), capsys.readouterr().err, fragment)
     assert _snapshot(tmp_path) == before  # nothing written, nothing changed
     assert not (tmp_path / WORK_DIR_NAME).exists() and _journals() == journals
 
