@@ -177,12 +177,15 @@ def test_protected_folders_are_refused_by_name_before_anything_is_created(case, 
     monkeypatch.setattr("suzhou_sim.fileio.outputs.replacing",
                         lambda *a, **k: pytest.fail("got as far as the swap"))
     assert fragment in (protected_reason(target) or "")
+    journals = set((REPO_ROOT / WORK_DIR_NAME).glob("*.journal"))
     for force in (False, True):
         with pytest.raises(InputError, match="refusing to replace this folder") as err:
             with prepare_output_dir(target, force=force):
                 pytest.fail("must refuse before yielding")
         assert str(target) in str(err.value)
-    assert not (target.parent / WORK_DIR_NAME).exists()
+    assert set((REPO_ROOT / WORK_DIR_NAME).glob("*.journal")) == journals  # no swap begun
+    if REPO_ROOT not in target.parents:  # the project's work folder holds other records
+        assert not (target.parent / WORK_DIR_NAME).exists()
 
 
 @pytest.mark.parametrize("allowed", ["model/calibration/suzhou", "model/calibration/x/backtest",
