@@ -1,9 +1,14 @@
-"""The draws limit: the largest ensemble any study, scenario file or command accepts.
+"""Limits of every study and input file, each defined once, with their checks.
 
-Defined once here, at the bottom floor, because the scenario catalogue validates a file's
-``draws`` with it and the ensemble kernel (``ensemble/``) enforces it for every run; both
-import it from this module. Only the limit and its check live here; nothing that runs the
-model or reads files.
+Lives here, at the bottom floor (the scenario catalogue, the ensemble kernel and every
+command import it): the draws limit :data:`MAX_DRAWS` (the largest ensemble any study,
+scenario file or command accepts) and :func:`check_draws`; the limits that keep a command from
+running away (total model runs of a study, population and generations of a search, MCMC
+steps, posterior sets kept, least-squares starts, values of a sweep, sizes of input files and
+rows of the observation file, length of names) and :func:`check_limit` /
+:func:`check_model_runs`, which refuse a value above its limit *before any work starts* with
+one line naming the option, the limit and how to go beyond it. Must not: run the model or
+read files.
 """
 
 from __future__ import annotations
@@ -12,7 +17,51 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["MAX_DRAWS", "check_draws"]
+__all__ = [
+    "MAX_DRAWS",
+    "check_draws",
+    "MAX_GENERATIONS",
+    "MAX_INPUT_BYTES",
+    "MAX_KEEP",
+    "MAX_MODEL_RUNS",
+    "MAX_MODEL_RUNS_DASK",
+    "MAX_NAME_LENGTH",
+    "MAX_OBSERVATION_BYTES",
+    "MAX_OBSERVATION_ROWS",
+    "MAX_POPULATION",
+    "MAX_SCENARIO_BYTES",
+    "MAX_STARTS",
+    "MAX_STEPS",
+    "MAX_SWEEP_VALUES",
+    "check_limit",
+    "check_model_runs",
+]
+
+#: Model runs one study may make in this process (draws x values x plans x generations ...):
+#: about a minute or two of a 2-core machine. Larger studies go to a Dask cluster.
+MAX_MODEL_RUNS = 5_000_000
+#: Model runs one study may make on a Dask cluster (``--dask``).
+MAX_MODEL_RUNS_DASK = 500_000_000
+#: Plans per generation of ``optimise`` and its generations.
+MAX_POPULATION = 1_000
+MAX_GENERATIONS = 1_000
+#: Values of one ``sweep`` (each value is a whole ensemble).
+MAX_SWEEP_VALUES = 200
+#: MCMC steps per walker (``calibrate --steps``, ``backtest --steps``).
+MAX_STEPS = 100_000
+#: Posterior parameter sets a calibration stores (``calibrate --keep``).
+MAX_KEEP = 20_000
+#: Least-squares starts of a fit (``calibrate --starts``, ``backtest --starts``).
+MAX_STARTS = 32
+#: Bytes of a scenario file (the shipped ones are a few kB); checked before reading.
+MAX_SCENARIO_BYTES = 1_000_000
+#: Bytes of any other text input (catalogues, posterior samples); checked before reading.
+MAX_INPUT_BYTES = 64_000_000
+#: Bytes and data rows of an observation file (``data/observed_history.csv`` has ~200 rows).
+MAX_OBSERVATION_BYTES = 8_000_000
+MAX_OBSERVATION_ROWS = 50_000
+#: Characters of a scenario name (it names output folders and saved files).
+MAX_NAME_LENGTH = 100
 
 #: The largest ensemble any study runs in one go (memory: ~2 kB per run and saved variable).
 MAX_DRAWS = 100_000
@@ -47,3 +96,60 @@ def check_draws(n: object, what: str = "draws", maximum: int = MAX_DRAWS) -> int
     if not 1 <= value <= maximum:
         raise InputError(f"{what}: {value} is outside the allowed range 1-{maximum}")
     return value
+
+
+def check_limit(value: int, limit: int, option: str, beyond: str = "") -> int:
+    """Refuse ``value`` above ``limit`` (one line naming ``option`` and the limit).
+
+    Parameters
+    ----------
+    value : int
+        The requested amount.
+    limit : int
+        The largest amount allowed.
+    option : str
+        The option or field, for the message (``--population``).
+    beyond : str
+        How to go beyond the limit, appended to the message.
+
+    Returns
+    -------
+    int
+        ``value`` unchanged.
+
+    Raises
+    ------
+    InputError
+        ``value > limit``.
+    """
+    if value > limit:
+        hint = f"; {beyond}" if beyond else ""
+        raise InputError(f"{option}: {value:,} is above the limit of {limit:,}{hint}")
+    return value
+
+
+def check_model_runs(runs: int, what: str, dask: bool = False) -> int:
+    """Refuse a study of more than :data:`MAX_MODEL_RUNS` model runs before it starts.
+
+    Parameters
+    ----------
+    runs : int
+        Total model runs the study would make.
+    what : str
+        How they add up, for the message (``--values 200 x --draws 100,000``).
+    dask : bool
+        The study runs on a Dask cluster (limit :data:`MAX_MODEL_RUNS_DASK`).
+
+    Raises
+    ------
+    InputError
+        One line naming the product, the limit and how to go beyond it.
+    """
+    limit = MAX_MODEL_RUNS_DASK if dask else MAX_MODEL_RUNS
+    if runs > limit:
+        beyond = ("split the study into smaller ones" if dask else
+                  f"run it on a Dask cluster (--dask tcp://HOST:8786, up to "
+                  f"{MAX_MODEL_RUNS_DASK:,} runs) or make it smaller")
+        raise InputError(f"{what} = {runs:,} model runs, above the limit of {limit:,} "
+                         f"runs per study; {beyond}")
+    return runs

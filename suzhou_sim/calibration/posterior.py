@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 from ..fileio.safe_yaml import load_yaml
 from ..fileio.text import read_text
-from ..paths import calibration_dir
+from ..paths import PARAMETERS_FILE, calibration_dir
 
 __all__ = ["Posterior", "load_posterior", "save_posterior"]
 
@@ -109,7 +109,35 @@ def load_posterior(region: str, directory: Path | None = None) -> Posterior:
         raise InputError(f"{point_file}: parameters.{bad[0]}: {point[bad[0]]} is not allowed; "
                          "use a finite number")
     draws = _read_draws(draws_file, list(point), point_file.name)
+    _check_bounds(draws, draws_file, region)
     return Posterior(region=region, point=point, draws=draws, meta=meta)
+
+
+def _check_bounds(draws: pd.DataFrame, path: Path, region: str) -> None:
+    """Refuse a posterior value outside the parameter's hard bounds (``parameters.yaml``).
+
+    Suzhou's bounds are those of the file; other regions' scale parameters are Suzhou's
+    times their size, so for them only the sign is checked (a bound >= 0 stays >= 0).
+    """
+    spec = load_yaml(PARAMETERS_FILE, "parameter specification")
+    if not isinstance(spec, dict):
+        return
+    for name in draws.columns:
+        entry = spec.get(name)
+        try:
+            lower, upper = float(entry["lower"]), float(entry["upper"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if region != "suzhou":
+            lower, upper = (0.0 if lower >= 0 else -math.inf), math.inf
+        values = draws[name].to_numpy()
+        outside = np.flatnonzero((values < lower) | (values > upper))
+        if outside.size:
+            row = int(outside[0])
+            shown = f"{lower:g} to {upper:g}" if math.isfinite(upper) else f">= {lower:g}"
+            raise InputError(f"{path}: row {row + 2}, column {name!r}: {values[row]:g} is "
+                             f"outside the parameter's bounds ({shown}, "
+                             f"{PARAMETERS_FILE.name}); recalibrate")
 
 
 def _read_draws(path: Path, names: list[str], point_name: str) -> pd.DataFrame:

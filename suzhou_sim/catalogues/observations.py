@@ -1,13 +1,17 @@
 """Observed statistics: reading and validating ``data/observed_history.csv``.
 
 Every row is one reported figure with its bound (exact, lower, upper, approx), quality
-(reported, preliminary, derived, unverified) and source. This module only reads and checks
-the file; turning rows into calibration residuals is ``calibration.fit``'s job.
+(reported, preliminary, derived, unverified) and source. This module reads the file (bounded:
+size and rows limited before parsing, no devices or FIFOs) and checks each cell; the checks
+across rows and against the registry (sources, years, units, duplicates, conflicts, jumps) are
+:mod:`suzhou_sim.catalogues.observation_checks`, shared with ``suzhou-sim data check``.
+Turning rows into calibration residuals is ``calibration.fit``'s job.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import difflib
 import io
 import math
@@ -18,12 +22,15 @@ import pandas as pd
 
 from ..errors import InputError
 from ..fileio.text import read_text
+from ..limits import MAX_OBSERVATION_BYTES, MAX_OBSERVATION_ROWS
 from ..paths import OBSERVED_FILE
 from .indicators import load_indicators
+from .observation_checks import Conflict, check_observation_rows, validate_observations
 from .regions import region_names
 
-__all__ = ["BOUNDS", "QUALITIES", "YEARS", "DataVintage", "data_vintage", "load_observations",
-           "observations_as_of"]
+__all__ = ["BOUNDS", "QUALITIES", "REQUIRED_COLUMNS", "YEARS", "DataVintage", "data_vintage",
+           "load_observations", "observation_conflicts", "observations_as_of",
+           "read_observation_rows"]
 
 REQUIRED_COLUMNS = (
     "region", "indicator", "year", "value", "unit", "bound", "quality", "source_url", "quote_zh",
@@ -38,37 +45,24 @@ def _bad(path: Path, row: int, column: str, message: str) -> InputError:
     return InputError(f"{path}: row {row}, column {column!r}: {message}")
 
 
-def load_observations(
-    path: Path = OBSERVED_FILE,
-    region: str | None = None,
-    include_unverified: bool = False,
-) -> pd.DataFrame:
-    """Read and validate the observed history.
-
-    Parameters
-    ----------
-    path : Path
-        CSV with the columns of ``data/README.md``.
-    region : str, optional
-        Keep only this region's rows.
-    include_unverified : bool
-        Keep rows of quality ``unverified`` (left out by default, as the design asks).
+def read_observation_rows(path: Path, today: _dt.date | None = None) -> pd.DataFrame:
+    """Read ``path`` and check every row on its own (no checks across rows).
 
     Returns
     -------
     pandas.DataFrame
-        One row per figure; ``value`` float, ``year`` int; a ``row`` column gives the line
-        number in the file (header = line 1) for messages.
+        Every row of every region and quality, with ``row`` (line in the file).
 
     Raises
     ------
     InputError
-        Not UTF-8, missing column, non-numeric, non-finite, zero or negative value, year
-        outside :data:`YEARS`, unknown region/indicator/bound/quality; the message names the
-        file, the row and the column.
+        As :func:`load_observations`, for the checks of single rows.
     """
     path = Path(path)
-    text = read_text(path, "observed-history CSV")  # UTF-8, a BOM is dropped
+    text = read_text(path, "observed-history CSV", MAX_OBSERVATION_BYTES)  # a BOM is dropped
+    if text.count("\n") > MAX_OBSERVATION_ROWS + 1:
+        raise InputError(f"{path}: more than {MAX_OBSERVATION_ROWS:,} rows, above the limit "
+                         "of suzhou_sim/limits.py; split the file")
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
@@ -78,9 +72,12 @@ def load_observations(
         rows = list(reader)
     except csv.Error as exc:
         raise InputError(f"{path}: unreadable CSV ({exc})") from None
+    if not rows:
+        raise InputError(f"{path}: no data rows (only the header); add at least one figure")
 
     known = load_indicators()
     regions = region_names()
+    units = {name: ind.unit for name, ind in known.items()}
     records = []
     for i, raw in enumerate(rows, start=2):
         rec = dict(raw)
@@ -113,9 +110,51 @@ def load_observations(
         if rec["quality"] not in QUALITIES:
             raise _bad(path, i, "quality", f"{rec['quality']!r}; allowed: {', '.join(QUALITIES)}")
         rec["row"] = i
+        check_observation_rows(rec, path, units, today)
         records.append(rec)
+    return pd.DataFrame.from_records(records, columns=[*REQUIRED_COLUMNS, "row"])
 
-    frame = pd.DataFrame.from_records(records, columns=[*REQUIRED_COLUMNS, "row"])
+
+def observation_conflicts(frame: pd.DataFrame, path: Path = OBSERVED_FILE) -> list[Conflict]:
+    """Indicator-years of ``frame`` (from :func:`load_observations`) with several figures."""
+    return validate_observations(frame, path)
+
+
+def load_observations(
+    path: Path = OBSERVED_FILE,
+    region: str | None = None,
+    include_unverified: bool = False,
+) -> pd.DataFrame:
+    """Read and validate the observed history.
+
+    Parameters
+    ----------
+    path : Path
+        CSV with the columns of ``data/README.md``.
+    region : str, optional
+        Keep only this region's rows.
+    include_unverified : bool
+        Keep rows of quality ``unverified`` (left out by default, as the design asks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure; ``value`` float, ``year`` int; a ``row`` column gives the line
+        number in the file (header = line 1) for messages.
+
+    Raises
+    ------
+    InputError
+        Not a regular file, larger than the limits, not UTF-8, no data rows, missing column,
+        non-numeric, non-finite, zero or negative value, year outside :data:`YEARS` or after
+        the current year, unknown region/indicator/bound/quality, empty source, a unit not
+        the indicator's, an implausible value, an exact duplicate, contradicting figures of
+        one indicator-year, an order-of-magnitude jump against the indicator's history
+        (:mod:`~suzhou_sim.catalogues.observation_checks`); the message names the file, the
+        row and the column.
+    """
+    frame = read_observation_rows(path)
+    validate_observations(frame, path)
     if region is not None:
         frame = frame[frame["region"] == region]
     if not include_unverified:

@@ -41,7 +41,7 @@ from pydantic import (
 
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
-from ..limits import MAX_DRAWS
+from ..limits import MAX_DRAWS, MAX_NAME_LENGTH, MAX_SCENARIO_BYTES
 from ..paths import MODEL_DIR, REGIONS_DIR, SCENARIOS_DIR
 from .regions import DEFAULT_REGION, load_region, region_names
 from .timeline import PERIODS
@@ -327,14 +327,15 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_NAME_LENGTH)
     title_en: str = Field(min_length=1)
     title_zh: str = Field(min_length=1)
     description: str = ""
     rationale: str = Field(min_length=1)
     region: str = DEFAULT_REGION
-    draws: int = Field(DEFAULT_DRAWS, ge=1, le=MAX_DRAWS)
-    seed: int = Field(1, ge=0)
+    # strict: true, '300' and 7.0 are not read as whole numbers (issue 26)
+    draws: int = Field(DEFAULT_DRAWS, ge=1, le=MAX_DRAWS, strict=True)
+    seed: int = Field(1, ge=0, strict=True)
     levers: dict[str, PeriodValues] = Field(default_factory=dict)
     assumptions: dict[str, AssumptionSetting] = Field(default_factory=dict)
 
@@ -458,6 +459,12 @@ def _format_errors(exc: ValidationError) -> list[str]:
             msg = f"{err['input']!r} is not a number (text and true/false are not allowed)"
         elif err["type"] == "finite_number":
             msg = f"{err['input']!r} is not allowed; use a finite number"
+        elif err["type"] == "int_type":
+            msg = (f"{err['input']!r} is not a whole number (text, true/false and decimals "
+                   f"are not allowed); allowed: {_field_range(loc)}")
+        elif err["type"] == "string_too_long":
+            msg = (f"{len(err['input'])} characters is too long; at most {MAX_NAME_LENGTH} "
+                   "(it names the output folder)")
         elif err["type"] == "string_pattern_mismatch":
             msg = "use letters, digits, '_', '-' or '.' only (it names the output folder)"
         # catalogue checks report several problems, each already carrying its field path
@@ -512,9 +519,9 @@ def load_scenario(path: str | Path) -> Scenario:
         (with the closest names), value out of range (with the allowed range).
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{path}: scenario file not found")
-    return parse_scenario(load_yaml(path, "scenario"), path)
+    return parse_scenario(load_yaml(path, "scenario", MAX_SCENARIO_BYTES), path)
 
 
 class _Dumper(yaml.SafeDumper):

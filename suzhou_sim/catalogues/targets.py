@@ -38,6 +38,7 @@ from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import OBSERVED_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
 from ..stats import percentiles
+from .csv_tables import read_csv_table
 from .indicators import (
     Bilingual,
     indicator_values,
@@ -336,7 +337,8 @@ def load_targets(
     entries = raw.get("targets") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise InputError(f"{path}: expected a mapping `targets:` keyed by target_id")
-    csv = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    csv = read_csv_table(csv_path, "policy-target CSV", ("target_id", *_CSV_FIELDS),
+                         numeric=("threshold",))
     rows = {r["target_id"]: r for r in csv.to_dict("records")}
     obs = _observations()
     observed = set(zip(obs["region"], obs["indicator"], strict=True))

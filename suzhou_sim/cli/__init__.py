@@ -12,12 +12,14 @@ Must not: implement simulations or file formats (subcommands call library functi
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 
 from ..errors import InputError
 from .backtest import register as _add_backtest
 from .calibrate import register as _add_calibrate
-from .common import EXIT_USAGE, run_command
+from .common import EXIT_USAGE, OneLineParser, run_command
+from .data import register as _add_data  # data check, data add
 from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
 from .report import register as _add_report
@@ -39,6 +41,8 @@ def _add_simulate(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--return-columns", metavar="A,B",
                         help="comma-separated variables to write (default: all)")
     parser.add_argument("--time-step", type=float, metavar="DT", help="override TIME STEP")
+    parser.add_argument("--keep-non-finite", action="store_true",
+                        help="write NaN/inf values instead of refusing the run")
     parser.set_defaults(handler=_run_simulate)
 
 
@@ -51,7 +55,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
         if not columns:
             raise InputError("--return-columns is empty; give comma-separated variable names")
     simulate_to_csv(args.model, args.output, params=args.param, return_columns=columns,
-                    time_step=args.time_step)
+                    time_step=args.time_step, keep_non_finite=args.keep_non_finite)
     return 0
 
 
@@ -60,7 +64,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_effects,
     _add_report, _add_decision,
-    _add_backtest)
+    _add_backtest, _add_data)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
     """
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="suzhou-sim",
         description="Suzhou innovation-policy simulator: run scenarios against the policy "
                     "targets, calibrate, goal-seek and study sensitivity.",
@@ -95,7 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         Process exit code: 0 on success, 2 on expected failures (argparse also exits
         with 2 on bad usage).
     """
-    args = build_parser().parse_args(argv)
+    from ..fileio.replace import recover_interrupted
+
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # a usage error (one line, see OneLineParser) or --help
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    # Complete or roll back any replacement a killed command left half done (issue 26).
+    for done in recover_interrupted():
+        print(f"suzhou-sim: note: {done}", file=sys.stderr)
     # Subcommands set ``handler`` (or ``func``, the other common argparse idiom); every one
     # runs under the one error handler, whether or not it used ``common.handle``.
     handler = getattr(args, "handler", None) or args.func

@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..catalogues.observations import load_observations, observations_as_of
     from ..ensemble.runs import tqdm_progress
     from ..errors import InputError
-    from ..limits import MAX_DRAWS
+    from ..limits import MAX_DRAWS, MAX_STARTS, MAX_STEPS
     from ..reporting.backtest_report import check_output_folder, write_backtest
     from ..studies.backtest import KEY_SERIES, run_backtest
     from ..studies.predictive import error_model_file, save_error_model
@@ -76,10 +76,11 @@ def _run(args: argparse.Namespace) -> int:
     origins = [_whole(o, "--origins", 1900, 2100) for o in args.origins.split(",") if o.strip()]
     draws = _whole(args.draws, "--draws", 1, MAX_DRAWS)
     seed = _whole(args.seed, "--seed", 0, 2**32 - 1)
-    starts = _whole(args.starts, "--starts", 1, 32)
-    steps = _whole(args.steps, "--steps", 0, 100_000)
+    starts = _whole(args.starts, "--starts", 1, MAX_STARTS)
+    steps = _whole(args.steps, "--steps", 0, MAX_STEPS)
     if 0 < steps < 100:
-        raise InputError(f"--steps: {steps} is too short a chain (allowed: 0 or 100-100000)")
+        raise InputError(f"--steps: {steps} is too short a chain (allowed: 0 or "
+                         f"100-{MAX_STEPS})")
     # Fail on a bad folder before any fitting.
     check_output_folder(args.out)
     obs = load_observations(args.data, region=args.region)

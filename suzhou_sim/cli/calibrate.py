@@ -10,8 +10,9 @@ import argparse
 from pathlib import Path
 
 from ..catalogues.regions import DEFAULT_REGION
+from ..limits import MAX_KEEP, MAX_STARTS, MAX_STEPS
 from ..paths import OBSERVED_FILE
-from .common import add_common_options, check_as_of, check_common, handle
+from .common import add_common_options, check_as_of, check_common, handle, whole_number
 
 __all__ = ["register"]
 
@@ -31,10 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # gives one line.
     p.add_argument("--region", default=DEFAULT_REGION,
                    help=f"a region with a profile in model/regions/ (default {DEFAULT_REGION})")
-    p.add_argument("--starts", type=int, default=8, help="least-squares starts (default 8)")
-    p.add_argument("--steps", type=int, default=None,
-                   help="MCMC steps per walker (default: the sampler's DEFAULT_STEPS, 7000)")
-    p.add_argument("--keep", type=int, default=4000, help="posterior sets stored (default 4000)")
+    p.add_argument("--starts", type=whole_number, default=8,
+                   help=f"least-squares starts, 1-{MAX_STARTS} (default 8)")
+    p.add_argument("--steps", type=whole_number, default=None,
+                   help=f"MCMC steps per walker, 100-{MAX_STEPS:,} (default: the sampler's "
+                        "DEFAULT_STEPS, 7000)")
+    p.add_argument("--keep", type=whole_number, default=4000,
+                   help=f"posterior sets stored, 100-{MAX_KEEP:,} (default 4000)")
     p.add_argument("--data", type=Path, default=OBSERVED_FILE, help="observed-history CSV")
     p.add_argument("--include-unverified", action="store_true",
                    help="also fit rows of quality 'unverified'")
@@ -53,6 +57,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..catalogues.regions import check_region
     from ..errors import InputError
     from ..fileio.outputs import check_output_dir
+    from ..limits import check_limit
     from ..paths import calibration_dir
     from ..reporting.fit_report import calibrate_and_report
 
@@ -60,6 +65,10 @@ def _run(args: argparse.Namespace) -> int:
     args.steps = DEFAULT_STEPS if args.steps is None else args.steps
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
         raise InputError("--starts must be >= 1, --steps and --keep >= 100")
+    for option, value, limit in (("--starts", args.starts, MAX_STARTS),
+                                 ("--steps", args.steps, MAX_STEPS),
+                                 ("--keep", args.keep, MAX_KEEP)):
+        check_limit(value, limit, option, "the limits are in suzhou_sim/limits.py")
     check_common(args)
     if args.as_of is not None:
         check_as_of(args.as_of, obs_file=args.data, region=args.region)
@@ -70,7 +79,8 @@ def _run(args: argparse.Namespace) -> int:
     # fast and stores nothing.
     obs = load_observations(args.data, region=args.region,
                             include_unverified=args.include_unverified)
-    check_output_dir(args.out or calibration_dir(args.region), args.force)
+    check_output_dir(args.out or calibration_dir(args.region), args.force,
+                     writer="suzhou-sim calibrate")
     calibrate_and_report(
         args.region, seed=args.seed, n_starts=args.starts, n_steps=args.steps,
         n_keep=args.keep, out_dir=args.out, progress=not args.quiet, observations=obs,

@@ -13,7 +13,8 @@ How a subcommand module uses it (``cli/<name>.py``)::
 
     def _run(args) -> int:
         check_common(args)                  # --draws / --seed limits
-        check_output_dir(args.out or DEFAULT, args.force)  # refuse before the long runs
+        check_output_dir(args.out or DEFAULT, args.force,   # refuse before the long runs
+                         writer="suzhou-sim mystudy")
         warn_zero_split(scenario, "mystudy")  # if the study takes a scenario
         ...                                 # studies load the calibration via
         ...                                 # resolve_posterior(posterior_dir(args), ...)
@@ -24,8 +25,9 @@ How a subcommand module uses it (``cli/<name>.py``)::
 Options added by :func:`add_common_options`: ``--draws N`` (1 to the
 ``MAX_DRAWS``), ``--seed N`` (>= 0), ``--posterior-dir DIR`` (hidden; also the environment
 variable ``SUZHOU_SIM_POSTERIOR_DIR``), ``--strict`` (a stale calibration is an error, not a
-warning), ``--quiet`` (no progress bars), ``--out DIR`` and ``--force`` (replace an existing
-folder that this tool did not write). The handler installed by :func:`handle` turns every
+warning), ``--quiet`` (no progress bars), ``--out DIR`` and ``--force`` (also replace a
+folder another command of this tool wrote; a folder the tool did not write is never
+replaced). The handler installed by :func:`handle` turns every
 :class:`~suzhou_sim.errors.InputError` (and engine error, OS error, stale calibration under
 ``--strict``) into ONE line ``suzhou-sim <command>: error: <file>: <field>: <what is allowed>``
 on stderr and exit code 2, and prints warnings (stale calibration, a fund split of all zeros)
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import warnings
@@ -52,6 +55,8 @@ from ..fileio.outputs import prepare_output_dir
 
 __all__ = [
     "EXIT_USAGE",
+    "OneLineParser",
+    "whole_number",
     "POSTERIOR_ENV",
     "add_common_options",
     "check_common",
@@ -68,6 +73,36 @@ __all__ = [
 #: Exit code for bad input, as argparse uses for a bad command line.
 EXIT_USAGE = 2
 POSTERIOR_ENV = "SUZHOU_SIM_POSTERIOR_DIR"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are ONE line (``prog: error: message``), exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print ``message`` on one line and exit with :data:`EXIT_USAGE`."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)}\n")
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number, also written ``1e6`` or ``1_000`` (never ``1.5``).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Not a whole number (``true``, ``1.5``, ``abc``).
+    """
+    cleaned = str(text).strip().replace("_", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        pass
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e18:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
 
 
 def add_common_options(
@@ -97,7 +132,7 @@ def add_common_options(
     from ..limits import MAX_DRAWS
 
     if draws:
-        parser.add_argument("--draws", type=int, default=None,
+        parser.add_argument("--draws", type=whole_number, default=None,
                             help=f"ensemble size, 1-{MAX_DRAWS} (default: the scenario's)")
     if seed:
         default = "the scenario's" if seed_default is None else str(seed_default)
@@ -110,7 +145,8 @@ def add_common_options(
     if out:
         parser.add_argument("--out", type=Path, default=None, help=out_help)
         parser.add_argument("--force", action="store_true",
-                            help="replace the --out folder even if suzhou-sim did not write it")
+                            help="also replace an output folder another suzhou-sim command "
+                                 "wrote (never one suzhou-sim did not write)")
     if quiet:
         parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -168,8 +204,8 @@ def posterior_dir(args: argparse.Namespace) -> Path | None:
 def output_dir(args: argparse.Namespace, default: Path) -> contextlib.AbstractContextManager[Path]:
     """:func:`~suzhou_sim.fileio.outputs.prepare_output_dir` for ``--out`` (else ``default``).
 
-    Refuses (exit 2) an existing folder this tool did not write unless ``--force``; never
-    turns a file into a folder.
+    Refuses (exit 2) an existing folder this tool did not write (always) or another command
+    wrote (unless ``--force``); never turns a file into a folder.
     """
     target = getattr(args, "out", None) or default
     writer = " ".join(["suzhou-sim", str(getattr(args, "command", ""))]).strip()

@@ -17,7 +17,21 @@ from ..catalogues.timeline import PERIODS
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_bytes, atomic_write_text
 from ..fileio.outputs import check_output_dir
-from .common import add_common_options, check_common, handle, output_dir, posterior_dir
+from ..limits import (
+    MAX_GENERATIONS,
+    MAX_POPULATION,
+    MAX_SWEEP_VALUES,
+    check_limit,
+    check_model_runs,
+)
+from .common import (
+    add_common_options,
+    check_common,
+    handle,
+    output_dir,
+    posterior_dir,
+    whole_number,
+)
 
 __all__ = ["register", "add_dask_option", "EXIT_INFEASIBLE"]
 
@@ -48,8 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--levers", default=None, help="lever keys, comma-separated (default all)")
     p.add_argument("--periods", default=None,
                    help=f"plan periods, comma-separated from {','.join(PERIODS)} (default all)")
-    p.add_argument("--population", type=int, default=None, help="plans per generation")
-    p.add_argument("--generations", type=int, default=None, help="generations of the search")
+    p.add_argument("--population", type=whole_number, default=None,
+                   help=f"plans per generation, 4-{MAX_POPULATION:,}")
+    p.add_argument("--generations", type=whole_number, default=None,
+                   help=f"generations of the search, 1-{MAX_GENERATIONS:,}")
     _common(p, _optimise)
 
     p = subparsers.add_parser(
@@ -77,7 +93,7 @@ def _common(p: argparse.ArgumentParser, command) -> None:
     add_dask_option(p)
     p.add_argument("--out", type=Path, required=True, help="output folder (written atomically)")
     p.add_argument("--force", action="store_true",
-                   help="replace the --out folder even if suzhou-sim did not write it")
+                   help="also replace an output folder another suzhou-sim command wrote")
     handle(p, command)
 
 
@@ -89,7 +105,7 @@ def _prepare(args: argparse.Namespace):
     """Scenario, posterior folder and checks shared by the three commands (nothing written)."""
     from ..catalogues.scenarios import load_scenario
 
-    check_output_dir(args.out, args.force)  # refuse before the runs, not after
+    check_output_dir(args.out, args.force, writer=f"suzhou-sim {args.command}")  # before runs
     check_common(args)
     scenario = load_scenario(args.scenario)
     posterior = posterior_dir(args)
@@ -120,6 +136,13 @@ def _optimise(args: argparse.Namespace) -> int:
     generations = GENERATIONS if args.generations is None else args.generations
     if population < 4 or generations < 1:
         raise InputError("--population: at least 4 plans; --generations: at least 1")
+    beyond = "the limits are in suzhou_sim/limits.py"
+    check_limit(population, MAX_POPULATION, "--population", beyond)
+    check_limit(generations, MAX_GENERATIONS, "--generations", beyond)
+    draws = scenario.draws if args.draws is None else args.draws
+    check_model_runs(population * generations * draws + draws,
+                     f"--population {population} x --generations {generations} x --draws "
+                     f"{draws:,} (and the plan's re-run)", dask=args.dask is not None)
     with dask_client(args.dask), tqdm_progress("generations", not args.quiet) as bar:
         result = optimise_portfolio(
             scenario, targets, args.probability, _names(args.levers), _names(args.periods),
@@ -176,10 +199,17 @@ def _sweep(args: argparse.Namespace) -> int:
     except ValueError:
         raise InputError(f"--values: {args.values!r} is not a comma-separated list of "
                          "numbers") from None
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        raise InputError(f"--values: {twice[0]:g} is given more than once; give each value "
+                         "once")
+    check_limit(len(values), MAX_SWEEP_VALUES, "--values", "split the sweep")
+    draws = scenario.draws if args.draws is None else args.draws
+    check_model_runs(len(values) * draws, f"--values {len(values)} x --draws {draws:,}",
+                     dask=args.dask is not None)
     with dask_client(args.dask):
         table = sweep(scenario, args.lever, args.period, values, draws=args.draws,
                       seed=args.seed, posterior=posterior)
-    draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
     with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "sweep.csv", table.to_csv(index=False))

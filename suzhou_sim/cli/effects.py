@@ -5,9 +5,9 @@ Argument checks, the output folder and the console summary only: the effects com
 (unknown lever, a step that is not positive or leaves a lever's range, draws outside the
 limit, a bad scenario) raises :class:`~suzhou_sim.errors.InputError` before anything runs,
 which ``cli.main`` turns into one line and exit code 2. The outputs are written into a
-temporary folder that replaces ``--out`` only when complete; an existing non-empty folder
-is replaced only with ``--force`` and only when this command wrote it (it carries
-:data:`MARKER`), so nothing the tool did not write is ever deleted.
+temporary folder that replaces ``--out`` only when complete, under the one rule of
+:mod:`suzhou_sim.fileio.outputs` (an earlier ``effects`` output is replaced, another
+command's only with ``--force``, a folder the tool did not write never).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import InputError
+from ..fileio.outputs import MARKER, check_output_dir, prepare_output_dir
 from .common import check_common, posterior_dir
 
-__all__ = ["register", "MARKER", "check_output_folder"]
+__all__ = ["register", "MARKER", "WRITER"]
 
-#: File that marks a folder as written by ``effects`` (and so safe to replace with --force).
-MARKER = ".suzhou_sim_effects"
+#: What the marker of an ``effects`` folder names.
+WRITER = "suzhou-sim effects"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,44 +56,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="skip the steps that add money to one spending channel alone")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder written by an earlier `effects`")
+                   help="also replace an output folder another suzhou-sim command wrote")
     p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_command, func=_command)
-
-
-def check_output_folder(out: Path, force: bool) -> None:
-    """Refuse a folder that holds anything, unless ``force`` and an earlier run wrote it.
-
-    Raises
-    ------
-    InputError
-        The folder is a file, is not empty without ``--force``, or was not written by
-        ``effects`` (it has no :data:`MARKER`).
-    """
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out: {out} is a file; give a folder")
-    if not out.exists() or not any(out.iterdir()):
-        return
-    if not (out / MARKER).exists():
-        raise InputError(f"--out: {out} is not empty and was not written by `effects`; "
-                         "choose a new or empty folder")
-    if not force:
-        raise InputError(f"--out: {out} holds an earlier `effects` output; add --force to "
-                         "replace it or choose another folder")
 
 
 def _command(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..ensemble.runs import tqdm_progress
     from ..fileio.atomic import atomic_write_text
-    from ..fileio.outputs import prepare_output_dir
     from ..reporting.effects_report import effects_markdown, write_tornado_charts
     from ..studies.effects import benchmark_comparison, lever_effects
 
     check_common(args)
-    check_output_folder(args.out, args.force)
+    check_output_dir(args.out, args.force, writer=WRITER)
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
     with tqdm_progress("effects", not args.quiet) as bar:
@@ -114,8 +91,7 @@ def _command(args: argparse.Namespace) -> int:
         "wall time": f"{seconds:.1f} s",
         "posterior": result.posterior_source,
     }
-    with prepare_output_dir(args.out) as tmp:
-        atomic_write_text(tmp / MARKER, "written by suzhou-sim effects\n")
+    with prepare_output_dir(args.out, args.force, writer=WRITER) as tmp:
         atomic_write_text(tmp / "effects.csv", result.table.to_csv(index=False))
         atomic_write_text(tmp / "skipped.csv", result.skipped.to_csv(index=False))
         atomic_write_text(tmp / "evidence.csv", comparison.to_csv(index=False))

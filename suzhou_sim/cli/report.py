@@ -13,15 +13,17 @@ Must not: build the document (``reporting/office.py``) or run the model itself
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from ..errors import InputError
-from ..fileio.atomic import atomic_write_bytes
+from ..fileio.outputs import check_output_file, write_output_file
 from .common import add_common_options, check_common, handle, posterior_dir
 
-__all__ = ["register", "check_output"]
+__all__ = ["register", "check_output", "WRITER"]
+
+#: What the sidecar of a report file names.
+WRITER = "suzhou-sim report"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,19 +39,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER.yaml",
                    help="also compare with these scenarios (same region, same draws)")
     p.add_argument("--force", action="store_true",
-                   help="replace an existing report file at --out")
+                   help="also replace an output file another suzhou-sim command wrote")
     add_common_options(p)
     handle(p, _cmd_report)
 
 
 def check_output(path: Path, force: bool) -> None:
-    """Refuse an output path before any work: suffix, folder, existing file.
+    """Refuse an output path before any work: suffix, then the one rule of output files.
 
     Raises
     ------
     InputError
-        Unknown suffix, missing or unwritable folder, a folder at ``path``, or an existing
-        file without ``force``.
+        Unknown suffix, or what :func:`~suzhou_sim.fileio.outputs.check_output_file`
+        refuses (a protected place, a missing or unwritable folder, a folder at ``path``,
+        a file the tool did not write or that was changed since).
     """
     from ..reporting.office import REPORT_SUFFIXES
 
@@ -57,15 +60,7 @@ def check_output(path: Path, force: bool) -> None:
     if suffix not in REPORT_SUFFIXES:
         raise InputError(f"--out {path}: unknown report format {suffix or '(no suffix)'!r}; "
                          f"allowed: {', '.join(REPORT_SUFFIXES)}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"--out {path}: folder {folder} does not exist; create it first")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"--out {path}: folder {folder} is not writable")
-    if path.is_dir():
-        raise InputError(f"--out {path}: is a folder; give a file name ending in {suffix}")
-    if path.exists() and not force:
-        raise InputError(f"--out {path}: file exists; use --force to replace it")
+    check_output_file(path, force, "--out", WRITER)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -100,6 +95,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
                                            posterior=posterior, progress=progress)
     data = report_bytes(args.out, ReportInputs(result, baseline, comparison, compared))
     check_output(args.out, args.force)  # the file may have appeared during the run
-    atomic_write_bytes(args.out, data)
+    write_output_file(args.out, data, args.force, WRITER)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

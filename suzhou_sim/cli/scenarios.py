@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
-from ..fileio.outputs import check_output_dir, prepare_output_dir
+from ..fileio.outputs import (
+    check_output_dir,
+    check_output_file,
+    prepare_output_dir,
+    write_output_file,
+)
 from ..paths import REPO_ROOT, SCENARIOS_DIR
 from .common import (
     POSTERIOR_ENV,
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["register", "write_run_outputs", "POSTERIOR_ENV"]
 
 OUTPUT_DIR = REPO_ROOT / "output"
+#: What the marker of a run's folder and the sidecar of a comparison's CSV name.
+RUN_WRITER, COMPARE_WRITER = "suzhou-sim run", "suzhou-sim compare"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -133,7 +140,7 @@ def write_run_outputs(
     from ..reporting.plots import write_fan_charts
 
     with prepare_output_dir(out_dir, force=force,
-                            writer=f"suzhou-sim run {result.scenario.name}") as tmp:
+                            writer=f"{RUN_WRITER} {result.scenario.name}") as tmp:
         result.targets.to_csv(tmp / "targets.csv", index=False)
         result.series.to_csv(tmp / "series.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
@@ -194,7 +201,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_common(args)
     scenario = load_scenario(args.scenario)
     out_dir = args.out if args.out is not None else OUTPUT_DIR / scenario.name
-    check_output_dir(out_dir, args.force)  # refuse before simulating, not after
+    check_output_dir(out_dir, args.force, writer=RUN_WRITER)  # refuse before simulating
     warn_zero_split(scenario, "run")
     with dask_client(args.dask):
         _run_one(scenario, args, out_dir, {}, progress=not args.quiet)
@@ -208,14 +215,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from ..studies.scenario_runs import compare_scenarios
 
     check_common(args)
+    from ..limits import check_model_runs
+
+    if args.csv is not None:  # refuse before the runs, naming the user's path
+        check_output_file(args.csv, option="--csv", writer=COMPARE_WRITER)
     scenarios = [load_scenario(p) for p in args.scenarios]
+    draws = args.draws if args.draws is not None else max(s.draws for s in scenarios)
+    check_model_runs(len(scenarios) * draws, f"{len(scenarios)} scenarios x --draws {draws:,}")
     for scenario in scenarios:
         warn_zero_split(scenario, "compare")
     with tqdm_progress("simulating", not args.quiet) as bar:
         table = compare_scenarios(scenarios, draws=args.draws, seed=args.seed,
                                   posterior=posterior_dir(args), progress=bar)
     if args.csv is not None:
-        atomic_write_text(args.csv, table.to_csv(index=False))
+        write_output_file(args.csv, table.to_csv(index=False).encode("utf-8"), option="--csv",
+                          writer=COMPARE_WRITER)
     print(comparison_text(table))
     return 0
 
@@ -260,7 +274,7 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
     for region in dict.fromkeys(s.region for s in scenarios):  # fail before the first run
         resolve_posterior(posterior_dir(args), region)
     for scenario in scenarios:
-        check_output_dir(root / scenario.name, args.force)
+        check_output_dir(root / scenario.name, args.force, writer=RUN_WRITER)
         warn_zero_split(scenario, "run-all")
     baselines: dict = {}
     for scenario in scenarios:

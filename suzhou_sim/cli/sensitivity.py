@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     method, samples = _check(args)
     scenario = load_scenario(args.scenario)
     out_dir = args.out or OUTPUT_DIR / f"sensitivity_{scenario.name}"
-    check_output_dir(out_dir, args.force)  # refuse before the runs, not after
+    check_output_dir(out_dir, args.force, writer="suzhou-sim sensitivity")  # before the runs
     warn_zero_split(scenario, "sensitivity")
     posterior, source = resolve_posterior(posterior_dir(args), scenario.region)
     problem = build_problem(scenario, posterior)

@@ -244,7 +244,15 @@ def round_times(times: Sequence[float], dts: Sequence[float]) -> np.ndarray:
 
 
 def capacity(t0: float, final_time: float, saveper: float) -> int:
-    """Number of output rows to preallocate; the simulation grows the buffer if needed."""
+    """Number of output rows to preallocate; the simulation grows the buffer if needed.
+
+    Raises
+    ------
+    EngineError
+        FINAL TIME is not after INITIAL TIME (a run of one row is no simulation).
+    """
+    if not final_time > t0:
+        raise EngineError(f"FINAL TIME ({final_time:g}) must be after INITIAL TIME ({t0:g})")
     try:
         est = int((final_time - t0) / saveper) + 2
     except (ArithmeticError, ValueError):

@@ -13,11 +13,16 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..fileio.atomic import atomic_write_text
+import numpy as np
+
+from ..fileio.outputs import check_output_file, write_output_file
 from .errors import EngineError
 from .model import load_model
 
-__all__ = ["parse_param", "simulate_to_csv"]
+__all__ = ["check_declared_ranges", "first_non_finite", "parse_param", "simulate_to_csv"]
+
+#: The writer recorded beside the CSV files ``simulate`` writes.
+WRITER = "suzhou-sim simulate"
 
 
 def parse_param(text: str) -> tuple[str, float]:
@@ -53,14 +58,41 @@ def parse_param(text: str) -> tuple[str, float]:
     return name, number
 
 
+def check_declared_ranges(model, values: dict[str, float]) -> None:  # noqa: ANN001 - Model
+    """Refuse a parameter value outside the range the model file declares for it (``[lo,hi]``).
+
+    Raises
+    ------
+    EngineError
+        Naming the parameter, the value and the declared range.
+    """
+    for name, value in values.items():
+        node = model.ir.nodes.get(model.ir.resolve(str(name), "parameter"))
+        low, high = node.limits if node is not None else (None, None)
+        if (low is not None and value < low) or (high is not None and value > high):
+            shown = f"[{'' if low is None else f'{low:g}'}, {'' if high is None else f'{high:g}'}]"
+            raise EngineError(f"--param {name}={value:g} is outside the range {shown} the "
+                              "model declares for it")
+
+
+def first_non_finite(frame) -> tuple[str, float] | None:  # noqa: ANN001 - a DataFrame
+    """The first (variable, time) of ``frame`` (times as index) whose value is NaN or inf."""
+    bad = ~np.isfinite(frame.to_numpy(dtype=float))
+    if not bad.any():
+        return None
+    row, col = np.argwhere(bad)[np.argmin(np.argwhere(bad)[:, 0])]
+    return str(frame.columns[col]), float(frame.index[row])
+
+
 def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
                     params: Iterable[str] | dict[str, float] = (),
                     return_columns: Sequence[str] | None = None,
-                    time_step: float | None = None) -> Path:
+                    time_step: float | None = None, keep_non_finite: bool = False) -> Path:
     """Run a model once and write a time x variables CSV like ``python -m pysd``.
 
     The file is written to a temporary file in the destination directory and moved into
-    place, so a failed run never leaves a partial output.
+    place, so a failed run never leaves a partial output. An existing file is replaced
+    only when this tool wrote it (:func:`suzhou_sim.fileio.outputs.write_output_file`).
 
     Parameters
     ----------
@@ -74,6 +106,8 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
         Variables to write (default: all).
     time_step : float, optional
         Override TIME STEP.
+    keep_non_finite : bool
+        Write NaN/inf values instead of refusing the run (``--keep-non-finite``).
 
     Returns
     -------
@@ -83,7 +117,11 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
     Raises
     ------
     EngineError
-        For bad paths, unknown parameters, unsupported constructs or failed runs.
+        For bad paths, unknown parameters, a parameter outside its declared range,
+        unsupported constructs, failed runs or (unless ``keep_non_finite``) a NaN or inf
+        value, naming the variable and the time.
+    InputError
+        An output path the tool may not write (checked before the run).
     """
     values = dict(params) if isinstance(params, dict) else dict(parse_param(p) for p in params)
     out = Path(out_path)
@@ -91,8 +129,15 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
         raise EngineError(f"output directory does not exist: {out.parent}")
     if out.is_dir():
         raise EngineError(f"-o {out}: is a folder; give a CSV file name")
+    check_output_file(out, option="-o", writer=WRITER)
     model = load_model(model_path)
+    check_declared_ranges(model, values)
     result = model.run(params=values, return_columns=return_columns, time_step=time_step)
     frame = result.to_dataframe(0)
-    atomic_write_text(out, frame.to_csv(index_label="time", lineterminator="\n"))
+    fault = None if keep_non_finite else first_non_finite(frame)
+    if fault is not None:
+        raise EngineError(f"{fault[0]} is not finite at time {fault[1]:g} (a division by zero "
+                          "or an overflow); add --keep-non-finite to write it anyway")
+    text = frame.to_csv(index_label="time", lineterminator="\n")
+    write_output_file(out, text.encode("utf-8"), option="-o", writer=WRITER)
     return out

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.errors import EngineError
 from ..errors import InputError
 from ..paths import PACKAGE_ROOT
 from .compiled import compiled_model
@@ -39,6 +40,33 @@ CONNECT_TIMEOUT = 5
 
 #: The client :func:`~suzhou_sim.ensemble.runs.run_ensemble` uses when none is passed.
 _CLIENT: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_client", default=None)
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Ask the scheduler at ``address`` who it is; :class:`TimeoutError` after ``timeout`` s.
+
+    ``Client(address, timeout=...)`` waits for ever on a server that accepts the connection
+    but never answers the handshake; this question has a hard deadline.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def ask() -> None:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            await comm.read()
+        finally:
+            comm.abort()
+
+    async def ask_in_time() -> None:
+        try:
+            await asyncio.wait_for(ask(), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"no answer within {timeout:g} s") from None
+
+    asyncio.run(ask_in_time())
 
 
 def run_batch(model_file: str, params: dict, n: int, columns: list[str],
@@ -78,8 +106,14 @@ def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: l
     Returns
     -------
     EnsembleResults
+
+    Raises
+    ------
+    EngineError
+        A batch whose workers died more often than the scheduler retries (a worker killed
+        once is replaced and its batches rerun: the result is the same).
     """
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     futures = {
         client.submit(run_batch, str(model_file), chunk_params(params, start, stop),
@@ -90,7 +124,12 @@ def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: l
     parts: list = [None] * len(futures)
     done = 0
     for future in as_completed(futures):
-        part = future.result()
+        try:
+            part = future.result()
+        except KilledWorker as exc:  # a worker died on this batch again and again
+            raise EngineError(f"--dask: the workers running batch {futures[future] + 1} of "
+                              f"{len(futures)} died repeatedly ({exc}); the study stopped "
+                              "and wrote nothing") from None
         parts[futures[future]] = part
         done += part.n_runs
         if progress is not None:
@@ -153,6 +192,7 @@ def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]
             client = stack.enter_context(Client(cluster))
         else:
             try:
+                _probe_scheduler(address, CONNECT_TIMEOUT)  # a server that never answers
                 client = Client(address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(

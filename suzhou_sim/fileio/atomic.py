@@ -10,6 +10,7 @@ Whole output folders are :mod:`suzhou_sim.fileio.outputs`' job.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import stat
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import TypeVar
 
 __all__ = [
+    "TMP_TAG",
+    "pid_alive",
+    "remove_stale_files",
     "atomic_write_text",
     "atomic_write_bytes",
     "new_temporary_dir",
@@ -25,6 +29,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+#: Tag in the name of every temporary file this tool makes.
+TMP_TAG = "suzhou-sim-tmp"
 _ATTEMPTS = 100  # names tried before giving up (each has 32 random bits)
 # the kernel applies the umask to these, as it does for any program's new files and folders
 _FILE_MODE, _DIR_MODE = 0o666, 0o777
@@ -62,20 +68,65 @@ def keep_mode(target: Path, replacement: Path) -> None:
         os.chmod(replacement, stat.S_IMODE(os.stat(target).st_mode))
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a temporary of a dead one may be removed)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _temporary_prefix(path: Path, pid: int | None = None) -> str:
+    """Prefix of the temporary files of ``path``: ``.<name>.suzhou-sim-tmp-<pid>-``."""
+    return f".{path.name}.{TMP_TAG}-{os.getpid() if pid is None else pid}-"
+
+
+def remove_stale_files(path: Path) -> list[Path]:
+    """Remove temporary files of ``path`` left by processes of this tool that no longer run.
+
+    Only names this module makes (``.<name>.suzhou-sim-tmp-<pid>-<random>``) of a dead
+    process are removed, so nothing another program wrote is touched.
+    """
+    path = Path(path)
+    removed = []
+    with contextlib.suppress(OSError):
+        for tmp in path.parent.glob(f".{glob.escape(path.name)}.{TMP_TAG}-*"):
+            pid = tmp.name[len(f".{path.name}.{TMP_TAG}-"):].split("-", 1)[0]
+            if pid.isdigit() and not pid_alive(int(pid)) and tmp.is_file():
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     A new file gets mode ``0o666 & ~umask``; an existing file that is replaced keeps its mode.
+    The temporary file is named ``.<name>.suzhou-sim-tmp-<pid>-<random>``: one left by a killed
+    process is removed by the next write of the same file (:func:`remove_stale_files`).
+
+    Raises
+    ------
+    OSError
+        A write error (a full disk, say), with ``filename`` set to ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _create_unique(path.parent, f".{path.name}.", ".tmp",
+    remove_stale_files(path)
+    fd, tmp = _create_unique(path.parent, _temporary_prefix(path), "",
                              lambda name: os.open(name, _FILE_FLAGS, _FILE_MODE))
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         keep_mode(path, tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

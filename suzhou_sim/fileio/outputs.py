@@ -1,114 +1,276 @@
-"""Output folders that never lose data: written aside, renamed into place, marked as ours.
+"""What the tool may replace, and the one way it writes an output folder or output file.
 
-Lives here: :func:`prepare_output_dir`, the one way a command writes a results folder
-(``run --out``, ``sensitivity --out``, ``calibrate``, and any new study). It writes into a
-temporary folder beside the target and renames it into place only when the block succeeds;
-the finished folder carries a marker file (:data:`MARKER`) naming what wrote it. An existing
-target is replaced only when it holds that marker (a previous output of this tool), is empty,
-or ``force`` is given; a file is never turned into a folder, and the current folder, the
-project folder and their parents are never replaced. Temporary folders are removed on
-failure, and ones left by a crashed process are removed on the next write to the same target.
-Must not: know what a command writes inside the folder.
+Lives here: the rule, in one place, for every ``--out``/``--csv``/``-o``. An existing output
+is replaced only when this tool wrote it: a folder carrying :data:`MARKER` (its text names the
+command that wrote it), or a file whose record in the project's work folder
+(``.suzhou-sim-work/written/``, keyed by the file's path) holds the SHA-256 of its content and
+the command (a file edited since is no longer the tool's; nothing is added beside it). An
+output of another command (a calibration under ``run --out``) is replaced only with
+``force``; a folder or file the tool did not write never, with or without ``force``; an
+empty folder may be used. Refused by name before
+anything is written (:func:`protected_reason`): the root, system folders and what is inside
+them, every user's home folder and the ancestors of HOME, the current folder and its parents,
+the project folder and its parents, and the project's own folders (``data/``, ``model/``
+except the calibrations under ``model/calibration/<region>/``, ``scenarios/``, ``suzhou_sim/``,
+``notebooks/``, ``tests/``, ...). :func:`prepare_output_dir` writes a folder through
+:func:`suzhou_sim.fileio.replace.replacing` (crash-safe swap); :func:`write_output_file` a file
+through a temporary file and a rename.
+Must not: know what a command writes inside the folder, or how the swap is done.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
+import hashlib
 import os
+import pwd
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import InputError
 from ..paths import REPO_ROOT
-from .atomic import keep_mode, new_temporary_dir
+from .atomic import atomic_write_bytes
+from .replace import WORK_DIR_NAME, recover_interrupted, replacing, work_dir
 
 __all__ = [
-    "MARKER", "check_output_dir", "is_tool_output", "prepare_output_dir",
-    "remove_stale_temporaries",
+    "MARKER", "check_output_dir", "check_output_file", "is_tool_output",
+    "prepare_output_dir", "protected_reason", "remove_stale_temporaries", "write_output_file",
+    "writer_of",
 ]
 
 #: File inside every folder this tool wrote; its text says which command wrote it and when.
 MARKER = ".suzhou-sim-output"
-_TMP_TAG = "suzhou-sim-tmp"
+#: Marker files of earlier versions, with the command they stood for.
+_LEGACY_MARKERS = {".suzhou_sim_effects": "suzhou-sim effects"}
+#: System folders: never written, nor anything inside them.
+_SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32",
+                 "/proc", "/run", "/sbin", "/snap", "/sys", "/usr", "/var")
+#: Inside a system tree but meant for everyone's files.
+_SYSTEM_EXCEPTIONS = ("/var/tmp",)
+#: Folders never replaced themselves (their subfolders may be written).
+_SHARED_ROOTS = ("/home", "/media", "/mnt", "/opt", "/root", "/srv", "/tmp", "/var/tmp")
+#: The project's own folders, never written by an output (``model/calibration/<region>``
+#: excepted), nor anything inside them.
+_PROJECT_TREES = ("data", "scenarios", "suzhou_sim", "notebooks", "tests", "benchmarks",
+                  ".git", ".venv", ".streamlit", WORK_DIR_NAME)
+
+
+def writer_of(path: Path) -> str | None:
+    """The command that wrote output ``path`` (``suzhou-sim run baseline``), or None."""
+    path = Path(path)
+    if path.is_dir():
+        marker = path / MARKER
+        if marker.is_file():
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                text = marker.read_text(encoding="utf-8").strip()
+                return text.removeprefix("written by ").split(" at ", 1)[0] or "suzhou-sim"
+            return "suzhou-sim"
+        for name, writer in _LEGACY_MARKERS.items():
+            if (path / name).is_file():
+                return writer
+        return None
+    try:
+        lines = _record(path).read_text(encoding="utf-8").split("\n")
+        recorded, digest, writer = (lines + ["", "", ""])[:3]
+        if recorded != str(_resolved(path)):
+            return None
+        with path.open("rb") as handle:
+            ours = hashlib.file_digest(handle, "sha256").hexdigest() == digest.strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return (writer.strip() or "suzhou-sim") if ours else None
 
 
 def is_tool_output(folder: Path) -> bool:
-    """True when ``folder`` holds the marker of a previous output of this tool."""
-    return (Path(folder) / MARKER).is_file()
+    """True when ``folder`` (or file) was written by this tool and not changed since."""
+    return writer_of(folder) is not None
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
+def _command(writer: str) -> str:
+    """The subcommand of a writer text: ``suzhou-sim run baseline`` -> ``run``."""
+    words = writer.split()
+    return words[1] if len(words) > 1 and words[0] == "suzhou-sim" else " ".join(words[:1])
 
 
-def remove_stale_temporaries(target: Path) -> list[Path]:
-    """Remove temporary folders of ``target`` left behind by processes that no longer run.
+def _resolved(path: Path) -> Path:
+    return Path(os.path.abspath(Path(path).expanduser())).resolve()
 
-    Returns
-    -------
-    list of Path
-        The folders removed.
+
+def _record(path: Path) -> Path:
+    """Where the record of output file ``path`` lives (one file per path)."""
+    key = hashlib.sha256(os.fsencode(_resolved(path))).hexdigest()[:32]
+    return REPO_ROOT / WORK_DIR_NAME / "written" / key
+
+
+def _inside(path: Path, folder: str | Path) -> bool:
+    folder = Path(folder)
+    return path == folder or folder in path.parents
+
+
+def _homes() -> set[Path]:
+    homes = {Path.home().resolve()}
+    with contextlib.suppress(OSError, KeyError):
+        homes |= {Path(p.pw_dir) for p in pwd.getpwall() if p.pw_dir not in ("", "/")}
+    return homes
+
+
+def protected_reason(path: str | Path) -> str | None:
+    """Why ``path`` may never be written as an output (folder or file), or None.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output path as given (resolved here, so a symbolic link counts as its target).
     """
-    target = Path(target)
-    removed = []
-    if not target.parent.is_dir():
-        return removed
-    for path in target.parent.glob(f".{target.name}.{_TMP_TAG}-*"):
-        pid_text = path.name.rsplit(f"{_TMP_TAG}-", 1)[1].split("-", 1)[0]
-        if pid_text.isdigit() and not _pid_alive(int(pid_text)) and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
-    return removed
-
-
-def _protected(resolved: Path) -> str | None:
-    """Why ``resolved`` may never be replaced, or None."""
+    resolved = Path(os.path.abspath(Path(path).expanduser()))
+    with contextlib.suppress(OSError, RuntimeError):
+        resolved = resolved.resolve()
+    if resolved == Path(resolved.anchor):
+        return "it is the root folder"
     cwd = Path.cwd().resolve()
-    home = Path.home().resolve()
     if resolved == cwd or resolved in cwd.parents:
         return "it is the current folder or one of its parents"
     if resolved == REPO_ROOT or resolved in REPO_ROOT.parents:
         return "it is the project folder or one of its parents"
-    if resolved == home or resolved == Path(resolved.anchor):
-        return "it is the home or root folder"
+    home = Path.home().resolve()
+    if resolved in home.parents or resolved in _homes():
+        return "it is a home folder or one of its parents"
+    if str(resolved) in _SHARED_ROOTS:
+        return "it is a system folder shared by everyone"
+    if any(_inside(resolved, t) for t in _SYSTEM_TREES) and not any(
+            _inside(resolved, e) and resolved != Path(e) for e in _SYSTEM_EXCEPTIONS):
+        return "it is a system folder or inside one"
+    if REPO_ROOT in resolved.parents:
+        relative = resolved.relative_to(REPO_ROOT).parts
+        calibration = relative[:2] == ("model", "calibration") and len(relative) > 2
+        if relative[0] in _PROJECT_TREES or (relative[0] == "model" and not calibration):
+            return f"it is the project's own {relative[0]}/ folder or inside it"
     return None
 
 
-def check_output_dir(path: str | Path, force: bool = False, option: str = "--out") -> Path:
-    """Refuse a target folder that may not be replaced; return it unchanged otherwise.
+def _refuse_protected(path: Path, option: str, kind: str = "folder") -> None:
+    why = protected_reason(path)
+    if why:
+        raise InputError(f"{option} {path}: refusing to replace this {kind} or write into it "
+                         f"({why}); choose a new {kind} of your own")
+
+
+def _check_writable_parent(path: Path, option: str) -> None:
+    """Refuse a path whose nearest existing ancestor is a file or not writable."""
+    resolved = Path(os.path.abspath(path))
+    for parent in resolved.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"{option} {path}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise InputError(f"{option} {path}: folder {parent} is not writable; choose "
+                                 "a folder you may write to")
+            return
+
+
+def _check_existing(path: Path, force: bool, writer: str | None, option: str,
+                    kind: str) -> None:
+    """The one replacement rule for an existing output ``path`` (folder or file)."""
+    existing = writer_of(path)
+    if existing is None:
+        what = ("the folder exists and was not written by suzhou-sim (no " f"{MARKER} file)"
+                if kind == "folder" else
+                "the file exists and was not written by suzhou-sim (or was changed since)")
+        raise InputError(f"{option} {path}: {what}; suzhou-sim never replaces it, even with "
+                         f"--force: choose a new {kind} name or move it away yourself")
+    if not force and writer is not None and _command(existing) != _command(writer):
+        raise InputError(f"{option} {path}: holds the output of `{existing}`; add --force to "
+                         f"replace it with this `{_command(writer)}` output or choose another "
+                         f"{kind}")
+
+
+def check_output_dir(path: str | Path, force: bool = False, option: str = "--out",
+                     writer: str | None = None) -> Path:
+    """Refuse an output folder that may not be written; return it unchanged otherwise.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    force : bool
+        Also replace a folder another command of this tool wrote.
+    option : str
+        Name of the option in messages.
+    writer : str, optional
+        The command that will write it (``suzhou-sim run``); an existing folder written by
+        another command needs ``force``. None: any of this tool's outputs may be replaced.
 
     Raises
     ------
     InputError
-        ``path`` is a file, a protected folder (see :func:`prepare_output_dir`), or an existing
-        non-empty folder without the marker while ``force`` is false.
+        Before anything is written: a protected path, a file, a file among its parents, a
+        parent that is not writable, an existing non-empty folder the tool did not write,
+        or one of another command without ``force``.
     """
     path = Path(path)
-    resolved = path.resolve()
-    why = _protected(resolved)
-    if why:
-        raise InputError(f"{option} {path}: refusing to replace this folder ({why}); "
-                         "choose a new folder")
+    _refuse_protected(path, option)
     if path.exists() and not path.is_dir():
         raise InputError(f"{option} {path}: is a file, not a folder; choose a folder name")
-    for parent in resolved.parents:
-        if parent.exists() and not parent.is_dir():
-            raise InputError(f"{option} {path}: {parent} is a file, not a folder")
-    if (path.is_dir() and not force and not is_tool_output(path)
-            and any(path.iterdir())):
-        raise InputError(
-            f"{option} {path}: the folder exists and was not written by suzhou-sim (no "
-            f"{MARKER} file); choose a new folder or add --force to replace it"
-        )
+    _check_writable_parent(path, option)
+    if path.is_dir() and any(path.iterdir()):
+        _check_existing(path, force, writer, option, "folder")
     return path
+
+
+def check_output_file(path: str | Path, force: bool = False, option: str = "--out",
+                      writer: str | None = None) -> Path:
+    """Refuse an output file that may not be written (the rule of :func:`check_output_dir`).
+
+    Raises
+    ------
+    InputError
+        A protected place, a folder at ``path``, a parent that is missing, a file or not
+        writable, an existing file the tool did not write (or that was changed since), or
+        one another command wrote without ``force``.
+    """
+    path = Path(path)
+    _refuse_protected(path, option, "file")
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{option} {path}: folder {folder} does not exist; create it first")
+    _check_writable_parent(path, option)
+    if path.exists() or path.is_symlink():
+        _check_existing(path, force, writer, option, "file")
+    return path
+
+
+def write_output_file(path: str | Path, data: bytes, force: bool = False,
+                      writer: str = "suzhou-sim", option: str = "--out") -> Path:
+    """Write an output file atomically, after :func:`check_output_file`, and record it.
+
+    The record (path, SHA-256 of the content, the command) is written first, so a crash
+    leaves either the old file (not matching: refused later, never lost) or the new one.
+
+    Raises
+    ------
+    InputError
+        As :func:`check_output_file`; a write error names ``path``.
+    """
+    path = check_output_file(path, force, option, writer)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with contextlib.suppress(OSError):  # unrecorded: only ever refused later, never lost
+            atomic_write_bytes(_record(path),
+                               f"{_resolved(path)}\n{digest}\n{writer}\n".encode())
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write ({exc.strerror or exc})") from None
+    return path
+
+
+def remove_stale_temporaries(target: Path) -> list[str]:
+    """Complete or roll back interrupted replacements near ``target``; what was done."""
+    return recover_interrupted([REPO_ROOT / WORK_DIR_NAME, work_dir(Path(target).resolve())])
 
 
 @contextlib.contextmanager
@@ -116,17 +278,17 @@ def prepare_output_dir(
     path: str | Path, force: bool = False, writer: str = "suzhou-sim", option: str = "--out",
     keep: Sequence[str] = (),
 ) -> Iterator[Path]:
-    """Yield a temporary folder that replaces ``path`` when the block succeeds.
+    """Yield an empty folder that replaces ``path`` when the block succeeds.
 
     Parameters
     ----------
     path : str or Path
         The output folder to (re)place.
     force : bool
-        Replace an existing folder even without the marker file (never a file, never the
-        current or project folder or their parents).
+        Also replace a folder written by another command of this tool (never one the tool
+        did not write, never a protected folder).
     writer : str
-        What wrote the folder (e.g. ``suzhou-sim run baseline.yaml``), stored in the marker.
+        What writes the folder (e.g. ``suzhou-sim run baseline``), stored in the marker.
     option : str
         Name of the option in messages.
     keep : sequence of str
@@ -137,47 +299,46 @@ def prepare_output_dir(
     Yields
     ------
     Path
-        An empty temporary folder beside ``path``; write everything there.
+        An empty folder in the tool's work folder; write everything there.
 
     Raises
     ------
     InputError
-        Before anything is written, when ``path`` may not be replaced (see
-        :func:`check_output_dir`).
+        Before anything is written, when ``path`` may not be written (see
+        :func:`check_output_dir`); a write error in the block, naming ``path``.
 
     Notes
     -----
-    On any exception in the block the temporary folder is removed and ``path`` is left as it
-    was. The old folder is moved aside before the new one is renamed into place, then removed.
-    A new folder gets mode ``0o777 & ~umask`` (as ``mkdir`` gives), a replaced one keeps the
-    mode of the folder it replaces.
+    On any exception in the block ``path`` is left as it was. The swap is crash-safe
+    (:func:`suzhou_sim.fileio.replace.replacing`). A new folder gets mode
+    ``0o777 & ~umask``, a replaced one keeps its mode.
     """
-    path = check_output_dir(path, force, option)
+    path = check_output_dir(path, force, option, writer)
+    target = Path(os.path.abspath(path)).resolve()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{option} {path}: cannot create its parent folder "
                          f"({exc.strerror})") from None
-    remove_stale_temporaries(path)
-    tmp = new_temporary_dir(path.parent, f".{path.name}.{_TMP_TAG}-{os.getpid()}-")
-    try:
-        yield tmp
+
+    def finish(new: Path) -> None:
         stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-        (tmp / MARKER).write_text(f"written by {writer} at {stamp}\n", encoding="utf-8")
-        if path.exists():
-            for name in keep:
-                src, dst = path / name, tmp / name
-                if src.exists() and not dst.exists():
-                    if src.is_dir():
-                        shutil.copytree(src, dst, symlinks=True)
-                    else:
-                        shutil.copy2(src, dst)
-            keep_mode(path, tmp)
-            old = new_temporary_dir(path.parent, f".{path.name}.{_TMP_TAG}-{os.getpid()}-old-")
-            os.replace(path, old / path.name)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        (new / MARKER).write_text(f"written by {writer} at {stamp}\n", encoding="utf-8")
+        for name in keep:
+            src, dst = target / name, new / name
+            if src.exists() and not dst.exists():
+                if src.is_dir():
+                    shutil.copytree(src, dst, symlinks=True)
+                else:
+                    shutil.copy2(src, dst)
+
+    try:
+        with replacing(target, prepare=finish) as tmp:
+            yield tmp
+    except OSError as exc:
+        # A write into the new folder (a full disk, say): name the user's path, not ours.
+        ours = exc.filename is None or WORK_DIR_NAME in str(exc.filename)
+        if not ours and exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise
+        raise InputError(f"{option} {path}: cannot write the output "
+                         f"({exc.strerror or exc})") from None

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..limits import MAX_INPUT_BYTES
 from .text import read_text
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "load_yaml", "parse_yaml"]
@@ -80,9 +81,11 @@ class _Loader(yaml.SafeLoader):
 def _check_expansion(root: yaml.Node) -> None:
     """Refuse documents whose aliases expand to more than :data:`MAX_NODES` nodes."""
     sizes: dict[int, int] = {}
+    aliased = [False]
 
     def size(node: yaml.Node) -> int:
         if id(node) in sizes:
+            aliased[0] = True  # the same node met twice: an alias
             return sizes[id(node)]
         total = 1
         if isinstance(node, yaml.SequenceNode):
@@ -91,7 +94,10 @@ def _check_expansion(root: yaml.Node) -> None:
             total += sum(size(k) + size(v) for k, v in node.value)
         sizes[id(node)] = total
         if total > MAX_NODES:
-            raise _Refused(f"aliases expand to more than {MAX_NODES:,} values", node.start_mark)
+            problem = (f"aliases expand to more than {MAX_NODES:,} values" if aliased[0] else
+                       f"more than {MAX_NODES:,} values (keys and entries); the product's "
+                       "files hold a few hundred")
+            raise _Refused(problem, node.start_mark)
         return total
 
     size(root)
@@ -119,7 +125,7 @@ def parse_yaml(text: str, source: str | Path) -> Any:
         raise InputError(f"{source}: malformed YAML{where}: {problem}") from None
 
 
-def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
+def load_yaml(path: str | Path, what: str = "YAML file", max_bytes: int = MAX_INPUT_BYTES) -> Any:
     """Read ``path`` as UTF-8 (see :func:`~suzhou_sim.fileio.text.read_text`) and parse it.
 
     Parameters
@@ -127,6 +133,8 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
     path : str or Path
     what : str
         What the file is, for messages.
+    max_bytes : int
+        Largest file read (checked before reading).
 
     Raises
     ------
@@ -134,4 +142,4 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
         Unreadable or non-UTF-8 file, malformed YAML, duplicate keys, alias bombs, deep
         nesting; one line naming the file.
     """
-    return parse_yaml(read_text(path, what), path)
+    return parse_yaml(read_text(path, what, max_bytes), path)

@@ -1,18 +1,23 @@
 """Reading input files as UTF-8 text, with a one-line error naming the file when they are not.
 
 Lives here: :func:`read_text` (UTF-8 with or without a byte-order mark; binary, UTF-16/32 and
-other encodings refused with what is allowed). Must not: parse formats (YAML is
-:mod:`suzhou_sim.fileio.safe_yaml`, CSV checks are the catalogues') or write anything.
+other encodings refused with what is allowed) and :func:`read_bytes_bounded` (only regular
+files, never devices, FIFOs or sockets, and never more than a size limit, checked before
+reading). Must not: parse formats (YAML is :mod:`suzhou_sim.fileio.safe_yaml`, CSV checks are
+the catalogues') or write anything.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import MAX_INPUT_BYTES
 
-__all__ = ["read_text"]
+__all__ = ["read_bytes_bounded", "read_text"]
 
 # Byte-order marks of encodings that are not UTF-8 (UTF-32 first: its LE mark starts with UTF-16's).
 _OTHER_BOMS = (
@@ -21,7 +26,56 @@ _OTHER_BOMS = (
 )
 
 
-def read_text(path: str | Path, what: str = "file") -> str:
+def read_bytes_bounded(path: str | Path, what: str = "file",
+                       max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the regular file ``path``, refused before reading when above ``max_bytes``.
+
+    The file is opened without blocking (a FIFO would wait for a writer for ever) and
+    checked on the open descriptor: a device (``/dev/zero``), FIFO or socket is refused, and
+    so is a size above ``max_bytes``; at most ``max_bytes + 1`` bytes are ever read.
+
+    Raises
+    ------
+    InputError
+        Missing, a folder, not a regular file, too large, unreadable; one line naming it.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; expected a {what} file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{path}: is a folder; expected a {what} file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: is not a regular file (a device, FIFO or socket); "
+                             f"give the {what} as a file")
+        too_big = InputError(f"{path}: {what} is larger than the limit of {max_bytes:,} bytes "
+                             f"(suzhou_sim/limits.py); split it or raise the limit")
+        if info.st_size > max_bytes:
+            raise too_big
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:  # grew while being read
+            raise too_big
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) -> str:
     """The contents of ``path`` decoded as UTF-8 (a leading byte-order mark is dropped).
 
     Parameters
@@ -30,6 +84,8 @@ def read_text(path: str | Path, what: str = "file") -> str:
         The file to read.
     what : str
         What the file is, for messages (``scenario``, ``lever catalogue``, ...).
+    max_bytes : int
+        Largest size read (see :func:`read_bytes_bounded`).
 
     Returns
     -------
@@ -38,18 +94,11 @@ def read_text(path: str | Path, what: str = "file") -> str:
     Raises
     ------
     InputError
-        The file is missing, a folder, unreadable, binary or not UTF-8; one line naming the
-        file and what is allowed.
+        The file is missing, a folder, a device or FIFO, too large, unreadable, binary or not
+        UTF-8; one line naming the file and what is allowed.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; expected a {what} file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    data = read_bytes_bounded(path, what, max_bytes)
     for bom, name in _OTHER_BOMS:
         if data.startswith(bom):
             raise InputError(f"{path}: {what} is {name} text; save it as UTF-8")

@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..errors import InputError  # noqa: E402
 from ..fileio.atomic import atomic_write_text  # noqa: E402
-from ..fileio.outputs import MARKER, prepare_output_dir  # noqa: E402
+from ..fileio.outputs import check_output_dir, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
 from ..studies.predictive import A_FLOOR  # noqa: E402
 from ..studies.skill import NAIVE_METHODS, coverage, mape_pct  # noqa: E402
@@ -77,6 +77,8 @@ SKILL_COLUMNS: dict[str, tuple[str, str]] = {
 }
 #: Manifest of a backtest folder: settings and every file the command wrote.
 MANIFEST = "backtest.yaml"
+#: What the marker of a backtest folder names.
+WRITER = "suzhou-sim backtest"
 _ORIGIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 
 
@@ -370,38 +372,17 @@ def write_backtest_charts(result: BacktestResult, observed: pd.DataFrame,
 
 
 def check_output_folder(folder: Path) -> None:
-    """Refuse an output folder holding files this command did not write.
+    """Refuse an output folder the backtest may not write, before any fitting.
 
-    A folder written by an earlier backtest (its ``backtest.yaml`` lists every file) may be
-    replaced; any other non-empty folder is left alone.
+    The one rule of :mod:`suzhou_sim.fileio.outputs`: an earlier backtest's folder is
+    replaced, another command's or a folder the tool did not write is refused.
 
     Raises
     ------
     InputError
-        Naming the folder and the first foreign files.
+        Naming the folder and why.
     """
-    folder = Path(folder)
-    if not folder.exists():
-        return
-    if not folder.is_dir():
-        raise InputError(f"--out: {folder} exists and is not a folder")
-    present = sorted(p.name for p in folder.iterdir())
-    if not present:
-        return
-    manifest = folder / MANIFEST
-    written: set[str] = set()
-    if manifest.exists():
-        try:
-            written = set(yaml.safe_load(manifest.read_text(encoding="utf-8"))["files"])
-        except (yaml.YAMLError, KeyError, TypeError) as exc:
-            raise InputError(f"--out: {manifest}: unreadable manifest ({exc})") from None
-        written.add(MANIFEST)
-        written.add(MARKER)  # the output-folder marker of fileio.outputs
-    foreign = [n for n in present if n not in written]
-    if foreign:
-        raise InputError(
-            f"--out: {folder} holds files the backtest did not write ({', '.join(foreign[:3])}"
-            f"{', ...' if len(foreign) > 3 else ''}); choose an empty or new folder")
+    check_output_dir(Path(folder), writer=WRITER)
 
 
 def write_backtest(result: BacktestResult, folder: Path, observed: pd.DataFrame,
@@ -414,11 +395,7 @@ def write_backtest(result: BacktestResult, folder: Path, observed: pd.DataFrame,
     """
     from ..studies.predictive import ERROR_FILE, save_error_model
 
-    check_output_folder(folder)
-    # Every file in an existing folder is listed in its manifest (checked just above): this
-    # command wrote them all, so the folder may be replaced even without the output marker
-    # of older versions.
-    with prepare_output_dir(Path(folder), force=True, writer="suzhou-sim backtest") as tmp:
+    with prepare_output_dir(Path(folder), writer=WRITER) as tmp:
         files = []
         for name, frame in (("backtest.csv", result.table), ("skill.csv", result.skill),
                             ("fans.csv", result.fans)):

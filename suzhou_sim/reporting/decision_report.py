@@ -85,6 +85,10 @@ def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
     if rate == 0:
         return [f"{tid} is reached in every run: there is no future in which it fails."
                 if lang == "en" else f"{tid}在所有模拟中均可实现,不存在未实现的情形。"]
+    if rate == 1:
+        return [f"{tid} fails in every run: there is no future among the inputs in which it "
+                "is reached, so no box to find." if lang == "en" else
+                f"{tid}在所有模拟中均未实现:在这些输入范围内不存在实现的情形,因此没有可找的输入区间。"]
     if not discovery.boxes:
         return [f"{tid} fails in {rate:.0%} of the runs, spread over the inputs: no box of "
                 "inputs in which it fails in most runs." if lang == "en" else

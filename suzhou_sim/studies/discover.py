@@ -167,14 +167,14 @@ def discover_boxes(
     Returns
     -------
     list of Box
-        Empty when nothing fails or no box beats the threshold.
+        Empty when nothing fails, everything fails, or no box beats the threshold.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the workbench warns about optional parallel backends
         from ema_workbench.analysis import prim
     failed = np.asarray(failed, dtype=bool)
-    if not failed.any() or x.shape[1] == 0:
-        return []
+    if not failed.any() or failed.all() or x.shape[1] == 0:
+        return []  # nothing fails, or everything does: no box to peel (PRIM asserts)
     logging.getLogger("EMA").setLevel(logging.WARNING)
     finder = prim.Prim(x.reset_index(drop=True), failed, threshold=threshold)
     boxes = []

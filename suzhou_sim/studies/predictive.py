@@ -37,11 +37,13 @@ import yaml
 from scipy.optimize import minimize_scalar
 
 from ..catalogues.indicators import load_indicators
+from ..engine.errors import EngineError
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 from ..paths import calibration_dir
 
 __all__ = [
+    "check_finite",
     "ERROR_FILE",
     "INDICATOR_GROUPS",
     "POLICY_INPUTS",
@@ -369,6 +371,23 @@ def predictive_draws(
     return values * np.exp(z[:, None] * sigma[None, :])
 
 
+def check_finite(values: np.ndarray, name: str, times: np.ndarray) -> None:
+    """Refuse a model output with a NaN or infinite value, naming the variable and the time.
+
+    Raises
+    ------
+    EngineError
+        ``values`` (runs x times) holds a non-finite number: a probability or quantile from
+        it would silently count the run as a miss.
+    """
+    bad = ~np.isfinite(values)
+    if bad.any():
+        run, col = (int(i) for i in np.argwhere(bad)[0])
+        raise EngineError(f"{name} is not finite at time {times[col]:g} in run {run + 1} of "
+                          f"{values.shape[0]} (a division by zero or an overflow in the "
+                          "model); the study stopped and wrote nothing")
+
+
 class PredictiveResults:
     """An ensemble result whose indicator variables read as predictive draws.
 
@@ -399,6 +418,7 @@ class PredictiveResults:
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._cache:
             raw = np.asarray(self._results[name], dtype=float)
+            check_finite(raw, name, self.times)
             indicator = self._level.get(name) or self._counter.get(name)
             if indicator is None:
                 self._cache[name] = raw

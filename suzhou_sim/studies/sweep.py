@@ -21,7 +21,7 @@ from ..ensemble.inputs import scenario_inputs
 from ..ensemble.results import RunSlice
 from ..ensemble.runs import run_plans
 from ..errors import InputError
-from ..limits import check_draws
+from ..limits import MAX_SWEEP_VALUES, check_draws
 from .optimise import plan_decisions
 from .predictive import predictive_results
 
@@ -29,8 +29,8 @@ __all__ = ["SWEEP_COLUMNS", "sweep"]
 
 SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "probability", "p10",
                  "median", "p90"]
-#: Values of one sweep at most (each is a whole ensemble).
-MAX_VALUES = 200
+#: Values of one sweep at most (each is a whole ensemble); defined in ``suzhou_sim.limits``.
+MAX_VALUES = MAX_SWEEP_VALUES
 
 
 def sweep(

@@ -177,3 +177,20 @@ def test_only_app_written_scenarios_can_be_deleted(scenario_store):
     assert at.session_state[S.K_PICK] == "baseline"
     assert lever(at, "talent_weight", "15th").value == 0.4  # the settings stay on screen
     assert TITLE not in S.saved_scenarios(_session().session_state)
+
+
+def test_a_huge_file_in_the_folder_is_refused_by_its_size_without_reading_it(scenario_store,
+                                                                              monkeypatch):
+    scenario_store.mkdir()
+    shutil.copy(SCENARIOS_DIR / "talent_first.yaml", scenario_store / "good.yaml")
+    with (scenario_store / "huge.yaml").open("wb") as handle:
+        handle.truncate(400 * 10**6)  # sparse: 400 MB that take no disk
+    real_read = __import__("os").read
+    sizes = []
+    monkeypatch.setattr("os.read", lambda fd, n: (
+        lambda data: sizes.append(len(data)) or data)(real_read(fd, n)))
+    stored, problems = read_store(scenario_store)
+    assert list(stored) == [load_scenario(SCENARIOS_DIR / "talent_first.yaml").title_zh]
+    [problem] = [p for p in problems if p.file == "huge.yaml"]
+    assert "larger than the limit of 1,000,000 bytes" in problem.message
+    assert sum(sizes) < 50 * 10**6  # the 400 MB were never read

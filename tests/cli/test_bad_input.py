@@ -129,20 +129,25 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, mo
     path = setup(tmp_path) if setup else None
     args = [a.format(path=path, tmp=tmp_path) for a in args]
     before = _snapshot(tmp_path)
-    code = cli.main(args)
-    err = capsys.readouterr().err
+    assert_refused(cli.main(args), capsys.readouterr().err, fragment)
+    assert _snapshot(tmp_path) == before  # nothing written, nothing changed
+
+
+def assert_refused(code: int, err: str, fragment: str) -> None:
+    """Exit code 2, ONE ``error:`` line holding ``fragment``, no traceback."""
     errors = [line for line in err.splitlines() if ": error: " in line]
     assert code == 2, err
     assert len(errors) == 1 and fragment in errors[0], err
     assert "Traceback" not in err
-    assert _snapshot(tmp_path) == before  # nothing written, nothing changed
 
 
-def test_force_replaces_a_foreign_folder_but_never_a_file(tmp_path, capsys):
+def test_force_never_replaces_a_foreign_folder_or_a_file(tmp_path, capsys):
+    # issue 26: what the tool did not write is never replaced, with or without --force
     folder = _foreign_folder(tmp_path)
     run = [a.format(tmp=tmp_path) for a in RUN]
-    assert cli.main(run + ["--out", str(folder), "--force"]) == 0
-    assert not (folder / "data.csv").exists() and (folder / "report.md").is_file()
+    assert cli.main(run + ["--out", str(folder), "--force"]) == 2
+    assert (folder / "data.csv").read_text(encoding="utf-8") == "precious"
+    assert "never replaces it, even with --force" in capsys.readouterr().err
     afile = _file("report.txt", "precious")(tmp_path)
     assert cli.main(run + ["--out", str(afile), "--force"]) == 2
     assert afile.read_text(encoding="utf-8") == "precious"

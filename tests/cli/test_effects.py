@@ -61,16 +61,20 @@ def test_output_folder_is_never_clobbered(tmp_path, capsys, posterior_dir):
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
     code, _, err = _effects(capsys, posterior_dir, foreign, "--force")
-    assert code == 2 and "was not written by `effects`" in err
+    assert code == 2 and "was not written by suzhou-sim" in err
     assert (foreign / "notes.txt").read_text() == "keep me"
 
     ours = tmp_path / "ours"
     assert _effects(capsys, posterior_dir, ours, "--lever", "special_fund")[0] == 0
+    (ours / MARKER).write_text("written by suzhou-sim run baseline at 2026-12-03\n")
     code, _, err = _effects(capsys, posterior_dir, ours, "--lever", "special_fund")
-    assert code == 2 and "add --force" in err
+    assert code == 2 and "add --force" in err  # another command's output
     code, _, err = _effects(capsys, posterior_dir, ours, "--lever", "talent_weight",
                             "--no-channels", "--force")
     assert code == 0, err
+    code, _, err = _effects(capsys, posterior_dir, ours, "--lever", "talent_weight",
+                            "--no-channels")
+    assert code == 0, err  # its own earlier output is replaced
     assert set(pd.read_csv(ours / "effects.csv")["lever"]) == {"talent_weight"}
 
 

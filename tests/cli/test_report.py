@@ -60,12 +60,17 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     assert sorted(tmp_path.rglob("*")) == before
 
 
-def test_an_existing_file_is_kept_unless_forced(capsys, posterior_dir, tmp_path: Path):
+def test_a_file_the_tool_did_not_write_is_kept_even_if_forced(capsys, posterior_dir,
+                                                               tmp_path: Path):
+    # issue 26: --force never replaces a file suzhou-sim did not write
     out = tmp_path / "mine.xlsx"
     out.write_bytes(b"the planner's own file")
-    code, err = _report(capsys, posterior_dir, "--out", str(out))
-    assert code == 2 and "--force" in err
+    for extra in ([], ["--force"]):
+        code, err = _report(capsys, posterior_dir, "--out", str(out), *extra)
+        assert code == 2 and "was not written by suzhou-sim" in err
     assert out.read_bytes() == b"the planner's own file"
-    assert _report(capsys, posterior_dir, "--out", str(out), "--force")[0] == 0
+    out.unlink()
+    assert _report(capsys, posterior_dir, "--out", str(out))[0] == 0
+    assert _report(capsys, posterior_dir, "--out", str(out))[0] == 0  # its own: replaced
     assert openpyxl.load_workbook(out).sheetnames[0] == "记分牌"
     assert [p.name for p in tmp_path.iterdir()] == ["mine.xlsx"]  # no temporary file left

@@ -16,6 +16,7 @@ import pytest
 
 from suzhou_sim.engine import EngineError
 from suzhou_sim.engine.simulate import parse_param, simulate_to_csv
+from suzhou_sim.errors import InputError
 
 from .pysd_compare import PEER_MODELS, pysd_model, relative_error
 
@@ -84,12 +85,22 @@ def test_simulate_options_in_process(tmp_path):
 
 
 def test_failed_run_keeps_previous_output(tmp_path):
-    out = tmp_path / "out.csv"
-    out.write_text("previous")
+    out = simulate_to_csv(TEACUP, tmp_path / "out.csv")
+    previous = out.read_text()
     with pytest.raises(EngineError):
         simulate_to_csv(TEACUP, out, params=["Nope=1"])
-    assert out.read_text() == "previous"
+    assert out.read_text() == previous
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+    simulate_to_csv(TEACUP, out, params=["Room Temperature=60"])  # its own file: replaced
+    assert out.read_text() != previous
+
+
+def test_a_file_the_tool_did_not_write_is_never_replaced(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("the analyst's own table")
+    with pytest.raises(InputError, match="was not written by suzhou-sim"):
+        simulate_to_csv(TEACUP, out)
+    assert out.read_text() == "the analyst's own table"
 
 
 def test_parse_param():

@@ -1,12 +1,103 @@
-"""The client the kernel runs on (``ensemble/cluster.py``); Dask results are in
-``tests/studies/test_sweep_dask.py``."""
+"""Faults on a Dask cluster (issue 26 item 7): a scheduler that never answers, a worker killed.
+
+A server on 127.0.0.1 that accepts connections and never answers must be given up on within
+the documented ``CONNECT_TIMEOUT`` (exit 2, one line); a worker process killed with SIGKILL
+while a study runs must leave the result identical to the in-process run (the scheduler
+reruns its batches), never a silent partial result.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import threading
+import time
+
+import numpy as np
 import pytest
 
-from suzhou_sim.ensemble.cluster import active_client, dask_client, use_client
+from suzhou_sim import cli
+from suzhou_sim.calibration.resolve import resolve_posterior
+from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.ensemble.cluster import CONNECT_TIMEOUT, active_client, dask_client, use_client
+from suzhou_sim.ensemble.inputs import scenario_inputs
+from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
+from suzhou_sim.paths import SCENARIOS_DIR
+from tests.posterior_fixture import write_fixture_posterior
+
+#: Slack for Python's own work around the wait (the wait itself is CONNECT_TIMEOUT).
+SLACK = 3.0
+
+
+@pytest.fixture
+def silent_scheduler():
+    """tcp://127.0.0.1:PORT of a server that accepts every connection and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+    for conn in held:
+        conn.close()
+
+
+def test_an_unresponsive_scheduler_is_given_up_on_in_time(silent_scheduler):
+    start = time.monotonic()
+    with pytest.raises(InputError, match="--dask: cannot reach a Dask scheduler"):
+        with dask_client(silent_scheduler):
+            pytest.fail("connected to a server that never answers")
+    assert time.monotonic() - start < CONNECT_TIMEOUT + SLACK
+
+
+def test_the_command_exits_2_on_one_line(silent_scheduler, tmp_path, capsys):
+    posterior = write_fixture_posterior(tmp_path / "cal")
+    start = time.monotonic()
+    code = cli.main(["sweep", str(SCENARIOS_DIR / "baseline.yaml"), "--lever", "special_fund",
+                     "--period", "15th", "--values", "100,200", "--draws", "10",
+                     "--posterior-dir", str(posterior), "--dask", silent_scheduler,
+                     "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot reach a Dask scheduler" in err
+    assert len([line for line in err.splitlines() if ": error: " in line]) == 1
+    assert time.monotonic() - start < CONNECT_TIMEOUT + SLACK + 5  # + loading the scenario
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_killed_mid_study_gives_the_same_answer(tmp_path):
+    post, _ = resolve_posterior(write_fixture_posterior(tmp_path / "cal"), "suzhou")
+    params = scenario_inputs(load_scenario(SCENARIOS_DIR / "baseline.yaml"), 240, 3, post)
+    columns = ["High tech enterprises", "GDP"]
+    here = run_ensemble(params, 240, columns)
+    with dask_client("local") as client:
+        pids = client.run(os.getpid)  # worker address -> process id
+        victim = sorted(pids.values())[0]
+        killed = []
+
+        def kill_once(done: int, total: int) -> None:
+            if not killed and done < total:
+                os.kill(victim, signal.SIGKILL)  # the nanny starts a new worker
+                killed.append(done)
+
+        there = run_ensemble(params, 240, columns, client=client, chunk=20,
+                             progress=kill_once)
+    assert killed, "the worker was not killed mid-study"
+    for c in columns:
+        assert np.array_equal(here[c], there[c])
+
+
+# -- the client the kernel runs on --------------------------------------------------------
 
 
 def test_use_client_sets_the_client_for_the_block_only():

@@ -1,15 +1,24 @@
-"""Output folders: atomic rename, the marker, refusals, and cleanup of temporary folders."""
+"""Output folders and files: the marker, the one replacement rule, protected folders, refusals.
+
+The crash-safe swap itself (kills at every step) is tested in ``test_replace.py``.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
 from suzhou_sim.errors import InputError
-from suzhou_sim.fileio.outputs import MARKER, prepare_output_dir, remove_stale_temporaries
+from suzhou_sim.fileio.outputs import (
+    MARKER,
+    check_output_file,
+    prepare_output_dir,
+    protected_reason,
+    write_output_file,
+)
+from suzhou_sim.fileio.replace import WORK_DIR_NAME
 from suzhou_sim.paths import REPO_ROOT
 
 
@@ -24,7 +33,7 @@ def _others(parent, keep):
 def test_new_folder_is_created_with_the_marker(tmp_path):
     out = tmp_path / "run"
     with prepare_output_dir(out, writer="suzhou-sim run") as tmp:
-        assert tmp.parent == tmp_path and tmp != out
+        assert tmp.parent == tmp_path / WORK_DIR_NAME and tmp != out  # never beside results
         _write(tmp)
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "result.txt"]
     assert "suzhou-sim run" in (out / MARKER).read_text(encoding="utf-8")
@@ -58,8 +67,9 @@ def _file_as_parent(root):
 
 
 # setup(root) -> target, expected message fragment, whether --force may replace it
+# (issue 26: a folder the tool did not write is never replaced, with or without --force)
 SETUPS = {
-    "foreign folder": (_foreign_folder, "was not written by suzhou-sim", True),
+    "foreign folder": (_foreign_folder, "was not written by suzhou-sim", False),
     "file": (_file, "is a file", False),
     "file as a parent": (_file_as_parent, "is a file", False),
 }
@@ -110,23 +120,6 @@ def test_failure_removes_the_temporary_folder_and_keeps_the_old_output(tmp_path)
     assert _others(tmp_path, {"run"}) == []
 
 
-def test_temporaries_of_a_crashed_process_are_removed_on_the_next_run(tmp_path):
-    out = tmp_path / "run"
-    # A process that dies inside the block (as a crash would) leaves its temporary folder.
-    code = ("import os, sys\nfrom suzhou_sim.fileio.outputs import prepare_output_dir\n"
-            f"with prepare_output_dir({str(out)!r}) as tmp:\n"
-            "    (tmp / 'half.txt').write_text('x')\n    os._exit(3)\n")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
-    assert proc.returncode == 3
-    left = _others(tmp_path, set())
-    assert len(left) == 1 and left[0].startswith(".run.")
-    mine = tmp_path / f".run.suzhou-sim-tmp-{os.getpid()}-live"
-    mine.mkdir()  # a temporary folder of a process that still runs is left alone
-    assert [p.name for p in remove_stale_temporaries(out)] == left
-    assert _others(tmp_path, set()) == [mine.name]
-
-
 def test_kept_entries_survive_a_replacement_unless_rewritten(tmp_path):
     out = tmp_path / "cal"
     with prepare_output_dir(out) as tmp:
@@ -142,3 +135,106 @@ def test_kept_entries_survive_a_replacement_unless_rewritten(tmp_path):
     assert (out / "backtest" / "skill.csv").read_text(encoding="utf-8") == "kept"
     assert (out / "forecast_error.yaml").read_text(encoding="utf-8") == "rewritten"
     assert not (out / "notes.txt").exists() and not (out / "absent").exists()
+
+
+def test_an_output_of_another_command_needs_force(tmp_path):
+    out = tmp_path / "cal"
+    with prepare_output_dir(out, writer="suzhou-sim calibrate --region suzhou") as tmp:
+        _write(tmp, "point.yaml")
+    with pytest.raises(InputError, match="holds the output of `suzhou-sim calibrate"):
+        with prepare_output_dir(out, writer="suzhou-sim run baseline"):
+            pytest.fail("must refuse before yielding")
+    with prepare_output_dir(out, writer="suzhou-sim calibrate --region kunshan") as tmp:
+        _write(tmp)  # the same command replaces its own output
+    with prepare_output_dir(out, force=True, writer="suzhou-sim run baseline") as tmp:
+        _write(tmp)
+    assert "suzhou-sim run baseline" in (out / MARKER).read_text(encoding="utf-8")
+
+
+HOME = Path.home().resolve()
+# protected paths of issue 26, refused by name before anything is created
+PROTECTED = {
+    "data": (REPO_ROOT / "data", "project's own data/"),
+    "inside data": (REPO_ROOT / "data" / "new", "project's own data/"),
+    "model": (REPO_ROOT / "model", "project's own model/"),
+    "model/calibration": (REPO_ROOT / "model" / "calibration", "project's own model/"),
+    "scenarios": (REPO_ROOT / "scenarios", "project's own scenarios/"),
+    "package": (REPO_ROOT / "suzhou_sim", "project's own suzhou_sim/"),
+    "notebooks": (REPO_ROOT / "notebooks", "project's own notebooks/"),
+    "home": (HOME, "home folder"),
+    "parent of home": (HOME.parent, "folder"),
+    "etc": (Path("/etc"), "system folder"),
+    "usr/share": (Path("/usr/share"), "system folder"),
+    "inside etc": (Path("/etc/suzhou"), "system folder"),
+    "var/lib": (Path("/var/lib/x"), "system folder"),
+    "tmp itself": (Path("/tmp"), "system folder shared by everyone"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROTECTED))
+def test_protected_folders_are_refused_by_name_before_anything_is_created(case, monkeypatch):
+    target, fragment = PROTECTED[case]
+    monkeypatch.setattr("suzhou_sim.fileio.outputs.replacing",
+                        lambda *a, **k: pytest.fail("got as far as the swap"))
+    assert fragment in (protected_reason(target) or "")
+    journals = set((REPO_ROOT / WORK_DIR_NAME).glob("*.journal"))
+    for force in (False, True):
+        with pytest.raises(InputError, match="refusing to replace this folder") as err:
+            with prepare_output_dir(target, force=force):
+                pytest.fail("must refuse before yielding")
+        assert str(target) in str(err.value)
+    assert set((REPO_ROOT / WORK_DIR_NAME).glob("*.journal")) == journals  # no swap begun
+    if REPO_ROOT not in target.parents:  # the project's work folder holds other records
+        assert not (target.parent / WORK_DIR_NAME).exists()
+
+
+@pytest.mark.parametrize("allowed", ["model/calibration/suzhou", "model/calibration/x/backtest",
+                                     "output/run", "results"])
+def test_calibration_and_output_folders_of_the_project_are_allowed(allowed):
+    assert protected_reason(REPO_ROOT / allowed) is None
+
+
+def test_a_symbolic_link_counts_as_its_target(tmp_path):
+    (tmp_path / "etc").symlink_to("/etc")
+    assert "system folder" in protected_reason(tmp_path / "etc")
+
+
+def test_output_file_replaced_only_when_the_tool_wrote_it_and_unchanged(tmp_path):
+    out = tmp_path / "m.docx"
+    out.write_bytes(b"precious")
+    for force in (False, True):
+        with pytest.raises(InputError, match="was not written by suzhou-sim"):
+            write_output_file(out, b"new", force=force, writer="suzhou-sim report")
+    assert out.read_bytes() == b"precious"
+    out.unlink()
+    write_output_file(out, b"one", writer="suzhou-sim report")
+    write_output_file(out, b"two", writer="suzhou-sim report")  # its own: replaced
+    assert out.read_bytes() == b"two"
+    with pytest.raises(InputError, match="holds the output of `suzhou-sim report`"):
+        check_output_file(out, writer="suzhou-sim compare")
+    out.write_bytes(b"edited by hand")
+    with pytest.raises(InputError, match="or was changed since"):
+        write_output_file(out, b"three", force=True, writer="suzhou-sim report")
+    assert out.read_bytes() == b"edited by hand"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.docx"]  # nothing beside it
+
+
+def test_a_read_only_parent_is_refused_before_the_run(tmp_path, monkeypatch):
+    ro = tmp_path / "ro"
+    ro.mkdir(mode=0o555)
+    real = os.access  # root may write anywhere: the refusal goes through os.access
+    monkeypatch.setattr("os.access", lambda p, m: False if Path(p) == ro else real(p, m))
+    for check in (lambda: prepare_output_dir(ro / "out").__enter__(),
+                  lambda: check_output_file(ro / "t.csv")):
+        with pytest.raises(InputError, match=f"folder {ro} is not writable"):
+            check()
+    assert list(ro.iterdir()) == []
+
+
+def test_a_full_disk_names_the_output_folder(tmp_path):
+    import errno
+    out = tmp_path / "run"
+    with pytest.raises(InputError) as err, prepare_output_dir(out) as tmp:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "series.csv"))
+    assert str(err.value) == f"--out {out}: cannot write the output (No space left on device)"
+    assert not out.exists() and _others(tmp_path, set()) == []

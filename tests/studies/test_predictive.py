@@ -208,3 +208,15 @@ def test_z_scale_is_shared_and_read_only():
     fresh = np.random.default_rng(np.random.SeedSequence(
         [11, ERROR_STREAM, zlib.crc32(b"gdp")])).standard_normal(4)
     np.testing.assert_array_equal(first, fresh)
+
+
+def test_a_non_finite_model_output_stops_the_study_naming_variable_and_time():
+    from suzhou_sim.engine.errors import EngineError
+    from suzhou_sim.studies.predictive import check_finite
+
+    times = np.array([2023.0, 2024.0, 2025.0])
+    values = np.ones((4, 3))
+    check_finite(values, "GDP", times)  # all finite: nothing to say
+    values[2, 1] = np.inf
+    with pytest.raises(EngineError, match="GDP is not finite at time 2024 in run 3 of 4"):
+        check_finite(values, "GDP", times)
