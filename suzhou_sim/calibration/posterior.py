@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..catalogues.regions import load_region
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 from ..fileio.safe_yaml import load_yaml
@@ -116,9 +117,15 @@ def load_posterior(region: str, directory: Path | None = None) -> Posterior:
 def _check_bounds(draws: pd.DataFrame, path: Path, region: str) -> None:
     """Refuse a posterior value outside the parameter's hard bounds (``parameters.yaml``).
 
-    Suzhou's bounds are those of the file; other regions' scale parameters are Suzhou's
-    times their size, so for them only the sign is checked (a bound >= 0 stays >= 0).
+    A region fitted on the priors of the file (no ``parent``) has the file's bounds; a
+    region fitted under a parent has scale parameters of the parent's times its size, so for
+    it only the sign is checked (a bound >= 0 stays >= 0). A region without a profile (a
+    posterior read from elsewhere) is checked by sign only.
     """
+    try:
+        own_bounds = load_region(region).parent is None
+    except InputError:
+        own_bounds = False
     spec = load_yaml(PARAMETERS_FILE, "parameter specification")
     if not isinstance(spec, dict):
         return
@@ -128,7 +135,7 @@ def _check_bounds(draws: pd.DataFrame, path: Path, region: str) -> None:
             lower, upper = float(entry["lower"]), float(entry["upper"])
         except (KeyError, TypeError, ValueError):
             continue
-        if region != "suzhou":
+        if not own_bounds:
             lower, upper = (0.0 if lower >= 0 else -math.inf), math.inf
         values = draws[name].to_numpy()
         outside = np.flatnonzero((values < lower) | (values > upper))
