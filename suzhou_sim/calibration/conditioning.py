@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogues.indicators import load_indicators
+from ..catalogues.timeline import FIRST_SIM_YEAR
 from ..ensemble.runs import run_ensemble
 
 __all__ = [
@@ -258,6 +259,8 @@ def condition_state(
     registry = load_indicators()
     rng = np.random.default_rng(seed)
     params = dict(params)
+    # only simulated years can be corrected (the initial state is the calibration's own)
+    observations = observations[observations["year"] >= FIRST_SIM_YEAR]
     chosen = []
     for spec in specs:
         figure = latest_figure(observations, spec.indicators)

@@ -120,3 +120,13 @@ def test_conditioning_starts_the_ensemble_from_a_known_true_state():
         assert err_fixed < 0.03, var
         if var == "High tech enterprises":  # a slow stock keeps most of its correction
             assert err_fixed < 0.5 * err_plain, var
+
+
+def test_figures_before_the_first_simulated_year_are_not_conditioned_on():
+    """At an early backtest origin a series' latest figure can predate the model's start
+    (listed companies 2016): it is left to the fit, not corrected."""
+    model = compiled_model()
+    rows = _rows(("suzhou", "listed_companies", 2016, 113.0, "u", "exact", "reported"),
+                 ("suzhou", "gdp", 2020, 20000.0, "u", "exact", "reported"))
+    cond = condition_state({}, 3, rows, model=model, seed=0)
+    assert cond.summary["indicator"].tolist() == ["gdp"]
