@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "For every lever and plan period, raise the lever alone by a step and rerun the "
             "ensemble on the same draws (common random numbers); write effects.csv (effect on "
-            "every in-scope target in its target year with its 80%% band, change in "
+            "every in-scope target in its target year with its 80% band, change in "
             "probability, cost per additional unit for money), evidence.csv (the model's costs "
             "beside the evidence ranges), one tornado chart per target and report.md "
             "(English and Chinese)."),

@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Sobol or Morris sensitivity of a scenario's targets to parameters and assumptions",
         description=(
             "Which uncertain inputs decide each target? Varies the calibrated parameters "
-            "(over their posterior 5-95%% range) and the scenario's uncertain assumptions "
+            "(over their posterior 5-95% range) and the scenario's uncertain assumptions "
             "(over their low-high range) and writes indices.csv, factors.csv, one chart per "
             "target, heatmap.png and summary.md (English and Chinese) into the output folder."
         ),
