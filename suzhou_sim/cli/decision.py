@@ -58,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "one sentence per box in English and Chinese.")
     p.add_argument("scenario", type=Path, help="scenario file")
     p.add_argument("--target", required=True, help="target id, e.g. SZ-HTE-2025")
+    p.add_argument("--min-lift", type=float, default=None,
+                   help="least failure rate of a box as a multiple of the base failure rate "
+                        "(default 1.5)")
+    p.add_argument("--min-coverage", type=float, default=None,
+                   help="least share of all failures a box holds, in (0, 1] (default 0.2)")
     _common(p, _discover)
 
     p = subparsers.add_parser(
@@ -141,15 +146,19 @@ def _optimise(args: argparse.Namespace) -> int:
 
 def _discover(args: argparse.Namespace) -> int:
     from ..reporting import decision_report as report
-    from ..studies.discover import discover
-    from ..studies.evaluator import dask_client
+    from ..studies.discover import MIN_COVERAGE, MIN_LIFT, check_rules, discover
+    from ..studies.evaluator import dask_client, tqdm_progress
     from ..studies.optimise import check_targets
 
     scenario, posterior = _prepare(args)
     check_targets([args.target], scenario.region, "--target")
-    with dask_client(args.dask):
+    lift = MIN_LIFT if args.min_lift is None else args.min_lift
+    coverage = MIN_COVERAGE if args.min_coverage is None else args.min_coverage
+    check_rules(lift, coverage)
+    with dask_client(args.dask), tqdm_progress("discover", not args.quiet) as bar:
         found = discover(scenario, args.target, draws=args.draws, seed=args.seed,
-                         posterior=posterior)
+                         posterior=posterior, min_lift=lift, min_coverage=coverage,
+                         progress=bar)
     with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "boxes.csv", found.table().to_csv(index=False))
         atomic_write_bytes(tmp / "trajectory.png",

@@ -72,11 +72,12 @@ def box_sentence(target_id: str, box: Box, base_rate: float, lang: str = "en") -
     if lang == "en":
         when = " and ".join(shown) + (f" (and {more} narrower ranges)" if more > 0 else "")
         return (f"{target_id} fails mainly when {when}: in that box it fails in "
-                f"{box.density:.0%} of the runs (against {base_rate:.0%} overall), and the box "
-                f"holds {box.coverage:.0%} of all failures.")
+                f"{box.density:.0%} of the runs (against {base_rate:.0%} overall, a lift of "
+                f"{box.lift:.1f}×), and the box holds {box.coverage:.0%} of all failures.")
     when = "且".join(shown) + (f"(另有{more}项范围限制)" if more > 0 else "")
     return (f"{target_id}主要在{when}时未能实现:该情形下未实现的比例为{box.density:.0%}"
-            f"(总体为{base_rate:.0%}),覆盖全部未实现情形的{box.coverage:.0%}。")
+            f"(总体为{base_rate:.0%},为总体的{box.lift:.1f}倍),覆盖全部未实现情形的"
+            f"{box.coverage:.0%}。")
 
 
 def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
@@ -86,9 +87,20 @@ def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
         return [f"{tid} is reached in every run: there is no future in which it fails."
                 if lang == "en" else f"{tid}在所有模拟中均可实现,不存在未实现的情形。"]
     if not discovery.boxes:
-        return [f"{tid} fails in {rate:.0%} of the runs, spread over the inputs: no box of "
-                "inputs in which it fails in most runs." if lang == "en" else
-                f"{tid}在{rate:.0%}的模拟中未能实现,但分散于各输入之间:找不到多数情形下未实现的输入区间。"]
+        lift, cover = discovery.min_lift, discovery.min_coverage
+        if lang == "en":
+            why = (f"no box found: no range of the inputs in which it fails at least {lift:g}× "
+                   f"as often as overall (i.e. in {min(lift * rate, 1):.0%} of the runs or "
+                   f"more) and that holds at least {cover:.0%} of the failures")
+            if lift * rate > 1:
+                why += f" (at {rate:.0%} overall, failing is the rule everywhere)"
+            return [f"{tid} fails in {rate:.0%} of the runs; {why}."]
+        least = min(lift * rate, 1)
+        why = (f"未找到区间:没有任何输入范围能使未实现比例达到总体的{lift:g}倍(即{least:.0%}"
+               f"以上)且覆盖至少{cover:.0%}的未实现情形")
+        if lift * rate > 1:
+            why += "(总体已多数未实现,各处皆然)"
+        return [f"{tid}在{rate:.0%}的模拟中未能实现;{why}。"]
     return [box_sentence(tid, b, rate, lang) for b in discovery.boxes]
 
 
@@ -177,8 +189,10 @@ def discovery_report(discovery: Discovery) -> str:
               "parameters and every assumption the scenario leaves uncertain). boxes.csv holds "
               "each box's whole peeling trajectory (coverage, density, mass, restricted inputs "
               "and their ranges); the sentence describes the step marked `chosen`: the largest "
-              "coverage among steps where the target fails in most runs, restricting at most "
-              "three inputs where possible."]
+              f"coverage among the steps whose failure rate is at least {discovery.min_lift:g}× "
+              f"the base rate (lift) and that hold at least {discovery.min_coverage:.0%} of the "
+              "failures, restricting at least one and at most three inputs where possible. A "
+              "box whose steps clear neither is not reported."]
     return "\n".join(lines) + "\n"
 
 
@@ -232,6 +246,12 @@ def trajectory_chart(discovery: Discovery) -> Figure:
         if box.number == 1:
             fig.colorbar(points, ax=ax, label="restricted inputs")
     ax.axhline(discovery.base_rate, color="#636363", ls="--", lw=0.8, label="base failure rate")
+    least = discovery.min_lift * discovery.base_rate
+    if least <= 1:
+        ax.axhline(least, color="#d62728", ls=":", lw=0.8,
+                   label=f"least density kept ({discovery.min_lift:g}× base)")
+    if not discovery.boxes:
+        ax.text(0.5, 0.5, "no box found", transform=ax.transAxes, ha="center")
     ax.set_xlabel("coverage (share of failures inside)")
     ax.set_ylabel("density (failure rate inside)")
     ax.set_title(f"PRIM peeling trajectory: {discovery.target_id}", fontsize=10)
