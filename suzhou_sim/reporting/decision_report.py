@@ -17,6 +17,7 @@ from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import load_targets
 from ..studies.discover import Box, Discovery, Restriction
 from ..studies.optimise import PortfolioResult, SearchResult
+from .answer_text import answer_text
 from .sensitivity_plots import png_bytes
 
 __all__ = [
@@ -111,9 +112,64 @@ def _plan_lines(result: PortfolioResult) -> list[str]:
     for d in result.search.decisions:
         lever = levers[d.lever]
         unit = "" if lever.unit == "Dmnl" else f" {lever.unit}"
+        before = result.scenario.lever_value(d.lever, d.period)
         lines.append(
-            f"| {lever.label_en} / {lever.label_zh} | {d.period} | {row[d.name]:g}{unit} |")
+            f"| {lever.label_en} / {lever.label_zh} | {d.period} | {before:g}{unit} | "
+            f"{row[d.name]:g}{unit} | {d.low:g}–{d.high:g} | {_PRICING[d.pricing][0]} |")
     return lines
+
+
+#: How a lever's pricing reads in the report: (English, Chinese).
+_PRICING = {
+    "spending": ("spending (value × years)", "支出(取值×年数)"),
+    "budget_neutral": ("budget-neutral (re-divides the special fund)",
+                       "预算中性(调整专项资金分配)"),
+    "priced": ("cost per unit × years", "单位成本×年数"),
+    "unpriced": ("unpriced: searched within your bound", "无定价:仅在用户指定范围内搜索"),
+}
+
+
+def _contribution_lines(result: PortfolioResult) -> list[str]:
+    table = result.contributions
+    if table.empty:
+        return []
+    levers = load_levers()
+    ids = [t.target_id for t in result.targets]
+    head = "| lever / 杠杆 | spending / 支出 | " + " | ".join(ids) + " |"
+    lines = [head, "|---" * (len(ids) + 2) + "|"]
+    for _, r in table.iterrows():
+        name = ("**total / 合计**" if r["lever"] == "total"
+                else f"{levers[r['lever']].label_en} / {levers[r['lever']].label_zh}")
+        cells = " | ".join(f"{r[f'p_{t}']:+.3f}" for t in ids)
+        lines.append(f"| {name} | {r['spend']:+,.0f} | {cells} |")
+    return lines
+
+
+def _held_lines(result: PortfolioResult) -> list[str]:
+    levers = load_levers()
+    lines = []
+    for key, why in result.held.items():
+        lever = levers[key]
+        reason = lever.pricing_text("en") if why == "unpriced" else "not among --levers"
+        lines.append(f"- {lever.label_en} / {lever.label_zh}: held at the scenario's value "
+                     f"({reason})")
+    return lines
+
+
+def _closed_line(result: PortfolioResult) -> str:
+    from ..catalogues.timeline import PERIOD_YEARS
+
+    if not result.closed_periods:
+        return "- No plan period has begun by the data vintage: every period was open."
+    names = ", ".join(f"{p} ({PERIOD_YEARS[p][0]}-{PERIOD_YEARS[p][1]})"
+                      for p in result.closed_periods)
+    return (f"- Closed periods, never changed: {names}. Rule: with data through "
+            f"{result.vintage_year}, the figures for {result.vintage_year} are published during "
+            f"{result.vintage_year + 1}, so that year is under way and its budget spent or "
+            "committed; a plan period that has begun is closed as a whole (levers are set per "
+            "period). / 已开始的规划期不作调整:数据截至"
+            f"{result.vintage_year}年,其数据在{result.vintage_year + 1}年公布,彼时该年预算已支出或"
+            "已承诺。")
 
 
 def portfolio_rationale(search: SearchResult, spending: list[str]) -> str:
@@ -145,22 +201,44 @@ def infeasible_message(result: PortfolioResult) -> str:
 
 
 def portfolio_report(result: PortfolioResult) -> str:
-    """``report.md`` of an optimisation: the plan, both estimates, the front and the method."""
+    """``report.md`` of an optimisation: the plan, both estimates, what each lever
+    contributes, what was held and why, the front and the method."""
     s = result.search
     ledger = load_targets()
     head = ("Cheapest plan reaching every target" if s.feasible
             else "No plan reaches every target: the plan with the least shortfall")
     lines = [f"# Portfolio optimisation: {result.scenario.name}", "",
              f"**{head}** (probability required: {s.probability:g}). Total spending "
-             f"{result.spend:g} (100m yuan) over the chosen periods.", "",
-             "| target | probability (search draws) | probability (fresh draws) |",
+             f"{result.spend:,.0f} (100m yuan) over the searched periods, against "
+             f"{result.start_spend:,.0f} for the scenario's own plan.", "",
+             "| target | probability (search draws) | fresh draws: as on the scoreboard |",
              "|---|---|---|"]
+    answers = {a.target_id: a for a in result.answers}
     for tid, p in result.search_probabilities.items():
         t = ledger[tid]
-        lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | "
-                     f"{result.fresh_probabilities[tid]:.3f} |")
-    lines += ["", "## The plan", "", "| lever | period | value |", "|---|---|---|"]
+        fresh = (answer_text(answers[tid], "en") if tid in answers
+                 else f"{result.fresh_probabilities[tid]:.3f}")
+        lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | {fresh} |")
+    ranged = [a for a in result.answers if a.kind == "range"]
+    if ranged:
+        lines += ["", "Targets driven by an assumption are searched on the ensemble's share "
+                  "(the driver drawn over its range); the last column gives their range over "
+                  "the driver's low, central and high values, as the scoreboard does. Fix the "
+                  "driver with `--assume NAME=VALUE` to optimise for one value of it."]
+    lines += ["", "## The plan", "",
+              "| lever | period | scenario | plan | searched | pricing |",
+              "|---|---|---|---|---|---|"]
     lines += _plan_lines(result)
+    lines += ["", "## What each lever contributes / 各杠杆的贡献", "",
+              "Change from the scenario's plan to the chosen plan, per lever (over all its "
+              "searched periods), on the search draws: spending in 100m yuan and each target's "
+              "probability. A lever's share is the mean of its increment when the levers are "
+              "switched one after the other in the table's order and in the reverse order, so "
+              "the shares sum to the total.", ""]
+    lines += _contribution_lines(result)
+    lines += ["", "## Held and closed / 保持不变的杠杆与时期", ""]
+    lines += _held_lines(result) or ["- Every lever was searched."]
+    lines.append(_closed_line(result))
     front = s.front
     lines += ["", "## Method", "",
               f"- Search: pymoo NSGA-II over {len(s.decisions)} lever x period values on each "
@@ -168,8 +246,10 @@ def portfolio_report(result: PortfolioResult) -> str:
               "the front of spending against expected shortfall (sum over targets of the "
               "probability missing to the requirement); see pareto.csv and front.png.",
               f"- Spending counts the levers in 100m yuan per year: "
-              f"{', '.join(result.spending) or 'none'} (value x years of each plan period); the "
-              "weights split that money and the other levers are not spending.",
+              f"{', '.join(result.spending) or 'none'} (value x years of each plan period), "
+              "plus any lever's sourced cost per unit; the split weights and the talent grant "
+              "level re-divide that money, and levers without a sourced cost are held unless "
+              "named with a bound (model/levers.yaml, `pricing`).",
               f"- Probabilities on {result.draws} draws (seed {result.seed}) shared by every "
               f"plan; the chosen plan re-run on {result.draws} fresh draws (seed "
               f"{result.fresh_seed}).",
