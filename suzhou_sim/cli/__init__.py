@@ -20,6 +20,7 @@ from .calibrate import register as _add_calibrate
 from .common import EXIT_USAGE, run_command
 from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
+from .listing import register as _add_list
 from .report import register as _add_report
 from .scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
 from .sensitivity import register as _add_sensitivity
@@ -60,7 +61,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_effects,
     _add_report, _add_decision,
-    _add_backtest)
+    _add_backtest, _add_list)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,8 @@ from ..catalogues.targets import load_targets
 from ..studies.discover import Box, Discovery, Restriction
 from ..studies.optimise import PortfolioResult, SearchResult
 from .answer_text import answer_text
+from .catalogue_text import PRICING_LABELS
+from .labels import in_language
 from .sensitivity_plots import png_bytes
 
 __all__ = [
@@ -115,18 +117,9 @@ def _plan_lines(result: PortfolioResult) -> list[str]:
         before = result.scenario.lever_value(d.lever, d.period)
         lines.append(
             f"| {lever.label_en} / {lever.label_zh} | {d.period} | {before:g}{unit} | "
-            f"{row[d.name]:g}{unit} | {d.low:g}–{d.high:g} | {_PRICING[d.pricing][0]} |")
+            f"{row[d.name]:g}{unit} | {d.low:g}–{d.high:g} | "
+            f"{in_language(PRICING_LABELS[d.pricing], 'en')} |")
     return lines
-
-
-#: How a lever's pricing reads in the report: (English, Chinese).
-_PRICING = {
-    "spending": ("spending (value × years)", "支出(取值×年数)"),
-    "budget_neutral": ("budget-neutral (re-divides the special fund)",
-                       "预算中性(调整专项资金分配)"),
-    "priced": ("cost per unit × years", "单位成本×年数"),
-    "unpriced": ("unpriced: searched within your bound", "无定价:仅在用户指定范围内搜索"),
-}
 
 
 def _contribution_lines(result: PortfolioResult) -> list[str]:
