@@ -32,7 +32,7 @@ from .common import (
     posterior_dir,
     warn_zero_split,
 )
-from .decision import add_dask_option
+from .decision import add_assume_option, add_dask_option, assumed_scenario
 
 if TYPE_CHECKING:
     from ..catalogues.scenarios import Scenario
@@ -82,7 +82,10 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "goal-seek", help="smallest lever value reaching a target with a given probability",
         description="Find the smallest value of one lever in one plan period (within its "
-                    "allowed range) that reaches a target with the requested probability.")
+                    "allowed range) that reaches a target with the requested probability. For "
+                    "a target driven by an assumption (e.g. SZ-FUTURE-2030) there is one "
+                    "answer at the driver's low, central and high value, or one conditional "
+                    "answer when --assume fixes it.")
     p.add_argument("scenario", type=Path, help="starting scenario file")
     p.add_argument("--target", required=True, help="target id, e.g. SZ-FUTURE-2030")
     p.add_argument("--lever", required=True, help="lever key, e.g. special_fund")
@@ -91,6 +94,7 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--probability", type=float, default=0.8,
                    help="required probability (default 0.8)")
     add_common_options(p)
+    add_assume_option(p)
     handle(p, _cmd_goal_seek)
 
 
@@ -213,24 +217,27 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_goal_seek(args: argparse.Namespace) -> int:
-    from ..catalogues.scenarios import load_scenario
     from ..reporting.goal_seek_text import goal_seek_message
     from ..studies.evaluator import tqdm_progress
-    from ..studies.goal_seek import goal_seek
+    from ..studies.goal_seek import goal_seek_all
 
     check_common(args)
-    scenario = load_scenario(args.scenario)
+    scenario = assumed_scenario(args)
     warn_zero_split(scenario, "goal-seek")
     with tqdm_progress("goal seeking", not args.quiet) as bar:
-        res = goal_seek(scenario, args.target, args.lever, period=args.period,
-                        probability=args.probability, draws=args.draws, seed=args.seed,
-                        posterior=posterior_dir(args), progress=bar)
-    print(goal_seek_message(res))
-    value = "-" if res.value is None else f"{res.value:g}"
-    achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
-    print(f"status={res.status} value={value} achieved={achieved} goal={res.goal:g} "
-          f"P(min={res.lower:g})={res.probability_at_min:.3f} "
-          f"P(max={res.upper:g})={res.probability_at_max:.3f} evaluations={res.evaluations}")
+        answers = goal_seek_all(scenario, args.target, args.lever, period=args.period,
+                                probability=args.probability, draws=args.draws,
+                                seed=args.seed, posterior=posterior_dir(args), progress=bar)
+    for res in answers:
+        print(goal_seek_message(res))
+        value = "-" if res.value is None else f"{res.value:g}"
+        achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
+        given = (f" {res.condition}={res.condition_value:g} ({res.condition_setting})"
+                 if res.condition else "")
+        print(f"status={res.status} value={value} achieved={achieved} goal={res.goal:g} "
+              f"P(min={res.lower:g})={res.probability_at_min:.3f} "
+              f"P(max={res.upper:g})={res.probability_at_max:.3f} "
+              f"evaluations={res.evaluations}{given}")
     return 0
 
 

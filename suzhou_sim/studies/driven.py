@@ -89,9 +89,13 @@ def is_range(target: Target) -> bool:
 
 
 def _is_fixed(params: Mapping[str, object], constant: str) -> bool:
+    """True when the scenario fixes a catalogued assumption (a driver the catalogue does not
+    list is read over its range, as on the scoreboard)."""
+    if constant not in {a.vensim for a in load_assumptions().values()}:
+        return False
     value = params.get(constant)
     if value is None:
-        return True  # not drawn: the model's (or region's) constant
+        return True
     arr = np.asarray(value, dtype=float)
     return arr.ndim == 0 or bool(np.ptp(arr) == 0)
 

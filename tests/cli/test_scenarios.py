@@ -165,3 +165,18 @@ def test_failure_mid_write_leaves_no_partial_output(tmp_path, monkeypatch, poste
         cli_scenarios.write_run_outputs(result, out)
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
     assert (out / "old.txt").read_text(encoding="utf-8") == "previous run"
+
+
+def test_goal_seek_answers_a_2030_target_at_each_driver_setting(capsys, posterior_dir):
+    code, out, err = _main(capsys, "goal-seek", str(BASELINE), "--target", "SZ-FUTURE-2030",
+                           "--lever", "special_fund", "--period", "15th", "--draws", "20",
+                           "--posterior-dir", str(posterior_dir), "--quiet")
+    assert code == 0, err
+    for setting in ("low", "central", "high"):
+        assert f"at its {setting} value" in out and f"({setting})" in out
+    code, out, err = _main(capsys, "goal-seek", str(BASELINE), "--target", "SZ-FUTURE-2030",
+                           "--lever", "special_fund", "--draws", "20", "--assume",
+                           "future_industry_base_2023=1500", "--posterior-dir",
+                           str(posterior_dir), "--quiet")
+    assert code == 0, err
+    assert "fixed at 1,500 (conditional)" in out and out.count("status=") == 1
