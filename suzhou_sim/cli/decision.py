@@ -202,7 +202,7 @@ def _discover(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from ..reporting import decision_report as report
-    from ..studies.evaluator import dask_client
+    from ..studies.evaluator import dask_client, tqdm_progress
     from ..studies.optimise import plan_decisions
     from ..studies.sweep import sweep
 
@@ -213,9 +213,9 @@ def _sweep(args: argparse.Namespace) -> int:
     except ValueError:
         raise InputError(f"--values: {args.values!r} is not a comma-separated list of "
                          "numbers") from None
-    with dask_client(args.dask):
+    with dask_client(args.dask), tqdm_progress("sweep", not args.quiet) as bar:
         table = sweep(scenario, args.lever, args.period, values, draws=args.draws,
-                      seed=args.seed, posterior=posterior)
+                      seed=args.seed, posterior=posterior, progress=bar)
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
     with output_dir(args, args.out) as tmp:

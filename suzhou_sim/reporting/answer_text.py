@@ -14,7 +14,7 @@ from ..catalogues.scenarios import load_assumptions
 from ..studies.driven import Answer
 from .labels import fmt_value, unit_label
 
-__all__ = ["answer_text", "change_text", "answer_cells", "driver_name"]
+__all__ = ["answer_text", "change_text", "driver_name"]
 
 
 def _p(x: float) -> str:
@@ -85,22 +85,3 @@ def change_text(base: Answer, other: Answer, lang: str = "en") -> str:
                  else f"over {driver_name(constant, 'en')}")
         pieces.append(f"{readings} {where}")
     return "; ".join(pieces)
-
-
-def answer_cells(answer: Answer) -> dict[str, object]:
-    """Machine-readable columns of an answer for the studies' CSV files.
-
-    ``kind``, ``probability`` (ensemble share, or conditional), ``p_low``/``p_high`` (the
-    range; blank unless a range), ``p_central`` (the probability at the centre of the first
-    free driver), ``drivers`` (free drivers) and ``given`` (fixed drivers with their values).
-    """
-    first = next(iter(answer.by_driver.values()), None)
-    return {
-        "kind": answer.kind,
-        "probability": answer.probability,
-        "p_low": answer.low,
-        "p_central": None if first is None else first[1],
-        "p_high": answer.high,
-        "drivers": "; ".join(answer.by_driver),
-        "given": "; ".join(f"{c}={v:g}" for c, v in answer.fixed.items()),
-    }

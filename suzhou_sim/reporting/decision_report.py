@@ -17,7 +17,7 @@ from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import load_targets
 from ..studies.discover import Box, Discovery, Restriction
 from ..studies.optimise import PortfolioResult, SearchResult
-from .answer_text import answer_text
+from .answer_text import answer_text, driver_name
 from .catalogue_text import PRICING_LABELS
 from .labels import in_language
 from .sensitivity_plots import png_bytes
@@ -269,17 +269,43 @@ def discovery_report(discovery: Discovery) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sweep_cell(row) -> str:
+    if row.kind == "range":
+        return f"{row.p_low:.2f}–{row.p_high:.2f} ({row.p_central:.2f})"
+    if pd.isna(row.probability):
+        return "–"
+    return f"{row.probability:.2f}"
+
+
 def sweep_report(table: pd.DataFrame, draws: int, seed: int) -> str:
-    """``report.md`` of a sweep: probability per value and target as a table."""
+    """``report.md`` of a sweep: probability per value and target as a table.
+
+    A target driven by an assumption shows its range over the driver's low and high value
+    with the probability at its central value in brackets, as the scoreboard reads it.
+    """
     lever, period = table["lever"].iloc[0], table["period"].iloc[0]
-    wide = table.pivot(index="target_id", columns="value", values="probability")
+    cells = table.assign(cell=[_sweep_cell(r) for r in table.itertuples(index=False)])
+    wide = cells.pivot(index="target_id", columns="value", values="cell")
+    wide = wide.loc[list(dict.fromkeys(table["target_id"]))]
     header = "| target | " + " | ".join(f"{v:g}" for v in wide.columns) + " |"
     lines = [f"# Sweep of {lever} in the {period} plan", "",
              f"Probability of reaching each target per value, {draws} draws (seed {seed}) "
              "shared by every value. Quantiles in sweep.csv.", "", header,
              "|---" * (len(wide.columns) + 1) + "|"]
-    lines += [f"| {tid} | " + " | ".join(f"{p:.2f}" for p in row) + " |"
-              for tid, row in wide.iterrows()]
+    lines += [f"| {tid} | " + " | ".join(row) + " |" for tid, row in wide.iterrows()]
+    ranged = table[table["kind"] == "range"].drop_duplicates("target_id")
+    if not ranged.empty:
+        names = "; ".join(
+            f"{r.target_id}: {', '.join(driver_name(d) for d in r.drivers.split('; '))}"
+            for r in ranged.itertuples(index=False))
+        lines += ["", "Targets driven by an assumption show `low–high (central)`: the "
+                  "probability with the driving assumption at the low and high end of its "
+                  "range, and at its central value, the other inputs drawn as in the ensemble "
+                  f"({names}). Fix the driver with `--assume NAME=VALUE` for one value."]
+    given = table[table["kind"] == "conditional"].drop_duplicates("target_id")
+    if not given.empty:
+        lines += ["", "Conditional on the fixed driver: " + "; ".join(
+            f"{r.target_id} ({r.given})" for r in given.itertuples(index=False)) + "."]
     return "\n".join(lines) + "\n"
 
 

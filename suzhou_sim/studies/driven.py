@@ -18,7 +18,7 @@ into engine calls, and :class:`Answer`. Wording lives in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,11 +26,11 @@ import numpy as np
 from ..catalogues.scenarios import Scenario, assumption_baseline, load_assumptions
 from ..catalogues.targets import Driver, Target, reached_per_run, target_variables
 from ..errors import InputError
-from .evaluator import MAX_DRAWS, RunSlice, compiled_model, run_ensemble
+from .evaluator import MAX_DRAWS, Progress, RunSlice, compiled_model, run_ensemble
 from .predictive import load_error_model, predictive_results
 
 __all__ = ["SETTINGS", "Answer", "Case", "is_range", "free_drivers", "driver_settings",
-           "cases_for", "run_cases", "answers", "plan_answers", "with_assumptions",
+           "cases_for", "run_cases", "answers", "plan_answers", "answer_cells", "with_assumptions",
            "parse_assume"]
 
 #: The driver settings a range is read at, in order.
@@ -142,11 +142,13 @@ def run_cases(
     columns: list[str],
     *,
     client=None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[int, RunSlice]]:
     """Run blocks of ``n`` runs, each the ``base`` draws with constants overridden.
 
     Blocks are stacked (block-major) into engine calls of at most the draws limit, so that
-    every block shares the same draws (common random numbers). Yields ``(index, runs)``.
+    every block shares the same draws (common random numbers). Yields ``(index, runs)``;
+    ``progress(done, total)`` is called with blocks done after each engine call.
     """
     per_call = max(1, MAX_DRAWS // n)
     for start in range(0, len(blocks), per_call):
@@ -162,6 +164,8 @@ def run_cases(
                     column[i * n:(i + 1) * n] = float(b[name])
             params[name] = column
         res = run_ensemble(params, k * n, columns, client=client)
+        if progress is not None:
+            progress(start + k, len(blocks))
         for i in range(k):
             yield start + i, RunSlice(res, i * n, (i + 1) * n)
 
@@ -194,6 +198,9 @@ def plan_answers(
     plans: Sequence[Mapping[str, float]] = ({},),
     *,
     client=None,
+    progress: Progress | None = None,
+    ensemble: Callable[[int, object], None] | None = None,
+    columns: Sequence[str] = (),
 ) -> list[list[Answer]]:
     """Answers for every target under each plan (constant overrides), on the same draws.
 
@@ -212,6 +219,12 @@ def plan_answers(
         Constant name -> value per plan (default: the scenario itself).
     client : distributed.Client, optional
         Run on this Dask cluster (identical results).
+    progress : callable, optional
+        ``progress(done, total)`` in blocks (plans × cases) after each engine call.
+    ensemble : callable, optional
+        ``ensemble(i, results)`` with the predictive results of plan ``i``'s own ensemble
+        (no driver overridden), e.g. for the scoreboard's quantiles; ``columns`` adds
+        variables those results keep.
 
     Returns
     -------
@@ -220,13 +233,15 @@ def plan_answers(
     """
     cases = cases_for(targets, base, region)
     blocks = [{**plan, **dict(case.overrides)} for plan in plans for case in cases]
-    columns = target_variables(targets)
+    names = list(dict.fromkeys([*target_variables(targets), *columns]))
     errors = load_error_model(region)
     shares: list[dict[Case, dict[str, float]]] = [{} for _ in plans]
-    for index, runs in run_cases(base, n, blocks, columns, client=client):
+    for index, runs in run_cases(base, n, blocks, names, client=client, progress=progress):
         plan, case = divmod(index, len(cases))
         # the published statistic, as on the scoreboard (the same errors for every block)
         part = predictive_results(runs, region, seed, errors)
+        if case == 0 and ensemble is not None:
+            ensemble(plan, part)
         shares[plan][cases[case]] = {t.target_id: float(reached_per_run(part, t).mean())
                                      for t in targets}
     return [answers(s, targets, base, region) for s in shares]
@@ -284,3 +299,22 @@ def with_assumptions(scenario: Scenario, fixed: Mapping[str, float],
     data["assumptions"] = {**data.get("assumptions", {}), **{k: float(v)
                                                               for k, v in fixed.items()}}
     return Scenario.model_validate(data)
+
+
+def answer_cells(answer: Answer) -> dict[str, object]:
+    """Machine-readable columns of an answer for the studies' CSV files.
+
+    ``kind``, ``probability`` (ensemble share, or conditional), ``p_low``/``p_high`` (the
+    range; blank unless a range), ``p_central`` (the probability at the centre of the first
+    free driver), ``drivers`` (free drivers) and ``given`` (fixed drivers with their values).
+    """
+    first = next(iter(answer.by_driver.values()), None)
+    return {
+        "kind": answer.kind,
+        "probability": answer.probability,
+        "p_low": answer.low,
+        "p_central": None if first is None else first[1],
+        "p_high": answer.high,
+        "drivers": "; ".join(answer.by_driver),
+        "given": "; ".join(f"{c}={v:g}" for c, v in answer.fixed.items()),
+    }
