@@ -74,6 +74,7 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
                     "from the first scenario (d_<name>), all on the same draws.")
     p.add_argument("scenarios", type=Path, nargs="+", help="scenario files (same region)")
     add_common_options(p)
+    add_assume_option(p)
     p.add_argument("--csv", type=Path, default=None, help="also write the table to this CSV")
     handle(p, _cmd_compare)
 
@@ -199,17 +200,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..reporting.answer_text import with_answers
     from ..reporting.markdown import comparison_text
+    from ..studies.driven import parse_assume, scenario_answers, with_assumptions
     from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios
 
     check_common(args)
-    scenarios = [load_scenario(p) for p in args.scenarios]
+    fixed = parse_assume(args.assume)
+    scenarios = [with_assumptions(load_scenario(p), fixed) for p in args.scenarios]
     for scenario in scenarios:
         warn_zero_split(scenario, "compare")
     with tqdm_progress("simulating", not args.quiet) as bar:
         table = compare_scenarios(scenarios, draws=args.draws, seed=args.seed,
                                   posterior=posterior_dir(args), progress=bar)
+    with tqdm_progress("assumption-driven targets", not args.quiet) as bar:
+        answers = scenario_answers(scenarios, args.draws, args.seed, posterior_dir(args),
+                                   progress=bar)
+    table = with_answers(table, answers)
     if args.csv is not None:
         atomic_write_text(args.csv, table.to_csv(index=False))
     print(comparison_text(table))

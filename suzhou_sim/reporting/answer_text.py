@@ -10,11 +10,13 @@ this module only words them. Must not: run the model.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..catalogues.scenarios import load_assumptions
 from ..studies.driven import Answer
 from .labels import fmt_value, unit_label
 
-__all__ = ["answer_text", "change_text", "driver_name"]
+__all__ = ["answer_text", "change_text", "driver_name", "with_answers"]
 
 
 def _p(x: float) -> str:
@@ -85,3 +87,29 @@ def change_text(base: Answer, other: Answer, lang: str = "en") -> str:
                  else f"over {driver_name(constant, 'en')}")
         pieces.append(f"{readings} {where}")
     return "; ".join(pieces)
+
+
+def with_answers(table: pd.DataFrame, answers: list[dict[str, Answer]],
+                 lang: str = "en") -> pd.DataFrame:
+    """A comparison table (``p_<name>``/``d_<name>`` per scenario, in order) completed for
+    the range targets: ``p_``/``d_`` get the ensemble's share and its difference, and the
+    text columns ``answer_<name>`` and ``change_<name>`` the range with its driver and the
+    change at each driver setting. A copy is returned."""
+    out = table.copy()
+    names = [c[2:] for c in table.columns if c.startswith("p_")]
+    first = answers[0]
+    for name, found in zip(names, answers, strict=True):
+        texts, changes = [], []
+        for i, tid in enumerate(out["target_id"]):
+            a = found.get(tid)
+            texts.append("" if a is None else answer_text(a, lang))
+            changes.append("" if a is None or name == names[0] else
+                           change_text(first[tid], a, lang))
+            if a is not None:
+                out.loc[out.index[i], f"p_{name}"] = a.probability
+                if name != names[0]:
+                    out.loc[out.index[i], f"d_{name}"] = a.probability - first[tid].probability
+        out[f"answer_{name}"] = texts
+        if name != names[0]:
+            out[f"change_{name}"] = changes
+    return out

@@ -31,7 +31,7 @@ from .predictive import load_error_model, predictive_results
 
 __all__ = ["SETTINGS", "Answer", "Case", "is_range", "free_drivers", "driver_settings",
            "cases_for", "run_cases", "answers", "plan_answers", "answer_cells", "with_assumptions",
-           "parse_assume"]
+           "parse_assume", "scenario_answers"]
 
 #: The driver settings a range is read at, in order.
 SETTINGS = ("low", "central", "high")
@@ -318,3 +318,43 @@ def answer_cells(answer: Answer) -> dict[str, object]:
         "drivers": "; ".join(answer.by_driver),
         "given": "; ".join(f"{c}={v:g}" for c, v in answer.fixed.items()),
     }
+
+
+def scenario_answers(
+    scenarios: Sequence[Scenario],
+    draws: int | None = None,
+    seed: int | None = None,
+    posterior=None,
+    *,
+    progress: Progress | None = None,
+) -> list[dict[str, Answer]]:
+    """The range targets' answers of each scenario, on the same draws (common random numbers).
+
+    ``draws`` and ``seed`` default to the first scenario's, as in
+    :func:`~suzhou_sim.studies.scenario_runs.compare_scenarios`; only targets with a range
+    (:func:`is_range`) are run, one ensemble per driver setting and scenario.
+
+    Returns
+    -------
+    list of dict
+        Per scenario (in order), target id -> :class:`Answer`.
+    """
+    from ..catalogues.targets import targets_for_region
+    from .evaluator import resolve_posterior, scenario_inputs
+
+    first = scenarios[0]
+    n = first.draws if draws is None else int(draws)
+    seed = first.seed if seed is None else int(seed)
+    post, _ = resolve_posterior(posterior, first.region)
+    ranged = [t for t in targets_for_region(first.region) if is_range(t)]
+    out = []
+    for i, scenario in enumerate(scenarios):
+        if not ranged:
+            out.append({})
+            continue
+        base = scenario_inputs(scenario, n, seed, post)
+        step = None if progress is None else (
+            lambda done, total, i=i: progress(i * total + done, len(scenarios) * total))
+        (found,) = plan_answers(base, n, ranged, scenario.region, seed, progress=step)
+        out.append({a.target_id: a for a in found})
+    return out
