@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .common import check_common, posterior_dir
+from .decision import add_assume_option
 
 __all__ = ["register", "MARKER", "check_output_folder"]
 
@@ -59,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="replace an existing output folder written by an earlier `effects`")
     p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_assume_option(p)
     p.set_defaults(handler=_command, func=_command)
 
 
@@ -88,12 +90,13 @@ def _command(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..fileio.atomic import atomic_directory, atomic_write_text
     from ..reporting.effects_report import effects_markdown, write_tornado_charts
+    from ..studies.driven import parse_assume, with_assumptions
     from ..studies.effects import benchmark_comparison, lever_effects
     from ..studies.evaluator import tqdm_progress
 
     check_common(args)
     check_output_folder(args.out, args.force)
-    scenario = load_scenario(args.scenario)
+    scenario = with_assumptions(load_scenario(args.scenario), parse_assume(args.assume))
     start = time.perf_counter()
     with tqdm_progress("effects", not args.quiet) as bar:
         result = lever_effects(scenario, args.draws, args.seed, levers=args.lever,
