@@ -6,8 +6,9 @@ assumption no observation pins down (status ``assumption_driven``, and any later
 the scoreboard's ``p_curve_min``/``p_curve_max`` columns) have a *range* instead: the
 probability with each driving assumption set to the low, central and high value of its
 range, the other inputs drawn as in the ensemble (the scoreboard's curves, read at three
-points). When the scenario fixes a driver (a single number in its file, or ``--assume
-NAME=VALUE``), the answer is the *conditional* probability at that value. Studies
+points, on the same first draws as the curves). When the scenario fixes a driver (a single
+number in its file, or ``--assume NAME=VALUE``), the answer is the *conditional* probability
+at that value. Studies
 (``sweep``, ``compare``, ``goal-seek``, ``optimise``, ``effects``) use this module so that a
 2030/2035 target is never blank, ``nan`` or "+0.00" when it moves.
 
@@ -28,6 +29,7 @@ from ..catalogues.targets import Driver, Target, reached_per_run, target_variabl
 from ..errors import InputError
 from .evaluator import MAX_DRAWS, Progress, RunSlice, compiled_model, run_ensemble
 from .predictive import load_error_model, predictive_results
+from .scenario_runs import CURVE_DRAWS
 
 __all__ = ["SETTINGS", "Answer", "Case", "is_range", "free_drivers", "driver_settings",
            "cases_for", "run_cases", "answers", "plan_answers", "answer_cells", "with_assumptions",
@@ -148,7 +150,7 @@ def run_cases(
 
     Blocks are stacked (block-major) into engine calls of at most the draws limit, so that
     every block shares the same draws (common random numbers). Yields ``(index, runs)``;
-    ``progress(done, total)`` is called with blocks done after each engine call.
+    ``progress(done, total)`` counts runs (in chunks, or Dask batches on a cluster).
     """
     per_call = max(1, MAX_DRAWS // n)
     for start in range(0, len(blocks), per_call):
@@ -163,9 +165,9 @@ def run_cases(
                 if name in b:
                     column[i * n:(i + 1) * n] = float(b[name])
             params[name] = column
-        res = run_ensemble(params, k * n, columns, client=client)
-        if progress is not None:
-            progress(start + k, len(blocks))
+        step = None if progress is None else (
+            lambda done, _, first=start * n: progress(first + done, len(blocks) * n))
+        res = run_ensemble(params, k * n, columns, client=client, progress=step)
         for i in range(k):
             yield start + i, RunSlice(res, i * n, (i + 1) * n)
 
@@ -201,6 +203,7 @@ def plan_answers(
     progress: Progress | None = None,
     ensemble: Callable[[int, object], None] | None = None,
     columns: Sequence[str] = (),
+    case_draws: int = CURVE_DRAWS,
 ) -> list[list[Answer]]:
     """Answers for every target under each plan (constant overrides), on the same draws.
 
@@ -220,11 +223,14 @@ def plan_answers(
     client : distributed.Client, optional
         Run on this Dask cluster (identical results).
     progress : callable, optional
-        ``progress(done, total)`` in blocks (plans × cases) after each engine call.
+        ``progress(done, total)`` in runs (plans × cases × draws).
     ensemble : callable, optional
         ``ensemble(i, results)`` with the predictive results of plan ``i``'s own ensemble
         (no driver overridden), e.g. for the scoreboard's quantiles; ``columns`` adds
         variables those results keep.
+    case_draws : int
+        Runs per driver setting: the first ``case_draws`` of the ``n`` draws (default the
+        scoreboard's curves', :data:`~suzhou_sim.studies.scenario_runs.CURVE_DRAWS`).
 
     Returns
     -------
@@ -232,18 +238,38 @@ def plan_answers(
         ``out[i][j]``: plan ``i``, target ``j``.
     """
     cases = cases_for(targets, base, region)
-    blocks = [{**plan, **dict(case.overrides)} for plan in plans for case in cases]
+    m = min(n, int(case_draws))
+    small = {k: (np.asarray(v)[:m] if np.ndim(v) else v) for k, v in base.items()}
     names = list(dict.fromkeys([*target_variables(targets), *columns]))
     errors = load_error_model(region)
     shares: list[dict[Case, dict[str, float]]] = [{} for _ in plans]
-    for index, runs in run_cases(base, n, blocks, names, client=client, progress=progress):
-        plan, case = divmod(index, len(cases))
+    total = len(plans) * n + len(plans) * (len(cases) - 1) * m
+    done = [0]
+
+    def counted(size: int):
+        if progress is None:
+            return None
+        first = done[0]
+        done[0] += size
+        return lambda runs, _: progress(first + runs, total)
+
+    def record(plan: int, case: Case, runs) -> None:
         # the published statistic, as on the scoreboard (the same errors for every block)
         part = predictive_results(runs, region, seed, errors)
-        if case == 0 and ensemble is not None:
+        if case == Case() and ensemble is not None:
             ensemble(plan, part)
-        shares[plan][cases[case]] = {t.target_id: float(reached_per_run(part, t).mean())
-                                     for t in targets}
+        shares[plan][case] = {t.target_id: float(reached_per_run(part, t).mean())
+                              for t in targets}
+
+    for index, runs in run_cases(base, n, [dict(p) for p in plans], names, client=client,
+                                 progress=counted(len(plans) * n)):
+        record(index, Case(), runs)
+    blocks = [(i, case) for i in range(len(plans)) for case in cases[1:]]
+    if blocks:
+        for index, runs in run_cases(small, m, [{**plans[i], **dict(c.overrides)}
+                                               for i, c in blocks], names, client=client,
+                                     progress=counted(len(blocks) * m)):
+            record(blocks[index][0], blocks[index][1], runs)
     return [answers(s, targets, base, region) for s in shares]
 
 
