@@ -127,9 +127,10 @@ def _prepare(args: argparse.Namespace):
 
 def _optimise(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import scenario_to_yaml
+    from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
     from ..reporting.answer_text import answer_text
-    from ..studies.evaluator import dask_client, tqdm_progress
     from ..studies.optimise import (
         GENERATIONS,
         POPULATION,
@@ -175,9 +176,10 @@ def _optimise(args: argparse.Namespace) -> int:
 
 
 def _discover(args: argparse.Namespace) -> int:
+    from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
     from ..studies.discover import MIN_COVERAGE, MIN_LIFT, check_rules, discover
-    from ..studies.evaluator import dask_client, tqdm_progress
     from ..studies.optimise import check_targets
 
     scenario, posterior = _prepare(args)
@@ -201,8 +203,9 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
-    from ..studies.evaluator import dask_client, tqdm_progress
     from ..studies.optimise import plan_decisions
     from ..studies.sweep import sweep
 

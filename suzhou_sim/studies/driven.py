@@ -26,8 +26,11 @@ import numpy as np
 
 from ..catalogues.scenarios import Scenario, assumption_baseline, load_assumptions
 from ..catalogues.targets import Driver, Target, reached_per_run, target_variables
+from ..ensemble.compiled import compiled_model
+from ..ensemble.results import RunSlice
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from .evaluator import MAX_DRAWS, Progress, RunSlice, compiled_model, run_ensemble
+from ..limits import MAX_DRAWS
 from .predictive import load_error_model, predictive_results
 from .scenario_runs import CURVE_DRAWS
 
@@ -210,7 +213,7 @@ def plan_answers(
     Parameters
     ----------
     base : mapping
-        Ensemble inputs of ``n`` runs (:func:`~suzhou_sim.studies.evaluator.scenario_inputs`).
+        Ensemble inputs of ``n`` runs (:func:`~suzhou_sim.ensemble.inputs.scenario_inputs`).
     n : int
         Runs per plan and case.
     targets : sequence of Target
@@ -365,8 +368,9 @@ def scenario_answers(
     list of dict
         Per scenario (in order), target id -> :class:`Answer`.
     """
+    from ..calibration.resolve import resolve_posterior
     from ..catalogues.targets import targets_for_region
-    from .evaluator import resolve_posterior, scenario_inputs
+    from ..ensemble.inputs import scenario_inputs
 
     first = scenarios[0]
     n = first.draws if draws is None else int(draws)

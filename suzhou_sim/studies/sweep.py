@@ -16,11 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import Scenario, load_scenario
 from ..catalogues.targets import evaluate_targets, targets_for_region
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.runs import Progress
 from ..errors import InputError
+from ..limits import check_draws
 from .driven import answer_cells, plan_answers
-from .evaluator import Progress, check_draws, resolve_posterior, scenario_inputs
 from .optimise import plan_decisions
 
 __all__ = ["SWEEP_COLUMNS", "sweep"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.catalogues.targets import load_targets
+from suzhou_sim.ensemble.inputs import scenario_inputs
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.driven import (
     cases_for,
@@ -14,7 +16,6 @@ from suzhou_sim.studies.driven import (
     plan_answers,
     with_assumptions,
 )
-from suzhou_sim.studies.evaluator import resolve_posterior, scenario_inputs
 
 LEDGER = load_targets()
 
