@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import load_targets
 from ..studies.discover import Box, Discovery, Restriction
-from ..studies.optimise import PortfolioResult, SearchResult
+from ..studies.optimise import PortfolioResult, SearchResult, period_years
 from .answer_text import answer_text, driver_name
 from .catalogue_text import PRICING_LABELS
 from .labels import in_language
@@ -150,12 +150,9 @@ def _held_lines(result: PortfolioResult) -> list[str]:
 
 
 def _closed_line(result: PortfolioResult) -> str:
-    from ..catalogues.timeline import PERIOD_YEARS
-
     if not result.closed_periods:
         return "- No plan period has begun by the data vintage: every period was open."
-    names = ", ".join(f"{p} ({PERIOD_YEARS[p][0]}-{PERIOD_YEARS[p][1]})"
-                      for p in result.closed_periods)
+    names = ", ".join(f"{p} ({period_years(p)})" for p in result.closed_periods)
     return (f"- Closed periods, never changed: {names}. Rule: with data through "
             f"{result.vintage_year}, the figures for {result.vintage_year} are published during "
             f"{result.vintage_year + 1}, so that year is under way and its budget spent or "

@@ -58,6 +58,7 @@ __all__ = [
     "search_plans",
     "spending_levers",
     "open_periods",
+    "period_years",
     "portfolio_decisions",
     "parse_lever_bounds",
     "lever_contributions",
@@ -339,6 +340,12 @@ def _cost_per_unit(lever: Lever, period: str) -> float:
     return 0.0
 
 
+def period_years(period: str) -> str:
+    """The calendar years a period's levers act in, as text: ``2025`` or ``2026-2030``."""
+    first, last = PERIOD_YEARS[period]
+    return str(first) if first == last else f"{first}-{last}"
+
+
 def open_periods(region: str, vintage_year: int | None = None) -> tuple[list[str], list[str]]:
     """Plan periods a plan may still change, and those that have begun (closed).
 
@@ -432,9 +439,9 @@ def portfolio_decisions(
     chosen = list(periods) if periods else free
     for period in chosen:
         if period in closed:
-            first, last = PERIOD_YEARS[period]
             raise InputError(
-                f"--periods: the {period} plan ({first}-{last}) has begun by the data vintage "
+                f"--periods: the {period} plan ({period_years(period)}) has begun by the data "
+                "vintage "
                 f"(data through {year}): its money is spent or committed and a plan cannot "
                 f"change it; choose from {', '.join(free) or 'none'}")
     if not chosen:

@@ -44,7 +44,7 @@ def test_optimise_writes_a_loadable_plan_the_front_and_a_report(tmp_path, poster
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "fresh draws" in report and "special_fund" in report
     assert "What each lever contributes" in report and "**total / 合计**" in report
-    assert "Closed periods, never changed: 14th (2024-2025)" in report
+    assert "Closed periods, never changed: 14th (2025)" in report
     assert "Guidance-fund leverage / 引导基金放大倍数: held at the scenario's value" in report
     # the 2030 target's range over its driver, as on the scoreboard
     assert "over Future-industry output in 2023 (" in report
@@ -81,7 +81,7 @@ def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterio
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--periods", "13th"],
      "--periods: unknown plan period '13th'"),
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--periods", "14th"],
-     "--periods: the 14th plan (2024-2025) has begun by the data vintage"),
+     "--periods: the 14th plan (2025) has begun by the data vintage"),
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--levers", "attraction_projects"],
      "--levers: attraction_projects has no cost per unit"),
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--levers",

@@ -92,9 +92,9 @@ def test_bad_levers_and_periods(levers, periods, message):
 
 
 @pytest.mark.parametrize(("vintage", "closed"), [
-    (2022, []),                        # 2024 not begun when 2022 data are the latest
-    (2023, ["14th"]),                  # 2023 figures appear during 2024: the 14th has begun
-    (2024, ["14th"]),                  # partly passed: 2024 published, 2025 committed
+    (2022, []),                        # 2025 not begun when 2022 data are the latest
+    (2023, []),                        # 2023 figures appear during 2024, before the 14th's 2025
+    (2024, ["14th"]),                  # 2024 published during 2025: its budget is committed
     (2025, ["14th", "15th"]),          # 2026, the first year of the 15th, is under way
     (2029, ["14th", "15th"]),
     (2030, ["14th", "15th", "16th"]),
@@ -105,15 +105,15 @@ def test_periods_that_have_begun_by_the_data_vintage_are_closed(vintage, closed)
 
 
 def test_a_closed_or_exhausted_period_is_refused():
-    with pytest.raises(InputError, match=r"--periods: the 14th plan \(2024-2025\) has begun"):
-        portfolio_decisions("suzhou", ["special_fund"], ["14th"], vintage_year=2023)
+    with pytest.raises(InputError, match=r"--periods: the 14th plan \(2025\) has begun"):
+        portfolio_decisions("suzhou", ["special_fund"], ["14th"], vintage_year=2024)
     with pytest.raises(InputError, match="every plan period has begun"):
         portfolio_decisions("suzhou", ["special_fund"], None, vintage_year=2030)
 
 
 def test_every_searched_lever_is_priced_and_unpriced_ones_are_held():
     catalogue = load_levers()
-    decisions, held = portfolio_decisions("suzhou", vintage_year=2023)
+    decisions, held = portfolio_decisions("suzhou", vintage_year=2024)
     searched = {d.lever for d in decisions}
     assert {d.period for d in decisions} == {"15th", "16th"}
     unpriced = {k for k, lv in catalogue.items() if lv.pricing == "unpriced"}
