@@ -19,13 +19,22 @@ into engine calls, and :class:`Answer`. Wording lives in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from ..catalogues.scenarios import Scenario, assumption_baseline, load_assumptions
-from ..catalogues.targets import Driver, Target, reached_per_run, target_variables
+from ..catalogues.targets import (
+    Driver,
+    Target,
+    judgement,
+    load_targets,
+    reached_per_run,
+    target_variables,
+)
 from ..ensemble.compiled import compiled_model
 from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_ensemble
@@ -88,9 +97,18 @@ class Answer:
         return max(max(p) for p in self.by_driver.values()) if self.by_driver else None
 
 
-def is_range(target: Target) -> bool:
-    """True when the scoreboard gives ``target`` a range over driving assumptions."""
-    return bool(target.in_scope and not target.set_by_lever and target.drivers)
+def is_range(target: Target, today: dt.date | None = None) -> bool:
+    """True when the scoreboard gives ``target`` a range over driving assumptions: it has
+    drivers and is still a forecast (a target whose year has passed is judged from the
+    published figures, :func:`~suzhou_sim.catalogues.targets.judgement`, not from a range)."""
+    if not (target.in_scope and not target.set_by_lever and target.drivers):
+        return False
+    return _still_forecast(target.target_id, today or dt.date.today())
+
+
+@lru_cache(maxsize=512)
+def _still_forecast(target_id: str, today: dt.date) -> bool:
+    return judgement(load_targets()[target_id], today=today) is None
 
 
 def _is_fixed(params: Mapping[str, object], constant: str) -> bool:

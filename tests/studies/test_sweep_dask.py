@@ -45,6 +45,7 @@ def test_sweep_equals_separate_scenario_runs_on_the_same_draws(baseline, posteri
         # a range target: the ensemble's share (as run_scenario counts it) and its range
         ranged = rows[rows["kind"] == "range"]
         assert set(ranged.index) == set(one.index[one["status"] == "assumption_driven"])
+        assert ranged.index.str.endswith(("2030", "2035", "2035B")).all()
         assert np.allclose(ranged["probability"], [res.reached[t] for t in ranged.index])
         assert (ranged["p_low"] <= ranged["p_high"]).all() and ranged["drivers"].all()
 
