@@ -85,6 +85,7 @@ from suzhou_sim.app.views import (
 )
 from suzhou_sim.calibration.posterior import Posterior
 from suzhou_sim.catalogues.indicators import load_indicators
+from suzhou_sim.catalogues.regions import region_names
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
     Scenario,
@@ -97,7 +98,7 @@ from suzhou_sim.catalogues.scenarios import (
 from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.errors import InputError
-from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT
+from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -219,7 +220,7 @@ def sidebar_settings(state, lang: str) -> None:
     """Language, region, scenario, levers per plan period, assumptions, draws and seed."""
     st.segmented_control(tr("language", lang), LANGS, format_func=LANG_NAMES.get, key=S.K_LANG,
                          required=True, on_change=_on_language, args=(state,))
-    st.radio(tr("region", lang), REGIONS, format_func=lambda r: region_label(r, lang),
+    st.radio(tr("region", lang), region_names(), format_func=lambda r: region_label(r, lang),
              key=S.K_REGION, horizontal=True, on_change=S.on_region_change, args=(state,))
     choices, problems = S.scenario_choices(state[S.K_REGION])
     options = S.pick_options(state)

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from suzhou_sim.calibration.posterior import Posterior, save_posterior
-from suzhou_sim.catalogues.regions import load_region
+from suzhou_sim.catalogues.regions import load_region, region_names
 from suzhou_sim.engine import load_model
-from suzhou_sim.paths import MODEL_FILE, REGIONS
+from suzhou_sim.paths import MODEL_FILE
 
 CALIBRATED = ("Base formation rate", "Initial HTE", "RD per HTE", "Base talent attraction",
               "Leading talent success rate")
@@ -24,7 +24,7 @@ CALIBRATED = ("Base formation rate", "Initial HTE", "RD per HTE", "Base talent a
 def write_fixture_posterior(root: Path, rows: int = 50, seed: int = 0) -> Path:
     """Write the fixture calibration under ``root`` and return ``root``."""
     defaults = load_model(MODEL_FILE).constants
-    for region in REGIONS:
+    for region in region_names():
         profile = load_region(region)
         point = {k: defaults[k] * (profile.scale if k in profile.scaled_parameters else 1.0)
                  for k in CALIBRATED}

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..catalogues.regions import DEFAULT_REGION, region_names
 from ..catalogues.scenarios import (
     PERIODS,
     Scenario,
@@ -40,7 +41,7 @@ from ..catalogues.scenarios import (
 )
 from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
-from ..paths import REGIONS, SCENARIOS_DIR
+from ..paths import SCENARIOS_DIR
 from .scenario_store import ScenarioExists, delete_scenario, file_stem, read_store, write_scenario
 
 __all__ = [
@@ -234,7 +235,7 @@ def load_into_state(scenario: Scenario, state: MutableMapping[str, Any], pick: s
     state[K_SEED] = int(scenario.seed)
 
 
-def init_state(state: MutableMapping[str, Any], region: str = REGIONS[0]) -> None:
+def init_state(state: MutableMapping[str, Any], region: str = DEFAULT_REGION) -> None:
     """First visit: Chinese, the first region, its baseline scenario."""
     if K_REGION in state:
         return
@@ -730,10 +731,10 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
             _restore_saved(text, state)
         except (ValueError, KeyError, TypeError, InputError) as exc:
             problems.append(f"{Q_SAVED}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
-    region = one(Q_REGION) or REGIONS[0]
-    if region not in REGIONS:
-        problems.append(f"{Q_REGION}={region}: allowed {', '.join(REGIONS)}")
-        region = REGIONS[0]
+    region = one(Q_REGION) or DEFAULT_REGION
+    if region not in region_names():
+        problems.append(f"{Q_REGION}={region}: allowed {', '.join(region_names())}")
+        region = DEFAULT_REGION
     choices, _ = scenario_choices(region)
     state[K_REGION] = region
     choices.update({SAVED_PREFIX + t: s for t, s in saved_scenarios(state, region).items()})

@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import load_observations, observations_as_of
-from ..catalogues.regions import Region, load_region
+from ..catalogues.regions import DEFAULT_REGION, Region, load_region
 from ..ensemble.compiled import compiled_model
 from ..ensemble.runs import run_ensemble
 from ..errors import InputError
@@ -161,17 +161,19 @@ def _read_spec(path: Path) -> dict:
 
 
 def load_free_parameters(
-    region: str = "suzhou",
+    region: str = DEFAULT_REGION,
     path: Path = PARAMETERS_FILE,
     suzhou_posterior: Posterior | None = None,
     model_file: Path = MODEL_FILE,
 ) -> list[FreeParameter]:
     """Free parameters of ``region`` with their priors.
 
-    Suzhou's priors come from ``parameters.yaml`` centred on the model's defaults. Kunshan's
-    are informed by the Suzhou fit: centred on the Suzhou posterior median (multiplied by the
-    region's scale for stocks and absolute rates) with the posterior spread widened, so
-    Kunshan's sparse data move them only where they say something.
+    A region without a ``parent`` in its profile (Suzhou) takes its priors from
+    ``parameters.yaml`` centred on the model's defaults. A region with a parent (Kunshan) is
+    informed by the parent's fit: centred on the parent's posterior median (multiplied by the
+    region's scale for stocks and absolute rates) with the posterior spread widened, so the
+    region's sparse data move them only where they say something. ``suzhou_posterior`` is the
+    parent's posterior (default: its stored calibration).
     """
     spec = _read_spec(path)
     model = compiled_model(Path(model_file))
@@ -187,10 +189,10 @@ def load_free_parameters(
         if prior not in ("lognormal", "normal", "flat") or not lower < upper:
             raise InputError(f"{path}: {name}: prior must be lognormal|normal|flat, lower<upper")
         out.append(FreeParameter(name, lower, upper, prior, sd, float(model.constants[name])))
-    if region == "suzhou":
-        return out
     reg = load_region(region)
-    suz = suzhou_posterior or load_posterior("suzhou")
+    if reg.parent is None:
+        return out
+    suz = suzhou_posterior or load_posterior(reg.parent)
     derived = []
     for p in out:
         draws = suz.draws[p.name].to_numpy()
@@ -236,17 +238,19 @@ class JointPrior:
 
 
 def population_prior(
-    parameters: list[FreeParameter], suzhou_posterior: Posterior | None = None
+    parameters: list[FreeParameter], suzhou_posterior: Posterior | None = None,
+    parent: str = DEFAULT_REGION,
 ) -> JointPrior | None:
-    """Suzhou's posterior as the joint prior of the ``shared`` parameters (None if there are none).
+    """The parent's posterior as the joint prior of the ``shared`` parameters (None if none).
 
-    Mean and covariance of the Suzhou draws in the sampler's coordinates, so the correlations
-    the Suzhou data imply between behavioural parameters carry over to the region.
+    Mean and covariance of the parent's draws (``suzhou_posterior``, default the stored
+    calibration of ``parent``) in the sampler's coordinates, so the correlations the parent's
+    data imply between behavioural parameters carry over to the region.
     """
     shared = [p for p in parameters if p.shared]
     if not shared:
         return None
-    suz = suzhou_posterior or load_posterior("suzhou")
+    suz = suzhou_posterior or load_posterior(parent)
     X = np.column_stack([p.to_x(suz.draws[p.name].to_numpy()) for p in shared])
     cov = np.atleast_2d(np.cov(X.T))
     cov = cov + np.diag(1e-9 + 1e-6 * np.diag(cov))  # numerically positive definite
@@ -376,7 +380,7 @@ class Calibrator:
 
     def __init__(
         self,
-        region: str = "suzhou",
+        region: str = DEFAULT_REGION,
         observations: pd.DataFrame | None = None,
         parameters: list[FreeParameter] | None = None,
         max_year: int | None = None,
@@ -391,7 +395,8 @@ class Calibrator:
             obs = obs[obs["year"] <= max_year]
         self.parameters = parameters or load_free_parameters(region, model_file=model_file)
         self.names = [p.name for p in self.parameters]
-        self.joint_prior = joint_prior or population_prior(self.parameters)
+        self.joint_prior = joint_prior or population_prior(
+            self.parameters, parent=self.region.parent or DEFAULT_REGION)
         self._joint_cols = (
             [self.names.index(n) for n in self.joint_prior.names] if self.joint_prior else []
         )
@@ -756,7 +761,7 @@ def _predictive(ens: np.ndarray, sigma: np.ndarray, rng: np.random.Generator) ->
 
 
 def calibrate_region(
-    region: str = "suzhou",
+    region: str = DEFAULT_REGION,
     seed: int = 0,
     n_starts: int = 8,
     n_steps: int = DEFAULT_STEPS,
@@ -866,9 +871,9 @@ def calibrate_region(
     })
     params["rel_width"] = (params["p90"] - params["p10"]) / params["median"].abs()
     informed = informed_parameters(cal, mc.draws)
-    if region != "suzhou":
+    if cal.region.parent is not None:
         # Show how much less the sparse regional data pin the parameters down.
-        suz = load_posterior("suzhou").draws
+        suz = load_posterior(cal.region.parent).draws
         q10, q50, q90 = (suz[cal.names].quantile(q) for q in (0.1, 0.5, 0.9))
         params["suzhou_rel_width"] = ((q90 - q10) / q50.abs()).to_numpy()
     runtime = perf_counter() - t0

@@ -47,8 +47,19 @@ class Posterior:
 
     @property
     def names(self) -> list[str]:
-        """Calibrated constant names."""
+        """Calibrated constant names (fitted parameters and state corrections)."""
         return list(self.draws.columns)
+
+    @property
+    def fitted(self) -> list[str]:
+        """The parameters fitted to the data (without the state corrections that start each
+        draw from the published state, ``calibration.conditioning``)."""
+        return [n for n in self.draws.columns if not _is_correction(n)]
+
+    @property
+    def corrections(self) -> list[str]:
+        """The state-correction constants (and their years) stored with the draws."""
+        return [n for n in self.draws.columns if _is_correction(n)]
 
     def sample(self, n: int, seed: int = 0) -> dict[str, np.ndarray]:
         """Draw ``n`` parameter sets (rows of the posterior) reproducibly.
@@ -64,6 +75,10 @@ class Posterior:
         idx = np.concatenate([rng.permutation(total) for _ in range(reps)])[:n]
         values = self.draws.to_numpy()[idx]
         return {name: values[:, j].copy() for j, name in enumerate(self.draws.columns)}
+
+
+def _is_correction(name: str) -> bool:
+    return name.endswith((" correction", " correction time"))
 
 
 def load_posterior(region: str, directory: Path | None = None) -> Posterior:

@@ -29,15 +29,16 @@ from typing import Any
 import yaml
 
 from ..catalogues.observations import load_observations, observations_as_of
+from ..catalogues.regions import load_region
 from ..fileio.atomic import atomic_write_text
 from ..fileio.safe_yaml import load_yaml
 from ..fileio.text import read_text
 from ..paths import (
     MODEL_FILE,
     OBSERVED_FILE,
+    PACKAGE_ROOT,
     PARAMETERS_FILE,
     REGIONS_DIR,
-    REPO_ROOT,
     calibration_dir,
 )
 
@@ -126,10 +127,25 @@ def _yaml_fingerprint(path: Path, what: str) -> str:
     return _by_content("yaml", path, what, lambda: _sha(_canonical(load_yaml(path, what))))
 
 
+#: Profile fields that are not inputs of the fit: the baseline names a scenario file, and the
+#: parent is recorded through the fingerprint of the parent's calibration.
+_NOT_FITTED = ("baseline", "parent")
+
+
+def _profile_fingerprint(path: Path) -> str:
+    def fingerprint() -> str:
+        raw = load_yaml(path, "region profile")
+        fitted = {k: v for k, v in raw.items() if k not in _NOT_FITTED} \
+            if isinstance(raw, dict) else raw
+        return _sha(_canonical(fitted))
+
+    return _by_content("profile", path, "region profile", fingerprint)
+
+
 def _package_version() -> str:
     # The source tree's own version first: it is what runs, installed or not.
     try:
-        with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
+        with (PACKAGE_ROOT / "pyproject.toml").open("rb") as handle:
             return str(tomllib.load(handle)["project"]["version"])
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         pass
@@ -145,9 +161,10 @@ def status_files(region: str, directory: Path | None = None) -> tuple[Path, ...]
     provenance (a caller can check their modification times before asking again)."""
     folder = Path(directory) if directory is not None else calibration_dir(region)
     files = [MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE, REGIONS_DIR / f"{region}.yaml",
-             REPO_ROOT / "pyproject.toml", folder / PROVENANCE_FILE]
-    if region != "suzhou":
-        files.append(calibration_dir("suzhou") / "point.yaml")
+             PACKAGE_ROOT / "pyproject.toml", folder / PROVENANCE_FILE]
+    parent = load_region(region).parent
+    if parent is not None:
+        files.append(calibration_dir(parent) / "point.yaml")
     return tuple(files)
 
 
@@ -165,19 +182,21 @@ def current_provenance(
 
     With ``as_of`` the observed data are the rows for years up to it (``--as-of``).
 
-    ``suzhou_calibration`` is recorded for regions other than Suzhou only: their priors are
-    derived from Suzhou's stored fit.
+    ``suzhou_calibration`` (the key keeps its first name: it fingerprints the parent's
+    stored fit) is recorded for a region with a ``parent`` in its profile only: its priors
+    are derived from the parent's stored fit (``suzhou_dir``, default the parent's stored
+    calibration folder).
     """
     out = {
         "model": model_fingerprint(model_file),
         "observed_data": _data_fingerprint(region, Path(observed_file), as_of),
         "parameters": _yaml_fingerprint(Path(parameters_file), "parameter specification"),
-        "region_profile": _yaml_fingerprint(Path(regions_dir) / f"{region}.yaml",
-                                            "region profile"),
+        "region_profile": _profile_fingerprint(Path(regions_dir) / f"{region}.yaml"),
         "package_version": _package_version(),
     }
-    if region != "suzhou":
-        point = load_yaml((suzhou_dir or calibration_dir("suzhou")) / "point.yaml",
+    parent = load_region(region, Path(regions_dir)).parent
+    if parent is not None:
+        point = load_yaml((suzhou_dir or calibration_dir(parent)) / "point.yaml",
                           "calibration point file")
         out["suzhou_calibration"] = _sha(_canonical((point or {}).get("parameters")))
     return {k: out[k] for k in INPUTS if k in out}

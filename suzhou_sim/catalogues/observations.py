@@ -18,8 +18,9 @@ import pandas as pd
 
 from ..errors import InputError
 from ..fileio.text import read_text
-from ..paths import OBSERVED_FILE, REGIONS
+from ..paths import OBSERVED_FILE
 from .indicators import load_indicators
+from .regions import region_names
 
 __all__ = ["BOUNDS", "QUALITIES", "YEARS", "DataVintage", "data_vintage", "load_observations",
            "observations_as_of"]
@@ -79,6 +80,7 @@ def load_observations(
         raise InputError(f"{path}: unreadable CSV ({exc})") from None
 
     known = load_indicators()
+    regions = region_names()
     records = []
     for i, raw in enumerate(rows, start=2):
         rec = dict(raw)
@@ -100,8 +102,8 @@ def load_observations(
         if not YEARS[0] <= rec["year"] <= YEARS[1]:
             raise _bad(path, i, "year", f"{rec['year']} is outside the allowed range "
                                         f"{YEARS[0]}-{YEARS[1]}")
-        if rec["region"] not in REGIONS:
-            raise _bad(path, i, "region", f"{rec['region']!r}; allowed: {', '.join(REGIONS)}")
+        if rec["region"] not in regions:
+            raise _bad(path, i, "region", f"{rec['region']!r}; allowed: {', '.join(regions)}")
         if rec["indicator"] not in known:
             close = difflib.get_close_matches(rec["indicator"], list(known), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""

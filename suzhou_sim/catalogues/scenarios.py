@@ -34,6 +34,7 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -41,8 +42,8 @@ from pydantic import (
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..limits import MAX_DRAWS
-from ..paths import MODEL_DIR, SCENARIOS_DIR
-from .regions import load_region
+from ..paths import MODEL_DIR, REGIONS_DIR, SCENARIOS_DIR
+from .regions import DEFAULT_REGION, load_region, region_names
 from .timeline import PERIODS
 
 __all__ = [
@@ -63,7 +64,6 @@ __all__ = [
     "parse_scenario",
     "scenario_to_yaml",
     "scenario_files",
-    "REGION_BASELINES",
     "baseline_file",
     "lever_constants",
     "assumption_ranges",
@@ -103,7 +103,7 @@ class _Entry(BaseModel):
 class Lever(_Entry):
     """A policy lever of the catalogue (see the header of ``model/levers.yaml``)."""
 
-    vensim: dict[Literal["14th", "15th", "16th"], str]
+    vensim: dict[Literal[PERIODS], str]  # type: ignore[valid-type]  # the plan periods
     historic: str
     default: float
     min: float
@@ -272,14 +272,14 @@ def suggest(name: str, allowed: Iterable[str]) -> str:
 Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
-class PeriodValues(BaseModel):
-    """Lever values per plan period; a single number sets all three periods."""
+class _PeriodValuesBase(BaseModel):
+    """Lever values per plan period; a single number sets every period.
+
+    One optional field ``p<period>`` (alias ``<period>``) per period of
+    :data:`~suzhou_sim.catalogues.timeline.PERIODS`, made by :data:`PeriodValues`.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    p14th: Number | None = Field(None, alias="14th")
-    p15th: Number | None = Field(None, alias="15th")
-    p16th: Number | None = Field(None, alias="16th")
 
     @model_validator(mode="before")
     @classmethod
@@ -296,8 +296,14 @@ class PeriodValues(BaseModel):
         return data
 
     def get(self, period: str) -> float | None:
-        """The value set for ``period`` (``14th``, ``15th``, ``16th``), or None."""
+        """The value set for ``period`` (one of the plan periods), or None."""
         return getattr(self, f"p{period}")
+
+
+#: Lever values per plan period: one optional number per period of the timeline.
+PeriodValues = create_model(
+    "PeriodValues", __base__=_PeriodValuesBase, __module__=__name__,
+    **{f"p{p}": (Number | None, Field(None, alias=p)) for p in PERIODS})
 
 
 class AssumptionSetting(BaseModel):
@@ -337,7 +343,7 @@ class Scenario(BaseModel):
     title_zh: str = Field(min_length=1)
     description: str = ""
     rationale: str = Field(min_length=1)
-    region: Literal["suzhou", "kunshan"] = "suzhou"
+    region: str = DEFAULT_REGION
     draws: int = Field(DEFAULT_DRAWS, ge=1, le=MAX_DRAWS)
     seed: int = Field(1, ge=0)
     levers: dict[str, PeriodValues] = Field(default_factory=dict)
@@ -354,6 +360,16 @@ class Scenario(BaseModel):
                 if data.get(section) is None and section in data:
                     data = {**data, section: {}}  # an empty YAML section reads as None
         return data
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        names = region_names()
+        if value not in names:
+            allowed = " or ".join([", ".join(map(repr, names[:-1])), repr(names[-1])]) \
+                if len(names) > 1 else repr(names[0])
+            raise ValueError(f"{value!r} is not allowed; input should be {allowed}")
+        return value
 
     @field_validator("levers")
     @classmethod
@@ -543,16 +559,35 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     return text
 
 
-#: Each region's baseline scenario file in ``scenarios/``: the dashed median of its runs and
-#: the reference of comparisons, in the CLI and the app alike.
-REGION_BASELINES = {"suzhou": "baseline.yaml", "kunshan": "kunshan_baseline.yaml"}
+def baseline_file(region: str, directory: Path = SCENARIOS_DIR,
+                  required: bool = False) -> Path | None:
+    """The baseline scenario file of ``region`` in ``directory``, or None when absent.
 
+    The file is the one the region's profile names (``baseline:``): the dashed median of its
+    runs and the reference of comparisons, in the CLI and the app alike.
 
-def baseline_file(region: str, directory: Path = SCENARIOS_DIR) -> Path | None:
-    """The baseline scenario file of ``region`` in ``directory``, or None when absent."""
-    name = REGION_BASELINES.get(region)
+    Parameters
+    ----------
+    region : str
+        A region with a profile.
+    directory : Path
+        Folder of the scenario files.
+    required : bool
+        Raise :class:`InputError` instead of returning None.
+
+    Returns
+    -------
+    Path or None
+    """
+    name = load_region(region).baseline
     path = Path(directory) / name if name else None
-    return path if path is not None and path.is_file() else None
+    if path is not None and path.is_file():
+        return path
+    if required:
+        where = f"{path} does not exist" if path is not None else "the profile names none"
+        raise InputError(f"{REGIONS_DIR / f'{region}.yaml'}: baseline: {where}; give the file "
+                         f"name of {region}'s baseline scenario in {Path(directory)}")
+    return None
 
 
 def scenario_files(directory: Path = SCENARIOS_DIR) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..catalogues.regions import DEFAULT_REGION
 from ..paths import OBSERVED_FILE
 
 __all__ = ["register"]
@@ -23,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     # Region and origins are checked by the study so that a bad value gives one line.
-    p.add_argument("--region", default="suzhou", help="suzhou or kunshan (default suzhou)")
+    p.add_argument("--region", default=DEFAULT_REGION,
+                   help=f"a region with a profile in model/regions/ (default {DEFAULT_REGION})")
     p.add_argument("--origins", default="2020,2021,2022,2023",
                    help="comma-separated forecast origins (default 2020,2021,2022,2023; the "
                         "model starts at the end of 2018, so 2019 is the earliest)")

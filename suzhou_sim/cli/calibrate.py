@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..paths import OBSERVED_FILE, REGIONS
+from ..catalogues.regions import DEFAULT_REGION
+from ..paths import OBSERVED_FILE
 from .common import add_common_options, check_as_of, check_common, handle
 
 __all__ = ["register"]
@@ -26,7 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(point.yaml, posterior.csv, provenance.yaml, report.md and charts)."
         ),
     )
-    p.add_argument("--region", choices=REGIONS, default="suzhou")
+    # The region is checked against the profiles in model/regions/ so that a bad value
+    # gives one line.
+    p.add_argument("--region", default=DEFAULT_REGION,
+                   help=f"a region with a profile in model/regions/ (default {DEFAULT_REGION})")
     p.add_argument("--starts", type=int, default=8, help="least-squares starts (default 8)")
     p.add_argument("--steps", type=int, default=None,
                    help="MCMC steps per walker (default: the sampler's DEFAULT_STEPS, 7000)")
@@ -46,11 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from ..calibration.fit import DEFAULT_STEPS
     from ..catalogues.observations import load_observations
+    from ..catalogues.regions import check_region
     from ..errors import InputError
     from ..fileio.outputs import check_output_dir
     from ..paths import calibration_dir
     from ..reporting.fit_report import calibrate_and_report
 
+    check_region(args.region, "--region")
     args.steps = DEFAULT_STEPS if args.steps is None else args.steps
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
         raise InputError("--starts must be >= 1, --steps and --keep >= 100")

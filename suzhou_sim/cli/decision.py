@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..catalogues.timeline import PERIODS
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_bytes, atomic_write_text
 from ..fileio.outputs import check_output_dir
@@ -71,8 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="lever keys, comma-separated, each optionally with a bound KEY=LOW:HIGH "
                         "(required for an unpriced lever); default: every priced lever")
     p.add_argument("--periods", default=None,
-                   help="plan periods, comma-separated from 14th,15th,16th (default: those "
-                        "not begun by the data vintage)")
+                   help=f"plan periods, comma-separated from {','.join(PERIODS)} (default: "
+                        "those not begun by the data vintage)")
     p.add_argument("--population", type=int, default=None, help="plans per generation")
     p.add_argument("--generations", type=int, default=None, help="generations of the search")
     _common(p, _optimise)
@@ -97,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "the same draws; write sweep.csv, sweep.png and report.md.")
     p.add_argument("scenario", type=Path, help="scenario file")
     p.add_argument("--lever", required=True, help="lever key, e.g. special_fund")
-    p.add_argument("--period", required=True, help="plan period: 14th, 15th or 16th")
+    p.add_argument("--period", required=True, help=f"plan period: {', '.join(PERIODS)}")
     p.add_argument("--values", required=True, help="lever values, comma-separated")
     _common(p, _sweep)
 

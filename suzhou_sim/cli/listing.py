@@ -15,7 +15,7 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``list`` to the CLI."""
-    from ..paths import REGIONS
+    from ..catalogues.regions import region_names
     from ..reporting.catalogue_text import CATALOGUES
 
     p = subparsers.add_parser(
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("what", choices=list(CATALOGUES), help="what to list")
     p.add_argument("--lang", choices=("zh", "en"), default="zh",
                    help="language of the labels: zh (default) or en")
-    p.add_argument("--region", choices=REGIONS, default=None,
+    p.add_argument("--region", choices=region_names(), default=None,
                    help="only this region's targets (default: every region)")
     handle(p, _run)
 

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalogues.scenarios import REGION_BASELINES
+from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 from ..fileio.outputs import check_output_dir, prepare_output_dir
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ..catalogues.scenarios import Scenario
     from ..studies.scenario_runs import ScenarioResult
 
-__all__ = ["register", "write_run_outputs", "POSTERIOR_ENV", "REGION_BASELINES"]
+__all__ = ["register", "write_run_outputs", "POSTERIOR_ENV"]
 
 OUTPUT_DIR = REPO_ROOT / "output"
 
@@ -94,8 +94,8 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", type=Path, help="starting scenario file")
     p.add_argument("--target", required=True, help="target id, e.g. SZ-FUTURE-2030")
     p.add_argument("--lever", required=True, help="lever key, e.g. special_fund")
-    p.add_argument("--period", default="15th",
-                   help="plan period: 14th, 15th or 16th (default 15th)")
+    p.add_argument("--period", default=DEFAULT_PERIOD,
+                   help=f"plan period: {', '.join(PERIODS)} (default {DEFAULT_PERIOD})")
     p.add_argument("--probability", type=float, default=0.8,
                    help="required probability (default 0.8)")
     add_common_options(p)
@@ -142,6 +142,7 @@ def write_run_outputs(
         result.targets.to_csv(tmp / "targets.csv", index=False)
         result.series.to_csv(tmp / "series.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
+        result.exceedance.to_csv(tmp / "exceedance.csv", index=False)
         as_run = result.scenario.model_copy(update={"draws": result.draws, "seed": result.seed})
         atomic_write_text(tmp / "scenario.yaml", scenario_to_yaml(as_run))
         charts = write_fan_charts(result, tmp, baseline=baseline, progress=progress)

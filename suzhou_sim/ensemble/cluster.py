@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..paths import PACKAGE_ROOT
 from .compiled import compiled_model
 from .results import EnsembleResults, chunk_params
 
@@ -35,9 +36,6 @@ __all__ = [
 DASK_BATCH = 5_000
 #: Seconds to wait for a remote scheduler before ``--dask ADDRESS`` is refused.
 CONNECT_TIMEOUT = 5
-
-#: Folder holding this package, put first on the workers' path by ``dask_client("local")``.
-PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 
 #: The client :func:`~suzhou_sim.ensemble.runs.run_ensemble` uses when none is passed.
 _CLIENT: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_client", default=None)
@@ -147,7 +145,7 @@ def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]
         if address == "local":
             # Workers import this very package (not another installed copy) so that their
             # results are the client's.
-            path = os.pathsep.join(p for p in (str(PACKAGE_PARENT),
+            path = os.pathsep.join(p for p in (str(PACKAGE_ROOT),
                                                os.environ.get("PYTHONPATH")) if p)
             cluster = stack.enter_context(LocalCluster(
                 n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,

@@ -12,10 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..catalogues.observations import data_vintage
-from ..catalogues.regions import load_region
+from ..catalogues.regions import load_region, region_names
 from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import target_status, targets_for_region
-from ..paths import REGIONS
 from .labels import in_language, unit_label
 from .markdown import status_label
 
@@ -68,7 +67,7 @@ def catalogue_table(kind: str, lang: str = "zh", region: str | None = None) -> p
                  "status": status_label(target_status(t), lang), "label": t.label(lang),
                  "drivers": ", ".join(by_constant.get(d.constant, d.constant)
                                       for d in t.drivers)}
-                for r in ([region] if region else REGIONS) for t in targets_for_region(r)]
+                for r in ([region] if region else region_names()) for t in targets_for_region(r)]
         return _frame(rows, lang)
     if kind == "levers":
         rows = [{"key": k, "label": lv.label(lang), "unit": unit_label(lv.unit, lang),
@@ -85,6 +84,6 @@ def catalogue_table(kind: str, lang: str = "zh", region: str | None = None) -> p
         return _frame(rows, lang)
     if kind == "regions":
         rows = [{"name": r, "label": load_region(r).label(lang),
-                 "vintage": data_vintage(r).year} for r in REGIONS]
+                 "vintage": data_vintage(r).year} for r in region_names()]
         return _frame(rows, lang)
     raise KeyError(kind)

@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 
 from ..calibration.fit_tables import BAND, FitTables  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
+from ..catalogues.regions import DEFAULT_REGION, load_region  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
 
 __all__ = [
@@ -99,8 +100,9 @@ def informed_section(informed: pd.DataFrame) -> list[str]:
         f"Of {n} sampled parameters the data inform {k} (posterior sd at most 0.7 of the "
         f"prior sd, in log units for lognormal priors); the effective number of parameters "
         f"the data determine (sum of 1 - posterior/prior variance) is {eff:.1f}. The others "
-        "keep their prior: for a region, Suzhou's posterior (shared behavioural parameters) "
-        "or Suzhou's estimate times the region's size (scale parameters).",
+        "keep their prior: for a region with a parent (Kunshan: Suzhou), the parent's "
+        "posterior (shared behavioural parameters) or the parent's estimate times the "
+        "region's size (scale parameters).",
         "",
         "| group | parameters | informed |",
         "|---|---|---|",
@@ -276,17 +278,20 @@ def write_fit_report(
         "## Parameters (MAP and 80% posterior interval)",
         "",
     ]
+    # ``suzhou_rel_width``: the width in the fit of the region's parent (its first parent).
     compare = "suzhou_rel_width" in parameters
+    parent = load_region(region).parent
+    parent_name = load_region(parent).label_en if compare and parent else ""
     if compare:
         ratio = (parameters["rel_width"] / parameters["suzhou_rel_width"]).median()
         lines += [
             f"The regional data are sparse: the median parameter's 80% interval is "
-            f"{ratio:.1f} times as wide (relative to its median) as in the Suzhou fit, and "
-            "every projection for this region carries that uncertainty.",
+            f"{ratio:.1f} times as wide (relative to its median) as in the {parent_name} fit, "
+            "and every projection for this region carries that uncertainty.",
             "",
         ]
     head = "| parameter | prior centre | MAP | p10 | median | p90 | width (p90-p10)/median |"
-    lines += [head + (" Suzhou width |" if compare else ""),
+    lines += [head + (f" {parent_name} width |" if compare else ""),
               "|---|---|---|---|---|---|---|" + ("---|" if compare else "")]
     for _, r in parameters.iterrows():
         row = (
@@ -321,7 +326,7 @@ def write_fit_report(
     return path
 
 
-def calibrate_and_report(region: str = "suzhou", **options):
+def calibrate_and_report(region: str = DEFAULT_REGION, **options):
     """Calibrate ``region``, store its posterior and write the fit report with it.
 
     The same as :func:`suzhou_sim.calibration.fit.calibrate_region` with this module's

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import math
 
+from ..catalogues.timeline import PERIOD_NAMES, PERIOD_YEARS, PERIODS, PLAN_LENGTH
+
 __all__ = [
     "PERIOD_LABELS",
+    "period_years",
     "PERIOD_SHORT",
     "in_language",
     "unit_label",
@@ -26,18 +29,26 @@ __all__ = [
     "period_label",
 ]
 
-#: Plan periods with their years: (Chinese, English).
-PERIOD_LABELS: dict[str, tuple[str, str]] = {
-    "14th": ("“十四五”剩余年份 2024—2025", "14th plan, remaining years 2024-25"),
-    "15th": ("“十五五” 2026—2030", "15th plan 2026-30"),
-    "16th": ("“十六五” 2031—2035", "16th plan 2031-35"),
-}
+def period_years(period: str) -> str:
+    """The years of a plan period, short: ``2026–30``, or ``2025`` for a single year."""
+    first, last = PERIOD_YEARS[period]
+    return str(first) if first == last else f"{first}–{last % 100:02d}"
+
+
+def _with_years(period: str) -> tuple[str, str]:
+    (zh, en), (first, last) = PERIOD_NAMES[period], PERIOD_YEARS[period]
+    if first == last:  # the one remaining year of a plan under way
+        return f"“{zh}”剩余年份 {first}", f"{en} plan, remaining year {first}"
+    if last - first + 1 < PLAN_LENGTH:  # the remaining years of a plan under way
+        return (f"“{zh}”剩余年份 {first}—{last}",
+                f"{en} plan, remaining years {first}-{last % 100:02d}")
+    return f"“{zh}” {first}—{last}", f"{en} plan {first}-{last % 100:02d}"
+
+
+#: Plan periods with their years: (Chinese, English), from the timeline.
+PERIOD_LABELS: dict[str, tuple[str, str]] = {p: _with_years(p) for p in PERIODS}
 #: Plan periods, short: (Chinese, English).
-PERIOD_SHORT: dict[str, tuple[str, str]] = {
-    "14th": ("十四五", "14th"),
-    "15th": ("十五五", "15th"),
-    "16th": ("十六五", "16th"),
-}
+PERIOD_SHORT: dict[str, tuple[str, str]] = PERIOD_NAMES
 
 # Display names of the .mdl/ledger units: (Chinese, English).
 _UNITS: dict[str, tuple[str, str]] = {

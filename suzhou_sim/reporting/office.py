@@ -24,6 +24,7 @@ import matplotlib
 import pandas as pd
 
 from ..catalogues.indicators import load_indicators
+from ..catalogues.regions import load_region
 from ..catalogues.scenarios import (
     PERIODS,
     Scenario,
@@ -67,7 +68,6 @@ REPORT_SUFFIXES = (".docx", ".xlsx")
 #: The Chinese font of the reports' text (``fonts-noto-cjk``); the app's diagram uses it too.
 CJK_FONT = "Noto Sans CJK SC"
 
-_REGION_ZH = {"suzhou": "苏州", "kunshan": "昆山"}
 # the fan charts' legend and axes in Chinese (see plots.CHART_LABELS)
 _CHART_ZH = {
     "band": "10–90% 区间", "median": "中位数({scenario})", "baseline": "基准中位数",
@@ -295,7 +295,7 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
     doc.add_heading(f"{s.title_zh}:情景评估报告", level=0)
     doc.add_paragraph(
-        f"地区:{_REGION_ZH.get(s.region, s.region)} · 情景:{s.name} · 抽样次数:{result.draws:,}"
+        f"地区:{load_region(s.region).label_zh} · 情景:{s.name} · 抽样次数:{result.draws:,}"
         f" · 随机种子:{result.seed} · 参数:{result.posterior_source} · "
         f"生成日期:{date.today().isoformat()}")
     doc.add_heading("情景说明", level=1)

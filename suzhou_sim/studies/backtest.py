@@ -32,13 +32,13 @@ from ..calibration.fit import Calibrator, MapFit, load_free_parameters
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import indicator_values, load_indicators
 from ..catalogues.observations import load_observations, observations_as_of
-from ..catalogues.scenarios import REGION_BASELINES, Scenario, load_scenario
+from ..catalogues.regions import DEFAULT_REGION, check_region, load_region
+from ..catalogues.scenarios import Scenario, baseline_file, load_scenario
 from ..catalogues.timeline import FIRST_SIM_YEAR
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import check_draws
-from ..paths import REGIONS, SCENARIOS_DIR
 from .predictive import ErrorModel, fit_error_model, predictive_draws
 from .skill import NAIVE_METHODS, crps_ensemble, naive_forecasts, skill_table
 
@@ -137,8 +137,7 @@ def check_origins(region: str, origins: Sequence[int], obs: pd.DataFrame) -> lis
     An origin must have at least one in-scope observation up to it (to calibrate on) and
     at least one published point value after it (to score).
     """
-    if region not in REGIONS:
-        raise InputError(f"--region: {region!r} is not a region (allowed: {', '.join(REGIONS)})")
+    check_region(region, "--region")
     scoped = _in_scope(obs)
     if scoped.empty:
         raise InputError(f"{region}: no observation inside the model's scope and years")
@@ -237,8 +236,8 @@ def mcmc_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int, steps: int) 
 def _fit_origin(region: str, obs: pd.DataFrame, origin: int, n_starts: int, seed: int,
                 suzhou: Posterior | None, steps: int) -> tuple[Posterior, dict]:
     start = time.perf_counter()
-    params = load_free_parameters(region, suzhou_posterior=suzhou) if region != "suzhou" \
-        else None
+    params = load_free_parameters(region, suzhou_posterior=suzhou) \
+        if load_region(region).parent is not None else None
     known = observations_as_of(obs, origin)  # the data as they stood at the origin
     cal = Calibrator(region, observations=known, parameters=params)
     fit = cal.fit_map(n_starts=n_starts, seed=seed)
@@ -317,7 +316,7 @@ def _predictive_band(table: pd.DataFrame, region: str, seed: int) -> pd.DataFram
 
 
 def run_backtest(
-    region: str = "suzhou",
+    region: str = DEFAULT_REGION,
     origins: Sequence[int] = DEFAULT_ORIGINS,
     draws: int = 500,
     seed: int = 0,
@@ -361,22 +360,22 @@ def run_backtest(
     """
     start = time.perf_counter()
     draws = check_draws(draws, "--draws")
-    if region not in REGIONS:
-        raise InputError(f"--region: {region!r} is not a region (allowed: {', '.join(REGIONS)})")
+    check_region(region, "--region")
     obs = observations if observations is not None else load_observations(region=region)
     obs = obs[obs["region"] == region] if "region" in obs else obs
     origins = check_origins(region, origins, obs)
     if scenario is None:
-        scenario = load_scenario(SCENARIOS_DIR / REGION_BASELINES[region])
+        scenario = load_scenario(baseline_file(region, required=True))
     if scenario.region != region:
         raise InputError(f"scenario {scenario.name!r} belongs to {scenario.region}, not {region}")
     last_year = int(_in_scope(obs)["year"].max())
-    suzhou_obs = load_observations(region="suzhou") if region != "suzhou" else None
+    parent = load_region(region).parent
+    suzhou_obs = load_observations(region=parent) if parent is not None else None
     rows, fans, fits = [], [], []
     for origin in origins:
         suzhou_post = None
         if suzhou_obs is not None:
-            suzhou_post, info = _fit_origin("suzhou", suzhou_obs, origin, n_starts, seed, None,
+            suzhou_post, info = _fit_origin(parent, suzhou_obs, origin, n_starts, seed, None,
                                             steps)
             fits.append(info)
         post, info = _fit_origin(region, obs, origin, n_starts, seed, suzhou_post, steps)

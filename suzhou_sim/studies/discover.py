@@ -34,7 +34,7 @@ from ..catalogues.targets import reached_per_run, target_variables
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from ..limits import check_draws
+from ..limits import MAX_DRAWS, check_draws
 from .optimise import check_targets
 from .predictive import predictive_results
 
@@ -278,7 +278,8 @@ def discover(
     (target,) = check_targets([target_id], scenario.region, "--target")
     n = check_draws(scenario.draws if draws is None else draws, "--draws")
     if n < 10:
-        raise InputError(f"--draws: {n} is too few for scenario discovery (allowed: 10-100000)")
+        raise InputError(f"--draws: {n} is too few for scenario discovery "
+                         f"(allowed: 10-{MAX_DRAWS})")
     seed = scenario.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, scenario.region)
     params = scenario_inputs(scenario, n, seed, post)

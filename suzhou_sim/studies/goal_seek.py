@@ -32,7 +32,7 @@ from ..catalogues.targets import (
     target_status,
     target_variables,
 )
-from ..catalogues.timeline import PERIODS
+from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
@@ -109,7 +109,7 @@ def goal_seek(
     scenario: Scenario | str | Path,
     target_id: str,
     lever_key: str,
-    period: str = "15th",
+    period: str = DEFAULT_PERIOD,
     probability: float = 0.8,
     draws: int | None = None,
     seed: int | None = None,

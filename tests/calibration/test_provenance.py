@@ -24,12 +24,12 @@ from suzhou_sim.calibration.provenance import (
     status_files,
 )
 from suzhou_sim.calibration.resolve import resolve_posterior
+from suzhou_sim.catalogues.regions import region_names
 from suzhou_sim.fileio.outputs import MARKER
 from suzhou_sim.paths import (
     MODEL_FILE,
     OBSERVED_FILE,
     PARAMETERS_FILE,
-    REGIONS,
     REGIONS_DIR,
     REPO_ROOT,
     SCENARIOS_DIR,
@@ -37,14 +37,14 @@ from suzhou_sim.paths import (
 )
 
 
-@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("region", region_names())
 def test_shipped_calibration_matches_the_shipped_model_and_data(region):
     status = calibration_status(region)
     assert status.recorded and status.changed == () and not status.stale
     assert (calibration_dir(region) / MARKER).is_file()  # calibrate may replace its folder
 
 
-@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("region", region_names())
 def test_stored_point_estimate_reproduces_the_fit_reports_mape_table(region):
     posterior = load_posterior(region)
     cal = Calibrator(region)

@@ -7,7 +7,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from suzhou_sim.calibration.resolve import resolve_posterior
-from suzhou_sim.ensemble.cluster import active_client, dask_client, use_client
+from suzhou_sim.ensemble.cluster import active_client, use_client
 from suzhou_sim.ensemble.inputs import scenario_inputs
 from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
@@ -85,9 +85,3 @@ def test_studies_on_dask_match_in_process(baseline, posterior_dir, client, swept
     there = discover(baseline, "SZ-HTE-2025", draws=200, seed=2, posterior=posterior_dir,
                      client=client)
     assert there.table().equals(here.table())
-
-
-def test_unreachable_scheduler_is_an_input_error():
-    with pytest.raises(InputError, match="--dask: cannot reach a Dask scheduler"):
-        with dask_client("tcp://127.0.0.1:9"):
-            pass
