@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DRAWS  ?= 1000
 
-.PHONY: run test setup browser app calibrate bench lint notebooks clean
+.PHONY: run test setup browser app calibrate bench lint notebooks sketch clean
 
 run: $(STAMP)  ## run every scenario file and print each target scoreboard
 	$(PY) -m suzhou_sim run-all --draws $(DRAWS)
@@ -52,6 +52,9 @@ bench: $(STAMP) browser  ## performance figures (against PySD, and the decision 
 	$(PY) benchmarks/bench_backtest.py
 	$(PY) benchmarks/bench_app_concurrency.py
 	$(PY) benchmarks/bench_app_concurrency.py --fresh
+
+sketch: $(STAMP)  ## rewrite the Vensim diagram of the model from its equations (after editing them)
+	$(PY) -m suzhou_sim sketch model/innovation_cluster.mdl
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check suzhou_sim tests benchmarks app.py notebooks

@@ -8,7 +8,8 @@
    values x 100,000 draws) in process and on a ``distributed.LocalCluster`` with one worker
    per core, and the cluster's overhead per batch (many one-run batches against the same runs
    in process). ``--runs`` smaller than 10^6 measures a part and extrapolates linearly; the
-   output says so.
+   output says so. Each value also runs the driver settings of the targets driven by an
+   assumption (their first ``CURVE_DRAWS`` draws); the runs counted include them.
 
 Optimisation and discovery print wall and CPU (process) time: on a shared machine the wall
 time also counts other processes' turns; the CPU time is what the study itself used.
@@ -27,11 +28,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from suzhou_sim.calibration.resolve import resolve_posterior  # noqa: E402
 from suzhou_sim.catalogues.scenarios import load_scenario  # noqa: E402
+from suzhou_sim.catalogues.targets import targets_for_region  # noqa: E402
 from suzhou_sim.ensemble import cluster, compiled  # noqa: E402
+from suzhou_sim.ensemble.inputs import scenario_inputs  # noqa: E402
 from suzhou_sim.paths import SCENARIOS_DIR  # noqa: E402
 from suzhou_sim.studies.discover import discover  # noqa: E402
+from suzhou_sim.studies.driven import cases_for, is_range  # noqa: E402
 from suzhou_sim.studies.optimise import optimise_portfolio  # noqa: E402
+from suzhou_sim.studies.scenario_runs import CURVE_DRAWS  # noqa: E402
 from suzhou_sim.studies.sweep import sweep  # noqa: E402
 
 GOALS = {"optimise": 180.0, "discover": 30.0}
@@ -82,7 +88,10 @@ def _warm() -> None:
 def bench_sweep(scenario, runs: int) -> None:
     draws = max(1, runs // VALUES)
     values = [float(v) for v in range(0, 1000, 1000 // VALUES)][:VALUES]
-    done = draws * len(values)
+    settings = len(cases_for([t for t in targets_for_region(scenario.region) if is_range(t)],
+                             scenario_inputs(scenario, 2, 0, resolve_posterior(
+                                 None, scenario.region)[0]), scenario.region)) - 1
+    done = (draws + settings * min(draws, CURVE_DRAWS)) * len(values)
     scale = FULL_RUNS / done
     note = "" if done >= FULL_RUNS else f" (measured {done:,} runs; x{scale:.1f} extrapolated)"
     start = time.perf_counter()
@@ -102,7 +111,8 @@ def bench_sweep(scenario, runs: int) -> None:
             client.submit(_nothing, i, pure=False).result()
         round_trip = (time.perf_counter() - start) / 200
     same = here.equals(there)
-    print(f"sweep: {len(values)} values x {draws:,} draws{note}")
+    print(f"sweep: {len(values)} values x ({draws:,} draws + {settings} driver settings x "
+          f"{min(draws, CURVE_DRAWS):,}) = {done:,} runs{note}")
     print(f"  in process: {local:.1f} s -> {local * scale:.0f} s per 10^6 runs")
     print(f"  LocalCluster ({workers} workers, {batches} batches of <= {cluster.DASK_BATCH:,} "
           f"runs): {remote:.1f} s -> {remote * scale:.0f} s per 10^6 runs; identical: {same}")

@@ -110,6 +110,11 @@ class Lever(_Entry):
     max: float
     step: float
     theme: str
+    # what moving the lever costs (see the header of model/levers.yaml), with the reason
+    pricing: Literal["spending", "budget_neutral", "priced", "unpriced"]
+    pricing_en: str
+    pricing_zh: str
+    cost_per_unit: float | None = None  # 100m_yuan per unit and year, for ``priced``
 
     @model_validator(mode="after")
     def _consistent(self) -> Lever:
@@ -117,7 +122,13 @@ class Lever(_Entry):
             raise ValueError(f"vensim needs one constant per period {', '.join(PERIODS)}")
         if not self.min <= self.default <= self.max or self.step <= 0:
             raise ValueError("needs min <= default <= max and step > 0")
+        if (self.pricing == "priced") != (self.cost_per_unit is not None):
+            raise ValueError("cost_per_unit is required for pricing 'priced' and only there")
         return self
+
+    def pricing_text(self, lang: str = "zh") -> str:
+        """Why the lever costs what it costs (or is unpriced), in ``lang``."""
+        return self.pricing_zh if lang == "zh" else self.pricing_en
 
     def allowed(self) -> str:
         """The allowed range as text, e.g. ``0-1000 100m_yuan/year``."""

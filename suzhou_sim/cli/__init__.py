@@ -22,9 +22,11 @@ from .common import EXIT_USAGE, OneLineParser, run_command
 from .data import register as _add_data  # data check, data add
 from .decision import register as _add_decision  # optimise, discover, sweep
 from .effects import register as _add_effects
+from .listing import register as _add_list
 from .report import register as _add_report
 from .scenarios import register as _add_scenario_commands  # run, compare, goal-seek, run-all
 from .sensitivity import register as _add_sensitivity
+from .sketch import register as _add_sketch
 
 __all__ = ["EXIT_USAGE", "build_parser", "main"]
 
@@ -64,7 +66,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_simulate, _add_scenario_commands, _add_calibrate, _add_sensitivity, _add_effects,
     _add_report, _add_decision,
-    _add_backtest, _add_data)
+    _add_backtest, _add_data, _add_list, _add_sketch)
 
 
 def build_parser() -> argparse.ArgumentParser:

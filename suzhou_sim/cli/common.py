@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import math
 import os
 import sys
@@ -263,12 +264,17 @@ def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Nam
     line per region, or fails with exit 2 under ``--strict``. Input, engine and OS errors
     print one ``error:`` line and return :data:`EXIT_USAGE`.
     """
-    from ..reporting.warnings_text import staleness_message
+    from ..reporting.warnings_text import library_warning_message, staleness_message
 
     name = _command_name(args, parser)
     strict = bool(getattr(args, "strict", False))
-    shown: set[tuple[str, Path]] = set()
-    original = warnings.showwarning
+    shown: set[object] = set()
+
+    def library(source: str, text: str) -> None:
+        message = library_warning_message(source, text)
+        if message not in shown:  # once per command, however often a library repeats it
+            shown.add(message)
+            warn(name, message)
 
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
         if isinstance(message, StaleCalibrationWarning):
@@ -277,9 +283,13 @@ def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Nam
                 shown.add(key)
                 warn(name, staleness_message(message.status))
             return
-        original(message, category, filename, lineno, file, line)
+        # a library's warning (NumPy, SciPy, SALib, ...): one line, in words, not raw
+        library(_library_of(filename), str(message))
 
+    handler = _LibraryLog(library)
+    root = logging.getLogger()
     try:
+        root.addHandler(handler)
         with warnings.catch_warnings():
             warnings.simplefilter("error" if strict else "always", StaleCalibrationWarning)
             warnings.showwarning = show
@@ -291,8 +301,35 @@ def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Nam
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         message = f"{where}{exc.strerror or exc}"
+    finally:
+        root.removeHandler(handler)
     print(f"suzhou-sim {name}: error: {one_line(message)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _library_of(filename: str) -> str:
+    """The top-level package a warning came from (``numpy``, ``emcee``, ...), from its file."""
+    parts = Path(str(filename)).parts
+    if "site-packages" in parts:
+        rest = parts[parts.index("site-packages") + 1:]
+        if rest:
+            return rest[0].removesuffix(".py")
+    return Path(str(filename)).stem or "python"
+
+
+class _LibraryLog(logging.Handler):
+    """Logging records of other packages at WARNING or above, passed on as one line each
+    (emcee, for one, logs its chain-length warning instead of warning)."""
+
+    def __init__(self, report: Callable[[str, str], None]) -> None:
+        super().__init__(level=logging.WARNING)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        top = record.name.split(".")[0]
+        if top in ("suzhou_sim", "root", "py"):
+            return
+        self.report(top, record.getMessage())
 
 
 def handle(parser: argparse.ArgumentParser,

@@ -33,10 +33,29 @@ from .common import (
     whole_number,
 )
 
-__all__ = ["register", "add_dask_option", "EXIT_INFEASIBLE"]
+__all__ = ["register", "add_dask_option", "add_assume_option", "assumed_scenario",
+           "EXIT_INFEASIBLE"]
 
 #: Exit code of ``optimise`` when no plan within the ranges reaches every target.
 EXIT_INFEASIBLE = 3
+
+
+def add_assume_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--assume NAME=VALUE`` (repeatable): fix an assumption for the study."""
+    p.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix an assumption at a value for this study (repeatable; NAME is a "
+                        "key of `suzhou-sim list assumptions`), e.g. "
+                        "future_industry_base_2023=1500: targets driven by it get the "
+                        "conditional probability instead of a range")
+
+
+def assumed_scenario(args: argparse.Namespace):
+    """The scenario of ``args.scenario`` with ``--assume`` applied (checked, one-line errors)."""
+    from ..catalogues.scenarios import load_scenario
+    from ..studies.driven import parse_assume, with_assumptions
+
+    fixed = parse_assume(getattr(args, "assume", None))
+    return with_assumptions(load_scenario(args.scenario), fixed)
 
 
 def add_dask_option(p: argparse.ArgumentParser) -> None:
@@ -51,17 +70,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``optimise``, ``discover`` and ``sweep`` to the CLI."""
     p = subparsers.add_parser(
         "optimise", help="cheapest lever plan reaching several targets, and the Pareto front",
-        description="Search every chosen lever in every chosen plan period (within the "
-                    "catalogue's ranges) for the plan with the least special-fund spending "
-                    "that reaches every target with the given probability; write best.yaml, "
-                    "pareto.csv, front.png and report.md. Exit 3 when no plan reaches them.")
+        description="Search every chosen lever in every open plan period for the plan with "
+                    "the least spending that reaches every target with the given probability; "
+                    "write best.yaml, pareto.csv, front.png and report.md (with what each "
+                    "lever contributes). Only priced levers move (model/levers.yaml, "
+                    "`pricing`); an unpriced one only within a bound you give "
+                    "(--levers special_fund,attraction_projects=2000:4000). Plan periods that "
+                    "have begun by the data vintage are never changed. Exit 3 when no plan "
+                    "reaches every target.")
     p.add_argument("scenario", type=Path, help="starting scenario file")
     p.add_argument("--targets", required=True, help="target ids, comma-separated")
     p.add_argument("--probability", type=float, default=0.8,
                    help="required probability of every target, in (0, 1) (default 0.8)")
-    p.add_argument("--levers", default=None, help="lever keys, comma-separated (default all)")
+    p.add_argument("--levers", default=None,
+                   help="lever keys, comma-separated, each optionally with a bound KEY=LOW:HIGH "
+                        "(required for an unpriced lever); default: every priced lever")
     p.add_argument("--periods", default=None,
-                   help=f"plan periods, comma-separated from {','.join(PERIODS)} (default all)")
+                   help=f"plan periods, comma-separated from {','.join(PERIODS)} (default: "
+                        "those not begun by the data vintage)")
     p.add_argument("--population", type=whole_number, default=None,
                    help=f"plans per generation, 4-{MAX_POPULATION:,}")
     p.add_argument("--generations", type=whole_number, default=None,
@@ -75,6 +101,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "one sentence per box in English and Chinese.")
     p.add_argument("scenario", type=Path, help="scenario file")
     p.add_argument("--target", required=True, help="target id, e.g. SZ-HTE-2025")
+    p.add_argument("--min-lift", type=float, default=None,
+                   help="least failure rate of a box as a multiple of the base failure rate "
+                        "(default 1.5)")
+    p.add_argument("--min-coverage", type=float, default=None,
+                   help="least share of all failures a box holds, in (0, 1] (default 0.2)")
     _common(p, _discover)
 
     p = subparsers.add_parser(
@@ -91,6 +122,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _common(p: argparse.ArgumentParser, command) -> None:
     add_common_options(p)
     add_dask_option(p)
+    add_assume_option(p)
     p.add_argument("--out", type=Path, required=True, help="output folder (written atomically)")
     p.add_argument("--force", action="store_true",
                    help="also replace an output folder another suzhou-sim command wrote")
@@ -103,11 +135,10 @@ def _names(text: str | None) -> list[str] | None:
 
 def _prepare(args: argparse.Namespace):
     """Scenario, posterior folder and checks shared by the three commands (nothing written)."""
-    from ..catalogues.scenarios import load_scenario
 
     check_output_dir(args.out, args.force, writer=f"suzhou-sim {args.command}")  # before runs
     check_common(args)
-    scenario = load_scenario(args.scenario)
+    scenario = assumed_scenario(args)
     posterior = posterior_dir(args)
     return scenario, posterior
 
@@ -117,12 +148,14 @@ def _optimise(args: argparse.Namespace) -> int:
     from ..ensemble.cluster import dask_client
     from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
+    from ..reporting.answer_text import answer_text
     from ..studies.optimise import (
         GENERATIONS,
         POPULATION,
         check_targets,
         optimise_portfolio,
-        plan_decisions,
+        parse_lever_bounds,
+        portfolio_decisions,
     )
 
     scenario, posterior = _prepare(args)
@@ -131,7 +164,8 @@ def _optimise(args: argparse.Namespace) -> int:
         raise InputError(f"--probability: {args.probability:g} is outside the allowed range "
                          "(0, 1) (exclusive)")
     check_targets(targets, scenario.region)
-    plan_decisions(_names(args.levers), _names(args.periods))
+    levers, bounds = parse_lever_bounds(args.levers)
+    portfolio_decisions(scenario.region, levers, _names(args.periods), bounds)
     population = POPULATION if args.population is None else args.population
     generations = GENERATIONS if args.generations is None else args.generations
     if population < 4 or generations < 1:
@@ -145,16 +179,18 @@ def _optimise(args: argparse.Namespace) -> int:
                      f"{draws:,} (and the plan's re-run)", dask=args.dask is not None)
     with dask_client(args.dask), tqdm_progress("generations", not args.quiet) as bar:
         result = optimise_portfolio(
-            scenario, targets, args.probability, _names(args.levers), _names(args.periods),
+            scenario, targets, args.probability, levers, _names(args.periods),
             draws=args.draws, seed=args.seed, posterior=posterior, population=population,
-            generations=generations, progress=bar, rationale=report.portfolio_rationale)
+            generations=generations, progress=bar, rationale=report.portfolio_rationale,
+            bounds=bounds)
     front = result.search.front.drop(columns=["on_front"])
     with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "best.yaml", scenario_to_yaml(result.plan))
         atomic_write_text(tmp / "pareto.csv", front.to_csv(index=False))
         atomic_write_bytes(tmp / "front.png", report.png_bytes(report.front_chart(result.search)))
         atomic_write_text(tmp / "report.md", report.portfolio_report(result))
-    probs = ", ".join(f"{t} {p:.3f} (fresh draws {result.fresh_probabilities[t]:.3f})"
+    answers = {a.target_id: a for a in result.answers}
+    probs = ", ".join(f"{t} {p:.3f} (fresh draws {answer_text(answers[t], 'en')})"
                       for t, p in result.search_probabilities.items())
     if not result.feasible:
         print(f"suzhou-sim optimise: {report.infeasible_message(result)}; wrote {args.out}",
@@ -166,15 +202,20 @@ def _optimise(args: argparse.Namespace) -> int:
 
 def _discover(args: argparse.Namespace) -> int:
     from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
-    from ..studies.discover import discover
+    from ..studies.discover import MIN_COVERAGE, MIN_LIFT, check_rules, discover
     from ..studies.optimise import check_targets
 
     scenario, posterior = _prepare(args)
     check_targets([args.target], scenario.region, "--target")
-    with dask_client(args.dask):
+    lift = MIN_LIFT if args.min_lift is None else args.min_lift
+    coverage = MIN_COVERAGE if args.min_coverage is None else args.min_coverage
+    check_rules(lift, coverage)
+    with dask_client(args.dask), tqdm_progress("discover", not args.quiet) as bar:
         found = discover(scenario, args.target, draws=args.draws, seed=args.seed,
-                         posterior=posterior)
+                         posterior=posterior, min_lift=lift, min_coverage=coverage,
+                         progress=bar)
     with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "boxes.csv", found.table().to_csv(index=False))
         atomic_write_bytes(tmp / "trajectory.png",
@@ -188,6 +229,7 @@ def _discover(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
     from ..studies.optimise import plan_decisions
     from ..studies.sweep import sweep
@@ -207,9 +249,9 @@ def _sweep(args: argparse.Namespace) -> int:
     draws = scenario.draws if args.draws is None else args.draws
     check_model_runs(len(values) * draws, f"--values {len(values)} x --draws {draws:,}",
                      dask=args.dask is not None)
-    with dask_client(args.dask):
+    with dask_client(args.dask), tqdm_progress("sweep", not args.quiet) as bar:
         table = sweep(scenario, args.lever, args.period, values, draws=args.draws,
-                      seed=args.seed, posterior=posterior)
+                      seed=args.seed, posterior=posterior, progress=bar)
     seed = scenario.seed if args.seed is None else args.seed
     with output_dir(args, args.out) as tmp:
         atomic_write_text(tmp / "sweep.csv", table.to_csv(index=False))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..fileio.outputs import MARKER, check_output_dir, prepare_output_dir
 from .common import check_common, posterior_dir
+from .decision import add_assume_option
 
 __all__ = ["register", "MARKER", "WRITER"]
 
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "For every lever and plan period, raise the lever alone by a step and rerun the "
             "ensemble on the same draws (common random numbers); write effects.csv (effect on "
-            "every in-scope target in its target year with its 80%% band, change in "
+            "every in-scope target in its target year with its 80% band, change in "
             "probability, cost per additional unit for money), evidence.csv (the model's costs "
             "beside the evidence ranges), one tornado chart per target and report.md "
             "(English and Chinese)."),
@@ -59,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="also replace an output folder another suzhou-sim command wrote")
     p.add_argument("--posterior-dir", type=Path, default=None, help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_assume_option(p)
     p.set_defaults(handler=_command, func=_command)
 
 
@@ -67,11 +69,12 @@ def _command(args: argparse.Namespace) -> int:
     from ..ensemble.runs import tqdm_progress
     from ..fileio.atomic import atomic_write_text
     from ..reporting.effects_report import effects_markdown, write_tornado_charts
+    from ..studies.driven import parse_assume, with_assumptions
     from ..studies.effects import benchmark_comparison, lever_effects
 
     check_common(args)
     check_output_dir(args.out, args.force, writer=WRITER)
-    scenario = load_scenario(args.scenario)
+    scenario = with_assumptions(load_scenario(args.scenario), parse_assume(args.assume))
     start = time.perf_counter()
     with tqdm_progress("effects", not args.quiet) as bar:
         result = lever_effects(scenario, args.draws, args.seed, levers=args.lever,

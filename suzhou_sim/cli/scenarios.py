@@ -38,7 +38,7 @@ from .common import (
     posterior_dir,
     warn_zero_split,
 )
-from .decision import add_dask_option
+from .decision import add_assume_option, add_dask_option, assumed_scenario
 
 if TYPE_CHECKING:
     from ..catalogues.scenarios import Scenario
@@ -85,6 +85,7 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
                     "from the first scenario (d_<name>), all on the same draws.")
     p.add_argument("scenarios", type=Path, nargs="+", help="scenario files (same region)")
     add_common_options(p)
+    add_assume_option(p)
     p.add_argument("--csv", type=Path, default=None, help="also write the table to this CSV")
     handle(p, _cmd_compare)
 
@@ -93,7 +94,10 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "goal-seek", help="smallest lever value reaching a target with a given probability",
         description="Find the smallest value of one lever in one plan period (within its "
-                    "allowed range) that reaches a target with the requested probability.")
+                    "allowed range) that reaches a target with the requested probability. For "
+                    "a target driven by an assumption (e.g. SZ-FUTURE-2030) there is one "
+                    "answer at the driver's low, central and high value, or one conditional "
+                    "answer when --assume fixes it.")
     p.add_argument("scenario", type=Path, help="starting scenario file")
     p.add_argument("--target", required=True, help="target id, e.g. SZ-FUTURE-2030")
     p.add_argument("--lever", required=True, help="lever key, e.g. special_fund")
@@ -102,6 +106,7 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--probability", type=float, default=0.8,
                    help="required probability (default 0.8)")
     add_common_options(p)
+    add_assume_option(p)
     handle(p, _cmd_goal_seek)
 
 
@@ -211,7 +216,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..ensemble.runs import tqdm_progress
+    from ..reporting.answer_text import with_answers
     from ..reporting.markdown import comparison_text
+    from ..studies.driven import parse_assume, scenario_answers, with_assumptions
     from ..studies.scenario_runs import compare_scenarios
 
     check_common(args)
@@ -219,7 +226,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     if args.csv is not None:  # refuse before the runs, naming the user's path
         check_output_file(args.csv, option="--csv", writer=COMPARE_WRITER)
-    scenarios = [load_scenario(p) for p in args.scenarios]
+    fixed = parse_assume(args.assume)
+    scenarios = [with_assumptions(load_scenario(p), fixed) for p in args.scenarios]
     draws = args.draws if args.draws is not None else max(s.draws for s in scenarios)
     check_model_runs(len(scenarios) * draws, f"{len(scenarios)} scenarios x --draws {draws:,}")
     for scenario in scenarios:
@@ -227,6 +235,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     with tqdm_progress("simulating", not args.quiet) as bar:
         table = compare_scenarios(scenarios, draws=args.draws, seed=args.seed,
                                   posterior=posterior_dir(args), progress=bar)
+    with tqdm_progress("assumption-driven targets", not args.quiet) as bar:
+        answers = scenario_answers(scenarios, args.draws, args.seed, posterior_dir(args),
+                                   progress=bar)
+    table = with_answers(table, answers)
     if args.csv is not None:
         write_output_file(args.csv, table.to_csv(index=False).encode("utf-8"), option="--csv",
                           writer=COMPARE_WRITER)
@@ -235,24 +247,27 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_goal_seek(args: argparse.Namespace) -> int:
-    from ..catalogues.scenarios import load_scenario
     from ..ensemble.runs import tqdm_progress
     from ..reporting.goal_seek_text import goal_seek_message
-    from ..studies.goal_seek import goal_seek
+    from ..studies.goal_seek import goal_seek_all
 
     check_common(args)
-    scenario = load_scenario(args.scenario)
+    scenario = assumed_scenario(args)
     warn_zero_split(scenario, "goal-seek")
     with tqdm_progress("goal seeking", not args.quiet) as bar:
-        res = goal_seek(scenario, args.target, args.lever, period=args.period,
-                        probability=args.probability, draws=args.draws, seed=args.seed,
-                        posterior=posterior_dir(args), progress=bar)
-    print(goal_seek_message(res))
-    value = "-" if res.value is None else f"{res.value:g}"
-    achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
-    print(f"status={res.status} value={value} achieved={achieved} goal={res.goal:g} "
-          f"P(min={res.lower:g})={res.probability_at_min:.3f} "
-          f"P(max={res.upper:g})={res.probability_at_max:.3f} evaluations={res.evaluations}")
+        answers = goal_seek_all(scenario, args.target, args.lever, period=args.period,
+                                probability=args.probability, draws=args.draws,
+                                seed=args.seed, posterior=posterior_dir(args), progress=bar)
+    for res in answers:
+        print(goal_seek_message(res))
+        value = "-" if res.value is None else f"{res.value:g}"
+        achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
+        given = (f" {res.condition}={res.condition_value:g} ({res.condition_setting})"
+                 if res.condition else "")
+        print(f"status={res.status} value={value} achieved={achieved} goal={res.goal:g} "
+              f"P(min={res.lower:g})={res.probability_at_min:.3f} "
+              f"P(max={res.upper:g})={res.probability_at_max:.3f} "
+              f"evaluations={res.evaluations}{given}")
     return 0
 
 

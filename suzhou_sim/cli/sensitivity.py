@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Sobol or Morris sensitivity of a scenario's targets to parameters and assumptions",
         description=(
             "Which uncertain inputs decide each target? Varies the calibrated parameters "
-            "(over their posterior 5-95%% range) and the scenario's uncertain assumptions "
+            "(over their posterior 5-95% range) and the scenario's uncertain assumptions "
             "(over their low-high range) and writes indices.csv, factors.csv, one chart per "
             "target, heatmap.png and summary.md (English and Chinese) into the output folder."
         ),
@@ -54,6 +54,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--samples", type=int, default=None,
                    help="Sobol base samples N, a power of 2 (default 1024; N*(D+2) model runs) "
                         "or Morris trajectories (default 64; r*(D+1) runs); at least 2")
+    p.add_argument("--effect-of", default=None, metavar="LEVER:PERIOD",
+                   help="study the effect of a step of this lever in this plan period "
+                        "(e.g. special_fund:15th; +100 yi a year for money, +10%% otherwise): "
+                        "the paired difference of each target with and without it, on the "
+                        "same factor values (twice the runs)")
+    p.add_argument("--years", default=None,
+                   help="only the targets of these years, comma-separated (e.g. 2030,2035)")
     add_common_options(p, draws=False, seed_default=0, out=True,
                        out_help="output folder (default output/sensitivity_<scenario name>)")
     handle(p, _run)
@@ -76,16 +83,36 @@ def _check(args: argparse.Namespace) -> tuple[str, int]:
     return method, samples
 
 
-def _check_runs(method: str, samples: int, factors: int) -> None:
+def _check_runs(method: str, samples: int, factors: int, paired: bool = False) -> None:
     """Refuse, before sampling, a study whose model runs exceed the draws limit."""
     from ..limits import MAX_DRAWS
 
-    runs = samples * (factors + (2 if method == "sobol" else 1))
+    per = (factors + (2 if method == "sobol" else 1)) * (2 if paired else 1)
+    runs = samples * per
     if runs > MAX_DRAWS:
-        per = factors + (2 if method == "sobol" else 1)
         raise InputError(f"--samples: {samples} needs {runs:,} model runs ({samples} x {per}); "
                          f"allowed: at most {MAX_DRAWS:,} runs, i.e. --samples "
                          f"<= {MAX_DRAWS // per}")
+
+
+def _effect_and_years(args: argparse.Namespace, scenario):  # noqa: ANN001, ANN202
+    """The paired step of ``--effect-of`` (or None) and the years of ``--years`` (or None)."""
+    from ..studies.sensitivity import effect_step
+
+    years = None
+    if args.years is not None:
+        try:
+            years = [int(y) for y in args.years.split(",") if y.strip()]
+        except ValueError:
+            raise InputError(f"--years: {args.years!r} is not a comma-separated list of "
+                             "years (e.g. 2030,2035)") from None
+    if args.effect_of is None:
+        return None, years
+    lever, sep, period = args.effect_of.partition(":")
+    if not sep:
+        raise InputError(f"--effect-of: {args.effect_of!r} is not LEVER:PERIOD (e.g. "
+                         "special_fund:15th)")
+    return effect_step(scenario, lever.strip(), period.strip()), years
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -107,14 +134,16 @@ def _run(args: argparse.Namespace) -> int:
     warn_zero_split(scenario, "sensitivity")
     posterior, source = resolve_posterior(posterior_dir(args), scenario.region)
     problem = build_problem(scenario, posterior)
-    _check_runs(method, samples, len(problem))
+    effect, years = _effect_and_years(args, scenario)
+    _check_runs(method, samples, len(problem), effect is not None)
     progress = not args.quiet
     start = time.perf_counter()
     run = sobol if method == "sobol" else morris
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         with dask_client(args.dask), tqdm_progress("simulating", progress) as bar:
-            indices = run(scenario, samples, args.seed, posterior=posterior, progress=bar)
+            indices = run(scenario, samples, args.seed, posterior=posterior, progress=bar,
+                          effect=None if effect is None else effect.changes, years=years)
     # One short line per distinct warning, on stderr and in the report.
     notes = list(dict.fromkeys(str(w.message) for w in caught
                                if issubclass(w.category, UserWarning)))
@@ -134,6 +163,11 @@ def _run(args: argparse.Namespace) -> int:
         "wall time": f"{seconds:.1f} s",
         "posterior": source,
     }
+    if effect is not None:
+        meta["effect of"] = (f"{effect.lever} in the {effect.period} plan: {effect.value:g} -> "
+                             f"{effect.new_value:g} {effect.unit} (paired)")
+    if years:
+        meta["targets of"] = ", ".join(map(str, years))
     factors = pd.DataFrame({
         "factor": problem.names, "kind": problem.kinds, "unit": problem.units,
         "low": [b[0] for b in problem.bounds], "high": [b[1] for b in problem.bounds],

@@ -93,6 +93,12 @@ SKILL_TEXT: dict[str, tuple[str, str]] = {
         "published later; skill = 1 − CRPS_model / CRPS_naive (above 0: better than the naive "
         "forecast). Scenario bands include a structural error estimated from these backtest "
         "errors that grows with the horizon. Source: {path}"),
+    # the one sign convention of every error shown (bias, log error): forecast against observed
+    "sign": ("符号约定:误差均为预测值减观测值(对数误差为 log(预测/观测)),正值表示模型预测偏高,"
+             "负值表示偏低。",
+             "Sign convention: every error is forecast minus observed (log errors are "
+             "log(forecast / observed)), so a positive bias or log error means the model "
+             "forecast too high, a negative one too low."),
     "missing": ("尚无回测结果。生成命令:{command}",
                 "No backtest stored yet. Produce it with: {command}"),
     "error_size": ("回测误差规模 τ(h)(对数标准差):"
@@ -207,6 +213,13 @@ def _coverage_context(near: pd.DataFrame) -> str:
     return text
 
 
+def _forecast_sign(log_observed_over_forecast: float | None) -> float | None:
+    """A log error of the error model (log observed / forecast) as log(forecast / observed)."""
+    if log_observed_over_forecast is None:
+        return None
+    return -float(log_observed_over_forecast)
+
+
 def _md(frame: pd.DataFrame, digits: int = 3) -> str:
     return frame.to_markdown(index=False, floatfmt=f".{digits}g")
 
@@ -233,10 +246,14 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         src = name if g.get("fitted") else "pooled"
         sig_rows.append({"group / indicator": name, "errors": g["n"],
                          "own fit": bool(g.get("fitted")), **tau_cells(em.groups[src]["a"]),
-                         "median log error": em.groups[src].get("median_log_error")})
+                         # the error model stores log(observed / forecast); shown with the
+                         # report's one sign convention (forecast against observed)
+                         "median log error": _forecast_sign(
+                             em.groups[src].get("median_log_error"))})
     for name, g in em.indicators.items():
         sig_rows.append({"group / indicator": name, "errors": g["n"], "own fit": True,
-                         **tau_cells(g["a"]), "median log error": g.get("median_log_error")})
+                         **tau_cells(g["a"]),
+                         "median log error": _forecast_sign(g.get("median_log_error"))})
     lines = [
         f"# Backtest: {result.region}",
         "",
@@ -292,6 +309,9 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "",
         "## Skill by indicator and horizon",
         "",
+        f"{skill_text('sign', 'en')} `bias_pct` is the mean of (median forecast − observed) "
+        "/ observed.",
+        "",
         "`cover80_pred` is the 80% predictive band including the structural error, estimated "
         "from the other origins' errors (leave one origin out), so its coverage is out of "
         "sample.",
@@ -311,8 +331,8 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "",
         f"How it was estimated: {em.method}",
         "",
-        "Median log error is log(observed / median forecast): negative means the model "
-        "forecast too high. It is reported, not corrected: the error model widens the bands "
+        f"{skill_text('sign', 'en')} The median log error is log(median forecast / observed). "
+        "It is reported, not corrected: the error model widens the bands "
         "and keeps the model's median (the bias enters a, which is measured around the "
         "median). The backtest's own `pred_p10`/`pred_p90` apply the same rule with τ "
         "fitted on the other origins' errors.",

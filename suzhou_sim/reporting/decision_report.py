@@ -16,7 +16,10 @@ from matplotlib.figure import Figure
 from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import load_targets
 from ..studies.discover import Box, Discovery, Restriction
-from ..studies.optimise import PortfolioResult, SearchResult
+from ..studies.optimise import PortfolioResult, SearchResult, period_years
+from .answer_text import answer_text, driver_name
+from .catalogue_text import PRICING_LABELS
+from .labels import in_language
 from .sensitivity_plots import png_bytes
 
 __all__ = [
@@ -72,11 +75,12 @@ def box_sentence(target_id: str, box: Box, base_rate: float, lang: str = "en") -
     if lang == "en":
         when = " and ".join(shown) + (f" (and {more} narrower ranges)" if more > 0 else "")
         return (f"{target_id} fails mainly when {when}: in that box it fails in "
-                f"{box.density:.0%} of the runs (against {base_rate:.0%} overall), and the box "
-                f"holds {box.coverage:.0%} of all failures.")
+                f"{box.density:.0%} of the runs (against {base_rate:.0%} overall, a lift of "
+                f"{box.lift:.1f}×), and the box holds {box.coverage:.0%} of all failures.")
     when = "且".join(shown) + (f"(另有{more}项范围限制)" if more > 0 else "")
     return (f"{target_id}主要在{when}时未能实现:该情形下未实现的比例为{box.density:.0%}"
-            f"(总体为{base_rate:.0%}),覆盖全部未实现情形的{box.coverage:.0%}。")
+            f"(总体为{base_rate:.0%},为总体的{box.lift:.1f}倍),覆盖全部未实现情形的"
+            f"{box.coverage:.0%}。")
 
 
 def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
@@ -90,9 +94,20 @@ def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
                 "is reached, so no box to find." if lang == "en" else
                 f"{tid}在所有模拟中均未实现:在这些输入范围内不存在实现的情形,因此没有可找的输入区间。"]
     if not discovery.boxes:
-        return [f"{tid} fails in {rate:.0%} of the runs, spread over the inputs: no box of "
-                "inputs in which it fails in most runs." if lang == "en" else
-                f"{tid}在{rate:.0%}的模拟中未能实现,但分散于各输入之间:找不到多数情形下未实现的输入区间。"]
+        lift, cover = discovery.min_lift, discovery.min_coverage
+        if lang == "en":
+            why = (f"no box found: no range of the inputs in which it fails at least {lift:g}× "
+                   f"as often as overall (i.e. in {min(lift * rate, 1):.0%} of the runs or "
+                   f"more) and that holds at least {cover:.0%} of the failures")
+            if lift * rate > 1:
+                why += f" (at {rate:.0%} overall, failing is the rule everywhere)"
+            return [f"{tid} fails in {rate:.0%} of the runs; {why}."]
+        least = min(lift * rate, 1)
+        why = (f"未找到区间:没有任何输入范围能使未实现比例达到总体的{lift:g}倍(即{least:.0%}"
+               f"以上)且覆盖至少{cover:.0%}的未实现情形")
+        if lift * rate > 1:
+            why += "(总体已多数未实现,各处皆然)"
+        return [f"{tid}在{rate:.0%}的模拟中未能实现;{why}。"]
     return [box_sentence(tid, b, rate, lang) for b in discovery.boxes]
 
 
@@ -103,9 +118,52 @@ def _plan_lines(result: PortfolioResult) -> list[str]:
     for d in result.search.decisions:
         lever = levers[d.lever]
         unit = "" if lever.unit == "Dmnl" else f" {lever.unit}"
+        before = result.scenario.lever_value(d.lever, d.period)
         lines.append(
-            f"| {lever.label_en} / {lever.label_zh} | {d.period} | {row[d.name]:g}{unit} |")
+            f"| {lever.label_en} / {lever.label_zh} | {d.period} | {before:g}{unit} | "
+            f"{row[d.name]:g}{unit} | {d.low:g}–{d.high:g} | "
+            f"{in_language(PRICING_LABELS[d.pricing], 'en')} |")
     return lines
+
+
+def _contribution_lines(result: PortfolioResult) -> list[str]:
+    table = result.contributions
+    if table.empty:
+        return []
+    levers = load_levers()
+    ids = [t.target_id for t in result.targets]
+    head = "| lever / 杠杆 | spending / 支出 | " + " | ".join(ids) + " |"
+    lines = [head, "|---" * (len(ids) + 2) + "|"]
+    for _, r in table.iterrows():
+        name = ("**total / 合计**" if r["lever"] == "total"
+                else f"{levers[r['lever']].label_en} / {levers[r['lever']].label_zh}")
+        cells = " | ".join(f"{r[f'p_{t}']:+.3f}" for t in ids)
+        lines.append(f"| {name} | {r['spend']:+,.0f} | {cells} |")
+    return lines
+
+
+def _held_lines(result: PortfolioResult) -> list[str]:
+    levers = load_levers()
+    lines = []
+    for key, why in result.held.items():
+        lever = levers[key]
+        reason = lever.pricing_text("en") if why == "unpriced" else "not among --levers"
+        lines.append(f"- {lever.label_en} / {lever.label_zh}: held at the scenario's value "
+                     f"({reason})")
+    return lines
+
+
+def _closed_line(result: PortfolioResult) -> str:
+    if not result.closed_periods:
+        return "- No plan period has begun by the data vintage: every period was open."
+    names = ", ".join(f"{p} ({period_years(p)})" for p in result.closed_periods)
+    return (f"- Closed periods, never changed: {names}. Rule: with data through "
+            f"{result.vintage_year}, the figures for {result.vintage_year} are published during "
+            f"{result.vintage_year + 1}, so that year is under way and its budget spent or "
+            "committed; a plan period that has begun is closed as a whole (levers are set per "
+            "period). / 已开始的规划期不作调整:数据截至"
+            f"{result.vintage_year}年,其数据在{result.vintage_year + 1}年公布,彼时该年预算已支出或"
+            "已承诺。")
 
 
 def portfolio_rationale(search: SearchResult, spending: list[str]) -> str:
@@ -137,22 +195,44 @@ def infeasible_message(result: PortfolioResult) -> str:
 
 
 def portfolio_report(result: PortfolioResult) -> str:
-    """``report.md`` of an optimisation: the plan, both estimates, the front and the method."""
+    """``report.md`` of an optimisation: the plan, both estimates, what each lever
+    contributes, what was held and why, the front and the method."""
     s = result.search
     ledger = load_targets()
     head = ("Cheapest plan reaching every target" if s.feasible
             else "No plan reaches every target: the plan with the least shortfall")
     lines = [f"# Portfolio optimisation: {result.scenario.name}", "",
              f"**{head}** (probability required: {s.probability:g}). Total spending "
-             f"{result.spend:g} (100m yuan) over the chosen periods.", "",
-             "| target | probability (search draws) | probability (fresh draws) |",
+             f"{result.spend:,.0f} (100m yuan) over the searched periods, against "
+             f"{result.start_spend:,.0f} for the scenario's own plan.", "",
+             "| target | probability (search draws) | fresh draws: as on the scoreboard |",
              "|---|---|---|"]
+    answers = {a.target_id: a for a in result.answers}
     for tid, p in result.search_probabilities.items():
         t = ledger[tid]
-        lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | "
-                     f"{result.fresh_probabilities[tid]:.3f} |")
-    lines += ["", "## The plan", "", "| lever | period | value |", "|---|---|---|"]
+        fresh = (answer_text(answers[tid], "en") if tid in answers
+                 else f"{result.fresh_probabilities[tid]:.3f}")
+        lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | {fresh} |")
+    ranged = [a for a in result.answers if a.kind == "range"]
+    if ranged:
+        lines += ["", "Targets driven by an assumption are searched on the ensemble's share "
+                  "(the driver drawn over its range); the last column gives their range over "
+                  "the driver's low, central and high values, as the scoreboard does. Fix the "
+                  "driver with `--assume NAME=VALUE` to optimise for one value of it."]
+    lines += ["", "## The plan", "",
+              "| lever | period | scenario | plan | searched | pricing |",
+              "|---|---|---|---|---|---|"]
     lines += _plan_lines(result)
+    lines += ["", "## What each lever contributes / 各杠杆的贡献", "",
+              "Change from the scenario's plan to the chosen plan, per lever (over all its "
+              "searched periods), on the search draws: spending in 100m yuan and each target's "
+              "probability. A lever's share is the mean of its increment when the levers are "
+              "switched one after the other in the table's order and in the reverse order, so "
+              "the shares sum to the total.", ""]
+    lines += _contribution_lines(result)
+    lines += ["", "## Held and closed / 保持不变的杠杆与时期", ""]
+    lines += _held_lines(result) or ["- Every lever was searched."]
+    lines.append(_closed_line(result))
     front = s.front
     lines += ["", "## Method", "",
               f"- Search: pymoo NSGA-II over {len(s.decisions)} lever x period values on each "
@@ -160,8 +240,10 @@ def portfolio_report(result: PortfolioResult) -> str:
               "the front of spending against expected shortfall (sum over targets of the "
               "probability missing to the requirement); see pareto.csv and front.png.",
               f"- Spending counts the levers in 100m yuan per year: "
-              f"{', '.join(result.spending) or 'none'} (value x years of each plan period); the "
-              "weights split that money and the other levers are not spending.",
+              f"{', '.join(result.spending) or 'none'} (value x years of each plan period), "
+              "plus any lever's sourced cost per unit; the split weights and the talent grant "
+              "level re-divide that money, and levers without a sourced cost are held unless "
+              "named with a bound (model/levers.yaml, `pricing`).",
               f"- Probabilities on {result.draws} draws (seed {result.seed}) shared by every "
               f"plan; the chosen plan re-run on {result.draws} fresh draws (seed "
               f"{result.fresh_seed}).",
@@ -181,22 +263,50 @@ def discovery_report(discovery: Discovery) -> str:
               "parameters and every assumption the scenario leaves uncertain). boxes.csv holds "
               "each box's whole peeling trajectory (coverage, density, mass, restricted inputs "
               "and their ranges); the sentence describes the step marked `chosen`: the largest "
-              "coverage among steps where the target fails in most runs, restricting at most "
-              "three inputs where possible."]
+              f"coverage among the steps whose failure rate is at least {discovery.min_lift:g}× "
+              f"the base rate (lift) and that hold at least {discovery.min_coverage:.0%} of the "
+              "failures, restricting at least one and at most three inputs where possible. A "
+              "box whose steps clear neither is not reported."]
     return "\n".join(lines) + "\n"
 
 
+def _sweep_cell(row) -> str:
+    if row.kind == "range":
+        return f"{row.p_low:.2f}–{row.p_high:.2f} ({row.p_central:.2f})"
+    if pd.isna(row.probability):
+        return "–"
+    return f"{row.probability:.2f}"
+
+
 def sweep_report(table: pd.DataFrame, draws: int, seed: int) -> str:
-    """``report.md`` of a sweep: probability per value and target as a table."""
+    """``report.md`` of a sweep: probability per value and target as a table.
+
+    A target driven by an assumption shows its range over the driver's low and high value
+    with the probability at its central value in brackets, as the scoreboard reads it.
+    """
     lever, period = table["lever"].iloc[0], table["period"].iloc[0]
-    wide = table.pivot(index="target_id", columns="value", values="probability")
+    cells = table.assign(cell=[_sweep_cell(r) for r in table.itertuples(index=False)])
+    wide = cells.pivot(index="target_id", columns="value", values="cell")
+    wide = wide.loc[list(dict.fromkeys(table["target_id"]))]
     header = "| target | " + " | ".join(f"{v:g}" for v in wide.columns) + " |"
     lines = [f"# Sweep of {lever} in the {period} plan", "",
              f"Probability of reaching each target per value, {draws} draws (seed {seed}) "
              "shared by every value. Quantiles in sweep.csv.", "", header,
              "|---" * (len(wide.columns) + 1) + "|"]
-    lines += [f"| {tid} | " + " | ".join(f"{p:.2f}" for p in row) + " |"
-              for tid, row in wide.iterrows()]
+    lines += [f"| {tid} | " + " | ".join(row) + " |" for tid, row in wide.iterrows()]
+    ranged = table[table["kind"] == "range"].drop_duplicates("target_id")
+    if not ranged.empty:
+        names = "; ".join(
+            f"{r.target_id}: {', '.join(driver_name(d) for d in r.drivers.split('; '))}"
+            for r in ranged.itertuples(index=False))
+        lines += ["", "Targets driven by an assumption show `low–high (central)`: the "
+                  "probability with the driving assumption at the low and high end of its "
+                  "range, and at its central value, the other inputs drawn as in the ensemble "
+                  f"({names}). Fix the driver with `--assume NAME=VALUE` for one value."]
+    given = table[table["kind"] == "conditional"].drop_duplicates("target_id")
+    if not given.empty:
+        lines += ["", "Conditional on the fixed driver: " + "; ".join(
+            f"{r.target_id} ({r.given})" for r in given.itertuples(index=False)) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -236,6 +346,12 @@ def trajectory_chart(discovery: Discovery) -> Figure:
         if box.number == 1:
             fig.colorbar(points, ax=ax, label="restricted inputs")
     ax.axhline(discovery.base_rate, color="#636363", ls="--", lw=0.8, label="base failure rate")
+    least = discovery.min_lift * discovery.base_rate
+    if least <= 1:
+        ax.axhline(least, color="#d62728", ls=":", lw=0.8,
+                   label=f"least density kept ({discovery.min_lift:g}× base)")
+    if not discovery.boxes:
+        ax.text(0.5, 0.5, "no box found", transform=ax.transAxes, ha="center")
     ax.set_xlabel("coverage (share of failures inside)")
     ax.set_ylabel("density (failure rate inside)")
     ax.set_title(f"PRIM peeling trajectory: {discovery.target_id}", fontsize=10)

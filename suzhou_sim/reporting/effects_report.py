@@ -382,6 +382,31 @@ def _channel_summary(table: pd.DataFrame) -> list[str]:
     ]
 
 
+def _driven_lines(table: pd.DataFrame) -> list[str]:
+    """How the probability change of targets driven by an assumption is read."""
+    from .answer_text import driver_name
+
+    targets = load_targets()
+    ids = [t for t in dict.fromkeys(table["target_id"]) if t in targets and targets[t].drivers]
+    if not ids:
+        return []
+    names = "; ".join(f"{t}: " + ", ".join(driver_name(d.constant) for d in targets[t].drivers)
+                      for t in ids)
+    names_zh = "; ".join(f"{t}:" + "、".join(driver_name(d.constant, _ZH)
+                                             for d in targets[t].drivers) for t in ids)
+    return [
+        f"Targets driven by an assumption ({names}): their effect is the paired change of the "
+        "quantity itself, and the change in probability is that of the ensemble's share, with "
+        "the driver drawn over its whole range (the scoreboard shows a range over it); fix "
+        "the driver with `--assume NAME=VALUE` for the change conditional on one value.",
+        "",
+        f"由假设决定的目标({names_zh}):效果为该指标本身的配对变化,"
+        "概率变化为假设在其整个范围内抽样时的集合比例变化(记分板显示其随假设的范围);"
+        "可用 `--assume 名称=取值` 固定假设,得到条件概率的变化。",
+        "",
+    ]
+
+
 def effects_markdown(
     table: pd.DataFrame,
     skipped: pd.DataFrame,
@@ -430,6 +455,9 @@ def effects_markdown(
         "的新增支出(万元)除以效果;效果不为正时不计算。提高某一分配权重会从其他渠道挪出资金,"
         "因此其效果是再分配而非新增资金。完整数据见 `effects.csv`。",
         "",
+    ]
+    lines += _driven_lines(table)
+    lines += [
         "## Model costs beside the evidence · 模型成本与证据对比",
         "",
     ]

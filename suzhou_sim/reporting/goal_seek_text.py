@@ -12,11 +12,26 @@ from ..catalogues.targets import load_targets
 from ..catalogues.timeline import PERIOD_YEARS
 from ..studies.goal_seek import GoalSeekResult
 
-__all__ = ["goal_seek_message"]
+__all__ = ["goal_seek_message", "condition_text"]
 
 
 def _fmt(value: float, unit: str) -> str:
     return f"{value:g} {unit}" if unit != "Dmnl" else f"{value:g}"
+
+
+def condition_text(res: GoalSeekResult) -> str:
+    """``With Future-industry output in 2023 at its low value 500: `` for an answer at one
+    driver setting of a range target (empty for a target with one probability)."""
+    if not res.condition:
+        return ""
+    from .answer_text import driver_name
+    from .labels import fmt_value
+
+    name = driver_name(res.condition, "en")
+    value = fmt_value(res.condition_value)
+    if res.condition_setting == "fixed":
+        return f"With {name} fixed at {value} (conditional): "
+    return f"With {name} at its {res.condition_setting} value {value}: "
 
 
 def goal_seek_message(res: GoalSeekResult) -> str:
@@ -50,6 +65,7 @@ def goal_seek_message(res: GoalSeekResult) -> str:
         elif res.achieved is not None and res.achieved < res.goal:
             text += (f" The confirming re-run gives only {res.achieved:.2f}; treat the value "
                      "with caution.")
+    text = condition_text(res) + text
     if first > target.year:
         text += (f" Note: the {res.period}-plan lever acts from {first}, after the target year "
                  f"{target.year}.")

@@ -451,5 +451,17 @@ def comparison_text(table: pd.DataFrame) -> str:
     for c in cols:
         fmt = "{:+.2f}" if c.startswith("d_") else "{:.2f}"
         view[c] = view[c].map(lambda v, f=fmt: "" if pd.isna(v) else f.format(v))
+    text = view.to_string(index=False)
     n_out = int((~table["in_scope"]).sum())
-    return view.to_string(index=False) + f"\n({n_out} targets outside model scope not shown)"
+    # targets driven by an assumption (with_answers): the range and the change at each setting
+    words = [c for c in table.columns if c.startswith(("answer_", "change_"))]
+    ranged = table[table["in_scope"]]
+    ranged = ranged[ranged[words].ne("").any(axis=1)] if words else ranged.iloc[:0]
+    if not ranged.empty:
+        text += ("\n\nTargets driven by an assumption (p_ above: the share with the driver "
+                 "drawn over its range):")
+        for r in ranged.itertuples(index=False):
+            parts = [f"{c.split('_', 1)[0]} {c.split('_', 1)[1]}: {getattr(r, c)}"
+                     for c in words if getattr(r, c)]
+            text += f"\n{r.target_id}: " + "; ".join(parts)
+    return text + f"\n({n_out} targets outside model scope not shown)"

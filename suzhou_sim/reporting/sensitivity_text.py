@@ -60,9 +60,19 @@ def _summary_rows(indices: pd.DataFrame, target_id: str) -> pd.DataFrame:
     return rows[rows["output"] == output]
 
 
+def _question(rows: pd.DataFrame, what: str, lang: str) -> tuple[str, str]:
+    """How the paragraph asks its question: (English subject, Chinese subject) for an effect
+    of a lever step, or whether the target is reached."""
+    if not rows.empty and rows["output"].iloc[0] == "effect":
+        return (f"How much the lever step changes {what}" if lang == "en"
+                else f"杠杆步长对{what}的效果大小")
+    return (f"Whether {what} is reached" if lang == "en" else f"{what}能否实现")
+
+
 def _sobol_text(rows: pd.DataFrame, target_id: str, lang: str) -> str:
     zh = lang == "zh"
     what = _target_phrase(target_id, lang)
+    subject = _question(rows, what, lang)
     rows = rows.dropna(subset=["ST"]).sort_values("ST", ascending=False)
     if rows.empty:
         return (f"{what}的敏感性无法估计:其裕度在各因素范围内不变或不是有限数。" if zh else
@@ -80,9 +90,9 @@ def _sobol_text(rows: pd.DataFrame, target_id: str, lang: str) -> str:
     if major.empty:
         top = rows.iloc[0]
         parts.append(
-            f"{what}能否实现不取决于单个因素:最大的总效应指数是{_factor_label(top.factor, lang)}"
+            f"{subject}不取决于单个因素:最大的总效应指数是{_factor_label(top.factor, lang)}"
             f"(ST {top.ST:.2f})。" if zh else
-            f"Whether {what} is reached does not hinge on any single factor: the largest "
+            f"{subject} does not hinge on any single factor: the largest "
             f"total-order index is {top.factor}'s (ST {top.ST:.2f})."
         )
     else:
@@ -94,8 +104,8 @@ def _sobol_text(rows: pd.DataFrame, target_id: str, lang: str) -> str:
             else f"{r.factor} ({kind[r.kind]}, {r.ST:.2f})"
             for i, r in enumerate(named.itertuples())
         ]
-        parts.append(f"{what}能否实现主要取决于{_join(items, lang)}。" if zh else
-                     f"Whether {what} is reached depends mostly on {_join(items, lang)}.")
+        parts.append(f"{subject}主要取决于{_join(items, lang)}。" if zh else
+                     f"{subject} depends mostly on {_join(items, lang)}.")
         kinds_present = set(rows["kind"])
         for k in ("assumption", "calibrated"):
             if k not in kinds_present or len(kinds_present) == 1:
@@ -144,6 +154,7 @@ def _sobol_text(rows: pd.DataFrame, target_id: str, lang: str) -> str:
 def _morris_text(rows: pd.DataFrame, target_id: str, lang: str) -> str:
     zh = lang == "zh"
     what = _target_phrase(target_id, lang)
+    subject = _question(rows, what, lang)
     rows = rows.dropna(subset=["mu_star"]).sort_values("mu_star", ascending=False)
     t = load_targets().get(target_id)
     unit = f" {t.unit}" if t is not None else ""
@@ -160,9 +171,9 @@ def _morris_text(rows: pd.DataFrame, target_id: str, lang: str) -> str:
         else f"{r.factor} ({kind[r.kind]}, {_num(r.mu_star)})"
         for i, r in enumerate(major.head(3).itertuples())
     ]
-    parts = [f"{what}能否实现主要取决于{_join(items, lang)}(μ*为因素取遍其范围时的平均绝对效应)。"
+    parts = [f"{subject}主要取决于{_join(items, lang)}(μ*为因素取遍其范围时的平均绝对效应)。"
              if zh else
-             f"Whether {what} is reached depends mostly on {_join(items, lang)} (μ*: mean "
+             f"{subject} depends mostly on {_join(items, lang)} (μ*: mean "
              "absolute effect of moving the factor across its range)."]
     bent = major[major["sigma"] > major["mu_star"]]["factor"].head(3).tolist()
     if bent:
@@ -231,13 +242,16 @@ def sensitivity_summary_markdown(
         "posterior (the values the observed history allows), and the scenario's uncertain "
         "assumptions over their low-high range; all uniform and independent (posterior "
         "correlations are ignored). Outputs: each in-scope target's margin in its target "
-        "year (value minus the level from which it counts as reached). "
+        "year (value minus the level from which it counts as reached), or, for the "
+        "sensitivity of a policy effect (`--effect-of`), the paired difference of the "
+        "target's value with and without the lever step on the same factor values. "
         f"Sobol ST below {NEGLIGIBLE_ST:g} means the factor hardly matters; the factor "
         "ranges are listed in `factors.csv`, all indices in `indices.csv`.",
         "",
         "因素:校准参数在其后验分布5%-95%范围内变化(历史数据允许的取值),情景中不确定的假设在其"
         "低值至高值范围内变化;均为相互独立的均匀分布(忽略后验相关性)。输出:各目标在目标年份的"
-        f"裕度(取值减去达标所需水平)。ST低于{NEGLIGIBLE_ST:g}表示该因素几乎没有影响。",
+        "裕度(取值减去达标所需水平);政策效果敏感性(`--effect-of`)则为同一组因素取值下有无杠杆步长的"
+        f"目标取值配对差。ST低于{NEGLIGIBLE_ST:g}表示该因素几乎没有影响。",
         "",
         f"![factor x target]({charts['heatmap']})",
         "",

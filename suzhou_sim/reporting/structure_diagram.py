@@ -31,7 +31,8 @@ from .office import CJK_FONT
 
 __all__ = [
     "MODEL_README", "Loop", "Structure", "read_structure", "read_loops", "read_sectors",
-    "structure_dot", "FONT_SIZES", "ACCOUNTING", "wrap_label",
+    "structure_dot", "FONT_SIZES", "ACCOUNTING", "ACCOUNTING_PREFIX", "wrap_label",
+    "layers",
 ]
 
 MODEL_README = MODEL_DIR / "README.md"
@@ -93,12 +94,15 @@ class Structure:
         not the initial value).
     inflows, outflows : dict[str, tuple[str, ...]]
         Stock -> the variables added to / subtracted from its rate.
+    initials : dict[str, frozenset[str]]
+        Stock -> names its initial value references.
     """
 
     kinds: dict[str, str]
     deps: dict[str, frozenset[str]]
     inflows: dict[str, tuple[str, ...]]
     outflows: dict[str, tuple[str, ...]]
+    initials: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     @property
     def stocks(self) -> list[str]:
@@ -148,6 +152,7 @@ def _read_structure(path: str, _mtime: int) -> Structure:
     deps: dict[str, frozenset[str]] = {}
     inflows: dict[str, tuple[str, ...]] = {}
     outflows: dict[str, tuple[str, ...]] = {}
+    initials: dict[str, frozenset[str]] = {}
     for element in section.elements:
         ast = element.components[0].ast
         if isinstance(ast, ae.IntegStructure):
@@ -156,6 +161,7 @@ def _read_structure(path: str, _mtime: int) -> Structure:
             deps[element.name] = names(_references(ast.flow))
             inflows[element.name] = tuple(sorted(names(r for t in plus for r in _references(t))))
             outflows[element.name] = tuple(sorted(names(r for t in minus for r in _references(t))))
+            initials[element.name] = names(_references(ast.initial))
         elif isinstance(ast, ae.LookupsStructure):
             kinds[element.name], deps[element.name] = "lookup", frozenset()
         else:
@@ -166,7 +172,7 @@ def _read_structure(path: str, _mtime: int) -> Structure:
         for flow in inflows[stock] + outflows[stock]:
             if kinds.get(flow) == "auxiliary":
                 kinds[flow] = "flow"
-    return Structure(kinds, deps, inflows, outflows)
+    return Structure(kinds, deps, inflows, outflows, initials)
 
 
 def read_structure(mdl: Path = MODEL_FILE) -> Structure:
@@ -329,7 +335,7 @@ def wrap_label(label: str, width: int = 16) -> str:
 ACCOUNTING = "Accounting"  # the focus that draws the accounting counters alone
 
 
-def _layers(nodes: list[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+def layers(nodes: list[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     """Nodes by rank as a top-to-bottom layout would place them: longest path from a
     source, after dropping the arrows that close a cycle (depth-first back edges)."""
     succ: dict[str, list[str]] = {n: [] for n in nodes}
@@ -373,21 +379,21 @@ def _rank_direction(labels: dict[str, str], edges: Iterable[tuple[str, str]]) ->
     """``TB`` or ``LR``, whichever gives the narrower drawing of these nodes (estimated
     from the rank layers and the labels' widths): a shallow, broad sector reads better
     from left to right."""
-    layers = _layers(list(labels), edges)
+    ranks = layers(list(labels), edges)
 
     def size(name: str) -> tuple[int, int]:  # (width, lines) of the wrapped label
         lines = wrap_label(labels[name]).split("\\n")
         return max(_width(x) for x in lines), len(lines)
 
-    rank = {n: i for i, layer in enumerate(layers) for n in layer}
-    passing = [0] * len(layers)  # arrows crossing a layer without stopping: room for each
+    rank = {n: i for i, layer in enumerate(ranks) for n in layer}
+    passing = [0] * len(ranks)  # arrows crossing a layer without stopping: room for each
     for a, b in edges:
         if a in rank and b in rank:
             for i in range(min(rank[a], rank[b]) + 1, max(rank[a], rank[b])):
                 passing[i] += 1
     tall = max((sum(size(n)[0] + 3 for n in layer) + 3 * passing[i]
-                for i, layer in enumerate(layers)), default=0)
-    wide = sum(max((size(n)[0] + 3 for n in layer), default=0) + 6 for layer in layers)
+                for i, layer in enumerate(ranks)), default=0)
+    wide = sum(max((size(n)[0] + 3 for n in layer), default=0) + 6 for layer in ranks)
     return "LR" if wide < tall else "TB"
 
 

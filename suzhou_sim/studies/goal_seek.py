@@ -5,6 +5,12 @@ numbers through :mod:`suzhou_sim.ensemble`, then a monotonicity probe and a
 confirming re-run through :func:`suzhou_sim.studies.scenario_runs.run_scenario`. Returns data
 (:class:`GoalSeekResult`); the sentences that explain an answer live in
 :mod:`suzhou_sim.reporting.goal_seek_text`.
+
+A target whose probability is a range over a driving assumption (2030/2035 future-industry
+targets; :mod:`suzhou_sim.studies.driven`) has one answer per setting of each free driver:
+:func:`goal_seek_all` seeks the lever value at the driver's low, central and high value (the
+other inputs drawn as in the ensemble), or once, conditional on the driver, when the scenario
+fixes it (``--assume``).
 """
 
 from __future__ import annotations
@@ -30,10 +36,12 @@ from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
+from .driven import SETTINGS, driver_settings, free_drivers, is_range
 from .predictive import predictive_results
 from .scenario_runs import ScenarioResult, run_scenario
 
-__all__ = ["GoalSeekResult", "MONOTONE_PROBES", "goal_seek", "values_below_reaching"]
+__all__ = ["GoalSeekResult", "MONOTONE_PROBES", "goal_seek", "goal_seek_all",
+           "values_below_reaching"]
 
 
 @dataclass
@@ -66,6 +74,11 @@ class GoalSeekResult:
     smaller_reaching: list[float] = field(default_factory=list)
     search_probability: float | None = None
     result: ScenarioResult | None = field(default=None, repr=False)
+    # For a range target: the driver held at ``condition_value`` (its ``condition_setting``,
+    # low / central / high, or "fixed" when the scenario fixes it); empty otherwise.
+    condition: str = ""
+    condition_setting: str = ""
+    condition_value: float | None = None
 
 
 
@@ -102,6 +115,7 @@ def goal_seek(
     seed: int | None = None,
     posterior: Posterior | str | Path | None = None,
     progress: Progress | None = None,
+    condition: tuple[str, str, float] | None = None,
 ) -> GoalSeekResult:
     """Smallest value of a lever in one plan period that reaches a target with a probability.
 
@@ -127,6 +141,9 @@ def goal_seek(
         As for :func:`run_scenario`.
     progress : callable, optional
         ``progress(done, total)`` after each evaluation of the ensemble probability.
+    condition : (constant, setting, value), optional
+        For a range target: hold the driving assumption ``constant`` at ``value`` (its
+        ``setting``: low, central, high or fixed); see :func:`goal_seek_all`.
 
     Returns
     -------
@@ -144,7 +161,10 @@ def goal_seek(
                          f"is for {scenario.region}")
     if not target.in_scope:
         raise InputError(f"--target: {target_id} is outside model scope ({target.reason})")
-    if not target.has_probability:
+    if not target.has_probability and not (is_range(target) and condition is not None):
+        if is_range(target):
+            raise InputError(f"--target: {target_id} is {target_status(target)}: its "
+                             "probability is a range over an assumption; use goal_seek_all")
         raise InputError(f"--target: {target_id} has no single probability to seek (status "
                          f"{target_status(target)}); pick a target with one")
     levers = load_levers()
@@ -159,6 +179,8 @@ def goal_seek(
     seed = scenario.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, scenario.region)
     params = scenario_inputs(scenario, n, seed, post)
+    if condition is not None and condition[1] != "fixed":
+        params[condition[0]] = float(condition[2])
     columns = target_variables([target])
     name = lever.vensim[period]
     memo: dict[float, float] = {}
@@ -200,7 +222,12 @@ def goal_seek(
         status, value = "found", float(grid[hi])
         earlier = values_below_reaching(grid, hi, step, probability)
     achieved, confirmed, result = None, status != "found", None
-    if value is not None:
+    if value is not None and condition is not None:
+        # A range target's answer at one driver setting: no scoreboard probability to
+        # re-run against; the monotonicity probe is the check.
+        achieved = memo[value]
+        confirmed = status != "found" or not earlier
+    elif value is not None:
         # The full scenario pipeline on the same draws must agree with the search's estimate.
         result = run_scenario(scenario.with_lever(lever_key, period, value), draws=n, seed=seed,
                               posterior=post)
@@ -214,4 +241,51 @@ def goal_seek(
         lower=lever.min, upper=lever.max, evaluations=len(memo), confirmed=confirmed,
         smaller_reaching=earlier, result=result,
         search_probability=None if value is None else memo[value],
+        condition="" if condition is None else condition[0],
+        condition_setting="" if condition is None else condition[1],
+        condition_value=None if condition is None else float(condition[2]),
     )
+
+
+def goal_seek_all(
+    scenario: Scenario | str | Path,
+    target_id: str,
+    lever_key: str,
+    period: str = "15th",
+    probability: float = 0.8,
+    draws: int | None = None,
+    seed: int | None = None,
+    posterior: Posterior | str | Path | None = None,
+    progress: Progress | None = None,
+) -> list[GoalSeekResult]:
+    """:func:`goal_seek` for any target in scope: one answer, or one per driver setting.
+
+    A target with one probability gets one answer. A range target gets one answer per
+    setting (low, central, high: :data:`~suzhou_sim.studies.driven.SETTINGS`) of each
+    driving assumption the ensemble draws, or one conditional answer when the scenario fixes
+    every driver (e.g. ``--assume``).
+
+    Returns
+    -------
+    list of GoalSeekResult
+    """
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    target = load_targets().get(target_id)
+    if target is None or not is_range(target):
+        return [goal_seek(scenario, target_id, lever_key, period, probability, draws, seed,
+                          posterior, progress)]
+    n = scenario.draws if draws is None else int(draws)
+    seed = scenario.seed if seed is None else int(seed)
+    post, _ = resolve_posterior(posterior, scenario.region)
+    params = scenario_inputs(scenario, n, seed, post)
+    free = free_drivers(target, params)
+    if not free:
+        constant = target.drivers[0].constant
+        value = float(np.asarray(params[constant], dtype=float).ravel()[0])
+        conditions = [(constant, "fixed", value)]
+    else:
+        conditions = [(d.constant, setting, value) for d in free
+                      for setting, value in zip(SETTINGS, driver_settings(d, scenario.region),
+                                                strict=True)]
+    return [goal_seek(scenario, target_id, lever_key, period, probability, n, seed, post,
+                      progress, condition=c) for c in conditions]

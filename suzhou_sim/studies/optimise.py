@@ -1,13 +1,26 @@
 """Portfolio optimisation: the cheapest plan of levers × plan periods that reaches several targets.
 
 A plan sets every chosen lever in every chosen plan period on the lever's step grid (within
-the catalogue's range). Two objectives are searched at once with pymoo's NSGA-II: the total
-special-fund spending of the plan and its expected shortfall (the sum over targets of how far
+the catalogue's range, or the user's bound). What a plan may move is priced (the ``pricing``
+of ``model/levers.yaml``): the special fund is spending itself; the split weights and the
+talent grant level re-divide money the special fund already counts (budget-neutral); a lever
+with a sourced cost per unit adds that cost; a lever without one (``unpriced``: attraction
+projects, guidance-fund leverage) is held at the scenario's value unless the user names it
+with an explicit bound. Plan periods that have begun by the data vintage are never changed
+(:func:`open_periods`): the figures for year V are published during V+1, so once data run
+through V, the year V+1 is under way and its budget spent or committed, and a plan period
+that has begun is closed as a whole (levers are set per period).
+
+Two objectives are searched at once with pymoo's NSGA-II: the total spending of the plan and
+its expected shortfall (the sum over targets of how far
 each probability falls below the required one). The front of the two is the trade-off between
 money and targets; its zero-shortfall end is the cheapest plan that reaches every target with
-the required probability (the constrained answer). Probabilities are estimated on common
-random numbers: the same posterior rows and assumption draws for every plan, so plans differ
-by policy alone. Many plans are run at once by stacking plans × draws in one engine call.
+the required probability (the constrained answer). The report shows what each lever
+contributes to the change from the scenario's plan (:func:`lever_contributions`: spending and
+every target's probability, contributions that sum to the total). Probabilities are
+estimated on common random numbers: the same posterior rows and assumption draws for every
+plan, so plans differ by policy alone. Many plans are run at once by stacking plans × draws
+in one engine call.
 
 :func:`search_plans` is the generic core (any ``evaluate(values) -> probabilities``; tests
 use toy problems with a known answer); :func:`optimise_portfolio` applies it to a scenario.
@@ -17,7 +30,7 @@ Returns data; files and wording live in ``cli.decision`` and ``reporting.decisio
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +38,8 @@ import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..calibration.resolve import resolve_posterior
-from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
+from ..catalogues.observations import data_vintage
+from ..catalogues.scenarios import Lever, Scenario, load_levers, load_scenario, suggest
 from ..catalogues.targets import Target, load_targets, reached_per_run, target_variables
 from ..catalogues.timeline import PERIOD_YEARS, PERIODS
 from ..ensemble.inputs import scenario_inputs
@@ -33,6 +47,7 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_plans
 from ..errors import InputError
 from ..limits import check_draws
+from .driven import Answer, plan_answers
 from .predictive import predictive_results
 
 __all__ = [
@@ -42,6 +57,11 @@ __all__ = [
     "PortfolioResult",
     "search_plans",
     "spending_levers",
+    "open_periods",
+    "period_years",
+    "portfolio_decisions",
+    "parse_lever_bounds",
+    "lever_contributions",
     "check_targets",
     "plan_decisions",
     "plan_probabilities",
@@ -67,6 +87,7 @@ class Decision:
     step: float
     vensim: str = ""
     cost_per_unit: float = 0.0  # spending per unit of the value (years in the period, or 0)
+    pricing: str = "spending"  # the lever's pricing (model/levers.yaml)
 
     @property
     def name(self) -> str:
@@ -288,7 +309,6 @@ def plan_decisions(lever_keys: Sequence[str] | None, periods: Sequence[str] | No
     catalogue = load_levers()
     keys = list(catalogue) if not lever_keys else list(lever_keys)
     chosen = list(PERIODS) if not periods else list(periods)
-    spending = set(spending_levers())
     out = []
     for key in keys:
         if key not in catalogue:
@@ -303,11 +323,196 @@ def plan_decisions(lever_keys: Sequence[str] | None, periods: Sequence[str] | No
             if period not in lever.vensim:
                 raise InputError(f"{options[1]}: lever {key} has no value for the {period} plan "
                                  f"(it has {', '.join(lever.vensim)})")
-            first, last = PERIOD_YEARS[period]
-            cost = float(last - first + 1) if key in spending else 0.0
             out.append(Decision(key, period, lever.min, lever.max, lever.step,
-                                lever.vensim[period], cost))
+                                lever.vensim[period], _cost_per_unit(lever, period),
+                                lever.pricing))
     return out
+
+
+def _cost_per_unit(lever: Lever, period: str) -> float:
+    """Money (100m yuan) one unit of ``lever`` costs over ``period``: per year x years."""
+    first, last = PERIOD_YEARS[period]
+    years = float(last - first + 1)
+    if lever.pricing == "spending":
+        return years
+    if lever.pricing == "priced":
+        return float(lever.cost_per_unit) * years
+    return 0.0
+
+
+def period_years(period: str) -> str:
+    """The calendar years a period's levers act in, as text: ``2025`` or ``2026-2030``."""
+    first, last = PERIOD_YEARS[period]
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def open_periods(region: str, vintage_year: int | None = None) -> tuple[list[str], list[str]]:
+    """Plan periods a plan may still change, and those that have begun (closed).
+
+    A period is closed when its first year is at most the data vintage year + 1: the
+    figures for year V are published during V+1, so by then V+1 is under way and its money
+    spent or committed. ``vintage_year`` defaults to
+    :func:`~suzhou_sim.catalogues.observations.data_vintage` of the region.
+
+    Returns
+    -------
+    (open, closed) : lists of period names, in order
+    """
+    year = data_vintage(region).year if vintage_year is None else int(vintage_year)
+    closed = [p for p in PERIODS if PERIOD_YEARS[p][0] <= year + 1]
+    return [p for p in PERIODS if p not in closed], closed
+
+
+def parse_lever_bounds(text: str | None, option: str = "--levers"
+                       ) -> tuple[list[str] | None, dict[str, tuple[float, float]]]:
+    """``special_fund,guidance_fund_leverage=3:6`` as lever keys and explicit bounds.
+
+    Raises
+    ------
+    InputError
+        A bound that is not ``LOW:HIGH`` with two numbers.
+    """
+    if text is None:
+        return None, {}
+    keys, bounds = [], {}
+    for item in (x.strip() for x in text.split(",")):
+        if not item:
+            continue
+        key, sep, rest = item.partition("=")
+        key = key.strip()
+        keys.append(key)
+        if sep:
+            low, colon, high = rest.partition(":")
+            try:
+                if not colon:
+                    raise ValueError
+                bounds[key] = (float(low), float(high))
+            except ValueError:
+                raise InputError(f"{option}: {item!r}: give a bound as KEY=LOW:HIGH, e.g. "
+                                 "guidance_fund_leverage=3:6") from None
+    return keys, bounds
+
+
+def portfolio_decisions(
+    region: str,
+    lever_keys: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+    bounds: dict[str, tuple[float, float]] | None = None,
+    vintage_year: int | None = None,
+) -> tuple[list[Decision], dict[str, str]]:
+    """The decisions an optimisation may move, and the levers it holds (with why).
+
+    Default levers: every lever with a price (spending, budget-neutral or a cost per unit)
+    plus any named in ``bounds``; an ``unpriced`` lever is searched only within an explicit
+    bound. Default periods: the open ones (:func:`open_periods`); a closed period is refused.
+
+    Returns
+    -------
+    (decisions, held)
+        ``held`` maps each lever left at the scenario's value to ``unpriced`` or
+        ``not chosen``.
+
+    Raises
+    ------
+    InputError
+        An unpriced lever named without a bound, a bound outside the lever's range or the
+        wrong way round, a closed or unknown period, or no open period at all.
+    """
+    catalogue = load_levers()
+    bounds = dict(bounds or {})
+    for key in bounds:
+        if key not in catalogue:
+            raise InputError(f"--levers: unknown lever {key!r}; {suggest(key, catalogue)}")
+    if lever_keys:
+        keys = list(dict.fromkeys(lever_keys))
+    else:
+        keys = [k for k, lv in catalogue.items() if lv.pricing != "unpriced" or k in bounds]
+    for key in keys:
+        if key not in catalogue:
+            raise InputError(f"--levers: unknown lever {key!r}; {suggest(key, catalogue)}")
+        if catalogue[key].pricing == "unpriced" and key not in bounds:
+            raise InputError(f"--levers: {key} has no cost per unit ({catalogue[key].pricing_en}"
+                             f"); name it with an explicit bound, e.g. {key}="
+                             f"{catalogue[key].min:g}:{catalogue[key].max:g}")
+    free, closed = open_periods(region, vintage_year)
+    year = data_vintage(region).year if vintage_year is None else vintage_year
+    chosen = list(periods) if periods else free
+    for period in chosen:
+        if period in closed:
+            raise InputError(
+                f"--periods: the {period} plan ({period_years(period)}) has begun by the data "
+                "vintage "
+                f"(data through {year}): its money is spent or committed and a plan cannot "
+                f"change it; choose from {', '.join(free) or 'none'}")
+    if not chosen:
+        raise InputError(f"--periods: every plan period has begun by the data vintage (data "
+                         f"through {year}); there is nothing left to optimise")
+    decisions = plan_decisions(keys, chosen)
+    out = []
+    for d in decisions:
+        if d.lever in bounds:
+            low, high = bounds[d.lever]
+            lever = catalogue[d.lever]
+            if not lever.min <= low <= high <= lever.max:
+                raise InputError(f"--levers: {d.lever}={low:g}:{high:g} is not allowed; give "
+                                 f"LOW <= HIGH within {lever.allowed()}")
+            lo_i, hi_i = d.index(low), d.index(high)
+            d = Decision(d.lever, d.period, float(d.value(lo_i)), float(d.value(hi_i)), d.step,
+                         d.vensim, d.cost_per_unit, d.pricing)
+        out.append(d)
+    held = {k: ("unpriced" if lv.pricing == "unpriced" else "not chosen")
+            for k, lv in catalogue.items() if k not in keys}
+    return out, held
+
+
+def lever_contributions(
+    decisions: Sequence[Decision],
+    start: np.ndarray,
+    end: np.ndarray,
+    evaluate: Callable[[np.ndarray], np.ndarray],
+    target_ids: Sequence[str],
+) -> pd.DataFrame:
+    """What each lever contributes to the change from plan ``start`` to plan ``end``.
+
+    The levers (each over all its periods) are switched from ``start`` to ``end`` one after
+    the other, in the decisions' order and in the reverse order; a lever's contribution is
+    the mean of its two increments. Each order's increments sum to the whole change, so the
+    contributions do too (spending is linear, so its contributions are exact).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per lever that changes: ``lever``, ``spend`` and ``p_<target>`` per target,
+        then a row ``total`` (their sums: the plan's change from ``start``).
+    """
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    costs = np.array([d.cost_per_unit for d in decisions])
+    levers = [k for k in dict.fromkeys(d.lever for d in decisions)
+              if any(start[j] != end[j] for j, d in enumerate(decisions) if d.lever == k)]
+    columns = ["lever", "spend", *(f"p_{t}" for t in target_ids)]
+    if not levers:
+        return pd.DataFrame([["total", 0.0, *([0.0] * len(target_ids))]], columns=columns)
+    orders = [levers, levers[::-1]]
+    plans = [start]
+    for order in orders:
+        current = start.copy()
+        for key in order:
+            for j, d in enumerate(decisions):
+                if d.lever == key:
+                    current[j] = end[j]
+            plans.append(current.copy())
+    values = np.array(plans)
+    probs = np.asarray(evaluate(values), dtype=float)
+    outcome = np.column_stack([values @ costs, probs])
+    k = len(levers)
+    share = {key: np.zeros(outcome.shape[1]) for key in levers}
+    for o, order in enumerate(orders):
+        block = np.vstack([outcome[0], outcome[1 + o * k: 1 + (o + 1) * k]])
+        for key, step in zip(order, np.diff(block, axis=0), strict=True):
+            share[key] += step / len(orders)
+    rows = [[key, *share[key]] for key in levers]
+    rows.append(["total", *np.sum([share[key] for key in levers], axis=0)])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def fresh_seed(seed: int) -> int:
@@ -353,7 +558,12 @@ class PortfolioResult:
     ``search`` holds every evaluated plan and the front; ``plan`` is the chosen scenario
     (cheapest plan reaching every target, else the one with the least shortfall);
     ``search_probabilities`` its probabilities on the search draws and
-    ``fresh_probabilities`` on independent draws (seed :func:`fresh_seed`).
+    ``fresh_probabilities`` on independent draws (seed :func:`fresh_seed`). ``held`` lists
+    the levers left at the scenario's value and why, ``closed_periods`` the periods that
+    have begun by the data vintage (``vintage_year``); ``contributions`` is
+    :func:`lever_contributions` from the scenario's plan (spending ``start_spend``) to the
+    chosen one on the search draws; ``answers`` the chosen plan's answer per target on the
+    fresh draws (a range over the driver for a range target, :mod:`.driven`).
     """
 
     scenario: Scenario
@@ -368,6 +578,12 @@ class PortfolioResult:
     fresh_probabilities: dict[str, float]
     spend: float
     posterior_source: str = ""
+    held: dict[str, str] = field(default_factory=dict)
+    closed_periods: list[str] = field(default_factory=list)
+    vintage_year: int | None = None
+    start_spend: float = 0.0
+    contributions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    answers: list[Answer] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -401,6 +617,7 @@ def optimise_portfolio(
     progress: Progress | None = None,
     client=None,
     rationale: Callable[[SearchResult, list[str]], str] | None = None,
+    bounds: dict[str, tuple[float, float]] | None = None,
 ) -> PortfolioResult:
     """Cheapest plan of ``levers`` × ``periods`` reaching every target with ``probability``.
 
@@ -413,7 +630,8 @@ def optimise_portfolio(
     probability : float
         Required probability for every target, strictly between 0 and 1.
     levers, periods : sequence of str, optional
-        Levers (catalogue keys) and plan periods searched (default: all of each).
+        Levers (catalogue keys) and plan periods searched (default: every priced lever and
+        every open period, :func:`portfolio_decisions`).
     draws, seed, posterior
         Ensemble size, seed of the common random numbers and posterior (defaults: the
         scenario's and the stored calibration).
@@ -426,6 +644,9 @@ def optimise_portfolio(
     rationale : callable, optional
         ``rationale(search, spending_levers) -> str`` for the chosen plan's scenario file
         (default: a one-line English statement; the CLI passes the report's wording).
+    bounds : dict, optional
+        Lever key -> (low, high): the search range of that lever (required for an
+        unpriced lever).
 
     Returns
     -------
@@ -436,7 +657,8 @@ def optimise_portfolio(
         raise InputError(f"--probability: {probability!r} is outside the allowed range (0, 1) "
                          "(exclusive)")
     targets = check_targets(list(target_ids), scenario.region)
-    decisions = plan_decisions(levers, periods)
+    decisions, held = portfolio_decisions(scenario.region, levers, periods, bounds)
+    _, closed = open_periods(scenario.region)
     n = check_draws(scenario.draws if draws is None else draws, "--draws")
     seed = scenario.seed if seed is None else int(seed)
     post, source = resolve_posterior(posterior, scenario.region)
@@ -456,12 +678,20 @@ def optimise_portfolio(
         f"reaching {', '.join(ids)} with probability {probability:g}.")
     plan = _plan_scenario(scenario, decisions, row, text)
     fresh = fresh_seed(seed)
-    values = np.array([[row[d.name] for d in decisions]])
-    again = plan_probabilities(scenario, decisions, values, targets, n, fresh, post, client)[0]
+    chosen = np.array([row[d.name] for d in decisions], dtype=float)
+    contributions = lever_contributions(decisions, start[0], chosen, evaluate, ids)
+    fresh_base = scenario_inputs(scenario, n, fresh, post)
+    (answers,) = plan_answers(fresh_base, n, targets, scenario.region, fresh,
+                              [{d.vensim: float(v) for d, v in zip(decisions, chosen,
+                                                                   strict=True)}],
+                              client=client)
     return PortfolioResult(
         scenario=scenario, plan=plan, search=search, targets=targets, spending=spending,
         draws=n, seed=seed, fresh_seed=fresh,
         search_probabilities={t: float(row[f"p_{t}"]) for t in ids},
-        fresh_probabilities=dict(zip(ids, map(float, again), strict=True)),
-        spend=float(row["spend"]), posterior_source=source)
+        fresh_probabilities={a.target_id: a.probability for a in answers},
+        spend=float(row["spend"]), posterior_source=source, held=held,
+        closed_periods=closed, vintage_year=data_vintage(scenario.region).year,
+        start_spend=float(start[0] @ np.array([d.cost_per_unit for d in decisions])),
+        contributions=contributions, answers=answers)
 

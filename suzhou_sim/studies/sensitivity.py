@@ -5,6 +5,12 @@ parameters and the scenario's uncertain assumptions; the outputs are, for every 
 target of the scenario's region, the target's value in its target year and its margin
 (value minus the level from which it counts as reached, see :mod:`suzhou_sim.catalogues.targets`).
 
+Sensitivity of a policy *effect*: with ``effect`` (a paired step of one lever in one plan
+period, :func:`effect_step`), every row of the sample is run twice, at the scenario's lever
+value and stepped, on the same factor values (common random numbers), and the output
+``effect`` is the difference of the target's value: which uncertainties decide how much the
+lever buys. ``years`` keeps only targets of those years (e.g. 2030 and 2035).
+
 Factor ranges
     * Calibrated parameters vary over the 5-95% range of their posterior marginal, so only
       values the observed history allows are explored (the prior bounds in
@@ -91,7 +97,7 @@ NEGLIGIBLE_MU_STAR = 0.05
 ID_COLUMNS = ["method", "target_id", "output", "factor", "kind", "unit"]
 SOBOL_COLUMNS = ID_COLUMNS + ["S1", "S1_conf", "ST", "ST_conf"]
 MORRIS_COLUMNS = ID_COLUMNS + ["mu", "mu_star", "mu_star_conf", "sigma"]
-OUTPUTS = ("value", "margin")
+OUTPUTS = ("value", "margin", "effect")
 MORRIS_LEVELS = 4
 
 FactorKind = Literal["calibrated", "assumption", "factor"]
@@ -502,9 +508,42 @@ def ishigami(X: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
 # --- the model ----------------------------------------------------------------------------
 
 
-def _targets(region: str) -> list[Target]:
-    """In-scope targets of ``region``: the outputs of a model sensitivity analysis."""
-    return [t for t in targets_for_region(region) if t.in_scope]
+def _targets(region: str, years: Sequence[int] | None = None) -> list[Target]:
+    """In-scope targets of ``region`` (of ``years`` only, when given): the outputs."""
+    out = [t for t in targets_for_region(region)
+           if t.in_scope and (not years or t.year in set(years))]
+    if not out:
+        raise InputError(f"--years: no in-scope target of {region} in "
+                         f"{', '.join(map(str, years or ()))}")
+    return out
+
+
+def effect_step(scenario: Scenario, lever: str, period: str, step: float | None = None,
+                money_step: float | None = None):
+    """The paired step of ``lever`` in ``period`` that :func:`evaluate` differences.
+
+    The step rules of :func:`suzhou_sim.studies.effects.plan_perturbations` (a money lever
+    by ``money_step`` 亿元 a year, others by ``step`` of their value, downwards when raising
+    would leave the range).
+
+    Returns
+    -------
+    suzhou_sim.studies.effects.Perturbation
+    """
+    from ..catalogues.timeline import PERIODS
+    from .effects import DEFAULT_MONEY_STEP, DEFAULT_STEP, plan_perturbations
+
+    if period not in PERIODS:
+        raise InputError(f"--effect-of: unknown plan period {period!r}; "
+                         f"{suggest(period, PERIODS)}")
+    steps, skipped = plan_perturbations(
+        scenario, [lever], DEFAULT_STEP if step is None else step,
+        DEFAULT_MONEY_STEP if money_step is None else money_step, channels=False)
+    for p in steps:
+        if p.period == period:
+            return p
+    reason = next((r["reason"] for r in skipped if r["period"] == period), "no step")
+    raise InputError(f"--effect-of: {lever} cannot be stepped in the {period} plan ({reason})")
 
 
 def _margin(results, target: Target) -> np.ndarray:
@@ -532,6 +571,8 @@ def evaluate(
     scenario: Scenario,
     *,
     progress: Progress | None = None,
+    effect: Mapping[str, float] | None = None,
+    years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Target values and margins for every row of ``X``, from one vectorised ensemble.
 
@@ -549,14 +590,20 @@ def evaluate(
         Levers, assumption defaults and region (whose in-scope targets are evaluated).
     progress : callable, optional
         ``progress(done, total)`` after each chunk of model runs.
+    effect : mapping, optional
+        Constants of a paired step (``effect_step(...).changes``): every row is run without
+        and with them and the only output is ``(target_id, "effect")``, the difference.
+    years : sequence of int, optional
+        Only the targets of these years.
 
     Returns
     -------
     pandas.DataFrame
         ``n`` rows; columns ``(target_id, "value")`` and ``(target_id, "margin")`` for each
-        in-scope target. ``value`` is the target's quantity in its target year, as
-        :func:`suzhou_sim.catalogues.targets.target_values` reads it; ``margin`` is value minus
-        :attr:`~suzhou_sim.catalogues.targets.Target.reach_level` (the threshold), the
+        in-scope target (``(target_id, "effect")`` with ``effect``). ``value`` is the
+        target's quantity in its target year, as
+        :func:`suzhou_sim.catalogues.targets.target_values` reads it; ``margin`` is value
+        minus :attr:`~suzhou_sim.catalogues.targets.Target.reach_level` (the threshold), the
         smallest over the years of an "every year" target.
     """
     X = np.atleast_2d(np.asarray(X, dtype=float))
@@ -568,12 +615,25 @@ def evaluate(
     params: dict[str, float | np.ndarray] = dict(_constants(problem, scenario))
     params.update({name: X[:, j].copy() for j, name in enumerate(problem.names)})
     check_constants(params)
-    targets = _targets(scenario.region)
-    results = run_ensemble(params, X.shape[0], target_variables(targets), progress=progress)
+    targets = _targets(scenario.region, years)
+    n = X.shape[0]
     columns = {}
-    for t in targets:
-        columns[(t.target_id, "value")] = target_values(results, t, [t.year])[:, 0]
-        columns[(t.target_id, "margin")] = _margin(results, t)
+    if effect:
+        # the same factor values twice: without and with the step (common random numbers)
+        stacked = {k: (np.tile(v, 2) if np.ndim(v) else v) for k, v in params.items()}
+        for name, value in effect.items():
+            base = np.broadcast_to(np.asarray(params.get(name, compiled_model().constants[
+                name]), dtype=float), (n,))
+            stacked[name] = np.concatenate([base, np.full(n, float(value))])
+        results = run_ensemble(stacked, 2 * n, target_variables(targets), progress=progress)
+        for t in targets:
+            values = target_values(results, t, [t.year])[:, 0]
+            columns[(t.target_id, "effect")] = values[n:] - values[:n]
+    else:
+        results = run_ensemble(params, n, target_variables(targets), progress=progress)
+        for t in targets:
+            columns[(t.target_id, "value")] = target_values(results, t, [t.year])[:, 0]
+            columns[(t.target_id, "margin")] = _margin(results, t)
     frame = pd.DataFrame(columns)
     frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=["target_id", "output"])
     return frame
@@ -599,8 +659,11 @@ def sobol(
     progress: Progress | None = None,
     num_resamples: int = 100,
     conf_level: float = 0.95,
+    effect: Mapping[str, float] | None = None,
+    years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Sobol indices of every in-scope target of a scenario (value and margin).
+    """Sobol indices of every in-scope target of a scenario (value and margin, or the
+    effect of a paired lever step with ``effect``; see :func:`evaluate`).
 
     Costs ``n_base * (D + 2)`` model runs, all in one vectorised ensemble.
 
@@ -621,6 +684,8 @@ def sobol(
         ``progress(done, total)`` after each chunk of model runs.
     num_resamples, conf_level
         Bootstrap settings.
+    effect, years
+        See :func:`evaluate` (``effect``: the changes of :func:`effect_step`; twice the runs).
 
     Returns
     -------
@@ -630,10 +695,13 @@ def sobol(
     """
     scenario, problem = _prepare(scenario, posterior, parameters)
     out = sobol_analysis(
-        problem, lambda X: evaluate(problem, X, scenario, progress=progress), n_base, seed,
+        problem, lambda X: evaluate(problem, X, scenario, progress=progress, effect=effect,
+                                    years=years), n_base, seed,
         num_resamples=num_resamples, conf_level=conf_level,
     )
     out.attrs.update(scenario=scenario.name, region=scenario.region)
+    if effect:  # every row run without and with the step
+        out.attrs["model_runs"] = 2 * out.attrs.get("model_runs", 0)
     return out
 
 
@@ -648,8 +716,11 @@ def morris(
     num_levels: int = MORRIS_LEVELS,
     num_resamples: int = 100,
     conf_level: float = 0.95,
+    effect: Mapping[str, float] | None = None,
+    years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Morris screening of every in-scope target of a scenario (value and margin).
+    """Morris screening of every in-scope target of a scenario (value and margin, or the
+    effect of a paired lever step with ``effect``; see :func:`evaluate`).
 
     Costs ``n_trajectories * (D + 1)`` model runs, all in one vectorised ensemble. Cheaper
     than :func:`sobol` and good at telling inert factors apart; ``mu_star`` is in the
@@ -657,7 +728,7 @@ def morris(
 
     Parameters
     ----------
-    scenario, seed, posterior, parameters, progress, num_resamples, conf_level
+    scenario, seed, posterior, parameters, progress, num_resamples, conf_level, effect, years
         As for :func:`sobol`.
     n_trajectories : int
         Number of Morris trajectories r.
@@ -671,8 +742,11 @@ def morris(
     """
     scenario, problem = _prepare(scenario, posterior, parameters)
     out = morris_analysis(
-        problem, lambda X: evaluate(problem, X, scenario, progress=progress), n_trajectories,
+        problem, lambda X: evaluate(problem, X, scenario, progress=progress, effect=effect,
+                                    years=years), n_trajectories,
         seed, num_levels=num_levels, num_resamples=num_resamples, conf_level=conf_level,
     )
     out.attrs.update(scenario=scenario.name, region=scenario.region)
+    if effect:  # every row run without and with the step
+        out.attrs["model_runs"] = 2 * out.attrs.get("model_runs", 0)
     return out

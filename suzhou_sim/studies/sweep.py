@@ -1,8 +1,11 @@
 """Sweeps: every target's probability and quantiles across values of one lever in one period.
 
 All values run on the same draws (common random numbers), stacked values × draws per engine
-call through :func:`suzhou_sim.ensemble.runs.run_plans`, so differences between values
-come from the lever alone. Returns a table; charts and files live in ``reporting`` and ``cli``.
+call, so differences between values come from the lever alone. A target driven by an
+assumption (2030/2035 future industry) gets its range too: the probability at the driver's
+low, central and high value for every lever value (:mod:`suzhou_sim.studies.driven`), or the
+conditional value when the scenario fixes the driver. Returns a table; charts and files live
+in ``reporting`` and ``cli``.
 """
 
 from __future__ import annotations
@@ -10,25 +13,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import Scenario, load_scenario
-from ..catalogues.targets import evaluate_targets, target_variables, targets_for_region
+from ..catalogues.targets import evaluate_targets, targets_for_region
 from ..ensemble.inputs import scenario_inputs
-from ..ensemble.results import RunSlice
-from ..ensemble.runs import run_plans
+from ..ensemble.runs import Progress
 from ..errors import InputError
 from ..limits import MAX_SWEEP_VALUES, check_draws
+from .driven import answer_cells, plan_answers
 from .optimise import plan_decisions
-from .predictive import predictive_results
 
 __all__ = ["SWEEP_COLUMNS", "sweep"]
 
-SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "probability", "p10",
-                 "median", "p90"]
+SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "kind", "probability",
+                 "p_low", "p_central", "p_high", "drivers", "given", "p10", "median", "p90"]
 #: Values of one sweep at most (each is a whole ensemble); defined in ``suzhou_sim.limits``.
 MAX_VALUES = MAX_SWEEP_VALUES
 
@@ -42,6 +43,7 @@ def sweep(
     seed: int | None = None,
     posterior: Posterior | str | Path | None = None,
     client=None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Probability and p10/median/p90 of every in-scope target of the region per lever value.
 
@@ -57,11 +59,17 @@ def sweep(
         As for :func:`suzhou_sim.studies.scenario_runs.run_scenario`.
     client : distributed.Client, optional
         Run on this Dask cluster (identical results).
+    progress : callable, optional
+        ``progress(done, total)`` after each engine call.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SWEEP_COLUMNS`, one row per value and target.
+        Columns :data:`SWEEP_COLUMNS`, one row per value and target. ``probability`` is the
+        scoreboard's where its status gives one; for a range target the ensemble's share
+        (drivers drawn) with ``p_low``/``p_central``/``p_high`` at the driver's settings
+        (``kind`` ``range``), or the conditional value (``kind`` ``conditional``,
+        ``given`` the fixed drivers).
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     (decision,) = plan_decisions([lever], [period], ("--lever", "--period"))
@@ -77,14 +85,22 @@ def sweep(
     post, _ = resolve_posterior(posterior, scenario.region)
     targets = [t for t in targets_for_region(scenario.region) if t.in_scope]
     base = scenario_inputs(scenario, n, seed, post)
+    boards: dict[int, pd.DataFrame] = {}
+
+    def board(i: int, results) -> None:
+        # The scoreboard's own evaluation of each value: the same probabilities, statuses
+        # and quantiles as a scenario run.
+        boards[i] = evaluate_targets(results, targets)
+
+    plans = [{decision.vensim: v} for v in values]
+    answers = plan_answers(base, n, targets, scenario.region, seed, plans, client=client,
+                           progress=progress, ensemble=board)
     rows = []
-    plans = {decision.vensim: np.array(values)}
-    for start, stop, res in run_plans(base, n, plans, target_variables(targets), client=client):
-        for i in range(stop - start):
-            # The scoreboard's own evaluation of each value: the same probabilities, statuses
-            # and quantiles as a scenario run (NaN where the status gives no probability).
-            part = RunSlice(res, i * n, (i + 1) * n)
-            board = evaluate_targets(predictive_results(part, scenario.region, seed), targets)
-            rows += [[lever, period, values[start + i], r.target_id, r.status, r.probability,
-                      r.p10, r.median, r.p90] for r in board.itertuples(index=False)]
+    for i, value in enumerate(values):
+        for r, answer in zip(boards[i].itertuples(index=False), answers[i], strict=True):
+            cells = answer_cells(answer)
+            p = cells["probability"] if cells["kind"] != "single" else r.probability
+            rows.append([lever, period, value, r.target_id, r.status, cells["kind"], p,
+                         cells["p_low"], cells["p_central"], cells["p_high"], cells["drivers"],
+                         cells["given"], r.p10, r.median, r.p90])
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)

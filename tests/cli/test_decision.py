@@ -28,21 +28,26 @@ def _run(args: list[str], posterior_root: Path) -> int:
 def test_optimise_writes_a_loadable_plan_the_front_and_a_report(tmp_path, posterior_root,
                                                                  capsys):
     out = tmp_path / "opt"
-    code = _run(["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--probability", "0.5",
-                 "--levers", "special_fund", "--periods", "14th", "--population", "6",
+    code = _run(["optimise", BASELINE, "--targets", "SZ-FUTURE-2030", "--probability", "0.3",
+                 "--levers", "special_fund", "--periods", "15th", "--population", "6",
                  "--generations", "3", *SMALL, "--out", str(out)], posterior_root)
     assert code == 0, capsys.readouterr().err
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # no marker
     assert written == ["best.yaml", "front.png", "pareto.csv", "report.md"]
     plan = load_scenario(out / "best.yaml")
-    assert "least total spending" in plan.rationale and "SZ-HTE-2025" in plan.rationale
+    assert "least total spending" in plan.rationale and "SZ-FUTURE-2030" in plan.rationale
     front = pd.read_csv(out / "pareto.csv")
-    assert list(front.columns) == ["spend", "special_fund.14th", "p_SZ-HTE-2025", "reached",
+    assert list(front.columns) == ["spend", "special_fund.15th", "p_SZ-FUTURE-2030", "reached",
                                    "shortfall"]
     cheapest = front[front["shortfall"] == 0].iloc[0]
-    assert plan.lever_value("special_fund", "14th") == cheapest["special_fund.14th"]
+    assert plan.lever_value("special_fund", "15th") == cheapest["special_fund.15th"]
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "fresh draws" in report and "special_fund" in report
+    assert "What each lever contributes" in report and "**total / 合计**" in report
+    assert "Closed periods, never changed: 14th (2025)" in report
+    assert "Guidance-fund leverage / 引导基金放大倍数: held at the scenario's value" in report
+    # the 2030 target's range over its driver, as on the scoreboard
+    assert "over Future-industry output in 2023 (" in report
     assert "cheapest plan: spending" in capsys.readouterr().out
 
 
@@ -75,9 +80,24 @@ def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterio
      "--levers: unknown lever 'fund'"),
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--periods", "13th"],
      "--periods: unknown plan period '13th'"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--periods", "14th"],
+     "--periods: the 14th plan (2025) has begun by the data vintage"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--levers", "attraction_projects"],
+     "--levers: attraction_projects has no cost per unit"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--levers",
+      "attraction_projects=1:x"], "--levers: 'attraction_projects=1:x': give a bound"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--assume", "nope=1"],
+     "--assume: unknown assumption 'nope'"),
+    (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--assume",
+      "future_industry_base_2023=-5"],
+     "--assume: future_industry_base_2023: -5 is outside the allowed range"),
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--dask", "tcp://127.0.0.1:9"],
      "--dask: cannot reach a Dask scheduler"),
     (["discover", BASELINE, "--target", "SZ-NOPE"], "--target: unknown target 'SZ-NOPE'"),
+    (["discover", BASELINE, "--target", "SZ-HTE-2025", "--min-lift", "1"],
+     "--min-lift: 1.0 is not allowed; give a lift above 1"),
+    (["discover", BASELINE, "--target", "SZ-HTE-2025", "--min-coverage", "0"],
+     "--min-coverage: 0.0 is outside the allowed range (0, 1]"),
     (["sweep", BASELINE, "--lever", "special_fund", "--period", "17th", "--values", "1"],
      "--period: unknown plan period '17th'"),
     (["sweep", BASELINE, "--lever", "nope", "--period", "15th", "--values", "1"],

@@ -54,6 +54,10 @@ def test_effects_end_to_end(tmp_path, capsys, posterior_dir):
     charts = sorted(p.name for p in out.glob("effects_*.png"))
     assert charts == sorted(f"effects_{t}.png" for t in table["target_id"].unique())
     assert (out / MARKER).exists()
+    # the 2030/2035 targets are present, numbered, and their reading is stated
+    future = table[table["target_id"].isin(["SZ-FUTURE-2030", "SZ-FUTURE-2035"])]
+    assert not future.empty and future[["delta_p50", "probability_change"]].notna().all().all()
+    assert "Targets driven by an assumption (" in report and "--assume NAME=VALUE" in report
 
 
 def test_output_folder_is_never_clobbered(tmp_path, capsys, posterior_dir):

@@ -127,6 +127,29 @@ def test_compare(capsys, posterior_dir):
     assert "p_baseline" in out and "d_austerity" in out and "SZ-FUTURE-2030" in out
 
 
+def test_compare_answers_the_2030_2035_targets(capsys, posterior_dir, tmp_path):
+    csv = tmp_path / "compare.csv"
+    code, out, err = _main(capsys, "compare", str(BASELINE), str(SCENARIOS_DIR /
+                                                                 "austerity.yaml"),
+                           "--draws", "30", "--posterior-dir", str(posterior_dir), "--quiet",
+                           "--csv", str(csv))
+    assert code == 0, err
+    table = pd.read_csv(csv, keep_default_na=False).set_index("target_id")
+    for tid in ("SZ-FUTURE-2030", "SZ-FUTURE-2035", "SZ-FUTCLUSTER-2035"):
+        row = table.loc[tid]
+        # never blank: the ensemble share, its difference, and the range with its driver
+        assert row["p_baseline"] != "" and row["d_austerity"] != ""
+        assert row["answer_baseline"].startswith(("0.", "1.")) and " over " in row[
+            "answer_baseline"]
+        assert "low" in row["change_austerity"] and "central" in row["change_austerity"]
+    assert "SZ-FUTURE-2030: answer baseline: " in out and "over Future-industry output" in out
+    code, out, err = _main(capsys, "compare", str(BASELINE), "--draws", "20", "--assume",
+                           "future_industry_base_2023=1500", "--posterior-dir",
+                           str(posterior_dir), "--quiet")
+    assert code == 0, err
+    assert "given Future-industry output in 2023 = 1,500" in out
+
+
 def test_run_all(tmp_path, capsys, posterior_dir):
     folder = tmp_path / "scenarios"
     folder.mkdir()
@@ -165,3 +188,18 @@ def test_failure_mid_write_leaves_no_partial_output(tmp_path, monkeypatch, poste
         cli_scenarios.write_run_outputs(result, out)
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
     assert (out / "old.txt").read_text(encoding="utf-8") == "previous run"
+
+
+def test_goal_seek_answers_a_2030_target_at_each_driver_setting(capsys, posterior_dir):
+    code, out, err = _main(capsys, "goal-seek", str(BASELINE), "--target", "SZ-FUTURE-2030",
+                           "--lever", "special_fund", "--period", "15th", "--draws", "20",
+                           "--posterior-dir", str(posterior_dir), "--quiet")
+    assert code == 0, err
+    for setting in ("low", "central", "high"):
+        assert f"at its {setting} value" in out and f"({setting})" in out
+    code, out, err = _main(capsys, "goal-seek", str(BASELINE), "--target", "SZ-FUTURE-2030",
+                           "--lever", "special_fund", "--draws", "20", "--assume",
+                           "future_industry_base_2023=1500", "--posterior-dir",
+                           str(posterior_dir), "--quiet")
+    assert code == 0, err
+    assert "fixed at 1,500 (conditional)" in out and out.count("status=") == 1

@@ -7,13 +7,19 @@ import itertools
 import numpy as np
 import pytest
 
+from suzhou_sim.catalogues.observations import data_vintage
+from suzhou_sim.catalogues.scenarios import load_levers
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.optimise import (
     Decision,
     fresh_seed,
+    lever_contributions,
+    open_periods,
     optimise_portfolio,
+    parse_lever_bounds,
     plan_decisions,
+    portfolio_decisions,
     search_plans,
     spending_levers,
 )
@@ -85,10 +91,97 @@ def test_bad_levers_and_periods(levers, periods, message):
         plan_decisions(levers, periods)
 
 
+@pytest.mark.parametrize(("vintage", "closed"), [
+    (2022, []),                        # 2025 not begun when 2022 data are the latest
+    (2023, []),                        # 2023 figures appear during 2024, before the 14th's 2025
+    (2024, ["14th"]),                  # 2024 published during 2025: its budget is committed
+    (2025, ["14th", "15th"]),          # 2026, the first year of the 15th, is under way
+    (2029, ["14th", "15th"]),
+    (2030, ["14th", "15th", "16th"]),
+])
+def test_periods_that_have_begun_by_the_data_vintage_are_closed(vintage, closed):
+    free, shut = open_periods("suzhou", vintage)
+    assert shut == closed and free == [p for p in PERIOD_YEARS if p not in closed]
+
+
+def test_a_closed_or_exhausted_period_is_refused():
+    with pytest.raises(InputError, match=r"--periods: the 14th plan \(2025\) has begun"):
+        portfolio_decisions("suzhou", ["special_fund"], ["14th"], vintage_year=2024)
+    with pytest.raises(InputError, match="every plan period has begun"):
+        portfolio_decisions("suzhou", ["special_fund"], None, vintage_year=2030)
+
+
+def test_every_searched_lever_is_priced_and_unpriced_ones_are_held():
+    catalogue = load_levers()
+    decisions, held = portfolio_decisions("suzhou", vintage_year=2024)
+    searched = {d.lever for d in decisions}
+    assert {d.period for d in decisions} == {"15th", "16th"}
+    unpriced = {k for k, lv in catalogue.items() if lv.pricing == "unpriced"}
+    assert unpriced == {"attraction_projects", "guidance_fund_leverage"}
+    assert searched == set(catalogue) - unpriced
+    assert held == {k: "unpriced" for k in unpriced}
+    for d in decisions:
+        first, last = PERIOD_YEARS[d.period]
+        expected = (last - first + 1) if catalogue[d.lever].pricing == "spending" else 0.0
+        assert d.cost_per_unit == expected and d.pricing == catalogue[d.lever].pricing
+    for lever in catalogue.values():  # every lever says why, in both languages
+        assert lever.pricing_text("en") and lever.pricing_text("zh")
+
+
+def test_an_unpriced_lever_needs_an_explicit_bound():
+    with pytest.raises(InputError, match="--levers: attraction_projects has no cost per unit"):
+        portfolio_decisions("suzhou", ["special_fund", "attraction_projects"], ["15th"],
+                            vintage_year=2023)
+    keys, bounds = parse_lever_bounds("special_fund,attraction_projects=2000:4000")
+    assert keys == ["special_fund", "attraction_projects"]
+    decisions, held = portfolio_decisions("suzhou", keys, ["15th"], bounds, vintage_year=2023)
+    bounded = next(d for d in decisions if d.lever == "attraction_projects")
+    assert (bounded.low, bounded.high, bounded.cost_per_unit) == (2000, 4000, 0.0)
+    assert held["guidance_fund_leverage"] == "unpriced" and held["talent_weight"] == "not chosen"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("attraction_projects=2000", "give a bound as KEY=LOW:HIGH"),
+    ("attraction_projects=a:b", "give a bound as KEY=LOW:HIGH"),
+])
+def test_malformed_bounds(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_lever_bounds(text)
+
+
+@pytest.mark.parametrize("bound", [(4000, 2000), (-1, 100), (0, 20000)])
+def test_bounds_outside_the_range_or_reversed(bound):
+    with pytest.raises(InputError, match="is not allowed; give LOW <= HIGH within"):
+        portfolio_decisions("suzhou", ["attraction_projects"], ["15th"],
+                            {"attraction_projects": bound}, vintage_year=2023)
+
+
+def test_lever_contributions_sum_to_the_change_of_the_plan():
+    toy = [Decision("a", "15th", 0, 10, 1, cost_per_unit=5.0),
+           Decision("a", "16th", 0, 10, 1, cost_per_unit=5.0),
+           Decision("b", "15th", 0, 10, 1, cost_per_unit=0.0),
+           Decision("c", "15th", 0, 10, 1, cost_per_unit=1.0)]
+
+    def evaluate(values):  # interacting levers: a x b matters
+        a, b = values[:, 0] + values[:, 1], values[:, 2]
+        return np.column_stack([np.tanh(0.05 * a * (1 + b)), 0.01 * b ** 2])
+
+    start, end = np.array([2.0, 2.0, 1.0, 3.0]), np.array([6.0, 0.0, 4.0, 3.0])
+    table = lever_contributions(toy, start, end, evaluate, ["T1", "T2"])
+    assert table["lever"].tolist() == ["a", "b", "total"]  # c does not change
+    parts, total = table.iloc[:-1], table.iloc[-1]
+    change = evaluate(end[None])[0] - evaluate(start[None])[0]
+    assert total[["p_T1", "p_T2"]].to_numpy(float) == pytest.approx(change)
+    assert parts[["spend", "p_T1", "p_T2"]].sum().to_numpy(float) == pytest.approx(
+        total[["spend", "p_T1", "p_T2"]].to_numpy(float))
+    assert parts.set_index("lever").loc["a", "spend"] == 5.0 * (6 + 0 - 2 - 2)
+    assert parts.set_index("lever").loc["b", "spend"] == 0.0
+
+
 def test_optimised_plan_is_rerun_on_fresh_draws(posterior_dir, baseline):
     scenario = baseline
     result = optimise_portfolio(scenario, ["SZ-HTE-2025"], 0.6, levers=["special_fund"],
-                                periods=["14th"], draws=40, seed=3, posterior=posterior_dir,
+                                periods=["15th"], draws=40, seed=3, posterior=posterior_dir,
                                 population=6, generations=3)
     assert result.fresh_seed == fresh_seed(3) != 3
     # The re-run is the ordinary scenario pipeline on fresh draws; the search figure is its
@@ -97,6 +190,26 @@ def test_optimised_plan_is_rerun_on_fresh_draws(posterior_dir, baseline):
     same = run_scenario(result.plan, draws=40, seed=3, posterior=posterior_dir)
     assert result.fresh_probabilities["SZ-HTE-2025"] == fresh.probability("SZ-HTE-2025")
     assert result.search_probabilities["SZ-HTE-2025"] == same.probability("SZ-HTE-2025")
-    assert result.plan.lever_value("special_fund", "14th") == result.search.chosen()[
-        "special_fund.14th"]
-    assert result.spend == 2 * result.plan.lever_value("special_fund", "14th")
+    assert result.plan.lever_value("special_fund", "15th") == result.search.chosen()[
+        "special_fund.15th"]
+    assert result.spend == 5 * result.plan.lever_value("special_fund", "15th")
+
+
+def test_optimisation_never_changes_a_closed_period_or_an_unpriced_lever(posterior_dir,
+                                                                        baseline):
+    result = optimise_portfolio(baseline, ["SZ-FUTURE-2030"], 0.6, draws=20, seed=2,
+                                posterior=posterior_dir, population=6, generations=2)
+    assert result.closed_periods == ["14th"]
+    assert result.vintage_year == data_vintage("suzhou").year
+    for key, lever in load_levers().items():
+        for period in PERIOD_YEARS:
+            if period == "14th" or lever.pricing == "unpriced":
+                assert result.plan.lever_value(key, period) == baseline.lever_value(key, period)
+    table = result.contributions
+    parts, total = table[table["lever"] != "total"], table[table["lever"] == "total"].iloc[0]
+    assert total["spend"] == pytest.approx(result.spend - result.start_spend)
+    assert parts["spend"].sum() == pytest.approx(total["spend"])
+    assert parts["p_SZ-FUTURE-2030"].sum() == pytest.approx(total["p_SZ-FUTURE-2030"])
+    # a 2030 target driven by an assumption gets its range on the fresh draws
+    (answer,) = result.answers
+    assert answer.kind == "range" and answer.low <= answer.probability <= answer.high

@@ -291,3 +291,50 @@ def test_bad_scenario_files_are_input_errors(tmp_path, posterior_root, capsys):
 def test_missing_calibration_is_an_input_error(tmp_path, capsys):
     code = _in_process(str(BASELINE), "--posterior-dir", str(tmp_path / "empty"))
     assert code == 2 and "calibrat" in capsys.readouterr().err
+
+
+# --- sensitivity of a policy effect -----------------------------------------------------------
+
+
+def test_effect_of_a_lever_step_is_the_paired_difference(scenario, posterior_root, problem):
+    step = sa.effect_step(scenario, "special_fund", "15th")
+    assert step.changes == {"Special fund 15th": step.new_value} and step.step > 0
+    rng = np.random.default_rng(0)
+    lows, highs = np.array(problem.bounds).T
+    X = lows + (highs - lows) * rng.random((6, len(problem)))
+    both = sa.evaluate(problem, X, scenario, effect=step.changes, years=[2025, 2030])
+    assert set(both.columns.get_level_values("output")) == {"effect"}
+    level = sa.evaluate(problem, X, scenario, years=[2030])
+    stepped = sa.evaluate(problem, X, scenario.with_lever("special_fund", "15th",
+                                                          step.new_value), years=[2030])
+    for tid in ("SZ-FUTURE-2030",):
+        np.testing.assert_allclose(both[(tid, "effect")],
+                                   stepped[(tid, "value")] - level[(tid, "value")])
+    # a 15th-plan step acts from 2026: it cannot move a 2025 target
+    assert (both[("SZ-HTE-2025", "effect")] == 0).all()
+
+
+def test_effect_sensitivity_counts_both_runs_and_words_the_effect(scenario, posterior_root):
+    step = sa.effect_step(scenario, "special_fund", "15th")
+    out = sa.morris(scenario, 2, 0, posterior=posterior_root, effect=step.changes,
+                    years=[2030, 2035])
+    assert set(out["output"]) == {"effect"}
+    assert set(out["target_id"]) <= {t.target_id for t in sa._targets("suzhou", [2030, 2035])}
+    assert out.attrs["model_runs"] == 2 * 2 * (out["factor"].nunique() + 1)
+    text = summarise(out, "en")["SZ-FUTURE-2035"]
+    assert text.startswith("How much the lever step changes SZ-FUTURE-2035")
+    assert summarise(out, "zh")["SZ-FUTURE-2035"].startswith("杠杆步长对")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--effect-of", "special_fund"], "--effect-of: 'special_fund' is not LEVER:PERIOD"),
+    (["--effect-of", "special_fund:17th"], "--effect-of: unknown plan period '17th'"),
+    (["--years", "20x0"], "--years: '20x0' is not a comma-separated list"),
+    (["--years", "2099"], "--years: no in-scope target of suzhou in 2099"),
+])
+def test_effect_options_bad_input(tmp_path, posterior_root, args, message):
+    proc = _cli(str(BASELINE), "--method", "morris", "--samples", "2", *args, "--quiet",
+                "--posterior-dir", str(posterior_root), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    # one error line (the stand-in calibration adds its own warning line)
+    assert len([x for x in proc.stderr.strip().splitlines() if ": warning:" not in x]) == 1

@@ -34,12 +34,29 @@ def swept(baseline, posterior_dir):
 
 def test_sweep_equals_separate_scenario_runs_on_the_same_draws(baseline, posterior_dir, swept):
     for value in (VALUES[0], VALUES[-1]):
-        one = run_scenario(baseline.with_lever("special_fund", "14th", value), draws=60,
-                           seed=4, posterior=posterior_dir).targets.set_index("target_id")
+        res = run_scenario(baseline.with_lever("special_fund", "14th", value), draws=60,
+                           seed=4, posterior=posterior_dir)
+        one = res.targets.set_index("target_id")
         rows = swept[swept["value"] == value].set_index("target_id")
-        assert np.allclose(rows["probability"], one.loc[rows.index, "probability"],
+        single = rows[rows["kind"] == "single"]
+        assert np.allclose(single["probability"], one.loc[single.index, "probability"],
                            equal_nan=True)  # NaN: the status gives no single probability
         assert np.allclose(rows["median"], one.loc[rows.index, "median"])
+        # a range target: the ensemble's share (as run_scenario counts it) and its range
+        ranged = rows[rows["kind"] == "range"]
+        assert set(ranged.index) == set(one.index[one["status"] == "assumption_driven"])
+        assert ranged.index.str.endswith(("2030", "2035", "2035B")).all()
+        assert np.allclose(ranged["probability"], [res.reached[t] for t in ranged.index])
+        assert (ranged["p_low"] <= ranged["p_high"]).all() and ranged["drivers"].all()
+
+
+def test_a_sweep_moves_the_2030_targets_it_can_move(baseline, posterior_dir):
+    table = sweep(baseline, "special_fund", "15th", [0.0, 1000.0], draws=40, seed=4,
+                  posterior=posterior_dir)
+    rows = table[table["target_id"] == "SZ-FUTURE-2030"].set_index("value")
+    assert rows[["probability", "p_low", "p_central", "p_high"]].notna().all().all()
+    assert rows.loc[1000.0, "p_central"] > rows.loc[0.0, "p_central"]
+    assert rows["drivers"].eq("Future industry base 2023").all()
 
 
 def test_sweep_rejects_values_outside_the_range(baseline, posterior_dir):

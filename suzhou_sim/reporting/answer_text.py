@@ -1,0 +1,115 @@
+"""Wording of a study's answer for one target, as the scoreboard says it, in both languages.
+
+A single probability (``0.62``); a range over the driving assumption with the driver named
+and its low / central / high readings (``0.00–1.00 over Future-industry output in 2023:
+0.00 at 500, 0.48 at 1,200, 1.00 at 2,500 100m yuan/yr``); or the conditional value when the
+driver is fixed (``0.64 given Future-industry output in 2023 = 1,500``). Changes between
+two answers follow the same shape. The answers come from :mod:`suzhou_sim.studies.driven`;
+this module only words them. Must not: run the model.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..catalogues.scenarios import load_assumptions
+from ..studies.driven import Answer
+from .labels import fmt_value, unit_label
+
+__all__ = ["answer_text", "change_text", "driver_name", "with_answers"]
+
+
+def _p(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _d(x: float) -> str:
+    return f"{x:+.2f}"
+
+
+def driver_name(constant: str, lang: str = "en") -> str:
+    """The assumption's label for a driver constant (the constant itself if not catalogued)."""
+    for a in load_assumptions().values():
+        if a.vensim == constant:
+            return a.label(lang)
+    return constant
+
+
+def _unit(answer: Answer, constant: str, lang: str) -> str:
+    unit = next((d.unit for d in answer.drivers if d.constant == constant), "")
+    label = unit_label(unit, lang) if unit and unit != "Dmnl" else ""
+    return f" {label}" if label else ""
+
+
+def _given(answer: Answer, lang: str) -> str:
+    parts = [f"{driver_name(c, lang)} = {fmt_value(v)}{_unit(answer, c, lang)}"
+             for c, v in answer.fixed.items()]
+    return ("假定" if lang == "zh" else "given ") + ("、" if lang == "zh" else ", ").join(parts)
+
+
+def answer_text(answer: Answer, lang: str = "en") -> str:
+    """The answer for one target: a probability, a range with its driver, or a conditional."""
+    if answer.kind == "single":
+        return _p(answer.probability)
+    if answer.kind == "conditional":
+        return f"{_p(answer.probability)} ({_given(answer, lang)})"
+    pieces = []
+    for constant, probs in answer.by_driver.items():
+        values = answer.values[constant]
+        unit = _unit(answer, constant, lang)
+        at = "、".join if lang == "zh" else ", ".join
+        if lang == "zh":
+            readings = at(f"取{fmt_value(v)}时{_p(p)}" for v, p in zip(values, probs, strict=True))
+            pieces.append(f"随“{driver_name(constant, 'zh')}”({readings}{unit})")
+        else:
+            readings = at(f"{_p(p)} at {fmt_value(v)}" for v, p in zip(values, probs, strict=True))
+            pieces.append(f"over {driver_name(constant, 'en')} ({readings}{unit})")
+    text = f"{_p(answer.low)}–{_p(answer.high)} " + ("; ".join(pieces))
+    if answer.fixed:
+        text += f" ({_given(answer, lang)})"
+    return text
+
+
+def change_text(base: Answer, other: Answer, lang: str = "en") -> str:
+    """The change from ``base`` to ``other`` (same target): one difference, or one per
+    driver setting (low / central / high) for a range."""
+    if base.kind != "range" or other.kind != "range":
+        return _d(other.probability - base.probability)
+    pieces = []
+    for constant, probs in other.by_driver.items():
+        before = base.by_driver.get(constant)
+        if before is None:
+            continue
+        diffs = [b - a for a, b in zip(before, probs, strict=True)]
+        names = ("低", "中", "高") if lang == "zh" else ("low", "central", "high")
+        readings = ", ".join(f"{_d(x)} {n}" for x, n in zip(diffs, names, strict=True))
+        where = (f"随“{driver_name(constant, 'zh')}”" if lang == "zh"
+                 else f"over {driver_name(constant, 'en')}")
+        pieces.append(f"{readings} {where}")
+    return "; ".join(pieces)
+
+
+def with_answers(table: pd.DataFrame, answers: list[dict[str, Answer]],
+                 lang: str = "en") -> pd.DataFrame:
+    """A comparison table (``p_<name>``/``d_<name>`` per scenario, in order) completed for
+    the range targets: ``p_``/``d_`` get the ensemble's share and its difference, and the
+    text columns ``answer_<name>`` and ``change_<name>`` the range with its driver and the
+    change at each driver setting. A copy is returned."""
+    out = table.copy()
+    names = [c[2:] for c in table.columns if c.startswith("p_")]
+    first = answers[0]
+    for name, found in zip(names, answers, strict=True):
+        texts, changes = [], []
+        for i, tid in enumerate(out["target_id"]):
+            a = found.get(tid)
+            texts.append("" if a is None else answer_text(a, lang))
+            changes.append("" if a is None or name == names[0] else
+                           change_text(first[tid], a, lang))
+            if a is not None:
+                out.loc[out.index[i], f"p_{name}"] = a.probability
+                if name != names[0]:
+                    out.loc[out.index[i], f"d_{name}"] = a.probability - first[tid].probability
+        out[f"answer_{name}"] = texts
+        if name != names[0]:
+            out[f"change_{name}"] = changes
+    return out

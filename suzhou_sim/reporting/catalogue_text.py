@@ -1,0 +1,89 @@
+"""The names a user may give on the command line, as tables in Chinese or English.
+
+``suzhou-sim list targets|levers|assumptions|regions`` prints these tables: target ids with
+their year, status and driving assumptions; lever keys with their unit, range and pricing;
+assumption keys with their range; regions with their data vintage. Built from the same
+catalogues the studies read (``model/targets.yaml``, ``model/levers.yaml``,
+``model/assumptions.yaml``, ``model/regions/``). Must not: run the model or write files.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..catalogues.observations import data_vintage
+from ..catalogues.regions import load_region, region_names
+from ..catalogues.scenarios import load_assumptions, load_levers
+from ..catalogues.targets import target_status, targets_for_region
+from .labels import in_language, unit_label
+from .markdown import status_label
+
+__all__ = ["CATALOGUES", "PRICING_LABELS", "catalogue_table"]
+
+#: What ``list`` can show, with its title: (中文, English).
+CATALOGUES: dict[str, tuple[str, str]] = {
+    "targets": ("政策目标(--target / --targets 可用的编号)",
+                "Policy targets (ids for --target / --targets)"),
+    "levers": ("政策杠杆(--lever / --levers 可用的键名)",
+               "Policy levers (keys for --lever / --levers)"),
+    "assumptions": ("外部假设(--assume 可用的键名)", "Assumptions (keys for --assume)"),
+    "regions": ("地区(--region 可用的名称)", "Regions (names for --region)"),
+}
+
+_HEAD: dict[str, tuple[str, str]] = {
+    "id": ("编号", "id"), "key": ("键名", "key"), "year": ("年份", "year"),
+    "status": ("状态", "status"), "label": ("名称", "label"), "drivers": ("决定性假设", "drivers"),
+    "unit": ("单位", "unit"), "range": ("取值范围", "range"), "pricing": ("定价", "pricing"),
+    "default": ("默认值", "default"), "kind": ("类别", "kind"),
+    "vintage": ("数据截至", "data through"),
+    "name": ("名称", "name"),
+}
+#: A lever's pricing (``model/levers.yaml``) in a few words: (中文, English).
+PRICING_LABELS = {
+    "spending": ("支出(取值×年数)", "spending (value × years)"),
+    "budget_neutral": ("预算中性(调整专项资金分配)",
+                       "budget-neutral (re-divides the special fund)"),
+    "priced": ("有单位成本(单位成本×年数)", "priced (cost per unit × years)"),
+    "unpriced": ("无定价(需指定范围)", "unpriced (give a bound)"),
+}
+_KIND = {"condition": ("外部条件", "condition"), "regime": ("制度环境", "regime"),
+         "effect": ("政策效应", "effect")}
+
+
+def _frame(rows: list[dict], lang: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    return frame.rename(columns={k: in_language(v, lang) for k, v in _HEAD.items()})
+
+
+def catalogue_table(kind: str, lang: str = "zh", region: str | None = None) -> pd.DataFrame:
+    """The table of ``kind`` (a key of :data:`CATALOGUES`) in ``lang``.
+
+    ``region`` limits targets to one region (default: every region).
+    """
+    assumptions = load_assumptions()
+    if kind == "targets":
+        by_constant = {a.vensim: k for k, a in assumptions.items()}
+        rows = [{"id": t.target_id, "year": t.year,
+                 "status": status_label(target_status(t), lang), "label": t.label(lang),
+                 "drivers": ", ".join(by_constant.get(d.constant, d.constant)
+                                      for d in t.drivers)}
+                for r in ([region] if region else region_names()) for t in targets_for_region(r)]
+        return _frame(rows, lang)
+    if kind == "levers":
+        rows = [{"key": k, "label": lv.label(lang), "unit": unit_label(lv.unit, lang),
+                 "range": f"{lv.min:g}–{lv.max:g} (step {lv.step:g})" if lang == "en"
+                 else f"{lv.min:g}–{lv.max:g}(步长{lv.step:g})",
+                 "pricing": in_language(PRICING_LABELS[lv.pricing], lang)}
+                for k, lv in load_levers().items()]
+        return _frame(rows, lang)
+    if kind == "assumptions":
+        rows = [{"key": k, "label": a.label(lang), "kind": in_language(_KIND[a.kind], lang),
+                 "default": f"{a.default:g}", "range": f"{a.low:g}–{a.high:g}",
+                 "unit": unit_label(a.unit, lang)}
+                for k, a in assumptions.items()]
+        return _frame(rows, lang)
+    if kind == "regions":
+        rows = [{"name": r, "label": load_region(r).label(lang),
+                 "vintage": data_vintage(r).year} for r in region_names()]
+        return _frame(rows, lang)
+    raise KeyError(kind)

@@ -1,0 +1,408 @@
+"""Answers for every target a study is asked about, range targets included.
+
+Most targets have one probability: the share of the ensemble's runs (the published
+statistic, as on the scoreboard) that reach them. Targets whose outcome rests on an
+assumption no observation pins down (status ``assumption_driven``, and any later status with
+the scoreboard's ``p_curve_min``/``p_curve_max`` columns) have a *range* instead: the
+probability with each driving assumption set to the low, central and high value of its
+range, the other inputs drawn as in the ensemble (the scoreboard's curves, read at three
+points, on the same first draws as the curves). When the scenario fixes a driver (a single
+number in its file, or ``--assume NAME=VALUE``), the answer is the *conditional* probability
+at that value. Studies
+(``sweep``, ``compare``, ``goal-seek``, ``optimise``, ``effects``) use this module so that a
+2030/2035 target is never blank, ``nan`` or "+0.00" when it moves.
+
+Lives here: the cases to run (one per driver setting), the stacking of plans × cases × draws
+into engine calls, and :class:`Answer`. Wording lives in
+:mod:`suzhou_sim.reporting.answer_text`. Must not: write files or word results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..catalogues.scenarios import Scenario, assumption_baseline, load_assumptions
+from ..catalogues.targets import (
+    Driver,
+    Target,
+    judgement,
+    load_targets,
+    reached_per_run,
+    target_variables,
+)
+from ..ensemble.compiled import compiled_model
+from ..ensemble.results import RunSlice
+from ..ensemble.runs import Progress, run_ensemble
+from ..errors import InputError
+from ..limits import MAX_DRAWS
+from .predictive import load_error_model, predictive_results
+from .scenario_runs import CURVE_DRAWS
+
+__all__ = ["SETTINGS", "Answer", "Case", "is_range", "free_drivers", "driver_settings",
+           "cases_for", "run_cases", "answers", "plan_answers", "answer_cells", "with_assumptions",
+           "parse_assume", "scenario_answers"]
+
+#: The driver settings a range is read at, in order.
+SETTINGS = ("low", "central", "high")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One run of the ensemble with some constants overridden (empty: the ensemble itself)."""
+
+    overrides: tuple[tuple[str, float], ...] = ()
+    driver: str = ""
+    setting: str = ""
+
+
+@dataclass
+class Answer:
+    """What a study reports for one target.
+
+    ``probability`` is the share of runs reaching the target with every input drawn as in
+    the ensemble (for a range target: its drivers drawn over their ranges too; for a
+    conditional one: at the fixed driver values). ``by_driver`` maps each free driver's
+    constant to its probabilities at :data:`SETTINGS`; ``low``/``high`` are the least and the
+    largest of them (None for a single-probability target). ``fixed`` holds the drivers the
+    scenario fixes, with their values.
+    """
+
+    target_id: str
+    probability: float
+    drivers: tuple[Driver, ...] = ()
+    by_driver: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    fixed: dict[str, float] = field(default_factory=dict)
+    values: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """``single`` (one probability), ``range`` (over free drivers) or ``conditional``."""
+        if self.by_driver:
+            return "range"
+        return "conditional" if self.fixed else "single"
+
+    @property
+    def low(self) -> float | None:
+        """Least probability over the free drivers' settings (None unless a range)."""
+        return min(min(p) for p in self.by_driver.values()) if self.by_driver else None
+
+    @property
+    def high(self) -> float | None:
+        """Largest probability over the free drivers' settings (None unless a range)."""
+        return max(max(p) for p in self.by_driver.values()) if self.by_driver else None
+
+
+def is_range(target: Target, today: dt.date | None = None) -> bool:
+    """True when the scoreboard gives ``target`` a range over driving assumptions: it has
+    drivers and is still a forecast (a target whose year has passed is judged from the
+    published figures, :func:`~suzhou_sim.catalogues.targets.judgement`, not from a range)."""
+    if not (target.in_scope and not target.set_by_lever and target.drivers):
+        return False
+    return _still_forecast(target.target_id, today or dt.date.today())
+
+
+@lru_cache(maxsize=512)
+def _still_forecast(target_id: str, today: dt.date) -> bool:
+    return judgement(load_targets()[target_id], today=today) is None
+
+
+def _is_fixed(params: Mapping[str, object], constant: str) -> bool:
+    """True when the scenario fixes a catalogued assumption (a driver the catalogue does not
+    list is read over its range, as on the scoreboard)."""
+    if constant not in {a.vensim for a in load_assumptions().values()}:
+        return False
+    value = params.get(constant)
+    if value is None:
+        return True
+    arr = np.asarray(value, dtype=float)
+    return arr.ndim == 0 or bool(np.ptp(arr) == 0)
+
+
+def free_drivers(target: Target, params: Mapping[str, object]) -> list[Driver]:
+    """Drivers of ``target`` that the ensemble draws (not fixed by the scenario)."""
+    return [d for d in target.drivers if not _is_fixed(params, d.constant)]
+
+
+def _fixed_value(params: Mapping[str, object], constant: str) -> float:
+    value = params.get(constant)
+    if value is None:
+        return float(compiled_model().constants[constant])
+    return float(np.asarray(value, dtype=float).ravel()[0])
+
+
+def driver_settings(driver: Driver, region: str) -> tuple[float, float, float]:
+    """Low, central and high value of ``driver``: its range, and the catalogue default of
+    the assumption (for ``region``) as the centre, else the middle of the range."""
+    for key, a in load_assumptions().items():
+        if a.vensim == driver.constant:
+            default, _, _ = assumption_baseline(key, region)
+            if driver.low <= default <= driver.high:
+                return driver.low, float(default), driver.high
+    return driver.low, (driver.low + driver.high) / 2.0, driver.high
+
+
+def cases_for(targets: Sequence[Target], params: Mapping[str, object],
+              region: str) -> list[Case]:
+    """The ensemble itself, then one case per setting of every free driver of the targets."""
+    drivers = list(dict.fromkeys(d for t in targets if is_range(t)
+                                 for d in free_drivers(t, params)))
+    cases = [Case()]
+    for d in drivers:
+        for setting, value in zip(SETTINGS, driver_settings(d, region), strict=True):
+            cases.append(Case(((d.constant, float(value)),), d.constant, setting))
+    return cases
+
+
+def run_cases(
+    base: Mapping[str, float | np.ndarray],
+    n: int,
+    blocks: Sequence[Mapping[str, float]],
+    columns: list[str],
+    *,
+    client=None,
+    progress: Progress | None = None,
+) -> Iterator[tuple[int, RunSlice]]:
+    """Run blocks of ``n`` runs, each the ``base`` draws with constants overridden.
+
+    Blocks are stacked (block-major) into engine calls of at most the draws limit, so that
+    every block shares the same draws (common random numbers). Yields ``(index, runs)``;
+    ``progress(done, total)`` counts runs (in chunks, or Dask batches on a cluster).
+    """
+    per_call = max(1, MAX_DRAWS // n)
+    for start in range(0, len(blocks), per_call):
+        part = blocks[start:start + per_call]
+        k = len(part)
+        params = {name: (np.tile(np.asarray(v), k) if np.ndim(v) else v)
+                  for name, v in base.items()}
+        for name in dict.fromkeys(c for b in part for c in b):
+            default = params.get(name, compiled_model().constants.get(name))
+            column = np.broadcast_to(np.asarray(default, dtype=float), (k * n,)).copy()
+            for i, b in enumerate(part):
+                if name in b:
+                    column[i * n:(i + 1) * n] = float(b[name])
+            params[name] = column
+        step = None if progress is None else (
+            lambda done, _, first=start * n: progress(first + done, len(blocks) * n))
+        res = run_ensemble(params, k * n, columns, client=client, progress=step)
+        for i in range(k):
+            yield start + i, RunSlice(res, i * n, (i + 1) * n)
+
+
+def answers(shares: Mapping[Case, Mapping[str, float]], targets: Sequence[Target],
+            params: Mapping[str, object], region: str) -> list[Answer]:
+    """:class:`Answer` per target from the reached shares of every case of one plan."""
+    out = []
+    ensemble = shares[Case()]
+    for t in targets:
+        free = free_drivers(t, params) if is_range(t) else []
+        fixed = {d.constant: _fixed_value(params, d.constant)
+                 for d in t.drivers if d not in free} if is_range(t) else {}
+        by_driver, values = {}, {}
+        for d in free:
+            row = [shares[c][t.target_id] for c in shares if c.driver == d.constant]
+            by_driver[d.constant] = tuple(row)
+            values[d.constant] = driver_settings(d, region)
+        out.append(Answer(t.target_id, float(ensemble[t.target_id]), t.drivers, by_driver,
+                          fixed, values))
+    return out
+
+
+def plan_answers(
+    base: Mapping[str, float | np.ndarray],
+    n: int,
+    targets: Sequence[Target],
+    region: str,
+    seed: int,
+    plans: Sequence[Mapping[str, float]] = ({},),
+    *,
+    client=None,
+    progress: Progress | None = None,
+    ensemble: Callable[[int, object], None] | None = None,
+    columns: Sequence[str] = (),
+    case_draws: int = CURVE_DRAWS,
+) -> list[list[Answer]]:
+    """Answers for every target under each plan (constant overrides), on the same draws.
+
+    Parameters
+    ----------
+    base : mapping
+        Ensemble inputs of ``n`` runs (:func:`~suzhou_sim.ensemble.inputs.scenario_inputs`).
+    n : int
+        Runs per plan and case.
+    targets : sequence of Target
+        In-scope targets of one region.
+    region : str
+    seed : int
+        Seed of the scenario (the structural error's draws, as on the scoreboard).
+    plans : sequence of mappings
+        Constant name -> value per plan (default: the scenario itself).
+    client : distributed.Client, optional
+        Run on this Dask cluster (identical results).
+    progress : callable, optional
+        ``progress(done, total)`` in runs (plans × cases × draws).
+    ensemble : callable, optional
+        ``ensemble(i, results)`` with the predictive results of plan ``i``'s own ensemble
+        (no driver overridden), e.g. for the scoreboard's quantiles; ``columns`` adds
+        variables those results keep.
+    case_draws : int
+        Runs per driver setting: the first ``case_draws`` of the ``n`` draws (default the
+        scoreboard's curves', :data:`~suzhou_sim.studies.scenario_runs.CURVE_DRAWS`).
+
+    Returns
+    -------
+    list of list of Answer
+        ``out[i][j]``: plan ``i``, target ``j``.
+    """
+    cases = cases_for(targets, base, region)
+    m = min(n, int(case_draws))
+    small = {k: (np.asarray(v)[:m] if np.ndim(v) else v) for k, v in base.items()}
+    names = list(dict.fromkeys([*target_variables(targets), *columns]))
+    errors = load_error_model(region)
+    shares: list[dict[Case, dict[str, float]]] = [{} for _ in plans]
+    total = len(plans) * n + len(plans) * (len(cases) - 1) * m
+    done = [0]
+
+    def counted(size: int):
+        if progress is None:
+            return None
+        first = done[0]
+        done[0] += size
+        return lambda runs, _: progress(first + runs, total)
+
+    def record(plan: int, case: Case, runs) -> None:
+        # the published statistic, as on the scoreboard (the same errors for every block)
+        part = predictive_results(runs, region, seed, errors)
+        if case == Case() and ensemble is not None:
+            ensemble(plan, part)
+        shares[plan][case] = {t.target_id: float(reached_per_run(part, t).mean())
+                              for t in targets}
+
+    for index, runs in run_cases(base, n, [dict(p) for p in plans], names, client=client,
+                                 progress=counted(len(plans) * n)):
+        record(index, Case(), runs)
+    blocks = [(i, case) for i in range(len(plans)) for case in cases[1:]]
+    if blocks:
+        for index, runs in run_cases(small, m, [{**plans[i], **dict(c.overrides)}
+                                               for i, c in blocks], names, client=client,
+                                     progress=counted(len(blocks) * m)):
+            record(blocks[index][0], blocks[index][1], runs)
+    return [answers(s, targets, base, region) for s in shares]
+
+
+def parse_assume(items: Sequence[str] | None, option: str = "--assume") -> dict[str, float]:
+    """``NAME=VALUE`` items (assumption catalogue keys or their .mdl names) as key -> value.
+
+    Raises
+    ------
+    InputError
+        A malformed item, an unknown assumption or a value that is not a finite number.
+    """
+    from ..catalogues.scenarios import suggest
+
+    catalogue = load_assumptions()
+    by_vensim = {a.vensim: k for k, a in catalogue.items()}
+    out: dict[str, float] = {}
+    for item in items or ():
+        name, sep, text = str(item).partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"{option}: {item!r} is not NAME=VALUE (e.g. "
+                             "future_industry_base=1500)")
+        key = name if name in catalogue else by_vensim.get(name)
+        if key is None:
+            raise InputError(f"{option}: unknown assumption {name!r}; {suggest(name, catalogue)}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise InputError(f"{option}: {name}: {text.strip()!r} is not a number") from None
+        if not np.isfinite(value):
+            raise InputError(f"{option}: {name}: {text.strip()!r} is not a finite number")
+        out[key] = value
+    return out
+
+
+def with_assumptions(scenario: Scenario, fixed: Mapping[str, float],
+                     option: str = "--assume") -> Scenario:
+    """A copy of ``scenario`` with the assumptions in ``fixed`` fixed at their values.
+
+    Raises
+    ------
+    InputError
+        A value outside the assumption's allowed range (one line naming the option).
+    """
+    if not fixed:
+        return scenario
+    catalogue = load_assumptions()
+    for key, value in fixed.items():
+        if not catalogue[key].contains(value):
+            raise InputError(f"{option}: {key}: {value:g} is outside the allowed range "
+                             f"{catalogue[key].allowed()}")
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    data["assumptions"] = {**data.get("assumptions", {}), **{k: float(v)
+                                                              for k, v in fixed.items()}}
+    return Scenario.model_validate(data)
+
+
+def answer_cells(answer: Answer) -> dict[str, object]:
+    """Machine-readable columns of an answer for the studies' CSV files.
+
+    ``kind``, ``probability`` (ensemble share, or conditional), ``p_low``/``p_high`` (the
+    range; blank unless a range), ``p_central`` (the probability at the centre of the first
+    free driver), ``drivers`` (free drivers) and ``given`` (fixed drivers with their values).
+    """
+    first = next(iter(answer.by_driver.values()), None)
+    return {
+        "kind": answer.kind,
+        "probability": answer.probability,
+        "p_low": answer.low,
+        "p_central": None if first is None else first[1],
+        "p_high": answer.high,
+        "drivers": "; ".join(answer.by_driver),
+        "given": "; ".join(f"{c}={v:g}" for c, v in answer.fixed.items()),
+    }
+
+
+def scenario_answers(
+    scenarios: Sequence[Scenario],
+    draws: int | None = None,
+    seed: int | None = None,
+    posterior=None,
+    *,
+    progress: Progress | None = None,
+) -> list[dict[str, Answer]]:
+    """The range targets' answers of each scenario, on the same draws (common random numbers).
+
+    ``draws`` and ``seed`` default to the first scenario's, as in
+    :func:`~suzhou_sim.studies.scenario_runs.compare_scenarios`; only targets with a range
+    (:func:`is_range`) are run, one ensemble per driver setting and scenario.
+
+    Returns
+    -------
+    list of dict
+        Per scenario (in order), target id -> :class:`Answer`.
+    """
+    from ..calibration.resolve import resolve_posterior
+    from ..catalogues.targets import targets_for_region
+    from ..ensemble.inputs import scenario_inputs
+
+    first = scenarios[0]
+    n = first.draws if draws is None else int(draws)
+    seed = first.seed if seed is None else int(seed)
+    post, _ = resolve_posterior(posterior, first.region)
+    ranged = [t for t in targets_for_region(first.region) if is_range(t)]
+    out = []
+    for i, scenario in enumerate(scenarios):
+        if not ranged:
+            out.append({})
+            continue
+        base = scenario_inputs(scenario, n, seed, post)
+        step = None if progress is None else (
+            lambda done, total, i=i: progress(i * total + done, len(scenarios) * total))
+        (found,) = plan_answers(base, n, ranged, scenario.region, seed, progress=step)
+        out.append({a.target_id: a for a in found})
+    return out
