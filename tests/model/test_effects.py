@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from suzhou_sim.catalogues.evidence import load_effect_sizes
+from suzhou_sim.catalogues.regions import load_region
 from suzhou_sim.catalogues.scenarios import load_assumptions
 from suzhou_sim.engine import load_model
 
@@ -26,7 +27,7 @@ CHANNELS = {
     "enterprise rewards": ("Enterprise reward weight", "Reward response",
                            "Cumulative first time recognitions"),
     "talent programmes": ("Talent weight", "Talent response", "High level talent"),
-    "R&D subsidies": ("RD subsidy weight", "RD subsidy response", "Cumulative RD expenditure"),
+    "R&D subsidies": ("RD subsidy weight", "Subsidy induced RD", "Cumulative RD expenditure"),
     "carriers": ("Carrier weight", "Carrier response", "Cumulative new tech SMEs"),
     "guidance funds": ("Guidance fund weight", "Guidance response",
                        "Cumulative new VC fund scale"),
@@ -117,6 +118,48 @@ def test_responses_are_monotone_diminishing_and_symmetric_to_first_order(model, 
     for name, year in ((response, 2025), (outcome, 2030)):
         down, mid, up = _at(near, name, year)
         assert up - mid == pytest.approx(mid - down, rel=0.15), name
+
+
+def _subsidy_grid(model, multiples, constants=None, extra=None):
+    """One run per R&D-subsidy level (multiples of the historic subsidy), every other
+    channel's money held fixed; ``constants`` overrides the model's (a region profile)."""
+    const = {**model.constants, **(constants or {})}
+    w = {k: const[f"{k} 14th"] for k, *_ in CHANNELS.values()}
+    per_weight = const["Special fund 14th"] / sum(w.values())
+    m = np.asarray(multiples, float)
+    rest = per_weight * (sum(w.values()) - w["RD subsidy weight"])
+    params = {f: rest + per_weight * w["RD subsidy weight"] * m for f in FUND}
+    params.update({f"RD subsidy weight {p}": w["RD subsidy weight"] * m for p in PERIODS})
+    for k, v in {**(constants or {}), **(extra or {})}.items():
+        params.setdefault(k, np.full(m.size, v))
+    return model.run(params=params, n_runs=m.size), per_weight * w["RD subsidy weight"]
+
+
+@pytest.mark.parametrize("region", ["suzhou", "kunshan"])
+@pytest.mark.parametrize("additionality", [0.2, -0.5, 1.0])
+def test_rd_subsidy_marginal_additionality_diminishes_and_the_subsidy_never_vanishes(
+        model, region, additionality):
+    """Hand-computed: at K = 1 the marginal yuan adds 1 + a·K/(K + x) of R&D, x = subsidy /
+    historic subsidy: 1 + a at x = 0 (the first yuan), 1 + a/2 at the historic level,
+    1 + a/3 at twice it; a cut to nothing loses the subsidy and 1 + a·ln 2 per historic yuan
+    of R&D. The same holds for Kunshan, whose historic subsidy is its own."""
+    constants = load_region(region).constants
+    eps = 1e-4
+    multiples = [0, eps, 1, 1 + eps, 2, 2 + eps]
+    extra = {"RD subsidy additionality": additionality, "Policy response saturation": 1.0}
+    res, ref = _subsidy_grid(model, multiples, constants, extra)
+    rd = _at(res, "Government RD", 2027) + _at(res, "Subsidy induced RD", 2027)
+    marginal = (rd[1::2] - rd[::2]) / (eps * ref)
+    np.testing.assert_allclose(marginal, [1 + additionality, 1 + additionality / 2,
+                                          1 + additionality / 3], rtol=1e-3)
+    assert np.all(marginal >= 0.5 - 1e-9)  # the subsidy itself always adds R&D
+    lost = (rd[2] - rd[0]) / ref
+    assert lost == pytest.approx(1 + additionality * np.log(2), rel=1e-6)
+    # the published statistic follows: calendar-2025 R&D rises by about the same per yuan
+    # (the frontier factor and feedbacks through talent and firms move it by under 2%)
+    spent = _at(res, "RD expenditure in year", 2025)
+    np.testing.assert_allclose((spent[3] - spent[2]) / (eps * ref), 1 + additionality / 2,
+                               rtol=0.02)
 
 
 def test_reward_money_buys_hte_at_the_evidence_cost(model):
