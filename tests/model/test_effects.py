@@ -190,17 +190,51 @@ def test_money_for_one_channel_is_taken_from_the_others(model):
 
 
 def test_talent_money_beyond_the_applicant_pool_is_reported_unspent(model):
-    params = {f"Talent weight {p}": np.array([0.15, 0.6]) for p in PERIODS}
+    """The historic budget is spent; a talent weight of 3 (78% of the fund, five times the
+    historic talent money) funds more awards than there are qualified applicants, and the
+    money beyond them is reported unspent."""
+    params = {f"Talent weight {p}": np.array([0.15, 3.0]) for p in PERIODS}
     cols = ["Unspent talent budget", "Talent spending", "Talent spending used",
-            "Leading talent awards", "Cumulative unspent talent budget"]
+            "Leading talent awards", "Applicant limited leading awards",
+            "Cumulative unspent talent budget"]
     res = model.run(params=params, n_runs=2, return_columns=cols)
     unspent = _at(res, "Unspent talent budget", 2027)
-    assert np.all(unspent >= 0) and unspent[1] > unspent[0]
+    assert unspent[0] == pytest.approx(0, abs=1e-9) and unspent[1] > 0
     np.testing.assert_allclose(
         _at(res, "Talent spending used", 2027) + unspent, _at(res, "Talent spending", 2027))
-    # the applicant pool, not the budget, limits awards: quadrupling the weight adds little
+    # the applicant pool, not the budget, limits the raised awards: five times the money
+    # buys fewer than five times the awards
     awards = _at(res, "Leading talent awards", 2027)
-    assert awards[1] < 1.5 * awards[0]
+    assert awards[1] == pytest.approx(_at(res, "Applicant limited leading awards", 2027)[1])
+    assert awards[0] < awards[1] < 5 * awards[0]
+
+
+@pytest.mark.parametrize("region", ["suzhou", "kunshan"])
+def test_historic_talent_budget_is_spent_and_buys_leading_talents_near_the_grant(model, region):
+    """History and the baseline spend the whole talent budget (no unspent money in any
+    year), and a 10% raise of talent money buys leading talents at 0.5-5 times the grant
+    level (the goal of issue 23): the grant over the leading-talent share of the channel's
+    money, the rest buying teams and broader talent support."""
+    constants = load_region(region).constants
+    params = {k: np.full(2, v) for k, v in constants.items()}
+    fund = {**model.constants, **constants}["Special fund 14th"]
+    w = {k: model.constants[f"{k} 14th"] for k, *_ in CHANNELS.values()}
+    extra = 0.1 * fund * w["Talent weight"] / sum(w.values())  # yi a year
+    for f in FUND:
+        params[f] = np.array([fund, fund + extra])
+    for p in PERIODS:  # the extra money goes to talent alone
+        params[f"Talent weight {p}"] = np.array(
+            [w["Talent weight"], w["Talent weight"] + extra * sum(w.values()) / fund])
+    res = model.run(params=params, n_runs=2)
+    assert np.all(res["Unspent talent budget"][0] == 0)
+    assert np.all(res["Unspent talent budget in year"][0] == 0)
+    spent = _at(res, "Talent spending", 2025)
+    assert spent[1] - spent[0] == pytest.approx(extra, rel=1e-9)
+    gained = np.diff(_at(res, "Leading talents", 2025))[0]
+    cost = extra / gained  # yi per additional leading talent, 2025's money
+    grant = model.constants["Talent grant level 14th"]
+    assert 0.5 * grant <= cost <= 5 * grant, cost / grant
+    assert cost == pytest.approx(grant / model.constants["Leading talent budget share"], rel=0.05)
 
 
 def test_higher_grants_draw_more_applicants(model):
