@@ -48,6 +48,7 @@ from .indicators import (
 from .judging import JUDGED_STATUSES, Judgement, judge
 from .observations import data_vintage, load_observations
 from .timeline import FIRST_SIM_YEAR, HORIZON
+from .trends import TrendError, trend_draws, trend_error
 
 __all__ = [
     "ABOUT_BAND",
@@ -84,7 +85,7 @@ BOUNDS = ("lower", "upper")
 # In the order of precedence used by target_status: first the targets whose year has passed
 # (judged from published figures, catalogues.judging), then the forecasts.
 STATUSES = (*JUDGED_STATUSES, "outside_scope", "set_by_lever", "already_met",
-            "assumption_driven", "lower_bound", "upper_bound", "assessable")
+            "assumption_driven", "trend_only", "lower_bound", "upper_bound", "assessable")
 #: Statuses that carry no forecast probability: decided by the published figure.
 DECIDED = ("met", "missed")
 _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparator",
@@ -407,25 +408,19 @@ def _latest_observation(target: Target) -> tuple[int, float] | None:
     return rows[-1] if rows else None
 
 
-def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
-    """Values carried forward from the observed series by the target's ``trend`` sub-model.
+@lru_cache(maxsize=1)
+def _trend_error() -> TrendError:
+    return trend_error(_observations())
 
-    The mean annual change between the first and the latest observation goes on after the
-    latest one, scaled per run by a factor spread evenly (quantiles of a triangular
-    distribution) between ``1 - spread`` and ``1 + spread``. A single observation of a
-    cumulative count is carried flat: such a count does not fall, so the value is a floor.
-    """
-    rows = _usable(target.region, target.trend["series"])
-    (first_y, first_v), (last_y, last_v) = rows[0], rows[-1]
-    slope = (last_v - first_v) / (last_y - first_y) if last_y > first_y else 0.0
-    spread = float(target.trend.get("spread", 0.5))
-    u = (np.arange(n_runs) + 0.5) / n_runs
-    factor = np.where(u < 0.5, 1 - spread + spread * np.sqrt(2 * u),
-                      1 + spread - spread * np.sqrt(2 * (1 - u)))
-    ys = np.asarray(years, dtype=float)
-    ahead = last_v + slope * factor[:, None] * (ys - last_y)[None, :]
-    before = np.broadcast_to(first_v + slope * (ys - first_y), ahead.shape)
-    return np.where(ys[None, :] >= last_y, ahead, before)
+
+def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
+    """Values carried forward from the observed series by the target's ``trend`` sub-model
+    (:func:`suzhou_sim.catalogues.trends.trend_draws`: the mean annual change between the
+    first and the latest point figure, with the error the rule showed in its backtest on
+    every observed series)."""
+    obs = _observations()
+    rows = obs[(obs["region"] == target.region) & (obs["indicator"] == target.trend["series"])]
+    return trend_draws(rows, years, n_runs, _trend_error())
 
 
 def _n_runs(results) -> int:
@@ -529,8 +524,10 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
     ``already_met`` (a year-end level or ratio whose latest observation before the target
     year already meets the threshold; an ``upper`` bound observation cannot show that, and
     an annual flow never can: each year counts anew); ``assumption_driven`` (no observed
-    series: the ledger names the driving assumptions); ``lower_bound``/``upper_bound``
-    (the model measures a subset/superset); ``assessable``.
+    series: the ledger names the driving assumptions); ``trend_only`` (no model output: a
+    trend of the observed series with its backtested error carries it,
+    :mod:`suzhou_sim.catalogues.trends`); ``lower_bound``/``upper_bound`` (the model
+    measures a subset/superset); ``assessable``.
     """
     if judged is not None and (judged.status != "awaiting_data"
                                or (target.in_scope and not target.set_by_lever)):
@@ -545,6 +542,8 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
         return "already_met"
     if target.drivers:
         return "assumption_driven"
+    if target.trend:
+        return "trend_only"
     if target.bound:
         return f"{target.bound}_bound"
     return "assessable"

@@ -67,6 +67,10 @@ STATUS_TEXT = {
                           "no observed series: the probability is shown over the range of the "
                           "driving assumption(s), not as one number",
                           "无观测序列:按驱动假设的取值范围给出概率,而非单一数值"),
+    "trend_only": ("trend only", "仅趋势外推",
+                   "no model output: the observed series carried on by its trend, with the "
+                   "error that rule showed on every observed series; not a model forecast",
+                   "模型无对应输出:按观测序列的趋势外推,误差取自该外推规则在全部观测序列上的回测;并非模型预测"),
     "already_met": ("already met", "已达成",
                     "the latest observation before the target year already meets the threshold",
                     "目标年份之前的最新观测值已达到目标值"),
@@ -334,6 +338,8 @@ SECTIONS = (
      "目标年份已过、数据尚未公布:模型现时估计"),
     (("already_met", "assumption_driven", "lower_bound", "upper_bound", "assessable",
       "set_by_lever"), "forecasts", "预测"),
+    (("trend_only",), "trend nowcasts of series the model does not cover (not model "
+     "forecasts)", "模型未覆盖序列的趋势外推(非模型预测)"),
 )
 
 
