@@ -237,11 +237,19 @@ def test_historic_talent_budget_is_spent_and_buys_leading_talents_near_the_grant
     assert cost == pytest.approx(grant / model.constants["Leading talent budget share"], rel=0.05)
 
 
-def test_higher_grants_draw_more_applicants(model):
-    params = {f"Talent grant level {p}": np.array([0.03, 0.06]) for p in PERIODS}
-    res = model.run(params=params, n_runs=2, return_columns=["Applicant limited leading awards"])
+def test_higher_grants_draw_more_applicants_but_a_fixed_budget_funds_fewer(model):
+    """At the historic budget a doubled grant halves the awards the budget funds (money is
+    spent as budgets are); it draws more qualified applicants, so with five times the talent
+    money, where the pool limits awards, the doubled grant loses less than half of them."""
+    params = {f"Talent grant level {p}": np.array([0.03, 0.06, 0.03, 0.06]) for p in PERIODS}
+    params.update({f"Talent weight {p}": np.array([0.15, 0.15, 3.0, 3.0]) for p in PERIODS})
+    res = model.run(params=params, n_runs=4, return_columns=[
+        "Applicant limited leading awards", "Leading talent awards"])
     a = _at(res, "Applicant limited leading awards", 2027)
     assert a[1] > a[0]
+    awards = _at(res, "Leading talent awards", 2027)
+    assert awards[1] == pytest.approx(awards[0] / 2)
+    assert awards[2] / 2 < awards[3] < awards[2]
 
 
 def test_planned_fund_scale_is_not_assumed_delivered(model):
