@@ -18,7 +18,7 @@ from suzhou_sim.engine import load_model
 from suzhou_sim.paths import MODEL_FILE
 
 CALIBRATED = ("Base formation rate", "Initial HTE", "RD per HTE", "Base talent attraction",
-              "Leading talent success rate")
+              "Leading talent budget share")
 
 
 def write_fixture_posterior(root: Path, rows: int = 50, seed: int = 0) -> Path:

@@ -92,6 +92,7 @@ VARIABLE_LABELS: dict[str, tuple[str, str]] = {
     "Carrier construction": ("载体建设", "Carrier construction"),
     "Carrier retirement": ("载体退役", "Carrier retirement"),
     "Carrier capacity": ("载体容量", "Carrier capacity"),
+    "Tech SMEs registered": ("科技型中小企业入库数", "Tech SMEs registered"),
     "Carrier utilisation": ("载体利用率", "Carrier utilisation"),
     "Carrier capacity effect": ("载体容量效应", "Carrier capacity effect"),
     # industry outcomes

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from suzhou_sim.catalogues.evidence import load_effect_sizes
+from suzhou_sim.catalogues.regions import load_region
 from suzhou_sim.catalogues.scenarios import load_assumptions
 from suzhou_sim.engine import load_model
 
@@ -26,7 +27,7 @@ CHANNELS = {
     "enterprise rewards": ("Enterprise reward weight", "Reward response",
                            "Cumulative first time recognitions"),
     "talent programmes": ("Talent weight", "Talent response", "High level talent"),
-    "R&D subsidies": ("RD subsidy weight", "RD subsidy response", "Cumulative RD expenditure"),
+    "R&D subsidies": ("RD subsidy weight", "Subsidy induced RD", "Cumulative RD expenditure"),
     "carriers": ("Carrier weight", "Carrier response", "Cumulative new tech SMEs"),
     "guidance funds": ("Guidance fund weight", "Guidance response",
                        "Cumulative new VC fund scale"),
@@ -119,6 +120,48 @@ def test_responses_are_monotone_diminishing_and_symmetric_to_first_order(model, 
         assert up - mid == pytest.approx(mid - down, rel=0.15), name
 
 
+def _subsidy_grid(model, multiples, constants=None, extra=None):
+    """One run per R&D-subsidy level (multiples of the historic subsidy), every other
+    channel's money held fixed; ``constants`` overrides the model's (a region profile)."""
+    const = {**model.constants, **(constants or {})}
+    w = {k: const[f"{k} 14th"] for k, *_ in CHANNELS.values()}
+    per_weight = const["Special fund 14th"] / sum(w.values())
+    m = np.asarray(multiples, float)
+    rest = per_weight * (sum(w.values()) - w["RD subsidy weight"])
+    params = {f: rest + per_weight * w["RD subsidy weight"] * m for f in FUND}
+    params.update({f"RD subsidy weight {p}": w["RD subsidy weight"] * m for p in PERIODS})
+    for k, v in {**(constants or {}), **(extra or {})}.items():
+        params.setdefault(k, np.full(m.size, v))
+    return model.run(params=params, n_runs=m.size), per_weight * w["RD subsidy weight"]
+
+
+@pytest.mark.parametrize("region", ["suzhou", "kunshan"])
+@pytest.mark.parametrize("additionality", [0.2, -0.5, 1.0])
+def test_rd_subsidy_marginal_additionality_diminishes_and_the_subsidy_never_vanishes(
+        model, region, additionality):
+    """Hand-computed: at K = 1 the marginal yuan adds 1 + a·K/(K + x) of R&D, x = subsidy /
+    historic subsidy: 1 + a at x = 0 (the first yuan), 1 + a/2 at the historic level,
+    1 + a/3 at twice it; a cut to nothing loses the subsidy and 1 + a·ln 2 per historic yuan
+    of R&D. The same holds for Kunshan, whose historic subsidy is its own."""
+    constants = load_region(region).constants
+    eps = 1e-4
+    multiples = [0, eps, 1, 1 + eps, 2, 2 + eps]
+    extra = {"RD subsidy additionality": additionality, "Policy response saturation": 1.0}
+    res, ref = _subsidy_grid(model, multiples, constants, extra)
+    rd = _at(res, "Government RD", 2027) + _at(res, "Subsidy induced RD", 2027)
+    marginal = (rd[1::2] - rd[::2]) / (eps * ref)
+    np.testing.assert_allclose(marginal, [1 + additionality, 1 + additionality / 2,
+                                          1 + additionality / 3], rtol=1e-3)
+    assert np.all(marginal >= 0.5 - 1e-9)  # the subsidy itself always adds R&D
+    lost = (rd[2] - rd[0]) / ref
+    assert lost == pytest.approx(1 + additionality * np.log(2), rel=1e-6)
+    # the published statistic follows: calendar-2025 R&D rises by about the same per yuan
+    # (the frontier factor and feedbacks through talent and firms move it by under 2%)
+    spent = _at(res, "RD expenditure in year", 2025)
+    np.testing.assert_allclose((spent[3] - spent[2]) / (eps * ref), 1 + additionality / 2,
+                               rtol=0.02)
+
+
 def test_reward_money_buys_hte_at_the_evidence_cost(model):
     """At the historic level one more HTE costs about `Cost per additional HTE` in rewards:
     the direct effect, less what the approval regime (0.95) and the drained pool (loop B1)
@@ -147,24 +190,66 @@ def test_money_for_one_channel_is_taken_from_the_others(model):
 
 
 def test_talent_money_beyond_the_applicant_pool_is_reported_unspent(model):
-    params = {f"Talent weight {p}": np.array([0.15, 0.6]) for p in PERIODS}
+    """The historic budget is spent; a talent weight of 3 (78% of the fund, five times the
+    historic talent money) funds more awards than there are qualified applicants, and the
+    money beyond them is reported unspent."""
+    params = {f"Talent weight {p}": np.array([0.15, 3.0]) for p in PERIODS}
     cols = ["Unspent talent budget", "Talent spending", "Talent spending used",
-            "Leading talent awards", "Cumulative unspent talent budget"]
+            "Leading talent awards", "Applicant limited leading awards",
+            "Cumulative unspent talent budget"]
     res = model.run(params=params, n_runs=2, return_columns=cols)
     unspent = _at(res, "Unspent talent budget", 2027)
-    assert np.all(unspent >= 0) and unspent[1] > unspent[0]
+    assert unspent[0] == pytest.approx(0, abs=1e-9) and unspent[1] > 0
     np.testing.assert_allclose(
         _at(res, "Talent spending used", 2027) + unspent, _at(res, "Talent spending", 2027))
-    # the applicant pool, not the budget, limits awards: quadrupling the weight adds little
+    # the applicant pool, not the budget, limits the raised awards: five times the money
+    # buys fewer than five times the awards
     awards = _at(res, "Leading talent awards", 2027)
-    assert awards[1] < 1.5 * awards[0]
+    assert awards[1] == pytest.approx(_at(res, "Applicant limited leading awards", 2027)[1])
+    assert awards[0] < awards[1] < 5 * awards[0]
 
 
-def test_higher_grants_draw_more_applicants(model):
-    params = {f"Talent grant level {p}": np.array([0.03, 0.06]) for p in PERIODS}
-    res = model.run(params=params, n_runs=2, return_columns=["Applicant limited leading awards"])
+@pytest.mark.parametrize("region", ["suzhou", "kunshan"])
+def test_historic_talent_budget_is_spent_and_buys_leading_talents_near_the_grant(model, region):
+    """History and the baseline spend the whole talent budget (no unspent money in any
+    year), and a 10% raise of talent money buys leading talents at 0.5-5 times the grant
+    level (the goal of issue 23): the grant over the leading-talent share of the channel's
+    money, the rest buying teams and broader talent support."""
+    constants = load_region(region).constants
+    params = {k: np.full(2, v) for k, v in constants.items()}
+    fund = {**model.constants, **constants}["Special fund 14th"]
+    w = {k: model.constants[f"{k} 14th"] for k, *_ in CHANNELS.values()}
+    extra = 0.1 * fund * w["Talent weight"] / sum(w.values())  # yi a year
+    for f in FUND:
+        params[f] = np.array([fund, fund + extra])
+    for p in PERIODS:  # the extra money goes to talent alone
+        params[f"Talent weight {p}"] = np.array(
+            [w["Talent weight"], w["Talent weight"] + extra * sum(w.values()) / fund])
+    res = model.run(params=params, n_runs=2)
+    assert np.all(res["Unspent talent budget"][0] == 0)
+    assert np.all(res["Unspent talent budget in year"][0] == 0)
+    spent = _at(res, "Talent spending", 2025)
+    assert spent[1] - spent[0] == pytest.approx(extra, rel=1e-9)
+    gained = np.diff(_at(res, "Leading talents", 2025))[0]
+    cost = extra / gained  # yi per additional leading talent, 2025's money
+    grant = model.constants["Talent grant level 14th"]
+    assert 0.5 * grant <= cost <= 5 * grant, cost / grant
+    assert cost == pytest.approx(grant / model.constants["Leading talent budget share"], rel=0.05)
+
+
+def test_higher_grants_draw_more_applicants_but_a_fixed_budget_funds_fewer(model):
+    """At the historic budget a doubled grant halves the awards the budget funds (money is
+    spent as budgets are); it draws more qualified applicants, so with five times the talent
+    money, where the pool limits awards, the doubled grant loses less than half of them."""
+    params = {f"Talent grant level {p}": np.array([0.03, 0.06, 0.03, 0.06]) for p in PERIODS}
+    params.update({f"Talent weight {p}": np.array([0.15, 0.15, 3.0, 3.0]) for p in PERIODS})
+    res = model.run(params=params, n_runs=4, return_columns=[
+        "Applicant limited leading awards", "Leading talent awards"])
     a = _at(res, "Applicant limited leading awards", 2027)
     assert a[1] > a[0]
+    awards = _at(res, "Leading talent awards", 2027)
+    assert awards[1] == pytest.approx(awards[0] / 2)
+    assert awards[2] / 2 < awards[3] < awards[2]
 
 
 def test_planned_fund_scale_is_not_assumed_delivered(model):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from suzhou_sim.calibration.resolve import resolve_posterior
+from suzhou_sim.catalogues.evidence import load_cost_benchmarks
 from suzhou_sim.catalogues.scenarios import load_levers, load_scenario
 from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.ensemble.inputs import scenario_inputs
@@ -81,8 +82,10 @@ SIGNS = [
     ("lever", "special_fund", "SZ-HTE-2025"),
     ("lever", "guidance_fund_leverage", "SZ-VCFUND-2025"),
     ("lever", "attraction_projects", "SZ-TSME-2025"),
-    ("lever", "talent_grant_level", "SZ-LEADER-2025"),           # 4: inflow elasticity > 0
 ]
+# Not talent_grant_level -> SZ-LEADER-2025: the historic talent budget is spent (issue 23),
+# so at a fixed budget a higher grant funds fewer awards; it draws more applicants, which
+# matters only once the pool limits awards (tests/model/test_effects.py).
 
 
 @pytest.mark.parametrize(("kind", "lever", "target"), SIGNS)
@@ -262,7 +265,9 @@ def test_benchmark_is_measured_even_without_a_target_on_it(posterior_dir):
     result = lever_effects(kunshan, draws=10, seed=3, posterior=posterior_dir,
                            levers=[FUND_LEVER, "enterprise_reward_weight"])
     extra = result.table[result.table["target_id"].fillna("") == ""]
-    assert set(extra["indicator"]) == {"high_tech_enterprises"}
+    assert "high_tech_enterprises" in set(extra["indicator"])
+    assert set(extra["indicator"]) <= {b.indicator for b in load_cost_benchmarks().values()}
     assert extra["probability_change"].isna().all()
-    verdict = benchmark_comparison(result.table, kunshan).iloc[0]
+    comparison = benchmark_comparison(result.table, kunshan)
+    verdict = comparison[comparison["benchmark"] == "enterprise_reward_hte"].iloc[0]
     assert verdict.verdict in ("inside", "above", "below") and verdict.cost_p50 > 0
