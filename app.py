@@ -68,6 +68,8 @@ from suzhou_sim.app.views import (
     fit_summary,
     fund_shares,
     goal_seek_text,
+    headline_chart_indicator,
+    outcome_headline,
     probability_band,
     problem_lines,
     recompute,
@@ -75,7 +77,8 @@ from suzhou_sim.app.views import (
     report_goals,
     scenario_title,
     scoreboard_frame,
-    scoreboard_html,
+    scoreboard_inside_html,
+    scoreboard_outside_html,
     scoreboard_summary,
     series_csv,
     table_html,
@@ -98,6 +101,7 @@ from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT
+from suzhou_sim.reporting.headline import driver_values
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -420,25 +424,29 @@ def outcome_key(outcome: Outcome) -> tuple:
             res.curves_done)
 
 
-def cached_scoreboard(key: tuple, lang: str,
-                      outcome: Outcome) -> tuple[pd.DataFrame, str, str]:
-    """The scoreboard table, its summary line and the per-year summary (as HTML) of
-    ``outcome``, whose :func:`outcome_key` is ``key`` (shared by every session and the
-    prefetcher through ``shared.DISPLAYS``)."""
-    def make() -> tuple[pd.DataFrame, str, str]:
-        frame = scoreboard_frame(outcome, lang)
+def cached_scoreboard(key: tuple, lang: str, outcome: Outcome,
+                      fixed: tuple[tuple[str, float], ...] = ()
+                      ) -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
+    """The scoreboard table, its summary line, the per-year summary (as HTML) and the
+    headline sentences of ``outcome``, whose :func:`outcome_key` is ``key``, with the
+    driving assumptions ``fixed`` (shared by every session and the prefetcher through
+    ``shared.DISPLAYS``)."""
+    def make() -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
+        frame = scoreboard_frame(outcome, lang, dict(fixed))
         return (frame, scoreboard_summary(frame, lang),
-                table_html(year_summary(frame, lang), "sb-years"))
-    return DISPLAYS.get_or_make(("scoreboard", key, lang), make)
+                table_html(year_summary(frame, lang), "sb-years"),
+                tuple(outcome_headline(outcome, lang, dict(fixed))))
+    return DISPLAYS.get_or_make(("scoreboard", key, lang, fixed), make)
 
 
-def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame) -> str:
-    """The scoreboard's HTML for one year filter ("all" or a year) of the table ``frame``
-    of the outcome with ``key``."""
-    def make() -> str:
+def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame,
+                           fixed: tuple[tuple[str, float], ...] = ()) -> tuple[str, str]:
+    """The scoreboard's HTML (the targets in scope, then those outside) for one year
+    filter ("all" or a year) of the table ``frame`` of the outcome with ``key``."""
+    def make() -> tuple[str, str]:
         shown = frame if year == "all" else frame[frame["year"] == int(year)]
-        return scoreboard_html(shown, lang)
-    return DISPLAYS.get_or_make(("scoreboard html", key, lang, year), make)
+        return scoreboard_inside_html(shown, lang), scoreboard_outside_html(shown, lang)
+    return DISPLAYS.get_or_make(("scoreboard html", key, lang, year, fixed), make)
 
 
 def settings_outcome(current: Scenario, picked: Scenario, baseline: Scenario, draws: int,
@@ -456,19 +464,22 @@ class ScoreboardParts(NamedTuple):
     per_year: str  # HTML
     years: list[str]  # the target years in model scope, the year filter's other choices
     year: str  # the filter applied: "all" or one of ``years``
-    page: str  # the table's HTML
+    page: str  # the HTML of the table of targets in scope
+    outside: str  # the HTML of the targets outside the model's scope
+    headline: tuple[str, ...]  # one sentence per target year, then the data vintage
 
 
-def scoreboard_parts(outcome: Outcome, lang: str, year: str) -> ScoreboardParts:
+def scoreboard_parts(outcome: Outcome, lang: str, year: str,
+                     fixed: tuple[tuple[str, float], ...] = ()) -> ScoreboardParts:
     """The scoreboard of ``outcome`` for the year filter ``year`` ("all" when it is not one
-    of the outcome's target years), through the shared store of displays: what a request
-    and the prefetcher both make."""
+    of the outcome's target years) with the driving assumptions ``fixed``, through the
+    shared store of displays: what a request and the prefetcher both make."""
     key = outcome_key(outcome)
-    frame, summary, per_year = cached_scoreboard(key, lang, outcome)
+    frame, summary, per_year, sentences = cached_scoreboard(key, lang, outcome, fixed)
     years = [str(y) for y in sorted(frame.loc[frame["in_scope"], "year"].unique())]
     year = year if year in years else "all"
-    return ScoreboardParts(summary, per_year, years, year,
-                           cached_scoreboard_html(key, lang, year, frame))
+    page, outside = cached_scoreboard_html(key, lang, year, frame, fixed)
+    return ScoreboardParts(summary, per_year, years, year, page, outside, sentences)
 
 
 def with_curves_now(outcome: Outcome) -> Outcome:
@@ -477,10 +488,63 @@ def with_curves_now(outcome: Outcome) -> Outcome:
     return replace(outcome, result=with_computed_curves(outcome.result, stamp))
 
 
+def fixed_drivers(state: MutableMapping[str, Any], outcome: Outcome
+                  ) -> tuple[tuple[str, float], ...]:
+    """The driving assumptions the planner fixed (constant, value) in the scoreboard's
+    "fix a driver" controls, for the current run's curves (none before they are in)."""
+    res = outcome.result
+    if not res.curves_done:
+        return ()
+    out = []
+    for driver, (*_, values) in driver_values(res.curves).items():
+        value = state.get(fix_key(res.scenario.region, driver))
+        if value is not None and value != NOT_FIXED and float(value) in values:
+            out.append((driver, float(value)))
+    return tuple(out)
+
+
+NOT_FIXED = "free"  # the first choice of a driver's control: drawn over its range
+
+
+def fix_key(region: str, driver: str) -> str:
+    """Session key of the control fixing ``driver`` in ``region``."""
+    return f"fix.{region}.{driver}"
+
+
+def driver_controls(state: MutableMapping[str, Any], outcome: Outcome, lang: str) -> None:
+    """One control per driving assumption of the range targets: left free (the scoreboard
+    shows the range) or fixed at one of the values its curve was computed at (the
+    scoreboard and the headline then show one conditional probability)."""
+    res = outcome.result
+    drivers = driver_values(res.curves)
+    if not drivers:
+        return
+    with st.expander(tr("sb_fix", lang)):
+        st.caption(tr("sb_fix_help", lang))
+        for driver, (zh, en, unit, values) in drivers.items():
+            st.select_slider(
+                zh if lang == "zh" else en, [NOT_FIXED, *values],
+                key=fix_key(res.scenario.region, driver),
+                format_func=lambda v, u=unit: (tr("sb_fix_free", lang) if v == NOT_FIXED
+                                               else fmt_quantity(v, u, lang)))
+
+
+def headline_chart(outcome: Outcome, lang: str) -> dict | None:
+    """The headline chart's specification (the fan chart of
+    :func:`headline_chart_indicator` with its targets), shared through ``DISPLAYS``."""
+    indicator = headline_chart_indicator(outcome.result)
+    if indicator is None:
+        return None
+    return DISPLAYS.get_or_make(("headline chart", outcome_key(outcome), lang),
+                                lambda: trajectory_chart(outcome, indicator, lang))
+
+
 def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str) -> None:
-    """Probability of every target by target year: a per-year summary, a year filter, the
-    scoreboard (with the ledger's status when the targets carry one), then the targets
-    outside model scope, and the attribution of the changes to the edited levers.
+    """The headline (a sentence per target year and the headline chart), then the
+    probability of every target by target year: a per-year summary, a year filter, the
+    scoreboard (with the ledger's status when the targets carry one), the attribution of
+    the changes to the edited levers, the targets outside model scope, and the statuses'
+    definitions.
 
     Shown in two steps when the assumption curves of the current settings are not computed
     yet: the table with every probability, median and status as soon as the ensemble is
@@ -488,9 +552,16 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     same place, followed by the attribution."""
     # everything made before anything is drawn: the browser gets the elements in one burst
     # and draws them once
-    parts = scoreboard_parts(outcome, lang, state.get(K_YEAR, "all"))
+    fixed = fixed_drivers(state, outcome)
+    parts = scoreboard_parts(outcome, lang, state.get(K_YEAR, "all"), fixed)
     state[K_YEAR] = year = parts.year
-    st.markdown(parts.summary)
+    st.subheader(tr("headline", lang))
+    left, right = st.columns([3, 2])
+    head = left.empty()
+    head.markdown("\n".join(f"- {line}" for line in parts.headline))
+    chart = headline_chart(outcome, lang)
+    if chart is not None:
+        right.vega_lite_chart(spec=chart, width="stretch")
     st.caption(tr("sb_year_summary", lang))
     st.html(parts.per_year)
     st.segmented_control(
@@ -503,9 +574,17 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     table = st.html(parts.page)
     if not outcome.result.curves_done:  # second step: the curves, in the same place
         outcome = with_curves_now(outcome)
-        table.html(scoreboard_parts(outcome, lang, year).page)
+        fixed = fixed_drivers(state, outcome)
+        parts = scoreboard_parts(outcome, lang, year, fixed)
+        table.html(parts.page)
+        head.markdown("\n".join(f"- {line}" for line in parts.headline))
+    driver_controls(state, outcome, lang)
     if not outcome.is_baseline:  # which edited levers caused each change
         effects_view.attribution_table(lang, *attribution_inputs(outcome))
+    if parts.outside:
+        st.html(parts.outside)
+    with st.expander(tr("sb_statuses", lang)):
+        st.markdown(parts.summary)
 
 
 def attribution_inputs(outcome: Outcome) -> tuple[Scenario, Scenario, int, int, int, tuple]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..reporting.headline_text import HEADLINE_TITLE
 from ..reporting.labels import (
     fmt_points,
     fmt_probability,
@@ -142,6 +143,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "{amber} 50-80%, {orange} 20-50%, {red} below 20% (bounds counted at the bound shown).",
     ),
     "sb_status_summary": ("按状态:{counts}。", "By status: {counts}."),
+    "headline": HEADLINE_TITLE,
+    "sb_statuses": ("状态与颜色说明", "Statuses and colours"),
+    "sb_fix": ("固定驱动假设,得到单一条件概率", "Fix a driving assumption for one conditional "
+               "probability"),
+    "sb_fix_help": (
+        "“取决于假设”的目标给出的是假设取值区间上的概率范围。固定某项假设后,记分牌和结论摘要"
+        "显示该取值下的条件概率(其余假设照常抽样)。",
+        "Targets that depend on an assumption show the range of their probability over it. "
+        "Fix the assumption and the scoreboard and headline show the probability conditional "
+        "on that value (the other assumptions drawn as usual).",
+    ),
+    "sb_fix_free": ("不固定(显示区间)", "free (show the range)"),
     "sb_status": ("状态", "Status"),
     "sb_status_help": ("状态定义:{definitions}", "Statuses: {definitions}"),
     "sb_target": ("目标与出处", "Target and source clause"),

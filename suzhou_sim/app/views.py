@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,13 +28,22 @@ import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import load_indicators
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import DataVintage, data_vintage, load_observations
 from ..catalogues.regions import load_region
 from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
+from ..errors import InputError
 from ..paths import OBSERVED_FILE, calibration_dir
 from ..reporting.diagram_labels import sector_label
+from ..reporting.headline import (
+    RANGE_STATUSES,
+    conditional_probability,
+    driver_values,
+    headline,
+    headline_indicator,
+)
+from ..reporting.headline_text import conditional_label, headline_sentences
 from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
 from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
 from ..reporting.structure_diagram import ACCOUNTING
@@ -65,7 +74,12 @@ __all__ = [
     "describe_changes",
     "scoreboard_frame",
     "scoreboard_html",
+    "scoreboard_inside_html",
+    "scoreboard_outside_html",
     "scoreboard_summary",
+    "outcome_headline",
+    "headline_chart_indicator",
+    "region_vintage",
     "SCOREBOARD_CSS",
     "targets_csv",
     "series_csv",
@@ -209,8 +223,13 @@ def _probabilities(result: ScenarioResult | None) -> dict[str, float]:
     return dict(zip(result.targets["target_id"], result.targets["probability"], strict=True))
 
 
-def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
+def scoreboard_frame(outcome: Outcome, lang: str,
+                     fixed: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The scoreboard as a table of display values (one row per target of the region).
+
+    ``fixed`` maps driving assumptions (their constants) the planner fixed to a value: a
+    target whose probability is a range over them then shows its conditional probability
+    (read off the assumption curves) with what it is conditional on.
 
     Returns
     -------
@@ -221,7 +240,8 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         the probability, blank without one), curve (assumption-driven targets: the
         probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
-        in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending.
+        in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending,
+        conditional (the conditional probability with a fixed driver, else NaN).
         While the result's curves are not computed yet (``curves_done`` False) the curve
         of targets with driving assumptions (and the probability of assumption-driven ones)
         reads "computing" instead, and curve_pending is True on their rows.
@@ -232,6 +252,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     curves = outcome.result.curves
     driven = set(curves["target_id"])  # the other targets have no curve: skip the filtering
     pending = not outcome.result.curves_done
+    drivers = driver_values(curves) if fixed else {}
     rows = []
     for r in outcome.result.targets.itertuples(index=False):
         t: Target = ledger[r.target_id]
@@ -240,6 +261,14 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         has_p = not pd.isna(p)
         first = r.first_year
         waits = pending and in_scope and bool(t.drivers)  # its curve is still computing
+        cond = (conditional_probability(curves, r.target_id, fixed)
+                if fixed and r.status in RANGE_STATUSES and r.target_id in driven else None)
+        p_text = (tr("computing", lang) if waits and pd.isna(p)
+                  else probability_text(r, lang, fmt_probability))
+        if cond is not None:
+            zh, en, unit, _ = drivers[cond[0]]
+            p_text = (f"{fmt_probability(cond[2])} · "
+                      f"{conditional_label(zh if lang == 'zh' else en, cond[1], unit, lang)}")
         rows.append({
             "target_id": r.target_id,
             "label": t.label(lang),
@@ -251,13 +280,13 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "status": r.status,
             "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
-            "probability_text": (tr("computing", lang) if waits and pd.isna(p)
-                                 else probability_text(r, lang, fmt_probability)),
+            "probability_text": p_text,
             "curve": tr("curves_pending", lang) if waits else "; ".join(
                 f"{label} {cells}" for label, cells in curve_lines(
                     curves, r.target_id, lang, fmt_probability,
                     lambda u: unit_label(u, lang))) if r.target_id in driven else "",
-            "band": probability_band(p) if has_p else "",
+            "band": (probability_band(p) if has_p
+                     else probability_band(cond[2]) if cond is not None else ""),
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
             "first_year": (str(int(first)) if in_scope and not pd.isna(first)
@@ -268,9 +297,10 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "in_scope": in_scope,
             "reason": t.reason_text(lang) or "",
             "curve_pending": waits,
+            "conditional": cond[2] if cond is not None else None,
         })
     frame = pd.DataFrame(rows)
-    for col in ("delta", "delta_policy"):
+    for col in ("delta", "delta_policy", "conditional"):
         frame[col] = frame[col].astype(float)
     return frame
 
@@ -347,12 +377,19 @@ def _delta_cell(delta: float, lang: str) -> str:
 
 
 def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
-    """The scoreboard as two HTML tables: targets in model scope by year, then the others.
+    """The scoreboard as two HTML tables: targets in model scope by year, then the others
+    (:func:`scoreboard_inside_html` and :func:`scoreboard_outside_html`)."""
+    return scoreboard_inside_html(frame, lang) + scoreboard_outside_html(frame, lang)
 
-    Each in-scope row carries ``data-target``, ``data-status`` and ``data-p`` attributes
-    (the probability, empty when the status gives none) so that tests and the browser
-    check can read the numbers back; a row whose curve is still computing also
-    ``data-curve="pending"``.
+
+def scoreboard_inside_html(frame: pd.DataFrame, lang: str) -> str:
+    """The targets in model scope as an HTML table, grouped by target year.
+
+    Each row carries ``data-target``, ``data-status`` and ``data-p`` attributes (the
+    probability, empty when the status gives none) so that tests and the browser check can
+    read the numbers back; a row whose curve is still computing also
+    ``data-curve="pending"``, one with a fixed driver ``data-conditional`` (its conditional
+    probability).
     """
     policy = frame["delta_policy"].notna().any()
     inside = frame[frame["in_scope"]]
@@ -381,6 +418,8 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
         for r in by_year[year]:
             p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
             pending = ' data-curve="pending"' if r.curve_pending else ""
+            if not pd.isna(r.conditional):
+                pending += f' data-conditional="{r.conditional:.4f}"'
             badge = (f'<span class="badge" style="background:{colour[r.band]}">'
                      f"{_esc(r.probability_text)}</span>" if r.band
                      else f'<span class="plain">{_esc(r.probability_text)}</span>')
@@ -399,6 +438,13 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 + f'<td class="note wide">{_esc(r.note)}</td></tr>'
             )
     out.append("</tbody></table>")
+    return "".join(out)
+
+
+def scoreboard_outside_html(frame: pd.DataFrame, lang: str) -> str:
+    """The targets outside the model's scope as an HTML table with their reasons (empty
+    when there are none)."""
+    out: list[str] = []
     outside = frame[~frame["in_scope"]]
     if not outside.empty:
         out.append(f"<h4>{_esc(tr('sb_out_of_scope', lang))}</h4>")
@@ -434,6 +480,33 @@ def scoreboard_summary(frame: pd.DataFrame, lang: str) -> str:
     definitions = ("; " if lang == "en" else ";").join(
         f"{tr(f'status_{k}', lang)}: {tr(f'status_def_{k}', lang)}" for k in STATUS_TEXT)
     return f"{by_status} {by_colour}\n\n" + tr("sb_status_help", lang, definitions=definitions)
+
+
+def region_vintage(region: str) -> DataVintage | None:
+    """The data vintage of ``region`` (None when it has no published figure), read once per
+    version of the observations file."""
+    obs = _observations(region, OBSERVED_FILE.stat().st_mtime_ns)
+    try:
+        return data_vintage(region, obs)
+    except InputError:
+        return None
+
+
+def outcome_headline(outcome: Outcome, lang: str,
+                     fixed: Mapping[str, float] | None = None) -> list[str]:
+    """The headline (结论摘要) of ``outcome`` in ``lang``: a sentence per target year (the
+    moves against the baseline unless the run is the baseline), then the data vintage."""
+    res = outcome.result
+    region = res.scenario.region
+    base = None if outcome.is_baseline else outcome.baseline.targets
+    return headline_sentences(headline(res.targets, res.curves, base, region_vintage(region),
+                                       fixed, region), lang)
+
+
+def headline_chart_indicator(result: ScenarioResult) -> str | None:
+    """The indicator of the headline chart of ``result`` (see
+    :func:`suzhou_sim.reporting.headline.headline_indicator`)."""
+    return headline_indicator(result.targets, chart_indicators(result))
 
 
 def targets_csv(outcome: Outcome) -> str:

@@ -732,7 +732,7 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
     """After a slider change the table comes first (every probability, median and status of
     run_scenario; "computing" where the curves go), then the same table with the curves:
     the whole HTML equals what run_scenario's result (curves included) gives."""
-    from suzhou_sim.app.views import Outcome, scoreboard_frame, scoreboard_html
+    from suzhou_sim.app.views import Outcome, scoreboard_frame, scoreboard_inside_html
 
     class CurvesNotReady(Exception):
         pass
@@ -754,7 +754,8 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
         res, base = (run_scenario(s, draws=draws, seed=seed, posterior=post, curves=curves)
                      for s in (scenario, baseline))
         frame = scoreboard_frame(Outcome(res, base, None, False), "zh")
-        return scoreboard_html(frame, "zh").strip()  # as st.html shows it
+        # as st.html shows it (the targets outside scope follow below the attribution)
+        return scoreboard_inside_html(frame, "zh").strip()
 
     probs, first = scoreboard(app)
     assert first == page(curves=False)
