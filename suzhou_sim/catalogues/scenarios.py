@@ -326,6 +326,10 @@ class Scenario(BaseModel):
     title_zh: str = Field(min_length=1)
     description: str = ""
     rationale: str = Field(min_length=1)
+    # the Chinese texts of description and rationale (the two above are the English ones;
+    # files without them keep loading, and a Chinese report then leaves them out)
+    description_zh: str = ""
+    rationale_zh: str = ""
     region: Literal["suzhou", "kunshan"] = "suzhou"
     draws: int = Field(DEFAULT_DRAWS, ge=1, le=MAX_DRAWS)
     seed: int = Field(1, ge=0)
@@ -343,6 +347,14 @@ class Scenario(BaseModel):
                 if data.get(section) is None and section in data:
                     data = {**data, section: {}}  # an empty YAML section reads as None
         return data
+
+    def description_text(self, lang: str = "zh") -> str:
+        """The description in ``lang`` (empty when the file has none in that language)."""
+        return self.description_zh if lang == "zh" else self.description
+
+    def rationale_text(self, lang: str = "zh") -> str:
+        """The rationale in ``lang`` (empty when the file has none in that language)."""
+        return self.rationale_zh if lang == "zh" else self.rationale
 
     @field_validator("levers")
     @classmethod
