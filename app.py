@@ -48,6 +48,7 @@ from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
+    fmt_points,
     fmt_probability,
     fmt_quantity,
     loop_path,
@@ -74,6 +75,7 @@ from suzhou_sim.app.views import (
     problem_lines,
     recompute,
     region_label,
+    region_vintage,
     report_goals,
     scenario_title,
     scoreboard_frame,
@@ -102,6 +104,7 @@ from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REGIONS, REPO_ROOT
 from suzhou_sim.reporting.headline import driver_values
+from suzhou_sim.reporting.headline_text import vintage_sentence
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -134,6 +137,7 @@ FUND_SPLIT, FUND = "fund_split", "special_fund"
 #: share captions.
 RESULTS, DOWNLOADS, SHARES = "results", "downloads", "shares"
 DEFAULT_CHARTS = 4
+OPEN_PERIOD = "15th"  # the lever tab a session opens on: the 15th plan (2026-30)
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
 
@@ -254,8 +258,8 @@ def sidebar_settings(state, lang: str) -> None:
     with st.expander(tr("levers", lang), expanded=True):
         st.caption(tr("levers_caption", lang))
         labels = [period_label(p, lang, short=True) for p in PERIODS]
-        if state.get(K_LEVER_TAB) not in labels:
-            state.pop(K_LEVER_TAB, None)
+        if state.get(K_LEVER_TAB) not in labels:  # first opened: the plan now being made
+            state[K_LEVER_TAB] = period_label(OPEN_PERIOD, lang, short=True)
         # only the open period's sliders are drawn (a rerun costs a third less); the values
         # of the others persist in the session
         for period, tab in zip(PERIODS, st.tabs(labels, key=K_LEVER_TAB, on_change="rerun"),
@@ -357,7 +361,9 @@ def share_caption(key: str, period: str, lang: str) -> None:
 
 def _report_inputs(outcome: Outcome) -> ReportInputs:
     outcome = full_outcome(outcome)  # built when a download is clicked: curves included
-    return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline)
+    return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline,
+                        vintage=region_vintage(outcome.result.scenario.region),
+                        fixed=dict(fixed_drivers(st.session_state, outcome)))
 
 
 def sidebar_files(state: MutableMapping[str, Any], lang: str, live: Live) -> None:
@@ -621,13 +627,17 @@ def view_charts(outcome: Outcome, lang: str) -> None:
                 st.vega_lite_chart(spec=trajectory_chart(outcome, name, lang), width="stretch")
 
 
-def _styled(frame: pd.DataFrame, prob_cols: list[str], delta_cols: list[str]):
-    def background(p: float) -> str:
-        return "" if pd.isna(p) else f"background-color: {BAND_BACKGROUND[probability_band(p)]}"
+def _styled(frame: pd.DataFrame, prob_cols: list[str], delta_cols: list[str], lang: str):
+    """Probabilities as percentages on their band's colour (a range over an assumption as
+    its text, uncoloured), differences in percentage points."""
+    def background(p: object) -> str:
+        if isinstance(p, str) or p is None or pd.isna(p):
+            return ""
+        return f"background-color: {BAND_BACKGROUND[probability_band(p)]}"
 
     return (frame.style.map(background, subset=prob_cols)
-            .format(fmt_probability, subset=prob_cols)
-            .format(lambda d: "–" if pd.isna(d) else f"{d * 100:+.1f}", subset=delta_cols))
+            .format(lambda p: p if isinstance(p, str) else fmt_probability(p), subset=prob_cols)
+            .format(lambda d: fmt_points(d, lang), subset=delta_cols))
 
 
 def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
@@ -645,8 +655,8 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
                             **multiselect_text(lang))
     include = st.checkbox(tr("cmp_current", lang), key="compare.current", persist_state="page")
     scenarios = [choices[k] for k in picked]
-    if include:
-        scenarios.append(current.model_copy(update={"name": "current_settings"}))
+    if include:  # pinned first: every difference is then against the current settings
+        scenarios.insert(0, current.model_copy(update={"name": "current_settings"}))
     # unique names, so that the p_<name> columns of the table map back to the scenarios
     scenarios = [s if s.name not in {t.name for t in scenarios[:i]}
                  else s.model_copy(update={"name": f"{s.name}_{i + 1}"})
@@ -675,7 +685,7 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     widths = {c: st.column_config.Column(width="small", help=c)
               for c in [*prob_cols, *delta_cols, tr("sb_year", lang)]}
     widths[tr("sb_target", lang)] = st.column_config.Column(width="large")
-    st.dataframe(_styled(frame, prob_cols, delta_cols), hide_index=True, width="stretch",
+    st.dataframe(_styled(frame, prob_cols, delta_cols, lang), hide_index=True, width="stretch",
                  column_config=widths)
 
 
@@ -914,7 +924,11 @@ def draw_page(state) -> None:
     # restyle the whole page each time a lever step redraws a table
     st.html(SCOREBOARD_CSS)
     st.title(tr("app_title", lang))
-    st.caption(tr("app_caption", lang))
+    vintage = region_vintage(state[S.K_REGION])
+    if vintage is not None:  # the first thing a planner reads: how recent the data are
+        st.markdown(f"**{vintage_sentence(vintage, lang)}** {tr('app_caption', lang)}")
+    else:
+        st.caption(tr("app_caption", lang))
     if state.get("url_problems"):
         st.warning(tr("url_problems", lang, items="; ".join(state.pop("url_problems"))))
     if state.get(S.K_UPLOAD_ERROR):

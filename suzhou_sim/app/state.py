@@ -707,6 +707,20 @@ def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[st
     return out
 
 
+def _finite(text: str) -> float:
+    """A URL value as a finite number (``nan`` and ``inf`` are refused like ``abc``).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is no finite number.
+    """
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
+
+
 def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str, Any],
                 views: tuple[str, ...] = ()) -> list[str]:
     """Load settings from URL query parameters (the first run of a session).
@@ -775,13 +789,13 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
                 _, lever, period = key.split(".")
                 if lever not in levers or period not in PERIODS:
                     raise KeyError
-                state[lever_widget_key(lever, period)] = _snap(float(value),
+                state[lever_widget_key(lever, period)] = _snap(_finite(value),
                                                                lever_slider(lever))
             elif key.startswith("a."):
                 name = key.removeprefix("a.")
                 if name not in assumptions:
                     raise KeyError
-                default, low, high = (float(v) for v in value.split(","))
+                default, low, high = (_finite(v) for v in value.split(","))
                 spec = assumption_slider(name, region)
                 state[assumption_range_key(name)] = (_snap(low, spec), _snap(high, spec))
                 state[assumption_default_key(name)] = _snap(default, spec)

@@ -45,7 +45,11 @@ from ..reporting.headline import (
 )
 from ..reporting.headline_text import conditional_label, headline_sentences
 from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
-from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
+from ..reporting.office import compared_probabilities
+from ..reporting.plots import (
+    chart_targets,  # the rule for which targets sit on a series' chart
+    drawn_series,
+)
 from ..reporting.structure_diagram import ACCOUNTING
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
@@ -632,7 +636,15 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     spec = result.specs[indicator]
     unit = load_indicators()[indicator].unit
     hist = _history(region, indicator) if spec.measure != "cumulative" else pd.DataFrame()
-    first = result.series.loc[result.series["indicator"] == indicator, "year"].min()
+    def rows(res: ScenarioResult | None) -> pd.DataFrame:
+        if res is None or indicator not in res.specs:
+            return pd.DataFrame(columns=["year", "p10", "p50", "p90"])
+        s = res.series
+        # no flat "history" drawn where the quantity has no data before its base year
+        return drawn_series(s.loc[s["indicator"] == indicator,
+                                  ["year", "p10", "p50", "p90"]].dropna())
+
+    first = rows(result)["year"].min()
     if not hist.empty:
         first = min(first, hist["year"].min())
     # the axis starts where the data do: the first history point or the first simulated year
@@ -641,12 +653,6 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
            axis={"format": "d", "tickMinStep": 1})
     y_title = unit_label(unit, lang) or tr("value", lang)
     value = tr("value", lang)
-
-    def rows(res: ScenarioResult | None) -> pd.DataFrame:
-        if res is None or indicator not in res.specs:
-            return pd.DataFrame(columns=["year", "p10", "p50", "p90"])
-        s = res.series
-        return s.loc[s["indicator"] == indicator, ["year", "p10", "p50", "p90"]].dropna()
 
     names = [tr("chart_scenario", lang), tr("chart_baseline", lang)]
     lines = [rows(result).assign(run=names[0]), rows(outcome.baseline).assign(run=names[1])]
@@ -686,7 +692,9 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         if not hist.empty:
             layers.append(_history_layer(hist, x, y_title, legend, lang))
             legend_rows += 2  # two entries a row
-    probs = _probabilities(result)
+    # as the scoreboard reads each probability ("≥ 88%", "12%–88% 随假设"...)
+    probs = {r.target_id: probability_text(r, lang, fmt_probability)
+             for r in result.targets.itertuples(index=False)}
     marks = chart_targets(targets_for_region(region), indicator, spec)
     if marks:
         legend_rows += 1
@@ -695,7 +703,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
             "year": t.year, "threshold": t.threshold, "low": t.threshold * 0.95,
             "high": t.threshold * 1.05, "from": t.from_year or t.year,
             "about": t.comparator == "~", "target": f"{t.label(lang)} ({t.target_id})",
-            "probability": fmt_probability(probs.get(t.target_id)), "marker": star_label,
+            "probability": probs.get(t.target_id) or "–", "marker": star_label,
         } for t in marks]}
         rule = {"type": "rule", "color": _TARGET, "strokeWidth": 1.5}
         at_target = {"x": x, "y": _q("threshold", title=y_title)}
@@ -768,8 +776,8 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
         tr("sb_status", lang): [tr(f"status_{k}", lang) for k in inside["status"]],
     })
     for name, title in titles.items():
-        if f"p_{name}" in inside:
-            out[title] = inside[f"p_{name}"]
+        if f"p_{name}" in inside:  # a number, or the range over the driving assumption
+            out[title] = compared_probabilities(inside, name, lang)
         if f"d_{name}" in inside:
             out[f"Δ {title}"] = inside[f"d_{name}"]
     return out

@@ -70,8 +70,10 @@ def app() -> AppTest:
 
 
 def scoreboard(at: AppTest) -> tuple[dict[str, float], str]:
-    """Probabilities by target id read back from the rendered scoreboard, and its HTML."""
+    """Probabilities by target id read back from the rendered scoreboard, and its HTML (the
+    table of targets in scope, then the one outside scope, drawn below the attribution)."""
     page = next(h.value for h in at.html if 'id="scoreboard"' in h.value)
+    page += "".join(h.value for h in at.html if 'id="out-of-scope"' in h.value)
     probs = {m[1]: float(m[2])
              for m in re.finditer(r'data-target="([^"]+)" data-p="([0-9.]+)"', page)}
     return probs, page
@@ -732,7 +734,7 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
     """After a slider change the table comes first (every probability, median and status of
     run_scenario; "computing" where the curves go), then the same table with the curves:
     the whole HTML equals what run_scenario's result (curves included) gives."""
-    from suzhou_sim.app.views import Outcome, scoreboard_frame, scoreboard_inside_html
+    from suzhou_sim.app.views import Outcome, scoreboard_frame, scoreboard_html
 
     class CurvesNotReady(Exception):
         pass
@@ -754,8 +756,7 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
         res, base = (run_scenario(s, draws=draws, seed=seed, posterior=post, curves=curves)
                      for s in (scenario, baseline))
         frame = scoreboard_frame(Outcome(res, base, None, False), "zh")
-        # as st.html shows it (the targets outside scope follow below the attribution)
-        return scoreboard_inside_html(frame, "zh").strip()
+        return scoreboard_html(frame, "zh").strip()  # as st.html shows it
 
     probs, first = scoreboard(app)
     assert first == page(curves=False)
@@ -778,3 +779,54 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
         row = full.targets.set_index("target_id").loc[target]
         if row["status"] == "assumption_driven":
             assert fmt_probability(row["p_curve_min"]) in final
+
+
+# --- the headline, ranges with their driver, time framing, URL values ------------------------
+
+
+@needs_suzhou
+def test_scoreboard_opens_with_the_headline_for_every_target_year(app):
+    assert app.subheader[0].value == tr("headline", "zh")
+    head = next(m.value for m in app.markdown if m.value.startswith("- 2025 年:"))
+    years = sorted({t.year for t in targets_for_region("suzhou") if t.in_scope})
+    assert [line[2:6] for line in head.splitlines()[:len(years)]] == [str(y) for y in years]
+    assert "数据截至" in head.splitlines()[-1]
+    assert any("数据截至" in m.value for m in app.markdown[:3])  # also in the page's header
+    assert app.get("vega_lite_chart")  # the headline chart with its targets
+    state = app.session_state
+    res = run_scenario(S.region_baseline("suzhou")[1], draws=int(state[S.K_DRAWS]),
+                       seed=int(state[S.K_SEED]), posterior=load_posterior("suzhou"))
+    row = res.targets.set_index("target_id").loc["SZ-FUTURE-2030"]
+    assert f"{fmt_probability(row['p_curve_min'])}–{fmt_probability(row['p_curve_max'])}" in head
+
+
+@needs_suzhou
+def test_fixing_a_driver_shows_one_conditional_probability(app):
+    state = app.session_state
+    res = run_scenario(S.region_baseline("suzhou")[1], draws=int(state[S.K_DRAWS]),
+                       seed=int(state[S.K_SEED]), posterior=load_posterior("suzhou"))
+    curves = res.curves[res.curves["target_id"] == "SZ-FUTURE-2030"]
+    driver = curves["driver"].iloc[0]
+    value, p = float(curves["value"].iloc[1]), float(curves["probability"].iloc[1])
+    _, page = scoreboard(app)
+    assert "data-conditional" not in page  # left free: the range
+    app.select_slider(key=f"fix.suzhou.{driver}").set_value(value).run()
+    assert not app.exception, app.exception
+    _, page = scoreboard(app)
+    shown = re.search(r'data-target="SZ-FUTURE-2030"[^>]*data-conditional="([0-9.]+)"', page)
+    assert shown and float(shown[1]) == pytest.approx(p, abs=1e-4)
+    head = next(m.value for m in app.markdown if m.value.startswith("- 2025 年:"))
+    assert f"{fmt_probability(p)}(条件概率:" in head
+
+
+def test_levers_open_on_the_15th_plan(app):
+    assert app.session_state["lever_tab"] == period_label("15th", "zh", short=True)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "abc"])
+def test_a_bad_number_in_the_url_is_ignored_and_reported(value):
+    state = _state()
+    problems = S.apply_query({"l.special_fund.14th": value}, state)
+    key = S.lever_widget_key("special_fund", "14th")
+    assert problems == [f"l.special_fund.14th={value}: not a valid value"]
+    assert state[key] == S.region_baseline("suzhou")[1].lever_value("special_fund", "14th")
