@@ -52,13 +52,16 @@ from suzhou_sim.app.text import (
     fmt_probability,
     fmt_quantity,
     loop_path,
+    multiselect_text,
     period_label,
     tr,
     unit_label,
+    url_problem,
 )
 from suzhou_sim.app.views import (
     ALL_PARTS,
     SCOREBOARD_CSS,
+    UPLOADER_CSS_ZH,
     Outcome,
     chart_indicators,
     compare_frame,
@@ -374,6 +377,7 @@ def sidebar_files(state: MutableMapping[str, Any], lang: str, live: Live) -> Non
         downloads(lang)
         st.file_uploader(tr("upload", lang), type=["yaml", "yml"], key=S.K_FILE,
                          on_change=_on_file, args=(state,))
+        st.caption(tr("upload_help", lang))
         st.text_area(tr("paste", lang), key=S.K_PASTE, height=120)
         st.button(tr("apply_paste", lang), key="apply_paste", on_click=_on_paste,
                   args=(state,), width="stretch")
@@ -602,12 +606,6 @@ def attribution_inputs(outcome: Outcome) -> tuple[Scenario, Scenario, int, int, 
             calibration_stamp(res.scenario.region), (outcome.baseline, res))
 
 
-def multiselect_text(lang: str) -> dict:
-    """Texts of a multiselect in ``lang``: its placeholder, and no "Select all" entry (a
-    fixed English text of Streamlit's)."""
-    return {"placeholder": tr("choose", lang), "select_all": lang == "en"}
-
-
 def view_charts(outcome: Outcome, lang: str) -> None:
     """Fan charts of the chosen indicators: history, baseline, scenario, band and targets."""
     names = chart_indicators(outcome.result)
@@ -788,7 +786,7 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         text, mape = fit_summary(posterior, lang)
         st.markdown(text)
         path, goals = report_goals(region)
-        if goals:
+        if goals and lang == "en":  # the fit report is written in English
             st.markdown(f"**{tr('about_report_goals', lang)}**\n\n{goals}")
         st.markdown(f"**{tr('about_fit_mape', lang)}**")
         st.dataframe(mape, hide_index=True)
@@ -922,7 +920,7 @@ def draw_page(state) -> None:
 
     # the tables' style, once per page: a <style> in every table would make the browser
     # restyle the whole page each time a lever step redraws a table
-    st.html(SCOREBOARD_CSS)
+    st.html(SCOREBOARD_CSS + (UPLOADER_CSS_ZH if lang == "zh" else ""))
     st.title(tr("app_title", lang))
     vintage = region_vintage(state[S.K_REGION])
     if vintage is not None:  # the first thing a planner reads: how recent the data are
@@ -930,7 +928,8 @@ def draw_page(state) -> None:
     else:
         st.caption(tr("app_caption", lang))
     if state.get("url_problems"):
-        st.warning(tr("url_problems", lang, items="; ".join(state.pop("url_problems"))))
+        st.warning(tr("url_problems", lang, items=";".join(
+            url_problem(p, lang) for p in state.pop("url_problems"))))
     if state.get(S.K_UPLOAD_ERROR):
         lines = problem_lines(state.pop(S.K_UPLOAD_ERROR), lang)
         st.error(tr("upload_error", lang, message="\n\n".join(lines)))

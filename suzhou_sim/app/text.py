@@ -36,6 +36,8 @@ __all__ = [
     "fmt_points",
     "period_label",
     "comparator_label",
+    "multiselect_text",
+    "url_problem",
     "bound_label",
     "problem_reason",
     "FIELDS_ZH",
@@ -99,6 +101,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "download_targets": ("下载目标结果(CSV)", "Download the target results (CSV)"),
     "download_series": ("下载轨迹数据(CSV)", "Download the trajectories (CSV)"),
     "upload": ("导入情景文件(YAML)", "Upload a scenario file (YAML)"),
+    "upload_help": ("拖入或选择一个 .yaml/.yml 情景文件(每个不超过 200MB)。",
+                    "Drop or choose one .yaml/.yml scenario file (200MB at most)."),
     "paste": ("或粘贴情景 YAML", "Or paste scenario YAML"),
     "apply_paste": ("应用粘贴的情景", "Apply the pasted scenario"),
     "upload_error": (
@@ -432,15 +436,33 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pf_run": ("开始优化", "Optimise"),
     "pf_need_target": ("请至少选择一个目标。", "Choose at least one target."),
     "pf_found": (
-        "最省方案:专项资金总投入 {spend} 亿元,各目标均以不低于 {p} 的概率实现。",
-        "Cheapest plan: total special-fund spending {spend} (100m yuan), every target reached "
-        "with probability at least {p}.",
+        "最省可行方案:专项资金总投入 {spend} 亿元,各目标均以不低于 {p} 的概率实现。",
+        "Cheapest feasible plan: total special-fund spending {spend} (100m yuan), every "
+        "target reached with probability at least {p}.",
     ),
     "pf_infeasible": (
-        "在允许范围内没有方案能使所有目标均达到概率 {p};下表为缺口最小的方案"
-        "(投入 {spend} 亿元)。",
-        "No plan within the allowed ranges reaches every target with probability {p}; below is "
-        "the plan with the least shortfall found (spending {spend}, 100m yuan).",
+        "没有方案能达到:在允许范围内,没有方案能使所有目标的概率都达到 {p}。最接近的方案"
+        "仍差 {shortfall}(各目标概率缺口之和),总投入 {spend} 亿元。",
+        "No plan reaches it: within the allowed ranges no plan gives every target a "
+        "probability of {p}. The closest plan still falls {shortfall} short (summed over the "
+        "targets) and spends {spend} (100m yuan).",
+    ),
+    "pf_knee": (
+        "拐点方案:总投入 {spend} 亿元,{n} 项目标中 {reached} 项达到要求(缺口 {shortfall});"
+        "再多投入,缺口下降明显变慢。",
+        "Knee of the front: spending {spend} (100m yuan), {reached} of {n} targets reached "
+        "(shortfall {shortfall}); beyond it more money buys little.",
+    ),
+    "pf_plan_chosen": ("最省可行 / 最接近的方案", "Cheapest feasible / closest plan"),
+    "pf_plan_knee": ("拐点方案", "Knee plan"),
+    "pf_current": ("当前设置", "Current settings"),
+    "pf_held": ("未参与优化的时期({periods})保持当前设置,不会被清零。",
+                "Periods left out of the search ({periods}) keep the current settings; they "
+                "are not set to zero."),
+    "pf_ranged": (
+        "{items} 的概率取决于外部假设:优化按假设的抽样分布取平均概率,不是区间。",
+        "The probability of {items} depends on an assumption: the search uses its average "
+        "over the assumption's draws, not the range.",
     ),
     "pf_probabilities": (
         "达成概率(搜索所用抽样 / 新抽样复核):{items}",
@@ -524,6 +546,11 @@ _PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (r"expected a mapping of scenario fields at the top level",
      "顶层应为“字段: 取值”形式的情景字段"),
     (r"not UTF-8 text", "不是 UTF-8 编码的文本"),
+    # the URL's parameters (state.apply_query)
+    (r"not a valid value", "不是有效的取值"),
+    (r"unknown setting", "未知的设置"),
+    (r"allowed (.*)", "允许的取值:{0}"),
+    (r"no such scenario file for (\S+)", "该地区({0})没有这个情景"),
 )
 _TYPES_ZH = {"string": "文本", "integer": "整数", "dictionary": "键值映射"}
 
@@ -591,6 +618,20 @@ def problem_reason(reason: str, lang: str, labels: dict[str, str] | None = None)
                     groups[i] = unit_label(g, "zh")
             return template.format(*groups).rstrip().replace("' or '", "' 或 '")
     return f"其他问题(英文原文):{reason}"
+
+
+def url_problem(problem: str, lang: str) -> str:
+    """One problem of the URL's parameters (``key=value: reason``) in ``lang``."""
+    where, _, reason = problem.partition(": ")
+    if lang == "en" or not reason:
+        return problem
+    return f"{where}:{problem_reason(reason, lang)}"
+
+
+def multiselect_text(lang: str) -> dict:
+    """Keyword arguments of a multiselect in ``lang``: its placeholder, and no "Select all"
+    entry in Chinese (a fixed English text of Streamlit's)."""
+    return {"placeholder": tr("choose", lang), "select_all": lang == "en"}
 
 
 def comparator_label(comparator: str, lang: str) -> str:

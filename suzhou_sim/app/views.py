@@ -85,6 +85,7 @@ __all__ = [
     "headline_chart_indicator",
     "region_vintage",
     "SCOREBOARD_CSS",
+    "UPLOADER_CSS_ZH",
     "targets_csv",
     "series_csv",
     "chart_indicators",
@@ -338,6 +339,18 @@ table.sb .status {font-size: 0.76rem; white-space: nowrap;}
   table.sb .clause {display: none;}
   table.sb th {white-space: normal;}
 }
+</style>
+"""
+
+
+#: The file uploader's own texts in Chinese (Streamlit writes them in English): its drop-zone
+#: instructions hidden (the caption under it says the same in the interface's language) and
+#: its button relabelled.
+UPLOADER_CSS_ZH = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}
+[data-testid="stFileUploaderDropzone"] button {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button::after {content: "选择文件"; font-size: 0.875rem;}
 </style>
 """
 
