@@ -253,8 +253,11 @@ def sidebar_settings(state, lang: str) -> None:
 
     st.selectbox(tr("scenario", lang), options, format_func=title, key=S.K_PICK,
                  help=tr("scenario_help", lang), on_change=S.on_pick_change, args=(state,))
-    for problem in problems + store_problems(lang):
-        st.caption(f"⚠ {problem}")
+    broken = problems + store_problems(lang)
+    if broken:  # one line for everyone; the files and their problems on demand
+        with st.expander(tr("broken_files", lang, n=len(broken)), icon="⚠️"):
+            for problem in broken:
+                st.caption(problem)
     st.button(tr("reset", lang), on_click=S.reset_to_picked, args=(state,),
               width="stretch")
 
@@ -706,6 +709,11 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     st.caption(tr("gs_intro", lang))
     region = current.region
     targets = [t for t in targets_for_region(region) if t.has_probability]
+    ranged = [t for t in targets_for_region(region) if t.in_scope and t.drivers
+              and not t.set_by_lever]
+    if ranged:  # said, not silently left out
+        st.caption(tr("gs_ranged", lang, items=("、" if lang == "zh" else ", ").join(
+            f"{t.label(lang)}({t.year})" for t in ranged)))
     if not targets:
         st.info(tr("gs_none", lang))
         return

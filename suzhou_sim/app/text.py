@@ -280,6 +280,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "The confirming re-run gives {achieved}: the probability is not monotone in this "
         "lever; treat the value with caution.",
     ),
+    "gs_ranged": (
+        "{items} 的概率取决于外部假设(见记分牌中的区间与条件概率),没有单一概率可供反推。",
+        "{items}: the probability depends on an assumption (see the range and the "
+        "conditional probability in the scoreboard); there is no single probability to seek.",
+    ),
     "gs_apply": ("把此取值用到当前设置", "Use this value in the current settings"),
     "gs_none": ("本地区没有模型范围内的目标。", "This region has no target in model scope."),
     "gs_stale": (
@@ -403,6 +408,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Saved scenarios are kept in the server folder {folder} (set SUZHOU_SIM_SCENARIO_DIR "
         "to change it): everyone using this app server can see, replace or delete them.",
     ),
+    "broken_files": ("{n} 个情景文件无法读取,已跳过(点开看原因)",
+                     "{n} scenario file(s) cannot be read and are skipped (open for why)"),
     "saved_broken": ("已保存的情景文件无法读取,已跳过:{line}",
                      "A saved scenario file cannot be read and is skipped: {line}"),
     "saved_scenario": ("已保存:{name}", "Saved: {name}"),

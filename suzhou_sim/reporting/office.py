@@ -48,7 +48,7 @@ from .labels import (
     unit_label,
 )
 from .markdown import probability_text, status_label
-from .plots import chart_targets, cjk_font, fan_chart
+from .plots import chart_png, chart_targets, cjk_font, fan_chart
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -275,9 +275,7 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
                         scenario_label=result.scenario.title_zh if font else result.scenario.name,
                         labels={**_CHART_ZH, "unit": unit_label(
                             load_indicators()[indicator].unit, "zh")} if font else None)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()
+        return chart_png(fig, dpi=110)
 
 
 def report_headline(inputs: ReportInputs) -> list[str]:

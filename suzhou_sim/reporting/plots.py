@@ -12,6 +12,7 @@ and saves images; it does not run the model or write reports.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from functools import lru_cache
@@ -31,6 +32,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..catalogues.observations import load_observations  # noqa: E402
 from ..catalogues.targets import Target, load_targets  # noqa: E402
+from ..fileio.atomic import atomic_write_bytes  # noqa: E402
 from ..paths import OBSERVED_FILE  # noqa: E402
 from .markdown import probability_text  # noqa: E402
 
@@ -41,6 +43,7 @@ __all__ = [
     "CHART_LABELS",
     "cjk_font",
     "chart_file",
+    "chart_png",
     "chart_targets",
     "drawn_series",
     "fan_chart",
@@ -285,6 +288,19 @@ def write_fan_charts(
             base_rows = baseline.series[baseline.series["indicator"] == name]
         fig = fan_chart(rows, name, result.specs[name], region, targets, probs, base_rows,
                         scenario_label=result.scenario.name)
-        fig.savefig(Path(out_dir) / chart_file(name))
+        atomic_write_bytes(Path(out_dir) / chart_file(name), chart_png(fig))
         files[name] = chart_file(name)
     return files
+
+
+#: zlib level of the charts' PNG files: 1 costs a fifth of matplotlib's default (6) in CPU
+#: for files about a third larger (flat-colour charts compress well either way).
+PNG_COMPRESSION = 1
+
+
+def chart_png(fig: Figure, dpi: float | None = None) -> bytes:
+    """A chart as PNG bytes, quickly compressed (:data:`PNG_COMPRESSION`)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi,
+                pil_kwargs={"compress_level": PNG_COMPRESSION})
+    return buffer.getvalue()
