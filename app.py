@@ -34,6 +34,7 @@ from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.prefetch import prefetcher
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
+from suzhou_sim.app.scenario_store import download_name
 from suzhou_sim.app.shared import (
     DISPLAYS,
     RUNS,
@@ -400,26 +401,29 @@ def downloads(lang: str) -> None:
     if live.current is not None:
         st.download_button(tr("download_yaml", lang),
                            lambda: scenario_to_yaml(ref["live"].current),
-                           file_name=f"{live.current.name}.yaml", mime="application/x-yaml",
+                           file_name=download_name(scenario_title(live.current, lang), ".yaml"),
+                           mime="application/x-yaml",
                            on_click="ignore", width="stretch", key="dl_yaml")
     if live.outcome is None:
         return
-    name = live.outcome.result.scenario.name
+    title = scenario_title(live.outcome.result.scenario, lang)
     st.download_button(
         tr("download_docx", lang), lambda: docx_report(_report_inputs(ref["live"].outcome)),
-        file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
+        file_name=download_name(title, ".docx"), on_click="ignore", width="stretch", key="dl_docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(
         tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(ref["live"].outcome)),
-        file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
+        file_name=download_name(title, ".xlsx"), on_click="ignore", width="stretch", key="dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.download_button(tr("download_targets", lang),
                        lambda: targets_csv(full_outcome(ref["live"].outcome)),
-                       file_name=f"{name}_targets.csv", mime="text/csv", on_click="ignore",
+                       file_name=download_name(title, "_targets.csv"), mime="text/csv",
+                       on_click="ignore",
                        width="stretch", key="dl_targets")
     st.download_button(tr("download_series", lang),
                        lambda: series_csv(ref["live"].outcome),
-                       file_name=f"{name}_series.csv", mime="text/csv", on_click="ignore",
+                       file_name=download_name(title, "_series.csv"), mime="text/csv",
+                       on_click="ignore",
                        width="stretch", key="dl_series")
 
 

@@ -41,7 +41,15 @@ from ..catalogues.scenarios import (
 from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
 from ..paths import REGIONS, SCENARIOS_DIR
-from .scenario_store import ScenarioExists, delete_scenario, file_stem, read_store, write_scenario
+from .scenario_store import (
+    ScenarioExists,
+    TitleEmpty,
+    TitleReserved,
+    delete_scenario,
+    file_stem,
+    read_store,
+    write_scenario,
+)
 
 __all__ = [
     "K_LANG", "K_REGION", "K_PICK", "K_DRAWS", "K_SEED", "K_BASE", "K_UPLOADED",
@@ -577,6 +585,12 @@ def _file_name(title: str, taken: set[str]) -> str:
     return name
 
 
+def builtin_titles(directory: Path = SCENARIOS_DIR) -> set[str]:
+    """The titles (both languages) of the built-in scenario files of every region."""
+    return {t for region in REGIONS for s in scenario_choices(region, directory)[0].values()
+            for t in (s.title_zh, s.title_en)}
+
+
 def save_current(state: MutableMapping[str, Any], title: str, replace: bool = False
                  ) -> Scenario:
     """Save the current settings under ``title`` (any text, Chinese allowed) and pick them.
@@ -599,13 +613,18 @@ def save_current(state: MutableMapping[str, Any], title: str, replace: bool = Fa
     ------
     ScenarioExists
         ``title`` is taken (on disk or in this session) and ``replace`` is False.
+    TitleEmpty, TitleReserved
+        The title is empty, or that of a built-in scenario file (any region, either
+        language): those titles stay theirs.
     InputError
-        When the title is empty, the settings do not validate, the title belongs to a file
-        the app did not write, or the folder cannot be written.
+        When the settings do not validate, the title belongs to a file the app did not
+        write, or the folder cannot be written.
     """
     title = " ".join(title.split())
     if not title:
-        raise InputError("name: empty; give the scenario a name")
+        raise TitleEmpty()
+    if title in builtin_titles():
+        raise TitleReserved(title)
     current = scenario_from_state(state)
     session = dict(state.get(K_SAVED) or {})
     if title in session and not replace:

@@ -384,6 +384,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "save_button": ("保存当前设置", "Save the current settings"),
     "save_ok": ("已保存情景“{name}”。", "Saved scenario '{name}'."),
     "save_empty": ("请先填写情景名称。", "Give the scenario a name first."),
+    "save_reserved": ("“{name}”是内置情景的名称,请换一个名称。",
+                      "'{name}' is the title of a built-in scenario; choose another name."),
     "saved_list": ("已保存的情景:{items}", "Saved scenarios: {items}"),
     "save_exists": (
         "已有名为“{name}”的情景。要用当前设置覆盖它吗?",
