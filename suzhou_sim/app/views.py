@@ -332,9 +332,13 @@ table.sb .curve {color: #777; font-size: 0.72rem; white-space: normal; max-width
 table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
   padding: 0 5px; font-size: 0.74rem;}
 table.sb .status {font-size: 0.76rem; white-space: nowrap;}
-/* narrow screens (a phone, 390 px): target, probability and median stay; the rest folds */
+table.sb .narrow {display: none;}
+div.sb-scroll {overflow-x: auto; max-width: 100%;}
+/* narrow screens (a phone, 390 px): target (with its value and status under it),
+   probability and median stay; the rest folds; wide tables scroll instead of clipping */
 @media (max-width: 640px) {
   table.sb .wide {display: none;}
+  table.sb .narrow {display: block; color: #555; font-size: 0.74rem; margin-top: 2px;}
   table.sb {font-size: 0.8rem;} table.sb td, table.sb th {padding: 4px 4px;}
   table.sb .clause {display: none;}
   table.sb th {white-space: normal;}
@@ -368,7 +372,8 @@ def table_html(frame: pd.DataFrame, table_id: str) -> str:
     load and whose canvas is redrawn on every slider step.
     """
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    out = [f'<table class="sb" id="{_esc(table_id)}"><thead><tr>']
+    # in a scrolling box: on a phone a wide table scrolls sideways instead of being clipped
+    out = [f'<div class="sb-scroll"><table class="sb" id="{_esc(table_id)}"><thead><tr>']
     out += [f'<th class="{"num" if num else ""}">{_esc(c)}</th>'
             for c, num in zip(frame.columns, numeric, strict=True)]
     out.append("</tr></thead><tbody>")
@@ -377,7 +382,7 @@ def table_html(frame: pd.DataFrame, table_id: str) -> str:
         out += [f'<td class="num">{_esc(_plain_number(v))}</td>' if num else f"<td>{_esc(v)}</td>"
                 for v, num in zip(row, numeric, strict=True)]
         out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -444,7 +449,9 @@ def scoreboard_inside_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<tr data-target="{_esc(r.target_id)}" data-p="{p_attr}" '
                 f'data-status="{_esc(r.status)}"{pending}>'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
-                f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
+                f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div>'
+                # on a phone the target value and the status go under the target's name
+                f'<div class="narrow">{_esc(r.threshold)} · {_esc(r.status_label)}</div></td>'
                 f'<td class="num wide">{_esc(r.threshold)}</td>'
                 f'<td class="wide"><span class="status">{_esc(r.status_label)}</span></td>'
                 f'<td class="num">{badge}<div class="curve">{_esc(r.curve)}</div></td>'
