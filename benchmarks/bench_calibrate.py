@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from suzhou_sim.calibration.fit import calibrate_region
+from suzhou_sim.reporting.fit_report import calibrate_and_report
 
 
 def main() -> None:
@@ -21,8 +21,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0, c0 = time.perf_counter(), time.process_time()
-        outcome = calibrate_region(args.region, seed=args.seed, out_dir=Path(tmp),
-                                   progress=False, log=lambda line: None)
+        outcome = calibrate_and_report(args.region, seed=args.seed, out_dir=Path(tmp),
+                                       progress=False, log=lambda line: None)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     diag = outcome.posterior.meta["diagnostics"]
     # CPU time beside wall time: on a shared machine the wall time says more about the load.

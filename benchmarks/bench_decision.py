@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from suzhou_sim.catalogues.scenarios import load_scenario  # noqa: E402
+from suzhou_sim.ensemble import cluster, compiled  # noqa: E402
 from suzhou_sim.paths import SCENARIOS_DIR  # noqa: E402
-from suzhou_sim.studies import evaluator  # noqa: E402
 from suzhou_sim.studies.discover import discover  # noqa: E402
 from suzhou_sim.studies.optimise import optimise_portfolio  # noqa: E402
 from suzhou_sim.studies.sweep import sweep  # noqa: E402
@@ -76,7 +76,7 @@ def _nothing(i: int) -> int:
 
 
 def _warm() -> None:
-    evaluator.compiled_model()
+    compiled.compiled_model()
 
 
 def bench_sweep(scenario, runs: int) -> None:
@@ -89,12 +89,12 @@ def bench_sweep(scenario, runs: int) -> None:
     here = sweep(scenario, "special_fund", "15th", values, draws=draws)
     local = time.perf_counter() - start
     workers = os.cpu_count() or 1
-    with evaluator.dask_client("local") as client:
+    with cluster.dask_client("local") as client:
         client.run(_warm)  # compile on every worker before timing
         start = time.perf_counter()
         there = sweep(scenario, "special_fund", "15th", values, draws=draws, client=client)
         remote = time.perf_counter() - start
-        batches = -(-draws // evaluator.DASK_BATCH) * len(values)
+        batches = -(-draws // cluster.DASK_BATCH) * len(values)
         # Overhead per batch: the scheduler's round trip of a task that does nothing, one
         # after the other (submit, run, return), averaged over 200 tasks.
         start = time.perf_counter()
@@ -104,7 +104,7 @@ def bench_sweep(scenario, runs: int) -> None:
     same = here.equals(there)
     print(f"sweep: {len(values)} values x {draws:,} draws{note}")
     print(f"  in process: {local:.1f} s -> {local * scale:.0f} s per 10^6 runs")
-    print(f"  LocalCluster ({workers} workers, {batches} batches of <= {evaluator.DASK_BATCH:,} "
+    print(f"  LocalCluster ({workers} workers, {batches} batches of <= {cluster.DASK_BATCH:,} "
           f"runs): {remote:.1f} s -> {remote * scale:.0f} s per 10^6 runs; identical: {same}")
     spread = (remote * workers - local) / batches
     print(f"  overhead per batch: {round_trip * 1000:.1f} ms scheduler round trip of an empty "
@@ -118,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     scenario = load_scenario(SCENARIOS_DIR / "baseline.yaml")
-    evaluator.compiled_model()
+    compiled.compiled_model()
     if "optimise" not in skip:
         bench_optimise(scenario)
     if "discover" not in skip:

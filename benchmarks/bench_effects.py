@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.ensemble.compiled import compiled_model
 from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.reporting.effects_report import effects_markdown, write_tornado_charts
 from suzhou_sim.studies.effects import benchmark_comparison, lever_effects
-from suzhou_sim.studies.evaluator import compiled_model
 
 GOAL_SECONDS = 30.0
 

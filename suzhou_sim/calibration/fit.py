@@ -16,7 +16,9 @@ parameters (a joint normal in the sampler's coordinates), the region's scale par
 few named region effects have their own, wider priors.
 
 This module fits and samples; :func:`calibrate_region` strings the steps together and hands
-storage to ``posterior.py`` and the written report to ``reporting.fit_report``.
+storage to ``posterior.py``; the written report is a writer handed in from above
+(``reporting.fit_report.calibrate_and_report``): calibration imports neither ``studies`` nor
+``reporting``.
 """
 
 from __future__ import annotations
@@ -34,12 +36,15 @@ from scipy.special import log_ndtr
 from tqdm.auto import tqdm
 
 from ..catalogues.indicators import load_indicators
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import load_observations, observations_as_of
 from ..catalogues.regions import Region, load_region
+from ..ensemble.compiled import compiled_model
+from ..ensemble.runs import run_ensemble
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import CALIBRATION_DIR, MODEL_FILE, OBSERVED_FILE, PARAMETERS_FILE
-from ..studies.evaluator import compiled_model, run_ensemble
+from .conditioning import condition_posterior
+from .fit_tables import fit_tables
 from .posterior import Posterior, load_posterior
 
 __all__ = [
@@ -285,6 +290,8 @@ class Payoff:
                 skipped.append({**rec, "why": f"outside model scope: {ind.reason}"})
             elif not np.any(np.isclose(times, rec["year"])):
                 skipped.append({**rec, "why": "before the simulation start (end-2018)"})
+            elif ind.basis_from is not None and rec["year"] < ind.basis_from:
+                skipped.append({**rec, "why": f"older statistical basis: {ind.basis_note}"})
             elif rec["bound"] in ("lower", "upper") and point is not None:
                 # The bound and the point value report one statistic: counting both would
                 # push the fit beyond the point value (or fight it, where they disagree).
@@ -739,7 +746,7 @@ class CalibrationOutcome:
 
     posterior: Posterior
     folder: Path
-    report: Path
+    report: Path | None
     summary: dict
 
 
@@ -761,6 +768,8 @@ def calibrate_region(
     observations: pd.DataFrame | None = None,
     observed_file: Path = OBSERVED_FILE,
     force: bool = False,
+    write_report: Callable[..., Path] | None = None,
+    as_of: int | None = None,
 ) -> CalibrationOutcome:
     """Calibrate ``region``, store its posterior and write the fit report.
 
@@ -769,17 +778,23 @@ def calibrate_region(
     (:func:`~suzhou_sim.fileio.outputs.prepare_output_dir`), so a failure leaves the stored
     calibration as it was. ``observed_file`` is the file the observations came from (its
     fingerprint is recorded); ``force`` replaces an ``out_dir`` that this tool did not write.
-    Deterministic for a given ``seed``.
+    ``write_report`` writes the fit report into the folder (called with the folder, region,
+    fit tables, parameter table, diagnostics, out-of-sample rows, charts, skipped rows and
+    run time, and ``informed=``; returns the report's path): the orchestration above
+    calibration passes :func:`suzhou_sim.reporting.fit_report.write_fit_report`
+    (:func:`~suzhou_sim.reporting.fit_report.calibrate_and_report`); without it no report is
+    written. ``as_of`` fits only the rows for years up to it (what the tool would have said
+    then; recorded in ``provenance.yaml``). Deterministic for a given ``seed``.
     """
 
     from ..fileio.outputs import prepare_output_dir
-    from ..reporting.fit_report import fit_tables, write_fit_report
     from .posterior import save_posterior
     from .provenance import write_provenance
 
     t0 = perf_counter()
     obs = observations if observations is not None else load_observations(
         observed_file, region=region, include_unverified=include_unverified)
+    obs = observations_as_of(obs, as_of)
     cal = Calibrator(region, observations=obs)
     log(f"{region}: {len(cal.payoff.rows)} observation rows, {len(cal.names)} free parameters")
     fit = cal.fit_map(n_starts=n_starts, seed=seed, progress=progress)
@@ -789,6 +804,14 @@ def calibrate_region(
     d = mc.diagnostics
     log(f"{region}: posterior {len(mc.draws)} sets, R-hat max {d['rhat_max']:.3f}, "
         f"chain/tau {d['chain_over_tau']:.1f}, acceptance {d['acceptance_fraction']:.2f}")
+
+    # Start every draw (and the point estimate, on the figures themselves) from the
+    # published state: corrections stored as posterior columns (conditioning.py).
+    point, draws, cond = condition_posterior(fit.theta, mc.draws, cal.region.constants, obs,
+                                             model=cal.model, seed=seed)
+    log(f"{region}: conditioned on the published state ("
+        + ", ".join(f"{r.indicator} {r.year}: percentile {r.percentile_before:.0f} -> "
+                    f"{r.percentile_after:.0f}" for r in cond.summary.itertuples()) + ")")
 
     rng = np.random.default_rng(seed)
     indicators = list(dict.fromkeys(cal.payoff.rows["indicator"]))
@@ -817,8 +840,10 @@ def calibrate_region(
         charts[ind] = (cal.times, run_map[var][0], ens, _predictive(ens, sig, rng))
 
     oos = None
-    early = obs[obs["year"] <= 2021]
-    late = tables.rows[tables.rows["year"] >= 2022]
+    # Out of sample: fit to the data two years before the last, predict those two years.
+    split = int(obs["year"].max()) - 2
+    early = obs[obs["year"] <= split]
+    late = tables.rows[tables.rows["year"] > split]
     if not late.empty and len(Payoff(early, cal.times).rows) >= 5:
         cal_oos = Calibrator(region, observations=early, parameters=cal.parameters)
         fit_oos = cal_oos.fit_map(n_starts=max(2, n_starts // 2), seed=seed, progress=progress)
@@ -862,8 +887,9 @@ def calibrate_region(
         "informed_parameters": int(informed["informed"].sum()),
         "effective_parameters": float(np.sum(1 - np.clip(informed["sd_ratio"], 0, 1) ** 2)),
     }
+    summary["conditioning"] = cond.summary.to_dict("records")
     posterior = Posterior(
-        region=region, point=fit.theta, draws=mc.draws,
+        region=region, point=point, draws=draws,
         meta={"summary": summary, "diagnostics": mc.diagnostics},
     )
     folder = Path(out_dir or CALIBRATION_DIR / region)
@@ -874,11 +900,12 @@ def calibrate_region(
                             writer=f"suzhou-sim calibrate --region {region}",
                             keep=KEPT_BY_RECALIBRATION) as tmp:
         save_posterior(posterior, tmp)
-        report = write_fit_report(
+        report = None if write_report is None else write_report(
             tmp, region, tables, params, mc.diagnostics, oos, charts, cal.payoff.skipped, runtime,
-            informed=informed,
+            informed=informed, conditioning=cond.summary,
         )
-        write_provenance(tmp, region, observed_file=Path(observed_file))
-    report = folder / report.name
-    log(f"{region}: stored {folder} (report {report.name}) in {runtime:.0f} s")
+        write_provenance(tmp, region, as_of=as_of, observed_file=Path(observed_file))
+    report = folder / report.name if report is not None else None
+    written = f" (report {report.name})" if report is not None else ""
+    log(f"{region}: stored {folder}{written} in {runtime:.0f} s")
     return CalibrationOutcome(posterior, folder, report, summary)

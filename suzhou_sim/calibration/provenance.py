@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import load_observations, observations_as_of
 from ..fileio.atomic import atomic_write_text
 from ..fileio.safe_yaml import load_yaml
 from ..fileio.text import read_text
@@ -108,13 +108,15 @@ def _model_fingerprint(model_file: str | Path) -> str:
     return _sha("\n".join(e for e in equations if e))
 
 
-def _data_fingerprint(region: str, observed_file: Path) -> str:
-    return _by_content("data", observed_file, region,
-                       lambda: _rows_fingerprint(region, observed_file))
+def _data_fingerprint(region: str, observed_file: Path, as_of: int | None = None) -> str:
+    return _by_content("data", observed_file, f"{region}:{as_of}",
+                       lambda: _rows_fingerprint(region, observed_file, as_of))
 
 
-def _rows_fingerprint(region: str, observed_file: Path) -> str:
+def _rows_fingerprint(region: str, observed_file: Path, as_of: int | None = None) -> str:
     rows = load_observations(observed_file, region=region, include_unverified=True)
+    if as_of is not None:
+        rows = observations_as_of(rows, as_of)
     records = sorted(json.dumps([r[c] for c in _FIT_COLUMNS], default=float)
                      for r in rows.to_dict("records"))
     return _sha("\n".join(records))
@@ -157,15 +159,18 @@ def current_provenance(
     parameters_file: Path = PARAMETERS_FILE,
     regions_dir: Path = REGIONS_DIR,
     suzhou_dir: Path | None = None,
+    as_of: int | None = None,
 ) -> dict[str, str]:
     """Fingerprints of the current inputs of ``region``'s calibration (keys: :data:`INPUTS`).
+
+    With ``as_of`` the observed data are the rows for years up to it (``--as-of``).
 
     ``suzhou_calibration`` is recorded for regions other than Suzhou only: their priors are
     derived from Suzhou's stored fit.
     """
     out = {
         "model": model_fingerprint(model_file),
-        "observed_data": _data_fingerprint(region, Path(observed_file)),
+        "observed_data": _data_fingerprint(region, Path(observed_file), as_of),
         "parameters": _yaml_fingerprint(Path(parameters_file), "parameter specification"),
         "region_profile": _yaml_fingerprint(Path(regions_dir) / f"{region}.yaml",
                                             "region profile"),
@@ -178,16 +183,37 @@ def current_provenance(
     return {k: out[k] for k in INPUTS if k in out}
 
 
-def write_provenance(folder: Path, region: str, **inputs: Path) -> Path:
+def write_provenance(folder: Path, region: str, as_of: int | None = None,
+                     **inputs: Path) -> Path:
     """Write ``provenance.yaml`` (the current fingerprints) into ``folder``.
 
     ``inputs`` are the keyword arguments of :func:`current_provenance` (other files than the
-    shipped ones). Returns the written file.
+    shipped ones); ``as_of`` the last data year of an ``--as-of`` calibration, recorded so
+    that its staleness is judged on the same rows. Returns the written file.
     """
-    data = {"region": region, "inputs": current_provenance(region, **inputs)}
+    data = {"region": region}
+    if as_of is not None:
+        data["as_of"] = int(as_of)
+    data["inputs"] = current_provenance(region, as_of=as_of, **inputs)
     path = Path(folder) / PROVENANCE_FILE
     atomic_write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return path
+
+
+def read_as_of(folder: Path) -> int | None:
+    """The ``as_of`` year a calibration folder records, or None (all the data)."""
+    path = Path(folder) / PROVENANCE_FILE
+    if not path.is_file():
+        return None
+    data = load_yaml(path, "calibration provenance")
+    value = data.get("as_of") if isinstance(data, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        from ..errors import InputError
+
+        raise InputError(f"{path}: as_of: {value!r} is not a year")
+    return value
 
 
 def read_provenance(folder: Path) -> dict[str, str] | None:
@@ -257,7 +283,7 @@ def calibration_status(region: str, directory: Path | None = None, **inputs: Pat
     recorded = read_provenance(folder)
     if recorded is None:
         return Staleness(region, folder, recorded=False)
-    now = current_provenance(region, **inputs)
+    now = current_provenance(region, as_of=read_as_of(folder), **inputs)
     changed = tuple(k for k in INPUTS if (k in now or k in recorded)
                     and recorded.get(k) != now.get(k))
     return Staleness(region, folder, recorded=True, changed=changed)

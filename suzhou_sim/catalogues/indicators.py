@@ -62,6 +62,11 @@ class Indicator(Bilingual):
     reason_zh: str | None = None
     note: str | None = None
     note_zh: str | None = None
+    #: First year of the current statistical basis; earlier rows are another vintage of the
+    #: series (a basis change, not growth) and are not fitted as the same statistic.
+    basis_from: int | None = None
+    basis_note: str | None = None
+    basis_note_zh: str | None = None
 
     @property
     def in_scope(self) -> bool:
@@ -76,7 +81,7 @@ def missing_translations(entry: dict) -> list[str]:
     reads ``"reason_zh: needed because reason is given"`` (or the other way round).
     """
     out = []
-    for en in ("reason", "note"):
+    for en in ("reason", "note", "basis_note"):
         zh = f"{en}_zh"
         for have, need in ((en, zh), (zh, en)):
             if entry.get(have) and not entry.get(need):

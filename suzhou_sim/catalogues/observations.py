@@ -21,7 +21,8 @@ from ..fileio.text import read_text
 from ..paths import OBSERVED_FILE, REGIONS
 from .indicators import load_indicators
 
-__all__ = ["BOUNDS", "QUALITIES", "YEARS", "DataVintage", "data_vintage", "load_observations"]
+__all__ = ["BOUNDS", "QUALITIES", "YEARS", "DataVintage", "data_vintage", "load_observations",
+           "observations_as_of"]
 
 REQUIRED_COLUMNS = (
     "region", "indicator", "year", "value", "unit", "bound", "quality", "source_url", "quote_zh",
@@ -163,3 +164,14 @@ def data_vintage(region: str, observations: pd.DataFrame | None = None) -> DataV
     last = mine[mine["year"] == year]
     prelim = tuple(sorted(set(last.loc[last["quality"] == "preliminary", "indicator"])))
     return DataVintage(region=region, year=year, preliminary=prelim)
+
+
+def observations_as_of(observations: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The rows for years up to ``year`` (all rows for None): the data as they stood then.
+
+    ``--as-of YEAR`` on ``calibrate``, ``run`` and ``backtest`` and every backtest origin use
+    this one cut, so what the tool would have said in ``year`` can be reproduced.
+    """
+    if year is None:
+        return observations
+    return observations[observations["year"] <= int(year)].reset_index(drop=True)

@@ -14,7 +14,7 @@ extremes as much weight as the default). Two scenarios with the same seed theref
 the same quantiles, so differences between them come from policy, not from sampling noise.
 
 This module only reads, validates and writes scenario files and draws assumptions; it does
-not run the model (see ``studies.evaluator``).
+not run the model (see ``ensemble``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from pydantic import (
 
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
+from ..limits import MAX_DRAWS
 from ..paths import MODEL_DIR, SCENARIOS_DIR
 from .regions import load_region
 from .timeline import PERIODS
@@ -75,7 +76,6 @@ __all__ = [
 LEVERS_FILE = MODEL_DIR / "levers.yaml"
 ASSUMPTIONS_FILE = MODEL_DIR / "assumptions.yaml"
 DEFAULT_DRAWS = 1000
-MAX_DRAWS = 100_000
 
 
 # --- catalogues ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ curves of assumption-driven targets are computed by ``studies.scenario_runs`` fr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,8 +45,10 @@ from .indicators import (
     missing_translations,
     year_columns,
 )
-from .observations import load_observations
+from .judging import JUDGED_STATUSES, Judgement, judge
+from .observations import data_vintage, load_observations
 from .timeline import FIRST_SIM_YEAR, HORIZON
+from .trends import TrendError, trend_draws, trend_error
 
 __all__ = [
     "ABOUT_BAND",
@@ -63,6 +66,8 @@ __all__ = [
     "within_about_band",
     "observed_ratio",
     "target_status",
+    "judgement",
+    "DECIDED",
     "evaluate_targets",
     "apply_curves",
     "SCOREBOARD_COLUMNS",
@@ -77,9 +82,12 @@ _ROUNDING = 1e-9
 MEASURES = ("level", "ratio", "annual", "cumulative")
 COMPARATORS = (">=", "~")
 BOUNDS = ("lower", "upper")
-# In the order of precedence used by target_status.
-STATUSES = ("outside_scope", "set_by_lever", "already_met", "assumption_driven",
-            "lower_bound", "upper_bound", "assessable")
+# In the order of precedence used by target_status: first the targets whose year has passed
+# (judged from published figures, catalogues.judging), then the forecasts.
+STATUSES = (*JUDGED_STATUSES, "outside_scope", "set_by_lever", "already_met",
+            "assumption_driven", "trend_only", "lower_bound", "upper_bound", "assessable")
+#: Statuses that carry no forecast probability: decided by the published figure.
+DECIDED = ("met", "missed")
 _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparator",
                "threshold", "unit", "clause_zh", "source_doc")
 SCOREBOARD_COLUMNS = [
@@ -87,6 +95,8 @@ SCOREBOARD_COLUMNS = [
     "comparator", "threshold", "unit", "in_scope", "status", "probability", "p_about",
     "p_bracket", "p_curve_min", "p_curve_max", "drivers", "median", "p10", "p90",
     "first_year", "observed", "reason", "note",
+    "data_through", "forecast_status", "judged_year", "judged_value", "judged_bound",
+    "judged_quality", "judged_source",
 ]
 CURVE_COLUMNS = ["target_id", "driver", "label_en", "label_zh", "unit", "value", "probability",
                  "runs"]
@@ -398,25 +408,19 @@ def _latest_observation(target: Target) -> tuple[int, float] | None:
     return rows[-1] if rows else None
 
 
-def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
-    """Values carried forward from the observed series by the target's ``trend`` sub-model.
+@lru_cache(maxsize=1)
+def _trend_error() -> TrendError:
+    return trend_error(_observations())
 
-    The mean annual change between the first and the latest observation goes on after the
-    latest one, scaled per run by a factor spread evenly (quantiles of a triangular
-    distribution) between ``1 - spread`` and ``1 + spread``. A single observation of a
-    cumulative count is carried flat: such a count does not fall, so the value is a floor.
-    """
-    rows = _usable(target.region, target.trend["series"])
-    (first_y, first_v), (last_y, last_v) = rows[0], rows[-1]
-    slope = (last_v - first_v) / (last_y - first_y) if last_y > first_y else 0.0
-    spread = float(target.trend.get("spread", 0.5))
-    u = (np.arange(n_runs) + 0.5) / n_runs
-    factor = np.where(u < 0.5, 1 - spread + spread * np.sqrt(2 * u),
-                      1 + spread - spread * np.sqrt(2 * (1 - u)))
-    ys = np.asarray(years, dtype=float)
-    ahead = last_v + slope * factor[:, None] * (ys - last_y)[None, :]
-    before = np.broadcast_to(first_v + slope * (ys - first_y), ahead.shape)
-    return np.where(ys[None, :] >= last_y, ahead, before)
+
+def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
+    """Values carried forward from the observed series by the target's ``trend`` sub-model
+    (:func:`suzhou_sim.catalogues.trends.trend_draws`: the mean annual change between the
+    first and the latest point figure, with the error the rule showed in its backtest on
+    every observed series)."""
+    obs = _observations()
+    rows = obs[(obs["region"] == target.region) & (obs["indicator"] == target.trend["series"])]
+    return trend_draws(rows, years, n_runs, _trend_error())
 
 
 def _n_runs(results) -> int:
@@ -492,32 +496,69 @@ def _first_year(results, target: Target) -> int | None:
     return int(np.ceil(np.median(first)))
 
 
-def target_status(target: Target) -> str:
+def judgement(target: Target, vintage: int | None = None, today: dt.date | None = None,
+              observations: pd.DataFrame | None = None) -> Judgement | None:
+    """What the published figures say about ``target`` once its year has passed, or None.
+
+    ``vintage`` is the region's data vintage (read from the data when omitted), ``today``
+    today's date (a parameter so tests can fix it), ``observations`` the rows to judge from
+    (default: the project's data file).
+    """
+    obs = _observations() if observations is None else observations
+    if vintage is None:
+        vintage = data_vintage(target.region, obs).year
+    rows = obs[(obs["region"] == target.region) & (obs["indicator"] == target.indicator)]
+    return judge(measure=target.eval_measure, year=target.year, level=target.reach_level,
+                 rows=rows, vintage=vintage, today=today or dt.date.today(),
+                 from_year=target.from_year, base_year=target.eval_base_year)
+
+
+def target_status(target: Target, judged: Judgement | None = None) -> str:
     """The target's status (:data:`STATUSES`), from the ledger and the observed data.
 
-    In order of precedence: ``outside_scope`` (no model output, sub-model or derivation);
-    ``set_by_lever`` (the outcome is a lever setting); ``already_met`` (the latest
-    observation before the target year, of the target's own quantity in its region,
-    already meets the threshold; an ``upper`` bound observation cannot show that);
-    ``assumption_driven`` (no observed series: the ledger names the driving assumptions);
-    ``lower_bound``/``upper_bound`` (the model measures a subset/superset); ``assessable``.
+    In order of precedence: a target whose year has passed is ``met``, ``missed`` or
+    ``undetermined`` by its published figure, or ``awaiting_data`` when the figure is not
+    published yet (``judged``: :func:`judgement`; out-of-scope and lever-set targets are
+    judged only by a figure, they have no nowcast); then ``outside_scope`` (no model
+    output, sub-model or derivation); ``set_by_lever`` (the outcome is a lever setting);
+    ``already_met`` (a year-end level or ratio whose latest observation before the target
+    year already meets the threshold; an ``upper`` bound observation cannot show that, and
+    an annual flow never can: each year counts anew); ``assumption_driven`` (no observed
+    series: the ledger names the driving assumptions); ``trend_only`` (no model output: a
+    trend of the observed series with its backtested error carries it,
+    :mod:`suzhou_sim.catalogues.trends`); ``lower_bound``/``upper_bound`` (the model
+    measures a subset/superset); ``assessable``.
     """
+    if judged is not None and (judged.status != "awaiting_data"
+                               or (target.in_scope and not target.set_by_lever)):
+        return judged.status
     if not target.in_scope:
         return "outside_scope"
     if target.set_by_lever:
         return "set_by_lever"
     latest = _latest_observation(target)
-    if latest is not None and latest[1] >= target.reach_level:
+    if (latest is not None and target.eval_measure in ("level", "ratio")
+            and latest[1] >= target.reach_level):
         return "already_met"
     if target.drivers:
         return "assumption_driven"
+    if target.trend:
+        return "trend_only"
     if target.bound:
         return f"{target.bound}_bound"
     return "assessable"
 
 
-def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
+def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None = None,
+                     observations: pd.DataFrame | None = None) -> pd.DataFrame:
     """The scoreboard: one row per target with its status.
+
+    A target whose year has passed is judged from the published figures
+    (:func:`judgement`): ``met``/``missed`` rows carry the figure (``judged_*``) and no
+    probability; ``undetermined``/``awaiting_data`` rows carry the model's nowcast
+    probability. ``data_through`` is the region's data vintage; ``today`` and
+    ``observations`` (default: the date and the data file) make an ``--as-of`` run say
+    what the tool would have said then.
 
     Parameters
     ----------
@@ -541,11 +582,23 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
         before the target year (``"2023: 120"``).
     """
     rows = []
+    vintages: dict[str, int] = {}
+    obs = _observations() if observations is None else observations
     for t in targets:
+        if t.region not in vintages:
+            vintages[t.region] = data_vintage(t.region, obs).year
+        judged = judgement(t, vintages[t.region], today, obs)
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
-        row.update(target_id=t.target_id, status=target_status(t), drivers=None,
+        row.update(target_id=t.target_id, status=target_status(t, judged), drivers=None,
                    probability=None, p_about=None, p_bracket=None, p_curve_min=None,
-                   p_curve_max=None)
+                   p_curve_max=None, data_through=vintages[t.region],
+                   # what the probability measures (a subset, a range over assumptions, ...)
+                   # when the status is a judgement awaiting or undecided by the data
+                   forecast_status=target_status(t))
+        if judged is not None and judged.value is not None:
+            row.update(judged_year=judged.year, judged_value=judged.value,
+                       judged_bound=judged.bound, judged_quality=judged.quality,
+                       judged_source=judged.source)
         latest = _latest_observation(t)
         row["observed"] = f"{latest[0]}: {latest[1]:g}" if latest else ""
         if t.drivers:
@@ -555,7 +608,8 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
             p10, med, p90 = percentiles(value, (10, 50, 90))
             row.update(median=float(med), p10=float(p10), p90=float(p90),
                        first_year=_first_year(results, t))
-            if row["status"] not in ("set_by_lever", "assumption_driven"):
+            if row["status"] not in ("set_by_lever", "assumption_driven", *DECIDED) \
+                    and not (t.drivers or t.set_by_lever):
                 row["probability"] = float(reached_per_run(results, t).mean())
                 if t.comparator == "~":
                     row["p_about"] = float(within_about_band(value, t.threshold).mean())
@@ -565,9 +619,10 @@ def evaluate_targets(results, targets: Iterable[Target]) -> pd.DataFrame:
         rows.append(row)
     df = pd.DataFrame(rows, columns=SCOREBOARD_COLUMNS)
     for c in ("probability", "p_about", "p_bracket", "p_curve_min", "p_curve_max", "median", "p10",
-              "p90", "threshold"):
+              "p90", "threshold", "judged_value"):
         df[c] = df[c].astype(float)
-    df["first_year"] = df["first_year"].astype("Int64")
+    for c in ("first_year", "data_through", "judged_year"):
+        df[c] = df[c].astype("Int64")
     return df
 
 

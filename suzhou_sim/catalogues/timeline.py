@@ -8,10 +8,11 @@ from __future__ import annotations
 
 __all__ = ["PERIODS", "PERIOD_YEARS", "FIRST_SIM_YEAR", "HORIZON"]
 
-#: Plan periods in order: 14th = the remaining years 2024-25, 15th = 2026-30, 16th = 2031-35.
+#: Plan periods in order: 14th = its remaining year 2025 (2024 is published history),
+#: 15th = 2026-30, 16th = 2031-35.
 PERIODS: tuple[str, ...] = ("14th", "15th", "16th")
 #: First and last calendar year each period's lever values act in.
 PERIOD_YEARS: dict[str, tuple[int, int]] = {
-    "14th": (2024, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
+    "14th": (2025, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
 FIRST_SIM_YEAR = 2019  # first simulated calendar year (model time 2018 is the initial state)
 HORIZON = 2035

@@ -24,8 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     # Region and origins are checked by the study so that a bad value gives one line.
     p.add_argument("--region", default="suzhou", help="suzhou or kunshan (default suzhou)")
-    p.add_argument("--origins", default="2020,2021,2022",
-                   help="comma-separated forecast origins (default 2020,2021,2022)")
+    p.add_argument("--origins", default="2020,2021,2022,2023",
+                   help="comma-separated forecast origins (default 2020,2021,2022,2023; the "
+                        "model starts at the end of 2018, so 2019 is the earliest)")
+    p.add_argument("--as-of", type=int, default=None, metavar="YEAR",
+                   help="score with the data up to YEAR only (what the backtest would have "
+                        "said then)")
     p.add_argument("--draws", default="500", help="ensemble size per forecast (default 500)")
     p.add_argument("--seed", default="0", help="random seed (default 0)")
     p.add_argument("--starts", default="2", help="least-squares starts per fit (default 2)")
@@ -58,12 +62,14 @@ def _whole(text: str, field: str, low: int, high: int) -> int:
 def _run(args: argparse.Namespace) -> int:
     import sys
 
-    from ..catalogues.observations import load_observations
+    from ..catalogues.observations import load_observations, observations_as_of
+    from ..ensemble.runs import tqdm_progress
     from ..errors import InputError
+    from ..limits import MAX_DRAWS
     from ..reporting.backtest_report import check_output_folder, write_backtest
     from ..studies.backtest import KEY_SERIES, run_backtest
-    from ..studies.evaluator import MAX_DRAWS, tqdm_progress
     from ..studies.predictive import error_model_file, save_error_model
+    from .common import check_as_of
 
     origins = [_whole(o, "--origins", 1900, 2100) for o in args.origins.split(",") if o.strip()]
     draws = _whole(args.draws, "--draws", 1, MAX_DRAWS)
@@ -75,6 +81,9 @@ def _run(args: argparse.Namespace) -> int:
     # Fail on a bad folder before any fitting.
     check_output_folder(args.out)
     obs = load_observations(args.data, region=args.region)
+    if args.as_of is not None:
+        check_as_of(args.as_of, obs_file=args.data, region=args.region)
+        obs = observations_as_of(obs, args.as_of)
     log = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     with tqdm_progress(f"backtest {args.region}", enabled=not args.quiet) as progress:
         result = run_backtest(args.region, origins, draws=draws, seed=seed, observations=obs,

@@ -16,12 +16,12 @@ How a subcommand module uses it (``cli/<name>.py``)::
         check_output_dir(args.out or DEFAULT, args.force)  # refuse before the long runs
         warn_zero_split(scenario, "mystudy")  # if the study takes a scenario
         ...                                 # studies load the calibration via
-        ...                                 # evaluator.resolve_posterior(posterior_dir(args), ...)
+        ...                                 # resolve_posterior(posterior_dir(args), ...)
         with output_dir(args, default=DEFAULT) as tmp:
             ...                             # write files into tmp; renamed into place at the end
         return 0
 
-Options added by :func:`add_common_options`: ``--draws N`` (1 to the evaluator's
+Options added by :func:`add_common_options`: ``--draws N`` (1 to the
 ``MAX_DRAWS``), ``--seed N`` (>= 0), ``--posterior-dir DIR`` (hidden; also the environment
 variable ``SUZHOU_SIM_POSTERIOR_DIR``), ``--strict`` (a stale calibration is an error, not a
 warning), ``--quiet`` (no progress bars), ``--out DIR`` and ``--force`` (replace an existing
@@ -30,7 +30,7 @@ folder that this tool did not write). The handler installed by :func:`handle` tu
 ``--strict``) into ONE line ``suzhou-sim <command>: error: <file>: <field>: <what is allowed>``
 on stderr and exit code 2, and prints warnings (stale calibration, a fund split of all zeros)
 as one ``warning:`` line each (a stale calibration is found by
-``evaluator.resolve_posterior`` for every study; :func:`warn_if_stale` is for commands that
+``resolve_posterior`` for every study; :func:`warn_if_stale` is for commands that
 read a calibration some other way). Must not: run studies or word results (``studies``,
 ``reporting``).
 """
@@ -94,7 +94,7 @@ def add_common_options(
     out_help : str
         Help text of ``--out`` (say the default folder).
     """
-    from ..studies.evaluator import MAX_DRAWS
+    from ..limits import MAX_DRAWS
 
     if draws:
         parser.add_argument("--draws", type=int, default=None,
@@ -117,12 +117,43 @@ def add_common_options(
 
 def check_common(args: argparse.Namespace) -> None:
     """Check ``--draws`` and ``--seed`` (when the parser has them); raise :class:`InputError`."""
-    from ..studies.evaluator import check_draws
+    from ..limits import check_draws
 
     if getattr(args, "draws", None) is not None:
         check_draws(args.draws, "--draws")
     if getattr(args, "seed", None) is not None and args.seed < 0:
         raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+
+
+def check_as_of(year: int, obs_file: Path, region: str) -> None:
+    """Refuse an ``--as-of`` year the region's data cannot answer (before its first
+    published figure, or after the last: the data vintage)."""
+    from ..catalogues.observations import data_vintage, load_observations
+    from ..catalogues.timeline import FIRST_SIM_YEAR
+
+    obs = load_observations(obs_file, region=region)
+    last = data_vintage(region, obs).year
+    if not FIRST_SIM_YEAR <= year <= last:
+        raise InputError(f"--as-of: {year} is outside {FIRST_SIM_YEAR}-{last} (the model's "
+                         f"first simulated year to the last year with published figures for "
+                         f"{region} in {obs_file})")
+
+
+def check_as_of_posterior(year: int, posterior: Path | None, region: str) -> None:
+    """``run --as-of YEAR`` needs a posterior calibrated on the data up to YEAR."""
+    from ..calibration.provenance import read_as_of
+
+    if posterior is None:
+        raise InputError(f"--as-of {year}: give --posterior DIR, a calibration made with "
+                         f"`suzhou-sim calibrate --region {region} --as-of {year} --out DIR`")
+    folder = Path(posterior)
+    if (folder / region).is_dir():
+        folder = folder / region
+    recorded = read_as_of(folder)
+    if recorded != year:
+        said = "all the data" if recorded is None else f"the data up to {recorded}"
+        raise InputError(f"--as-of {year}: the calibration in {folder} was fitted to {said}; "
+                         f"calibrate with --as-of {year} first")
 
 
 def posterior_dir(args: argparse.Namespace) -> Path | None:
@@ -161,7 +192,7 @@ def warn_if_stale(region: str, strict: bool = False, directory: Path | None = No
     """Check ``region``'s calibration; one warning line when stale, :class:`InputError` if strict.
 
     For commands that use a calibration without going through
-    :func:`~suzhou_sim.studies.evaluator.resolve_posterior` (which warns by itself).
+    :func:`~suzhou_sim.calibration.resolve.resolve_posterior` (which warns by itself).
     """
     from ..reporting.warnings_text import staleness_message
 

@@ -97,8 +97,9 @@ def _prepare(args: argparse.Namespace):
 
 def _optimise(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import scenario_to_yaml
+    from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..reporting import decision_report as report
-    from ..studies.evaluator import dask_client, tqdm_progress
     from ..studies.optimise import (
         GENERATIONS,
         POPULATION,
@@ -140,9 +141,9 @@ def _optimise(args: argparse.Namespace) -> int:
 
 
 def _discover(args: argparse.Namespace) -> int:
+    from ..ensemble.cluster import dask_client
     from ..reporting import decision_report as report
     from ..studies.discover import discover
-    from ..studies.evaluator import dask_client
     from ..studies.optimise import check_targets
 
     scenario, posterior = _prepare(args)
@@ -162,8 +163,8 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from ..ensemble.cluster import dask_client
     from ..reporting import decision_report as report
-    from ..studies.evaluator import dask_client
     from ..studies.optimise import plan_decisions
     from ..studies.sweep import sweep
 

@@ -86,10 +86,11 @@ def check_output_folder(out: Path, force: bool) -> None:
 
 def _command(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
-    from ..fileio.atomic import atomic_directory, atomic_write_text
+    from ..ensemble.runs import tqdm_progress
+    from ..fileio.atomic import atomic_write_text
+    from ..fileio.outputs import prepare_output_dir
     from ..reporting.effects_report import effects_markdown, write_tornado_charts
     from ..studies.effects import benchmark_comparison, lever_effects
-    from ..studies.evaluator import tqdm_progress
 
     check_common(args)
     check_output_folder(args.out, args.force)
@@ -113,7 +114,7 @@ def _command(args: argparse.Namespace) -> int:
         "wall time": f"{seconds:.1f} s",
         "posterior": result.posterior_source,
     }
-    with atomic_directory(args.out) as tmp:
+    with prepare_output_dir(args.out) as tmp:
         atomic_write_text(tmp / MARKER, "written by suzhou-sim effects\n")
         atomic_write_text(tmp / "effects.csv", result.table.to_csv(index=False))
         atomic_write_text(tmp / "skipped.csv", result.skipped.to_csv(index=False))

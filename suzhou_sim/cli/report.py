@@ -70,8 +70,8 @@ def check_output(path: Path, force: bool) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import baseline_file, load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.office import ReportInputs, report_bytes
-    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios, run_scenario
 
     check_output(args.out, args.force)

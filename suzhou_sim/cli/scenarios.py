@@ -27,6 +27,7 @@ from ..paths import REPO_ROOT, SCENARIOS_DIR
 from .common import (
     POSTERIOR_ENV,
     add_common_options,
+    check_as_of_posterior,
     check_common,
     handle,
     posterior_dir,
@@ -63,6 +64,9 @@ def _add_run(subparsers: argparse._SubParsersAction) -> None:
     add_common_options(p, out=True, out_help="output folder (default output/<scenario name>)")
     p.add_argument("--no-baseline", action="store_true",
                    help="do not run the region's baseline for comparison")
+    p.add_argument("--as-of", type=int, default=None, metavar="YEAR",
+                   help="say what the tool would have said with the data up to YEAR: needs "
+                        "--posterior DIR of a `calibrate --as-of YEAR --out DIR`")
     add_dask_option(p)
     handle(p, _cmd_run)
 
@@ -143,11 +147,14 @@ def write_run_outputs(
 def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
              baselines: dict, progress: bool) -> None:
     from ..catalogues.scenarios import baseline_file, load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.markdown import scoreboard_text
-    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import run_scenario
 
     posterior = posterior_dir(args)
+    as_of = getattr(args, "as_of", None)
+    if as_of is not None:
+        check_as_of_posterior(as_of, posterior, scenario.region)
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed
     key = (scenario.region, draws, seed)  # baselines are shared by runs on the same draws
@@ -160,7 +167,7 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
     else:
         with tqdm_progress("simulating", progress) as bar:
             result = run_scenario(scenario, draws=draws, seed=seed, posterior=posterior,
-                                  progress=bar)
+                                  progress=bar, as_of=as_of)
     baseline = None
     if is_baseline:
         baselines[key] = result
@@ -168,7 +175,7 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
         if key not in baselines:
             with tqdm_progress("simulating the baseline", progress) as bar:
                 baselines[key] = run_scenario(base_scenario, draws=draws, seed=seed,
-                                              posterior=posterior, progress=bar)
+                                              posterior=posterior, progress=bar, as_of=as_of)
         baseline = baselines[key]
     write_run_outputs(result, out_dir, baseline=baseline, progress=progress,
                       force=bool(getattr(args, "force", False)))
@@ -181,7 +188,7 @@ def _run_one(scenario: Scenario, args: argparse.Namespace, out_dir: Path,
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
-    from ..studies.evaluator import dask_client
+    from ..ensemble.cluster import dask_client
 
     check_common(args)
     scenario = load_scenario(args.scenario)
@@ -195,8 +202,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.markdown import comparison_text
-    from ..studies.evaluator import tqdm_progress
     from ..studies.scenario_runs import compare_scenarios
 
     check_common(args)
@@ -214,8 +221,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _cmd_goal_seek(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
+    from ..ensemble.runs import tqdm_progress
     from ..reporting.goal_seek_text import goal_seek_message
-    from ..studies.evaluator import tqdm_progress
     from ..studies.goal_seek import goal_seek
 
     check_common(args)
@@ -246,7 +253,7 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InputError(f"{args.dir}: scenario names must be unique (output folders): {dupes}")
-    from ..studies.evaluator import resolve_posterior
+    from ..calibration.resolve import resolve_posterior
 
     root = args.out if args.out is not None else OUTPUT_DIR
     for region in dict.fromkeys(s.region for s in scenarios):  # fail before the first run

@@ -77,8 +77,8 @@ def _check(args: argparse.Namespace) -> tuple[str, int]:
 
 
 def _check_runs(method: str, samples: int, factors: int) -> None:
-    """Refuse, before sampling, a study whose model runs exceed the evaluator's draws limit."""
-    from ..studies.evaluator import MAX_DRAWS
+    """Refuse, before sampling, a study whose model runs exceed the draws limit."""
+    from ..limits import MAX_DRAWS
 
     runs = samples * (factors + (2 if method == "sobol" else 1))
     if runs > MAX_DRAWS:
@@ -89,12 +89,14 @@ def _check_runs(method: str, samples: int, factors: int) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..calibration.resolve import resolve_posterior
     from ..catalogues.scenarios import load_scenario
+    from ..ensemble.cluster import dask_client
+    from ..ensemble.runs import tqdm_progress
     from ..fileio.atomic import atomic_write_text
     from ..fileio.outputs import check_output_dir
     from ..reporting.sensitivity_plots import write_sensitivity_plots
     from ..reporting.sensitivity_text import sensitivity_summary_markdown
-    from ..studies.evaluator import dask_client, resolve_posterior, tqdm_progress
     from ..studies.sensitivity import build_problem, morris, sobol
     from .scenarios import OUTPUT_DIR
 

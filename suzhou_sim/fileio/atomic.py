@@ -20,7 +20,6 @@ from typing import TypeVar
 __all__ = [
     "atomic_write_text",
     "atomic_write_bytes",
-    "atomic_directory",
     "new_temporary_dir",
     "keep_mode",
 ]
@@ -86,15 +85,3 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically (modes as :func:`atomic_write_bytes`)."""
     atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_directory(target: Path) -> contextlib.AbstractContextManager[Path]:
-    """Yield a temporary folder that replaces ``target`` only if the block succeeds.
-
-    Kept for existing callers: the same as
-    :func:`suzhou_sim.fileio.outputs.prepare_output_dir` without ``--force`` (an existing
-    folder is replaced only when a previous output of this tool, or empty).
-    """
-    from .outputs import prepare_output_dir
-
-    return prepare_output_dir(target)

@@ -1,13 +1,14 @@
 """The calibration fit report: per-series statistics, charts and a Markdown page.
 
 Everything shown comes from the runs handed in (MAP run, posterior ensemble, out-of-sample
-fit); nothing is typed in by hand. This module computes tables and writes files; it does not
-fit anything.
+fit); nothing is typed in by hand. This module writes the report's files from the tables of
+``calibration.fit_tables``; it does not fit anything. :func:`calibrate_and_report` is the
+orchestration that calibrates a region and hands this writer to it (calibration itself never
+imports reporting).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -17,12 +18,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..calibration.stats import band_coverage, mape, r_squared, theil_components  # noqa: E402
+from ..calibration.fit_tables import BAND, FitTables  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
 
 __all__ = [
-    "FitTables", "fit_tables", "write_fit_report", "convergence_checks", "GOAL_SERIES", "MAPE_GOAL",
+    "write_fit_report", "calibrate_and_report", "convergence_checks", "GOAL_SERIES", "MAPE_GOAL",
 ]
 
 # Series with a MAPE goal in the calibration issue (Suzhou, in-sample, exact+reported points).
@@ -32,85 +33,7 @@ GOAL_SERIES = (
 )
 MAPE_GOAL = 8.0
 COVERAGE_GOAL = 0.70
-BAND = (10, 90)
 HISTORY_END = 2024
-
-
-@dataclass
-class FitTables:
-    """Row-level and series-level fit tables."""
-
-    rows: pd.DataFrame
-    series: pd.DataFrame
-    coverage: float
-    bounds_respected: bool
-
-
-def _conflict(rows: pd.DataFrame, row: pd.Series) -> str:
-    """Say which two-sided figure of the same indicator-year a one-sided row contradicts."""
-    if row["bound"] not in ("lower", "upper"):
-        return ""
-    same = rows[(rows["indicator"] == row["indicator"]) & (rows["year"] == row["year"])
-                & rows["bound"].isin(["exact", "approx"])]
-    bad = same[same["value"] > row["value"]] if row["bound"] == "upper" else \
-        same[same["value"] < row["value"]]
-    return "; ".join(f"{row['bound']} {row['value']:g} contradicts {r['bound']} {r['value']:g}"
-                     for _, r in bad.iterrows())
-
-
-def fit_tables(
-    rows: pd.DataFrame,
-    map_values: np.ndarray,
-    ensemble_values: np.ndarray,
-    predictive_values: np.ndarray,
-) -> FitTables:
-    """Per-row and per-series fit statistics.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Payoff rows (indicator, year, value, bound, quality, sigma, ...).
-    map_values : numpy.ndarray
-        MAP-run value at each row, shape ``(n_rows,)``.
-    ensemble_values : numpy.ndarray
-        Posterior-ensemble values at each row, shape ``(n_runs, n_rows)``.
-    predictive_values : numpy.ndarray
-        Ensemble values with observation error added, same shape.
-    """
-    out = rows.copy()
-    out["fitted"] = map_values
-    out["band_low"], out["band_high"] = np.percentile(ensemble_values, BAND, axis=0)
-    out["pred_low"], out["pred_high"] = np.percentile(predictive_values, BAND, axis=0)
-    out["ape_pct"] = np.abs(out["fitted"] - out["value"]) / np.abs(out["value"]) * 100
-    two_sided = out["bound"].isin(["exact", "approx"])
-    out.loc[~two_sided, "ape_pct"] = np.nan
-    ok = np.where(
-        out["bound"] == "lower", out["fitted"] >= out["value"],
-        np.where(out["bound"] == "upper", out["fitted"] <= out["value"], True),
-    )
-    out["bound_respected"] = ok
-    out["conflict"] = [_conflict(out, r) for _, r in out.iterrows()]
-    out["in_band"] = (out["value"] >= out["pred_low"]) & (out["value"] <= out["pred_high"])
-
-    series = []
-    for ind, grp in out.groupby("indicator", sort=False):
-        two = grp[grp["bound"].isin(["exact", "approx"])]
-        goal_pts = grp[(grp["bound"] == "exact") & (grp["quality"] == "reported")]
-        um, us, uc = theil_components(two["value"], two["fitted"])
-        series.append({
-            "indicator": ind,
-            "points": len(grp),
-            "two_sided": len(two),
-            "mape_pct": mape(two["value"], two["fitted"]),
-            "mape_exact_reported_pct": mape(goal_pts["value"], goal_pts["fitted"]),
-            "r2": r_squared(two["value"], two["fitted"]),
-            "theil_um": um, "theil_us": us, "theil_uc": uc,
-            "bounds_respected": bool(grp["bound_respected"].all()),
-            "band_coverage": band_coverage(two["value"], two["pred_low"], two["pred_high"]),
-        })
-    two_all = out[two_sided]
-    coverage = band_coverage(two_all["value"], two_all["pred_low"], two_all["pred_high"])
-    return FitTables(out, pd.DataFrame(series), coverage, bool(out["bound_respected"].all()))
 
 
 # Convergence criteria for the posterior sample (see the report text).
@@ -193,6 +116,36 @@ def informed_section(informed: pd.DataFrame) -> list[str]:
     return lines
 
 
+#: Goal for the published last-year figures: between these percentiles of the runs.
+CENTRAL_PART = (20.0, 80.0)
+
+
+def conditioning_section(summary: pd.DataFrame | None) -> list[str]:
+    """Report lines: where the last published figures lie among the runs, before and after
+    the state conditioning (``calibration.conditioning``)."""
+    lines = ["", "## Forecasts start from the published state", ""]
+    if summary is None or summary.empty:
+        return lines + ["No published figure of a conditioned quantity in this region's data."]
+    lo, hi = CENTRAL_PART
+    lines += [
+        "Each draw's key quantities are moved to an analysis value of their latest published",
+        "figure (ensemble Kalman update with perturbed observations on the log scale; bounds",
+        "leave draws beyond them alone). Percentile = share of runs below a point figure; for",
+        f"a bound, the share of runs beyond it. Goal: point figures between the {lo:.0f}th and",
+        f"{hi:.0f}th percentile, bounds with most runs beyond them.",
+        "",
+        "| quantity | figure | year | bound | quality | before | after | goal met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in summary.to_dict("records"):
+        after = r["percentile_after"]
+        ok = after > 50 if r["bound"] in ("lower", "upper") else lo <= after <= hi
+        lines.append(f"| {r['quantity']} | {r['indicator']} = {r['value']:g} | {r['year']} | "
+                     f"{r['bound']} | {r['quality']} | {r['percentile_before']:.0f} | "
+                     f"{after:.0f} | {'yes' if ok else '**no**'} |")
+    return lines
+
+
 def write_fit_report(
     folder: Path,
     region: str,
@@ -204,6 +157,7 @@ def write_fit_report(
     skipped: pd.DataFrame,
     runtime_s: float,
     informed: pd.DataFrame | None = None,
+    conditioning: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``report.md``, ``fit_rows.csv``, ``fit_series.csv`` and charts into ``folder``.
 
@@ -290,9 +244,16 @@ def write_fit_report(
         for why, grp in skipped.groupby("why"):
             names = ", ".join(sorted(set(grp["indicator"])))
             lines.append(f"- {why}: {names}")
-    lines += ["", "## Out-of-sample check (fit on data up to 2021, predict 2022-2023)", ""]
+    lines += conditioning_section(conditioning)
+    if out_of_sample is not None and not out_of_sample.empty:
+        first, last = int(out_of_sample["year"].min()), int(out_of_sample["year"].max())
+        lines += ["", f"## Out-of-sample check (fit on data up to {first - 1}, predict "
+                      f"{first}-{last})", ""]
+    else:
+        lines += ["", "## Out-of-sample check", ""]
     if out_of_sample is None or out_of_sample.empty:
-        lines.append("Not enough data before 2022 in this region for an out-of-sample fit.")
+        lines.append("Not enough data two years before the last data year in this region for "
+                     "an out-of-sample fit.")
     else:
         lines += [
             "| series | year | observed | bound | out-of-sample | APE % | in-sample | APE % |",
@@ -358,3 +319,26 @@ def write_fit_report(
     path = folder / "report.md"
     atomic_write_text(path, "\n".join(lines) + "\n")
     return path
+
+
+def calibrate_and_report(region: str = "suzhou", **options):
+    """Calibrate ``region``, store its posterior and write the fit report with it.
+
+    The same as :func:`suzhou_sim.calibration.fit.calibrate_region` with this module's
+    :func:`write_fit_report` as the report writer (what ``suzhou-sim calibrate`` runs).
+
+    Parameters
+    ----------
+    region : str
+        A region with a profile in ``model/regions/``.
+    **options
+        Passed on to :func:`~suzhou_sim.calibration.fit.calibrate_region` (``seed``,
+        ``n_starts``, ``n_steps``, ``n_keep``, ``out_dir``, ``observations``, ...).
+
+    Returns
+    -------
+    CalibrationOutcome
+    """
+    from ..calibration.fit import calibrate_region
+
+    return calibrate_region(region, write_report=write_fit_report, **options)

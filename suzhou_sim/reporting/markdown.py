@@ -19,19 +19,39 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..catalogues.indicators import load_indicators
+from ..catalogues.observations import data_vintage
 from ..catalogues.scenarios import PERIODS, lever_baseline, load_assumptions, load_levers
 from ..catalogues.targets import ABOUT_BAND, load_targets
+from ..errors import InputError
 from .labels import fmt_number
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
 
 __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STATUS_TEXT",
-           "status_label", "status_definition", "probability_text", "status_counts",
+           "status_label", "status_definition", "probability_text", "judged_text", "status_counts",
+           "scoreboard_sections", "vintage_text", "SECTIONS",
            "status_summary", "curves_table", "curve_lines"]
 
 STATUS_TEXT = {
     # status: (English label, Chinese label, English definition, Chinese definition)
+    "met": ("met", "已实现",
+            "the target year has passed and the published figure meets the threshold "
+            "(a lower bound at or above it counts): judged from data, not forecast",
+            "目标年份已过,公布数据达到目标值(“超X”且X不低于目标值亦计):依据统计数据判定,而非预测"),
+    "missed": ("missed", "未实现",
+               "the target year has passed and the published figure falls short: judged from "
+               "data, not forecast",
+               "目标年份已过,公布数据未达到目标值:依据统计数据判定,而非预测"),
+    "undetermined": ("undetermined", "尚难判定",
+                     "the target year has passed but the published figure is only a bound on "
+                     "the wrong side of the threshold: the probability shown is the model's "
+                     "nowcast",
+                     "目标年份已过,但公布数据只是一个界限值(如“超X”且X低于目标值),无法判定:所示概率为模型的现时估计"),
+    "awaiting_data": ("awaiting data", "待数据公布",
+                      "the target year has passed but its figure is not yet in the data: the "
+                      "probability shown is the model's nowcast",
+                      "目标年份已过,但相应统计数据尚未公布(或尚未收录):所示概率为模型的现时估计"),
     "assessable": ("assessable", "可评估",
                    "the model measures the target's indicator and observed data inform it",
                    "模型直接衡量目标指标,且有观测数据支撑"),
@@ -47,6 +67,10 @@ STATUS_TEXT = {
                           "no observed series: the probability is shown over the range of the "
                           "driving assumption(s), not as one number",
                           "无观测序列:按驱动假设的取值范围给出概率,而非单一数值"),
+    "trend_only": ("trend only", "仅趋势外推",
+                   "no model output: the observed series carried on by its trend, with the "
+                   "error that rule showed on every observed series; not a model forecast",
+                   "模型无对应输出:按观测序列的趋势外推,误差取自该外推规则在全部观测序列上的回测;并非模型预测"),
     "already_met": ("already met", "已达成",
                     "the latest observation before the target year already meets the threshold",
                     "目标年份之前的最新观测值已达到目标值"),
@@ -99,6 +123,11 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
     one probability (two decimals by default; the app passes percentages).
     """
     status = row.status
+    if status in ("met", "missed"):
+        return judged_text(row, lang)
+    if status in ("undetermined", "awaiting_data"):
+        # a nowcast: what the probability measures is the forecast status's
+        status = getattr(row, "forecast_status", None) or "assessable"
     if status == "outside_scope":
         return ""
     if status == "set_by_lever":
@@ -119,6 +148,17 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
     if not pd.isna(row.p_about):
         text += f" · ±{ABOUT_BAND:.0%}: {fmt(row.p_about)}"
     return text
+
+
+def judged_text(row, lang: str = "en") -> str:
+    """The published figure that decided a judged row: "2024: ≥ 17,400 (reported)"."""
+    if pd.isna(getattr(row, "judged_value", None)):
+        return status_label(row.status, lang)
+    sign = {"lower": "≥ ", "upper": "≤ "}.get(row.judged_bound, "")
+    quality = {"reported": ("reported", "公报数"), "preliminary": ("preliminary", "初步数"),
+               "derived": ("derived", "推算数")}.get(row.judged_quality, (row.judged_quality,) * 2)
+    q = quality[1] if lang == "zh" else quality[0]
+    return f"{int(row.judged_year)}: {sign}{row.judged_value:,.4g} ({q})"
 
 
 def status_counts(targets: pd.DataFrame) -> dict[str, int]:
@@ -171,6 +211,17 @@ def _scoreboard_rows(targets: pd.DataFrame, baseline: pd.DataFrame | None) -> li
     return rows
 
 
+def _preliminary_note(result: ScenarioResult) -> str:
+    """" (preliminary: gdp, …)" for the figures of the last data year that are preliminary."""
+    try:
+        prelim = data_vintage(result.scenario.region).preliminary
+    except InputError:
+        return ""
+    if not prelim:
+        return ""
+    return f" · preliminary figures / 初步数: {', '.join(prelim)}"
+
+
 def render_report(
     result: ScenarioResult, charts: dict[str, str], baseline: ScenarioResult | None = None
 ) -> str:
@@ -201,6 +252,8 @@ def render_report(
         f"Scenario `{s.name}` · region **{s.region}** · {result.draws} draws · seed "
         f"{result.seed} · calibrated parameters: {result.posterior_source}",
         "",
+        f"**{vintage_text(t)} / {vintage_text(t, 'zh')}**{_preliminary_note(result)}",
+        "",
         s.description.strip(),
         "",
         "**Rationale.** " + s.rationale.strip(),
@@ -209,9 +262,17 @@ def render_report(
         "",
         f"Targets by status / 按状态计: {status_summary(t)} / {status_summary(t, 'zh')}",
         "",
-        _md_table(header, _scoreboard_rows(t, None if baseline is None else baseline.targets)),
-        "",
     ]
+    base = None if baseline is None else baseline.targets
+    for statuses, en, zh in SECTIONS:
+        part = t[t["status"].isin(statuses)]
+        if not part.empty:
+            out += [f"### {en[0].upper() + en[1:]} / {zh}", "",
+                    _md_table(header, _scoreboard_rows(part, base)), ""]
+    outside = t[t["status"] == "outside_scope"]
+    if not outside.empty:
+        out += ["### Outside the model's scope / 模型范围外", "",
+                _md_table(header, _scoreboard_rows(outside, base)), ""]
     if not result.curves.empty:
         out += ["### Assumption-driven targets: probability over the driving assumption / "
                 "取决于假设的目标:概率随驱动假设的变化", "", curves_table(result.curves), ""]
@@ -269,23 +330,61 @@ def render_report(
     return "\n".join(out)
 
 
+#: The scoreboard's parts: (statuses, English title, Chinese title).
+SECTIONS = (
+    (("met", "missed", "undetermined"), "judged from published figures (target year passed)",
+     "依据已公布数据判定(目标年份已过)"),
+    (("awaiting_data",), "target year passed, figure not yet published: model nowcast",
+     "目标年份已过、数据尚未公布:模型现时估计"),
+    (("already_met", "assumption_driven", "lower_bound", "upper_bound", "assessable",
+      "set_by_lever"), "forecasts", "预测"),
+    (("trend_only",), "trend nowcasts of series the model does not cover (not model "
+     "forecasts)", "模型未覆盖序列的趋势外推(非模型预测)"),
+)
+
+
+def scoreboard_sections(targets: pd.DataFrame, lang: str = "en"):
+    """The scoreboard's rows in its parts, judged targets apart from forecasts: a list of
+    (title, rows) for the non-empty parts (out-of-scope targets are listed separately)."""
+    out = []
+    for statuses, en, zh in SECTIONS:
+        part = targets[targets["status"].isin(statuses)]
+        if not part.empty:
+            out.append((zh if lang == "zh" else en, part))
+    return out
+
+
+def vintage_text(targets: pd.DataFrame, lang: str = "en") -> str:
+    """"Data through 2024" for the regions of a scoreboard (the last year with published
+    figures, from ``data_through``)."""
+    years = sorted({int(y) for y in targets["data_through"].dropna()})
+    if not years:
+        return ""
+    shown = "/".join(str(y) for y in years)
+    return f"数据截至 {shown} 年" if lang == "zh" else f"data through {shown}"
+
+
 def scoreboard_text(result: ScenarioResult, lang: str = "en", width: int = 110) -> str:
     """Plain-text scoreboard for the terminal (in-scope targets, then out-of-scope reasons)."""
     t = result.targets
     s = result.scenario
     label_col = "label_zh" if lang == "zh" else "label_en"
     lines = [f"{s.name} ({s.region}, {result.draws} draws, seed {result.seed}): {s.title_en}",
-             f"by status: {status_summary(t, lang)}",
-             f"{'target':<22}{'indicator':<34}{'year':>5} {'threshold':>10} {'status':<18}"
-             f"{'P(value>=threshold)':<30}{'median [p10, p90]':>26} {'first':>6}"]
-    for r in t[t["in_scope"]].itertuples():
-        label = str(getattr(r, label_col))[:32]
-        band = f"{_num(r.median)} [{_num(r.p10)}, {_num(r.p90)}]"
-        thr = f"{r.comparator}{_num(r.threshold)}"
-        lines.append(f"{r.target_id:<22}{label:<34}{r.year:>5} {thr:>10} "
-                     f"{status_label(r.status, lang):<18}{probability_text(r, lang):<30}"
-                     f"{band:>26} {_first(r.first_year):>6}")
-    outside = t[~t["in_scope"]]
+             vintage_text(t, lang),
+             f"by status: {status_summary(t, lang)}"]
+    head = (f"{'target':<22}{'indicator':<34}{'year':>5} {'threshold':>10} {'status':<18}"
+            f"{'P(value>=threshold)':<30}{'median [p10, p90]':>26} {'first':>6}")
+    for title, part in scoreboard_sections(t, lang):
+        lines += [f"{title}:", head]
+        for r in part.itertuples():
+            label = str(getattr(r, label_col))[:32]
+            band = ("" if pd.isna(r.median)
+                    else f"{_num(r.median)} [{_num(r.p10)}, {_num(r.p90)}]")
+            thr = f"{r.comparator}{_num(r.threshold)}"
+            lines.append(f"{r.target_id:<22}{label:<34}{r.year:>5} {thr:>10} "
+                         f"{status_label(r.status, lang):<18}{probability_text(r, lang):<30}"
+                         f"{band:>26} {_first(r.first_year):>6}")
+    outside = t[(~t["in_scope"]) & (t["status"] == "outside_scope")]
     if not outside.empty:
         lines.append(f"outside model scope ({len(outside)}):")
         for r in outside.itertuples():

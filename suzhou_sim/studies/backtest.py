@@ -27,15 +27,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..calibration.conditioning import condition_posterior
 from ..calibration.fit import Calibrator, MapFit, load_free_parameters
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import indicator_values, load_indicators
-from ..catalogues.observations import load_observations
-from ..catalogues.scenarios import Scenario, load_scenario
+from ..catalogues.observations import load_observations, observations_as_of
+from ..catalogues.scenarios import REGION_BASELINES, Scenario, load_scenario
 from ..catalogues.timeline import FIRST_SIM_YEAR
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
+from ..limits import check_draws
 from ..paths import REGIONS, SCENARIOS_DIR
-from .evaluator import Progress, check_draws, run_ensemble, scenario_inputs
 from .predictive import ErrorModel, fit_error_model, predictive_draws
 from .skill import NAIVE_METHODS, crps_ensemble, naive_forecasts, skill_table
 
@@ -51,7 +54,7 @@ __all__ = [
     "out_of_sample_rows",
 ]
 
-DEFAULT_ORIGINS = (2020, 2021, 2022)
+DEFAULT_ORIGINS = (2020, 2021, 2022, 2023)
 #: The series the issue's backtest goals name.
 KEY_SERIES = ("high_tech_enterprises", "tech_smes_registered", "hte_recognitions",
               "rd_expenditure", "rd_intensity", "tech_contract_turnover",
@@ -236,10 +239,15 @@ def _fit_origin(region: str, obs: pd.DataFrame, origin: int, n_starts: int, seed
     start = time.perf_counter()
     params = load_free_parameters(region, suzhou_posterior=suzhou) if region != "suzhou" \
         else None
-    cal = Calibrator(region, observations=obs, parameters=params, max_year=origin)
+    known = observations_as_of(obs, origin)  # the data as they stood at the origin
+    cal = Calibrator(region, observations=known, parameters=params)
     fit = cal.fit_map(n_starts=n_starts, seed=seed)
     post = (mcmc_posterior(cal, fit, LAPLACE_SETS, seed, steps) if steps
             else laplace_posterior(cal, fit, LAPLACE_SETS, seed))
+    # as in production: every draw starts from the state published by the origin
+    point, draws, _ = condition_posterior(post.point, post.draws, cal.region.constants, known,
+                                          model=cal.model, seed=seed)
+    post = Posterior(region=post.region, point=point, draws=draws, meta=post.meta)
     info = {"origin": origin, "region": region, "observation_rows": int(len(cal.payoff.rows)),
             "free_parameters": len(cal.names), "map_cost": round(float(fit.cost), 4),
             "seconds": round(time.perf_counter() - start, 1)}
@@ -359,9 +367,6 @@ def run_backtest(
     obs = obs[obs["region"] == region] if "region" in obs else obs
     origins = check_origins(region, origins, obs)
     if scenario is None:
-        # Imported late: the CLI's scenario module imports the studies.
-        from ..cli.scenarios import REGION_BASELINES
-
         scenario = load_scenario(SCENARIOS_DIR / REGION_BASELINES[region])
     if scenario.region != region:
         raise InputError(f"scenario {scenario.name!r} belongs to {scenario.region}, not {region}")

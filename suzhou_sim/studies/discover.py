@@ -23,10 +23,13 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import Scenario, load_assumptions, load_scenario
 from ..catalogues.targets import reached_per_run, target_variables
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.runs import run_ensemble
 from ..errors import InputError
-from .evaluator import check_draws, resolve_posterior, run_ensemble, scenario_inputs
+from ..limits import check_draws
 from .optimise import check_targets
 from .predictive import predictive_results
 

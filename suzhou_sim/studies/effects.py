@@ -12,7 +12,7 @@ cost per additional unit (10k yuan per firm, per person, ...) with its 80% band.
 :func:`attribute_changes` splits a scenario's change in target probabilities between its
 edited levers by switching the edits on one at a time (the app's "which levers caused it").
 
-Everything runs through :mod:`suzhou_sim.studies.evaluator`. This module returns data and
+Everything runs through :mod:`suzhou_sim.ensemble`. This module returns data and
 reason codes; wording, charts and files live in ``reporting.effects_report`` and
 ``cli.effects``.
 """
@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.evidence import CostBenchmark, load_cost_benchmarks
 from ..catalogues.indicators import indicator_values, load_indicators, required_variables
 from ..catalogues.regions import load_region
@@ -49,16 +50,11 @@ from ..catalogues.targets import (
     targets_for_region,
 )
 from ..catalogues.timeline import PERIOD_YEARS, PERIODS
+from ..ensemble.compiled import compiled_model
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from .evaluator import (
-    MAX_DRAWS,
-    Progress,
-    check_draws,
-    compiled_model,
-    resolve_posterior,
-    run_ensemble,
-    scenario_inputs,
-)
+from ..limits import MAX_DRAWS, check_draws
 from .predictive import predictive_results
 
 __all__ = [
@@ -363,7 +359,7 @@ def lever_effects(
     channels : bool
         Also put ``money_step`` into each spending channel alone.
     posterior : Posterior, path or None
-        Calibrated parameters (see :func:`~suzhou_sim.studies.evaluator.resolve_posterior`).
+        Calibrated parameters (see :func:`~suzhou_sim.calibration.resolve.resolve_posterior`).
     progress : callable, optional
         ``progress(done, total)`` over all runs.
 
@@ -375,7 +371,7 @@ def lever_effects(
     ------
     InputError
         Unknown lever, bad step, draws outside the limit (all runs together must stay
-        within :data:`~suzhou_sim.studies.evaluator.MAX_DRAWS`), no stored calibration.
+        within :data:`~suzhou_sim.limits.MAX_DRAWS`), no stored calibration.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     n = check_draws(scenario.draws if draws is None else draws)

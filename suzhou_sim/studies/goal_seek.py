@@ -1,7 +1,7 @@
 """Goal seeking: the smallest value of one lever in one plan period that reaches a target.
 
 Bisection on the lever's step grid of the ensemble probability, estimated on common random
-numbers through :mod:`suzhou_sim.studies.evaluator`, then a monotonicity probe and a
+numbers through :mod:`suzhou_sim.ensemble`, then a monotonicity probe and a
 confirming re-run through :func:`suzhou_sim.studies.scenario_runs.run_scenario`. Returns data
 (:class:`GoalSeekResult`); the sentences that explain an answer live in
 :mod:`suzhou_sim.reporting.goal_seek_text`.
@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
 from ..catalogues.targets import (
     Target,
@@ -26,8 +27,9 @@ from ..catalogues.targets import (
     target_variables,
 )
 from ..catalogues.timeline import PERIODS
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from .evaluator import Progress, resolve_posterior, run_ensemble, scenario_inputs
 from .predictive import predictive_results
 from .scenario_runs import ScenarioResult, run_scenario
 

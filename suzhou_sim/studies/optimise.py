@@ -24,18 +24,15 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
 from ..catalogues.targets import Target, load_targets, reached_per_run, target_variables
 from ..catalogues.timeline import PERIOD_YEARS, PERIODS
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.results import RunSlice
+from ..ensemble.runs import Progress, run_plans
 from ..errors import InputError
-from .evaluator import (
-    Progress,
-    RunSlice,
-    check_draws,
-    resolve_posterior,
-    run_plans,
-    scenario_inputs,
-)
+from ..limits import check_draws
 from .predictive import predictive_results
 
 __all__ = [

@@ -7,7 +7,7 @@ draws at once. Draws use common random numbers: the same ``(draws, seed)`` gives
 posterior rows and the same assumption quantiles for every scenario, so differences between
 scenarios come from policy.
 
-The ensemble itself is built and run by :mod:`suzhou_sim.studies.evaluator`. This module
+The ensemble itself is built and run by :mod:`suzhou_sim.ensemble`. This module
 computes; it does not write files or draw charts (``reporting``, ``cli.scenarios`` do), and
 it never invents a posterior: without a stored calibration it
 fails with the message of :func:`suzhou_sim.calibration.posterior.load_posterior`.
@@ -15,6 +15,7 @@ fails with the message of :func:`suzhou_sim.calibration.posterior.load_posterior
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.indicators import indicator_values, load_indicators
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import load_observations, observations_as_of
 from ..catalogues.scenarios import (
     Scenario,
     assumption_ranges,
@@ -43,17 +45,13 @@ from ..catalogues.targets import (
     targets_for_region,
 )
 from ..catalogues.timeline import FIRST_SIM_YEAR, HORIZON, PERIODS
+from ..ensemble.compiled import compiled_model
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.results import RunSlice
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..paths import OBSERVED_FILE
 from ..stats import percentiles
-from .evaluator import (
-    Progress,
-    RunSlice,
-    compiled_model,
-    resolve_posterior,
-    run_ensemble,
-    scenario_inputs,
-)
 from .predictive import load_error_model, predictive_results
 
 __all__ = [
@@ -282,6 +280,7 @@ def run_scenario(
     posterior: Posterior | str | Path | None = None,
     progress: Progress | None = None,
     curves: bool = True,
+    as_of: int | None = None,
 ) -> ScenarioResult:
     """Run a scenario's ensemble and score its region's targets.
 
@@ -296,12 +295,16 @@ def run_scenario(
         calibration of the scenario's region.
     progress : callable, optional
         ``progress(done, total)`` after each chunk of runs (see
-        :func:`suzhou_sim.studies.evaluator.run_ensemble`).
+        :func:`suzhou_sim.ensemble.runs.run_ensemble`).
     curves : bool
         False leaves out the probability curves of assumption-driven targets (about as many
         runs again as the ensemble): the result has ``curves_done`` False, and
         ``with_curves(result, assumption_curves(scenario, draws, seed, posterior))`` is
         then equal to ``run_scenario(scenario, draws, seed, posterior)`` (same draws).
+    as_of : int, optional
+        Judge targets as the tool would have at the end of the year after ``as_of``, from
+        the rows for years up to it (pair it with a posterior calibrated ``--as-of`` the
+        same year).
 
     Returns
     -------
@@ -320,7 +323,12 @@ def run_scenario(
     # What users see is the published statistic: the structural error goes on here, once,
     # before both the series table and the target evaluation read the results.
     results = predictive_results(results, scenario.region, seed)
-    table = evaluate_targets(results, targets)
+    if as_of is None:
+        table = evaluate_targets(results, targets)
+    else:
+        table = evaluate_targets(
+            results, targets, today=dt.date(int(as_of) + 1, 12, 31),
+            observations=observations_as_of(load_observations(), as_of))
     curve_table = (_assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region,
                                       seed) if curves else pd.DataFrame(columns=CURVE_COLUMNS))
     seconds = time.perf_counter() - start

@@ -23,7 +23,7 @@ Layers
       ``f(X) -> Y`` and returns a tidy table; analytic test functions (Ishigami) and the
       model go through the same code.
     * The model layer (:func:`build_problem`, :func:`evaluate`, :func:`sobol`,
-      :func:`morris`) assembles model inputs with ``studies.evaluator`` and reads target
+      :func:`morris`) assembles model inputs with ``ensemble`` and reads target
       values with ``catalogues.targets``: there is one definition of a target's value.
 This module computes indices; it does not word them
 (:mod:`suzhou_sim.reporting.sensitivity_text`), draw (``reporting.sensitivity_plots``), write
@@ -46,6 +46,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import (
     Scenario,
     assumption_ranges,
@@ -59,15 +60,10 @@ from ..catalogues.targets import (
     target_variables,
     targets_for_region,
 )
+from ..ensemble.compiled import compiled_model
+from ..ensemble.inputs import check_constants, layered_inputs
+from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from .evaluator import (
-    Progress,
-    check_constants,
-    compiled_model,
-    layered_inputs,
-    resolve_posterior,
-    run_ensemble,
-)
 
 __all__ = [
     "POSTERIOR_RANGE",
@@ -522,7 +518,7 @@ def _margin(results, target: Target) -> np.ndarray:
 
 def _constants(problem: SensitivityProblem, scenario: Scenario) -> dict[str, float]:
     """Inputs held fixed: the posterior point and the assumption defaults, layered as in
-    :func:`suzhou_sim.studies.evaluator.layered_inputs` (one value per input instead of
+    :func:`suzhou_sim.ensemble.inputs.layered_inputs` (one value per input instead of
     draws)."""
     catalogue = load_assumptions()
     defaults = {catalogue[key].vensim: default
@@ -616,7 +612,7 @@ def sobol(
     seed : int
         Same seed, same table.
     posterior : Posterior, path or None
-        Calibration (see :func:`suzhou_sim.studies.evaluator.resolve_posterior`); None reads
+        Calibration (see :func:`suzhou_sim.calibration.resolve.resolve_posterior`); None reads
        the
         stored calibration of the scenario's region.
     parameters : sequence of str, optional

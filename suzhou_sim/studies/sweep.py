@@ -1,7 +1,7 @@
 """Sweeps: every target's probability and quantiles across values of one lever in one period.
 
 All values run on the same draws (common random numbers), stacked values × draws per engine
-call through :func:`suzhou_sim.studies.evaluator.run_plans`, so differences between values
+call through :func:`suzhou_sim.ensemble.runs.run_plans`, so differences between values
 come from the lever alone. Returns a table; charts and files live in ``reporting`` and ``cli``.
 """
 
@@ -14,10 +14,14 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.posterior import Posterior
+from ..calibration.resolve import resolve_posterior
 from ..catalogues.scenarios import Scenario, load_scenario
 from ..catalogues.targets import evaluate_targets, target_variables, targets_for_region
+from ..ensemble.inputs import scenario_inputs
+from ..ensemble.results import RunSlice
+from ..ensemble.runs import run_plans
 from ..errors import InputError
-from .evaluator import RunSlice, check_draws, resolve_posterior, run_plans, scenario_inputs
+from ..limits import check_draws
 from .optimise import plan_decisions
 from .predictive import predictive_results
 

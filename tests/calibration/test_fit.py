@@ -15,7 +15,6 @@ from suzhou_sim.calibration.fit import (
     Calibrator,
     FreeParameter,
     Payoff,
-    calibrate_region,
     observation_sigma,
 )
 from suzhou_sim.calibration.posterior import load_posterior
@@ -24,6 +23,7 @@ from suzhou_sim.catalogues.indicators import load_indicators
 from suzhou_sim.catalogues.observations import load_observations
 from suzhou_sim.engine import load_model
 from suzhou_sim.fileio.outputs import MARKER
+from suzhou_sim.reporting.fit_report import calibrate_and_report
 
 REPO_DATA = "data/observed_history.csv"
 
@@ -156,8 +156,8 @@ def test_fit_and_sample_are_deterministic_for_a_seed(synthetic):
 @pytest.fixture(scope="module")
 def small_calibration(tmp_path_factory):
     out = tmp_path_factory.mktemp("cal")
-    outcome = calibrate_region("suzhou", seed=0, n_starts=1, n_steps=200, n_keep=300,
-                               out_dir=out, progress=False, log=lambda _m: None)
+    outcome = calibrate_and_report("suzhou", seed=0, n_starts=1, n_steps=200, n_keep=300,
+                                   out_dir=out, progress=False, log=lambda _m: None)
     return outcome
 
 
@@ -178,8 +178,8 @@ def test_recalibration_replaces_the_whole_folder(small_calibration, tmp_path):
     (out / "backtest").mkdir()
     (out / "backtest" / "skill.csv").write_text("indicator\nhte\n", encoding="utf-8")
     (out / "forecast_error.yaml").write_text("region: kunshan\n", encoding="utf-8")
-    calibrate_region("kunshan", seed=0, n_starts=1, n_steps=100, n_keep=100, out_dir=out,
-                     progress=False, log=lambda _m: None)
+    calibrate_and_report("kunshan", seed=0, n_starts=1, n_steps=100, n_keep=100, out_dir=out,
+                         progress=False, log=lambda _m: None)
     assert not (out / "fit_old_series.png").exists()
     assert (out / "backtest" / "skill.csv").read_text(encoding="utf-8") == "indicator\nhte\n"
     assert (out / "forecast_error.yaml").read_text(encoding="utf-8") == "region: kunshan\n"

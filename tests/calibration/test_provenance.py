@@ -13,6 +13,7 @@ import yaml
 
 from suzhou_sim import cli
 from suzhou_sim.calibration.fit import Calibrator
+from suzhou_sim.calibration.fit_tables import fit_tables
 from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.calibration.provenance import (
     PROVENANCE_FILE,
@@ -22,6 +23,7 @@ from suzhou_sim.calibration.provenance import (
     model_fingerprint,
     status_files,
 )
+from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.fileio.outputs import MARKER
 from suzhou_sim.paths import (
     MODEL_FILE,
@@ -33,8 +35,6 @@ from suzhou_sim.paths import (
     SCENARIOS_DIR,
     calibration_dir,
 )
-from suzhou_sim.reporting.fit_report import fit_tables
-from suzhou_sim.studies.evaluator import resolve_posterior
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -87,16 +87,16 @@ def test_funding_responses_go_the_expected_way_and_saturate(extremes, output):
 def test_no_funding_leaves_history_untouched(extremes):
     names, res = extremes
     i0, i1 = names.index("baseline"), names.index("no_fund")
-    for year in (2019, 2021, 2023):
-        # Year-end levels and calendar-year flows (not instantaneous rates, which at t = 2023
-        # already describe the first step of 2024).
+    for year in (2019, 2021, 2023, 2024):
+        # Year-end levels and calendar-year flows (not instantaneous rates, which at t = 2024
+        # already describe the first step of 2025).
         for name in ("High tech enterprises", "RD expenditure in year", "RD intensity in year",
                      "Leading talents"):
             col = int(np.flatnonzero(np.isclose(res.times, year))[0])
             assert res[name][i0, col] == pytest.approx(res[name][i1, col], rel=1e-12)
-    # ... and the cut shows from 2024 on.
-    rd_2024 = _at(res, "RD expenditure in year", 2024)
-    assert rd_2024[i1] < rd_2024[i0]
+    # ... and the cut shows from 2025 on.
+    rd_2025 = _at(res, "RD expenditure in year", 2025)
+    assert rd_2025[i1] < rd_2025[i0]
 
 
 def test_no_talent_inflow_drains_the_talent_pool(extremes):

@@ -11,6 +11,8 @@ from suzhou_sim.calibration.fit import Calibrator, load_free_parameters
 from suzhou_sim.calibration.posterior import Posterior
 from suzhou_sim.catalogues.indicators import indicator_values, load_indicators
 from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.ensemble.inputs import scenario_inputs
+from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.studies.backtest import (
@@ -19,7 +21,6 @@ from suzhou_sim.studies.backtest import (
     out_of_sample_rows,
     run_backtest,
 )
-from suzhou_sim.studies.evaluator import run_ensemble, scenario_inputs
 from suzhou_sim.studies.skill import NAIVE_METHODS
 
 SYNTHETIC = ("high_tech_enterprises", "tech_smes_registered", "hte_recognitions",

@@ -8,8 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.catalogues.scenarios import load_levers, load_scenario
 from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.ensemble.inputs import scenario_inputs
+from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.effects import (
     EFFECT_COLUMNS,
@@ -21,7 +24,6 @@ from suzhou_sim.studies.effects import (
     run_inputs_key,
     target_probabilities,
 )
-from suzhou_sim.studies.evaluator import resolve_posterior, run_ensemble, scenario_inputs
 from suzhou_sim.studies.scenario_runs import run_scenario
 from tests.posterior_fixture import write_fixture_posterior
 

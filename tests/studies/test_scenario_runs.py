@@ -9,10 +9,10 @@ import pytest
 from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.catalogues.scenarios import PERIODS, load_scenario
 from suzhou_sim.catalogues.targets import CURVE_POINTS, SCOREBOARD_COLUMNS, targets_for_region
+from suzhou_sim.ensemble.runs import tqdm_progress
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import CALIBRATION_DIR, SCENARIOS_DIR
 from suzhou_sim.reporting.goal_seek_text import goal_seek_message
-from suzhou_sim.studies.evaluator import tqdm_progress
 from suzhou_sim.studies.goal_seek import goal_seek
 from suzhou_sim.studies.scenario_runs import (
     CURVE_DRAWS,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.catalogues.scenarios import assumption_ranges, load_assumptions, load_scenario
 from suzhou_sim.catalogues.targets import load_targets, reached_per_run, target_values
 from suzhou_sim.cli import sensitivity as cli_sensitivity
@@ -21,7 +22,6 @@ from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
 from suzhou_sim.reporting.sensitivity_text import summarise
 from suzhou_sim.studies import sensitivity as sa
-from suzhou_sim.studies.evaluator import resolve_posterior
 from tests.posterior_fixture import write_fixture_posterior
 
 REPO = Path(__file__).resolve().parents[2]

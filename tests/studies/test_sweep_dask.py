@@ -6,16 +6,12 @@ import numpy as np
 import pytest
 from distributed import Client, LocalCluster
 
+from suzhou_sim.calibration.resolve import resolve_posterior
+from suzhou_sim.ensemble.cluster import active_client, dask_client, use_client
+from suzhou_sim.ensemble.inputs import scenario_inputs
+from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.discover import discover
-from suzhou_sim.studies.evaluator import (
-    active_client,
-    dask_client,
-    resolve_posterior,
-    run_ensemble,
-    scenario_inputs,
-    use_client,
-)
 from suzhou_sim.studies.scenario_runs import run_scenario
 from suzhou_sim.studies.sweep import sweep
 
