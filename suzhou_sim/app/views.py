@@ -37,11 +37,11 @@ from ..errors import InputError
 from ..paths import OBSERVED_FILE, calibration_dir
 from ..reporting.diagram_labels import sector_label
 from ..reporting.headline import (
-    RANGE_STATUSES,
     conditional_probability,
     driver_values,
     headline,
     headline_indicator,
+    is_range,
 )
 from ..reporting.headline_text import conditional_label, headline_sentences
 from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
@@ -267,7 +267,7 @@ def scoreboard_frame(outcome: Outcome, lang: str,
         first = r.first_year
         waits = pending and in_scope and bool(t.drivers)  # its curve is still computing
         cond = (conditional_probability(curves, r.target_id, fixed)
-                if fixed and r.status in RANGE_STATUSES and r.target_id in driven else None)
+                if fixed and r.target_id in driven and is_range(r) else None)
         p_text = (tr("computing", lang) if waits and pd.isna(p)
                   else probability_text(r, lang, fmt_probability))
         if cond is not None:

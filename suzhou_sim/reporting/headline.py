@@ -28,6 +28,8 @@ __all__ = [
     "MOVED",
     "SHOWN",
     "RANGE_STATUSES",
+    "JUDGED_STATUSES",
+    "is_range",
     "HeadlineTarget",
     "YearHeadline",
     "Headline",
@@ -48,6 +50,9 @@ SHOWN = 3
 #: Statuses whose probability is a range over the driving assumptions (``p_curve_min`` /
 #: ``p_curve_max``); a ``prior_driven`` status will use the same columns.
 RANGE_STATUSES = ("assumption_driven", "prior_driven")
+#: Statuses of targets whose year has passed, judged from the published figures (or
+#: waiting for them), and of targets read off a trend: counted per year in the headline.
+JUDGED_STATUSES = ("met", "missed", "undetermined", "awaiting_data", "trend_only")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,9 @@ class YearHeadline:
     up, down : int or None
         Targets whose probability rose / fell by at least :data:`MOVED` against the
         baseline (None without a baseline, or when the run is the baseline).
+    judged : tuple of (status, count)
+        Targets per status of :data:`JUDGED_STATUSES` (met or missed by the published
+        figures, awaiting them, ...), in that order, zeros left out.
     """
 
     year: int
@@ -121,6 +129,7 @@ class YearHeadline:
     n_ranges: int
     up: int | None = None
     down: int | None = None
+    judged: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,8 +176,15 @@ def conditional_probability(curves: pd.DataFrame, target_id: str,
     return None
 
 
-def _is_range(status: str) -> bool:
-    return status in RANGE_STATUSES
+def is_range(row) -> bool:
+    """Whether a scoreboard row's probability is a range over driving assumptions: its
+    status (or, for a target whose year has passed, its ``forecast_status``) is one of
+    :data:`RANGE_STATUSES`, or it has no single probability but a range."""
+    forecast = getattr(row, "forecast_status", None)
+    if row.status in RANGE_STATUSES or (isinstance(forecast, str)
+                                        and forecast in RANGE_STATUSES):
+        return True
+    return bool(pd.isna(row.probability) and not pd.isna(row.p_curve_min))
 
 
 def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
@@ -212,11 +228,11 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
         single, ranged = [], []
         for r in inside.itertuples(index=False):
             p = float(r.probability)
-            if _is_range(r.status):
+            if is_range(r):
                 drivers = tuple(labels.get(d, (d, d)) for d in
                                 dict.fromkeys(curves.loc[curves["target_id"] == r.target_id,
                                                          "driver"]))
-                if not drivers:  # curves not in: the ledger's drivers
+                if not drivers and r.target_id in ledger:  # curves not in: the ledger's
                     drivers = tuple((d.label_zh, d.label_en)
                                     for d in ledger[r.target_id].drivers)
                 cond = conditional_probability(curves, r.target_id, fixed)
@@ -238,6 +254,7 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
             up = sum(1 for m in moves if m >= MOVED)
             down = sum(1 for m in moves if m <= -MOVED)
         statuses = list(inside["status"])
+        judged = tuple((k, statuses.count(k)) for k in JUDGED_STATUSES if statuses.count(k))
         years.append(YearHeadline(
             year=year, in_scope=len(inside), outside=len(rows) - len(inside),
             with_probability=len(single),
@@ -245,7 +262,8 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
             already_met=statuses.count("already_met"),
             set_by_lever=statuses.count("set_by_lever"),
             at_risk=tuple(at_risk[:SHOWN]), n_at_risk=len(at_risk),
-            ranges=tuple(ranged[:SHOWN]), n_ranges=len(ranged), up=up, down=down))
+            ranges=tuple(ranged[:SHOWN]), n_ranges=len(ranged), up=up, down=down,
+            judged=judged))
     return Headline(region=region, years=tuple(years), vintage=vintage)
 
 

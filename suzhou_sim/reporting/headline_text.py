@@ -41,6 +41,14 @@ _P: dict[str, tuple[str, str]] = {
     "moves": ("与基准相比 {up} 项上升、{down} 项下降(≥ {moved} 个百分点)",
               "against the baseline {up} rose and {down} fell (by {moved} pp or more)"),
     "outside": ("另有 {n} 项在模型范围外", "{n} more lie outside the model's scope"),
+    "judged_met": ("{n} 项按已公布数据已实现", "{n} met by the published figures"),
+    "judged_missed": ("{n} 项按已公布数据未实现", "{n} missed by the published figures"),
+    "judged_undetermined": ("{n} 项按已公布数据尚难判定",
+                            "{n} undetermined by the published figures"),
+    "judged_awaiting_data": ("目标年份已过、{n} 项数据尚待公布(以下概率为预测)",
+                             "the year has passed and {n} await the published figures "
+                             "(the probabilities below are forecasts)"),
+    "judged_trend_only": ("{n} 项只按历史趋势外推", "{n} read off the historical trend only"),
     "join": (";", "; "),
     "list": ("、", ", "),
     "and": ("和", " and "),
@@ -75,7 +83,7 @@ def _range_item(t: HeadlineTarget, lang: str) -> str:
 
 
 def _year_sentence(y: YearHeadline, lang: str) -> str:
-    parts: list[str] = []
+    parts: list[str] = [_t(f"judged_{k}", lang, n=n) for k, n in y.judged]
     if y.in_scope == 0:
         parts.append(_t("none", lang))
     elif y.with_probability:

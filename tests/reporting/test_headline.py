@@ -116,3 +116,19 @@ def test_sentences_carry_the_numbers(lang, fixed, parts):
 def test_vintage_names_preliminary_figures():
     text = vintage_sentence(DataVintage("suzhou", 2024, ("rd_intensity",)), "zh")
     assert text.startswith("数据截至 2024 年") and "初步数" in text
+
+
+def test_past_years_say_how_the_published_figures_judge_them():
+    board = _targets([
+        ("P1", 2024, "met", 1.0, NAN, NAN, True),
+        ("P2", 2024, "missed", 0.0, NAN, NAN, True),
+        ("P3", 2025, "awaiting_data", 0.6, NAN, NAN, True),
+        ("P4", 2025, "awaiting_data", NAN, 0.2, 0.7, True),  # a range, its year passed
+    ]).assign(forecast_status=["assessable", "assessable", "assessable", "assumption_driven"])
+    h = headline(board)
+    assert [y.judged for y in h.years] == [(("met", 1), ("missed", 1)),
+                                           (("awaiting_data", 2),)]
+    assert [t.target_id for t in h.years[1].ranges] == ["P4"]
+    text = " ".join(headline_sentences(h, "zh"))
+    assert "1 项按已公布数据已实现" in text and "1 项按已公布数据未实现" in text
+    assert "2 项数据尚待公布" in text and "目标P4 20%–70%" in text
