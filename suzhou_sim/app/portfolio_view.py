@@ -111,7 +111,7 @@ def front_spec(result: PortfolioResult, lang: str,
     if current is not None:
         layers.append({
             "data": {"values": [{"spend": current[0], "shortfall": current[1],
-                                 "label": tr("pf_current", lang)}]},
+                                 "label": tr("cmp_current_name", lang)}]},
             "mark": {"type": "point", "shape": "cross", "size": 180, "filled": True,
                      "color": "#222222"},
             "encoding": {"x": {"field": "spend", "type": "quantitative"},

@@ -464,7 +464,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "pf_plan_chosen": ("最省可行 / 最接近的方案", "Cheapest feasible / closest plan"),
     "pf_plan_knee": ("拐点方案", "Knee plan"),
-    "pf_current": ("当前设置", "Current settings"),
     "pf_held": ("未参与优化的时期({periods})保持当前设置,不会被清零。",
                 "Periods left out of the search ({periods}) keep the current settings; they "
                 "are not set to zero."),
