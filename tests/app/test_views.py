@@ -113,7 +113,9 @@ def test_history_markers_and_target_stars_have_legend_entries_and_tooltips(outco
 def test_table_html_escapes_cells_and_right_aligns_numbers():
     frame = pd.DataFrame({"目标 <b>": ["A & B", "<script>"], "数量": [3.0, 12.5]})
     page = table_html(frame, "t1")
-    assert page.startswith('<table class="sb" id="t1">')
+    # in a box that scrolls sideways on a phone rather than clipping the table
+    assert page.startswith('<div class="sb-scroll"><table class="sb" id="t1">')
+    assert page.endswith("</table></div>")
     assert "<script>" not in page and "&lt;script&gt;" in page and "A &amp; B" in page
     assert "目标 &lt;b&gt;" in page
     assert '<td class="num">3</td>' in page and '<td class="num">12.5</td>' in page
