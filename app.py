@@ -65,7 +65,9 @@ from suzhou_sim.app.views import (
     UPLOADER_CSS_ZH,
     Outcome,
     chart_indicators,
+    compare_chart,
     compare_frame,
+    compare_indicators,
     complete_outcome,
     describe_changes,
     diagram_part_label,
@@ -692,6 +694,20 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     widths[tr("sb_target", lang)] = st.column_config.Column(width="large")
     st.dataframe(_styled(frame, prob_cols, delta_cols, lang), hide_index=True, width="stretch",
                  column_config=widths)
+    # the scenarios overlaid on one chart, and their indicators side by side
+    runs = {titles[s.name]: cached_run(scenario_to_yaml(s), done[1], done[2], stamp)
+            for s in used}
+    first = next(iter(runs.values()))
+    st.subheader(tr("cmp_charts", lang))
+    names = chart_indicators(first)
+    registry = load_indicators()
+    indicator = st.selectbox(tr("chart_indicators", lang), names, key="compare.indicator",
+                             format_func=lambda n: registry[n].label(lang))
+    st.caption(tr("cmp_chart_caption", lang))
+    st.vega_lite_chart(spec=compare_chart(runs, indicator, lang), width="stretch")
+    years = sorted({int(y) for y in first.targets.loc[first.targets["in_scope"], "year"]})
+    st.markdown(f"**{tr('cmp_indicators', lang)}**")
+    st.html(table_html(compare_indicators(runs, years, lang), "cmp-indicators"))
 
 
 def period_of_year(year: int) -> str:

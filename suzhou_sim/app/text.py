@@ -242,6 +242,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "The settings changed since this comparison; press Compare to update.",
     ),
     "cmp_current_name": ("当前设置", "Current settings"),
+    "cmp_charts": ("各情景的指标轨迹", "The indicators under each scenario"),
+    "cmp_chart_caption": (
+        "实线 = 各情景中位数;浅色带 = 第一个情景的 10–90% 区间;★ = 目标。",
+        "Lines: each scenario's median; the light band: the first scenario's 10-90% band; "
+        "★: targets.",
+    ),
+    "cmp_indicators": ("目标年份的指标中位数与差异(相对第一个情景)",
+                       "Indicator medians in the target years and differences from the first "
+                       "scenario"),
+    "cmp_indicator": ("指标", "Indicator"),
     # goal seek
     "gs_intro": (
         "在其他杠杆保持当前设置时,求某一时期某一杠杆达到目标所需的最小取值。",

@@ -91,6 +91,8 @@ __all__ = [
     "chart_indicators",
     "trajectory_chart",
     "compare_frame",
+    "compare_chart",
+    "compare_indicators",
     "goal_seek_text",
     "fit_summary",
     "report_goals",
@@ -761,6 +763,94 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
 
 
 # --- comparison and goal seeking ------------------------------------------------------------
+
+#: Line colours of the compared scenarios, in their order (the first: the reference).
+_COMPARE_COLOURS = ("#08519c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                    "#e377c2", "#17becf")
+
+
+def compare_chart(runs: dict[str, ScenarioResult], indicator: str, lang: str) -> dict:
+    """The medians of one indicator under each compared scenario on one chart (Vega-Lite),
+    the first scenario's 10-90% band behind them and the targets on the same scale as ★.
+
+    ``runs`` maps display titles to the scenarios' runs, the reference first.
+    """
+    first = next(iter(runs.values()))
+    spec = first.specs[indicator]
+    unit = load_indicators()[indicator].unit
+    y_title = unit_label(unit, lang) or tr("value", lang)
+    lines = []
+    for title, res in runs.items():
+        s = res.series
+        rows = drawn_series(s.loc[s["indicator"] == indicator, ["year", "p10", "p50", "p90"]]
+                            .dropna())
+        lines.append(rows.assign(run=title))
+    band = lines[0]
+    x = _q("year", title=tr("chart_year", lang),
+           scale={"domain": [float(band["year"].min()) - 0.5, 2035.5]},
+           axis={"format": "d", "tickMinStep": 1})
+    names = list(runs)
+    layers: list[dict] = [
+        {"data": {"values": _records(band)}, "mark": {"type": "area", "opacity": 0.25,
+                                                     "color": _BAND_FILL},
+         "encoding": {"x": x, "y": _q("p10", title=y_title), "y2": {"field": "p90"}}},
+        {"data": {"values": _records(pd.concat(lines, ignore_index=True)[
+            ["year", "p50", "run"]])},
+         "mark": {"type": "line", "strokeWidth": 2, "point": {"size": 14, "filled": True}},
+         "encoding": {
+             "x": x, "y": _q("p50", title=y_title),
+             "color": {"field": "run", "type": "nominal",
+                       "legend": {"orient": "bottom", "title": None, "labelLimit": 360,
+                                  "columns": 1},
+                       "scale": {"domain": names,
+                                 "range": list(_COMPARE_COLOURS[:len(names)])}},
+             "tooltip": [_tip("run", " ", "nominal"), _tip("year"),
+                         _tip("p50", tr("value", lang))]}},
+    ]
+    marks = chart_targets(targets_for_region(first.scenario.region), indicator, spec)
+    if marks:
+        layers.append({
+            "data": {"values": [{"year": t.year, "threshold": t.threshold,
+                                 "target": f"{t.label(lang)} ({t.target_id})"} for t in marks]},
+            "mark": {"type": "point", "shape": _STAR, "size": 200, "filled": True,
+                     "color": _TARGET, "opacity": 1},
+            "encoding": {"x": x, "y": _q("threshold", title=y_title),
+                         "tooltip": [_tip("target", tr("chart_target", lang), "nominal"),
+                                     _tip("year"), _tip("threshold", tr("sb_threshold", lang))]}})
+    return {"title": _chart_title(indicator, first, lang),
+            "height": _PLOT_HEIGHT + _LEGEND_ROW * len(names), "layer": layers}
+
+
+def compare_indicators(runs: dict[str, ScenarioResult], years: list[int],
+                       lang: str) -> pd.DataFrame:
+    """The medians of the indicators that carry a target, in the target ``years``, per
+    compared scenario side by side, and each one's difference from the first (text)."""
+    first_title, first = next(iter(runs.items()))
+    targets = targets_for_region(first.scenario.region)
+    registry = load_indicators()
+    rows = []
+    for name in chart_indicators(first):
+        if not chart_targets(targets, name, first.specs[name]):
+            continue
+        unit = registry[name].unit
+        for year in years:
+            medians = {}
+            for title, res in runs.items():
+                s = res.series
+                hit = s.loc[(s["indicator"] == name) & (s["year"] == year), "p50"]
+                medians[title] = float(hit.iloc[0]) if len(hit) else None
+            if medians[first_title] is None:
+                continue
+            row = {tr("cmp_indicator", lang): registry[name].label(lang),
+                   tr("sb_year", lang): year}
+            for title, m in medians.items():
+                row[title] = fmt_quantity(m, unit, lang)
+                if title != first_title and m is not None:
+                    diff = m - medians[first_title]
+                    row[f"Δ {title}"] = ("+" if diff > 0 else "") + fmt_quantity(diff, unit,
+                                                                                 lang)
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFrame:

@@ -835,3 +835,26 @@ def test_a_bad_number_in_the_url_is_ignored_and_reported(value):
     key = S.lever_widget_key("special_fund", "14th")
     assert problems == [f"l.special_fund.14th={value}: not a valid value"]
     assert state[key] == S.region_baseline("suzhou")[1].lever_value("special_fund", "14th")
+
+
+@needs_suzhou
+def test_comparison_pins_the_current_settings_and_overlays_the_scenarios(app):
+    lever(app, "special_fund", "15th").set_value(300).run()
+    on_page(app).button_group(key=S.K_VIEW).set_value("compare").run()
+    app.multiselect(key="compare.suzhou").set_value(["baseline", "talent_first"]).run()
+    app.checkbox(key="compare.current").check().run()
+    app.button(key="run_compare").click().run()
+    assert not app.exception, app.exception
+    table = app.dataframe[-1].value
+    titles = [tr("cmp_current_name", "zh"), load_scenario(SCENARIOS_DIR / "baseline.yaml")
+              .title_zh, load_scenario(SCENARIOS_DIR / "talent_first.yaml").title_zh]
+    shown = [c for c in table.columns if c in titles]
+    assert shown == titles  # the current settings first: the differences are against them
+    future = table[table[tr("sb_target", "zh")].str.contains("SZ-FUTURE-2030")]
+    assert future[titles[0]].iloc[0].endswith("随假设")  # a range, not None
+    chart = app.get("vega_lite_chart")[-1]
+    spec = json.loads(chart.proto.spec)
+    lines = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert lines["encoding"]["color"]["scale"]["domain"] == titles
+    sides = html_table(app, "cmp-indicators")
+    assert sides[0][2:5] == titles and any(h.startswith("Δ ") for h in sides[0])
