@@ -328,8 +328,10 @@ def lever_sliders(state, lang: str, period: str) -> None:
         for key in in_theme:
             lever, spec = levers[key], S.lever_slider(key, region)
             unit = unit_label(lever.unit, lang)
+            widget = S.lever_widget_key(key, period)
+            top = S.slider_top(spec, [state[widget]] if widget in state else [])
             st.slider(f"{lever.label(lang)}" + (f" ({unit})" if unit else ""),
-                      min_value=spec.min, max_value=spec.max, step=spec.step,
+                      min_value=spec.min, max_value=top, step=spec.step,
                       format=spec.format, key=S.lever_widget_key(key, period),
                       help=lever.help(lang), persist_state="session",
                       on_change=_on_lever, args=(key, period))

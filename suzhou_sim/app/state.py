@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,7 +65,8 @@ __all__ = [
     "changes", "differs_from_base", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
     "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
-    "query_from_state", "apply_query", "save_current", "saved_scenarios", "delete_saved",
+    "query_from_state", "apply_query", "slider_top", "save_current", "saved_scenarios",
+    "delete_saved",
     "comparable_scenarios", "undo_region_switch", "is_percent",
 ]
 
@@ -126,9 +127,13 @@ def lever_slider(key: str, region: str | None = None) -> SliderSpec:
     With ``region``, the step is refined (down to 1/100 of the catalogue's) until the
     region's baseline value of every period lies on it, so a profile value such as
     Kunshan's 42 with a step of 10 is held exactly and a step up and down returns to it.
+    The range is scaled to the region too: where the region's baseline is smaller than the
+    catalogue's default (Kunshan's fund, 42 against 200), the top of the slider shrinks in
+    proportion (1,000 → 210), rounded up to ten steps; a value above it (from a file or a
+    link) widens the slider again when it is drawn (:func:`slider_top`).
     """
     lever = load_levers()[key]
-    step = lever.step
+    step, top = lever.step, lever.max
     if region is not None:
         values = [lever_baseline(key, p, region) - lever.min for p in PERIODS]
         fine = step
@@ -137,7 +142,17 @@ def lever_slider(key: str, region: str | None = None) -> SliderSpec:
                 step = fine
                 break
             fine /= 10
-    return SliderSpec(lever.min, lever.max, step, _FORMAT)
+        base = max(lever_baseline(key, p, region) for p in PERIODS)
+        if 0 < base < lever.default:
+            unit = 10 * lever.step
+            top = min(lever.max, math.ceil(lever.max * base / lever.default / unit) * unit)
+    return SliderSpec(lever.min, top, step, _FORMAT)
+
+
+def slider_top(spec: SliderSpec, values: Iterable[float]) -> float:
+    """The top of a slider showing ``values``: the spec's, or higher when a value is above
+    it (a scenario may set any value the catalogue allows)."""
+    return max([spec.max, *(float(v) for v in values)])
 
 
 def assumption_slider(key: str, region: str) -> SliderSpec:

@@ -24,6 +24,7 @@ from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
     assumption_ranges,
+    lever_baseline,
     lever_constants,
     load_assumptions,
     load_levers,
@@ -858,3 +859,14 @@ def test_comparison_pins_the_current_settings_and_overlays_the_scenarios(app):
     assert lines["encoding"]["color"]["scale"]["domain"] == titles
     sides = html_table(app, "cmp-indicators")
     assert sides[0][2:5] == titles and any(h.startswith("Δ ") for h in sides[0])
+
+
+@pytest.mark.parametrize("key, region, top", [
+    ("special_fund", "suzhou", 1000), ("special_fund", "kunshan", 300),  # 42 a year
+    ("attraction_projects", "kunshan", 4000), ("talent_weight", "kunshan", 1),
+])
+def test_slider_ranges_are_scaled_to_the_region(key, region, top):
+    spec = S.lever_slider(key, region)
+    assert spec.max == top
+    assert all(lever_baseline(key, p, region) <= spec.max for p in PERIODS)
+    assert S.slider_top(spec, [spec.max + 50]) == spec.max + 50  # a file's larger value
