@@ -98,6 +98,15 @@ VARIABLE_LABELS: dict[str, tuple[str, str]] = {
     "Future industry output": ("未来产业产值", "Future industry output"),
     "Future industry growth": ("未来产业增长", "Future industry growth"),
     "Future effect": ("未来产业带动效应", "Future effect"),
+    "Future industry phase": ("未来产业起步阶段", "Future industry phase"),
+    # state conditioning (the runs start from the published state)
+    "GDP state correction flow": ("GDP状态校正", "GDP state correction flow"),
+    "Industrial output state correction flow": ("工业产值状态校正",
+                                                "Industrial output state correction flow"),
+    "HTE state correction flow": ("高企存量状态校正", "HTE state correction flow"),
+    "SME pool state correction flow": ("科技型中小企业状态校正",
+                                       "SME pool state correction flow"),
+    "Listed state correction flow": ("上市公司状态校正", "Listed state correction flow"),
     # counted only by accounting counters ("Cumulative ...")
     "Unspent talent budget": ("未用人才预算", "Unspent talent budget"),
     "Guidance fund shortfall": ("引导基金出资缺口", "Guidance fund shortfall"),

@@ -5,6 +5,7 @@ languages."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +25,12 @@ from suzhou_sim.catalogues.targets import (
     STATUSES,
     apply_curves,
     evaluate_targets,
+    judgement,
     load_targets,
     observed_ratio,
     target_status,
 )
+from suzhou_sim.catalogues.trends import trend_error
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import POLICY_TARGETS_FILE, SCENARIOS_DIR, TARGETS_FILE
 from suzhou_sim.reporting.markdown import (
@@ -42,6 +45,8 @@ from suzhou_sim.studies.scenario_runs import ScenarioResult
 LEDGER = load_targets()
 OBS = load_observations()
 YEARS = np.arange(2018, 2036, dtype=float)
+# Mid-2025 with data through 2024: the 2025 targets are still forecasts, the 2024 ones judged.
+TODAY = dt.date(2025, 6, 1)
 
 
 class FakeResult(dict):
@@ -83,9 +88,26 @@ FIXTURE = {  # target_id -> (status wanted, ledger entry)
         region="suzhou", indicator="future_industry_output", measure="annual", year=2030,
         comparator=">=", threshold=5000, unit="100m_yuan/year", in_scope=True,
         drivers=[DRIVER])),
-    "T-MET": ("already_met", dict(
-        region="suzhou", indicator="tech_contract_turnover", measure="annual", year=2025,
-        comparator=">=", threshold=1000, unit="100m_yuan/year", in_scope=True)),
+    "T-MET": ("already_met", dict(  # a ratio: 52.7% in 2023 (an annual flow never is)
+        region="suzhou", indicator="high_tech_output_share", measure="ratio", year=2025,
+        comparator=">=", threshold=50, unit="percent", in_scope=True)),
+    "T-TREND": ("trend_only", dict(
+        region="suzhou", indicator="new_rd_institutions", measure="level", year=2025,
+        comparator=">=", threshold=160, unit="institutions", in_scope=True,
+        trend={"series": "new_rd_institutions"})),
+    # target years that have passed, judged from the 2024 figures
+    "T-JMET": ("met", dict(  # "超1.74万" >= 17,000
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2024,
+        comparator=">=", threshold=17000, unit="firms", in_scope=True)),
+    "T-JMISS": ("missed", dict(  # 24,300 < 30,000
+        region="suzhou", indicator="tech_smes_registered", measure="annual", year=2024,
+        comparator=">=", threshold=30000, unit="firms/year", in_scope=True)),
+    "T-JUNDET": ("undetermined", dict(  # "超1.74万" may or may not reach 18,000
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2024,
+        comparator=">=", threshold=18000, unit="firms", in_scope=True)),
+    "T-JWAIT": ("awaiting_data", dict(  # no 2023 figure of recognitions
+        region="suzhou", indicator="hte_recognitions", measure="annual", year=2023,
+        comparator=">=", threshold=5000, unit="firms/year", in_scope=True)),
     "T-LEVER": ("set_by_lever", dict(
         region="kunshan", indicator="tech_investment_projects", measure="cumulative",
         base_year=2024, year=2026, comparator=">=", threshold=3000, unit="projects",
@@ -133,10 +155,12 @@ def fixture_table(fixture_targets):
         "Leading talents": _level([3000.0, 4000.0, 5000.0, 6000.0]),
         "Cumulative new listings": _ramp(25.0),  # 125 new listings 2021-2025 in every run
         "Future industry output": np.full((4, len(YEARS)), 6000.0),
-        "Tech contract turnover": np.full((4, len(YEARS)), 1500.0),
+        "High tech output share": np.full((4, len(YEARS)), 55.0),
+        "HTE recognitions in year": np.full((4, len(YEARS)), 5200.0),
+        "Tech SMEs registered": np.full((4, len(YEARS)), 25000.0),
         "Cumulative attraction projects": _ramp(1000.0),
     })
-    table = evaluate_targets(result, fixture_targets.values())
+    table = evaluate_targets(result, fixture_targets.values(), today=TODAY)
     curves = pd.DataFrame(
         [["T-DRIVEN", DRIVER["constant"], DRIVER["label_en"], DRIVER["label_zh"],
           DRIVER["unit"], v, p, 4] for v, p in ((500, 0.0), (1500, 0.7), (2500, 1.0))],
@@ -151,7 +175,8 @@ def test_every_status_is_covered_by_the_fixture():
 @pytest.mark.parametrize("tid", list(FIXTURE))
 def test_status_of_each_fixture_target(fixture_targets, fixture_table, tid):
     want = FIXTURE[tid][0]
-    assert target_status(fixture_targets[tid]) == want
+    target = fixture_targets[tid]
+    assert target_status(target, judgement(target, today=TODAY)) == want
     assert fixture_table[0].loc[tid, "status"] == want
 
 
@@ -161,6 +186,10 @@ def test_status_of_each_fixture_target(fixture_targets, fixture_table, tid):
     ("T-UPPER", 1.0, "≤ 1.00 (≥ 0.00)", "≤ 1.00 (≥ 0.00)"),  # 125 x 7/23 = 38 < 100
     ("T-DRIVEN", None, "0.00–1.00 over the assumption", "0.00–1.00 随假设"),
     ("T-MET", 1.0, "1.00", "1.00"),
+    ("T-JMET", None, "2024: ≥ 1.74e+04 (reported)", "2024: ≥ 1.74e+04 (公报数)"),
+    ("T-JMISS", None, "2024: 2.43e+04 (reported)", "2024: 2.43e+04 (公报数)"),
+    ("T-JUNDET", 0.0, "0.00", "0.00"),  # the nowcast: 4 runs at 19,000-22,000 in 2025, not 2024
+    ("T-JWAIT", 1.0, "1.00", "1.00"),
     ("T-LEVER", None, "set by lever", "由杠杆设定"),
     ("T-OUT", None, "", ""),
 ])
@@ -179,7 +208,10 @@ def test_lever_and_driven_rows_keep_their_values(fixture_table):
     assert table.loc["T-LEVER", "median"] == pytest.approx(3000.0)  # 2024-2026 x 1000
     assert table.loc["T-DRIVEN", ["p_curve_min", "p_curve_max"]].tolist() == [0.0, 1.0]
     assert table.loc["T-DRIVEN", "drivers"] == "Future industry base 2023"
-    assert table.loc["T-MET", "observed"] == "2023: 1000"
+    assert table.loc["T-MET", "observed"] == "2023: 52.7"
+    assert table.loc["T-JMET", ["judged_year", "judged_value", "judged_bound"]].tolist() == [
+        2024, 17400.0, "lower"]
+    assert (table["data_through"] == 2024).all()
 
 
 def _fixture_result(table: pd.DataFrame, curves: pd.DataFrame) -> ScenarioResult:
@@ -251,7 +283,8 @@ def test_outside_scope_with_a_series_needs_a_stated_reason(tmp_path):
     ("KS-TOPTALENT-2026", "lower_bound"), ("SZ-SCI-2025", "assumption_driven"),
     ("SZ-CARRIERAREA-2025", "assumption_driven"), ("KS-CARRIERAREA-2026", "assumption_driven"),
     ("SZ-FUTURE-2030", "assumption_driven"), ("KS-TECHPROJ-2026", "set_by_lever"),
-    ("SZ-TECHCONTRACT-2025", "already_met"), ("SZ-TSME-2025", "already_met"),
+    # annual flows are never "already met" by an earlier year (each year counts anew)
+    ("SZ-TECHCONTRACT-2025", "assessable"), ("SZ-TSME-2025", "assessable"),
     ("SZ-CONSORT-2025", "already_met"), ("SZ-LISTED-2025", "upper_bound"),
     ("SZ-ENGINEER-2025", "outside_scope"),
 ])
@@ -267,7 +300,7 @@ def test_listings_split_uses_the_star_market_series():
     assert t.variable == "Cumulative new listings" and t.bound == "upper"
     assert observed_ratio(t.bracket) == pytest.approx((55 - 48) / 23)
     runs = np.vstack([_ramp(20.0, 1), _ramp(30.0, 1), _ramp(80.0, 1)])  # 100, 150, 400
-    out = evaluate_targets(FakeResult({"Cumulative new listings": runs}), [t]).iloc[0]
+    out = evaluate_targets(FakeResult({"Cumulative new listings": runs}), [t], today=TODAY).iloc[0]
     assert out["probability"] == pytest.approx(1.0)  # all new listings reach 100
     assert out["p_bracket"] == pytest.approx(1 / 3)  # only 400 x 7/23 = 122 does
 
@@ -276,26 +309,31 @@ def test_leader_2025b_is_read_as_new_additions_since_2022():
     t = LEDGER["SZ-LEADER-2025B"]
     assert (t.eval_measure, t.eval_base_year) == ("cumulative", 2022)
     stock = _ramp(2500.0)  # 2500 added a year: 2022-2025 adds 10000
-    out = evaluate_targets(FakeResult({"Leading talents": stock}), [t]).iloc[0]
+    out = evaluate_targets(FakeResult({"Leading talents": stock}), [t], today=TODAY).iloc[0]
     assert out["median"] == pytest.approx(10000.0)
     assert out["probability"] == 1.0 and out["p_about"] == 1.0
 
 
 def test_trend_sub_model_carries_the_observed_pace():
-    t = LEDGER["SZ-NEWRD-2025"]  # 78 (2021), 106 (2023): 14 a year, x 0.5-1.5 per run
-    out = evaluate_targets(FakeResult(), [t]).iloc[0]
+    t = LEDGER["SZ-NEWRD-2025"]  # 78 (2021), 106 (2023): 14 a year, with the rule's error
+    out = evaluate_targets(FakeResult(), [t], today=TODAY).iloc[0]
+    assert out["status"] == "trend_only"
     assert out["median"] == pytest.approx(106 + 2 * 14, rel=1e-3)
-    assert 106 + 14 < out["p10"] < out["median"] < out["p90"] < 106 + 2 * 21
-    assert out["probability"] == 0.0  # 160 needs 27 a year, beyond 1.5 x 14
-    consortia = evaluate_targets(FakeResult(), [LEDGER["SZ-CONSORT-2025"]]).iloc[0]
-    assert consortia["median"] == 120 and consortia["status"] == "already_met"
+    sigma = trend_error(OBS).sigma(2)
+    assert out["p10"] == pytest.approx(134 * np.exp(-1.2816 * sigma), rel=0.01)
+    assert out["p90"] == pytest.approx(134 * np.exp(1.2816 * sigma), rel=0.01)
+    # 160 is beyond the trend but not beyond its error: a small probability, not a bare 0
+    p = 1 - __import__("scipy.stats").stats.norm.cdf(np.log(160 / 134) / sigma)
+    assert out["probability"] == pytest.approx(p, abs=0.01) and 0 < out["probability"] < 0.5
+    consortia = evaluate_targets(FakeResult(), [LEDGER["SZ-CONSORT-2025"]], today=TODAY).iloc[0]
+    assert consortia["median"] == pytest.approx(120) and consortia["status"] == "already_met"
 
 
 def test_ratio_sub_model_scales_a_modelled_stock():
     t = LEDGER["KS-LG-2026"]  # little giants = HTEs x 400 / 15717 (Suzhou 2023)
     hte = np.zeros((2, len(YEARS)))
     hte[:, 8] = [3000.0, 4000.0]  # column 8 = 2026
-    out = evaluate_targets(FakeResult({"High tech enterprises": hte}), [t]).iloc[0]
+    out = evaluate_targets(FakeResult({"High tech enterprises": hte}), [t], today=TODAY).iloc[0]
     assert out["median"] == pytest.approx(3500 * 400 / 15717)
     assert out["probability"] == 0.5 and out["status"] == "lower_bound"
 
@@ -310,7 +348,7 @@ def test_future_clusters_count_one_and_two(largest, total, clusters):
                          "Future industry output": np.full((1, len(YEARS)), total),
                          "Future clusters above 1000": np.full((1, len(YEARS)),
                                                                float(largest >= 1000))})
-    out = evaluate_targets(result, [one, two]).set_index("target_id")["median"]
+    out = evaluate_targets(result, [one, two], today=TODAY).set_index("target_id")["median"]
     assert out["SZ-FUTCLUSTER-2035"] == min(clusters, 1)
     assert out["SZ-FUTCLUSTER-2035B"] == clusters
 
