@@ -66,7 +66,11 @@ def test_fund_shares(weights, fund, expected):
 def test_chart_axis_starts_at_the_data_and_tooltips_are_plain_numbers(outcome):
     spec = trajectory_chart(outcome, "high_tech_enterprises", "zh")
     domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    assert 2013 < domain[0] < 2020
+    history = [r["year"] for layer in spec["layer"][2:] for r in layer["data"]["values"]
+               if "value" in r]
+    series = [r["year"] for r in spec["layer"][0]["data"]["values"]]
+    assert domain[0] == min(history + series) - 0.5  # where the data start
+    assert domain[1] == 2035.5
     tips = [t for layer in spec["layer"] for t in layer["encoding"].get("tooltip", [])]
     assert all(t.get("format") != ",.4~g" for t in tips)
     assert any(t.get("format") == ",.4~r" for t in tips)
