@@ -161,9 +161,15 @@ async def soak_session(browser, url: str, until: float, seed: int | None,
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
     try:
-        await page.goto(url if seed is None else f"{url}/?seed={seed}")
-        await page.wait_for_selector("#scoreboard", timeout=TIMEOUT_S * 1000)
-        thumb = await _fund_slider(page)
+        try:
+            await page.goto(url if seed is None else f"{url}/?seed={seed}",
+                            timeout=TIMEOUT_S * 1000)
+            await page.wait_for_selector("#scoreboard", timeout=TIMEOUT_S * 1000)
+            thumb = await _fund_slider(page)
+        except Exception:  # a session that never got its page counts as an error
+            counts["errors"] += 1
+            counts["failed_loads"] += 1
+            return
         for n in itertools.count():
             if time.monotonic() >= until:
                 break
@@ -189,7 +195,7 @@ async def soak(n: int, url: str, seconds: float, seeds: itertools.count | None,
     into ``memory``."""
     from playwright.async_api import async_playwright
 
-    counts = {"steps": 0, "errors": 0}
+    counts = {"steps": 0, "errors": 0, "failed_loads": 0}
     until = time.monotonic() + seconds
 
     async def sample() -> None:
@@ -344,7 +350,7 @@ def run_soak(proc: subprocess.Popen, url: str, browsers: int, seconds: float,
         proc.terminate()
         proc.wait(timeout=20)
     print(f"soak: {browsers} browsers for {seconds:g} s, {counts['steps']} slider steps, "
-          f"errors {counts['errors']} (goal 0)")
+          f"errors {counts['errors']} (goal 0; {counts['failed_loads']} page loads failed)")
     print(f"load average (1 min) before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"server memory: after warm-up {after_warmup:.0f} MB, end {memory[-1]:.0f} MB, "
