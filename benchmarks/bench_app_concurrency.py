@@ -154,10 +154,10 @@ async def _fund_slider(page):
     return thumb
 
 
-async def soak_session(browser, url: str, until: float, seed: int | None,
+async def soak_session(browser, url: str, seconds: float, seed: int | None,
                        counts: dict[str, int]) -> None:
-    """One planner for the soak: five notches up, five down, again, until ``until``
-    (monotonic); each step waits at most :data:`SOAK_STEP_S` for the table to change."""
+    """One planner for the soak: once its page is in, five notches up, five down, again,
+    for ``seconds``; each step waits at most :data:`SOAK_STEP_S` for the table to change."""
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
     try:
@@ -170,6 +170,8 @@ async def soak_session(browser, url: str, until: float, seed: int | None,
             counts["errors"] += 1
             counts["failed_loads"] += 1
             return
+        until = time.monotonic() + seconds  # the stepping time, after the page is in
+        counts["sessions"] += 1
         for n in itertools.count():
             if time.monotonic() >= until:
                 break
@@ -191,24 +193,30 @@ async def soak_session(browser, url: str, until: float, seed: int | None,
 
 async def soak(n: int, url: str, seconds: float, seeds: itertools.count | None,
                memory: list[float]) -> dict[str, int]:
-    """``n`` soak sessions at once for ``seconds``; the server's memory sampled every 5 s
-    into ``memory``."""
+    """``n`` soak sessions at once, each stepping for ``seconds`` once its page is in; the
+    server's memory sampled every 5 s into ``memory``."""
     from playwright.async_api import async_playwright
 
-    counts = {"steps": 0, "errors": 0, "failed_loads": 0}
-    until = time.monotonic() + seconds
+    counts = {"steps": 0, "errors": 0, "failed_loads": 0, "sessions": 0}
+    done = asyncio.Event()
 
     async def sample() -> None:
-        while time.monotonic() < until:
+        while not done.is_set():
             memory.append(server_rss(SERVER["pid"]))
             await asyncio.sleep(5)
+
+    async def planners() -> None:
+        try:
+            await asyncio.gather(*(
+                soak_session(browser, url, seconds, None if seeds is None else next(seeds),
+                             counts) for _ in range(n)))
+        finally:
+            done.set()
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
         try:
-            await asyncio.gather(sample(), *(
-                soak_session(browser, url, until, None if seeds is None else next(seeds),
-                             counts) for _ in range(n)))
+            await asyncio.gather(sample(), planners())
         finally:
             await browser.close()
     memory.append(server_rss(SERVER["pid"]))
@@ -349,8 +357,11 @@ def run_soak(proc: subprocess.Popen, url: str, browsers: int, seconds: float,
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    print(f"soak: {browsers} browsers for {seconds:g} s, {counts['steps']} slider steps, "
-          f"errors {counts['errors']} (goal 0; {counts['failed_loads']} page loads failed)")
+    print(f"soak: {browsers} browsers ({counts['sessions']} got their page) stepping for "
+          f"{seconds:g} s each, {counts['steps']} slider steps, errors {counts['errors']} "
+          f"(goal 0; {counts['failed_loads']} page loads failed)")
+    if not counts["steps"]:
+        print("no slider step was made: the soak proves nothing (run it longer)")
     print(f"load average (1 min) before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"server memory: after warm-up {after_warmup:.0f} MB, end {memory[-1]:.0f} MB, "
