@@ -64,6 +64,9 @@ class Indicator(Bilingual):
     note_zh: str | None = None
     #: First year of the current statistical basis; earlier rows are another vintage of the
     #: series (a basis change, not growth) and are not fitted as the same statistic.
+    #: A count of designations (clusters): read as the model gives it, with no structural
+    #: forecast error (an error on a 0/1 value would break P(>= 2) <= P(>= 1)).
+    discrete: bool = False
     basis_from: int | None = None
     basis_note: str | None = None
     basis_note_zh: str | None = None

@@ -67,6 +67,10 @@ __all__ = [
     "observed_ratio",
     "target_status",
     "judgement",
+    "reach_levels",
+    "exceedance_curves",
+    "EXCEEDANCE_COLUMNS",
+    "EXCEEDANCE_PROBABILITIES",
     "DECIDED",
     "evaluate_targets",
     "apply_curves",
@@ -95,9 +99,13 @@ SCOREBOARD_COLUMNS = [
     "comparator", "threshold", "unit", "in_scope", "status", "probability", "p_about",
     "p_bracket", "p_curve_min", "p_curve_max", "drivers", "median", "p10", "p90",
     "first_year", "observed", "reason", "note",
+    "reach_50", "reach_80", "reach_90",
     "data_through", "forecast_status", "judged_year", "judged_value", "judged_bound",
     "judged_quality", "judged_source",
 ]
+#: Probabilities of the exceedance curves written per target (``exceedance.csv``).
+EXCEEDANCE_PROBABILITIES = tuple(round(p, 3) for p in np.linspace(0.025, 0.975, 39))
+EXCEEDANCE_COLUMNS = ["target_id", "year", "unit", "probability", "level"]
 CURVE_COLUMNS = ["target_id", "driver", "label_en", "label_zh", "unit", "value", "probability",
                  "runs"]
 
@@ -472,6 +480,37 @@ def _window(target: Target) -> range:
     return range(target.from_year or target.year, target.year + 1)
 
 
+def reach_levels(results, target: Target) -> np.ndarray:
+    """Per run, the highest threshold the run reaches: the value in the target year, or for
+    an "every year" target the lowest value over its years. P(value >= x) of a target is
+    the share of runs whose reach level is at least x, so it never rises with x."""
+    return np.min(target_values(results, target, _window(target)), axis=1)
+
+
+def exceedance_curves(results, targets: Iterable[Target]) -> pd.DataFrame:
+    """The exceedance curve P(value >= x) of every in-scope target with a probability.
+
+    For each probability q of :data:`EXCEEDANCE_PROBABILITIES`, the level reachable with
+    probability q (the (1 - q) quantile of :func:`reach_levels`); a planner setting a
+    target reads which level is reachable with 50%, 80% or 90%.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EXCEEDANCE_COLUMNS`.
+    """
+    rows = []
+    qs = np.asarray(EXCEEDANCE_PROBABILITIES)
+    for t in targets:
+        if not t.in_scope or t.set_by_lever:
+            continue
+        levels = percentiles(reach_levels(results, t), tuple(100 * (1 - qs)))
+        rows += [{"target_id": t.target_id, "year": t.year, "unit": t.unit,
+                  "probability": float(q), "level": float(x)}
+                 for q, x in zip(qs, levels, strict=True)]
+    return pd.DataFrame(rows, columns=EXCEEDANCE_COLUMNS)
+
+
 def reached_per_run(results, target: Target) -> np.ndarray:
     """Boolean per run: value >= threshold (in every year of an "every year" target)."""
     values = target_values(results, target, _window(target))
@@ -608,6 +647,10 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
             p10, med, p90 = percentiles(value, (10, 50, 90))
             row.update(median=float(med), p10=float(p10), p90=float(p90),
                        first_year=_first_year(results, t))
+            if not t.set_by_lever:
+                # the level reachable with probability q: P(reach level >= x) = q
+                lo90, lo80, mid = percentiles(reach_levels(results, t), (10, 20, 50))
+                row.update(reach_50=float(mid), reach_80=float(lo80), reach_90=float(lo90))
             if row["status"] not in ("set_by_lever", "assumption_driven", *DECIDED) \
                     and not (t.drivers or t.set_by_lever):
                 row["probability"] = float(reached_per_run(results, t).mean())
@@ -619,7 +662,7 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         rows.append(row)
     df = pd.DataFrame(rows, columns=SCOREBOARD_COLUMNS)
     for c in ("probability", "p_about", "p_bracket", "p_curve_min", "p_curve_max", "median", "p10",
-              "p90", "threshold", "judged_value"):
+              "p90", "threshold", "judged_value", "reach_50", "reach_80", "reach_90"):
         df[c] = df[c].astype(float)
     for c in ("first_year", "data_through", "judged_year"):
         df[c] = df[c].astype("Int64")

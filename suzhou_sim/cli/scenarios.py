@@ -137,6 +137,7 @@ def write_run_outputs(
         result.targets.to_csv(tmp / "targets.csv", index=False)
         result.series.to_csv(tmp / "series.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
+        result.exceedance.to_csv(tmp / "exceedance.csv", index=False)
         as_run = result.scenario.model_copy(update={"draws": result.draws, "seed": result.seed})
         atomic_write_text(tmp / "scenario.yaml", scenario_to_yaml(as_run))
         charts = write_fan_charts(result, tmp, baseline=baseline, progress=progress)

@@ -222,6 +222,25 @@ def _preliminary_note(result: ScenarioResult) -> str:
     return f" · preliminary figures / 初步数: {', '.join(prelim)}"
 
 
+def reach_section(targets: pd.DataFrame) -> list[str]:
+    """Report lines: the levels reachable with 50%, 80% and 90% probability per target
+    (what a planner setting the next targets reads; the full curves are in
+    ``exceedance.csv``)."""
+    rows = targets[targets["reach_50"].notna() & ~targets["status"].isin(("met", "missed"))]
+    if rows.empty:
+        return []
+    out = ["### Levels reachable / 可达到的水平", "",
+           "P(value ≥ level) = 50%, 80%, 90% under these settings; for a lower-bound target "
+           "the probability is at least this. / 在当前设置下以50%、80%、90%概率可达到的水平"
+           "(下限类目标为“至少”)。", "",
+           "| Target | Year | Target value | 50% | 80% | 90% |", "|---|---|---|---|---|---|"]
+    for r in rows.itertuples():
+        out.append(f"| {r.target_id} {r.label_en} / {r.label_zh} | {r.year} | "
+                   f"{r.comparator}{_num(r.threshold)} | {_num(r.reach_50)} | "
+                   f"{_num(r.reach_80)} | {_num(r.reach_90)} |")
+    return out + [""]
+
+
 def render_report(
     result: ScenarioResult, charts: dict[str, str], baseline: ScenarioResult | None = None
 ) -> str:
@@ -273,6 +292,7 @@ def render_report(
     if not outside.empty:
         out += ["### Outside the model's scope / 模型范围外", "",
                 _md_table(header, _scoreboard_rows(outside, base)), ""]
+    out += reach_section(t)
     if not result.curves.empty:
         out += ["### Assumption-driven targets: probability over the driving assumption / "
                 "取决于假设的目标:概率随驱动假设的变化", "", curves_table(result.curves), ""]

@@ -47,6 +47,7 @@ __all__ = [
     "POLICY_INPUTS",
     "ErrorModel",
     "fit_error_model",
+    "A_FLOOR",
     "save_error_model",
     "load_error_model",
     "error_model_file",
@@ -73,6 +74,14 @@ INDICATOR_GROUPS: dict[str, tuple[str, ...]] = {
 POLICY_INPUTS = ("tech_investment_projects",)
 #: A group needs this many backtest errors (over at least two horizons) for its own fit.
 MIN_GROUP_POINTS = 5
+#: An indicator with at least this many errors gets its own scale, shrunk toward its group's
+#: (the group counts as this many errors more: partial pooling of a few points).
+MIN_INDICATOR_POINTS = 4
+SHRINK_POINTS = MIN_GROUP_POINTS
+#: No published statistic is forecast more tightly than it is published: the scale is at
+#: least the revision and rounding error of an approximate figure (2%; the state
+#: conditioning's STATE_SIGMA), whatever a few backtest points say.
+A_FLOOR = 0.02
 #: Search range of the error scale ``a`` (log sd one year ahead).
 A_BOUNDS = (0.0, 1.0)
 #: How the error grows with the horizon. Three origins (horizons 1-3) cannot pin a growth
@@ -111,6 +120,16 @@ class ErrorModel:
     groups: dict[str, dict]
     method: str = ""
     meta: dict = field(default_factory=dict)
+    #: Indicator -> ``{"a": ..., "n": ..., "own_a": ...}``: its own scale, shrunk toward its
+    #: group's, for indicators with enough backtest errors.
+    indicators: dict[str, dict] = field(default_factory=dict)
+
+    def scale(self, indicator: str) -> float:
+        """The scale ``a`` that applies to ``indicator`` (its own, else its group's, else the
+        pooled one), never below :data:`A_FLOOR`."""
+        own = self.indicators.get(indicator)
+        a = own["a"] if own else self.groups[self.group_of(indicator)]["a"]
+        return max(float(a), A_FLOOR)
 
     def group_of(self, indicator: str) -> str:
         """Group whose fit applies to ``indicator`` (``pooled`` when none of its own)."""
@@ -121,9 +140,8 @@ class ErrorModel:
 
     def sigma(self, indicator: str, horizons: np.ndarray | Sequence[int]) -> np.ndarray:
         """Log-scale size ``tau(h)`` of the forecast error of ``indicator`` at ``horizons``."""
-        g = self.groups[self.group_of(indicator)]
         h = np.maximum(np.asarray(horizons, dtype=float), 1.0)
-        return g["a"] * np.sqrt(h)
+        return self.scale(indicator) * np.sqrt(h)
 
 
 def band_log_sd(p10, p90) -> np.ndarray:
@@ -191,6 +209,18 @@ def fit_error_model(
         frame = usable[usable["group"] == name]
         groups[name] = fit(frame) if len(frame) >= MIN_GROUP_POINTS else {
             "n": int(len(frame)), "fitted": False}
+    indicators = {}
+    for ind, frame in usable.groupby("indicator"):
+        if len(frame) < MIN_INDICATOR_POINTS:
+            continue
+        group = groups.get(member.get(ind, ""), {})
+        prior = group["a"] if group.get("fitted") else groups["pooled"]["a"]
+        own = fit(frame)
+        # partial pooling on the variance scale: the group counts as SHRINK_POINTS errors
+        a = np.sqrt((own["n"] * own["a"] ** 2 + SHRINK_POINTS * prior ** 2)
+                    / (own["n"] + SHRINK_POINTS))
+        indicators[str(ind)] = {"a": round(float(a), 5), "n": own["n"], "own_a": own["a"],
+                                "median_log_error": own["median_log_error"]}
     method = (
         "Maximum likelihood: log(observed / backtest median) ~ N(0, s^2 + tau(h)^2), s the "
         "backtest ensemble's own log spread at that point ((log p90 - log p10) / 2.563), "
@@ -198,10 +228,13 @@ def fit_error_model(
         "error grows as a random walk's does (three origins cannot pin a growth rate down; "
         "a fitted linear slope came out 0, which would give 2035 the error of 2024). a per "
         f"indicator group with at least {MIN_GROUP_POINTS} errors (others use the pooled a), "
-        f"in {list(A_BOUNDS)}. Predictive draws multiply each run by exp(tau(h) z): the "
-        "structural error adds to the ensemble's parameter and assumption spread."
+        f"in {list(A_BOUNDS)}; an indicator with at least {MIN_INDICATOR_POINTS} errors its "
+        f"own a, shrunk toward its group's as if the group were {SHRINK_POINTS} more errors; "
+        f"never below {A_FLOOR} (the revision and rounding error of a published figure). "
+        "Predictive draws multiply each run by exp(tau(h) z): the structural error adds to "
+        "the ensemble's parameter and assumption spread."
     )
-    return ErrorModel(region, int(last_observed_year), groups, method)
+    return ErrorModel(region, int(last_observed_year), groups, method, indicators=indicators)
 
 
 def error_model_file(region: str) -> Path:
@@ -221,6 +254,7 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
                 "(added to the ensemble's own spread)",
         "method": model.method,
         "groups": model.groups,
+        "indicators": model.indicators,
         "members": {g: list(m) for g, m in INDICATOR_GROUPS.items()},
         **({"meta": model.meta} if model.meta else {}),
     }
@@ -244,8 +278,13 @@ def _load(path: Path, mtime: float) -> ErrorModel:
                     raise ValueError(f"{name}: a must be a finite number >= 0")
         if not groups.get("pooled", {}).get("fitted"):
             raise ValueError("needs a fitted 'pooled' group")
+        indicators = {str(k): {**dict(v), "a": float(v["a"])}
+                      for k, v in (raw.get("indicators") or {}).items()}
+        for name, g in indicators.items():
+            if not 0 <= g["a"] < np.inf:
+                raise ValueError(f"indicators.{name}: a must be a finite number >= 0")
         return ErrorModel(str(raw["region"]), int(raw["last_observed_year"]), groups,
-                          str(raw.get("method", "")), dict(raw.get("meta") or {}))
+                          str(raw.get("method", "")), dict(raw.get("meta") or {}), indicators)
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{path}: malformed forecast-error model ({exc})") from None
 
@@ -336,8 +375,9 @@ class PredictiveResults:
     ``results[variable]`` of a registry indicator's level or in-year variable is
     :func:`predictive_draws` of the model array; a counter (cumulative additions) gets the
     error on each year's addition and is summed again, so annual and cumulative measures
-    carry the same error as the in-year variable. Other variables, and those of
-    :data:`POLICY_INPUTS`, are returned unchanged.
+    carry the same error as the in-year variable. Other variables, those of
+    :data:`POLICY_INPUTS` and discrete counts (the registry's ``discrete``), are returned
+    unchanged.
     """
 
     def __init__(self, results, region: str, seed: int, model: ErrorModel | None = None):
@@ -349,7 +389,7 @@ class PredictiveResults:
         self._level: dict[str, str] = {}
         self._counter: dict[str, str] = {}
         for name, ind in load_indicators().items():
-            if name in POLICY_INPUTS:
+            if name in POLICY_INPUTS or ind.discrete:
                 continue
             if ind.variable:
                 self._level.setdefault(ind.variable, name)

@@ -37,9 +37,11 @@ from ..catalogues.scenarios import (
 )
 from ..catalogues.targets import (
     CURVE_COLUMNS,
+    EXCEEDANCE_COLUMNS,
     Target,
     apply_curves,
     evaluate_targets,
+    exceedance_curves,
     reached_per_run,
     target_variables,
     targets_for_region,
@@ -118,6 +120,9 @@ class ScenarioResult:
         False for a result of ``run_scenario(..., curves=False)`` whose region has
         assumption-driven targets: ``curves`` is empty and their ``p_curve_min`` /
         ``p_curve_max`` blank until :func:`with_curves` adds :func:`assumption_curves`.
+    exceedance : pandas.DataFrame
+        Exceedance curve of every in-scope target with a probability: the level reachable
+        with each probability (:func:`~suzhou_sim.catalogues.targets.exceedance_curves`).
     """
 
     scenario: Scenario
@@ -133,6 +138,8 @@ class ScenarioResult:
     curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
     reached: dict[str, float] = field(default_factory=dict)
     curves_done: bool = True
+    exceedance: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXCEEDANCE_COLUMNS))
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -329,6 +336,7 @@ def run_scenario(
         table = evaluate_targets(
             results, targets, today=dt.date(int(as_of) + 1, 12, 31),
             observations=observations_as_of(load_observations(), as_of))
+    exceedance = exceedance_curves(results, targets)
     curve_table = (_assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region,
                                       seed) if curves else pd.DataFrame(columns=CURVE_COLUMNS))
     seconds = time.perf_counter() - start
@@ -346,6 +354,7 @@ def run_scenario(
         posterior_source=source,
         seconds=seconds,
         reached=_reached(results, targets, table),
+        exceedance=exceedance,
     )
 
 

@@ -111,10 +111,11 @@ def naive_forecasts(
     Returns
     -------
     dict
-        ``naive_last``: the last published value; ``naive_drift``: a random walk with
-        drift, the last value plus the average yearly change between the first and the last
-        published value times the years ahead; ``naive_trend``: a log-linear trend fitted
-        by least squares to the values of the last up-to-five years (:data:`TREND_WINDOW`).
+        ``naive_last``: the last published value; ``naive_drift``: compound growth, the
+        last value grown at the average yearly growth rate between the earliest and the last
+        published value of the last up-to-five years (:data:`TREND_WINDOW`: a forecaster's
+        "recent pace"); ``naive_trend``: a log-linear trend fitted by least squares to the
+        values of the same years.
         Drift and trend fall back to the last value when only one year is published; all
         are NaN without history.
     """
@@ -128,8 +129,12 @@ def naive_forecasts(
     ahead = target_year - int(y[-1])
     if len(y) < 2:
         return {"naive_last": last, "naive_drift": last, "naive_trend": last}
-    drift = last + (v[-1] - v[0]) / (y[-1] - y[0]) * ahead
     recent = y > y[-1] - TREND_WINDOW
+    if recent.sum() >= 2 and np.all(v[recent] > 0):
+        y0, v0 = y[recent][0], v[recent][0]
+        drift = last * (last / v0) ** (ahead / (y[-1] - y0))
+    else:  # a single recent value (or a non-positive one): the average change since the first
+        drift = last + (v[-1] - v[0]) / (y[-1] - y[0]) * ahead
     if recent.sum() >= 2 and np.all(v[recent] > 0):
         slope, intercept = np.polyfit(y[recent], np.log(v[recent]), 1)
         trend = float(np.exp(intercept + slope * target_year))

@@ -23,7 +23,7 @@ def _main(capsys, *args: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bt") / "suzhou"
-    assert cli.main(["backtest", "--origins", "2022", "--draws", "20", "--starts", "1",
+    assert cli.main(["backtest", "--origins", "2023", "--draws", "20", "--starts", "1",
                      "--steps", "120", "--out", str(out), "--quiet"]) == 0
     return out
 
@@ -35,12 +35,12 @@ def test_end_to_end_writes_every_file(small_run: Path):
     table = pd.read_csv(small_run / "backtest.csv")
     assert {"origin", "indicator", "year", "horizon", "observed", "p10", "p50", "p90",
             "naive_last", "naive_drift", "naive_trend"} <= set(table.columns)
-    assert set(table["year"]) == {2023} and set(table["horizon"]) == {1}
+    assert set(table["year"]) == {2024} and set(table["horizon"]) == {1}
     skill = pd.read_csv(small_run / "skill.csv")
     assert {"mape_pct", "bias_pct", "crps", "cover50", "cover80", "skill_naive_last",
             "skill_naive_drift", "skill_naive_trend"} <= set(skill.columns)
     meta = yaml.safe_load((small_run / MANIFEST).read_text(encoding="utf-8"))
-    assert meta["origins"] == [2022] and set(meta["files"]) == {
+    assert meta["origins"] == [2023] and set(meta["files"]) == {
         p.name for p in small_run.iterdir()} - {MANIFEST, ".suzhou-sim-output"}
     report = (small_run / "report.md").read_text(encoding="utf-8")
     assert "## Structural error of the published statistic" in report
@@ -71,7 +71,7 @@ def _data_without_early_rows(path: Path) -> Path:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--region", "shanghai"], "--region: 'shanghai' is not a region (allowed: suzhou, kunshan)"),
-    (["--origins", "2023"], "--origins: 2023 is outside the data of suzhou (allowed: 2018-2022"),
+    (["--origins", "2024"], "--origins: 2024 is outside the data of suzhou (allowed: 2018-2023"),
     (["--origins", "2030"], "--origins: 2030 is outside the data of suzhou"),
     (["--origins", "20x1"], "--origins: '20x1' is not a whole number"),
     (["--origins", "2021", "--data", "EARLY"], "--origins: 2021: no observation of suzhou up "

@@ -10,6 +10,7 @@ import pytest
 
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.predictive import (
+    A_FLOOR,
     ERROR_STREAM,
     ErrorModel,
     PredictiveResults,
@@ -22,13 +23,13 @@ from suzhou_sim.studies.predictive import (
 
 MODEL = ErrorModel("suzhou", 2023, {
     "pooled": {"a": 0.05, "n": 10, "fitted": True},
-    "rd": {"a": 0.01, "n": 6, "fitted": True},
+    "rd": {"a": 0.03, "n": 6, "fitted": True},
     "economy": {"n": 2, "fitted": False},
 })
 
 
 @pytest.mark.parametrize(("indicator", "horizons", "expected"), [
-    ("rd_intensity", [1, 4], [0.01, 0.02]),                 # own group, a sqrt(h)
+    ("rd_intensity", [1, 4], [0.03, 0.06]),                 # own group, a sqrt(h)
     ("gdp", [1, 9], [0.05, 0.15]),                          # group without own fit: pooled
     ("listed_companies", [0, -3, 4], [0.05, 0.05, 0.10]),   # h <= 1 uses a
 ])
@@ -59,6 +60,30 @@ def test_fit_counts_the_ensembles_own_spread():
                           "p90": 100 * np.exp(1.2816 * own)})
     assert fit_error_model(frame, "suzhou", 2023).groups["economy"]["a"] == pytest.approx(
         a, rel=0.05)
+
+
+def test_a_tiny_scale_is_raised_to_the_floor():
+    model = ErrorModel("suzhou", 2024, {"pooled": {"a": 0.001, "n": 9, "fitted": True}})
+    np.testing.assert_allclose(model.sigma("gdp", [1, 4]), [A_FLOOR, 2 * A_FLOOR])
+
+
+def test_indicators_with_enough_errors_get_their_own_shrunk_scale():
+    """A synthetic series with a known error: its own scale is recovered (shrunk a little
+    toward its group's), a neighbour of the same group keeps the group's."""
+    rng = np.random.default_rng(8)
+    h = np.repeat([1, 2], 1500)
+    rows = []
+    for ind, a in (("rd_expenditure", 0.12), ("rd_intensity", 0.04)):
+        rows.append(pd.DataFrame({"indicator": ind, "horizon": h, "p50": 100.0,
+                                  "observed": 100 * np.exp(a * np.sqrt(h)
+                                                           * rng.standard_normal(h.size))}))
+    few = pd.DataFrame({"indicator": "tech_contract_turnover", "horizon": [1, 2],
+                        "p50": 100.0, "observed": [101.0, 99.0]})
+    model = fit_error_model(pd.concat(rows + [few]), "suzhou", 2024)
+    assert model.scale("rd_expenditure") == pytest.approx(0.12, rel=0.05)
+    assert model.scale("rd_intensity") == pytest.approx(0.04, rel=0.08)
+    assert "tech_contract_turnover" not in model.indicators  # two errors: the group's scale
+    assert model.scale("tech_contract_turnover") == pytest.approx(model.groups["rd"]["a"])
 
 
 def test_a_change_that_raises_every_run_raises_every_draw():
@@ -148,10 +173,13 @@ def test_variables_outside_the_registry_are_unchanged():
 
 
 def test_error_model_round_trip(tmp_path):
-    path = save_error_model(MODEL, tmp_path / "forecast_error.yaml")
+    model = ErrorModel("suzhou", 2023, MODEL.groups,
+                       indicators={"gdp": {"a": 0.07, "n": 5, "own_a": 0.08}})
+    path = save_error_model(model, tmp_path / "forecast_error.yaml")
     loaded = load_error_model("suzhou", path)
+    assert loaded.scale("gdp") == 0.07
     assert loaded.groups["pooled"]["a"] == 0.05 and loaded.last_observed_year == 2023
-    np.testing.assert_allclose(loaded.sigma("gdp", [2]), MODEL.sigma("gdp", [2]))
+    np.testing.assert_allclose(loaded.sigma("gdp", [2]), model.sigma("gdp", [2]))
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -51,13 +51,15 @@ def test_in_band(observed, lower, upper, inside):
 
 
 @pytest.mark.parametrize(("years", "values", "target", "last", "drift", "trend"), [
-    # 10% a year: drift adds 10.5 a year, the log-linear trend compounds 10% a year.
-    ([2019, 2020, 2021], [100, 110, 121], 2023, 121, 142.0, 146.41),
-    # Irregular years: drift (144-77)/5 = 13.4 a year; only 2020 is within five years of
-    # the last value, so the trend falls back to the last value.
+    # 10% a year: drift and the log-linear trend both compound the recent 10% a year.
+    ([2019, 2020, 2021], [100, 110, 121], 2023, 121, 146.41, 146.41),
+    # Compound growth over the last five years only: 2012's 10 is outside 2017-2021.
+    ([2012, 2017, 2021], [10, 100, 146.41], 2022, 146.41, 161.051, 161.051),
+    # Irregular years: only 2020 is within five years of the last value, so drift falls
+    # back to the average change (144-77)/5 = 13.4 a year and the trend to the last value.
     ([2015, 2020], [77, 144], 2022, 144, 170.8, 144),
     ([2021], [50], 2023, 50, 50, 50),             # one value: all three repeat it
-    ([2021, 2019, 2020], [121, 100, 110], 2022, 121, 131.5, 133.1),  # any order
+    ([2021, 2019, 2020], [121, 100, 110], 2022, 121, 133.1, 133.1),  # any order
 ])
 def test_naive_forecasts(years, values, target, last, drift, trend):
     got = naive_forecasts(years, values, target)
