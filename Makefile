@@ -27,13 +27,16 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Debian's chromium for the browser test of the app and a CJK font (fonts-noto-cjk) so that
-# Chinese text renders in the browser and in the charts of the Word reports (root on CI; sudo
-# elsewhere).
+# Chinese text renders in the browser and in the charts of the Word reports; LibreOffice
+# Writer (no GUI) and poppler-utils render the Word report to PDF in its layout test (root on
+# CI; sudo elsewhere).
 browser:
-	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family | grep -q .; } || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family | grep -q . \
+	   && command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; }
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig \
+	    libreoffice-writer-nogui poppler-utils >/dev/null; }
 
 app: $(STAMP)  ## the planners' Streamlit app
 	$(VENV)/bin/streamlit run app.py

@@ -34,6 +34,7 @@ from suzhou_sim.app import state as S
 from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.prefetch import prefetcher
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
+from suzhou_sim.app.scenario_store import download_name
 from suzhou_sim.app.shared import (
     DISPLAYS,
     RUNS,
@@ -48,19 +49,25 @@ from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
     LANGS,
+    fmt_points,
     fmt_probability,
     fmt_quantity,
     loop_path,
+    multiselect_text,
     period_label,
     tr,
     unit_label,
+    url_problem,
 )
 from suzhou_sim.app.views import (
     ALL_PARTS,
     SCOREBOARD_CSS,
+    UPLOADER_CSS_ZH,
     Outcome,
     chart_indicators,
+    compare_chart,
     compare_frame,
+    compare_indicators,
     complete_outcome,
     describe_changes,
     diagram_part_label,
@@ -68,14 +75,18 @@ from suzhou_sim.app.views import (
     fit_summary,
     fund_shares,
     goal_seek_text,
+    headline_chart_indicator,
+    outcome_headline,
     probability_band,
     problem_lines,
     recompute,
     region_label,
+    region_vintage,
     report_goals,
     scenario_title,
     scoreboard_frame,
-    scoreboard_html,
+    scoreboard_inside_html,
+    scoreboard_outside_html,
     scoreboard_summary,
     series_csv,
     table_html,
@@ -99,6 +110,8 @@ from suzhou_sim.catalogues.targets import targets_for_region
 from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
+from suzhou_sim.reporting.headline import driver_values
+from suzhou_sim.reporting.headline_text import vintage_sentence
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -131,6 +144,7 @@ FUND_SPLIT, FUND = "fund_split", "special_fund"
 #: share captions.
 RESULTS, DOWNLOADS, SHARES = "results", "downloads", "shares"
 DEFAULT_CHARTS = 4
+OPEN_PERIOD = "15th"  # the lever tab a session opens on: the 15th plan (2026-30)
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
 
@@ -243,16 +257,19 @@ def sidebar_settings(state, lang: str) -> None:
 
     st.selectbox(tr("scenario", lang), options, format_func=title, key=S.K_PICK,
                  help=tr("scenario_help", lang), on_change=S.on_pick_change, args=(state,))
-    for problem in problems + store_problems(lang):
-        st.caption(f"⚠ {problem}")
+    broken = problems + store_problems(lang)
+    if broken:  # one line for everyone; the files and their problems on demand
+        with st.expander(tr("broken_files", lang, n=len(broken)), icon="⚠️"):
+            for problem in broken:
+                st.caption(problem)
     st.button(tr("reset", lang), on_click=S.reset_to_picked, args=(state,),
               width="stretch")
 
     with st.expander(tr("levers", lang), expanded=True):
         st.caption(tr("levers_caption", lang))
         labels = [period_label(p, lang, short=True) for p in PERIODS]
-        if state.get(K_LEVER_TAB) not in labels:
-            state.pop(K_LEVER_TAB, None)
+        if state.get(K_LEVER_TAB) not in labels:  # first opened: the plan now being made
+            state[K_LEVER_TAB] = period_label(OPEN_PERIOD, lang, short=True)
         # only the open period's sliders are drawn (a rerun costs a third less); the values
         # of the others persist in the session
         for period, tab in zip(PERIODS, st.tabs(labels, key=K_LEVER_TAB, on_change="rerun"),
@@ -312,8 +329,10 @@ def lever_sliders(state, lang: str, period: str) -> None:
         for key in in_theme:
             lever, spec = levers[key], S.lever_slider(key, region)
             unit = unit_label(lever.unit, lang)
+            widget = S.lever_widget_key(key, period)
+            top = S.slider_top(spec, [state[widget]] if widget in state else [])
             st.slider(f"{lever.label(lang)}" + (f" ({unit})" if unit else ""),
-                      min_value=spec.min, max_value=spec.max, step=spec.step,
+                      min_value=spec.min, max_value=top, step=spec.step,
                       format=spec.format, key=S.lever_widget_key(key, period),
                       help=lever.help(lang), persist_state="session",
                       on_change=_on_lever, args=(key, period))
@@ -354,7 +373,9 @@ def share_caption(key: str, period: str, lang: str) -> None:
 
 def _report_inputs(outcome: Outcome) -> ReportInputs:
     outcome = full_outcome(outcome)  # built when a download is clicked: curves included
-    return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline)
+    return ReportInputs(outcome.result, None if outcome.is_baseline else outcome.baseline,
+                        vintage=region_vintage(outcome.result.scenario.region),
+                        fixed=dict(fixed_drivers(st.session_state, outcome)))
 
 
 def sidebar_files(state: MutableMapping[str, Any], lang: str, live: Live) -> None:
@@ -365,6 +386,7 @@ def sidebar_files(state: MutableMapping[str, Any], lang: str, live: Live) -> Non
         downloads(lang)
         st.file_uploader(tr("upload", lang), type=["yaml", "yml"], key=S.K_FILE,
                          on_change=_on_file, args=(state,))
+        st.caption(tr("upload_help", lang))
         st.text_area(tr("paste", lang), key=S.K_PASTE, height=120)
         st.button(tr("apply_paste", lang), key="apply_paste", on_click=_on_paste,
                   args=(state,), width="stretch")
@@ -384,26 +406,29 @@ def downloads(lang: str) -> None:
     if live.current is not None:
         st.download_button(tr("download_yaml", lang),
                            lambda: scenario_to_yaml(ref["live"].current),
-                           file_name=f"{live.current.name}.yaml", mime="application/x-yaml",
+                           file_name=download_name(scenario_title(live.current, lang), ".yaml"),
+                           mime="application/x-yaml",
                            on_click="ignore", width="stretch", key="dl_yaml")
     if live.outcome is None:
         return
-    name = live.outcome.result.scenario.name
+    title = scenario_title(live.outcome.result.scenario, lang)
     st.download_button(
         tr("download_docx", lang), lambda: docx_report(_report_inputs(ref["live"].outcome)),
-        file_name=f"{name}.docx", on_click="ignore", width="stretch", key="dl_docx",
+        file_name=download_name(title, ".docx"), on_click="ignore", width="stretch", key="dl_docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(
         tr("download_xlsx", lang), lambda: xlsx_report(_report_inputs(ref["live"].outcome)),
-        file_name=f"{name}.xlsx", on_click="ignore", width="stretch", key="dl_xlsx",
+        file_name=download_name(title, ".xlsx"), on_click="ignore", width="stretch", key="dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.download_button(tr("download_targets", lang),
                        lambda: targets_csv(full_outcome(ref["live"].outcome)),
-                       file_name=f"{name}_targets.csv", mime="text/csv", on_click="ignore",
+                       file_name=download_name(title, "_targets.csv"), mime="text/csv",
+                       on_click="ignore",
                        width="stretch", key="dl_targets")
     st.download_button(tr("download_series", lang),
                        lambda: series_csv(ref["live"].outcome),
-                       file_name=f"{name}_series.csv", mime="text/csv", on_click="ignore",
+                       file_name=download_name(title, "_series.csv"), mime="text/csv",
+                       on_click="ignore",
                        width="stretch", key="dl_series")
 
 
@@ -421,25 +446,29 @@ def outcome_key(outcome: Outcome) -> tuple:
             res.curves_done)
 
 
-def cached_scoreboard(key: tuple, lang: str,
-                      outcome: Outcome) -> tuple[pd.DataFrame, str, str]:
-    """The scoreboard table, its summary line and the per-year summary (as HTML) of
-    ``outcome``, whose :func:`outcome_key` is ``key`` (shared by every session and the
-    prefetcher through ``shared.DISPLAYS``)."""
-    def make() -> tuple[pd.DataFrame, str, str]:
-        frame = scoreboard_frame(outcome, lang)
+def cached_scoreboard(key: tuple, lang: str, outcome: Outcome,
+                      fixed: tuple[tuple[str, float], ...] = ()
+                      ) -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
+    """The scoreboard table, its summary line, the per-year summary (as HTML) and the
+    headline sentences of ``outcome``, whose :func:`outcome_key` is ``key``, with the
+    driving assumptions ``fixed`` (shared by every session and the prefetcher through
+    ``shared.DISPLAYS``)."""
+    def make() -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
+        frame = scoreboard_frame(outcome, lang, dict(fixed))
         return (frame, scoreboard_summary(frame, lang),
-                table_html(year_summary(frame, lang), "sb-years"))
-    return DISPLAYS.get_or_make(("scoreboard", key, lang), make)
+                table_html(year_summary(frame, lang), "sb-years"),
+                tuple(outcome_headline(outcome, lang, dict(fixed))))
+    return DISPLAYS.get_or_make(("scoreboard", key, lang, fixed), make)
 
 
-def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame) -> str:
-    """The scoreboard's HTML for one year filter ("all" or a year) of the table ``frame``
-    of the outcome with ``key``."""
-    def make() -> str:
+def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame,
+                           fixed: tuple[tuple[str, float], ...] = ()) -> tuple[str, str]:
+    """The scoreboard's HTML (the targets in scope, then those outside) for one year
+    filter ("all" or a year) of the table ``frame`` of the outcome with ``key``."""
+    def make() -> tuple[str, str]:
         shown = frame if year == "all" else frame[frame["year"] == int(year)]
-        return scoreboard_html(shown, lang)
-    return DISPLAYS.get_or_make(("scoreboard html", key, lang, year), make)
+        return scoreboard_inside_html(shown, lang), scoreboard_outside_html(shown, lang)
+    return DISPLAYS.get_or_make(("scoreboard html", key, lang, year, fixed), make)
 
 
 def settings_outcome(current: Scenario, picked: Scenario, baseline: Scenario, draws: int,
@@ -457,19 +486,22 @@ class ScoreboardParts(NamedTuple):
     per_year: str  # HTML
     years: list[str]  # the target years in model scope, the year filter's other choices
     year: str  # the filter applied: "all" or one of ``years``
-    page: str  # the table's HTML
+    page: str  # the HTML of the table of targets in scope
+    outside: str  # the HTML of the targets outside the model's scope
+    headline: tuple[str, ...]  # one sentence per target year, then the data vintage
 
 
-def scoreboard_parts(outcome: Outcome, lang: str, year: str) -> ScoreboardParts:
+def scoreboard_parts(outcome: Outcome, lang: str, year: str,
+                     fixed: tuple[tuple[str, float], ...] = ()) -> ScoreboardParts:
     """The scoreboard of ``outcome`` for the year filter ``year`` ("all" when it is not one
-    of the outcome's target years), through the shared store of displays: what a request
-    and the prefetcher both make."""
+    of the outcome's target years) with the driving assumptions ``fixed``, through the
+    shared store of displays: what a request and the prefetcher both make."""
     key = outcome_key(outcome)
-    frame, summary, per_year = cached_scoreboard(key, lang, outcome)
+    frame, summary, per_year, sentences = cached_scoreboard(key, lang, outcome, fixed)
     years = [str(y) for y in sorted(frame.loc[frame["in_scope"], "year"].unique())]
     year = year if year in years else "all"
-    return ScoreboardParts(summary, per_year, years, year,
-                           cached_scoreboard_html(key, lang, year, frame))
+    page, outside = cached_scoreboard_html(key, lang, year, frame, fixed)
+    return ScoreboardParts(summary, per_year, years, year, page, outside, sentences)
 
 
 def with_curves_now(outcome: Outcome) -> Outcome:
@@ -478,10 +510,63 @@ def with_curves_now(outcome: Outcome) -> Outcome:
     return replace(outcome, result=with_computed_curves(outcome.result, stamp))
 
 
+def fixed_drivers(state: MutableMapping[str, Any], outcome: Outcome
+                  ) -> tuple[tuple[str, float], ...]:
+    """The driving assumptions the planner fixed (constant, value) in the scoreboard's
+    "fix a driver" controls, for the current run's curves (none before they are in)."""
+    res = outcome.result
+    if not res.curves_done:
+        return ()
+    out = []
+    for driver, (*_, values) in driver_values(res.curves).items():
+        value = state.get(fix_key(res.scenario.region, driver))
+        if value is not None and value != NOT_FIXED and float(value) in values:
+            out.append((driver, float(value)))
+    return tuple(out)
+
+
+NOT_FIXED = "free"  # the first choice of a driver's control: drawn over its range
+
+
+def fix_key(region: str, driver: str) -> str:
+    """Session key of the control fixing ``driver`` in ``region``."""
+    return f"fix.{region}.{driver}"
+
+
+def driver_controls(state: MutableMapping[str, Any], outcome: Outcome, lang: str) -> None:
+    """One control per driving assumption of the range targets: left free (the scoreboard
+    shows the range) or fixed at one of the values its curve was computed at (the
+    scoreboard and the headline then show one conditional probability)."""
+    res = outcome.result
+    drivers = driver_values(res.curves)
+    if not drivers:
+        return
+    with st.expander(tr("sb_fix", lang)):
+        st.caption(tr("sb_fix_help", lang))
+        for driver, (zh, en, unit, values) in drivers.items():
+            st.select_slider(
+                zh if lang == "zh" else en, [NOT_FIXED, *values],
+                key=fix_key(res.scenario.region, driver),
+                format_func=lambda v, u=unit: (tr("sb_fix_free", lang) if v == NOT_FIXED
+                                               else fmt_quantity(v, u, lang)))
+
+
+def headline_chart(outcome: Outcome, lang: str) -> dict | None:
+    """The headline chart's specification (the fan chart of
+    :func:`headline_chart_indicator` with its targets), shared through ``DISPLAYS``."""
+    indicator = headline_chart_indicator(outcome.result)
+    if indicator is None:
+        return None
+    return DISPLAYS.get_or_make(("headline chart", outcome_key(outcome), lang),
+                                lambda: trajectory_chart(outcome, indicator, lang))
+
+
 def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str) -> None:
-    """Probability of every target by target year: a per-year summary, a year filter, the
-    scoreboard (with the ledger's status when the targets carry one), then the targets
-    outside model scope, and the attribution of the changes to the edited levers.
+    """The headline (a sentence per target year and the headline chart), then the
+    probability of every target by target year: a per-year summary, a year filter, the
+    scoreboard (with the ledger's status when the targets carry one), the attribution of
+    the changes to the edited levers, the targets outside model scope, and the statuses'
+    definitions.
 
     Shown in two steps when the assumption curves of the current settings are not computed
     yet: the table with every probability, median and status as soon as the ensemble is
@@ -489,9 +574,16 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     same place, followed by the attribution."""
     # everything made before anything is drawn: the browser gets the elements in one burst
     # and draws them once
-    parts = scoreboard_parts(outcome, lang, state.get(K_YEAR, "all"))
+    fixed = fixed_drivers(state, outcome)
+    parts = scoreboard_parts(outcome, lang, state.get(K_YEAR, "all"), fixed)
     state[K_YEAR] = year = parts.year
-    st.markdown(parts.summary)
+    st.subheader(tr("headline", lang))
+    left, right = st.columns([3, 2])
+    head = left.empty()
+    head.markdown("\n".join(f"- {line}" for line in parts.headline))
+    chart = headline_chart(outcome, lang)
+    if chart is not None:
+        right.vega_lite_chart(spec=chart, width="stretch")
     st.caption(tr("sb_year_summary", lang))
     st.html(parts.per_year)
     st.segmented_control(
@@ -504,9 +596,17 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     table = st.html(parts.page)
     if not outcome.result.curves_done:  # second step: the curves, in the same place
         outcome = with_curves_now(outcome)
-        table.html(scoreboard_parts(outcome, lang, year).page)
+        fixed = fixed_drivers(state, outcome)
+        parts = scoreboard_parts(outcome, lang, year, fixed)
+        table.html(parts.page)
+        head.markdown("\n".join(f"- {line}" for line in parts.headline))
+    driver_controls(state, outcome, lang)
     if not outcome.is_baseline:  # which edited levers caused each change
         effects_view.attribution_table(lang, *attribution_inputs(outcome))
+    if parts.outside:
+        st.html(parts.outside)
+    with st.expander(tr("sb_statuses", lang)):
+        st.markdown(parts.summary)
 
 
 def attribution_inputs(outcome: Outcome) -> tuple[Scenario, Scenario, int, int, int, tuple]:
@@ -516,12 +616,6 @@ def attribution_inputs(outcome: Outcome) -> tuple[Scenario, Scenario, int, int, 
     res = outcome.result
     return (outcome.baseline.scenario, res.scenario, res.draws, res.seed,
             calibration_stamp(res.scenario.region), (outcome.baseline, res))
-
-
-def multiselect_text(lang: str) -> dict:
-    """Texts of a multiselect in ``lang``: its placeholder, and no "Select all" entry (a
-    fixed English text of Streamlit's)."""
-    return {"placeholder": tr("choose", lang), "select_all": lang == "en"}
 
 
 def view_charts(outcome: Outcome, lang: str) -> None:
@@ -543,13 +637,17 @@ def view_charts(outcome: Outcome, lang: str) -> None:
                 st.vega_lite_chart(spec=trajectory_chart(outcome, name, lang), width="stretch")
 
 
-def _styled(frame: pd.DataFrame, prob_cols: list[str], delta_cols: list[str]):
-    def background(p: float) -> str:
-        return "" if pd.isna(p) else f"background-color: {BAND_BACKGROUND[probability_band(p)]}"
+def _styled(frame: pd.DataFrame, prob_cols: list[str], delta_cols: list[str], lang: str):
+    """Probabilities as percentages on their band's colour (a range over an assumption as
+    its text, uncoloured), differences in percentage points."""
+    def background(p: object) -> str:
+        if isinstance(p, str) or p is None or pd.isna(p):
+            return ""
+        return f"background-color: {BAND_BACKGROUND[probability_band(p)]}"
 
     return (frame.style.map(background, subset=prob_cols)
-            .format(fmt_probability, subset=prob_cols)
-            .format(lambda d: "–" if pd.isna(d) else f"{d * 100:+.1f}", subset=delta_cols))
+            .format(lambda p: p if isinstance(p, str) else fmt_probability(p), subset=prob_cols)
+            .format(lambda d: fmt_points(d, lang), subset=delta_cols))
 
 
 def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
@@ -567,8 +665,8 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
                             **multiselect_text(lang))
     include = st.checkbox(tr("cmp_current", lang), key="compare.current", persist_state="page")
     scenarios = [choices[k] for k in picked]
-    if include:
-        scenarios.append(current.model_copy(update={"name": "current_settings"}))
+    if include:  # pinned first: every difference is then against the current settings
+        scenarios.insert(0, current.model_copy(update={"name": "current_settings"}))
     # unique names, so that the p_<name> columns of the table map back to the scenarios
     scenarios = [s if s.name not in {t.name for t in scenarios[:i]}
                  else s.model_copy(update={"name": f"{s.name}_{i + 1}"})
@@ -597,8 +695,22 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     widths = {c: st.column_config.Column(width="small", help=c)
               for c in [*prob_cols, *delta_cols, tr("sb_year", lang)]}
     widths[tr("sb_target", lang)] = st.column_config.Column(width="large")
-    st.dataframe(_styled(frame, prob_cols, delta_cols), hide_index=True, width="stretch",
+    st.dataframe(_styled(frame, prob_cols, delta_cols, lang), hide_index=True, width="stretch",
                  column_config=widths)
+    # the scenarios overlaid on one chart, and their indicators side by side
+    runs = {titles[s.name]: cached_run(scenario_to_yaml(s), done[1], done[2], stamp)
+            for s in used}
+    first = next(iter(runs.values()))
+    st.subheader(tr("cmp_charts", lang))
+    names = chart_indicators(first)
+    registry = load_indicators()
+    indicator = st.selectbox(tr("chart_indicators", lang), names, key="compare.indicator",
+                             format_func=lambda n: registry[n].label(lang))
+    st.caption(tr("cmp_chart_caption", lang))
+    st.vega_lite_chart(spec=compare_chart(runs, indicator, lang), width="stretch")
+    years = sorted({int(y) for y in first.targets.loc[first.targets["in_scope"], "year"]})
+    st.markdown(f"**{tr('cmp_indicators', lang)}**")
+    st.html(table_html(compare_indicators(runs, years, lang), "cmp-indicators"))
 
 
 def period_of_year(year: int) -> str:
@@ -620,6 +732,11 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     st.caption(tr("gs_intro", lang))
     region = current.region
     targets = [t for t in targets_for_region(region) if t.has_probability]
+    ranged = [t for t in targets_for_region(region) if t.in_scope and t.drivers
+              and not t.set_by_lever]
+    if ranged:  # said, not silently left out
+        st.caption(tr("gs_ranged", lang, items=("、" if lang == "zh" else ", ").join(
+            f"{t.label(lang)}({t.year})" for t in ranged)))
     if not targets:
         st.info(tr("gs_none", lang))
         return
@@ -700,7 +817,7 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         text, mape = fit_summary(posterior, lang)
         st.markdown(text)
         path, goals = report_goals(region)
-        if goals:
+        if goals and lang == "en":  # the fit report is written in English
             st.markdown(f"**{tr('about_report_goals', lang)}**\n\n{goals}")
         st.markdown(f"**{tr('about_fit_mape', lang)}**")
         st.dataframe(mape, hide_index=True)
@@ -834,11 +951,16 @@ def draw_page(state) -> None:
 
     # the tables' style, once per page: a <style> in every table would make the browser
     # restyle the whole page each time a lever step redraws a table
-    st.html(SCOREBOARD_CSS)
+    st.html(SCOREBOARD_CSS + (UPLOADER_CSS_ZH if lang == "zh" else ""))
     st.title(tr("app_title", lang))
-    st.caption(tr("app_caption", lang))
+    vintage = region_vintage(state[S.K_REGION])
+    if vintage is not None:  # the first thing a planner reads: how recent the data are
+        st.markdown(f"**{vintage_sentence(vintage, lang)}** {tr('app_caption', lang)}")
+    else:
+        st.caption(tr("app_caption", lang))
     if state.get("url_problems"):
-        st.warning(tr("url_problems", lang, items="; ".join(state.pop("url_problems"))))
+        st.warning(tr("url_problems", lang, items=";".join(
+            url_problem(p, lang) for p in state.pop("url_problems"))))
     if state.get(S.K_UPLOAD_ERROR):
         lines = problem_lines(state.pop(S.K_UPLOAD_ERROR), lang)
         st.error(tr("upload_error", lang, message="\n\n".join(lines)))

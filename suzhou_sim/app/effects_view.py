@@ -84,7 +84,7 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
     rows = table[table["target_id"] == chosen]
     shown = display_table(rows, lang, result.relative_step).drop(columns=[text("target", lang)])
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.pyplot(tornado_chart(table, chosen))
+    st.pyplot(tornado_chart(table, chosen, lang))
     comparison = benchmark_comparison(table, result.scenario)
     if not comparison.empty:
         st.subheader(text("evidence", lang))

@@ -20,17 +20,19 @@ import streamlit as st
 from ..catalogues.scenarios import Scenario
 from ..errors import InputError
 from . import state as S
-from .scenario_store import ScenarioExists, read_store, store_dir
+from .scenario_store import ScenarioExists, TitleEmpty, TitleReserved, read_store, store_dir
 from .text import tr
 from .views import problem_lines
 
-__all__ = ["K_SAVE_NAME", "K_SAVE_OK", "K_SAVE_CONFIRM", "K_DELETE_CONFIRM", "saved_section",
+__all__ = ["K_SAVE_NAME", "K_SAVE_OK", "K_SAVE_CONFIRM", "K_DELETE_CONFIRM", "K_SAVE_REFUSED",
+           "saved_section",
            "store_problems"]
 
 K_SAVE_NAME = "save_name"  # the name box
 K_SAVE_OK = "save_ok"  # title of the scenario just saved (the page says so once)
 K_SAVE_CONFIRM = "save_confirm"  # title waiting for "replace?" to be answered
 K_DELETE_CONFIRM = "delete_confirm"  # title waiting for "delete?" to be answered
+K_SAVE_REFUSED = "save_refused"  # (text key, name) of a name the app refused to save under
 
 
 def _save(state: MutableMapping[str, Any], replace: bool) -> None:
@@ -40,6 +42,12 @@ def _save(state: MutableMapping[str, Any], replace: bool) -> None:
         scenario = S.save_current(state, title, replace=replace)
     except ScenarioExists:
         state[K_SAVE_CONFIRM] = title
+        return
+    except TitleEmpty:  # said in the interface's language, beside the name box
+        state[K_SAVE_REFUSED] = ("save_empty", "")
+        return
+    except TitleReserved:
+        state[K_SAVE_REFUSED] = ("save_reserved", title)
         return
     except InputError as exc:
         state[S.K_UPLOAD_ERROR] = str(exc)
@@ -88,6 +96,9 @@ def saved_section(state: MutableMapping[str, Any], lang: str, current: Scenario 
     """Name box and save button (with a replace question for a taken name), the saved
     scenarios, a delete button for the picked one, and where they are kept."""
     st.text_input(tr("save_name", lang), key=K_SAVE_NAME, max_chars=60)
+    refused = state.pop(K_SAVE_REFUSED, None)
+    if refused:
+        st.warning(tr(refused[0], lang, name=refused[1]))
     st.button(tr("save_button", lang), key="save_scenario", on_click=_on_save, args=(state,),
               width="stretch", disabled=current is None)
     asked = state.get(K_SAVE_CONFIRM)

@@ -13,6 +13,7 @@ session's), or touch a file it did not write.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 
 __all__ = [
-    "ENV_VAR", "HEADER", "StoredScenario", "StoreProblem", "ScenarioExists", "store_dir",
-    "read_store", "write_scenario", "delete_scenario", "file_stem",
+    "ENV_VAR", "HEADER", "StoredScenario", "StoreProblem", "ScenarioExists", "TitleReserved",
+    "TitleEmpty", "store_dir",
+    "read_store", "write_scenario", "delete_scenario", "file_stem", "download_name",
 ]
 
 ENV_VAR = "SUZHOU_SIM_SCENARIO_DIR"
@@ -72,6 +74,21 @@ class ScenarioExists(InputError):
         self.title = title
 
 
+class TitleReserved(InputError):
+    """The title is that of a built-in scenario file (``scenarios/``): it stays theirs."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"name: '{title}' is the title of a built-in scenario; choose another")
+        self.title = title
+
+
+class TitleEmpty(InputError):
+    """The name box was empty."""
+
+    def __init__(self) -> None:
+        super().__init__("name: empty; give the scenario a name")
+
+
 def store_dir() -> Path:
     """The folder of saved scenarios: ``$SUZHOU_SIM_SCENARIO_DIR``, else
     ``~/.suzhou-sim/scenarios`` (read on every call, so a changed variable takes effect)."""
@@ -92,7 +109,10 @@ def _read(files: tuple[tuple[str, int, int], ...]
           ) -> tuple[dict[str, StoredScenario], tuple[StoreProblem, ...]]:
     stored: dict[str, StoredScenario] = {}
     problems: list[StoreProblem] = []
-    for name, _mtime, _size in files:
+    # the app's own files first: a file copied in by hand under the same title never hides
+    # (and so never changes under a link) the scenario the app saved; it is reported
+    ordered = sorted(files, key=lambda f: not _written_by_app(Path(f[0])))
+    for name, _mtime, _size in ordered:
         path = Path(name)
         try:
             scenario = load_scenario(path)
@@ -100,7 +120,8 @@ def _read(files: tuple[tuple[str, int, int], ...]
             first = (str(exc).splitlines() or ["not a valid scenario"])[0]
             problems.append(StoreProblem(path.name, first.replace(str(path), path.name, 1)))
             continue
-        # the first file of a title wins; later ones with the same title are reported
+        # the first file of a title wins (the app's own before hand-made ones, then by file
+        # name); later ones with the same title are reported
         if scenario.title_zh in stored:
             problems.append(StoreProblem(path.name, f"{path.name}: title_zh: the name "
                                          f"'{scenario.title_zh}' is already used by "
@@ -130,8 +151,22 @@ def read_store(directory: Path | None = None
 
 def file_stem(title: str) -> str:
     """A scenario name (and file stem) from a title: letters, digits, ``_``, ``-``, ``.``
-    (the rest becomes ``_``; ``saved`` when nothing is left, as for a Chinese title)."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", title).strip("_.-") or "saved"
+    (the rest becomes ``_``). A title in another script (Chinese) keeps what is left and
+    gets a short digest of the whole title (``saved-3f9a1c2e``, ``plan_2026-…``), so that two
+    Chinese titles never share a file name."""
+    ascii_part = re.sub(r"[^A-Za-z0-9_.-]+", "_", title).strip("_.-")
+    if re.fullmatch(r"[A-Za-z0-9_.\- ]*", title):
+        return ascii_part or "saved"
+    digest = hashlib.blake2s(title.encode("utf-8"), digest_size=4).hexdigest()
+    return f"{ascii_part or 'saved'}-{digest}"
+
+
+def download_name(title: str, suffix: str) -> str:
+    """A download's file name from a scenario's title in any language: the characters no
+    file system accepts (``/ \\ : * ? " < > |`` and control characters) become ``_``, at
+    most 80 characters, then ``suffix`` (``人才优先.docx``)."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", " ".join(title.split())).strip(" ._")
+    return f"{(safe or 'scenario')[:80]}{suffix}"
 
 
 def _claim(folder: Path, base: str) -> Path:

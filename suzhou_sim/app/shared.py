@@ -79,7 +79,8 @@ def run_inputs_yaml(scenario: Scenario) -> str:
     description, rationale, own draws and seed): the key of cached runs, so that an edited
     copy and a saved scenario with the same settings share them."""
     plain = scenario.model_copy(update={"name": "run", "title_en": "run", "title_zh": "run",
-                                        "description": "", "rationale": "run", "draws": 1,
+                                        "description": "", "rationale": "run",
+                                        "description_zh": "", "rationale_zh": "", "draws": 1,
                                         "seed": 0})
     return scenario_to_yaml(plain)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,7 +42,15 @@ from ..catalogues.scenarios import (
 from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
 from ..paths import SCENARIOS_DIR
-from .scenario_store import ScenarioExists, delete_scenario, file_stem, read_store, write_scenario
+from .scenario_store import (
+    ScenarioExists,
+    TitleEmpty,
+    TitleReserved,
+    delete_scenario,
+    file_stem,
+    read_store,
+    write_scenario,
+)
 
 __all__ = [
     "K_LANG", "K_REGION", "K_PICK", "K_DRAWS", "K_SEED", "K_BASE", "K_UPLOADED",
@@ -58,7 +66,8 @@ __all__ = [
     "changes", "differs_from_base", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
     "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
-    "query_from_state", "apply_query", "save_current", "saved_scenarios", "delete_saved",
+    "query_from_state", "apply_query", "slider_top", "save_current", "saved_scenarios",
+    "delete_saved",
     "comparable_scenarios", "undo_region_switch", "is_percent",
 ]
 
@@ -119,9 +128,13 @@ def lever_slider(key: str, region: str | None = None) -> SliderSpec:
     With ``region``, the step is refined (down to 1/100 of the catalogue's) until the
     region's baseline value of every period lies on it, so a profile value such as
     Kunshan's 42 with a step of 10 is held exactly and a step up and down returns to it.
+    The range is scaled to the region too: where the region's baseline is smaller than the
+    catalogue's default (Kunshan's fund, 42 against 200), the top of the slider shrinks in
+    proportion (1,000 → 210), rounded up to ten steps; a value above it (from a file or a
+    link) widens the slider again when it is drawn (:func:`slider_top`).
     """
     lever = load_levers()[key]
-    step = lever.step
+    step, top = lever.step, lever.max
     if region is not None:
         values = [lever_baseline(key, p, region) - lever.min for p in PERIODS]
         fine = step
@@ -130,7 +143,17 @@ def lever_slider(key: str, region: str | None = None) -> SliderSpec:
                 step = fine
                 break
             fine /= 10
-    return SliderSpec(lever.min, lever.max, step, _FORMAT)
+        base = max(lever_baseline(key, p, region) for p in PERIODS)
+        if 0 < base < lever.default:
+            unit = 10 * lever.step
+            top = min(lever.max, math.ceil(lever.max * base / lever.default / unit) * unit)
+    return SliderSpec(lever.min, top, step, _FORMAT)
+
+
+def slider_top(spec: SliderSpec, values: Iterable[float]) -> float:
+    """The top of a slider showing ``values``: the spec's, or higher when a value is above
+    it (a scenario may set any value the catalogue allows)."""
+    return max([spec.max, *(float(v) for v in values)])
 
 
 def assumption_slider(key: str, region: str) -> SliderSpec:
@@ -578,6 +601,12 @@ def _file_name(title: str, taken: set[str]) -> str:
     return name
 
 
+def builtin_titles(directory: Path = SCENARIOS_DIR) -> set[str]:
+    """The titles (both languages) of the built-in scenario files of every region."""
+    return {t for region in region_names() for s in scenario_choices(region, directory)[0].values()
+            for t in (s.title_zh, s.title_en)}
+
+
 def save_current(state: MutableMapping[str, Any], title: str, replace: bool = False
                  ) -> Scenario:
     """Save the current settings under ``title`` (any text, Chinese allowed) and pick them.
@@ -600,13 +629,18 @@ def save_current(state: MutableMapping[str, Any], title: str, replace: bool = Fa
     ------
     ScenarioExists
         ``title`` is taken (on disk or in this session) and ``replace`` is False.
+    TitleEmpty, TitleReserved
+        The title is empty, or that of a built-in scenario file (any region, either
+        language): those titles stay theirs.
     InputError
-        When the title is empty, the settings do not validate, the title belongs to a file
-        the app did not write, or the folder cannot be written.
+        When the settings do not validate, the title belongs to a file the app did not
+        write, or the folder cannot be written.
     """
     title = " ".join(title.split())
     if not title:
-        raise InputError("name: empty; give the scenario a name")
+        raise TitleEmpty()
+    if title in builtin_titles():
+        raise TitleReserved(title)
     current = scenario_from_state(state)
     session = dict(state.get(K_SAVED) or {})
     if title in session and not replace:
@@ -708,6 +742,20 @@ def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[st
     return out
 
 
+def _finite(text: str) -> float:
+    """A URL value as a finite number (``nan`` and ``inf`` are refused like ``abc``).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is no finite number.
+    """
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
+
+
 def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str, Any],
                 views: tuple[str, ...] = ()) -> list[str]:
     """Load settings from URL query parameters (the first run of a session).
@@ -776,13 +824,13 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
                 _, lever, period = key.split(".")
                 if lever not in levers or period not in PERIODS:
                     raise KeyError
-                state[lever_widget_key(lever, period)] = _snap(float(value),
+                state[lever_widget_key(lever, period)] = _snap(_finite(value),
                                                                lever_slider(lever))
             elif key.startswith("a."):
                 name = key.removeprefix("a.")
                 if name not in assumptions:
                     raise KeyError
-                default, low, high = (float(v) for v in value.split(","))
+                default, low, high = (_finite(v) for v in value.split(","))
                 spec = assumption_slider(name, region)
                 state[assumption_range_key(name)] = (_snap(low, spec), _snap(high, spec))
                 state[assumption_default_key(name)] = _snap(default, spec)

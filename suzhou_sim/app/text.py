@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..reporting.headline_text import HEADLINE_TITLE
 from ..reporting.labels import (
     fmt_points,
     fmt_probability,
@@ -35,6 +36,8 @@ __all__ = [
     "fmt_points",
     "period_label",
     "comparator_label",
+    "multiselect_text",
+    "url_problem",
     "bound_label",
     "problem_reason",
     "FIELDS_ZH",
@@ -98,6 +101,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "download_targets": ("下载目标结果(CSV)", "Download the target results (CSV)"),
     "download_series": ("下载轨迹数据(CSV)", "Download the trajectories (CSV)"),
     "upload": ("导入情景文件(YAML)", "Upload a scenario file (YAML)"),
+    "upload_help": ("拖入或选择一个 .yaml/.yml 情景文件(每个不超过 200MB)。",
+                    "Drop or choose one .yaml/.yml scenario file (200MB at most)."),
     "paste": ("或粘贴情景 YAML", "Or paste scenario YAML"),
     "apply_paste": ("应用粘贴的情景", "Apply the pasted scenario"),
     "upload_error": (
@@ -142,6 +147,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "{amber} 50-80%, {orange} 20-50%, {red} below 20% (bounds counted at the bound shown).",
     ),
     "sb_status_summary": ("按状态:{counts}。", "By status: {counts}."),
+    "headline": HEADLINE_TITLE,
+    "sb_statuses": ("状态与颜色说明", "Statuses and colours"),
+    "sb_fix": ("固定驱动假设,得到单一条件概率", "Fix a driving assumption for one conditional "
+               "probability"),
+    "sb_fix_help": (
+        "“取决于假设”的目标给出的是假设取值区间上的概率范围。固定某项假设后,记分牌和结论摘要"
+        "显示该取值下的条件概率(其余假设照常抽样)。",
+        "Targets that depend on an assumption show the range of their probability over it. "
+        "Fix the assumption and the scoreboard and headline show the probability conditional "
+        "on that value (the other assumptions drawn as usual).",
+    ),
+    "sb_fix_free": ("不固定(显示区间)", "free (show the range)"),
     "sb_status": ("状态", "Status"),
     "sb_status_help": ("状态定义:{definitions}", "Statuses: {definitions}"),
     "sb_target": ("目标与出处", "Target and source clause"),
@@ -225,6 +242,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "The settings changed since this comparison; press Compare to update.",
     ),
     "cmp_current_name": ("当前设置", "Current settings"),
+    "cmp_charts": ("各情景的指标轨迹", "The indicators under each scenario"),
+    "cmp_chart_caption": (
+        "实线 = 各情景中位数;浅色带 = 第一个情景的 10–90% 区间;★ = 目标。",
+        "Lines: each scenario's median; the light band: the first scenario's 10-90% band; "
+        "★: targets.",
+    ),
+    "cmp_indicators": ("目标年份的指标中位数与差异(相对第一个情景)",
+                       "Indicator medians in the target years and differences from the first "
+                       "scenario"),
+    "cmp_indicator": ("指标", "Indicator"),
     # goal seek
     "gs_intro": (
         "在其他杠杆保持当前设置时,求某一时期某一杠杆达到目标所需的最小取值。",
@@ -262,6 +289,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "复核运行的达成概率为 {achieved}:达成概率并非随此杠杆单调上升,请谨慎使用该取值。",
         "The confirming re-run gives {achieved}: the probability is not monotone in this "
         "lever; treat the value with caution.",
+    ),
+    "gs_ranged": (
+        "{items} 的概率取决于外部假设(见记分牌中的区间与条件概率),没有单一概率可供反推。",
+        "{items}: the probability depends on an assumption (see the range and the "
+        "conditional probability in the scoreboard); there is no single probability to seek.",
     ),
     "gs_apply": ("把此取值用到当前设置", "Use this value in the current settings"),
     "gs_none": ("本地区没有模型范围内的目标。", "This region has no target in model scope."),
@@ -362,6 +394,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "save_button": ("保存当前设置", "Save the current settings"),
     "save_ok": ("已保存情景“{name}”。", "Saved scenario '{name}'."),
     "save_empty": ("请先填写情景名称。", "Give the scenario a name first."),
+    "save_reserved": ("“{name}”是内置情景的名称,请换一个名称。",
+                      "'{name}' is the title of a built-in scenario; choose another name."),
     "saved_list": ("已保存的情景:{items}", "Saved scenarios: {items}"),
     "save_exists": (
         "已有名为“{name}”的情景。要用当前设置覆盖它吗?",
@@ -386,6 +420,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Saved scenarios are kept in the server folder {folder} (set SUZHOU_SIM_SCENARIO_DIR "
         "to change it): everyone using this app server can see, replace or delete them.",
     ),
+    "broken_files": ("{n} 个情景文件无法读取,已跳过(点开看原因)",
+                     "{n} scenario file(s) cannot be read and are skipped (open for why)"),
     "saved_broken": ("已保存的情景文件无法读取,已跳过:{line}",
                      "A saved scenario file cannot be read and is skipped: {line}"),
     "saved_scenario": ("已保存:{name}", "Saved: {name}"),
@@ -419,15 +455,32 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pf_run": ("开始优化", "Optimise"),
     "pf_need_target": ("请至少选择一个目标。", "Choose at least one target."),
     "pf_found": (
-        "最省方案:专项资金总投入 {spend} 亿元,各目标均以不低于 {p} 的概率实现。",
-        "Cheapest plan: total special-fund spending {spend} (100m yuan), every target reached "
-        "with probability at least {p}.",
+        "最省可行方案:专项资金总投入 {spend} 亿元,各目标均以不低于 {p} 的概率实现。",
+        "Cheapest feasible plan: total special-fund spending {spend} (100m yuan), every "
+        "target reached with probability at least {p}.",
     ),
     "pf_infeasible": (
-        "在允许范围内没有方案能使所有目标均达到概率 {p};下表为缺口最小的方案"
-        "(投入 {spend} 亿元)。",
-        "No plan within the allowed ranges reaches every target with probability {p}; below is "
-        "the plan with the least shortfall found (spending {spend}, 100m yuan).",
+        "没有方案能达到:在允许范围内,没有方案能使所有目标的概率都达到 {p}。最接近的方案"
+        "仍差 {shortfall}(各目标概率缺口之和),总投入 {spend} 亿元。",
+        "No plan reaches it: within the allowed ranges no plan gives every target a "
+        "probability of {p}. The closest plan still falls {shortfall} short (summed over the "
+        "targets) and spends {spend} (100m yuan).",
+    ),
+    "pf_knee": (
+        "拐点方案:总投入 {spend} 亿元,{n} 项目标中 {reached} 项达到要求(缺口 {shortfall});"
+        "再多投入,缺口下降明显变慢。",
+        "Knee of the front: spending {spend} (100m yuan), {reached} of {n} targets reached "
+        "(shortfall {shortfall}); beyond it more money buys little.",
+    ),
+    "pf_plan_chosen": ("最省可行 / 最接近的方案", "Cheapest feasible / closest plan"),
+    "pf_plan_knee": ("拐点方案", "Knee plan"),
+    "pf_held": ("未参与优化的时期({periods})保持当前设置,不会被清零。",
+                "Periods left out of the search ({periods}) keep the current settings; they "
+                "are not set to zero."),
+    "pf_ranged": (
+        "{items} 的概率取决于外部假设:优化按假设的抽样分布取平均概率,不是区间。",
+        "The probability of {items} depends on an assumption: the search uses its average "
+        "over the assumption's draws, not the range.",
     ),
     "pf_probabilities": (
         "达成概率(搜索所用抽样 / 新抽样复核):{items}",
@@ -511,6 +564,11 @@ _PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (r"expected a mapping of scenario fields at the top level",
      "顶层应为“字段: 取值”形式的情景字段"),
     (r"not UTF-8 text", "不是 UTF-8 编码的文本"),
+    # the URL's parameters (state.apply_query)
+    (r"not a valid value", "不是有效的取值"),
+    (r"unknown setting", "未知的设置"),
+    (r"allowed (.*)", "允许的取值:{0}"),
+    (r"no such scenario file for (\S+)", "该地区({0})没有这个情景"),
 )
 _TYPES_ZH = {"string": "文本", "integer": "整数", "dictionary": "键值映射"}
 
@@ -578,6 +636,20 @@ def problem_reason(reason: str, lang: str, labels: dict[str, str] | None = None)
                     groups[i] = unit_label(g, "zh")
             return template.format(*groups).rstrip().replace("' or '", "' 或 '")
     return f"其他问题(英文原文):{reason}"
+
+
+def url_problem(problem: str, lang: str) -> str:
+    """One problem of the URL's parameters (``key=value: reason``) in ``lang``."""
+    where, _, reason = problem.partition(": ")
+    if lang == "en" or not reason:
+        return problem
+    return f"{where}:{problem_reason(reason, lang)}"
+
+
+def multiselect_text(lang: str) -> dict:
+    """Keyword arguments of a multiselect in ``lang``: its placeholder, and no "Select all"
+    entry in Chinese (a fixed English text of Streamlit's)."""
+    return {"placeholder": tr("choose", lang), "select_all": lang == "en"}
 
 
 def comparator_label(comparator: str, lang: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,15 +28,28 @@ import pandas as pd
 
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import load_indicators
-from ..catalogues.observations import load_observations
+from ..catalogues.observations import DataVintage, data_vintage, load_observations
 from ..catalogues.regions import load_region
 from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
+from ..errors import InputError
 from ..paths import OBSERVED_FILE, calibration_dir
 from ..reporting.diagram_labels import sector_label
+from ..reporting.headline import (
+    conditional_probability,
+    driver_values,
+    headline,
+    headline_indicator,
+    is_range,
+)
+from ..reporting.headline_text import conditional_label, headline_sentences
 from ..reporting.markdown import STATUS_TEXT, curve_lines, probability_text, status_counts
-from ..reporting.plots import chart_targets  # the rule for which targets sit on a series' chart
+from ..reporting.office import compared_probabilities
+from ..reporting.plots import (
+    chart_targets,  # the rule for which targets sit on a series' chart
+    drawn_series,
+)
 from ..reporting.structure_diagram import ACCOUNTING
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
@@ -65,13 +78,21 @@ __all__ = [
     "describe_changes",
     "scoreboard_frame",
     "scoreboard_html",
+    "scoreboard_inside_html",
+    "scoreboard_outside_html",
     "scoreboard_summary",
+    "outcome_headline",
+    "headline_chart_indicator",
+    "region_vintage",
     "SCOREBOARD_CSS",
+    "UPLOADER_CSS_ZH",
     "targets_csv",
     "series_csv",
     "chart_indicators",
     "trajectory_chart",
     "compare_frame",
+    "compare_chart",
+    "compare_indicators",
     "goal_seek_text",
     "fit_summary",
     "report_goals",
@@ -209,8 +230,13 @@ def _probabilities(result: ScenarioResult | None) -> dict[str, float]:
     return dict(zip(result.targets["target_id"], result.targets["probability"], strict=True))
 
 
-def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
+def scoreboard_frame(outcome: Outcome, lang: str,
+                     fixed: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The scoreboard as a table of display values (one row per target of the region).
+
+    ``fixed`` maps driving assumptions (their constants) the planner fixed to a value: a
+    target whose probability is a range over them then shows its conditional probability
+    (read off the assumption curves) with what it is conditional on.
 
     Returns
     -------
@@ -221,7 +247,8 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         the probability, blank without one), curve (assumption-driven targets: the
         probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
-        in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending.
+        in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending,
+        conditional (the conditional probability with a fixed driver, else NaN).
         While the result's curves are not computed yet (``curves_done`` False) the curve
         of targets with driving assumptions (and the probability of assumption-driven ones)
         reads "computing" instead, and curve_pending is True on their rows.
@@ -232,6 +259,7 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     curves = outcome.result.curves
     driven = set(curves["target_id"])  # the other targets have no curve: skip the filtering
     pending = not outcome.result.curves_done
+    drivers = driver_values(curves) if fixed else {}
     rows = []
     for r in outcome.result.targets.itertuples(index=False):
         t: Target = ledger[r.target_id]
@@ -240,6 +268,14 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         has_p = not pd.isna(p)
         first = r.first_year
         waits = pending and in_scope and bool(t.drivers)  # its curve is still computing
+        cond = (conditional_probability(curves, r.target_id, fixed)
+                if fixed and r.target_id in driven and is_range(r) else None)
+        p_text = (tr("computing", lang) if waits and pd.isna(p)
+                  else probability_text(r, lang, fmt_probability))
+        if cond is not None:
+            zh, en, unit, _ = drivers[cond[0]]
+            p_text = (f"{fmt_probability(cond[2])} · "
+                      f"{conditional_label(zh if lang == 'zh' else en, cond[1], unit, lang)}")
         rows.append({
             "target_id": r.target_id,
             "label": t.label(lang),
@@ -251,13 +287,13 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "status": r.status,
             "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
-            "probability_text": (tr("computing", lang) if waits and pd.isna(p)
-                                 else probability_text(r, lang, fmt_probability)),
+            "probability_text": p_text,
             "curve": tr("curves_pending", lang) if waits else "; ".join(
                 f"{label} {cells}" for label, cells in curve_lines(
                     curves, r.target_id, lang, fmt_probability,
                     lambda u: unit_label(u, lang))) if r.target_id in driven else "",
-            "band": probability_band(p) if has_p else "",
+            "band": (probability_band(p) if has_p
+                     else probability_band(cond[2]) if cond is not None else ""),
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
             "first_year": (str(int(first)) if in_scope and not pd.isna(first)
@@ -268,9 +304,10 @@ def scoreboard_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
             "in_scope": in_scope,
             "reason": t.reason_text(lang) or "",
             "curve_pending": waits,
+            "conditional": cond[2] if cond is not None else None,
         })
     frame = pd.DataFrame(rows)
-    for col in ("delta", "delta_policy"):
+    for col in ("delta", "delta_policy", "conditional"):
         frame[col] = frame[col].astype(float)
     return frame
 
@@ -297,13 +334,29 @@ table.sb .curve {color: #777; font-size: 0.72rem; white-space: normal; max-width
 table.sb .out {display: inline-block; border: 1px solid #999; color: #666; border-radius: 4px;
   padding: 0 5px; font-size: 0.74rem;}
 table.sb .status {font-size: 0.76rem; white-space: nowrap;}
-/* narrow screens (a phone, 390 px): target, probability and median stay; the rest folds */
+table.sb .narrow {display: none;}
+div.sb-scroll {overflow-x: auto; max-width: 100%;}
+/* narrow screens (a phone, 390 px): target (with its value and status under it),
+   probability and median stay; the rest folds; wide tables scroll instead of clipping */
 @media (max-width: 640px) {
   table.sb .wide {display: none;}
+  table.sb .narrow {display: block; color: #555; font-size: 0.74rem; margin-top: 2px;}
   table.sb {font-size: 0.8rem;} table.sb td, table.sb th {padding: 4px 4px;}
   table.sb .clause {display: none;}
   table.sb th {white-space: normal;}
 }
+</style>
+"""
+
+
+#: The file uploader's own texts in Chinese (Streamlit writes them in English): its drop-zone
+#: instructions hidden (the caption under it says the same in the interface's language) and
+#: its button relabelled.
+UPLOADER_CSS_ZH = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}
+[data-testid="stFileUploaderDropzone"] button {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button::after {content: "选择文件"; font-size: 0.875rem;}
 </style>
 """
 
@@ -321,7 +374,8 @@ def table_html(frame: pd.DataFrame, table_id: str) -> str:
     load and whose canvas is redrawn on every slider step.
     """
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    out = [f'<table class="sb" id="{_esc(table_id)}"><thead><tr>']
+    # in a scrolling box: on a phone a wide table scrolls sideways instead of being clipped
+    out = [f'<div class="sb-scroll"><table class="sb" id="{_esc(table_id)}"><thead><tr>']
     out += [f'<th class="{"num" if num else ""}">{_esc(c)}</th>'
             for c, num in zip(frame.columns, numeric, strict=True)]
     out.append("</tr></thead><tbody>")
@@ -330,7 +384,7 @@ def table_html(frame: pd.DataFrame, table_id: str) -> str:
         out += [f'<td class="num">{_esc(_plain_number(v))}</td>' if num else f"<td>{_esc(v)}</td>"
                 for v, num in zip(row, numeric, strict=True)]
         out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -347,12 +401,19 @@ def _delta_cell(delta: float, lang: str) -> str:
 
 
 def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
-    """The scoreboard as two HTML tables: targets in model scope by year, then the others.
+    """The scoreboard as two HTML tables: targets in model scope by year, then the others
+    (:func:`scoreboard_inside_html` and :func:`scoreboard_outside_html`)."""
+    return scoreboard_inside_html(frame, lang) + scoreboard_outside_html(frame, lang)
 
-    Each in-scope row carries ``data-target``, ``data-status`` and ``data-p`` attributes
-    (the probability, empty when the status gives none) so that tests and the browser
-    check can read the numbers back; a row whose curve is still computing also
-    ``data-curve="pending"``.
+
+def scoreboard_inside_html(frame: pd.DataFrame, lang: str) -> str:
+    """The targets in model scope as an HTML table, grouped by target year.
+
+    Each row carries ``data-target``, ``data-status`` and ``data-p`` attributes (the
+    probability, empty when the status gives none) so that tests and the browser check can
+    read the numbers back; a row whose curve is still computing also
+    ``data-curve="pending"``, one with a fixed driver ``data-conditional`` (its conditional
+    probability).
     """
     policy = frame["delta_policy"].notna().any()
     inside = frame[frame["in_scope"]]
@@ -381,6 +442,8 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
         for r in by_year[year]:
             p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
             pending = ' data-curve="pending"' if r.curve_pending else ""
+            if not pd.isna(r.conditional):
+                pending += f' data-conditional="{r.conditional:.4f}"'
             badge = (f'<span class="badge" style="background:{colour[r.band]}">'
                      f"{_esc(r.probability_text)}</span>" if r.band
                      else f'<span class="plain">{_esc(r.probability_text)}</span>')
@@ -388,7 +451,9 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<tr data-target="{_esc(r.target_id)}" data-p="{p_attr}" '
                 f'data-status="{_esc(r.status)}"{pending}>'
                 f'<td><b>{_esc(r.label)}</b><span class="id">{_esc(r.target_id)}</span>'
-                f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div></td>'
+                f'<div class="clause">“{_esc(r.clause)}” — {_esc(r.source)}</div>'
+                # on a phone the target value and the status go under the target's name
+                f'<div class="narrow">{_esc(r.threshold)} · {_esc(r.status_label)}</div></td>'
                 f'<td class="num wide">{_esc(r.threshold)}</td>'
                 f'<td class="wide"><span class="status">{_esc(r.status_label)}</span></td>'
                 f'<td class="num">{badge}<div class="curve">{_esc(r.curve)}</div></td>'
@@ -399,6 +464,13 @@ def scoreboard_html(frame: pd.DataFrame, lang: str) -> str:
                 + f'<td class="note wide">{_esc(r.note)}</td></tr>'
             )
     out.append("</tbody></table>")
+    return "".join(out)
+
+
+def scoreboard_outside_html(frame: pd.DataFrame, lang: str) -> str:
+    """The targets outside the model's scope as an HTML table with their reasons (empty
+    when there are none)."""
+    out: list[str] = []
     outside = frame[~frame["in_scope"]]
     if not outside.empty:
         out.append(f"<h4>{_esc(tr('sb_out_of_scope', lang))}</h4>")
@@ -434,6 +506,33 @@ def scoreboard_summary(frame: pd.DataFrame, lang: str) -> str:
     definitions = ("; " if lang == "en" else ";").join(
         f"{tr(f'status_{k}', lang)}: {tr(f'status_def_{k}', lang)}" for k in STATUS_TEXT)
     return f"{by_status} {by_colour}\n\n" + tr("sb_status_help", lang, definitions=definitions)
+
+
+def region_vintage(region: str) -> DataVintage | None:
+    """The data vintage of ``region`` (None when it has no published figure), read once per
+    version of the observations file."""
+    obs = _observations(region, OBSERVED_FILE.stat().st_mtime_ns)
+    try:
+        return data_vintage(region, obs)
+    except InputError:
+        return None
+
+
+def outcome_headline(outcome: Outcome, lang: str,
+                     fixed: Mapping[str, float] | None = None) -> list[str]:
+    """The headline (结论摘要) of ``outcome`` in ``lang``: a sentence per target year (the
+    moves against the baseline unless the run is the baseline), then the data vintage."""
+    res = outcome.result
+    region = res.scenario.region
+    base = None if outcome.is_baseline else outcome.baseline.targets
+    return headline_sentences(headline(res.targets, res.curves, base, region_vintage(region),
+                                       fixed, region), lang)
+
+
+def headline_chart_indicator(result: ScenarioResult) -> str | None:
+    """The indicator of the headline chart of ``result`` (see
+    :func:`suzhou_sim.reporting.headline.headline_indicator`)."""
+    return headline_indicator(result.targets, chart_indicators(result))
 
 
 def targets_csv(outcome: Outcome) -> str:
@@ -559,7 +658,15 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     spec = result.specs[indicator]
     unit = load_indicators()[indicator].unit
     hist = _history(region, indicator) if spec.measure != "cumulative" else pd.DataFrame()
-    first = result.series.loc[result.series["indicator"] == indicator, "year"].min()
+    def rows(res: ScenarioResult | None) -> pd.DataFrame:
+        if res is None or indicator not in res.specs:
+            return pd.DataFrame(columns=["year", "p10", "p50", "p90"])
+        s = res.series
+        # no flat "history" drawn where the quantity has no data before its base year
+        return drawn_series(s.loc[s["indicator"] == indicator,
+                                  ["year", "p10", "p50", "p90"]].dropna())
+
+    first = rows(result)["year"].min()
     if not hist.empty:
         first = min(first, hist["year"].min())
     # the axis starts where the data do: the first history point or the first simulated year
@@ -568,12 +675,6 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
            axis={"format": "d", "tickMinStep": 1})
     y_title = unit_label(unit, lang) or tr("value", lang)
     value = tr("value", lang)
-
-    def rows(res: ScenarioResult | None) -> pd.DataFrame:
-        if res is None or indicator not in res.specs:
-            return pd.DataFrame(columns=["year", "p10", "p50", "p90"])
-        s = res.series
-        return s.loc[s["indicator"] == indicator, ["year", "p10", "p50", "p90"]].dropna()
 
     names = [tr("chart_scenario", lang), tr("chart_baseline", lang)]
     lines = [rows(result).assign(run=names[0]), rows(outcome.baseline).assign(run=names[1])]
@@ -613,7 +714,9 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         if not hist.empty:
             layers.append(_history_layer(hist, x, y_title, legend, lang))
             legend_rows += 2  # two entries a row
-    probs = _probabilities(result)
+    # as the scoreboard reads each probability ("≥ 88%", "12%–88% 随假设"...)
+    probs = {r.target_id: probability_text(r, lang, fmt_probability)
+             for r in result.targets.itertuples(index=False)}
     marks = chart_targets(targets_for_region(region), indicator, spec)
     if marks:
         legend_rows += 1
@@ -622,7 +725,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
             "year": t.year, "threshold": t.threshold, "low": t.threshold * 0.95,
             "high": t.threshold * 1.05, "from": t.from_year or t.year,
             "about": t.comparator == "~", "target": f"{t.label(lang)} ({t.target_id})",
-            "probability": fmt_probability(probs.get(t.target_id)), "marker": star_label,
+            "probability": probs.get(t.target_id) or "–", "marker": star_label,
         } for t in marks]}
         rule = {"type": "rule", "color": _TARGET, "strokeWidth": 1.5}
         at_target = {"x": x, "y": _q("threshold", title=y_title)}
@@ -661,6 +764,94 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
 
 # --- comparison and goal seeking ------------------------------------------------------------
 
+#: Line colours of the compared scenarios, in their order (the first: the reference).
+_COMPARE_COLOURS = ("#08519c", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                    "#e377c2", "#17becf")
+
+
+def compare_chart(runs: dict[str, ScenarioResult], indicator: str, lang: str) -> dict:
+    """The medians of one indicator under each compared scenario on one chart (Vega-Lite),
+    the first scenario's 10-90% band behind them and the targets on the same scale as ★.
+
+    ``runs`` maps display titles to the scenarios' runs, the reference first.
+    """
+    first = next(iter(runs.values()))
+    spec = first.specs[indicator]
+    unit = load_indicators()[indicator].unit
+    y_title = unit_label(unit, lang) or tr("value", lang)
+    lines = []
+    for title, res in runs.items():
+        s = res.series
+        rows = drawn_series(s.loc[s["indicator"] == indicator, ["year", "p10", "p50", "p90"]]
+                            .dropna())
+        lines.append(rows.assign(run=title))
+    band = lines[0]
+    x = _q("year", title=tr("chart_year", lang),
+           scale={"domain": [float(band["year"].min()) - 0.5, 2035.5]},
+           axis={"format": "d", "tickMinStep": 1})
+    names = list(runs)
+    layers: list[dict] = [
+        {"data": {"values": _records(band)}, "mark": {"type": "area", "opacity": 0.25,
+                                                     "color": _BAND_FILL},
+         "encoding": {"x": x, "y": _q("p10", title=y_title), "y2": {"field": "p90"}}},
+        {"data": {"values": _records(pd.concat(lines, ignore_index=True)[
+            ["year", "p50", "run"]])},
+         "mark": {"type": "line", "strokeWidth": 2, "point": {"size": 14, "filled": True}},
+         "encoding": {
+             "x": x, "y": _q("p50", title=y_title),
+             "color": {"field": "run", "type": "nominal",
+                       "legend": {"orient": "bottom", "title": None, "labelLimit": 360,
+                                  "columns": 1},
+                       "scale": {"domain": names,
+                                 "range": list(_COMPARE_COLOURS[:len(names)])}},
+             "tooltip": [_tip("run", " ", "nominal"), _tip("year"),
+                         _tip("p50", tr("value", lang))]}},
+    ]
+    marks = chart_targets(targets_for_region(first.scenario.region), indicator, spec)
+    if marks:
+        layers.append({
+            "data": {"values": [{"year": t.year, "threshold": t.threshold,
+                                 "target": f"{t.label(lang)} ({t.target_id})"} for t in marks]},
+            "mark": {"type": "point", "shape": _STAR, "size": 200, "filled": True,
+                     "color": _TARGET, "opacity": 1},
+            "encoding": {"x": x, "y": _q("threshold", title=y_title),
+                         "tooltip": [_tip("target", tr("chart_target", lang), "nominal"),
+                                     _tip("year"), _tip("threshold", tr("sb_threshold", lang))]}})
+    return {"title": _chart_title(indicator, first, lang),
+            "height": _PLOT_HEIGHT + _LEGEND_ROW * len(names), "layer": layers}
+
+
+def compare_indicators(runs: dict[str, ScenarioResult], years: list[int],
+                       lang: str) -> pd.DataFrame:
+    """The medians of the indicators that carry a target, in the target ``years``, per
+    compared scenario side by side, and each one's difference from the first (text)."""
+    first_title, first = next(iter(runs.items()))
+    targets = targets_for_region(first.scenario.region)
+    registry = load_indicators()
+    rows = []
+    for name in chart_indicators(first):
+        if not chart_targets(targets, name, first.specs[name]):
+            continue
+        unit = registry[name].unit
+        for year in years:
+            medians = {}
+            for title, res in runs.items():
+                s = res.series
+                hit = s.loc[(s["indicator"] == name) & (s["year"] == year), "p50"]
+                medians[title] = float(hit.iloc[0]) if len(hit) else None
+            if medians[first_title] is None:
+                continue
+            row = {tr("cmp_indicator", lang): registry[name].label(lang),
+                   tr("sb_year", lang): year}
+            for title, m in medians.items():
+                row[title] = fmt_quantity(m, unit, lang)
+                if title != first_title and m is not None:
+                    diff = m - medians[first_title]
+                    row[f"Δ {title}"] = ("+" if diff > 0 else "") + fmt_quantity(diff, unit,
+                                                                                 lang)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
 
 def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFrame:
     """Display table of :func:`~suzhou_sim.studies.scenario_runs.compare_scenarios` (in scope).
@@ -695,8 +886,8 @@ def compare_frame(table: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.
         tr("sb_status", lang): [tr(f"status_{k}", lang) for k in inside["status"]],
     })
     for name, title in titles.items():
-        if f"p_{name}" in inside:
-            out[title] = inside[f"p_{name}"]
+        if f"p_{name}" in inside:  # a number, or the range over the driving assumption
+            out[title] = compared_probabilities(inside, name, lang)
         if f"d_{name}" in inside:
             out[f"Δ {title}"] = inside[f"d_{name}"]
     return out

@@ -343,6 +343,10 @@ class Scenario(BaseModel):
     title_zh: str = Field(min_length=1)
     description: str = ""
     rationale: str = Field(min_length=1)
+    # the Chinese texts of description and rationale (the two above are the English ones;
+    # files without them keep loading, and a Chinese report then leaves them out)
+    description_zh: str = ""
+    rationale_zh: str = ""
     region: str = DEFAULT_REGION
     # strict: true, '300' and 7.0 are not read as whole numbers (issue 26)
     draws: int = Field(DEFAULT_DRAWS, ge=1, le=MAX_DRAWS, strict=True)
@@ -371,6 +375,14 @@ class Scenario(BaseModel):
                 if len(names) > 1 else repr(names[0])
             raise ValueError(f"{value!r} is not allowed; input should be {allowed}")
         return value
+
+    def description_text(self, lang: str = "zh") -> str:
+        """The description in ``lang`` (empty when the file has none in that language)."""
+        return self.description_zh if lang == "zh" else self.description
+
+    def rationale_text(self, lang: str = "zh") -> str:
+        """The rationale in ``lang`` (empty when the file has none in that language)."""
+        return self.rationale_zh if lang == "zh" else self.rationale
 
     @field_validator("levers")
     @classmethod

@@ -31,7 +31,7 @@ from ..catalogues.scenarios import load_levers  # noqa: E402
 from ..catalogues.targets import load_targets  # noqa: E402
 from ..catalogues.timeline import PERIOD_YEARS  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes  # noqa: E402
-from .labels import PERIOD_SHORT, fmt_number  # noqa: E402
+from .labels import PERIOD_SHORT, fmt_number, unit_label  # noqa: E402
 from .plots import cjk_font  # noqa: E402
 from .sensitivity_plots import png_bytes  # noqa: E402
 
@@ -66,6 +66,10 @@ TEXT: dict[str, dict[str, str]] = {
     "cost": {_EN: "cost per additional unit (万元, median, 80% band)",
              _ZH: "每新增单位成本(万元,中位数,80%区间)"},
     "kind_lever": {_EN: "lever raised", _ZH: "提高杠杆"},
+    "tornado_lever": {_EN: "lever raised alone", _ZH: "单独提高该杠杆"},
+    "tornado_channel": {_EN: "+money into one channel alone", _ZH: "仅向一个资金渠道追加资金"},
+    "tornado_axis": {_EN: "paired change in {year} ({unit}); bar = median, whisker = 10-90%",
+                     _ZH: "{year} 年的配对变化({unit});柱 = 中位数,须线 = 10%–90%"},
     "kind_channel": {_EN: "+money into this channel alone", _ZH: "仅向该渠道追加资金"},
     "rule_relative": {_EN: "+{pct:.0%} of its value", _ZH: "提高其取值的{pct:.0%}"},
     "rule_money": {_EN: "+{money:g} 亿元 a year", _ZH: "每年增加{money:g}亿元"},
@@ -203,7 +207,10 @@ def _lever_name(lever: str, kind: str, lang: str) -> str:
 
 def _bar_label(row, lang: str) -> str:
     sep = " · "
-    return f"{_lever_name(row.lever, row.kind, lang)}{sep}{row.period}"
+    # Chinese names the plan ("十五五 2026–2030"); English keeps the command line's "15th"
+    period = (period_name(row.period, lang) if lang == _ZH and row.period in PERIOD_YEARS
+              else row.period)
+    return f"{_lever_name(row.lever, row.kind, lang)}{sep}{period}"
 
 
 def target_ids(table: pd.DataFrame) -> list[str]:
@@ -217,13 +224,16 @@ def chart_file(target_id: str) -> str:
     return f"effects_{target_id}.png"
 
 
-def tornado_chart(table: pd.DataFrame, target_id: str) -> Figure:
+def tornado_chart(table: pd.DataFrame, target_id: str, lang: str = _EN) -> Figure:
     """Tornado of every step's paired effect on one target: median bar, 80% band whisker.
 
     Rows are sorted by the size of the median effect; money channels and levers are told
-    apart by colour. Labels are English, with the Chinese target label in the title when a
-    CJK font is installed.
+    apart by colour. Labels are in ``lang`` (English by default, as the command line's
+    report); in English the Chinese target label is added to the title, and Chinese is used
+    only when a CJK font is installed (else the labels fall back to English).
     """
+    font = cjk_font()
+    lang = lang if font else _EN
     rows = table[table["target_id"] == target_id].copy()
     rows["size"] = rows["delta_p50"].abs()
     rows = rows.sort_values("size")
@@ -237,20 +247,25 @@ def tornado_chart(table: pd.DataFrame, target_id: str) -> Figure:
                 xerr=[rows["delta_p50"] - rows["delta_p10"], rows["delta_p90"] - rows["delta_p50"]],
                 fmt="none", ecolor="black", capsize=2, linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
-    ax.legend(handles=[Patch(color="#3182bd", label="lever raised alone"),
-                       Patch(color="#e6550d", label="+money into one channel alone")],
-              fontsize=7, loc="lower right", frameon=False)
-    ax.set_yticks(y, [_bar_label(r, _EN) for r in rows.itertuples()], fontsize=7)
+    family = [font, "DejaVu Sans"] if font else "DejaVu Sans"
+    ax.legend(handles=[Patch(color="#3182bd", label=text("tornado_lever", lang)),
+                       Patch(color="#e6550d", label=text("tornado_channel", lang))],
+              fontsize=7, loc="lower right", frameon=False, prop={"family": family, "size": 7})
+    labels = [_bar_label(r, lang) for r in rows.itertuples()]
+    ax.set_yticks(y, labels, fontsize=7, fontfamily=family)
     target = load_targets().get(target_id)
     unit = rows["indicator_unit"].iloc[0] if len(rows) else ""
-    ax.set_xlabel(f"paired change in {target.year if target else ''} ({unit}); bar = median, "
-                  "whisker = 10-90%", fontsize=8)
-    font = cjk_font()
-    title = f"{target_id}: {target.label(_EN) if target else ''}"
-    if font and target:
-        title += f"\n{target.label(_ZH)}"
-    ax.set_title(title, fontsize=9,
-                 fontfamily=[font, "DejaVu Sans"] if font else "DejaVu Sans")
+    if lang == _ZH:
+        unit = unit_label(unit, _ZH) or unit
+    ax.set_xlabel(text("tornado_axis", lang, year=target.year if target else "", unit=unit),
+                  fontsize=8, fontfamily=family)
+    if lang == _ZH:
+        title = f"{target.label(_ZH)}({target_id})" if target else target_id
+    else:
+        title = f"{target_id}: {target.label(_EN) if target else ''}"
+        if font and target:
+            title += f"\n{target.label(_ZH)}"
+    ax.set_title(title, fontsize=9, fontfamily=family)
     ax.tick_params(axis="x", labelsize=7)
     # fixed margins: tight_layout measures every label and costs more than the drawing
     height = fig.get_figheight()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ import matplotlib
 import pandas as pd
 
 from ..catalogues.indicators import load_indicators
+from ..catalogues.observations import DataVintage
 from ..catalogues.regions import load_region
 from ..catalogues.scenarios import (
     PERIODS,
@@ -35,16 +37,19 @@ from ..catalogues.scenarios import (
 )
 from ..catalogues.targets import load_targets, targets_for_region
 from ..errors import InputError
+from .documents import cite, cited_documents
+from .headline import headline, headline_indicator
+from .headline_text import HEADLINE_TITLE, headline_sentences, vintage_sentence
 from .labels import (
-    fmt_number,
     fmt_points,
     fmt_probability,
     fmt_quantity,
+    fmt_value,
     period_label,
     unit_label,
 )
 from .markdown import probability_text, status_label
-from .plots import chart_targets, cjk_font, fan_chart
+from .plots import chart_png, chart_targets, cjk_font, fan_chart
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -57,6 +62,11 @@ __all__ = [
     "assumption_table",
     "series_table",
     "comparison_table",
+    "compared_probabilities",
+    "report_headline",
+    "plain_zh",
+    "PAGE_WIDTH_CM",
+    "BOARD_COLUMNS",
     "docx_report",
     "xlsx_report",
     "report_bytes",
@@ -93,12 +103,19 @@ class ReportInputs:
         scenario first.
     compared : list of Scenario
         The scenarios of ``comparison`` in its column order.
+    vintage : DataVintage or None
+        The region's data vintage (the last year with published figures).
+    fixed : dict
+        Driving assumptions fixed by the planner (constant -> value): the headline then
+        gives their targets' conditional probabilities.
     """
 
     result: ScenarioResult
     baseline: ScenarioResult | None = None
     comparison: pd.DataFrame | None = None
     compared: list[Scenario] = field(default_factory=list)
+    vintage: DataVintage | None = None
+    fixed: dict[str, float] = field(default_factory=dict)
 
 
 # --- tables (data) --------------------------------------------------------------------------
@@ -131,7 +148,8 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
                                    strict=True)],
         "状态": [status_label(s, "zh") for s in inside["status"]],
         # as the status reads it: "≥ 0.88" for a lower bound, a range over the assumption...
-        "概率说明": [probability_text(r, "zh") for r in inside.itertuples(index=False)],
+        "概率说明": [probability_text(r, "zh", fmt_probability)
+                 for r in inside.itertuples(index=False)],
         "达成概率": inside["probability"].astype(float),
         "中位数": inside["median"].astype(float),
         "P10": inside["p10"].astype(float),
@@ -190,14 +208,33 @@ def series_table(result: ScenarioResult, baseline: ScenarioResult | None = None
     return pd.concat(frames, ignore_index=True)
 
 
+def compared_probabilities(table: pd.DataFrame, name: str, lang: str) -> list[object]:
+    """The probabilities of scenario ``name`` in a comparison table: a number (0-1) where
+    the target has one, else the range over its driving assumptions as text
+    (``12%–88% 随假设``, from the ``lo_``/``hi_`` columns), else None."""
+    out: list[object] = []
+    lows = table.get(f"lo_{name}", pd.Series(math.nan, index=table.index))
+    highs = table.get(f"hi_{name}", pd.Series(math.nan, index=table.index))
+    for p, lo, hi in zip(table[f"p_{name}"], lows, highs, strict=True):
+        if not pd.isna(p):
+            out.append(float(p))
+        elif not pd.isna(lo):
+            what = "随假设" if lang == "zh" else "over the assumption"
+            out.append(f"{fmt_probability(lo)}–{fmt_probability(hi)} {what}")
+        else:
+            out.append(None)
+    return out
+
+
 def comparison_table(comparison: pd.DataFrame, compared: list[Scenario]) -> pd.DataFrame:
-    """Probabilities per compared scenario (0-1) and differences from the first (0-1)."""
+    """Probabilities per compared scenario (0-1, or the range as text where the target has
+    none, see :func:`compared_probabilities`) and differences from the first (0-1)."""
     inside = comparison[comparison["in_scope"]].reset_index(drop=True)
     out = pd.DataFrame({"目标编号": inside["target_id"], "目标": inside["label_zh"],
                         "年份": inside["year"].astype(int)})
     for s in compared:
         if f"p_{s.name}" in inside:
-            out[s.title_zh] = inside[f"p_{s.name}"].astype(float)
+            out[s.title_zh] = compared_probabilities(inside, s.name, "zh")
         if f"d_{s.name}" in inside:
             out[f"Δ {s.title_zh}"] = inside[f"d_{s.name}"].astype(float)
     return out
@@ -225,7 +262,9 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
     base_rows = None
     if baseline is not None and indicator in baseline.specs:
         base_rows = baseline.series[baseline.series["indicator"] == indicator]
-    probs = dict(zip(result.targets["target_id"], result.targets["probability"], strict=True))
+    # as the scoreboard reads each probability: "≥ 88%", "12%–88% 随假设"...
+    probs = {r.target_id: probability_text(r, "zh", fmt_probability)
+             for r in result.targets.itertuples(index=False)}
     font = cjk_font()
     # every text of the chart (the legend carries the Chinese scenario title) falls back to
     # the CJK font, so no character renders as a box
@@ -236,9 +275,16 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
                         scenario_label=result.scenario.title_zh if font else result.scenario.name,
                         labels={**_CHART_ZH, "unit": unit_label(
                             load_indicators()[indicator].unit, "zh")} if font else None)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()
+        return chart_png(fig, dpi=110)
+
+
+def report_headline(inputs: ReportInputs) -> list[str]:
+    """The headline (结论摘要) of the report in Chinese: a sentence per target year, then
+    the data vintage (the same sentences as the app's scoreboard)."""
+    res = inputs.result
+    base = inputs.baseline.targets if inputs.baseline is not None else None
+    return headline_sentences(headline(res.targets, res.curves, base, inputs.vintage,
+                                       inputs.fixed, res.scenario.region), "zh")
 
 
 # --- Word -----------------------------------------------------------------------------------
@@ -247,30 +293,134 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
 _READING = (
     "达成概率 = 校准后验参数 × 外部假设抽样中达到目标的比例;同一种子的情景共用同一组抽样"
     "(公共随机数),情景间的差异只来自政策。“约”类目标达到目标值的 95% 即算达成;“每年”类目标"
-    "须在每一年都达到。首次达成 = 过半抽样达成时的中位年份。较基准 = 与本地区基准情景之差"
-    "(百分点)。外部假设不是政策选择,按三角分布(众数为默认值)抽样。"
+    "须在每一年都达到。“取决于假设”的目标给出驱动假设取值区间上的概率范围。首次达成 = 过半抽样"
+    "达成时的中位年份。较基准 = 与本地区基准情景之差(百分点)。外部假设不是政策选择,按三角分布"
+    "(众数为默认值)抽样。"
 )
+_KIND_ZH = {"condition": "外部条件", "regime": "规则或市场环境", "effect": "政策效应参数"}
+#: Landscape A4 with 1.8 cm margins: the tables' width in centimetres.
+PAGE_WIDTH_CM = 29.7 - 2 * 1.8
+#: The scoreboard's columns and their widths (cm); they fill the landscape page.
+BOARD_COLUMNS = {"目标": 5.2, "年份": 1.2, "目标值": 3.3, "达成概率": 3.5, "中位数(P10–P90)": 3.9,
+                 "首次达成": 1.9, "基准概率": 1.9, "较基准": 2.6, "状态": 2.6}
 
 
-def _docx_table(doc, frame: pd.DataFrame, formats: dict[str, Callable[[object], str]]):
+def _landscape(doc) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
+
+
+def _row_properties(row, header: bool) -> None:
+    """A row that never splits across pages; the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))
+    if header:
+        head = OxmlElement("w:tblHeader")
+        head.set(qn("w:val"), "true")
+        props.append(head)
+
+
+def _no_wrap(cell) -> None:
+    from docx.oxml import OxmlElement
+
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+def _cell_text(cell, text: str, numeric: bool) -> None:
+    """Fill a cell: each line of ``text`` a paragraph; numbers right-aligned and unwrapped
+    (a line break sits only between a value and its range, never inside a number)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    lines = text.split("\n")
+    cell.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+    if numeric:
+        for paragraph in cell.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _no_wrap(cell)
+
+
+def _docx_table(doc, frame: pd.DataFrame, formats: dict[str, Callable[[object], str]],
+                widths: dict[str, float] | None = None, numeric: tuple[str, ...] = ()):
+    """``frame`` as a Word table: header row repeated on each page, rows kept whole, the
+    ``numeric`` columns right-aligned and never wrapped, column widths in cm (``widths``,
+    else the page's width shared out)."""
+    from docx.shared import Cm, Pt
+
     table = doc.add_table(rows=1, cols=len(frame.columns))
     table.style = "Light Grid Accent 1"
+    table.autofit = False
+    share = PAGE_WIDTH_CM / len(frame.columns)
+    cm = [(widths or {}).get(c, share) for c in frame.columns]
+    _row_properties(table.rows[0], header=True)
     for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
-        cell.text = str(name)
+        _cell_text(cell, str(name), numeric=False)
     for row in frame.itertuples(index=False):
-        cells = table.add_row().cells
-        for cell, name, value in zip(cells, frame.columns, row, strict=True):
+        new = table.add_row()
+        _row_properties(new, header=False)
+        for cell, name, value in zip(new.cells, frame.columns, row, strict=True):
             fmt = formats.get(name)
-            cell.text = fmt(value) if fmt else ("" if pd.isna(value) else f"{value}")
+            text = fmt(value) if fmt else ("" if pd.isna(value) else f"{value}")
+            _cell_text(cell, text, numeric=name in numeric)
+    for i, width in enumerate(cm):
+        table.columns[i].width = Cm(width)  # the table grid, which LibreOffice reads
+        for cell in table.columns[i].cells:
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
     return table
 
 
-def _value(x: float | None) -> str:
-    return fmt_number(x, digits=4)
+def _picture(doc, png: bytes, caption: str) -> None:
+    """A chart and its caption kept on one page (the caption above, kept with the chart)."""
+    from docx.shared import Cm
+
+    title = doc.add_paragraph(caption, style="Caption")
+    title.paragraph_format.keep_with_next = True
+    holder = doc.add_paragraph()
+    holder.paragraph_format.keep_together = True
+    holder.add_run().add_picture(io.BytesIO(png), width=Cm(17))
+
+
+def _median_cell(median: float, p10: float, p90: float, unit: str) -> str:
+    if pd.isna(median):
+        return ""
+    return (f"{fmt_quantity(median, unit, 'zh')}\n"
+            f"({fmt_value(p10, unit)}–{fmt_value(p90, unit)})")
+
+
+def _meta_line(inputs: ReportInputs) -> str:
+    result = inputs.result
+    s = result.scenario
+    region = load_region(s.region).label_zh
+    parts = [f"地区:{region}", f"抽样次数:{result.draws:,}", f"随机种子:{result.seed}",
+             f"参数:{region}校准后验参数" if result.posterior_source.startswith("stored")
+             else "参数:给定的后验参数"]
+    if inputs.vintage is not None:
+        parts.append(vintage_sentence(inputs.vintage, "zh").rstrip("。"))
+    parts.append(f"生成日期:{date.today().isoformat()}")
+    return " · ".join(parts)
 
 
 def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
-    """The meeting report as a Word document (Chinese).
+    """The meeting report as a Word document, all in Chinese, on landscape A4.
+
+    Sections: the headline (结论摘要) with the headline chart, the scenario's texts, the
+    changes against the baseline, the scoreboard (every target year; ranges with their
+    driver), the comparison, fan charts (captions kept with them), the assumptions, the
+    sources (documents by number and title, the data vintage) and the model's limits.
+    Tables repeat their header row on each page, keep rows whole and never wrap a number.
 
     Parameters
     ----------
@@ -285,23 +435,32 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     """
     from docx import Document
     from docx.oxml.ns import qn
-    from docx.shared import Inches, Pt
+    from docx.shared import Pt
 
     result = inputs.result
     s = result.scenario
     doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(10.5)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+    _landscape(doc)
+    for name in ("Normal", "Title", "Heading 1", "Caption", "List Bullet"):
+        style = doc.styles[name]
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+    doc.styles["Normal"].font.size = Pt(10.5)
     doc.add_heading(f"{s.title_zh}:情景评估报告", level=0)
-    doc.add_paragraph(
-        f"地区:{load_region(s.region).label_zh} · 情景:{s.name} · 抽样次数:{result.draws:,}"
-        f" · 随机种子:{result.seed} · 参数:{result.posterior_source} · "
-        f"生成日期:{date.today().isoformat()}")
+    doc.add_paragraph(_meta_line(inputs))
+
+    doc.add_heading(HEADLINE_TITLE[0], level=1)
+    for line in report_headline(inputs):
+        doc.add_paragraph(line, style="List Bullet")
+    charts = _chart_indicators(result)
+    registry = load_indicators()
+    lead = headline_indicator(result.targets, charts)
+    if lead is not None:
+        _picture(doc, _chart_png(inputs, lead), f"图 1 {registry[lead].label_zh}(★ = 目标)")
+
     doc.add_heading("情景说明", level=1)
-    for text in (s.description, s.rationale):
-        if text and text.strip():
-            doc.add_paragraph(text.strip())
+    texts = [t.strip() for t in (s.description_text("zh"), s.rationale_text("zh")) if t.strip()]
+    for text in texts or ["本情景未提供中文说明。"]:
+        doc.add_paragraph(text)
     doc.add_heading("相对基准的调整", level=1)
     changes = _changes(inputs)
     for line in changes or ["与本地区基准一致(无杠杆或假设调整)。"]:
@@ -310,62 +469,119 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     doc.add_heading("目标记分牌", level=1)
     doc.add_paragraph(_READING)
     board = scoreboard_table(result, inputs.baseline)
-    board["中位数(P10–P90)"] = [f"{_value(m)}({_value(a)}–{_value(b)})"
-                              for m, a, b in zip(board["中位数"], board["P10"], board["P90"],
-                                                 strict=True)]
-    shown = ["目标", "年份", "目标值", "达成概率", "中位数(P10–P90)", "单位", "首次达成"]
-    shown += [c for c in ("基准概率", "较基准", "状态") if c in board]
+    board["达成概率"] = board["概率说明"]
+    board["中位数(P10–P90)"] = [_median_cell(m, a, b, u) for m, a, b, u in zip(
+        board["中位数"], board["P10"], board["P90"], _units(result, board), strict=True)]
+    board["目标值"] = board["目标值"].str.replace(" ", "\u00a0")  # "≥ 20,000 家" stays whole
+    shown = [c for c in BOARD_COLUMNS if c in board]
     _docx_table(doc, board[shown], {
-        "达成概率": fmt_probability, "基准概率": fmt_probability,
-        "较基准": lambda d: fmt_points(d, "zh")})
+        "基准概率": fmt_probability, "较基准": lambda d: fmt_points(d, "zh")},
+        widths=BOARD_COLUMNS,
+        numeric=("年份", "目标值", "达成概率", "中位数(P10–P90)", "首次达成", "基准概率", "较基准"))
 
     if inputs.comparison is not None:
         doc.add_heading("情景对比", level=1)
         table = comparison_table(inputs.comparison, inputs.compared)
-        probs = {c: fmt_probability for c in table.columns[3:] if not c.startswith("Δ ")}
+        probs = {c: _compare_cell for c in table.columns[3:] if not c.startswith("Δ ")}
         deltas = {c: (lambda d: fmt_points(d, "zh")) for c in table.columns if c.startswith("Δ ")}
-        _docx_table(doc, table.drop(columns="目标编号"), {**probs, **deltas})
+        shown = table.drop(columns="目标编号")
+        rest = (PAGE_WIDTH_CM - 5.4 - 1.2) / max(1, len(shown.columns) - 2)
+        _docx_table(doc, shown, {**probs, **deltas},
+                    widths={"目标": 5.4, "年份": 1.2, **{c: rest for c in shown.columns[2:]}},
+                    numeric=tuple(shown.columns[1:]))
 
-    charts = _chart_indicators(result)[:max_charts]
+    charts = charts[:max_charts]
     if charts:
         doc.add_heading("关键指标轨迹", level=1)
         doc.add_paragraph("蓝色带 = 10–90% 区间,实线 = 中位数,虚线 = 基准中位数,"
                           "★ = 目标(旁注达成概率),▲▼● = 历史观测(下限/上限/确数)。")
-        registry = load_indicators()
-        for name in charts:
-            doc.add_paragraph(registry[name].label_zh, style="Caption")
-            doc.add_picture(io.BytesIO(_chart_png(inputs, name)), width=Inches(6.2))
+        for i, name in enumerate(charts, start=2):
+            _picture(doc, _chart_png(inputs, name), f"图 {i} {registry[name].label_zh}")
 
     doc.add_heading("外部假设(非政策选择)", level=1)
     a = assumption_table(result)
-    _docx_table(doc, a[["假设", "单位", "默认值", "下限", "上限", "已调整"]],
-                {k: _value for k in ("默认值", "下限", "上限")})
+    units = {x.label_zh: x.unit for x in load_assumptions().values()}
+    value = {k: None for k in ("默认值", "下限", "上限")}
+    shown = a[["假设", "单位", "默认值", "下限", "上限", "已调整"]].copy()
+    for col in value:
+        shown[col] = [fmt_value(v, units[label]) for v, label in zip(a[col], a["假设"],
+                                                                     strict=True)]
+    _docx_table(doc, shown, {}, widths={"假设": 9.1, "单位": 3.0, "默认值": 3.5, "下限": 3.5,
+                                        "上限": 3.5, "已调整": 3.5},
+                numeric=("默认值", "下限", "上限"))
+
     doc.add_heading("数据来源", level=1)
     ledger = load_targets()
     sources = sorted({ledger[t].source_doc for t in result.targets["target_id"]})
-    doc.add_paragraph("目标出处:" + ";".join(sources))
+    doc.add_paragraph("目标出处(按文号和标题):")
+    for d in cited_documents(sources):
+        doc.add_paragraph(f"{d.citation()},{d.issuer},{d.date}", style="List Bullet")
+    if inputs.vintage is not None:
+        doc.add_paragraph("历史数据:" + vintage_sentence(inputs.vintage, "zh"))
+    doc.add_paragraph("外部假设的含义与类型(取值区间的依据见模型说明和证据表):")
     for assumption in load_assumptions().values():
-        doc.add_paragraph(f"{assumption.label_zh}:{assumption.source}", style="List Bullet")
+        kind = _KIND_ZH.get(assumption.kind, assumption.kind)
+        doc.add_paragraph(f"{assumption.label_zh}({kind}):{plain_zh(assumption.help_zh)}",
+                          style="List Bullet")
+
     doc.add_heading("模型局限", level=1)
     t = result.targets
     outside = t[~t["in_scope"]]
     doc.add_paragraph(f"以下 {len(outside)} 项目标在模型范围外,没有概率:")
     for r in outside.itertuples():
         reason = ledger[r.target_id].reason_text("zh") or ""
-        doc.add_paragraph(f"{r.label_zh}({r.year} 年,{r.target_id}):{reason}",
-                          style="List Bullet")
+        doc.add_paragraph(f"{r.label_zh}({r.year} 年,{cite(ledger[r.target_id].source_doc)})"
+                          f":{plain_zh(reason)}", style="List Bullet")
     notes = [(tid, ledger[tid].note_text("zh")) for tid in t.loc[t["in_scope"], "target_id"]]
     notes = [(tid, n) for tid, n in notes if n]
     if notes:
         doc.add_paragraph("口径说明(模型指标与目标定义的差异):")
         for tid, note in notes:
-            doc.add_paragraph(f"{ledger[tid].label_zh}({tid}):{note}", style="List Bullet")
+            doc.add_paragraph(f"{ledger[tid].label_zh}:{plain_zh(note)}", style="List Bullet")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
+#: Internal words of the ledger's and catalogue's Chinese texts, and what a reader is told.
+_PLAIN_ZH = ((".mdl默认值", "模型默认值"), (".mdl", "模型"), ("logistic", "S 形(逻辑斯蒂)"))
+
+
+def plain_zh(text: str) -> str:
+    """A Chinese text of the ledger or catalogue for a director: target ids replaced by the
+    targets' names, internal words (the model file's suffix, "logistic") by Chinese ones."""
+    ledger = load_targets()
+    for word, plain in _PLAIN_ZH:
+        text = text.replace(word, plain)
+    for tid in sorted({m for m in _TARGET_ID.findall(text) if m in ledger}, key=len,
+                      reverse=True):
+        text = text.replace(tid, f"“{ledger[tid].label_zh}”")
+    return text
+
+
+_TARGET_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2}-[A-Z]+-[0-9]{4}[A-Z]?(?![A-Za-z0-9])")
+
+
+def _units(result: ScenarioResult, board: pd.DataFrame) -> list[str]:
+    unit = dict(zip(result.targets["target_id"], result.targets["unit"], strict=True))
+    return [unit[t] for t in board["目标编号"]]
+
+
+def _compare_cell(value: object) -> str:
+    return value if isinstance(value, str) else fmt_probability(value)
+
+
 # --- Excel ----------------------------------------------------------------------------------
+
+
+def _print_setup(ws) -> None:
+    """Landscape A4, fitted to one page wide, the header row repeated on each page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
 
 
 def _sheet(workbook, title: str, frame: pd.DataFrame, formats: dict[str, str]) -> None:
@@ -387,13 +603,35 @@ def _sheet(workbook, title: str, frame: pd.DataFrame, formats: dict[str, str]) -
         width = max([len(str(name))] + [len(str(v)) for v in frame[name].head(200)])
         ws.column_dimensions[letter].width = min(60, max(8, width * 1.6))
     ws.freeze_panes = "A2"
+    _print_setup(ws)
+    ws.print_title_rows = "1:1"
+
+
+def _summary_sheet(workbook, inputs: ReportInputs) -> None:
+    """The first sheet: title, the run's details and the headline, one sentence a row."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = workbook.create_sheet("摘要")
+    ws.append([f"{inputs.result.scenario.title_zh}:情景评估报告"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([_meta_line(inputs)])
+    ws.append([])
+    ws.append([HEADLINE_TITLE[0]])
+    ws["A4"].font = Font(bold=True)
+    for line in report_headline(inputs):
+        ws.append([line])
+        ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True,
+                                                                vertical="top")
+    ws.column_dimensions["A"].width = 150
+    _print_setup(ws)
 
 
 def xlsx_report(inputs: ReportInputs) -> bytes:
-    """The report's tables as an Excel workbook, one sheet each, with number formats.
+    """The report's tables as an Excel workbook, one sheet each, with number formats and a
+    print setup (landscape, one page wide, header rows repeated).
 
-    Sheets: 记分牌 (scoreboard), 轨迹 (series with 10-90% bands), 杠杆 (levers), 假设
-    (assumptions) and, with a comparison, 情景对比.
+    Sheets: 摘要 (title, run details and the headline), 记分牌 (scoreboard), 轨迹 (series
+    with 10-90% bands), 杠杆 (levers), 假设 (assumptions) and, with a comparison, 情景对比.
 
     Returns
     -------
@@ -405,6 +643,7 @@ def xlsx_report(inputs: ReportInputs) -> bytes:
     result = inputs.result
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _summary_sheet(workbook, inputs)
     numbers = {k: _NUMBER for k in ("中位数", "P10", "P90", "均值", "情景取值", "基准取值",
                                     "默认值", "下限", "上限", "基准默认值", "基准下限",
                                     "基准上限")}

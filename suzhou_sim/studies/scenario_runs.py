@@ -423,7 +423,9 @@ def compare_scenarios(
     pandas.DataFrame
         One row per target of the region: target_id, label_en, label_zh, year, comparator,
         threshold, unit, in_scope, status (of the first scenario), then ``p_<name>`` per
-        scenario and ``d_<name>`` (difference from the first scenario) for the others.
+        scenario, ``lo_<name>``/``hi_<name>`` (the range over the driving assumptions of
+        targets whose probability is one, else blank) and ``d_<name>`` (difference from
+        the first scenario) for the others.
     """
     loaded = [_scenario(s) for s in scenarios]
     if not loaded:
@@ -445,6 +447,8 @@ def compare_scenarios(
             table = res.targets[["target_id", "label_en", "label_zh", "year", "comparator",
                                  "threshold", "unit", "in_scope", "status"]].copy()
         table[f"p_{name}"] = res.targets["probability"].to_numpy()
+        table[f"lo_{name}"] = res.targets["p_curve_min"].to_numpy()
+        table[f"hi_{name}"] = res.targets["p_curve_max"].to_numpy()
     for name in names[1:]:
         table[f"d_{name}"] = table[f"p_{name}"] - table[f"p_{names[0]}"]
     return table

@@ -27,7 +27,7 @@ import pytest
 
 from suzhou_sim.app import state as S
 from suzhou_sim.app.scenario_store import ENV_VAR
-from suzhou_sim.app.text import tr
+from suzhou_sim.app.text import period_label, tr
 from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.paths import REPO_ROOT, calibration_dir
 from suzhou_sim.studies.scenario_runs import run_scenario
@@ -110,6 +110,9 @@ def page(server, browser):
     tab = browser.new_page(viewport={"width": 1500, "height": 1000})
     tab.goto(server)
     tab.wait_for_selector("#scoreboard", timeout=STARTUP_S * 1000)
+    # the levers open on the 15th plan; the tests move the 14th plan's special fund
+    tab.get_by_role("tab", name=period_label("14th", "zh", short=True)).click()
+    tab.get_by_role("slider", name=SLIDER_LABEL).first.wait_for(timeout=30_000)
     yield tab
     tab.close()
 
@@ -223,7 +226,10 @@ def test_reload_keeps_the_settings(page):
     heading = tr("sb_probability", "en")
     page.locator("#scoreboard").get_by_text(heading, exact=True).wait_for(timeout=30_000)
     _no_errors(page)
+    # a new session opens the levers on the 15th plan: the 14th plan's tab holds the value
+    page.get_by_role("tab", name=period_label("14th", "en", short=True)).click()
     slider = page.get_by_role("slider", name="Innovation special fund per year").first
+    slider.wait_for(timeout=30_000)
     assert slider.get_attribute("value") == "300"
 
 
@@ -244,8 +250,12 @@ def test_phone_width_page_in_chinese(server, browser):
             box = row.locator("td").nth(cell).bounding_box()
             assert box is not None and box["x"] + box["width"] <= 391, (cell, box)
         assert not row.locator("td.note").is_visible()  # folded away on a narrow screen
-        assert not row.locator("td").nth(2).is_visible()  # the status too (the probability
-        # text itself says "≥" or "≤" for bounds)
+        # the target value and the status stay, under the target's name
+        under = row.locator("td").nth(0).locator("div.narrow")
+        status = tr(f"status_{row.get_attribute('data-status')}", "zh")
+        assert under.is_visible() and status in under.inner_text()
+        years = tab.locator("#sb-years")  # the per-year table scrolls, it is not clipped
+        assert years.evaluate("t => t.parentElement.scrollWidth >= t.scrollWidth")
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "app_390.png"))
     finally:

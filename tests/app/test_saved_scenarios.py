@@ -7,6 +7,7 @@ of ``tests/app/conftest.py``).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from suzhou_sim.app.scenario_store import (
     write_scenario,
 )
 from suzhou_sim.app.text import tr
-from suzhou_sim.catalogues.scenarios import load_scenario
+from suzhou_sim.catalogues.scenarios import load_scenario, scenario_to_yaml
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
 from tests.app.test_app import APP, lever, on_page
@@ -143,18 +144,21 @@ def test_saving_a_taken_name_asks_first(scenario_store):
     assert fresh.session_state[S.K_PICK] == S.SAVED_PREFIX + TITLE
 
 
-def test_a_broken_file_is_one_chinese_line_naming_it(scenario_store):
+def test_broken_files_are_one_line_with_a_chinese_line_each_naming_it(scenario_store):
     scenario_store.mkdir()
     (scenario_store / "坏文件.yaml").write_text("name: [unclosed\n", encoding="utf-8")
     text = (SCENARIOS_DIR / "talent_first.yaml").read_text(encoding="utf-8")
     (scenario_store / "bad_lever.yaml").write_text(
         text.replace("talent_weight", "talent_wieght", 1), encoding="utf-8")
     at = _session()
-    shown = [c.value for c in at.caption if c.value.startswith("⚠")]
+    # one line above the levers for every user; the files on demand (an expander)
+    assert [e.label for e in at.expander if "⚠" in e.label or "无法读取" in e.label] == [
+        tr("broken_files", "zh", n=2)]
+    shown = [c.value for c in at.caption
+             if c.value.startswith(tr("saved_broken", "zh", line=""))]
     for name in ("坏文件.yaml", "bad_lever.yaml"):
         [line] = [s for s in shown if name in s]
         assert "\n" not in line and "Traceback" not in line and _cjk(line), line
-        assert line.startswith("⚠ " + tr("saved_broken", "zh", line="")), line
     assert len(store_problems("en")) == 2
 
 
@@ -194,3 +198,53 @@ def test_a_huge_file_in_the_folder_is_refused_by_its_size_without_reading_it(sce
     [problem] = [p for p in problems if p.file == "huge.yaml"]
     assert "larger than the limit of 1,000,000 bytes" in problem.message
     assert sum(sizes) < 50 * 10**6  # the 400 MB were never read
+
+
+# --- names in any language, reserved titles, no shadowing -------------------------------------
+
+
+@pytest.mark.parametrize("title, stem, download", [
+    ("Plan A", "Plan_A", "Plan A.docx"),
+    ("人才优先", "saved-", "人才优先.docx"),
+    ("2026 人才计划", "2026-", "2026 人才计划.docx"),
+    ('a/b:c?"', "a_b_c-", "a_b_c.docx"),
+])
+def test_titles_in_any_language_give_safe_file_and_download_names(title, stem, download):
+    from suzhou_sim.app.scenario_store import download_name, file_stem
+
+    assert file_stem(title).startswith(stem)
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", file_stem(title))  # a scenario name
+    assert download_name(title, ".docx") == download
+
+
+def test_two_chinese_titles_get_two_files_named_apart(scenario_store):
+    base = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+    names = {write_scenario(base.model_copy(update={"title_zh": t, "title_en": t})).name
+             for t in ("人才优先", "资本优先")}
+    assert len(names) == 2 and not any(n in ("saved", "saved_2") for n in names)
+
+
+def test_the_apps_own_file_is_never_hidden_by_a_copy_with_its_title(scenario_store):
+    base = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+    ours = write_scenario(base.model_copy(update={"title_zh": TITLE, "title_en": TITLE}))
+    # a hand-made copy named to sort first, with the same title and other levers
+    copy = base.with_lever("special_fund", "15th", 500).model_copy(
+        update={"name": "aaa", "title_zh": TITLE, "title_en": TITLE})
+    (scenario_store / "aaa.yaml").write_text(scenario_to_yaml(copy), encoding="utf-8")
+    stored, problems = read_store()
+    assert stored[TITLE].ours and stored[TITLE].path.stem == ours.name
+    assert [p.file for p in problems] == ["aaa.yaml"]  # reported, not silent
+
+
+@pytest.mark.parametrize("title, key", [
+    ("", "save_empty"),
+    (load_scenario(SCENARIOS_DIR / "baseline.yaml").title_zh, "save_reserved"),
+    (load_scenario(SCENARIOS_DIR / "kunshan_2026.yaml").title_en, "save_reserved"),
+])
+def test_empty_and_built_in_names_are_refused_in_chinese(scenario_store, title, key):
+    at = _session()
+    on_page(at).text_input(key="save_name").input(title).run()
+    at.button(key="save_scenario").click().run()
+    assert not at.exception, at.exception
+    assert tr(key, "zh", name=title) in [w.value for w in at.warning]
+    assert not scenario_store.exists() or not list(scenario_store.glob("*.yaml"))

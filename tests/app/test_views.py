@@ -66,7 +66,11 @@ def test_fund_shares(weights, fund, expected):
 def test_chart_axis_starts_at_the_data_and_tooltips_are_plain_numbers(outcome):
     spec = trajectory_chart(outcome, "high_tech_enterprises", "zh")
     domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    assert 2013 < domain[0] < 2020
+    history = [r["year"] for layer in spec["layer"][2:] for r in layer["data"]["values"]
+               if "value" in r]
+    series = [r["year"] for r in spec["layer"][0]["data"]["values"]]
+    assert domain[0] == min(history + series) - 0.5  # where the data start
+    assert domain[1] == 2035.5
     tips = [t for layer in spec["layer"] for t in layer["encoding"].get("tooltip", [])]
     assert all(t.get("format") != ",.4~g" for t in tips)
     assert any(t.get("format") == ",.4~r" for t in tips)
@@ -113,7 +117,9 @@ def test_history_markers_and_target_stars_have_legend_entries_and_tooltips(outco
 def test_table_html_escapes_cells_and_right_aligns_numbers():
     frame = pd.DataFrame({"目标 <b>": ["A & B", "<script>"], "数量": [3.0, 12.5]})
     page = table_html(frame, "t1")
-    assert page.startswith('<table class="sb" id="t1">')
+    # in a box that scrolls sideways on a phone rather than clipping the table
+    assert page.startswith('<div class="sb-scroll"><table class="sb" id="t1">')
+    assert page.endswith("</table></div>")
     assert "<script>" not in page and "&lt;script&gt;" in page and "A &amp; B" in page
     assert "目标 &lt;b&gt;" in page
     assert '<td class="num">3</td>' in page and '<td class="num">12.5</td>' in page

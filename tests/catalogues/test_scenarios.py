@@ -26,6 +26,7 @@ from suzhou_sim.catalogues.scenarios import (
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import MODEL_FILE, SCENARIOS_DIR
+from suzhou_sim.reporting.documents import DOCUMENTS
 
 HEAD = "name: t\ntitle_en: T\ntitle_zh: 测试\nrationale: seed 004\n"
 
@@ -191,8 +192,14 @@ def test_required_scenarios_exist():
 def test_scenario_files_validate(path: Path):
     scenario = load_scenario(path)
     assert scenario.name == path.stem
-    assert re.search(r"[Ss]eed 00\d", scenario.rationale)  # cites the seed it draws on
+    # cites the documents it draws on by number or title, never by a seed's number
+    cited = [d.key for d in DOCUMENTS] + ["中国工业报"]
+    for text in (scenario.rationale, scenario.rationale_zh):
+        assert any(key in text for key in cited), text
+        assert not re.search(r"[Ss]eed \d", text)
     assert re.search(r"[\u4e00-\u9fff]", scenario.rationale)  # quotes the clause
+    assert scenario.description_zh and scenario.description_text("zh") == scenario.description_zh
+    assert scenario.rationale_text("en") == scenario.rationale
 
 
 def test_baseline_continues_the_14th_plan_funding():

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 
+from suzhou_sim.catalogues.observations import data_vintage
 from suzhou_sim.catalogues.scenarios import load_levers, load_scenario
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
+from suzhou_sim.reporting import office
 from suzhou_sim.reporting.markdown import status_label
 from suzhou_sim.reporting.office import (
+    PAGE_WIDTH_CM,
     ReportInputs,
     docx_report,
     report_bytes,
+    report_headline,
     scoreboard_table,
     xlsx_report,
 )
@@ -35,7 +42,8 @@ def inputs(tmp_path_factory) -> ReportInputs:
     baseline = run_scenario(SCENARIOS_DIR / "baseline.yaml", draws=DRAWS, seed=3,
                             posterior=posterior)
     table = compare_scenarios([talent, capital], draws=DRAWS, seed=3, posterior=posterior)
-    return ReportInputs(result, baseline, table, [talent, capital])
+    return ReportInputs(result, baseline, table, [talent, capital],
+                        vintage=data_vintage("suzhou"))
 
 
 def test_scoreboard_table_keeps_numbers_and_shows_the_status(inputs):
@@ -58,7 +66,7 @@ def test_scoreboard_table_keeps_numbers_and_shows_the_status(inputs):
 def test_docx_has_the_chinese_scoreboard_changes_charts_and_limits(inputs):
     doc = docx.Document(io.BytesIO(docx_report(inputs, max_charts=2)))
     text = "\n".join(p.text for p in doc.paragraphs)
-    for heading in ("目标记分牌", "相对基准的调整", "情景对比", "关键指标轨迹",
+    for heading in ("结论摘要", "目标记分牌", "相对基准的调整", "情景对比", "关键指标轨迹",
                     "外部假设(非政策选择)", "数据来源", "模型局限"):
         assert heading in text, heading
     assert inputs.result.scenario.title_zh in doc.paragraphs[0].text
@@ -71,12 +79,12 @@ def test_docx_has_the_chinese_scoreboard_changes_charts_and_limits(inputs):
     assert rows["有效高新技术企业数"][3].endswith("%")
     compare_header = [c.text for c in doc.tables[1].rows[0].cells]
     assert [s.title_zh for s in inputs.compared] == compare_header[2:4]
-    assert len(doc.inline_shapes) == 2  # the fan charts as pictures
+    assert len(doc.inline_shapes) == 3  # the headline chart and the two fan charts
 
 
 def test_xlsx_has_one_sheet_per_table_with_number_formats(inputs):
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report(inputs)))
-    assert book.sheetnames == ["记分牌", "轨迹", "杠杆", "假设", "情景对比"]
+    assert book.sheetnames == ["摘要", "记分牌", "轨迹", "杠杆", "假设", "情景对比"]
     board = book["记分牌"]
     header = [c.value for c in board[1]]
     assert header[:7] == ["目标编号", "目标", "年份", "目标值", "状态", "概率说明", "达成概率"]
@@ -96,3 +104,121 @@ def test_xlsx_has_one_sheet_per_table_with_number_formats(inputs):
 def test_unknown_suffix_is_refused(inputs, tmp_path: Path):
     with pytest.raises(InputError, match=r"allowed: \.docx, \.xlsx"):
         report_bytes(tmp_path / "r.pdf", inputs)
+
+
+# --- the director's report: headline, language, layout ---------------------------------------
+
+#: ASCII words a Chinese report may carry: abbreviations a Chinese reader uses as they are.
+ALLOWED_ASCII = {"GDP", "IPO", "P10", "P90", "R&D"}
+
+
+def _docx_texts(doc) -> list[str]:
+    return ([p.text for p in doc.paragraphs]
+            + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+
+
+def test_docx_opens_with_the_headline_and_is_all_chinese(inputs):
+    doc = docx.Document(io.BytesIO(docx_report(inputs, max_charts=1)))
+    texts = _docx_texts(doc)
+    body = "\n".join(texts)
+    headline = report_headline(inputs)
+    years = sorted(set(inputs.result.targets["year"]))
+    assert [line[:4] for line in headline[:len(years)]] == [str(y) for y in years]
+    assert headline[-1].startswith(f"数据截至 {inputs.vintage.year} 年")
+    paragraphs = [p.text for p in doc.paragraphs]
+    start = paragraphs.index("结论摘要")
+    assert paragraphs[start + 1:start + 1 + len(headline)] == headline
+    assert inputs.result.scenario.description_zh in body
+    assert inputs.result.scenario.rationale_zh in body
+    words = {w for t in texts for w in re.findall(r"[A-Za-z][A-Za-z0-9&]+", t)}
+    assert words <= ALLOWED_ASCII, words - ALLOWED_ASCII
+    for jargon in ("seed", "Seed", "posterior", ".mdl", "100m", "persons"):
+        assert jargon not in body, jargon
+    assert "苏委发〔2022〕1号《苏州市推进数字经济时代产业创新集群发展指导意见》" in body
+
+
+def test_docx_scoreboard_shows_ranges_and_formatted_numbers(inputs):
+    doc = docx.Document(io.BytesIO(docx_report(inputs, max_charts=0)))
+    table = doc.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    rows = {r.cells[0].text + r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    targets = inputs.result.targets.set_index("target_id")
+    future = targets.loc["SZ-FUTURE-2035"]
+    cells = rows[f"{future['label_zh']}2035"]
+    low, high = (office.fmt_probability(future[c]) for c in ("p_curve_min", "p_curve_max"))
+    assert cells[header.index("达成概率")] == f"{low}–{high} 随假设"
+    hte = targets.loc["SZ-HTE-2025"]
+    median = rows[f"{hte['label_zh']}2025"][header.index("中位数(P10–P90)")]
+    assert median.split("\n")[0] == f"{hte['median']:,.0f} 家"
+    board = "\n".join(c.text for row in table.rows for c in row.cells)
+    assert not re.search(r"\d\.\d{4}", board)  # no raw decimals ("4.499 persons")
+
+
+def test_docx_tables_are_landscape_with_repeated_unsplit_rows(inputs):
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(io.BytesIO(docx_report(inputs, max_charts=1)))
+    section = doc.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert section.page_width > section.page_height
+    usable = section.page_width - section.left_margin - section.right_margin
+    assert abs(usable / 360000 - PAGE_WIDTH_CM) < 0.01  # EMU per cm
+    for table in doc.tables:
+        grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+        assert sum(int(g.get(qn("w:w"))) for g in grid) / 567 <= PAGE_WIDTH_CM + 0.05
+        first = table.rows[0]._tr.trPr
+        assert first.find(qn("w:tblHeader")) is not None
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+    captions = [p for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions and all(p.paragraph_format.keep_with_next for p in captions)
+
+
+def test_xlsx_summary_and_print_setup(inputs):
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_report(inputs)))
+    summary = [c.value for c in book["摘要"]["A"] if c.value]
+    assert summary[-len(report_headline(inputs)):] == report_headline(inputs)
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert book["记分牌"].print_title_rows == "$1:$1"
+
+
+# --- the report rendered by LibreOffice: no number wraps ---------------------------------------
+
+_NUMBER = re.compile(r"\d[\d,.]*\d%?|\d%?")
+
+
+def _pdf_text(docx_bytes: bytes, folder: Path) -> str:
+    """The report rendered to PDF by LibreOffice, as pdftotext lays out its text."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice and shutil.which("pdftotext"), (
+        "LibreOffice and poppler-utils are needed (make browser installs them)")
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "report.docx"
+    source.write_bytes(docx_bytes)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    out = subprocess.run(["pdftotext", "-layout", str(folder / "report.pdf"), "-"],
+                         check=True, capture_output=True, text=True, timeout=60)
+    return out.stdout
+
+
+def wrapped_numbers(docx_bytes: bytes, folder: Path) -> list[str]:
+    """The numbers of the report's scoreboard that the rendered PDF does not show whole on
+    one line (a number wrapped mid-digit shows as two pieces)."""
+    doc = docx.Document(io.BytesIO(docx_bytes))
+    numbers = {n for row in doc.tables[0].rows[1:] for cell in row.cells[1:]
+               for n in _NUMBER.findall(cell.text) if len(n) >= 3}
+    shown = set(_NUMBER.findall(_pdf_text(docx_bytes, folder)))
+    return sorted(numbers - shown)
+
+
+def test_rendered_scoreboard_never_wraps_a_number(inputs, tmp_path, monkeypatch):
+    report = docx_report(inputs, max_charts=0)
+    assert wrapped_numbers(report, tmp_path / "wide") == []
+    # the check can fail: the same table squeezed to a third of its widths wraps numbers
+    narrow = {k: w / 3 for k, w in office.BOARD_COLUMNS.items()}
+    monkeypatch.setattr(office, "BOARD_COLUMNS", narrow)
+    assert wrapped_numbers(docx_report(inputs, max_charts=0), tmp_path / "narrow")

@@ -1,0 +1,281 @@
+"""The headline of a scenario run (结论摘要): what its scoreboard says per target year, as data.
+
+Lives here: the counts and selections behind the one-sentence-per-year summary at the top of
+the app's scoreboard, the Word report and the Excel summary (how many targets are likely,
+which are at risk with their probabilities, which depend on an assumption with their range
+and driver, which the levers cannot move, how the probabilities moved against the baseline),
+the conditional probability of a target when the planner fixes a driving assumption (read
+off the assumption curves), and the choice of the headline chart's indicator. The wording
+of all of it is :mod:`suzhou_sim.reporting.headline_text`.
+
+Must not: run the model, word anything, import the app or Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..catalogues.observations import DataVintage
+from ..catalogues.targets import load_targets
+
+__all__ = [
+    "LIKELY",
+    "AT_RISK",
+    "MOVED",
+    "SHOWN",
+    "RANGE_STATUSES",
+    "JUDGED_STATUSES",
+    "is_range",
+    "HeadlineTarget",
+    "YearHeadline",
+    "Headline",
+    "conditional_probability",
+    "driver_values",
+    "headline",
+    "headline_indicator",
+]
+
+#: A target counts as likely from this probability (the scoreboard's green band).
+LIKELY = 0.8
+#: A target is at risk below this probability (the scoreboard's orange and red bands).
+AT_RISK = 0.5
+#: A change against the baseline counts as a move from one percentage point.
+MOVED = 0.01
+#: Targets named per year and kind (at risk, ranges): the lowest probabilities first.
+SHOWN = 3
+#: Statuses whose probability is a range over the driving assumptions (``p_curve_min`` /
+#: ``p_curve_max``); a ``prior_driven`` status will use the same columns.
+RANGE_STATUSES = ("assumption_driven", "prior_driven")
+#: Statuses of targets whose year has passed, judged from the published figures (or
+#: waiting for them), and of targets read off a trend: counted per year in the headline.
+JUDGED_STATUSES = ("met", "missed", "undetermined", "awaiting_data", "trend_only")
+
+
+@dataclass(frozen=True)
+class HeadlineTarget:
+    """One target named in the headline.
+
+    ``probability`` is its one probability (NaN for a range), ``low``/``high`` the range
+    over its driving assumptions (NaN without one); ``drivers`` the (Chinese, English)
+    labels of those assumptions; ``fixed`` the (driver label zh, en, value, unit) the
+    conditional ``probability`` of a range target was read at (None when not fixed).
+    """
+
+    target_id: str
+    label_zh: str
+    label_en: str
+    status: str
+    probability: float
+    low: float = math.nan
+    high: float = math.nan
+    drivers: tuple[tuple[str, str], ...] = ()
+    fixed: tuple[str, str, float, str] | None = None
+
+    def label(self, lang: str) -> str:
+        """Display label in ``lang``."""
+        return self.label_en if lang == "en" else self.label_zh
+
+
+@dataclass(frozen=True)
+class YearHeadline:
+    """The scoreboard of one target year in numbers.
+
+    Attributes
+    ----------
+    year : int
+    in_scope : int
+        Targets of the year the model measures.
+    outside : int
+        Targets of the year outside the model's scope.
+    with_probability : int
+        In-scope targets with one probability (not a range, not set by a lever).
+    likely : int
+        Of those, the ones with probability ≥ :data:`LIKELY`.
+    already_met : int
+        Targets the latest observation already meets (levers cannot move them).
+    set_by_lever : int
+        Targets whose outcome is a lever setting.
+    at_risk : tuple of HeadlineTarget
+        Targets with probability < :data:`AT_RISK`, lowest first (at most :data:`SHOWN`).
+    n_at_risk : int
+        All at-risk targets of the year.
+    ranges : tuple of HeadlineTarget
+        Targets whose probability is a range over driving assumptions (or conditional on a
+        fixed driver), at most :data:`SHOWN`.
+    n_ranges : int
+        All such targets of the year.
+    up, down : int or None
+        Targets whose probability rose / fell by at least :data:`MOVED` against the
+        baseline (None without a baseline, or when the run is the baseline).
+    judged : tuple of (status, count)
+        Targets per status of :data:`JUDGED_STATUSES` (met or missed by the published
+        figures, awaiting them, ...), in that order, zeros left out.
+    """
+
+    year: int
+    in_scope: int
+    outside: int
+    with_probability: int
+    likely: int
+    already_met: int
+    set_by_lever: int
+    at_risk: tuple[HeadlineTarget, ...]
+    n_at_risk: int
+    ranges: tuple[HeadlineTarget, ...]
+    n_ranges: int
+    up: int | None = None
+    down: int | None = None
+    judged: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline of one run: per target year, and the data vintage of the region."""
+
+    region: str
+    years: tuple[YearHeadline, ...]
+    vintage: DataVintage | None
+
+
+def driver_values(curves: pd.DataFrame) -> dict[str, tuple[str, str, str, list[float]]]:
+    """The driving assumptions of ``curves`` (``ScenarioResult.curves``) and the values their
+    curves were computed at: constant -> (label zh, label en, unit, sorted values)."""
+    out: dict[str, tuple[str, str, str, list[float]]] = {}
+    for driver, zh, en, unit, value in zip(curves["driver"], curves["label_zh"],
+                                           curves["label_en"], curves["unit"], curves["value"],
+                                           strict=True):
+        out.setdefault(driver, (zh, en, unit, []))[3].append(float(value))
+    return {k: (zh, en, unit, sorted(set(v))) for k, (zh, en, unit, v) in out.items()}
+
+
+def conditional_probability(curves: pd.DataFrame, target_id: str,
+                            fixed: Mapping[str, float]) -> tuple[str, float, float] | None:
+    """The probability of ``target_id`` with one of its driving assumptions fixed.
+
+    The assumption curves run each driver's values on the same draws with that driver held
+    at the value and everything else drawn as usual, so the curve's point is
+    P(target reached | driver = value). The first driver of the target (in the curves'
+    order) that ``fixed`` names is used; its value is the curve's nearest point.
+
+    Returns
+    -------
+    (driver, value, probability) or None
+        None when ``fixed`` names none of the target's drivers.
+    """
+    rows = curves[curves["target_id"] == target_id]
+    for driver in dict.fromkeys(rows["driver"]):
+        if driver in fixed:
+            mine = rows[rows["driver"] == driver]
+            gap = (mine["value"].astype(float) - float(fixed[driver])).abs()
+            at = mine.loc[gap.idxmin()]
+            return driver, float(at["value"]), float(at["probability"])
+    return None
+
+
+def is_range(row) -> bool:
+    """Whether a scoreboard row's probability is a range over driving assumptions: its
+    status (or, for a target whose year has passed, its ``forecast_status``) is one of
+    :data:`RANGE_STATUSES`, or it has no single probability but a range."""
+    forecast = getattr(row, "forecast_status", None)
+    if row.status in RANGE_STATUSES or (isinstance(forecast, str)
+                                        and forecast in RANGE_STATUSES):
+        return True
+    return bool(pd.isna(row.probability) and not pd.isna(row.p_curve_min))
+
+
+def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
+             baseline: pd.DataFrame | None = None, vintage: DataVintage | None = None,
+             fixed: Mapping[str, float] | None = None, region: str = "") -> Headline:
+    """The headline of a scoreboard, per target year.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        ``ScenarioResult.targets`` (columns of ``catalogues.targets.SCOREBOARD_COLUMNS``).
+    curves : pandas.DataFrame, optional
+        ``ScenarioResult.curves``: the drivers' labels, and the conditional probabilities
+        when ``fixed`` names a driver.
+    baseline : pandas.DataFrame, optional
+        The baseline's ``targets`` on the same draws (the moves against it); None when the
+        run is the baseline.
+    vintage : DataVintage, optional
+        The data vintage of the region.
+    fixed : mapping, optional
+        Driver constant -> value the planner fixed (see :func:`conditional_probability`).
+    region : str
+        The region's name.
+
+    Returns
+    -------
+    Headline
+    """
+    curves = curves if curves is not None else pd.DataFrame(
+        columns=["target_id", "driver", "label_zh", "label_en", "unit", "value", "probability"])
+    fixed = fixed or {}
+    labels = {d: (zh, en) for d, (zh, en, _, _) in driver_values(curves).items()}
+    units = {d: unit for d, (_, _, unit, _) in driver_values(curves).items()}
+    base = ({} if baseline is None else
+            dict(zip(baseline["target_id"], baseline["probability"].astype(float), strict=True)))
+    ledger = load_targets()
+    years = []
+    for year in sorted({int(y) for y in targets["year"]}):
+        rows = targets[targets["year"] == year]
+        inside = rows[rows["in_scope"]]
+        single, ranged = [], []
+        for r in inside.itertuples(index=False):
+            p = float(r.probability)
+            if is_range(r):
+                drivers = tuple(labels.get(d, (d, d)) for d in
+                                dict.fromkeys(curves.loc[curves["target_id"] == r.target_id,
+                                                         "driver"]))
+                if not drivers and r.target_id in ledger:  # curves not in: the ledger's
+                    drivers = tuple((d.label_zh, d.label_en)
+                                    for d in ledger[r.target_id].drivers)
+                cond = conditional_probability(curves, r.target_id, fixed)
+                at = None
+                if cond is not None:
+                    driver, value, p = cond
+                    at = (*labels[driver], value, units[driver])
+                ranged.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
+                                             float(r.p_curve_min), float(r.p_curve_max),
+                                             drivers, at))
+            elif not math.isnan(p):
+                single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p))
+        at_risk = sorted((t for t in single if t.probability < AT_RISK),
+                         key=lambda t: t.probability)
+        ranged.sort(key=lambda t: (t.fixed is None, t.low if t.fixed is None else t.probability))
+        up = down = None
+        if baseline is not None:
+            moves = [t.probability - base.get(t.target_id, math.nan) for t in single]
+            up = sum(1 for m in moves if m >= MOVED)
+            down = sum(1 for m in moves if m <= -MOVED)
+        statuses = list(inside["status"])
+        judged = tuple((k, statuses.count(k)) for k in JUDGED_STATUSES if statuses.count(k))
+        years.append(YearHeadline(
+            year=year, in_scope=len(inside), outside=len(rows) - len(inside),
+            with_probability=len(single),
+            likely=sum(1 for t in single if t.probability >= LIKELY),
+            already_met=statuses.count("already_met"),
+            set_by_lever=statuses.count("set_by_lever"),
+            at_risk=tuple(at_risk[:SHOWN]), n_at_risk=len(at_risk),
+            ranges=tuple(ranged[:SHOWN]), n_ranges=len(ranged), up=up, down=down,
+            judged=judged))
+    return Headline(region=region, years=tuple(years), vintage=vintage)
+
+
+def headline_indicator(targets: pd.DataFrame, charted: list[str]) -> str | None:
+    """The indicator of the headline chart: among ``charted`` (the indicators that can be
+    charted with their targets, in display order), the one whose in-scope targets span the
+    most target years, then the one with the most such targets; None when none has one."""
+    inside = targets[targets["in_scope"]]
+    best, score = None, (0, 0)
+    for name in charted:
+        mine = inside[inside["indicator"] == name]
+        here = (mine["year"].nunique(), len(mine))
+        if here > score:
+            best, score = name, here
+    return best

@@ -1,0 +1,134 @@
+"""The headline's numbers (reporting/headline.py) on hand-made scoreboards, and its wording
+(reporting/headline_text.py) in both languages."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from suzhou_sim.catalogues.observations import DataVintage
+from suzhou_sim.reporting.headline import (
+    AT_RISK,
+    conditional_probability,
+    driver_values,
+    headline,
+    headline_indicator,
+)
+from suzhou_sim.reporting.headline_text import headline_sentences, vintage_sentence
+
+NAN = math.nan
+
+
+def _targets(rows: list[tuple]) -> pd.DataFrame:
+    """A scoreboard: (id, year, status, probability, p_curve_min, p_curve_max, in_scope)."""
+    return pd.DataFrame([{
+        "target_id": tid, "label_zh": f"目标{tid}", "label_en": f"target {tid}", "year": year,
+        "status": status, "probability": p, "p_curve_min": lo, "p_curve_max": hi,
+        "in_scope": scope, "indicator": f"ind_{tid[0]}",
+    } for tid, year, status, p, lo, hi, scope in rows])
+
+
+CURVES = pd.DataFrame({
+    "target_id": ["D1"] * 3, "driver": ["Base"] * 3, "label_zh": ["基数"] * 3,
+    "label_en": ["Base"] * 3, "unit": ["100m_yuan/year"] * 3, "value": [500.0, 1000.0, 1500.0],
+    "probability": [0.1, 0.4, 0.9], "runs": [50] * 3})
+
+BOARD = _targets([
+    ("A1", 2025, "assessable", 0.95, NAN, NAN, True),
+    ("A2", 2025, "assessable", 0.30, NAN, NAN, True),
+    ("A3", 2025, "already_met", 1.0, NAN, NAN, True),
+    ("A4", 2025, "lower_bound", 0.10, NAN, NAN, True),
+    ("A5", 2025, "set_by_lever", NAN, NAN, NAN, True),
+    ("O1", 2025, "outside_scope", NAN, NAN, NAN, False),
+    ("D1", 2030, "assumption_driven", NAN, 0.1, 0.9, True),
+])
+
+
+@pytest.mark.parametrize("year, field, expected", [
+    (2025, "in_scope", 5), (2025, "outside", 1), (2025, "with_probability", 4),
+    (2025, "likely", 2), (2025, "already_met", 1), (2025, "set_by_lever", 1),
+    (2025, "n_at_risk", 2), (2025, "n_ranges", 0),
+    (2030, "in_scope", 1), (2030, "with_probability", 0), (2030, "n_ranges", 1),
+])
+def test_counts_per_target_year(year, field, expected):
+    h = headline(BOARD, CURVES)
+    by_year = {y.year: y for y in h.years}
+    assert getattr(by_year[year], field) == expected
+
+
+def test_at_risk_lowest_first_and_ranges_with_their_driver():
+    h = headline(BOARD, CURVES)
+    first, second = h.years
+    assert [t.target_id for t in first.at_risk] == ["A4", "A2"]
+    assert all(t.probability < AT_RISK for t in first.at_risk)
+    (ranged,) = second.ranges
+    assert (ranged.low, ranged.high, ranged.drivers) == (0.1, 0.9, (("基数", "Base"),))
+    assert math.isnan(ranged.probability) and ranged.fixed is None
+
+
+def test_fixing_the_driver_gives_the_curves_conditional_probability():
+    assert conditional_probability(CURVES, "D1", {"Base": 1000.0}) == ("Base", 1000.0, 0.4)
+    assert conditional_probability(CURVES, "D1", {"Base": 1400.0})[2] == 0.9  # nearest point
+    assert conditional_probability(CURVES, "D1", {"Other": 1.0}) is None
+    (ranged,) = headline(BOARD, CURVES, fixed={"Base": 1000.0}).years[1].ranges
+    assert ranged.probability == 0.4 and ranged.fixed == ("基数", "Base", 1000.0,
+                                                           "100m_yuan/year")
+    assert driver_values(CURVES) == {"Base": ("基数", "Base", "100m_yuan/year",
+                                              [500.0, 1000.0, 1500.0])}
+
+
+def test_moves_against_the_baseline():
+    base = BOARD.assign(probability=BOARD["probability"].where(BOARD["target_id"] != "A2", 0.5))
+    h = headline(BOARD, CURVES, baseline=base)
+    assert (h.years[0].up, h.years[0].down) == (0, 1)
+    assert headline(BOARD, CURVES).years[0].up is None  # no baseline: no moves
+
+
+def test_headline_indicator_spans_the_most_target_years():
+    board = _targets([("X1", 2025, "assessable", 0.5, NAN, NAN, True),
+                      ("X2", 2025, "assessable", 0.5, NAN, NAN, True),
+                      ("Y1", 2030, "assumption_driven", NAN, 0, 1, True),
+                      ("Y2", 2035, "assumption_driven", NAN, 0, 1, True)])
+    assert headline_indicator(board, ["ind_X", "ind_Y"]) == "ind_Y"
+    assert headline_indicator(board, ["ind_X"]) == "ind_X"
+    assert headline_indicator(board, []) is None
+
+
+@pytest.mark.parametrize("lang, fixed, parts", [
+    ("zh", None, ["2025 年:模型范围内 5 项目标中 2 项很可能达成(概率 ≥ 80%)",
+                  "2 项低于 50%:目标A4 10%、目标A2 30%", "1 项已达成", "1 项由杠杆取值直接决定",
+                  "另有 1 项在模型范围外", "2030 年:模型范围内 1 项目标",
+                  "目标D1 10%–90%(取决于基数)", "数据截至 2023 年。"]),
+    ("zh", {"Base": 1500.0}, ["目标D1 90%(条件概率:基数 = 1,500 亿元/年)"]),
+    ("en", None, ["2025: 2 of 5 targets within the model's scope are likely",
+                  "2030: 1 target within the model's scope", "1 depends on an assumption",
+                  "target D1 10%–90% (set by Base)", "Data through 2023."]),
+])
+def test_sentences_carry_the_numbers(lang, fixed, parts):
+    text = " ".join(headline_sentences(
+        headline(BOARD, CURVES, vintage=DataVintage("suzhou", 2023, ()), fixed=fixed), lang))
+    for part in parts:
+        assert part in text, part
+
+
+def test_vintage_names_preliminary_figures():
+    text = vintage_sentence(DataVintage("suzhou", 2024, ("rd_intensity",)), "zh")
+    assert text.startswith("数据截至 2024 年") and "初步数" in text
+
+
+def test_past_years_say_how_the_published_figures_judge_them():
+    board = _targets([
+        ("P1", 2024, "met", 1.0, NAN, NAN, True),
+        ("P2", 2024, "missed", 0.0, NAN, NAN, True),
+        ("P3", 2025, "awaiting_data", 0.6, NAN, NAN, True),
+        ("P4", 2025, "awaiting_data", NAN, 0.2, 0.7, True),  # a range, its year passed
+    ]).assign(forecast_status=["assessable", "assessable", "assessable", "assumption_driven"])
+    h = headline(board)
+    assert [y.judged for y in h.years] == [(("met", 1), ("missed", 1)),
+                                           (("awaiting_data", 2),)]
+    assert [t.target_id for t in h.years[1].ranges] == ["P4"]
+    text = " ".join(headline_sentences(h, "zh"))
+    assert "1 项按已公布数据已实现" in text and "1 项按已公布数据未实现" in text
+    assert "2 项数据尚待公布" in text and "目标P4 20%–70%" in text
