@@ -73,6 +73,7 @@ __all__ = [
     "EXCEEDANCE_COLUMNS",
     "EXCEEDANCE_PROBABILITIES",
     "DECIDED",
+    "RANGE_STATUSES",
     "evaluate_targets",
     "apply_curves",
     "SCOREBOARD_COLUMNS",
@@ -93,6 +94,9 @@ STATUSES = (*JUDGED_STATUSES, "outside_scope", "set_by_lever", "already_met",
             "assumption_driven", "trend_only", "lower_bound", "upper_bound", "assessable")
 #: Statuses that carry no forecast probability: decided by the published figure.
 DECIDED = ("met", "missed")
+#: Statuses whose probability is a range over the driving assumptions (``p_curve_min`` /
+#: ``p_curve_max``).
+RANGE_STATUSES = ("assumption_driven",)
 _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparator",
                "threshold", "unit", "clause_zh", "source_doc")
 SCOREBOARD_COLUMNS = [

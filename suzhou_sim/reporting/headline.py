@@ -19,16 +19,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..catalogues.judging import JUDGED_STATUSES
 from ..catalogues.observations import DataVintage
-from ..catalogues.targets import load_targets
+from ..catalogues.targets import RANGE_STATUSES, load_targets
 
 __all__ = [
     "LIKELY",
     "AT_RISK",
     "MOVED",
     "SHOWN",
-    "RANGE_STATUSES",
-    "JUDGED_STATUSES",
+    "COUNTED",
     "is_range",
     "HeadlineTarget",
     "YearHeadline",
@@ -47,12 +47,9 @@ AT_RISK = 0.5
 MOVED = 0.01
 #: Targets named per year and kind (at risk, ranges): the lowest probabilities first.
 SHOWN = 3
-#: Statuses whose probability is a range over the driving assumptions (``p_curve_min`` /
-#: ``p_curve_max``); a ``prior_driven`` status will use the same columns.
-RANGE_STATUSES = ("assumption_driven", "prior_driven")
 #: Statuses of targets whose year has passed, judged from the published figures (or
 #: waiting for them), and of targets read off a trend: counted per year in the headline.
-JUDGED_STATUSES = ("met", "missed", "undetermined", "awaiting_data", "trend_only")
+COUNTED = (*JUDGED_STATUSES, "trend_only")
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ class YearHeadline:
         Targets whose probability rose / fell by at least :data:`MOVED` against the
         baseline (None without a baseline, or when the run is the baseline).
     judged : tuple of (status, count)
-        Targets per status of :data:`JUDGED_STATUSES` (met or missed by the published
+        Targets per status of :data:`COUNTED` (met or missed by the published
         figures, awaiting them, ...), in that order, zeros left out.
     """
 
@@ -254,7 +251,7 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
             up = sum(1 for m in moves if m >= MOVED)
             down = sum(1 for m in moves if m <= -MOVED)
         statuses = list(inside["status"])
-        judged = tuple((k, statuses.count(k)) for k in JUDGED_STATUSES if statuses.count(k))
+        judged = tuple((k, statuses.count(k)) for k in COUNTED if statuses.count(k))
         years.append(YearHeadline(
             year=year, in_scope=len(inside), outside=len(rows) - len(inside),
             with_probability=len(single),

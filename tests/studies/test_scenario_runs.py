@@ -50,10 +50,13 @@ def test_targets_table(base_result):
     assert list(t.columns) == SCOREBOARD_COLUMNS
     assert t["target_id"].tolist() == [x.target_id for x in targets_for_region("suzhou")]
     inside, outside = t[t["in_scope"]], t[~t["in_scope"]]
-    no_number = inside["status"].isin(["set_by_lever", "assumption_driven"])
+    # what the probability measures: the forecast status, also once a year has passed
+    measured = inside["forecast_status"]
+    no_number = measured.isin(["set_by_lever", "assumption_driven"]) | inside["status"].isin(
+        ["met", "missed"])
     assert inside.loc[~no_number, "probability"].between(0, 1).all()
     assert inside.loc[no_number, "probability"].isna().all()
-    driven = inside[inside["status"] == "assumption_driven"]
+    driven = inside[measured == "assumption_driven"]
     assert (driven["p_curve_min"] <= driven["p_curve_max"]).all()
     assert (inside["p10"] <= inside["median"]).all() and (inside["median"] <= inside["p90"]).all()
     assert outside[["probability", "median", "p10", "p90"]].isna().all().all()
@@ -63,7 +66,7 @@ def test_targets_table(base_result):
 def test_assumption_curves(base_result):
     """Each driver of each assumption-driven target at CURVE_POINTS values, same draws."""
     curves = base_result.curves
-    driven = base_result.targets.query("status == 'assumption_driven'")["target_id"]
+    driven = base_result.targets.query("forecast_status == 'assumption_driven'")["target_id"]
     assert set(curves["target_id"]) == set(driven)
     for (_, _), part in curves.groupby(["target_id", "driver"]):
         assert len(part) == CURVE_POINTS and part["value"].is_monotonic_increasing
