@@ -49,7 +49,10 @@ MOVED = 0.01
 SHOWN = 3
 #: Statuses of targets whose year has passed, judged from the published figures (or
 #: waiting for them), and of targets read off a trend: counted per year in the headline.
-COUNTED = (*JUDGED_STATUSES, "trend_only")
+#: In the order a reader takes them: met first, then missed, undetermined, awaiting data
+#: (the statuses themselves are defined in ``catalogues.judging``).
+_READING_ORDER = {"met": 0, "missed": 1, "undetermined": 2, "awaiting_data": 3}
+COUNTED = (*sorted(JUDGED_STATUSES, key=_READING_ORDER.__getitem__), "trend_only")
 
 
 @dataclass(frozen=True)
