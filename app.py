@@ -107,7 +107,7 @@ from suzhou_sim.catalogues.scenarios import (
     zero_split_periods,
 )
 from suzhou_sim.catalogues.targets import targets_for_region
-from suzhou_sim.catalogues.timeline import PERIOD_YEARS
+from suzhou_sim.catalogues.timeline import DEFAULT_PERIOD, PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
 from suzhou_sim.reporting.headline import driver_values
@@ -144,7 +144,7 @@ FUND_SPLIT, FUND = "fund_split", "special_fund"
 #: share captions.
 RESULTS, DOWNLOADS, SHARES = "results", "downloads", "shares"
 DEFAULT_CHARTS = 4
-OPEN_PERIOD = "15th"  # the lever tab a session opens on: the 15th plan (2026-30)
+OPEN_PERIOD = DEFAULT_PERIOD  # the lever tab a session opens on: the 15th plan (2026-30)
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
 

@@ -251,7 +251,7 @@ def goal_seek_all(
     scenario: Scenario | str | Path,
     target_id: str,
     lever_key: str,
-    period: str = "15th",
+    period: str = DEFAULT_PERIOD,
     probability: float = 0.8,
     draws: int | None = None,
     seed: int | None = None,
