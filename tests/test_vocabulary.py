@@ -9,7 +9,7 @@ Read from the source with :mod:`ast` (docstrings do not count, comments are not 
 - the draws limit: only ``limits.py`` assigns ``MAX_DRAWS``;
 - status names: only ``catalogues/targets.py`` (all, ``STATUSES``) and
   ``catalogues/judging.py`` (those of targets whose year has passed) define tuples of them;
-  elsewhere a tuple named ``*STATUSES`` or a list of (nearly) every status is a second
+  elsewhere a tuple named ``STATUSES`` or a list of (nearly) every status is a second
   definition, a group of a few statuses tested against is a use.
 """
 
@@ -87,7 +87,7 @@ def second_definitions(source: str, where: str, periods=PERIODS, years=PERIOD_YE
             if (any(isinstance(t, ast.Name) and t.id == "MAX_DRAWS" for t in targets)
                     and where != "suzhou_sim/limits.py"):
                 found.append(f"{where}:{node.lineno}: MAX_DRAWS")
-            if (any(isinstance(t, ast.Name) and t.id.endswith("STATUSES") for t in targets)
+            if (any(isinstance(t, ast.Name) and t.id == "STATUSES" for t in targets)
                     and isinstance(node.value, ast.Tuple | ast.List | ast.Set)
                     and where not in STATUS_MODULES):
                 found.append(f"{where}:{node.lineno}: a tuple of statuses")
@@ -108,7 +108,7 @@ def test_each_fact_is_defined_once_in_the_package_and_the_app():
     ('if region != "suzhou":\n    pass\n', "suzhou_sim/calibration/fit.py", "region 'suzhou'"),
     ('NAMES = {"kunshan": "昆山"}\n', "suzhou_sim/reporting/office.py", "region 'kunshan'"),
     ("MAX_DRAWS = 100_000\n", "suzhou_sim/catalogues/scenarios.py", "MAX_DRAWS"),
-    ('SHOWN_STATUSES = ("assessable", "already_met")\n', "suzhou_sim/app/views.py",
+    ('STATUSES = ("assessable", "already_met")\n', "suzhou_sim/app/views.py",
      "a tuple of statuses"),
     (f"ALL = {STATUSES!r}\n", "suzhou_sim/reporting/markdown.py", "the status names"),
     (f"ALL = {STATUSES[1:]!r}\n", "suzhou_sim/reporting/markdown.py", "the status names"),
