@@ -20,7 +20,12 @@ from ..catalogues.timeline import PERIOD_YEARS
 from ..errors import InputError
 from ..reporting.decision_report import discovery_sentences
 from ..studies.discover import discover
-from ..studies.optimise import PortfolioResult, optimise_portfolio, spending_levers
+from ..studies.optimise import (
+    PortfolioResult,
+    open_periods,
+    optimise_portfolio,
+    spending_levers,
+)
 from ..studies.scenario_runs import ScenarioResult
 from . import state as S
 from .text import fmt_probability, multiselect_text, period_label, tr
@@ -48,11 +53,14 @@ def knee_plan(result: PortfolioResult) -> pd.Series:
     return front.iloc[int(below.argmax())]
 
 
-def target_periods(years: list[int]) -> list[str]:
+def target_periods(years: list[int], region: str | None = None) -> list[str]:
     """The plan periods that can still move targets of ``years``: those starting no later
-    than the last target year (a 2025 target leaves the 15th and 16th plans alone)."""
+    than the last target year (a 2025 target leaves the 15th and 16th plans alone), and,
+    for a ``region``, only those not begun by its data vintage (a plan cannot change money
+    already spent or committed: :func:`~suzhou_sim.studies.optimise.open_periods`)."""
     last = max(years, default=max(PERIOD_YEARS[p][1] for p in PERIODS))
-    return [p for p in PERIODS if PERIOD_YEARS[p][0] <= last]
+    allowed = open_periods(region)[0] if region is not None else list(PERIODS)
+    return [p for p in allowed if PERIOD_YEARS[p][0] <= last]
 
 
 def current_point(result: PortfolioResult, current: Scenario,
@@ -148,9 +156,11 @@ def _load_and_redraw(state: MutableMapping[str, Any], result: PortfolioResult,
     st.rerun()  # the whole page: the sliders in the sidebar show the plan
 
 
-def _follow_targets(state: MutableMapping[str, Any], years: dict[str, int]) -> None:
+def _follow_targets(state: MutableMapping[str, Any], years: dict[str, int],
+                    region: str) -> None:
     """The targets changed: offer the periods that can move them (the rest stay as set)."""
-    state["pf.periods"] = target_periods([years[t] for t in state.get("pf.targets") or []])
+    state["pf.periods"] = target_periods([years[t] for t in state.get("pf.targets") or []],
+                                         region)
 
 
 def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario,
@@ -163,12 +173,13 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
     targets = {t.target_id: t for t in targets_for_region(current.region) if t.in_scope}
     years = {k: t.year for k, t in targets.items()}
     levers = load_levers()
-    if "pf.periods" not in state:
-        state["pf.periods"] = target_periods([])
+    open_now = open_periods(current.region)[0]
+    if "pf.periods" not in state or not set(state["pf.periods"]) <= set(open_now):
+        state["pf.periods"] = target_periods([], current.region)
     c1, c2 = st.columns([3, 1])
     chosen = c1.multiselect(tr("pf_targets", lang), list(targets), key="pf.targets",
                             format_func=lambda t: f"{targets[t].label(lang)} ({t})",
-                            on_change=_follow_targets, args=(state, years),
+                            on_change=_follow_targets, args=(state, years, current.region),
                             **multiselect_text(lang))
     goal = c2.slider(tr("pf_probability", lang), 0.5, 0.95, 0.8, 0.05, key="pf.p",
                      format="percent")
@@ -176,7 +187,7 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
     keys = c3.multiselect(tr("pf_levers", lang), list(levers), default=spending_levers(),
                           key="pf.levers", format_func=lambda k: levers[k].label(lang),
                           **multiselect_text(lang))
-    periods = c4.multiselect(tr("pf_periods", lang), list(PERIODS), key="pf.periods",
+    periods = c4.multiselect(tr("pf_periods", lang), open_now, key="pf.periods",
                              format_func=lambda p: period_label(p, lang, True),
                              **multiselect_text(lang))
     held = [period_label(p, lang, True) for p in PERIODS if p not in periods]

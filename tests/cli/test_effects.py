@@ -52,7 +52,7 @@ def test_effects_end_to_end(tmp_path, capsys, posterior_dir):
     said = "inside the evidence range" if verdict == "inside" else "OUTSIDE the evidence"
     assert said in report
     charts = sorted(p.name for p in out.glob("effects_*.png"))
-    assert charts == sorted(f"effects_{t}.png" for t in table["target_id"].unique())
+    assert charts == sorted(f"effects_{t}.png" for t in table["target_id"].dropna().unique())
     assert (out / MARKER).exists()
     # the 2030/2035 targets are present, numbered, and their reading is stated
     future = table[table["target_id"].isin(["SZ-FUTURE-2030", "SZ-FUTURE-2035"])]

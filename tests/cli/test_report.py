@@ -37,7 +37,7 @@ def test_docx_and_xlsx_follow_the_suffix(capsys, posterior_dir, tmp_path: Path):
     assert header[:4] == ["目标", "年份", "目标值", "达成概率"]
     assert "人才优先" in doc.paragraphs[0].text
     book = openpyxl.load_workbook(excel)
-    assert book.sheetnames == ["记分牌", "轨迹", "杠杆", "假设", "情景对比"]
+    assert book.sheetnames == ["摘要", "记分牌", "轨迹", "杠杆", "假设", "情景对比"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([word.name, excel.name])
 
 
@@ -72,5 +72,5 @@ def test_a_file_the_tool_did_not_write_is_kept_even_if_forced(capsys, posterior_
     out.unlink()
     assert _report(capsys, posterior_dir, "--out", str(out))[0] == 0
     assert _report(capsys, posterior_dir, "--out", str(out))[0] == 0  # its own: replaced
-    assert openpyxl.load_workbook(out).sheetnames[0] == "记分牌"
+    assert openpyxl.load_workbook(out).sheetnames[0] == "摘要"
     assert [p.name for p in tmp_path.iterdir()] == ["mine.xlsx"]  # no temporary file left

@@ -53,7 +53,7 @@ def test_run_end_to_end(tmp_path: Path, posterior_dir: Path):
     assert set(targets["status"]) <= set(STATUSES) and "by status:" in proc.stdout
     curves = pd.read_csv(out / "curves.csv")
     assert set(curves["target_id"]) == set(
-        targets.loc[targets["status"] == "assumption_driven", "target_id"])
+        targets.loc[targets["forecast_status"] == "assumption_driven", "target_id"])
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "Assumptions used (not policy choices)" in report
     assert "P baseline (baseline)" in report and "fan_rd_intensity.png" in report
