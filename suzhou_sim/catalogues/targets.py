@@ -552,10 +552,27 @@ def judgement(target: Target, vintage: int | None = None, today: dt.date | None 
     obs = _observations() if observations is None else observations
     if vintage is None:
         vintage = data_vintage(target.region, obs).year
-    rows = obs[(obs["region"] == target.region) & (obs["indicator"] == target.indicator)]
-    return judge(measure=target.eval_measure, year=target.year, level=target.reach_level,
-                 rows=rows, vintage=vintage, today=today or dt.date.today(),
-                 from_year=target.from_year, base_year=target.eval_base_year)
+    key = (target.region, target.indicator, target.eval_measure, target.year,
+           target.reach_level, int(vintage), today or dt.date.today(), target.from_year,
+           target.eval_base_year)
+    if observations is None:
+        # the project's data file is read once per process: its judgements are kept, so the
+        # app's slider steps do not filter the data again for every target
+        return _judged_from_file(*key)
+    return _judged(obs, *key)
+
+
+def _judged(obs: pd.DataFrame, region: str, indicator: str, measure: str, year: int,
+            level: float, vintage: int, today: dt.date, from_year: int | None,
+            base_year: int | None) -> Judgement | None:
+    rows = obs[(obs["region"] == region) & (obs["indicator"] == indicator)]
+    return judge(measure=measure, year=year, level=level, rows=rows, vintage=vintage,
+                 today=today, from_year=from_year, base_year=base_year)
+
+
+@lru_cache(maxsize=1024)
+def _judged_from_file(*key) -> Judgement | None:
+    return _judged(_observations(), *key)
 
 
 def target_status(target: Target, judged: Judgement | None = None) -> str:
@@ -632,7 +649,7 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
     for t in targets:
         if t.region not in vintages:
             vintages[t.region] = data_vintage(t.region, obs).year
-        judged = judgement(t, vintages[t.region], today, obs)
+        judged = judgement(t, vintages[t.region], today, observations)
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
         row.update(target_id=t.target_id, status=target_status(t, judged), drivers=None,
                    probability=None, p_about=None, p_bracket=None, p_curve_min=None,
