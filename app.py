@@ -107,7 +107,7 @@ from suzhou_sim.catalogues.scenarios import (
     zero_split_periods,
 )
 from suzhou_sim.catalogues.targets import targets_for_region
-from suzhou_sim.catalogues.timeline import DEFAULT_PERIOD, PERIOD_YEARS
+from suzhou_sim.catalogues.timeline import DEFAULT_PERIOD, FIRST_SIM_YEAR, PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
 from suzhou_sim.reporting.headline import driver_values
@@ -144,6 +144,8 @@ FUND_SPLIT, FUND = "fund_split", "special_fund"
 #: share captions.
 RESULTS, DOWNLOADS, SHARES = "results", "downloads", "shares"
 DEFAULT_CHARTS = 4
+#: The last year of history: levers act from the first year of the first plan period.
+HISTORY_END = PERIOD_YEARS[PERIODS[0]][0] - 1
 OPEN_PERIOD = DEFAULT_PERIOD  # the lever tab a session opens on: the 15th plan (2026-30)
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
@@ -266,7 +268,7 @@ def sidebar_settings(state, lang: str) -> None:
               width="stretch")
 
     with st.expander(tr("levers", lang), expanded=True):
-        st.caption(tr("levers_caption", lang))
+        st.caption(tr("levers_caption", lang, last=HISTORY_END))
         labels = [period_label(p, lang, short=True) for p in PERIODS]
         if state.get(K_LEVER_TAB) not in labels:  # first opened: the plan now being made
             state[K_LEVER_TAB] = period_label(OPEN_PERIOD, lang, short=True)
@@ -955,9 +957,10 @@ def draw_page(state) -> None:
     st.title(tr("app_title", lang))
     vintage = region_vintage(state[S.K_REGION])
     if vintage is not None:  # the first thing a planner reads: how recent the data are
-        st.markdown(f"**{vintage_sentence(vintage, lang)}** {tr('app_caption', lang)}")
+        st.markdown(f"**{vintage_sentence(vintage, lang)}** "
+                    f"{tr('app_caption', lang, first=FIRST_SIM_YEAR, last=HISTORY_END)}")
     else:
-        st.caption(tr("app_caption", lang))
+        st.caption(tr("app_caption", lang, first=FIRST_SIM_YEAR, last=HISTORY_END))
     if state.get("url_problems"):
         st.warning(tr("url_problems", lang, items=";".join(
             url_problem(p, lang) for p in state.pop("url_problems"))))

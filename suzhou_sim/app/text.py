@@ -53,9 +53,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # page
     "app_title": ("苏州创新政策情景模拟器", "Suzhou innovation-policy simulator"),
     "app_caption": (
-        "系统动力学模型经 2019—2023 年历史数据校准;概率 = 后验参数 × 假设抽样中达成目标的比例,"
+        "系统动力学模型经 {first}—{last} 年历史数据校准;概率 = 后验参数 × 假设抽样中达成目标的比例,"
         "各情景共用同一组抽样(公共随机数)。",
-        "A system-dynamics model calibrated to 2019-2023; probability = share of posterior x "
+        "A system-dynamics model calibrated to {first}-{last}; probability = share of posterior x "
         "assumption draws that reach a target; every scenario uses the same draws (common random "
         "numbers).",
     ),
@@ -71,8 +71,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "reset": ("重置为所选情景", "Reset to the picked scenario"),
     "levers": ("政策杠杆(可控)", "Policy levers (what planners choose)"),
     "levers_caption": (
-        "按五年规划时期设定;2021—2023 年为历史,不可更改。",
-        "Set per Five-Year-Plan period; 2021-2023 are history and cannot be changed.",
+        "按五年规划时期设定;{last} 年及以前为历史,不可更改。",
+        "Set per Five-Year-Plan period; {last} and earlier are history and cannot be changed.",
     ),
     "assumptions": ("外部假设(不可控)", "Assumptions (outside planners' control)"),
     "assumptions_caption": (
