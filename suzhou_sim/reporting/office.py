@@ -35,7 +35,7 @@ from ..catalogues.scenarios import (
     load_assumptions,
     load_levers,
 )
-from ..catalogues.targets import load_targets, targets_for_region
+from ..catalogues.targets import ABOUT_BAND, load_targets, targets_for_region
 from ..errors import InputError
 from .documents import cite, cited_documents
 from .headline import headline, headline_indicator
@@ -292,7 +292,8 @@ def report_headline(inputs: ReportInputs) -> list[str]:
 
 _READING = (
     "达成概率 = 校准后验参数 × 外部假设抽样中达到目标的比例;同一种子的情景共用同一组抽样"
-    "(公共随机数),情景间的差异只来自政策。“约”类目标达到目标值的 95% 即算达成;“每年”类目标"
+    "(公共随机数),情景间的差异只来自政策。“约”类目标同样以 P(数值 ≥ 目标值)计,不设容差,"
+    f"另列落在目标值 ±{ABOUT_BAND:.0%} 以内的概率;“每年”类目标"
     "须在每一年都达到。“取决于假设”的目标给出驱动假设取值区间上的概率范围。首次达成 = 过半抽样"
     "达成时的中位年份。较基准 = 与本地区基准情景之差(百分点)。外部假设不是政策选择,按三角分布"
     "(众数为默认值)抽样。"
