@@ -26,18 +26,58 @@ The package's floors, bottom up (each may import only the floors below it; see
 ``studies/``; ``reporting/``; ``cli/`` and ``app/``.
 """
 
-from .calibration.posterior import load_posterior
-from .catalogues.observations import load_observations
-from .catalogues.regions import load_region
-from .catalogues.scenarios import load_scenario
-from .catalogues.targets import load_targets
-from .engine import load_model, simulate_to_csv
-from .errors import InputError
-from .reporting.fit_report import calibrate_and_report as calibrate
-from .studies.backtest import run_backtest as backtest
-from .studies.effects import lever_effects as effects
-from .studies.goal_seek import goal_seek
-from .studies.scenario_runs import compare_scenarios, run_scenario
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> (module, attribute). Imported on first use (PEP 562), so that a command
+#: or a test importing one sub-package does not pay for pandas' neighbours it never uses
+#: (scipy.stats, PySD's translator, matplotlib): ``import suzhou_sim.cli`` took 3 CPU-s.
+_EXPORTS = {
+    "load_posterior": ("calibration.posterior", "load_posterior"),
+    "load_observations": ("catalogues.observations", "load_observations"),
+    "load_region": ("catalogues.regions", "load_region"),
+    "load_scenario": ("catalogues.scenarios", "load_scenario"),
+    "load_targets": ("catalogues.targets", "load_targets"),
+    "load_model": ("engine", "load_model"),
+    "simulate_to_csv": ("engine", "simulate_to_csv"),
+    "InputError": ("errors", "InputError"),
+    "calibrate": ("reporting.fit_report", "calibrate_and_report"),
+    "backtest": ("studies.backtest", "run_backtest"),
+    "effects": ("studies.effects", "lever_effects"),
+    "goal_seek": ("studies.goal_seek", "goal_seek"),
+    "compare_scenarios": ("studies.scenario_runs", "compare_scenarios"),
+    "run_scenario": ("studies.scenario_runs", "run_scenario"),
+}
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from .calibration.posterior import load_posterior
+    from .catalogues.observations import load_observations
+    from .catalogues.regions import load_region
+    from .catalogues.scenarios import load_scenario
+    from .catalogues.targets import load_targets
+    from .engine import load_model, simulate_to_csv
+    from .errors import InputError
+    from .reporting.fit_report import calibrate_and_report as calibrate
+    from .studies.backtest import run_backtest as backtest
+    from .studies.effects import lever_effects as effects
+    from .studies.goal_seek import goal_seek
+    from .studies.scenario_runs import compare_scenarios, run_scenario
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name of :data:`__all__` on first use."""
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(f".{module}", __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "InputError",
