@@ -31,6 +31,18 @@ from streamlit.errors import StreamlitAPIException
 
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
+from suzhou_sim.app.goal_options import (
+    GOAL_DEFAULT,
+    GOAL_MAX,
+    GOAL_MIN,
+    assumption_key,
+    closed_periods,
+    conditioned,
+    default_period,
+    driver_choices,
+    goal_periods,
+    goal_targets,
+)
 from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.prefetch import prefetcher
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
@@ -106,11 +118,11 @@ from suzhou_sim.catalogues.scenarios import (
     scenario_to_yaml,
     zero_split_periods,
 )
-from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.catalogues.targets import load_targets
 from suzhou_sim.catalogues.timeline import DEFAULT_PERIOD, FIRST_SIM_YEAR, PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
-from suzhou_sim.reporting.headline import driver_values
+from suzhou_sim.reporting.headline import conditional_probability, driver_values
 from suzhou_sim.reporting.headline_text import vintage_sentence
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
@@ -120,7 +132,8 @@ from suzhou_sim.reporting.structure_diagram import (
     structure_dot,
 )
 from suzhou_sim.reporting.warnings_text import staleness_message, zero_split_message
-from suzhou_sim.studies.goal_seek import GoalSeekResult, goal_seek
+from suzhou_sim.studies.driven import driver_settings, is_range
+from suzhou_sim.studies.goal_seek import GoalSeekResult, goal_seek_all
 from suzhou_sim.studies.scenario_runs import (
     ScenarioResult,
     compare_scenarios,
@@ -176,10 +189,15 @@ def cached_compare(yamls: tuple[str, ...], draws: int, seed: int, stamp: int) ->
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_goal_seek(scenario_yaml: str, target: str, lever: str, period: str,
                      probability: float, draws: int, seed: int, stamp: int) -> GoalSeekResult:
-    """goal_seek on a scenario given as YAML text."""
+    """goal_seek on a scenario given as YAML text. A range target's drivers are fixed in
+    the scenario (:func:`~suzhou_sim.app.goal_options.conditioned`), so the one answer of
+    goal_seek_all is conditional on them."""
     scenario = S.scenario_from_yaml(scenario_yaml)
-    return goal_seek(scenario, target, lever, period, probability, draws=draws, seed=seed,
-                     posterior=cached_posterior(scenario.region, stamp))
+    answers = goal_seek_all(scenario, target, lever, period, probability, draws=draws,
+                            seed=seed, posterior=cached_posterior(scenario.region, stamp))
+    if len(answers) != 1:  # a driver left free: the view fixes them all
+        raise InputError(f"{target}: fix every driving assumption to seek one probability")
+    return answers[0]
 
 
 def run_cached(stamp: int):
@@ -715,42 +733,108 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     st.html(table_html(compare_indicators(runs, years, lang), "cmp-indicators"))
 
 
-def period_of_year(year: int) -> str:
-    """The plan period in which ``year`` falls (the first one for years before 2024)."""
-    return next((p for p in reversed(PERIODS) if PERIOD_YEARS[p][0] <= year), PERIODS[0])
-
-
 def _apply_goal(state, res: GoalSeekResult) -> None:
     """Use the goal-seeking answer; the stored answer now describes these settings (it is
     not out of date because of its own value)."""
     S.set_lever(state, res.lever_key, res.period, res.value)
     done, result = state["goal.result"]
-    state["goal.result"] = ((scenario_to_yaml(S.scenario_from_state(state)), *done[1:]), result)
+    fixed = dict(done[-1])
+    seeking = conditioned(S.scenario_from_state(state), fixed) if fixed else (
+        S.scenario_from_state(state))
+    state["goal.result"] = ((scenario_to_yaml(seeking), *done[1:]), result)
     st.rerun()  # the whole page: the lever's slider in the sidebar shows the new value
 
 
-def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
-    """Smallest lever value in a plan period that reaches a target (goal_seek)."""
+def goal_key(region: str, driver: str) -> str:
+    """Session key of the goal-seeking control fixing ``driver`` in ``region``."""
+    return f"goal.fix.{region}.{driver}"
+
+
+def _goal_drivers(state, lang: str, target, current: Scenario, outcome: Outcome
+                  ) -> dict[str, float]:
+    """The driving assumptions of a range target, each fixed: by the scenario when it
+    sets the assumption, else by a control (low, central, high, or the scoreboard's fixed
+    value; central by default). Returns constant -> value."""
+    st.caption(tr("gs_fix_help", lang))
+    on_board = dict(fixed_drivers(state, outcome))
+    fixed: dict[str, float] = {}
+    columns = st.columns(len(target.drivers))
+    for column, driver in zip(columns, target.drivers, strict=True):
+        key = assumption_key(driver.constant)
+        if key is not None and key in current.assumptions:
+            fixed[driver.constant] = float(current.assumptions[key])
+            column.caption(tr("gs_by_scenario", lang, driver=driver.label(lang),
+                              value=fmt_quantity(fixed[driver.constant], driver.unit, lang)))
+            continue
+        choices = driver_choices(driver, current.region, on_board.get(driver.constant))
+        widget = goal_key(current.region, driver.constant)
+        if state.get(widget) not in choices:  # first visit, or the scoreboard's value moved
+            board = on_board.get(driver.constant)
+            state[widget] = board if board in choices else driver_settings(
+                driver, current.region)[1]
+        fixed[driver.constant] = float(column.select_slider(
+            driver.label(lang), choices, key=widget,
+            format_func=lambda v, u=driver.unit: fmt_quantity(v, u, lang)))
+    return fixed
+
+
+def _given(target, fixed: dict[str, float], lang: str) -> str:
+    """"driver = value" of each fixed driver of ``target``, joined in ``lang``."""
+    return ("、" if lang == "zh" else ", ").join(
+        f"{d.label(lang)} = {fmt_quantity(fixed[d.constant], d.unit, lang)}"
+        for d in target.drivers if d.constant in fixed)
+
+
+def _current_probability(outcome: Outcome, target, fixed: dict[str, float]) -> float | None:
+    """The target's probability in the current run: its one probability, or for a range
+    target with one driver the conditional probability at the fixed value when the run's
+    curves hold that value (None otherwise)."""
+    res = outcome.result
+    if not fixed:
+        try:
+            p = res.probability(target.target_id)
+        except InputError:
+            return None
+        return None if p != p else p
+    if len(fixed) != 1 or not res.curves_done:
+        return None
+    found = conditional_probability(res.curves, target.target_id, fixed)
+    if found is None or found[1] != next(iter(fixed.values())):
+        return None
+    return found[2]
+
+
+def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int, seed: int,
+              stamp: int) -> None:
+    """Smallest lever value in a plan period that reaches a target (goal_seek): only the
+    periods not begun by the data vintage and the targets they can move; a range target
+    (2030/2035 future industry) sought conditional on fixed driving assumptions."""
     st.caption(tr("gs_intro", lang))
     region = current.region
-    targets = [t for t in targets_for_region(region) if t.has_probability]
-    ranged = [t for t in targets_for_region(region) if t.in_scope and t.drivers
-              and not t.set_by_lever]
-    if ranged:  # said, not silently left out
-        st.caption(tr("gs_ranged", lang, items=("、" if lang == "zh" else ", ").join(
-            f"{t.label(lang)}({t.year})" for t in ranged)))
+    periods, closed = goal_periods(region), closed_periods(region)
+    vintage = region_vintage(region)
+    if closed:  # said, not silently left out
+        st.caption(tr("gs_closed", lang, vintage=vintage.year if vintage else "-",
+                      periods=("、" if lang == "zh" else ", ").join(
+                          period_label(p, lang) for p in closed)))
+    if not periods:
+        st.info(tr("gs_no_open", lang))
+        return
+    targets = goal_targets(region)
     if not targets:
         st.info(tr("gs_none", lang))
         return
     by_id = {t.target_id: t for t in targets}
     levers = load_levers()
     target_key = f"goal.target.{region}"
-    if target_key not in state:
+    if state.get(target_key) not in by_id:
         state[target_key] = targets[0].target_id
-        state["goal.period"] = period_of_year(targets[0].year)
+        state["goal.period"] = default_period(targets[0], periods)
+    if state.get("goal.period") not in periods:  # e.g. a closed period kept from before
+        state["goal.period"] = default_period(by_id[state[target_key]], periods)
 
-    def follow_target() -> None:  # the plan period in which the target year falls
-        state["goal.period"] = period_of_year(by_id[state[target_key]].year)
+    def follow_target() -> None:  # the open plan period in which the target year falls
+        state["goal.period"] = default_period(by_id[state[target_key]], periods)
 
     c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
     target = c1.selectbox(tr("gs_target", lang), list(by_id), key=target_key,
@@ -758,15 +842,24 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
                           persist_state="page", on_change=follow_target)
     lever = c2.selectbox(tr("gs_lever", lang), list(levers), key="goal.lever",
                          format_func=lambda k: levers[k].label(lang), persist_state="page")
-    period = c3.selectbox(tr("gs_period", lang), PERIODS, key="goal.period",
+    period = c3.selectbox(tr("gs_period", lang), periods, key="goal.period",
                           format_func=lambda p: period_label(p, lang), persist_state="page")
-    goal = c4.slider(tr("gs_probability", lang), 0.5, 0.99, 0.8, 0.01, key="goal.p",
-                     persist_state="page", format="percent")
-    request = (scenario_to_yaml(current), target, lever, period, goal, draws, seed, stamp)
+    goal = c4.slider(tr("gs_probability", lang), GOAL_MIN, GOAL_MAX, GOAL_DEFAULT, 0.01,
+                     key="goal.p", persist_state="page", format="percent")
+    chosen = by_id[target]
+    fixed = _goal_drivers(state, lang, chosen, current, outcome) if is_range(chosen) else {}
+    given = _given(chosen, fixed, lang)
+    now = _current_probability(outcome, chosen, fixed)
+    if now is not None:
+        st.caption(tr("gs_current_conditional", lang, p=fmt_probability(now), items=given)
+                   if fixed else tr("gs_current", lang, p=fmt_probability(now)))
+    seeking = conditioned(current, fixed) if fixed else current
+    request = (scenario_to_yaml(seeking), target, lever, period, goal, draws, seed, stamp,
+               tuple(sorted(fixed.items())))
     if st.button(tr("gs_run", lang), type="primary", key="run_goal_seek"):
         with st.spinner(tr("computing", lang)):
             try:
-                state["goal.result"] = (request, cached_goal_seek(*request))
+                state["goal.result"] = (request, cached_goal_seek(*request[:-1]))
             except InputError as exc:
                 st.error(str(exc))
     stored = state.get("goal.result")
@@ -776,7 +869,12 @@ def view_goal(state, lang: str, current: Scenario, draws: int, seed: int, stamp:
     if done != request:
         st.caption(tr("gs_stale", lang))
     show = {"found": st.success, "not_enough": st.warning, "already_met": st.info}[res.status]
-    show(goal_seek_text(res, lang))
+    text = goal_seek_text(res, lang)
+    if done[-1]:  # the probability sought was conditional on the fixed drivers
+        text = tr("gs_conditional", lang, items=_given(load_targets()[res.target_id],
+                                                        dict(done[-1]), lang)) + (
+            "" if lang == "zh" else " ") + text
+    show(text)
     if res.status == "found" and res.value is not None:
         st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res))
 
@@ -1087,7 +1185,7 @@ RESULT_VIEWS = {
     "compare": lambda state, lang, outcome, current, draws, seed, stamp: view_compare(
         state, lang, current, draws, seed, stamp),
     "goal": lambda state, lang, outcome, current, draws, seed, stamp: view_goal(
-        state, lang, current, draws, seed, stamp),
+        state, lang, current, outcome, draws, seed, stamp),
     "effects": lambda state, lang, outcome, current, draws, seed, stamp: (
         effects_view.view_effects(lang, current, seed, stamp)),
     "portfolio": lambda state, lang, outcome, current, draws, seed, stamp: view_portfolio(

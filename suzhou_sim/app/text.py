@@ -290,11 +290,31 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "The confirming re-run gives {achieved}: the probability is not monotone in this "
         "lever; treat the value with caution.",
     ),
-    "gs_ranged": (
-        "{items} 的概率取决于外部假设(见记分牌中的区间与条件概率),没有单一概率可供反推。",
-        "{items}: the probability depends on an assumption (see the range and the "
-        "conditional probability in the scoreboard); there is no single probability to seek.",
+    "gs_closed": (
+        "{periods}已开始(数据截至 {vintage} 年,其后一年的资金已在使用),不再提供反推;"
+        "只列出仍可改变的时期能影响的目标。",
+        "{periods} began with the data vintage ({vintage}; the next year's money is already "
+        "spent or committed) and is not offered; only the targets the open periods can "
+        "still move are listed.",
     ),
+    "gs_no_open": ("没有尚未开始的规划时期,无从反推。",
+                   "No plan period is still open: there is nothing to seek."),
+    "gs_fix_help": (
+        "该目标的概率取决于外部假设,没有单一概率可供反推:请固定假设(低值、中值、高值,或记分牌上"
+        "固定的取值),反推的是该取值下的条件概率。",
+        "This target's probability depends on an assumption, so it has no single probability "
+        "to seek: fix the assumption (its low, central or high value, or the value fixed on "
+        "the scoreboard) and the search aims at the probability conditional on it.",
+    ),
+    "gs_by_scenario": ("{driver}:由当前情景固定为 {value}",
+                       "{driver}: fixed by the current scenario at {value}"),
+    "gs_conditional": ("条件概率:在{items}的条件下(其余假设照常抽样)。",
+                       "Conditional probability: given {items} (the other assumptions drawn "
+                       "as usual)."),
+    "gs_current": ("当前设置下的达成概率:{p}。", "Probability with the current settings: {p}."),
+    "gs_current_conditional": ("当前设置下的条件达成概率:{p}(给定{items})。",
+                               "Conditional probability with the current settings: {p} "
+                               "(given {items})."),
     "gs_apply": ("把此取值用到当前设置", "Use this value in the current settings"),
     "gs_none": ("本地区没有模型范围内的目标。", "This region has no target in model scope."),
     "gs_stale": (

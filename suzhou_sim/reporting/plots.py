@@ -109,11 +109,20 @@ def _observed() -> pd.DataFrame:
     return load_observations(OBSERVED_FILE, include_unverified=True)
 
 
+@lru_cache(maxsize=1)
+def _observed_by_series() -> dict[tuple[str, str], pd.DataFrame]:
+    obs = _observed()[["region", "indicator", "year", "value", "bound", "quality"]]
+    return {key: rows.drop(columns=["region", "indicator"]).reset_index(drop=True)
+            for key, rows in obs.groupby(["region", "indicator"], sort=False)}
+
+
 def observed_points(region: str, indicator: str) -> pd.DataFrame:
     """Observed history rows of ``indicator`` in ``region`` (year, value, bound, quality)."""
-    obs = _observed()
-    rows = obs[(obs["region"] == region) & (obs["indicator"] == indicator)]
-    return rows[["year", "value", "bound", "quality"]].reset_index(drop=True)
+    rows = _observed_by_series().get((region, indicator))
+    if rows is None:
+        return pd.DataFrame({c: pd.Series(dtype=_observed()[c].dtype)
+                             for c in ("year", "value", "bound", "quality")})
+    return rows.copy()
 
 
 def chart_file(indicator: str) -> str:
@@ -315,11 +324,14 @@ def write_fan_charts(
         names = tqdm(names, desc="charts", unit="chart", leave=False)
     files: dict[str, str] = {}
     figure = chart_figure()
+    series = dict(tuple(result.series.groupby("indicator", sort=False)))
+    base_series = ({} if baseline is None else
+                   dict(tuple(baseline.series.groupby("indicator", sort=False))))
     for name in names:
-        rows = result.series[result.series["indicator"] == name]
+        rows = series.get(name, result.series.iloc[:0])
         base_rows = None
         if baseline is not None and name in baseline.specs:
-            base_rows = baseline.series[baseline.series["indicator"] == name]
+            base_rows = base_series.get(name, baseline.series.iloc[:0])
         fig = fan_chart(rows, name, result.specs[name], region, targets, probs, base_rows,
                         scenario_label=result.scenario.name, figure=figure)
         atomic_write_bytes(Path(out_dir) / chart_file(name), chart_png(fig))

@@ -1,0 +1,97 @@
+"""What the app's goal seeking offers: the plan periods still open, the targets they can
+move, and the driver values at which a range target's conditional probability is sought.
+
+Pure functions of the catalogues (no Streamlit): the view in ``app.py`` draws the controls,
+:func:`cached_goal_seek` there runs :func:`~suzhou_sim.studies.goal_seek.goal_seek_all` on
+the scenario that :func:`conditioned` returns.
+
+- **Periods**: only those not begun by the data vintage
+  (:func:`~suzhou_sim.studies.optimise.open_periods`, as the portfolio view): with data
+  through 2024 the 14th plan's one remaining year, 2025, is under way.
+- **Targets**: those the open periods can still move (target year at or after the first
+  open period's first year) with one probability, or a range over driving assumptions
+  (:func:`~suzhou_sim.studies.driven.is_range`: the 2030/2035 future-industry targets).
+- **A range target** has no single probability to seek; the planner fixes each of its
+  drivers (at its low, central or high value: :func:`~suzhou_sim.studies.driven.
+  driver_settings`, or at the value fixed on the scoreboard), and the answer is the lever
+  value reaching the probability *conditional* on those values, labelled so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..catalogues.scenarios import Scenario, load_assumptions
+from ..catalogues.targets import Driver, Target, targets_for_region
+from ..catalogues.timeline import PERIOD_YEARS
+from ..studies.driven import driver_settings, is_range, with_assumptions
+from ..studies.optimise import open_periods
+
+__all__ = ["GOAL_MIN", "GOAL_MAX", "GOAL_DEFAULT", "goal_periods", "closed_periods",
+           "goal_targets", "default_period", "driver_choices", "assumption_key",
+           "conditioned"]
+
+#: Range of the required-probability slider: from 5% (a planner may ask what a long shot
+#: needs) to 99%; 80% is the command line's default.
+GOAL_MIN, GOAL_MAX, GOAL_DEFAULT = 0.05, 0.99, 0.8
+
+
+def goal_periods(region: str) -> list[str]:
+    """Plan periods goal seeking offers: those not begun by the region's data vintage."""
+    return open_periods(region)[0]
+
+
+def closed_periods(region: str) -> list[str]:
+    """Plan periods begun by the data vintage (not offered), in order."""
+    return open_periods(region)[1]
+
+
+def goal_targets(region: str) -> list[Target]:
+    """Targets of ``region`` the open plan periods can move: in model scope, not set by a
+    lever, with one probability or a range over driving assumptions, and a year at or
+    after the first open period's first year. Empty when no period is open."""
+    periods = goal_periods(region)
+    if not periods:
+        return []
+    start = PERIOD_YEARS[periods[0]][0]
+    return [t for t in targets_for_region(region)
+            if t.year >= start and (t.has_probability or is_range(t))]
+
+
+def default_period(target: Target, periods: list[str]) -> str:
+    """The open period in which the target year falls, else the last open one before it."""
+    before = [p for p in periods if PERIOD_YEARS[p][0] <= target.year]
+    return before[-1] if before else periods[0]
+
+
+def driver_choices(driver: Driver, region: str, fixed: float | None = None) -> list[float]:
+    """Values offered for fixing ``driver``: its low, central and high value, and the value
+    fixed on the scoreboard (``fixed``) when it is another one, in increasing order."""
+    values = {float(v) for v in driver_settings(driver, region)}
+    if fixed is not None and driver.low <= fixed <= driver.high:
+        values.add(float(fixed))
+    return sorted(values)
+
+
+def assumption_key(constant: str) -> str | None:
+    """Catalogue key of the assumption of a driver's .mdl constant (None if not catalogued)."""
+    return next((k for k, a in load_assumptions().items() if a.vensim == constant), None)
+
+
+def conditioned(scenario: Scenario, fixed: Mapping[str, float]) -> Scenario:
+    """``scenario`` with the drivers in ``fixed`` (.mdl constant -> value) fixed as
+    assumptions, so that goal seeking reads the target's probability conditional on them.
+
+    Raises
+    ------
+    InputError
+        A value outside the assumption's allowed range.
+    KeyError
+        A constant that is not a catalogued assumption.
+    """
+    keys = {constant: assumption_key(constant) for constant in fixed}
+    missing = [c for c, k in keys.items() if k is None]
+    if missing:
+        raise KeyError(f"not a catalogued assumption: {missing}")
+    return with_assumptions(scenario, {keys[c]: float(v) for c, v in fixed.items()},
+                            option="goal seek")
