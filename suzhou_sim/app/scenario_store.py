@@ -7,6 +7,12 @@ is :data:`HEADER`, the mark of a file this app wrote; files are written atomical
 (:mod:`suzhou_sim.fileio.atomic`), read through the normal scenario loader, and a file
 without the mark (copied in by hand) is listed but never replaced or deleted.
 
+Every saved scenario has a **stable id** (:attr:`StoredScenario.id`), which the app's links
+use instead of the title: the second line of an app-written file, ``# id: 3f9a1c2e`` (random
+when first saved, kept when the scenario is replaced under its title); a file without it (by
+hand, or saved before ids) gets one from its file name. A file copied in by hand under a
+taken title therefore never answers a link to the scenario the app saved.
+
 Must not: import Streamlit, keep session state (``app.state`` merges these scenarios with the
 session's), or touch a file it did not write.
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +33,16 @@ from ..fileio.atomic import atomic_write_text
 
 __all__ = [
     "ENV_VAR", "HEADER", "StoredScenario", "StoreProblem", "ScenarioExists", "TitleReserved",
-    "TitleEmpty", "store_dir",
-    "read_store", "write_scenario", "delete_scenario", "file_stem", "download_name",
+    "TitleEmpty", "store_dir", "ID_PREFIX", "ID_PATTERN", "new_id",
+    "read_store", "stored_by_id", "write_scenario", "delete_scenario", "file_stem", "download_name",
 ]
 
 ENV_VAR = "SUZHOU_SIM_SCENARIO_DIR"
 HEADER = "# Saved by the suzhou-sim app; it replaces or deletes only files with this line.\n"
+#: The second line of a file the app wrote: ``# id: <id>``.
+ID_PREFIX = "# id: "
+#: What an id may be: lower-case letters, digits and ``-``, 4 to 32 of them.
+ID_PATTERN = re.compile(r"[0-9a-z][0-9a-z-]{3,31}")
 
 
 @dataclass(frozen=True)
@@ -49,12 +60,15 @@ class StoredScenario:
     ours : bool
         True when the app wrote the file (first line :data:`HEADER`): only then may the app
         replace or delete it.
+    id : str
+        Its stable id (see the module's docstring), used by the app's links.
     """
 
     title: str
     path: Path
     scenario: Scenario
     ours: bool
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,11 +111,32 @@ def store_dir() -> Path:
 
 
 def _written_by_app(path: Path) -> bool:
+    return _head(path)[0] == HEADER
+
+
+def _head(path: Path) -> tuple[str, str]:
+    """The first two lines of a file ("" when unreadable)."""
     try:
         with path.open("r", encoding="utf-8", errors="replace") as handle:
-            return handle.readline() == HEADER
+            return handle.readline(), handle.readline()
     except OSError:
-        return False
+        return "", ""
+
+
+def new_id() -> str:
+    """A new random id (8 hexadecimal digits)."""
+    return secrets.token_hex(4)
+
+
+def _file_id(path: Path) -> str:
+    """The id of a file: its ``# id:`` line when the app wrote it, else one derived from the
+    file name (``f-`` and 8 hexadecimal digits), stable while the file keeps its name."""
+    first, second = _head(path)
+    if first == HEADER and second.startswith(ID_PREFIX):
+        text = second.removeprefix(ID_PREFIX).strip()
+        if ID_PATTERN.fullmatch(text):
+            return text
+    return "f-" + hashlib.blake2s(path.name.encode("utf-8"), digest_size=4).hexdigest()
 
 
 @lru_cache(maxsize=16)
@@ -127,8 +162,14 @@ def _read(files: tuple[tuple[str, int, int], ...]
                                          f"'{scenario.title_zh}' is already used by "
                                          f"{stored[scenario.title_zh].path.name}"))
             continue
+        ident = _file_id(path)
+        twin = next((s for s in stored.values() if s.id == ident), None)
+        if twin is not None:  # an app-written file copied whole: its id stays the first's
+            problems.append(StoreProblem(path.name, f"{path.name}: id: '{ident}' is already "
+                                         f"the id of {twin.path.name}"))
+            continue
         stored[scenario.title_zh] = StoredScenario(scenario.title_zh, path, scenario,
-                                                   _written_by_app(path))
+                                                   _written_by_app(path), ident)
     return stored, tuple(problems)
 
 
@@ -147,6 +188,11 @@ def read_store(directory: Path | None = None
         files = ()
     stored, problems = _read(files)
     return dict(stored), list(problems)
+
+
+def stored_by_id(ident: str, directory: Path | None = None) -> StoredScenario | None:
+    """The saved scenario whose id is ``ident``, or None."""
+    return next((s for s in read_store(directory)[0].values() if s.id == ident), None)
 
 
 def file_stem(title: str) -> str:
@@ -193,8 +239,9 @@ def write_scenario(scenario: Scenario, directory: Path | None = None,
     """Save ``scenario`` under its title (``title_zh``) as a file of the folder.
 
     A new title gets a new file named after the title (``_2``, ``_3``, ... when the name is
-    taken by any file); the scenario's ``name`` becomes that file's stem. The file is
-    written atomically, with :data:`HEADER` as its first line.
+    taken by any file) and a new id; the scenario's ``name`` becomes that file's stem. A
+    replaced scenario keeps its file and its id. The file is written atomically, with
+    :data:`HEADER` as its first line and ``# id: <id>`` as its second.
 
     Parameters
     ----------
@@ -227,13 +274,13 @@ def write_scenario(scenario: Scenario, directory: Path | None = None,
         if not _written_by_app(existing.path):
             raise InputError(f"{existing.path.name}: the scenario '{title}' was not saved by "
                              "the app, so the app does not replace it; choose another name")
-        path, stem = existing.path, existing.path.stem
+        path, stem, ident = existing.path, existing.path.stem, existing.id
     else:
         path = _claim(folder, file_stem(title))
-        stem = path.stem
+        stem, ident = path.stem, new_id()
     saved = scenario.model_copy(update={"name": stem})
     try:
-        atomic_write_text(path, HEADER + scenario_to_yaml(saved))
+        atomic_write_text(path, HEADER + ID_PREFIX + ident + "\n" + scenario_to_yaml(saved))
     except OSError as exc:
         if existing is None:  # the empty file claimed for it above
             path.unlink(missing_ok=True)

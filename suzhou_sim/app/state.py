@@ -43,11 +43,13 @@ from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
 from ..paths import SCENARIOS_DIR
 from .scenario_store import (
+    ID_PATTERN,
     ScenarioExists,
     TitleEmpty,
     TitleReserved,
     delete_scenario,
     file_stem,
+    new_id,
     read_store,
     write_scenario,
 )
@@ -65,7 +67,7 @@ __all__ = [
     "base_scenario", "scenario_from_state", "settings_from_state", "scenario_from_yaml",
     "changes", "differs_from_base", "assumptions_differ",
     "with_assumptions_of", "apply_uploaded_scenario", "set_lever",
-    "K_SAVED", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
+    "K_SAVED", "K_SAVED_IDS", "saved_ids", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
     "query_from_state", "apply_query", "slider_top", "save_current", "saved_scenarios",
     "delete_saved",
     "comparable_scenarios", "undo_region_switch", "is_percent",
@@ -80,6 +82,7 @@ K_UPLOAD_ERROR, K_UPLOAD_OK = "upload_error", "upload_ok"
 K_FILE, K_PASTE = "upload_file", "upload_text"
 UPLOADED = "__uploaded__"  # pick value of the uploaded scenario
 K_SAVED = "saved_scenarios"  # display name -> YAML of the scenarios saved in this session
+K_SAVED_IDS = "saved_ids"  # display name -> stable id of this session's saved scenarios
 # (saved on disk as well, see app.scenario_store; those of other sessions come from there)
 SAVED_PREFIX = "saved:"  # pick value of a saved scenario: prefix + its display name
 K_PREV_REGION = "region_shown"  # region of the previous run (the one a switch leaves)
@@ -592,6 +595,33 @@ def saved_scenarios(state: MutableMapping[str, Any], region: str | None = None
     return {name: s for name, s in out.items() if region is None or s.region == region}
 
 
+def saved_ids(state: MutableMapping[str, Any], region: str | None = None) -> dict[str, str]:
+    """Stable ids of the saved scenarios by display name (of ``region`` when given), as
+    :func:`saved_scenarios` lists them: the id this session holds (saved here, or brought
+    by a link's ``saved`` record), else the file's
+    (:attr:`~suzhou_sim.app.scenario_store.StoredScenario.id`). A link names a saved
+    scenario by this id, never by its title."""
+    names = saved_scenarios(state, region)
+    out = {title: stored.id for title, stored in read_store()[0].items()}
+    out.update(state.get(K_SAVED_IDS) or {})
+    return {t: out[t] for t in names if t in out}
+
+
+def _saved_title(state: MutableMapping[str, Any], ident: str, region: str) -> str | None:
+    """The display name of the saved scenario of ``region`` whose id is ``ident``."""
+    return next((t for t, i in saved_ids(state, region).items() if i == ident), None)
+
+
+def _by_title_link_ok(state: MutableMapping[str, Any], title: str) -> bool:
+    """Whether a link of the app before ids (``saved:<title>``) may open the scenario saved
+    under ``title``: only one of this session or a file the app wrote, never a file copied
+    in by hand."""
+    if title in (state.get(K_SAVED) or {}):
+        return True
+    stored = read_store()[0].get(title)
+    return stored is not None and stored.ours
+
+
 def _file_name(title: str, taken: set[str]) -> str:
     # scenario names allow letters, digits, '_', '-' and '.' (they name output folders)
     stem = file_stem(title)
@@ -651,6 +681,9 @@ def save_current(state: MutableMapping[str, Any], title: str, replace: bool = Fa
                               replace=replace)
     session[title] = scenario_to_yaml(scenario)
     state[K_SAVED] = session
+    stored = read_store()[0].get(title)
+    if stored is not None:  # the id the file holds (kept when an old one was replaced)
+        state[K_SAVED_IDS] = {**(state.get(K_SAVED_IDS) or {}), title: stored.id}
     state[K_PICK] = SAVED_PREFIX + title
     state[K_BASE] = session[title]
     return scenario
@@ -671,6 +704,7 @@ def delete_saved(state: MutableMapping[str, Any], title: str) -> None:
     session = dict(state.get(K_SAVED) or {})
     session.pop(title, None)
     state[K_SAVED] = session
+    state[K_SAVED_IDS] = {t: i for t, i in (state.get(K_SAVED_IDS) or {}).items() if t != title}
     if state.get(K_PICK) == SAVED_PREFIX + title:
         stem, base = region_baseline(state[K_REGION])
         state[K_PICK] = stem
@@ -692,20 +726,26 @@ Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_DRAWS, Q_SEED, Q_SAVED = (
     "region", "scenario", "lang", "view", "draws", "seed", "saved")
 
 
-def _saved_record(title: str, scenario: Scenario) -> str:
-    # a saved scenario in the URL: its title and its differences from the region baseline
+def _saved_record(title: str, scenario: Scenario, ident: str | None) -> str:
+    # a saved scenario in the URL: its title, its id and its settings
     data = scenario.model_dump(by_alias=True, exclude_none=True,
                                include={"region", "draws", "seed", "levers", "assumptions"})
-    return json.dumps({"title": title, **data}, ensure_ascii=False, separators=(",", ":"))
+    head = {"title": title, **({"id": ident} if ident else {})}
+    return json.dumps({**head, **data}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _restore_saved(text: str, state: MutableMapping[str, Any]) -> None:
     data = json.loads(text)
     title = str(data.pop("title"))
+    ident = data.pop("id", None)
+    if ident is not None and not (isinstance(ident, str) and ID_PATTERN.fullmatch(ident)):
+        raise ValueError(f"id: {ident!r} is not a saved scenario's id")
     scenario = parse_scenario({**data, "name": _file_name(title, set()), "title_zh": title,
                                "title_en": title, "rationale": "Saved in the app."},
                               f"{Q_SAVED} {title}")
     state[K_SAVED] = {**(state.get(K_SAVED) or {}), title: scenario_to_yaml(scenario)}
+    ids = {t: i for t, i in (state.get(K_SAVED_IDS) or {}).items() if t != title}
+    state[K_SAVED_IDS] = {**ids, title: ident or new_id()}
 
 
 def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[str]]:
@@ -723,11 +763,16 @@ def query_from_state(state: MutableMapping[str, Any]) -> dict[str, str | list[st
     pick = state.get(K_PICK)
     stem = pick if pick in choices else region_baseline(region)[0]
     base = choices.get(stem) or region_baseline(region)[1]
-    out: dict[str, str | list[str]] = {Q_REGION: region, Q_SCENARIO: stem,
+    ids = saved_ids(state)
+    # a saved scenario by its stable id ("saved:3f9a1c2e"), never by its title
+    named = (SAVED_PREFIX + ids[stem.removeprefix(SAVED_PREFIX)]
+             if stem.startswith(SAVED_PREFIX) and stem.removeprefix(SAVED_PREFIX) in ids
+             else stem)
+    out: dict[str, str | list[str]] = {Q_REGION: region, Q_SCENARIO: named,
                                        Q_LANG: state.get(K_LANG, "zh")}
     session = _session_saved(state)  # those on disk need no copy in the link
     if session:
-        out[Q_SAVED] = [_saved_record(t, s) for t, s in session.items()]
+        out[Q_SAVED] = [_saved_record(t, s, ids.get(t)) for t, s in session.items()]
     if state.get(K_VIEW):
         out[Q_VIEW] = str(state[K_VIEW])
     if int(state[K_DRAWS]) != base.draws:
@@ -787,6 +832,17 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
     state[K_REGION] = region
     choices.update({SAVED_PREFIX + t: s for t, s in saved_scenarios(state, region).items()})
     stem = one(Q_SCENARIO)
+    if stem is not None and stem.startswith(SAVED_PREFIX):
+        ident = stem.removeprefix(SAVED_PREFIX)
+        title = _saved_title(state, ident, region)
+        if title is None and _by_title_link_ok(state, ident):
+            title = ident  # a link from before ids, by title, to a scenario the app saved
+        if title is None:
+            problems.append(f"{Q_SCENARIO}={stem}: no saved scenario with this id for "
+                            f"{region} (deleted, or saved on another server)")
+            stem = None
+        else:
+            stem = SAVED_PREFIX + title
     if stem is not None and stem not in choices:
         problems.append(f"{Q_SCENARIO}={stem}: no such scenario file for {region}")
         stem = None

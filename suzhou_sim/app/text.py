@@ -589,6 +589,8 @@ _PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (r"unknown setting", "未知的设置"),
     (r"allowed (.*)", "允许的取值:{0}"),
     (r"no such scenario file for (\S+)", "该地区({0})没有这个情景"),
+    (r"no saved scenario with this id for (\S+) \(deleted, or saved on another server\)",
+     "该地区({0})没有此编号的已保存情景(可能已被删除,或保存在另一台服务器上)"),
 )
 _TYPES_ZH = {"string": "文本", "integer": "整数", "dictionary": "键值映射"}
 

@@ -650,28 +650,81 @@ def test_about_page_is_chinese_in_chinese(app):
     assert 'label="Talent"' in diagram and "人才" not in diagram
 
 
-@needs_suzhou
-def test_applied_goal_seeking_answer_is_not_out_of_date(app):
+def _seek_future_2030(app: AppTest, probability: float = 0.5) -> None:
+    """Seek the 15th-plan special fund reaching SZ-FUTURE-2030 with its driver (the 2023
+    future-industry base) at its central value: about 0.42 at no fund, 0.53 at the top."""
     app.button_group(key=S.K_VIEW).set_value("goal").run()
-    app.session_state["goal.target.suzhou"] = "SZ-VCFUND-2025"
+    app.session_state["goal.target.suzhou"] = "SZ-FUTURE-2030"
     app.session_state["goal.lever"] = "special_fund"
-    app.session_state["goal.period"] = "14th"
-    # with data through 2024 only 2025 is left of the 14th plan; a larger 2025 fund (its
-    # guidance-fund share) lifts the new fund scale 2022-25 from a nowcast of about 0.87
-    app.session_state["goal.p"] = 0.92
+    app.session_state["goal.p"] = probability
     app.run()
     app.button(key="run_goal_seek").click().run()
     assert not app.exception, app.exception
+
+
+@needs_suzhou
+def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
+    # a closed period kept in the session (an earlier version's default) is replaced
+    app.session_state["goal.period"] = "14th"
+    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    assert not app.exception, app.exception
+    periods = app.selectbox(key="goal.period")
+    assert periods.options == [period_label(p, "zh") for p in ("15th", "16th")]
+    # the 14th plan's one remaining year (2025) began with the data vintage: said so
+    assert any(period_label("14th", "zh") in c.value and "已开始" in c.value
+               for c in app.caption)
+    years = {load_targets()[o.rsplit("(", 1)[1].rstrip(")")].year
+             for o in app.selectbox(key="goal.target.suzhou").options}
+    assert years and min(years) >= 2026, years
+    assert app.session_state["goal.period"] == "15th"
+    slider = app.slider(key="goal.p")
+    assert slider.min == pytest.approx(0.05) and slider.value == pytest.approx(0.8)
+
+
+@needs_suzhou
+def test_goal_seek_on_a_2030_range_target_is_conditional_on_the_fixed_driver(app):
+    _seek_future_2030(app)
+    result = app.session_state["goal.result"][1]
+    assert result.target_id == "SZ-FUTURE-2030" and result.period == "15th"
+    assert result.status == "found", result.status
+    assert result.condition == "Future industry base 2023"
+    assert result.condition_setting == "fixed" and result.condition_value == pytest.approx(1200)
+    assert result.achieved >= 0.5 > result.baseline_probability
+    text = app.success[0].value
+    assert text.startswith("条件概率:在") and "1,200" in text, text
+    # fixing the driver higher answers another conditional question: P rises, less is needed
+    driver = app.select_slider(key="goal.fix.suzhou.Future industry base 2023")
+    assert len(driver.options) >= 3  # low, central, high
+    driver.set_value(2500.0).run()
+    assert tr("gs_stale", "zh") in [c.value for c in app.caption]
+    app.button(key="run_goal_seek").click().run()
+    high = app.session_state["goal.result"][1]
+    assert high.status == "already_met" and high.condition_value == pytest.approx(2500)
+    assert app.info and app.info[0].value.startswith("条件概率:")
+
+
+@needs_suzhou
+def test_goal_seek_conditional_label_in_english(app):
+    app.session_state[S.K_LANG] = "en"
+    app.run()
+    _seek_future_2030(app)
+    text = app.success[0].value
+    assert text.startswith("Conditional probability: given ") and "1,200" in text, text
+
+
+@needs_suzhou
+def test_applied_goal_seeking_answer_is_not_out_of_date(app):
+    _seek_future_2030(app)
     result = app.session_state["goal.result"][1]
     assert result.status == "found", result.status
     apply = next(b for b in app.button if b.label == tr("gs_apply", "zh"))
     apply.click().run()
     assert not app.exception, app.exception
-    assert app.session_state[S.lever_widget_key("special_fund", "14th")] == pytest.approx(
+    assert app.session_state[S.lever_widget_key("special_fund", "15th")] == pytest.approx(
         result.value)
     # the whole page was redrawn: the sidebar's slider shows the applied value
     assert app.radio, "applying the answer redrew only the results"
-    assert lever(app, "special_fund", "14th").value == pytest.approx(result.value)
+    assert lever(app, "special_fund", "15th").value == pytest.approx(result.value)
     assert tr("gs_stale", "zh") not in [c.value for c in app.caption]
 
 

@@ -22,6 +22,7 @@ from suzhou_sim.app.scenario_store import (
     delete_scenario,
     read_store,
     store_dir,
+    stored_by_id,
     write_scenario,
 )
 from suzhou_sim.app.text import tr
@@ -248,3 +249,93 @@ def test_empty_and_built_in_names_are_refused_in_chinese(scenario_store, title, 
     assert not at.exception, at.exception
     assert tr(key, "zh", name=title) in [w.value for w in at.warning]
     assert not scenario_store.exists() or not list(scenario_store.glob("*.yaml"))
+
+
+# --- stable ids -------------------------------------------------------------------------------
+
+
+def _scenario(title: str, talent: float = 0.4):
+    base = load_scenario(SCENARIOS_DIR / "talent_first.yaml")
+    return base.model_copy(update={"title_zh": title, "title_en": title}).with_lever(
+        "talent_weight", "15th", talent)
+
+
+def test_a_saved_scenario_keeps_its_id_when_replaced_and_a_copy_does_not_share_it(
+        scenario_store):
+    write_scenario(_scenario(TITLE), scenario_store)
+    [path] = scenario_store.glob("*.yaml")
+    first = read_store(scenario_store)[0][TITLE].id
+    assert path.read_text(encoding="utf-8").splitlines()[1] == f"# id: {first}"
+    write_scenario(_scenario(TITLE, 0.3), scenario_store, replace=True)
+    assert read_store(scenario_store)[0][TITLE].id == first
+    write_scenario(_scenario("另一个"), scenario_store)
+    assert read_store(scenario_store)[0]["另一个"].id != first
+    # a whole copy of the app's file (its id line too) does not take the id over
+    shutil.copy(path, scenario_store / "zz_copy.yaml")
+    stored, problems = read_store(scenario_store)
+    assert stored[TITLE].path == path and stored[TITLE].id == first
+    assert any(p.file == "zz_copy.yaml" for p in problems)
+    # a file made by hand gets an id from its file name, the same on every read
+    shutil.copy(SCENARIOS_DIR / "talent_first.yaml", scenario_store / "by_hand.yaml")
+    hand = next(s for s in read_store(scenario_store)[0].values()
+                if s.path.name == "by_hand.yaml")
+    assert hand.id.startswith("f-") and hand.id not in (first,)
+    assert stored_by_id(hand.id, scenario_store).path == hand.path
+    assert stored_by_id(first, scenario_store).path == path
+
+
+def _link_without_records(at: AppTest) -> dict[str, str]:
+    """The page's link as another planner gets it when the scenario is on the server's
+    disk: without the ``saved`` records (the scenario is then found by its id only)."""
+    return {k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()
+            if k != S.Q_SAVED}
+
+
+def _open(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_links_name_a_saved_scenario_by_its_id_not_its_title(scenario_store):
+    at = _session()
+    lever(at, "talent_weight", "15th").set_value(0.4).run()
+    _save(at, TITLE)
+    ident = read_store()[0][TITLE].id
+    params = _link_without_records(at)
+    assert params[S.Q_SCENARIO] == S.SAVED_PREFIX + ident and TITLE not in params.values()
+    opened = _open(params)
+    assert opened.session_state[S.K_PICK] == S.SAVED_PREFIX + TITLE
+    assert lever(opened, "talent_weight", "15th").value == 0.4
+    # the app's file goes; a file copied in by hand under the same title cannot answer
+    [ours] = scenario_store.glob("*.yaml")
+    ours.unlink()
+    (scenario_store / "by_hand.yaml").write_text(
+        scenario_to_yaml(load_scenario(SCENARIOS_DIR / "talent_first.yaml").model_copy(
+            update={"title_zh": TITLE, "title_en": TITLE})), encoding="utf-8")
+    assert TITLE in read_store()[0]
+    missing = _open(params)
+    assert missing.session_state[S.K_PICK] == "baseline"
+    [warning] = [w.value for w in missing.warning if ident in w.value]
+    assert "没有此编号的已保存情景" in warning and "可能已被删除" in warning, warning
+    english = _open({**params, S.Q_LANG: "en"})
+    [warning] = [w.value for w in english.warning if ident in w.value]
+    assert "no saved scenario with this id" in warning, warning
+
+
+def test_a_link_keeps_its_id_through_the_saved_record_on_another_server(scenario_store):
+    at = _session()
+    lever(at, "talent_weight", "15th").set_value(0.4).run()
+    _save(at, TITLE)
+    ident = read_store()[0][TITLE].id
+    params = {k: v for k, v in at.query_params.items()}
+    for path in scenario_store.glob("*.yaml"):  # another server: an empty folder
+        path.unlink()
+    opened = AppTest.from_file(str(APP), default_timeout=60)
+    opened.query_params.update(params)
+    opened.run()
+    assert not opened.exception, opened.exception
+    assert opened.session_state[S.K_PICK] == S.SAVED_PREFIX + TITLE
+    assert opened.query_params[S.Q_SCENARIO] == S.SAVED_PREFIX + ident
