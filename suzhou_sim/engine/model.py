@@ -1,6 +1,7 @@
 """Run stage: ``load_model`` and ``CompiledModel.run`` for ensembles of parameter sets.
 
-Lives here: loading (parse + build, cached per path and modification time), model
+Lives here: loading (parse + build, cached per path and modification time, and on disk
+between processes by :mod:`.ir_cache`), model
 metadata, validation of parameters / overrides / control settings, choice of the
 compiled dialect (one plain-Python run when all runs are identical, numpy arrays over
 runs otherwise, split in chunks across threads), and assembly of
@@ -37,7 +38,7 @@ from .ir import (
     ModelIR,
     build_ir,
 )
-from .parse import parse_vensim
+from .ir_cache import load_ir, store_ir
 from .results import EnsembleResult
 
 __all__ = ["CompiledModel", "load_model"]
@@ -80,7 +81,13 @@ def load_model(path: str | os.PathLike[str]) -> CompiledModel:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    model = CompiledModel(build_ir(parse_vensim(mdl)))
+    ir = load_ir(mdl)  # built by an earlier process from the same file and engine
+    if ir is None:
+        from .parse import parse_vensim  # PySD's translator: only when building
+
+        ir = build_ir(parse_vensim(mdl))
+        store_ir(mdl, ir)
+    model = CompiledModel(ir)
     with _CACHE_LOCK:
         for old in [k for k in _CACHE if k[0] == key[0]]:
             del _CACHE[old]
