@@ -36,3 +36,18 @@ def test_internal_modules_stay_importable_by_path():
 
     assert callable(sobol) and callable(run_ensemble)
     assert not hasattr(suzhou_sim, "sobol")  # not part of the flat API
+
+
+def test_importing_the_command_line_pulls_in_neither_scipy_stats_pysd_nor_matplotlib():
+    # the names are imported on first use: `suzhou-sim run` pays only for what it runs
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, suzhou_sim, suzhou_sim.cli; "
+            "print(sorted(m for m in ('scipy.stats', 'pysd', 'matplotlib', "
+            "'suzhou_sim.studies.scenario_runs') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(suzhou_sim.__file__).resolve().parents[1], check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+    assert "run_scenario" in dir(suzhou_sim)
