@@ -753,16 +753,16 @@ def goal_key(region: str, driver: str) -> str:
 def _goal_drivers(state, lang: str, target, current: Scenario, outcome: Outcome
                   ) -> dict[str, float]:
     """The driving assumptions of a range target, each fixed: by the scenario when it
-    sets the assumption, else by a control (low, central, high, or the scoreboard's fixed
-    value; central by default). Returns constant -> value."""
+    fixes the assumption (one value), else by a control (low, central, high, or the
+    scoreboard's fixed value; central by default). Returns constant -> value."""
     st.caption(tr("gs_fix_help", lang))
     on_board = dict(fixed_drivers(state, outcome))
     fixed: dict[str, float] = {}
     columns = st.columns(len(target.drivers))
     for column, driver in zip(columns, target.drivers, strict=True):
-        key = assumption_key(driver.constant)
-        if key is not None and key in current.assumptions:
-            fixed[driver.constant] = float(current.assumptions[key])
+        setting = current.assumptions.get(assumption_key(driver.constant) or "")
+        if setting is not None and setting.low == setting.high:  # the scenario fixes it
+            fixed[driver.constant] = float(setting.default)
             column.caption(tr("gs_by_scenario", lang, driver=driver.label(lang),
                               value=fmt_quantity(fixed[driver.constant], driver.unit, lang)))
             continue

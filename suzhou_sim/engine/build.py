@@ -1,7 +1,7 @@
 """Build stage of the IR: PySD ``AbstractModel`` -> :class:`~.ir.ModelIR`.
 
 Lives here: the walk over PySD's abstract elements and expressions that makes the engine's
-nodes, lifted states and lookups (:func:`build_model_ir`), and the constructs it refuses.
+nodes, lifted states and lookups (:func:`build_ir`), and the constructs it refuses.
 Must not: hold the IR's classes (:mod:`.ir`), generate code or read files. It is the only
 module of the IR that imports PySD's structures, so that a stored IR loads without them.
 """
@@ -40,7 +40,7 @@ from .ir import (
     refs,
 )
 
-__all__ = ["build_model_ir"]
+__all__ = ["build_ir"]
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*", "/": "/", "^": "^"}
 _COMPARISON = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -304,7 +304,7 @@ class _Builder:
         return Ref(name)
 
 
-def build_model_ir(abstract: am.AbstractModel) -> ModelIR:
+def build_ir(abstract: am.AbstractModel) -> ModelIR:
     """Build the engine IR from PySD's abstract model.
 
     Parameters

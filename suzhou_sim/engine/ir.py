@@ -7,8 +7,8 @@ DELAY N, DELAY FIXED, TREND, INITIAL), the mapping between Vensim names and PySD
 python-safe names, and the dependency graphs with their topological orders for the
 initialisation pass and the per-step pass.
 Must not: generate or execute code, hold parameter values of a run, or read files other
-than through :mod:`.parse`. Building from PySD's abstract model is :mod:`.build` (imported
-by :func:`build_ir` when called), so this module and a stored IR load without PySD.
+than through :mod:`.parse`. Building it from PySD's abstract model is
+:func:`.build.build_ir`, so this module and a stored IR load without PySD.
 """
 
 from __future__ import annotations
@@ -19,12 +19,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import EngineError
-
-if TYPE_CHECKING:
-    from pysd.translators.structures import abstract_model as am
 
 __all__ = [
     "ActiveInitial",
@@ -40,7 +37,6 @@ __all__ = [
     "Op",
     "Ref",
     "StatePiece",
-    "build_ir",
     "refs",
 ]
 
@@ -509,27 +505,3 @@ class ModelIR:
         what = "initialisation" if phase == "init" else "simultaneous equations"
         chain = " -> ".join(self.describe(k) for k in cycle)
         return EngineError(f"circular dependency ({what}) in {self.path.name}: {chain}")
-
-
-def build_ir(abstract: am.AbstractModel) -> ModelIR:
-    """Build the engine IR from PySD's abstract model (:func:`.build.build_model_ir`).
-
-    Parameters
-    ----------
-    abstract : AbstractModel
-        Output of :func:`suzhou_sim.engine.parse.parse_vensim`.
-
-    Returns
-    -------
-    ModelIR
-
-    Raises
-    ------
-    UnsupportedConstructError
-        For macros, subscripts, data, external files and the other unsupported constructs.
-    EngineError
-        For malformed models (unknown references, bad lookups, missing control variables).
-    """
-    from .build import build_model_ir  # PySD's structures: only when building
-
-    return build_model_ir(abstract)

@@ -36,7 +36,6 @@ from .ir import (
     STATEFUL,
     STOCK,
     ModelIR,
-    build_ir,
 )
 from .ir_cache import load_ir, store_ir
 from .results import EnsembleResult
@@ -83,7 +82,8 @@ def load_model(path: str | os.PathLike[str]) -> CompiledModel:
         return cached
     ir = load_ir(mdl)  # built by an earlier process from the same file and engine
     if ir is None:
-        from .parse import parse_vensim  # PySD's translator: only when building
+        from .build import build_ir  # PySD's translator and structures: only when building
+        from .parse import parse_vensim
 
         ir = build_ir(parse_vensim(mdl))
         store_ir(mdl, ir)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from suzhou_sim.engine import EngineError
-from suzhou_sim.engine.ir import build_ir, init_key
+from suzhou_sim.engine.build import build_ir
+from suzhou_sim.engine.ir import init_key
 from suzhou_sim.engine.parse import parse_vensim
 
 from .pysd_compare import PEER_MODELS, pysd_model
