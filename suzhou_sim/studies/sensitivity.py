@@ -226,7 +226,10 @@ def build_problem(
         Calibration of the scenario's region. A calibrated parameter varies over the 5-95%
         range of its posterior sample (:data:`POSTERIOR_RANGE`): the data rule out the rest
         of its prior range, and the extreme tails of a finite MCMC sample are noisy. The
-        posterior point fixes every calibrated parameter left out of the problem.
+        posterior point fixes every calibrated parameter left out of the problem. The state
+        corrections stored with the posterior (:attr:`Posterior.corrections`) are never
+        factors: they are the conditioning's adjustment of each draw to the published state,
+        not an uncertainty of the model, and they stay at the posterior point.
     parameters : sequence of str, optional
         Restrict the factors to these names (Vensim names of calibrated constants or of
         assumptions, or assumption keys). Default: every calibrated parameter whose range is
@@ -252,7 +255,7 @@ def build_problem(
     ranges = assumption_ranges(scenario)
     wanted: list[str] | None = None
     if parameters is not None:
-        allowed = list(posterior.names) + [a.vensim for a in catalogue.values()]
+        allowed = list(posterior.fitted) + [a.vensim for a in catalogue.values()]
         wanted = []
         for name in parameters:
             name = catalogue[name].vensim if name in catalogue else name  # key -> Vensim
@@ -260,10 +263,11 @@ def build_problem(
                 raise InputError(f"unknown sensitivity factor {name!r}; {suggest(name, allowed)}")
             wanted.append(name)
 
-    lo_q, hi_q = posterior.draws.quantile(list(POSTERIOR_RANGE)).to_numpy()
-    units = _calibrated_units(posterior.names)
+    fitted = posterior.fitted
+    lo_q, hi_q = posterior.draws[fitted].quantile(list(POSTERIOR_RANGE)).to_numpy()
+    units = _calibrated_units(fitted)
     factors: list[Factor] = []
-    for j, name in enumerate(posterior.names):
+    for j, name in enumerate(fitted):
         if wanted is not None and name not in wanted:
             continue
         low, high = float(lo_q[j]), float(hi_q[j])
