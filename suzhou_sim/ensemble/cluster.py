@@ -5,7 +5,8 @@ one (:func:`dask_client`), the batch size, running a chunked ensemble on the clu
 (:func:`run_on_cluster`) and the per-batch progress of those runs
 (:func:`use_batch_progress`, :func:`tqdm_batches`: a bar that moves once per finished
 batch, which commands silence with ``--quiet``). Chunking never changes a run's inputs
-or random streams, so the results are identical to the in-process run. Must not: build inputs or know any study.
+or random streams, so the results are identical to the in-process run. Must not: build
+inputs or know any study.
 """
 
 from __future__ import annotations
