@@ -130,7 +130,7 @@ def _command(args: argparse.Namespace) -> int:
         atomic_write_text(tmp / "report.md", effects_markdown(
             result.table, result.skipped, comparison, meta, charts, result.relative_step,
             result.interaction))
-    steps = result.table[["kind", "lever", "period"]].drop_duplicates().shape[0]
+    steps = result.runs // result.draws - 1
     print(f"effects of {scenario.name}: {steps} steps x {result.draws:,} draws "
           f"({result.runs:,} model runs) in {seconds:.1f} s; wrote {args.out}", file=sys.stdout)
     return 0
