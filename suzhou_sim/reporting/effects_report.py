@@ -50,6 +50,7 @@ __all__ = [
     "attribution_text",
     "probability_text",
     "money_rule",
+    "unmoved_text",
     "interaction_display",
     "skipped_lines",
     "verdict_text",
@@ -213,6 +214,9 @@ TEXT: dict[str, dict[str, str]] = {
     "attr_none": {_ZH: "与基准情景相比,各目标达标概率没有变化。",
                   _EN: "No target's probability differs from the baseline."},
     "computing": {_ZH: "计算中…", _EN: "Computing…"},
+    "view_unmoved": {_ZH: "以下步长无法通过模型结构影响该目标(不列为效果)",
+                     _EN: "These steps cannot move the target through the model's structure "
+                          "(not listed as effects)"},
 }
 
 
@@ -362,13 +366,28 @@ def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -
     return out
 
 
-def money_rule(money_step: float, share: float) -> str:
-    """The money-step rule of a study in both languages (for the settings table)."""
+def money_rule(money_step: float, share: float, lang: str | None = None) -> str:
+    """The money-step rule of a study: in ``lang``, or in both languages (the settings table)
+    when ``lang`` is None."""
+    langs = (_EN, _ZH) if lang is None else (lang,)
     if money_step == money_step:  # an explicit step
-        parts = [text("money_rule_fixed", lang, money=money_step) for lang in (_EN, _ZH)]
+        parts = [text("money_rule_fixed", g, money=money_step) for g in langs]
     else:
-        parts = [text("money_rule_share", lang, pct=share) for lang in (_EN, _ZH)]
+        parts = [text("money_rule_share", g, pct=share) for g in langs]
     return " · ".join(parts)
+
+
+def unmoved_text(skipped: pd.DataFrame, target_id: str, lang: str = _ZH) -> str:
+    """The steps that cannot move ``target_id`` through the model's structure, in words
+    (blank when every step can)."""
+    rows = skipped[(skipped["target_id"].fillna("") == target_id)
+                   & (skipped["reason"] == "no_path")]
+    if rows.empty:
+        return ""
+    sep = "、" if lang == _ZH else "; "
+    steps = sep.join(f"{_lever_name(r.lever, r.kind, lang)} · {period_name(r.period, lang)}"
+                     for r in rows.itertuples())
+    return f"{text('view_unmoved', lang)}: {steps}"
 
 
 def probability_text(row, lang: str = _ZH) -> str:
