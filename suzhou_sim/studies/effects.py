@@ -69,7 +69,7 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import MAX_DRAWS, check_draws
-from .driven import Answer, Case, answers, cases_for, is_range, run_cases
+from .driven import Answer, Case, answers, cases_for, free_drivers, is_range, run_cases
 from .predictive import ErrorModel, load_error_model, predictive_results
 from .scenario_runs import CURVE_DRAWS
 
@@ -204,6 +204,12 @@ class EffectsResult:
         One row per step and in-scope target whose year the step can reach; columns
         :data:`EFFECT_COLUMNS`. Rows with a blank ``target_id`` measure a cost benchmark's
         indicator that no target of the region covers (no probability).
+        ``probability_kind`` is ``single``, ``range`` (a target driven by an assumption:
+        ``probability_change_low``/``_central``/``_high`` are the least change, the change
+        at the first free driver's central value and the largest change over its drivers'
+        low/central/high settings, each driver's three changes in ``drivers``) or
+        ``conditional`` (the scenario fixes every driver: ``probability_change`` is the
+        change at those values).
     skipped : pandas.DataFrame
         Steps not run or not reported, :data:`SKIPPED_COLUMNS`: the reason is one of
         :data:`SKIP_REASONS`; ``target_id`` names the target for ``no_path`` and
@@ -715,6 +721,11 @@ def _with_ranges(table: pd.DataFrame, targets: Sequence[Target], steps: list[Per
     read through :func:`~suzhou_sim.studies.driven.answers` as the other studies do.
     """
     ranged = [t for t in targets if is_range(t)]
+    fixed = {t.target_id for t in ranged if not free_drivers(t, base)}
+    if fixed:  # every driver fixed by the scenario: the change is conditional on them
+        table = table.copy()
+        table.loc[table["target_id"].isin(fixed), "probability_kind"] = "conditional"
+    ranged = [t for t in ranged if t.target_id not in fixed]
     cases = cases_for(ranged, base, region)[1:]
     ids = {t.target_id for t in ranged}
     rows = table[table["target_id"].isin(ids) & (table["kind"] != "joint")]

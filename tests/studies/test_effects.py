@@ -17,7 +17,7 @@ from suzhou_sim.ensemble.compiled import compiled_model
 from suzhou_sim.ensemble.inputs import scenario_inputs
 from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
-from suzhou_sim.studies.driven import plan_answers
+from suzhou_sim.studies.driven import plan_answers, with_assumptions
 from suzhou_sim.studies.effects import (
     DEFAULT_MONEY_SHARE,
     EFFECT_COLUMNS,
@@ -486,3 +486,13 @@ def test_joint_levers_report_sum_joint_and_interaction(posterior_dir):
     # the money into rewards is fund x share: the joint step is not the sum of the two
     hte = frame[(frame["target_id"] == "SZ-HTE-2025") & (frame["period"] == "14th")]
     assert hte.set_index("part").loc["interaction", "delta_mean"] != 0
+
+
+def test_a_fixed_driver_gives_a_conditional_change(posterior_dir):
+    fixed = with_assumptions(BASELINE, {"future_industry_base_2023": 1500})
+    result = lever_effects(fixed, draws=10, seed=3, posterior=posterior_dir,
+                           levers=[FUND_LEVER], channels=False)
+    rows = result.table[result.table["target_id"] == "SZ-FUTURE-2030"]
+    assert not rows.empty and set(rows["probability_kind"]) == {"conditional"}
+    assert rows["probability_change"].notna().all()
+    assert rows["probability_change_low"].isna().all()
