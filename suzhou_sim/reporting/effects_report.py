@@ -4,7 +4,10 @@ Per target a tornado chart of the paired effect of every step (median bar, 80% b
 whisker); a Markdown report in English and Chinese that states the steps, the effect on
 each target, the cost per additional unit of money steps, and the model's costs beside the
 evidence ranges of ``data/evidence/cost_benchmarks.yaml`` (saying plainly when they
-disagree, and why). All wording of the study (the app's too) lives in :data:`TEXT`.
+disagree, and why), the steps and targets no lever can move with their reason, the range of
+the probability change of targets driven by an assumption ("概率变化 +a 至 +b 个百分点,取决于
+<driver>") and, with joint levers, whether their effects add up (single effects, sum, joint
+effect, interaction). All wording of the study (the app's too) lives in :data:`TEXT`.
 
 This module formats and draws; it computes no effect (``studies.effects``) and chooses no
 output folder (``cli.effects``).
