@@ -637,13 +637,8 @@ def stacked_measures(
     if total % n:
         raise ValueError(f"{total} runs are not whole slices of {n}")
     errors = errors or load_error_model(region)
-    parts = []
-    for k in range(total // n):
-        part = predictive_results(RunSlice(results, k * n, (k + 1) * n), region, seed, errors)
-        # the predictive wrapper carries no run count; a trend target sizes its quantile
-        # grid by it, which must be the slice's n, not a default grid
-        part.n_runs = n
-        parts.append(part)
+    parts = [predictive_results(RunSlice(results, k * n, (k + 1) * n), region, seed, errors)
+             for k in range(total // n)]
     registry = load_indicators()
     out = [_Measure(t.target_id, t.indicator, t.measure,
                     registry[t.indicator].unit if t.variable is None else t.unit, t.year,
