@@ -527,22 +527,23 @@ def effect_step(scenario: Scenario, lever: str, period: str, step: float | None 
     """The paired step of ``lever`` in ``period`` that :func:`evaluate` differences.
 
     The step rules of :func:`suzhou_sim.studies.effects.plan_perturbations` (a money lever
-    by ``money_step`` 亿元 a year, others by ``step`` of their value, downwards when raising
-    would leave the range).
+    by ``money_step`` 亿元 a year, or by default by the effects study's share of the
+    region's special fund in the period; others by ``step`` of their value; downwards when
+    raising would leave the range).
 
     Returns
     -------
     suzhou_sim.studies.effects.Perturbation
     """
     from ..catalogues.timeline import PERIODS
-    from .effects import DEFAULT_MONEY_STEP, DEFAULT_STEP, plan_perturbations
+    from .effects import DEFAULT_STEP, plan_perturbations
 
     if period not in PERIODS:
         raise InputError(f"--effect-of: unknown plan period {period!r}; "
                          f"{suggest(period, PERIODS)}")
     steps, skipped = plan_perturbations(
         scenario, [lever], DEFAULT_STEP if step is None else step,
-        DEFAULT_MONEY_STEP if money_step is None else money_step, channels=False)
+        money_step, channels=False)
     for p in steps:
         if p.period == period:
             return p

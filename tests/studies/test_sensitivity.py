@@ -316,6 +316,9 @@ def test_missing_calibration_is_an_input_error(tmp_path, capsys):
 def test_effect_of_a_lever_step_is_the_paired_difference(scenario, posterior_root, problem):
     step = sa.effect_step(scenario, "special_fund", "15th")
     assert step.changes == {"Special fund 15th": step.new_value} and step.step > 0
+    # the effects study's money rule: a share of the region's own fund in the period
+    assert step.step == pytest.approx(0.1 * scenario.lever_value("special_fund", "15th"))
+    assert sa.effect_step(scenario, "special_fund", "15th", money_step=50).step == 50
     rng = np.random.default_rng(0)
     lows, highs = np.array(problem.bounds).T
     X = lows + (highs - lows) * rng.random((6, len(problem)))
