@@ -4,8 +4,10 @@ Reads ``data/evidence/effect_sizes.csv`` (one published estimate per row, each w
 citation, URL and quote, and ``used_for``: what in the model rests on the row; see
 ``data/evidence/README.md``; it is the one evidence table of the product) and
 ``data/evidence/cost_benchmarks.yaml`` (evidence ranges for the cost per additional unit
-through a spending channel, each naming the rows it rests on). Every row must carry its
-source; a row without one is refused with the file and row named.
+through a spending channel, each naming the rows it rests on) and
+``data/evidence/high_tech_share_bound.yaml`` (the bound on the high-tech output share and the
+observed figures it is derived from). Every row must carry its source; a row without one is
+refused with the file and row named.
 
 This module only reads and checks; it does not run the model or word reports.
 """
@@ -27,14 +29,18 @@ __all__ = [
     "EFFECT_SIZES_FILE",
     "BENCHMARKS_FILE",
     "EVIDENCE_COLUMNS",
+    "SHARE_BOUND_FILE",
     "CostBenchmark",
+    "ShareBound",
     "load_effect_sizes",
     "load_cost_benchmarks",
+    "load_share_bound",
 ]
 
 EVIDENCE_DIR = DATA_DIR / "evidence"
 EFFECT_SIZES_FILE = EVIDENCE_DIR / "effect_sizes.csv"
 BENCHMARKS_FILE = EVIDENCE_DIR / "cost_benchmarks.yaml"
+SHARE_BOUND_FILE = EVIDENCE_DIR / "high_tech_share_bound.yaml"
 #: The columns of the evidence collection, then ``used_for``: which assumption
 #: (``model/assumptions.yaml``, field ``evidence``), calibration prior, ``.mdl`` constant or
 #: row of the plausibility table (``model/README.md``) rests on the row; blank for a row
@@ -197,3 +203,83 @@ def load_cost_benchmarks(
             model_parameter=entry.get("model_parameter"),
             parameter_factor=float(entry.get("parameter_factor", 1.0)))
     return out
+
+
+@dataclass(frozen=True)
+class ShareBound:
+    """The bound on the high-tech output share and the observed figures it comes from.
+
+    Attributes
+    ----------
+    constant : str
+        The ``.mdl`` constant holding the bound.
+    bound : float
+        The bound, percent.
+    pace : float
+        Points a year between the first and the last row.
+    carried : float
+        The last row's value carried at ``pace`` to ``to_year`` (before rounding up).
+    to_year : int
+    rows : tuple of dict
+        The observed figures (region, indicator, year, value, source_url, quote_zh).
+    judgement : str
+    """
+
+    constant: str
+    bound: float
+    pace: float
+    carried: float
+    to_year: int
+    rows: tuple[dict, ...]
+    judgement: str
+
+
+_BOUND_FIELDS = ("constant", "rows", "to_year", "round_to", "bound", "judgement")
+_BOUND_ROW_FIELDS = ("region", "indicator", "year", "value", "source_url", "quote_zh")
+
+
+@lru_cache(maxsize=4)
+def load_share_bound(path: Path = SHARE_BOUND_FILE) -> ShareBound:
+    """Read the high-tech share bound and check that it follows from its rows.
+
+    The bound is the last row's value carried at the pace between the first and the last
+    row (points a year) to ``to_year``, rounded up to a multiple of ``round_to``.
+
+    Raises
+    ------
+    InputError
+        Missing file or field, a row without its source, fewer than two rows, or a
+        ``bound`` that does not follow from the rows (the message names file and field).
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the share bound ({exc})") from None
+    missing = [f for f in _BOUND_FIELDS if not isinstance(raw, dict) or f not in raw]
+    if missing:
+        raise InputError(f"{path}: missing field(s) {', '.join(missing)}")
+    rows = raw["rows"]
+    if not isinstance(rows, list) or len(rows) < 2:
+        raise InputError(f"{path}: rows: needs at least two observed figures")
+    for i, row in enumerate(rows):
+        empty = [f for f in _BOUND_ROW_FIELDS if not str((row or {}).get(f, "")).strip()]
+        if empty:
+            raise InputError(f"{path}: rows[{i}]: missing {', '.join(empty)}; every figure "
+                             "needs its source")
+    rows = sorted(rows, key=lambda r: int(r["year"]))
+    first, last = rows[0], rows[-1]
+    if int(last["year"]) <= int(first["year"]):
+        raise InputError(f"{path}: rows: needs figures of two different years")
+    pace = (float(last["value"]) - float(first["value"])) / (int(last["year"])
+                                                             - int(first["year"]))
+    carried = float(last["value"]) + pace * (int(raw["to_year"]) - int(last["year"]))
+    step = float(raw["round_to"])
+    expected = -(-carried // step) * step
+    if float(raw["bound"]) != expected:
+        raise InputError(f"{path}: bound: {raw['bound']} does not follow from the rows; "
+                         f"allowed: {expected:g} ({carried:.1f} rounded up to {step:g})")
+    return ShareBound(constant=str(raw["constant"]), bound=float(raw["bound"]), pace=pace,
+                      carried=carried, to_year=int(raw["to_year"]),
+                      rows=tuple(dict(r) for r in rows),
+                      judgement=" ".join(str(raw["judgement"]).split()))
