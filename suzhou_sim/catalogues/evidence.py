@@ -14,6 +14,7 @@ This module only reads and checks; it does not run the model or word reports.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "EVIDENCE_DIR",
     "EFFECT_SIZES_FILE",
     "BENCHMARKS_FILE",
+    "BENCHMARK_STEPS",
     "EVIDENCE_COLUMNS",
     "SHARE_BOUND_FILE",
     "CostBenchmark",
@@ -126,6 +128,13 @@ class CostBenchmark:
         Model constant holding the model's own direct cost.
     parameter_factor : float
         Converts ``model_parameter`` to 10k yuan.
+    step : {"channel", "fund"}
+        ``channel``: the money goes into ``channel`` alone; ``fund``: to the special fund
+        as a whole (``channel`` is then the fund's lever), split by the scenario's weights.
+    via : str or None
+        Registry indicator the money buys first (its measured effect is reported too).
+    mechanism_en, mechanism_zh : str
+        How the model turns the money into the indicator (blank when not given).
     """
 
     key: str
@@ -145,14 +154,29 @@ class CostBenchmark:
     money_share: str | None = None
     model_parameter: str | None = None
     parameter_factor: float = 1.0
+    step: str = "channel"
+    via: str | None = None
+    mechanism_en: str = ""
+    mechanism_zh: str = ""
 
     def label(self, lang: str = "zh") -> str:
         """Display label in ``lang`` (``zh`` or ``en``)."""
         return self.label_zh if lang == "zh" else self.label_en
 
+    def mechanism(self, lang: str = "zh") -> str:
+        """How the model turns the money into the indicator, in ``lang``."""
+        return self.mechanism_zh if lang == "zh" else self.mechanism_en
+
 
 _BENCHMARK_FIELDS = ("channel", "indicator", "period", "year", "central", "low", "high", "unit",
                      "label_en", "label_zh", "rests_on", "judgement")
+#: How the extra money is given: into one channel alone, or to the fund as a whole.
+BENCHMARK_STEPS = ("channel", "fund")
+
+
+def _join_cjk(text: str) -> str:
+    """Folded YAML text with the line breaks between Chinese characters removed."""
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", " ".join(text.split()))
 
 
 @lru_cache(maxsize=4)
@@ -184,6 +208,10 @@ def load_cost_benchmarks(
             raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
         if not float(entry["low"]) <= float(entry["central"]) <= float(entry["high"]):
             raise InputError(f"{where}: needs low <= central <= high")
+        step = str(entry.get("step", "channel"))
+        if step not in BENCHMARK_STEPS:
+            raise InputError(f"{where}.step: {step!r} is not allowed; allowed: "
+                             f"{', '.join(BENCHMARK_STEPS)}")
         cited = []
         for i, ref in enumerate(entry["rests_on"]):
             ident = (str(ref.get("channel", "")), str(ref.get("quantity", "")))
@@ -201,7 +229,10 @@ def load_cost_benchmarks(
             label_zh=entry["label_zh"], judgement=" ".join(str(entry["judgement"]).split()),
             rows=tuple(cited), money_share=entry.get("money_share"),
             model_parameter=entry.get("model_parameter"),
-            parameter_factor=float(entry.get("parameter_factor", 1.0)))
+            parameter_factor=float(entry.get("parameter_factor", 1.0)), step=step,
+            via=entry.get("via"),
+            mechanism_en=" ".join(str(entry.get("mechanism_en", "")).split()),
+            mechanism_zh=_join_cjk(str(entry.get("mechanism_zh", ""))))
     return out
 
 
