@@ -217,6 +217,21 @@ def test_reward_money_buys_hte_at_the_evidence_cost(model):
     assert c <= extra_reward / gained <= 1.6 * c
 
 
+def test_the_state_correction_does_not_reprice_the_recognitions_rewards_add(model):
+    """The correction that moves the fitted recognitions to the published 2024 figure scales
+    the fitted rate only; the recognitions reward money adds keep their evidence price (the
+    posterior's median correction, 0.7, cut them by 30% before)."""
+    gained = {}
+    for correction in (1.0, 0.7):
+        res = _channel_grid(model, "enterprise rewards", [1.0, 2.0],
+                            {"Recognition level correction": correction})
+        gained[correction] = np.diff(_at(res, "Reward induced recognitions", 2024))[0]
+        first = np.diff(_at(res, "First time recognitions", 2024))[0]
+        stringency = _at(res, "Stringency effect", 2024)[1]
+        assert first == pytest.approx(gained[correction] * stringency, rel=1e-9)
+    assert gained[0.7] == pytest.approx(gained[1.0], rel=1e-9) and gained[1.0] > 0
+
+
 def test_money_for_one_channel_is_taken_from_the_others(model):
     names = ["Enterprise reward spending", "Talent spending", "RD subsidy spending",
              "Carrier spending", "Guidance fund injection", "Special fund"]
