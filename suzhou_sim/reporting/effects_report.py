@@ -58,6 +58,7 @@ __all__ = [
     "skipped_lines",
     "verdict_text",
     "evidence_line",
+    "mechanism_text",
 ]
 
 _EN, _ZH = "en", "zh"
@@ -192,6 +193,22 @@ TEXT: dict[str, dict[str, str]] = {
         _ZH: "原因:模型的直接成本以证据为依据,但资金在目标年份带来的存量增量还要经过模型动态"
              "(审批时滞、通过率、新增认定所消耗的后备企业池、企业退出存量),证据中的描述性比率"
              "并未扣除这些因素。差距反映了这些动态的大小,请对照模型文档(model/README.md)核查。"},
+    "bench_step_channel": {_EN: "+money into `{channel}` alone",
+                           _ZH: "仅向`{channel}`渠道追加资金"},
+    "bench_step_fund": {_EN: "+money to the special fund `{channel}`, split by the scenario's "
+                             "weights",
+                        _ZH: "向专项资金`{channel}`追加资金,按情景的分配权重分配"},
+    "why_mechanism": {_EN: "Why (the model's mechanism): {mechanism}",
+                      _ZH: "原因(模型机制):{mechanism}"},
+    "measured_via": {
+        _EN: "In this study the step moved `{via}` by {via_delta:,.1f} ({via_unit}) and "
+             "`{indicator}` by {delta:,.1f} (medians of the paired differences).",
+        _ZH: "本次研究中,该步长使`{via}`变化{via_delta:,.1f}({via_unit}),使`{indicator}`"
+             "变化{delta:,.1f}(配对差值的中位数)。"},
+    "measured": {
+        _EN: "In this study the step moved `{indicator}` by {delta:,.1f} (median of the "
+             "paired differences).",
+        _ZH: "本次研究中,该步长使`{indicator}`变化{delta:,.1f}(配对差值的中位数)。"},
     "attribution_how": {
         _EN: "Which levers caused each change: every edited lever is switched to its new "
              "values alone, on the same draws, and its change in probability is shown; "
@@ -425,6 +442,23 @@ def evidence_line(row, lang: str = _ZH) -> str:
     return f"{line} {verdict_text(row, lang)}"
 
 
+def mechanism_text(row, mechanism: str, lang: str = _ZH) -> str:
+    """Why a benchmark's cost falls outside: the model's mechanism and the measured effects.
+
+    ``row`` is a :func:`~suzhou_sim.studies.effects.benchmark_comparison` row; the effects
+    are the study's medians of the step on the benchmark's indicator and, when it names one
+    that was measured, on its ``via`` indicator (what the money buys first).
+    """
+    parts = [text("why_mechanism", lang, mechanism=mechanism)]
+    if row.via and not math.isnan(row.via_delta_p50):
+        parts.append(text("measured_via", lang, via=row.via, via_delta=row.via_delta_p50,
+                          via_unit=row.via_unit.split("/")[0], indicator=row.indicator,
+                          delta=row.delta_p50))
+    elif not math.isnan(row.delta_p50):
+        parts.append(text("measured", lang, indicator=row.indicator, delta=row.delta_p50))
+    return " ".join(parts)
+
+
 def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
     benchmarks = load_cost_benchmarks()
     lines = []
@@ -432,14 +466,15 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
         b = benchmarks[row.benchmark]
         model = _band(row.cost_p50, row.cost_p10, row.cost_p90)
         evidence = _band(b.central, b.low, b.high)
+        step = text(f"bench_step_{b.step}", lang, channel=b.channel)
         if lang == _EN:
             lines += [f"### {b.label(_EN)}", "",
-                      f"- model ({b.period} plan, +money into `{b.channel}` alone, effect on "
+                      f"- model ({b.period} plan, {step}, effect on "
                       f"`{b.indicator}` in {b.year}): **{model} 万元** per additional unit",
                       f"- evidence: **{evidence} 万元** — {b.judgement}"]
         else:
             lines += [f"### {b.label(_ZH)}", "",
-                      f"- 模型({b.period}规划期,仅向`{b.channel}`渠道追加资金,{b.year}年"
+                      f"- 模型({b.period}规划期,{step},{b.year}年"
                       f"`{b.indicator}`的变化):每新增一个单位 **{model} 万元**",
                       f"- 证据:**{evidence} 万元**(依据见英文部分及下列文献)"]
         if row.money_share_name:
@@ -454,8 +489,11 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
                                                 row.parameter_high)))
         lines.append(f"- **{verdict_text(row, lang)}**")
         if row.verdict in ("above", "below", "undefined"):
-            why = "why_dynamics" if has_param else "why_outside"
-            lines.append(f"- {text(why, lang)}")
+            if b.mechanism(lang):
+                lines.append(f"- {mechanism_text(row, b.mechanism(lang), lang)}")
+            else:
+                why = "why_dynamics" if has_param else "why_outside"
+                lines.append(f"- {text(why, lang)}")
         lines.append("- " + ("sources" if lang == _EN else "来源") + ":")
         lines += [f"  - {r['citation']} ({r['url']}): {r['quantity']}" for r in b.rows]
         lines.append("")

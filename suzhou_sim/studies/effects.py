@@ -846,6 +846,22 @@ def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | 
     return value, value, value
 
 
+def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
+                         measure: str | None) -> pd.DataFrame:
+    """Rows of ``table`` measuring ``indicator`` in the benchmark's year after its step.
+
+    The step is the channel step into ``b.channel`` or, for ``step: fund``, the lever step of
+    the special fund (its split unchanged); ``measure`` None accepts any measure.
+    """
+    kind = "lever" if b.step == "fund" else "channel"
+    hit = ((table["kind"] == kind) & (table["lever"] == b.channel)
+           & (table["period"] == b.period) & (table["indicator"] == indicator)
+           & (table["year"] == b.year))
+    if measure is not None:
+        hit &= table["measure"] == measure
+    return table[hit].drop_duplicates("indicator")
+
+
 def benchmark_comparison(
     table: pd.DataFrame,
     scenario: Scenario,
@@ -853,12 +869,16 @@ def benchmark_comparison(
 ) -> pd.DataFrame:
     """The model's cost per additional unit beside each evidence benchmark it can be set by.
 
-    Where the benchmark names a ``money_share`` the model has (e.g. the share of enterprise
-    rewards paid for HTE recognition), only that share of the channel's extra money is
-    counted, as the evidence prices only that money (its central value; the band reflects
-    the effect's spread). Where it names a ``model_parameter`` the model has, that input's
-    range is returned too, so the report can tell the model's assumed direct cost from what
-    the whole model buys.
+    A benchmark of ``step: fund`` is set by the special fund's own step (the fund as a
+    whole, split by the scenario's weights), the others by their channel's step. Where the
+    benchmark names a ``via`` indicator (what the money buys first, e.g. carrier space), the
+    same step's median effect on it is returned too, so the report can show where the chain
+    from money to the indicator stops. Where the benchmark names a ``money_share`` the model
+    has (e.g. the share of enterprise rewards paid for HTE recognition), only that share of
+    the channel's extra money is counted, as the evidence prices only that money (its
+    central value; the band reflects the effect's spread). Where it names a
+    ``model_parameter`` the model has, that input's range is returned too, so the report can
+    tell the model's assumed direct cost from what the whole model buys.
 
     Parameters
     ----------
@@ -876,7 +896,9 @@ def benchmark_comparison(
         central/low/high, money_share (1 when the whole channel is counted) and
         money_share_name (the model constant, blank when the model lacks it), the model's
         cost_p10/p50/p90 (10k yuan), delta_p50, cost_status, parameter/parameter_low/
-        parameter_high (10k yuan; NaN when the model has no such input), and ``verdict``:
+        parameter_high (10k yuan; NaN when the model has no such input), step (``channel``
+        or ``fund``), via, via_delta_p50 and via_unit (blank/NaN without a ``via`` or when
+        the study did not measure it), and ``verdict``:
         ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
         than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit) or
         ``not_computed`` (the study did not take that step).
@@ -884,10 +906,9 @@ def benchmark_comparison(
     benchmarks = list(load_cost_benchmarks().values() if benchmarks is None else benchmarks)
     out = []
     for b in benchmarks:
-        match = table[(table["kind"] == "channel") & (table["lever"] == b.channel)
-                      & (table["period"] == b.period) & (table["indicator"] == b.indicator)
-                      & (table["measure"] == b.measure)
-                      & (table["year"] == b.year)].drop_duplicates("indicator")
+        match = _benchmark_step_rows(table, b, b.indicator, b.measure)
+        via = (_benchmark_step_rows(table, b, b.via, None) if b.via
+               else table.iloc[0:0])
         share = _input_range(b.money_share, scenario) if b.money_share else None
         param = _input_range(b.model_parameter, scenario) if b.model_parameter else None
         param = [np.nan] * 3 if param is None else [v * b.parameter_factor for v in param]
@@ -899,6 +920,9 @@ def benchmark_comparison(
                "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
                "delta_p50": np.nan, "cost_status": "", "parameter": param[0],
                "parameter_low": param[1], "parameter_high": param[2],
+               "step": b.step, "via": b.via or "",
+               "via_delta_p50": via.delta_p50.iloc[0] if len(via) else np.nan,
+               "via_unit": via.indicator_unit.iloc[0] if len(via) else "",
                "verdict": "not_computed"}
         if not match.empty:
             m = match.iloc[0]

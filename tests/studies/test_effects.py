@@ -102,7 +102,8 @@ SIGNS = [
     ("channel", "talent_weight", "SZ-LEADER-2025"),              # 4: grants -> talent inflow
     ("channel", "guidance_fund_weight", "SZ-VCFUND-2025"),       # 5: guidance funds -> VC
     ("channel", "carrier_weight", "SZ-CARRIERAREA-2025"),        # 6: carriers -> floor area
-    ("channel", "carrier_weight", "SZ-TSME-2025"),               # 6: ... -> formation
+    # not carriers -> formation: space adds firms only when it runs short, which it does not
+    # at the baseline (tests/studies/test_effects_benchmarks.py, tests/model/test_effects.py)
     ("lever", "special_fund", "SZ-HTE-2025"),
     ("lever", "guidance_fund_leverage", "SZ-VCFUND-2025"),
     ("lever", "attraction_projects", "SZ-TSME-2025"),
@@ -227,7 +228,11 @@ def test_attribution_splits_the_change_between_edited_levers(posterior_dir):
     one = attribute_changes(BASELINE, edited, 30, 3, posterior_dir)
     assert list(one.columns) == ["special_fund", "interaction", "total"]
     assert one["special_fund"].to_numpy() == pytest.approx(one["total"].to_numpy())
-    assert (one["total"] > 0).any() and (one["total"] >= 0).all()  # more money, every channel
+    # more money, every channel; registered tech SMEs aside: the recognitions rewards add
+    # move firms from the SME pool into the HTE stock, of which only the registering share
+    # stays registered, and carrier space adds no firm while it is not short
+    rest = one.loc[[t for t in one.index if not t.startswith("SZ-TSME")], "total"]
+    assert (one["total"] > 0).any() and (rest >= 0).all()
     both = attribute_changes(BASELINE, edited.with_lever("guidance_fund_weight", "14th", 0),
                              30, 3, posterior_dir)
     assert list(both.columns) == ["special_fund", "guidance_fund_weight", "interaction", "total"]
