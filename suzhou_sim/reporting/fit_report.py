@@ -321,7 +321,8 @@ def forecast_error_section(model: ErrorModel | None, backtest: pd.DataFrame | No
                 if backtest is not None and not backtest.empty else None)
     lines += [
         f"The structural error of the published statistic (`model/calibration/{model.region}/"
-        f"{error_model_file(model.region).name}`, fitted on the backtest) is τ(h) = a·√h at horizon h = years after "
+        f"{error_model_file(model.region).name}`, fitted on the backtest) is τ(h) = a·√h "
+        "at horizon h = years after "
         f"{model.last_observed_year}, added to the ensemble's own spread in every scenario "
         "run (log-scale standard deviations; an indicator with enough backtest errors has "
         "its own a, shrunk toward its group's; the floor is the revision error of a "
