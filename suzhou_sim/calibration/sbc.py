@@ -140,7 +140,8 @@ def observation_draws(model_values: np.ndarray, sigma: np.ndarray,
     Parameters
     ----------
     model_values : array
-        Positive model values.
+        Non-zero model values (a negative one, e.g. a net decrease, gives a negative ``y``:
+        the payoff's scale is ``sigma * |y|``, and the same derivation holds).
     sigma : array
         Relative error scale of each value (as :func:`~suzhou_sim.calibration.fit.
         observation_sigma`), broadcast against ``model_values``.
@@ -153,8 +154,8 @@ def observation_draws(model_values: np.ndarray, sigma: np.ndarray,
     """
     m = np.asarray(model_values, dtype=float)
     s = np.broadcast_to(np.asarray(sigma, dtype=float), m.shape)
-    if np.any(m <= 0) or np.any(~np.isfinite(m)):
-        raise InputError("SBC: a model value at the true parameters is not positive and finite")
+    if np.any(m == 0) or np.any(~np.isfinite(m)):
+        raise InputError("SBC: a model value at the true parameters is zero or not finite")
     u = np.full(m.shape, np.nan)
     for _ in range(10000):
         todo = np.isnan(u)
@@ -244,6 +245,7 @@ def run_sbc(
     n_starts: int = 1,
     seed: int = 0,
     log: Callable[[str], None] | None = None,
+    adapt_steps: int | None = None,
 ) -> SbcResult:
     """Simulation-based calibration of ``template``'s fit.
 
@@ -265,6 +267,9 @@ def run_sbc(
         Size of :meth:`Calibrator.sample_posterior`'s kept chain and ensemble.
     n_starts : int
         Least-squares starts of :meth:`Calibrator.fit_map`.
+    adapt_steps : int, optional
+        Steps of each of the sampler's adaptation rounds (default: the sampler's own, at
+        least 100).
     seed : int
         Seeds the truths, the synthetic data and every fit.
     log : callable, optional
@@ -294,7 +299,7 @@ def run_sbc(
             raise InputError("SBC: the fit's free parameters differ from the template's")
         fit = cal.fit_map(n_starts=n_starts, seed=seed + i)
         mc = cal.sample_posterior(fit, n_walkers=n_walkers, n_steps=n_steps, n_keep=draws,
-                                  seed=seed + i)
+                                  seed=seed + i, adapt_steps=adapt_steps)
         X = np.column_stack([p.to_x(mc.draws[p.name].to_numpy()) for p in cal.parameters])
         ranks[i] = truth_ranks(x_true, X)
         if log:

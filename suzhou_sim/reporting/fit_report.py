@@ -120,12 +120,24 @@ def informed_section(informed: pd.DataFrame) -> list[str]:
     ]
     for group, grp in informed.groupby("group", sort=False):
         lines.append(f"| {group} | {len(grp)} | {int(grp['informed'].sum())} |")
-    lines += ["", "| parameter | group | prior sd | posterior sd | ratio | informed |",
-              "|---|---|---|---|---|---|"]
+    has_source = "prior_source" in informed
+    lines += ["", "| parameter | group | prior sd | posterior sd | ratio | informed |"
+              + (" prior source |" if has_source else ""),
+              "|---|---|---|---|---|---|" + ("---|" if has_source else "")]
     for _, r in informed.iterrows():
+        source = (f" {r['prior_source']}"
+                  + (f" ({r['prior_citation'].removeprefix('evidence:').strip()})"
+                     if r["prior_source"] == "evidence" else "") + " |") if has_source else ""
         lines.append(f"| {r['parameter']} | {r['group']} | {r['prior_sd']:.3g} | "
                      f"{r['posterior_sd']:.3g} | {r['sd_ratio']:.2f} | "
-                     f"{'yes' if r['informed'] else 'no'} |")
+                     f"{'yes' if r['informed'] else 'no'} |{source}")
+    if has_source:
+        weak = informed[~informed["informed"] & (informed["prior_source"] == "judgement")]
+        lines += ["", "Prior source: `evidence` where the prior's centre (and spread) come from "
+                  "published figures (rows of data/observed_history.csv or "
+                  "data/evidence/, cited), `judgement` otherwise. Not informed by the data and "
+                  "resting on judgement alone: "
+                  + (", ".join(weak["parameter"]) if len(weak) else "none") + "."]
     return lines
 
 

@@ -82,8 +82,9 @@ def test_observation_draws_give_the_payoff_likelihood():
     dens /= np.trapezoid(dens, grid)
     assert np.mean(u) == pytest.approx(np.trapezoid(grid * dens, grid), abs=2e-3)
     assert np.mean(u) < 1.0  # the 1/u weight shifts u below the normal's mean
-    with pytest.raises(InputError, match="not positive"):
-        observation_draws(np.array([1.0, -1.0]), 0.05, rng)
+    assert np.all(observation_draws(np.full(50, -10.0), 0.05, rng) < 0)  # a net decrease
+    with pytest.raises(InputError, match="zero or not finite"):
+        observation_draws(np.array([1.0, 0.0]), 0.05, rng)
 
 
 def test_synthetic_observations_keep_point_rows_and_their_errors():
