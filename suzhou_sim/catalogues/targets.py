@@ -76,6 +76,12 @@ __all__ = [
     "RANGE_STATUSES",
     "evaluate_targets",
     "apply_curves",
+    "PRIOR_SPREAD",
+    "PRIOR_NOISE_SE",
+    "MIN_BAND_RUNS",
+    "SENSITIVITY_COLUMNS",
+    "prior_driven",
+    "apply_prior_sensitivity",
     "SCOREBOARD_COLUMNS",
     "CURVE_COLUMNS",
 ]
@@ -91,12 +97,28 @@ BOUNDS = ("lower", "upper")
 # In the order of precedence used by target_status: first the targets whose year has passed
 # (judged from published figures, catalogues.judging), then the forecasts.
 STATUSES = (*JUDGED_STATUSES, "outside_scope", "set_by_lever", "already_met",
-            "assumption_driven", "trend_only", "lower_bound", "upper_bound", "assessable")
+            "assumption_driven", "trend_only", "lower_bound", "upper_bound", "prior_driven",
+            "assessable")
 #: Statuses that carry no forecast probability: decided by the published figure.
 DECIDED = ("met", "missed")
 #: Statuses whose probability is a range over the driving assumptions (``p_curve_min`` /
-#: ``p_curve_max``).
-RANGE_STATUSES = ("assumption_driven",)
+#: ``p_curve_max``): over the ledger's drivers, or over the drawn input that moves an
+#: otherwise assessable target most (:func:`prior_driven`).
+RANGE_STATUSES = ("assumption_driven", "prior_driven")
+#: A target is prior-driven when its probability spans more than this between the low and
+#: the high band of one drawn input (issue #22)...
+PRIOR_SPREAD = 0.3
+#: ... by more than this many binomial standard errors of the difference, so that sampling
+#: noise alone (about 0.05 for 200 runs per band at p = 0.5) cannot make a target
+#: prior-driven ...
+PRIOR_NOISE_SE = 2.0
+#: ... and with at least this many runs per band (fewer: the range is reported, the status
+#: is not changed).
+MIN_BAND_RUNS = 30
+#: Prior sensitivity per target and drawn input (``studies.prior_sensitivity``): the
+#: probability with the input in the lowest, middle and highest ``band`` of the runs.
+SENSITIVITY_COLUMNS = ["target_id", "driver", "kind", "band", "p_low", "p_mid", "p_high",
+                       "value_low", "value_high", "runs", "spread", "se"]
 _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparator",
                "threshold", "unit", "clause_zh", "source_doc")
 SCOREBOARD_COLUMNS = [
@@ -713,4 +735,58 @@ def apply_curves(table: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFrame:
         out[col] = np.array([span[t][k] if t in span else v for t, v in zip(ids, old,
                                                                              strict=True)],
                             dtype=float)
+    return out
+
+
+def prior_driven(p_low: float, p_high: float, runs: int) -> bool:
+    """The rule of the ``prior_driven`` status, for one drawn input of a target.
+
+    True when the probability with the input in its high band of the runs and in its low
+    band (``runs`` runs each) differ by more than :data:`PRIOR_SPREAD` beyond sampling
+    noise: ``|p_high - p_low| - PRIOR_NOISE_SE * se > PRIOR_SPREAD``, with
+    ``se = sqrt((p_low (1 - p_low) + p_high (1 - p_high)) / runs)``, and the bands hold at
+    least :data:`MIN_BAND_RUNS` runs.
+    """
+    if runs < MIN_BAND_RUNS:
+        return False
+    se = np.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / runs)
+    return bool(abs(p_high - p_low) - PRIOR_NOISE_SE * se > PRIOR_SPREAD)
+
+
+def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The scoreboard with the prior-sensitivity range of every target with a probability.
+
+    For each target with a probability (not ``assumption_driven``: its range is over the
+    ledger's drivers, :func:`apply_curves`), the inputs of ``sensitivity``
+    (:data:`SENSITIVITY_COLUMNS`) that pass :func:`prior_driven` are its drivers (largest
+    spread first), else the one input that moves it most (none when no input moves it:
+    the range is the probability itself); ``p_curve_min``/``p_curve_max`` are the least
+    and largest band probability over them and ``drivers`` names them. An
+    ``assessable`` target (or forecast status of a nowcast) with a driver passing the rule
+    becomes ``prior_driven``. A copy is returned.
+    """
+    out = table.copy()
+    if sensitivity.empty:
+        return out
+    found: dict[str, list] = {}
+    for r in sensitivity.itertuples(index=False):
+        found.setdefault(r.target_id, []).append(r)
+    for i, (tid, p, status, forecast) in enumerate(zip(
+            out["target_id"], out["probability"], out["status"], out["forecast_status"],
+            strict=True)):
+        rows = sorted(found.get(tid, ()), key=lambda r: -abs(r.p_high - r.p_low))
+        if not rows or pd.isna(p) or "assumption_driven" in (status, forecast):
+            continue
+        passing = [r for r in rows if prior_driven(r.p_low, r.p_high, int(r.runs))]
+        # no input moves it at all (every band 0 or 1, say): no driver is named
+        chosen = passing or [r for r in rows[:1] if r.p_high != r.p_low]
+        probs = [q for r in chosen for q in (r.p_low, r.p_mid, r.p_high)] or [float(p)]
+        out.iloc[i, out.columns.get_loc("p_curve_min")] = min(probs)
+        out.iloc[i, out.columns.get_loc("p_curve_max")] = max(probs)
+        out.iloc[i, out.columns.get_loc("drivers")] = "; ".join(r.driver for r in chosen)
+        if passing:
+            if status == "assessable":
+                out.iloc[i, out.columns.get_loc("status")] = "prior_driven"
+            if forecast == "assessable":
+                out.iloc[i, out.columns.get_loc("forecast_status")] = "prior_driven"
     return out
