@@ -76,6 +76,7 @@ __all__ = [
     "RANGE_STATUSES",
     "evaluate_targets",
     "apply_curves",
+    "PRIOR_BAND",
     "PRIOR_SPREAD",
     "PRIOR_NOISE_SE",
     "MIN_BAND_RUNS",
@@ -105,6 +106,8 @@ DECIDED = ("met", "missed")
 #: ``p_curve_max``): over the ledger's drivers, or over the drawn input that moves an
 #: otherwise assessable target most (:func:`prior_driven`).
 RANGE_STATUSES = ("assumption_driven", "prior_driven")
+#: Share of the runs in each band of a drawn input (the lowest, middle and highest fifth).
+PRIOR_BAND = 0.2
 #: A target is prior-driven when its probability spans more than this between the low and
 #: the high band of one drawn input (issue #22)...
 PRIOR_SPREAD = 0.3
@@ -783,7 +786,8 @@ def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> p
         probs = [q for r in chosen for q in (r.p_low, r.p_mid, r.p_high)] or [float(p)]
         out.iloc[i, out.columns.get_loc("p_curve_min")] = min(probs)
         out.iloc[i, out.columns.get_loc("p_curve_max")] = max(probs)
-        out.iloc[i, out.columns.get_loc("drivers")] = "; ".join(r.driver for r in chosen)
+        if chosen:
+            out.iloc[i, out.columns.get_loc("drivers")] = "; ".join(r.driver for r in chosen)
         if passing:
             if status == "assessable":
                 out.iloc[i, out.columns.get_loc("status")] = "prior_driven"

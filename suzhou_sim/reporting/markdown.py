@@ -21,9 +21,16 @@ import pandas as pd
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import data_vintage
 from ..catalogues.scenarios import lever_baseline, load_assumptions, load_levers
-from ..catalogues.targets import ABOUT_BAND, load_targets
+from ..catalogues.targets import (
+    ABOUT_BAND,
+    PRIOR_BAND,
+    PRIOR_NOISE_SE,
+    PRIOR_SPREAD,
+    load_targets,
+)
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
+from .driver_labels import drivers_text
 from .labels import fmt_number, period_years
 
 if TYPE_CHECKING:
@@ -32,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STATUS_TEXT",
            "status_label", "status_definition", "probability_text", "judged_text", "status_counts",
            "scoreboard_sections", "vintage_text", "SECTIONS",
-           "status_summary", "curves_table", "curve_lines"]
+           "status_summary", "curves_table", "curve_lines", "BOUND_TEXT", "reach_section"]
 
 STATUS_TEXT = {
     # status: (English label, Chinese label, English definition, Chinese definition)
@@ -57,13 +64,23 @@ STATUS_TEXT = {
                    "the model measures the target's indicator and observed data inform it",
                    "模型直接衡量目标指标,且有观测数据支撑"),
     "lower_bound": ("lower bound", "下限",
-                    "the model measures a subset of the target's quantity: the probability is "
-                    "at least the value shown",
-                    "模型衡量的是目标口径的子集:真实概率至少为所示值"),
+                    "the model measures a subset of what the target counts: the probability is "
+                    "at least the value shown (at 0, the share of the threshold the measured "
+                    "subset reaches in the median run is given instead)",
+                    "模型只计目标口径的一部分(子集):真实概率至少为所示值(为0时给出所计部分在中位情形下达到目标值的比例)"),
     "upper_bound": ("upper bound", "上限",
-                    "the model measures a superset of the target's quantity: the probability is "
-                    "at most the value shown",
-                    "模型衡量的是目标口径的超集:真实概率至多为所示值"),
+                    "the model measures a superset of what the target counts: the probability "
+                    "is at most the value shown",
+                    "模型所计范围大于目标口径(超集):真实概率至多为所示值"),
+    "prior_driven": ("prior-driven", "取决于先验",
+                     f"the probability moves by more than {PRIOR_SPREAD:g} (beyond "
+                     f"{PRIOR_NOISE_SE:g} standard errors of sampling noise) between the "
+                     f"lowest and the highest {PRIOR_BAND:.0%} of the runs by one drawn assumption "
+                     "or weakly informed parameter: shown as the range over it, with its name",
+                     f"按某一项抽样假设或数据约束较弱的参数将模拟分组,"
+                     f"其最低{PRIOR_BAND:.0%}与最高{PRIOR_BAND:.0%}两组的达成概率相差超过 "
+                     f"{PRIOR_SPREAD:g}(已扣除 {PRIOR_NOISE_SE:g} 倍抽样标准误):"
+                     "给出随该输入变化的概率范围并注明其名称,而非单一数值"),
     "assumption_driven": ("assumption-driven", "取决于假设",
                           "no observed series: the probability is shown over the range of the "
                           "driving assumption(s), not as one number",
@@ -115,13 +132,35 @@ def _p(x: float) -> str:
     return f"{x:.2f}"
 
 
+#: Bound wording: (Chinese, English) of "at least p" / "at most p" with the reason.
+BOUND_TEXT = {
+    "lower": ("至少 {p}(模型只计目标口径的一部分)",
+              "at least {p} (the model counts part of what the target counts)"),
+    "lower_zero": ("至少 {p}:模型所计部分在中位情形下达到目标值的 {share}",
+                   "at least {p}: the part the model counts reaches {share} of the threshold "
+                   "in the median run"),
+    "upper": ("至多 {p}(模型所计范围大于目标口径)",
+              "at most {p} (the model counts more than the target does)"),
+    "bracket": (";按观测占比折算至少 {p}", "; at least {p} with the observed share"),
+    "range_assumption": ("{low}–{high} 随假设", "{low}–{high} over the assumption"),
+    "range_prior": ("{low}–{high} 随{drivers}", "{low}–{high} over {drivers}"),
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    zh, en = BOUND_TEXT[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
 def probability_text(row, lang: str = "en", fmt=_p) -> str:
     """What the scoreboard shows as the probability of one row, by its status.
 
-    ``≥ p`` for lower bounds, ``≤ p`` for upper bounds (with the bracket's other side when
-    known), ``p(low)–p(high)`` over the driving assumption for assumption-driven targets,
-    the status label for targets set by a lever, nothing outside scope; ``fmt`` formats
-    one probability (two decimals by default; the app passes percentages).
+    "at least p" for lower bounds with the reason (at 0: the share of the threshold the
+    measured part reaches in the median run), "at most p" for upper bounds (with the
+    bracket's other side when known), ``p(low)–p(high)`` over the driving assumption for
+    assumption-driven targets and over the named input for prior-driven ones, the status
+    label for targets set by a lever, nothing outside scope; ``fmt`` formats one
+    probability (two decimals by default; the app passes percentages).
     """
     status = row.status
     if status in ("met", "missed"):
@@ -133,19 +172,26 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
         return ""
     if status == "set_by_lever":
         return status_label(status, lang)
-    if status == "assumption_driven":
+    if status in ("assumption_driven", "prior_driven"):
         if pd.isna(row.p_curve_min):
             return status_label(status, lang)
-        lo, hi = row.p_curve_min, row.p_curve_max
-        what = "随假设" if lang == "zh" else "over the assumption"
-        return f"{fmt(lo)}–{fmt(hi)} {what}"
+        lo, hi = fmt(row.p_curve_min), fmt(row.p_curve_max)
+        if status == "assumption_driven":
+            return _say("range_assumption", lang, low=lo, high=hi)
+        return _say("range_prior", lang, low=lo, high=hi,
+                    drivers=drivers_text(row.drivers, lang) or status_label(status, lang))
     text = fmt(row.probability)
     if status == "lower_bound":
-        text = f"≥ {text}"
+        share = (row.median / row.threshold if row.threshold and not pd.isna(row.median)
+                 else math.nan)
+        if row.probability == 0 and not math.isnan(share):
+            text = _say("lower_zero", lang, p=text, share=f"{share:.0%}")
+        else:
+            text = _say("lower", lang, p=text)
     elif status == "upper_bound":
-        text = f"≤ {text}"
-        if not pd.isna(row.p_bracket):
-            text += f" (≥ {fmt(row.p_bracket)})"
+        text = _say("upper", lang, p=text)
+        if not pd.isna(row.p_bracket) and row.p_bracket > 0:  # "at least 0" says nothing
+            text += _say("bracket", lang, p=fmt(row.p_bracket))
     if not pd.isna(row.p_about):
         text += f" · ±{ABOUT_BAND:.0%}: {fmt(row.p_about)}"
     return text
@@ -358,8 +404,8 @@ SECTIONS = (
      "依据已公布数据判定(目标年份已过)"),
     (("awaiting_data",), "target year passed, figure not yet published: model nowcast",
      "目标年份已过、数据尚未公布:模型现时估计"),
-    (("already_met", "assumption_driven", "lower_bound", "upper_bound", "assessable",
-      "set_by_lever"), "forecasts", "预测"),
+    (("already_met", "assumption_driven", "prior_driven", "lower_bound", "upper_bound",
+      "assessable", "set_by_lever"), "forecasts", "预测"),
     (("trend_only",), "trend nowcasts of series the model does not cover (not model "
      "forecasts)", "模型未覆盖序列的趋势外推(非模型预测)"),
 )

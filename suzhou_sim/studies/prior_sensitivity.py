@@ -38,13 +38,13 @@ import pandas as pd
 from ..calibration.posterior import Posterior
 from ..catalogues.regions import Region, load_region
 from ..catalogues.scenarios import load_assumptions
-from ..catalogues.targets import SENSITIVITY_COLUMNS, Target, reached_per_run
+from ..catalogues.targets import PRIOR_BAND, SENSITIVITY_COLUMNS, Target, reached_per_run
 
 __all__ = ["BAND", "BandProbabilities", "band_probabilities", "candidate_drivers",
            "weak_parameters", "prior_sensitivity"]
 
 #: Share of the runs in each band (the lowest, the middle and the highest fifth).
-BAND = 0.2
+BAND = PRIOR_BAND
 
 
 @dataclass(frozen=True)
