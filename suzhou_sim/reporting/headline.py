@@ -2,8 +2,9 @@
 
 Lives here: the counts and selections behind the one-sentence-per-year summary at the top of
 the app's scoreboard, the Word report and the Excel summary (how many targets are likely,
-which are at risk with their probabilities, which depend on an assumption with their range
-and driver, which the levers cannot move, how the probabilities moved against the baseline),
+which are at risk with their probabilities, which depend on an assumption (or, prior-driven,
+on a drawn input the data inform weakly) with their range and driver, which the levers
+cannot move, how the probabilities moved against the baseline),
 the conditional probability of a target when the planner fixes a driving assumption (read
 off the assumption curves), and the choice of the headline chart's indicator. The wording
 of all of it is :mod:`suzhou_sim.reporting.headline_text`.
@@ -22,6 +23,7 @@ import pandas as pd
 from ..catalogues.judging import JUDGED_STATUSES
 from ..catalogues.observations import DataVintage
 from ..catalogues.targets import RANGE_STATUSES, load_targets
+from .driver_labels import driver_label
 
 __all__ = [
     "LIKELY",
@@ -62,7 +64,9 @@ class HeadlineTarget:
     ``probability`` is its one probability (NaN for a range), ``low``/``high`` the range
     over its driving assumptions (NaN without one); ``drivers`` the (Chinese, English)
     labels of those assumptions; ``fixed`` the (driver label zh, en, value, unit) the
-    conditional ``probability`` of a range target was read at (None when not fixed).
+    conditional ``probability`` of a range target was read at (None when not fixed);
+    ``prior`` is True for a ``prior_driven`` range (over a drawn assumption or a weakly
+    informed parameter of the ensemble, not over the ledger's driving assumptions).
     """
 
     target_id: str
@@ -74,6 +78,7 @@ class HeadlineTarget:
     high: float = math.nan
     drivers: tuple[tuple[str, str], ...] = ()
     fixed: tuple[str, str, float, str] | None = None
+    prior: bool = False
 
     def label(self, lang: str) -> str:
         """Display label in ``lang``."""
@@ -235,14 +240,19 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                 if not drivers and r.target_id in ledger:  # curves not in: the ledger's
                     drivers = tuple((d.label_zh, d.label_en)
                                     for d in ledger[r.target_id].drivers)
+                named = getattr(r, "drivers", None)
+                if not drivers and isinstance(named, str) and named:  # prior-driven
+                    drivers = tuple((driver_label(c.strip(), "zh"), driver_label(c.strip(), "en"))
+                                    for c in named.split(";"))
                 cond = conditional_probability(curves, r.target_id, fixed)
                 at = None
                 if cond is not None:
                     driver, value, p = cond
                     at = (*labels[driver], value, units[driver])
+                prior = "prior_driven" in (r.status, getattr(r, "forecast_status", None))
                 ranged.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
                                              float(r.p_curve_min), float(r.p_curve_max),
-                                             drivers, at))
+                                             drivers, at, prior))
             elif not math.isnan(p):
                 single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p))
         at_risk = sorted((t for t in single if t.probability < AT_RISK),

@@ -30,6 +30,9 @@ _P: dict[str, tuple[str, str]] = {
     "at_risk": ("{n} 项低于 {edge}:{items}", "{n} below {edge}: {items}"),
     "at_risk_more": (" 等", " and more"),
     "ranges": ("{n} 项取决于外部假设:{items}", "{n} {depend} on an assumption: {items}"),
+    "ranges_prior": ("{n} 项取决于外部假设或数据约束较弱的参数:{items}",
+                     "{n} {depend} on an assumption or a parameter the data inform weakly: "
+                     "{items}"),
     "range_item": ("{label} {low}–{high}(取决于{drivers})",
                    "{label} {low}–{high} (set by {drivers})"),
     "conditional_item": ("{label} {p}({cond})", "{label} {p} ({cond})"),
@@ -102,7 +105,8 @@ def _year_sentence(y: YearHeadline, lang: str) -> str:
         items = _t("list", lang).join(_range_item(t, lang) for t in y.ranges)
         if y.n_ranges > len(y.ranges):
             items += _t("at_risk_more", lang)
-        parts.append(_t("ranges", lang, n=y.n_ranges, items=items))
+        key = "ranges_prior" if any(t.prior for t in y.ranges) else "ranges"
+        parts.append(_t(key, lang, n=y.n_ranges, items=items))
     cannot = []
     if y.already_met:
         cannot.append(_t("cannot_met", lang, n=y.already_met))

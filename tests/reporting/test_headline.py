@@ -132,3 +132,20 @@ def test_past_years_say_how_the_published_figures_judge_them():
     text = " ".join(headline_sentences(h, "zh"))
     assert "1 项按已公布数据已实现" in text and "1 项按已公布数据未实现" in text
     assert "2 项数据尚待公布" in text and "目标P4 20%–70%" in text
+
+
+def test_prior_driven_targets_are_ranges_named_by_their_input():
+    board = _targets([
+        ("Q1", 2026, "prior_driven", 0.22, 0.03, 0.54, True),
+        ("Q2", 2026, "assessable", 0.9, 0.85, 0.95, True),  # a range under the rule: one p
+    ]).assign(drivers=["Approval stringency", "Government RD ratio"])
+    (year,) = headline(board).years
+    assert (year.with_probability, year.likely, year.n_ranges) == (1, 1, 1)
+    (ranged,) = year.ranges
+    assert ranged.prior and (ranged.low, ranged.high) == (0.03, 0.54)
+    assert ranged.drivers == (("国家高企认定宽严(倍数)", "National HTE approval (multiplier)"),)
+    zh = " ".join(headline_sentences(headline(board), "zh"))
+    en = " ".join(headline_sentences(headline(board), "en"))
+    assert "1 项取决于外部假设或数据约束较弱的参数:目标Q1 3%–54%(取决于国家高企认定宽严(倍数))" in zh
+    assert "1 depends on an assumption or a parameter the data inform weakly" in en
+    assert "target Q1 3%–54% (set by National HTE approval (multiplier))" in en
