@@ -600,6 +600,14 @@ def _judged_from_file(*key) -> Judgement | None:
     return _judged(_observations(), *key)
 
 
+def _every_year_met(target: Target) -> bool:
+    """True when every calendar year the target applies to (its target year, or every year
+    from ``from_year``) has a published figure of the value or a floor of it (exact, approx
+    or a lower bound, :func:`_usable`) at or above the threshold."""
+    found = dict(_usable(target.region, target.indicator))
+    return all(y in found and found[y] >= target.reach_level for y in _window(target))
+
+
 def target_status(target: Target, judged: Judgement | None = None) -> str:
     """The target's status (:data:`STATUSES`), from the ledger and the observed data.
 
@@ -609,8 +617,9 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
     judged only by a figure, they have no nowcast); then ``outside_scope`` (no model
     output, sub-model or derivation); ``set_by_lever`` (the outcome is a lever setting);
     ``already_met`` (a year-end level or ratio whose latest observation before the target
-    year already meets the threshold; an ``upper`` bound observation cannot show that, and
-    an annual flow never can: each year counts anew); ``assumption_driven`` (no observed
+    year already meets the threshold; an ``upper`` bound observation cannot show that; an
+    annual flow only when every year it applies to is published and meets it, each year
+    counting anew: :func:`_every_year_met`); ``assumption_driven`` (no observed
     series: the ledger names the driving assumptions); ``trend_only`` (no model output: a
     trend of the observed series with its backtested error carries it,
     :mod:`suzhou_sim.catalogues.trends`); ``lower_bound``/``upper_bound`` (the model
@@ -626,6 +635,8 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
     latest = _latest_observation(target)
     if (latest is not None and target.eval_measure in ("level", "ratio")
             and latest[1] >= target.reach_level):
+        return "already_met"
+    if target.eval_measure == "annual" and _every_year_met(target):
         return "already_met"
     if target.drivers:
         return "assumption_driven"

@@ -146,6 +146,7 @@ def test_prior_driven_targets_are_ranges_named_by_their_input():
     assert ranged.drivers == (("国家高企认定宽严(倍数)", "National HTE approval (multiplier)"),)
     zh = " ".join(headline_sentences(headline(board), "zh"))
     en = " ".join(headline_sentences(headline(board), "en"))
-    assert "1 项取决于外部假设或数据约束较弱的参数:目标Q1 3%–54%(取决于国家高企认定宽严(倍数))" in zh
+    assert ("1 项取决于外部假设或数据约束较弱的参数:"
+            "目标Q1 3%–54%(取决于国家高企认定宽严(倍数))") in zh
     assert "1 depends on an assumption or a parameter the data inform weakly" in en
     assert "target Q1 3%–54% (set by National HTE approval (multiplier))" in en
