@@ -3,8 +3,10 @@ statuses in both languages (also used by the app and the charts).
 
 The report holds the scenario's description and rationale, the count of targets by status,
 the scoreboard of in-scope targets with their status and the probability as the status
-reads it ("≥ p", "≤ p", a range over a driving assumption, none when set by a lever), the
-probability curves of assumption-driven targets, every out-of-scope target with its reason
+reads it ("at least p" / "at most p" with the reason, a range over a driving assumption or
+over the named input of a prior-driven target, none when set by a lever), the levels
+reachable with 50/80/90%, the probability curves of assumption-driven targets, the prior
+sensitivity of every target with a probability, every out-of-scope target with its reason
 (no target disappears silently), the definition notes, the levers, the assumptions used
 (labelled as assumptions, not policy choices), the rules behind the numbers and links to the
 fan charts. This module formats text only; it does not run the model, draw charts or write
@@ -39,7 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STATUS_TEXT",
            "status_label", "status_definition", "probability_text", "judged_text", "status_counts",
            "scoreboard_sections", "vintage_text", "SECTIONS",
-           "status_summary", "curves_table", "curve_lines", "BOUND_TEXT", "reach_section"]
+           "status_summary", "curves_table", "curve_lines", "BOUND_TEXT", "reach_section",
+           "prior_section"]
 
 STATUS_TEXT = {
     # status: (English label, Chinese label, English definition, Chinese definition)
@@ -288,6 +291,42 @@ def reach_section(targets: pd.DataFrame) -> list[str]:
     return out + [""]
 
 
+def prior_section(result: ScenarioResult) -> list[str]:
+    """Report lines: per target with a probability, the drawn inputs that move it most, with
+    the probability in their lowest, middle and highest band of the runs (the inputs named
+    in ``drivers``: those passing the prior-driven rule, else the one moving it most)."""
+    sens = getattr(result, "sensitivity", None)
+    if sens is None or sens.empty:
+        return []
+    board = result.targets.set_index("target_id")
+    rows = []
+    for r in sens.itertuples(index=False):
+        named = board.loc[r.target_id, "drivers"] if r.target_id in board.index else None
+        if not isinstance(named, str) or r.driver not in named.split("; "):
+            continue
+        status = board.loc[r.target_id, "status"]
+        kind = ("assumption / 假设" if r.kind == "assumption"
+                else "weakly informed parameter / 数据约束较弱的参数")
+        rows.append([r.target_id, f"{status_label(status)} / {status_label(status, 'zh')}",
+                     f"{drivers_text(r.driver, 'en')} / {drivers_text(r.driver, 'zh')}", kind,
+                     _p(r.p_low), _p(r.p_mid), _p(r.p_high), str(int(r.runs)),
+                     f"{abs(r.p_high - r.p_low) - PRIOR_NOISE_SE * r.se:+.2f}"])
+    if not rows:
+        return []
+    band = f"{PRIOR_BAND:.0%}"
+    return [
+        "### Prior sensitivity / 先验敏感性", "",
+        f"P(value ≥ threshold) with one drawn input (an assumption, or a calibrated parameter "
+        f"the data inform weakly) in its lowest, middle and highest {band} of the runs, the "
+        f"other inputs drawn as in the ensemble; prior-driven when the spread minus "
+        f"{PRIOR_NOISE_SE:g} standard errors exceeds {PRIOR_SPREAD:g}. / 按某一项抽样输入"
+        f"(假设或数据约束较弱的参数)将模拟分组,取其最低、中间、最高 {band} 模拟中的达成概率;"
+        f"相差减去 {PRIOR_NOISE_SE:g} 倍标准误后超过 {PRIOR_SPREAD:g} 即为“取决于先验”。", "",
+        _md_table(["Target", "Status / 状态", "Input / 输入", "Kind / 类型",
+                   f"P (lowest {band})", "P (middle)", f"P (highest {band})",
+                   "runs per band", f"spread − {PRIOR_NOISE_SE:g} SE"], rows), ""]
+
+
 def render_report(
     result: ScenarioResult, charts: dict[str, str], baseline: ScenarioResult | None = None
 ) -> str:
@@ -343,6 +382,7 @@ def render_report(
     if not result.curves.empty:
         out += ["### Assumption-driven targets: probability over the driving assumption / "
                 "取决于假设的目标:概率随驱动假设的变化", "", curves_table(result.curves), ""]
+    out += prior_section(result)
     notes = t[t["note"].notna() & (t["note"] != "")]
     if not notes.empty:
         out += ["### Definition notes", ""]

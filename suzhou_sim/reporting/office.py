@@ -44,7 +44,8 @@ from ..catalogues.targets import (
 )
 from ..errors import InputError
 from .documents import cite, cited_documents
-from .headline import headline, headline_indicator
+from .driver_labels import drivers_text
+from .headline import headline, headline_indicator, is_range
 from .headline_text import HEADLINE_TITLE, headline_sentences, vintage_sentence
 from .labels import (
     fmt_points,
@@ -141,11 +142,13 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
     Returns
     -------
     pandas.DataFrame
-        目标编号, 目标, 年份, 目标值 (text), 状态, 概率说明 (text), 达成概率 (0-1), 中位数,
-        P10, P90, 单位, 首次达成, then 基准概率 and 较基准 (0-1) with a baseline.
+        目标编号, 目标, 年份, 目标值 (text), 状态, 概率说明 (text), 达成概率 (0-1; blank for
+        a range status), 驱动因素 (a range status's drivers), 中位数, P10, P90, 单位,
+        首次达成, then 基准概率 and 较基准 (0-1) with a baseline.
     """
     t = result.targets
     inside = t[t["in_scope"]].sort_values("year", kind="stable")
+    ranges = [is_range(r) for r in inside.itertuples(index=False)]
     base = {} if baseline is None else dict(
         zip(baseline.targets["target_id"], baseline.targets["probability"], strict=True))
     frame = pd.DataFrame({
@@ -159,7 +162,12 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
         # as the status reads it: "≥ 0.88" for a lower bound, a range over the assumption...
         "概率说明": [probability_text(r, "zh", fmt_probability)
                  for r in inside.itertuples(index=False)],
-        "达成概率": inside["probability"].astype(float),
+        # one probability only: a range status (assumption- or prior-driven) reads its
+        # range in 概率说明 and names its driver, not one number
+        "达成概率": [math.nan if ranged else float(p) for p, ranged in zip(
+            inside["probability"], ranges, strict=True)],
+        "驱动因素": [_driver_names(r) if ranged else "" for r, ranged in zip(
+            inside.itertuples(index=False), ranges, strict=True)],
         "中位数": inside["median"].astype(float),
         "P10": inside["p10"].astype(float),
         "P90": inside["p90"].astype(float),
@@ -212,6 +220,15 @@ def reach_table(result: ScenarioResult) -> pd.DataFrame:
         **{title: rows[col].astype(float) for col, title in REACH_COLUMNS.items()},
     })
     return frame.reset_index(drop=True)
+
+
+def _driver_names(row) -> str:
+    """The Chinese names of a range row's drivers: the ledger's driving assumptions, else
+    the drawn inputs named in ``drivers`` (prior-driven)."""
+    target = load_targets().get(row.target_id)
+    if target is not None and target.drivers:
+        return "、".join(d.label_zh for d in target.drivers)
+    return drivers_text(row.drivers, "zh")
 
 
 def lever_table(result: ScenarioResult) -> pd.DataFrame:
