@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from suzhou_sim.calibration.posterior import load_posterior
-from suzhou_sim.catalogues.targets import SENSITIVITY_COLUMNS, apply_prior_sensitivity, prior_driven
+from suzhou_sim.catalogues.targets import (
+    SENSITIVITY_COLUMNS,
+    apply_prior_sensitivity,
+    load_targets,
+    prior_driven,
+    target_status,
+    targets_for_region,
+)
 from suzhou_sim.studies.prior_sensitivity import (
     band_probabilities,
     candidate_drivers,
@@ -142,3 +149,50 @@ def test_prior_driven_rule_by_hand():
     assert 0.42 - 2 * se > 0.3 and prior_driven(0.3, 0.72, 200)
     assert prior_driven(0.72, 0.3, 200)  # a driver that lowers the probability counts too
     assert not prior_driven(0.0, 1.0, 29)
+
+
+# --- on a scenario run: every target with a probability, and the curves' agreement ----------
+
+
+@pytest.fixture(scope="module")
+def run(posterior_dir, baseline):
+    from suzhou_sim.studies.scenario_runs import run_scenario
+
+    return run_scenario(baseline, draws=500, seed=1, posterior=posterior_dir)
+
+
+def test_every_target_with_a_probability_gets_its_range(run):
+    board = run.targets
+    with_p = board[board["probability"].notna() & board["in_scope"]]
+    ledger_trend = {t.target_id for t in targets_for_region("suzhou") if t.trend}
+    measured = with_p[~with_p["target_id"].isin(ledger_trend)]
+    assert not measured.empty
+    assert measured["p_curve_min"].notna().all() and measured["p_curve_max"].notna().all()
+    assert (measured["p_curve_min"] <= measured["p_curve_max"]).all()
+    # a 2025 target is judged as much as a later one; the status follows the rule exactly
+    sens = run.sensitivity
+    for r in measured.itertuples():
+        mine = sens[sens["target_id"] == r.target_id]
+        passes = any(prior_driven(a, b, int(n)) for a, b, n in zip(
+            mine["p_low"], mine["p_high"], mine["runs"], strict=True))
+        expected = passes and target_status_of(r.target_id) == "assessable"
+        assert ("prior_driven" in (r.status, r.forecast_status)) == expected, r.target_id
+
+
+def target_status_of(target_id: str) -> str:
+    return target_status(load_targets()[target_id])
+
+
+def test_bands_agree_with_the_assumption_curves(run):
+    """Where a ledger driver is also drawn by the ensemble (the 2023 future-industry output),
+    the band probabilities match the curve (the driver fixed) read at the band's median
+    driver value, within sampling error, and lie inside the curve's span: the band range is
+    the curve's, narrowed to the 10th-90th percentile of the draws."""
+    sens, curves = run.sensitivity, run.curves
+    driver = "Future industry base 2023"
+    band = sens[(sens["target_id"] == "SZ-FUTURE-2030") & (sens["driver"] == driver)].iloc[0]
+    curve = curves[(curves["target_id"] == "SZ-FUTURE-2030") & (curves["driver"] == driver)]
+    values, probs = curve["value"].to_numpy(float), curve["probability"].to_numpy(float)
+    for p, v in ((band["p_low"], band["value_low"]), (band["p_high"], band["value_high"])):
+        assert p == pytest.approx(np.interp(v, values, probs), abs=0.15)
+    assert probs.min() - 0.05 <= band["p_low"] <= band["p_high"] <= probs.max() + 0.05
