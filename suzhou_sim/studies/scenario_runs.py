@@ -441,8 +441,9 @@ def compare_scenarios(
         One row per target of the region: target_id, label_en, label_zh, year, comparator,
         threshold, unit, in_scope, status (of the first scenario), then ``p_<name>`` per
         scenario, ``lo_<name>``/``hi_<name>`` (the range over the driving assumptions of
-        targets whose probability is one, else blank) and ``d_<name>`` (difference from
-        the first scenario) for the others.
+        assumption-driven targets, the prior-sensitivity range of targets with a
+        probability, else blank) and ``d_<name>`` (difference from the first scenario) for
+        the others.
     """
     loaded = [_scenario(s) for s in scenarios]
     if not loaded:
