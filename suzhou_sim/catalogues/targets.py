@@ -83,6 +83,7 @@ __all__ = [
     "SENSITIVITY_COLUMNS",
     "prior_driven",
     "apply_prior_sensitivity",
+    "is_prior_sensitive",
     "SCOREBOARD_COLUMNS",
     "CURVE_COLUMNS",
 ]
@@ -127,7 +128,8 @@ _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparato
 SCOREBOARD_COLUMNS = [
     "target_id", "region", "indicator", "label_en", "label_zh", "measure", "year",
     "comparator", "threshold", "unit", "in_scope", "status", "probability", "p_about",
-    "p_bracket", "p_curve_min", "p_curve_max", "drivers", "median", "p10", "p90",
+    "p_bracket", "p_curve_min", "p_curve_max", "drivers", "prior_sensitive", "median", "p10",
+    "p90",
     "first_year", "observed", "reason", "note",
     "reach_50", "reach_80", "reach_90",
     "data_through", "forecast_status", "judged_year", "judged_value", "judged_bound",
@@ -677,7 +679,9 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         ``bracket``: the bound's counterpart scaled by an observed share). ``median``,
         ``p10``, ``p90`` are quantiles of the value in the target year, ``first_year`` the
         median first year reached, ``observed`` the latest observation
-        before the target year (``"2023: 120"``).
+        before the target year (``"2023: 120"``). ``prior_sensitive`` is False here; it
+        is set, with ``p_curve_min``/``p_curve_max`` and ``drivers`` of every target with
+        a probability, by :func:`apply_prior_sensitivity`.
     """
     rows = []
     vintages: dict[str, int] = {}
@@ -688,6 +692,7 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         judged = judgement(t, vintages[t.region], today, observations)
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
         row.update(target_id=t.target_id, status=target_status(t, judged), drivers=None,
+                   prior_sensitive=False,
                    probability=None, p_about=None, p_bracket=None, p_curve_min=None,
                    p_curve_max=None, data_through=vintages[t.region],
                    # what the probability measures (a subset, a range over assumptions, ...)
@@ -725,6 +730,7 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         df[c] = df[c].astype(float)
     for c in ("first_year", "data_through", "judged_year"):
         df[c] = df[c].astype("Int64")
+    df["prior_sensitive"] = df["prior_sensitive"].astype(bool)
     return df
 
 
@@ -775,11 +781,14 @@ def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> p
     (:data:`SENSITIVITY_COLUMNS`) that pass :func:`prior_driven` are its drivers (largest
     spread first), else the one input that moves it most (none when no input moves it:
     the range is the probability itself); ``p_curve_min``/``p_curve_max`` are the least
-    and largest band probability over them and ``drivers`` names them. An
-    ``assessable`` target (or forecast status of a nowcast) with a driver passing the rule
-    becomes ``prior_driven``. A copy is returned.
+    and largest band probability over them and ``drivers`` names them. A target with an
+    input passing the rule has ``prior_sensitive`` True (its probability is shown as that
+    range, a bound as "at least/at most low–high"), and an ``assessable`` target (or
+    forecast status of a nowcast) becomes ``prior_driven``. A copy is returned.
     """
     out = table.copy()
+    if "prior_sensitive" not in out:
+        out["prior_sensitive"] = False
     if sensitivity.empty:
         return out
     found: dict[str, list] = {}
@@ -800,8 +809,18 @@ def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> p
         if chosen:
             out.iloc[i, out.columns.get_loc("drivers")] = "; ".join(r.driver for r in chosen)
         if passing:
+            # a range with its driver wherever it is shown, whatever the status (a bound
+            # reads "at least low-high"); an assessable target becomes prior-driven
+            out.iloc[i, out.columns.get_loc("prior_sensitive")] = True
             if status == "assessable":
                 out.iloc[i, out.columns.get_loc("status")] = "prior_driven"
             if forecast == "assessable":
                 out.iloc[i, out.columns.get_loc("forecast_status")] = "prior_driven"
     return out
+
+
+def is_prior_sensitive(row) -> bool:
+    """Whether a scoreboard row (a tuple or a record) has ``prior_sensitive`` True and a
+    range to show (a missing column or a blank cell count as False)."""
+    flag = getattr(row, "prior_sensitive", False)
+    return flag in (True,) and not pd.isna(getattr(row, "p_curve_min", np.nan))

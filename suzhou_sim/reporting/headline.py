@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..catalogues.judging import JUDGED_STATUSES
 from ..catalogues.observations import DataVintage
-from ..catalogues.targets import RANGE_STATUSES, load_targets
+from ..catalogues.targets import RANGE_STATUSES, is_prior_sensitive, load_targets
 from .driver_labels import driver_label
 
 __all__ = [
@@ -184,11 +184,15 @@ def conditional_probability(curves: pd.DataFrame, target_id: str,
 def is_range(row) -> bool:
     """Whether a scoreboard row's probability is a range over driving assumptions: its
     status (or, for a target whose year has passed, its ``forecast_status``) is one of
-    :data:`RANGE_STATUSES`, or it has no single probability but a range."""
+    :data:`RANGE_STATUSES`, a drawn input moves it beyond the prior-driven rule
+    (``prior_sensitive``, e.g. a lower bound), or it has no single probability but a
+    range."""
     forecast = getattr(row, "forecast_status", None)
     if row.status in RANGE_STATUSES or (isinstance(forecast, str)
                                         and forecast in RANGE_STATUSES):
         return True
+    if is_prior_sensitive(row):
+        return True  # a bound (say) that a drawn input moves beyond the prior-driven rule
     return bool(pd.isna(row.probability) and not pd.isna(row.p_curve_min))
 
 
@@ -249,7 +253,8 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                 if cond is not None:
                     driver, value, p = cond
                     at = (*labels[driver], value, units[driver])
-                prior = "prior_driven" in (r.status, getattr(r, "forecast_status", None))
+                prior = ("prior_driven" in (r.status, getattr(r, "forecast_status", None))
+                         or is_prior_sensitive(r))
                 ranged.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
                                              float(r.p_curve_min), float(r.p_curve_max),
                                              drivers, at, prior))

@@ -28,6 +28,7 @@ from ..catalogues.targets import (
     PRIOR_BAND,
     PRIOR_NOISE_SE,
     PRIOR_SPREAD,
+    is_prior_sensitive,
     load_targets,
 )
 from ..catalogues.timeline import PERIODS
@@ -147,6 +148,12 @@ BOUND_TEXT = {
     "bracket": (";按观测占比折算至少 {p}", "; at least {p} with the observed share"),
     "range_assumption": ("{low}–{high} 随假设", "{low}–{high} over the assumption"),
     "range_prior": ("{low}–{high} 随{drivers}", "{low}–{high} over {drivers}"),
+    "lower_range": ("至少 {low}–{high},随{drivers}(模型只计目标口径的一部分)",
+                    "at least {low}–{high} over {drivers} (the model counts part of what the "
+                    "target counts)"),
+    "upper_range": ("至多 {low}–{high},随{drivers}(模型所计范围大于目标口径)",
+                    "at most {low}–{high} over {drivers} (the model counts more than the "
+                    "target does)"),
 }
 
 
@@ -161,7 +168,8 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
     "at least p" for lower bounds with the reason (at 0: the share of the threshold the
     measured part reaches in the median run), "at most p" for upper bounds (with the
     bracket's other side when known), ``p(low)–p(high)`` over the driving assumption for
-    assumption-driven targets and over the named input for prior-driven ones, the status
+    assumption-driven targets and over the named input for prior-driven ones (and for any
+    row whose ``prior_sensitive`` is True: "at least low–high over X" for a bound), the status
     label for targets set by a lever, nothing outside scope; ``fmt`` formats one
     probability (two decimals by default; the app passes percentages).
     """
@@ -183,6 +191,12 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
             return _say("range_assumption", lang, low=lo, high=hi)
         return _say("range_prior", lang, low=lo, high=hi,
                     drivers=drivers_text(row.drivers, lang) or status_label(status, lang))
+    if is_prior_sensitive(row):
+        # a drawn input moves it beyond the prior-driven rule: the range, never one number
+        key = {"lower_bound": "lower_range", "upper_bound": "upper_range"}.get(status,
+                                                                            "range_prior")
+        return _say(key, lang, low=fmt(row.p_curve_min), high=fmt(row.p_curve_max),
+                    drivers=drivers_text(row.drivers, lang))
     text = fmt(row.probability)
     if status == "lower_bound":
         share = (row.median / row.threshold if row.threshold and not pd.isna(row.median)

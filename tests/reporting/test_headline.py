@@ -138,10 +138,15 @@ def test_prior_driven_targets_are_ranges_named_by_their_input():
     board = _targets([
         ("Q1", 2026, "prior_driven", 0.22, 0.03, 0.54, True),
         ("Q2", 2026, "assessable", 0.9, 0.85, 0.95, True),  # a range under the rule: one p
-    ]).assign(drivers=["Approval stringency", "Government RD ratio"])
+        ("Q3", 2026, "lower_bound", 0.34, 0.05, 0.68, True),  # a bound over the rule: a range
+    ]).assign(drivers=["Approval stringency", "Government RD ratio", "Approval stringency"],
+              prior_sensitive=[True, False, True])
     (year,) = headline(board).years
-    assert (year.with_probability, year.likely, year.n_ranges) == (1, 1, 1)
-    (ranged,) = year.ranges
+    assert (year.with_probability, year.likely, year.n_ranges) == (1, 1, 2)
+    assert [t.target_id for t in year.ranges] == ["Q1", "Q3"]  # the lowest end first
+    ranged = year.ranges[0]
+    assert year.ranges[1].prior and year.ranges[1].status == "lower_bound"
+    board = board[board["target_id"] != "Q3"]
     assert ranged.prior and (ranged.low, ranged.high) == (0.03, 0.54)
     assert ranged.drivers == (("国家高企认定宽严(倍数)", "National HTE approval (multiplier)"),)
     zh = " ".join(headline_sentences(headline(board), "zh"))

@@ -101,6 +101,9 @@ def test_prior_driven_rule_on_a_table_of_cases(rows, status, want_status, want_r
     p = rows[0][1] if rows[0][1] == rows[0][2] else 0.5
     out = apply_prior_sensitivity(_table(status, p), _sensitivity(*rows)).iloc[0]
     assert out["status"] == want_status and out["forecast_status"] == want_status
+    # the flag: some input passes the rule (a prior-driven target, or a bound shown as range)
+    passes = any(prior_driven(lo, hi, n) for _, lo, hi, n in rows)
+    assert bool(out["prior_sensitive"]) == passes
     assert (out["p_curve_min"], out["p_curve_max"]) == pytest.approx(want_range)
     assert out["drivers"] == want_drivers
 
