@@ -219,8 +219,9 @@ def test_language_switch_changes_labels(app):
     assert "P(达到目标值)" in page and "有效高新技术企业数" in page
     statuses = dict(re.findall(r'data-target="([^"]+)" data-p="[0-9.]*" data-status="([a-z_]+)"',
                                page))
-    # a lower bound reads "at least p" (its year passed: judged, or awaiting the figures)
-    assert statuses["SZ-LEADER-2025"] in ("lower_bound", "awaiting_data") and "≥ " in page
+    # a lower bound reads "至少 p" (its year passed: judged, or awaiting the figures)
+    assert statuses["SZ-LEADER-2025"] in ("lower_bound", "awaiting_data") and "至少 " in page
+    assert "≥ 0%" not in page  # a lower bound at 0 says what the measured part reaches
     assert statuses["SZ-FUTURE-2030"] == "assumption_driven" and "随假设" in page
     # beside each forecast, the level reachable with 80% probability, with its unit
     reach = dict(re.findall(r'data-target="([^"]+)"[^>]*data-reach80="([^"]+)"', page))
