@@ -66,7 +66,9 @@ class HeadlineTarget:
     labels of those assumptions; ``fixed`` the (driver label zh, en, value, unit) the
     conditional ``probability`` of a range target was read at (None when not fixed);
     ``prior`` is True for a ``prior_driven`` range (over a drawn assumption or a weakly
-    informed parameter of the ensemble, not over the ledger's driving assumptions).
+    informed parameter of the ensemble, not over the ledger's driving assumptions);
+    ``bound`` is ``lower``/``upper`` when the model measures a subset/superset of what the
+    target counts (its probability reads "at least"/"at most").
     """
 
     target_id: str
@@ -79,6 +81,7 @@ class HeadlineTarget:
     drivers: tuple[tuple[str, str], ...] = ()
     fixed: tuple[str, str, float, str] | None = None
     prior: bool = False
+    bound: str | None = None
 
     def label(self, lang: str) -> str:
         """Display label in ``lang``."""
@@ -259,7 +262,11 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                                              float(r.p_curve_min), float(r.p_curve_max),
                                              drivers, at, prior))
             elif not math.isnan(p):
-                single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p))
+                measured = (getattr(r, "forecast_status", None)
+                            if r.status in ("undetermined", "awaiting_data") else r.status)
+                bound = {"lower_bound": "lower", "upper_bound": "upper"}.get(measured)
+                single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
+                                             bound=bound))
         at_risk = sorted((t for t in single if t.probability < AT_RISK),
                          key=lambda t: t.probability)
         ranged.sort(key=lambda t: (t.fixed is None, t.low if t.fixed is None else t.probability))

@@ -29,6 +29,9 @@ _P: dict[str, tuple[str, str]] = {
     "likely_none": ("模型范围内 {n} 项目标", "{n} {targets} within the model's scope"),
     "at_risk": ("{n} 项低于 {edge}:{items}", "{n} below {edge}: {items}"),
     "at_risk_more": (" 等", " and more"),
+    "at_risk_item": ("{label} {p}", "{label} {p}"),
+    "at_risk_lower": ("{label} 至少 {p}", "{label} at least {p}"),
+    "at_risk_upper": ("{label} 至多 {p}", "{label} at most {p}"),
     "ranges": ("{n} 项取决于外部假设:{items}", "{n} {depend} on an assumption: {items}"),
     "ranges_prior": ("{n} 项取决于外部假设或数据约束较弱的参数:{items}",
                      "{n} {depend} on an assumption or a parameter the data inform weakly: "
@@ -95,8 +98,9 @@ def _year_sentence(y: YearHeadline, lang: str) -> str:
     else:
         parts.append(_t("likely_none", lang, n=y.in_scope))
     if y.at_risk:
-        items = _t("list", lang).join(f"{t.label(lang)} {fmt_probability(t.probability)}"
-                                      for t in y.at_risk)
+        items = _t("list", lang).join(
+            _t(f"at_risk_{t.bound}" if t.bound else "at_risk_item", lang, label=t.label(lang),
+               p=fmt_probability(t.probability)) for t in y.at_risk)
         if y.n_at_risk > len(y.at_risk):
             items += _t("at_risk_more", lang)
         parts.append(_t("at_risk", lang, n=y.n_at_risk, edge=fmt_probability(AT_RISK),

@@ -98,11 +98,13 @@ def test_headline_indicator_spans_the_most_target_years():
 
 @pytest.mark.parametrize("lang, fixed, parts", [
     ("zh", None, ["2025 年:模型范围内 5 项目标中 2 项很可能达成(概率 ≥ 80%)",
-                  "2 项低于 50%:目标A4 10%、目标A2 30%", "1 项已达成", "1 项由杠杆取值直接决定",
+                  "2 项低于 50%:目标A4 至少 10%、目标A2 30%", "1 项已达成",
+                  "1 项由杠杆取值直接决定",
                   "另有 1 项在模型范围外", "2030 年:模型范围内 1 项目标",
                   "目标D1 10%–90%(取决于基数)", "数据截至 2023 年。"]),
     ("zh", {"Base": 1500.0}, ["目标D1 90%(条件概率:基数 = 1,500 亿元/年)"]),
-    ("en", None, ["2025: 2 of 5 targets within the model's scope are likely",
+    ("en", None, ["2 below 50%: target A4 at least 10%, target A2 30%",
+                  "2025: 2 of 5 targets within the model's scope are likely",
                   "2030: 1 target within the model's scope", "1 depends on an assumption",
                   "target D1 10%–90% (set by Base)", "Data through 2023."]),
 ])
