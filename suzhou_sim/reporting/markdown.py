@@ -154,6 +154,12 @@ BOUND_TEXT = {
     "upper_range": ("至多 {low}–{high},随{drivers}(模型所计范围大于目标口径)",
                     "at most {low}–{high} over {drivers} (the model counts more than the "
                     "target does)"),
+    # the short forms, beside a chart's target marker (the reason stays in the tables)
+    "lower_short": ("至少 {p}", "at least {p}"),
+    "upper_short": ("至多 {p}", "at most {p}"),
+    "range_prior_short": ("{low}–{high}", "{low}–{high}"),
+    "lower_range_short": ("至少 {low}–{high}", "at least {low}–{high}"),
+    "upper_range_short": ("至多 {low}–{high}", "at most {low}–{high}"),
 }
 
 
@@ -162,17 +168,20 @@ def _say(key: str, lang: str, **values: object) -> str:
     return (en if lang == "en" else zh).format(**values)
 
 
-def probability_text(row, lang: str = "en", fmt=_p) -> str:
+def probability_text(row, lang: str = "en", fmt=_p, short: bool = False) -> str:
     """What the scoreboard shows as the probability of one row, by its status.
 
     "at least p" for lower bounds with the reason (at 0: the share of the threshold the
     measured part reaches in the median run), "at most p" for upper bounds (with the
     bracket's other side when known), ``p(low)–p(high)`` over the driving assumption for
     assumption-driven targets and over the named input for prior-driven ones (and for any
-    row whose ``prior_sensitive`` is True: "at least low–high over X" for a bound), the status
-    label for targets set by a lever, nothing outside scope; ``fmt`` formats one
-    probability (two decimals by default; the app passes percentages).
+    row whose ``prior_sensitive`` is True: "at least low–high over X" for a bound), the
+    status label for targets set by a lever, nothing outside scope; ``fmt`` formats one
+    probability (two decimals by default; the app passes percentages). ``short`` gives the
+    forms without the reason and the input's name ("at least p", "low–high"), for a chart's
+    marker.
     """
+    tail = "_short" if short else ""
     status = row.status
     if status in ("met", "missed"):
         return judged_text(row, lang)
@@ -189,25 +198,26 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
         lo, hi = fmt(row.p_curve_min), fmt(row.p_curve_max)
         if status == "assumption_driven":
             return _say("range_assumption", lang, low=lo, high=hi)
-        return _say("range_prior", lang, low=lo, high=hi,
+        return _say("range_prior" + tail, lang, low=lo, high=hi,
                     drivers=drivers_text(row.drivers, lang) or status_label(status, lang))
     if is_prior_sensitive(row):
         # a drawn input moves it beyond the prior-driven rule: the range, never one number
         key = {"lower_bound": "lower_range", "upper_bound": "upper_range"}.get(status,
                                                                             "range_prior")
-        return _say(key, lang, low=fmt(row.p_curve_min), high=fmt(row.p_curve_max),
+        return _say(key + tail, lang, low=fmt(row.p_curve_min), high=fmt(row.p_curve_max),
                     drivers=drivers_text(row.drivers, lang))
     text = fmt(row.probability)
     if status == "lower_bound":
         share = (row.median / row.threshold if row.threshold and not pd.isna(row.median)
                  else math.nan)
-        if row.probability == 0 and not math.isnan(share):
+        if row.probability == 0 and not math.isnan(share) and not short:
             text = _say("lower_zero", lang, p=text, share=f"{share:.0%}")
         else:
-            text = _say("lower", lang, p=text)
+            text = _say("lower" + tail, lang, p=text)
     elif status == "upper_bound":
-        text = _say("upper", lang, p=text)
-        if not pd.isna(row.p_bracket) and row.p_bracket > 0:  # "at least 0" says nothing
+        text = _say("upper" + tail, lang, p=text)
+        # "at least 0" says nothing; the short form leaves the bracket to the tables
+        if not pd.isna(row.p_bracket) and row.p_bracket > 0 and not short:
             text += _say("bracket", lang, p=fmt(row.p_bracket))
     if not pd.isna(row.p_about):
         text += f" · ±{ABOUT_BAND:.0%}: {fmt(row.p_about)}"

@@ -330,8 +330,9 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
     base_rows = None
     if baseline is not None and indicator in baseline.specs:
         base_rows = baseline.series[baseline.series["indicator"] == indicator]
-    # as the scoreboard reads each probability: "≥ 88%", "12%–88% 随假设"...
-    probs = {r.target_id: probability_text(r, "zh", fmt_probability)
+    # as the scoreboard reads each probability, in its short form beside the marker:
+    # "至少 88%", "12%–88% 随假设"...
+    probs = {r.target_id: probability_text(r, "zh", fmt_probability, short=True)
              for r in result.targets.itertuples(index=False)}
     font = cjk_font()
     # every text of the chart (the legend carries the Chinese scenario title) falls back to

@@ -261,6 +261,9 @@ def test_bound_and_range_wording_on_a_table_of_cases(status, values, en, zh):
                              "prior_sensitive": False, **values})
     assert probability_text(row, "en") == en and probability_text(row, "zh") == zh
     assert "≥ 0.00" not in en + zh
+    # the short form beside a chart's marker: the same numbers without the reason
+    short = probability_text(row, "zh", short=True)
+    assert short.startswith(zh[:2]) and len(short) < len(zh) and "(" not in short
 
 
 def test_lever_and_driven_rows_keep_their_values(fixture_table):
