@@ -28,6 +28,7 @@ the band probabilities. Must not: word results, write files or run the model.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,6 +75,19 @@ class BandProbabilities:
         return float(np.sqrt(var))
 
 
+def _bands(driver: np.ndarray, n: int, band: float) -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray]:
+    """Run indices of the low, middle and high band of ``driver`` (``floor(band * n)`` runs
+    each; ranked by a stable sort, the middle band centred on the median rank)."""
+    k = int(np.floor(band * n))
+    if not 0 < band <= 1 / 3 or k < 1 or len(driver) != n:
+        raise ValueError(f"bands of {band} of {n} runs: need 0 < band <= 1/3 and a driver "
+                         "value per run")
+    order = np.argsort(np.asarray(driver, dtype=float), kind="stable")
+    start = (n - k) // 2
+    return order[:k], order[start:start + k], order[n - k:]
+
+
 def band_probabilities(reached: np.ndarray, driver: np.ndarray,
                        band: float = BAND) -> BandProbabilities:
     """Shares of ``reached`` runs in the low, middle and high band of ``driver``.
@@ -97,16 +111,9 @@ def band_probabilities(reached: np.ndarray, driver: np.ndarray,
     """
     reached = np.asarray(reached, dtype=bool)
     driver = np.asarray(driver, dtype=float)
-    n = len(reached)
-    k = int(np.floor(band * n))
-    if not 0 < band <= 1 / 3 or k < 1 or len(driver) != n:
-        raise ValueError(f"bands of {band} of {n} runs: need 0 < band <= 1/3 and a driver "
-                         "value per run")
-    order = np.argsort(driver, kind="stable")
-    start = (n - k) // 2
-    low, mid, high = order[:k], order[start:start + k], order[n - k:]
+    low, mid, high = _bands(driver, len(reached), band)
     return BandProbabilities(float(reached[low].mean()), float(reached[mid].mean()),
-                             float(reached[high].mean()), k,
+                             float(reached[high].mean()), len(low),
                              float(np.median(driver[low])), float(np.median(driver[high])))
 
 
@@ -131,6 +138,11 @@ def _priors(region: str) -> _Identification:
     return _Identification(params, population_prior(params, parent=reg.parent or region), reg)
 
 
+#: Weakly informed parameters per posterior object (its id, with a weak reference so that a
+#: new object at a reused id is not mistaken for it): the app runs one posterior many times.
+_WEAK: dict[int, tuple[weakref.ref, list[str]]] = {}
+
+
 def weak_parameters(posterior: Posterior) -> list[str]:
     """The fitted parameters of ``posterior`` that the data inform only weakly.
 
@@ -140,6 +152,15 @@ def weak_parameters(posterior: Posterior) -> list[str]:
     candidates (``Posterior.fitted``). A posterior whose columns are not the region's free
     parameters (a test fixture) gives the columns it shares with them.
     """
+    known = _WEAK.get(id(posterior))
+    if known is not None and known[0]() is posterior:
+        return list(known[1])
+    out = _weak_parameters(posterior)
+    _WEAK[id(posterior)] = (weakref.ref(posterior), out)
+    return list(out)
+
+
+def _weak_parameters(posterior: Posterior) -> list[str]:
     from ..calibration.fit import informed_parameters
 
     ident = _priors(posterior.region)
@@ -201,17 +222,36 @@ def prior_sensitivity(results, targets: Iterable[Target],
         Columns :data:`~suzhou_sim.catalogues.targets.SENSITIVITY_COLUMNS`, one row per
         target and driver, largest spread first within a target.
     """
-    rows = []
-    for t in targets:
-        if not t.in_scope or t.set_by_lever or t.trend:
-            continue
-        reached = reached_per_run(results, t)
-        found = []
-        for name, (kind, values) in drivers.items():
-            if len(values) != len(reached):
-                continue
-            b = band_probabilities(reached, values, band)
-            found.append([t.target_id, name, kind, band, b.low, b.mid, b.high, b.value_low,
-                          b.value_high, b.runs, b.spread, b.se])
-        rows += sorted(found, key=lambda r: -r[10])
-    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+    measured = [t for t in targets if t.in_scope and not t.set_by_lever and not t.trend]
+    if not measured or not drivers:
+        return pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+    # one row of runs per target; each driver's bands are ranked once for all targets
+    reached = np.vstack([reached_per_run(results, t) for t in measured]).astype(float)
+    n = reached.shape[1]
+    used = [(name, kind, values) for name, (kind, values) in drivers.items()
+            if len(values) == n]
+    if not used:
+        return pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+    stats = np.empty((len(used), 5, len(measured)))  # p_low, p_mid, p_high, v_low, v_high
+    k = int(np.floor(band * n))
+    for j, (_, _, values) in enumerate(used):
+        low, mid, high = _bands(values, n, band)
+        stats[j, :3] = [reached[:, idx].mean(axis=1) for idx in (low, mid, high)]
+        stats[j, 3], stats[j, 4] = np.median(values[low]), np.median(values[high])
+    p_low, p_mid, p_high, v_low, v_high = (stats[:, i].T.ravel() for i in range(5))
+    spread = np.abs(p_high - p_low)
+    target = np.repeat(np.arange(len(measured)), len(used))
+    driver = np.tile(np.arange(len(used)), len(measured))
+    # by target (in ledger order), largest spread first
+    order = np.lexsort((-spread, target))
+    return pd.DataFrame({
+        "target_id": [measured[i].target_id for i in target[order]],
+        "driver": [used[j][0] for j in driver[order]],
+        "kind": [used[j][1] for j in driver[order]],
+        "band": float(band),
+        "p_low": p_low[order], "p_mid": p_mid[order], "p_high": p_high[order],
+        "value_low": v_low[order], "value_high": v_high[order],
+        "runs": k,
+        "spread": spread[order],
+        "se": np.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / k)[order],
+    }, columns=SENSITIVITY_COLUMNS)
