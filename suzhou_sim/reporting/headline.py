@@ -68,7 +68,9 @@ class HeadlineTarget:
     ``prior`` is True for a ``prior_driven`` range (over a drawn assumption or a weakly
     informed parameter of the ensemble, not over the ledger's driving assumptions);
     ``bound`` is ``lower``/``upper`` when the model measures a subset/superset of what the
-    target counts (its probability reads "at least"/"at most").
+    target counts (its probability reads "at least"/"at most"); ``share`` is, for a lower
+    bound at probability 0, the median run's value as a share of the threshold (what the
+    measured part shows), else NaN.
     """
 
     target_id: str
@@ -82,6 +84,7 @@ class HeadlineTarget:
     fixed: tuple[str, str, float, str] | None = None
     prior: bool = False
     bound: str | None = None
+    share: float = math.nan
 
     def label(self, lang: str) -> str:
         """Display label in ``lang``."""
@@ -265,8 +268,12 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                 measured = (getattr(r, "forecast_status", None)
                             if r.status in ("undetermined", "awaiting_data") else r.status)
                 bound = {"lower_bound": "lower", "upper_bound": "upper"}.get(measured)
+                median, threshold = (getattr(r, c, math.nan) for c in ("median", "threshold"))
+                share = (float(median) / float(threshold)
+                         if bound == "lower" and p == 0 and not pd.isna(median)
+                         and not pd.isna(threshold) and threshold else math.nan)
                 single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
-                                             bound=bound))
+                                             bound=bound, share=share))
         at_risk = sorted((t for t in single if t.probability < AT_RISK),
                          key=lambda t: t.probability)
         ranged.sort(key=lambda t: (t.fixed is None, t.low if t.fixed is None else t.probability))

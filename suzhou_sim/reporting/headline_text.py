@@ -10,6 +10,8 @@ Must not: compute anything from a run (the numbers come in a
 
 from __future__ import annotations
 
+import math
+
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import DataVintage
 from .headline import AT_RISK, LIKELY, MOVED, Headline, HeadlineTarget, YearHeadline
@@ -32,6 +34,9 @@ _P: dict[str, tuple[str, str]] = {
     "at_risk_item": ("{label} {p}", "{label} {p}"),
     "at_risk_lower": ("{label} 至少 {p}", "{label} at least {p}"),
     "at_risk_upper": ("{label} 至多 {p}", "{label} at most {p}"),
+    "at_risk_lower_zero": ("{label} 至少 {p}(模型所计部分在中位情形下为目标值的 {share})",
+                           "{label} at least {p} (the part the model counts reaches {share} of "
+                           "the threshold in the median run)"),
     "ranges": ("{n} 项取决于外部假设:{items}", "{n} {depend} on an assumption: {items}"),
     "ranges_prior": ("{n} 项取决于外部假设或数据约束较弱的参数:{items}",
                      "{n} {depend} on an assumption or a parameter the data inform weakly: "
@@ -88,6 +93,16 @@ def _range_item(t: HeadlineTarget, lang: str) -> str:
               high=fmt_probability(t.high), drivers=drivers)
 
 
+def _at_risk_item(t: HeadlineTarget, lang: str) -> str:
+    """``目标 30%``; a bound "至少/至多 p"; a lower bound at 0 with what the measured part
+    reaches."""
+    key = "at_risk_item" if not t.bound else f"at_risk_{t.bound}"
+    if t.bound == "lower" and not math.isnan(t.share):
+        key = "at_risk_lower_zero"
+    return _t(key, lang, label=t.label(lang), p=fmt_probability(t.probability),
+              share=f"{t.share:.0%}" if not math.isnan(t.share) else "")
+
+
 def _year_sentence(y: YearHeadline, lang: str) -> str:
     parts: list[str] = [_t(f"judged_{k}", lang, n=n) for k, n in y.judged]
     if y.in_scope == 0:
@@ -98,9 +113,7 @@ def _year_sentence(y: YearHeadline, lang: str) -> str:
     else:
         parts.append(_t("likely_none", lang, n=y.in_scope))
     if y.at_risk:
-        items = _t("list", lang).join(
-            _t(f"at_risk_{t.bound}" if t.bound else "at_risk_item", lang, label=t.label(lang),
-               p=fmt_probability(t.probability)) for t in y.at_risk)
+        items = _t("list", lang).join(_at_risk_item(t, lang) for t in y.at_risk)
         if y.n_at_risk > len(y.at_risk):
             items += _t("at_risk_more", lang)
         parts.append(_t("at_risk", lang, n=y.n_at_risk, edge=fmt_probability(AT_RISK),

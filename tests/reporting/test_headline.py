@@ -157,3 +157,16 @@ def test_prior_driven_targets_are_ranges_named_by_their_input():
             "目标Q1 3%–54%(取决于国家高企认定宽严(倍数))") in zh
     assert "1 depends on an assumption or a parameter the data inform weakly" in en
     assert "target Q1 3%–54% (set by National HTE approval (multiplier))" in en
+
+
+def test_a_lower_bound_at_zero_says_what_the_measured_part_reaches():
+    board = _targets([("L1", 2026, "awaiting_data", 0.0, NAN, NAN, True),
+                      ("L2", 2026, "lower_bound", 0.2, NAN, NAN, True)]).assign(
+        forecast_status=["lower_bound", "lower_bound"], median=[3400.0, 90.0],
+        threshold=[10000.0, 100.0])
+    zh = " ".join(headline_sentences(headline(board), "zh"))
+    en = " ".join(headline_sentences(headline(board), "en"))
+    assert "目标L1 至少 0%(模型所计部分在中位情形下为目标值的 34%)" in zh
+    assert "目标L2 至少 20%" in zh and "目标L2 至少 20%(" not in zh
+    assert ("target L1 at least 0% (the part the model counts reaches 34% of the threshold "
+            "in the median run)") in en
