@@ -305,8 +305,9 @@ def reach_section(targets: pd.DataFrame) -> list[str]:
         return []
     out = ["### Levels reachable / 可达到的水平", "",
            "P(value ≥ level) = 50%, 80%, 90% under these settings; for a lower-bound target "
-           "the probability is at least this. / 在当前设置下以50%、80%、90%概率可达到的水平"
-           "(下限类目标为“至少”)。", "",
+           "(the model counts part of what the target counts) the true level is at least "
+           "this. / 在当前设置下以50%、80%、90%概率可达到的水平(下限类目标只计目标口径的一部分,"
+           "真实水平至少为此)。", "",
            "| Target | Year | Target value | 50% | 80% | 90% |", "|---|---|---|---|---|---|"]
     for r in rows.itertuples():
         out.append(f"| {r.target_id} {r.label_en} / {r.label_zh} | {r.year} | "
