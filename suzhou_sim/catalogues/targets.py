@@ -16,7 +16,9 @@ Rules (also stated in the reports and in ``model/README.md``):
 * First year reached (per run): the first calendar year from 2019 (or from ``base_year`` for
   cumulative targets) up to 2035 in which the value meets the threshold. The table shows
   the median over the runs that ever reach it, and is left blank when fewer than half do.
-* Status: see :data:`STATUSES` and :func:`target_status`.
+* Status: see :data:`STATUSES` and :func:`target_status`; ``prior_driven`` (a range over
+  the drawn input that moves an assessable target most, the other inputs drawn as in the
+  ensemble) comes from :func:`apply_prior_sensitivity` and the rule :func:`prior_driven`.
 
 This module does not run the model and does not know about scenarios; the probability
 curves of assumption-driven targets are computed by ``studies.scenario_runs`` from the
@@ -625,7 +627,9 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
     series: the ledger names the driving assumptions); ``trend_only`` (no model output: a
     trend of the observed series with its backtested error carries it,
     :mod:`suzhou_sim.catalogues.trends`); ``lower_bound``/``upper_bound`` (the model
-    measures a subset/superset); ``assessable``.
+    measures a subset/superset); ``assessable``. ``prior_driven`` is not decided from the
+    ledger and the data: it is an assessable target whose probability a drawn input of the
+    ensemble moves beyond the rule of :func:`prior_driven` (:func:`apply_prior_sensitivity`).
     """
     if judged is not None and (judged.status != "awaiting_data"
                                or (target.in_scope and not target.set_by_lever)):
