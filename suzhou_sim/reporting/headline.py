@@ -202,6 +202,14 @@ def is_range(row) -> bool:
     return bool(pd.isna(row.probability) and not pd.isna(row.p_curve_min))
 
 
+def _bound(row) -> str | None:
+    """``lower``/``upper`` when the row's measured status (its forecast status once its year
+    has passed) is a bound, else None."""
+    measured = (getattr(row, "forecast_status", None)
+                if row.status in ("undetermined", "awaiting_data") else row.status)
+    return {"lower_bound": "lower", "upper_bound": "upper"}.get(measured)
+
+
 def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
              baseline: pd.DataFrame | None = None, vintage: DataVintage | None = None,
              fixed: Mapping[str, float] | None = None, region: str = "") -> Headline:
@@ -263,11 +271,9 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                          or is_prior_sensitive(r))
                 ranged.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
                                              float(r.p_curve_min), float(r.p_curve_max),
-                                             drivers, at, prior))
+                                             drivers, at, prior, _bound(r)))
             elif not math.isnan(p):
-                measured = (getattr(r, "forecast_status", None)
-                            if r.status in ("undetermined", "awaiting_data") else r.status)
-                bound = {"lower_bound": "lower", "upper_bound": "upper"}.get(measured)
+                bound = _bound(r)
                 median, threshold = (getattr(r, c, math.nan) for c in ("median", "threshold"))
                 share = (float(median) / float(threshold)
                          if bound == "lower" and p == 0 and not pd.isna(median)

@@ -43,6 +43,10 @@ _P: dict[str, tuple[str, str]] = {
                      "{items}"),
     "range_item": ("{label} {low}–{high}(取决于{drivers})",
                    "{label} {low}–{high} (set by {drivers})"),
+    "range_item_lower": ("{label} 至少 {low}–{high}(取决于{drivers})",
+                         "{label} at least {low}–{high} (set by {drivers})"),
+    "range_item_upper": ("{label} 至多 {low}–{high}(取决于{drivers})",
+                         "{label} at most {low}–{high} (set by {drivers})"),
     "conditional_item": ("{label} {p}({cond})", "{label} {p} ({cond})"),
     "conditional": ("条件概率:{driver} = {value}", "conditional on {driver} = {value}"),
     "cannot": ("政策杠杆改变不了的:{items}", "beyond the levers: {items}"),
@@ -89,7 +93,8 @@ def _range_item(t: HeadlineTarget, lang: str) -> str:
         return _t("conditional_item", lang, label=t.label(lang), p=fmt_probability(t.probability),
                   cond=conditional_label(in_language((zh, en), lang), value, unit, lang))
     drivers = _t("list", lang).join(in_language(d, lang) for d in t.drivers)
-    return _t("range_item", lang, label=t.label(lang), low=fmt_probability(t.low),
+    key = f"range_item_{t.bound}" if t.bound else "range_item"
+    return _t(key, lang, label=t.label(lang), low=fmt_probability(t.low),
               high=fmt_probability(t.high), drivers=drivers)
 
 

@@ -147,7 +147,9 @@ def test_prior_driven_targets_are_ranges_named_by_their_input():
     assert (year.with_probability, year.likely, year.n_ranges) == (1, 1, 2)
     assert [t.target_id for t in year.ranges] == ["Q1", "Q3"]  # the lowest end first
     ranged = year.ranges[0]
-    assert year.ranges[1].prior and year.ranges[1].status == "lower_bound"
+    assert year.ranges[1].prior and year.ranges[1].bound == "lower"
+    both = " ".join(headline_sentences(headline(board), "zh"))
+    assert "目标Q3 至少 5%–68%(取决于国家高企认定宽严(倍数))" in both
     board = board[board["target_id"] != "Q3"]
     assert ranged.prior and (ranged.low, ranged.high) == (0.03, 0.54)
     assert ranged.drivers == (("国家高企认定宽严(倍数)", "National HTE approval (multiplier)"),)
