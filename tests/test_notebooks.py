@@ -31,6 +31,8 @@ SMALL = {
     "03_scenarios.ipynb": {"DRAWS": 100},
     "04_sensitivity.ipynb": {"SOBOL_N": 32, "MORRIS_R": 8, "ISHIGAMI_N": 256, "DRAWS": 100},
     "05_goal_seeking.ipynb": {"DRAWS": 100, "CURVE_POINTS": 5},
+    "06_sbc.ipynb": {"REPLICATES": 2, "PARAMETERS": ["Initial HTE", "Base application rate"],
+                     "MCMC_STEPS": 20, "ADAPT_STEPS": 10},
 }
 NAMES = sorted(SMALL)
 

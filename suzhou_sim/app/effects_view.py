@@ -28,9 +28,11 @@ from ..reporting.effects_report import (
     attribution_text,
     display_table,
     evidence_line,
+    money_rule,
     target_ids,
     text,
     tornado_chart,
+    unmoved_text,
 )
 from ..studies.effects import EffectsResult, attribute_changes, benchmark_comparison, lever_effects
 from ..studies.scenario_runs import ScenarioResult
@@ -74,6 +76,8 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
     st.caption(text("view_intro", lang, draws=draws, seed=seed))
     with st.spinner(text("computing", lang)):
         result = effects_for(scenario_to_yaml(current), draws, seed, stamp)
+    st.caption(f"{text('step', lang)}: "
+               + money_rule(result.money_step, result.money_share, lang))
     table = result.table
     targets = load_targets()
     ids = target_ids(table)
@@ -84,6 +88,9 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
     rows = table[table["target_id"] == chosen]
     shown = display_table(rows, lang, result.relative_step).drop(columns=[text("target", lang)])
     st.dataframe(shown, hide_index=True, width="stretch")
+    unmoved = unmoved_text(result.skipped, chosen, lang)
+    if unmoved:
+        st.caption(unmoved)
     st.pyplot(tornado_chart(table, chosen, lang))
     comparison = benchmark_comparison(table, result.scenario)
     if not comparison.empty:

@@ -132,6 +132,9 @@ class FreeParameter:
     # Shared with the population (Suzhou): its prior is the joint one of JointPrior, so it
     # adds no prior residual of its own.
     shared: bool = False
+    # Where the prior comes from: "judgement" or "evidence: <citation>" (parameters.yaml),
+    # or, for a region with a parent, how it derives from the parent's posterior.
+    source: str = "judgement"
 
     @property
     def log(self) -> bool:
@@ -169,7 +172,9 @@ def load_free_parameters(
     """Free parameters of ``region`` with their priors.
 
     A region without a ``parent`` in its profile (Suzhou) takes its priors from
-    ``parameters.yaml`` centred on the model's defaults. A region with a parent (Kunshan) is
+    ``parameters.yaml`` centred on the model's defaults, or on the entry's ``centre`` where
+    evidence gives one (each entry's ``source`` says ``judgement`` or ``evidence: ...``;
+    without one it counts as judgement). A region with a parent (Kunshan) is
     informed by the parent's fit: centred on the parent's posterior median (multiplied by the
     region's scale for stocks and absolute rates) with the posterior spread widened, so the
     region's sparse data move them only where they say something. ``suzhou_posterior`` is the
@@ -188,7 +193,18 @@ def load_free_parameters(
             raise InputError(f"{path}: {name}: needs lower, upper, prior, sd ({exc})") from None
         if prior not in ("lognormal", "normal", "flat") or not lower < upper:
             raise InputError(f"{path}: {name}: prior must be lognormal|normal|flat, lower<upper")
-        out.append(FreeParameter(name, lower, upper, prior, sd, float(model.constants[name])))
+        source = str(entry.get("source", "judgement")).strip()
+        if source != "judgement" and not (source.startswith("evidence:")
+                                          and source[len("evidence:"):].strip()):
+            raise InputError(f"{path}: {name}: source must be 'judgement' or 'evidence: "
+                             f"<citation>' (got {source!r})")
+        try:
+            centre = float(entry.get("centre", model.constants[name]))
+        except (TypeError, ValueError):
+            raise InputError(f"{path}: {name}: centre must be a number") from None
+        if not lower <= centre <= upper:
+            raise InputError(f"{path}: {name}: centre {centre:g} outside [{lower:g}, {upper:g}]")
+        out.append(FreeParameter(name, lower, upper, prior, sd, centre, source=source))
     reg = load_region(region)
     if reg.parent is None:
         return out
@@ -201,11 +217,14 @@ def load_free_parameters(
             # Scale parameter: Suzhou's estimate times the region's size, widely uncertain.
             factor = reg.scale
             extra_log, extra_rel, shared = KUNSHAN_EXTRA_LOG_SD, KUNSHAN_EXTRA_REL_SD, False
+            how = f"{reg.parent} posterior x {reg.scale:g} (region size), widened"
         elif p.name in reg.region_effects:
             factor, shared = 1.0, False
             extra_log, extra_rel = REGION_EFFECT_LOG_SD, REGION_EFFECT_REL_SD
+            how = f"{reg.parent} posterior, widened (region effect)"
         else:
             factor, extra_log, extra_rel, shared = 1.0, 0.0, 0.0, True
+            how = f"{reg.parent} posterior (population prior)"
         centre = float(np.median(draws)) * factor
         lower, upper = p.lower * factor, p.upper * factor
         if p.log:
@@ -213,7 +232,8 @@ def load_free_parameters(
         else:
             sd = float(np.hypot(np.std(draws) * factor, extra_rel * p.sd * factor))
         centre = float(np.clip(centre, lower, upper))
-        derived.append(FreeParameter(p.name, lower, upper, p.prior, sd, centre, shared))
+        derived.append(FreeParameter(p.name, lower, upper, p.prior, sd, centre, shared,
+                                     source=f"{how}; {reg.parent}'s prior: {p.source}"))
     return derived
 
 
@@ -510,6 +530,7 @@ class Calibrator:
         n_keep: int = 4000,
         seed: int = 0,
         progress: bool = False,
+        adapt_steps: int | None = None,
     ) -> McmcResult:
         """Sample the posterior, starting from the Laplace approximation at the MAP.
 
@@ -524,6 +545,9 @@ class Calibrator:
            of all rounds so far;
         2. the kept chain: ``n_steps`` steps guided by the last refitted law, then fixed, so
            the chain is a valid Markov chain for the posterior.
+
+        ``adapt_steps`` overrides the length of each adaptation round (reduced-size fits such
+        as simulation-based calibration's; ``calibrate`` and the backtest keep the default).
 
         Burn-in of the kept chain is the larger of five autocorrelation times and a tenth of
         the chain (at most half); the rest is thinned by half an autocorrelation time and
@@ -554,7 +578,10 @@ class Calibrator:
             p0[bad] = draw(int(bad.sum()))
         else:
             p0[~np.isfinite(self.log_posterior(p0))] = fit.x
-        n_round = int(np.clip(n_steps // 10, *ADAPT_STEPS))
+        n_round = (int(np.clip(n_steps // 10, *ADAPT_STEPS)) if adapt_steps is None
+                   else int(adapt_steps))
+        if n_round < 1:
+            raise InputError(f"adapt_steps must be at least 1 (got {adapt_steps})")
 
         def run(mean, guide, start, steps, stage):
             moves = [MultipleProposalMove(mean, guide, k, TRIES) for k in BLOCK_SIZES]
@@ -710,8 +737,10 @@ def informed_parameters(cal: Calibrator, draws: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``parameter, group, prior_sd, posterior_sd, sd_ratio, informed``; ``group`` is
-        ``scale``, ``region effect``, ``shared`` (population prior) or ``own``.
+        ``parameter, group, prior_sd, posterior_sd, sd_ratio, informed, prior_source,
+        prior_citation``; ``group`` is ``scale``, ``region effect``, ``shared`` (population
+        prior) or ``own``; ``prior_source`` is ``evidence`` or ``judgement`` (for a region
+        with a parent: that of the parent's prior), ``prior_citation`` the full source.
     """
     prior_sd = {}
     for p in cal.parameters:
@@ -729,7 +758,9 @@ def informed_parameters(cal: Calibrator, draws: pd.DataFrame) -> pd.DataFrame:
         ratio = post / prior_sd[p.name]
         rows.append({"parameter": p.name, "group": group, "prior_sd": float(prior_sd[p.name]),
                      "posterior_sd": post, "sd_ratio": ratio,
-                     "informed": bool(ratio <= INFORMED_SD_RATIO)})
+                     "informed": bool(ratio <= INFORMED_SD_RATIO),
+                     "prior_source": "judgement" if p.source.endswith("judgement")
+                     else "evidence", "prior_citation": p.source})
     return pd.DataFrame(rows)
 
 

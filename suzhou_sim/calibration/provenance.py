@@ -127,9 +127,20 @@ def _yaml_fingerprint(path: Path, what: str) -> str:
     return _by_content("yaml", path, what, lambda: _sha(_canonical(load_yaml(path, what))))
 
 
-#: Profile fields that are not inputs of the fit: the baseline names a scenario file, and the
-#: parent is recorded through the fingerprint of the parent's calibration.
+#: Profile fields that are not inputs of the fit: the baseline names a scenario file, the
+#: parent is recorded through the fingerprint of the parent's calibration, and names and
+#: sources document the values without changing them (a reworded source keeps the fit).
 _NOT_FITTED = ("baseline", "parent")
+_DOCUMENTATION = ("label_en", "label_zh", "source", "note", "note_zh")
+
+
+def _without_documentation(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_documentation(v) for k, v in node.items()
+                if k not in _DOCUMENTATION}
+    if isinstance(node, list):
+        return [_without_documentation(v) for v in node]
+    return node
 
 
 def _profile_fingerprint(path: Path) -> str:
@@ -137,7 +148,7 @@ def _profile_fingerprint(path: Path) -> str:
         raw = load_yaml(path, "region profile")
         fitted = {k: v for k, v in raw.items() if k not in _NOT_FITTED} \
             if isinstance(raw, dict) else raw
-        return _sha(_canonical(fitted))
+        return _sha(_canonical(_without_documentation(fitted)))
 
     return _by_content("profile", path, "region profile", fingerprint)
 

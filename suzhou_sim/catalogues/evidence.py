@@ -4,14 +4,17 @@ Reads ``data/evidence/effect_sizes.csv`` (one published estimate per row, each w
 citation, URL and quote, and ``used_for``: what in the model rests on the row; see
 ``data/evidence/README.md``; it is the one evidence table of the product) and
 ``data/evidence/cost_benchmarks.yaml`` (evidence ranges for the cost per additional unit
-through a spending channel, each naming the rows it rests on). Every row must carry its
-source; a row without one is refused with the file and row named.
+through a spending channel, each naming the rows it rests on) and
+``data/evidence/high_tech_share_bound.yaml`` (the bound on the high-tech output share and the
+observed figures it is derived from). Every row must carry its source; a row without one is
+refused with the file and row named.
 
 This module only reads and checks; it does not run the model or word reports.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,15 +29,20 @@ __all__ = [
     "EVIDENCE_DIR",
     "EFFECT_SIZES_FILE",
     "BENCHMARKS_FILE",
+    "BENCHMARK_STEPS",
     "EVIDENCE_COLUMNS",
+    "SHARE_BOUND_FILE",
     "CostBenchmark",
+    "ShareBound",
     "load_effect_sizes",
     "load_cost_benchmarks",
+    "load_share_bound",
 ]
 
 EVIDENCE_DIR = DATA_DIR / "evidence"
 EFFECT_SIZES_FILE = EVIDENCE_DIR / "effect_sizes.csv"
 BENCHMARKS_FILE = EVIDENCE_DIR / "cost_benchmarks.yaml"
+SHARE_BOUND_FILE = EVIDENCE_DIR / "high_tech_share_bound.yaml"
 #: The columns of the evidence collection, then ``used_for``: which assumption
 #: (``model/assumptions.yaml``, field ``evidence``), calibration prior, ``.mdl`` constant or
 #: row of the plausibility table (``model/README.md``) rests on the row; blank for a row
@@ -120,6 +128,13 @@ class CostBenchmark:
         Model constant holding the model's own direct cost.
     parameter_factor : float
         Converts ``model_parameter`` to 10k yuan.
+    step : {"channel", "fund"}
+        ``channel``: the money goes into ``channel`` alone; ``fund``: to the special fund
+        as a whole (``channel`` is then the fund's lever), split by the scenario's weights.
+    via : str or None
+        Registry indicator the money buys first (its measured effect is reported too).
+    mechanism_en, mechanism_zh : str
+        How the model turns the money into the indicator (blank when not given).
     """
 
     key: str
@@ -139,14 +154,29 @@ class CostBenchmark:
     money_share: str | None = None
     model_parameter: str | None = None
     parameter_factor: float = 1.0
+    step: str = "channel"
+    via: str | None = None
+    mechanism_en: str = ""
+    mechanism_zh: str = ""
 
     def label(self, lang: str = "zh") -> str:
         """Display label in ``lang`` (``zh`` or ``en``)."""
         return self.label_zh if lang == "zh" else self.label_en
 
+    def mechanism(self, lang: str = "zh") -> str:
+        """How the model turns the money into the indicator, in ``lang``."""
+        return self.mechanism_zh if lang == "zh" else self.mechanism_en
+
 
 _BENCHMARK_FIELDS = ("channel", "indicator", "period", "year", "central", "low", "high", "unit",
                      "label_en", "label_zh", "rests_on", "judgement")
+#: How the extra money is given: into one channel alone, or to the fund as a whole.
+BENCHMARK_STEPS = ("channel", "fund")
+
+
+def _join_cjk(text: str) -> str:
+    """Folded YAML text with the line breaks between Chinese characters removed."""
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", " ".join(text.split()))
 
 
 @lru_cache(maxsize=4)
@@ -178,6 +208,10 @@ def load_cost_benchmarks(
             raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
         if not float(entry["low"]) <= float(entry["central"]) <= float(entry["high"]):
             raise InputError(f"{where}: needs low <= central <= high")
+        step = str(entry.get("step", "channel"))
+        if step not in BENCHMARK_STEPS:
+            raise InputError(f"{where}.step: {step!r} is not allowed; allowed: "
+                             f"{', '.join(BENCHMARK_STEPS)}")
         cited = []
         for i, ref in enumerate(entry["rests_on"]):
             ident = (str(ref.get("channel", "")), str(ref.get("quantity", "")))
@@ -195,5 +229,88 @@ def load_cost_benchmarks(
             label_zh=entry["label_zh"], judgement=" ".join(str(entry["judgement"]).split()),
             rows=tuple(cited), money_share=entry.get("money_share"),
             model_parameter=entry.get("model_parameter"),
-            parameter_factor=float(entry.get("parameter_factor", 1.0)))
+            parameter_factor=float(entry.get("parameter_factor", 1.0)), step=step,
+            via=entry.get("via"),
+            mechanism_en=" ".join(str(entry.get("mechanism_en", "")).split()),
+            mechanism_zh=_join_cjk(str(entry.get("mechanism_zh", ""))))
     return out
+
+
+@dataclass(frozen=True)
+class ShareBound:
+    """The bound on the high-tech output share and the observed figures it comes from.
+
+    Attributes
+    ----------
+    constant : str
+        The ``.mdl`` constant holding the bound.
+    bound : float
+        The bound, percent.
+    pace : float
+        Points a year between the first and the last row.
+    carried : float
+        The last row's value carried at ``pace`` to ``to_year`` (before rounding up).
+    to_year : int
+    rows : tuple of dict
+        The observed figures (region, indicator, year, value, source_url, quote_zh).
+    judgement : str
+    """
+
+    constant: str
+    bound: float
+    pace: float
+    carried: float
+    to_year: int
+    rows: tuple[dict, ...]
+    judgement: str
+
+
+_BOUND_FIELDS = ("constant", "rows", "to_year", "round_to", "bound", "judgement")
+_BOUND_ROW_FIELDS = ("region", "indicator", "year", "value", "source_url", "quote_zh")
+
+
+@lru_cache(maxsize=4)
+def load_share_bound(path: Path = SHARE_BOUND_FILE) -> ShareBound:
+    """Read the high-tech share bound and check that it follows from its rows.
+
+    The bound is the last row's value carried at the pace between the first and the last
+    row (points a year) to ``to_year``, rounded up to a multiple of ``round_to``.
+
+    Raises
+    ------
+    InputError
+        Missing file or field, a row without its source, fewer than two rows, or a
+        ``bound`` that does not follow from the rows (the message names file and field).
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the share bound ({exc})") from None
+    missing = [f for f in _BOUND_FIELDS if not isinstance(raw, dict) or f not in raw]
+    if missing:
+        raise InputError(f"{path}: missing field(s) {', '.join(missing)}")
+    rows = raw["rows"]
+    if not isinstance(rows, list) or len(rows) < 2:
+        raise InputError(f"{path}: rows: needs at least two observed figures")
+    for i, row in enumerate(rows):
+        empty = [f for f in _BOUND_ROW_FIELDS if not str((row or {}).get(f, "")).strip()]
+        if empty:
+            raise InputError(f"{path}: rows[{i}]: missing {', '.join(empty)}; every figure "
+                             "needs its source")
+    rows = sorted(rows, key=lambda r: int(r["year"]))
+    first, last = rows[0], rows[-1]
+    if int(last["year"]) <= int(first["year"]):
+        raise InputError(f"{path}: rows: needs figures of two different years")
+    pace = (float(last["value"]) - float(first["value"])) / (int(last["year"])
+                                                             - int(first["year"]))
+    carried = float(last["value"]) + pace * (int(raw["to_year"]) - int(last["year"]))
+    step = float(raw["round_to"])
+    expected = -(-carried // step) * step
+    if float(raw["bound"]) != expected:
+        raise InputError(f"{path}: bound: {raw['bound']} does not follow from the rows; "
+                         f"allowed: {expected:g} ({carried:.1f} rounded up to {step:g})")
+    return ShareBound(constant=str(raw["constant"]), bound=float(raw["bound"]), pace=pace,
+                      carried=carried, to_year=int(raw["to_year"]),
+                      rows=tuple(dict(r) for r in rows),
+                      judgement=" ".join(str(raw["judgement"]).split()))

@@ -7,14 +7,16 @@ through :mod:`suzhou_sim.cli.common`'s output-folder rules (``--out``, ``--force
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from ..catalogues.observation_checks import Conflict
 from ..catalogues.regions import DEFAULT_REGION
 from ..limits import MAX_KEEP, MAX_STARTS, MAX_STEPS
 from ..paths import OBSERVED_FILE
 from .common import add_common_options, check_as_of, check_common, handle, whole_number
 
-__all__ = ["register"]
+__all__ = ["register", "conflict_note"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,9 +53,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     handle(p, _run)
 
 
+def conflict_note(conflicts: list[Conflict], region: str, data: Path, folder: Path) -> str | None:
+    """One line on the indicator-years with several figures the fit had to weigh, or None.
+
+    Parameters
+    ----------
+    conflicts : list of Conflict
+        :func:`~suzhou_sim.catalogues.observations.observation_conflicts` of the fitted rows.
+    region : str
+    data : Path
+        The observations file.
+    folder : Path
+        The calibration folder whose ``report.md`` lists each conflict and how it was weighed.
+    """
+    if not conflicts:
+        return None
+    worst = sorted(conflicts, key=lambda c: -c.ratio)[:3]
+    listed = ", ".join(f"{c.indicator} {c.year} (ratio {c.ratio:.3g})" for c in worst)
+    return (f"calibrate: {len(conflicts)} indicator-year(s) of {region} in {data} have "
+            f"several figures (largest disagreement: {listed}); {folder / 'report.md'} says "
+            "how the fit weighed each")
+
+
 def _run(args: argparse.Namespace) -> int:
     from ..calibration.fit import DEFAULT_STEPS
-    from ..catalogues.observations import load_observations
+    from ..catalogues.observations import load_observations, observation_conflicts
     from ..catalogues.regions import check_region
     from ..errors import InputError
     from ..fileio.outputs import check_output_dir
@@ -86,4 +110,8 @@ def _run(args: argparse.Namespace) -> int:
         n_keep=args.keep, out_dir=args.out, progress=not args.quiet, observations=obs,
         observed_file=args.data, force=args.force, as_of=args.as_of,
     )
+    note = conflict_note(observation_conflicts(obs, args.data), args.region, args.data,
+                         Path(args.out or calibration_dir(args.region)))
+    if note:
+        print(note, file=sys.stderr)  # said however quiet: the fit weighed disagreeing figures
     return 0

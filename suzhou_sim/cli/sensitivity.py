@@ -56,7 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "or Morris trajectories (default 64; r*(D+1) runs); at least 2")
     p.add_argument("--effect-of", default=None, metavar="LEVER:PERIOD",
                    help="study the effect of a step of this lever in this plan period "
-                        "(e.g. special_fund:15th; +100 yi a year for money, +10%% otherwise): "
+                        "(e.g. special_fund:15th; money levers by 10%% of the region's "
+                        "special fund a year, others by +10%% of their value): "
                         "the paired difference of each target with and without it, on the "
                         "same factor values (twice the runs)")
     p.add_argument("--years", default=None,

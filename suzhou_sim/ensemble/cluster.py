@@ -1,9 +1,12 @@
 """Dask batches: the same chunks of runs as in process, made as tasks on a cluster.
 
 Lives here: the client the kernel uses (:func:`use_client`, :func:`active_client`), making
-one (:func:`dask_client`), the batch size and running a chunked ensemble on the cluster
-(:func:`run_on_cluster`). Chunking never changes a run's inputs or random streams, so the
-results are identical to the in-process run. Must not: build inputs or know any study.
+one (:func:`dask_client`), the batch size, running a chunked ensemble on the cluster
+(:func:`run_on_cluster`) and the per-batch progress of those runs
+(:func:`use_batch_progress`, :func:`tqdm_batches`: a bar that moves once per finished
+batch, which commands silence with ``--quiet``). Chunking never changes a run's inputs
+or random streams, so the results are identical to the in-process run. Must not: build
+inputs or know any study.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ __all__ = [
     "active_client",
     "run_batch",
     "run_on_cluster",
+    "BatchProgress",
+    "use_batch_progress",
+    "active_batch_progress",
+    "tqdm_batches",
 ]
 
 #: Runs per Dask task when no chunk is given: large enough that the per-task overhead
@@ -40,6 +47,11 @@ CONNECT_TIMEOUT = 5
 
 #: The client :func:`~suzhou_sim.ensemble.runs.run_ensemble` uses when none is passed.
 _CLIENT: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_client", default=None)
+#: ``progress(batches_done, batches_total)`` after each finished Dask batch.
+BatchProgress = Callable[[int, int], None]
+#: The per-batch callback of :func:`use_batch_progress` (None: no batch progress).
+_BATCHES: contextvars.ContextVar = contextvars.ContextVar("suzhou_sim_dask_batches",
+                                                          default=None)
 
 
 def _probe_scheduler(address: str, timeout: float) -> None:
@@ -81,7 +93,8 @@ def run_batch(model_file: str, params: dict, n: int, columns: list[str],
 
 def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: list[str],
                    progress: Callable[[int, int], None] | None, size: int,
-                   final_time: float | None = None) -> EnsembleResults:
+                   final_time: float | None = None,
+                   batches: BatchProgress | None = None) -> EnsembleResults:
     """Run ``n`` runs as tasks of ``size`` runs each on ``client`` and join them in order.
 
     Parameters
@@ -102,6 +115,9 @@ def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: l
         Runs per task.
     final_time : float, optional
         Stop the runs at this model time.
+    batches : callable, optional
+        ``batches(done, total)`` in batches, once per finished batch (default the callback
+        of :func:`use_batch_progress`, if any).
 
     Returns
     -------
@@ -123,7 +139,8 @@ def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: l
     }
     parts: list = [None] * len(futures)
     done = 0
-    for future in as_completed(futures):
+    batches = batches if batches is not None else active_batch_progress()
+    for finished, future in enumerate(as_completed(futures), start=1):
         try:
             part = future.result()
         except KilledWorker as exc:  # a worker died on this batch again and again
@@ -134,7 +151,47 @@ def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: l
         done += part.n_runs
         if progress is not None:
             progress(done, n)
+        if batches is not None:
+            batches(finished, len(futures))
     return EnsembleResults(parts)
+
+
+@contextlib.contextmanager
+def use_batch_progress(callback: BatchProgress | None) -> Iterator[None]:
+    """Within the block, every ensemble run on a cluster calls ``callback(done, total)``
+    once per finished batch (``None``: no batch progress)."""
+    token = _BATCHES.set(callback)
+    try:
+        yield
+    finally:
+        _BATCHES.reset(token)
+
+
+def active_batch_progress() -> BatchProgress | None:
+    """The callback set by :func:`use_batch_progress`, or None."""
+    return _BATCHES.get()
+
+
+@contextlib.contextmanager
+def tqdm_batches(enabled: bool = True) -> Iterator[BatchProgress | None]:
+    """A :data:`BatchProgress` drawing a tqdm bar of Dask batches on stderr (None if not
+    ``enabled``). Each ensemble on the cluster starts the bar again at its own total."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc="Dask batches", unit="batch", leave=False)
+
+    def update(done: int, total: int) -> None:
+        if done == 1 or bar.total != total:
+            bar.reset(total=total)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
 
 
 @contextlib.contextmanager
@@ -158,7 +215,8 @@ def active_client():
 
 
 @contextlib.contextmanager
-def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]:
+def dask_client(address: str | None, option: str = "--dask", *,
+                batch_progress: bool = False) -> Iterator[object]:
     """A Dask client for ``address`` (None: yield None and run in process), made active.
 
     Parameters
@@ -169,6 +227,9 @@ def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]
         ``tcp://host:8786``.
     option : str
         Name of the option in error messages.
+    batch_progress : bool
+        Draw a tqdm bar that moves once per finished batch (:func:`tqdm_batches`) while
+        the client is active; commands pass ``not args.quiet``.
 
     Raises
     ------
@@ -200,4 +261,6 @@ def dask_client(address: str | None, option: str = "--dask") -> Iterator[object]
                     "give 'local' or a reachable address such as tcp://host:8786") from None
             stack.enter_context(client)
         stack.enter_context(use_client(client))
+        bar = stack.enter_context(tqdm_batches(batch_progress))
+        stack.enter_context(use_batch_progress(bar))
         yield client

@@ -94,6 +94,7 @@ VARIABLE_LABELS: dict[str, tuple[str, str]] = {
     "Carrier capacity": ("载体容量", "Carrier capacity"),
     "Tech SMEs registered": ("科技型中小企业入库数", "Tech SMEs registered"),
     "Carrier utilisation": ("载体利用率", "Carrier utilisation"),
+    "Carrier space availability": ("载体空间可得率", "Carrier space availability"),
     "Carrier capacity effect": ("载体容量效应", "Carrier capacity effect"),
     # industry outcomes
     "Future industry output": ("未来产业产值", "Future industry output"),

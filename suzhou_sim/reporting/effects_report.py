@@ -4,7 +4,10 @@ Per target a tornado chart of the paired effect of every step (median bar, 80% b
 whisker); a Markdown report in English and Chinese that states the steps, the effect on
 each target, the cost per additional unit of money steps, and the model's costs beside the
 evidence ranges of ``data/evidence/cost_benchmarks.yaml`` (saying plainly when they
-disagree, and why). All wording of the study (the app's too) lives in :data:`TEXT`.
+disagree, and why), the steps and targets no lever can move with their reason, the range of
+the probability change of targets driven by an assumption ("概率变化 +a 至 +b 个百分点,取决于
+<driver>") and, with joint levers, whether their effects add up (single effects, sum, joint
+effect, interaction). All wording of the study (the app's too) lives in :data:`TEXT`.
 
 This module formats and draws; it computes no effect (``studies.effects``) and chooses no
 output folder (``cli.effects``).
@@ -43,12 +46,19 @@ __all__ = [
     "chart_file",
     "write_tornado_charts",
     "effects_markdown",
+    "interaction_lines",
     "display_table",
     "period_name",
     "target_ids",
     "attribution_text",
+    "probability_text",
+    "money_rule",
+    "unmoved_text",
+    "interaction_display",
+    "skipped_lines",
     "verdict_text",
     "evidence_line",
+    "mechanism_text",
 ]
 
 _EN, _ZH = "en", "zh"
@@ -73,6 +83,16 @@ TEXT: dict[str, dict[str, str]] = {
     "kind_channel": {_EN: "+money into this channel alone", _ZH: "仅向该渠道追加资金"},
     "rule_relative": {_EN: "+{pct:.0%} of its value", _ZH: "提高其取值的{pct:.0%}"},
     "rule_money": {_EN: "+{money:g} 亿元 a year", _ZH: "每年增加{money:g}亿元"},
+    "rule_fund_share": {
+        _EN: "+{money:g} 亿元 a year ({pct:.0%} of the region's special fund of {basis:g} 亿元)",
+        _ZH: "每年增加{money:g}亿元(本地区专项资金{basis:g}亿元的{pct:.0%})"},
+    "money_rule_share": {
+        _EN: "{pct:.0%} of the region's own special fund in each period (the same relative "
+             "size as the other levers' step; an explicit step: --money-step)",
+        _ZH: "各规划期本地区专项资金的{pct:.0%}(与其他杠杆的相对步长一致;指定绝对步长用 "
+             "--money-step)"},
+    "money_rule_fixed": {_EN: "{money:g} 亿元 a year (given with --money-step)",
+                         _ZH: "每年{money:g}亿元(由 --money-step 指定)"},
     "rule_catalogue": {_EN: "+one slider step (the value is 0)",
                        _ZH: "增加一个滑块步长(当前取值为0)"},
     "rule_down": {_EN: "stepped DOWN: raising would leave the allowed range",
@@ -88,6 +108,36 @@ TEXT: dict[str, dict[str, str]] = {
     "skip_channel_out_of_range": {
         _EN: "the raised special fund would exceed its allowed maximum",
         _ZH: "追加后的专项资金将超出允许的最大值"},
+    "skip_no_model_effect": {
+        _EN: "the step changes no model output the study measures, in any draw: the lever "
+             "cannot act on any target through the model's structure",
+        _ZH: "该步长在任何抽样中都不改变本研究测算的模型输出:该杠杆无法通过模型结构影响任何目标"},
+    "skip_no_path": {
+        _EN: "the step cannot move these targets through the model's structure (their values "
+             "are the same in every draw)",
+        _ZH: "该步长无法通过模型结构影响以下目标(各抽样中取值不变)"},
+    "skip_trend_only": {
+        _EN: "carried from the observed series by a trend outside the model: no lever acts "
+             "on it",
+        _ZH: "由观测序列的趋势外推得到,不在模型之内:任何杠杆都不影响它"},
+    "range_change": {
+        _EN: "{low:+.1f} to {high:+.1f} points, depending on {drivers}",
+        _ZH: "概率变化 {low:+.1f} 至 {high:+.1f} 个百分点,取决于{drivers}"},
+    "interaction_title": {_EN: "Do the levers add up?", _ZH: "杠杆效果是否可加?"},
+    "interaction_how": {
+        _EN: "The levers {levers} are raised together by their single steps in the {period} "
+             "plan, on the same draws. 'sum' adds the single-lever effects; 'interaction' = "
+             "joint - sum (positive: the levers reinforce each other, negative: they "
+             "substitute), with the 80% band of the paired per-draw interaction. Effects are "
+             "means (they add up; medians do not); probabilities in points.",
+        _ZH: "在{period}规划期内按各自步长同时提高杠杆{levers}(相同抽样)。“合计”为单项效果之和;"
+             "“交互”= 共同效果 - 合计(为正表示相互增强,为负表示相互替代),并给出逐抽样配对交互的"
+             "80%区间。效果为均值(均值可加,中位数不可加);概率以百分点计。"},
+    "part_sum": {_EN: "sum of single effects", _ZH: "单项效果合计"},
+    "part_joint": {_EN: "joint effect", _ZH: "共同效果"},
+    "part_interaction": {_EN: "interaction (80% band)", _ZH: "交互(80%区间)"},
+    "part_probability": {_EN: "probability (points): singles / sum / joint / interaction",
+                         _ZH: "概率(百分点):单项 / 合计 / 共同 / 交互"},
     "verdict_inside": {
         _EN: "The model's median cost lies inside the evidence range.",
         _ZH: "模型成本中位数位于证据范围之内。"},
@@ -143,6 +193,22 @@ TEXT: dict[str, dict[str, str]] = {
         _ZH: "原因:模型的直接成本以证据为依据,但资金在目标年份带来的存量增量还要经过模型动态"
              "(审批时滞、通过率、新增认定所消耗的后备企业池、企业退出存量),证据中的描述性比率"
              "并未扣除这些因素。差距反映了这些动态的大小,请对照模型文档(model/README.md)核查。"},
+    "bench_step_channel": {_EN: "+money into `{channel}` alone",
+                           _ZH: "仅向`{channel}`渠道追加资金"},
+    "bench_step_fund": {_EN: "+money to the special fund `{channel}`, split by the scenario's "
+                             "weights",
+                        _ZH: "向专项资金`{channel}`追加资金,按情景的分配权重分配"},
+    "why_mechanism": {_EN: "Why (the model's mechanism): {mechanism}",
+                      _ZH: "原因(模型机制):{mechanism}"},
+    "measured_via": {
+        _EN: "In this study the step moved `{via}` by {via_delta:,.1f} ({via_unit}) and "
+             "`{indicator}` by {delta:,.1f} (medians of the paired differences).",
+        _ZH: "本次研究中,该步长使`{via}`变化{via_delta:,.1f}({via_unit}),使`{indicator}`"
+             "变化{delta:,.1f}(配对差值的中位数)。"},
+    "measured": {
+        _EN: "In this study the step moved `{indicator}` by {delta:,.1f} (median of the "
+             "paired differences).",
+        _ZH: "本次研究中,该步长使`{indicator}`变化{delta:,.1f}(配对差值的中位数)。"},
     "attribution_how": {
         _EN: "Which levers caused each change: every edited lever is switched to its new "
              "values alone, on the same draws, and its change in probability is shown; "
@@ -168,6 +234,9 @@ TEXT: dict[str, dict[str, str]] = {
     "attr_none": {_ZH: "与基准情景相比,各目标达标概率没有变化。",
                   _EN: "No target's probability differs from the baseline."},
     "computing": {_ZH: "计算中…", _EN: "Computing…"},
+    "view_unmoved": {_ZH: "以下步长无法通过模型结构影响该目标(不列为效果)",
+                     _EN: "These steps cannot move the target through the model's structure "
+                          "(not listed as effects)"},
 }
 
 
@@ -191,7 +260,10 @@ def text(key: str, lang: str = _ZH, **values) -> str:
 def step_label(row, lang: str = _ZH, relative: float = 0.1) -> str:
     """The step of one effects row in words (its rule, and whether it was taken downwards)."""
     base = row.step_rule.removesuffix("_down")
-    out = text(f"rule_{base}", lang, pct=relative, money=abs(row.step))
+    basis = getattr(row, "step_basis", float("nan"))
+    pct = (abs(row.step) / basis if base == "fund_share" and basis and basis == basis
+           else relative)
+    out = text(f"rule_{base}", lang, pct=pct, money=abs(row.step), basis=basis)
     if row.step_rule.endswith("_down"):
         out += "; " + text("rule_down", lang)
     return out
@@ -303,7 +375,7 @@ def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -
                                for r in table.itertuples()],
         text("effect", lang): [_band(r.delta_p50, r.delta_p10, r.delta_p90)
                                for r in table.itertuples()],
-        text("probability", lang): [f"{r.probability_change:+.1%}" for r in table.itertuples()],
+        text("probability", lang): [probability_text(r, lang) for r in table.itertuples()],
         text("cost", lang): [
             "" if not r.cost_status else
             (_band(r.cost_p50, r.cost_p10, r.cost_p90) + (
@@ -312,6 +384,47 @@ def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -
             for r in table.itertuples()],
     })
     return out
+
+
+def money_rule(money_step: float, share: float, lang: str | None = None) -> str:
+    """The money-step rule of a study: in ``lang``, or in both languages (the settings table)
+    when ``lang`` is None."""
+    langs = (_EN, _ZH) if lang is None else (lang,)
+    if money_step == money_step:  # an explicit step
+        parts = [text("money_rule_fixed", g, money=money_step) for g in langs]
+    else:
+        parts = [text("money_rule_share", g, pct=share) for g in langs]
+    return " · ".join(parts)
+
+
+def unmoved_text(skipped: pd.DataFrame, target_id: str, lang: str = _ZH) -> str:
+    """The steps that cannot move ``target_id`` through the model's structure, in words
+    (blank when every step can)."""
+    rows = skipped[(skipped["target_id"].fillna("") == target_id)
+                   & (skipped["reason"] == "no_path")]
+    if rows.empty:
+        return ""
+    sep = "、" if lang == _ZH else "; "
+    steps = sep.join(f"{_lever_name(r.lever, r.kind, lang)} · {period_name(r.period, lang)}"
+                     for r in rows.itertuples())
+    return f"{text('view_unmoved', lang)}: {steps}"
+
+
+def probability_text(row, lang: str = _ZH) -> str:
+    """The change in probability of one effects row: one change, or for a target driven by
+    an assumption the range over its driver settings ("+a 至 +b 个百分点,取决于 <driver>");
+    blank for a benchmark row without a target."""
+    from .answer_text import driver_name
+
+    if getattr(row, "probability_kind", "single") == "range":
+        names = [part.split(":")[0].strip() for part in str(row.drivers).split(";")]
+        sep = "、" if lang == _ZH else ", "
+        return text("range_change", lang, low=100 * row.probability_change_low,
+                    high=100 * row.probability_change_high,
+                    drivers=sep.join(driver_name(c, lang) for c in names if c))
+    if row.probability_change != row.probability_change:  # NaN: no target to reach
+        return ""
+    return f"{row.probability_change:+.1%}"
 
 
 def verdict_text(row, lang: str = _ZH) -> str:
@@ -329,6 +442,23 @@ def evidence_line(row, lang: str = _ZH) -> str:
     return f"{line} {verdict_text(row, lang)}"
 
 
+def mechanism_text(row, mechanism: str, lang: str = _ZH) -> str:
+    """Why a benchmark's cost falls outside: the model's mechanism and the measured effects.
+
+    ``row`` is a :func:`~suzhou_sim.studies.effects.benchmark_comparison` row; the effects
+    are the study's medians of the step on the benchmark's indicator and, when it names one
+    that was measured, on its ``via`` indicator (what the money buys first).
+    """
+    parts = [text("why_mechanism", lang, mechanism=mechanism)]
+    if row.via and not math.isnan(row.via_delta_p50):
+        parts.append(text("measured_via", lang, via=row.via, via_delta=row.via_delta_p50,
+                          via_unit=row.via_unit.split("/")[0], indicator=row.indicator,
+                          delta=row.delta_p50))
+    elif not math.isnan(row.delta_p50):
+        parts.append(text("measured", lang, indicator=row.indicator, delta=row.delta_p50))
+    return " ".join(parts)
+
+
 def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
     benchmarks = load_cost_benchmarks()
     lines = []
@@ -336,14 +466,15 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
         b = benchmarks[row.benchmark]
         model = _band(row.cost_p50, row.cost_p10, row.cost_p90)
         evidence = _band(b.central, b.low, b.high)
+        step = text(f"bench_step_{b.step}", lang, channel=b.channel)
         if lang == _EN:
             lines += [f"### {b.label(_EN)}", "",
-                      f"- model ({b.period} plan, +money into `{b.channel}` alone, effect on "
+                      f"- model ({b.period} plan, {step}, effect on "
                       f"`{b.indicator}` in {b.year}): **{model} 万元** per additional unit",
                       f"- evidence: **{evidence} 万元** — {b.judgement}"]
         else:
             lines += [f"### {b.label(_ZH)}", "",
-                      f"- 模型({b.period}规划期,仅向`{b.channel}`渠道追加资金,{b.year}年"
+                      f"- 模型({b.period}规划期,{step},{b.year}年"
                       f"`{b.indicator}`的变化):每新增一个单位 **{model} 万元**",
                       f"- 证据:**{evidence} 万元**(依据见英文部分及下列文献)"]
         if row.money_share_name:
@@ -358,8 +489,11 @@ def _benchmark_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
                                                 row.parameter_high)))
         lines.append(f"- **{verdict_text(row, lang)}**")
         if row.verdict in ("above", "below", "undefined"):
-            why = "why_dynamics" if has_param else "why_outside"
-            lines.append(f"- {text(why, lang)}")
+            if b.mechanism(lang):
+                lines.append(f"- {mechanism_text(row, b.mechanism(lang), lang)}")
+            else:
+                why = "why_dynamics" if has_param else "why_outside"
+                lines.append(f"- {text(why, lang)}")
         lines.append("- " + ("sources" if lang == _EN else "来源") + ":")
         lines += [f"  - {r['citation']} ({r['url']}): {r['quantity']}" for r in b.rows]
         lines.append("")
@@ -411,13 +545,18 @@ def _driven_lines(table: pd.DataFrame) -> list[str]:
                                              for d in targets[t].drivers) for t in ids)
     return [
         f"Targets driven by an assumption ({names}): their effect is the paired change of the "
-        "quantity itself, and the change in probability is that of the ensemble's share, with "
-        "the driver drawn over its whole range (the scoreboard shows a range over it); fix "
-        "the driver with `--assume NAME=VALUE` for the change conditional on one value.",
+        "quantity itself; the change in probability is given at the driver's low, central "
+        "and high setting, as the scoreboard gives their probability as a range over it "
+        "(the least to the largest change: `probability_change_low`/`_central`/`_high` in "
+        "`effects.csv`, every driver in `drivers`); `probability_change` is that of the "
+        "ensemble's share with the driver drawn over its whole range. Fix the driver with "
+        "`--assume NAME=VALUE` for the change conditional on one value.",
         "",
-        f"由假设决定的目标({names_zh}):效果为该指标本身的配对变化,"
-        "概率变化为假设在其整个范围内抽样时的集合比例变化(记分板显示其随假设的范围);"
-        "可用 `--assume 名称=取值` 固定假设,得到条件概率的变化。",
+        f"由假设决定的目标({names_zh}):效果为该指标本身的配对变化;概率变化按驱动假设取低、中、"
+        "高值分别给出(记分板对这些目标给出随假设变化的概率范围;`effects.csv` 中的 "
+        "`probability_change_low`/`_central`/`_high`,各假设见 `drivers`);"
+        "`probability_change` 为假设在其整个范围内抽样时的集合比例变化。可用 `--assume 名称=取值` "
+        "固定假设,得到条件概率的变化。",
         "",
     ]
 
@@ -429,6 +568,7 @@ def effects_markdown(
     meta: dict[str, str],
     charts: dict[str, str],
     relative: float = 0.1,
+    interaction: pd.DataFrame | None = None,
 ) -> str:
     """The study's ``report.md``: settings, evidence comparison, effects per target, both languages.
 
@@ -444,6 +584,8 @@ def effects_markdown(
         Target id -> tornado chart file.
     relative : float
         The relative step used (to word the steps).
+    interaction : pandas.DataFrame, optional
+        :attr:`~suzhou_sim.studies.effects.EffectsResult.interaction` (``--joint``).
     """
     registry = load_indicators()
     lines = [f"# {text('title', _EN)} · {text('title', _ZH)}: {meta.get('scenario', '')}", ""]
@@ -455,7 +597,12 @@ def effects_markdown(
         "quantiles: common random numbers). The effect is the per-draw difference of each "
         "in-scope target's quantity in its target year; the table shows its median and 80% "
         "band (10th-90th percentile) and the paired change in the probability of reaching "
-        "the target. A *channel* step adds the money step to one spending channel of the "
+        "the target. Each step's runs are evaluated on their own (quantities computed across "
+        "runs, such as a trend's quantiles, never mix steps), with the scoreboard's "
+        "structural forecast error drawn identically for each draw in every step, so the "
+        "base probability is the scoreboard's and a lever that changes nothing has no "
+        "effect. Money steps are a share of the region's own special fund (see the "
+        "settings). A *channel* step adds the money step to one spending channel of the "
         "special fund alone (the fund rises and that channel's weight rises so that the "
         "other channels keep their money). Cost per additional unit = the extra money spent "
         "from the start of the period to the target year (万元) divided by the effect; it is "
@@ -465,7 +612,10 @@ def effects_markdown(
         "",
         "方法:每个杠杆在一个规划期内单独提高一个步长,在相同抽样(相同的校准参数组和假设分位数,"
         "即共同随机数)上重新运行集合模拟。效果为各目标在目标年份取值的逐抽样差值,表中给出中位数、"
-        "80%区间(第10-90百分位)及达标概率的配对变化。“资金渠道”步长只向专项资金的一个渠道追加资金"
+        "80%区间(第10-90百分位)及达标概率的配对变化。每个步长的抽样单独评估(跨抽样计算的量,"
+        "如趋势分位数,不会混合不同步长),且每个抽样在各步长中使用相同的记分板结构预测误差,"
+        "因此基准概率与记分板一致,不改变任何结果的杠杆效果为零。资金步长为本地区专项资金的一定比例"
+        "(见设置表)。“资金渠道”步长只向专项资金的一个渠道追加资金"
         "(提高专项资金并相应提高该渠道权重,其他渠道资金不变)。每新增单位成本 = 规划期开始至目标年份"
         "的新增支出(万元)除以效果;效果不为正时不计算。提高某一分配权重会从其他渠道挪出资金,"
         "因此其效果是再分配而非新增资金。完整数据见 `effects.csv`。",
@@ -478,9 +628,8 @@ def effects_markdown(
     ]
     lines += _benchmark_lines(comparison, _EN) + _benchmark_lines(comparison, _ZH)
     if not skipped.empty:
-        lines += ["## Steps not taken · 未计算的步长", ""]
-        lines += [f"- {r.kind} `{r.lever}` {r.period}: {text('skip_' + r.reason, _EN)} / "
-                  f"{text('skip_' + r.reason, _ZH)}" for r in skipped.itertuples()]
+        lines += ["## Steps not taken, targets no step moves · 未计算的步长与无法影响的目标", ""]
+        lines += skipped_lines(skipped)
         lines.append("")
     downs = table.loc[table["step_rule"].str.endswith("_down"), ["lever", "period"]]
     if not downs.empty:
@@ -488,6 +637,8 @@ def effects_markdown(
         lines += [f"Stepped down (raising would leave the allowed range) · 向下取步长: {names}",
                   ""]
     lines += _channel_summary(table)
+    if interaction is not None and not interaction.empty:
+        lines += interaction_lines(interaction)
     lines += ["## Effects per target · 各目标的效果", ""]
     for target_id in target_ids(table):
         rows = table[table["target_id"] == target_id]
@@ -499,6 +650,86 @@ def effects_markdown(
         shown = display_table(rows, _EN, relative).drop(columns=[text("target", _EN)])
         lines += [shown.to_markdown(index=False), ""]
     return "\n".join(lines)
+
+
+def _skip_target(tid: str) -> str:
+    return f"`{tid}`"
+
+
+def skipped_lines(skipped: pd.DataFrame) -> list[str]:
+    """The report's bullets for skipped steps and unmoved targets, in both languages.
+
+    Whole steps one line each; the targets a step cannot move grouped by step; targets
+    carried by a trend in one line.
+    """
+    lines = []
+    frame = skipped.fillna("")
+    whole = frame[frame["target_id"] == ""]
+    lines += [f"- {r.kind} `{r.lever}` {r.period}: {text('skip_' + r.reason, _EN)} / "
+              f"{text('skip_' + r.reason, _ZH)}" for r in whole.itertuples()]
+    trend = frame[frame["reason"] == "trend_only"]
+    if not trend.empty:
+        ids = ", ".join(_skip_target(t) for t in trend["target_id"])
+        lines.append(f"- {ids}: {text('skip_trend_only', _EN)} / {text('skip_trend_only', _ZH)}")
+    paths = frame[frame["reason"] == "no_path"]
+    for (kind, lever, period), rows in paths.groupby(["kind", "lever", "period"], sort=False):
+        ids = ", ".join(_skip_target(t) for t in rows["target_id"])
+        lines.append(f"- {kind} `{lever}` {period}: {text('skip_no_path', _EN)} / "
+                     f"{text('skip_no_path', _ZH)}: {ids}")
+    return lines
+
+
+def interaction_display(frame: pd.DataFrame, lang: str = _ZH) -> pd.DataFrame:
+    """One joint step's interaction table in ``lang``: per target, each lever alone, their
+    sum, the joint effect, the interaction with its 80% band, and the probabilities.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows of :attr:`~suzhou_sim.studies.effects.EffectsResult.interaction` of one
+        ``(period, levers)``.
+    """
+    levers = load_levers()
+    targets = load_targets()
+    out = []
+    for tid, rows in frame.groupby("target_id", sort=False):
+        parts = rows.set_index("part")
+        members = [p for p in parts.index if p not in ("sum", "joint", "interaction")]
+        first = rows.iloc[0]
+        label = targets[tid].label(lang) if tid in targets else tid
+        unit = unit_label(first.indicator_unit, lang) or first.indicator_unit
+        row = {text("target", lang): f"{tid} {label} ({first.year}, {unit})"}
+        for k in members:
+            row[levers[k].label(lang) if k in levers else k] = fmt_number(
+                parts.loc[k, "delta_mean"])
+        row[text("part_sum", lang)] = fmt_number(parts.loc["sum", "delta_mean"])
+        row[text("part_joint", lang)] = fmt_number(parts.loc["joint", "delta_mean"])
+        inter = parts.loc["interaction"]
+        row[text("part_interaction", lang)] = _band(inter.delta_mean, inter.delta_p10,
+                                                    inter.delta_p90)
+        probs = [parts.loc[k, "probability_change"] for k in members]
+        probs += [parts.loc[k, "probability_change"] for k in ("sum", "joint", "interaction")]
+        row[text("part_probability", lang)] = " / ".join(f"{100 * p:+.1f}" for p in probs)
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def interaction_lines(interaction: pd.DataFrame) -> list[str]:
+    """The report's section comparing joint effects with the sum of single effects."""
+    lines = [f"## {text('interaction_title', _EN)} · {text('interaction_title', _ZH)}", ""]
+    levers = load_levers()
+    for (period, keys), frame in interaction.groupby(["period", "levers"], sort=False):
+        names_en = " + ".join(levers[k].label(_EN) if k in levers else k
+                              for k in keys.split("+"))
+        names_zh = "、".join(levers[k].label(_ZH) if k in levers else k
+                            for k in keys.split("+"))
+        lines += [f"### {names_en} · {period_name(period, _EN)}", "",
+                  text("interaction_how", _EN, levers=names_en, period=period_name(period, _EN)),
+                  "", text("interaction_how", _ZH, levers=names_zh,
+                           period=period_name(period, _ZH)), "",
+                  interaction_display(frame, _EN).to_markdown(index=False), "",
+                  interaction_display(frame, _ZH).to_markdown(index=False), ""]
+    return lines
 
 
 def attribution_text(frame: pd.DataFrame, target_id: str, lang: str = _ZH,

@@ -21,10 +21,21 @@ import pandas as pd  # noqa: E402
 from ..calibration.fit_tables import BAND, FitTables  # noqa: E402
 from ..catalogues.indicators import load_indicators  # noqa: E402
 from ..catalogues.regions import DEFAULT_REGION, load_region  # noqa: E402
+from ..errors import InputError  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
+from ..paths import calibration_dir  # noqa: E402
+from ..studies.predictive import (  # noqa: E402
+    A_FLOOR,
+    ErrorModel,
+    band_log_sd,
+    error_model_file,
+    load_error_model,
+)
 
 __all__ = [
     "write_fit_report", "calibrate_and_report", "convergence_checks", "GOAL_SERIES", "MAPE_GOAL",
+    "informed_section", "conditioning_section", "forecast_error_section", "error_by_horizon",
+    "measured_error_by_horizon", "stored_forecast_error", "write_forecast_error", "ERROR_CHART",
 ]
 
 # Series with a MAPE goal in the calibration issue (Suzhou, in-sample, exact+reported points).
@@ -109,12 +120,24 @@ def informed_section(informed: pd.DataFrame) -> list[str]:
     ]
     for group, grp in informed.groupby("group", sort=False):
         lines.append(f"| {group} | {len(grp)} | {int(grp['informed'].sum())} |")
-    lines += ["", "| parameter | group | prior sd | posterior sd | ratio | informed |",
-              "|---|---|---|---|---|---|"]
+    has_source = "prior_source" in informed
+    lines += ["", "| parameter | group | prior sd | posterior sd | ratio | informed |"
+              + (" prior source |" if has_source else ""),
+              "|---|---|---|---|---|---|" + ("---|" if has_source else "")]
     for _, r in informed.iterrows():
+        source = (f" {r['prior_source']}"
+                  + (f" ({r['prior_citation'].removeprefix('evidence:').strip()})"
+                     if r["prior_source"] == "evidence" else "") + " |") if has_source else ""
         lines.append(f"| {r['parameter']} | {r['group']} | {r['prior_sd']:.3g} | "
                      f"{r['posterior_sd']:.3g} | {r['sd_ratio']:.2f} | "
-                     f"{'yes' if r['informed'] else 'no'} |")
+                     f"{'yes' if r['informed'] else 'no'} |{source}")
+    if has_source:
+        weak = informed[~informed["informed"] & (informed["prior_source"] == "judgement")]
+        lines += ["", "Prior source: `evidence` where the prior's centre (and spread) come from "
+                  "published figures (rows of data/observed_history.csv or "
+                  "data/evidence/, cited), `judgement` otherwise. Not informed by the data and "
+                  "resting on judgement alone: "
+                  + (", ".join(weak["parameter"]) if len(weak) else "none") + "."]
     return lines
 
 
@@ -146,6 +169,206 @@ def conditioning_section(summary: pd.DataFrame | None) -> list[str]:
                      f"{r['bound']} | {r['quality']} | {r['percentile_before']:.0f} | "
                      f"{after:.0f} | {'yes' if ok else '**no**'} |")
     return lines
+
+
+#: Chart of the forecast-error scale against the horizon, beside the report.
+ERROR_CHART = "fit_forecast_error_by_horizon.png"
+#: Plan years whose horizon the error table shows besides the first three years.
+ERROR_PLAN_YEARS = (2030, 2035)
+
+
+def _md(frame: pd.DataFrame) -> str:
+    """A Markdown table, integers as integers and other numbers to three decimals."""
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = [_fmt(v, 3) for v in out[c]]
+        else:
+            out[c] = out[c].astype(str)
+    return out.to_markdown(index=False, disable_numparse=True)
+
+
+def _error_horizons(last_observed_year: int) -> list[int]:
+    return sorted({1, 2, 3, *(y - last_observed_year for y in ERROR_PLAN_YEARS
+                              if y > last_observed_year)})
+
+
+def error_by_horizon(model: ErrorModel) -> pd.DataFrame:
+    """The stored error model's scale τ(h) per group and indicator at each horizon.
+
+    Parameters
+    ----------
+    model : ErrorModel
+        A region's structural-error model (``forecast_error.yaml``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``entry`` (group or indicator), ``kind`` (``group``/``indicator``), ``applies``
+        (the fit whose ``a`` is used: the group's own or ``pooled``), ``errors`` (backtest
+        errors behind it), ``a`` (floored as :meth:`ErrorModel.scale` floors it) and one
+        column ``h=<h> (<year>)`` per horizon with τ(h) = a·√h.
+    """
+    horizons = _error_horizons(model.last_observed_year)
+    rows = []
+
+    def cells(a: float) -> dict:
+        return {f"h={h} ({model.last_observed_year + h})": a * np.sqrt(h) for h in horizons}
+
+    for name, g in model.groups.items():
+        src = name if g.get("fitted") else "pooled"
+        a = max(float(model.groups[src]["a"]), A_FLOOR)
+        rows.append({"entry": name, "kind": "group", "applies": src, "errors": int(g["n"]),
+                     "a": a, **cells(a)})
+    for name in model.indicators:
+        a = model.scale(name)
+        rows.append({"entry": name, "kind": "indicator", "applies": name,
+                     "errors": int(model.indicators[name]["n"]), "a": a, **cells(a)})
+    return pd.DataFrame(rows)
+
+
+def measured_error_by_horizon(backtest: pd.DataFrame, model: ErrorModel) -> pd.DataFrame:
+    """What the backtest measured per horizon against what the error model says.
+
+    Parameters
+    ----------
+    backtest : pandas.DataFrame
+        ``backtest.csv`` of the region (``indicator, horizon, observed, p10, p50, p90``,
+        optionally ``pred_p10, pred_p90``).
+    model : ErrorModel
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per horizon: ``points``; ``rms_log_error`` (root mean square of log(median /
+        observed)); ``ensemble_log_sd`` (root mean square of the ensemble's own log sd);
+        ``tau`` (root mean square of the error model's τ(h) over the points' indicators);
+        ``modelled_log_sd`` (root mean square of √(s² + τ²), what the predictive draws
+        carry: near ``rms_log_error`` when the error model is right); ``cover80_pred``
+        (share inside the leave-one-origin-out predictive band, when stored).
+    """
+    use = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
+    use["err"] = np.log(use["p50"] / use["observed"])
+    use["s"] = band_log_sd(use["p10"], use["p90"])
+    use["tau"] = [float(model.sigma(i, [h])[0]) for i, h in
+                  zip(use["indicator"], use["horizon"], strict=True)]
+    rows = []
+    for h, g in use.groupby("horizon", sort=True):
+        row = {"horizon": int(h), "points": len(g),
+               "rms_log_error": float(np.sqrt(np.mean(g["err"] ** 2))),
+               "ensemble_log_sd": float(np.sqrt(np.mean(g["s"] ** 2))),
+               "tau": float(np.sqrt(np.mean(g["tau"] ** 2))),
+               "modelled_log_sd": float(np.sqrt(np.mean(g["s"] ** 2 + g["tau"] ** 2)))}
+        if {"pred_p10", "pred_p90"} <= set(g.columns):
+            have = g[g["pred_p10"].notna() & g["pred_p90"].notna()]
+            row["cover80_pred"] = (float(((have["observed"] >= have["pred_p10"])
+                                          & (have["observed"] <= have["pred_p90"])).mean())
+                                   if len(have) else float("nan"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def stored_forecast_error(region: str) -> tuple[ErrorModel | None, pd.DataFrame | None, str]:
+    """The region's stored error model and backtest table, or why there are none.
+
+    Returns ``(model, backtest, note)``; ``note`` is empty when both were read.
+    """
+    try:
+        model = load_error_model(region)
+    except InputError as exc:
+        return None, None, str(exc)
+    path = calibration_dir(region) / "backtest" / "backtest.csv"
+    if not path.exists():
+        return model, None, f"{path}: no stored backtest table"
+    return model, pd.read_csv(path), ""
+
+
+def _error_chart(path: Path, table: pd.DataFrame, measured: pd.DataFrame | None,
+                 last_observed_year: int) -> None:
+    h = np.arange(1, max(_error_horizons(last_observed_year)) + 1)
+    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=110)
+    for r in table[table["kind"] == "group"].to_dict("records"):
+        if r["applies"] == r["entry"]:
+            ax.plot(h, r["a"] * np.sqrt(h), lw=2 if r["entry"] == "pooled" else 1,
+                    label=f"τ(h) {r['entry']} (a = {r['a']:.3f})")
+    if measured is not None and not measured.empty:
+        ax.scatter(measured["horizon"], measured["rms_log_error"], color="black", zorder=5,
+                   label="backtest: RMS log error of the median")
+        ax.scatter(measured["horizon"], measured["modelled_log_sd"], marker="x",
+                   color="black", zorder=5, label="backtest: modelled √(s² + τ²)")
+    ax.set_xlabel(f"horizon h (years after {last_observed_year})")
+    ax.set_ylabel("log-scale sd")
+    ax.set_title("Forecast-error scale against horizon")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def forecast_error_section(model: ErrorModel | None, backtest: pd.DataFrame | None,
+                           note: str = "", chart: str | None = None) -> list[str]:
+    """Report lines: the forecast-error scale per group and indicator against the horizon.
+
+    Parameters
+    ----------
+    model : ErrorModel or None
+        The stored error model (None: the section says why it is missing, from ``note``).
+    backtest : pandas.DataFrame or None
+        The stored backtest table, for what was measured per horizon.
+    note : str
+        Why the model or the backtest is missing.
+    chart : str, optional
+        File name of the chart beside the report.
+    """
+    lines = ["", "## Forecast error by horizon", ""]
+    if model is None:
+        return lines + [f"No stored forecast-error model: {note}"]
+    table = error_by_horizon(model)
+    measured = (measured_error_by_horizon(backtest, model)
+                if backtest is not None and not backtest.empty else None)
+    lines += [
+        f"The structural error of the published statistic (`model/calibration/{model.region}/"
+        f"{error_model_file(model.region).name}`, fitted on the backtest) is τ(h) = a·√h "
+        "at horizon h = years after "
+        f"{model.last_observed_year}, added to the ensemble's own spread in every scenario "
+        "run (log-scale standard deviations; an indicator with enough backtest errors has "
+        "its own a, shrunk toward its group's; the floor is the revision error of a "
+        "published figure).",
+        "",
+        _md(table),
+    ]
+    if measured is not None:
+        lines += [
+            "",
+            "What the stored backtest measured per horizon (all scored indicators pooled): the "
+            "root mean square log error of the median forecast against the ensemble's own "
+            "spread s, the error model's τ and their sum √(s² + τ²), which the predictive "
+            "draws carry (near the measured error when the error model is right).",
+            "",
+            _md(measured),
+        ]
+    elif note:
+        lines += ["", f"No backtest table to compare with: {note}"]
+    if chart:
+        lines += ["", f"![forecast error by horizon]({chart})"]
+    return lines
+
+
+def write_forecast_error(folder: Path, region: str) -> list[str]:
+    """The forecast-error section of ``region`` and its chart in ``folder``."""
+    model, backtest, note = stored_forecast_error(region)
+    if model is None:
+        return forecast_error_section(None, None, note)
+    measured = (measured_error_by_horizon(backtest, model)
+                if backtest is not None and not backtest.empty else None)
+    _error_chart(folder / ERROR_CHART, error_by_horizon(model), measured,
+                 model.last_observed_year)
+    return forecast_error_section(model, backtest, note, ERROR_CHART)
 
 
 def write_fit_report(
@@ -247,6 +470,7 @@ def write_fit_report(
             names = ", ".join(sorted(set(grp["indicator"])))
             lines.append(f"- {why}: {names}")
     lines += conditioning_section(conditioning)
+    lines += write_forecast_error(folder, region)
     if out_of_sample is not None and not out_of_sample.empty:
         first, last = int(out_of_sample["year"].min()), int(out_of_sample["year"].max())
         lines += ["", f"## Out-of-sample check (fit on data up to {first - 1}, predict "

@@ -9,7 +9,8 @@ region is then run through the one evaluator (posterior rows x assumption draws 
 as for every scenario run); the levers act from 2024, so the backtest years see the
 historic policy. Every published value after the origin (exact or approximate rows; one
 per indicator and year) is compared with the forecast and with three naive forecasts made
-from the same history.
+from the same history, and, where a policy target for the indicator was published by the
+origin, with the plan-trend path from the last published value to that target.
 
 Kunshan's priors derive from a Suzhou fit: the backtest fits Suzhou at the same origin first,
 so no later Suzhou figure leaks into a Kunshan forecast.
@@ -20,6 +21,7 @@ This module computes tables; it writes no file (``cli.backtest``) and words noth
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,13 +36,21 @@ from ..catalogues.indicators import indicator_values, load_indicators
 from ..catalogues.observations import load_observations, observations_as_of
 from ..catalogues.regions import DEFAULT_REGION, check_region, load_region
 from ..catalogues.scenarios import Scenario, baseline_file, load_scenario
+from ..catalogues.targets import Target, load_targets
 from ..catalogues.timeline import FIRST_SIM_YEAR
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import check_draws
 from .predictive import ErrorModel, fit_error_model, predictive_draws
-from .skill import NAIVE_METHODS, crps_ensemble, naive_forecasts, skill_table
+from .skill import (
+    NAIVE_METHODS,
+    PLAN_METHOD,
+    crps_ensemble,
+    naive_forecasts,
+    plan_path_forecast,
+    skill_table,
+)
 
 __all__ = [
     "DEFAULT_ORIGINS",
@@ -52,6 +62,10 @@ __all__ = [
     "BACKTEST_STEPS",
     "check_origins",
     "out_of_sample_rows",
+    "PlanTarget",
+    "plan_targets",
+    "plan_forecast",
+    "PLAN_MEASURES",
 ]
 
 DEFAULT_ORIGINS = (2020, 2021, 2022, 2023)
@@ -66,6 +80,11 @@ _BOUND_RANK = {"exact": 0, "approx": 1}
 _QUALITY_RANK = {"reported": 0, "preliminary": 1, "derived": 2, "unverified": 3}
 #: Quantiles kept for the fan charts and the table.
 QUANTILES = (10, 25, 50, 75, 90)
+#: Target measures whose threshold is a value of the indicator in the target year (a
+#: cumulative target counts a sum over years, not a point of the path).
+PLAN_MEASURES = ("level", "annual", "ratio")
+#: The year of a policy document's number, e.g. 苏委发〔2022〕1号.
+_DOC_YEAR = re.compile(r"〔(\d{4})〕")
 #: Posterior sets per origin from which the ensemble's posterior rows are taken.
 LAPLACE_SETS = 2000
 #: MCMC steps per walker of each origin's fit (``calibrate``'s sampler, a shorter chain);
@@ -82,9 +101,11 @@ class BacktestResult:
     table : pandas.DataFrame
         One row per out-of-sample published value: ``origin, indicator, year, horizon,
         observed, bound, quality, p10, p25, p50, p75, p90, crps``, the naive forecasts
-        ``naive_last, naive_drift, naive_trend``, and ``pred_p10, pred_p50, pred_p90``: the
-        predictive band with the structural error estimated from the *other* origins'
-        errors (leave-one-origin-out, so its coverage is out of sample).
+        ``naive_last, naive_drift, naive_trend``, the plan-trend forecast ``naive_plan``
+        (NaN where no target for the indicator was issued by the origin), and
+        ``pred_p10, pred_p50, pred_p90``: the predictive band with the structural error
+        estimated from the *other* origins' errors (leave-one-origin-out, so its coverage
+        is out of sample).
     skill : pandas.DataFrame
         :func:`suzhou_sim.studies.skill.skill_table` of ``table``.
     fans : pandas.DataFrame
@@ -261,13 +282,69 @@ def _forecast(scenario: Scenario, post: Posterior, draws: int, seed: int,
     return run_ensemble(params, draws, columns, progress=progress)
 
 
+@dataclass(frozen=True)
+class PlanTarget:
+    """A policy target usable as a plan-trend benchmark: its value in its year, and the year
+    its document was issued (from the document number)."""
+
+    target_id: str
+    indicator: str
+    year: int
+    value: float
+    issued: int
+    source_doc: str
+
+
+def plan_targets(region: str, targets: dict[str, Target] | None = None) -> list[PlanTarget]:
+    """Targets of ``region`` that give a point on a plan path, in catalogue order.
+
+    A target qualifies when it is in the model's scope, its (evaluated) measure is one of
+    :data:`PLAN_MEASURES`, it is no "every year" floor (no ``from_year``), its threshold is
+    positive, and its document number carries the year of issue (〔YYYY〕): a forecaster
+    at an origin may only use a target issued by then, and a document without a year could
+    leak a later plan.
+    """
+    out = []
+    for t in (targets if targets is not None else load_targets()).values():
+        issued = _DOC_YEAR.search(t.source_doc or "")
+        if (t.region != region or not t.in_scope or t.eval_measure not in PLAN_MEASURES
+                or t.from_year is not None or not t.threshold > 0 or issued is None):
+            continue
+        out.append(PlanTarget(t.target_id, t.indicator, int(t.year), float(t.threshold),
+                              int(issued.group(1)), t.source_doc))
+    return out
+
+
+def plan_forecast(plans: Sequence[PlanTarget], indicator: str, origin: int,
+                  years: Sequence[int], values: Sequence[float], year: int) -> float:
+    """The plan-trend forecast of ``indicator`` in ``year`` made at ``origin``.
+
+    Among the targets for the indicator issued by the origin whose year is at or after
+    ``year``, the one issued last (then the nearest target year, then catalogue order) gives
+    the path end; the path starts at the last published value up to the origin
+    (:func:`~suzhou_sim.studies.skill.plan_path_forecast`). NaN without such a target or
+    history.
+    """
+    if len(years) == 0:
+        return float("nan")
+    usable = [p for p in plans if p.indicator == indicator and p.issued <= origin
+              and p.year >= year]
+    if not usable:
+        return float("nan")
+    plan = min(enumerate(usable), key=lambda kv: (-kv[1].issued, kv[1].year, kv[0]))[1]
+    last = int(np.argmax(np.asarray(years)))
+    return plan_path_forecast(int(years[last]), float(values[last]), plan.year, plan.value,
+                              int(year))
+
+
 def _history(obs: pd.DataFrame, indicator: str, origin: int) -> pd.DataFrame:
     own = obs[(obs["indicator"] == indicator) & (obs["year"] <= origin)
               & obs["bound"].isin(POINT_BOUNDS)]
     return own.sort_values("year")
 
 
-def _rows_for_origin(obs, origin, results, last_year) -> tuple[list[dict], list[pd.DataFrame]]:
+def _rows_for_origin(obs, origin, results, last_year, plans: Sequence[PlanTarget] = ()
+                     ) -> tuple[list[dict], list[pd.DataFrame]]:
     targets = out_of_sample_rows(obs, origin)
     rows, fans = [], []
     years = list(range(FIRST_SIM_YEAR, last_year + 1))
@@ -282,6 +359,10 @@ def _rows_for_origin(obs, origin, results, last_year) -> tuple[list[dict], list[
             ens = values[:, col]
             naive = naive_forecasts(hist["year"].tolist(), hist["value"].tolist(),
                                     int(rec["year"]))
+            # the last year's mean value, as the naive forecasts use it
+            last = hist.groupby("year")["value"].mean()
+            naive[PLAN_METHOD] = plan_forecast(plans, ind, origin, last.index.tolist(),
+                                               last.tolist(), int(rec["year"]))
             rows.append({
                 "origin": origin, "indicator": ind, "year": int(rec["year"]),
                 "horizon": int(rec["year"]) - origin, "observed": float(rec["value"]),
@@ -372,6 +453,7 @@ def run_backtest(
     parent = load_region(region).parent
     suzhou_obs = load_observations(region=parent) if parent is not None else None
     rows, fans, fits = [], [], []
+    plans = plan_targets(region)
     for origin in origins:
         suzhou_post = None
         if suzhou_obs is not None:
@@ -381,7 +463,7 @@ def run_backtest(
         post, info = _fit_origin(region, obs, origin, n_starts, seed, suzhou_post, steps)
         indicators = sorted(out_of_sample_rows(obs, origin)["indicator"].unique())
         results = _forecast(scenario, post, draws, seed, indicators, progress)
-        new_rows, new_fans = _rows_for_origin(obs, origin, results, last_year)
+        new_rows, new_fans = _rows_for_origin(obs, origin, results, last_year, plans)
         rows += new_rows
         fans += new_fans
         fits.append(info)
@@ -393,7 +475,7 @@ def run_backtest(
     table = table.drop(columns="_ensemble").sort_values(
         ["origin", "indicator", "year"]).reset_index(drop=True)
     columns = ["origin", "indicator", "year", "horizon", "observed", "bound", "quality",
-               *(f"p{p}" for p in QUANTILES), "crps", *NAIVE_METHODS,
+               *(f"p{p}" for p in QUANTILES), "crps", *NAIVE_METHODS, PLAN_METHOD,
                "pred_p10", "pred_p50", "pred_p90"]
     table = table[columns]
     model = fit_error_model(table, region, last_year)

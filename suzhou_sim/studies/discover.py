@@ -231,9 +231,12 @@ def discover_boxes(
 def uncertain_inputs(scenario: Scenario, params: dict, posterior: Posterior) -> pd.DataFrame:
     """The ensemble's uncertain inputs as a table: posterior parameters, then assumptions.
 
-    Inputs constant over the runs (fixed assumptions, a one-row posterior) are left out.
+    Inputs constant over the runs (fixed assumptions, a one-row posterior) are left out, and
+    so are the state corrections (:attr:`Posterior.corrections`): they vary over the runs
+    but only to start each draw from the published state, so a box on them would name no
+    uncertainty a planner can read.
     """
-    names = list(posterior.names) + [a.vensim for a in load_assumptions().values()]
+    names = list(posterior.fitted) + [a.vensim for a in load_assumptions().values()]
     columns = {k: np.asarray(params[k], dtype=float) for k in names
                if k in params and np.ndim(params[k]) and np.ptp(params[k]) > 0}
     return pd.DataFrame(columns)

@@ -1,13 +1,26 @@
 """The effects study: what each lever buys, as paired differences with common random numbers.
 
 For every lever and plan period, the lever alone is raised by a stated step (default +10% of
-its value; +50 yi a year for money levers) and the ensemble is rerun on the same draws
-(same posterior rows, same assumption quantiles); the difference per run of every in-scope
-target's quantity in its target year, and of the probability of reaching it, is the lever's
-effect. A *channel* step puts +50 yi a year into one spending channel of the special fund
-alone (the fund rises and that channel's weight rises so that the other channels keep their
-money), which gives the cost per additional unit through that channel. Money steps carry the
-cost per additional unit (10k yuan per firm, per person, ...) with its 80% band.
+its value; for money levers +10% of the region's own special fund in the period, so Suzhou's
+200 yi a year gives +20 and Kunshan's 42 yi +4.2, or an explicit ``money_step``) and the
+ensemble is rerun on the same draws (same posterior rows, same assumption quantiles); the
+difference per run of every in-scope target's quantity in its target year, and of the
+probability of reaching it, is the lever's effect. A *channel* step puts the money step into
+one spending channel of the special fund alone (the fund rises and that channel's weight
+rises so that the other channels keep their money), which gives the cost per additional unit
+through that channel. Money steps carry the cost per additional unit (10k yuan per firm, per
+person, ...) with its 80% band.
+
+The stacked runs are read slice by slice (:func:`stacked_measures`): every quantity is
+computed on each step's own ``n`` runs, with the scoreboard's structural forecast error drawn
+identically for run ``i`` of every slice, so the base probability is the scoreboard's and an
+unchanged lever has exactly no effect. A step that changes no measured model output in any
+run, a (step, target) pair the step cannot reach and a target carried by a trend outside the
+model are listed in ``skipped`` with a reason code, never as a row of zeros. Range targets
+(driven by an assumption) get their probability change at the driver's low, central and high
+settings (:mod:`suzhou_sim.studies.driven`). With ``joint`` levers, the joint step of those
+levers is run too and :func:`interaction_parts` compares it with the sum of the single steps
+(policy mixes need not add up).
 
 :func:`attribute_changes` splits a scenario's change in target probabilities between its
 edited levers by switching the edits on one at a time (the app's "which levers caused it").
@@ -20,7 +33,7 @@ reason codes; wording, charts and files live in ``reporting.effects_report`` and
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,22 +65,32 @@ from ..catalogues.targets import (
 from ..catalogues.timeline import PERIOD_YEARS, PERIODS
 from ..ensemble.compiled import compiled_model
 from ..ensemble.inputs import scenario_inputs
+from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import MAX_DRAWS, check_draws
-from .predictive import predictive_results
+from .driven import Answer, Case, answers, cases_for, free_drivers, is_range, run_cases
+from .predictive import ErrorModel, load_error_model, predictive_results
+from .scenario_runs import CURVE_DRAWS
 
 __all__ = [
     "MONEY_UNIT",
     "DEFAULT_STEP",
     "DEFAULT_MONEY_STEP",
+    "DEFAULT_MONEY_SHARE",
     "FUND_LEVER",
     "CHANNEL_THEME",
     "EFFECT_COLUMNS",
+    "SKIPPED_COLUMNS",
+    "INTERACTION_COLUMNS",
+    "SKIP_REASONS",
     "Perturbation",
     "EffectsResult",
     "is_money_lever",
     "plan_perturbations",
+    "money_step_for",
+    "stacked_measures",
+    "interaction_parts",
     "lever_effects",
     "benchmark_comparison",
     "attribute_changes",
@@ -79,8 +102,18 @@ __all__ = [
 MONEY_UNIT = "100m_yuan/year"
 #: Default relative step of the other levers (+10% of the lever's value).
 DEFAULT_STEP = 0.10
-#: Default step of money levers and channel steps, in 100m yuan (亿元) a year.
+#: Default money step of the effects study: this share of the region's own special fund in
+#: the period (``Special fund`` of the scenario; the region's historic fund when the
+#: scenario spends none). 10% is the relative step of every other lever
+#: (:data:`DEFAULT_STEP`), so money and rate levers are compared at one relative size, and a
+#: region's step is sized to its own budget: Suzhou 200 -> 20 亿元 a year, Kunshan 42 -> 4.2.
+DEFAULT_MONEY_SHARE = 0.10
+#: Fixed money step of earlier versions, 100m yuan (亿元) a year: what an explicit
+#: ``--money-step`` replaces the share rule with (and ``sensitivity --effect-of`` still uses).
 DEFAULT_MONEY_STEP = 50.0
+#: Two blocks of runs whose outputs differ by less than this relative amount are the same
+#: (the engine's rounding): a step that moves nothing more is not an effect.
+SAME_RTOL = 1e-12
 #: The lever of the special fund and the theme of its split weights (``model/levers.yaml``).
 FUND_LEVER = "special_fund"
 CHANNEL_THEME = "fund_split"
@@ -91,11 +124,29 @@ CHUNK_RUNS = 5_000
 
 EFFECT_COLUMNS = [
     "kind", "lever", "period", "step", "unit", "value", "new_value", "step_rule",
+    "step_basis",
     "target_id", "indicator", "measure", "indicator_unit", "year", "base_p50",
     "delta_p10", "delta_p50", "delta_p90", "delta_mean",
-    "probability_base", "probability_change",
-    "money", "cost_p10", "cost_p50", "cost_p90", "cost_unit", "cost_status",
+    "probability_base", "probability_change", "probability_kind",
+    "probability_change_low", "probability_change_central", "probability_change_high",
+    "drivers", "money", "cost_p10", "cost_p50", "cost_p90", "cost_unit", "cost_status",
 ]
+
+#: Columns of :attr:`EffectsResult.skipped` (``target_id`` blank for a whole step).
+SKIPPED_COLUMNS = ["kind", "lever", "period", "target_id", "reason"]
+#: Reason codes of skipped steps and unmoved targets.
+SKIP_REASONS = (
+    "no_target_after_period",  # the period starts after every target year
+    "no_fund",                 # every split weight is zero: no channel spends
+    "channel_out_of_range",    # the raised fund would exceed its maximum
+    "no_model_effect",         # the step changes no measured model output in any run
+    "no_path",                 # the step moves other outputs, never this target's quantity
+    "trend_only",              # the target is carried by a trend outside the model
+)
+#: Columns of :attr:`EffectsResult.interaction`: per joint step and target, one row per
+#: ``part`` (each lever alone, ``sum``, ``joint``, ``interaction`` = joint - sum).
+INTERACTION_COLUMNS = ["period", "levers", "target_id", "indicator", "indicator_unit", "year",
+                       "part", "delta_mean", "delta_p10", "delta_p90", "probability_change"]
 
 
 @dataclass(frozen=True)
@@ -104,10 +155,12 @@ class Perturbation:
 
     Attributes
     ----------
-    kind : {"lever", "channel"}
-        ``lever`` raises one lever; ``channel`` adds money to one spending channel alone.
+    kind : {"lever", "channel", "joint"}
+        ``lever`` raises one lever; ``channel`` adds money to one spending channel alone;
+        ``joint`` raises several levers together by their single steps.
     lever : str
-        Lever key (for a channel, its weight lever).
+        Lever key (for a channel, its weight lever; for a joint step the keys joined by
+        ``+``).
     period : str
         Plan period the step acts in.
     step : float
@@ -116,13 +169,16 @@ class Perturbation:
     value, new_value : float
         The lever before and after the step (a channel: its money a year).
     step_rule : str
-        ``relative`` (share of the value), ``money`` (absolute money step), ``catalogue``
-        (the catalogue's slider step, the value being 0), each with ``_down`` appended when
-        the step was taken downwards because raising would leave the lever's range.
+        ``relative`` (share of the value), ``fund_share`` (a share of the region's special
+        fund ``basis``), ``money`` (explicit absolute money step), ``catalogue`` (the
+        catalogue's slider step, the value being 0), each with ``_down`` appended when the
+        step was taken downwards because raising would leave the lever's range; ``joint``.
     money : float
         Extra money a year (100m yuan; negative for a cut), 0 for levers that are not money.
     changes : dict
         Vensim constant -> new value.
+    basis : float
+        For ``fund_share``: the fund (100m yuan a year) the share is taken of; else NaN.
     """
 
     kind: str
@@ -135,6 +191,7 @@ class Perturbation:
     step_rule: str
     money: float
     changes: dict[str, float] = field(default_factory=dict)
+    basis: float = float("nan")
 
 
 @dataclass
@@ -147,14 +204,30 @@ class EffectsResult:
         One row per step and in-scope target whose year the step can reach; columns
         :data:`EFFECT_COLUMNS`. Rows with a blank ``target_id`` measure a cost benchmark's
         indicator that no target of the region covers (no probability).
+        ``probability_kind`` is ``single``, ``range`` (a target driven by an assumption:
+        ``probability_change_low``/``_central``/``_high`` are the least change, the change
+        at the first free driver's central value and the largest change over its drivers'
+        low/central/high settings, each driver's three changes in ``drivers``) or
+        ``conditional`` (the scenario fixes every driver: ``probability_change`` is the
+        change at those values).
     skipped : pandas.DataFrame
-        Steps not run: kind, lever, period, reason (a code: ``no_target_after_period``,
-        ``no_fund``, ``channel_out_of_range``: the raised fund would exceed its maximum).
+        Steps not run or not reported, :data:`SKIPPED_COLUMNS`: the reason is one of
+        :data:`SKIP_REASONS`; ``target_id`` names the target for ``no_path`` and
+        ``trend_only`` and is blank when the whole step is skipped.
     scenario : Scenario
-    draws, seed, runs : int
-    relative_step, money_step : float
+    draws, seed : int
+    runs : int
+        Runs of the paired ensemble (base and every step; the range targets' driver cases
+        come on top).
+    relative_step : float
+    money_step : float
+        The explicit money step, NaN when the share rule applied (``money_share``).
     posterior_source : str
     seconds : float
+    money_share : float
+        Share of the region's special fund a money step takes (when ``money_step`` is NaN).
+    interaction : pandas.DataFrame
+        :data:`INTERACTION_COLUMNS` for the ``joint`` levers (empty without).
     """
 
     table: pd.DataFrame
@@ -167,6 +240,9 @@ class EffectsResult:
     money_step: float
     posterior_source: str
     seconds: float
+    money_share: float = DEFAULT_MONEY_SHARE
+    interaction: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=INTERACTION_COLUMNS))
 
 
 def is_money_lever(lever: Lever) -> bool:
@@ -180,11 +256,29 @@ def _check_step(value: float, what: str) -> float:
     return float(value)
 
 
+def money_step_for(scenario: Scenario, period: str, money_step: float | None = None,
+                   share: float = DEFAULT_MONEY_SHARE) -> tuple[float, str, float]:
+    """The money step of a period: ``(size, rule, basis)``.
+
+    An explicit ``money_step`` is taken as it is (rule ``money``, basis NaN); else the step
+    is ``share`` of the region's special fund in the period (rule ``fund_share``): the
+    scenario's fund, or the region's historic fund when the scenario spends none there.
+    """
+    if money_step is not None:
+        return float(money_step), "money", float("nan")
+    fund = scenario.lever_value(FUND_LEVER, period)
+    if fund <= 0:
+        name = load_levers()[FUND_LEVER].historic
+        fund = float(load_region(scenario.region).constants.get(
+            name, compiled_model().constants[name]))
+    return share * fund, "fund_share", float(fund)
+
+
 def _lever_step(lever: Lever, period: str, value: float, relative: float,
-                money: float) -> tuple[float, str]:
+                money: float, money_rule: str = "money") -> tuple[float, str]:
     """Signed step and its rule for one lever; refuses a step that fits neither way."""
     if is_money_lever(lever):
-        size, rule = money, "money"
+        size, rule = money, money_rule
     elif value > 0:
         size, rule = relative * value, "relative"
     else:
@@ -199,7 +293,8 @@ def _lever_step(lever: Lever, period: str, value: float, relative: float,
 
 
 def _channel_step(scenario: Scenario, key: str, period: str, money: float,
-                  levers: dict[str, Lever]) -> Perturbation | str:
+                  levers: dict[str, Lever], rule: str = "money",
+                  basis: float = float("nan")) -> Perturbation | str:
     """+``money`` a year into channel ``key`` alone, or the reason code why it cannot be."""
     fund = levers[FUND_LEVER]
     weights = {k: scenario.lever_value(k, period) for k, lv in levers.items()
@@ -220,17 +315,20 @@ def _channel_step(scenario: Scenario, key: str, period: str, money: float,
     changes.update({levers[k].vensim[period]: v / new_fund for k, v in spent.items()})
     return Perturbation(
         kind="channel", lever=key, period=period, step=money, unit=MONEY_UNIT,
-        value=spent[key] - money, new_value=spent[key], step_rule="money", money=money,
-        changes=changes)
+        value=spent[key] - money, new_value=spent[key], step_rule=rule, money=money,
+        changes=changes, basis=basis)
 
 
 def plan_perturbations(
     scenario: Scenario,
     levers: Sequence[str] | None = None,
     step: float = DEFAULT_STEP,
-    money_step: float = DEFAULT_MONEY_STEP,
+    money_step: float | None = None,
     channels: bool = True,
     last_year: int | None = None,
+    *,
+    money_share: float = DEFAULT_MONEY_SHARE,
+    joint: Sequence[str] | None = None,
 ) -> tuple[list[Perturbation], list[dict[str, str]]]:
     """The paired steps of a study and the steps skipped with their reason codes.
 
@@ -242,26 +340,46 @@ def plan_perturbations(
         Lever keys to study (default: every lever of the catalogue).
     step : float
         Relative step of levers that are not money (0.1 = +10% of the value).
-    money_step : float
-        Step of money levers and channel steps, 100m yuan a year.
+    money_step : float, optional
+        Explicit step of money levers and channel steps, 100m yuan a year; default
+        ``money_share`` of the region's special fund in each period (:func:`money_step_for`).
     channels : bool
         Also step each spending channel of the special fund alone.
     last_year : int, optional
         Latest target year; periods starting after it are skipped (no target can move).
+    money_share : float
+        Share of the fund a money step takes without ``money_step`` (0 < share <= 1).
+    joint : sequence of str, optional
+        Two or more levers also raised together (kind ``joint``, one step per period, after
+        the single steps); they are studied alone too.
 
     Raises
     ------
     InputError
-        Unknown lever, a step that is not positive, or a step that leaves a lever's range
-        whichever way it is taken.
+        Unknown lever, a step that is not positive, a share outside (0, 1], fewer than two
+        joint levers, or a step that leaves a lever's range whichever way it is taken.
     """
     catalogue = load_levers()
     keys = list(catalogue) if levers is None else list(dict.fromkeys(levers))
+    together = list(dict.fromkeys(joint or ()))
     for key in keys:
         if key not in catalogue:
             raise InputError(f"--lever: unknown lever {key!r}; {suggest(key, catalogue)}")
+    for key in together:
+        if key not in catalogue:
+            raise InputError(f"--joint: unknown lever {key!r}; {suggest(key, catalogue)}")
+    if joint is not None and len(together) < 2:
+        raise InputError(f"--joint: {','.join(together) or 'nothing'} names "
+                         f"{len(together)} lever(s); give two or more, e.g. "
+                         "special_fund,guidance_fund_leverage")
+    keys += [k for k in together if k not in keys]
     step = _check_step(step, "--step")
-    money_step = _check_step(money_step, "--money-step")
+    if money_step is not None:
+        money_step = _check_step(money_step, "--money-step")
+    share = _check_step(money_share, "--money-share")
+    if share > 1:
+        raise InputError(f"--money-share: {money_share!r} is not allowed; give a share of "
+                         "the fund in (0, 1], e.g. 0.1")
     planned: list[Perturbation] = []
     skipped: list[dict[str, str]] = []
     for key in keys:
@@ -272,23 +390,38 @@ def plan_perturbations(
                                 "reason": "no_target_after_period"})
                 continue
             value = scenario.lever_value(key, period)
-            size, rule = _lever_step(lever, period, value, step, money_step)
+            money, money_rule, basis = money_step_for(scenario, period, money_step, share)
+            size, rule = _lever_step(lever, period, value, step, money, money_rule)
             planned.append(Perturbation(
                 kind="lever", lever=key, period=period, step=size, unit=lever.unit,
                 value=value, new_value=value + size, step_rule=rule,
                 money=size if is_money_lever(lever) else 0.0,
-                changes={lever.vensim[period]: value + size}))
+                changes={lever.vensim[period]: value + size},
+                basis=basis if is_money_lever(lever) else float("nan")))
     if channels and FUND_LEVER in catalogue:
         for key in (k for k in keys if catalogue[k].theme == CHANNEL_THEME):
             for period in PERIODS:
                 if last_year is not None and PERIOD_YEARS[period][0] > last_year:
                     continue
-                got = _channel_step(scenario, key, period, money_step, catalogue)
+                money, rule, basis = money_step_for(scenario, period, money_step, share)
+                got = _channel_step(scenario, key, period, money, catalogue, rule, basis)
                 if isinstance(got, str):
                     skipped.append({"kind": "channel", "lever": key, "period": period,
                                     "reason": got})
                 else:
                     planned.append(got)
+    for period in PERIODS if together else ():
+        members = [p for p in planned if p.kind == "lever" and p.period == period
+                   and p.lever in together]
+        if len(members) < len(together):
+            continue  # the period starts after every target year
+        changes: dict[str, float] = {}
+        for p in members:
+            changes.update(p.changes)
+        planned.append(Perturbation(
+            kind="joint", lever="+".join(together), period=period, step=float("nan"),
+            unit="", value=float("nan"), new_value=float("nan"), step_rule="joint",
+            money=sum(p.money for p in members), changes=changes))
     return planned, skipped
 
 
@@ -337,10 +470,14 @@ def lever_effects(
     *,
     levers: Sequence[str] | None = None,
     step: float = DEFAULT_STEP,
-    money_step: float = DEFAULT_MONEY_STEP,
+    money_step: float | None = None,
+    money_share: float = DEFAULT_MONEY_SHARE,
     channels: bool = True,
+    joint: Sequence[str] | None = None,
+    ranges: bool = True,
     posterior: Posterior | str | Path | None = None,
     progress: Progress | None = None,
+    client=None,
 ) -> EffectsResult:
     """What each lever buys: paired differences of every in-scope target's quantity.
 
@@ -354,14 +491,27 @@ def lever_effects(
         Levers to study (default all).
     step : float
         Relative step of levers that are not money (default 0.1, +10%).
-    money_step : float
-        Money step, 100m yuan a year (default 50).
+    money_step : float, optional
+        Explicit money step, 100m yuan a year; default: ``money_share`` of the region's
+        special fund in each period (:func:`money_step_for`).
+    money_share : float
+        Share of the region's fund a money step takes when ``money_step`` is not given
+        (default :data:`DEFAULT_MONEY_SHARE`).
     channels : bool
-        Also put ``money_step`` into each spending channel alone.
+        Also put the money step into each spending channel alone.
+    joint : sequence of str, optional
+        Levers (two or more) also raised *together* by their single steps in each period, on
+        the same draws: :attr:`EffectsResult.interaction` compares the joint effect with
+        the sum of the single effects.
+    ranges : bool
+        For assumption-driven targets, also the probability change at the low, central and
+        high setting of each free driver (:mod:`suzhou_sim.studies.driven`).
     posterior : Posterior, path or None
         Calibrated parameters (see :func:`~suzhou_sim.calibration.resolve.resolve_posterior`).
     progress : callable, optional
         ``progress(done, total)`` over all runs.
+    client : distributed.Client, optional
+        Run the ensembles on this Dask cluster (identical results).
 
     Returns
     -------
@@ -376,31 +526,76 @@ def lever_effects(
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     n = check_draws(scenario.draws if draws is None else draws)
     seed = scenario.seed if seed is None else int(seed)
-    targets = [t for t in targets_for_region(scenario.region) if t.in_scope]
+    in_scope = [t for t in targets_for_region(scenario.region) if t.in_scope]
+    targets = [t for t in in_scope if not t.trend]
+    skipped: list[dict[str, str]] = [
+        {"kind": "target", "lever": "", "period": "", "target_id": t.target_id,
+         "reason": "trend_only"} for t in in_scope if t.trend]
     extras = _benchmark_measures(targets)
     last_year = max([t.year for t in targets] + [b.year for b in extras], default=None)
-    steps, skipped = plan_perturbations(scenario, levers, step, money_step, channels,
-                                        last_year)
-    total = n * (1 + len(steps))
-    check_draws(total, f"draws x {1 + len(steps)} steps", MAX_DRAWS)
+    steps, planned_skips = plan_perturbations(scenario, levers, step, money_step, channels,
+                                              last_year, money_share=money_share,
+                                              joint=joint)
+    skipped += [{**s, "target_id": ""} for s in planned_skips]
+    main_total = n * (1 + len(steps))
+    check_draws(main_total, f"draws x {1 + len(steps)} steps", MAX_DRAWS)
     post, source = resolve_posterior(posterior, scenario.region)
-    params = _stacked_inputs(scenario_inputs(scenario, n, seed, post), n, steps)
+    base_inputs = scenario_inputs(scenario, n, seed, post)
+    params = _stacked_inputs(base_inputs, n, steps)
     start = time.perf_counter()
     columns = list(dict.fromkeys(target_variables(targets)
                                  + required_variables([b.indicator for b in extras])))
-    results = run_ensemble(params, total, columns, progress=progress,
-                           chunk=min(total, CHUNK_RUNS))
+    results = run_ensemble(params, main_total, columns, progress=progress,
+                           chunk=min(main_total, CHUNK_RUNS), client=client)
+    moved = _steps_moving(results, columns, n, len(steps))
+    errors = load_error_model(scenario.region)
+    measures = stacked_measures(results, n, targets, extras, region=scenario.region, seed=seed,
+                                errors=errors)
+    singles = [(i, p) for i, p in enumerate(steps, start=1) if p.kind != "joint"]
+    for i, p in singles:
+        if not moved[i - 1]:
+            skipped.append({"kind": p.kind, "lever": p.lever, "period": p.period,
+                            "target_id": "", "reason": "no_model_effect"})
+    table, unmoved = _effect_rows(measures, [(i, p) for i, p in singles if moved[i - 1]], n)
+    skipped += unmoved
+    if ranges:
+        table = _with_ranges(table, targets, steps, base_inputs, n, scenario.region, seed,
+                             errors, columns, client, progress, main_total)
+    interaction = _interaction_rows(measures, steps, n)
     seconds = time.perf_counter() - start
-    table = _effect_rows(_measures(results, targets, extras), steps, n)
     return EffectsResult(
-        table=table, skipped=pd.DataFrame(skipped, columns=["kind", "lever", "period", "reason"]),
-        scenario=scenario, draws=n, seed=seed, runs=total, relative_step=float(step),
-        money_step=float(money_step), posterior_source=source, seconds=seconds)
+        table=table, skipped=pd.DataFrame(skipped, columns=SKIPPED_COLUMNS),
+        scenario=scenario, draws=n, seed=seed, runs=main_total, relative_step=float(step),
+        money_step=np.nan if money_step is None else float(money_step),
+        posterior_source=source, seconds=seconds, money_share=float(money_share),
+        interaction=interaction)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when two blocks of runs agree up to the engine's rounding (:data:`SAME_RTOL`)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return bool(np.all(np.abs(a - b) <= SAME_RTOL * np.maximum(np.abs(a), np.abs(b))))
+
+
+def _steps_moving(results, columns: Sequence[str], n: int, k: int) -> list[bool]:
+    """Per step (slice 1..k), whether it changes any measured model output in any run."""
+    moved = [False] * k
+    for name in columns:
+        data = np.asarray(results[name])
+        base = data[:n]
+        for i in range(k):
+            if not moved[i] and not _same(data[(i + 1) * n:(i + 2) * n], base):
+                moved[i] = True
+    return moved
 
 
 @dataclass(frozen=True)
 class _Measure:
-    """One quantity the study differences: a target's, or a benchmark's indicator."""
+    """One quantity the study differences: a target's, or a benchmark's indicator.
+
+    ``values`` and ``reached`` have shape ``(slices, n)``: slice 0 the base, slice ``i`` the
+    ``i``-th step, each evaluated on its own ``n`` runs.
+    """
 
     target_id: str
     indicator: str
@@ -409,6 +604,52 @@ class _Measure:
     year: int
     values: np.ndarray
     reached: np.ndarray | None
+
+
+def stacked_measures(
+    results,
+    n: int,
+    targets: Sequence[Target],
+    extras: Sequence[CostBenchmark] = (),
+    *,
+    region: str,
+    seed: int,
+    errors: ErrorModel | None = None,
+) -> list[_Measure]:
+    """Every target's (and benchmark's) quantity and reached flag, per slice of ``n`` runs.
+
+    ``results`` holds slices of ``n`` runs one after another (the base first, then each
+    step). Each slice is evaluated on its own (:class:`~suzhou_sim.ensemble.results.RunSlice`):
+    quantities computed across runs (a trend target's quantile grid, anything rank-based)
+    are computed per slice, never across the stacked runs, and each slice gets the
+    scoreboard's structural forecast error (:func:`~suzhou_sim.studies.predictive.
+    predictive_results`) with the same error draw for run ``i`` in every slice, so a step
+    that changes nothing has exactly no effect and the base slice is the scoreboard's.
+
+    Returns
+    -------
+    list
+        One measure per target, then per benchmark; ``values``/``reached`` of shape
+        ``(slices, n)``.
+    """
+    total = int(getattr(results, "n_runs", 0) or np.shape(results[next(iter(
+        target_variables(targets)))])[0])
+    if total % n:
+        raise ValueError(f"{total} runs are not whole slices of {n}")
+    errors = errors or load_error_model(region)
+    parts = [predictive_results(RunSlice(results, k * n, (k + 1) * n), region, seed, errors)
+             for k in range(total // n)]
+    registry = load_indicators()
+    out = [_Measure(t.target_id, t.indicator, t.measure,
+                    registry[t.indicator].unit if t.variable is None else t.unit, t.year,
+                    np.stack([target_values(r, t, [t.year])[:, 0] for r in parts]),
+                    np.stack([reached_per_run(r, t) for r in parts]))
+           for t in targets]
+    out += [_Measure("", b.indicator, b.measure, registry[b.indicator].unit, b.year,
+                     np.stack([indicator_values(r, b.indicator, [b.year], b.measure)[:, 0]
+                               for r in parts]), None)
+            for b in extras]
+    return out
 
 
 def _benchmark_measures(targets: list[Target]) -> list[CostBenchmark]:
@@ -420,39 +661,38 @@ def _benchmark_measures(targets: list[Target]) -> list[CostBenchmark]:
             and b.indicator in registry and registry[b.indicator].in_scope]
 
 
-def _measures(results, targets: list[Target], extras: list[CostBenchmark]) -> list[_Measure]:
-    registry = load_indicators()
-    out = [_Measure(t.target_id, t.indicator, t.measure,
-                    registry[t.indicator].unit if t.variable is None else t.unit, t.year,
-                    target_values(results, t, [t.year])[:, 0], reached_per_run(results, t))
-           for t in targets]
-    out += [_Measure("", b.indicator, b.measure, registry[b.indicator].unit, b.year,
-                     indicator_values(results, b.indicator, [b.year], b.measure)[:, 0], None)
-            for b in extras]
-    return out
-
-
-def _effect_rows(measures: list[_Measure], steps: list[Perturbation], n: int) -> pd.DataFrame:
-    rows = []
+def _effect_rows(measures: list[_Measure], steps: list[tuple[int, Perturbation]],
+                 n: int) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """The effects table and the (step, target) pairs the step cannot move (``no_path``)."""
+    rows, unmoved = [], []
     for m in measures:
-        base = m.values[:n]
-        base_reached = np.nan if m.reached is None else m.reached[:n].mean()
-        for i, p in enumerate(steps, start=1):
+        base = m.values[0]
+        base_reached = np.nan if m.reached is None else m.reached[0].mean()
+        for i, p in steps:
             if PERIOD_YEARS[p.period][0] > m.year:
                 continue  # the step acts after the target year: nothing to measure
-            delta = m.values[i * n:(i + 1) * n] - base
+            if _same(m.values[i], base):
+                if m.target_id:
+                    unmoved.append({"kind": p.kind, "lever": p.lever, "period": p.period,
+                                    "target_id": m.target_id, "reason": "no_path"})
+                continue
+            delta = m.values[i] - base
             d10, d50, d90 = np.percentile(delta, [10, 50, 90])
             money = p.money * _spend_years(p.period, m.year)
             row = {
                 "kind": p.kind, "lever": p.lever, "period": p.period, "step": p.step,
                 "unit": p.unit, "value": p.value, "new_value": p.new_value,
-                "step_rule": p.step_rule, "target_id": m.target_id, "indicator": m.indicator,
+                "step_rule": p.step_rule, "step_basis": p.basis,
+                "target_id": m.target_id, "indicator": m.indicator,
                 "measure": m.measure, "indicator_unit": m.unit, "year": m.year,
                 "base_p50": float(np.percentile(base, 50)),
                 "delta_p10": d10, "delta_p50": d50, "delta_p90": d90,
                 "delta_mean": float(delta.mean()), "probability_base": float(base_reached),
                 "probability_change": (np.nan if m.reached is None else float(
-                    m.reached[i * n:(i + 1) * n].mean() - base_reached)),
+                    m.reached[i].mean() - base_reached)),
+                "probability_kind": "" if m.reached is None else "single",
+                "probability_change_low": np.nan, "probability_change_central": np.nan,
+                "probability_change_high": np.nan, "drivers": "",
                 "money": money, "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
                 "cost_unit": "", "cost_status": "",
             }
@@ -461,7 +701,133 @@ def _effect_rows(measures: list[_Measure], steps: list[Perturbation], n: int) ->
                 row.update(cost_p10=c10, cost_p50=c50, cost_p90=c90, cost_status=status,
                            cost_unit=f"10k_yuan/{m.unit.split('/')[0]}")
             rows.append(row)
-    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS), unmoved
+
+
+def _with_ranges(table: pd.DataFrame, targets: Sequence[Target], steps: list[Perturbation],
+                 base: dict, n: int, region: str, seed: int, errors: ErrorModel,
+                 columns: list[str], client, progress: Progress | None,
+                 done_before: int) -> pd.DataFrame:
+    """The probability change of range targets at each free driver's low/central/high.
+
+    The cases of :func:`~suzhou_sim.studies.driven.cases_for` (the scoreboard's curves: the
+    first :data:`~suzhou_sim.studies.scenario_runs.CURVE_DRAWS` draws, one driver set to
+    a setting) are run for the base and for every step that moves a range target, and
+    read through :func:`~suzhou_sim.studies.driven.answers` as the other studies do.
+    """
+    ranged = [t for t in targets if is_range(t)]
+    fixed = {t.target_id for t in ranged if not free_drivers(t, base)}
+    if fixed:  # every driver fixed by the scenario: the change is conditional on them
+        table = table.copy()
+        table.loc[table["target_id"].isin(fixed), "probability_kind"] = "conditional"
+    ranged = [t for t in ranged if t.target_id not in fixed]
+    cases = cases_for(ranged, base, region)[1:]
+    ids = {t.target_id for t in ranged}
+    rows = table[table["target_id"].isin(ids) & (table["kind"] != "joint")]
+    if rows.empty or not cases:
+        return table
+    index = {(p.kind, p.lever, p.period): i for i, p in enumerate(steps, start=1)}
+    plans = [0] + sorted({index[(r.kind, r.lever, r.period)] for r in rows.itertuples()})
+    m = min(n, CURVE_DRAWS)
+    small = {k: (np.asarray(v)[:m] if np.ndim(v) else v) for k, v in base.items()}
+    blocks = [(plan, case) for plan in plans for case in cases]
+    total = done_before + len(blocks) * m
+    step = None if progress is None else (
+        lambda done, _: progress(done_before + done, total))
+    shares: dict[int, dict[Case, dict[str, float]]] = {plan: {} for plan in plans}
+    variants = [({} if plan == 0 else dict(steps[plan - 1].changes)) | dict(case.overrides)
+                for plan, case in blocks]
+    for k, runs in run_cases(small, m, variants, columns, client=client, progress=step):
+        plan, case = blocks[k]
+        part = predictive_results(runs, region, seed, errors)
+        shares[plan][case] = {t.target_id: float(reached_per_run(part, t).mean())
+                              for t in ranged}
+    table = table.copy()
+    base_rows = table.drop_duplicates("target_id").set_index("target_id")
+    answered: dict[int, dict[str, Answer]] = {}
+    for plan in plans:
+        shares[plan][Case()] = {
+            tid: float(base_rows.loc[tid, "probability_base"]) if tid in base_rows.index
+            else np.nan for tid in ids}
+        answered[plan] = {a.target_id: a for a in answers(shares[plan], ranged, base, region)}
+    for row_index, r in rows.iterrows():
+        plan = index[(r["kind"], r["lever"], r["period"])]
+        before, after = answered[0][r["target_id"]], answered[plan][r["target_id"]]
+        if after.kind != "range":
+            continue
+        changes = {c: tuple(b - a for a, b in zip(before.by_driver[c], p, strict=True))
+                   for c, p in after.by_driver.items()}
+        first = next(iter(changes.values()))
+        table.loc[row_index, ["probability_kind", "probability_change_low",
+                              "probability_change_central", "probability_change_high",
+                              "drivers"]] = [
+            "range", min(min(v) for v in changes.values()), first[1],
+            max(max(v) for v in changes.values()),
+            "; ".join(f"{c}: " + "/".join(f"{x:+.4f}" for x in v) for c, v in changes.items())]
+    return table
+
+
+def interaction_parts(base: np.ndarray, singles: Mapping[str, np.ndarray],
+                      joint: np.ndarray) -> dict[str, np.ndarray]:
+    """Paired changes of single edits, their sum, the joint edit and the interaction.
+
+    Parameters
+    ----------
+    base : numpy.ndarray
+        The quantity without any edit (per run, or per target for probabilities).
+    singles : mapping
+        Edit name -> the quantity with that edit alone, on the same draws.
+    joint : numpy.ndarray
+        The quantity with every edit together, on the same draws.
+
+    Returns
+    -------
+    dict
+        Each edit's change, then ``sum`` (of the single changes), ``joint`` (the joint
+        change) and ``interaction`` (joint minus sum: zero when the edits add up, positive
+        for a synergy), element by element (paired).
+    """
+    base = np.asarray(base, dtype=float)
+    out = {k: np.asarray(v, dtype=float) - base for k, v in singles.items()}
+    total = np.zeros_like(base)
+    for change in out.values():
+        total = total + change
+    out["sum"] = total
+    out["joint"] = np.asarray(joint, dtype=float) - base
+    out["interaction"] = out["joint"] - total
+    return out
+
+
+def _interaction_rows(measures: list[_Measure], steps: list[Perturbation],
+                      n: int) -> pd.DataFrame:
+    """Single effects, their sum, the joint effect and the interaction per joint step and
+    target (mean paired change, 80% band of the paired per-run values; probabilities)."""
+    index = {(p.kind, p.lever, p.period): i for i, p in enumerate(steps, start=1)}
+    rows = []
+    for j, p in enumerate(steps, start=1):
+        if p.kind != "joint":
+            continue
+        members = p.lever.split("+")
+        singles = {k: index[("lever", k, p.period)] for k in members}
+        for m in measures:
+            if not m.target_id or PERIOD_YEARS[p.period][0] > m.year:
+                continue
+            if _same(m.values[j], m.values[0]):
+                continue  # the edits together cannot move this target
+            values = interaction_parts(m.values[0], {k: m.values[i] for k, i in
+                                                     singles.items()}, m.values[j])
+            probs = interaction_parts(
+                m.reached[0].mean(), {k: m.reached[i].mean() for k, i in singles.items()},
+                m.reached[j].mean())
+            for part in [*members, "sum", "joint", "interaction"]:
+                d10, d90 = np.percentile(values[part], [10, 90])
+                rows.append({"period": p.period, "levers": p.lever, "target_id": m.target_id,
+                             "indicator": m.indicator, "indicator_unit": m.unit,
+                             "year": m.year, "part": part,
+                             "delta_mean": float(values[part].mean()),
+                             "delta_p10": float(d10), "delta_p90": float(d90),
+                             "probability_change": float(probs[part])})
+    return pd.DataFrame(rows, columns=INTERACTION_COLUMNS)
 
 
 def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | None:
@@ -480,6 +846,22 @@ def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | 
     return value, value, value
 
 
+def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
+                         measure: str | None) -> pd.DataFrame:
+    """Rows of ``table`` measuring ``indicator`` in the benchmark's year after its step.
+
+    The step is the channel step into ``b.channel`` or, for ``step: fund``, the lever step of
+    the special fund (its split unchanged); ``measure`` None accepts any measure.
+    """
+    kind = "lever" if b.step == "fund" else "channel"
+    hit = ((table["kind"] == kind) & (table["lever"] == b.channel)
+           & (table["period"] == b.period) & (table["indicator"] == indicator)
+           & (table["year"] == b.year))
+    if measure is not None:
+        hit &= table["measure"] == measure
+    return table[hit].drop_duplicates("indicator")
+
+
 def benchmark_comparison(
     table: pd.DataFrame,
     scenario: Scenario,
@@ -487,12 +869,16 @@ def benchmark_comparison(
 ) -> pd.DataFrame:
     """The model's cost per additional unit beside each evidence benchmark it can be set by.
 
-    Where the benchmark names a ``money_share`` the model has (e.g. the share of enterprise
-    rewards paid for HTE recognition), only that share of the channel's extra money is
-    counted, as the evidence prices only that money (its central value; the band reflects
-    the effect's spread). Where it names a ``model_parameter`` the model has, that input's
-    range is returned too, so the report can tell the model's assumed direct cost from what
-    the whole model buys.
+    A benchmark of ``step: fund`` is set by the special fund's own step (the fund as a
+    whole, split by the scenario's weights), the others by their channel's step. Where the
+    benchmark names a ``via`` indicator (what the money buys first, e.g. carrier space), the
+    same step's median effect on it is returned too, so the report can show where the chain
+    from money to the indicator stops. Where the benchmark names a ``money_share`` the model
+    has (e.g. the share of enterprise rewards paid for HTE recognition), only that share of
+    the channel's extra money is counted, as the evidence prices only that money (its
+    central value; the band reflects the effect's spread). Where it names a
+    ``model_parameter`` the model has, that input's range is returned too, so the report can
+    tell the model's assumed direct cost from what the whole model buys.
 
     Parameters
     ----------
@@ -510,7 +896,9 @@ def benchmark_comparison(
         central/low/high, money_share (1 when the whole channel is counted) and
         money_share_name (the model constant, blank when the model lacks it), the model's
         cost_p10/p50/p90 (10k yuan), delta_p50, cost_status, parameter/parameter_low/
-        parameter_high (10k yuan; NaN when the model has no such input), and ``verdict``:
+        parameter_high (10k yuan; NaN when the model has no such input), step (``channel``
+        or ``fund``), via, via_delta_p50 and via_unit (blank/NaN without a ``via`` or when
+        the study did not measure it), and ``verdict``:
         ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
         than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit) or
         ``not_computed`` (the study did not take that step).
@@ -518,10 +906,9 @@ def benchmark_comparison(
     benchmarks = list(load_cost_benchmarks().values() if benchmarks is None else benchmarks)
     out = []
     for b in benchmarks:
-        match = table[(table["kind"] == "channel") & (table["lever"] == b.channel)
-                      & (table["period"] == b.period) & (table["indicator"] == b.indicator)
-                      & (table["measure"] == b.measure)
-                      & (table["year"] == b.year)].drop_duplicates("indicator")
+        match = _benchmark_step_rows(table, b, b.indicator, b.measure)
+        via = (_benchmark_step_rows(table, b, b.via, None) if b.via
+               else table.iloc[0:0])
         share = _input_range(b.money_share, scenario) if b.money_share else None
         param = _input_range(b.model_parameter, scenario) if b.model_parameter else None
         param = [np.nan] * 3 if param is None else [v * b.parameter_factor for v in param]
@@ -533,6 +920,9 @@ def benchmark_comparison(
                "cost_p10": np.nan, "cost_p50": np.nan, "cost_p90": np.nan,
                "delta_p50": np.nan, "cost_status": "", "parameter": param[0],
                "parameter_low": param[1], "parameter_high": param[2],
+               "step": b.step, "via": b.via or "",
+               "via_delta_p50": via.delta_p50.iloc[0] if len(via) else np.nan,
+               "via_unit": via.indicator_unit.iloc[0] if len(via) else "",
                "verdict": "not_computed"}
         if not match.empty:
             m = match.iloc[0]
@@ -637,9 +1027,10 @@ def attribute_changes(
         if key not in done:
             done[key] = probabilities(s)
         probs.append(done[key])
-    frame = pd.DataFrame({key: probs[i + 2] - probs[0] for i, key in enumerate(edits)},
+    parts = interaction_parts(probs[0], {key: probs[i + 2] for i, key in enumerate(edits)},
+                              probs[1])
+    frame = pd.DataFrame({key: parts[key] for key in edits},
                          index=pd.Index([t.target_id for t in targets], name="target_id"))
-    total = probs[1] - probs[0]
-    frame["interaction"] = total - frame[edits].sum(axis=1).to_numpy()
-    frame["total"] = total
+    frame["interaction"] = parts["interaction"]
+    frame["total"] = parts["joint"]
     return frame

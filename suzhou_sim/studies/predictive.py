@@ -402,6 +402,9 @@ class PredictiveResults:
     def __init__(self, results, region: str, seed: int, model: ErrorModel | None = None):
         self._results = results
         self.times = np.asarray(results.times, dtype=float)
+        #: Runs in the ensemble: what a trend-only target sizes its draws by, as for the
+        #: unwrapped results (None when the results do not say).
+        self.n_runs = getattr(results, "n_runs", None)
         self._model = model or load_error_model(region)
         self._seed = int(seed)
         self._cache: dict[str, np.ndarray] = {}

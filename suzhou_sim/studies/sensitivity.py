@@ -226,7 +226,10 @@ def build_problem(
         Calibration of the scenario's region. A calibrated parameter varies over the 5-95%
         range of its posterior sample (:data:`POSTERIOR_RANGE`): the data rule out the rest
         of its prior range, and the extreme tails of a finite MCMC sample are noisy. The
-        posterior point fixes every calibrated parameter left out of the problem.
+        posterior point fixes every calibrated parameter left out of the problem. The state
+        corrections stored with the posterior (:attr:`Posterior.corrections`) are never
+        factors: they are the conditioning's adjustment of each draw to the published state,
+        not an uncertainty of the model, and they stay at the posterior point.
     parameters : sequence of str, optional
         Restrict the factors to these names (Vensim names of calibrated constants or of
         assumptions, or assumption keys). Default: every calibrated parameter whose range is
@@ -252,7 +255,7 @@ def build_problem(
     ranges = assumption_ranges(scenario)
     wanted: list[str] | None = None
     if parameters is not None:
-        allowed = list(posterior.names) + [a.vensim for a in catalogue.values()]
+        allowed = list(posterior.fitted) + [a.vensim for a in catalogue.values()]
         wanted = []
         for name in parameters:
             name = catalogue[name].vensim if name in catalogue else name  # key -> Vensim
@@ -260,10 +263,11 @@ def build_problem(
                 raise InputError(f"unknown sensitivity factor {name!r}; {suggest(name, allowed)}")
             wanted.append(name)
 
-    lo_q, hi_q = posterior.draws.quantile(list(POSTERIOR_RANGE)).to_numpy()
-    units = _calibrated_units(posterior.names)
+    fitted = posterior.fitted
+    lo_q, hi_q = posterior.draws[fitted].quantile(list(POSTERIOR_RANGE)).to_numpy()
+    units = _calibrated_units(fitted)
     factors: list[Factor] = []
-    for j, name in enumerate(posterior.names):
+    for j, name in enumerate(fitted):
         if wanted is not None and name not in wanted:
             continue
         low, high = float(lo_q[j]), float(hi_q[j])
@@ -523,22 +527,23 @@ def effect_step(scenario: Scenario, lever: str, period: str, step: float | None 
     """The paired step of ``lever`` in ``period`` that :func:`evaluate` differences.
 
     The step rules of :func:`suzhou_sim.studies.effects.plan_perturbations` (a money lever
-    by ``money_step`` 亿元 a year, others by ``step`` of their value, downwards when raising
-    would leave the range).
+    by ``money_step`` 亿元 a year, or by default by the effects study's share of the
+    region's special fund in the period; others by ``step`` of their value; downwards when
+    raising would leave the range).
 
     Returns
     -------
     suzhou_sim.studies.effects.Perturbation
     """
     from ..catalogues.timeline import PERIODS
-    from .effects import DEFAULT_MONEY_STEP, DEFAULT_STEP, plan_perturbations
+    from .effects import DEFAULT_STEP, plan_perturbations
 
     if period not in PERIODS:
         raise InputError(f"--effect-of: unknown plan period {period!r}; "
                          f"{suggest(period, PERIODS)}")
     steps, skipped = plan_perturbations(
         scenario, [lever], DEFAULT_STEP if step is None else step,
-        DEFAULT_MONEY_STEP if money_step is None else money_step, channels=False)
+        money_step, channels=False)
     for p in steps:
         if p.period == period:
             return p

@@ -1,7 +1,8 @@
 """Forecast-skill metrics: CRPS, band coverage, naive forecasts and skill scores.
 
 Pure functions of numbers and small tables: an ensemble or a point forecast against an
-observed value, the three naive forecasts a planner could make without the model, and the
+observed value, the three naive forecasts a planner could make without the model from the
+history, the plan-trend path from the last value to a policy target, and the
 per-indicator/horizon aggregation of a backtest table. Nothing here runs the model, reads
 files or words results (``studies.backtest`` runs, ``reporting.backtest_report`` words).
 """
@@ -16,6 +17,9 @@ import scoringrules
 
 __all__ = [
     "NAIVE_METHODS",
+    "PLAN_METHOD",
+    "BENCHMARKS",
+    "plan_path_forecast",
     "crps_ensemble",
     "crps_point",
     "coverage",
@@ -26,8 +30,13 @@ __all__ = [
     "skill_table",
 ]
 
-#: Naive forecasts compared with the model, in the order of the skill table's columns.
+#: Naive forecasts from the published history, in the order of the skill table's columns.
 NAIVE_METHODS = ("naive_last", "naive_drift", "naive_trend")
+#: The plan-trend forecast: the path from the last published value to a policy target
+#: (only where a target for the indicator was published by the origin).
+PLAN_METHOD = "naive_plan"
+#: Every benchmark the model is compared with; the headline is against the strictest.
+BENCHMARKS = (*NAIVE_METHODS, PLAN_METHOD)
 #: Years of history the log-linear trend forecast looks back over (up to five values).
 TREND_WINDOW = 5
 
@@ -143,6 +152,23 @@ def naive_forecasts(
     return {"naive_last": last, "naive_drift": float(drift), "naive_trend": trend}
 
 
+def plan_path_forecast(last_year: int, last_value: float, target_year: int,
+                       target_value: float, year: int) -> float:
+    """The plan-trend forecast of ``year``: compound growth from the last published value to
+    the target.
+
+    ``last_value * (target_value / last_value) ** ((year - last_year) / (target_year -
+    last_year))``: the path a planner who takes the target as the trajectory would draw (a
+    straight line on the log scale). NaN when the target year is not after the last
+    published year, ``year`` lies beyond the target year, or a value is not positive.
+    """
+    if not (last_year < target_year and last_year < year <= target_year
+            and last_value > 0 and target_value > 0):
+        return float("nan")
+    share = (year - last_year) / (target_year - last_year)
+    return float(last_value * (target_value / last_value) ** share)
+
+
 def _summary(group: pd.DataFrame) -> dict[str, float]:
     obs = group["observed"].to_numpy(float)
     err = group["p50"].to_numpy(float) - obs
@@ -156,7 +182,9 @@ def _summary(group: pd.DataFrame) -> dict[str, float]:
         "cover50": coverage(group, "p25", "p75"),
         "cover80": coverage(group),
     }
-    for name in NAIVE_METHODS:
+    for name in BENCHMARKS:
+        if name not in group:
+            continue
         naive = group[name].to_numpy(float)
         have = np.isfinite(naive)
         out[f"mape_{name}_pct"] = mape_pct(obs[have], naive[have])
@@ -165,6 +193,12 @@ def _summary(group: pd.DataFrame) -> dict[str, float]:
         out[f"skill_{name}"] = (skill_score(float(np.mean(rel[have])), float(np.mean(
             crps_point(obs[have], naive[have]) / np.abs(obs[have])))) if have.any()
                                 else float("nan"))
+    # The headline: skill against the strictest benchmark (the one the model beats least).
+    skills = {m: out[f"skill_{m}"] for m in BENCHMARKS
+              if f"skill_{m}" in out and np.isfinite(out[f"skill_{m}"])}
+    best = min(skills, key=skills.get) if skills else None
+    out["best_naive"] = best or ""
+    out["skill_best"] = skills[best] if best else float("nan")
     if "pred_p10" in group:
         out["cover80_pred"] = coverage(group, "pred_p10", "pred_p90")
     return out
@@ -177,8 +211,9 @@ def skill_table(backtest: pd.DataFrame) -> pd.DataFrame:
     ----------
     backtest : pandas.DataFrame
         One row per out-of-sample value with ``indicator, horizon, observed, p10, p25, p50,
-        p75, p90, crps`` and the :data:`NAIVE_METHODS` columns (``pred_p10``/``pred_p90``
-        optional: the predictive band with structural error).
+        p75, p90, crps`` and the :data:`NAIVE_METHODS` columns (``naive_plan`` and
+        ``pred_p10``/``pred_p90`` optional: the plan-trend forecast and the predictive band
+        with structural error).
 
     Returns
     -------
@@ -187,7 +222,9 @@ def skill_table(backtest: pd.DataFrame) -> pd.DataFrame:
         signed error of the median, % of observed), ``crps``, ``crps_rel`` (CRPS / observed),
         ``cover50``, ``cover80``, ``mape_<naive>_pct`` and ``skill_<naive>``
         (1 - CRPS_model / CRPS_naive, relative CRPS, rows with that naive forecast) for
-        each naive method, and ``cover80_pred`` when the predictive band is given.
+        each benchmark given, ``best_naive`` and ``skill_best`` (the benchmark with the lowest
+        skill, i.e. the strictest, and that skill; blank and NaN when none exists), and
+        ``cover80_pred`` when the predictive band is given.
     """
     rows = []
     for (ind, h), group in backtest.groupby(["indicator", "horizon"], sort=True):

@@ -203,6 +203,10 @@ def test_report_is_written_and_its_numbers_come_from_the_run(small_calibration):
     cov = float(series.loc[series.indicator == "rd_expenditure", "band_coverage"].iloc[0])
     assert np.isfinite(cov)
     assert "Out-of-sample" in report and "autocorr" in report
+    # identification with each prior's source, and the forecast error against horizon
+    assert re.search(r"\| Eligible firms per GDP \| own \| 0\.226 \| .* \| evidence \(", report)
+    assert "## Forecast error by horizon" in report and "h=11 (2035)" in report
+    assert (folder / "fit_forecast_error_by_horizon.png").exists()
 
 
 BAD_FILES = {

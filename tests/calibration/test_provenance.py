@@ -3,6 +3,7 @@ change to any fitted-to input makes a calibration stale (warning; ``--strict`` r
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import warnings
@@ -125,6 +126,35 @@ def test_a_changed_source_quote_does_not(tmp_path):
     data.write_text(OBSERVED_FILE.read_text(encoding="utf-8").replace("https://", "http://"),
                     encoding="utf-8")
     assert not calibration_status("suzhou", observed_file=data).stale
+
+
+def test_a_reworded_profile_source_or_name_does_not_but_a_value_does(tmp_path):
+    """Only the profile's values are inputs of the fit; its sources and names document them."""
+    shipped = REGIONS_DIR / "kunshan.yaml"
+    profile = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+
+    def fingerprint(edit) -> str:
+        folder = tmp_path / f"regions_{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        shutil.copy(REGIONS_DIR / "suzhou.yaml", folder / "suzhou.yaml")  # the parent
+        data = copy.deepcopy(profile)
+        edit(data)
+        (folder / "kunshan.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                             encoding="utf-8")
+        return current_provenance("kunshan", regions_dir=folder)["region_profile"]
+
+    first = next(iter(profile["constants"]))
+
+    def reword(data):
+        data["label_en"] = "Kunshan City"
+        data["constants"][first]["source"] = "another wording of the same source"
+
+    def revalue(data):
+        data["constants"][first]["value"] = data["constants"][first]["value"] * 1.5
+
+    same = fingerprint(lambda data: None)
+    assert fingerprint(reword) == same
+    assert fingerprint(revalue) != same
 
 
 def _stale_copy(tmp_path, region="suzhou"):

@@ -58,6 +58,50 @@ def test_effects_end_to_end(tmp_path, capsys, posterior_dir):
     future = table[table["target_id"].isin(["SZ-FUTURE-2030", "SZ-FUTURE-2035"])]
     assert not future.empty and future[["delta_p50", "probability_change"]].notna().all().all()
     assert "Targets driven by an assumption (" in report and "--assume NAME=VALUE" in report
+    # their change in probability is a range over the driver, in the CSV and in words
+    ranged = future[future["probability_kind"] == "range"]
+    assert not ranged.empty
+    assert ranged[["probability_change_low", "probability_change_high"]].notna().all().all()
+    assert "points, depending on" in report
+    # the money step is a share of Suzhou's own fund, and says so
+    fund = table[(table["lever"] == "special_fund") & (table["kind"] == "lever")]
+    assert set(fund["step_rule"]) == {"fund_share"} and set(fund["step"]) == {20.0}
+    assert "10% of the region's own special fund" in report
+    assert "10% of the region's special fund of 200 亿元" in report
+    # targets no lever can move are named with their reason, never given a row of zeros
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert list(skipped.columns) == ["kind", "lever", "period", "target_id", "reason"]
+    trend = set(skipped.loc[skipped["reason"] == "trend_only", "target_id"])
+    assert trend == {"SZ-NEWRD-2025", "SZ-CONSORT-2025"}
+    assert not trend & set(table["target_id"])
+    assert "carried from the observed series by a trend" in report
+    assert "由观测序列的趋势外推得到" in report
+    assert not (out / "interaction.csv").exists()  # only with --joint
+
+
+def test_joint_levers_write_the_interaction(tmp_path, capsys, posterior_dir):
+    out = tmp_path / "joint"
+    code, _, err = _effects(capsys, posterior_dir, out, "--lever", "special_fund",
+                            "--no-channels", "--joint",
+                            "special_fund,enterprise_reward_weight")
+    assert code == 0, err
+    frame = pd.read_csv(out / "interaction.csv")
+    assert set(frame["part"]) == {"special_fund", "enterprise_reward_weight", "sum", "joint",
+                                  "interaction"}
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "Do the levers add up?" in report and "杠杆效果是否可加?" in report
+    assert "interaction (80% band)" in report and "交互(80%区间)" in report
+
+
+def test_kunshan_steps_are_kunshan_sized(tmp_path, capsys, posterior_dir):
+    out = tmp_path / "kunshan"
+    code, _, err = _main(capsys, "effects", str(SCENARIOS_DIR / "kunshan_baseline.yaml"),
+                         "--draws", "6", "--seed", "2", "--posterior-dir", str(posterior_dir),
+                         "--out", str(out), "--quiet", "--lever", "special_fund")
+    assert code == 0, err
+    table = pd.read_csv(out / "effects.csv")
+    money = table[table["unit"] == "100m_yuan/year"]
+    assert set(money["step"].round(6)) == {4.2} and set(money["step_basis"]) == {42.0}
 
 
 def test_output_folder_is_never_clobbered(tmp_path, capsys, posterior_dir):
@@ -89,6 +133,10 @@ def test_output_folder_is_never_clobbered(tmp_path, capsys, posterior_dir):
     (["--lever", "attraction_projects", "--step", "10"],
      "outside its allowed range 0-10000 projects/year in both directions"),
     (["--draws", "0"], "--draws: 0 is outside the allowed range"),
+    (["--money-share", "1.5"], "--money-share: 1.5 is not allowed; give a share of the fund"),
+    (["--money-share", "0"], "--money-share: 0.0 is not allowed"),
+    (["--joint", "special_fund"], "--joint: special_fund names 1 lever(s); give two or more"),
+    (["--joint", "special_fund,talent_wieght"], "--joint: unknown lever 'talent_wieght'"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, posterior_dir, args, message):
     out = tmp_path / "out"

@@ -139,6 +139,7 @@ def test_calibrate_backtest_run_and_report_a_new_region(home):
     proc = _cli(home, "calibrate", "--region", REGION, "--starts", "1", "--steps", "100",
                 "--keep", "100", "--quiet")
     assert proc.returncode == 0, proc.stderr
+    assert "several figures" not in proc.stderr  # one figure per indicator-year here
     folder = home / "model/calibration" / REGION
     assert {"point.yaml", "posterior.csv", "provenance.yaml", "report.md"} <= {
         p.name for p in folder.iterdir()}

@@ -20,7 +20,15 @@ import pytest
 from suzhou_sim import cli
 from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.catalogues.scenarios import load_scenario
-from suzhou_sim.ensemble.cluster import CONNECT_TIMEOUT, active_client, dask_client, use_client
+from suzhou_sim.ensemble.cluster import (
+    CONNECT_TIMEOUT,
+    active_batch_progress,
+    active_client,
+    dask_client,
+    tqdm_batches,
+    use_batch_progress,
+    use_client,
+)
 from suzhou_sim.ensemble.inputs import scenario_inputs
 from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
@@ -120,3 +128,42 @@ def test_unreachable_scheduler_is_an_input_error():
     with pytest.raises(InputError, match="--dask: cannot reach a Dask scheduler"):
         with dask_client("tcp://127.0.0.1:9"):
             pass
+
+
+# -- progress per Dask batch (issue 27 item 7) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def in_process_client():
+    """A Dask cluster of one worker thread in this process (no worker processes to start)."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("n", "chunk", "batches"), [(100, 20, 5), (90, 40, 3)])
+def test_the_batch_progress_moves_once_per_batch(tmp_path, in_process_client, n, chunk,
+                                                 batches):
+    post, _ = resolve_posterior(write_fixture_posterior(tmp_path / "cal"), "suzhou")
+    params = scenario_inputs(load_scenario(SCENARIOS_DIR / "baseline.yaml"), n, 3, post)
+    calls, runs = [], []
+    with use_batch_progress(lambda done, total: calls.append((done, total))):
+        result = run_ensemble(params, n, ["GDP"], client=in_process_client, chunk=chunk,
+                              progress=lambda done, total: runs.append((done, total)))
+    assert calls == [(k, batches) for k in range(1, batches + 1)]
+    assert len(runs) == batches and {t for _, t in runs} == {n} and runs[-1][0] == n
+    assert np.array_equal(result["GDP"], run_ensemble(params, n, ["GDP"])["GDP"])
+    # without a callback (nothing set, or --quiet), the runs report nothing per batch
+    assert active_batch_progress() is None
+
+
+def test_quiet_means_no_batch_bar():
+    with tqdm_batches(False) as bar:
+        assert bar is None
+    with tqdm_batches(True) as bar:
+        bar(1, 4)
+        bar(4, 4)
+    with dask_client(None, batch_progress=True) as client:
+        assert client is None and active_batch_progress() is None

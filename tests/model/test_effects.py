@@ -28,7 +28,9 @@ CHANNELS = {
                            "Cumulative first time recognitions"),
     "talent programmes": ("Talent weight", "Talent response", "High level talent"),
     "R&D subsidies": ("RD subsidy weight", "Subsidy induced RD", "Cumulative RD expenditure"),
-    "carriers": ("Carrier weight", "Carrier response", "Cumulative new tech SMEs"),
+    # carrier money buys space at the carrier cost (no D(x) response: each m2 costs the
+    # same); the space becomes firms only when it runs short (test below)
+    "carriers": ("Carrier weight", None, "Cumulative carrier construction"),
     "guidance funds": ("Guidance fund weight", "Guidance response",
                        "Cumulative new VC fund scale"),
 }
@@ -101,7 +103,7 @@ def test_more_money_never_lowers_what_it_funds(model, channel, corner):
     assert v[-1] > v[0], outcome
 
 
-@pytest.mark.parametrize("channel", sorted(CHANNELS))
+@pytest.mark.parametrize("channel", sorted(c for c, (_, r, _) in CHANNELS.items() if r))
 def test_responses_are_monotone_diminishing_and_symmetric_to_first_order(model, channel):
     _, response, outcome = CHANNELS[channel]
     res = _channel_grid(model, channel, MULTIPLES)
@@ -118,6 +120,43 @@ def test_responses_are_monotone_diminishing_and_symmetric_to_first_order(model, 
     for name, year in ((response, 2025), (outcome, 2030)):
         down, mid, up = _at(near, name, year)
         assert up - mid == pytest.approx(mid - down, rel=0.15), name
+
+
+CARRIER_CUT = [0, 0.5, 1, 2, 5]
+
+
+def _formation(res, year):
+    return _at(res, "Cumulative new tech SMEs", year)
+
+
+def test_carrier_money_adds_no_firm_while_space_is_not_short(model):
+    """At the defaults the tenants fit the space: more or less carrier money changes the
+    space, not formation (the additive carrier term that added firms anyway is gone)."""
+    res = _channel_grid(model, "carriers", CARRIER_CUT)
+    assert np.all(res["Carrier utilisation"] < 1)
+    assert np.all(res["Carrier capacity effect"] == 1)
+    assert np.all(np.diff(_at(res, "Carrier area", 2030)) > 0)
+    for year in (2025, 2030, 2035):
+        assert np.ptp(_formation(res, year)) == pytest.approx(0, abs=1e-6)
+
+
+def test_carriers_bind_when_space_runs_short_and_then_money_adds_firms(model):
+    """With a quarter of the density (space short from the start) utilisation exceeds 1,
+    formation is rationed, and carrier money relieves it: cutting it loses firms, raising
+    it adds them, each yuan less than the one before."""
+    density = model.constants["Carrier firm density"] / 4
+    share = model.constants["Carrier new firm share"]
+    res = _channel_grid(model, "carriers", CARRIER_CUT, {"Carrier firm density": density})
+    u = _at(res, "Carrier utilisation", 2030)
+    effect = _at(res, "Carrier capacity effect", 2030)
+    assert u[CARRIER_CUT.index(1)] > 1
+    # rationing: capacity over tenants find space; only the genuinely new share is lost
+    assert effect == pytest.approx(1 - share * (1 - np.minimum(1, 1 / u)), rel=1e-9)
+    assert np.all(effect >= 1 - share) and np.all(np.diff(effect) > 0)
+    gained = _formation(res, 2035)
+    assert np.all(np.diff(gained) > 0)
+    per_yuan = np.diff(gained) / np.diff(CARRIER_CUT)
+    assert per_yuan[-1] < per_yuan[0]
 
 
 def _subsidy_grid(model, multiples, constants=None, extra=None):
@@ -176,6 +215,21 @@ def test_reward_money_buys_hte_at_the_evidence_cost(model):
     extra_reward = 200 * w / total * 0.05 * share * 1  # HTE-reward money in 2025
     gained = np.diff(_at(res, "Cumulative first time recognitions", 2025))[0]
     assert c <= extra_reward / gained <= 1.6 * c
+
+
+def test_the_state_correction_does_not_reprice_the_recognitions_rewards_add(model):
+    """The correction that moves the fitted recognitions to the published 2024 figure scales
+    the fitted rate only; the recognitions reward money adds keep their evidence price (the
+    posterior's median correction, 0.7, cut them by 30% before)."""
+    gained = {}
+    for correction in (1.0, 0.7):
+        res = _channel_grid(model, "enterprise rewards", [1.0, 2.0],
+                            {"Recognition level correction": correction})
+        gained[correction] = np.diff(_at(res, "Reward induced recognitions", 2024))[0]
+        first = np.diff(_at(res, "First time recognitions", 2024))[0]
+        stringency = _at(res, "Stringency effect", 2024)[1]
+        assert first == pytest.approx(gained[correction] * stringency, rel=1e-9)
+    assert gained[0.7] == pytest.approx(gained[1.0], rel=1e-9) and gained[1.0] > 0
 
 
 def test_money_for_one_channel_is_taken_from_the_others(model):

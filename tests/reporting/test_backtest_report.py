@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from suzhou_sim.reporting import backtest_report
@@ -19,3 +20,37 @@ def test_error_model_log_error_is_shown_as_forecast_over_observed(stored, shown)
                                          ("zh", "预测值减观测值")])
 def test_sign_convention_is_stated_in_both_languages(lang, words):
     assert words in skill_text("sign", lang)
+
+
+def _goal_table(plan: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator": "high_tech_enterprises", "origin": [2021, 2022, 2022],
+        "year": [2022, 2023, 2024], "horizon": [1, 1, 2],
+        "observed": [100.0, 110.0, 120.0], "p10": 80.0, "p25": 90.0,
+        "p50": [103.0, 113.0, 123.0], "p75": 130.0, "p90": 140.0,
+        "naive_last": [90.0, 100.0, 100.0], "naive_drift": [95.0, 104.0, 108.0],
+        "naive_trend": [94.0, 103.0, 107.0], "naive_plan": plan,
+    })
+
+
+@pytest.mark.parametrize(("plan", "best", "ok"), [
+    # the plan path is almost exact where it exists (2023, 2024): the strictest benchmark,
+    # and the model (about 2.6% off there) does not beat it
+    ([float("nan"), 110.5, 120.5], "naive_plan", False),
+    # a poor plan path: drift stays the strictest, and the model (3% off) beats drift (~7%)
+    ([float("nan"), 150.0, 160.0], "naive_drift", True),
+    # no target issued by any origin: the three history methods only
+    ([float("nan")] * 3, "naive_drift", True),
+])
+def test_goal_is_judged_against_the_best_benchmark_plan_trend_included(plan, best, ok):
+    goals = backtest_report.backtest_goals(_goal_table(plan), ("high_tech_enterprises",))
+    row = goals.iloc[0]
+    assert row["best_naive"] == best and bool(row["median_ok"]) is ok
+    assert row["n_best"] == (2 if best == "naive_plan" else 3)
+
+
+def test_best_benchmark_is_named_in_both_languages():
+    skill = pd.DataFrame({"indicator": ["ALL"], "horizon": [1], "best_naive": ["naive_plan"],
+                          "skill_best": [0.1]})
+    assert backtest_report.skill_display(skill, "zh").iloc[0, 2] == "规划目标路径"
+    assert backtest_report.skill_display(skill, "en").iloc[0, 2] == "plan trend"

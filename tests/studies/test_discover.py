@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.catalogues.scenarios import load_assumptions
 from suzhou_sim.reporting.decision_report import discovery_sentences
-from suzhou_sim.studies.discover import Discovery, discover, discover_boxes
+from suzhou_sim.studies.discover import Discovery, discover, discover_boxes, uncertain_inputs
 from tests.posterior_fixture import CALIBRATED
 
 
@@ -111,3 +112,15 @@ def test_scenario_discovery_uses_posterior_parameters_and_every_uncertain_assump
     assert 0.0 <= found.base_rate <= 1.0
     again = discover(scenario, "SZ-HTE-2025", draws=300, seed=5, posterior=posterior_dir)
     assert again.table().equals(found.table())
+
+
+def test_state_corrections_are_not_offered_as_box_inputs(posterior_dir, baseline):
+    """Corrections vary over the runs only to start each draw from the published state."""
+    post = resolve_posterior(posterior_dir, "suzhou")[0]
+    draws = post.draws.assign(**{"HTE state correction": np.linspace(-0.05, 0.05,
+                                                                     len(post.draws))})
+    params = {name: draws[name].to_numpy() for name in draws}
+    with_corrections = type(post)(post.region, post.point, draws, post.meta)
+    table = uncertain_inputs(baseline, params, with_corrections)
+    assert "HTE state correction" not in table
+    assert list(table) == [n for n in CALIBRATED if np.ptp(params[n]) > 0]

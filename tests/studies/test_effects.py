@@ -11,21 +11,30 @@ import pytest
 from suzhou_sim.calibration.resolve import resolve_posterior
 from suzhou_sim.catalogues.evidence import load_cost_benchmarks
 from suzhou_sim.catalogues.scenarios import load_levers, load_scenario
-from suzhou_sim.catalogues.targets import targets_for_region
+from suzhou_sim.catalogues.targets import load_targets, target_values, targets_for_region
+from suzhou_sim.engine import EnsembleResult
+from suzhou_sim.ensemble.compiled import compiled_model
 from suzhou_sim.ensemble.inputs import scenario_inputs
 from suzhou_sim.ensemble.runs import run_ensemble
 from suzhou_sim.errors import InputError
+from suzhou_sim.studies.driven import plan_answers, with_assumptions
 from suzhou_sim.studies.effects import (
+    DEFAULT_MONEY_SHARE,
     EFFECT_COLUMNS,
     FUND_LEVER,
+    INTERACTION_COLUMNS,
     attribute_changes,
     benchmark_comparison,
+    interaction_parts,
     lever_effects,
+    money_step_for,
     plan_perturbations,
     run_inputs_key,
+    stacked_measures,
     target_probabilities,
 )
 from suzhou_sim.studies.scenario_runs import run_scenario
+from tests.engine.conftest import model_text
 from tests.posterior_fixture import write_fixture_posterior
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,9 +73,24 @@ def test_table_covers_every_lever_period_and_target(effects):
     years = {"14th": 2024, "15th": 2026, "16th": 2031}
     assert (table["year"] >= table["period"].map(years)).all()
     assert set(table.loc[table["period"] == "16th", "year"]) == {2035}
-    assert effects.runs == DRAWS * (1 + table[["kind", "lever", "period"]]
-                                    .drop_duplicates().shape[0])
-    assert effects.skipped.empty
+    planned, _ = plan_perturbations(BASELINE, last_year=2035)
+    assert effects.runs == DRAWS * (1 + len(planned))
+    # every planned step is either in the table or said to move nothing it could measure
+    shown = set(table[["kind", "lever", "period"]].itertuples(index=False, name=None))
+    skipped = effects.skipped
+    unmoved = set(skipped.loc[skipped["reason"].isin(["no_path", "no_model_effect"]),
+                              ["kind", "lever", "period"]].itertuples(index=False, name=None))
+    assert {(p.kind, p.lever, p.period) for p in planned} == shown | unmoved
+    # no (step, target) pair is both an effect row and unmoved
+    pairs = set(table[["kind", "lever", "period", "target_id"]].itertuples(index=False,
+                                                                          name=None))
+    assert not pairs & set(skipped[["kind", "lever", "period", "target_id"]].itertuples(
+        index=False, name=None))
+    # the trend-carried targets are named as such, never given an effect
+    trend = {t.target_id for t in targets_for_region("suzhou") if t.in_scope and t.trend}
+    assert set(skipped.loc[skipped["reason"] == "trend_only", "target_id"]) == trend
+    assert not trend & set(table["target_id"])
+    assert set(skipped["reason"]) <= {"trend_only", "no_path", "no_model_effect"}
 
 
 # Each channel (and each lever that is not a split weight) against the outcome it should
@@ -78,7 +102,8 @@ SIGNS = [
     ("channel", "talent_weight", "SZ-LEADER-2025"),              # 4: grants -> talent inflow
     ("channel", "guidance_fund_weight", "SZ-VCFUND-2025"),       # 5: guidance funds -> VC
     ("channel", "carrier_weight", "SZ-CARRIERAREA-2025"),        # 6: carriers -> floor area
-    ("channel", "carrier_weight", "SZ-TSME-2025"),               # 6: ... -> formation
+    # not carriers -> formation: space adds firms only when it runs short, which it does not
+    # at the baseline (tests/studies/test_effects_benchmarks.py, tests/model/test_effects.py)
     ("lever", "special_fund", "SZ-HTE-2025"),
     ("lever", "guidance_fund_leverage", "SZ-VCFUND-2025"),
     ("lever", "attraction_projects", "SZ-TSME-2025"),
@@ -129,7 +154,8 @@ def test_reallocating_weights_costs_the_other_channels(effects):
 
 
 def test_channel_step_keeps_the_other_channels_money(posterior_dir):
-    steps, _ = plan_perturbations(BASELINE, levers=[FUND_LEVER, *CHANNELS], channels=True)
+    steps, _ = plan_perturbations(BASELINE, levers=[FUND_LEVER, *CHANNELS], money_step=50,
+                                  channels=True)
     step = next(p for p in steps if p.kind == "channel" and p.lever == "talent_weight"
                 and p.period == "15th")
     post, _ = resolve_posterior(posterior_dir, BASELINE.region)
@@ -175,12 +201,17 @@ def test_bad_steps_are_refused(levers, step, money, message):
         plan_perturbations(BASELINE, levers=levers, step=step, money_step=money)
 
 
-def test_a_lever_at_its_maximum_steps_down_and_says_so():
+@pytest.mark.parametrize(("money", "expected"), [
+    (50, (-50, "money_down", 950)),          # an explicit step
+    (None, (-100, "fund_share_down", 900)),  # 10% of the raised fund of 1000
+])
+def test_a_lever_at_its_maximum_steps_down_and_says_so(money, expected):
     at_max = BASELINE.with_lever("special_fund", "15th", 1000)
-    steps, skipped = plan_perturbations(at_max, levers=["special_fund", "talent_weight"])
+    steps, skipped = plan_perturbations(at_max, levers=["special_fund", "talent_weight"],
+                                        money_step=money)
     down = next(p for p in steps if p.lever == "special_fund" and p.kind == "lever"
                 and p.period == "15th")
-    assert (down.step, down.step_rule, down.new_value) == (-50, "money_down", 950)
+    assert (down.step, down.step_rule, down.new_value) == expected
     assert {"kind": "channel", "lever": "talent_weight", "period": "15th",
             "reason": "channel_out_of_range"} in skipped
 
@@ -197,7 +228,11 @@ def test_attribution_splits_the_change_between_edited_levers(posterior_dir):
     one = attribute_changes(BASELINE, edited, 30, 3, posterior_dir)
     assert list(one.columns) == ["special_fund", "interaction", "total"]
     assert one["special_fund"].to_numpy() == pytest.approx(one["total"].to_numpy())
-    assert (one["total"] > 0).any() and (one["total"] >= 0).all()  # more money, every channel
+    # more money, every channel; registered tech SMEs aside: the recognitions rewards add
+    # move firms from the SME pool into the HTE stock, of which only the registering share
+    # stays registered, and carrier space adds no firm while it is not short
+    rest = one.loc[[t for t in one.index if not t.startswith("SZ-TSME")], "total"]
+    assert (one["total"] > 0).any() and (rest >= 0).all()
     both = attribute_changes(BASELINE, edited.with_lever("guidance_fund_weight", "14th", 0),
                              30, 3, posterior_dir)
     assert list(both.columns) == ["special_fund", "guidance_fund_weight", "interaction", "total"]
@@ -271,3 +306,198 @@ def test_benchmark_is_measured_even_without_a_target_on_it(posterior_dir):
     comparison = benchmark_comparison(result.table, kunshan)
     verdict = comparison[comparison["benchmark"] == "enterprise_reward_hte"].iloc[0]
     assert verdict.verdict in ("inside", "above", "below") and verdict.cost_p50 > 0
+
+
+# -- per-slice measures with the scoreboard's predictive draws (issue #23 item 6) ---------
+
+
+def _stacked(blocks: list[np.ndarray]) -> EnsembleResult:
+    """A synthetic ensemble result: slices of HTE stocks stacked one after another."""
+    times = np.arange(2018.0, 2036.0)
+    return EnsembleResult(times, {"High tech enterprises": np.concatenate(blocks)})
+
+
+def test_each_slice_is_measured_on_its_own_runs():
+    """A trend target's quantiles and the structural error are per slice: a slice equal to
+    the base has no effect at all, a known shift has exactly the known effect."""
+    targets = load_targets()
+    hte, trend = targets["SZ-HTE-2025"], targets["SZ-NEWRD-2025"]
+    n = 50
+    rng = np.random.default_rng(1)
+    base = 40_000 + 5_000 * rng.random((n, 18))
+    results = _stacked([base, base.copy(), 1.1 * base])
+    measures = {m.target_id: m for m in stacked_measures(results, n, [hte, trend],
+                                                          region="suzhou", seed=7)}
+    for m in measures.values():
+        assert m.values.shape == (3, n) and m.reached.shape == (3, n)
+        assert np.array_equal(m.values[1], m.values[0])       # same runs: no effect
+        assert np.array_equal(m.reached[1], m.reached[0])
+    # the trend target is read from the observed series: no slice differs from another
+    assert np.array_equal(measures[trend.target_id].values[2],
+                          measures[trend.target_id].values[0])
+    # +10% of every run raises every predictive draw by 10% (the same error draw per run)
+    shift = measures[hte.target_id].values[2] - measures[hte.target_id].values[0]
+    assert shift == pytest.approx(0.1 * measures[hte.target_id].values[0], rel=1e-12)
+    # the old reading across the stacked runs gave the trend target an effect that is not
+    # there: its quantile grid ran over all 3n runs, so slice 3 sat above slice 1
+    across = target_values(results, trend, [trend.year])[:, 0]
+    assert across[2 * n:].mean() > across[:n].mean()
+
+
+def test_base_probability_is_the_scoreboards(posterior_dir, effects):
+    """Effects' base probability is the scoreboard's for the same scenario, draws and seed."""
+    res = run_scenario(BASELINE, draws=DRAWS, seed=3, posterior=posterior_dir)
+    table = effects.table
+    base = table[table["target_id"].fillna("") != ""].drop_duplicates("target_id")
+    assert not base.empty
+    for row in base.itertuples():
+        assert row.probability_base == res.reached[row.target_id], row.target_id
+
+
+@pytest.mark.parametrize(("scenario", "fund", "step"), [
+    ("baseline.yaml", 200.0, 20.0),
+    ("kunshan_baseline.yaml", 42.0, 4.2),
+])
+def test_money_steps_are_a_share_of_the_regions_own_fund(scenario, fund, step):
+    s = load_scenario(REPO / "scenarios" / scenario)
+    steps, _ = plan_perturbations(s, levers=[FUND_LEVER, "talent_weight"])
+    money = [p for p in steps if p.money]
+    assert {p.kind for p in money} == {"lever", "channel"}
+    for p in money:
+        assert (p.step_rule, p.basis) == ("fund_share", fund)
+        assert p.step == pytest.approx(step) and p.money == pytest.approx(step)
+    # an explicit step is taken as it is, in every region
+    explicit, _ = plan_perturbations(s, levers=[FUND_LEVER], money_step=7)
+    assert {(p.step, p.step_rule) for p in explicit} == {(7, "money")}
+    # a period without money steps by a share of the region's historic fund
+    none = s.with_lever(FUND_LEVER, "15th", 0)
+    got = money_step_for(none, "15th")
+    assert got[1] == "fund_share" and got[0] == pytest.approx(DEFAULT_MONEY_SHARE * got[2])
+    assert got[2] > 0
+
+
+def test_a_share_outside_the_fund_is_refused():
+    with pytest.raises(InputError, match=r"--money-share: 1\.5 is not allowed"):
+        plan_perturbations(BASELINE, levers=[FUND_LEVER], money_share=1.5)
+    with pytest.raises(InputError, match="--joint: .* give two or more"):
+        plan_perturbations(BASELINE, levers=[FUND_LEVER], joint=[FUND_LEVER])
+    with pytest.raises(InputError, match="--joint: unknown lever 'special_fnd'"):
+        plan_perturbations(BASELINE, joint=["special_fnd", FUND_LEVER])
+
+
+def test_a_step_that_moves_nothing_is_a_reason_not_a_row(posterior_dir):
+    """Without money in the 14th plan, a split weight of that plan has nothing to split."""
+    broke = BASELINE.with_lever(FUND_LEVER, "14th", 0)
+    result = lever_effects(broke, draws=10, seed=3, posterior=posterior_dir,
+                           levers=["talent_weight"], channels=False, ranges=False)
+    skipped = result.skipped
+    assert {"kind": "lever", "lever": "talent_weight", "period": "14th", "target_id": "",
+            "reason": "no_model_effect"} in skipped.to_dict("records")
+    assert result.table[result.table["period"] == "14th"].empty
+    # a step that moves something: every row it has moves its target in some draw
+    moved = result.table
+    assert not moved.empty
+    assert ((moved["delta_p10"] != 0) | (moved["delta_p90"] != 0)).all()
+
+
+def test_range_targets_get_the_change_at_each_driver_setting(posterior_dir, effects):
+    rows = effects.table[effects.table["probability_kind"] == "range"]
+    assert {"SZ-FUTURE-2030", "SZ-FUTURE-2035"} <= set(rows["target_id"])
+    cols = ["probability_change_low", "probability_change_central", "probability_change_high"]
+    assert rows[cols].notna().all().all() and (rows["drivers"] != "").all()
+    assert (rows[cols[0]] <= rows[cols[1]]).all() and (rows[cols[1]] <= rows[cols[2]]).all()
+    single = effects.table[effects.table["probability_kind"] == "single"]
+    assert single[cols].isna().all().all()
+    # the same numbers as the other studies' reading (studies.driven) for one step
+    row = rows[(rows["lever"] == FUND_LEVER) & (rows["period"] == "15th")
+               & (rows["target_id"] == "SZ-FUTURE-2030")].iloc[0]
+    steps, _ = plan_perturbations(BASELINE, levers=[FUND_LEVER], channels=False)
+    step = next(p for p in steps if p.period == "15th")
+    post, _ = resolve_posterior(posterior_dir, "suzhou")
+    target = load_targets()["SZ-FUTURE-2030"]
+    before, after = (a[0] for a in plan_answers(
+        scenario_inputs(BASELINE, DRAWS, 3, post), DRAWS, [target], "suzhou", 3,
+        plans=[{}, step.changes]))
+    changes = [b - a for c in after.by_driver
+               for a, b in zip(before.by_driver[c], after.by_driver[c], strict=True)]
+    assert row.probability_change_low == pytest.approx(min(changes))
+    assert row.probability_change_high == pytest.approx(max(changes))
+
+
+# -- interaction: the joint effect against the sum of single effects --------------------
+
+
+TOY = """
+a = 1
+\t~\tDmnl
+\t~\tfirst lever
+\t|
+
+b = 1
+\t~\tDmnl
+\t~\tsecond lever
+\t|
+
+y = a * b
+\t~\tDmnl
+\t~\tan outcome with a known synergy
+\t|
+"""
+
+
+def test_interaction_of_a_known_synergy(tmp_path):
+    """y = a * b: raising a by da and b by db together gives da*db more than the sum."""
+    path = tmp_path / "toy.mdl"
+    path.write_text(model_text(TOY, final_time=1), encoding="utf-8")
+    toy = compiled_model(path)
+    n, da, db = 60, 0.5, 0.25
+    rng = np.random.default_rng(3)
+    a, b = 1 + rng.random(n), 1 + rng.random(n)
+    stacked = {"a": np.concatenate([a, a + da, a, a + da]),
+               "b": np.concatenate([b, b, b + db, b + db])}
+    y = run_ensemble(stacked, 4 * n, ["y"], model=toy)["y"][:, -1]
+    parts = interaction_parts(y[:n], {"a": y[n:2 * n], "b": y[2 * n:3 * n]}, y[3 * n:])
+    assert parts["a"] == pytest.approx(da * b) and parts["b"] == pytest.approx(db * a)
+    assert parts["sum"] == pytest.approx(da * b + db * a)
+    assert parts["joint"] == pytest.approx(da * b + db * a + da * db)
+    assert parts["interaction"] == pytest.approx(np.full(n, da * db))
+    # additive levers have no interaction
+    flat = interaction_parts(np.zeros(2), {"a": np.ones(2), "b": 2 * np.ones(2)}, 3 * np.ones(2))
+    assert flat["interaction"] == pytest.approx(0)
+
+
+def test_joint_levers_report_sum_joint_and_interaction(posterior_dir):
+    pair = [FUND_LEVER, "enterprise_reward_weight"]
+    result = lever_effects(BASELINE, draws=12, seed=3, posterior=posterior_dir, levers=pair,
+                           channels=False, ranges=False, joint=pair)
+    frame = result.interaction
+    assert list(frame.columns) == INTERACTION_COLUMNS and not frame.empty
+    assert set(frame["levers"]) == {"+".join(pair)}
+    assert set(frame["part"]) == {*pair, "sum", "joint", "interaction"}
+    table = result.table
+    for (period, target), rows in frame.groupby(["period", "target_id"]):
+        parts = rows.set_index("part")
+        assert parts.loc["interaction", "delta_mean"] == pytest.approx(
+            parts.loc["joint", "delta_mean"] - parts.loc["sum", "delta_mean"], abs=1e-9)
+        assert parts.loc["sum", "probability_change"] == pytest.approx(
+            parts.loc[pair, "probability_change"].sum())
+        p10, mean, p90 = parts.loc["interaction", ["delta_p10", "delta_mean", "delta_p90"]]
+        assert p10 <= p90
+        for lever in pair:  # the single effects are the table's own
+            row = table[(table["lever"] == lever) & (table["period"] == period)
+                        & (table["target_id"] == target) & (table["kind"] == "lever")]
+            if not row.empty:
+                assert parts.loc[lever, "delta_mean"] == pytest.approx(row.iloc[0].delta_mean)
+    # the money into rewards is fund x share: the joint step is not the sum of the two
+    hte = frame[(frame["target_id"] == "SZ-HTE-2025") & (frame["period"] == "14th")]
+    assert hte.set_index("part").loc["interaction", "delta_mean"] != 0
+
+
+def test_a_fixed_driver_gives_a_conditional_change(posterior_dir):
+    fixed = with_assumptions(BASELINE, {"future_industry_base_2023": 1500})
+    result = lever_effects(fixed, draws=10, seed=3, posterior=posterior_dir,
+                           levers=[FUND_LEVER], channels=False)
+    rows = result.table[result.table["target_id"] == "SZ-FUTURE-2030"]
+    assert not rows.empty and set(rows["probability_kind"]) == {"conditional"}
+    assert rows["probability_change"].notna().all()
+    assert rows["probability_change_low"].isna().all()

@@ -17,6 +17,7 @@ from suzhou_sim.studies.predictive import (
     fit_error_model,
     load_error_model,
     predictive_draws,
+    predictive_results,
     save_error_model,
     z_scale,
 )
@@ -220,3 +221,21 @@ def test_a_non_finite_model_output_stops_the_study_naming_variable_and_time():
     values[2, 1] = np.inf
     with pytest.raises(EngineError, match="GDP is not finite at time 2024 in run 3 of 4"):
         check_finite(values, "GDP", times)
+
+
+def test_the_predictive_wrapper_keeps_the_run_count_a_trend_target_sizes_its_draws_by():
+    """A trend-only target draws one value per run of the ensemble it is evaluated with."""
+    from suzhou_sim.catalogues.targets import reached_per_run, targets_for_region
+    from suzhou_sim.ensemble.results import RunSlice
+
+    class Runs:
+        times = np.arange(2018, 2036, dtype=float)
+        n_runs = 37
+
+        def __getitem__(self, name):
+            return np.ones((37, len(self.times)))
+
+    wrapped = predictive_results(RunSlice(Runs(), 0, 37), "suzhou", 0)
+    assert wrapped.n_runs == 37
+    trend = next(t for t in targets_for_region("suzhou") if t.trend)
+    assert reached_per_run(wrapped, trend).shape == (37,)

@@ -4,6 +4,7 @@ model layer against the target definitions, summaries, and the ``sensitivity`` c
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import subprocess
 import sys
@@ -94,6 +95,22 @@ def test_problem_leaves_out_fixed_assumptions_and_can_be_restricted(scenario, po
 def test_problem_rejects_unknown_factors(scenario, posterior, names, message):
     with pytest.raises(InputError, match=message):
         sa.build_problem(scenario, posterior, names)
+
+
+def test_state_corrections_are_held_at_the_point_not_ranged(scenario, posterior):
+    """The conditioning's per-draw corrections are no uncertainty of the model: never factors,
+    never nameable, and held at the posterior point like any parameter left out."""
+    draws = posterior.draws.copy()
+    draws["HTE state correction"] = np.linspace(-0.05, 0.05, len(draws))
+    point = {**posterior.point, "HTE state correction": 0.01}
+    with_corrections = dataclasses.replace(posterior, draws=draws, point=point)
+    assert with_corrections.corrections == ["HTE state correction"]
+    problem = sa.build_problem(scenario, with_corrections)
+    assert "HTE state correction" not in problem.names
+    assert problem.names == sa.build_problem(scenario, posterior).names
+    assert problem.fixed["HTE state correction"] == 0.01
+    with pytest.raises(InputError, match="unknown sensitivity factor"):
+        sa.build_problem(scenario, with_corrections, ["HTE state correction"])
 
 
 def test_problem_rejects_a_posterior_of_another_region(posterior_root):
@@ -299,6 +316,9 @@ def test_missing_calibration_is_an_input_error(tmp_path, capsys):
 def test_effect_of_a_lever_step_is_the_paired_difference(scenario, posterior_root, problem):
     step = sa.effect_step(scenario, "special_fund", "15th")
     assert step.changes == {"Special fund 15th": step.new_value} and step.step > 0
+    # the effects study's money rule: a share of the region's own fund in the period
+    assert step.step == pytest.approx(0.1 * scenario.lever_value("special_fund", "15th"))
+    assert sa.effect_step(scenario, "special_fund", "15th", money_step=50).step == 50
     rng = np.random.default_rng(0)
     lows, highs = np.array(problem.bounds).T
     X = lows + (highs - lows) * rng.random((6, len(problem)))

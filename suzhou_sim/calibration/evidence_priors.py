@@ -1,0 +1,131 @@
+"""Priors derived from published evidence: the derivation files of ``data/evidence/``.
+
+A calibration prior that rests on figures (peer cities' HTE counts and GDP, Suzhou's own
+statistics) has a derivation file beside the evidence table, e.g.
+``data/evidence/eligible_firm_base.yaml`` for ``Eligible firms per GDP``. Each figure there
+names its source: a row of ``data/evidence/effect_sizes.csv`` (channel and quantity), a row
+of ``data/observed_history.csv`` (indicator and year) or a constant of the ``.mdl``. This
+module checks every figure against its source and recomputes the prior's centre and log sd,
+so ``model/calibration/parameters.yaml`` can be compared with what the evidence gives.
+
+It reads and computes; it fits nothing and words nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..catalogues.evidence import EVIDENCE_DIR, load_effect_sizes
+from ..catalogues.observations import load_observations
+from ..catalogues.regions import DEFAULT_REGION
+from ..ensemble.compiled import compiled_model
+from ..errors import InputError
+from ..fileio.safe_yaml import load_yaml
+from ..paths import MODEL_FILE
+
+__all__ = ["EvidencePrior", "ELIGIBLE_BASE_FILE", "eligible_base_prior", "check_figure"]
+
+ELIGIBLE_BASE_FILE = EVIDENCE_DIR / "eligible_firm_base.yaml"
+#: Relative tolerance of a figure against its source (sources round, e.g. 1.3万).
+_REL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class EvidencePrior:
+    """A lognormal prior derived from evidence.
+
+    Attributes
+    ----------
+    parameter : str
+        The calibrated constant.
+    centre : float
+        Prior median, in the constant's units.
+    sd : float
+        Prior sd in natural-log units.
+    file : Path
+        The derivation file.
+    figures : dict
+        Figure name -> value, each checked against its source.
+    """
+
+    parameter: str
+    centre: float
+    sd: float
+    file: Path
+    figures: dict[str, float]
+
+
+def check_figure(name: str, entry: dict, path: Path) -> float:
+    """The value of figure ``name`` after checking it against the source it names.
+
+    Raises
+    ------
+    InputError
+        When the source is unknown, missing, or gives another number (file and figure
+        named).
+    """
+    try:
+        value, source = float(entry["value"]), dict(entry["source"])
+        file = str(source["file"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: figures.{name}: needs value and source.file ({exc})") from None
+    if file == "data/evidence/effect_sizes.csv":
+        rows = load_effect_sizes()
+        row = rows[(rows["channel"] == source.get("channel"))
+                   & (rows["quantity"] == source.get("quantity"))]
+        if row.empty:
+            raise InputError(f"{path}: figures.{name}: no evidence row channel="
+                             f"{source.get('channel')!r}, quantity={source.get('quantity')!r}")
+        quote = str(entry.get("quote", ""))
+        if quote:
+            found = quote in str(row.iloc[0]["quote"])
+        else:
+            found = np.isclose(float(row.iloc[0]["estimate"]), value, rtol=_REL_TOL)
+        if not found:
+            raise InputError(f"{path}: figures.{name}: {value:g} is not what the evidence row "
+                             f"{source.get('quantity')!r} says")
+    elif file == "data/observed_history.csv":
+        # Suzhou's figures: the region without a parent, whose priors these are
+        obs = load_observations(region=DEFAULT_REGION)
+        own = obs[(obs["indicator"] == source.get("indicator"))
+                  & (obs["year"] == source.get("year"))]
+        if not np.any(np.isclose(own["value"].to_numpy(float), value, rtol=_REL_TOL)):
+            raise InputError(f"{path}: figures.{name}: no row {source.get('indicator')} "
+                             f"{source.get('year')} = {value:g} in {file}")
+    elif file == "model/innovation_cluster.mdl":
+        constants = compiled_model(MODEL_FILE).constants
+        const = source.get("constant")
+        if const not in constants or not np.isclose(float(constants[const]), value,
+                                                     rtol=_REL_TOL):
+            raise InputError(f"{path}: figures.{name}: the .mdl constant {const!r} is not "
+                             f"{value:g}")
+    else:
+        raise InputError(f"{path}: figures.{name}: source.file {file!r} is not one of "
+                         "data/evidence/effect_sizes.csv, data/observed_history.csv, "
+                         "model/innovation_cluster.mdl")
+    return value
+
+
+def eligible_base_prior(path: Path = ELIGIBLE_BASE_FILE) -> EvidencePrior:
+    """The prior of ``Eligible firms per GDP`` from the peer frontier (see the file).
+
+    ``centre = (Shenzhen HTEs / Shenzhen GDP) x (Suzhou registered tech SMEs / HTEs + 1 -
+    HTE registering share)``, Shenzhen's GDP being its R&D over its R&D share (2022); the
+    log sd puts the 95th percentile at the frontier raised by ``spread.frontier_rise``.
+    """
+    spec = load_yaml(path, "evidence derivation")
+    try:
+        figures = {k: check_figure(k, v, path) for k, v in dict(spec["figures"]).items()}
+        spread = dict(spec["spread"])
+        rise, z = float(spread["frontier_rise"]), float(spread["quantile_z"])
+        gdp = figures["shenzhen_rd_2022"] / (figures["shenzhen_rd_share_2022"] / 100.0)
+        frontier = figures["shenzhen_hte_2022"] / gdp
+        per_hte = (figures["suzhou_tech_smes_2023"] / figures["suzhou_hte_2023"]
+                   + 1.0 - figures["hte_registering_share"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: incomplete derivation (missing {exc})") from None
+    return EvidencePrior(str(spec.get("parameter", "Eligible firms per GDP")),
+                         float(frontier * per_hte), float(np.log(rise) / z), path, figures)
