@@ -175,6 +175,7 @@ def fixture_table(fixture_targets):
          ["T-ASSESS", "Approval stringency", "assumption", 0.2, 0.4, 0.5, 0.6, 0.8, 1.0, 100,
           0.2, 0.07]], columns=SENSITIVITY_COLUMNS)
     table = apply_prior_sensitivity(table, sensitivity)
+    table.attrs["sensitivity"] = sensitivity
     curves = pd.DataFrame(
         [["T-DRIVEN", DRIVER["constant"], DRIVER["label_en"], DRIVER["label_zh"],
           DRIVER["unit"], v, p, 4] for v, p in ((500, 0.0), (1500, 0.7), (2500, 1.0))],
@@ -283,7 +284,8 @@ def _fixture_result(table: pd.DataFrame, curves: pd.DataFrame) -> ScenarioResult
         scenario=scenario, draws=4, seed=1, targets=table.reset_index(drop=True),
         series=pd.DataFrame(), specs={}, posterior_source="fixture",
         levers={k: {p: scenario.lever_value(k, p) for p in PERIODS} for k in load_levers()},
-        assumptions=assumption_ranges(scenario), curves=curves)
+        assumptions=assumption_ranges(scenario), curves=curves,
+        sensitivity=table.attrs.get("sensitivity", pd.DataFrame(columns=SENSITIVITY_COLUMNS)))
 
 
 def test_report_and_terminal_show_statuses_in_both_languages(fixture_table):
@@ -297,6 +299,12 @@ def test_report_and_terminal_show_statuses_in_both_languages(fixture_table):
     assert "1 assessable · 1 lower bound · 1 upper bound · 1 prior-driven" in report
     assert "1 可评估 · 1 下限 · 1 上限 · 1 取决于先验" in report
     assert "0.00–1.00 over National HTE approval (multiplier)" in report
+    # the prior-sensitivity section: the input named for each target, with its bands
+    section = report[report.index("### Prior sensitivity / 先验敏感性"):]
+    assert ("| T-PRIOR | prior-driven / 取决于先验 | National HTE approval (multiplier) / "
+            "国家高企认定宽严(倍数) | assumption / 假设 | 0.00 | 0.50 | 1.00 | 100 "
+            "| +1.00 |") in section
+    assert "| T-ASSESS | assessable / 可评估 |" in section and "+0.06 |" in section
     for lang, label in (("en", "assumption-driven"), ("zh", "取决于假设")):
         text = scoreboard_text(result, lang=lang)
         assert label in text and status_summary(table, lang) in text
