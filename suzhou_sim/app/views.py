@@ -243,7 +243,7 @@ def scoreboard_frame(outcome: Outcome, lang: str,
     pandas.DataFrame
         Columns target_id, label, year, clause, source, threshold (text), status (code),
         status_label, probability (number, NaN when the status gives none),
-        probability_text (as the status reads it: ``≥ 88%``, ``0%–97% 随假设``...), band (of
+        probability_text (as the status reads it: ``至少 88%(…)``, ``0%–97% 随假设``...), band (of
         the probability, blank without one), curve (assumption-driven targets: the
         probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,

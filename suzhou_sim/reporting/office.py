@@ -159,7 +159,7 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
                 for c, v, u in zip(inside["comparator"], inside["threshold"], inside["unit"],
                                    strict=True)],
         "状态": [status_label(s, "zh") for s in inside["status"]],
-        # as the status reads it: "≥ 0.88" for a lower bound, a range over the assumption...
+        # as the status reads it: "至少 88%(…)" for a lower bound, a range over the assumption...
         "概率说明": [probability_text(r, "zh", fmt_probability)
                  for r in inside.itertuples(index=False)],
         # one probability only: a range status (assumption- or prior-driven) reads its
