@@ -137,3 +137,17 @@ def test_the_regions_are_the_profiles_on_disk():
     assert set(region_names()) == profiles and region_names()[0] == "suzhou"
     assert {"suzhou", "kunshan"} <= profiles
 
+
+
+def test_every_status_has_its_wording_and_range_statuses_are_statuses():
+    from suzhou_sim.app.text import tr
+    from suzhou_sim.catalogues.targets import RANGE_STATUSES
+    from suzhou_sim.reporting.markdown import STATUS_TEXT
+
+    assert list(STATUS_TEXT) != [] and set(STATUS_TEXT) == set(STATUSES)
+    assert set(RANGE_STATUSES) <= set(STATUSES)
+    assert {"assumption_driven", "prior_driven"} <= set(RANGE_STATUSES)
+    for status in STATUSES:
+        en, zh, define_en, define_zh = STATUS_TEXT[status]
+        assert en and zh and define_en and define_zh and en != zh, status
+        assert tr(f"status_{status}", "zh") == zh and tr(f"status_{status}", "en") == en

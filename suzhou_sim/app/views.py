@@ -243,12 +243,15 @@ def scoreboard_frame(outcome: Outcome, lang: str,
     pandas.DataFrame
         Columns target_id, label, year, clause, source, threshold (text), status (code),
         status_label, probability (number, NaN when the status gives none),
-        probability_text (as the status reads it: ``≥ 88%``, ``0%–97% 随假设``...), band (of
+        probability_text (as the status reads it: ``至少 88%(…)``, ``0%–97% 随假设``...), band (of
         the probability, blank without one), curve (assumption-driven targets: the
         probability at each value of the driving assumptions), median (text), range (p10-p90 text),
         first_year (text), delta and delta_policy (numbers, NaN when not applicable), note,
         in_scope, reason (note and reason from the ledger, in ``lang``), curve_pending,
-        conditional (the conditional probability with a fixed driver, else NaN).
+        conditional (the conditional probability with a fixed driver, else NaN), reach_80
+        (the level reachable with 80% probability, a number) and reach (it as text with the
+        unit, "80% 概率可达到的水平:…"; blank for a judged target). A range status
+        (assumption- or prior-driven) has no colour band: it is not one number.
         While the result's curves are not computed yet (``curves_done`` False) the curve
         of targets with driving assumptions (and the probability of assumption-driven ones)
         reads "computing" instead, and curve_pending is True on their rows.
@@ -268,8 +271,9 @@ def scoreboard_frame(outcome: Outcome, lang: str,
         has_p = not pd.isna(p)
         first = r.first_year
         waits = pending and in_scope and bool(t.drivers)  # its curve is still computing
+        ranged = is_range(r)
         cond = (conditional_probability(curves, r.target_id, fixed)
-                if fixed and r.target_id in driven and is_range(r) else None)
+                if fixed and r.target_id in driven and ranged else None)
         p_text = (tr("computing", lang) if waits and pd.isna(p)
                   else probability_text(r, lang, fmt_probability))
         if cond is not None:
@@ -292,10 +296,13 @@ def scoreboard_frame(outcome: Outcome, lang: str,
                 f"{label} {cells}" for label, cells in curve_lines(
                     curves, r.target_id, lang, fmt_probability,
                     lambda u: unit_label(u, lang))) if r.target_id in driven else "",
-            "band": (probability_band(p) if has_p
+            # a range status shows no colour of one probability
+            "band": (probability_band(p) if has_p and not ranged
                      else probability_band(cond[2]) if cond is not None else ""),
             "median": fmt_quantity(r.median, t.unit, lang) if in_scope else "",
             "range": f"{fmt_value(r.p10, t.unit)}–{fmt_value(r.p90, t.unit)}" if in_scope else "",
+            "reach_80": r.reach_80,
+            "reach": _reach_text(r, t, lang),
             "first_year": (str(int(first)) if in_scope and not pd.isna(first)
                            else (tr("sb_never", lang) if in_scope else "")),
             "delta": p - base[r.target_id] if has_p and not outcome.is_baseline else None,
@@ -310,6 +317,18 @@ def scoreboard_frame(outcome: Outcome, lang: str,
     for col in ("delta", "delta_policy", "conditional"):
         frame[col] = frame[col].astype(float)
     return frame
+
+
+def _reach_text(row, target: Target, lang: str) -> str:
+    """"80% 概率可达到的水平:X" under the median (blank once judged by the published
+    figure, or without a level); "at least" for a lower-bound target."""
+    status = row.status
+    if status in ("undetermined", "awaiting_data"):
+        status = row.forecast_status
+    if pd.isna(row.reach_80) or row.status in ("met", "missed"):
+        return ""
+    key = "sb_reach80_lower" if status == "lower_bound" else "sb_reach80"
+    return tr(key, lang, level=fmt_quantity(row.reach_80, target.unit, lang))
 
 
 SCOREBOARD_CSS = """
@@ -442,6 +461,8 @@ def scoreboard_inside_html(frame: pd.DataFrame, lang: str) -> str:
         for r in by_year[year]:
             p_attr = "" if pd.isna(r.probability) else f"{r.probability:.4f}"
             pending = ' data-curve="pending"' if r.curve_pending else ""
+            if r.reach:
+                pending += f' data-reach80="{r.reach_80:.6g}"'
             if not pd.isna(r.conditional):
                 pending += f' data-conditional="{r.conditional:.4f}"'
             badge = (f'<span class="badge" style="background:{colour[r.band]}">'
@@ -457,7 +478,8 @@ def scoreboard_inside_html(frame: pd.DataFrame, lang: str) -> str:
                 f'<td class="num wide">{_esc(r.threshold)}</td>'
                 f'<td class="wide"><span class="status">{_esc(r.status_label)}</span></td>'
                 f'<td class="num">{badge}<div class="curve">{_esc(r.curve)}</div></td>'
-                f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div></td>'
+                f'<td class="num">{_esc(r.median)}<div class="range">{_esc(r.range)}</div>'
+                f'<div class="range reach">{_esc(r.reach)}</div></td>'
                 f'<td class="num wide">{_esc(r.first_year)}</td>'
                 + _delta_cell(r.delta, lang)
                 + (_delta_cell(r.delta_policy, lang) if policy else "")

@@ -16,7 +16,9 @@ Rules (also stated in the reports and in ``model/README.md``):
 * First year reached (per run): the first calendar year from 2019 (or from ``base_year`` for
   cumulative targets) up to 2035 in which the value meets the threshold. The table shows
   the median over the runs that ever reach it, and is left blank when fewer than half do.
-* Status: see :data:`STATUSES` and :func:`target_status`.
+* Status: see :data:`STATUSES` and :func:`target_status`; ``prior_driven`` (a range over
+  the drawn input that moves an assessable target most, the other inputs drawn as in the
+  ensemble) comes from :func:`apply_prior_sensitivity` and the rule :func:`prior_driven`.
 
 This module does not run the model and does not know about scenarios; the probability
 curves of assumption-driven targets are computed by ``studies.scenario_runs`` from the
@@ -76,6 +78,14 @@ __all__ = [
     "RANGE_STATUSES",
     "evaluate_targets",
     "apply_curves",
+    "PRIOR_BAND",
+    "PRIOR_SPREAD",
+    "PRIOR_NOISE_SE",
+    "MIN_BAND_RUNS",
+    "SENSITIVITY_COLUMNS",
+    "prior_driven",
+    "apply_prior_sensitivity",
+    "is_prior_sensitive",
     "SCOREBOARD_COLUMNS",
     "CURVE_COLUMNS",
 ]
@@ -91,18 +101,37 @@ BOUNDS = ("lower", "upper")
 # In the order of precedence used by target_status: first the targets whose year has passed
 # (judged from published figures, catalogues.judging), then the forecasts.
 STATUSES = (*JUDGED_STATUSES, "outside_scope", "set_by_lever", "already_met",
-            "assumption_driven", "trend_only", "lower_bound", "upper_bound", "assessable")
+            "assumption_driven", "trend_only", "lower_bound", "upper_bound", "prior_driven",
+            "assessable")
 #: Statuses that carry no forecast probability: decided by the published figure.
 DECIDED = ("met", "missed")
 #: Statuses whose probability is a range over the driving assumptions (``p_curve_min`` /
-#: ``p_curve_max``).
-RANGE_STATUSES = ("assumption_driven",)
+#: ``p_curve_max``): over the ledger's drivers, or over the drawn input that moves an
+#: otherwise assessable target most (:func:`prior_driven`).
+RANGE_STATUSES = ("assumption_driven", "prior_driven")
+#: Share of the runs in each band of a drawn input (the lowest, middle and highest fifth).
+PRIOR_BAND = 0.2
+#: A target is prior-driven when its probability spans more than this between the low and
+#: the high band of one drawn input (issue #22)...
+PRIOR_SPREAD = 0.3
+#: ... by more than this many binomial standard errors of the difference, so that sampling
+#: noise alone (about 0.05 for 200 runs per band at p = 0.5) cannot make a target
+#: prior-driven ...
+PRIOR_NOISE_SE = 2.0
+#: ... and with at least this many runs per band (fewer: the range is reported, the status
+#: is not changed).
+MIN_BAND_RUNS = 30
+#: Prior sensitivity per target and drawn input (``studies.prior_sensitivity``): the
+#: probability with the input in the lowest, middle and highest ``band`` of the runs.
+SENSITIVITY_COLUMNS = ["target_id", "driver", "kind", "band", "p_low", "p_mid", "p_high",
+                       "value_low", "value_high", "runs", "spread", "se"]
 _CSV_FIELDS = ("region", "indicator", "measure", "base_year", "year", "comparator",
                "threshold", "unit", "clause_zh", "source_doc")
 SCOREBOARD_COLUMNS = [
     "target_id", "region", "indicator", "label_en", "label_zh", "measure", "year",
     "comparator", "threshold", "unit", "in_scope", "status", "probability", "p_about",
-    "p_bracket", "p_curve_min", "p_curve_max", "drivers", "median", "p10", "p90",
+    "p_bracket", "p_curve_min", "p_curve_max", "drivers", "prior_sensitive", "median", "p10",
+    "p90",
     "first_year", "observed", "reason", "note",
     "reach_50", "reach_80", "reach_90",
     "data_through", "forecast_status", "judged_year", "judged_value", "judged_bound",
@@ -575,6 +604,14 @@ def _judged_from_file(*key) -> Judgement | None:
     return _judged(_observations(), *key)
 
 
+def _every_year_met(target: Target) -> bool:
+    """True when every calendar year the target applies to (its target year, or every year
+    from ``from_year``) has a published figure of the value or a floor of it (exact, approx
+    or a lower bound, :func:`_usable`) at or above the threshold."""
+    found = dict(_usable(target.region, target.indicator))
+    return all(y in found and found[y] >= target.reach_level for y in _window(target))
+
+
 def target_status(target: Target, judged: Judgement | None = None) -> str:
     """The target's status (:data:`STATUSES`), from the ledger and the observed data.
 
@@ -584,12 +621,15 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
     judged only by a figure, they have no nowcast); then ``outside_scope`` (no model
     output, sub-model or derivation); ``set_by_lever`` (the outcome is a lever setting);
     ``already_met`` (a year-end level or ratio whose latest observation before the target
-    year already meets the threshold; an ``upper`` bound observation cannot show that, and
-    an annual flow never can: each year counts anew); ``assumption_driven`` (no observed
+    year already meets the threshold; an ``upper`` bound observation cannot show that; an
+    annual flow only when every year it applies to is published and meets it, each year
+    counting anew: :func:`_every_year_met`); ``assumption_driven`` (no observed
     series: the ledger names the driving assumptions); ``trend_only`` (no model output: a
     trend of the observed series with its backtested error carries it,
     :mod:`suzhou_sim.catalogues.trends`); ``lower_bound``/``upper_bound`` (the model
-    measures a subset/superset); ``assessable``.
+    measures a subset/superset); ``assessable``. ``prior_driven`` is not decided from the
+    ledger and the data: it is an assessable target whose probability a drawn input of the
+    ensemble moves beyond the rule of :func:`prior_driven` (:func:`apply_prior_sensitivity`).
     """
     if judged is not None and (judged.status != "awaiting_data"
                                or (target.in_scope and not target.set_by_lever)):
@@ -601,6 +641,8 @@ def target_status(target: Target, judged: Judgement | None = None) -> str:
     latest = _latest_observation(target)
     if (latest is not None and target.eval_measure in ("level", "ratio")
             and latest[1] >= target.reach_level):
+        return "already_met"
+    if target.eval_measure == "annual" and _every_year_met(target):
         return "already_met"
     if target.drivers:
         return "assumption_driven"
@@ -641,7 +683,9 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         ``bracket``: the bound's counterpart scaled by an observed share). ``median``,
         ``p10``, ``p90`` are quantiles of the value in the target year, ``first_year`` the
         median first year reached, ``observed`` the latest observation
-        before the target year (``"2023: 120"``).
+        before the target year (``"2023: 120"``). ``prior_sensitive`` is False here; it
+        is set, with ``p_curve_min``/``p_curve_max`` and ``drivers`` of every target with
+        a probability, by :func:`apply_prior_sensitivity`.
     """
     rows = []
     vintages: dict[str, int] = {}
@@ -652,6 +696,7 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         judged = judgement(t, vintages[t.region], today, observations)
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
         row.update(target_id=t.target_id, status=target_status(t, judged), drivers=None,
+                   prior_sensitive=False,
                    probability=None, p_about=None, p_bracket=None, p_curve_min=None,
                    p_curve_max=None, data_through=vintages[t.region],
                    # what the probability measures (a subset, a range over assumptions, ...)
@@ -689,6 +734,7 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
         df[c] = df[c].astype(float)
     for c in ("first_year", "data_through", "judged_year"):
         df[c] = df[c].astype("Int64")
+    df["prior_sensitive"] = df["prior_sensitive"].astype(bool)
     return df
 
 
@@ -714,3 +760,71 @@ def apply_curves(table: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFrame:
                                                                              strict=True)],
                             dtype=float)
     return out
+
+
+def prior_driven(p_low: float, p_high: float, runs: int) -> bool:
+    """The rule of the ``prior_driven`` status, for one drawn input of a target.
+
+    True when the probability with the input in its high band of the runs and in its low
+    band (``runs`` runs each) differ by more than :data:`PRIOR_SPREAD` beyond sampling
+    noise: ``|p_high - p_low| - PRIOR_NOISE_SE * se > PRIOR_SPREAD``, with
+    ``se = sqrt((p_low (1 - p_low) + p_high (1 - p_high)) / runs)``, and the bands hold at
+    least :data:`MIN_BAND_RUNS` runs.
+    """
+    if runs < MIN_BAND_RUNS:
+        return False
+    se = np.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / runs)
+    return bool(abs(p_high - p_low) - PRIOR_NOISE_SE * se > PRIOR_SPREAD)
+
+
+def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The scoreboard with the prior-sensitivity range of every target with a probability.
+
+    For each target with a probability (not ``assumption_driven``: its range is over the
+    ledger's drivers, :func:`apply_curves`), the inputs of ``sensitivity``
+    (:data:`SENSITIVITY_COLUMNS`) that pass :func:`prior_driven` are its drivers (largest
+    spread first), else the one input that moves it most (none when no input moves it:
+    the range is the probability itself); ``p_curve_min``/``p_curve_max`` are the least
+    and largest band probability over them and ``drivers`` names them. A target with an
+    input passing the rule has ``prior_sensitive`` True (its probability is shown as that
+    range, a bound as "at least/at most low–high"), and an ``assessable`` target (or
+    forecast status of a nowcast) becomes ``prior_driven``. A copy is returned.
+    """
+    out = table.copy()
+    if "prior_sensitive" not in out:
+        out["prior_sensitive"] = False
+    if sensitivity.empty:
+        return out
+    found: dict[str, list] = {}
+    for r in sensitivity.itertuples(index=False):
+        found.setdefault(r.target_id, []).append(r)
+    for i, (tid, p, status, forecast) in enumerate(zip(
+            out["target_id"], out["probability"], out["status"], out["forecast_status"],
+            strict=True)):
+        rows = sorted(found.get(tid, ()), key=lambda r: -abs(r.p_high - r.p_low))
+        if not rows or pd.isna(p) or "assumption_driven" in (status, forecast):
+            continue
+        passing = [r for r in rows if prior_driven(r.p_low, r.p_high, int(r.runs))]
+        # no input moves it at all (every band 0 or 1, say): no driver is named
+        chosen = passing or [r for r in rows[:1] if r.p_high != r.p_low]
+        probs = [q for r in chosen for q in (r.p_low, r.p_mid, r.p_high)] or [float(p)]
+        out.iloc[i, out.columns.get_loc("p_curve_min")] = min(probs)
+        out.iloc[i, out.columns.get_loc("p_curve_max")] = max(probs)
+        if chosen:
+            out.iloc[i, out.columns.get_loc("drivers")] = "; ".join(r.driver for r in chosen)
+        if passing:
+            # a range with its driver wherever it is shown, whatever the status (a bound
+            # reads "at least low-high"); an assessable target becomes prior-driven
+            out.iloc[i, out.columns.get_loc("prior_sensitive")] = True
+            if status == "assessable":
+                out.iloc[i, out.columns.get_loc("status")] = "prior_driven"
+            if forecast == "assessable":
+                out.iloc[i, out.columns.get_loc("forecast_status")] = "prior_driven"
+    return out
+
+
+def is_prior_sensitive(row) -> bool:
+    """Whether a scoreboard row (a tuple or a record) has ``prior_sensitive`` True and a
+    range to show (a missing column or a blank cell count as False)."""
+    flag = getattr(row, "prior_sensitive", False)
+    return flag in (True,) and not pd.isna(getattr(row, "p_curve_min", np.nan))

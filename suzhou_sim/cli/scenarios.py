@@ -136,7 +136,9 @@ def write_run_outputs(
     tool did not write is refused unless ``force``.
 
     Writes ``targets.csv``, ``series.csv``, ``curves.csv`` (probability of each
-    assumption-driven target over its driving assumptions), ``scenario.yaml`` (the scenario
+    assumption-driven target over its driving assumptions), ``exceedance.csv``,
+    ``prior_sensitivity.csv`` (each target's probability in the low, middle and high band of
+    every drawn input, ``ScenarioResult.sensitivity``), ``scenario.yaml`` (the scenario
     as run, with the draws and seed used), one ``fan_<indicator>.png`` per indicator and
     ``report.md``.
     """
@@ -150,6 +152,7 @@ def write_run_outputs(
         result.series.to_csv(tmp / "series.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
         result.exceedance.to_csv(tmp / "exceedance.csv", index=False)
+        result.sensitivity.to_csv(tmp / "prior_sensitivity.csv", index=False)
         as_run = result.scenario.model_copy(update={"draws": result.draws, "seed": result.seed})
         atomic_write_text(tmp / "scenario.yaml", scenario_to_yaml(as_run))
         charts = write_fan_charts(result, tmp, baseline=baseline, progress=progress)

@@ -2,8 +2,9 @@
 
 Lives here: the counts and selections behind the one-sentence-per-year summary at the top of
 the app's scoreboard, the Word report and the Excel summary (how many targets are likely,
-which are at risk with their probabilities, which depend on an assumption with their range
-and driver, which the levers cannot move, how the probabilities moved against the baseline),
+which are at risk with their probabilities, which depend on an assumption (or, prior-driven,
+on a drawn input the data inform weakly) with their range and driver, which the levers
+cannot move, how the probabilities moved against the baseline),
 the conditional probability of a target when the planner fixes a driving assumption (read
 off the assumption curves), and the choice of the headline chart's indicator. The wording
 of all of it is :mod:`suzhou_sim.reporting.headline_text`.
@@ -21,7 +22,8 @@ import pandas as pd
 
 from ..catalogues.judging import JUDGED_STATUSES
 from ..catalogues.observations import DataVintage
-from ..catalogues.targets import RANGE_STATUSES, load_targets
+from ..catalogues.targets import RANGE_STATUSES, is_prior_sensitive, load_targets
+from .driver_labels import driver_label
 
 __all__ = [
     "LIKELY",
@@ -62,7 +64,13 @@ class HeadlineTarget:
     ``probability`` is its one probability (NaN for a range), ``low``/``high`` the range
     over its driving assumptions (NaN without one); ``drivers`` the (Chinese, English)
     labels of those assumptions; ``fixed`` the (driver label zh, en, value, unit) the
-    conditional ``probability`` of a range target was read at (None when not fixed).
+    conditional ``probability`` of a range target was read at (None when not fixed);
+    ``prior`` is True for a ``prior_driven`` range (over a drawn assumption or a weakly
+    informed parameter of the ensemble, not over the ledger's driving assumptions);
+    ``bound`` is ``lower``/``upper`` when the model measures a subset/superset of what the
+    target counts (its probability reads "at least"/"at most"); ``share`` is, for a lower
+    bound at probability 0, the median run's value as a share of the threshold (what the
+    measured part shows), else NaN.
     """
 
     target_id: str
@@ -74,6 +82,9 @@ class HeadlineTarget:
     high: float = math.nan
     drivers: tuple[tuple[str, str], ...] = ()
     fixed: tuple[str, str, float, str] | None = None
+    prior: bool = False
+    bound: str | None = None
+    share: float = math.nan
 
     def label(self, lang: str) -> str:
         """Display label in ``lang``."""
@@ -179,12 +190,24 @@ def conditional_probability(curves: pd.DataFrame, target_id: str,
 def is_range(row) -> bool:
     """Whether a scoreboard row's probability is a range over driving assumptions: its
     status (or, for a target whose year has passed, its ``forecast_status``) is one of
-    :data:`RANGE_STATUSES`, or it has no single probability but a range."""
+    :data:`RANGE_STATUSES`, a drawn input moves it beyond the prior-driven rule
+    (``prior_sensitive``, e.g. a lower bound), or it has no single probability but a
+    range."""
     forecast = getattr(row, "forecast_status", None)
     if row.status in RANGE_STATUSES or (isinstance(forecast, str)
                                         and forecast in RANGE_STATUSES):
         return True
+    if is_prior_sensitive(row):
+        return True  # a bound (say) that a drawn input moves beyond the prior-driven rule
     return bool(pd.isna(row.probability) and not pd.isna(row.p_curve_min))
+
+
+def _bound(row) -> str | None:
+    """``lower``/``upper`` when the row's measured status (its forecast status once its year
+    has passed) is a bound, else None."""
+    measured = (getattr(row, "forecast_status", None)
+                if row.status in ("undetermined", "awaiting_data") else row.status)
+    return {"lower_bound": "lower", "upper_bound": "upper"}.get(measured)
 
 
 def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
@@ -235,16 +258,28 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                 if not drivers and r.target_id in ledger:  # curves not in: the ledger's
                     drivers = tuple((d.label_zh, d.label_en)
                                     for d in ledger[r.target_id].drivers)
+                named = getattr(r, "drivers", None)
+                if not drivers and isinstance(named, str) and named:  # prior-driven
+                    drivers = tuple((driver_label(c.strip(), "zh"), driver_label(c.strip(), "en"))
+                                    for c in named.split(";"))
                 cond = conditional_probability(curves, r.target_id, fixed)
                 at = None
                 if cond is not None:
                     driver, value, p = cond
                     at = (*labels[driver], value, units[driver])
+                prior = ("prior_driven" in (r.status, getattr(r, "forecast_status", None))
+                         or is_prior_sensitive(r))
                 ranged.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
                                              float(r.p_curve_min), float(r.p_curve_max),
-                                             drivers, at))
+                                             drivers, at, prior, _bound(r)))
             elif not math.isnan(p):
-                single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p))
+                bound = _bound(r)
+                median, threshold = (getattr(r, c, math.nan) for c in ("median", "threshold"))
+                share = (float(median) / float(threshold)
+                         if bound == "lower" and p == 0 and not pd.isna(median)
+                         and not pd.isna(threshold) and threshold else math.nan)
+                single.append(HeadlineTarget(r.target_id, r.label_zh, r.label_en, r.status, p,
+                                             bound=bound, share=share))
         at_risk = sorted((t for t in single if t.probability < AT_RISK),
                          key=lambda t: t.probability)
         ranged.sort(key=lambda t: (t.fixed is None, t.low if t.fixed is None else t.probability))

@@ -10,6 +10,8 @@ Must not: compute anything from a run (the numbers come in a
 
 from __future__ import annotations
 
+import math
+
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import DataVintage
 from .headline import AT_RISK, LIKELY, MOVED, Headline, HeadlineTarget, YearHeadline
@@ -29,9 +31,22 @@ _P: dict[str, tuple[str, str]] = {
     "likely_none": ("模型范围内 {n} 项目标", "{n} {targets} within the model's scope"),
     "at_risk": ("{n} 项低于 {edge}:{items}", "{n} below {edge}: {items}"),
     "at_risk_more": (" 等", " and more"),
+    "at_risk_item": ("{label} {p}", "{label} {p}"),
+    "at_risk_lower": ("{label} 至少 {p}", "{label} at least {p}"),
+    "at_risk_upper": ("{label} 至多 {p}", "{label} at most {p}"),
+    "at_risk_lower_zero": ("{label} 至少 {p}(模型所计部分在中位情形下为目标值的 {share})",
+                           "{label} at least {p} (the part the model counts reaches {share} of "
+                           "the threshold in the median run)"),
     "ranges": ("{n} 项取决于外部假设:{items}", "{n} {depend} on an assumption: {items}"),
+    "ranges_prior": ("{n} 项取决于外部假设或数据约束较弱的参数:{items}",
+                     "{n} {depend} on an assumption or a parameter the data inform weakly: "
+                     "{items}"),
     "range_item": ("{label} {low}–{high}(取决于{drivers})",
                    "{label} {low}–{high} (set by {drivers})"),
+    "range_item_lower": ("{label} 至少 {low}–{high}(取决于{drivers})",
+                         "{label} at least {low}–{high} (set by {drivers})"),
+    "range_item_upper": ("{label} 至多 {low}–{high}(取决于{drivers})",
+                         "{label} at most {low}–{high} (set by {drivers})"),
     "conditional_item": ("{label} {p}({cond})", "{label} {p} ({cond})"),
     "conditional": ("条件概率:{driver} = {value}", "conditional on {driver} = {value}"),
     "cannot": ("政策杠杆改变不了的:{items}", "beyond the levers: {items}"),
@@ -78,8 +93,19 @@ def _range_item(t: HeadlineTarget, lang: str) -> str:
         return _t("conditional_item", lang, label=t.label(lang), p=fmt_probability(t.probability),
                   cond=conditional_label(in_language((zh, en), lang), value, unit, lang))
     drivers = _t("list", lang).join(in_language(d, lang) for d in t.drivers)
-    return _t("range_item", lang, label=t.label(lang), low=fmt_probability(t.low),
+    key = f"range_item_{t.bound}" if t.bound else "range_item"
+    return _t(key, lang, label=t.label(lang), low=fmt_probability(t.low),
               high=fmt_probability(t.high), drivers=drivers)
+
+
+def _at_risk_item(t: HeadlineTarget, lang: str) -> str:
+    """``目标 30%``; a bound "至少/至多 p"; a lower bound at 0 with what the measured part
+    reaches."""
+    key = "at_risk_item" if not t.bound else f"at_risk_{t.bound}"
+    if t.bound == "lower" and not math.isnan(t.share):
+        key = "at_risk_lower_zero"
+    return _t(key, lang, label=t.label(lang), p=fmt_probability(t.probability),
+              share=f"{t.share:.0%}" if not math.isnan(t.share) else "")
 
 
 def _year_sentence(y: YearHeadline, lang: str) -> str:
@@ -92,8 +118,7 @@ def _year_sentence(y: YearHeadline, lang: str) -> str:
     else:
         parts.append(_t("likely_none", lang, n=y.in_scope))
     if y.at_risk:
-        items = _t("list", lang).join(f"{t.label(lang)} {fmt_probability(t.probability)}"
-                                      for t in y.at_risk)
+        items = _t("list", lang).join(_at_risk_item(t, lang) for t in y.at_risk)
         if y.n_at_risk > len(y.at_risk):
             items += _t("at_risk_more", lang)
         parts.append(_t("at_risk", lang, n=y.n_at_risk, edge=fmt_probability(AT_RISK),
@@ -102,7 +127,8 @@ def _year_sentence(y: YearHeadline, lang: str) -> str:
         items = _t("list", lang).join(_range_item(t, lang) for t in y.ranges)
         if y.n_ranges > len(y.ranges):
             items += _t("at_risk_more", lang)
-        parts.append(_t("ranges", lang, n=y.n_ranges, items=items))
+        key = "ranges_prior" if any(t.prior for t in y.ranges) else "ranges"
+        parts.append(_t(key, lang, n=y.n_ranges, items=items))
     cannot = []
     if y.already_met:
         cannot.append(_t("cannot_met", lang, n=y.already_met))

@@ -3,8 +3,10 @@ statuses in both languages (also used by the app and the charts).
 
 The report holds the scenario's description and rationale, the count of targets by status,
 the scoreboard of in-scope targets with their status and the probability as the status
-reads it ("≥ p", "≤ p", a range over a driving assumption, none when set by a lever), the
-probability curves of assumption-driven targets, every out-of-scope target with its reason
+reads it ("at least p" / "at most p" with the reason, a range over a driving assumption or
+over the named input of a prior-driven target, none when set by a lever), the levels
+reachable with 50/80/90%, the probability curves of assumption-driven targets, the prior
+sensitivity of every target with a probability, every out-of-scope target with its reason
 (no target disappears silently), the definition notes, the levers, the assumptions used
 (labelled as assumptions, not policy choices), the rules behind the numbers and links to the
 fan charts. This module formats text only; it does not run the model, draw charts or write
@@ -21,9 +23,17 @@ import pandas as pd
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import data_vintage
 from ..catalogues.scenarios import lever_baseline, load_assumptions, load_levers
-from ..catalogues.targets import ABOUT_BAND, load_targets
+from ..catalogues.targets import (
+    ABOUT_BAND,
+    PRIOR_BAND,
+    PRIOR_NOISE_SE,
+    PRIOR_SPREAD,
+    is_prior_sensitive,
+    load_targets,
+)
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
+from .driver_labels import drivers_text
 from .labels import fmt_number, period_years
 
 if TYPE_CHECKING:
@@ -32,7 +42,8 @@ if TYPE_CHECKING:
 __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STATUS_TEXT",
            "status_label", "status_definition", "probability_text", "judged_text", "status_counts",
            "scoreboard_sections", "vintage_text", "SECTIONS",
-           "status_summary", "curves_table", "curve_lines"]
+           "status_summary", "curves_table", "curve_lines", "BOUND_TEXT", "reach_section",
+           "prior_section"]
 
 STATUS_TEXT = {
     # status: (English label, Chinese label, English definition, Chinese definition)
@@ -57,13 +68,23 @@ STATUS_TEXT = {
                    "the model measures the target's indicator and observed data inform it",
                    "模型直接衡量目标指标,且有观测数据支撑"),
     "lower_bound": ("lower bound", "下限",
-                    "the model measures a subset of the target's quantity: the probability is "
-                    "at least the value shown",
-                    "模型衡量的是目标口径的子集:真实概率至少为所示值"),
+                    "the model measures a subset of what the target counts: the probability is "
+                    "at least the value shown (at 0, the share of the threshold the measured "
+                    "subset reaches in the median run is given instead)",
+                    "模型只计目标口径的一部分(子集):真实概率至少为所示值(为0时给出所计部分在中位情形下达到目标值的比例)"),
     "upper_bound": ("upper bound", "上限",
-                    "the model measures a superset of the target's quantity: the probability is "
-                    "at most the value shown",
-                    "模型衡量的是目标口径的超集:真实概率至多为所示值"),
+                    "the model measures a superset of what the target counts: the probability "
+                    "is at most the value shown",
+                    "模型所计范围大于目标口径(超集):真实概率至多为所示值"),
+    "prior_driven": ("prior-driven", "取决于先验",
+                     f"the probability moves by more than {PRIOR_SPREAD:g} (beyond "
+                     f"{PRIOR_NOISE_SE:g} standard errors of sampling noise) between the "
+                     f"lowest and the highest {PRIOR_BAND:.0%} of the runs by one drawn assumption "
+                     "or weakly informed parameter: shown as the range over it, with its name",
+                     f"按某一项抽样假设或数据约束较弱的参数将模拟分组,"
+                     f"其最低{PRIOR_BAND:.0%}与最高{PRIOR_BAND:.0%}两组的达成概率相差超过 "
+                     f"{PRIOR_SPREAD:g}(已扣除 {PRIOR_NOISE_SE:g} 倍抽样标准误):"
+                     "给出随该输入变化的概率范围并注明其名称,而非单一数值"),
     "assumption_driven": ("assumption-driven", "取决于假设",
                           "no observed series: the probability is shown over the range of the "
                           "driving assumption(s), not as one number",
@@ -115,14 +136,52 @@ def _p(x: float) -> str:
     return f"{x:.2f}"
 
 
-def probability_text(row, lang: str = "en", fmt=_p) -> str:
+#: Bound wording: (Chinese, English) of "at least p" / "at most p" with the reason.
+BOUND_TEXT = {
+    "lower": ("至少 {p}(模型只计目标口径的一部分)",
+              "at least {p} (the model counts part of what the target counts)"),
+    "lower_zero": ("至少 {p}:模型所计部分在中位情形下达到目标值的 {share}",
+                   "at least {p}: the part the model counts reaches {share} of the threshold "
+                   "in the median run"),
+    "upper": ("至多 {p}(模型所计范围大于目标口径)",
+              "at most {p} (the model counts more than the target does)"),
+    "bracket": (";按观测占比折算至少 {p}", "; at least {p} with the observed share"),
+    "range_assumption": ("{low}–{high} 随假设", "{low}–{high} over the assumption"),
+    "range_prior": ("{low}–{high} 随{drivers}", "{low}–{high} over {drivers}"),
+    "lower_range": ("至少 {low}–{high},随{drivers}(模型只计目标口径的一部分)",
+                    "at least {low}–{high} over {drivers} (the model counts part of what the "
+                    "target counts)"),
+    "upper_range": ("至多 {low}–{high},随{drivers}(模型所计范围大于目标口径)",
+                    "at most {low}–{high} over {drivers} (the model counts more than the "
+                    "target does)"),
+    # the short forms, beside a chart's target marker (the reason stays in the tables)
+    "lower_short": ("至少 {p}", "at least {p}"),
+    "upper_short": ("至多 {p}", "at most {p}"),
+    "range_prior_short": ("{low}–{high}", "{low}–{high}"),
+    "lower_range_short": ("至少 {low}–{high}", "at least {low}–{high}"),
+    "upper_range_short": ("至多 {low}–{high}", "at most {low}–{high}"),
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    zh, en = BOUND_TEXT[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def probability_text(row, lang: str = "en", fmt=_p, short: bool = False) -> str:
     """What the scoreboard shows as the probability of one row, by its status.
 
-    ``≥ p`` for lower bounds, ``≤ p`` for upper bounds (with the bracket's other side when
-    known), ``p(low)–p(high)`` over the driving assumption for assumption-driven targets,
-    the status label for targets set by a lever, nothing outside scope; ``fmt`` formats
-    one probability (two decimals by default; the app passes percentages).
+    "at least p" for lower bounds with the reason (at 0: the share of the threshold the
+    measured part reaches in the median run), "at most p" for upper bounds (with the
+    bracket's other side when known), ``p(low)–p(high)`` over the driving assumption for
+    assumption-driven targets and over the named input for prior-driven ones (and for any
+    row whose ``prior_sensitive`` is True: "at least low–high over X" for a bound), the
+    status label for targets set by a lever, nothing outside scope; ``fmt`` formats one
+    probability (two decimals by default; the app passes percentages). ``short`` gives the
+    forms without the reason and the input's name ("at least p", "low–high"), for a chart's
+    marker.
     """
+    tail = "_short" if short else ""
     status = row.status
     if status in ("met", "missed"):
         return judged_text(row, lang)
@@ -133,19 +192,33 @@ def probability_text(row, lang: str = "en", fmt=_p) -> str:
         return ""
     if status == "set_by_lever":
         return status_label(status, lang)
-    if status == "assumption_driven":
+    if status in ("assumption_driven", "prior_driven"):
         if pd.isna(row.p_curve_min):
             return status_label(status, lang)
-        lo, hi = row.p_curve_min, row.p_curve_max
-        what = "随假设" if lang == "zh" else "over the assumption"
-        return f"{fmt(lo)}–{fmt(hi)} {what}"
+        lo, hi = fmt(row.p_curve_min), fmt(row.p_curve_max)
+        if status == "assumption_driven":
+            return _say("range_assumption", lang, low=lo, high=hi)
+        return _say("range_prior" + tail, lang, low=lo, high=hi,
+                    drivers=drivers_text(row.drivers, lang) or status_label(status, lang))
+    if is_prior_sensitive(row):
+        # a drawn input moves it beyond the prior-driven rule: the range, never one number
+        key = {"lower_bound": "lower_range", "upper_bound": "upper_range"}.get(status,
+                                                                            "range_prior")
+        return _say(key + tail, lang, low=fmt(row.p_curve_min), high=fmt(row.p_curve_max),
+                    drivers=drivers_text(row.drivers, lang))
     text = fmt(row.probability)
     if status == "lower_bound":
-        text = f"≥ {text}"
+        share = (row.median / row.threshold if row.threshold and not pd.isna(row.median)
+                 else math.nan)
+        if row.probability == 0 and not math.isnan(share) and not short:
+            text = _say("lower_zero", lang, p=text, share=f"{share:.0%}")
+        else:
+            text = _say("lower" + tail, lang, p=text)
     elif status == "upper_bound":
-        text = f"≤ {text}"
-        if not pd.isna(row.p_bracket):
-            text += f" (≥ {fmt(row.p_bracket)})"
+        text = _say("upper" + tail, lang, p=text)
+        # "at least 0" says nothing; the short form leaves the bracket to the tables
+        if not pd.isna(row.p_bracket) and row.p_bracket > 0 and not short:
+            text += _say("bracket", lang, p=fmt(row.p_bracket))
     if not pd.isna(row.p_about):
         text += f" · ±{ABOUT_BAND:.0%}: {fmt(row.p_about)}"
     return text
@@ -232,14 +305,51 @@ def reach_section(targets: pd.DataFrame) -> list[str]:
         return []
     out = ["### Levels reachable / 可达到的水平", "",
            "P(value ≥ level) = 50%, 80%, 90% under these settings; for a lower-bound target "
-           "the probability is at least this. / 在当前设置下以50%、80%、90%概率可达到的水平"
-           "(下限类目标为“至少”)。", "",
+           "(the model counts part of what the target counts) the true level is at least "
+           "this. / 在当前设置下以50%、80%、90%概率可达到的水平(下限类目标只计目标口径的一部分,"
+           "真实水平至少为此)。", "",
            "| Target | Year | Target value | 50% | 80% | 90% |", "|---|---|---|---|---|---|"]
     for r in rows.itertuples():
         out.append(f"| {r.target_id} {r.label_en} / {r.label_zh} | {r.year} | "
                    f"{r.comparator}{_num(r.threshold)} | {_num(r.reach_50)} | "
                    f"{_num(r.reach_80)} | {_num(r.reach_90)} |")
     return out + [""]
+
+
+def prior_section(result: ScenarioResult) -> list[str]:
+    """Report lines: per target with a probability, the drawn inputs that move it most, with
+    the probability in their lowest, middle and highest band of the runs (the inputs named
+    in ``drivers``: those passing the prior-driven rule, else the one moving it most)."""
+    sens = getattr(result, "sensitivity", None)
+    if sens is None or sens.empty:
+        return []
+    board = result.targets.set_index("target_id")
+    rows = []
+    for r in sens.itertuples(index=False):
+        named = board.loc[r.target_id, "drivers"] if r.target_id in board.index else None
+        if not isinstance(named, str) or r.driver not in named.split("; "):
+            continue
+        status = board.loc[r.target_id, "status"]
+        kind = ("assumption / 假设" if r.kind == "assumption"
+                else "weakly informed parameter / 数据约束较弱的参数")
+        rows.append([r.target_id, f"{status_label(status)} / {status_label(status, 'zh')}",
+                     f"{drivers_text(r.driver, 'en')} / {drivers_text(r.driver, 'zh')}", kind,
+                     _p(r.p_low), _p(r.p_mid), _p(r.p_high), str(int(r.runs)),
+                     f"{abs(r.p_high - r.p_low) - PRIOR_NOISE_SE * r.se:+.2f}"])
+    if not rows:
+        return []
+    band = f"{PRIOR_BAND:.0%}"
+    return [
+        "### Prior sensitivity / 先验敏感性", "",
+        f"P(value ≥ threshold) with one drawn input (an assumption, or a calibrated parameter "
+        f"the data inform weakly) in its lowest, middle and highest {band} of the runs, the "
+        f"other inputs drawn as in the ensemble; prior-driven when the spread minus "
+        f"{PRIOR_NOISE_SE:g} standard errors exceeds {PRIOR_SPREAD:g}. / 按某一项抽样输入"
+        f"(假设或数据约束较弱的参数)将模拟分组,取其最低、中间、最高 {band} 模拟中的达成概率;"
+        f"相差减去 {PRIOR_NOISE_SE:g} 倍标准误后超过 {PRIOR_SPREAD:g} 即为“取决于先验”。", "",
+        _md_table(["Target", "Status / 状态", "Input / 输入", "Kind / 类型",
+                   f"P (lowest {band})", "P (middle)", f"P (highest {band})",
+                   "runs per band", f"spread − {PRIOR_NOISE_SE:g} SE"], rows), ""]
 
 
 def render_report(
@@ -297,6 +407,7 @@ def render_report(
     if not result.curves.empty:
         out += ["### Assumption-driven targets: probability over the driving assumption / "
                 "取决于假设的目标:概率随驱动假设的变化", "", curves_table(result.curves), ""]
+    out += prior_section(result)
     notes = t[t["note"].notna() & (t["note"] != "")]
     if not notes.empty:
         out += ["### Definition notes", ""]
@@ -358,8 +469,8 @@ SECTIONS = (
      "依据已公布数据判定(目标年份已过)"),
     (("awaiting_data",), "target year passed, figure not yet published: model nowcast",
      "目标年份已过、数据尚未公布:模型现时估计"),
-    (("already_met", "assumption_driven", "lower_bound", "upper_bound", "assessable",
-      "set_by_lever"), "forecasts", "预测"),
+    (("already_met", "assumption_driven", "prior_driven", "lower_bound", "upper_bound",
+      "assessable", "set_by_lever"), "forecasts", "预测"),
     (("trend_only",), "trend nowcasts of series the model does not cover (not model "
      "forecasts)", "模型未覆盖序列的趋势外推(非模型预测)"),
 )

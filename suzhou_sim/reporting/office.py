@@ -35,10 +35,17 @@ from ..catalogues.scenarios import (
     load_assumptions,
     load_levers,
 )
-from ..catalogues.targets import ABOUT_BAND, load_targets, targets_for_region
+from ..catalogues.targets import (
+    ABOUT_BAND,
+    PRIOR_BAND,
+    PRIOR_SPREAD,
+    load_targets,
+    targets_for_region,
+)
 from ..errors import InputError
 from .documents import cite, cited_documents
-from .headline import headline, headline_indicator
+from .driver_labels import drivers_text
+from .headline import headline, headline_indicator, is_range
 from .headline_text import HEADLINE_TITLE, headline_sentences, vintage_sentence
 from .labels import (
     fmt_points,
@@ -58,6 +65,9 @@ __all__ = [
     "REPORT_SUFFIXES",
     "ReportInputs",
     "scoreboard_table",
+    "reach_table",
+    "REACH_TITLE",
+    "REACH_COLUMNS",
     "lever_table",
     "assumption_table",
     "series_table",
@@ -132,11 +142,13 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
     Returns
     -------
     pandas.DataFrame
-        目标编号, 目标, 年份, 目标值 (text), 状态, 概率说明 (text), 达成概率 (0-1), 中位数,
-        P10, P90, 单位, 首次达成, then 基准概率 and 较基准 (0-1) with a baseline.
+        目标编号, 目标, 年份, 目标值 (text), 状态, 概率说明 (text), 达成概率 (0-1; blank for
+        a range status), 驱动因素 (a range status's drivers), 中位数, P10, P90, 单位,
+        首次达成, then 基准概率 and 较基准 (0-1) with a baseline.
     """
     t = result.targets
     inside = t[t["in_scope"]].sort_values("year", kind="stable")
+    ranges = [is_range(r) for r in inside.itertuples(index=False)]
     base = {} if baseline is None else dict(
         zip(baseline.targets["target_id"], baseline.targets["probability"], strict=True))
     frame = pd.DataFrame({
@@ -147,10 +159,15 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
                 for c, v, u in zip(inside["comparator"], inside["threshold"], inside["unit"],
                                    strict=True)],
         "状态": [status_label(s, "zh") for s in inside["status"]],
-        # as the status reads it: "≥ 0.88" for a lower bound, a range over the assumption...
+        # as the status reads it: "至少 88%(…)" for a lower bound, a range over the assumption...
         "概率说明": [probability_text(r, "zh", fmt_probability)
                  for r in inside.itertuples(index=False)],
-        "达成概率": inside["probability"].astype(float),
+        # one probability only: a range status (assumption- or prior-driven) reads its
+        # range in 概率说明 and names its driver, not one number
+        "达成概率": [math.nan if ranged else float(p) for p, ranged in zip(
+            inside["probability"], ranges, strict=True)],
+        "驱动因素": [_driver_names(r) if ranged else "" for r, ranged in zip(
+            inside.itertuples(index=False), ranges, strict=True)],
         "中位数": inside["median"].astype(float),
         "P10": inside["p10"].astype(float),
         "P90": inside["p90"].astype(float),
@@ -161,6 +178,57 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
         frame["基准概率"] = [base.get(k, math.nan) for k in inside["target_id"]]
         frame["较基准"] = frame["达成概率"] - frame["基准概率"]
     return frame.reset_index(drop=True)
+
+
+#: The reach table's title and its probability columns (P(value ≥ level) = 50/80/90%).
+REACH_TITLE = "可达水平(50% / 80% / 90%)"
+REACH_COLUMNS = {"reach_50": "50% 概率可达", "reach_80": "80% 概率可达", "reach_90": "90% 概率可达"}
+_REACH_NOTE = (
+    "在当前设置下以 50%、80%、90% 概率可达到的水平,即 P(数值 ≥ 该水平) 分别为 50%、80%、90%;"
+    "“每年”类目标为各年中的最低值;下限类目标(模型只计目标口径的"
+    "一部分)的真实水平至少为此。已按公布数据判定的目标不列。"
+)
+
+
+def reach_table(result: ScenarioResult) -> pd.DataFrame:
+    """The levels reachable with 50%, 80% and 90% probability per target, numbers left as
+    numbers (what a planner setting the next targets reads).
+
+    Rows are the in-scope targets with a reach level that the published figures have not
+    decided (not ``met``/``missed``), by target year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        目标编号, 目标, 年份, 目标值 (text), 单位, 口径 ("至少" for a lower bound, else
+        blank), then the three columns of :data:`REACH_COLUMNS` (numbers in the unit).
+    """
+    t = result.targets
+    rows = t[t["in_scope"] & t["reach_50"].notna() & ~t["status"].isin(("met", "missed"))]
+    rows = rows.sort_values("year", kind="stable")
+    measured = [f if s in ("undetermined", "awaiting_data") else s
+                for s, f in zip(rows["status"], rows["forecast_status"], strict=True)]
+    frame = pd.DataFrame({
+        "目标编号": rows["target_id"],
+        "目标": rows["label_zh"],
+        "年份": rows["year"].astype(int),
+        "目标值": [f"{_COMPARATOR_ZH.get(c, c)} {fmt_quantity(v, u, 'zh')}"
+                for c, v, u in zip(rows["comparator"], rows["threshold"], rows["unit"],
+                                   strict=True)],
+        "单位": [unit_label(u, "zh") for u in rows["unit"]],
+        "口径": ["至少" if m == "lower_bound" else "" for m in measured],
+        **{title: rows[col].astype(float) for col, title in REACH_COLUMNS.items()},
+    })
+    return frame.reset_index(drop=True)
+
+
+def _driver_names(row) -> str:
+    """The Chinese names of a range row's drivers: the ledger's driving assumptions, else
+    the drawn inputs named in ``drivers`` (prior-driven)."""
+    target = load_targets().get(row.target_id)
+    if target is not None and target.drivers:
+        return "、".join(d.label_zh for d in target.drivers)
+    return drivers_text(row.drivers, "zh")
 
 
 def lever_table(result: ScenarioResult) -> pd.DataFrame:
@@ -262,8 +330,9 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
     base_rows = None
     if baseline is not None and indicator in baseline.specs:
         base_rows = baseline.series[baseline.series["indicator"] == indicator]
-    # as the scoreboard reads each probability: "≥ 88%", "12%–88% 随假设"...
-    probs = {r.target_id: probability_text(r, "zh", fmt_probability)
+    # as the scoreboard reads each probability, in its short form beside the marker:
+    # "至少 88%", "12%–88% 随假设"...
+    probs = {r.target_id: probability_text(r, "zh", fmt_probability, short=True)
              for r in result.targets.itertuples(index=False)}
     font = cjk_font()
     # every text of the chart (the legend carries the Chinese scenario title) falls back to
@@ -294,7 +363,10 @@ _READING = (
     "达成概率 = 校准后验参数 × 外部假设抽样中达到目标的比例;同一种子的情景共用同一组抽样"
     "(公共随机数),情景间的差异只来自政策。“约”类目标同样以 P(数值 ≥ 目标值)计,不设容差,"
     f"另列落在目标值 ±{ABOUT_BAND:.0%} 以内的概率;“每年”类目标"
-    "须在每一年都达到。“取决于假设”的目标给出驱动假设取值区间上的概率范围。首次达成 = 过半抽样"
+    "须在每一年都达到。“取决于假设”的目标给出驱动假设取值区间上的概率范围;“取决于先验”的目标"
+    f"按某一项抽样假设或数据约束较弱的参数分组,其最低与最高 {PRIOR_BAND:.0%} 模拟的达成概率相差"
+    f"超过 {PRIOR_SPREAD:g}(已扣除抽样误差),给出该范围并注明这一输入。“至少”/“至多”表示模型只计"
+    "目标口径的一部分/大于目标口径。首次达成 = 过半抽样"
     "达成时的中位年份。较基准 = 与本地区基准情景之差(百分点)。外部假设不是政策选择,按三角分布"
     "(众数为默认值)抽样。"
 )
@@ -419,7 +491,8 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
 
     Sections: the headline (结论摘要) with the headline chart, the scenario's texts, the
     changes against the baseline, the scoreboard (every target year; ranges with their
-    driver), the comparison, fan charts (captions kept with them), the assumptions, the
+    driver), the levels reachable with 50/80/90% probability (:func:`reach_table`, with the
+    indicator's unit), the comparison, fan charts (captions kept with them), the assumptions, the
     sources (documents by number and title, the data vintage) and the model's limits.
     Tables repeat their header row on each page, keep rows whole and never wrap a number.
 
@@ -479,6 +552,23 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
         "基准概率": fmt_probability, "较基准": lambda d: fmt_points(d, "zh")},
         widths=BOARD_COLUMNS,
         numeric=("年份", "目标值", "达成概率", "中位数(P10–P90)", "首次达成", "基准概率", "较基准"))
+
+    reach = reach_table(result)
+    if not reach.empty:
+        doc.add_heading(REACH_TITLE, level=1)
+        doc.add_paragraph(_REACH_NOTE)
+        units = dict(zip(result.targets["target_id"], result.targets["unit"], strict=True))
+        shown = reach.copy()
+        for title in REACH_COLUMNS.values():
+            shown[title] = [f"{lead}{fmt_quantity(v, units[tid], 'zh')}".replace(" ", "\u00a0")
+                            for v, tid, lead in zip(reach[title], reach["目标编号"],
+                                                    ["至少 " if k else "" for k in reach["口径"]],
+                                                    strict=True)]
+        shown["目标值"] = shown["目标值"].str.replace(" ", "\u00a0")
+        columns = ["目标", "年份", "目标值", *REACH_COLUMNS.values()]
+        _docx_table(doc, shown[columns], {}, widths={
+            "目标": 7.1, "年份": 1.3, "目标值": 4.3, **dict.fromkeys(REACH_COLUMNS.values(), 4.4)},
+            numeric=("年份", "目标值", *REACH_COLUMNS.values()))
 
     if inputs.comparison is not None:
         doc.add_heading("情景对比", level=1)
@@ -631,7 +721,8 @@ def xlsx_report(inputs: ReportInputs) -> bytes:
     """The report's tables as an Excel workbook, one sheet each, with number formats and a
     print setup (landscape, one page wide, header rows repeated).
 
-    Sheets: 摘要 (title, run details and the headline), 记分牌 (scoreboard), 轨迹 (series
+    Sheets: 摘要 (title, run details and the headline), 记分牌 (scoreboard), 可达水平 (the
+    levels reachable with 50/80/90% probability, :func:`reach_table`), 轨迹 (series
     with 10-90% bands), 杠杆 (levers), 假设 (assumptions) and, with a comparison, 情景对比.
 
     Returns
@@ -650,6 +741,8 @@ def xlsx_report(inputs: ReportInputs) -> bytes:
                                     "基准上限")}
     _sheet(workbook, "记分牌", scoreboard_table(result, inputs.baseline),
            {**numbers, "达成概率": _PERCENT, "基准概率": _PERCENT, "较基准": _DELTA})
+    _sheet(workbook, "可达水平", reach_table(result),
+           dict.fromkeys(REACH_COLUMNS.values(), _NUMBER))
     _sheet(workbook, "轨迹", series_table(result, inputs.baseline), numbers)
     _sheet(workbook, "杠杆", lever_table(result), numbers)
     _sheet(workbook, "假设", assumption_table(result), numbers)

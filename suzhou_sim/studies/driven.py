@@ -12,6 +12,12 @@ at that value. Studies
 (``sweep``, ``compare``, ``goal-seek``, ``optimise``, ``effects``) use this module so that a
 2030/2035 target is never blank, ``nan`` or "+0.00" when it moves.
 
+A ``prior_driven`` target (one whose probability a drawn input moves by more than the rule
+of :func:`~suzhou_sim.catalogues.targets.prior_driven`, read off the ensemble's own runs by
+:mod:`suzhou_sim.studies.prior_sensitivity`) has no ledger drivers: the studies answer it
+with its one probability, the share of the ensemble's runs with every input drawn; its
+range and driver are the scoreboard's (``p_curve_min``/``p_curve_max``, ``drivers``).
+
 Lives here: the cases to run (one per driver setting), the stacking of plans × cases × draws
 into engine calls, and :class:`Answer`. Wording lives in
 :mod:`suzhou_sim.reporting.answer_text`. Must not: write files or word results.

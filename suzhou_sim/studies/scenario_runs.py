@@ -38,8 +38,10 @@ from ..catalogues.scenarios import (
 from ..catalogues.targets import (
     CURVE_COLUMNS,
     EXCEEDANCE_COLUMNS,
+    SENSITIVITY_COLUMNS,
     Target,
     apply_curves,
+    apply_prior_sensitivity,
     evaluate_targets,
     exceedance_curves,
     reached_per_run,
@@ -55,6 +57,7 @@ from ..errors import InputError
 from ..paths import OBSERVED_FILE
 from ..stats import percentiles
 from .predictive import load_error_model, predictive_results
+from .prior_sensitivity import candidate_drivers, prior_sensitivity, weak_parameters
 
 __all__ = [
     "ScenarioResult",
@@ -123,6 +126,13 @@ class ScenarioResult:
     exceedance : pandas.DataFrame
         Exceedance curve of every in-scope target with a probability: the level reachable
         with each probability (:func:`~suzhou_sim.catalogues.targets.exceedance_curves`).
+    sensitivity : pandas.DataFrame
+        Prior sensitivity of every target with a model probability over every drawn
+        assumption and weakly informed parameter (columns
+        :data:`~suzhou_sim.catalogues.targets.SENSITIVITY_COLUMNS`,
+        :func:`~suzhou_sim.studies.prior_sensitivity.prior_sensitivity`): what
+        ``p_curve_min``/``p_curve_max`` and the ``prior_driven`` status of those targets
+        are read from.
     """
 
     scenario: Scenario
@@ -140,6 +150,8 @@ class ScenarioResult:
     curves_done: bool = True
     exceedance: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=EXCEEDANCE_COLUMNS))
+    sensitivity: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=SENSITIVITY_COLUMNS))
 
     def probability(self, target_id: str) -> float:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
@@ -337,6 +349,10 @@ def run_scenario(
             results, targets, today=dt.date(int(as_of) + 1, 12, 31),
             observations=observations_as_of(load_observations(), as_of))
     exceedance = exceedance_curves(results, targets)
+    # prior sensitivity from the same runs: each target's probability within the low,
+    # middle and high band of every drawn input (no extra runs)
+    sensitivity = prior_sensitivity(results, targets,
+                                    candidate_drivers(params, weak_parameters(post)))
     curve_table = (_assumption_curves(params, min(n, CURVE_DRAWS), targets, scenario.region,
                                       seed) if curves else pd.DataFrame(columns=CURVE_COLUMNS))
     seconds = time.perf_counter() - start
@@ -344,7 +360,7 @@ def run_scenario(
         scenario=scenario,
         draws=n,
         seed=seed,
-        targets=apply_curves(table, curve_table),
+        targets=apply_curves(apply_prior_sensitivity(table, sensitivity), curve_table),
         curves=curve_table,
         curves_done=curves or not _driven(targets),
         series=_series_table(results, specs),
@@ -355,6 +371,7 @@ def run_scenario(
         seconds=seconds,
         reached=_reached(results, targets, table),
         exceedance=exceedance,
+        sensitivity=sensitivity,
     )
 
 
@@ -424,8 +441,9 @@ def compare_scenarios(
         One row per target of the region: target_id, label_en, label_zh, year, comparator,
         threshold, unit, in_scope, status (of the first scenario), then ``p_<name>`` per
         scenario, ``lo_<name>``/``hi_<name>`` (the range over the driving assumptions of
-        targets whose probability is one, else blank) and ``d_<name>`` (difference from
-        the first scenario) for the others.
+        assumption-driven targets, the prior-sensitivity range of targets with a
+        probability, else blank) and ``d_<name>`` (difference from the first scenario) for
+        the others.
     """
     loaded = [_scenario(s) for s in scenarios]
     if not loaded:

@@ -219,9 +219,15 @@ def test_language_switch_changes_labels(app):
     assert "P(达到目标值)" in page and "有效高新技术企业数" in page
     statuses = dict(re.findall(r'data-target="([^"]+)" data-p="[0-9.]*" data-status="([a-z_]+)"',
                                page))
-    # a lower bound reads "at least p" (its year passed: judged, or awaiting the figures)
-    assert statuses["SZ-LEADER-2025"] in ("lower_bound", "awaiting_data") and "≥ " in page
+    # a lower bound reads "至少 p" (its year passed: judged, or awaiting the figures)
+    assert statuses["SZ-LEADER-2025"] in ("lower_bound", "awaiting_data") and "至少 " in page
+    assert "≥ 0%" not in page  # a lower bound at 0 says what the measured part reaches
     assert statuses["SZ-FUTURE-2030"] == "assumption_driven" and "随假设" in page
+    # beside each forecast, the level reachable with 80% probability, with its unit
+    reach = dict(re.findall(r'data-target="([^"]+)"[^>]*data-reach80="([^"]+)"', page))
+    assert "SZ-HTE-2025" in reach and "80% 概率可达到的水平:" in page
+    hte = float(reach["SZ-HTE-2025"])
+    assert f"80% 概率可达到的水平:{fmt_quantity(hte, 'firms', 'zh')}" in page
     assert "2023年未来产业产值 (亿元/年) 500:" in page  # its probability curve
     for status in set(statuses.values()):
         assert f'<span class="status">{tr(f"status_{status}", "zh")}</span>' in page
@@ -241,6 +247,7 @@ def test_language_switch_changes_labels(app):
         assert f'<span class="status">{tr(f"status_{status}", "en")}</span>' in page
     assert "By status:" in "".join(m.value for m in app.markdown)
     assert kedaitong.reason in page and kedaitong.reason_zh not in page
+    assert "level reachable with 80%: " in page and "80% 概率可达到的水平" not in page
     assert lever(app, "special_fund", "15th").label.startswith(
         "Innovation special fund")
     assert app.session_state[S.K_REGION] == "suzhou"

@@ -124,3 +124,34 @@ def test_table_html_escapes_cells_and_right_aligns_numbers():
     assert "目标 &lt;b&gt;" in page
     assert '<td class="num">3</td>' in page and '<td class="num">12.5</td>' in page
     assert page.count("<tr>") == 3  # the header and two rows
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "80% 概率可达到的水平:"),
+                                             ("en", "level reachable with 80%: ")])
+def test_scoreboard_shows_the_level_reachable_with_80_percent(outcome, lang, words):
+    import re
+
+    from suzhou_sim.app.text import fmt_quantity
+    from suzhou_sim.catalogues.targets import load_targets
+
+    frame = scoreboard_frame(outcome, lang)
+    page = scoreboard_html(frame, lang)
+    board = outcome.result.targets.set_index("target_id")
+    shown = dict(re.findall(r'data-target="([^"]+)"[^>]*data-reach80="([^"]+)"', page))
+    forecasts = board[board["in_scope"] & board["reach_80"].notna()
+                      & ~board["status"].isin(["met", "missed"])]
+    assert set(shown) == set(forecasts.index) and shown
+    for tid, value in shown.items():
+        level = board.loc[tid, "reach_80"]
+        assert float(value) == pytest.approx(level, rel=1e-5)
+        text = fmt_quantity(level, load_targets()[tid].unit, lang)
+        assert words in page and text in frame.set_index("target_id").loc[tid, "reach"]
+    # no reach level for a target judged by its published figure
+    judged = board.index[board["status"].isin(["met", "missed"])]
+    assert all(frame.set_index("target_id").loc[tid, "reach"] == "" for tid in judged)
+
+
+def test_range_statuses_have_no_colour_of_one_probability(outcome):
+    frame = scoreboard_frame(outcome, "zh")
+    ranged = frame[frame["status"].isin(["assumption_driven", "prior_driven"])]
+    assert (ranged["band"] == "").all()

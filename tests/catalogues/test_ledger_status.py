@@ -22,8 +22,10 @@ from suzhou_sim.catalogues.scenarios import (
 )
 from suzhou_sim.catalogues.targets import (
     CURVE_COLUMNS,
+    SENSITIVITY_COLUMNS,
     STATUSES,
     apply_curves,
+    apply_prior_sensitivity,
     evaluate_targets,
     judgement,
     load_targets,
@@ -75,6 +77,10 @@ FIXTURE = {  # target_id -> (status wanted, ledger entry)
     "T-ASSESS": ("assessable", dict(
         region="suzhou", indicator="high_tech_enterprises", measure="level", year=2025,
         comparator=">=", threshold=20000, unit="firms", in_scope=True)),
+    # assessable by the ledger; prior-driven by the sensitivity table of the fixture
+    "T-PRIOR": ("prior_driven", dict(
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2025,
+        comparator=">=", threshold=20500, unit="firms", in_scope=True)),
     "T-LOWER": ("lower_bound", dict(
         region="suzhou", indicator="leading_talents", measure="level", year=2025,
         comparator=">=", threshold=5000, unit="persons", in_scope=True, bound="lower")),
@@ -161,6 +167,15 @@ def fixture_table(fixture_targets):
         "Cumulative attraction projects": _ramp(1000.0),
     })
     table = evaluate_targets(result, fixture_targets.values(), today=TODAY)
+    # the prior sensitivity: T-PRIOR 0 -> 1 across approval stringency (prior-driven),
+    # T-ASSESS 0.4 -> 0.6 (under the rule: stays assessable)
+    sensitivity = pd.DataFrame(
+        [["T-PRIOR", "Approval stringency", "assumption", 0.2, 0.0, 0.5, 1.0, 0.8, 1.0, 100,
+          1.0, 0.0],
+         ["T-ASSESS", "Approval stringency", "assumption", 0.2, 0.4, 0.5, 0.6, 0.8, 1.0, 100,
+          0.2, 0.07]], columns=SENSITIVITY_COLUMNS)
+    table = apply_prior_sensitivity(table, sensitivity)
+    table.attrs["sensitivity"] = sensitivity
     curves = pd.DataFrame(
         [["T-DRIVEN", DRIVER["constant"], DRIVER["label_en"], DRIVER["label_zh"],
           DRIVER["unit"], v, p, 4] for v, p in ((500, 0.0), (1500, 0.7), (2500, 1.0))],
@@ -176,14 +191,21 @@ def test_every_status_is_covered_by_the_fixture():
 def test_status_of_each_fixture_target(fixture_targets, fixture_table, tid):
     want = FIXTURE[tid][0]
     target = fixture_targets[tid]
-    assert target_status(target, judgement(target, today=TODAY)) == want
+    # prior_driven is the sensitivity's verdict on an assessable target, not the ledger's
+    ledger = "assessable" if want == "prior_driven" else want
+    assert target_status(target, judgement(target, today=TODAY)) == ledger
     assert fixture_table[0].loc[tid, "status"] == want
 
 
 @pytest.mark.parametrize(("tid", "probability", "text_en", "text_zh"), [
     ("T-ASSESS", 0.75, "0.75", "0.75"),
-    ("T-LOWER", 0.5, "≥ 0.50", "≥ 0.50"),
-    ("T-UPPER", 1.0, "≤ 1.00 (≥ 0.00)", "≤ 1.00 (≥ 0.00)"),  # 125 x 7/23 = 38 < 100
+    ("T-PRIOR", 0.5, "0.00–1.00 over National HTE approval (multiplier)",
+     "0.00–1.00 随国家高企认定宽严(倍数)"),
+    ("T-LOWER", 0.5, "at least 0.50 (the model counts part of what the target counts)",
+     "至少 0.50(模型只计目标口径的一部分)"),
+    # 125 x 7/23 = 38 < 100: the bracket's "at least 0" is not printed
+    ("T-UPPER", 1.0, "at most 1.00 (the model counts more than the target does)",
+     "至多 1.00(模型所计范围大于目标口径)"),
     ("T-DRIVEN", None, "0.00–1.00 over the assumption", "0.00–1.00 随假设"),
     ("T-MET", 1.0, "1.00", "1.00"),
     ("T-JMET", None, "2024: ≥ 1.74e+04 (reported)", "2024: ≥ 1.74e+04 (公报数)"),
@@ -203,6 +225,48 @@ def test_probability_by_status(fixture_table, tid, probability, text_en, text_zh
     assert probability_text(r, "en") == text_en and probability_text(r, "zh") == text_zh
 
 
+@pytest.mark.parametrize(("status", "values", "en", "zh"), [
+    # a lower bound at 0: what the measured part shows, never "≥ 0.00"
+    ("lower_bound", dict(probability=0.0, median=4500.0, threshold=10000.0),
+     "at least 0.00: the part the model counts reaches 45% of the threshold in the median run",
+     "至少 0.00:模型所计部分在中位情形下达到目标值的 45%"),
+    ("lower_bound", dict(probability=0.42, median=9000.0, threshold=10000.0),
+     "at least 0.42 (the model counts part of what the target counts)",
+     "至少 0.42(模型只计目标口径的一部分)"),
+    ("upper_bound", dict(probability=0.9, p_bracket=0.3),
+     "at most 0.90 (the model counts more than the target does); at least 0.30 with the "
+     "observed share", "至多 0.90(模型所计范围大于目标口径);按观测占比折算至少 0.30"),
+    ("upper_bound", dict(probability=0.9, p_bracket=0.0),  # "at least 0" is not printed
+     "at most 0.90 (the model counts more than the target does)",
+     "至多 0.90(模型所计范围大于目标口径)"),
+    # a bound that a drawn input moves beyond the rule: its range, with the input
+    ("lower_bound", dict(probability=0.34, prior_sensitive=True, p_curve_min=0.05,
+                         p_curve_max=0.68, drivers="Approval stringency"),
+     "at least 0.05–0.68 over National HTE approval (multiplier) (the model counts part of "
+     "what the target counts)",
+     "至少 0.05–0.68,随国家高企认定宽严(倍数)(模型只计目标口径的一部分)"),
+    ("prior_driven", dict(probability=0.63, prior_sensitive=True, p_curve_min=0.37,
+                          p_curve_max=0.83, drivers="Marginal firm RD elasticity"),
+     "0.37–0.83 over Marginal firm RD elasticity", "0.37–0.83 随边际企业研发弹性"),
+    # a nowcast reads as its forecast status
+    ("awaiting_data", dict(probability=0.63, forecast_status="prior_driven", p_curve_min=0.37,
+                           p_curve_max=0.83, drivers="Government RD ratio"),
+     "0.37–0.83 over Government RD ratio", "0.37–0.83 随政府研发投入比率"),
+])
+def test_bound_and_range_wording_on_a_table_of_cases(status, values, en, zh):
+    from types import SimpleNamespace
+
+    row = SimpleNamespace(**{"status": status, "forecast_status": status, "p_about": np.nan,
+                             "p_bracket": np.nan, "p_curve_min": np.nan, "p_curve_max": np.nan,
+                             "drivers": None, "median": np.nan, "threshold": np.nan,
+                             "prior_sensitive": False, **values})
+    assert probability_text(row, "en") == en and probability_text(row, "zh") == zh
+    assert "≥ 0.00" not in en + zh
+    # the short form beside a chart's marker: the same numbers without the reason
+    short = probability_text(row, "zh", short=True)
+    assert short.startswith(zh[:2]) and len(short) < len(zh) and "(" not in short
+
+
 def test_lever_and_driven_rows_keep_their_values(fixture_table):
     table = fixture_table[0]
     assert table.loc["T-LEVER", "median"] == pytest.approx(3000.0)  # 2024-2026 x 1000
@@ -220,7 +284,8 @@ def _fixture_result(table: pd.DataFrame, curves: pd.DataFrame) -> ScenarioResult
         scenario=scenario, draws=4, seed=1, targets=table.reset_index(drop=True),
         series=pd.DataFrame(), specs={}, posterior_source="fixture",
         levers={k: {p: scenario.lever_value(k, p) for p in PERIODS} for k in load_levers()},
-        assumptions=assumption_ranges(scenario), curves=curves)
+        assumptions=assumption_ranges(scenario), curves=curves,
+        sensitivity=table.attrs.get("sensitivity", pd.DataFrame(columns=SENSITIVITY_COLUMNS)))
 
 
 def test_report_and_terminal_show_statuses_in_both_languages(fixture_table):
@@ -229,9 +294,17 @@ def test_report_and_terminal_show_statuses_in_both_languages(fixture_table):
     report = render_report(result, charts={})
     for en, zh, define_en, define_zh in STATUS_TEXT.values():
         assert f"{en} / {zh}" in report and define_en in report and define_zh in report
-    assert "≥ 0.50" in report and "≤ 1.00 (≥ 0.00)" in report
+    assert "at least 0.50" in report and "at most 1.00" in report and "≥ 0.00" not in report
     assert "Future-industry output in 2023" in report and "500: 0.00" in report  # the curve
-    assert "1 assessable · 1 lower bound" in report and "1 可评估 · 1 下限" in report
+    assert "1 assessable · 1 lower bound · 1 upper bound · 1 prior-driven" in report
+    assert "1 可评估 · 1 下限 · 1 上限 · 1 取决于先验" in report
+    assert "0.00–1.00 over National HTE approval (multiplier)" in report
+    # the prior-sensitivity section: the input named for each target, with its bands
+    section = report[report.index("### Prior sensitivity / 先验敏感性"):]
+    assert ("| T-PRIOR | prior-driven / 取决于先验 | National HTE approval (multiplier) / "
+            "国家高企认定宽严(倍数) | assumption / 假设 | 0.00 | 0.50 | 1.00 | 100 "
+            "| +1.00 |") in section
+    assert "| T-ASSESS | assessable / 可评估 |" in section and "+0.06 |" in section
     for lang, label in (("en", "assumption-driven"), ("zh", "取决于假设")):
         text = scoreboard_text(result, lang=lang)
         assert label in text and status_summary(table, lang) in text

@@ -14,9 +14,11 @@ import yaml
 from suzhou_sim.catalogues.indicators import load_indicators, year_columns
 from suzhou_sim.catalogues.observations import load_observations
 from suzhou_sim.catalogues.targets import (
+    Target,
     evaluate_targets,
     load_targets,
     reached_per_run,
+    target_status,
     within_about_band,
 )
 from suzhou_sim.engine import load_model
@@ -209,3 +211,30 @@ def test_out_of_scope_rows_are_blank_with_reason():
     t = LEDGER["SZ-SMARTFAC-2025"]
     out = evaluate_targets(FakeResult(), [t]).iloc[0]
     assert not out["in_scope"] and pd.isna(out["probability"]) and out["reason"]
+
+
+# --- already met: a level by its latest figure, an annual flow only when every year is in ---
+# The published figures (data/observed_history.csv): Suzhou's tech-SME registrations 2021
+# ~17,942 (approx, derived; "近18000" is an upper bound and cannot show a target met), 2022
+# 22,327, 2023 25,000, 2024 24,300; HTE recognitions 2022 5,531, 2024 5,517 (no 2023 figure);
+# the HTE stock "超1.74万" (a lower bound) in 2024.
+@pytest.mark.parametrize(("indicator", "measure", "year", "from_year", "threshold", "want"), [
+    ("tech_smes_registered", "annual", 2024, None, 20000, "already_met"),  # 2024 published, met
+    ("tech_smes_registered", "annual", 2024, None, 24500, "assessable"),  # 2024 falls short
+    ("tech_smes_registered", "annual", 2025, None, 20000, "assessable"),  # 2025 not published
+    ("tech_smes_registered", "annual", 2024, 2022, 20000, "already_met"),  # 2022-24 all met
+    ("tech_smes_registered", "annual", 2024, 2022, 23000, "assessable"),  # 2022 short
+    ("tech_smes_registered", "annual", 2025, 2022, 20000, "assessable"),  # 2025 still to come
+    ("tech_smes_registered", "annual", 2024, 2021, 17000, "already_met"),  # approx 2021 counts
+    ("tech_smes_registered", "annual", 2024, 2021, 17990, "assessable"),  # 17,942 < 17,990
+    ("hte_recognitions", "annual", 2024, 2022, 5000, "assessable"),  # 2023 not published
+    ("high_tech_enterprises", "level", 2025, None, 17000, "already_met"),  # floor 17,400
+    ("high_tech_enterprises", "level", 2025, None, 18000, "assessable"),  # a floor below
+])
+def test_already_met_rule_on_a_table_of_cases(indicator, measure, year, from_year, threshold,
+                                              want):
+    t = Target(target_id="T", region="suzhou", indicator=indicator, measure=measure, year=year,
+               comparator=">=", threshold=threshold, unit="firms", label_en="T", label_zh="T",
+               clause_zh="", source_doc="", in_scope=True, from_year=from_year)
+    # the forecast status, before any judgement of a year that has passed
+    assert target_status(t) == want

@@ -37,7 +37,7 @@ def test_docx_and_xlsx_follow_the_suffix(capsys, posterior_dir, tmp_path: Path):
     assert header[:4] == ["目标", "年份", "目标值", "达成概率"]
     assert "人才优先" in doc.paragraphs[0].text
     book = openpyxl.load_workbook(excel)
-    assert book.sheetnames == ["摘要", "记分牌", "轨迹", "杠杆", "假设", "情景对比"]
+    assert book.sheetnames == ["摘要", "记分牌", "可达水平", "轨迹", "杠杆", "假设", "情景对比"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([word.name, excel.name])
 
 

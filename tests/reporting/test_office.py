@@ -20,8 +20,11 @@ from suzhou_sim.reporting import office
 from suzhou_sim.reporting.markdown import status_label
 from suzhou_sim.reporting.office import (
     PAGE_WIDTH_CM,
+    REACH_COLUMNS,
+    REACH_TITLE,
     ReportInputs,
     docx_report,
+    reach_table,
     report_bytes,
     report_headline,
     scoreboard_table,
@@ -57,10 +60,12 @@ def test_scoreboard_table_keeps_numbers_and_shows_the_status(inputs):
     assert row["较基准"] == pytest.approx(row["达成概率"] - row["基准概率"])
     statuses = inside.set_index("target_id")["status"]
     assert list(board["状态"]) == [status_label(statuses[k], "zh") for k in board["目标编号"]]
-    # a lower-bound target reads "≥ p", also as a nowcast once its year has passed
+    # a lower-bound target reads "至少 p" with the reason, also as a nowcast once its year
+    # has passed; never a bare "≥ 0%"
     measured = inside.set_index("target_id")["forecast_status"]
     lower = board[board["目标编号"].map(measured) == "lower_bound"]
-    assert not lower.empty and lower["概率说明"].str.startswith("≥").all()
+    assert not lower.empty and lower["概率说明"].str.startswith("至少").all()
+    assert not board["概率说明"].str.contains("≥").any()
 
 
 def test_docx_has_the_chinese_scoreboard_changes_charts_and_limits(inputs):
@@ -77,14 +82,14 @@ def test_docx_has_the_chinese_scoreboard_changes_charts_and_limits(inputs):
     assert header[:4] == ["目标", "年份", "目标值", "达成概率"] and "较基准" in header
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[0].rows[1:]}
     assert rows["有效高新技术企业数"][3].endswith("%")
-    compare_header = [c.text for c in doc.tables[1].rows[0].cells]
+    compare_header = [c.text for c in doc.tables[2].rows[0].cells]  # after the reach table
     assert [s.title_zh for s in inputs.compared] == compare_header[2:4]
     assert len(doc.inline_shapes) == 3  # the headline chart and the two fan charts
 
 
 def test_xlsx_has_one_sheet_per_table_with_number_formats(inputs):
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report(inputs)))
-    assert book.sheetnames == ["摘要", "记分牌", "轨迹", "杠杆", "假设", "情景对比"]
+    assert book.sheetnames == ["摘要", "记分牌", "可达水平", "轨迹", "杠杆", "假设", "情景对比"]
     board = book["记分牌"]
     header = [c.value for c in board[1]]
     assert header[:7] == ["目标编号", "目标", "年份", "目标值", "状态", "概率说明", "达成概率"]
@@ -222,3 +227,57 @@ def test_rendered_scoreboard_never_wraps_a_number(inputs, tmp_path, monkeypatch)
     narrow = {k: w / 3 for k, w in office.BOARD_COLUMNS.items()}
     monkeypatch.setattr(office, "BOARD_COLUMNS", narrow)
     assert wrapped_numbers(docx_report(inputs, max_charts=0), tmp_path / "narrow")
+
+
+# --- the levels reachable with 50%, 80% and 90% ------------------------------------------------
+
+
+def test_reach_table_holds_the_scoreboards_levels(inputs):
+    table = reach_table(inputs.result).set_index("目标编号")
+    targets = inputs.result.targets.set_index("target_id")
+    forecasts = targets[targets["in_scope"] & targets["reach_50"].notna()
+                        & ~targets["status"].isin(["met", "missed"])]
+    assert set(table.index) == set(forecasts.index) and not table.empty
+    for col, title in REACH_COLUMNS.items():
+        assert table[title].tolist() == pytest.approx(forecasts.loc[table.index, col].tolist())
+    # P(value >= level) falls as the level rises: 90% <= 80% <= 50%
+    assert (table["90% 概率可达"] <= table["80% 概率可达"]).all()
+    assert (table["80% 概率可达"] <= table["50% 概率可达"]).all()
+
+
+def test_docx_has_the_reach_table_with_units(inputs):
+    doc = docx.Document(io.BytesIO(docx_report(inputs, max_charts=0)))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert REACH_TITLE in paragraphs
+    table = doc.tables[1]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["目标", "年份", "目标值", *REACH_COLUMNS.values()]
+    rows = {r.cells[0].text + r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    hte = inputs.result.targets.set_index("target_id").loc["SZ-HTE-2025"]
+    cells = rows[f"{hte['label_zh']}2025"]
+    for col, title in REACH_COLUMNS.items():
+        want = office.fmt_quantity(hte[col], "firms", "zh").replace(" ", "\u00a0")
+        assert cells[header.index(title)] == want and want.endswith("家")
+    measured = inputs.result.targets.set_index("target_id")["forecast_status"]
+    lower = [tid for tid in reach_table(inputs.result)["目标编号"]
+             if measured[tid] == "lower_bound"]
+    assert lower
+    labels = inputs.result.targets.set_index("target_id")
+    for tid in lower:
+        row = rows[f"{labels.loc[tid, 'label_zh']}{labels.loc[tid, 'year']}"]
+        assert all(row[header.index(t)].startswith("至少") for t in REACH_COLUMNS.values())
+
+
+def test_xlsx_has_the_reach_sheet_with_numbers(inputs):
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_report(inputs)))
+    sheet = book["可达水平"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["目标编号", "目标", "年份", "目标值", "单位", "口径",
+                      *REACH_COLUMNS.values()]
+    values = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    hte = inputs.result.targets.set_index("target_id").loc["SZ-HTE-2025"]
+    row = values["SZ-HTE-2025"]
+    assert row[header.index("单位")].value == "家"
+    for col, title in REACH_COLUMNS.items():
+        cell = row[header.index(title)]
+        assert cell.value == pytest.approx(hte[col]) and cell.number_format == "#,##0.00"
