@@ -41,6 +41,8 @@ __all__ = [
     "SKILL_COLUMNS",
     "BENCHMARK_LABELS",
     "backtest_goals",
+    "goal_shortfalls",
+    "shortfall_lines",
     "skill_display",
     "render_backtest_report",
     "write_backtest_charts",
@@ -221,6 +223,82 @@ def backtest_goals(table: pd.DataFrame, key_series: tuple[str, ...]) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+#: What each benchmark is, for the sentences on where the model is worse.
+_BENCHMARK_WORDS = {
+    "naive_last": "the last published value",
+    "naive_drift": "compound growth over the last years",
+    "naive_trend": "the log-linear trend",
+    "naive_plan": "the plan trend (the path from the last published value to a policy target "
+                  "issued by the origin)",
+}
+
+
+def goal_shortfalls(table: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+    """Where the model's median is worse than the best benchmark, on that benchmark's points.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The backtest's scored points (``backtest.csv``).
+    goals : pandas.DataFrame
+        :func:`backtest_goals` of the same table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key series with ``median_ok`` False: ``indicator, benchmark, n,
+        origins, years`` (as "2022–2023"), ``mape_model_pct, mape_benchmark_pct``,
+        ``bias_model_pct`` and ``bias_benchmark_pct`` (mean (forecast − observed) /
+        observed, in percent, on those points) and ``same_sign`` (the model erred the same
+        way on every point).
+    """
+    near = table[table["horizon"].isin(GOAL_HORIZONS)]
+    rows = []
+    for g in goals[goals["median_ok"].eq(False)].itertuples():
+        pts = near[(near["indicator"] == g.indicator) & near[g.best_naive].notna()]
+        rel = (pts["p50"] - pts["observed"]) / pts["observed"]
+        bench = (pts[g.best_naive] - pts["observed"]) / pts["observed"]
+
+        def span(values) -> str:
+            lo, hi = int(min(values)), int(max(values))
+            return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+        rows.append({"indicator": g.indicator, "benchmark": g.best_naive, "n": len(pts),
+                     "origins": span(pts["origin"]), "years": span(pts["year"]),
+                     "mape_model_pct": g.mape_model_on_best_pct,
+                     "mape_benchmark_pct": g.mape_best_naive_pct,
+                     "bias_model_pct": 100 * float(rel.mean()),
+                     "bias_benchmark_pct": 100 * float(bench.mean()),
+                     "same_sign": bool((np.sign(rel) == np.sign(rel.iloc[0])).all())})
+    return pd.DataFrame(rows, columns=[
+        "indicator", "benchmark", "n", "origins", "years", "mape_model_pct",
+        "mape_benchmark_pct", "bias_model_pct", "bias_benchmark_pct", "same_sign"])
+
+
+def shortfall_lines(shortfalls: pd.DataFrame) -> list[str]:
+    """The report's "where and why the model is worse" paragraph, from :func:`goal_shortfalls`."""
+    if shortfalls.empty:
+        return ["The model's median is no worse than the best benchmark on any key series."]
+    lines = ["Where the model's median is worse than the best benchmark, and what the points "
+             "show:", ""]
+    for r in shortfalls.itertuples():
+        way = "too low" if r.bias_model_pct < 0 else "too high"
+        every = "on every point" if r.same_sign else "on average"
+        few = (f" {r.n} point{'s' if r.n > 1 else ''} cannot tell a structural shortfall from "
+               "the noise of one year's figure." if r.n <= 3 else "")
+        steer = (" The published figures followed the policy's path more closely than the "
+                 "model's structure, which has no term for administrative steering towards a "
+                 "published target." if r.benchmark == "naive_plan" else "")
+        lines.append(
+            f"- `{r.indicator}`: worse than {_BENCHMARK_WORDS.get(r.benchmark, r.benchmark)} "
+            f"on its {r.n} point(s) (origins {r.origins}, years {r.years}): "
+            f"{r.mape_model_pct:.1f}% against {r.mape_benchmark_pct:.1f}% mean absolute "
+            f"percentage error. The model forecast {way} {every} "
+            f"(mean {r.bias_model_pct:+.1f}%; the benchmark {r.bias_benchmark_pct:+.1f}%)."
+            f"{steer}{few}")
+    return lines
+
+
 def _coverage_context(near: pd.DataFrame) -> str:
     """How much a coverage share can say: sampling range, and points with a history."""
     from scipy.stats import binom
@@ -342,6 +420,8 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "from, or none after it):",
         "",
         _md(goals),
+        "",
+        *shortfall_lines(goal_shortfalls(t, goals)),
         "",
         "## Skill by indicator and horizon",
         "",

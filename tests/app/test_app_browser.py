@@ -36,7 +36,10 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-STARTUP_S = 60
+#: How long a first page may take to show its scoreboard. Generous: on CI's two shared cores a
+#: cold server (model built, calibration read, first ensemble run) took 78 s while other tests
+#: ran; speed is measured by the benchmarks, not here.
+STARTUP_S = 180
 SLIDER_LABEL = "创新集群专项资金(每年)"  # the 14th-plan special fund: acts on 2025 targets
 
 if CHROMIUM is None:

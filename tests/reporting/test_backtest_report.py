@@ -54,3 +54,30 @@ def test_best_benchmark_is_named_in_both_languages():
                           "skill_best": [0.1]})
     assert backtest_report.skill_display(skill, "zh").iloc[0, 2] == "规划目标路径"
     assert backtest_report.skill_display(skill, "en").iloc[0, 2] == "plan trend"
+
+
+def test_the_report_says_where_and_why_the_model_is_worse_than_the_best_benchmark():
+    table = _goal_table([float("nan"), 110.5, 120.5])  # the plan path beats the model
+    goals = backtest_report.backtest_goals(table, ("high_tech_enterprises",))
+    short = backtest_report.goal_shortfalls(table, goals)
+    row = short.iloc[0]
+    assert (row["indicator"], row["benchmark"], row["n"]) == ("high_tech_enterprises",
+                                                              "naive_plan", 2)
+    assert (row["origins"], row["years"]) == ("2022", "2023–2024")
+    # the model was 3 above on 110 and 120: too high on every point
+    assert row["bias_model_pct"] == pytest.approx(100 * (3 / 110 + 3 / 120) / 2)
+    assert row["bias_benchmark_pct"] == pytest.approx(100 * (0.5 / 110 + 0.5 / 120) / 2)
+    assert row["same_sign"]
+    text = "\n".join(backtest_report.shortfall_lines(short))
+    assert "`high_tech_enterprises`: worse than the plan trend" in text
+    assert "too high on every point" in text and "administrative steering" in text
+    assert "2 points cannot tell" in text  # so few points are said to be few
+
+
+def test_no_shortfall_is_said_plainly():
+    table = _goal_table([float("nan"), 150.0, 160.0])
+    goals = backtest_report.backtest_goals(table, ("high_tech_enterprises",))
+    short = backtest_report.goal_shortfalls(table, goals)
+    assert short.empty
+    assert backtest_report.shortfall_lines(short) == [
+        "The model's median is no worse than the best benchmark on any key series."]
