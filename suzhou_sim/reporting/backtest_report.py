@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = [
     "GOAL_HORIZONS",
     "COVERAGE_GOAL",
+    "COVERAGE50_GOAL",
+    "coverage_goal_line",
     "SKILL_COLUMNS",
     "BENCHMARK_LABELS",
     "backtest_goals",
@@ -62,6 +64,11 @@ __all__ = [
 GOAL_HORIZONS = (1, 2)
 #: Share of out-of-sample points the 80% bands should cover.
 COVERAGE_GOAL = (0.70, 0.90)
+#: Goal for the share of published values inside the 50% bands (#22), horizons 1-2.
+COVERAGE50_GOAL = (0.40, 0.60)
+#: Band (percent) -> its quantile columns in the backtest table and its coverage goal.
+_BANDS = {80: (("p10", "p90"), ("pred_p10", "pred_p90"), COVERAGE_GOAL),
+          50: (("p25", "p75"), ("pred_p25", "pred_p75"), COVERAGE50_GOAL)}
 #: Skill-table columns shown to people: column -> (中文, English).
 SKILL_COLUMNS: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
@@ -299,6 +306,27 @@ def shortfall_lines(shortfalls: pd.DataFrame) -> list[str]:
     return lines
 
 
+def coverage_goal_line(near: pd.DataFrame, band: int) -> str:
+    """One goal sentence: the ``band``% (80 or 50) coverage of the ensemble and of the
+    predictive band with the structural error, each against its goal.
+
+    ``near`` is the backtest table at the goal horizons; a table of an older backtest
+    without the predictive quantiles says the predictive band is not available.
+    """
+    (lo_q, hi_q), (lo_p, hi_p), (lo, hi) = _BANDS[band]
+    cover = coverage(near, lo_q, hi_q)
+    pred = coverage(near, lo_p, hi_p) if {lo_p, hi_p} <= set(near.columns) else float("nan")
+
+    def verdict(x: float) -> str:
+        return "met" if lo <= x <= hi else "**not met**"
+
+    return (f"{band}% band coverage of the model ensemble: {cover:.0%} of {len(near)} points "
+            f"(goal {lo:.0%}–{hi:.0%}: {verdict(cover)}); with the structural error "
+            "(leave-one-origin-out): " + (
+                f"{pred:.0%} ({verdict(pred)})." if np.isfinite(pred)
+                else "not available (needs two or more origins)."))
+
+
 def _coverage_context(near: pd.DataFrame) -> str:
     """How much a coverage share can say: sampling range, and points with a history."""
     from scipy.stats import binom
@@ -336,9 +364,7 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
     """The text of ``report.md`` for ``result``."""
     t, s, em = result.table, result.skill, result.error_model
     near = t[t["horizon"].isin(GOAL_HORIZONS)]
-    cover, cover_pred = coverage(near), coverage(near, "pred_p10", "pred_p90")
     goals = backtest_goals(t, key_series)
-    lo, hi = COVERAGE_GOAL
     fits = pd.DataFrame(result.fits)
     sig_rows = []
     year0 = em.last_observed_year
@@ -405,11 +431,7 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "",
         "## Goals (horizons 1–2)",
         "",
-        f"80% band coverage of the model ensemble: {cover:.0%} of {len(near)} points "
-        f"(goal {lo:.0%}–{hi:.0%}: {'met' if lo <= cover <= hi else '**not met**'}); with "
-        f"the structural error (leave-one-origin-out): " + (
-            f"{cover_pred:.0%} ({'met' if lo <= cover_pred <= hi else '**not met**'})."
-            if np.isfinite(cover_pred) else "not available (needs two or more origins)."),
+        *(coverage_goal_line(near, band) for band in (80, 50)),
         "",
         _coverage_context(near),
         "",

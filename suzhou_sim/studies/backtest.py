@@ -53,6 +53,7 @@ from .skill import (
 )
 
 __all__ = [
+    "PREDICTIVE_COLUMNS",
     "DEFAULT_ORIGINS",
     "KEY_SERIES",
     "BacktestResult",
@@ -80,6 +81,8 @@ _BOUND_RANK = {"exact": 0, "approx": 1}
 _QUALITY_RANK = {"reported": 0, "preliminary": 1, "derived": 2, "unverified": 3}
 #: Quantiles kept for the fan charts and the table.
 QUANTILES = (10, 25, 50, 75, 90)
+#: The predictive quantiles of each scored value (the ensemble's with the structural error).
+PREDICTIVE_COLUMNS = tuple(f"pred_p{p}" for p in QUANTILES)
 #: Target measures whose threshold is a value of the indicator in the target year (a
 #: cumulative target counts a sum over years, not a point of the path).
 PLAN_MEASURES = ("level", "annual", "ratio")
@@ -103,9 +106,9 @@ class BacktestResult:
         observed, bound, quality, p10, p25, p50, p75, p90, crps``, the naive forecasts
         ``naive_last, naive_drift, naive_trend``, the plan-trend forecast ``naive_plan``
         (NaN where no target for the indicator was issued by the origin), and
-        ``pred_p10, pred_p50, pred_p90``: the predictive band with the structural error
-        estimated from the *other* origins' errors (leave-one-origin-out, so its coverage
-        is out of sample).
+        ``pred_p10, pred_p25, pred_p50, pred_p75, pred_p90``: the predictive bands with the
+        structural error estimated from the *other* origins' errors (leave-one-origin-out,
+        so their coverage is out of sample).
     skill : pandas.DataFrame
         :func:`suzhou_sim.studies.skill.skill_table` of ``table``.
     fans : pandas.DataFrame
@@ -377,7 +380,7 @@ def _rows_for_origin(obs, origin, results, last_year, plans: Sequence[PlanTarget
 def _predictive_band(table: pd.DataFrame, region: str, seed: int) -> pd.DataFrame:
     """Leave-one-origin-out predictive band: the error model of the other origins."""
     out = table.copy()
-    for col in ("pred_p10", "pred_p50", "pred_p90"):
+    for col in PREDICTIVE_COLUMNS:
         out[col] = np.nan
     origins = sorted(out["origin"].unique())
     for origin in origins:
@@ -391,8 +394,8 @@ def _predictive_band(table: pd.DataFrame, region: str, seed: int) -> pd.DataFram
             ens = np.asarray(rec["_ensemble"])[:, None]
             z = np.random.default_rng([seed, int(origin), int(idx)]).standard_normal(len(ens))
             pred = predictive_draws(ens, rec["indicator"], [rec["horizon"]], region, z, model)
-            out.loc[idx, ["pred_p10", "pred_p50", "pred_p90"]] = np.percentile(
-                pred[:, 0], [10, 50, 90])
+            out.loc[idx, list(PREDICTIVE_COLUMNS)] = np.percentile(
+                pred[:, 0], [10, 25, 50, 75, 90])
     return out
 
 
@@ -476,7 +479,7 @@ def run_backtest(
         ["origin", "indicator", "year"]).reset_index(drop=True)
     columns = ["origin", "indicator", "year", "horizon", "observed", "bound", "quality",
                *(f"p{p}" for p in QUANTILES), "crps", *NAIVE_METHODS, PLAN_METHOD,
-               "pred_p10", "pred_p50", "pred_p90"]
+               *PREDICTIVE_COLUMNS]
     table = table[columns]
     model = fit_error_model(table, region, last_year)
     return BacktestResult(

@@ -201,6 +201,8 @@ def _summary(group: pd.DataFrame) -> dict[str, float]:
     out["skill_best"] = skills[best] if best else float("nan")
     if "pred_p10" in group:
         out["cover80_pred"] = coverage(group, "pred_p10", "pred_p90")
+    if "pred_p25" in group:
+        out["cover50_pred"] = coverage(group, "pred_p25", "pred_p75")
     return out
 
 

@@ -81,3 +81,34 @@ def test_no_shortfall_is_said_plainly():
     assert short.empty
     assert backtest_report.shortfall_lines(short) == [
         "The model's median is no worse than the best benchmark on any key series."]
+
+
+@pytest.mark.parametrize(("band", "inside", "predictive"), [
+    # 3 points; the predictive band holds the observed value on some of them
+    (80, (True, True, False), "67% (**not met**)"),
+    (80, (True, True, True), "100% (**not met**)"),
+    (50, (True, False, False), "33% (**not met**)"),
+])
+def test_coverage_goal_line_for_the_80_and_the_50_percent_bands(band, inside, predictive):
+    table = _goal_table([float("nan")] * 3)
+    lo, hi = {80: ("pred_p10", "pred_p90"), 50: ("pred_p25", "pred_p75")}[band]
+    table[lo] = [v - (1 if ok else -1) for v, ok in zip(table["observed"], inside)]
+    table[hi] = table["observed"] + 5
+    line = backtest_report.coverage_goal_line(table, band)
+    goal = {80: "70%–90%", 50: "40%–60%"}[band]
+    # the ensemble's bands (80-140, 90-130) hold all three observed values: above the goal
+    assert line.startswith(f"{band}% band coverage of the model ensemble: 100% of 3 points "
+                           f"(goal {goal}: **not met**)")
+    assert line.endswith(f"(leave-one-origin-out): {predictive}.")
+
+
+def test_a_coverage_inside_its_goal_is_met():
+    table = pd.concat([_goal_table([float("nan")] * 3)] * 2, ignore_index=True)
+    table["pred_p25"] = table["observed"] - 1
+    table["pred_p75"] = table["observed"] + [5, 5, -2, 5, -2, -2]  # 3 of 6 inside: 50%
+    assert backtest_report.coverage_goal_line(table, 50).endswith("50% (met).")
+
+
+def test_an_older_backtest_without_predictive_quartiles_says_so():
+    line = backtest_report.coverage_goal_line(_goal_table([float("nan")] * 3), 50)
+    assert line.endswith("not available (needs two or more origins).")
