@@ -275,7 +275,16 @@ def scoreboard_frame(outcome: Outcome, lang: str,
         cond = (conditional_probability(curves, r.target_id, fixed)
                 if fixed and r.target_id in driven and ranged else None)
         p_text = (tr("computing", lang) if waits and pd.isna(p)
+                  else probability_text(r, lang, fmt_probability, short=True))
+        # The reason of a bound or the input of a range goes under the badge, where it wraps:
+        # in the badge it would widen the column past a phone's screen.
+        reason = ("" if waits and pd.isna(p)
                   else probability_text(r, lang, fmt_probability))
+        reason = "" if reason == p_text else reason
+        curve = tr("curves_pending", lang) if waits else "; ".join(
+            f"{label} {cells}" for label, cells in curve_lines(
+                curves, r.target_id, lang, fmt_probability,
+                lambda u: unit_label(u, lang))) if r.target_id in driven else ""
         if cond is not None:
             zh, en, unit, _ = drivers[cond[0]]
             p_text = (f"{fmt_probability(cond[2])} · "
@@ -292,10 +301,7 @@ def scoreboard_frame(outcome: Outcome, lang: str,
             "status_label": tr(f"status_{r.status}", lang),
             "probability": p,
             "probability_text": p_text,
-            "curve": tr("curves_pending", lang) if waits else "; ".join(
-                f"{label} {cells}" for label, cells in curve_lines(
-                    curves, r.target_id, lang, fmt_probability,
-                    lambda u: unit_label(u, lang))) if r.target_id in driven else "",
+            "curve": "; ".join(part for part in (reason, curve) if part),
             # a range status shows no colour of one probability
             "band": (probability_band(p) if has_p and not ranged
                      else probability_band(cond[2]) if cond is not None else ""),
@@ -343,6 +349,7 @@ table.sb .clause {color: #555; font-size: 0.78rem; margin-top: 2px;}
 table.sb .note {color: #555; font-size: 0.76rem; max-width: 26rem;}
 table.sb .num {text-align: right; white-space: nowrap;}
 table.sb .range {color: #777; font-size: 0.75rem;}
+table.sb .reach {white-space: normal; max-width: 11rem; margin-left: auto;}
 table.sb .badge {display: inline-block; min-width: 3.2em; text-align: center; color: #fff;
   border-radius: 4px; padding: 2px 6px; font-weight: 700;}
 table.sb .up {color: #1a7f37;} table.sb .down {color: #c62828;}

@@ -900,8 +900,9 @@ def benchmark_comparison(
         or ``fund``), via, via_delta_p50 and via_unit (blank/NaN without a ``via`` or when
         the study did not measure it), and ``verdict``:
         ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
-        than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit) or
-        ``not_computed`` (the study did not take that step).
+        than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit,
+        also when its step moved the ``via`` indicator but not the benchmark's in any run)
+        or ``not_computed`` (the study did not take that step).
     """
     benchmarks = list(load_cost_benchmarks().values() if benchmarks is None else benchmarks)
     out = []
@@ -935,6 +936,11 @@ def benchmark_comparison(
             else:
                 row["verdict"] = ("above" if row["cost_p50"] > b.high else
                                   "below" if row["cost_p50"] < b.low else "inside")
+        elif len(via):
+            # The step ran (it moved what the money buys first) but left the indicator
+            # unchanged in every run, so the study lists no row for it: no unit is added and
+            # the cost per unit is undefined, which the report explains with the via effect.
+            row.update(delta_p50=0.0, cost_status="undefined", verdict="undefined")
         out.append(row)
     return pd.DataFrame(out)
 
