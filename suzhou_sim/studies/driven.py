@@ -523,8 +523,11 @@ def scenario_answers(
     """The range targets' answers of each scenario, on the same draws (common random numbers).
 
     ``draws`` and ``seed`` default to the first scenario's, as in
-    :func:`~suzhou_sim.studies.scenario_runs.compare_scenarios`; only targets with a range
-    (:func:`is_range`) are run, one ensemble per driver setting and scenario.
+    :func:`~suzhou_sim.studies.scenario_runs.compare_scenarios`. Only targets with a range
+    are answered: those of :func:`is_range` (one ensemble per driver setting and scenario)
+    and the prior-driven ones (and prior-sensitive bounds) of the **first** scenario's
+    scoreboard, read over the bands of the driver it names in every scenario (the same
+    driver for all, so that the scenarios compare over one input).
 
     Returns
     -------
@@ -539,15 +542,25 @@ def scenario_answers(
     n = first.draws if draws is None else int(draws)
     seed = first.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, first.region)
-    ranged = [t for t in targets_for_region(first.region) if is_range(t)]
+    measured = [t for t in targets_for_region(first.region) if t.in_scope]
+    prior: dict[str, tuple[str, ...]] | None = None
     out = []
     for i, scenario in enumerate(scenarios):
-        if not ranged:
-            out.append({})
-            continue
         base = scenario_inputs(scenario, n, seed, post)
         step = None if progress is None else (
             lambda done, total, i=i: progress(i * total + done, len(scenarios) * total))
-        (found,) = plan_answers(base, n, ranged, scenario.region, seed, progress=step)
-        out.append({a.target_id: a for a in found})
+        # the first scenario runs every target in scope (its scoreboard decides the
+        # prior-driven ones); the others only the targets with a range
+        wanted = measured if prior is None else [
+            t for t in measured if is_range(t) or t.target_id in prior]
+        if not wanted:
+            out.append({})
+            continue
+        (found,) = plan_answers(base, n, wanted, scenario.region, seed, progress=step,
+                                posterior=post, prior=prior)
+        if prior is None:
+            prior = {a.target_id: (*a.by_driver, *a.fixed) for a in found
+                     if a.basis == "bands"}
+        out.append({a.target_id: a for a in found if is_range(load_targets()[a.target_id])
+                    or a.target_id in prior})
     return out

@@ -684,7 +684,7 @@ def optimise_portfolio(
     (answers,) = plan_answers(fresh_base, n, targets, scenario.region, fresh,
                               [{d.vensim: float(v) for d, v in zip(decisions, chosen,
                                                                    strict=True)}],
-                              client=client)
+                              client=client, posterior=post)
     return PortfolioResult(
         scenario=scenario, plan=plan, search=search, targets=targets, spending=spending,
         draws=n, seed=seed, fresh_seed=fresh,
