@@ -21,14 +21,17 @@ highest fifth (:func:`~suzhou_sim.studies.prior_sensitivity.band_probabilities`,
 scoreboard's bands and rule constants); the answer's ``low``/``high`` are the least and
 largest band probability, the middle band is its central value (``basis`` ``bands``). The
 driver is decided **once per study, on the base scenario** (the scenario as given, no plan
-applied; :func:`prior_drivers`, the scoreboard's own
+applied; for ``compare`` the first scenario; :func:`prior_drivers`, the scoreboard's own
 :func:`~suzhou_sim.catalogues.targets.apply_prior_sensitivity` on those runs), so that the
 rows of a sweep, the plans of an optimisation and the scenarios of a comparison are read
 over the same input even where a plan would move another input past the rule. For the
 base scenario the range is the scoreboard's ``p_curve_min``/``p_curve_max`` on the same
 draws and seed. A plan that sets the driver to one value (a lever or assumption override)
 gives the conditional answer at that value. Conditioning on one band of a parameter driver
-is :func:`goal_seek_all`'s (``studies.goal_seek``): it seeks the lever per band.
+is :func:`~suzhou_sim.studies.goal_seek.goal_seek_all`'s: it seeks the lever per band
+(``effects`` reads the paired change per band with :func:`band_answer`). What is not done: a
+study-wide ``--band`` option, and labelling a target conditional when ``--assume`` fixes its
+prior driver (the fixed input is then not drawn, so the scoreboard names no driver).
 
 Lives here: the cases to run (one per driver setting), the stacking of plans × cases × draws
 into engine calls, and :class:`Answer`. Wording lives in

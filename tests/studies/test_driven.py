@@ -151,3 +151,15 @@ def test_compare_answers_prior_driven_targets_over_the_first_scenarios_driver(
             (row["p_curve_min"], row["p_curve_max"]))
         assert second[tid].kind == "range" and second[tid].basis == "bands"
         assert list(second[tid].by_driver) == list(first[tid].by_driver)
+    # the comparison's text: the range with its driver for every scenario, not one number
+    from suzhou_sim.reporting.answer_text import answer_text, with_answers
+    from suzhou_sim.reporting.markdown import comparison_text
+    from suzhou_sim.studies.scenario_runs import compare_scenarios
+
+    table = compare_scenarios([baseline, other], DRAWS, SEED, posterior_dir)
+    text = comparison_text(with_answers(table, [first, second]))
+    for tid in board.index:
+        line = next(x for x in text.splitlines() if x.startswith(f"{tid}: "))
+        assert f"answer {baseline.name}: {answer_text(first[tid])}" in line
+        assert f"answer {other.name}: {answer_text(second[tid])}" in line
+        assert "lowest fifth" in line
