@@ -56,10 +56,9 @@ def test_with_answers_fills_the_range_rows_of_a_comparison():
 KD = "Knowledge depreciation rate"
 
 
-def _bands(probs, fixed=None):
-    by = {} if fixed else {KD: probs}
-    return Answer("SZ-TECHCONTRACT-2025", 0.75, (), by, fixed or {},
-                  {} if fixed else {KD: (0.122, 0.148, 0.174)}, basis="bands")
+def _bands(probs):
+    return Answer("SZ-TECHCONTRACT-2025", 0.75, (), {KD: probs}, {},
+                  {KD: (0.122, 0.148, 0.174)}, basis="bands")
 
 
 @pytest.mark.parametrize(("answer", "lang", "expected"), [
@@ -69,8 +68,6 @@ def _bands(probs, fixed=None):
     (_bands((1.0, 0.97, 0.1)), "zh",
      "0.10–1.00 随“知识存量折旧率”(取值最低五分之一的模拟,中位0.122:1.00;中间五分之一:0.97;"
      "最高五分之一,中位0.174:0.10)"),
-    # the driver set to one value by the plan: the conditional value, labelled
-    (_bands(None, {KD: 0.15}), "en", "0.75 (given Depreciation of the knowledge stock = 0.15)"),
 ])
 def test_prior_driven_answer_text(answer, lang, expected):
     assert answer_text(answer, lang) == expected
