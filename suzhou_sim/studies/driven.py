@@ -27,11 +27,13 @@ rows of a sweep, the plans of an optimisation and the scenarios of a comparison 
 over the same input even where a plan would move another input past the rule. For the
 base scenario the range is the scoreboard's ``p_curve_min``/``p_curve_max`` on the same
 draws and seed. A plan that sets the driver to one value (a lever or assumption override)
-gives the conditional answer at that value. Conditioning on one band of a parameter driver
-is :func:`~suzhou_sim.studies.goal_seek.goal_seek_all`'s: it seeks the lever per band
-(``effects`` reads the paired change per band with :func:`band_answer`). What is not done: a
-study-wide ``--band`` option, and labelling a target conditional when ``--assume`` fixes its
-prior driver (the fixed input is then not drawn, so the scoreboard names no driver).
+gives the conditional answer at that value; so does a scenario that fixes an assumption
+(in its file, or ``--assume``) which drives a target when drawn
+(:func:`fixed_prior_drivers`: one more run of the scenario with it drawn). Conditioning on
+one band of a parameter driver is :func:`~suzhou_sim.studies.goal_seek.goal_seek_all`'s: it
+seeks the lever per band (``effects`` reads the paired change per band with
+:func:`band_answer`). Not offered: a study-wide ``--band`` option (conditioning every study
+on one band of a parameter).
 
 Lives here: the cases to run (one per driver setting), the stacking of plans × cases × draws
 into engine calls, and :class:`Answer`. Wording lives in
@@ -76,7 +78,7 @@ from .scenario_runs import CURVE_DRAWS
 __all__ = ["SETTINGS", "Answer", "Case", "is_range", "free_drivers", "driver_settings",
            "cases_for", "run_cases", "answers", "plan_answers", "answer_cells", "with_assumptions",
            "parse_assume", "scenario_answers", "BAND_SETTINGS", "prior_drivers",
-           "band_answer"]
+           "fixed_prior_drivers", "band_answer"]
 
 #: The driver settings a range is read at, in order.
 SETTINGS = ("low", "central", "high")
@@ -272,6 +274,47 @@ evaluate_targets`, :func:`~suzhou_sim.studies.prior_sensitivity.prior_sensitivit
             for r in board.itertuples(index=False) if is_prior_sensitive(r)}
 
 
+def fixed_prior_drivers(scenario: Scenario, n: int, seed: int, posterior,
+                        targets: Sequence[Target]) -> dict[str, dict[str, float]]:
+    """The prior drivers the scenario fixes, per target: the conditional answers' givens.
+
+    A catalogued assumption the scenario sets to one number (in its file, or with
+    ``--assume``) is not drawn, so the scenario's own scoreboard cannot name it. The
+    scenario is run once more with those assumptions drawn over their catalogue ranges
+    (the same draws otherwise: common random numbers), and where that ensemble's scoreboard
+    names a fixed assumption as a target's prior driver (:func:`prior_drivers`), the
+    target's answer is conditional on the fixed value. No run when nothing is fixed.
+
+    Returns
+    -------
+    dict
+        Target id -> {assumption constant: fixed value}.
+    """
+    from ..catalogues.scenarios import assumption_ranges
+    from ..ensemble.inputs import scenario_inputs
+
+    catalogue = load_assumptions()
+    ranges = assumption_ranges(scenario)
+    fixed = {k: ranges[k][0] for k in scenario.assumptions
+             if k in catalogue and ranges[k][1] == ranges[k][2]}
+    measured = [t for t in targets if t.in_scope and not is_range(t) and t.has_probability]
+    if not fixed or not measured:
+        return {}
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    data["assumptions"] = {k: v for k, v in data.get("assumptions", {}).items()
+                           if k not in fixed}
+    free = scenario_inputs(Scenario.model_validate(data), n, seed, posterior)
+    res = predictive_results(run_ensemble(free, n, target_variables(measured)),
+                             scenario.region, seed)
+    by_constant = {catalogue[k].vensim: float(v) for k, v in fixed.items()}
+    out: dict[str, dict[str, float]] = {}
+    for tid, names in prior_drivers(res, measured, free, posterior).items():
+        given = {c: by_constant[c] for c in names if c in by_constant}
+        if given:
+            out[tid] = given
+    return out
+
+
 def band_answer(target_id: str, reached: np.ndarray, params: Mapping[str, object],
                 drivers: Sequence[str]) -> Answer:
     """The answer of a prior-driven target from one plan's runs: a range over the bands.
@@ -301,20 +344,28 @@ def band_answer(target_id: str, reached: np.ndarray, params: Mapping[str, object
 def answers(shares: Mapping[Case, Mapping[str, float]], targets: Sequence[Target],
             params: Mapping[str, object], region: str,
             prior: Mapping[str, tuple[str, ...]] | None = None,
-            reached: Mapping[str, np.ndarray] | None = None) -> list[Answer]:
+            reached: Mapping[str, np.ndarray] | None = None,
+            given: Mapping[str, Mapping[str, float]] | None = None) -> list[Answer]:
     """:class:`Answer` per target from the reached shares of every case of one plan.
 
     ``prior`` (target id -> driver constants, :func:`prior_drivers` of the base scenario)
     and ``reached`` (target id -> reached per run of the plan's ensemble) give the
     prior-driven targets their range over the bands (:func:`band_answer`); ``params`` are
-    then the plan's inputs.
+    then the plan's inputs. ``given`` (:func:`fixed_prior_drivers`) makes a target's answer
+    conditional on the prior drivers the scenario fixes.
     """
     out = []
     ensemble = shares[Case()]
     for t in targets:
+        fixed_prior = dict((given or {}).get(t.target_id, {})) if not is_range(t) else {}
         if not is_range(t) and prior and t.target_id in prior and reached is not None:
-            out.append(band_answer(t.target_id, reached[t.target_id], params,
-                                   prior[t.target_id]))
+            a = band_answer(t.target_id, reached[t.target_id], params, prior[t.target_id])
+            a.fixed.update(fixed_prior)
+            out.append(a)
+            continue
+        if fixed_prior:
+            out.append(Answer(t.target_id, float(ensemble[t.target_id]), (), {}, fixed_prior,
+                              basis="bands"))
             continue
         free = free_drivers(t, params) if is_range(t) else []
         fixed = {d.constant: _fixed_value(params, d.constant)
@@ -344,6 +395,7 @@ def plan_answers(
     case_draws: int = CURVE_DRAWS,
     posterior=None,
     prior: Mapping[str, tuple[str, ...]] | None = None,
+    given: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[list[Answer]]:
     """Answers for every target under each plan (constant overrides), on the same draws.
 
@@ -382,6 +434,9 @@ def plan_answers(
     prior : mapping, optional
         Target id -> driver constants decided elsewhere (e.g. on the first scenario of a
         comparison); None decides them here from the base scenario.
+    given : mapping, optional
+        :func:`fixed_prior_drivers` of the scenario: targets whose answer is conditional on
+        a prior driver the scenario fixes.
 
     Returns
     -------
@@ -435,7 +490,7 @@ def plan_answers(
             record(blocks[index][0], blocks[index][1], runs)
     drivers = prior if prior is not None else prior_drivers(base_results[0], targets, base,
                                                              posterior)
-    return [answers(shares[i], targets, {**base, **plan}, region, drivers, per_run[i])
+    return [answers(shares[i], targets, {**base, **plan}, region, drivers, per_run[i], given)
             for i, plan in enumerate(plans)]
 
 
@@ -559,11 +614,12 @@ def scenario_answers(
         if not wanted:
             out.append({})
             continue
+        given = fixed_prior_drivers(scenario, n, seed, post, wanted)
         (found,) = plan_answers(base, n, wanted, scenario.region, seed, progress=step,
-                                posterior=post, prior=prior)
+                                posterior=post, prior=prior, given=given)
         if prior is None:
-            prior = {a.target_id: (*a.by_driver, *a.fixed) for a in found
-                     if a.basis == "bands"}
+            prior = {a.target_id: tuple(a.by_driver) for a in found
+                     if a.basis == "bands" and a.by_driver}
         out.append({a.target_id: a for a in found if is_range(load_targets()[a.target_id])
-                    or a.target_id in prior})
+                    or a.target_id in prior or a.target_id in given})
     return out

@@ -75,6 +75,7 @@ from .driven import (
     answers,
     band_answer,
     cases_for,
+    fixed_prior_drivers,
     free_drivers,
     is_range,
     prior_drivers,
@@ -575,6 +576,11 @@ def lever_effects(
         table = _with_prior_ranges(table, measures, steps,
                                    prior_drivers(base_part, targets, base_inputs, post),
                                    base_inputs)
+        given = fixed_prior_drivers(scenario, n, seed, post, targets)
+        if given:  # a prior driver the scenario fixes: the change is conditional on it
+            table = table.copy()
+            table.loc[table["target_id"].isin(given) & (table["probability_kind"] == "single"),
+                      "probability_kind"] = "conditional"
     interaction = _interaction_rows(measures, steps, n)
     seconds = time.perf_counter() - start
     return EffectsResult(

@@ -41,7 +41,15 @@ from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from .driven import BAND_SETTINGS, SETTINGS, driver_settings, free_drivers, is_range, prior_drivers
+from .driven import (
+    BAND_SETTINGS,
+    SETTINGS,
+    driver_settings,
+    fixed_prior_drivers,
+    free_drivers,
+    is_range,
+    prior_drivers,
+)
 from .predictive import predictive_results
 from .prior_sensitivity import band_probabilities
 from .scenario_runs import ScenarioResult, run_scenario
@@ -296,7 +304,8 @@ def goal_seek_all(
     every driver (e.g. ``--assume``). A prior-driven target (the scenario's scoreboard names
     a drawn input passing its rule: :func:`~suzhou_sim.studies.driven.prior_drivers` on the
     scenario's own ensemble) gets one answer per band (low, mid, high fifth of the runs) of
-    each such input, each conditional on its band (``band`` True).
+    each such input, each conditional on its band (``band`` True); when the scenario fixes
+    an assumption that drives the target when drawn, one answer conditional on it (``fixed``).
 
     Returns
     -------
@@ -305,7 +314,11 @@ def goal_seek_all(
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     target = load_targets().get(target_id)
     if target is None or not is_range(target):
-        drivers = _prior_drivers_of(scenario, target, draws, seed, posterior)
+        drivers, given = _prior_drivers_of(scenario, target, draws, seed, posterior)
+        if given:  # the scenario fixes a prior driver: one answer, conditional on it
+            constant, value = next(iter(given.items()))
+            return [goal_seek(scenario, target_id, lever_key, period, probability, draws,
+                              seed, posterior, progress, condition=(constant, "fixed", value))]
         if not drivers:
             return [goal_seek(scenario, target_id, lever_key, period, probability, draws,
                               seed, posterior, progress)]
@@ -330,16 +343,20 @@ def goal_seek_all(
 
 
 def _prior_drivers_of(scenario: Scenario, target: Target | None, draws: int | None,
-                      seed: int | None, posterior) -> tuple[str, ...]:
-    """The drawn inputs the scenario's scoreboard names for a prior-sensitive ``target``
-    (empty for any other target, or one out of scope / without a probability)."""
+                      seed: int | None, posterior
+                      ) -> tuple[tuple[str, ...], dict[str, float]]:
+    """The drawn inputs the scenario's scoreboard names for a prior-sensitive ``target``,
+    and the prior drivers the scenario fixes (:func:`~suzhou_sim.studies.driven.\
+fixed_prior_drivers`) with their values; both empty for any other target, or one out of
+    scope / without a probability."""
     if target is None or not target.in_scope or not target.has_probability or \
             target.region != scenario.region:
-        return ()
+        return (), {}
     n = scenario.draws if draws is None else int(draws)
     seed = scenario.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, scenario.region)
     params = scenario_inputs(scenario, n, seed, post)
     res = predictive_results(run_ensemble(params, n, target_variables([target])),
                              scenario.region, seed)
-    return prior_drivers(res, [target], params, post).get(target.target_id, ())
+    given = fixed_prior_drivers(scenario, n, seed, post, [target]).get(target.target_id, {})
+    return prior_drivers(res, [target], params, post).get(target.target_id, ()), given

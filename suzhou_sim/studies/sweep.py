@@ -24,7 +24,7 @@ from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress
 from ..errors import InputError
 from ..limits import MAX_SWEEP_VALUES, check_draws
-from .driven import answer_cells, plan_answers
+from .driven import answer_cells, fixed_prior_drivers, plan_answers
 from .optimise import plan_decisions
 
 __all__ = ["SWEEP_COLUMNS", "sweep"]
@@ -100,7 +100,8 @@ def sweep(
 
     plans = [{decision.vensim: v} for v in values]
     answers = plan_answers(base, n, targets, scenario.region, seed, plans, client=client,
-                           progress=progress, ensemble=board, posterior=post)
+                           progress=progress, ensemble=board, posterior=post,
+                           given=fixed_prior_drivers(scenario, n, seed, post, targets))
     rows = []
     for i, value in enumerate(values):
         for r, answer in zip(boards[i].itertuples(index=False), answers[i], strict=True):

@@ -534,3 +534,11 @@ def test_prior_driven_targets_get_the_change_per_band_of_the_scoreboards_driver(
         (min(changes), changes[1], max(changes)))
     assert probability_text(got, "en").endswith("depending on Depreciation of the knowledge "
                                                 "stock")
+
+
+def test_a_fixed_prior_driver_gives_a_conditional_change(posterior_dir):
+    fixed = with_assumptions(BASELINE, {"knowledge_depreciation_rate": 0.15})
+    result = lever_effects(fixed, draws=200, seed=3, posterior=posterior_dir,
+                           levers=[FUND_LEVER], channels=False)
+    rows = result.table[result.table["target_id"] == "SZ-TECHCONTRACT-2025"]
+    assert not rows.empty and (rows["probability_kind"] == "conditional").all()

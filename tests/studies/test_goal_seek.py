@@ -69,3 +69,13 @@ def test_a_prior_driven_target_gets_one_conditional_answer_per_band(baseline, po
     assert answers[2].condition_value == pytest.approx(bands["value_high"])
     for a, fifth in zip(answers, ("lowest", "middle", "highest"), strict=True):
         assert goal_seek_message(a).startswith(f"Prior-driven, among the {fifth} fifth of runs")
+
+
+def test_a_fixed_prior_driver_gives_one_conditional_answer(baseline, posterior_dir):
+    fixed = with_assumptions(baseline, {"knowledge_depreciation_rate": 0.15})
+    (answer,) = goal_seek_all(fixed, "SZ-TECHCONTRACT-2025", "special_fund", "14th", 0.8,
+                              draws=200, seed=1, posterior=posterior_dir)
+    assert (answer.condition, answer.condition_setting, answer.condition_value) == (
+        "Knowledge depreciation rate", "fixed", 0.15)
+    assert goal_seek_message(answer).startswith(
+        "With Depreciation of the knowledge stock fixed at 0.15 (conditional): ")

@@ -56,3 +56,21 @@ def test_sweep_report_shows_the_band_range_and_names_the_driver(swept):
         assert f"{tid}: {name}" in text
         line = next(x for x in text.splitlines() if x.startswith(f"| {tid} |"))
         assert f"{row['p_curve_min']:.2f}–{row['p_curve_max']:.2f}" in line
+
+
+def test_a_fixed_prior_driver_gives_the_conditional_answer(swept, baseline, posterior_dir):
+    """Fixing the drawn input that drives a target (``--assume``) answers it conditional on
+    the fixed value, labelled so, instead of a bare number."""
+    from suzhou_sim.catalogues.scenarios import load_assumptions
+    from suzhou_sim.studies.driven import with_assumptions
+
+    board, _, base_value = swept
+    by_vensim = {a.vensim: k for k, a in load_assumptions().items()}
+    tid, row = next((t, r) for t, r in board.iterrows()
+                    if r["drivers"].split("; ")[0] in by_vensim)
+    driver = row["drivers"].split("; ")[0]
+    fixed = with_assumptions(baseline, {by_vensim[driver]: 0.15})
+    table = sweep(fixed, "special_fund", "15th", [base_value], draws=DRAWS, seed=SEED,
+                  posterior=posterior_dir)
+    got = table[table["target_id"] == tid].iloc[0]
+    assert got["kind"] == "conditional" and got["given"] == f"{driver}=0.15"
