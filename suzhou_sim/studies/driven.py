@@ -602,6 +602,7 @@ def scenario_answers(
     post, _ = resolve_posterior(posterior, first.region)
     measured = [t for t in targets_for_region(first.region) if t.in_scope]
     prior: dict[str, tuple[str, ...]] | None = None
+    keep: set[str] = set()  # the prior-driven targets of the first scenario, fixed or not
     out = []
     for i, scenario in enumerate(scenarios):
         base = scenario_inputs(scenario, n, seed, post)
@@ -610,7 +611,7 @@ def scenario_answers(
         # the first scenario runs every target in scope (its scoreboard decides the
         # prior-driven ones); the others only the targets with a range
         wanted = measured if prior is None else [
-            t for t in measured if is_range(t) or t.target_id in prior]
+            t for t in measured if is_range(t) or t.target_id in keep]
         if not wanted:
             out.append({})
             continue
@@ -620,6 +621,7 @@ def scenario_answers(
         if prior is None:
             prior = {a.target_id: tuple(a.by_driver) for a in found
                      if a.basis == "bands" and a.by_driver}
+            keep = set(prior) | set(given)
         out.append({a.target_id: a for a in found if is_range(load_targets()[a.target_id])
-                    or a.target_id in prior or a.target_id in given})
+                    or a.target_id in keep or a.target_id in given})
     return out

@@ -163,3 +163,19 @@ def test_compare_answers_prior_driven_targets_over_the_first_scenarios_driver(
         assert f"answer {baseline.name}: {answer_text(first[tid])}" in line
         assert f"answer {other.name}: {answer_text(second[tid])}" in line
         assert "lowest fifth" in line
+
+
+def test_compare_with_the_prior_driver_fixed_is_conditional_in_every_scenario(
+        board, baseline, posterior_dir):
+    from suzhou_sim.catalogues.scenarios import load_assumptions, load_scenario
+    from suzhou_sim.paths import SCENARIOS_DIR
+
+    by_vensim = {a.vensim: k for k, a in load_assumptions().items()}
+    tid, row = next((t, r) for t, r in board.iterrows()
+                    if r["drivers"].split("; ")[0] in by_vensim)
+    driver = row["drivers"].split("; ")[0]
+    fix = {by_vensim[driver]: 0.15}
+    scenarios = [with_assumptions(baseline, fix),
+                 with_assumptions(load_scenario(SCENARIOS_DIR / "talent_first.yaml"), fix)]
+    for found in scenario_answers(scenarios, DRAWS, SEED, posterior_dir):
+        assert found[tid].kind == "conditional" and found[tid].fixed == {driver: 0.15}
