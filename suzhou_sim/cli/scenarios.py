@@ -265,8 +265,8 @@ def _cmd_goal_seek(args: argparse.Namespace) -> int:
         print(goal_seek_message(res))
         value = "-" if res.value is None else f"{res.value:g}"
         achieved = "-" if res.achieved is None else f"{res.achieved:.3f}"
-        given = (f" {res.condition}={res.condition_value:g} ({res.condition_setting})"
-                 if res.condition else "")
+        given = (f" {res.condition}={res.condition_value:g} ({res.condition_setting}"
+                 f"{' band' if res.band else ''})" if res.condition else "")
         print(f"status={res.status} value={value} achieved={achieved} goal={res.goal:g} "
               f"P(min={res.lower:g})={res.probability_at_min:.3f} "
               f"P(max={res.upper:g})={res.probability_at_max:.3f} "

@@ -3,9 +3,12 @@
 A single probability (``0.62``); a range over the driving assumption with the driver named
 and its low / central / high readings (``0.00–1.00 over Future-industry output in 2023:
 0.00 at 500, 0.48 at 1,200, 1.00 at 2,500 100m yuan/yr``); or the conditional value when the
-driver is fixed (``0.64 given Future-industry output in 2023 = 1,500``). Changes between
-two answers follow the same shape. The answers come from :mod:`suzhou_sim.studies.driven`;
-this module only words them. Must not: run the model.
+driver is fixed (``0.64 given Future-industry output in 2023 = 1,500``). A prior-driven
+target's range is over the bands of its drawn input (``0.10–1.00 over Knowledge
+depreciation rate (lowest fifth of runs, median 0.08: 0.10; middle fifth: 0.55; highest
+fifth, median 0.14: 1.00)``). Changes between two answers follow the same shape.
+The answers come from :mod:`suzhou_sim.studies.driven`; this module only words them.
+Must not: run the model.
 """
 
 from __future__ import annotations
@@ -47,12 +50,28 @@ def _given(answer: Answer, lang: str) -> str:
     return ("假定" if lang == "zh" else "given ") + ("、" if lang == "zh" else ", ").join(parts)
 
 
+def _band_readings(answer: Answer, constant: str, lang: str) -> str:
+    """The three band probabilities of a prior-driven answer over one input."""
+    (low, mid, high), (v_low, _, v_high) = answer.by_driver[constant], answer.values[constant]
+    if lang == "zh":
+        return (f"随“{driver_name(constant, 'zh')}”(取值最低五分之一的模拟,中位{fmt_value(v_low)}:"
+                f"{_p(low)};中间五分之一:{_p(mid)};最高五分之一,中位{fmt_value(v_high)}:"
+                f"{_p(high)})")
+    return (f"over {driver_name(constant, 'en')} (lowest fifth of runs, median "
+            f"{fmt_value(v_low)}: {_p(low)}; middle fifth: {_p(mid)}; highest fifth, median "
+            f"{fmt_value(v_high)}: {_p(high)})")
+
+
 def answer_text(answer: Answer, lang: str = "en") -> str:
     """The answer for one target: a probability, a range with its driver, or a conditional."""
     if answer.kind == "single":
         return _p(answer.probability)
     if answer.kind == "conditional":
         return f"{_p(answer.probability)} ({_given(answer, lang)})"
+    if answer.basis == "bands":
+        text = f"{_p(answer.low)}–{_p(answer.high)} " + "; ".join(
+            _band_readings(answer, c, lang) for c in answer.by_driver)
+        return text + (f" ({_given(answer, lang)})" if answer.fixed else "")
     pieces = []
     for constant, probs in answer.by_driver.items():
         values = answer.values[constant]
@@ -81,7 +100,11 @@ def change_text(base: Answer, other: Answer, lang: str = "en") -> str:
         if before is None:
             continue
         diffs = [b - a for a, b in zip(before, probs, strict=True)]
-        names = ("低", "中", "高") if lang == "zh" else ("low", "central", "high")
+        if other.basis == "bands":
+            names = (("最低五分之一", "中间五分之一", "最高五分之一") if lang == "zh"
+                     else ("lowest fifth", "middle fifth", "highest fifth"))
+        else:
+            names = ("低", "中", "高") if lang == "zh" else ("low", "central", "high")
         readings = ", ".join(f"{_d(x)} {n}" for x, n in zip(diffs, names, strict=True))
         where = (f"随“{driver_name(constant, 'zh')}”" if lang == "zh"
                  else f"over {driver_name(constant, 'en')}")

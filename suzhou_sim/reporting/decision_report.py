@@ -213,7 +213,14 @@ def portfolio_report(result: PortfolioResult) -> str:
         fresh = (answer_text(answers[tid], "en") if tid in answers
                  else f"{result.fresh_probabilities[tid]:.3f}")
         lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | {fresh} |")
-    ranged = [a for a in result.answers if a.kind == "range"]
+    if any(a.kind == "range" and a.basis == "bands" for a in result.answers):
+        lines += ["", "Prior-driven targets are searched on the ensemble's share (every input "
+                  "drawn); the last column gives their range over the lowest, middle and "
+                  "highest fifth of the fresh runs ranked by the drawn input the scenario's "
+                  "scoreboard names, as the scoreboard does. 取决于先验的目标按全部输入抽样的"
+                  "达成比例搜索;最后一列按记分表所列输入将新抽样的模拟分为最低、中间、最高五分之一,"
+                  "给出概率范围。"]
+    ranged = [a for a in result.answers if a.kind == "range" and a.basis != "bands"]
     if ranged:
         lines += ["", "Targets driven by an assumption are searched on the ensemble's share "
                   "(the driver drawn over its range); the last column gives their range over "
@@ -278,11 +285,19 @@ def _sweep_cell(row) -> str:
     return f"{row.probability:.2f}"
 
 
+def _driver_names(rows: pd.DataFrame) -> str:
+    return "; ".join(
+        f"{r.target_id}: {', '.join(driver_name(d) for d in r.drivers.split('; '))}"
+        for r in rows.itertuples(index=False))
+
+
 def sweep_report(table: pd.DataFrame, draws: int, seed: int) -> str:
     """``report.md`` of a sweep: probability per value and target as a table.
 
     A target driven by an assumption shows its range over the driver's low and high value
-    with the probability at its central value in brackets, as the scoreboard reads it.
+    with the probability at its central value in brackets, as the scoreboard reads it; a
+    prior-driven target its range over the bands of its drawn input, the middle band's
+    probability in brackets.
     """
     lever, period = table["lever"].iloc[0], table["period"].iloc[0]
     cells = table.assign(cell=[_sweep_cell(r) for r in table.itertuples(index=False)])
@@ -295,14 +310,23 @@ def sweep_report(table: pd.DataFrame, draws: int, seed: int) -> str:
              "|---" * (len(wide.columns) + 1) + "|"]
     lines += [f"| {tid} | " + " | ".join(row) + " |" for tid, row in wide.iterrows()]
     ranged = table[table["kind"] == "range"].drop_duplicates("target_id")
-    if not ranged.empty:
-        names = "; ".join(
-            f"{r.target_id}: {', '.join(driver_name(d) for d in r.drivers.split('; '))}"
-            for r in ranged.itertuples(index=False))
+    bands = (ranged["basis"] == "bands") if "basis" in ranged else ranged["kind"].ne(
+        "range")
+    ledger, prior = ranged[~bands], ranged[bands]
+    if not ledger.empty:
         lines += ["", "Targets driven by an assumption show `low–high (central)`: the "
                   "probability with the driving assumption at the low and high end of its "
                   "range, and at its central value, the other inputs drawn as in the ensemble "
-                  f"({names}). Fix the driver with `--assume NAME=VALUE` for one value."]
+                  f"({_driver_names(ledger)}). Fix the driver with `--assume NAME=VALUE` for "
+                  "one value."]
+    if not prior.empty:
+        lines += ["", "Prior-driven targets show `low–high (middle)`: the least and largest "
+                  "probability over the lowest, middle and highest fifth of each value's runs "
+                  "ranked by the drawn input the scenario's scoreboard names, and the middle "
+                  f"fifth's ({_driver_names(prior)}); the same input for every value. "
+                  "取决于先验的目标显示“低–高(中)”:按情景记分表所列输入的取值将每个取值下的模拟"
+                  "分为最低、中间、最高五分之一,各组达成概率的最小值与最大值,括号内为中间五分之一"
+                  "的概率;各取值使用同一输入。"]
     given = table[table["kind"] == "conditional"].drop_duplicates("target_id")
     if not given.empty:
         lines += ["", "Conditional on the fixed driver: " + "; ".join(

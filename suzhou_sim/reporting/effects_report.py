@@ -531,14 +531,44 @@ def _channel_summary(table: pd.DataFrame) -> list[str]:
     ]
 
 
+def _prior_lines(table: pd.DataFrame, targets) -> list[str]:
+    """How the probability change of prior-driven targets (a drawn input) is read."""
+    from .answer_text import driver_name
+
+    ranged = table[(table.get("probability_kind", "") == "range")
+                   & ~table["target_id"].map(lambda t: bool(t in targets and targets[t].drivers))]
+    if ranged.empty:
+        return []
+    first = ranged.drop_duplicates("target_id")
+    names = {t: [part.split(":")[0].strip() for part in str(d).split(";")]
+             for t, d in zip(first["target_id"], first["drivers"], strict=True)}
+    en = "; ".join(f"{t}: " + ", ".join(driver_name(c) for c in cs) for t, cs in names.items())
+    zh = "; ".join(f"{t}:" + "、".join(driver_name(c, _ZH) for c in cs)
+                   for t, cs in names.items())
+    return [
+        f"Prior-driven targets ({en}): the scoreboard gives their probability as a range over "
+        "a drawn input; the change in probability is given within the lowest, middle and "
+        "highest fifth of the runs ranked by that input (the same runs before and after the "
+        "step: `probability_change_low`/`_central`/`_high` in `effects.csv`, per band in "
+        "`drivers`); `probability_change` is that of the ensemble's share.",
+        "",
+        f"取决于先验的目标({zh}):记分板给出随某一抽样输入变化的概率范围;概率变化按该输入取值"
+        "将模拟分为最低、中间、最高五分之一分别给出(步长前后为同一批模拟;`effects.csv` 中的 "
+        "`probability_change_low`/`_central`/`_high`,各组见 `drivers`);`probability_change` "
+        "为全部抽样的集合比例变化。",
+        "",
+    ]
+
+
 def _driven_lines(table: pd.DataFrame) -> list[str]:
     """How the probability change of targets driven by an assumption is read."""
     from .answer_text import driver_name
 
     targets = load_targets()
+    lines = _prior_lines(table, targets)
     ids = [t for t in dict.fromkeys(table["target_id"]) if t in targets and targets[t].drivers]
     if not ids:
-        return []
+        return lines
     names = "; ".join(f"{t}: " + ", ".join(driver_name(d.constant) for d in targets[t].drivers)
                       for t in ids)
     names_zh = "; ".join(f"{t}:" + "、".join(driver_name(d.constant, _ZH)
@@ -558,7 +588,7 @@ def _driven_lines(table: pd.DataFrame) -> list[str]:
         "`probability_change` 为假设在其整个范围内抽样时的集合比例变化。可用 `--assume 名称=取值` "
         "固定假设,得到条件概率的变化。",
         "",
-    ]
+    ] + lines
 
 
 def effects_markdown(

@@ -21,7 +21,8 @@ def _fmt(value: float, unit: str) -> str:
 
 def condition_text(res: GoalSeekResult) -> str:
     """``With Future-industry output in 2023 at its low value 500: `` for an answer at one
-    driver setting of a range target (empty for a target with one probability)."""
+    driver setting of a range target, ``Prior-driven, among the lowest fifth of runs by …``
+    for one band of a prior-driven target (empty for a target with one probability)."""
     if not res.condition:
         return ""
     from .answer_text import driver_name
@@ -29,6 +30,10 @@ def condition_text(res: GoalSeekResult) -> str:
 
     name = driver_name(res.condition, "en")
     value = fmt_value(res.condition_value)
+    if res.band:
+        fifth = {"low": "lowest", "mid": "middle", "high": "highest"}[res.condition_setting]
+        return (f"Prior-driven, among the {fifth} fifth of runs by {name} (median {value}; "
+                "conditional on that band): ")
     if res.condition_setting == "fixed":
         return f"With {name} fixed at {value} (conditional): "
     return f"With {name} at its {res.condition_setting} value {value}: "

@@ -569,8 +569,12 @@ def comparison_text(table: pd.DataFrame) -> str:
     ranged = table[table["in_scope"]]
     ranged = ranged[ranged[words].ne("").any(axis=1)] if words else ranged.iloc[:0]
     if not ranged.empty:
-        text += ("\n\nTargets driven by an assumption (p_ above: the share with the driver "
-                 "drawn over its range):")
+        text += ("\n\nTargets driven by an assumption or, prior-driven, by a drawn input "
+                 "(p_ above: the share with the driver drawn over its range; a prior-driven "
+                 "range is over the lowest, middle and highest fifth of each scenario's runs "
+                 "by the input the first scenario's scoreboard names) / 取决于假设或先验的目标"
+                 "(p_ 为驱动输入按其范围抽样时的达成比例;取决于先验的范围按第一个情景记分表所列"
+                 "输入将各情景的模拟分为最低、中间、最高五分之一):")
         for r in ranged.itertuples(index=False):
             parts = [f"{c.split('_', 1)[0]} {c.split('_', 1)[1]}: {getattr(r, c)}"
                      for c in words if getattr(r, c)]

@@ -69,7 +69,18 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import MAX_DRAWS, check_draws
-from .driven import Answer, Case, answers, cases_for, free_drivers, is_range, run_cases
+from .driven import (
+    Answer,
+    Case,
+    answers,
+    band_answer,
+    cases_for,
+    fixed_prior_drivers,
+    free_drivers,
+    is_range,
+    prior_drivers,
+    run_cases,
+)
 from .predictive import ErrorModel, load_error_model, predictive_results
 from .scenario_runs import CURVE_DRAWS
 
@@ -561,6 +572,15 @@ def lever_effects(
     if ranges:
         table = _with_ranges(table, targets, steps, base_inputs, n, scenario.region, seed,
                              errors, columns, client, progress, main_total)
+        base_part = predictive_results(RunSlice(results, 0, n), scenario.region, seed, errors)
+        table = _with_prior_ranges(table, measures, steps,
+                                   prior_drivers(base_part, targets, base_inputs, post),
+                                   base_inputs)
+        given = fixed_prior_drivers(scenario, n, seed, post, targets)
+        if given:  # a prior driver the scenario fixes: the change is conditional on it
+            table = table.copy()
+            table.loc[table["target_id"].isin(given) & (table["probability_kind"] == "single"),
+                      "probability_kind"] = "conditional"
     interaction = _interaction_rows(measures, steps, n)
     seconds = time.perf_counter() - start
     return EffectsResult(
@@ -754,6 +774,43 @@ def _with_ranges(table: pd.DataFrame, targets: Sequence[Target], steps: list[Per
         plan = index[(r["kind"], r["lever"], r["period"])]
         before, after = answered[0][r["target_id"]], answered[plan][r["target_id"]]
         if after.kind != "range":
+            continue
+        changes = {c: tuple(b - a for a, b in zip(before.by_driver[c], p, strict=True))
+                   for c, p in after.by_driver.items()}
+        first = next(iter(changes.values()))
+        table.loc[row_index, ["probability_kind", "probability_change_low",
+                              "probability_change_central", "probability_change_high",
+                              "drivers"]] = [
+            "range", min(min(v) for v in changes.values()), first[1],
+            max(max(v) for v in changes.values()),
+            "; ".join(f"{c}: " + "/".join(f"{x:+.4f}" for x in v) for c, v in changes.items())]
+    return table
+
+
+def _with_prior_ranges(table: pd.DataFrame, measures: Sequence[_Measure],
+                       steps: list[Perturbation], prior: Mapping[str, tuple[str, ...]],
+                       base: Mapping[str, object]) -> pd.DataFrame:
+    """The probability change of prior-driven targets over the bands of their driver.
+
+    ``prior`` is :func:`~suzhou_sim.studies.driven.prior_drivers` of the base slice (the
+    scoreboard's drivers); every step's runs share the base's draws, so each band holds the
+    same runs in the base and in the step, and the change per band is paired
+    (:func:`~suzhou_sim.studies.driven.band_answer` of the step minus that of the base).
+    A step that sets the driver itself (an assumption lever) leaves the row single.
+    """
+    rows = table[table["target_id"].isin(prior) & (table["kind"] != "joint")]
+    if rows.empty:
+        return table
+    index = {(p.kind, p.lever, p.period): i for i, p in enumerate(steps, start=1)}
+    reached = {m.target_id: m.reached for m in measures if m.reached is not None}
+    table = table.copy()
+    for row_index, r in rows.iterrows():
+        tid = r["target_id"]
+        step = index[(r["kind"], r["lever"], r["period"])]
+        plan = {**base, **dict(steps[step - 1].changes)}
+        before = band_answer(tid, reached[tid][0], base, prior[tid])
+        after = band_answer(tid, reached[tid][step], plan, prior[tid])
+        if after.kind != "range" or set(after.by_driver) != set(before.by_driver):
             continue
         changes = {c: tuple(b - a for a, b in zip(before.by_driver[c], p, strict=True))
                    for c, p in after.by_driver.items()}

@@ -10,7 +10,12 @@ A target whose probability is a range over a driving assumption (2030/2035 futur
 targets; :mod:`suzhou_sim.studies.driven`) has one answer per setting of each free driver:
 :func:`goal_seek_all` seeks the lever value at the driver's low, central and high value (the
 other inputs drawn as in the ensemble), or once, conditional on the driver, when the scenario
-fixes it (``--assume``).
+fixes it (``--assume``). A prior-driven target (or prior-sensitive bound: a drawn input
+moves it beyond the scoreboard's rule) gets one answer per band of the input the scenario's
+scoreboard names (:func:`~suzhou_sim.studies.driven.prior_drivers`): the lever value that
+reaches the goal among the runs with the input in its lowest, middle and highest fifth
+(:func:`~suzhou_sim.studies.prior_sensitivity.band_probabilities` on the same draws at every
+lever value), each conditional on that band.
 """
 
 from __future__ import annotations
@@ -36,8 +41,17 @@ from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
-from .driven import SETTINGS, driver_settings, free_drivers, is_range
+from .driven import (
+    BAND_SETTINGS,
+    SETTINGS,
+    driver_settings,
+    fixed_prior_drivers,
+    free_drivers,
+    is_range,
+    prior_drivers,
+)
 from .predictive import predictive_results
+from .prior_sensitivity import band_probabilities
 from .scenario_runs import ScenarioResult, run_scenario
 
 __all__ = ["GoalSeekResult", "MONOTONE_PROBES", "goal_seek", "goal_seek_all",
@@ -79,6 +93,10 @@ class GoalSeekResult:
     condition: str = ""
     condition_setting: str = ""
     condition_value: float | None = None
+    # True when the condition is a band of a drawn input (a prior-driven target): the
+    # probability is the share among the runs with ``condition`` in its ``condition_setting``
+    # fifth (low / mid / high), ``condition_value`` the input's median there
+    band: bool = False
 
 
 
@@ -116,6 +134,7 @@ def goal_seek(
     posterior: Posterior | str | Path | None = None,
     progress: Progress | None = None,
     condition: tuple[str, str, float] | None = None,
+    band: tuple[str, str] | None = None,
 ) -> GoalSeekResult:
     """Smallest value of a lever in one plan period that reaches a target with a probability.
 
@@ -144,6 +163,10 @@ def goal_seek(
     condition : (constant, setting, value), optional
         For a range target: hold the driving assumption ``constant`` at ``value`` (its
         ``setting``: low, central, high or fixed); see :func:`goal_seek_all`.
+    band : (constant, band), optional
+        For a prior-driven target: seek the probability among the runs with the drawn input
+        ``constant`` in its ``band`` (low, mid or high fifth of the runs,
+        :data:`~suzhou_sim.studies.driven.BAND_SETTINGS`); see :func:`goal_seek_all`.
 
     Returns
     -------
@@ -181,16 +204,29 @@ def goal_seek(
     params = scenario_inputs(scenario, n, seed, post)
     if condition is not None and condition[1] != "fixed":
         params[condition[0]] = float(condition[2])
+    if band is not None and (band[1] not in BAND_SETTINGS or np.ndim(params.get(band[0], 0))
+                             == 0 or np.ptp(np.asarray(params[band[0]], dtype=float)) == 0):
+        raise InputError(f"band: {band[1]!r} of {band[0]!r}: need a band in "
+                         f"{', '.join(BAND_SETTINGS)} of an input the ensemble draws")
     columns = target_variables([target])
     name = lever.vensim[period]
     memo: dict[float, float] = {}
+    band_value: list[float] = []
 
     def prob(value: float) -> float:
         if value not in memo:
             params[name] = float(value)
             # Probabilities of the published statistic, as run_scenario reports them.
             res = predictive_results(run_ensemble(params, n, columns), scenario.region, seed)
-            memo[value] = float(reached_per_run(res, target).mean())
+            reached = reached_per_run(res, target)
+            if band is None:
+                memo[value] = float(reached.mean())
+            else:  # the share within the band of the drawn input (the same runs each time)
+                drawn = np.asarray(params[band[0]], dtype=float)
+                b = band_probabilities(reached, drawn)
+                memo[value] = float(getattr(b, band[1]))
+                band_value[:] = [{"low": b.value_low, "mid": float(np.median(drawn)),
+                                  "high": b.value_high}[band[1]]]
         return memo[value]
 
     grid = _lever_grid(lever)
@@ -222,8 +258,8 @@ def goal_seek(
         status, value = "found", float(grid[hi])
         earlier = values_below_reaching(grid, hi, step, probability)
     achieved, confirmed, result = None, status != "found", None
-    if value is not None and condition is not None:
-        # A range target's answer at one driver setting: no scoreboard probability to
+    if value is not None and (condition is not None or band is not None):
+        # A range target's answer at one driver setting (or band): no scoreboard probability to
         # re-run against; the monotonicity probe is the check.
         achieved = memo[value]
         confirmed = status != "found" or not earlier
@@ -234,6 +270,10 @@ def goal_seek(
         achieved = result.probability(target_id)
         if status == "found":
             confirmed = achieved >= probability and not earlier
+    if band is not None:
+        given = (band[0], band[1], band_value[0] if band_value else None)
+    else:
+        given = ("", "", None) if condition is None else condition
     return GoalSeekResult(
         target_id=target_id, lever_key=lever_key, period=period, goal=probability,
         status=status, value=value, achieved=achieved, probability_at_min=p_lo,
@@ -241,10 +281,8 @@ def goal_seek(
         lower=lever.min, upper=lever.max, evaluations=len(memo), confirmed=confirmed,
         smaller_reaching=earlier, result=result,
         search_probability=None if value is None else memo[value],
-        condition="" if condition is None else condition[0],
-        condition_setting="" if condition is None else condition[1],
-        condition_value=None if condition is None else float(condition[2]),
-    )
+        condition=given[0], condition_setting=given[1],
+        condition_value=None if given[2] is None else float(given[2]), band=band is not None)
 
 
 def goal_seek_all(
@@ -263,7 +301,11 @@ def goal_seek_all(
     A target with one probability gets one answer. A range target gets one answer per
     setting (low, central, high: :data:`~suzhou_sim.studies.driven.SETTINGS`) of each
     driving assumption the ensemble draws, or one conditional answer when the scenario fixes
-    every driver (e.g. ``--assume``).
+    every driver (e.g. ``--assume``). A prior-driven target (the scenario's scoreboard names
+    a drawn input passing its rule: :func:`~suzhou_sim.studies.driven.prior_drivers` on the
+    scenario's own ensemble) gets one answer per band (low, mid, high fifth of the runs) of
+    each such input, each conditional on its band (``band`` True); when the scenario fixes
+    an assumption that drives the target when drawn, one answer conditional on it (``fixed``).
 
     Returns
     -------
@@ -272,8 +314,17 @@ def goal_seek_all(
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     target = load_targets().get(target_id)
     if target is None or not is_range(target):
+        drivers, given = _prior_drivers_of(scenario, target, draws, seed, posterior)
+        if given:  # the scenario fixes a prior driver: one answer, conditional on it
+            constant, value = next(iter(given.items()))
+            return [goal_seek(scenario, target_id, lever_key, period, probability, draws,
+                              seed, posterior, progress, condition=(constant, "fixed", value))]
+        if not drivers:
+            return [goal_seek(scenario, target_id, lever_key, period, probability, draws,
+                              seed, posterior, progress)]
         return [goal_seek(scenario, target_id, lever_key, period, probability, draws, seed,
-                          posterior, progress)]
+                          posterior, progress, band=(d, b))
+                for d in drivers for b in BAND_SETTINGS]
     n = scenario.draws if draws is None else int(draws)
     seed = scenario.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, scenario.region)
@@ -289,3 +340,23 @@ def goal_seek_all(
                                                 strict=True)]
     return [goal_seek(scenario, target_id, lever_key, period, probability, n, seed, post,
                       progress, condition=c) for c in conditions]
+
+
+def _prior_drivers_of(scenario: Scenario, target: Target | None, draws: int | None,
+                      seed: int | None, posterior
+                      ) -> tuple[tuple[str, ...], dict[str, float]]:
+    """The drawn inputs the scenario's scoreboard names for a prior-sensitive ``target``,
+    and the prior drivers the scenario fixes (:func:`~suzhou_sim.studies.driven.\
+fixed_prior_drivers`) with their values; both empty for any other target, or one out of
+    scope / without a probability."""
+    if target is None or not target.in_scope or not target.has_probability or \
+            target.region != scenario.region:
+        return (), {}
+    n = scenario.draws if draws is None else int(draws)
+    seed = scenario.seed if seed is None else int(seed)
+    post, _ = resolve_posterior(posterior, scenario.region)
+    params = scenario_inputs(scenario, n, seed, post)
+    res = predictive_results(run_ensemble(params, n, target_variables([target])),
+                             scenario.region, seed)
+    given = fixed_prior_drivers(scenario, n, seed, post, [target]).get(target.target_id, {})
+    return prior_drivers(res, [target], params, post).get(target.target_id, ()), given

@@ -47,7 +47,7 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_plans
 from ..errors import InputError
 from ..limits import check_draws
-from .driven import Answer, plan_answers
+from .driven import Answer, fixed_prior_drivers, plan_answers
 from .predictive import predictive_results
 
 __all__ = [
@@ -684,7 +684,8 @@ def optimise_portfolio(
     (answers,) = plan_answers(fresh_base, n, targets, scenario.region, fresh,
                               [{d.vensim: float(v) for d, v in zip(decisions, chosen,
                                                                    strict=True)}],
-                              client=client)
+                              client=client, posterior=post,
+                              given=fixed_prior_drivers(scenario, n, fresh, post, targets))
     return PortfolioResult(
         scenario=scenario, plan=plan, search=search, targets=targets, spending=spending,
         draws=n, seed=seed, fresh_seed=fresh,

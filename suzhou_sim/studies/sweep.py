@@ -4,8 +4,9 @@ All values run on the same draws (common random numbers), stacked values × draw
 call, so differences between values come from the lever alone. A target driven by an
 assumption (2030/2035 future industry) gets its range too: the probability at the driver's
 low, central and high value for every lever value (:mod:`suzhou_sim.studies.driven`), or the
-conditional value when the scenario fixes the driver. Returns a table; charts and files live
-in ``reporting`` and ``cli``.
+conditional value when the scenario fixes the driver; a prior-driven target its range over
+the bands of the driver the base scenario's scoreboard names, on each value's own runs.
+Returns a table; charts and files live in ``reporting`` and ``cli``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress
 from ..errors import InputError
 from ..limits import MAX_SWEEP_VALUES, check_draws
-from .driven import answer_cells, plan_answers
+from .driven import answer_cells, fixed_prior_drivers, plan_answers
 from .optimise import plan_decisions
 
 __all__ = ["SWEEP_COLUMNS", "sweep"]
 
 SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "kind", "probability",
-                 "p_low", "p_central", "p_high", "drivers", "given", "p10", "median", "p90"]
+                 "p_low", "p_central", "p_high", "drivers", "given", "basis", "p10", "median",
+                 "p90"]
 #: Values of one sweep at most (each is a whole ensemble); defined in ``suzhou_sim.limits``.
 MAX_VALUES = MAX_SWEEP_VALUES
 
@@ -68,8 +70,12 @@ def sweep(
         Columns :data:`SWEEP_COLUMNS`, one row per value and target. ``probability`` is the
         scoreboard's where its status gives one; for a range target the ensemble's share
         (drivers drawn) with ``p_low``/``p_central``/``p_high`` at the driver's settings
-        (``kind`` ``range``), or the conditional value (``kind`` ``conditional``,
-        ``given`` the fixed drivers).
+        (``kind`` ``range``, ``basis`` ``settings``), or the conditional value (``kind``
+        ``conditional``, ``given`` the fixed drivers). A prior-driven target (or
+        prior-sensitive bound) has ``kind`` ``range`` with ``basis`` ``bands``: ``p_low``
+        / ``p_high`` the least and largest probability over the lowest, middle and highest
+        fifth of each value's runs by the driver the base scenario's scoreboard names
+        (the same driver for every value), ``p_central`` the middle fifth's.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     (decision,) = plan_decisions([lever], [period], ("--lever", "--period"))
@@ -94,7 +100,8 @@ def sweep(
 
     plans = [{decision.vensim: v} for v in values]
     answers = plan_answers(base, n, targets, scenario.region, seed, plans, client=client,
-                           progress=progress, ensemble=board)
+                           progress=progress, ensemble=board, posterior=post,
+                           given=fixed_prior_drivers(scenario, n, seed, post, targets))
     rows = []
     for i, value in enumerate(values):
         for r, answer in zip(boards[i].itertuples(index=False), answers[i], strict=True):
@@ -102,5 +109,5 @@ def sweep(
             p = cells["probability"] if cells["kind"] != "single" else r.probability
             rows.append([lever, period, value, r.target_id, r.status, cells["kind"], p,
                          cells["p_low"], cells["p_central"], cells["p_high"], cells["drivers"],
-                         cells["given"], r.p10, r.median, r.p90])
+                         cells["given"], cells["basis"], r.p10, r.median, r.p90])
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)

@@ -138,3 +138,29 @@ def test_sweep_and_discover_write_their_outputs(tmp_path, posterior_root, capsys
     report = (found_out / "report.md").read_text(encoding="utf-8")
     assert "SZ-HTE-2025" in report and "PRIM" in report
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("SZ-HTE-2025")
+
+
+def test_sweep_and_goal_seek_answer_a_prior_driven_target_with_its_driver(tmp_path,
+                                                                        posterior_root, capsys):
+    """SZ-TECHCONTRACT-2025 is prior-sensitive on the fixture calibration at 200 draws (seed
+    1): sweep.csv and report.md give its range over the bands with the input named, and
+    goal-seek prints one answer per band, each conditional on it."""
+    out = tmp_path / "sweep"
+    args = ["--draws", "200", "--seed", "1", "--quiet"]
+    assert _run(["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values",
+                 "100,900", *args, "--out", str(out)], posterior_root) == 0
+    table = pd.read_csv(out / "sweep.csv")
+    rows = table[table["target_id"] == "SZ-TECHCONTRACT-2025"]
+    assert (rows["kind"] == "range").all() and (rows["basis"] == "bands").all()
+    assert (rows["drivers"] == "Knowledge depreciation rate").all()
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "SZ-TECHCONTRACT-2025: Depreciation of the knowledge stock" in report
+    capsys.readouterr()
+    assert _run(["goal-seek", BASELINE, "--target", "SZ-TECHCONTRACT-2025", "--lever",
+                 "special_fund", "--period", "14th", "--probability", "0.8", *args],
+                posterior_root) == 0
+    printed = capsys.readouterr().out
+    for fifth in ("lowest", "middle", "highest"):
+        assert f"Prior-driven, among the {fifth} fifth of runs by Depreciation" in printed
+    for band in ("low", "mid", "high"):
+        assert f"({band} band)" in printed

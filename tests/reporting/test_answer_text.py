@@ -49,3 +49,31 @@ def test_with_answers_fills_the_range_rows_of_a_comparison():
     assert row["p_a"] == 0.5 and row["p_b"] == 0.6 and row["d_b"] == pytest.approx(0.1)
     assert row["answer_a"].startswith("0.00–0.90") and "+0.10 central" in row["change_b"]
     assert out.set_index("target_id").loc["SZ-HTE-2025", "answer_a"] == ""
+
+
+# --- prior-driven answers: a range over the bands of a drawn input ---------------------------
+
+KD = "Knowledge depreciation rate"
+
+
+def _bands(probs):
+    return Answer("SZ-TECHCONTRACT-2025", 0.75, (), {KD: probs}, {},
+                  {KD: (0.122, 0.148, 0.174)}, basis="bands")
+
+
+@pytest.mark.parametrize(("answer", "lang", "expected"), [
+    (_bands((1.0, 0.97, 0.1)), "en",
+     "0.10–1.00 over Depreciation of the knowledge stock (lowest fifth of runs, median 0.122: "
+     "1.00; middle fifth: 0.97; highest fifth, median 0.174: 0.10)"),
+    (_bands((1.0, 0.97, 0.1)), "zh",
+     "0.10–1.00 随“知识存量折旧率”(取值最低五分之一的模拟,中位0.122:1.00;中间五分之一:0.97;"
+     "最高五分之一,中位0.174:0.10)"),
+])
+def test_prior_driven_answer_text(answer, lang, expected):
+    assert answer_text(answer, lang) == expected
+
+
+def test_change_of_a_prior_driven_range_is_given_per_band():
+    text = change_text(_bands((0.9, 0.5, 0.1)), _bands((1.0, 0.6, 0.1)))
+    assert text == ("+0.10 lowest fifth, +0.10 middle fifth, +0.00 highest fifth over "
+                    "Depreciation of the knowledge stock")

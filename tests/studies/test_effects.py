@@ -501,3 +501,44 @@ def test_a_fixed_driver_gives_a_conditional_change(posterior_dir):
     assert not rows.empty and set(rows["probability_kind"]) == {"conditional"}
     assert rows["probability_change"].notna().all()
     assert rows["probability_change_low"].isna().all()
+
+
+def test_prior_driven_targets_get_the_change_per_band_of_the_scoreboards_driver(posterior_dir):
+    """SZ-TECHCONTRACT-2025 is prior-sensitive on the fixture calibration at 200 draws: its
+    probability change is given per band of the driver its scoreboard names, the same
+    numbers as the other studies' reading (studies.driven) of the same step and draws."""
+    from suzhou_sim.reporting.effects_report import probability_text
+
+    tid, draws = "SZ-TECHCONTRACT-2025", 200
+    board = run_scenario(BASELINE, draws=draws, seed=3, posterior=posterior_dir).targets
+    row = board.set_index("target_id").loc[tid]
+    assert row["prior_sensitive"]
+    driver = row["drivers"].split("; ")[0]
+    result = lever_effects(BASELINE, draws=draws, seed=3, posterior=posterior_dir,
+                           levers=[FUND_LEVER], channels=False)
+    rows = result.table[result.table["target_id"] == tid]
+    assert not rows.empty and (rows["probability_kind"] == "range").all()
+    assert rows["drivers"].str.startswith(f"{driver}: ").all()
+    step = next(p for p in plan_perturbations(BASELINE, levers=[FUND_LEVER],
+                                              channels=False)[0] if p.period == "14th")
+    got = rows[rows["period"] == "14th"].iloc[0]
+    post, _ = resolve_posterior(posterior_dir, "suzhou")
+    in_scope = [t for t in targets_for_region("suzhou") if t.in_scope]
+    before, after = ({a.target_id: a for a in found}[tid] for found in plan_answers(
+        scenario_inputs(BASELINE, draws, 3, post), draws, in_scope, "suzhou", 3,
+        plans=[{}, step.changes], posterior=post))
+    changes = [b - a for a, b in zip(before.by_driver[driver], after.by_driver[driver],
+                                     strict=True)]
+    assert (got.probability_change_low, got.probability_change_central,
+            got.probability_change_high) == pytest.approx(
+        (min(changes), changes[1], max(changes)))
+    assert probability_text(got, "en").endswith("depending on Depreciation of the knowledge "
+                                                "stock")
+
+
+def test_a_fixed_prior_driver_gives_a_conditional_change(posterior_dir):
+    fixed = with_assumptions(BASELINE, {"knowledge_depreciation_rate": 0.15})
+    result = lever_effects(fixed, draws=200, seed=3, posterior=posterior_dir,
+                           levers=[FUND_LEVER], channels=False)
+    rows = result.table[result.table["target_id"] == "SZ-TECHCONTRACT-2025"]
+    assert not rows.empty and (rows["probability_kind"] == "conditional").all()

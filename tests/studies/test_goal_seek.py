@@ -44,3 +44,38 @@ def test_assume_outside_the_range_is_refused(baseline, value):
     from suzhou_sim.errors import InputError
     with pytest.raises(InputError, match="--assume: future_industry_base_2023"):
         with_assumptions(baseline, {"future_industry_base_2023": value})
+
+
+def test_a_prior_driven_target_gets_one_conditional_answer_per_band(baseline, posterior_dir):
+    """SZ-TECHCONTRACT-2025 is prior-sensitive on the fixture calibration at 200 draws (the
+    drawn knowledge depreciation rate): one answer per band, whose probability at the
+    scenario's lever value is the scoreboard's band probability on the same draws."""
+    from suzhou_sim.studies.scenario_runs import run_scenario
+
+    run = run_scenario(baseline, draws=200, seed=1, posterior=posterior_dir)
+    row = run.targets.set_index("target_id").loc["SZ-TECHCONTRACT-2025"]
+    assert row["prior_sensitive"]
+    driver = row["drivers"].split("; ")[0]
+    sens = run.sensitivity
+    bands = sens[(sens["target_id"] == "SZ-TECHCONTRACT-2025")
+                 & (sens["driver"] == driver)].iloc[0]
+    answers = goal_seek_all(baseline, "SZ-TECHCONTRACT-2025", "special_fund", "14th", 0.8,
+                            draws=200, seed=1, posterior=posterior_dir)
+    assert [(a.band, a.condition, a.condition_setting) for a in answers] == [
+        (True, driver, s) for s in ("low", "mid", "high")]
+    assert [a.baseline_probability for a in answers] == pytest.approx(
+        [bands["p_low"], bands["p_mid"], bands["p_high"]])
+    assert answers[0].condition_value == pytest.approx(bands["value_low"])
+    assert answers[2].condition_value == pytest.approx(bands["value_high"])
+    for a, fifth in zip(answers, ("lowest", "middle", "highest"), strict=True):
+        assert goal_seek_message(a).startswith(f"Prior-driven, among the {fifth} fifth of runs")
+
+
+def test_a_fixed_prior_driver_gives_one_conditional_answer(baseline, posterior_dir):
+    fixed = with_assumptions(baseline, {"knowledge_depreciation_rate": 0.15})
+    (answer,) = goal_seek_all(fixed, "SZ-TECHCONTRACT-2025", "special_fund", "14th", 0.8,
+                              draws=200, seed=1, posterior=posterior_dir)
+    assert (answer.condition, answer.condition_setting, answer.condition_value) == (
+        "Knowledge depreciation rate", "fixed", 0.15)
+    assert goal_seek_message(answer).startswith(
+        "With Depreciation of the knowledge stock fixed at 0.15 (conditional): ")

@@ -213,3 +213,26 @@ def test_optimisation_never_changes_a_closed_period_or_an_unpriced_lever(posteri
     # a 2030 target driven by an assumption gets its range on the fresh draws
     (answer,) = result.answers
     assert answer.kind == "range" and answer.low <= answer.probability <= answer.high
+
+
+def test_a_prior_driven_target_is_reported_over_the_bands_of_the_scoreboards_driver(
+        baseline, posterior_dir):
+    """SZ-TECHCONTRACT-2025 is prior-sensitive on the fixture calibration at 200 draws: the
+    chosen plan's fresh answer is its range over the bands of the driver the starting
+    scenario's scoreboard names on the fresh draws, and the report says so."""
+    from suzhou_sim.reporting.answer_text import answer_text
+    from suzhou_sim.reporting.decision_report import portfolio_report
+
+    tid = "SZ-TECHCONTRACT-2025"
+    result = optimise_portfolio(baseline, [tid], 0.5, levers=["special_fund"],
+                                periods=["15th"], draws=200, seed=3, posterior=posterior_dir,
+                                population=4, generations=1)
+    board = run_scenario(baseline, draws=200, seed=result.fresh_seed,
+                         posterior=posterior_dir).targets.set_index("target_id")
+    assert board.loc[tid, "prior_sensitive"]
+    (answer,) = [a for a in result.answers if a.target_id == tid]
+    assert (answer.kind, answer.basis) == ("range", "bands")
+    assert list(answer.by_driver) == board.loc[tid, "drivers"].split("; ")
+    report = portfolio_report(result)
+    assert answer_text(answer, "en") in report
+    assert "Prior-driven targets are searched on the ensemble's share" in report
