@@ -114,10 +114,12 @@ PRIOR_BAND = 0.2
 #: A target is prior-driven when its probability spans more than this between the low and
 #: the high band of one drawn input (issue #22)...
 PRIOR_SPREAD = 0.3
-#: ... by more than this many binomial standard errors of the difference, so that sampling
-#: noise alone (about 0.05 for 200 runs per band at p = 0.5) cannot make a target
-#: prior-driven ...
-PRIOR_NOISE_SE = 2.0
+#: ... and by more than this many binomial standard errors of the difference, so that
+#: sampling noise alone cannot make a target prior-driven: at the default 1,000 draws (200
+#: runs per band, SE at most 0.05) the spread rule decides; with small bands (40 runs at
+#: 200 draws, SE up to 0.11) a spread must exceed 0.56, beyond what noise over every target
+#: and input reaches ...
+PRIOR_NOISE_SE = 5.0
 #: ... and with at least this many runs per band (fewer: the range is reported, the status
 #: is not changed).
 MIN_BAND_RUNS = 30
@@ -766,15 +768,15 @@ def prior_driven(p_low: float, p_high: float, runs: int) -> bool:
     """The rule of the ``prior_driven`` status, for one drawn input of a target.
 
     True when the probability with the input in its high band of the runs and in its low
-    band (``runs`` runs each) differ by more than :data:`PRIOR_SPREAD` beyond sampling
-    noise: ``|p_high - p_low| - PRIOR_NOISE_SE * se > PRIOR_SPREAD``, with
+    band (``runs`` runs each) differ by more than :data:`PRIOR_SPREAD` and by more than
+    sampling noise could: ``|p_high - p_low| > max(PRIOR_SPREAD, PRIOR_NOISE_SE * se)``, with
     ``se = sqrt((p_low (1 - p_low) + p_high (1 - p_high)) / runs)``, and the bands hold at
     least :data:`MIN_BAND_RUNS` runs.
     """
     if runs < MIN_BAND_RUNS:
         return False
     se = np.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / runs)
-    return bool(abs(p_high - p_low) - PRIOR_NOISE_SE * se > PRIOR_SPREAD)
+    return bool(abs(p_high - p_low) > max(PRIOR_SPREAD, PRIOR_NOISE_SE * se))
 
 
 def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> pd.DataFrame:

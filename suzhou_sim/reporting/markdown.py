@@ -77,13 +77,13 @@ STATUS_TEXT = {
                     "is at most the value shown",
                     "模型所计范围大于目标口径(超集):真实概率至多为所示值"),
     "prior_driven": ("prior-driven", "取决于先验",
-                     f"the probability moves by more than {PRIOR_SPREAD:g} (beyond "
-                     f"{PRIOR_NOISE_SE:g} standard errors of sampling noise) between the "
+                     f"the probability moves by more than {PRIOR_SPREAD:g} (and by more "
+                     f"than {PRIOR_NOISE_SE:g} standard errors of sampling noise) between the "
                      f"lowest and the highest {PRIOR_BAND:.0%} of the runs by one drawn assumption "
                      "or weakly informed parameter: shown as the range over it, with its name",
                      f"按某一项抽样假设或数据约束较弱的参数将模拟分组,"
                      f"其最低{PRIOR_BAND:.0%}与最高{PRIOR_BAND:.0%}两组的达成概率相差超过 "
-                     f"{PRIOR_SPREAD:g}(已扣除 {PRIOR_NOISE_SE:g} 倍抽样标准误):"
+                     f"{PRIOR_SPREAD:g}(且超过 {PRIOR_NOISE_SE:g} 倍抽样标准误):"
                      "给出随该输入变化的概率范围并注明其名称,而非单一数值"),
     "assumption_driven": ("assumption-driven", "取决于假设",
                           "no observed series: the probability is shown over the range of the "
@@ -335,7 +335,8 @@ def prior_section(result: ScenarioResult) -> list[str]:
         rows.append([r.target_id, f"{status_label(status)} / {status_label(status, 'zh')}",
                      f"{drivers_text(r.driver, 'en')} / {drivers_text(r.driver, 'zh')}", kind,
                      _p(r.p_low), _p(r.p_mid), _p(r.p_high), str(int(r.runs)),
-                     f"{abs(r.p_high - r.p_low) - PRIOR_NOISE_SE * r.se:+.2f}"])
+                     f"{abs(r.p_high - r.p_low):.2f}",
+                     f"{max(PRIOR_SPREAD, PRIOR_NOISE_SE * r.se):.2f}"])
     if not rows:
         return []
     band = f"{PRIOR_BAND:.0%}"
@@ -343,13 +344,15 @@ def prior_section(result: ScenarioResult) -> list[str]:
         "### Prior sensitivity / 先验敏感性", "",
         f"P(value ≥ threshold) with one drawn input (an assumption, or a calibrated parameter "
         f"the data inform weakly) in its lowest, middle and highest {band} of the runs, the "
-        f"other inputs drawn as in the ensemble; prior-driven when the spread minus "
-        f"{PRIOR_NOISE_SE:g} standard errors exceeds {PRIOR_SPREAD:g}. / 按某一项抽样输入"
+        f"other inputs drawn as in the ensemble; prior-driven when the spread exceeds "
+        f"{PRIOR_SPREAD:g} and {PRIOR_NOISE_SE:g} standard errors of sampling noise. / "
+        f"按某一项抽样输入"
         f"(假设或数据约束较弱的参数)将模拟分组,取其最低、中间、最高 {band} 模拟中的达成概率;"
-        f"相差减去 {PRIOR_NOISE_SE:g} 倍标准误后超过 {PRIOR_SPREAD:g} 即为“取决于先验”。", "",
+        f"相差超过 {PRIOR_SPREAD:g} 且超过 {PRIOR_NOISE_SE:g} 倍抽样标准误即为“取决于先验”。", "",
         _md_table(["Target", "Status / 状态", "Input / 输入", "Kind / 类型",
                    f"P (lowest {band})", "P (middle)", f"P (highest {band})",
-                   "runs per band", f"spread − {PRIOR_NOISE_SE:g} SE"], rows), ""]
+                   "runs per band", "spread / 相差",
+                   "spread needed / 所需相差"], rows), ""]
 
 
 def render_report(

@@ -303,8 +303,8 @@ def test_report_and_terminal_show_statuses_in_both_languages(fixture_table):
     section = report[report.index("### Prior sensitivity / 先验敏感性"):]
     assert ("| T-PRIOR | prior-driven / 取决于先验 | National HTE approval (multiplier) / "
             "国家高企认定宽严(倍数) | assumption / 假设 | 0.00 | 0.50 | 1.00 | 100 "
-            "| +1.00 |") in section
-    assert "| T-ASSESS | assessable / 可评估 |" in section and "+0.06 |" in section
+            "| 1.00 | 0.30 |") in section
+    assert "| T-ASSESS | assessable / 可评估 |" in section and "| 0.20 | 0.35 |" in section
     for lang, label in (("en", "assumption-driven"), ("zh", "取决于假设")):
         text = scoreboard_text(result, lang=lang)
         assert label in text and status_summary(table, lang) in text

@@ -92,7 +92,7 @@ def test_no_shortfall_is_said_plainly():
 def test_coverage_goal_line_for_the_80_and_the_50_percent_bands(band, inside, predictive):
     table = _goal_table([float("nan")] * 3)
     lo, hi = {80: ("pred_p10", "pred_p90"), 50: ("pred_p25", "pred_p75")}[band]
-    table[lo] = [v - (1 if ok else -1) for v, ok in zip(table["observed"], inside)]
+    table[lo] = [v - (1 if ok else -1) for v, ok in zip(table["observed"], inside, strict=True)]
     table[hi] = table["observed"] + 5
     line = backtest_report.coverage_goal_line(table, band)
     goal = {80: "70%–90%", 50: "40%–60%"}[band]
