@@ -295,7 +295,8 @@ def shortfall_lines(shortfalls: pd.DataFrame) -> list[str]:
                "the noise of one year's figure." if r.n <= 3 else "")
         steer = (" The published figures followed the policy's path more closely than the "
                  "model's structure, which has no term for administrative steering towards a "
-                 "published target." if r.benchmark == "naive_plan" else "")
+                 "published target." if r.benchmark == "naive_plan"
+                 and abs(r.bias_benchmark_pct) < abs(r.bias_model_pct) else "")
         lines.append(
             f"- `{r.indicator}`: worse than {_BENCHMARK_WORDS.get(r.benchmark, r.benchmark)} "
             f"on its {r.n} point(s) (origins {r.origins}, years {r.years}): "
@@ -320,11 +321,19 @@ def coverage_goal_line(near: pd.DataFrame, band: int) -> str:
     def verdict(x: float) -> str:
         return "met" if lo <= x <= hi else "**not met**"
 
-    return (f"{band}% band coverage of the model ensemble: {cover:.0%} of {len(near)} points "
+    n = len(near)
+    line = (f"{band}% band coverage of the model ensemble: {cover:.0%} of {n} points "
             f"(goal {lo:.0%}–{hi:.0%}: {verdict(cover)}); with the structural error "
             "(leave-one-origin-out): " + (
                 f"{pred:.0%} ({verdict(pred)})." if np.isfinite(pred)
                 else "not available (needs two or more origins)."))
+    if n:  # how far an exact band's coverage of n points strays by chance alone
+        from scipy.stats import binom  # scipy.stats is slow to import: only for a report
+
+        a, b = binom.interval(0.95, n, band / 100)
+        line += (f" Bands that cover exactly {band}% would hold {a / n:.0%}–{b / n:.0%} "
+                 f"of {n} points in 95% of backtests.")
+    return line
 
 
 def _coverage_context(near: pd.DataFrame) -> str:
