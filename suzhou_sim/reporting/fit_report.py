@@ -54,6 +54,17 @@ MIN_EFFECTIVE = 1000
 MIN_CHAIN_OVER_TAU = 50
 
 
+
+def _save_figure(fig, path: Path) -> None:
+    """Lay out ``fig``, write it to ``path`` as PNG atomically and close it."""
+    import io
+
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
 def convergence_checks(diag: dict) -> list[tuple[str, float, str, bool]]:
     """The posterior sample's convergence checks: (name, value, criterion, met)."""
     rows = [
@@ -91,13 +102,7 @@ def _chart(path: Path, indicator: str, times, map_run, ens, pred, rows: pd.DataF
     ax.set_xlim(times[0], HISTORY_END)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
-    fig.tight_layout()
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    _save_figure(fig, path)
 
 
 def informed_section(informed: pd.DataFrame) -> list[str]:
@@ -301,13 +306,7 @@ def _error_chart(path: Path, table: pd.DataFrame, measured: pd.DataFrame | None,
     ax.set_title("Forecast-error scale against horizon")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    _save_figure(fig, path)
 
 
 def forecast_error_section(model: ErrorModel | None, backtest: pd.DataFrame | None,

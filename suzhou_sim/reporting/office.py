@@ -131,6 +131,13 @@ class ReportInputs:
 # --- tables (data) --------------------------------------------------------------------------
 
 
+
+def _threshold_cells(rows: pd.DataFrame) -> list[str]:
+    """Each target's comparator and threshold in Chinese, with its unit (``≥ 20,000 家``)."""
+    return [f"{_COMPARATOR_ZH.get(c, c)} {fmt_quantity(v, u, 'zh')}"
+            for c, v, u in zip(rows["comparator"], rows["threshold"], rows["unit"],
+                               strict=True)]
+
 def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = None
                      ) -> pd.DataFrame:
     """The scoreboard with Chinese column names, numbers left as numbers.
@@ -155,9 +162,7 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
         "目标编号": inside["target_id"],
         "目标": inside["label_zh"],
         "年份": inside["year"].astype(int),
-        "目标值": [f"{_COMPARATOR_ZH.get(c, c)} {fmt_quantity(v, u, 'zh')}"
-                for c, v, u in zip(inside["comparator"], inside["threshold"], inside["unit"],
-                                   strict=True)],
+        "目标值": _threshold_cells(inside),
         "状态": [status_label(s, "zh") for s in inside["status"]],
         # as the status reads it: "至少 88%(…)" for a lower bound, a range over the assumption...
         "概率说明": [probability_text(r, "zh", fmt_probability)
@@ -212,9 +217,7 @@ def reach_table(result: ScenarioResult) -> pd.DataFrame:
         "目标编号": rows["target_id"],
         "目标": rows["label_zh"],
         "年份": rows["year"].astype(int),
-        "目标值": [f"{_COMPARATOR_ZH.get(c, c)} {fmt_quantity(v, u, 'zh')}"
-                for c, v, u in zip(rows["comparator"], rows["threshold"], rows["unit"],
-                                   strict=True)],
+        "目标值": _threshold_cells(rows),
         "单位": [unit_label(u, "zh") for u in rows["unit"]],
         "口径": ["至少" if m == "lower_bound" else "" for m in measured],
         **{title: rows[col].astype(float) for col, title in REACH_COLUMNS.items()},

@@ -775,16 +775,26 @@ def _with_ranges(table: pd.DataFrame, targets: Sequence[Target], steps: list[Per
         before, after = answered[0][r["target_id"]], answered[plan][r["target_id"]]
         if after.kind != "range":
             continue
-        changes = {c: tuple(b - a for a, b in zip(before.by_driver[c], p, strict=True))
-                   for c, p in after.by_driver.items()}
-        first = next(iter(changes.values()))
-        table.loc[row_index, ["probability_kind", "probability_change_low",
-                              "probability_change_central", "probability_change_high",
-                              "drivers"]] = [
-            "range", min(min(v) for v in changes.values()), first[1],
-            max(max(v) for v in changes.values()),
-            "; ".join(f"{c}: " + "/".join(f"{x:+.4f}" for x in v) for c, v in changes.items())]
+        _set_range_change(table, row_index, before, after)
     return table
+
+
+#: The columns of an effects row that carry a range target's change over its driver.
+_RANGE_CHANGE_COLUMNS = ["probability_kind", "probability_change_low",
+                         "probability_change_central", "probability_change_high", "drivers"]
+
+
+def _set_range_change(table: pd.DataFrame, row_index, before, after) -> None:
+    """Write the paired change of a range answer (``after`` minus ``before``, per driver
+    setting or band) into ``table``'s row: the least, the first driver's central and the
+    largest change, and each driver's changes."""
+    changes = {c: tuple(b - a for a, b in zip(before.by_driver[c], p, strict=True))
+               for c, p in after.by_driver.items()}
+    first = next(iter(changes.values()))
+    table.loc[row_index, _RANGE_CHANGE_COLUMNS] = [
+        "range", min(min(v) for v in changes.values()), first[1],
+        max(max(v) for v in changes.values()),
+        "; ".join(f"{c}: " + "/".join(f"{x:+.4f}" for x in v) for c, v in changes.items())]
 
 
 def _with_prior_ranges(table: pd.DataFrame, measures: Sequence[_Measure],
@@ -812,15 +822,7 @@ def _with_prior_ranges(table: pd.DataFrame, measures: Sequence[_Measure],
         after = band_answer(tid, reached[tid][step], plan, prior[tid])
         if after.kind != "range" or set(after.by_driver) != set(before.by_driver):
             continue
-        changes = {c: tuple(b - a for a, b in zip(before.by_driver[c], p, strict=True))
-                   for c, p in after.by_driver.items()}
-        first = next(iter(changes.values()))
-        table.loc[row_index, ["probability_kind", "probability_change_low",
-                              "probability_change_central", "probability_change_high",
-                              "drivers"]] = [
-            "range", min(min(v) for v in changes.values()), first[1],
-            max(max(v) for v in changes.values()),
-            "; ".join(f"{c}: " + "/".join(f"{x:+.4f}" for x in v) for c, v in changes.items())]
+        _set_range_change(table, row_index, before, after)
     return table
 
 
