@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import difflib
+import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -120,6 +121,32 @@ def observation_conflicts(frame: pd.DataFrame, path: Path = OBSERVED_FILE) -> li
     return validate_observations(frame, path)
 
 
+#: Validated files of this process: (path, content digest, day) -> rows. A scenario run
+#: reads the history three or four times (targets, judgements, trends, conditioning);
+#: validating it once is a quarter of a run's own time. The digest of the file's bytes (not
+#: its modification time, which a quick same-size edit may not change) and the day (which
+#: decides which years lie in the future) make any change read it anew.
+_VALIDATED: dict[tuple, pd.DataFrame] = {}
+
+
+def _validated_rows(path: Path) -> pd.DataFrame:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_OBSERVATION_BYTES:
+            raise OSError
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = (str(path.resolve()), digest, _dt.date.today())
+    except OSError:
+        key = None  # read_observation_rows says what is wrong with the path
+    if key is None or key not in _VALIDATED:
+        frame = read_observation_rows(path)
+        validate_observations(frame, path)
+        if key is None:
+            return frame
+        _VALIDATED.clear()  # one file at a time is what a run reads
+        _VALIDATED[key] = frame
+    return _VALIDATED[key].copy()
+
+
 def load_observations(
     path: Path = OBSERVED_FILE,
     region: str | None = None,
@@ -153,8 +180,7 @@ def load_observations(
         (:mod:`~suzhou_sim.catalogues.observation_checks`); the message names the file, the
         row and the column.
     """
-    frame = read_observation_rows(path)
-    validate_observations(frame, path)
+    frame = _validated_rows(Path(path))
     if region is not None:
         frame = frame[frame["region"] == region]
     if not include_unverified:
