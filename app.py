@@ -122,8 +122,10 @@ from suzhou_sim.catalogues.targets import load_targets
 from suzhou_sim.catalogues.timeline import DEFAULT_PERIOD, FIRST_SIM_YEAR, PERIOD_YEARS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
+from suzhou_sim.reporting.answer_text import driver_name
 from suzhou_sim.reporting.headline import conditional_probability, driver_values
 from suzhou_sim.reporting.headline_text import vintage_sentence
+from suzhou_sim.reporting.labels import fmt_value
 from suzhou_sim.reporting.office import ReportInputs, docx_report, xlsx_report
 from suzhou_sim.reporting.structure_diagram import (
     read_loops,
@@ -188,16 +190,19 @@ def cached_compare(yamls: tuple[str, ...], draws: int, seed: int, stamp: int) ->
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_goal_seek(scenario_yaml: str, target: str, lever: str, period: str,
-                     probability: float, draws: int, seed: int, stamp: int) -> GoalSeekResult:
+                     probability: float, draws: int, seed: int,
+                     stamp: int) -> tuple[GoalSeekResult, ...]:
     """goal_seek on a scenario given as YAML text. A range target's drivers are fixed in
     the scenario (:func:`~suzhou_sim.app.goal_options.conditioned`), so the one answer of
-    goal_seek_all is conditional on them."""
+    goal_seek_all is conditional on them; a prior-driven target gets one answer per band of
+    its driving input (each conditional on its band)."""
     scenario = S.scenario_from_yaml(scenario_yaml)
     answers = goal_seek_all(scenario, target, lever, period, probability, draws=draws,
                             seed=seed, posterior=cached_posterior(scenario.region, stamp))
-    if len(answers) != 1:  # a driver left free: the view fixes them all
+    if len(answers) != 1 and not all(a.band for a in answers):
+        # a driver left free: the view fixes them all
         raise InputError(f"{target}: fix every driving assumption to seek one probability")
-    return answers[0]
+    return tuple(answers)
 
 
 def run_cached(stamp: int):
@@ -865,18 +870,27 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
     stored = state.get("goal.result")
     if stored is None:
         return
-    done, res = stored
+    done, answers = stored
     if done != request:
         st.caption(tr("gs_stale", lang))
-    show = {"found": st.success, "not_enough": st.warning, "already_met": st.info}[res.status]
-    text = goal_seek_text(res, lang)
-    if done[-1]:  # the probability sought was conditional on the fixed drivers
-        text = tr("gs_conditional", lang, items=_given(load_targets()[res.target_id],
-                                                        dict(done[-1]), lang)) + (
-            "" if lang == "zh" else " ") + text
-    show(text)
-    if res.status == "found" and res.value is not None:
-        st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res))
+    if len(answers) > 1:
+        st.caption(tr("gs_band_intro", lang))
+    for i, res in enumerate(answers):
+        show = {"found": st.success, "not_enough": st.warning,
+                "already_met": st.info}[res.status]
+        text = goal_seek_text(res, lang)
+        if res.band:  # one band of a prior-driven target's input
+            text = tr("gs_band", lang, fifth=tr(f"gs_band_{res.condition_setting}", lang),
+                      name=driver_name(res.condition, lang),
+                      value=fmt_value(res.condition_value)) + text
+        elif done[-1]:  # the probability sought was conditional on the fixed drivers
+            text = tr("gs_conditional", lang, items=_given(load_targets()[res.target_id],
+                                                            dict(done[-1]), lang)) + (
+                "" if lang == "zh" else " ") + text
+        show(text)
+        if res.status == "found" and res.value is not None:
+            st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res),
+                      key=f"gs_apply_{i}")
 
 
 def source_documents() -> str:

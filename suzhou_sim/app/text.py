@@ -319,6 +319,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
                                "Conditional probability with the current settings: {p} "
                                "(given {items})."),
     "gs_apply": ("把此取值用到当前设置", "Use this value in the current settings"),
+    "gs_band": ("取决于先验:在按“{name}”排序的模拟中取{fifth}五分之一(中位 {value}),"
+                "以该组为条件:",
+                "Prior-driven: among the {fifth} fifth of runs by {name} (median {value}), "
+                "conditional on that band: "),
+    "gs_band_low": ("最低", "lowest"), "gs_band_mid": ("中间", "middle"),
+    "gs_band_high": ("最高", "highest"),
+    "gs_band_intro": ("该目标取决于先验:按其驱动输入的三个五分之一分组分别反推。",
+                      "This target is prior-driven: the search is made for each of three "
+                      "fifths of the runs by its driving input."),
     "gs_none": ("本地区没有模型范围内的目标。", "This region has no target in model scope."),
     "gs_stale": (
         "以下结果基于此前的设置。",

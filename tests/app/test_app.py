@@ -691,7 +691,7 @@ def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
 @needs_suzhou
 def test_goal_seek_on_a_2030_range_target_is_conditional_on_the_fixed_driver(app):
     _seek_future_2030(app)
-    result = app.session_state["goal.result"][1]
+    result = app.session_state["goal.result"][1][0]
     assert result.target_id == "SZ-FUTURE-2030" and result.period == "15th"
     assert result.status == "found", result.status
     assert result.condition == "Future industry base 2023"
@@ -705,9 +705,43 @@ def test_goal_seek_on_a_2030_range_target_is_conditional_on_the_fixed_driver(app
     driver.set_value(2500.0).run()
     assert tr("gs_stale", "zh") in [c.value for c in app.caption]
     app.button(key="run_goal_seek").click().run()
-    high = app.session_state["goal.result"][1]
+    high = app.session_state["goal.result"][1][0]
     assert high.status == "already_met" and high.condition_value == pytest.approx(2500)
     assert app.info and app.info[0].value.startswith("条件概率:")
+
+
+@needs_suzhou
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", ("取决于先验:在按", ("最低", "中间", "最高"))),
+    ("en", ("Prior-driven: among the ", ("lowest", "middle", "highest"))),
+])
+def test_goal_seek_on_a_prior_driven_target_answers_each_band(app, monkeypatch, lang, words):
+    """A prior-driven target has one answer per band of its driving input, each labelled as
+    conditional on its band (the command line's goal-seek answers the same way)."""
+    import dataclasses
+
+    from suzhou_sim.studies import goal_seek as gs
+
+    def per_band(scenario, target, lever, period, probability, **kw):
+        one = gs.GoalSeekResult(
+            target_id=target, lever_key=lever, period=period, goal=probability,
+            status="found", value=120.0, achieved=probability, probability_at_min=0.1,
+            probability_at_max=0.9, baseline_value=100.0, baseline_probability=0.4,
+            lower=0.0, upper=1000.0, evaluations=5, confirmed=True)
+        return [dataclasses.replace(one, band=True, condition="Marginal firm RD elasticity",
+                                    condition_setting=b, condition_value=v)
+                for b, v in (("low", 0.6), ("mid", 0.85), ("high", 1.1))]
+
+    monkeypatch.setattr(gs, "goal_seek_all", per_band)
+    app.session_state[S.K_LANG] = lang
+    app.run()
+    _seek_future_2030(app, probability=0.37 if lang == "zh" else 0.38)  # uncached requests
+    texts = [m.value for m in app.success]
+    assert len(texts) == 3 and all(t.startswith(words[0]) for t in texts), texts
+    for text, fifth in zip(texts, words[1], strict=True):
+        assert fifth in text, text
+    assert tr("gs_band_intro", lang) in [c.value for c in app.caption]
+    assert len([b for b in app.button if b.label == tr("gs_apply", lang)]) == 3
 
 
 @needs_suzhou
@@ -722,7 +756,7 @@ def test_goal_seek_conditional_label_in_english(app):
 @needs_suzhou
 def test_applied_goal_seeking_answer_is_not_out_of_date(app):
     _seek_future_2030(app)
-    result = app.session_state["goal.result"][1]
+    result = app.session_state["goal.result"][1][0]
     assert result.status == "found", result.status
     apply = next(b for b in app.button if b.label == tr("gs_apply", "zh"))
     apply.click().run()
