@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import io
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,24 +128,33 @@ def observation_conflicts(frame: pd.DataFrame, path: Path = OBSERVED_FILE) -> li
 #: its modification time, which a quick same-size edit may not change) and the day (which
 #: decides which years lie in the future) make any change read it anew.
 _VALIDATED: dict[tuple, pd.DataFrame] = {}
+_VALIDATED_LOCK = threading.Lock()  # the app's sessions read from several threads
+
+
+def _content_key(path: Path) -> tuple | None:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_OBSERVATION_BYTES:
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return str(path.resolve()), digest, _dt.date.today()
+    except OSError:
+        return None  # read_observation_rows says what is wrong with the path
 
 
 def _validated_rows(path: Path) -> pd.DataFrame:
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_OBSERVATION_BYTES:
-            raise OSError
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        key = (str(path.resolve()), digest, _dt.date.today())
-    except OSError:
-        key = None  # read_observation_rows says what is wrong with the path
-    if key is None or key not in _VALIDATED:
+    key = _content_key(path)
+    with _VALIDATED_LOCK:
+        frame = _VALIDATED.get(key) if key is not None else None
+    if frame is None:
         frame = read_observation_rows(path)
         validate_observations(frame, path)
-        if key is None:
-            return frame
-        _VALIDATED.clear()  # one file at a time is what a run reads
-        _VALIDATED[key] = frame
-    return _VALIDATED[key].copy()
+        # kept only if the file still holds the bytes the key was made from (an edit while
+        # it was read must not file the new rows under the old content, or the reverse)
+        if key is not None and _content_key(path) == key:
+            with _VALIDATED_LOCK:
+                _VALIDATED.clear()  # one file at a time is what a run reads
+                _VALIDATED[key] = frame
+    return frame.copy()
 
 
 def load_observations(

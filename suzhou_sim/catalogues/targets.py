@@ -776,7 +776,10 @@ def prior_driven(p_low: float, p_high: float, runs: int) -> bool:
     if runs < MIN_BAND_RUNS:
         return False
     se = np.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / runs)
-    return bool(abs(p_high - p_low) > max(PRIOR_SPREAD, PRIOR_NOISE_SE * se))
+    # rounded to 9 digits: the shares are counts over the runs, and 0.33 - 0.03 must be
+    # exactly 0.3 (not above it) as the counts say
+    return bool(round(abs(p_high - p_low), 9) > round(max(PRIOR_SPREAD, PRIOR_NOISE_SE * se),
+                                                       9))
 
 
 def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> pd.DataFrame:

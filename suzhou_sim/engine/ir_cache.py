@@ -67,19 +67,32 @@ def cache_key(mdl: Path, content: bytes) -> str:
     return digest.hexdigest()
 
 
-def _entry(mdl: Path, folder: Path) -> Path:
-    return folder / f"{cache_key(mdl, Path(mdl).read_bytes())}.pickle"
+def _entry(mdl: Path, folder: Path, content: bytes | None = None) -> Path:
+    content = Path(mdl).read_bytes() if content is None else content
+    return folder / f"{cache_key(mdl, content)}.pickle"
 
 
-def load_ir(mdl: Path) -> ModelIR | None:
-    """The stored IR of ``mdl``, or None (cache off, no entry, or an entry that does not
+def _own_file(path: Path) -> bool:
+    """True for a file of this user that nobody else may write (a pickle runs code when
+    loaded: a shared or foreign cache folder is never trusted)."""
+    stat = path.stat()
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or stat.st_uid == getuid()) and not stat.st_mode & 0o022
+
+
+def load_ir(mdl: Path, content: bytes | None = None) -> ModelIR | None:
+    """The stored IR of ``mdl`` holding ``content`` (default: the file's bytes now), or
+    None (cache off, no entry, an entry that is not this user's alone, or one that does not
     load as a :class:`~.ir.ModelIR` of this file)."""
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        data = _entry(mdl, folder).read_bytes()
-        ir = pickle.loads(data)  # noqa: S301 - our own file in the user's cache folder
+        entry = _entry(mdl, folder, content)
+        if not _own_file(entry):
+            return None
+        data = entry.read_bytes()
+        ir = pickle.loads(data)  # noqa: S301 - this user's own file, written by store_ir
     except Exception:  # missing, unreadable or damaged: build the model instead
         return None
     if not isinstance(ir, ModelIR) or Path(ir.path).resolve() != Path(mdl).resolve():
@@ -87,13 +100,15 @@ def load_ir(mdl: Path) -> ModelIR | None:
     return ir
 
 
-def store_ir(mdl: Path, ir: ModelIR) -> None:
-    """Store the IR of ``mdl`` (nothing when the cache is off or cannot be written)."""
+def store_ir(mdl: Path, ir: ModelIR, content: bytes | None = None) -> None:
+    """Store the IR of ``mdl`` built from ``content`` (default: the file's bytes now);
+    nothing when the cache is off or cannot be written."""
     folder = cache_dir()
     if folder is None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(_entry(mdl, folder), pickle.dumps(ir, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(_entry(mdl, folder, content),
+                           pickle.dumps(ir, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError):
         return

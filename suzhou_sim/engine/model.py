@@ -80,13 +80,17 @@ def load_model(path: str | os.PathLike[str]) -> CompiledModel:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    ir = load_ir(mdl)  # built by an earlier process from the same file and engine
+    content = mdl.read_bytes()
+    ir = load_ir(mdl, content)  # built by an earlier process from the same file and engine
     if ir is None:
         from .build import build_ir  # PySD's translator and structures: only when building
         from .parse import parse_vensim
 
         ir = build_ir(parse_vensim(mdl))
-        store_ir(mdl, ir)
+        # stored under the key of the bytes it was built from, and only if the file still
+        # holds them: a file saved during the build must not file an old build under it
+        if mdl.read_bytes() == content:
+            store_ir(mdl, ir, content)
     model = CompiledModel(ir)
     with _CACHE_LOCK:
         for old in [k for k in _CACHE if k[0] == key[0]]:

@@ -25,6 +25,7 @@ from ..catalogues.observations import data_vintage
 from ..catalogues.scenarios import lever_baseline, load_assumptions, load_levers
 from ..catalogues.targets import (
     ABOUT_BAND,
+    MIN_BAND_RUNS,
     PRIOR_BAND,
     PRIOR_NOISE_SE,
     PRIOR_SPREAD,
@@ -336,7 +337,9 @@ def prior_section(result: ScenarioResult) -> list[str]:
                      f"{drivers_text(r.driver, 'en')} / {drivers_text(r.driver, 'zh')}", kind,
                      _p(r.p_low), _p(r.p_mid), _p(r.p_high), str(int(r.runs)),
                      f"{abs(r.p_high - r.p_low):.2f}",
-                     f"{max(PRIOR_SPREAD, PRIOR_NOISE_SE * r.se):.2f}"])
+                     (f"{max(PRIOR_SPREAD, PRIOR_NOISE_SE * r.se):.2f}"
+                      if r.runs >= MIN_BAND_RUNS else
+                      f"n/a (< {MIN_BAND_RUNS} runs per band / 每组少于 {MIN_BAND_RUNS} 次)")])
     if not rows:
         return []
     band = f"{PRIOR_BAND:.0%}"

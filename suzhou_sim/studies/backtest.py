@@ -303,18 +303,25 @@ def plan_targets(region: str, targets: dict[str, Target] | None = None) -> list[
 
     A target qualifies when it is in the model's scope, its (evaluated) measure is one of
     :data:`PLAN_MEASURES`, it is no "every year" floor (no ``from_year``), its threshold is
-    positive, and its document number carries the year of issue (〔YYYY〕): a forecaster
-    at an origin may only use a target issued by then, and a document without a year could
-    leak a later plan.
+    positive, and its document number carries the year of issue (〔YYYY〕, the latest
+    when several documents are cited): a forecaster at an origin may only use a target
+    issued by then, and a document without a year could leak a later plan. The threshold
+    must also be a value of the indicator's own series: no bound (a target counting a
+    superset or subset of what the series measures), no target of another model variable,
+    and the indicator's unit.
     """
+    registry = load_indicators()
     out = []
     for t in (targets if targets is not None else load_targets()).values():
-        issued = _DOC_YEAR.search(t.source_doc or "")
+        years = [int(y) for y in _DOC_YEAR.findall(t.source_doc or "")]
+        indicator = registry.get(t.indicator)
         if (t.region != region or not t.in_scope or t.eval_measure not in PLAN_MEASURES
-                or t.from_year is not None or not t.threshold > 0 or issued is None):
+                or t.from_year is not None or not t.threshold > 0 or not years
+                or t.bound is not None or t.variable is not None or indicator is None
+                or t.unit != indicator.unit):
             continue
         out.append(PlanTarget(t.target_id, t.indicator, int(t.year), float(t.threshold),
-                              int(issued.group(1)), t.source_doc))
+                              max(years), t.source_doc))
     return out
 
 

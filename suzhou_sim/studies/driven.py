@@ -68,6 +68,7 @@ from ..errors import InputError
 from ..limits import MAX_DRAWS
 from .predictive import load_error_model, predictive_results
 from .prior_sensitivity import (
+    BAND,
     band_probabilities,
     candidate_drivers,
     prior_sensitivity,
@@ -326,6 +327,8 @@ def band_answer(target_id: str, reached: np.ndarray, params: Mapping[str, object
     """
     reached = np.asarray(reached, dtype=bool)
     by_driver, values, fixed = {}, {}, {}
+    if np.floor(BAND * len(reached)) < 1:  # too few runs for a band: the one probability
+        drivers = ()
     for constant in drivers:
         value = params.get(constant)
         if value is None:

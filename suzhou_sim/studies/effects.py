@@ -921,6 +921,13 @@ def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
     return table[hit].drop_duplicates("indicator")
 
 
+def _step_ran(table: pd.DataFrame, b: CostBenchmark) -> bool:
+    """True when the study took the benchmark's step (a row of it measures anything)."""
+    kind = "lever" if b.step == "fund" else "channel"
+    return bool(((table["kind"] == kind) & (table["lever"] == b.channel)
+                 & (table["period"] == b.period)).any())
+
+
 def benchmark_comparison(
     table: pd.DataFrame,
     scenario: Scenario,
@@ -960,8 +967,8 @@ def benchmark_comparison(
         the study did not measure it), and ``verdict``:
         ``inside`` (the model's median cost within the evidence range), ``above`` (dearer
         than the evidence), ``below`` (cheaper), ``undefined`` (the channel adds no unit,
-        also when its step moved the ``via`` indicator but not the benchmark's in any run)
-        or ``not_computed`` (the study did not take that step).
+        also when its step moved other quantities but not the benchmark's indicator in any
+        run) or ``not_computed`` (the study did not take that step).
     """
     benchmarks = list(load_cost_benchmarks().values() if benchmarks is None else benchmarks)
     out = []
@@ -995,10 +1002,10 @@ def benchmark_comparison(
             else:
                 row["verdict"] = ("above" if row["cost_p50"] > b.high else
                                   "below" if row["cost_p50"] < b.low else "inside")
-        elif len(via):
-            # The step ran (it moved what the money buys first) but left the indicator
-            # unchanged in every run, so the study lists no row for it: no unit is added and
-            # the cost per unit is undefined, which the report explains with the via effect.
+        elif _step_ran(table, b):
+            # The step ran (it moved other quantities) but left the indicator unchanged in
+            # every run, so the study lists no row for it: no unit is added and the cost per
+            # unit is undefined, which the report explains (with the via effect, if any).
             row.update(delta_p50=0.0, cost_status="undefined", verdict="undefined")
         out.append(row)
     return pd.DataFrame(out)

@@ -230,7 +230,7 @@ def prior_sensitivity(results, targets: Iterable[Target],
     n = reached.shape[1]
     used = [(name, kind, values) for name, (kind, values) in drivers.items()
             if len(values) == n]
-    if not used:
+    if not used or int(np.floor(band * n)) < 1:  # too few runs for a band: no range
         return pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     stats = np.empty((len(used), 5, len(measured)))  # p_low, p_mid, p_high, v_low, v_high
     k = int(np.floor(band * n))

@@ -114,3 +114,35 @@ def test_a_stored_ir_loads_without_pysd(cache, model_file):
                          cwd=Path(__file__).resolve().parents[2], check=False)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) == len(model.load_model(model_file).ir.nodes)
+
+
+def test_a_file_saved_during_the_build_files_no_old_build_under_its_new_key(
+        cache, write_model, monkeypatch):
+    path = write_model(EQUATIONS, final_time=10)
+    real = parse_module.parse_vensim
+
+    def parse_then_edit(p):
+        parsed = real(p)
+        Path(p).write_text(Path(p).read_text(encoding="utf-8").replace("Rate = 0.1",
+                                                                       "Rate = 0.2"),
+                           encoding="utf-8")
+        return parsed
+
+    monkeypatch.setattr(parse_module, "parse_vensim", parse_then_edit)
+    model.load_model(path)  # built from Rate = 0.1, the file now says 0.2
+    assert not list(cache.glob("*.pickle")), "an old build was stored under the new bytes"
+    monkeypatch.setattr(parse_module, "parse_vensim", real)
+    model._CACHE.clear()
+    again = model.load_model(path)
+    assert again.constants["Rate"] == pytest.approx(0.2)
+
+
+def test_an_entry_others_may_write_is_never_loaded(cache, write_model, monkeypatch):
+    path = write_model(EQUATIONS, final_time=10)
+    model.load_model(path)
+    (entry,) = cache.glob("*.pickle")
+    entry.chmod(0o666)  # group- and world-writable: anybody could have put code in it
+    calls = _counting_parse(monkeypatch)
+    model._CACHE.clear()
+    model.load_model(path)
+    assert len(calls) == 1, "a pickle others may write was loaded"

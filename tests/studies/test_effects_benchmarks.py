@@ -86,3 +86,20 @@ def test_every_cost_outside_its_range_is_explained_in_both_languages(study):
                 assert any(text(why, lang) in report
                            for why in ("why_dynamics", "why_outside")), (key, lang)
     assert np.isfinite(comparison.loc["talent_leading_talent", "cost_p50"])
+
+
+def test_a_step_that_ran_but_left_the_indicator_unchanged_is_undefined_not_missing(study):
+    """The effects table lists no row for an indicator a step leaves unchanged in every run;
+    the comparison still knows the step ran (its other rows) and calls the cost undefined."""
+    result, _ = study
+    table = result.table
+    talent = ((table.kind == "channel") & (table.lever == "talent_weight")
+              & (table.indicator == "leading_talents"))
+    assert talent.any() and (table.kind.eq("channel") & table.lever.eq("talent_weight")
+                             & ~talent).any()
+    row = benchmark_comparison(table[~talent], result.scenario).set_index(
+        "benchmark").loc["talent_leading_talent"]
+    assert (row.verdict, row.cost_status, row.delta_p50) == ("undefined", "undefined", 0.0)
+    untaken = benchmark_comparison(table[~(table.lever == "talent_weight")], result.scenario)
+    assert untaken.set_index("benchmark").loc["talent_leading_talent", "verdict"] == \
+        "not_computed"

@@ -78,3 +78,28 @@ def test_skill_headline_is_against_the_strictest_benchmark():
     # without the plan column the headline is the strictest of the three history methods
     row3 = skill_table(frame.drop(columns="naive_plan")).iloc[0]
     assert row3["best_naive"] == "naive_drift"
+
+
+@pytest.mark.parametrize(("target_id", "kept", "why"), [
+    ("SZ-TEAMS-2025B", True, "major teams: the series' own quantity"),
+    ("SZ-TEAMS-2025", False, "top and major teams: another model variable"),
+    ("SZ-LEADER-2025", False, "a lower bound: all programmes against the Gusu series"),
+    ("SZ-SCI-2025B", False, "persons against a series of teams"),
+])
+def test_a_plan_path_aims_only_at_a_value_of_the_series_itself(target_id, kept, why):
+    from suzhou_sim.studies.backtest import plan_targets
+
+    assert (target_id in {p.target_id for p in plan_targets("suzhou")}) is kept, why
+
+
+def test_the_latest_document_year_cited_is_the_year_of_issue():
+    import dataclasses
+
+    from suzhou_sim.catalogues.targets import load_targets
+    from suzhou_sim.studies.backtest import plan_targets
+
+    ledger = load_targets()
+    revised = dataclasses.replace(
+        ledger["SZ-HTE-2025"], source_doc="苏委发〔2022〕1号, revised by 苏府〔2024〕9号")
+    (plan,) = plan_targets("suzhou", {"SZ-HTE-2025": revised})
+    assert plan.issued == 2024  # a 2022-23 origin may not use it

@@ -202,3 +202,28 @@ def test_bands_agree_with_the_assumption_curves(run):
     for p, v in ((band["p_low"], band["value_low"]), (band["p_high"], band["value_high"])):
         assert p == pytest.approx(np.interp(v, values, probs), abs=0.15)
     assert probs.min() - 0.05 <= band["p_low"] <= band["p_high"] <= probs.max() + 0.05
+
+
+@pytest.mark.parametrize("draws", [1, 4])
+def test_an_ensemble_too_small_for_a_band_gives_no_range_and_no_error(posterior_dir, baseline,
+                                                                      draws):
+    """Fewer than five runs leave no run in a fifth: the scoreboard keeps its one
+    probability (it raised a ValueError from the band split)."""
+    from suzhou_sim.studies.driven import band_answer
+    from suzhou_sim.studies.scenario_runs import run_scenario
+
+    run = run_scenario(baseline, draws=draws, seed=1, posterior=posterior_dir)
+    assert run.sensitivity.empty
+    assert not run.targets["prior_sensitive"].fillna(False).astype(bool).any()
+    answer = band_answer("SZ-HTE-2025", np.ones(draws, dtype=bool),
+                         {"Approval stringency": np.linspace(0.8, 1.0, draws)},
+                         ["Approval stringency"])
+    assert answer.kind != "range" and answer.probability == 1.0
+
+
+def test_a_spread_of_exactly_the_rule_is_not_above_it():
+    """0.33 - 0.03 is 0.30000000000000004 in floating point: the rule compares what the runs
+    say (60 of 200 runs), so a spread of exactly 0.3 never passes."""
+    for low in range(0, 141):
+        assert not prior_driven(low / 200, (low + 60) / 200, 200), low
+    assert prior_driven(6 / 200, 67 / 200, 200)  # 61 of 200 runs: above
