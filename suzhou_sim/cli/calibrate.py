@@ -76,7 +76,7 @@ def conflict_note(conflicts: list[Conflict], region: str, data: Path, folder: Pa
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..calibration.fit import DEFAULT_STEPS
+    from ..calibration.fit import DEFAULT_STEPS, KEPT_BY_RECALIBRATION
     from ..catalogues.observations import load_observations, observation_conflicts
     from ..catalogues.regions import check_region
     from ..errors import InputError
@@ -104,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
     obs = load_observations(args.data, region=args.region,
                             include_unverified=args.include_unverified)
     check_output_dir(args.out or calibration_dir(args.region), args.force,
-                     writer="suzhou-sim calibrate")
+                     writer="suzhou-sim calibrate", keep=KEPT_BY_RECALIBRATION)
     calibrate_and_report(
         args.region, seed=args.seed, n_starts=args.starts, n_steps=args.steps,
         n_keep=args.keep, out_dir=args.out, progress=not args.quiet, observations=obs,

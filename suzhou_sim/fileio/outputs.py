@@ -65,7 +65,7 @@ def writer_of(path: Path) -> str | None:
         marker = path / MARKER
         if marker.is_file():
             with contextlib.suppress(OSError, UnicodeDecodeError):
-                text = marker.read_text(encoding="utf-8").strip()
+                text = (marker.read_text(encoding="utf-8").strip().splitlines() or [""])[0]
                 return text.removeprefix("written by ").split(" at ", 1)[0] or "suzhou-sim"
             return "suzhou-sim"
         for name, writer in _LEGACY_MARKERS.items():
@@ -82,6 +82,44 @@ def writer_of(path: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return (writer.strip() or "suzhou-sim") if ours else None
+
+
+#: The marker's line before the list of what the tool wrote into the folder.
+_MANIFEST_HEAD = "entries:"
+
+
+def _entries(folder: Path) -> list[str]:
+    """Relative paths of what lies in ``folder`` (files and folders, the marker left
+    out); a subfolder carrying its own :data:`MARKER` (another command's output kept inside,
+    a calibration's ``backtest/``) is one entry, not walked."""
+    out: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        for name in list(dirs):
+            sub = here / name
+            out.append(sub.relative_to(folder).as_posix())
+            if (sub / MARKER).is_file():
+                dirs.remove(name)  # its own writer answers for what is inside
+        out += [(here / f).relative_to(folder).as_posix() for f in files
+                if not (here == folder and f == MARKER)]
+    return sorted(out)
+
+
+def _foreign_entries(folder: Path, keep: Sequence[str] = ()) -> list[str]:
+    """What lies in a folder the tool wrote but is not the tool's (files a user put there
+    since): not on its marker's list, not one of the ``keep`` entries other commands of the
+    tool put there (nor inside them), not a subfolder carrying its own marker, not a file
+    recorded as the tool's. Empty for a marker without a list (an earlier version's)."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if _MANIFEST_HEAD not in lines:
+        return []
+    listed = {line.strip() for line in lines[lines.index(_MANIFEST_HEAD) + 1:] if line.strip()}
+    return [e for e in _entries(folder)
+            if e not in listed and e.split("/", 1)[0] not in keep
+            and not (folder / e / MARKER).is_file() and writer_of(folder / e) is None]
 
 
 def is_tool_output(folder: Path) -> bool:
@@ -172,7 +210,7 @@ def _check_writable_parent(path: Path, option: str) -> None:
 
 
 def _check_existing(path: Path, force: bool, writer: str | None, option: str,
-                    kind: str) -> None:
+                    kind: str, keep: Sequence[str] = ()) -> None:
     """The one replacement rule for an existing output ``path`` (folder or file)."""
     existing = writer_of(path)
     if existing is None:
@@ -185,10 +223,17 @@ def _check_existing(path: Path, force: bool, writer: str | None, option: str,
         raise InputError(f"{option} {path}: holds the output of `{existing}`; add --force to "
                          f"replace it with this `{_command(writer)}` output or choose another "
                          f"{kind}")
+    foreign = _foreign_entries(path, keep) if kind == "folder" else []
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
+                                          else "")
+        raise InputError(f"{option} {path}: holds {shown}, which suzhou-sim did not write; it "
+                         "never replaces them, even with --force: move them away or choose "
+                         "another folder")
 
 
 def check_output_dir(path: str | Path, force: bool = False, option: str = "--out",
-                     writer: str | None = None) -> Path:
+                     writer: str | None = None, keep: Sequence[str] = ()) -> Path:
     """Refuse an output folder that may not be written; return it unchanged otherwise.
 
     Parameters
@@ -202,6 +247,10 @@ def check_output_dir(path: str | Path, force: bool = False, option: str = "--out
     writer : str, optional
         The command that will write it (``suzhou-sim run``); an existing folder written by
         another command needs ``force``. None: any of this tool's outputs may be replaced.
+    keep : sequence of str
+        Entries other commands of the tool put in the folder (see
+        :func:`prepare_output_dir`); anything else not on the folder's list of what the
+        tool wrote is the user's, and the folder is then refused, even with ``force``.
 
     Raises
     ------
@@ -216,7 +265,7 @@ def check_output_dir(path: str | Path, force: bool = False, option: str = "--out
         raise InputError(f"{option} {path}: is a file, not a folder; choose a folder name")
     _check_writable_parent(path, option)
     if path.is_dir() and any(path.iterdir()):
-        _check_existing(path, force, writer, option, "folder")
+        _check_existing(path, force, writer, option, "folder", keep)
     return path
 
 
@@ -313,7 +362,7 @@ def prepare_output_dir(
     (:func:`suzhou_sim.fileio.replace.replacing`). A new folder gets mode
     ``0o777 & ~umask``, a replaced one keeps its mode.
     """
-    path = check_output_dir(path, force, option, writer)
+    path = check_output_dir(path, force, option, writer, keep)
     target = Path(os.path.abspath(path)).resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -323,7 +372,6 @@ def prepare_output_dir(
 
     def finish(new: Path) -> None:
         stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-        (new / MARKER).write_text(f"written by {writer} at {stamp}\n", encoding="utf-8")
         for name in keep:
             src, dst = target / name, new / name
             if src.exists() and not dst.exists():
@@ -331,6 +379,11 @@ def prepare_output_dir(
                     shutil.copytree(src, dst, symlinks=True)
                 else:
                     shutil.copy2(src, dst)
+        # the marker lists what the tool put in the folder: anything found there later
+        # that is not on the list is the user's, and the folder is then not replaced
+        listing = "".join(f"{e}\n" for e in _entries(new))
+        (new / MARKER).write_text(f"written by {writer} at {stamp}\n{_MANIFEST_HEAD}\n"
+                                  f"{listing}", encoding="utf-8")
 
     try:
         with replacing(target, prepare=finish) as tmp:

@@ -14,6 +14,18 @@ from pathlib import Path
 
 import pytest
 
+# The modules that bind run_ensemble when first imported are imported here, before any test
+# replaces it: a command that imports them lazily during a hostile case must not keep the
+# stand-in for the rest of the session.
+import suzhou_sim.calibration.conditioning  # noqa: F401
+import suzhou_sim.calibration.fit  # noqa: F401
+import suzhou_sim.studies.backtest  # noqa: F401
+import suzhou_sim.studies.discover  # noqa: F401
+import suzhou_sim.studies.driven  # noqa: F401
+import suzhou_sim.studies.effects  # noqa: F401
+import suzhou_sim.studies.goal_seek  # noqa: F401
+import suzhou_sim.studies.scenario_runs  # noqa: F401
+import suzhou_sim.studies.sensitivity  # noqa: F401
 from suzhou_sim import cli
 from suzhou_sim.fileio.replace import WORK_DIR_NAME
 from suzhou_sim.paths import OBSERVED_FILE, REPO_ROOT, SCENARIOS_DIR

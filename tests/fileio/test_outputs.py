@@ -127,14 +127,37 @@ def test_kept_entries_survive_a_replacement_unless_rewritten(tmp_path):
     (out / "backtest").mkdir()
     (out / "backtest" / "skill.csv").write_text("kept", encoding="utf-8")
     (out / "forecast_error.yaml").write_text("kept", encoding="utf-8")
-    (out / "notes.txt").write_text("not listed", encoding="utf-8")
     with prepare_output_dir(out, keep=("backtest", "forecast_error.yaml", "absent")) as tmp:
         (tmp / "point.yaml").write_text("new", encoding="utf-8")
         (tmp / "forecast_error.yaml").write_text("rewritten", encoding="utf-8")
     assert (out / "point.yaml").read_text(encoding="utf-8") == "new"
     assert (out / "backtest" / "skill.csv").read_text(encoding="utf-8") == "kept"
     assert (out / "forecast_error.yaml").read_text(encoding="utf-8") == "rewritten"
-    assert not (out / "notes.txt").exists() and not (out / "absent").exists()
+    assert not (out / "absent").exists()
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_file_the_user_put_in_an_output_folder_is_never_lost(tmp_path, force):
+    """The marker lists what the tool wrote; a user's file or folder added since makes the
+    folder the user's too: refused, even with --force, and nothing is touched."""
+    out = tmp_path / "sweep"
+    with prepare_output_dir(out, writer="suzhou-sim sweep") as tmp:
+        (tmp / "sweep.csv").write_text("old", encoding="utf-8")
+        (tmp / "charts").mkdir()
+        (tmp / "charts" / "a.png").write_bytes(b"png")
+    (out / "mynotes.txt").write_text("my notes", encoding="utf-8")
+    (out / "charts" / "mine.png").write_bytes(b"mine")
+    with pytest.raises(InputError, match=r"holds charts/mine.png, mynotes.txt, which "
+                                         "suzhou-sim did not write"):
+        with prepare_output_dir(out, force=force, writer="suzhou-sim sweep"):
+            pytest.fail("must refuse before yielding")
+    assert (out / "mynotes.txt").read_text(encoding="utf-8") == "my notes"
+    assert (out / "sweep.csv").read_text(encoding="utf-8") == "old"
+    (out / "mynotes.txt").unlink()
+    (out / "charts" / "mine.png").unlink()
+    with prepare_output_dir(out, force=force, writer="suzhou-sim sweep") as tmp:
+        (tmp / "sweep.csv").write_text("new", encoding="utf-8")  # the tool's own: replaced
+    assert (out / "sweep.csv").read_text(encoding="utf-8") == "new"
 
 
 def test_an_output_of_another_command_needs_force(tmp_path):
