@@ -103,6 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from ..fileio.replace import recover_interrupted
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for token in argv:
+        # argparse (3.11) turns "--option=--" into an empty list that no value check expects
+        if token.startswith("--") and token.endswith("=--"):
+            print(f"suzhou-sim: error: {token[:-3]}: '--' is not a value; give "
+                  f"{token[:-3]}=VALUE (see --help)", file=sys.stderr)
+            return EXIT_USAGE
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # a usage error (one line, see OneLineParser) or --help

@@ -129,8 +129,16 @@ def _common(p: argparse.ArgumentParser, command) -> None:
     handle(p, command)
 
 
-def _names(text: str | None) -> list[str] | None:
-    return None if text is None else [x.strip() for x in text.split(",") if x.strip()]
+def _names(text: str | None, option: str = "") -> list[str] | None:
+    """The comma-separated names of an option; a name given twice is refused (a study
+    answers each once, and a repeated one would count twice in its goals)."""
+    if text is None:
+        return None
+    names = [x.strip() for x in text.split(",") if x.strip()]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"{option}: {', '.join(twice)} named twice; give each once")
+    return names
 
 
 def _prepare(args: argparse.Namespace):
@@ -159,13 +167,13 @@ def _optimise(args: argparse.Namespace) -> int:
     )
 
     scenario, posterior = _prepare(args)
-    targets = _names(args.targets) or []
+    targets = _names(args.targets, "--targets") or []
     if not 0.0 < args.probability < 1.0:
         raise InputError(f"--probability: {args.probability:g} is outside the allowed range "
                          "(0, 1) (exclusive)")
     check_targets(targets, scenario.region)
     levers, bounds = parse_lever_bounds(args.levers)
-    portfolio_decisions(scenario.region, levers, _names(args.periods), bounds)
+    portfolio_decisions(scenario.region, levers, _names(args.periods, "--periods"), bounds)
     population = POPULATION if args.population is None else args.population
     generations = GENERATIONS if args.generations is None else args.generations
     if population < 4 or generations < 1:
@@ -179,7 +187,7 @@ def _optimise(args: argparse.Namespace) -> int:
                      f"{draws:,} (and the plan's re-run)", dask=args.dask is not None)
     with dask_client(args.dask), tqdm_progress("generations", not args.quiet) as bar:
         result = optimise_portfolio(
-            scenario, targets, args.probability, levers, _names(args.periods),
+            scenario, targets, args.probability, levers, _names(args.periods, "--periods"),
             draws=args.draws, seed=args.seed, posterior=posterior, population=population,
             generations=generations, progress=bar, rationale=report.portfolio_rationale,
             bounds=bounds)
@@ -237,7 +245,7 @@ def _sweep(args: argparse.Namespace) -> int:
     scenario, posterior = _prepare(args)
     plan_decisions([args.lever], [args.period], ("--lever", "--period"))
     try:
-        values = [float(v) for v in _names(args.values) or []]
+        values = [float(v) for v in _names(args.values, "--values") or []]
     except ValueError:
         raise InputError(f"--values: {args.values!r} is not a comma-separated list of "
                          "numbers") from None

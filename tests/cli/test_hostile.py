@@ -266,3 +266,35 @@ def test_a_read_only_folder_is_refused_before_the_run(tmp_path, capsys, monkeypa
     code = cli.main(["run", BASELINE, "--quiet", "--out", str(ro / "out")])
     err = capsys.readouterr().err
     assert code == 2 and f"--out {ro / 'out'}: folder {ro} is not writable" in err
+
+
+@pytest.mark.parametrize("args", [
+    ["backtest", "--origins=--", "--out", "{tmp}/bt"],
+    ["calibrate", "--as-of=--", "--out", "{tmp}/cal"],
+    ["effects", BASELINE, "--money-share=--"],
+    ["sweep", BASELINE, "--lever", "special_fund", "--values=--"],
+])
+def test_an_option_given_as_double_dash_is_refused_on_one_line(tmp_path, capsys, args):
+    """argparse hands "--option=--" to the command as an empty list: refused before it."""
+    code = cli.main([a.format(tmp=tmp_path) for a in args])
+    err = capsys.readouterr().err.strip().splitlines()
+    option = next(a for a in args if a.endswith("=--"))[:-3]
+    assert code == 2 and len(err) == 1 and "Traceback" not in err[0]
+    assert err[0] == (f"suzhou-sim: error: {option}: '--' is not a value; give "
+                      f"{option}=VALUE (see --help)")
+    assert sorted(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["optimise", BASELINE, "--targets", "SZ-FUTURE-2030,SZ-FUTURE-2030"],
+     "--targets: SZ-FUTURE-2030 named twice; give each once"),
+    (["optimise", BASELINE, "--targets", "SZ-FUTURE-2030", "--periods", "15th,15th"],
+     "--periods: 15th named twice; give each once"),
+])
+def test_a_name_given_twice_is_refused_before_the_search(tmp_path, capsys, monkeypatch, args,
+                                                         message):
+    monkeypatch.setattr("suzhou_sim.ensemble.runs.run_ensemble",
+                        lambda *a, **k: pytest.fail("searched before refusing"))
+    code = cli.main([*args, "--out", str(tmp_path / "o"), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].endswith(message), err
