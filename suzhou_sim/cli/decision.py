@@ -129,14 +129,14 @@ def _common(p: argparse.ArgumentParser, command) -> None:
     handle(p, command)
 
 
-def _names(text: str | None, option: str = "") -> list[str] | None:
-    """The comma-separated names of an option; a name given twice is refused (a study
-    answers each once, and a repeated one would count twice in its goals)."""
+def _names(text: str | None, option: str = "", unique: bool = True) -> list[str] | None:
+    """The comma-separated names of an option; with ``unique`` a name given twice is
+    refused (a study answers each once, and a repeated one would count twice in its goals)."""
     if text is None:
         return None
     names = [x.strip() for x in text.split(",") if x.strip()]
     twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
+    if unique and twice:
         raise InputError(f"{option}: {', '.join(twice)} named twice; give each once")
     return names
 
@@ -245,7 +245,7 @@ def _sweep(args: argparse.Namespace) -> int:
     scenario, posterior = _prepare(args)
     plan_decisions([args.lever], [args.period], ("--lever", "--period"))
     try:
-        values = [float(v) for v in _names(args.values, "--values") or []]
+        values = [float(v) for v in _names(args.values, "--values", unique=False) or []]
     except ValueError:
         raise InputError(f"--values: {args.values!r} is not a comma-separated list of "
                          "numbers") from None

@@ -174,6 +174,8 @@ def test_recalibration_replaces_the_whole_folder(small_calibration, tmp_path):
     out = tmp_path / "cal"
     shutil.copytree(small_calibration.folder, out)
     (out / "fit_old_series.png").write_bytes(b"\x89PNG")
+    with (out / MARKER).open("a", encoding="utf-8") as marker:  # a chart the old fit wrote
+        marker.write("fit_old_series.png\n")
     # What ``backtest`` stores in the region's folder is not the calibration's to drop.
     (out / "backtest").mkdir()
     (out / "backtest" / "skill.csv").write_text("indicator\nhte\n", encoding="utf-8")
