@@ -392,8 +392,14 @@ def _landscape(doc) -> None:
         setattr(section, side, Cm(1.8))
 
 
+def _lead_in(doc, text: str) -> None:
+    """A note that introduces the table or chart after it, kept on the same page."""
+    doc.add_paragraph(text).paragraph_format.keep_with_next = True
+
+
 def _row_properties(row, header: bool) -> None:
-    """A row that never splits across pages; the header row repeats on every page."""
+    """A row that never splits across pages; the header row repeats on every page and is
+    kept with the first row under it (never left alone at the foot of a page)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -403,6 +409,9 @@ def _row_properties(row, header: bool) -> None:
         head = OxmlElement("w:tblHeader")
         head.set(qn("w:val"), "true")
         props.append(head)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _no_wrap(cell) -> None:
@@ -438,9 +447,9 @@ def _docx_table(doc, frame: pd.DataFrame, formats: dict[str, Callable[[object], 
     table.autofit = False
     share = PAGE_WIDTH_CM / len(frame.columns)
     cm = [(widths or {}).get(c, share) for c in frame.columns]
-    _row_properties(table.rows[0], header=True)
     for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
         _cell_text(cell, str(name), numeric=False)
+    _row_properties(table.rows[0], header=True)  # after the text: it sets the paragraphs
     for row in frame.itertuples(index=False):
         new = table.add_row()
         _row_properties(new, header=False)
@@ -544,7 +553,7 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
         doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading("目标记分牌", level=1)
-    doc.add_paragraph(_READING)
+    _lead_in(doc, _READING)
     board = scoreboard_table(result, inputs.baseline)
     board["达成概率"] = board["概率说明"]
     board["中位数(P10–P90)"] = [_median_cell(m, a, b, u) for m, a, b, u in zip(
@@ -559,7 +568,7 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     reach = reach_table(result)
     if not reach.empty:
         doc.add_heading(REACH_TITLE, level=1)
-        doc.add_paragraph(_REACH_NOTE)
+        _lead_in(doc, _REACH_NOTE)
         units = dict(zip(result.targets["target_id"], result.targets["unit"], strict=True))
         shown = reach.copy()
         for title in REACH_COLUMNS.values():
@@ -587,8 +596,8 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     charts = charts[:max_charts]
     if charts:
         doc.add_heading("关键指标轨迹", level=1)
-        doc.add_paragraph("蓝色带 = 10–90% 区间,实线 = 中位数,虚线 = 基准中位数,"
-                          "★ = 目标(旁注达成概率),▲▼● = 历史观测(下限/上限/确数)。")
+        _lead_in(doc, "蓝色带 = 10–90% 区间,实线 = 中位数,虚线 = 基准中位数,"
+                      "★ = 目标(旁注达成概率),▲▼● = 历史观测(下限/上限/确数)。")
         for i, name in enumerate(charts, start=2):
             _picture(doc, _chart_png(inputs, name), f"图 {i} {registry[name].label_zh}")
 

@@ -174,9 +174,15 @@ def test_docx_tables_are_landscape_with_repeated_unsplit_rows(inputs):
         assert sum(int(g.get(qn("w:w"))) for g in grid) / 567 <= PAGE_WIDTH_CM + 0.05
         first = table.rows[0]._tr.trPr
         assert first.find(qn("w:tblHeader")) is not None
+        # never left alone at the foot of a page: kept with the first row under it
+        assert all(p.paragraph_format.keep_with_next
+                   for c in table.rows[0].cells for p in c.paragraphs)
         assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
     captions = [p for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions and all(p.paragraph_format.keep_with_next for p in captions)
+    # the notes that introduce the scoreboard and the reach table stay with them
+    notes = [p for p in doc.paragraphs if p.text.startswith(("在当前设置下以 50%", "达成概率 = "))]
+    assert len(notes) == 2 and all(p.paragraph_format.keep_with_next for p in notes)
 
 
 def test_xlsx_summary_and_print_setup(inputs):
@@ -281,3 +287,4 @@ def test_xlsx_has_the_reach_sheet_with_numbers(inputs):
     for col, title in REACH_COLUMNS.items():
         cell = row[header.index(title)]
         assert cell.value == pytest.approx(hte[col]) and cell.number_format == "#,##0.00"
+
