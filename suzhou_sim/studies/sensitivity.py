@@ -364,6 +364,18 @@ def _check_size(what: str, value: int, minimum: int = 2) -> None:
         raise InputError(f"{what} must be at least {minimum}, got {value}")
 
 
+def _finite_outputs(raw: object, n_rows: int, method: str, problem: SensitivityProblem,
+                    columns: list[str], per_output: dict):
+    """Yield ``(key, y)`` for each output of ``raw`` with finite values; an output with a
+    value that is not finite gets NaN indices in ``per_output`` (and a warning) instead."""
+    for key, y in _as_outputs(raw, n_rows).items():
+        if _finite(key, y, method):
+            yield key, y
+        else:
+            per_output[key] = dict.fromkeys(columns[len(ID_COLUMNS):],
+                                            np.full(len(problem), np.nan))
+
+
 def sobol_analysis(
     problem: SensitivityProblem,
     f: Callable[[np.ndarray], object],
@@ -408,13 +420,9 @@ def sobol_analysis(
         warnings.simplefilter("ignore", UserWarning)
         X = sobol_sample.sample(problem.salib(), int(n_base), calc_second_order=False,
                                 seed=int(seed))
-    outputs = _as_outputs(f(X), X.shape[0])
     per_output = {}
-    for key, y in outputs.items():
-        if not _finite(key, y, "Sobol"):
-            per_output[key] = dict.fromkeys(SOBOL_COLUMNS[len(ID_COLUMNS):],
-                                            np.full(len(problem), np.nan))
-            continue
+    for key, y in _finite_outputs(f(X), X.shape[0], "Sobol", problem, SOBOL_COLUMNS,
+                                  per_output):
         if np.ptp(y) == 0:  # SALib would divide by a zero variance
             warnings.warn(f"{key[0]} ({key[1]}) does not vary over the factor ranges; its "
                           "Sobol indices are 0", stacklevel=2)
@@ -474,13 +482,9 @@ def morris_analysis(
         raise InputError("the sensitivity problem has no uncertain factors")
     X = morris_sample.sample(problem.salib(), int(n_trajectories), num_levels=num_levels,
                              seed=int(seed))
-    outputs = _as_outputs(f(X), X.shape[0])
     per_output = {}
-    for key, y in outputs.items():
-        if not _finite(key, y, "Morris"):
-            per_output[key] = dict.fromkeys(MORRIS_COLUMNS[len(ID_COLUMNS):],
-                                            np.full(len(problem), np.nan))
-            continue
+    for key, y in _finite_outputs(f(X), X.shape[0], "Morris", problem, MORRIS_COLUMNS,
+                                  per_output):
         per_output[key] = morris_analyze.analyze(
             problem.salib(), X, y, num_resamples=num_resamples, conf_level=conf_level,
             num_levels=num_levels, seed=_analysis_seed(seed),
