@@ -31,6 +31,21 @@ from streamlit.errors import StreamlitAPIException
 
 from suzhou_sim.app import effects_view
 from suzhou_sim.app import state as S
+from suzhou_sim.app.compute import (
+    DISPLAYS,
+    cached_compare,
+    cached_goal_seek,
+    cached_posterior,
+    cached_run,
+    calibration_staleness,
+    calibration_stamp,
+    compiled_model,
+    model_diagram,
+    run_cached,
+    scenario_key,
+    with_computed_curves,
+    with_known_curves,
+)
 from suzhou_sim.app.goal_options import (
     GOAL_DEFAULT,
     GOAL_MAX,
@@ -47,16 +62,7 @@ from suzhou_sim.app.portfolio_view import view_portfolio
 from suzhou_sim.app.prefetch import prefetcher
 from suzhou_sim.app.saved_view import K_SAVE_OK, saved_section, store_problems
 from suzhou_sim.app.scenario_store import download_name
-from suzhou_sim.app.shared import (
-    DISPLAYS,
-    RUNS,
-    cached_posterior,
-    calibration_staleness,
-    calibration_stamp,
-    compiled_model,
-    with_computed_curves,
-    with_known_curves,
-)
+from suzhou_sim.app.settings import Settings
 from suzhou_sim.app.skill_view import skill_section
 from suzhou_sim.app.text import (
     LANG_NAMES,
@@ -131,16 +137,10 @@ from suzhou_sim.reporting.structure_diagram import (
     read_loops,
     read_sectors,
     read_structure,
-    structure_dot,
 )
 from suzhou_sim.reporting.warnings_text import staleness_message, zero_split_message
 from suzhou_sim.studies.driven import driver_settings, is_range
-from suzhou_sim.studies.goal_seek import GoalSeekResult, goal_seek_all
-from suzhou_sim.studies.scenario_runs import (
-    ScenarioResult,
-    compare_scenarios,
-    run_scenario,
-)
+from suzhou_sim.studies.goal_seek import GoalSeekResult
 
 _LOG = logging.getLogger(__name__)
 VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "portfolio", "about")
@@ -165,68 +165,13 @@ OPEN_PERIOD = DEFAULT_PERIOD  # the lever tab a session opens on: the 15th plan 
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
 
 
-# --- cached resources -----------------------------------------------------------------------
-
-
-def cached_run(scenario_yaml: str, draws: int, seed: int, stamp: int) -> ScenarioResult:
-    """Run a scenario (given as YAML text, the key) on the stored posterior, without the
-    assumption curves, through the shared store of runs (``shared.RUNS``: made once for
-    every session and the prefetcher): the scoreboard shows its numbers first and adds the
-    curves (``shared.with_computed_curves``) when they are ready."""
-    def make() -> ScenarioResult:
-        scenario = S.scenario_from_yaml(scenario_yaml)
-        return run_scenario(scenario, draws=draws, seed=seed,
-                            posterior=cached_posterior(scenario.region, stamp), curves=False)
-    return RUNS.get_or_make((scenario_yaml, draws, seed, stamp), make)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_compare(yamls: tuple[str, ...], draws: int, seed: int, stamp: int) -> pd.DataFrame:
-    """compare_scenarios on scenarios given as YAML texts."""
-    scenarios = [S.scenario_from_yaml(t) for t in yamls]
-    return compare_scenarios(scenarios, draws=draws, seed=seed,
-                             posterior=cached_posterior(scenarios[0].region, stamp))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_goal_seek(scenario_yaml: str, target: str, lever: str, period: str,
-                     probability: float, draws: int, seed: int,
-                     stamp: int) -> tuple[GoalSeekResult, ...]:
-    """goal_seek on a scenario given as YAML text. A range target's drivers are fixed in
-    the scenario (:func:`~suzhou_sim.app.goal_options.conditioned`), so the one answer of
-    goal_seek_all is conditional on them; a prior-driven target gets one answer per band of
-    its driving input (each conditional on its band)."""
-    scenario = S.scenario_from_yaml(scenario_yaml)
-    answers = goal_seek_all(scenario, target, lever, period, probability, draws=draws,
-                            seed=seed, posterior=cached_posterior(scenario.region, stamp))
-    if len(answers) != 1 and not all(a.band for a in answers):
-        # a driver left free: the view fixes them all
-        raise InputError(f"{target}: fix every driving assumption to seek one probability")
-    return tuple(answers)
-
-
-def run_cached(stamp: int):
-    """The app's runner for :func:`recompute`: scenario runs cached by their settings
-    (without their assumption curves)."""
-    def run(scenario: Scenario, draws: int, seed: int) -> ScenarioResult:
-        return cached_run(scenario_to_yaml(scenario), draws, seed, stamp)
-    return run
+# --- outcomes -------------------------------------------------------------------------------
 
 
 def full_outcome(outcome: Outcome) -> Outcome:
     """``outcome`` with the assumption curves of all its runs (computed when needed)."""
     stamp = calibration_stamp(outcome.result.scenario.region)
     return complete_outcome(outcome, lambda res: with_computed_curves(res, stamp))
-
-
-@st.cache_data(show_spinner=False)
-def model_diagram(mdl_stamp: int, readme_stamp: int, lang: str = "zh",
-                  focus: str | None = None) -> str:
-    """DOT text of the stock-and-flow diagram in ``lang``, whole or one sector (rebuilt
-    when the model or README changes)."""
-    structure = read_structure(MODEL_FILE)
-    return structure_dot(structure, read_loops(structure=structure),
-                         read_sectors(structure=structure), lang, focus)
 
 
 # --- sidebar --------------------------------------------------------------------------------
@@ -466,7 +411,7 @@ def outcome_key(outcome: Outcome) -> tuple:
     caches below)."""
     res = outcome.result
     runs = [res, outcome.baseline, outcome.modified]
-    return (tuple(r.scenario.model_dump_json() if r is not None else "" for r in runs),
+    return (tuple(scenario_key(r.scenario) if r is not None else "" for r in runs),
             res.draws, res.seed, outcome.is_baseline, calibration_stamp(res.scenario.region),
             res.curves_done)
 
@@ -696,14 +641,14 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     scenarios = [s if s.name not in {t.name for t in scenarios[:i]}
                  else s.model_copy(update={"name": f"{s.name}_{i + 1}"})
                  for i, s in enumerate(scenarios)]
-    yamls = tuple(scenario_to_yaml(s) for s in scenarios)
-    request = (yamls, draws, seed, stamp)
+    request = (tuple(scenario_key(s) for s in scenarios), draws, seed, stamp)
     if st.button(tr("cmp_run", lang), type="primary", key="run_compare"):
         if len(scenarios) < 2:
             st.warning(tr("cmp_need_two", lang))
         else:
             with st.spinner(tr("computing", lang)):
-                state["compare.result"] = (request, cached_compare(*request), scenarios)
+                state["compare.result"] = (request, cached_compare(tuple(scenarios), *request[1:]),
+                                              scenarios)
     stored = state.get("compare.result")
     if stored is None:
         return
@@ -723,7 +668,7 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     st.dataframe(_styled(frame, prob_cols, delta_cols, lang), hide_index=True, width="stretch",
                  column_config=widths)
     # the scenarios overlaid on one chart, and their indicators side by side
-    runs = {titles[s.name]: cached_run(scenario_to_yaml(s), done[1], done[2], stamp)
+    runs = {titles[s.name]: cached_run(s, done[1], done[2], stamp)
             for s in used}
     first = next(iter(runs.values()))
     st.subheader(tr("cmp_charts", lang))
@@ -746,7 +691,7 @@ def _apply_goal(state, res: GoalSeekResult) -> None:
     fixed = dict(done[-1])
     seeking = conditioned(S.scenario_from_state(state), fixed) if fixed else (
         S.scenario_from_state(state))
-    state["goal.result"] = ((scenario_to_yaml(seeking), *done[1:]), result)
+    state["goal.result"] = ((scenario_key(seeking), *done[1:]), result)
     st.rerun()  # the whole page: the lever's slider in the sidebar shows the new value
 
 
@@ -859,12 +804,12 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
         st.caption(tr("gs_current_conditional", lang, p=fmt_probability(now), items=given)
                    if fixed else tr("gs_current", lang, p=fmt_probability(now)))
     seeking = conditioned(current, fixed) if fixed else current
-    request = (scenario_to_yaml(seeking), target, lever, period, goal, draws, seed, stamp,
+    request = (scenario_key(seeking), target, lever, period, goal, draws, seed, stamp,
                tuple(sorted(fixed.items())))
     if st.button(tr("gs_run", lang), type="primary", key="run_goal_seek"):
         with st.spinner(tr("computing", lang)):
             try:
-                state["goal.result"] = (request, cached_goal_seek(*request[:-1]))
+                state["goal.result"] = (request, cached_goal_seek(seeking, *request[1:-1]))
             except InputError as exc:
                 st.error(str(exc))
     stored = state.get("goal.result")
@@ -953,14 +898,16 @@ def read_url(state) -> None:
     state[K_URL_READ] = True
     if st.query_params:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
-        problems = S.apply_query(params, state, VIEWS)
+        settings, problems = Settings.from_query(params, VIEWS, lang=state[S.K_LANG],
+                                                 view=state.get(S.K_VIEW))
+        settings.into_state(state)
         if problems:
             state["url_problems"] = problems
 
 
 def write_url(state, lang: str) -> None:
     """Keep the URL's query parameters equal to the settings; show the link to copy."""
-    params = S.query_from_state(state)
+    params = Settings.from_state(state).to_query()
     if state.get(K_URL_WRITTEN) != params:
         st.query_params.from_dict(params)
         state[K_URL_WRITTEN] = params
@@ -1004,7 +951,7 @@ def live_settings(state: MutableMapping[str, Any], lang: str) -> Live:
         messages.append(("error", tr("bad_settings", lang,
                                      message="; ".join(problem_lines(str(exc), lang)))))
     ref = state.setdefault(K_LIVE, {})
-    key = (scenario_to_yaml(current) if current is not None else tuple(messages),
+    key = (scenario_key(current) if current is not None else tuple(messages),
            state[S.K_BASE], draws, seed, stamp, lang)
     if ref.get("key") == key:
         live = ref["live"]
