@@ -26,7 +26,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -49,9 +50,25 @@ from ..studies.scenario_runs import (
     run_scenario,
     with_curves,
 )
+from .views import (
+    Outcome,
+    complete_outcome,
+    headline_chart_indicator,
+    outcome_headline,
+    recompute,
+    scoreboard_frame,
+    scoreboard_inside_html,
+    scoreboard_outside_html,
+    scoreboard_summary,
+    table_html,
+    trajectory_chart,
+    year_summary,
+)
 
 __all__ = ["compiled_model", "calibration_stamp", "cached_posterior", "scenario_key", "run_key",
            "cached_run", "cached_compare", "cached_goal_seek", "cached_effects", "model_diagram",
+           "full_outcome", "outcome_key", "settings_outcome", "ScoreboardParts",
+           "scoreboard_parts", "with_curves_now", "headline_chart",
            "cached_probabilities", "known_probabilities", "probabilities_runner",
            "Store", "RUNS", "CURVES", "DISPLAYS", "STATUSES", "clear_stores",
            "calibration_staleness", "cached_curves",
@@ -367,3 +384,97 @@ def model_diagram(mdl_stamp: int, readme_stamp: int, lang: str = "zh",
     structure = read_structure(MODEL_FILE)
     return structure_dot(structure, read_loops(structure=structure),
                          read_sectors(structure=structure), lang, focus)
+
+
+# --- what the pages show of an outcome ------------------------------------------------------
+
+
+def full_outcome(outcome: Outcome) -> Outcome:
+    """``outcome`` with the assumption curves of all its runs (computed when needed)."""
+    stamp = calibration_stamp(outcome.result.scenario.region)
+    return complete_outcome(outcome, lambda res: with_computed_curves(res, stamp))
+
+
+def outcome_key(outcome: Outcome) -> tuple:
+    """What decides an outcome: the scenarios of its runs, their draws and seed, and the
+    calibration's stamp and whether the current run's curves are in (the key of the display
+    caches below)."""
+    res = outcome.result
+    runs = [res, outcome.baseline, outcome.modified]
+    return (tuple(scenario_key(r.scenario) if r is not None else "" for r in runs),
+            res.draws, res.seed, outcome.is_baseline, calibration_stamp(res.scenario.region),
+            res.curves_done)
+
+
+def cached_scoreboard(key: tuple, lang: str, outcome: Outcome,
+                      fixed: tuple[tuple[str, float], ...] = ()
+                      ) -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
+    """The scoreboard table, its summary line, the per-year summary (as HTML) and the
+    headline sentences of ``outcome``, whose :func:`outcome_key` is ``key``, with the
+    driving assumptions ``fixed`` (shared by every session and the prefetcher through
+    ``shared.DISPLAYS``)."""
+    def make() -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
+        frame = scoreboard_frame(outcome, lang, dict(fixed))
+        return (frame, scoreboard_summary(frame, lang),
+                table_html(year_summary(frame, lang), "sb-years"),
+                tuple(outcome_headline(outcome, lang, dict(fixed))))
+    return DISPLAYS.get_or_make(("scoreboard", key, lang, fixed), make)
+
+
+def cached_scoreboard_html(key: tuple, lang: str, year: str, frame: pd.DataFrame,
+                           fixed: tuple[tuple[str, float], ...] = ()) -> tuple[str, str]:
+    """The scoreboard's HTML (the targets in scope, then those outside) for one year
+    filter ("all" or a year) of the table ``frame`` of the outcome with ``key``."""
+    def make() -> tuple[str, str]:
+        shown = frame if year == "all" else frame[frame["year"] == int(year)]
+        return scoreboard_inside_html(shown, lang), scoreboard_outside_html(shown, lang)
+    return DISPLAYS.get_or_make(("scoreboard html", key, lang, year, fixed), make)
+
+
+def settings_outcome(current: Scenario, picked: Scenario, baseline: Scenario, draws: int,
+                     seed: int, stamp: int) -> Outcome:
+    """:func:`recompute` through the shared store of runs, the current run with its curves
+    when any session computed them (what a request and the prefetcher both make)."""
+    outcome = recompute(current, picked, baseline, draws, seed, run_cached(stamp))
+    return replace(outcome, result=with_known_curves(outcome.result, stamp))
+
+
+class ScoreboardParts(NamedTuple):
+    """What the scoreboard view draws of an outcome (see :func:`scoreboard_parts`)."""
+
+    summary: str
+    per_year: str  # HTML
+    years: list[str]  # the target years in model scope, the year filter's other choices
+    year: str  # the filter applied: "all" or one of ``years``
+    page: str  # the HTML of the table of targets in scope
+    outside: str  # the HTML of the targets outside the model's scope
+    headline: tuple[str, ...]  # one sentence per target year, then the data vintage
+
+
+def scoreboard_parts(outcome: Outcome, lang: str, year: str,
+                     fixed: tuple[tuple[str, float], ...] = ()) -> ScoreboardParts:
+    """The scoreboard of ``outcome`` for the year filter ``year`` ("all" when it is not one
+    of the outcome's target years) with the driving assumptions ``fixed``, through the
+    shared store of displays: what a request and the prefetcher both make."""
+    key = outcome_key(outcome)
+    frame, summary, per_year, sentences = cached_scoreboard(key, lang, outcome, fixed)
+    years = [str(y) for y in sorted(frame.loc[frame["in_scope"], "year"].unique())]
+    year = year if year in years else "all"
+    page, outside = cached_scoreboard_html(key, lang, year, frame, fixed)
+    return ScoreboardParts(summary, per_year, years, year, page, outside, sentences)
+
+
+def with_curves_now(outcome: Outcome) -> Outcome:
+    """``outcome`` with the curves of its current run, computed when no session has."""
+    stamp = calibration_stamp(outcome.result.scenario.region)
+    return replace(outcome, result=with_computed_curves(outcome.result, stamp))
+
+
+def headline_chart(outcome: Outcome, lang: str) -> dict | None:
+    """The headline chart's specification (the fan chart of
+    :func:`headline_chart_indicator` with its targets), shared through ``DISPLAYS``."""
+    indicator = headline_chart_indicator(outcome.result)
+    if indicator is None:
+        return None
+    return DISPLAYS.get_or_make(("headline chart", outcome_key(outcome), lang),
+                                lambda: trajectory_chart(outcome, indicator, lang))

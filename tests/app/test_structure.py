@@ -24,19 +24,27 @@ def _sources():
 
 
 def _app_imports(path) -> set[str]:
-    """The modules of ``suzhou_sim.app`` that ``path`` imports (by their last name)."""
+    """The modules of ``suzhou_sim.app`` that ``path`` imports (by their first name below
+    ``suzhou_sim.app``: ``pages`` for any page)."""
+    # the dotted package of ``path``, for relative imports
+    package = ["suzhou_sim", *path.relative_to(REPO_ROOT / "suzhou_sim").parent.parts] \
+        if path.is_relative_to(REPO_ROOT / "suzhou_sim") else []
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package[:len(package) - node.level + 1]
+            module = ".".join(base + ([node.module] if node.module else []))
+        else:
             module = node.module or ""
-            if node.level == 1 and module:
-                out.add(module.split(".")[0])
-            elif node.level == 1:
-                out.update(a.name for a in node.names)
-            elif module.startswith("suzhou_sim.app."):
-                out.add(module.split(".")[2])
-            elif module == "suzhou_sim.app":
-                out.update(a.name for a in node.names)
+        parts = module.split(".")
+        if parts[:2] != ["suzhou_sim", "app"]:
+            continue
+        if len(parts) > 2:
+            out.add(parts[2])
+        else:
+            out.update(a.name for a in node.names)
     return out
 
 
@@ -51,13 +59,25 @@ def test_only_compute_caches_with_streamlit():
 
 
 def test_compute_imports_no_app_module_and_settings_no_streamlit():
-    """No arrows up a floor: the compute room and the settings value import nothing that
-    draws (views, pages, app.py); settings and state import neither Streamlit nor compute."""
-    assert _app_imports(APP_DIR / "compute.py") == set()
+    """No arrows up a floor: the compute room imports only the display builders
+    (``app.views``), nothing that draws a page; settings and state import neither Streamlit
+    nor compute; the pages import no other page and not the sidebar."""
+    assert _app_imports(APP_DIR / "compute.py") == {"views"}
     assert _app_imports(APP_DIR / "settings.py") == {"state"}
     for name in ("settings.py", "state.py"):
         text = (APP_DIR / name).read_text(encoding="utf-8")
         assert "import streamlit" not in text and "compute" not in _app_imports(APP_DIR / name)
+    pages = sorted((APP_DIR / "pages").glob("*.py"))
+    assert {p.stem for p in pages} >= {"scoreboard", "charts", "compare", "goal", "about"}
+    for path in pages:
+        assert not _app_imports(path) & ({p.stem for p in pages} | {"sidebar", "pages"}), path
+    for path in sorted(APP_DIR.glob("*.py")):  # below the pages: nothing imports them
+        assert "pages" not in _app_imports(path), path
+
+
+def test_app_py_is_the_frame_only():
+    """``app.py`` sets up the page, the sidebar and the views: under 250 lines, no caches."""
+    assert len((REPO_ROOT / "app.py").read_text(encoding="utf-8").splitlines()) < 250
 
 
 def test_no_app_module_imports_app_py():
@@ -96,7 +116,9 @@ def test_a_lever_step_writes_no_yaml_or_json_of_a_scenario(monkeypatch):
     assert calls == []
 
 
-@pytest.mark.parametrize("name", ["settings.py", "compute.py"])
+@pytest.mark.parametrize("name", ["settings.py", "compute.py", "live.py", "sidebar.py",
+                                  "pages/scoreboard.py", "pages/charts.py",
+                                  "pages/compare.py", "pages/goal.py", "pages/about.py"])
 def test_app_modules_say_what_lives_there(name):
     doc = ast.get_docstring(ast.parse((APP_DIR / name).read_text(encoding="utf-8")))
     assert doc and "Must not" in doc
