@@ -412,7 +412,7 @@ def cached_scoreboard(key: tuple, lang: str, outcome: Outcome,
     """The scoreboard table, its summary line, the per-year summary (as HTML) and the
     headline sentences of ``outcome``, whose :func:`outcome_key` is ``key``, with the
     driving assumptions ``fixed`` (shared by every session and the prefetcher through
-    ``shared.DISPLAYS``)."""
+    :data:`DISPLAYS`)."""
     def make() -> tuple[pd.DataFrame, str, str, tuple[str, ...]]:
         frame = scoreboard_frame(outcome, lang, dict(fixed))
         return (frame, scoreboard_summary(frame, lang),

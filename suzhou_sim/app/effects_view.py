@@ -1,6 +1,6 @@
 """The app's "what each lever buys" view and the levers behind each probability change.
 
-Two pieces, each a function ``app.py`` calls with the current settings:
+Two pieces, each a function the app calls with the current settings:
 
 * :func:`view_effects`: the effects table (``studies.effects.lever_effects``) for the
   current settings at a small ensemble (:data:`EFFECTS_DRAWS` draws per step, cached), one
