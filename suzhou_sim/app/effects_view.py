@@ -1,6 +1,6 @@
 """The app's "what each lever buys" view and the levers behind each probability change.
 
-Two pieces, each a function ``app.py`` calls with the current settings:
+Two pieces, each a function the app calls with the current settings:
 
 * :func:`view_effects`: the effects table (``studies.effects.lever_effects``) for the
   current settings at a small ensemble (:data:`EFFECTS_DRAWS` draws per step, cached), one
@@ -15,14 +15,14 @@ the study. No model logic lives here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ..catalogues.evidence import load_cost_benchmarks
-from ..catalogues.scenarios import Scenario, scenario_to_yaml
+from ..catalogues.scenarios import Scenario
 from ..catalogues.targets import load_targets
 from ..reporting.effects_report import (
     attribution_text,
@@ -34,13 +34,18 @@ from ..reporting.effects_report import (
     tornado_chart,
     unmoved_text,
 )
-from ..studies.effects import EffectsResult, attribute_changes, benchmark_comparison, lever_effects
+from ..studies.effects import attribute_changes, benchmark_comparison
 from ..studies.scenario_runs import ScenarioResult
-from .shared import DISPLAYS, cached_posterior, known_probabilities, probabilities_runner
-from .state import scenario_from_yaml
+from .compute import (
+    DISPLAYS,
+    cached_effects,
+    known_probabilities,
+    probabilities_runner,
+    scenario_key,
+)
 from .views import table_html
 
-__all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "attribution_display",
+__all__ = ["EFFECTS_DRAWS", "attribution_frame", "attribution_display",
            "prefetch_attribution",
            "view_effects", "attribution_table"]
 
@@ -48,26 +53,18 @@ __all__ = ["EFFECTS_DRAWS", "effects_for", "attribution_frame", "attribution_dis
 EFFECTS_DRAWS = 200
 _ATTRIBUTION = ("attribution",)  # the first part of the attribution tables' keys in DISPLAYS
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def effects_for(scenario_yaml: str, draws: int, seed: int, stamp: int) -> EffectsResult:
-    """Effects of the settings given as YAML text on the stored calibration (cached)."""
-    scenario = scenario_from_yaml(scenario_yaml)
-    return lever_effects(scenario, draws=draws, seed=seed,
-                         posterior=cached_posterior(scenario.region, stamp))
-
-
-def attribution_frame(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
-                      known: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
-    """:func:`~suzhou_sim.studies.effects.attribute_changes` on YAML texts, kept in
-    ``shared.DISPLAYS``. The variants' probabilities come from ``known``
-    (:func:`.shared.known_probabilities` of the scoreboard's runs, not part of the key: they
-    are what the runs would give) or from the shared store."""
+def attribution_frame(baseline: Scenario, edited: Scenario, draws: int, seed: int, stamp: int,
+                      known: Mapping[Hashable, np.ndarray] | None = None) -> pd.DataFrame:
+    """:func:`~suzhou_sim.studies.effects.attribute_changes` of ``edited`` against
+    ``baseline``, kept in ``compute.DISPLAYS`` (by their ``compute.scenario_key``). The
+    variants' probabilities come from ``known`` (:func:`.compute.known_probabilities` of the
+    scoreboard's runs, not part of the key: they are what the runs would give) or from the
+    shared store."""
     def make() -> pd.DataFrame:
-        return attribute_changes(scenario_from_yaml(base_yaml), scenario_from_yaml(edited_yaml),
-                                 draws, seed,
+        return attribute_changes(baseline, edited, draws, seed,
                                  probabilities=probabilities_runner(draws, seed, stamp, known))
-    return DISPLAYS.get_or_make(("attribution frame", base_yaml, edited_yaml, draws, seed,
-                                 stamp), make)
+    return DISPLAYS.get_or_make(("attribution frame", scenario_key(baseline),
+                                 scenario_key(edited), draws, seed, stamp), make)
 
 
 def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
@@ -75,7 +72,7 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
     draws = EFFECTS_DRAWS
     st.caption(text("view_intro", lang, draws=draws, seed=seed))
     with st.spinner(text("computing", lang)):
-        result = effects_for(scenario_to_yaml(current), draws, seed, stamp)
+        result = cached_effects(current, draws, seed, stamp)
     st.caption(f"{text('step', lang)}: "
                + money_rule(result.money_step, result.money_share, lang))
     table = result.table
@@ -107,7 +104,7 @@ def attribution_table(lang: str, baseline: Scenario, current: Scenario, draws: i
     st.markdown(f"**{text('attribution', lang)}**")
     st.caption(text("attribution_how", lang))
     args, known = _display_inputs(lang, baseline, current, draws, seed, stamp, runs)
-    if _ATTRIBUTION + args in DISPLAYS:  # made before: no spinner (a lever step's case)
+    if _display_key(*args) in DISPLAYS:  # made before: no spinner (a lever step's case)
         shown = attribution_display(*args, known)
     else:
         with st.spinner(text("computing", lang)):
@@ -128,26 +125,31 @@ def prefetch_attribution(lang: str, baseline: Scenario, current: Scenario, draws
 
 def _display_inputs(lang: str, baseline: Scenario, current: Scenario, draws: int, seed: int,
                     stamp: int, runs: Sequence[ScenarioResult]) -> tuple[tuple, dict]:
-    args = (scenario_to_yaml(baseline), scenario_to_yaml(current), draws, seed, stamp, lang)
+    args = (baseline, current, draws, seed, stamp, lang)
     return args, known_probabilities(r for r in runs if (r.draws, r.seed) == (draws, seed))
 
 
-def attribution_display(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
-                        lang: str, known: Mapping[str, np.ndarray] | None = None,
+def _display_key(baseline: Scenario, edited: Scenario, draws: int, seed: int, stamp: int,
+                 lang: str) -> tuple:
+    return _ATTRIBUTION + (scenario_key(baseline), scenario_key(edited), draws, seed, stamp, lang)
+
+
+def attribution_display(baseline: Scenario, edited: Scenario, draws: int, seed: int, stamp: int,
+                        lang: str, known: Mapping[Hashable, np.ndarray] | None = None,
                         ) -> pd.DataFrame | None:
     """The attribution table as shown in ``lang`` (None when no probability changed), from
-    :func:`attribution_frame`; kept in ``shared.DISPLAYS`` (a rerun or another session with
+    :func:`attribution_frame`; kept in ``compute.DISPLAYS`` (a rerun or another session with
     the same settings rebuilds nothing; ``known`` is not part of the key: it is what the
     runs would give)."""
-    key = _ATTRIBUTION + (base_yaml, edited_yaml, draws, seed, stamp, lang)
-    return DISPLAYS.get_or_make(key, lambda: _attribution_display(
-        base_yaml, edited_yaml, draws, seed, stamp, lang, known))
+    return DISPLAYS.get_or_make(
+        _display_key(baseline, edited, draws, seed, stamp, lang),
+        lambda: _attribution_display(baseline, edited, draws, seed, stamp, lang, known))
 
 
-def _attribution_display(base_yaml: str, edited_yaml: str, draws: int, seed: int, stamp: int,
-                         lang: str, known: Mapping[str, np.ndarray] | None,
+def _attribution_display(baseline: Scenario, edited: Scenario, draws: int, seed: int,
+                         stamp: int, lang: str, known: Mapping[Hashable, np.ndarray] | None,
                          ) -> pd.DataFrame | None:
-    frame = attribution_frame(base_yaml, edited_yaml, draws, seed, stamp, known)
+    frame = attribution_frame(baseline, edited, draws, seed, stamp, known)
     changed = frame[frame["total"].abs() > 0]
     if changed.empty:
         return None

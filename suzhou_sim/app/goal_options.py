@@ -1,8 +1,8 @@
 """What the app's goal seeking offers: the plan periods still open, the targets they can
 move, and the driver values at which a range target's conditional probability is sought.
 
-Pure functions of the catalogues (no Streamlit): the view in ``app.py`` draws the controls,
-:func:`cached_goal_seek` there runs :func:`~suzhou_sim.studies.goal_seek.goal_seek_all` on
+Pure functions of the catalogues (no Streamlit): the page ``app.pages.goal`` draws the controls,
+``app.compute.cached_goal_seek`` runs :func:`~suzhou_sim.studies.goal_seek.goal_seek_all` on
 the scenario that :func:`conditioned` returns.
 
 - **Periods**: only those not begun by the data vintage

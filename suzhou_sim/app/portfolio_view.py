@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..calibration.posterior import Posterior
-from ..catalogues.scenarios import PERIODS, Scenario, load_levers, scenario_to_yaml
+from ..catalogues.scenarios import PERIODS, Scenario, load_levers
 from ..catalogues.targets import targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
 from ..errors import InputError
@@ -28,6 +28,7 @@ from ..studies.optimise import (
 )
 from ..studies.scenario_runs import ScenarioResult
 from . import state as S
+from .compute import scenario_key
 from .text import fmt_probability, multiselect_text, period_label, tr
 
 __all__ = ["APP_POPULATION", "APP_GENERATIONS", "plan_frame", "front_spec", "missed_targets",
@@ -152,7 +153,7 @@ def _load_and_redraw(state: MutableMapping[str, Any], result: PortfolioResult,
     load_plan(state, result, row)
     # the stored answer now describes these settings (not out of date by its own plan)
     done, kept = state["pf.result"]
-    state["pf.result"] = ((scenario_to_yaml(S.scenario_from_state(state)), *done[1:]), kept)
+    state["pf.result"] = ((scenario_key(S.scenario_from_state(state)), *done[1:]), kept)
     st.rerun()  # the whole page: the sliders in the sidebar show the plan
 
 
@@ -197,7 +198,7 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
     ranged = [t for t in chosen if targets[t].drivers]
     if ranged:
         st.caption(tr("pf_ranged", lang, items=", ".join(ranged)))
-    request = (scenario_to_yaml(current), tuple(chosen), goal, tuple(keys), tuple(periods),
+    request = (scenario_key(current), tuple(chosen), goal, tuple(keys), tuple(periods),
                draws, seed)
     if st.button(tr("pf_run", lang), type="primary", key="pf.run"):
         if not chosen:
@@ -254,7 +255,7 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
     if not missed:
         st.info(tr("pf_discover_none", lang))
         return
-    ask = (scenario_to_yaml(current), tuple(missed), draws, seed)
+    ask = (scenario_key(current), tuple(missed), draws, seed)
     if st.button(tr("pf_discover_run", lang), key="pf.discover"):
         with st.spinner(tr("computing", lang)):
             state["pf.discovery"] = (ask, [discover(current, t, draws=draws, seed=seed,

@@ -5,11 +5,11 @@ A planner steps a slider one notch at a time, so after a step the next request i
 the same lever one notch further, or back. :class:`Prefetcher` runs such jobs on one
 background thread, only while no session is computing or drawing (:meth:`Prefetcher.
 foreground`), newest first; a session's new jobs replace its older ones. The jobs keep what
-they make in the shared stores (``app.shared``), where the next request finds it: numbers
+they make in the shared stores (``app.compute``), where the next request finds it: numbers
 are the same as when computed on request (same inputs, same code).
 
-Must not: draw anything, read session state, or decide what to prefetch (``app.py`` does,
-and builds the jobs from plain values).
+Must not: draw anything, read session state, or decide what to prefetch
+(``app.pages.scoreboard`` does, and builds the jobs from plain values).
 """
 
 from __future__ import annotations

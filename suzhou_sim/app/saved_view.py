@@ -1,6 +1,6 @@
 """The app's saved-scenario controls: save under a name, confirm a replacement, delete.
 
-Drawn inside the sidebar's "save and load" expander by ``app.py``. Saved scenarios are kept
+Drawn inside the sidebar's "save and load" expander by ``app.sidebar``. Saved scenarios are kept
 on disk by :mod:`suzhou_sim.app.scenario_store` (one YAML file each, visible to everyone
 using the same app server) and in the session by :mod:`suzhou_sim.app.state`. Saving under
 a name that is taken asks for confirmation first; deleting asks too, and only files the app

@@ -1,6 +1,6 @@
 """The skill section of the app's model page: the stored backtest's skill table.
 
-One self-contained function, :func:`skill_section`, that app.py calls from its model page.
+One self-contained function, :func:`skill_section`, that ``app.pages.about`` calls.
 It reads the stored ``model/calibration/<region>/backtest/`` through
 ``reporting.backtest_report`` (wording included) and draws with Streamlit; it computes and
 runs nothing.

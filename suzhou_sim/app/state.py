@@ -70,7 +70,8 @@ __all__ = [
     "K_SAVED", "K_SAVED_IDS", "saved_ids", "K_UNDO_REGION", "K_PREV_REGION", "SAVED_PREFIX",
     "query_from_state", "apply_query", "slider_top", "save_current", "saved_scenarios",
     "delete_saved",
-    "comparable_scenarios", "undo_region_switch", "is_percent",
+    "comparable_scenarios", "undo_region_switch", "is_percent", "assumption_setting",
+    "snapped_lever",
 ]
 
 # Session-state keys of the app's own widgets and values.
@@ -185,6 +186,12 @@ def _snap(value: float, spec: SliderSpec) -> float:
     # Clamp into the slider and drop float noise such as 0.15000000000000002 (12 significant
     # digits); no rounding to the step, so region-scaled values (104.1666...) stay exact.
     return float(f"{min(max(float(value), spec.min), spec.max):.12g}")
+
+
+def snapped_lever(key: str, value: float) -> float:
+    """A lever widget's ``value`` as the settings use it: inside the lever's allowed range,
+    without float noise."""
+    return _snap(value, lever_slider(key))
 
 
 # --- scenario files -------------------------------------------------------------------------
@@ -407,6 +414,12 @@ def base_scenario(state: MutableMapping[str, Any]) -> Scenario:
 
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=_REL_TOL, abs_tol=1e-12)
+
+
+def assumption_setting(state: MutableMapping[str, Any], key: str) -> tuple[float, float, float]:
+    """(default, low, high) of assumption ``key`` as the widgets in ``state`` set it: each
+    snapped into its slider, the default moved into the range."""
+    return _state_assumption(state, key)
 
 
 def _state_assumption(state: MutableMapping[str, Any], key: str) -> tuple[float, float, float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from suzhou_sim.app import prefetch, shared
+from suzhou_sim.app import compute, prefetch
 from suzhou_sim.app.scenario_store import ENV_VAR
 
 
@@ -32,6 +32,6 @@ def no_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
 def cold_stores():
     """Every test starts and ends with empty shared stores (runs, curves, tables, calibration
     staleness): what one test patched or computed is never another's answer."""
-    shared.clear_stores()
+    compute.clear_stores()
     yield
-    shared.clear_stores()
+    compute.clear_stores()

@@ -17,7 +17,7 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from suzhou_sim.app import shared
+from suzhou_sim.app import compute
 from suzhou_sim.app import state as S
 from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_label, tr
 from suzhou_sim.calibration.posterior import load_posterior
@@ -845,8 +845,8 @@ def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app,
         raise CurvesNotReady
 
     st.cache_data.clear()
-    shared.clear_stores()
-    monkeypatch.setattr(shared, "assumption_curves", not_yet)  # the second step stops here
+    compute.clear_stores()
+    monkeypatch.setattr(compute, "assumption_curves", not_yet)  # the second step stops here
     lever(app, "special_fund", "14th").set_value(270).run()
     assert app.exception and "CurvesNotReady" in "".join(app.exception[0].stack_trace)
     state = app.session_state

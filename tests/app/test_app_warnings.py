@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from suzhou_sim.app import shared
+from suzhou_sim.app import compute
 from suzhou_sim.app import state as S
 from suzhou_sim.app.text import period_label
 from suzhou_sim.calibration.provenance import Staleness
@@ -35,8 +35,8 @@ def test_no_warning_with_the_shipped_calibration_and_baseline():
 def test_stale_calibration_is_shown(monkeypatch):
     stale = Staleness("suzhou", Path("model/calibration/suzhou"), recorded=True,
                       changed=("model",))
-    # the app asks through shared.calibration_staleness (its store starts empty)
-    monkeypatch.setattr(shared, "calibration_status", lambda region, *a, **k: stale)
+    # the app asks through compute.calibration_staleness (its store starts empty)
+    monkeypatch.setattr(compute, "calibration_status", lambda region, *a, **k: stale)
     shown = _warnings(_run())
     assert any("校准已过时" in w and "模型方程" in w for w in shown), shown
 
@@ -64,13 +64,13 @@ def test_staleness_is_checked_again_when_an_input_file_changes(monkeypatch, tmp_
         return Staleness(region, tmp_path, recorded=True)
     model = tmp_path / "model.mdl"
     model.write_text("x", encoding="utf-8")
-    monkeypatch.setattr(shared, "calibration_status", status)
-    monkeypatch.setattr(shared, "status_files", lambda region: (model,))
+    monkeypatch.setattr(compute, "calibration_status", status)
+    monkeypatch.setattr(compute, "status_files", lambda region: (model,))
     for _ in range(3):
-        shared.calibration_staleness("suzhou", 1)
+        compute.calibration_staleness("suzhou", 1)
     assert calls == ["suzhou"]  # kept while nothing changed
     stamp = model.stat().st_mtime_ns
     os.utime(model, ns=(stamp + 10**9, stamp + 10**9))
-    shared.calibration_staleness("suzhou", 1)
-    shared.calibration_staleness("suzhou", 2)  # a new calibration
+    compute.calibration_staleness("suzhou", 1)
+    compute.calibration_staleness("suzhou", 2)  # a new calibration
     assert calls == ["suzhou"] * 3

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import prefetch
+from suzhou_sim.app.compute import Store
 from suzhou_sim.app.prefetch import Prefetcher
-from suzhou_sim.app.shared import Store
 from suzhou_sim.catalogues.scenarios import load_levers
 from tests.app.test_app import (
     APP,

@@ -1,0 +1,87 @@
+"""The about page: the stock-and-flow diagram, the loops, the calibration's fit, the
+forecast skill and the sources.
+
+Must not: compute or cache (the diagram comes from ``app.compute.model_diagram``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from ...errors import InputError
+from ...paths import DATA_DIR, MODEL_FILE, REPO_ROOT
+from ...reporting.structure_diagram import (
+    read_loops,
+    read_sectors,
+    read_structure,
+)
+from ..compute import (
+    cached_posterior,
+    model_diagram,
+)
+from ..skill_view import skill_section
+from ..text import (
+    loop_path,
+    tr,
+)
+from ..views import (
+    ALL_PARTS,
+    diagram_part_label,
+    diagram_parts,
+    fit_summary,
+    region_label,
+    report_goals,
+)
+
+
+def source_documents() -> str:
+    """The "Source documents:" line of data/README.md (the documents the targets cite)."""
+    text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^Source documents:\s*(.+?)(?:\n\S+\.\S+ |\n\n|\Z)", text, re.M | re.S)
+    return " ".join(match.group(1).split()) if match else "data/README.md"
+
+
+def view_about(region: str, lang: str, stamp: int) -> None:
+    """Stock-and-flow diagram from the .mdl, loops, data sources and the calibration fit."""
+    readme = MODEL_FILE.parent / "README.md"
+    st.subheader(tr("about_structure", lang))
+    st.caption(tr("about_structure_caption", lang, mdl=MODEL_FILE.relative_to(REPO_ROOT)))
+    parts = diagram_parts(read_sectors(structure=read_structure(MODEL_FILE)))
+    if st.session_state.get("about.part") not in parts:  # first visit, or a renamed sector
+        st.session_state["about.part"] = parts[0]
+    part = st.segmented_control(tr("about_part", lang), parts, key="about.part",
+                                required=True, format_func=lambda p: diagram_part_label(p, lang))
+    st.caption(tr("about_part_caption", lang))
+    st.graphviz_chart(model_diagram(MODEL_FILE.stat().st_mtime_ns, readme.stat().st_mtime_ns,
+                                    lang, None if part == ALL_PARTS else part),
+                      width="stretch" if part == ALL_PARTS else "content")
+    st.subheader(tr("about_loops", lang))
+    loops = read_loops(readme)
+    rows = [f"| {tr('about_loop', lang)} | {tr('about_loop_path', lang)} |", "|---|---|"]
+    rows += [f"| **{tr(f'loop_{lp.code}', lang)}** | {loop_path(lp.code, lp.path, lang)} |"
+             for lp in loops]
+    st.markdown("\n".join(rows))
+
+    st.subheader(tr("about_fit", lang))
+    try:
+        posterior = cached_posterior(region, stamp)
+    except InputError as exc:
+        st.warning(tr("about_fit_missing", lang, region=region_label(region, lang),
+                      message=str(exc)))
+    else:
+        text, mape = fit_summary(posterior, lang)
+        st.markdown(text)
+        path, goals = report_goals(region)
+        if goals and lang == "en":  # the fit report is written in English
+            st.markdown(f"**{tr('about_report_goals', lang)}**\n\n{goals}")
+        st.markdown(f"**{tr('about_fit_mape', lang)}**")
+        st.dataframe(mape, hide_index=True)
+        st.caption(tr("about_report", lang, path=Path(path).relative_to(REPO_ROOT)))
+
+    skill_section(region, lang)
+
+    st.subheader(tr("about_sources", lang))
+    st.markdown(tr("about_sources_body", lang, docs=source_documents()))
