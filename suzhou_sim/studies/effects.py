@@ -934,16 +934,20 @@ def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | 
     return value, value, value
 
 
+def _benchmark_step_mask(table: pd.DataFrame, b: CostBenchmark) -> pd.Series:
+    """Rows of ``table`` from the benchmark's step: the channel step into ``b.channel`` or,
+    for ``step: fund``, the lever step of the special fund (its split unchanged), in the
+    benchmark's period."""
+    kind = "lever" if b.step == "fund" else "channel"
+    return ((table["kind"] == kind) & (table["lever"] == b.channel)
+            & (table["period"] == b.period))
+
+
 def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
                          measure: str | None) -> pd.DataFrame:
-    """Rows of ``table`` measuring ``indicator`` in the benchmark's year after its step.
-
-    The step is the channel step into ``b.channel`` or, for ``step: fund``, the lever step of
-    the special fund (its split unchanged); ``measure`` None accepts any measure.
-    """
-    kind = "lever" if b.step == "fund" else "channel"
-    hit = ((table["kind"] == kind) & (table["lever"] == b.channel)
-           & (table["period"] == b.period) & (table["indicator"] == indicator)
+    """Rows of the benchmark's step (:func:`_benchmark_step_mask`) measuring ``indicator``
+    in the benchmark's year; ``measure`` None accepts any measure."""
+    hit = (_benchmark_step_mask(table, b) & (table["indicator"] == indicator)
            & (table["year"] == b.year))
     if measure is not None:
         hit &= table["measure"] == measure
@@ -952,9 +956,7 @@ def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
 
 def _step_ran(table: pd.DataFrame, b: CostBenchmark) -> bool:
     """True when the study took the benchmark's step (a row of it measures anything)."""
-    kind = "lever" if b.step == "fund" else "channel"
-    return bool(((table["kind"] == kind) & (table["lever"] == b.channel)
-                 & (table["period"] == b.period)).any())
+    return bool(_benchmark_step_mask(table, b).any())
 
 
 def benchmark_comparison(
