@@ -5,7 +5,8 @@ command import it): the draws limit :data:`MAX_DRAWS` (the largest ensemble any 
 scenario file or command accepts) and :func:`check_draws`; the limits that keep a command from
 running away (total model runs of a study, population and generations of a search, MCMC
 steps, posterior sets kept, least-squares starts, values of a sweep, sizes of input files and
-rows of the observation file, length of names) and :func:`check_limit` /
+rows of the observation file, length of names, the plausibility limit of an assumption's
+open end :data:`ASSUMPTION_OPEN_END_FACTOR`) and :func:`check_limit` /
 :func:`check_model_runs`, which refuse a value above its limit *before any work starts* with
 one line naming the option, the limit and how to go beyond it. Must not: run the model or
 read files.
@@ -18,6 +19,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = [
+    "ASSUMPTION_OPEN_END_FACTOR",
     "MAX_DRAWS",
     "check_draws",
     "MAX_GENERATIONS",
@@ -62,6 +64,13 @@ MAX_OBSERVATION_BYTES = 8_000_000
 MAX_OBSERVATION_ROWS = 50_000
 #: Characters of a scenario name (it names output folders and saved files).
 MAX_NAME_LENGTH = 100
+
+#: Plausibility limit of an assumption's value where its unit range (``min``/``max`` of
+#: ``model/assumptions.yaml``) is open: the uncertainty range's end times this factor (a
+#: positive range's open lower end is 0). It is the end of the app's assumption sliders, so a
+#: value the app can set is always accepted; ``--assume`` and scenario files use the same
+#: limit (a future-industry base of 1e9 overflowed the model).
+ASSUMPTION_OPEN_END_FACTOR = 3.0
 
 #: The largest ensemble any study runs in one go (memory: ~2 kB per run and saved variable).
 MAX_DRAWS = 100_000

@@ -13,6 +13,7 @@ It reads and computes; it fits nothing and words nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +27,29 @@ from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import MODEL_FILE
 
-__all__ = ["EvidencePrior", "ELIGIBLE_BASE_FILE", "eligible_base_prior", "check_figure"]
+__all__ = ["EvidencePrior", "ELIGIBLE_BASE_FILE", "eligible_base_prior", "check_figure",
+           "quote_numbers"]
 
 ELIGIBLE_BASE_FILE = EVIDENCE_DIR / "eligible_firm_base.yaml"
 #: Relative tolerance of a figure against its source (sources round, e.g. 1.3万).
 _REL_TOL = 1e-6
+
+
+#: A number in a quote (``1880.49``, ``25,000``), with an optional 万 (1e4) or 亿 (1e8) after it.
+_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?")
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+
+
+def quote_numbers(quote: str) -> list[float]:
+    """Every number a quote can be read as: each figure as written and, after 万 or 亿, also
+    times 1e4 or 1e8 (``1.3万`` -> 1.3 and 13000; ``1880.49亿元`` -> 1880.49 and 1.88e11)."""
+    out = []
+    for digits, unit in _NUMBER.findall(quote):
+        number = float(digits.replace(",", ""))
+        out.append(number)
+        if unit:
+            out.append(number * _MULTIPLIERS[unit])
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,8 +83,8 @@ def check_figure(name: str, entry: dict, path: Path) -> float:
     Raises
     ------
     InputError
-        When the source is unknown, missing, or gives another number (file and figure
-        named).
+        When the source is unknown, missing, or gives another number, or the figure's
+        ``quote`` holds no number equal to its value (file and figure named).
     """
     try:
         value, source = float(entry["value"]), dict(entry["source"])
@@ -81,6 +100,11 @@ def check_figure(name: str, entry: dict, path: Path) -> float:
                              f"{source.get('channel')!r}, quantity={source.get('quantity')!r}")
         quote = str(entry.get("quote", ""))
         if quote:
+            numbers = quote_numbers(quote)
+            if not np.any(np.isclose(numbers, value, rtol=_REL_TOL)):
+                read = ", ".join(f"{n:g}" for n in numbers) or "no number"
+                raise InputError(f"{path}: figures.{name}.quote: {quote!r} gives {read}, not "
+                                 f"the value {value:g}; the number quoted must be the value")
             found = quote in str(row.iloc[0]["quote"])
         else:
             found = np.isclose(float(row.iloc[0]["estimate"]), value, rtol=_REL_TOL)

@@ -65,6 +65,9 @@ class UpdatePlan:
         Region -> (vintage before or None, vintage after) for regions whose rows change.
     unit_notes : list of str
         New rows whose unit is a differently named count than the registry's.
+    history_unit_notes : list of str
+        The same for the rows already in ``target`` (a warning: they are fitted as they are,
+        and a row or the registry may name the wrong thing).
     """
 
     new_file: Path
@@ -75,6 +78,7 @@ class UpdatePlan:
     conflicts: list[Conflict] = field(default_factory=list)
     vintages: dict[str, tuple[DataVintage | None, DataVintage]] = field(default_factory=dict)
     unit_notes: list[str] = field(default_factory=list)
+    history_unit_notes: list[str] = field(default_factory=list)
 
     @property
     def regions(self) -> list[str]:
@@ -148,7 +152,8 @@ def plan_update(new_file: Path, target: Path, today: _dt.date | None = None) -> 
     return UpdatePlan(new_file=new_file, target=target, added=added,
                       already_present=already.drop(columns="file").reset_index(drop=True),
                       revised=revised, conflicts=conflicts, vintages=vintages,
-                      unit_notes=unit_notes(fresh, units))
+                      unit_notes=unit_notes(fresh, units),
+                      history_unit_notes=unit_notes(old, units))
 
 
 def _raw_rows(path: Path) -> dict[int, dict[str, str]]:

@@ -41,7 +41,7 @@ from pydantic import (
 
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
-from ..limits import MAX_DRAWS, MAX_NAME_LENGTH, MAX_SCENARIO_BYTES
+from ..limits import ASSUMPTION_OPEN_END_FACTOR, MAX_DRAWS, MAX_NAME_LENGTH, MAX_SCENARIO_BYTES
 from ..paths import MODEL_DIR, REGIONS_DIR, SCENARIOS_DIR
 from .regions import DEFAULT_REGION, load_region, region_names
 from .timeline import PERIODS
@@ -58,6 +58,8 @@ __all__ = [
     "load_levers",
     "load_lever_themes",
     "load_assumptions",
+    "assumption_limits",
+    "check_assumption_value",
     "lever_baseline",
     "assumption_baseline",
     "load_scenario",
@@ -257,6 +259,43 @@ def assumption_baseline(key: str, region: str) -> tuple[float, float, float]:
     return float(value), a.low * ratio, a.high * ratio
 
 
+def assumption_limits(key: str, region: str) -> tuple[float, float]:
+    """Plausible ``(lowest, highest)`` value of an assumption in ``region``.
+
+    The catalogue's unit range (``min``/``max``); an open end is the region's uncertainty
+    range end times :data:`~suzhou_sim.limits.ASSUMPTION_OPEN_END_FACTOR` (an open lower end
+    of a positive range is 0), the ends of the app's sliders. ``--assume`` values and the
+    values of scenario files must lie within it.
+    """
+    a = load_assumptions()[key]
+    _, low, high = assumption_baseline(key, region)
+    factor = ASSUMPTION_OPEN_END_FACTOR
+    lo = a.min if a.min is not None else (0.0 if low >= 0 else factor * low)
+    hi = a.max if a.max is not None else (factor * high if high > 0 else 0.0)
+    return float(lo), float(hi)
+
+
+def check_assumption_value(key: str, value: float, region: str, where: str) -> str | None:
+    """The one-line problem of an assumption value outside :func:`assumption_limits`, or None.
+
+    ``where`` names the option or field (``--assume: future_industry_base_2023``).
+    """
+    lo, hi = assumption_limits(key, region)
+    if lo <= value <= hi:
+        return None
+    a = load_assumptions()[key]
+    how = []
+    if a.min is None:
+        how.append("open lower end 0" if lo == 0 else
+                   f"open lower end {ASSUMPTION_OPEN_END_FACTOR:g} x the range's low")
+    if a.max is None:
+        how.append(f"open upper end {ASSUMPTION_OPEN_END_FACTOR:g} x the uncertainty range's "
+                   f"high")
+    basis = f" ({'; '.join(how)})" if how else ""
+    return (f"{where}: {value:g} is outside the allowed range {lo:g} to {hi:g} {a.unit}"
+            f"{basis}")
+
+
 def suggest(name: str, allowed: Iterable[str]) -> str:
     """Text suggesting the allowed names closest to ``name`` (difflib), then all of them."""
     allowed = list(allowed)
@@ -415,9 +454,9 @@ class Scenario(BaseModel):
                 problems.append(f"assumptions.{key}: unknown assumption; {suggest(key, catalogue)}")
                 continue
             bad = [
-                f"assumptions.{key}.{field}: {v:g} is outside the allowed range {a.allowed()}"
-                for field in ("default", "low", "high")
-                if (v := getattr(setting, field)) is not None and not a.contains(v)
+                problem for field in ("default", "low", "high")
+                if (v := getattr(setting, field)) is not None and (problem := (
+                    check_assumption_value(key, v, self.region, f"assumptions.{key}.{field}")))
             ]
             problems += bad
             if not bad:

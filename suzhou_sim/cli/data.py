@@ -68,6 +68,8 @@ def _describe(plan) -> list[str]:  # noqa: ANN001 - an UpdatePlan
         lines.append(f"    all kept; the calibration weighs each by its bound and quality: "
                      f"{weights}")
     lines += [f"  unit: {note}" for note in plan.unit_notes]
+    lines += [f"  warning: unit of a row already in the history: {note}"
+              for note in plan.history_unit_notes]
     for region, (before, after) in plan.vintages.items():
         was = f"data through {before.year}" if before else "no published figure"
         prelim = f" (preliminary: {', '.join(after.preliminary)})" if after.preliminary else ""

@@ -2,10 +2,12 @@
 
 Argument checks, the output folder and the console summary only: the effects come from
 ``studies.effects``, the charts and wording from ``reporting.effects_report``. Bad input
-(unknown lever, a step that is not positive or leaves a lever's range, draws outside the
-limit, a bad scenario) raises :class:`~suzhou_sim.errors.InputError` before anything runs,
-which ``cli.main`` turns into one line and exit code 2. The outputs are written into a
-temporary folder that replaces ``--out`` only when complete, under the one rule of
+(unknown lever, a step that is not positive, below the least step or leaving a lever's
+range, a lever named twice in ``--joint``, ``--money-step`` with ``--money-share``, draws
+outside the limit, a bad scenario) raises :class:`~suzhou_sim.errors.InputError` before
+anything runs, which ``cli.main`` turns into one line and exit code 2.
+The outputs are written into a temporary folder that replaces ``--out`` only when
+complete, under the one rule of
 :mod:`suzhou_sim.fileio.outputs` (an earlier ``effects`` output is replaced, another
 command's only with ``--force``, a folder the tool did not write never).
 """
@@ -58,12 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--money-step", type=float, default=None,
                    help="explicit step of money levers and channels in 亿元 a year, the same "
                         "for every period (default: --money-share of the region's fund); "
-                        "positive")
-    p.add_argument("--money-share", type=float, default=DEFAULT_MONEY_SHARE,
+                        "positive; not with --money-share")
+    p.add_argument("--money-share", type=float, default=None,
                    help=f"money step as a share of the region's own special fund in each "
                         f"period (default {DEFAULT_MONEY_SHARE:g}: Suzhou 200 亿元 a year -> "
                         "20, Kunshan 42 -> 4.2; the region's historic fund where a scenario "
-                        "spends none); in (0, 1]")
+                        "spends none); in (0, 1]; not with --money-step")
     p.add_argument("--joint", default=None, metavar="KEY,KEY[,...]",
                    help="also raise these levers together by their single steps in each "
                         "period and write interaction.csv: each lever alone, the sum, the "
@@ -86,12 +88,23 @@ def _command(args: argparse.Namespace) -> int:
     from ..catalogues.scenarios import load_scenario
     from ..ensemble.cluster import dask_client
     from ..ensemble.runs import tqdm_progress
+    from ..errors import InputError
     from ..fileio.atomic import atomic_write_text
     from ..reporting.effects_report import effects_markdown, money_rule, write_tornado_charts
     from ..studies.driven import parse_assume, with_assumptions
-    from ..studies.effects import benchmark_comparison, lever_effects, plan_perturbations
+    from ..studies.effects import (
+        DEFAULT_MONEY_SHARE,
+        benchmark_comparison,
+        lever_effects,
+        plan_perturbations,
+    )
 
     check_common(args)
+    if args.money_step is not None and args.money_share is not None:
+        raise InputError("--money-step and --money-share both size the money steps (an "
+                         "explicit step, or a share of the fund): give one of them")
+    if args.money_share is None:
+        args.money_share = DEFAULT_MONEY_SHARE
     check_output_dir(args.out, args.force, writer=WRITER)
     scenario = with_assumptions(load_scenario(args.scenario), parse_assume(args.assume))
     joint = None if args.joint is None else [k.strip() for k in args.joint.split(",")

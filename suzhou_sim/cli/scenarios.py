@@ -102,7 +102,9 @@ def _add_goal_seek(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--target", required=True, help="target id, e.g. SZ-FUTURE-2030")
     p.add_argument("--lever", required=True, help="lever key, e.g. special_fund")
     p.add_argument("--period", default=DEFAULT_PERIOD,
-                   help=f"plan period: {', '.join(PERIODS)} (default {DEFAULT_PERIOD})")
+                   help=f"plan period: {', '.join(PERIODS)} (default {DEFAULT_PERIOD}); "
+                        "one not begun by the data vintage whose levers act by the target "
+                        "year")
     p.add_argument("--probability", type=float, default=0.8,
                    help="required probability (default 0.8)")
     add_common_options(p)
@@ -252,10 +254,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_goal_seek(args: argparse.Namespace) -> int:
     from ..ensemble.runs import tqdm_progress
     from ..reporting.goal_seek_text import goal_seek_message
-    from ..studies.goal_seek import goal_seek_all
+    from ..studies.goal_seek import check_seek_period, goal_seek_all
 
     check_common(args)
     scenario = assumed_scenario(args)
+    check_seek_period(args.target, args.period)
     warn_zero_split(scenario, "goal-seek")
     with tqdm_progress("goal seeking", not args.quiet) as bar:
         answers = goal_seek_all(scenario, args.target, args.lever, period=args.period,

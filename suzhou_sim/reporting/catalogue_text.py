@@ -36,7 +36,6 @@ _HEAD: dict[str, tuple[str, str]] = {
     "unit": ("单位", "unit"), "range": ("取值范围", "range"), "pricing": ("定价", "pricing"),
     "default": ("默认值", "default"), "kind": ("类别", "kind"),
     "vintage": ("数据截至", "data through"),
-    "name": ("名称", "name"),
 }
 #: A lever's pricing (``model/levers.yaml``) in a few words: (中文, English).
 PRICING_LABELS = {
@@ -63,9 +62,12 @@ def catalogue_table(kind: str, lang: str = "zh", region: str | None = None) -> p
     assumptions = load_assumptions()
     if kind == "targets":
         by_constant = {a.vensim: k for k, a in assumptions.items()}
+        # an assumption by its --assume key; another driver (a model constant such as the
+        # 2018 carrier area) by its own label in the language
         rows = [{"id": t.target_id, "year": t.year,
                  "status": status_label(target_status(t), lang), "label": t.label(lang),
-                 "drivers": ", ".join(by_constant.get(d.constant, d.constant)
+                 "drivers": ", ".join(by_constant.get(d.constant)
+                                      or in_language((d.label_zh, d.label_en), lang)
                                       for d in t.drivers)}
                 for r in ([region] if region else region_names()) for t in targets_for_region(r)]
         return _frame(rows, lang)
@@ -83,7 +85,7 @@ def catalogue_table(kind: str, lang: str = "zh", region: str | None = None) -> p
                 for k, a in assumptions.items()]
         return _frame(rows, lang)
     if kind == "regions":
-        rows = [{"name": r, "label": load_region(r).label(lang),
+        rows = [{"key": r, "label": load_region(r).label(lang),
                  "vintage": data_vintage(r).year} for r in region_names()]
         return _frame(rows, lang)
     raise KeyError(kind)

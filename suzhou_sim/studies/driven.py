@@ -49,7 +49,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..catalogues.scenarios import Scenario, assumption_baseline, load_assumptions
+from ..catalogues.scenarios import (
+    Scenario,
+    assumption_baseline,
+    check_assumption_value,
+    load_assumptions,
+)
 from ..catalogues.targets import (
     Driver,
     Target,
@@ -503,7 +508,8 @@ def parse_assume(items: Sequence[str] | None, option: str = "--assume") -> dict[
     Raises
     ------
     InputError
-        A malformed item, an unknown assumption or a value that is not a finite number.
+        A malformed item, an unknown assumption, a value that is not a finite number or an
+        assumption named twice (by its key or its .mdl name).
     """
     from ..catalogues.scenarios import suggest
 
@@ -525,6 +531,9 @@ def parse_assume(items: Sequence[str] | None, option: str = "--assume") -> dict[
             raise InputError(f"{option}: {name}: {text.strip()!r} is not a number") from None
         if not np.isfinite(value):
             raise InputError(f"{option}: {name}: {text.strip()!r} is not a finite number")
+        if key in out:  # the later value silently replaced the earlier one
+            raise InputError(f"{option}: {key} is given more than once ({out[key]:g} and "
+                             f"{value:g}); give each assumption once")
         out[key] = value
     return out
 
@@ -540,11 +549,10 @@ def with_assumptions(scenario: Scenario, fixed: Mapping[str, float],
     """
     if not fixed:
         return scenario
-    catalogue = load_assumptions()
     for key, value in fixed.items():
-        if not catalogue[key].contains(value):
-            raise InputError(f"{option}: {key}: {value:g} is outside the allowed range "
-                             f"{catalogue[key].allowed()}")
+        problem = check_assumption_value(key, value, scenario.region, f"{option}: {key}")
+        if problem:
+            raise InputError(problem)
     data = scenario.model_dump(by_alias=True, exclude_none=True)
     data["assumptions"] = {**data.get("assumptions", {}), **{k: float(v)
                                                               for k, v in fixed.items()}}

@@ -100,6 +100,7 @@ __all__ = [
     "is_money_lever",
     "plan_perturbations",
     "money_step_for",
+    "MIN_RELATIVE_STEP",
     "stacked_measures",
     "interaction_parts",
     "lever_effects",
@@ -119,6 +120,13 @@ DEFAULT_STEP = 0.10
 #: (:data:`DEFAULT_STEP`), so money and rate levers are compared at one relative size, and a
 #: region's step is sized to its own budget: Suzhou 200 -> 20 亿元 a year, Kunshan 42 -> 4.2.
 DEFAULT_MONEY_SHARE = 0.10
+#: Least step, relative to the lever's scale: of a relative step (``--step``, a share of the
+#: lever's value), of ``money_share`` and of an explicit money step as a share of the
+#: region's special fund in the period. Six orders of magnitude above :data:`SAME_RTOL`, the
+#: relative difference below which two runs count as the same, so that a target moving even
+#: a millionth as much as its lever still registers; ``--step 1e-300`` reported every lever
+#: as having no effect.
+MIN_RELATIVE_STEP = 1e-6
 #: Fixed money step of earlier versions, 100m yuan (亿元) a year: what an explicit
 #: ``--money-step`` replaces the share rule with (and ``sensitivity --effect-of`` still uses).
 DEFAULT_MONEY_STEP = 50.0
@@ -367,12 +375,16 @@ def plan_perturbations(
     Raises
     ------
     InputError
-        Unknown lever, a step that is not positive, a share outside (0, 1], fewer than two
-        joint levers, or a step that leaves a lever's range whichever way it is taken.
+        Unknown lever, a step that is not positive or below :data:`MIN_RELATIVE_STEP` of its
+        scale, a share outside (0, 1], fewer than two joint levers or one named twice, or a
+        step that leaves a lever's range whichever way it is taken.
     """
     catalogue = load_levers()
     keys = list(catalogue) if levers is None else list(dict.fromkeys(levers))
     together = list(dict.fromkeys(joint or ()))
+    twice = sorted({k for k in joint or () if list(joint).count(k) > 1})
+    if twice:  # the joint step would raise the lever once, not as often as it is named
+        raise InputError(f"--joint: {', '.join(twice)} named twice; name each lever once")
     for key in keys:
         if key not in catalogue:
             raise InputError(f"--lever: unknown lever {key!r}; {suggest(key, catalogue)}")
@@ -391,6 +403,23 @@ def plan_perturbations(
     if share > 1:
         raise InputError(f"--money-share: {money_share!r} is not allowed; give a share of "
                          "the fund in (0, 1], e.g. 0.1")
+    if step < MIN_RELATIVE_STEP:
+        raise InputError(f"--step: {step:g} is below the least relative step "
+                         f"{MIN_RELATIVE_STEP:g} (a share of each lever's value); smaller "
+                         "steps are lost in the model's rounding")
+    if share < MIN_RELATIVE_STEP:
+        raise InputError(f"--money-share: {share:g} is below the least share "
+                         f"{MIN_RELATIVE_STEP:g} of the fund; smaller steps are lost in the "
+                         "model's rounding")
+    if money_step is not None:
+        for period in PERIODS:
+            fund = money_step_for(scenario, period, None, 1.0)[0]
+            if money_step < MIN_RELATIVE_STEP * fund:
+                raise InputError(
+                    f"--money-step: {money_step:g} {MONEY_UNIT} is below the least step "
+                    f"{MIN_RELATIVE_STEP * fund:g} ({MIN_RELATIVE_STEP:g} of the special fund "
+                    f"of {fund:g} in the {period} plan); smaller steps are lost in the "
+                    "model's rounding")
     planned: list[Perturbation] = []
     skipped: list[dict[str, str]] = []
     for key in keys:
@@ -905,16 +934,20 @@ def _input_range(name: str, scenario: Scenario) -> tuple[float, float, float] | 
     return value, value, value
 
 
+def _benchmark_step_mask(table: pd.DataFrame, b: CostBenchmark) -> pd.Series:
+    """Rows of ``table`` from the benchmark's step: the channel step into ``b.channel`` or,
+    for ``step: fund``, the lever step of the special fund (its split unchanged), in the
+    benchmark's period."""
+    kind = "lever" if b.step == "fund" else "channel"
+    return ((table["kind"] == kind) & (table["lever"] == b.channel)
+            & (table["period"] == b.period))
+
+
 def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
                          measure: str | None) -> pd.DataFrame:
-    """Rows of ``table`` measuring ``indicator`` in the benchmark's year after its step.
-
-    The step is the channel step into ``b.channel`` or, for ``step: fund``, the lever step of
-    the special fund (its split unchanged); ``measure`` None accepts any measure.
-    """
-    kind = "lever" if b.step == "fund" else "channel"
-    hit = ((table["kind"] == kind) & (table["lever"] == b.channel)
-           & (table["period"] == b.period) & (table["indicator"] == indicator)
+    """Rows of the benchmark's step (:func:`_benchmark_step_mask`) measuring ``indicator``
+    in the benchmark's year; ``measure`` None accepts any measure."""
+    hit = (_benchmark_step_mask(table, b) & (table["indicator"] == indicator)
            & (table["year"] == b.year))
     if measure is not None:
         hit &= table["measure"] == measure
@@ -923,9 +956,7 @@ def _benchmark_step_rows(table: pd.DataFrame, b: CostBenchmark, indicator: str,
 
 def _step_ran(table: pd.DataFrame, b: CostBenchmark) -> bool:
     """True when the study took the benchmark's step (a row of it measures anything)."""
-    kind = "lever" if b.step == "fund" else "channel"
-    return bool(((table["kind"] == kind) & (table["lever"] == b.channel)
-                 & (table["period"] == b.period)).any())
+    return bool(_benchmark_step_mask(table, b).any())
 
 
 def benchmark_comparison(

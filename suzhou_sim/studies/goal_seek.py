@@ -16,6 +16,9 @@ scoreboard names (:func:`~suzhou_sim.studies.driven.prior_drivers`): the lever v
 reaches the goal among the runs with the input in its lowest, middle and highest fifth
 (:func:`~suzhou_sim.studies.prior_sensitivity.band_probabilities` on the same draws at every
 lever value), each conditional on that band.
+
+:func:`check_seek_period` refuses (for the command line) a period that cannot act for the
+target: one begun by the data vintage, or one whose levers act only after the target year.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 
 from ..calibration.posterior import Posterior
 from ..calibration.resolve import resolve_posterior
+from ..catalogues.observations import data_vintage
 from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
 from ..catalogues.targets import (
     Target,
@@ -37,7 +41,7 @@ from ..catalogues.targets import (
     target_status,
     target_variables,
 )
-from ..catalogues.timeline import DEFAULT_PERIOD, PERIODS
+from ..catalogues.timeline import DEFAULT_PERIOD, PERIOD_YEARS, PERIODS
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
@@ -50,12 +54,13 @@ from .driven import (
     is_range,
     prior_drivers,
 )
+from .optimise import open_periods, period_years
 from .predictive import predictive_results
 from .prior_sensitivity import band_probabilities
 from .scenario_runs import ScenarioResult, run_scenario
 
 __all__ = ["GoalSeekResult", "MONOTONE_PROBES", "goal_seek", "goal_seek_all",
-           "values_below_reaching"]
+           "check_seek_period", "seek_periods", "values_below_reaching"]
 
 
 @dataclass
@@ -121,6 +126,49 @@ def values_below_reaching(grid: np.ndarray, hi: int, prob, goal: float) -> list[
 def _lever_grid(lever) -> np.ndarray:
     steps = int(round((lever.max - lever.min) / lever.step))
     return np.round(lever.min + lever.step * np.arange(steps + 1), 10)
+
+
+def seek_periods(target: Target, vintage_year: int | None = None) -> list[str]:
+    """The plan periods a goal seek for ``target`` can act in.
+
+    A period is open (not begun by the data vintage of the target's region:
+    :func:`~suzhou_sim.studies.optimise.open_periods`) and its levers act from a year no
+    later than the target year (a lever acting after it cannot move the target).
+    """
+    free, _ = open_periods(target.region, vintage_year)
+    return [p for p in free if PERIOD_YEARS[p][0] <= target.year]
+
+
+def check_seek_period(target_id: str, period: str, vintage_year: int | None = None,
+                      option: str = "--period") -> None:
+    """Refuse a goal seek in a period that cannot act for the target (one line).
+
+    Unknown targets and periods are left to :func:`goal_seek` (its messages name them).
+
+    Raises
+    ------
+    InputError
+        ``period`` has begun by the data vintage, or its levers act only after the target
+        year; the message names the periods open for this target (or that there are none).
+    """
+    target = load_targets().get(target_id)
+    if target is None or period not in PERIODS:
+        return
+    allowed = seek_periods(target, vintage_year)
+    if period in allowed:
+        return
+    _, closed = open_periods(target.region, vintage_year)
+    year = data_vintage(target.region).year if vintage_year is None else int(vintage_year)
+    if period in closed:
+        why = (f"the {period} plan ({period_years(period)}) has begun by the data vintage "
+               f"(data through {year}): its money is spent or committed")
+    else:
+        why = (f"the {period} plan acts from {PERIOD_YEARS[period][0]}, after {target_id}'s "
+               f"year {target.year}")
+    choose = (f"for {target_id} choose from {', '.join(allowed)}" if allowed else
+              f"no open plan period acts by {target.year}, so no lever can still move "
+              f"{target_id}; pick a later target")
+    raise InputError(f"{option}: {why}; {choose}")
 
 
 def goal_seek(

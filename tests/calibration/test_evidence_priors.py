@@ -34,6 +34,10 @@ def test_eligible_base_prior_is_what_parameters_yaml_uses():
     assert prior.centre / (25000 / 15717 + 0.15) == pytest.approx(0.711, abs=1e-3)
 
 
+_RD = {"file": "data/evidence/effect_sizes.csv", "channel": "8_frontier_RD_intensity_and_peer_HTE",
+       "quantity": "Shenzhen R&D/GDP 2022"}
+
+
 @pytest.mark.parametrize(("entry", "message"), [
     ({"value": 24000, "source": {"file": "data/evidence/effect_sizes.csv",
                                  "channel": "8_frontier_RD_intensity_and_peer_HTE",
@@ -47,10 +51,28 @@ def test_eligible_base_prior_is_what_parameters_yaml_uses():
                                "constant": "HTE registering share"}}, "is not 0.5"),
     ({"value": 1, "source": {"file": "notes.txt"}}, "is not one of"),
     ({"value": 1}, "needs value and source.file"),
+    # a quoted figure's value must be the number in its quote (the quote itself is in the row)
+    ({"value": 1880.0, "unit": "100m_yuan", "quote": "1880.49亿元", "source": _RD},
+     r"figures.x.quote: '1880.49亿元' gives 1880.49, 1.88049e\+11, not the value 1880; the "
+     "number quoted must be the value"),
+    ({"value": 188049, "quote": "1880.49亿元", "source": _RD}, "not the value 188049"),
+    ({"value": 1880.49, "quote": "亿元", "source": _RD},
+     "figures.x.quote: '亿元' gives no number, not the value 1880.49"),
 ])
 def test_a_figure_that_its_source_does_not_give_is_refused(entry, message):
     with pytest.raises(InputError, match=message):
         check_figure("x", entry, ELIGIBLE_BASE_FILE)
+
+
+@pytest.mark.parametrize(("value", "quote"), [
+    (1880.49, "1880.49亿元"),   # as written, in the figure's unit
+    (13000, "约1.3万家"),        # 万 read as 1e4
+    (25000, "25,000 firms"),   # thousands separators
+])
+def test_a_quote_whose_number_is_the_value_is_accepted(value, quote):
+    from suzhou_sim.calibration.evidence_priors import quote_numbers
+
+    assert np.isclose(quote_numbers(quote), value).any()
 
 
 def test_every_parameter_names_its_prior_source():

@@ -49,6 +49,27 @@ def test_check_prints_what_the_rows_change_and_writes_nothing(through_2023, caps
     assert (sorted(through_2023.parent.rglob("*")), through_2023.read_bytes()) == before
 
 
+@pytest.mark.parametrize(("indicator", "year", "given", "registry"), [
+    ("incubators_provincial_plus", 2019, "incubators", "carriers"),
+    ("leading_talents_new", 2017, "persons/year", "persons"),
+    ("leading_talents_new", 2018, "persons/year", "persons"),
+    ("kedaitong_firms", 2024, "firm-times", "firms"),
+])
+def test_check_warns_of_history_rows_in_another_unit_than_the_registry(
+        tmp_path, capsys, indicator, year, given, registry):
+    """Rows of the history whose unit names another count than model/indicators.yaml are
+    warned about on every check (the data stay as fitted)."""
+    copy = tmp_path / "observed_history.csv"
+    shutil.copyfile(OBSERVED_FILE, copy)
+    code, out, err = _main(capsys, "check", str(EXAMPLE), "--data", str(copy))
+    assert code == 0, err
+    warnings = [ln for ln in out.splitlines() if "warning: unit of a row already" in ln]
+    hit = [ln for ln in warnings if f"{indicator} {year} is given in {given!r}" in ln]
+    assert len(hit) == 1 and f"the registry counts {registry!r}" in hit[0]
+    assert str(copy) in hit[0] and ": row " in hit[0]
+    assert len(warnings) == 5  # and no other row
+
+
 def test_a_reported_figure_is_shown_as_revising_the_preliminary_one(through_2023, tmp_path,
                                                                      capsys):
     prelim = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import suzhou_sim.studies.optimise as optimise
 from suzhou_sim.catalogues.scenarios import load_scenario
 from suzhou_sim.cli import main
 from suzhou_sim.paths import SCENARIOS_DIR
@@ -91,6 +93,32 @@ def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterio
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--assume",
       "future_industry_base_2023=-5"],
      "--assume: future_industry_base_2023: -5 is outside the allowed range"),
+    # --assume within the plausible range: the unit range, an open end 3 x the uncertainty
+    # range's end (future_industry_base_2023: 500-2500 -> at most 7500; 1e9 overflowed)
+    (["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values", "1",
+      "--assume", "future_industry_base_2023=1e9"],
+     "--assume: future_industry_base_2023: 1e+09 is outside the allowed range 0 to 7500 "
+     "100m_yuan/year (open upper end 3 x the uncertainty range's high)"),
+    (["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values", "1",
+      "--assume", "future_industry_base_2023=7501"],
+     "--assume: future_industry_base_2023: 7501 is outside the allowed range 0 to 7500"),
+    (["sweep", str(SCENARIOS_DIR / "kunshan_baseline.yaml"), "--lever", "special_fund",
+      "--period", "15th", "--values", "1", "--assume", "future_industry_base_2023=2000"],
+     "--assume: future_industry_base_2023: 2000 is outside the allowed range 0 to 1562.5"),
+    (["discover", BASELINE, "--target", "SZ-HTE-2025", "--assume", "future_gdp_growth=0.5"],
+     "--assume: future_gdp_growth: 0.5 is outside the allowed range -0.05 to 0.15 1/year"),
+    (["discover", BASELINE, "--target", "SZ-HTE-2025", "--assume",
+      "future_industry_potential=1e12"],
+     "--assume: future_industry_potential: 1e+12 is outside the allowed range 1 to 90000"),
+    # an assumption named twice (key or .mdl name): the later value replaced the earlier one
+    (["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values", "1",
+      "--assume", "future_industry_base_2023=1500", "--assume",
+      "future_industry_base_2023=900"],
+     "--assume: future_industry_base_2023 is given more than once (1500 and 900); give each "
+     "assumption once"),
+    (["optimise", BASELINE, "--targets", "SZ-FUTURE-2030", "--assume",
+      "future_industry_base_2023=1500", "--assume", "Future industry base 2023=1500"],
+     "--assume: future_industry_base_2023 is given more than once (1500 and 1500)"),
     (["optimise", BASELINE, "--targets", "SZ-HTE-2025", "--dask", "tcp://127.0.0.1:9"],
      "--dask: cannot reach a Dask scheduler"),
     (["discover", BASELINE, "--target", "SZ-NOPE"], "--target: unknown target 'SZ-NOPE'"),
@@ -141,10 +169,15 @@ def test_sweep_and_discover_write_their_outputs(tmp_path, posterior_root, capsys
 
 
 def test_sweep_and_goal_seek_answer_a_prior_driven_target_with_its_driver(tmp_path,
-                                                                        posterior_root, capsys):
+                                                                        posterior_root, capsys,
+                                                                        monkeypatch):
     """SZ-TECHCONTRACT-2025 is prior-sensitive on the fixture calibration at 200 draws (seed
     1): sweep.csv and report.md give its range over the bands with the input named, and
-    goal-seek prints one answer per band, each conditional on it."""
+    goal-seek prints one answer per band, each conditional on it.
+
+    Only 2025 targets are prior-driven on the fixture, and with data through 2024 no open plan
+    period acts by 2025 (goal-seek refuses it); the goal seek therefore runs as with data
+    through 2023, when the 14th plan's 2025 was still open."""
     out = tmp_path / "sweep"
     args = ["--draws", "200", "--seed", "1", "--quiet"]
     assert _run(["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values",
@@ -156,9 +189,14 @@ def test_sweep_and_goal_seek_answer_a_prior_driven_target_with_its_driver(tmp_pa
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "SZ-TECHCONTRACT-2025: Depreciation of the knowledge stock" in report
     capsys.readouterr()
-    assert _run(["goal-seek", BASELINE, "--target", "SZ-TECHCONTRACT-2025", "--lever",
-                 "special_fund", "--period", "14th", "--probability", "0.8", *args],
-                posterior_root) == 0
+    goal_seek = ["goal-seek", BASELINE, "--target", "SZ-TECHCONTRACT-2025", "--lever",
+                 "special_fund", "--period", "14th", "--probability", "0.8", *args]
+    assert _run(goal_seek, posterior_root) == 2  # data through 2024: the 14th plan has begun
+    assert "no open plan period acts by 2025" in capsys.readouterr().err
+    vintage = optimise.data_vintage("suzhou")
+    monkeypatch.setattr(optimise, "data_vintage",
+                        lambda region, observations=None: replace(vintage, year=2023))
+    assert _run(goal_seek, posterior_root) == 0
     printed = capsys.readouterr().out
     for fifth in ("lowest", "middle", "highest"):
         assert f"Prior-driven, among the {fifth} fifth of runs by Depreciation" in printed

@@ -137,6 +137,20 @@ def test_output_folder_is_never_clobbered(tmp_path, capsys, posterior_dir):
     (["--money-share", "0"], "--money-share: 0.0 is not allowed"),
     (["--joint", "special_fund"], "--joint: special_fund names 1 lever(s); give two or more"),
     (["--joint", "special_fund,talent_wieght"], "--joint: unknown lever 'talent_wieght'"),
+    # duplicates and conflicts were accepted silently
+    (["--joint", "special_fund,talent_weight,special_fund"],
+     "--joint: special_fund named twice; name each lever once"),
+    (["--money-step", "50", "--money-share", "0.2"],
+     "--money-step and --money-share both size the money steps"),
+    (["--money-step", "50", "--money-share", "0.1"],  # even at the default share
+     "--money-step and --money-share both size the money steps"),
+    # steps below the least step relative to the lever's scale: every lever had no effect
+    (["--step", "1e-300"], "--step: 1e-300 is below the least relative step 1e-06"),
+    (["--step", "9e-7"], "--step: 9e-07 is below the least relative step 1e-06"),
+    (["--money-share", "1e-9"], "--money-share: 1e-09 is below the least share 1e-06"),
+    (["--money-step", "1e-300"], "--money-step: 1e-300 100m_yuan/year is below the least "
+                                 "step 0.0002 (1e-06 of the special fund of 200 in the 14th "
+                                 "plan)"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, posterior_dir, args, message):
     out = tmp_path / "out"

@@ -41,6 +41,27 @@ def test_list_names_every_catalogue_entry(capsys, what, names):
     assert all(name in out for name in names())
 
 
+@pytest.mark.parametrize(("what", "lang", "header", "row", "cells"), [
+    # a driver that is not an --assume key is named by its label, in the language
+    ("targets", "en", None, "SZ-CARRIERAREA-2025", ["Carrier area in 2018"]),
+    ("targets", "zh", None, "SZ-CARRIERAREA-2025", ["2018年科创载体面积"]),
+    ("targets", "zh", None, "KS-CARRIERAREA-2026", ["2018年科创载体面积"]),
+    ("targets", "zh", None, "SZ-FUTURE-2030", ["future_industry_base_2023"]),
+    # every column has its own header (regions printed 名称 twice)
+    ("regions", "zh", ["键名", "名称", "数据截至"], "suzhou", ["苏州市", "2024"]),
+    ("regions", "en", ["key", "label", "data", "through"], "kunshan", ["Kunshan"]),
+])
+def test_list_cells_and_headers_are_in_the_language(capsys, what, lang, header, row, cells):
+    assert cli.main(["list", what, "--lang", lang]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    if header is not None:
+        assert lines[1].split() == header
+    line = next(ln for ln in lines if ln.split() and ln.split()[0] == row)
+    assert "Initial carrier area" not in line
+    for cell in cells:
+        assert cell in line, line
+
+
 def test_region_filter_and_bad_choice(capsys):
     assert cli.main(["list", "targets", "--region", "kunshan"]) == 0
     out = capsys.readouterr().out

@@ -62,17 +62,30 @@ def test_run_end_to_end(tmp_path: Path, posterior_dir: Path):
 
 
 def test_goal_seek_end_to_end_with_env_posterior(posterior_dir: Path):
-    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-VCFUND-2025", "--lever",
-                "special_fund", "--period", "14th", "--probability", "0.7", "--draws", "100",
-                "--quiet", env={cli_scenarios.POSTERIOR_ENV: str(posterior_dir)})
+    # a 2030 target sought in the 15th plan (2026-30), the plan period open for it
+    proc = _cli("goal-seek", str(BASELINE), "--target", "SZ-FUTURE-2030", "--lever",
+                "special_fund", "--period", "15th", "--assume", "future_industry_base_2023=1500",
+                "--probability", "0.65", "--draws", "100", "--quiet",
+                env={cli_scenarios.POSTERIOR_ENV: str(posterior_dir)})
     assert proc.returncode == 0, proc.stderr
-    assert "status=found" in proc.stdout and "reaches SZ-VCFUND-2025" in proc.stdout
+    assert "status=found" in proc.stdout and "reaches SZ-FUTURE-2030" in proc.stdout
 
 
 BAD_FILES = {
     "misspelt_lever": ("levers:\n  talent_wieght: {15th: 0.3}\n", "did you mean 'talent_weight'"),
     "out_of_range": ("levers:\n  guidance_fund_leverage: {15th: 20}\n", "allowed range 1-10"),
     "malformed": ("levers: {special_fund: [1, 2\n", "malformed YAML at line"),
+    # assumption values within the same plausible range as --assume (an open end is 3 x the
+    # uncertainty range's end): 1e9 overflowed the model
+    "assumption_overflow": ("assumptions:\n  future_industry_base_2023: 1000000000\n",
+                            "assumptions.future_industry_base_2023.default: 1e+09 is outside "
+                            "the allowed range 0 to 7500 100m_yuan/year"),
+    "assumption_range_high": ("assumptions:\n  future_industry_potential: {high: 100000}\n",
+                              "assumptions.future_industry_potential.high: 100000 is outside "
+                              "the allowed range 1 to 90000"),
+    "assumption_unit_range": ("assumptions:\n  future_gdp_growth: {low: -0.2}\n",
+                              "assumptions.future_gdp_growth.low: -0.2 is outside the allowed "
+                              "range -0.05 to 0.15 1/year"),
 }
 
 
@@ -101,13 +114,31 @@ def test_missing_field_via_subprocess(tmp_path: Path):
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["--target", "SZ-HTE-2052", "--lever", "special_fund"], "did you mean 'SZ-HTE-2025'"),
-    (["--target", "SZ-HTE-2025", "--lever", "specialfund"], "did you mean 'special_fund'"),
+    (["--target", "SZ-FUTURE-2030", "--lever", "specialfund"], "did you mean 'special_fund'"),
     (["--target", "SZ-HTE-2025", "--lever", "special_fund", "--period", "15"], "allowed: 14th"),
+    # periods that cannot act for the target (data through 2024): refused, naming the open ones
+    (["--target", "SZ-FUTURE-2030", "--lever", "special_fund", "--period", "14th"],
+     "--period: the 14th plan (2025) has begun by the data vintage (data through 2024): its "
+     "money is spent or committed; for SZ-FUTURE-2030 choose from 15th"),
+    (["--target", "SZ-FUTURE-2030", "--lever", "special_fund", "--period", "16th"],
+     "--period: the 16th plan acts from 2031, after SZ-FUTURE-2030's year 2030; for "
+     "SZ-FUTURE-2030 choose from 15th"),
+    (["--target", "SZ-FUTURE-2035", "--lever", "special_fund", "--period", "14th"],
+     "for SZ-FUTURE-2035 choose from 15th, 16th"),
+    (["--target", "SZ-HTE-2025", "--lever", "special_fund", "--period", "14th"],
+     "--period: the 14th plan (2025) has begun by the data vintage (data through 2024): its "
+     "money is spent or committed; no open plan period acts by 2025"),
+    (["--target", "SZ-HTE-2025", "--lever", "special_fund", "--period", "15th"],
+     "--period: the 15th plan acts from 2026, after SZ-HTE-2025's year 2025; no open plan "
+     "period acts by 2025"),
+    (["--target", "SZ-VCFUND-2025", "--lever", "special_fund"],  # default period 15th
+     "--period: the 15th plan acts from 2026, after SZ-VCFUND-2025's year 2025"),
 ])
 def test_goal_seek_bad_arguments(capsys, posterior_dir, args, expected):
     code, _, err = _main(capsys, "goal-seek", str(BASELINE), *args, "--draws", "10",
                          "--posterior-dir", str(posterior_dir), "--quiet")
-    assert code == 2 and expected in err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert code == 2 and len(errors) == 1 and expected in errors[0], err
 
 
 def test_bad_draws_and_missing_posterior(capsys, tmp_path, posterior_dir):
