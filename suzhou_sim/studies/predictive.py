@@ -122,8 +122,9 @@ LAWS = ("normal", "student_t")
 DF_GRID = (2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50)
 #: Grid in v = log(w), w = chi2/df, over which the Student-t density of an error that also
 #: carries the ensemble's normal spread is integrated (trapezoid rule; the integrand is
-#: smooth in v and the grid reaches far into both tails).
-_LOG_W = np.linspace(-30.0, 6.0, 721)
+#: smooth in v and the grid reaches far into both tails: the t density and distribution
+#: function come out within 1e-7 of the exact ones for df 2-50).
+_LOG_W = np.linspace(-25.0, 5.0, 241)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def _synthetic(law: str, df: float, a: float, n: int, seed: int) -> pd.DataFrame
 
 
 def test_ml_fit_recovers_a_known_df_and_scale():
-    frame = _synthetic("student_t", 4.0, 0.08, 1600, seed=3)
+    frame = _synthetic("student_t", 4.0, 0.08, 1200, seed=3)
     model = fit_error_model(frame, "suzhou", 2023, "student_t")
     assert model.law == "student_t" and model.df in (3.0, 4.0, 5.0)
     assert model.groups["economy"]["a"] == pytest.approx(0.08, rel=0.08)
@@ -87,9 +87,9 @@ def test_an_unknown_law_is_refused():
 
 
 def test_the_comparison_prefers_the_law_the_errors_follow():
-    heavy = compare_error_laws(_synthetic("student_t", 2.0, 0.05, 400, seed=4), "suzhou")
+    heavy = compare_error_laws(_synthetic("student_t", 2.0, 0.05, 200, seed=4), "suzhou")
     assert choose_error_law(heavy) == "student_t"
-    normal = compare_error_laws(_synthetic("normal", 0, 0.05, 400, seed=4), "suzhou")
+    normal = compare_error_laws(_synthetic("normal", 0, 0.05, 200, seed=4), "suzhou")
     assert set(normal.columns) >= {"law", "df", "log_score", "cover50", "cover80"}
     assert choose_error_law(normal) == "normal"
     assert normal.set_index("law").loc["student_t", "df"] >= 15
