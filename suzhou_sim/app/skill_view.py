@@ -46,7 +46,9 @@ def skill_section(region: str, lang: str = "zh") -> None:
                           path=f"model/calibration/{region}/backtest/report.md"))
     st.dataframe(skill_display(rows, lang).round(3), hide_index=True)
     try:
-        tau = load_error_model(region).sigma("pooled", [1, 7, 12])
+        errors = load_error_model(region)
     except InputError:
         return  # the table stands on its own; scenario runs report the missing file
-    st.caption(skill_text("error_size", lang, tau1=tau[0], tau7=tau[1], tau12=tau[2]))
+    tau = errors.sigma("pooled", [1, 7, 12])
+    st.caption(skill_text("error_size", lang, tau1=tau[0], tau7=tau[1], tau12=tau[2]) + " · "
+               + skill_text(f"error_law_{errors.law}", lang, df=errors.df or 0))

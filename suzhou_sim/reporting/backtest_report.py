@@ -125,6 +125,12 @@ SKILL_TEXT: dict[str, tuple[str, str]] = {
                    "2024年 {tau1:.1%},2030年 {tau7:.1%},2035年 {tau12:.1%}",
                    "Backtest error size τ(h) (log sd): 2024 {tau1:.1%}, 2030 {tau7:.1%}, "
                    "2035 {tau12:.1%}"),
+    "error_law_normal": ("误差分布:正态分布(按留一起点的对数评分选定)",
+                         "Error law: normal (chosen by the leave-one-origin-out log score)"),
+    "error_law_student_t": ("误差分布:自由度 {df:g} 的 t 分布,τ(h) 为其尺度"
+                            "(按留一起点的对数评分选定)",
+                            "Error law: Student-t with {df:g} degrees of freedom, τ(h) its "
+                            "scale (chosen by the leave-one-origin-out log score)"),
 }
 
 
@@ -336,6 +342,38 @@ def coverage_goal_line(near: pd.DataFrame, band: int) -> str:
     return line
 
 
+def law_lines(result: BacktestResult) -> list[str]:
+    """Report lines: the structural error's law, its df and the out-of-sample comparison
+    of the laws that chose it."""
+    em, comparison = result.error_model, result.law_comparison
+    law = (f"Student-t with {em.df:g} degrees of freedom (e = z / √(χ²_df / df))"
+           if em.law == "student_t" else "normal (e = z ~ N(0, 1))")
+    lines = [f"Law of the structural error: **{law}**."]
+    if comparison is None or comparison.empty:
+        return lines + ["", "With a single origin there is nothing to leave out: the law is "
+                        "normal, not compared."]
+    shown = comparison.rename(columns={
+        "log_score": "LOO log score (sum)", "mean_log_score": "per point",
+        "cover50": "PIT in central 50%", "cover80": "PIT in central 80%",
+        "pit_sd": "PIT sd (uniform 0.289)"}).astype({"df": object})
+    shown["df"] = ["–" if pd.isna(d) else f"{d:g}" for d in comparison["df"]]
+    lines += [
+        "",
+        "It was chosen by an out-of-sample criterion, not by the coverage goal: for each "
+        "origin the error model of each law (a Student-t's df by maximum likelihood over "
+        "the grid, all groups sharing it) is fitted on the other origins' errors and scores "
+        "the origin's own errors by their log predictive density (the ensemble's own normal "
+        "log spread s plus τ(h)·e, e of the law) and their probability integral transform "
+        "(PIT). The law with the higher summed log score is used (normal on a tie); `df` is "
+        "that of the fit on all origins. The PIT shares use the normal approximation of the "
+        "ensemble from its 10–90% band, so they differ a little from the coverage of the "
+        "stored predictive bands, which use the ensemble's own runs.",
+        "",
+        _md(shown),
+    ]
+    return lines
+
+
 def _coverage_context(near: pd.DataFrame) -> str:
     """How much a coverage share can say: sampling range, and points with a history."""
     from scipy.stats import binom
@@ -469,12 +507,16 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "",
         "What scenario runs show (`series.csv`, fan charts, the app's bands, every target "
         "probability) is the predictive distribution of the published statistic: the model "
-        "ensemble times exp(σ·z), one standard normal z per run and indicator held through "
-        "the years, σ = τ(h) = a·√max(h, 1) at horizon h (years after the last observed "
+        "ensemble times exp(σ·e), one standardised error e per run and indicator held "
+        "through the years (of the law below: a standard normal z, or z / √(χ²_df / df) "
+        "for a Student-t law, the χ² from its own seeded stream), σ = τ(h) = a·√max(h, 1) "
+        "at horizon h (years after the last observed "
         f"year, {em.last_observed_year}), growing as a random walk's error does. The "
         "structural error adds to the ensemble's parameter and assumption spread, and is the "
         "same for every scenario, so a lever that raises every run raises every predictive "
         "draw. This replaces the fixed 4% error of the calibration's predictive check.",
+        "",
+        *law_lines(result),
         "",
         f"How it was estimated: {em.method}",
         "",

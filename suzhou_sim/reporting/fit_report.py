@@ -248,8 +248,9 @@ def measured_error_by_horizon(backtest: pd.DataFrame, model: ErrorModel) -> pd.D
         Per horizon: ``points``; ``rms_log_error`` (root mean square of log(median /
         observed)); ``ensemble_log_sd`` (root mean square of the ensemble's own log sd);
         ``tau`` (root mean square of the error model's τ(h) over the points' indicators);
-        ``modelled_log_sd`` (root mean square of √(s² + τ²), what the predictive draws
-        carry: near ``rms_log_error`` when the error model is right); ``cover80_pred``
+        ``modelled_log_sd`` (root mean square of √(s² + (k τ)²), what the predictive draws
+        carry, k the sd of the standardised error: 1 for a normal law, √(df / (df − 2)) for
+        a Student-t one; near ``rms_log_error`` when the error model is right); ``cover80_pred``
         (share inside the leave-one-origin-out predictive band, when stored).
     """
     use = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
@@ -263,7 +264,8 @@ def measured_error_by_horizon(backtest: pd.DataFrame, model: ErrorModel) -> pd.D
                "rms_log_error": float(np.sqrt(np.mean(g["err"] ** 2))),
                "ensemble_log_sd": float(np.sqrt(np.mean(g["s"] ** 2))),
                "tau": float(np.sqrt(np.mean(g["tau"] ** 2))),
-               "modelled_log_sd": float(np.sqrt(np.mean(g["s"] ** 2 + g["tau"] ** 2)))}
+               "modelled_log_sd": float(np.sqrt(np.mean(
+                   g["s"] ** 2 + (g["tau"] * model.sd_factor) ** 2)))}
         if {"pred_p10", "pred_p90"} <= set(g.columns):
             have = g[g["pred_p10"].notna() & g["pred_p90"].notna()]
             row["cover80_pred"] = (float(((have["observed"] >= have["pred_p10"])
@@ -302,7 +304,7 @@ def _error_chart(path: Path, table: pd.DataFrame, measured: pd.DataFrame | None,
         ax.scatter(measured["horizon"], measured["modelled_log_sd"], marker="x",
                    color="black", zorder=5, label="backtest: modelled √(s² + τ²)")
     ax.set_xlabel(f"horizon h (years after {last_observed_year})")
-    ax.set_ylabel("log-scale sd")
+    ax.set_ylabel("log-scale sd (τ: scale of the error law)")
     ax.set_title("Forecast-error scale against horizon")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
@@ -338,6 +340,14 @@ def forecast_error_section(model: ErrorModel | None, backtest: pd.DataFrame | No
         "run (log-scale standard deviations; an indicator with enough backtest errors has "
         "its own a, shrunk toward its group's; the floor is the revision error of a "
         "published figure).",
+        "",
+        (f"Law of the error: Student-t with {model.df:g} degrees of freedom, τ(h) its scale "
+         f"(sd {model.sd_factor:.3f}·τ(h); 80% of errors within ±{model.quantile(0.9):.3f}·τ, "
+         f"50% within ±{model.quantile(0.75):.3f}·τ)"
+         if model.law == "student_t" else
+         "Law of the error: normal, τ(h) its standard deviation")
+        + ", chosen by the leave-one-origin-out log score of the backtest errors (the "
+        "backtest report compares the laws).",
         "",
         _md(table),
     ]

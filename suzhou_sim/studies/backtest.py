@@ -42,7 +42,13 @@ from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import check_draws
-from .predictive import ErrorModel, fit_error_model, predictive_draws
+from .predictive import (
+    ErrorModel,
+    choose_error_law,
+    compare_error_laws,
+    fit_error_model,
+    predictive_draws,
+)
 from .skill import (
     NAIVE_METHODS,
     PLAN_METHOD,
@@ -115,9 +121,13 @@ class BacktestResult:
         ``origin, indicator, year, p10, p25, p50, p75, p90`` for every year from 2019
         through the last observed year, for the charts.
     error_model : ErrorModel
-        Structural error fitted on all origins' errors (what scenario runs use).
+        Structural error fitted on all origins' errors (what scenario runs use), of the law
+        chosen by the leave-one-origin-out log score (``law_comparison``).
     fits : list of dict
         Per origin: observation rows, free parameters, MAP cost, seconds.
+    law_comparison : pandas.DataFrame or None
+        :func:`~suzhou_sim.studies.predictive.compare_error_laws` of the table (None with a
+        single origin: nothing to leave out, the law is normal).
     """
 
     region: str
@@ -132,6 +142,7 @@ class BacktestResult:
     seconds: float = 0.0
     n_starts: int = 0
     steps: int = 0
+    law_comparison: pd.DataFrame | None = None
 
 
 def _in_scope(obs: pd.DataFrame) -> pd.DataFrame:
@@ -158,15 +169,18 @@ def out_of_sample_rows(obs: pd.DataFrame, origin: int) -> pd.DataFrame:
 def check_origins(region: str, origins: Sequence[int], obs: pd.DataFrame) -> list[int]:
     """Validated, sorted origins; :class:`InputError` naming what is allowed otherwise.
 
-    An origin must have at least one in-scope observation up to it (to calibrate on) and
-    at least one published point value after it (to score).
+    An origin must be a year after the model's initial time (``FIRST_SIM_YEAR`` or later: a
+    fit up to it runs the model past its start), have at least one in-scope observation up to
+    it (to calibrate on) and at least one published point value after it (to score).
     """
     check_region(region, "--region")
     scoped = _in_scope(obs)
     if scoped.empty:
         raise InputError(f"{region}: no observation inside the model's scope and years")
     points = scoped[scoped["bound"].isin(POINT_BOUNDS)]
-    first, last = int(FIRST_SIM_YEAR - 1), int(points["year"].max()) - 1
+    # The model starts at FIRST_SIM_YEAR - 1 (its INITIAL TIME); a fit up to an origin needs a
+    # run that ends after it, so the first origin is FIRST_SIM_YEAR (2018 data still count).
+    first, last = int(FIRST_SIM_YEAR), int(points["year"].max()) - 1
     out = sorted({int(o) for o in origins})
     if not out:
         raise InputError("--origins: give at least one year")
@@ -384,8 +398,10 @@ def _rows_for_origin(obs, origin, results, last_year, plans: Sequence[PlanTarget
     return rows, fans
 
 
-def _predictive_band(table: pd.DataFrame, region: str, seed: int) -> pd.DataFrame:
-    """Leave-one-origin-out predictive band: the error model of the other origins."""
+def _predictive_band(table: pd.DataFrame, region: str, seed: int, law: str = "normal"
+                     ) -> pd.DataFrame:
+    """Leave-one-origin-out predictive band: the error model of the other origins (of
+    ``law``; a Student-t's df fitted on the other origins too)."""
     out = table.copy()
     for col in PREDICTIVE_COLUMNS:
         out[col] = np.nan
@@ -395,7 +411,7 @@ def _predictive_band(table: pd.DataFrame, region: str, seed: int) -> pd.DataFram
         if others.empty:
             continue
         # Horizons count from the origin here: last observed year 0, "years" = horizons.
-        model = fit_error_model(others, region, 0)
+        model = fit_error_model(others, region, 0, law)
         for idx in out.index[out["origin"] == origin]:
             rec = out.loc[idx]
             ens = np.asarray(rec["_ensemble"])[:, None]
@@ -481,16 +497,20 @@ def run_backtest(
             log(f"{region} origin {origin}: {info['observation_rows']} rows, "
                 f"MAP cost {info['map_cost']:.2f}, {len(new_rows)} values scored "
                 f"({info['seconds']:.0f} s fit)")
-    table = _predictive_band(pd.DataFrame(rows), region, seed)
+    table = pd.DataFrame(rows)
+    comparison = compare_error_laws(table, region) if len(origins) > 1 else None
+    law = choose_error_law(comparison) if comparison is not None else "normal"
+    table = _predictive_band(table, region, seed, law)
     table = table.drop(columns="_ensemble").sort_values(
         ["origin", "indicator", "year"]).reset_index(drop=True)
     columns = ["origin", "indicator", "year", "horizon", "observed", "bound", "quality",
                *(f"p{p}" for p in QUANTILES), "crps", *NAIVE_METHODS, PLAN_METHOD,
                *PREDICTIVE_COLUMNS]
     table = table[columns]
-    model = fit_error_model(table, region, last_year)
+    model = fit_error_model(table, region, last_year, law)
     return BacktestResult(
         region=region, origins=origins, draws=draws, seed=seed, table=table,
         skill=skill_table(table), fans=pd.concat(fans, ignore_index=True), error_model=model,
         fits=fits, seconds=time.perf_counter() - start, n_starts=n_starts, steps=steps,
+        law_comparison=comparison,
     )

@@ -8,16 +8,20 @@ added to the ensemble's own spread. Its scale ``a`` is estimated by maximum like
 the backtest's log errors per indicator group, each error's variance being the forecast
 ensemble's own log variance plus ``tau(h)^2`` (:func:`fit_error_model`), and stored in
 ``model/calibration/<region>/forecast_error.yaml``. A predictive draw multiplies the model
-value by a log-normal error of size ``tau(h)``, the same for every scenario, so that a lever
-which raises every run also raises every predictive draw.
+value by ``exp(tau(h) e)``, the same for every scenario, so that a lever which raises every
+run also raises every predictive draw. The law of the standardised error ``e`` is normal
+or Student-t (``z / sqrt(chi2_df / df)``, df by maximum likelihood over a grid); the
+backtest chooses between them by the leave-one-origin-out log score of its errors
+(:func:`compare_error_laws`, :func:`choose_error_law`) and the file records the law.
 
 :func:`predictive_draws` applies it to an ensemble's values; :func:`predictive_results`
 wraps an ensemble result so that every indicator variable read from it (levels, in-year
 counts and the counters behind cumulative measures) is the predictive draw. Scenario runs
 apply the wrapper once, before the series table and the target evaluation, so both see the
-same draws. The error of a run is one standard normal number per run and indicator, seeded
-from the scenario seed and the indicator (common random numbers across scenarios), and held
-through the years: a persistent deviation of the published series, not yearly noise.
+same draws. The error of a run is one standard normal number per run and indicator (and,
+for a Student-t law, one chi-square number from its own stream), seeded from the scenario
+seed and the indicator (common random numbers across scenarios), and held through the years:
+a persistent deviation of the published series, not yearly noise.
 
 What must not live here: running the model, the backtest itself (``studies.backtest``), or
 wording (``reporting.backtest_report``).
@@ -35,6 +39,9 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy.optimize import minimize_scalar
+from scipy.special import gammaln, logsumexp, ndtr
+from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from ..catalogues.indicators import load_indicators
 from ..engine.errors import EngineError
@@ -57,6 +64,13 @@ __all__ = [
     "predictive_results",
     "z_scale",
     "band_log_sd",
+    "LAWS",
+    "DF_GRID",
+    "error_log_density",
+    "error_cdf",
+    "structural_draws",
+    "compare_error_laws",
+    "choose_error_law",
 ]
 
 #: File name of a region's error model beside its calibration.
@@ -98,6 +112,19 @@ Z90 = 1.2815515655446004
 #: Stream number of the structural-error draws in the seed sequence (posterior rows and
 #: assumptions use their own streams).
 ERROR_STREAM = 3
+#: Stream of the chi-square numbers that turn the normal errors into Student-t ones.
+CHI2_STREAM = 4
+#: Laws of the structural error: ``normal`` (tau z) or ``student_t`` (tau z / sqrt(chi2/df)).
+LAWS = ("normal", "student_t")
+#: Degrees of freedom searched by maximum likelihood for a Student-t law: a grid, because
+#: a hundred backtest errors cannot tell df = 9 from df = 10 and a grid keeps the stored
+#: value readable; 2 is the heaviest tail with a finite mean square.
+DF_GRID = (2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50)
+#: Grid in v = log(w), w = chi2/df, over which the Student-t density of an error that also
+#: carries the ensemble's normal spread is integrated (trapezoid rule; the integrand is
+#: smooth in v and the grid reaches far into both tails: the t density and distribution
+#: function come out within 1e-7 of the exact ones for df 2-50).
+_LOG_W = np.linspace(-25.0, 5.0, 241)
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,25 @@ class ErrorModel:
     #: Indicator -> ``{"a": ..., "n": ..., "own_a": ...}``: its own scale, shrunk toward its
     #: group's, for indicators with enough backtest errors.
     indicators: dict[str, dict] = field(default_factory=dict)
+    #: Law of the standardised error (one of :data:`LAWS`).
+    law: str = "normal"
+    #: Degrees of freedom of a ``student_t`` law (None for ``normal``).
+    df: float | None = None
+
+    @property
+    def sd_factor(self) -> float:
+        """Standard deviation of the standardised error: 1 for a normal law,
+        ``sqrt(df / (df - 2))`` for a Student-t one (infinite for ``df <= 2``)."""
+        if self.law != "student_t":
+            return 1.0
+        return float(np.sqrt(self.df / (self.df - 2))) if self.df > 2 else float("inf")
+
+    def quantile(self, p) -> np.ndarray:
+        """Quantiles of the standardised error (``z`` or ``t_df``): the error of an
+        indicator at probability ``p`` is ``tau(h) * quantile(p)``."""
+        if self.law == "student_t":
+            return np.asarray(student_t.ppf(p, self.df), dtype=float)
+        return np.asarray(norm.ppf(p), dtype=float)
 
     def scale(self, indicator: str) -> float:
         """The scale ``a`` that applies to ``indicator`` (its own, else its group's, else the
@@ -141,7 +187,8 @@ class ErrorModel:
         return "pooled"
 
     def sigma(self, indicator: str, horizons: np.ndarray | Sequence[int]) -> np.ndarray:
-        """Log-scale size ``tau(h)`` of the forecast error of ``indicator`` at ``horizons``."""
+        """Log-scale size ``tau(h)`` of the forecast error of ``indicator`` at ``horizons``
+        (the standard deviation of a normal law, the scale of a Student-t one)."""
         h = np.maximum(np.asarray(horizons, dtype=float), 1.0)
         return self.scale(indicator) * np.sqrt(h)
 
@@ -157,40 +204,68 @@ def band_log_sd(p10, p90) -> np.ndarray:
     return np.where(np.isfinite(sd) & (lo > 0), sd, 0.0)
 
 
-def _fit_scale(err: np.ndarray, h: np.ndarray, own_sd: np.ndarray) -> float:
-    """Maximum-likelihood ``a`` for errors ``err ~ N(0, own_sd^2 + a^2 max(h, 1))``."""
-    per_year = np.maximum(h, 1.0)
-
-    def nll(a: float) -> float:
-        var = own_sd ** 2 + a * a * per_year + 1e-10
-        return float(0.5 * np.sum(np.log(var) + err ** 2 / var))
-
-    return float(minimize_scalar(nll, bounds=A_BOUNDS, method="bounded",
-                                 options={"xatol": 1e-6}).x)
+def _log_w_weights(df: float) -> np.ndarray:
+    """Log trapezoid weights of the density of ``v = log(chi2/df)`` on :data:`_LOG_W`
+    (summing to one)."""
+    half = df / 2.0
+    logp = half * np.log(half) - gammaln(half) + half * _LOG_W - half * np.exp(_LOG_W)
+    logp[[0, -1]] += np.log(0.5)
+    return logp - logsumexp(logp)
 
 
-def fit_error_model(
-    backtest: pd.DataFrame, region: str, last_observed_year: int
-) -> ErrorModel:
-    """Estimate the error of the published value around the forecast median.
+def error_log_density(err, own_sd, tau, law: str = "normal", df: float | None = None
+                      ) -> np.ndarray:
+    """Log density of log errors ``err = e_ens + tau * e``, ``e_ens ~ N(0, own_sd^2)``.
 
     Parameters
     ----------
-    backtest : pandas.DataFrame
-        Rows of a backtest (``indicator, horizon, observed, p50``).
-    region : str
-    last_observed_year : int
-        The year horizons of scenario runs count from.
-
-    Returns
-    -------
-    ErrorModel
-        ``tau(h) = a sqrt(max(h, 1))`` maximises the likelihood of the log errors
-        ``log(observed / p50)`` under ``N(0, s^2 + tau(h)^2)``, ``s`` the forecast
-        ensemble's own log spread at that point (from ``p10`` and ``p90``; 0 without them)
-        (:data:`GROWTH`); each group with at least :data:`MIN_GROUP_POINTS` errors gets its
-        own scale ``a``, the others use the pooled one.
+    err, own_sd, tau : array_like
+        Log errors, the ensemble's own log sd at each and the structural scale (broadcast).
+    law : str
+        ``normal`` (``e ~ N(0, 1)``: the sum is ``N(0, own_sd^2 + tau^2)``) or
+        ``student_t`` (``e ~ t_df``, a normal scale mixture ``z / sqrt(w)``,
+        ``w ~ chi2_df / df``: the density is integrated over ``log w`` numerically).
+    df : float, optional
+        Degrees of freedom of the Student-t law.
     """
+    err, own_sd, tau = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                             for x in (err, own_sd, tau)))
+    if law == "normal":
+        var = own_sd ** 2 + tau ** 2 + 1e-10
+        return -0.5 * (np.log(2 * np.pi * var) + err ** 2 / var)
+    log_weights = _log_w_weights(float(df))
+    var = (own_sd ** 2)[..., None] + (tau ** 2)[..., None] * np.exp(-_LOG_W) + 1e-10
+    logs = -0.5 * (np.log(2 * np.pi * var) + err[..., None] ** 2 / var) + log_weights
+    return logsumexp(logs, axis=-1)
+
+
+def error_cdf(err, own_sd, tau, law: str = "normal", df: float | None = None) -> np.ndarray:
+    """Probability that the log error is at most ``err`` (see :func:`error_log_density`):
+    the probability integral transform of an observed error."""
+    err, own_sd, tau = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                             for x in (err, own_sd, tau)))
+    if law == "normal":
+        return ndtr(err / np.sqrt(own_sd ** 2 + tau ** 2 + 1e-10))
+    weights = np.exp(_log_w_weights(float(df)))
+    sd = np.sqrt((own_sd ** 2)[..., None] + (tau ** 2)[..., None] * np.exp(-_LOG_W) + 1e-10)
+    return (ndtr(err[..., None] / sd) * weights).sum(axis=-1)
+
+
+def _fit_scale(err: np.ndarray, h: np.ndarray, own_sd: np.ndarray, law: str = "normal",
+               df: float | None = None) -> tuple[float, float]:
+    """Maximum-likelihood ``a`` (and the log likelihood there) for errors
+    ``err = e_ens + a sqrt(max(h, 1)) e`` under the ``law`` of ``e``."""
+    root = np.sqrt(np.maximum(h, 1.0))
+
+    def nll(a: float) -> float:
+        return float(-np.sum(error_log_density(err, own_sd, a * root, law, df)))
+
+    a = float(minimize_scalar(nll, bounds=A_BOUNDS, method="bounded",
+                              options={"xatol": 1e-6}).x)
+    return a, -nll(a)
+
+
+def _prepared(backtest: pd.DataFrame, region: str) -> pd.DataFrame:
     usable = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
     if usable.empty:
         raise InputError(f"{region}: no positive backtest value to estimate a forecast error from")
@@ -199,33 +274,65 @@ def fit_error_model(
                         if {"p10", "p90"} <= set(usable.columns) else 0.0)
     member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
     usable["group"] = usable["indicator"].map(member).fillna("other")
+    return usable
 
-    def fit(frame: pd.DataFrame) -> dict:
-        a = _fit_scale(frame["err"].to_numpy(), frame["horizon"].to_numpy(float),
-                       frame["own_sd"].to_numpy(float))
-        return {"a": round(a, 5), "n": int(len(frame)), "fitted": True,
-                "median_log_error": round(float(frame["err"].median()), 5)}
 
-    groups = {"pooled": fit(usable)}
+def _fit_groups(usable: pd.DataFrame, law: str, df: float | None
+                ) -> tuple[dict, dict, float]:
+    """Group and indicator scales under one law, and the log likelihood of all errors,
+    each under the scale its group's fit gives (the pooled one for groups too small)."""
+    member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
+
+    def fit(frame: pd.DataFrame) -> tuple[dict, float]:
+        a, loglik = _fit_scale(frame["err"].to_numpy(), frame["horizon"].to_numpy(float),
+                               frame["own_sd"].to_numpy(float), law, df)
+        return ({"a": round(a, 5), "n": int(len(frame)), "fitted": True,
+                 "median_log_error": round(float(frame["err"].median()), 5)}, loglik)
+
+    pooled, pooled_ll = fit(usable)
+    groups = {"pooled": pooled}
+    total, in_groups = 0.0, 0
     for name in INDICATOR_GROUPS:
         frame = usable[usable["group"] == name]
-        groups[name] = fit(frame) if len(frame) >= MIN_GROUP_POINTS else {
-            "n": int(len(frame)), "fitted": False}
+        if len(frame) >= MIN_GROUP_POINTS:
+            groups[name], loglik = fit(frame)
+            total += loglik
+            in_groups += len(frame)
+        else:
+            groups[name] = {"n": int(len(frame)), "fitted": False}
+    rest = usable[~usable["group"].isin([g for g in INDICATOR_GROUPS
+                                         if groups[g].get("fitted")])]
+    if len(rest):
+        total += float(np.sum(error_log_density(
+            rest["err"], rest["own_sd"],
+            pooled["a"] * np.sqrt(np.maximum(rest["horizon"].to_numpy(float), 1.0)),
+            law, df)))
     indicators = {}
     for ind, frame in usable.groupby("indicator"):
         if len(frame) < MIN_INDICATOR_POINTS:
             continue
         group = groups.get(member.get(ind, ""), {})
         prior = group["a"] if group.get("fitted") else groups["pooled"]["a"]
-        own = fit(frame)
+        own = fit(frame)[0]
         # partial pooling on the variance scale: the group counts as SHRINK_POINTS errors
         a = np.sqrt((own["n"] * own["a"] ** 2 + SHRINK_POINTS * prior ** 2)
                     / (own["n"] + SHRINK_POINTS))
         indicators[str(ind)] = {"a": round(float(a), 5), "n": own["n"], "own_a": own["a"],
                                 "median_log_error": own["median_log_error"]}
-    method = (
-        "Maximum likelihood: log(observed / backtest median) ~ N(0, s^2 + tau(h)^2), s the "
-        "backtest ensemble's own log spread at that point ((log p90 - log p10) / 2.563), "
+    return groups, indicators, total
+
+
+def _method(law: str, df: float | None) -> str:
+    if law == "student_t":
+        law_text = (f"a Student-t law, e = z / sqrt(chi2/df), df = {df:g} by maximum "
+                    f"likelihood over the grid {list(DF_GRID)} (the ensemble's normal spread "
+                    "integrated over the t's normal scale mixture)")
+    else:
+        law_text = "a normal law, e ~ N(0, 1)"
+    return (
+        "Maximum likelihood: log(observed / backtest median) = s u + tau(h) e, u ~ N(0, 1), "
+        "s the backtest ensemble's own log spread at that point ((log p90 - log p10) / "
+        f"2.563), e of {law_text}; "
         "tau(h) = a * sqrt(max(h, 1)), h = years after the forecast origin: the structural "
         "error grows as a random walk's does (three origins cannot pin a growth rate down; "
         "a fitted linear slope came out 0, which would give 2035 the error of 2024). a per "
@@ -233,10 +340,110 @@ def fit_error_model(
         f"in {list(A_BOUNDS)}; an indicator with at least {MIN_INDICATOR_POINTS} errors its "
         f"own a, shrunk toward its group's as if the group were {SHRINK_POINTS} more errors; "
         f"never below {A_FLOOR} (the revision and rounding error of a published figure). "
-        "Predictive draws multiply each run by exp(tau(h) z): the structural error adds to "
-        "the ensemble's parameter and assumption spread."
+        "The law was chosen by the leave-one-origin-out log score of the backtest errors "
+        "(normal against Student-t). Predictive draws multiply each run by exp(tau(h) e): "
+        "the structural error adds to the ensemble's parameter and assumption spread."
     )
-    return ErrorModel(region, int(last_observed_year), groups, method, indicators=indicators)
+
+
+def fit_error_model(
+    backtest: pd.DataFrame, region: str, last_observed_year: int, law: str = "normal",
+    df: float | None = None,
+) -> ErrorModel:
+    """Estimate the error of the published value around the forecast median.
+
+    Parameters
+    ----------
+    backtest : pandas.DataFrame
+        Rows of a backtest (``indicator, horizon, observed, p50``, optionally ``p10, p90``).
+    region : str
+    last_observed_year : int
+        The year horizons of scenario runs count from.
+    law : str
+        Law of the standardised structural error (:data:`LAWS`).
+    df : float, optional
+        Degrees of freedom of a ``student_t`` law; None fits them by maximum likelihood over
+        :data:`DF_GRID` (all groups share them: a group of a dozen errors cannot tell a tail).
+
+    Returns
+    -------
+    ErrorModel
+        ``tau(h) = a sqrt(max(h, 1))`` maximises the likelihood of the log errors
+        ``log(observed / p50) = s u + tau(h) e``, ``u ~ N(0, 1)``, ``s`` the forecast
+        ensemble's own log spread at that point (from ``p10`` and ``p90``; 0 without them),
+        ``e`` of ``law`` (:data:`GROWTH`); each group with at least :data:`MIN_GROUP_POINTS`
+        errors gets its own scale ``a``, the others use the pooled one.
+    """
+    if law not in LAWS:
+        raise InputError(f"forecast-error law must be one of {', '.join(LAWS)}, not {law!r}")
+    usable = _prepared(backtest, region)
+    if law == "student_t" and df is None:
+        fits = {d: _fit_groups(usable, law, d) for d in DF_GRID}
+        df = max(fits, key=lambda d: fits[d][2])
+        groups, indicators, _ = fits[df]
+    else:
+        groups, indicators, _ = _fit_groups(usable, law, df)
+    df = float(df) if law == "student_t" else None
+    return ErrorModel(region, int(last_observed_year), groups, _method(law, df),
+                      indicators=indicators, law=law, df=df)
+
+
+def compare_error_laws(backtest: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Leave-one-origin-out comparison of the error laws on a backtest's errors.
+
+    For each origin the model of each law (a Student-t's df fitted too) is estimated from
+    the other origins' errors and scores the origin's own errors: the log predictive
+    density of the error (the ensemble's normal spread plus the structural error) and its
+    probability integral transform (PIT).
+
+    Parameters
+    ----------
+    backtest : pandas.DataFrame
+        Backtest rows with ``origin`` (at least two origins).
+    region : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per law: ``law``, ``df`` (of the fit on all origins; NaN for normal),
+        ``points`` scored, ``log_score`` (sum of the log densities: higher is better),
+        ``mean_log_score``, ``cover50`` and ``cover80`` (share of PIT values inside the
+        central 50% and 80%), ``pit_sd`` (sd of the PIT values; 0.289 when uniform).
+    """
+    usable = _prepared(backtest, region)
+    origins = sorted(usable["origin"].unique())
+    if len(origins) < 2:
+        raise InputError(f"{region}: comparing error laws needs at least two origins")
+    rows = []
+    for law in LAWS:
+        logs, pits = [], []
+        for origin in origins:
+            others = usable[usable["origin"] != origin]
+            own = usable[usable["origin"] == origin]
+            model = fit_error_model(others, region, 0, law)
+            tau = np.array([float(model.sigma(i, [h])[0]) for i, h in
+                            zip(own["indicator"], own["horizon"], strict=True)])
+            logs.append(error_log_density(own["err"], own["own_sd"], tau, law, model.df))
+            pits.append(error_cdf(own["err"], own["own_sd"], tau, law, model.df))
+        log, pit = np.concatenate(logs), np.concatenate(pits)
+        full = fit_error_model(usable, region, 0, law)
+        rows.append({"law": law, "df": full.df if full.df is not None else float("nan"),
+                     "points": int(len(log)), "log_score": float(log.sum()),
+                     "mean_log_score": float(log.mean()),
+                     "cover50": float(np.mean((pit >= 0.25) & (pit <= 0.75))),
+                     "cover80": float(np.mean((pit >= 0.1) & (pit <= 0.9))),
+                     "pit_sd": float(np.std(pit))})
+    return pd.DataFrame(rows)
+
+
+def choose_error_law(comparison: pd.DataFrame) -> str:
+    """The law with the highest leave-one-origin-out log score (normal on a tie: the
+    simpler law unless the data prefer the other)."""
+    best = comparison.sort_values("log_score", ascending=False, kind="stable").iloc[0]
+    normal = comparison[comparison["law"] == "normal"]
+    if not normal.empty and float(normal["log_score"].iloc[0]) >= float(best["log_score"]):
+        return "normal"
+    return str(best["law"])
 
 
 def error_model_file(region: str) -> Path:
@@ -251,8 +458,13 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
         "region": model.region,
         "last_observed_year": model.last_observed_year,
         "growth": GROWTH,
-        "form": "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, "
-                "sigma = tau(h) = a * sqrt(max(h, 1)), h = year - last_observed_year "
+        "law": model.law,
+        **({"df": model.df} if model.law == "student_t" else {}),
+        "form": ("published = model * exp(sigma * e), e = z / sqrt(chi2_df / df) "
+                 "(Student-t), z ~ N(0,1) and chi2_df one per run and indicator, "
+                 if model.law == "student_t" else
+                 "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, ")
+                + "sigma = tau(h) = a * sqrt(max(h, 1)), h = year - last_observed_year "
                 "(added to the ensemble's own spread)",
         "method": model.method,
         "groups": model.groups,
@@ -285,8 +497,17 @@ def _load(path: Path, mtime: float) -> ErrorModel:
         for name, g in indicators.items():
             if not 0 <= g["a"] < np.inf:
                 raise ValueError(f"indicators.{name}: a must be a finite number >= 0")
+        law = str(raw.get("law", "normal"))  # files written before the law was chosen
+        if law not in LAWS:
+            raise ValueError(f"law must be one of {', '.join(LAWS)}, not {law!r}")
+        df = None
+        if law == "student_t":
+            df = float(raw["df"])
+            if not 0 < df < np.inf:
+                raise ValueError("df must be a finite number > 0")
         return ErrorModel(str(raw["region"]), int(raw["last_observed_year"]), groups,
-                          str(raw.get("method", "")), dict(raw.get("meta") or {}), indicators)
+                          str(raw.get("method", "")), dict(raw.get("meta") or {}), indicators,
+                          law, df)
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{path}: malformed forecast-error model ({exc})") from None
 
@@ -328,6 +549,28 @@ def _z_scale(seed: int, indicator: str, n: int) -> np.ndarray:
     return z
 
 
+def structural_draws(seed: int, indicator: str, n: int, model: ErrorModel) -> np.ndarray:
+    """The standardised structural error of each of ``n`` runs for ``indicator``.
+
+    ``z`` of :func:`z_scale` for a normal law; ``z / sqrt(chi2_df / df)`` for a Student-t
+    one, the chi-square numbers from their own stream seeded by ``(seed, indicator)``. Both
+    depend only on ``(seed, indicator, n)`` and the law, so scenarios stay paired.
+    """
+    z = z_scale(seed, indicator, n)
+    if model.law != "student_t":
+        return z
+    return _t_scale(int(seed), indicator, int(n), float(model.df))
+
+
+@lru_cache(maxsize=1024)
+def _t_scale(seed: int, indicator: str, n: int, df: float) -> np.ndarray:
+    key = zlib.crc32(indicator.encode("utf-8"))
+    rng = np.random.default_rng(np.random.SeedSequence([seed, CHI2_STREAM, key]))
+    t = z_scale(seed, indicator, n) / np.sqrt(rng.chisquare(df, n) / df)
+    t.setflags(write=False)
+    return t
+
+
 def predictive_draws(
     values: np.ndarray,
     indicator: str,
@@ -349,15 +592,15 @@ def predictive_draws(
     region : str
         Region whose stored error model applies (unless ``model`` is given).
     rng : numpy.random.Generator or array
-        Source of the per-run standard normal errors, or the errors themselves (shape
-        ``(n_runs,)``, e.g. from :func:`z_scale`).
+        Source of the per-run standardised errors (normal, or Student-t by the model's law),
+        or the errors themselves (shape ``(n_runs,)``, e.g. from :func:`structural_draws`).
     model : ErrorModel, optional
         Use this error model instead of the stored one.
 
     Returns
     -------
     numpy.ndarray
-        ``values * exp(tau(h) * z)`` per year, ``tau(h)`` the structural error at horizon
+        ``values * exp(tau(h) * e)`` per year, ``tau(h)`` the structural error at horizon
         ``h = year - last_observed_year``. It does not depend on the ensemble, so a change
         that raises every run raises every draw; the predictive log spread is about
         ``sqrt(s^2 + tau(h)^2)``, ``s`` the ensemble's own.
@@ -365,7 +608,12 @@ def predictive_draws(
     model = model or load_error_model(region)
     values = np.asarray(values, dtype=float)
     n = values.shape[0]
-    z = rng.standard_normal(n) if isinstance(rng, np.random.Generator) else np.asarray(rng)
+    if isinstance(rng, np.random.Generator):
+        z = rng.standard_normal(n)
+        if model.law == "student_t":
+            z = z / np.sqrt(rng.chisquare(model.df, n) / model.df)
+    else:
+        z = np.asarray(rng)
     h = np.asarray(years, dtype=float) - model.last_observed_year
     sigma = model.sigma(indicator, h)
     return values * np.exp(z[:, None] * sigma[None, :])
@@ -426,7 +674,7 @@ class PredictiveResults:
             if indicator is None:
                 self._cache[name] = raw
             else:
-                z = z_scale(self._seed, indicator, raw.shape[0])
+                z = structural_draws(self._seed, indicator, raw.shape[0], self._model)
                 if name in self._level:
                     self._cache[name] = predictive_draws(
                         raw, indicator, self.times, self._model.region, z, self._model)

@@ -29,7 +29,8 @@ from .optimise import plan_decisions
 
 __all__ = ["SWEEP_COLUMNS", "sweep"]
 
-SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "kind", "probability",
+SWEEP_COLUMNS = ["lever", "period", "value", "target_id", "status", "forecast_status", "kind",
+                 "probability",
                  "p_low", "p_central", "p_high", "drivers", "given", "basis", "p10", "median",
                  "p90"]
 #: Values of one sweep at most (each is a whole ensemble); defined in ``suzhou_sim.limits``.
@@ -75,7 +76,10 @@ def sweep(
         prior-sensitive bound) has ``kind`` ``range`` with ``basis`` ``bands``: ``p_low``
         / ``p_high`` the least and largest probability over the lowest, middle and highest
         fifth of each value's runs by the driver the base scenario's scoreboard names
-        (the same driver for every value), ``p_central`` the middle fifth's.
+        (the same driver for every value), ``p_central`` the middle fifth's; its
+        ``status`` is ``prior_driven`` where the scoreboard's would be (an assessable target
+        answered over those bands), and so is its ``forecast_status`` (the scoreboard's
+        status of the forecast of a target whose year is not yet published).
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     (decision,) = plan_decisions([lever], [period], ("--lever", "--period"))
@@ -107,7 +111,13 @@ def sweep(
         for r, answer in zip(boards[i].itertuples(index=False), answers[i], strict=True):
             cells = answer_cells(answer)
             p = cells["probability"] if cells["kind"] != "single" else r.probability
-            rows.append([lever, period, value, r.target_id, r.status, cells["kind"], p,
+            # answered over the bands of the prior driver: an assessable target (or the
+            # forecast status of a nowcast) reads prior-driven, as the scoreboard's does
+            # (apply_prior_sensitivity)
+            bands = cells["basis"] == "bands"
+            status, forecast = (("prior_driven" if bands and s == "assessable" else s)
+                                for s in (r.status, r.forecast_status))
+            rows.append([lever, period, value, r.target_id, status, forecast, cells["kind"], p,
                          cells["p_low"], cells["p_central"], cells["p_high"], cells["drivers"],
                          cells["given"], cells["basis"], r.p10, r.median, r.p90])
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)

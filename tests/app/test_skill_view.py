@@ -30,3 +30,13 @@ def test_rows_are_the_key_series_and_the_pooled_rows():
 
 def test_no_stored_backtest_reads_as_none(tmp_path):
     assert load_skill_table("suzhou", tmp_path) is None
+
+
+@pytest.mark.parametrize(("lang", "k"), [("zh", 0), ("en", 1)])
+def test_the_error_law_is_named_under_the_table(lang, k):
+    from suzhou_sim.studies.predictive import load_error_model
+
+    errors = load_error_model("suzhou")
+    at = AppTest.from_string(SCRIPT.format("suzhou", lang)).run()
+    label = SKILL_TEXT[f"error_law_{errors.law}"][k].format(df=errors.df or 0)
+    assert any(label in c.value for c in at.caption), [c.value for c in at.caption]

@@ -72,7 +72,10 @@ def _data_without_early_rows(path: Path) -> Path:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--region", "shanghai"], "--region: 'shanghai' is not a region (allowed: suzhou, kunshan)"),
-    (["--origins", "2024"], "--origins: 2024 is outside the data of suzhou (allowed: 2018-2023"),
+    (["--origins", "2024"], "--origins: 2024 is outside the data of suzhou (allowed: 2019-2023"),
+    # the message once allowed 2018, and the run then failed (FINAL TIME 2018 must be after
+    # INITIAL TIME 2018)
+    (["--origins", "2018"], "--origins: 2018 is outside the data of suzhou (allowed: 2019-2023"),
     (["--origins", "2030"], "--origins: 2030 is outside the data of suzhou"),
     (["--origins", "20x1"], "--origins: '20x1' is not a whole number"),
     (["--origins", "2021", "--data", "EARLY"], "--origins: 2021: no observation of suzhou up "

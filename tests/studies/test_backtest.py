@@ -99,7 +99,9 @@ def test_out_of_sample_rows_prefer_exact_reported_and_skip_bounds():
 
 
 @pytest.mark.parametrize(("origins", "message"), [
-    ([2023], r"2023 is outside the data of suzhou \(allowed: 2018-2022"),
+    ([2023], r"2023 is outside the data of suzhou \(allowed: 2019-2022"),
+    # the model starts in 2018: a fit up to 2018 would end where the run begins
+    ([2018], r"2018 is outside the data of suzhou \(allowed: 2019-2022"),
     ([2010], "2010 is outside the data"),
     ([2019], "no observation of suzhou up to 2019"),
     ([], "give at least one year"),

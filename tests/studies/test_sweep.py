@@ -34,6 +34,11 @@ def test_prior_driven_rows_are_ranges_with_the_driver(swept):
         assert (at_base["p_low"], at_base["p_high"]) == pytest.approx(
             (row["p_curve_min"], row["p_curve_max"]))
         assert at_base["p_low"] <= at_base["p_central"] <= at_base["p_high"]
+        # the status column says prior-driven as the scoreboard does (it showed the
+        # unadjusted 'assessable')
+        assert (rows["status"] == row["status"]).all(), (tid, row["status"])
+        assert (rows["forecast_status"] == row["forecast_status"]).all(), tid
+    assert "prior_driven" in {*board["status"], *board["forecast_status"]}
 
 
 def test_ledger_ranges_keep_their_settings_basis(swept):
