@@ -152,8 +152,9 @@ def _read(files: tuple[tuple[str, int, int], ...]
         try:
             scenario = load_scenario(path)
         except InputError as exc:
-            first = (str(exc).splitlines() or ["not a valid scenario"])[0]
-            problems.append(StoreProblem(path.name, first.replace(str(path), path.name, 1)))
+            first = exc.problems[0]
+            problems.append(StoreProblem(path.name, first.located(path.name)
+                                         if first.file == str(path) else first))
             continue
         # the first file of a title wins (the app's own before hand-made ones, then by file
         # name); later ones with the same title are reported
