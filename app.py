@@ -201,7 +201,7 @@ def cached_goal_seek(scenario_yaml: str, target: str, lever: str, period: str,
                             seed=seed, posterior=cached_posterior(scenario.region, stamp))
     if len(answers) != 1 and not all(a.band for a in answers):
         # a driver left free: the view fixes them all
-        raise InputError(f"{target}: fix every driving assumption to seek one probability")
+        raise InputError(code="err.goal_fix_drivers", file=target)
     return tuple(answers)
 
 

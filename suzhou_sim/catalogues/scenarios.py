@@ -215,10 +215,9 @@ def load_levers(path: Path = LEVERS_FILE) -> dict[str, Lever]:
     themes = load_lever_themes(path)
     for lever in levers.values():
         if lever.theme not in themes:
-            raise InputError(
-                f"{path}: levers.{lever.key}.theme: unknown theme {lever.theme!r}; "
-                f"allowed: {', '.join(themes)}"
-            )
+            raise InputError(code="err.unknown_theme", file=path,
+                             field=f"levers.{lever.key}.theme", name=lever.theme,
+                             allowed=Names(themes))
     return levers
 
 
@@ -228,7 +227,7 @@ def load_lever_themes(path: Path = LEVERS_FILE) -> dict[str, dict[str, str]]:
     raw = load_yaml(path, "lever catalogue")
     themes = raw.get("themes") if isinstance(raw, dict) else None
     if not isinstance(themes, dict):
-        raise InputError(f"{path}: expected a mapping `themes:`")
+        raise InputError(code="err.themes_not_mapping", file=path)
     return themes
 
 
@@ -654,9 +653,11 @@ def baseline_file(region: str, directory: Path = SCENARIOS_DIR,
     if path is not None and path.is_file():
         return path
     if required:
-        where = f"{path} does not exist" if path is not None else "the profile names none"
-        raise InputError(f"{REGIONS_DIR / f'{region}.yaml'}: baseline: {where}; give the file "
-                         f"name of {region}'s baseline scenario in {Path(directory)}")
+        where = Phrase("err.baseline_missing", {"path": str(path)}) if path is not None \
+            else Phrase("err.baseline_unnamed")
+        raise InputError(code="err.baseline_file", file=REGIONS_DIR / f"{region}.yaml",
+                         field="baseline", where=where, region=region,
+                         folder=str(Path(directory)))
     return None
 
 
