@@ -120,7 +120,7 @@ from suzhou_sim.catalogues.scenarios import (
 )
 from suzhou_sim.catalogues.targets import load_targets
 from suzhou_sim.catalogues.timeline import DEFAULT_PERIOD, FIRST_SIM_YEAR, PERIOD_YEARS
-from suzhou_sim.errors import InputError
+from suzhou_sim.errors import InputError, render_error
 from suzhou_sim.paths import DATA_DIR, MODEL_FILE, REPO_ROOT
 from suzhou_sim.reporting.answer_text import driver_name
 from suzhou_sim.reporting.headline import conditional_probability, driver_values
@@ -866,7 +866,7 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
             try:
                 state["goal.result"] = (request, cached_goal_seek(*request[:-1]))
             except InputError as exc:
-                st.error(str(exc))
+                st.error(render_error(exc, lang))
     stored = state.get("goal.result")
     if stored is None:
         return
@@ -926,7 +926,7 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         posterior = cached_posterior(region, stamp)
     except InputError as exc:
         st.warning(tr("about_fit_missing", lang, region=region_label(region, lang),
-                      message=str(exc)))
+                      message=render_error(exc, lang)))
     else:
         text, mape = fit_summary(posterior, lang)
         st.markdown(text)
@@ -1024,7 +1024,7 @@ def live_settings(state: MutableMapping[str, Any], lang: str) -> Live:
         except InputError as exc:
             messages.append(("warning", tr("no_calibration", lang,
                                            region=region_label(region, lang),
-                                           message=str(exc))))
+                                           message=render_error(exc, lang))))
         else:
             if (status := calibration_staleness(region, stamp)).stale:
                 messages.append(("warning", staleness_message(status, lang)))

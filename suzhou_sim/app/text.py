@@ -4,7 +4,8 @@ Lives here: :func:`tr`, the app's look-up of the interface texts it writes itsel
 its own widgets, headings, captions, help). The texts live in the wording room
 (``suzhou_sim/wording/texts/app.yaml``, read by :func:`suzhou_sim.wording.say`); ``_STRINGS``
 below holds only texts added in passing, used before the data file. Problems of bad input are
-rendered from their codes (:mod:`suzhou_sim.wording.problems`), never translated from English. The display names of the model's units and plan periods and the
+rendered from their codes (:mod:`suzhou_sim.wording.problems`), never translated from English.
+The display names of the model's units and plan periods and the
 formatting of numbers, probabilities and differences are shared with the reports and live in
 :mod:`suzhou_sim.reporting.labels`; they are re-exported here for the app's modules. Labels of
 levers, assumptions, targets, indicators and regions are not here: they come from the

@@ -34,7 +34,7 @@ from ..catalogues.targets import (
 )
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
-from ..wording import say
+from ..wording import keys, say
 from .driver_labels import drivers_text
 from .labels import fmt_number, period_years
 
@@ -47,10 +47,9 @@ __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STAT
            "status_summary", "curves_table", "curve_lines", "BOUND_TEXT", "reach_section",
            "prior_section"]
 
-#: The target statuses in the order reports list them (texts: wording/texts/reports.yaml).
-_STATUSES = ("met", "missed", "undetermined", "awaiting_data", "assessable", "lower_bound",
-             "upper_bound", "prior_driven", "assumption_driven", "trend_only", "already_met",
-             "set_by_lever", "outside_scope")
+#: The target statuses in the order reports list them: that of wording/texts/reports.yaml.
+_STATUSES = tuple(k.removeprefix("status_") for k in keys()
+                  if k.startswith("status_") and not k.startswith("status_def_"))
 _RULE_VALUES = {"spread": PRIOR_SPREAD, "noise": PRIOR_NOISE_SE, "band": PRIOR_BAND}
 
 #: status: (English label, Chinese label, English definition, Chinese definition), from the

@@ -19,7 +19,8 @@ from typing import Any
 
 from . import say, texts
 
-__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "ErrorText", "problems_of", "render_lines"]
+__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "unit_name", "ErrorText", "problems_of",
+           "render_lines"]
 
 #: Display names of keys (levers, periods, ...) in the reader's language: key -> label.
 Labels = Mapping[str, str]
@@ -27,6 +28,13 @@ Labels = Mapping[str, str]
 
 class Unit(str):
     """A model unit shown in a text (``100m_yuan/year``): named by the reader's language."""
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """Display name of a model unit (``100m_yuan/year`` -> ``亿元/年`` or ``100m yuan/yr``),
+    from ``wording/texts/units.yaml``; a unit it does not name reads with spaces."""
+    key = f"unit.{unit}"
+    return say(key, lang) if key in texts() else unit.replace("_", " ")
 
 
 class Term(str):
@@ -91,8 +99,7 @@ def _value(value: Any, lang: str, labels: Labels | None) -> Any:
     if isinstance(value, Term):
         return say(f"term.{value}", lang) if f"term.{value}" in texts() else str(value)
     if isinstance(value, Unit):
-        from ..reporting.labels import unit_label  # units are named with the reports'
-        return unit_label(str(value), lang)
+        return unit_name(str(value), lang)
     return value
 
 
