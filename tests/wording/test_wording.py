@@ -26,6 +26,7 @@ CONVERTED = [
     "limits.py",
     "catalogues/observations.py",
     "app/scenario_store.py",
+    "studies/goal_seek.py",
     "cli/__init__.py",
     "cli/backtest.py",
     "cli/calibrate.py",
