@@ -100,10 +100,11 @@ def check_draws(n: object, what: str = "draws", maximum: int = MAX_DRAWS) -> int
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer | float) or (
             isinstance(n, float) and not float(n).is_integer()):
-        raise InputError(f"{what}: {n!r} is not a whole number (allowed: 1-{maximum})")
+        raise InputError(code="err.cli_not_whole", file=what, value=n, allowed=f"1-{maximum}")
     value = int(n)
     if not 1 <= value <= maximum:
-        raise InputError(f"{what}: {value} is outside the allowed range 1-{maximum}")
+        raise InputError(code="err.cli_out_of_range", file=what, value=value,
+                         allowed=f"1-{maximum}")
     return value
 
 
@@ -132,8 +133,10 @@ def check_limit(value: int, limit: int, option: str, beyond: str = "") -> int:
         ``value > limit``.
     """
     if value > limit:
-        hint = f"; {beyond}" if beyond else ""
-        raise InputError(f"{option}: {value:,} is above the limit of {limit:,}{hint}")
+        if beyond:
+            raise InputError(code="err.limit_above_hint", file=option, value=value,
+                             limit=limit, hint=beyond)
+        raise InputError(code="err.limit_above", file=option, value=value, limit=limit)
     return value
 
 
@@ -159,6 +162,6 @@ def check_model_runs(runs: int, what: str, dask: bool = False) -> int:
         beyond = ("split the study into smaller ones" if dask else
                   f"run it on a Dask cluster (--dask tcp://HOST:8786, up to "
                   f"{MAX_MODEL_RUNS_DASK:,} runs) or make it smaller")
-        raise InputError(f"{what} = {runs:,} model runs, above the limit of {limit:,} "
-                         f"runs per study; {beyond}")
+        raise InputError(code="err.limit_runs", what=what, runs=runs, limit=limit,
+                         hint=beyond)
     return runs

@@ -30,7 +30,7 @@ FORBIDDEN = (f"{PACKAGE}.app", "streamlit")
 
 #: Floor of each top-level part of the package (``suzhou_sim.<part>``); higher imports lower.
 FLOORS = {
-    "errors": 0, "paths": 0, "limits": 0, "stats": 0, "fileio": 0,
+    "errors": 0, "wording": 0, "paths": 0, "limits": 0, "stats": 0, "fileio": 0,
     "engine": 1,
     "catalogues": 2,
     "ensemble": 3,

@@ -343,7 +343,7 @@ def _goal_seek(key: Hashable, _scenario: Scenario, target: str, lever: str, peri
                                       posterior=cached_posterior(_scenario.region, stamp))
     if len(answers) != 1 and not all(a.band for a in answers):
         # a driver left free: the view fixes them all
-        raise InputError(f"{target}: fix every driving assumption to seek one probability")
+        raise InputError(code="err.goal_fix_drivers", file=target)
     return tuple(answers)
 
 

@@ -21,7 +21,7 @@ from ..catalogues.scenarios import (
     zero_split_periods,
 )
 from ..catalogues.timeline import PERIOD_YEARS
-from ..errors import InputError
+from ..errors import InputError, render_error
 from ..reporting.headline import driver_values
 from ..reporting.warnings_text import staleness_message, zero_split_message
 from . import state as S
@@ -119,7 +119,7 @@ def live_settings(state: MutableMapping[str, Any], lang: str) -> Live:
         except InputError as exc:
             messages.append(("warning", tr("no_calibration", lang,
                                            region=region_label(region, lang),
-                                           message=str(exc))))
+                                           message=render_error(exc, lang))))
         else:
             if (status := calibration_staleness(region, stamp)).stale:
                 messages.append(("warning", staleness_message(status, lang)))

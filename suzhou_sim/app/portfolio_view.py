@@ -17,7 +17,7 @@ from ..calibration.posterior import Posterior
 from ..catalogues.scenarios import PERIODS, Scenario, load_levers
 from ..catalogues.targets import targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
-from ..errors import InputError
+from ..errors import InputError, render_error
 from ..reporting.decision_report import discovery_sentences
 from ..studies.discover import discover
 from ..studies.optimise import (
@@ -211,7 +211,7 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
                         seed=seed, posterior=posterior, population=APP_POPULATION,
                         generations=APP_GENERATIONS))
                 except InputError as exc:
-                    st.error(str(exc))
+                    st.error(render_error(exc, lang))
     stored = state.get("pf.result")
     if stored is not None:
         done, result = stored

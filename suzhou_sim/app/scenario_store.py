@@ -84,7 +84,7 @@ class ScenarioExists(InputError):
     """A scenario is already saved under this name (replace it only when asked to)."""
 
     def __init__(self, title: str) -> None:
-        super().__init__(f"name: a scenario named '{title}' is already saved")
+        super().__init__(code="err.store_exists", file="name", title=title)
         self.title = title
 
 
@@ -92,7 +92,7 @@ class TitleReserved(InputError):
     """The title is that of a built-in scenario file (``scenarios/``): it stays theirs."""
 
     def __init__(self, title: str) -> None:
-        super().__init__(f"name: '{title}' is the title of a built-in scenario; choose another")
+        super().__init__(code="err.store_reserved", file="name", title=title)
         self.title = title
 
 
@@ -100,7 +100,7 @@ class TitleEmpty(InputError):
     """The name box was empty."""
 
     def __init__(self) -> None:
-        super().__init__("name: empty; give the scenario a name")
+        super().__init__(code="err.store_empty", file="name")
 
 
 def store_dir() -> Path:
@@ -152,8 +152,9 @@ def _read(files: tuple[tuple[str, int, int], ...]
         try:
             scenario = load_scenario(path)
         except InputError as exc:
-            first = (str(exc).splitlines() or ["not a valid scenario"])[0]
-            problems.append(StoreProblem(path.name, first.replace(str(path), path.name, 1)))
+            first = exc.problems[0]
+            problems.append(StoreProblem(path.name, first.located(path.name)
+                                         if first.file == str(path) else first))
             continue
         # the first file of a title wins (the app's own before hand-made ones, then by file
         # name); later ones with the same title are reported
@@ -230,8 +231,8 @@ def _claim(folder: Path, base: str) -> Path:
             else:
                 return path
     except OSError as exc:
-        raise InputError(f"{folder}: cannot save the scenario there: "
-                         f"{exc.strerror or exc}") from exc
+        raise InputError(code="err.store_cannot_save", file=folder,
+                         reason=exc.strerror or str(exc)) from exc
 
 
 def write_scenario(scenario: Scenario, directory: Path | None = None,
@@ -272,8 +273,8 @@ def write_scenario(scenario: Scenario, directory: Path | None = None,
         raise ScenarioExists(title)
     if existing is not None:
         if not _written_by_app(existing.path):
-            raise InputError(f"{existing.path.name}: the scenario '{title}' was not saved by "
-                             "the app, so the app does not replace it; choose another name")
+            raise InputError(code="err.store_not_ours_replace", file=existing.path.name,
+                             title=title)
         path, stem, ident = existing.path, existing.path.stem, existing.id
     else:
         path = _claim(folder, file_stem(title))
@@ -284,8 +285,8 @@ def write_scenario(scenario: Scenario, directory: Path | None = None,
     except OSError as exc:
         if existing is None:  # the empty file claimed for it above
             path.unlink(missing_ok=True)
-        raise InputError(f"{folder}: cannot save the scenario there: "
-                         f"{exc.strerror or exc}") from exc
+        raise InputError(code="err.store_cannot_save", file=folder,
+                         reason=exc.strerror or str(exc)) from exc
     return saved
 
 
@@ -305,12 +306,12 @@ def delete_scenario(title: str, directory: Path | None = None) -> Path:
     folder = directory or store_dir()
     existing = read_store(folder)[0].get(title)
     if existing is None:
-        raise InputError(f"{folder}: no saved scenario named '{title}'")
+        raise InputError(code="err.store_no_such", file=folder, title=title)
     if not _written_by_app(existing.path):
-        raise InputError(f"{existing.path.name}: the scenario '{title}' was not saved by the "
-                         "app, so the app does not delete it")
+        raise InputError(code="err.store_not_ours_delete", file=existing.path.name, title=title)
     try:
         existing.path.unlink()
     except OSError as exc:
-        raise InputError(f"{existing.path.name}: cannot delete: {exc.strerror or exc}") from exc
+        raise InputError(code="err.store_cannot_delete", file=existing.path.name,
+                         reason=exc.strerror or str(exc)) from exc
     return existing.path

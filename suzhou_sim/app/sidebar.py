@@ -52,6 +52,7 @@ from .text import (
 from .views import (
     Outcome,
     fund_shares,
+    problem_lines,
     region_label,
     region_vintage,
     scenario_title,
@@ -125,7 +126,7 @@ def sidebar_settings(state, lang: str) -> None:
     if broken:  # one line for everyone; the files and their problems on demand
         with st.expander(tr("broken_files", lang, n=len(broken)), icon="⚠️"):
             for problem in broken:
-                st.caption(problem)
+                st.caption(problem_lines(problem, lang)[0])
     st.button(tr("reset", lang), on_click=S.reset_to_picked, args=(state,),
               width="stretch")
 

@@ -42,6 +42,7 @@ from ..catalogues.scenarios import (
 from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
 from ..paths import SCENARIOS_DIR
+from ..wording.problems import Names, Problem
 from .scenario_store import (
     ID_PATTERN,
     ScenarioExists,
@@ -205,7 +206,7 @@ def _read_choices(files: tuple[tuple[str, int], ...]) -> tuple[dict[str, Scenari
         try:
             scenarios[Path(name).stem] = load_scenario(name)
         except InputError as exc:
-            problems.append(str(exc).splitlines()[0])
+            problems.append(exc.problems[0])
     return scenarios, problems
 
 
@@ -574,7 +575,7 @@ def apply_uploaded_scenario(
             text = text.decode("utf-8")
         scenario = parse_scenario(parse_yaml(text, source), source)
     except UnicodeDecodeError:
-        message = f"{source}: not UTF-8 text"
+        message = Problem("err.not_utf8", file=source)
     except InputError as exc:
         message = str(exc)
     else:
@@ -836,10 +837,13 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
         try:
             _restore_saved(text, state)
         except (ValueError, KeyError, TypeError, InputError) as exc:
-            problems.append(f"{Q_SAVED}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
+            problems.append(Problem("err.url_saved_invalid", file=Q_SAVED,
+                                    detail=exc.problems[0] if isinstance(exc, InputError)
+                                    else (str(exc).splitlines() or ['invalid'])[0]))
     region = one(Q_REGION) or DEFAULT_REGION
     if region not in region_names():
-        problems.append(f"{Q_REGION}={region}: allowed {', '.join(region_names())}")
+        problems.append(Problem("err.url_allowed", file=f"{Q_REGION}={region}",
+                                allowed=Names(region_names())))
         region = DEFAULT_REGION
     choices, _ = scenario_choices(region)
     state[K_REGION] = region
@@ -851,13 +855,12 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
         if title is None and _by_title_link_ok(state, ident):
             title = ident  # a link from before ids, by title, to a scenario the app saved
         if title is None:
-            problems.append(f"{Q_SCENARIO}={stem}: no saved scenario with this id for "
-                            f"{region} (deleted, or saved on another server)")
+            problems.append(Problem("err.url_no_saved", file=f"{Q_SCENARIO}={stem}", region=region))
             stem = None
         else:
             stem = SAVED_PREFIX + title
     if stem is not None and stem not in choices:
-        problems.append(f"{Q_SCENARIO}={stem}: no such scenario file for {region}")
+        problems.append(Problem("err.url_no_scenario", file=f"{Q_SCENARIO}={stem}", region=region))
         stem = None
     if stem is None:
         stem, scenario = region_baseline(region)
@@ -869,13 +872,15 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
         if lang in ("zh", "en"):
             state[K_LANG] = lang
         else:
-            problems.append(f"{Q_LANG}={lang}: allowed zh, en")
+            problems.append(Problem("err.url_allowed", file=f"{Q_LANG}={lang}",
+                                    allowed=Names(("zh", "en"))))
     view = one(Q_VIEW)
     if view is not None:
         if view in views:
             state[K_VIEW] = view
         else:
-            problems.append(f"{Q_VIEW}={view}: allowed {', '.join(views)}")
+            problems.append(Problem("err.url_allowed", file=f"{Q_VIEW}={view}",
+                                    allowed=Names(views)))
     levers, assumptions = load_levers(), load_assumptions()
     for key in params:
         value = one(key) or ""
@@ -906,7 +911,7 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
             elif key not in (Q_REGION, Q_SCENARIO, Q_LANG, Q_VIEW, Q_SAVED):
                 raise KeyError(key)
         except KeyError:
-            problems.append(f"{key}: unknown setting")
+            problems.append(Problem("err.url_unknown", file=key))
         except ValueError:
-            problems.append(f"{key}={value}: not a valid value")
+            problems.append(Problem("err.url_invalid", file=f"{key}={value}"))
     return problems

@@ -53,6 +53,7 @@ from ..reporting.plots import (
 from ..reporting.structure_diagram import ACCOUNTING
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
+from ..wording.problems import render_lines
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
     FIELDS_ZH,
@@ -62,7 +63,6 @@ from .text import (
     fmt_quantity,
     fmt_value,
     period_label,
-    problem_reason,
     tr,
     unit_label,
 )
@@ -1018,29 +1018,19 @@ def _field_label(path: str, lang: str) -> str:
     return FIELDS_ZH.get(path, path) if lang == "zh" else path
 
 
-def problem_lines(message: str, lang: str) -> list[str]:
-    """Lines of a validation message (``source: field: reason``) in ``lang``.
+def problem_lines(message: object, lang: str) -> list[str]:
+    """Lines of a validation message (an error, its message or a problem) in ``lang``.
 
-    Chinese names the field by its label (lever, period, assumption, scenario field) and
-    translates the reason; English keeps the validator's lines as they are.
+    Each line is rendered from its problem's code (no translation of English): Chinese names
+    the field by its label (lever, period, assumption, scenario field) and the levers,
+    assumptions and periods it suggests by theirs; English keeps the validator's lines.
     """
     if lang == "en":
-        return message.splitlines()
+        return render_lines(message, lang)
     labels = {k: f"{v.label(lang)}({k})" for k, v in
               {**load_levers(), **load_assumptions()}.items()}
     labels.update({p: f"{period_label(p, lang)}({p})" for p in PERIOD_YEARS})
-    out = []
-    for line in message.splitlines():
-        source, _, rest = line.partition(": ")
-        match = _FIELD.match(rest)
-        if match and not rest.startswith(("malformed YAML", "unknown field", "expected a")):
-            out.append(tr("problem_line", lang, source=source,
-                          field=_field_label(match[1], lang),
-                          reason=problem_reason(match[2], lang, labels)))
-        else:
-            out.append(tr("problem_noline", lang, source=source,
-                          reason=problem_reason(rest, lang, labels)))
-    return out
+    return render_lines(message, lang, labels, _field_label)
 
 
 # --- split of the special fund --------------------------------------------------------------

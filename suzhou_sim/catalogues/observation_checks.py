@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..wording.problems import Phrase
 
 __all__ = [
     "CONFLICT_LIMIT",
@@ -131,22 +132,24 @@ def check_observation_rows(rec: dict, path: object, units: dict[str, str],
         ``<file>: row R, column C: problem; what is allowed``.
     """
     year_now = (today or _dt.date.today()).year
-    where = _where(rec, path)
+    where = {"file": rec.get("file", path), "row": rec["row"]}
     if not str(rec.get("source_url") or "").strip():
-        raise InputError(f"{where}, column 'source_url': empty; every figure needs its source "
-                         "(a URL or the document's number and title)")
+        raise InputError(code="err.obs_at", **where, column="source_url",
+                         reason=Phrase("err.obs_no_source"))
     if rec["year"] > year_now:
-        raise InputError(f"{where}, column 'year': {rec['year']} is after the current year "
-                         f"{year_now}; observations are published figures, not targets")
+        raise InputError(code="err.obs_at", **where, column="year",
+                         reason=Phrase("err.obs_future_year", {"year": rec["year"],
+                                                               "now": year_now}))
     expected = units.get(rec["indicator"])
     if expected is not None and not units_compatible(rec["unit"], expected):
-        raise InputError(f"{where}, column 'unit': {rec['unit']!r} is not the unit of "
-                         f"{rec['indicator']} ({expected!r} in model/indicators.yaml); give the "
-                         f"value in {expected}")
+        raise InputError(code="err.obs_at", **where, column="unit", reason=Phrase(
+            "err.obs_wrong_unit", {"unit": rec["unit"], "indicator": rec["indicator"],
+                                   "expected": expected}))
     limit = 100.0 if rec["unit"] == "percent" else MAX_VALUE
     if rec["value"] > limit:
-        raise InputError(f"{where}, column 'value': {rec['value']:g} is not plausible for "
-                         f"{rec['indicator']} (at most {limit:g} {rec['unit']})")
+        raise InputError(code="err.obs_at", **where, column="value", reason=Phrase(
+            "err.obs_implausible", {"value": rec["value"], "indicator": rec["indicator"],
+                                    "limit": limit, "unit": rec["unit"]}))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..fileio.text import read_text
 from ..limits import MAX_OBSERVATION_BYTES, MAX_OBSERVATION_ROWS
 from ..paths import OBSERVED_FILE
+from ..wording.problems import Names, Phrase
 from .indicators import load_indicators
 from .observation_checks import Conflict, check_observation_rows, validate_observations
 from .regions import region_names
@@ -43,8 +44,9 @@ QUALITIES = ("reported", "preliminary", "derived", "unverified")
 YEARS = (1990, 2100)
 
 
-def _bad(path: Path, row: int, column: str, message: str) -> InputError:
-    return InputError(f"{path}: row {row}, column {column!r}: {message}")
+def _bad(path: Path, row: int, column: str, code: str, **values: object) -> InputError:
+    return InputError(code="err.obs_at", file=path, row=row, column=column,
+                      reason=Phrase(code, values))
 
 
 def read_observation_rows(path: Path, today: _dt.date | None = None) -> pd.DataFrame:
@@ -63,19 +65,18 @@ def read_observation_rows(path: Path, today: _dt.date | None = None) -> pd.DataF
     path = Path(path)
     text = read_text(path, "observed-history CSV", MAX_OBSERVATION_BYTES)  # a BOM is dropped
     if text.count("\n") > MAX_OBSERVATION_ROWS + 1:
-        raise InputError(f"{path}: more than {MAX_OBSERVATION_ROWS:,} rows, above the limit "
-                         "of suzhou_sim/limits.py; split the file")
+        raise InputError(code="err.obs_too_many_rows", file=path, limit=MAX_OBSERVATION_ROWS)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+            raise InputError(code="err.obs_missing_columns", file=path, names=Names(missing))
         rows = list(reader)
     except csv.Error as exc:
-        raise InputError(f"{path}: unreadable CSV ({exc})") from None
+        raise InputError(code="err.obs_unreadable_csv", file=path, reason=str(exc)) from None
     if not rows:
-        raise InputError(f"{path}: no data rows (only the header); add at least one figure")
+        raise InputError(code="err.obs_no_rows", file=path)
 
     known = load_indicators()
     regions = region_names()
@@ -85,32 +86,36 @@ def read_observation_rows(path: Path, today: _dt.date | None = None) -> pd.DataF
         rec = dict(raw)
         for col in REQUIRED_COLUMNS:
             if rec.get(col) is None:
-                raise _bad(path, i, col, "missing value (short row)")
+                raise _bad(path, i, col, "err.obs_short_row")
         try:
             rec["value"] = float(rec["value"])
         except ValueError:
-            raise _bad(path, i, "value", f"{rec['value']!r} is not a number") from None
+            raise _bad(path, i, "value", "err.obs_not_number", value=rec["value"]) from None
         # Every observed figure is an amount (firms, yuan, percent); errors are relative to it.
         if not (math.isfinite(rec["value"]) and rec["value"] > 0):
-            raise _bad(path, i, "value", f"{rec['value']!r} is not allowed; use a positive "
-                                         "finite number")
+            raise _bad(path, i, "value", "err.obs_not_positive", value=rec["value"])
         try:
             rec["year"] = int(rec["year"])
         except ValueError:
-            raise _bad(path, i, "year", f"{rec['year']!r} is not a whole year") from None
+            raise _bad(path, i, "year", "err.obs_not_year", value=rec["year"]) from None
         if not YEARS[0] <= rec["year"] <= YEARS[1]:
-            raise _bad(path, i, "year", f"{rec['year']} is outside the allowed range "
-                                        f"{YEARS[0]}-{YEARS[1]}")
+            raise _bad(path, i, "year", "err.obs_year_range", value=rec["year"], low=YEARS[0],
+                       high=YEARS[1])
         if rec["region"] not in regions:
-            raise _bad(path, i, "region", f"{rec['region']!r}; allowed: {', '.join(regions)}")
+            raise _bad(path, i, "region", "err.obs_not_allowed", value=rec["region"],
+                       allowed=Names(regions))
         if rec["indicator"] not in known:
             close = difflib.get_close_matches(rec["indicator"], list(known), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise _bad(path, i, "indicator", f"unknown indicator {rec['indicator']!r}{hint}")
+            if close:
+                raise _bad(path, i, "indicator", "err.obs_unknown_indicator_close",
+                           name=rec["indicator"], close=Names(close))
+            raise _bad(path, i, "indicator", "err.obs_unknown_indicator", name=rec["indicator"])
         if rec["bound"] not in BOUNDS:
-            raise _bad(path, i, "bound", f"{rec['bound']!r}; allowed: {', '.join(BOUNDS)}")
+            raise _bad(path, i, "bound", "err.obs_not_allowed", value=rec["bound"],
+                       allowed=Names(BOUNDS))
         if rec["quality"] not in QUALITIES:
-            raise _bad(path, i, "quality", f"{rec['quality']!r}; allowed: {', '.join(QUALITIES)}")
+            raise _bad(path, i, "quality", "err.obs_not_allowed", value=rec["quality"],
+                       allowed=Names(QUALITIES))
         rec["row"] = i
         check_observation_rows(rec, path, units, today)
         records.append(rec)
@@ -236,7 +241,7 @@ def data_vintage(region: str, observations: pd.DataFrame | None = None) -> DataV
     obs = load_observations() if observations is None else observations
     mine = obs[(obs["region"] == region) & obs["quality"].isin(("reported", "preliminary"))]
     if mine.empty:
-        raise InputError(f"{OBSERVED_FILE}: no published figure for region {region!r}")
+        raise InputError(code="err.obs_no_region", file=OBSERVED_FILE, region=region)
     year = int(mine["year"].max())
     last = mine[mine["year"] == year]
     prelim = tuple(sorted(set(last.loc[last["quality"] == "preliminary", "indicator"])))

@@ -43,6 +43,7 @@ from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..limits import ASSUMPTION_OPEN_END_FACTOR, MAX_DRAWS, MAX_NAME_LENGTH, MAX_SCENARIO_BYTES
 from ..paths import MODEL_DIR, REGIONS_DIR, SCENARIOS_DIR
+from ..wording.problems import Names, Phrase, Problem, Unit
 from .regions import DEFAULT_REGION, load_region, region_names
 from .timeline import PERIODS
 
@@ -136,6 +137,11 @@ class Lever(_Entry):
         """The allowed range as text, e.g. ``0-1000 100m_yuan/year``."""
         return f"{self.min:g}-{self.max:g} {self.unit}"
 
+    def allowed_phrase(self) -> Phrase:
+        """The allowed range, to be shown in the reader's language."""
+        return Phrase("err.range_dash", {"low": self.min, "high": self.max,
+                                         "unit": Unit(self.unit)})
+
 
 class Assumption(_Entry):
     """An assumption of the catalogue (see the header of ``model/assumptions.yaml``)."""
@@ -171,18 +177,25 @@ class Assumption(_Entry):
         hi = "inf" if self.max is None else f"{self.max:g}"
         return f"{lo} to {hi} {self.unit}"
 
+    def allowed_phrase(self) -> Phrase:
+        """The allowed range, to be shown in the reader's language."""
+        lo = "-inf" if self.min is None else f"{self.min:g}"
+        hi = "inf" if self.max is None else f"{self.max:g}"
+        return Phrase("err.range_to", {"low": lo, "high": hi, "unit": Unit(self.unit)})
+
 
 def _catalogue(path: Path, section: str, cls: type[_Entry]) -> dict[str, Any]:
     raw = load_yaml(path, f"{section} catalogue")
     entries = raw.get(section) if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
-        raise InputError(f"{path}: expected a mapping `{section}:` of entries")
+        raise InputError(code="err.catalogue_not_mapping", file=path, section=section)
     out = {}
     for key, entry in entries.items():
         try:
             out[key] = cls(key=key, **entry)
         except (ValidationError, TypeError) as exc:
-            raise InputError(f"{path}: {section}.{key}: {_first_message(exc)}") from None
+            raise InputError(problems=[p.located(path) for p in _first_problems(
+                exc, f"{section}.{key}")]) from None
     return out
 
 
@@ -204,10 +217,9 @@ def load_levers(path: Path = LEVERS_FILE) -> dict[str, Lever]:
     themes = load_lever_themes(path)
     for lever in levers.values():
         if lever.theme not in themes:
-            raise InputError(
-                f"{path}: levers.{lever.key}.theme: unknown theme {lever.theme!r}; "
-                f"allowed: {', '.join(themes)}"
-            )
+            raise InputError(code="err.unknown_theme", file=path,
+                             field=f"levers.{lever.key}.theme", name=lever.theme,
+                             allowed=Names(themes))
     return levers
 
 
@@ -217,7 +229,7 @@ def load_lever_themes(path: Path = LEVERS_FILE) -> dict[str, dict[str, str]]:
     raw = load_yaml(path, "lever catalogue")
     themes = raw.get("themes") if isinstance(raw, dict) else None
     if not isinstance(themes, dict):
-        raise InputError(f"{path}: expected a mapping `themes:`")
+        raise InputError(code="err.themes_not_mapping", file=path)
     return themes
 
 
@@ -275,25 +287,25 @@ def assumption_limits(key: str, region: str) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def check_assumption_value(key: str, value: float, region: str, where: str) -> str | None:
-    """The one-line problem of an assumption value outside :func:`assumption_limits`, or None.
+def check_assumption_value(key: str, value: float, region: str, where: str) -> Problem | None:
+    """The problem of an assumption value outside :func:`assumption_limits`, or None.
 
-    ``where`` names the option or field (``--assume: future_industry_base_2023``).
+    ``where`` names the option or field (``--assume: future_industry_base_2023``). An open
+    end of the unit range is said with the rule that closes it (``ASSUMPTION_OPEN_END_FACTOR``
+    times the uncertainty range's end).
     """
     lo, hi = assumption_limits(key, region)
     if lo <= value <= hi:
         return None
     a = load_assumptions()[key]
-    how = []
-    if a.min is None:
-        how.append("open lower end 0" if lo == 0 else
-                   f"open lower end {ASSUMPTION_OPEN_END_FACTOR:g} x the range's low")
-    if a.max is None:
-        how.append(f"open upper end {ASSUMPTION_OPEN_END_FACTOR:g} x the uncertainty range's "
-                   f"high")
-    basis = f" ({'; '.join(how)})" if how else ""
-    return (f"{where}: {value:g} is outside the allowed range {lo:g} to {hi:g} {a.unit}"
-            f"{basis}")
+    ends = ("low0" if lo == 0 else "low") if a.min is None else ""
+    ends += "high" if a.max is None else ""
+    values = dict(value=value, low=f"{lo:g}", high=f"{hi:g}", unit=Unit(a.unit))
+    if not ends:
+        return Problem("err.assumption_out_of_range", field=where, **values)
+    return Problem("err.assumption_out_of_range_open", field=where,
+                   basis=Phrase(f"err.open_end_{ends}",
+                                {"factor": f"{ASSUMPTION_OPEN_END_FACTOR:g}"}), **values)
 
 
 def suggest(name: str, allowed: Iterable[str]) -> str:
@@ -302,6 +314,24 @@ def suggest(name: str, allowed: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, allowed, n=3, cutoff=0.5)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     return f"{hint}allowed: {', '.join(allowed)}"
+
+
+def suggestion(name: str, allowed: Iterable[str]) -> Phrase:
+    """:func:`suggest` as a phrase of the wording room (shown in the reader's language)."""
+    allowed = list(allowed)
+    close = difflib.get_close_matches(name, allowed, n=3, cutoff=0.5)
+    if close:
+        return Phrase("err.suggest_close", {"close": Names(close, "or"),
+                                            "allowed": Names(allowed)})
+    return Phrase("err.suggest_allowed", {"allowed": Names(allowed)})
+
+
+class _Problems(ValueError):
+    """Problems found by a validator of the schema, each with its code and field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 # --- scenario schema ----------------------------------------------------------------------
@@ -326,12 +356,13 @@ class _PeriodValuesBase(BaseModel):
         if isinstance(data, int | float) and not isinstance(data, bool):
             return dict.fromkeys(PERIODS, data)
         if not isinstance(data, dict | PeriodValues):
-            raise ValueError(f"{data!r} is not a number; give a number or one per plan "
-                             f"period ({', '.join(PERIODS)})")
+            raise _Problems([Problem("err.not_number_periods", value=data,
+                                     periods=Names(PERIODS))])
         if isinstance(data, dict):
             for k in data:
                 if str(k) not in PERIODS and f"p{k}" not in cls.model_fields:
-                    raise ValueError(f"unknown plan period {k!r}; {suggest(str(k), PERIODS)}")
+                    raise _Problems([Problem("err.unknown_period", name=str(k),
+                                             suggestion=suggestion(str(k), PERIODS))])
         return data
 
     def get(self, period: str) -> float | None:
@@ -360,11 +391,12 @@ class AssumptionSetting(BaseModel):
         if isinstance(data, int | float) and not isinstance(data, bool):
             return {"default": data, "low": data, "high": data}
         if not isinstance(data, dict | AssumptionSetting):
-            raise ValueError(f"{data!r} is not a number; give a number or default/low/high")
+            raise _Problems([Problem("err.not_number_range", value=data)])
         if isinstance(data, dict):
             for k in data:
                 if k not in cls.model_fields:
-                    raise ValueError(f"unknown field {k!r}; {suggest(str(k), cls.model_fields)}")
+                    raise _Problems([Problem("err.unknown_field", name=str(k),
+                                             suggestion=suggestion(str(k), cls.model_fields))])
         return data
 
 
@@ -399,7 +431,8 @@ class Scenario(BaseModel):
         if isinstance(data, dict):
             for k in data:
                 if k not in cls.model_fields:
-                    raise ValueError(f"unknown field {k!r}; {suggest(str(k), cls.model_fields)}")
+                    raise _Problems([Problem("err.unknown_field", name=str(k),
+                                             suggestion=suggestion(str(k), cls.model_fields))])
             for section in ("levers", "assumptions"):
                 if data.get(section) is None and section in data:
                     data = {**data, section: {}}  # an empty YAML section reads as None
@@ -410,9 +443,8 @@ class Scenario(BaseModel):
     def _known_region(cls, value: str) -> str:
         names = region_names()
         if value not in names:
-            allowed = " or ".join([", ".join(map(repr, names[:-1])), repr(names[-1])]) \
-                if len(names) > 1 else repr(names[0])
-            raise ValueError(f"{value!r} is not allowed; input should be {allowed}")
+            raise _Problems([Problem("err.not_allowed_one_of", value=value,
+                                     allowed=Names(names, "either"))])
         return value
 
     def description_text(self, lang: str = "zh") -> str:
@@ -431,17 +463,16 @@ class Scenario(BaseModel):
         for key, setting in value.items():
             lever = catalogue.get(key)
             if lever is None:
-                problems.append(f"levers.{key}: unknown lever; {suggest(key, catalogue)}")
+                problems.append(Problem("err.unknown_lever", field=f"levers.{key}",
+                                        suggestion=suggestion(key, catalogue)))
                 continue
             for period in PERIODS:
                 v = setting.get(period)
                 if v is not None and not lever.min <= v <= lever.max:
-                    problems.append(
-                        f"levers.{key}.{period}: {v:g} is outside the allowed range "
-                        f"{lever.allowed()}"
-                    )
+                    problems.append(Problem("err.out_of_range", field=f"levers.{key}.{period}",
+                                            value=v, allowed=lever.allowed_phrase()))
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return value
 
     @model_validator(mode="after")
@@ -451,7 +482,8 @@ class Scenario(BaseModel):
         for key, setting in self.assumptions.items():
             a = catalogue.get(key)
             if a is None:
-                problems.append(f"assumptions.{key}: unknown assumption; {suggest(key, catalogue)}")
+                problems.append(Problem("err.unknown_assumption", field=f"assumptions.{key}",
+                                        suggestion=suggestion(key, catalogue)))
                 continue
             bad = [
                 problem for field in ("default", "low", "high")
@@ -462,12 +494,10 @@ class Scenario(BaseModel):
             if not bad:
                 d, lo, hi = _effective_range(key, setting, self.region)
                 if not lo <= d <= hi:
-                    problems.append(
-                        f"assumptions.{key}: needs low <= default <= high, got "
-                        f"low={lo:g}, default={d:g}, high={hi:g}"
-                    )
+                    problems.append(Problem("err.needs_order", field=f"assumptions.{key}",
+                                            low=lo, default=d, high=hi))
         if problems:
-            raise ValueError("\n".join(problems))
+            raise _Problems(problems)
         return self
 
     def lever_value(self, key: str, period: str) -> float:
@@ -500,40 +530,60 @@ def _effective_range(key: str, setting: AssumptionSetting | None, region: str):
 
 
 def _first_message(exc: Exception) -> str:
+    return str(_first_problems(exc, "")[0])
+
+
+def _first_problems(exc: Exception, field: str) -> list[Problem]:
     if isinstance(exc, ValidationError):
-        return _format_errors(exc)[0]
-    return str(exc)
+        return _format_problems(exc)[:1]
+    return [Problem(None, message=f"{field}: {exc}" if field else str(exc))]
+
+
+#: Pydantic error types with a text of their own in the wording room (code, values).
+_SIMPLE = {"missing": "err.required", "string_pattern_mismatch": "err.name_pattern",
+           "string_type": "err.not_text", "dict_type": "err.not_mapping",
+           "float_type": "err.not_a_number", "finite_number": "err.not_finite"}
 
 
 def _format_errors(exc: ValidationError) -> list[str]:
     """One line per problem: ``field.path: what is wrong and what is allowed``."""
-    lines = []
+    return [str(p) for p in _format_problems(exc)]
+
+
+def _format_problems(exc: ValidationError, source: str | Path | None = None) -> list[Problem]:
+    """One problem per error (code, field path, values), in ``source`` when given."""
+    out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "required field is missing"
-        elif err["type"] == "literal_error":
-            msg = f"{err['input']!r} is not allowed; {msg[0].lower()}{msg[1:]}"
-        elif err["type"] in ("greater_than_equal", "less_than_equal"):
-            msg = f"{err['input']!r} is outside the allowed range {_field_range(loc)}"
-        elif err["type"] == "float_type":
-            msg = f"{err['input']!r} is not a number (text and true/false are not allowed)"
-        elif err["type"] == "finite_number":
-            msg = f"{err['input']!r} is not allowed; use a finite number"
-        elif err["type"] == "int_type":
-            msg = (f"{err['input']!r} is not a whole number (text, true/false and decimals "
-                   f"are not allowed); allowed: {_field_range(loc)}")
-        elif err["type"] == "string_too_long":
-            msg = (f"{len(err['input'])} characters is too long; at most {MAX_NAME_LENGTH} "
-                   "(it names the output folder)")
-        elif err["type"] == "string_pattern_mismatch":
-            msg = "use letters, digits, '_', '-' or '.' only (it names the output folder)"
-        # catalogue checks report several problems, each already carrying its field path
-        for part in msg.split("\n"):
-            carries_path = part.startswith(("levers.", "assumptions."))
-            lines.append(part if carries_path or not loc else f"{loc}: {part}")
-    return lines
+        loc = ".".join(str(p) for p in err["loc"]) or None
+        kind, value = err["type"], err.get("input")
+        found = getattr((err.get("ctx") or {}).get("error"), "problems", None)
+        if found is not None:
+            # catalogue checks report several problems, each already carrying its field path
+            out += [p if p.field else Problem(p.code, field=loc, **p.values) for p in found]
+            continue
+        if kind in _SIMPLE:
+            problem = Problem(_SIMPLE[kind], field=loc,
+                              **({"value": value} if kind in ("float_type", "finite_number")
+                                 else {}))
+        elif kind == "literal_error":
+            problem = Problem("err.not_allowed_one_of", field=loc, value=value,
+                              allowed=err["ctx"]["expected"])
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            problem = Problem("err.input_out_of_range", field=loc, value=value,
+                              allowed=_field_range(loc or ""))
+        elif kind == "int_type":
+            problem = Problem("err.not_whole_number", field=loc, value=value,
+                              allowed=_field_range(loc or ""))
+        elif kind == "string_too_long":
+            problem = Problem("err.name_too_long", field=loc, length=len(value),
+                              limit=MAX_NAME_LENGTH)
+        elif kind == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+            problem = Problem("err.empty_text", field=loc)
+        else:
+            problem = Problem("err.schema_other", field=loc,
+                              message=err["msg"].removeprefix("Value error, "))
+        out.append(problem)
+    return [p.located(source) for p in out] if source is not None else out
 
 
 def _field_range(loc: str) -> str:
@@ -550,7 +600,7 @@ def parse_scenario(data: Any, source: str | Path = "<scenario>") -> Scenario:
         allowed.
     """
     if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a mapping of scenario fields at the top level")
+        raise InputError(code="err.scenario_not_mapping", file=source)
     # Read the catalogues first: a broken catalogue is reported under its own name, not
     # (wrapped by the validation) under the scenario's.
     load_levers()
@@ -558,8 +608,7 @@ def parse_scenario(data: Any, source: str | Path = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        lines = _format_errors(exc)
-        raise InputError("\n".join(f"{source}: {line}" for line in lines)) from None
+        raise InputError(problems=_format_problems(exc, source)) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -582,7 +631,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: scenario file not found")
+        raise InputError(code="err.scenario_not_found", file=path)
     return parse_scenario(load_yaml(path, "scenario", MAX_SCENARIO_BYTES), path)
 
 
@@ -642,9 +691,11 @@ def baseline_file(region: str, directory: Path = SCENARIOS_DIR,
     if path is not None and path.is_file():
         return path
     if required:
-        where = f"{path} does not exist" if path is not None else "the profile names none"
-        raise InputError(f"{REGIONS_DIR / f'{region}.yaml'}: baseline: {where}; give the file "
-                         f"name of {region}'s baseline scenario in {Path(directory)}")
+        where = Phrase("err.baseline_missing", {"path": str(path)}) if path is not None \
+            else Phrase("err.baseline_unnamed")
+        raise InputError(code="err.baseline_file", file=REGIONS_DIR / f"{region}.yaml",
+                         field="baseline", where=where, region=region,
+                         folder=str(Path(directory)))
     return None
 
 

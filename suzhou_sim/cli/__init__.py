@@ -55,7 +55,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
     if args.return_columns is not None:
         columns = [c.strip() for c in args.return_columns.split(",") if c.strip()]
         if not columns:
-            raise InputError("--return-columns is empty; give comma-separated variable names")
+            raise InputError(code="err.cli_columns_empty", option="--return-columns")
     simulate_to_csv(args.model, args.output, params=args.param, return_columns=columns,
                     time_step=args.time_step, keep_non_finite=args.keep_non_finite)
     return 0

@@ -54,10 +54,11 @@ def _whole(text: str, field: str, low: int, high: int) -> int:
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise InputError(f"{field}: {text!r} is not a whole number "
-                         f"(allowed: {low}-{high})") from None
+        raise InputError(code="err.cli_not_whole", file=field, value=text,
+                         allowed=f"{low}-{high}") from None
     if not low <= value <= high:
-        raise InputError(f"{field}: {value} is outside the allowed range {low}-{high}")
+        raise InputError(code="err.cli_out_of_range", file=field, value=value,
+                         allowed=f"{low}-{high}")
     return value
 
 
@@ -79,8 +80,8 @@ def _run(args: argparse.Namespace) -> int:
     starts = _whole(args.starts, "--starts", 1, MAX_STARTS)
     steps = _whole(args.steps, "--steps", 0, MAX_STEPS)
     if 0 < steps < 100:
-        raise InputError(f"--steps: {steps} is too short a chain (allowed: 0 or "
-                         f"100-{MAX_STEPS})")
+        raise InputError(code="err.cli_chain_short", file="--steps", value=steps,
+                         allowed=f"0 or 100-{MAX_STEPS}")
     # Fail on a bad folder before any fitting.
     check_output_folder(args.out)
     obs = load_observations(args.data, region=args.region)

@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     check_region(args.region, "--region")
     args.steps = DEFAULT_STEPS if args.steps is None else args.steps
     if args.starts < 1 or args.steps < 100 or args.keep < 100:
-        raise InputError("--starts must be >= 1, --steps and --keep >= 100")
+        raise InputError(code="err.cli_fit_minimums")
     for option, value, limit in (("--starts", args.starts, MAX_STARTS),
                                  ("--steps", args.steps, MAX_STEPS),
                                  ("--keep", args.keep, MAX_KEEP)):
@@ -97,8 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.as_of is not None:
         check_as_of(args.as_of, obs_file=args.data, region=args.region)
         if args.out is None:
-            raise InputError("--as-of: give --out DIR (the stored calibration in "
-                             "model/calibration/ is the one of all the data)")
+            raise InputError(code="err.cli_as_of_needs_out", file="--as-of")
     # Validate the data file and the output folder before any fitting, so bad input fails
     # fast and stores nothing.
     obs = load_observations(args.data, region=args.region,

@@ -53,6 +53,7 @@ from ..calibration.provenance import StaleCalibrationWarning, Staleness, calibra
 from ..engine.errors import EngineError
 from ..errors import InputError
 from ..fileio.outputs import prepare_output_dir
+from ..wording.problems import Phrase
 
 __all__ = [
     "EXIT_USAGE",
@@ -159,7 +160,7 @@ def check_common(args: argparse.Namespace) -> None:
     if getattr(args, "draws", None) is not None:
         check_draws(args.draws, "--draws")
     if getattr(args, "seed", None) is not None and args.seed < 0:
-        raise InputError(f"--seed: {args.seed} is not allowed; use a seed >= 0")
+        raise InputError(code="err.cli_seed", file="--seed", value=args.seed)
 
 
 def check_as_of(year: int, obs_file: Path, region: str) -> None:
@@ -171,9 +172,8 @@ def check_as_of(year: int, obs_file: Path, region: str) -> None:
     obs = load_observations(obs_file, region=region)
     last = data_vintage(region, obs).year
     if not FIRST_SIM_YEAR <= year <= last:
-        raise InputError(f"--as-of: {year} is outside {FIRST_SIM_YEAR}-{last} (the model's "
-                         f"first simulated year to the last year with published figures for "
-                         f"{region} in {obs_file})")
+        raise InputError(code="err.cli_as_of_range", file="--as-of", value=year,
+                         first=FIRST_SIM_YEAR, last=last, region=region, data=str(obs_file))
 
 
 def check_as_of_posterior(year: int, posterior: Path | None, region: str) -> None:
@@ -181,16 +181,17 @@ def check_as_of_posterior(year: int, posterior: Path | None, region: str) -> Non
     from ..calibration.provenance import read_as_of
 
     if posterior is None:
-        raise InputError(f"--as-of {year}: give --posterior DIR, a calibration made with "
-                         f"`suzhou-sim calibrate --region {region} --as-of {year} --out DIR`")
+        raise InputError(code="err.cli_as_of_needs_posterior", file=f"--as-of {year}",
+                         region=region, year=year)
     folder = Path(posterior)
     if (folder / region).is_dir():
         folder = folder / region
     recorded = read_as_of(folder)
     if recorded != year:
-        said = "all the data" if recorded is None else f"the data up to {recorded}"
-        raise InputError(f"--as-of {year}: the calibration in {folder} was fitted to {said}; "
-                         f"calibrate with --as-of {year} first")
+        said = Phrase("err.cli_all_data") if recorded is None else \
+            Phrase("err.cli_data_up_to", {"year": recorded})
+        raise InputError(code="err.cli_as_of_mismatch", file=f"--as-of {year}",
+                         folder=str(folder), said=said, year=year)
 
 
 def posterior_dir(args: argparse.Namespace) -> Path | None:
@@ -236,7 +237,8 @@ def warn_if_stale(region: str, strict: bool = False, directory: Path | None = No
     status = calibration_status(region, directory)
     if status.stale:
         if strict:
-            raise InputError(f"--strict: {staleness_message(status)}")
+            raise InputError(code="err.cli_strict_stale", file="--strict",
+                             message=staleness_message(status))
         warn(command, staleness_message(status))
     return status
 

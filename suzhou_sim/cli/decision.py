@@ -24,6 +24,7 @@ from ..limits import (
     check_limit,
     check_model_runs,
 )
+from ..wording.problems import Names
 from .common import (
     add_common_options,
     check_common,
@@ -137,7 +138,7 @@ def _names(text: str | None, option: str = "", unique: bool = True) -> list[str]
     names = [x.strip() for x in text.split(",") if x.strip()]
     twice = sorted({n for n in names if names.count(n) > 1})
     if unique and twice:
-        raise InputError(f"{option}: {', '.join(twice)} named twice; give each once")
+        raise InputError(code="err.cli_named_twice", file=option, names=Names(twice))
     return names
 
 
@@ -169,15 +170,14 @@ def _optimise(args: argparse.Namespace) -> int:
     scenario, posterior = _prepare(args)
     targets = _names(args.targets, "--targets") or []
     if not 0.0 < args.probability < 1.0:
-        raise InputError(f"--probability: {args.probability:g} is outside the allowed range "
-                         "(0, 1) (exclusive)")
+        raise InputError(code="err.cli_probability", file="--probability", value=args.probability)
     check_targets(targets, scenario.region)
     levers, bounds = parse_lever_bounds(args.levers)
     portfolio_decisions(scenario.region, levers, _names(args.periods, "--periods"), bounds)
     population = POPULATION if args.population is None else args.population
     generations = GENERATIONS if args.generations is None else args.generations
     if population < 4 or generations < 1:
-        raise InputError("--population: at least 4 plans; --generations: at least 1")
+        raise InputError(code="err.cli_population")
     beyond = "the limits are in suzhou_sim/limits.py"
     check_limit(population, MAX_POPULATION, "--population", beyond)
     check_limit(generations, MAX_GENERATIONS, "--generations", beyond)
@@ -247,12 +247,10 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         values = [float(v) for v in _names(args.values, "--values", unique=False) or []]
     except ValueError:
-        raise InputError(f"--values: {args.values!r} is not a comma-separated list of "
-                         "numbers") from None
+        raise InputError(code="err.cli_not_numbers", file="--values", value=args.values) from None
     twice = sorted({v for v in values if values.count(v) > 1})
     if twice:
-        raise InputError(f"--values: {twice[0]:g} is given more than once; give each value "
-                         "once")
+        raise InputError(code="err.cli_value_twice", file="--values", value=twice[0])
     check_limit(len(values), MAX_SWEEP_VALUES, "--values", "split the sweep")
     draws = scenario.draws if args.draws is None else args.draws
     check_model_runs(len(values) * draws, f"--values {len(values)} x --draws {draws:,}",

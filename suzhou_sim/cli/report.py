@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..fileio.outputs import check_output_file, write_output_file
+from ..wording.problems import Names
 from .common import add_common_options, check_common, handle, posterior_dir
 
 __all__ = ["register", "check_output", "WRITER"]
@@ -58,8 +59,8 @@ def check_output(path: Path, force: bool) -> None:
 
     suffix = path.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
-        raise InputError(f"--out {path}: unknown report format {suffix or '(no suffix)'!r}; "
-                         f"allowed: {', '.join(REPORT_SUFFIXES)}")
+        raise InputError(code="err.cli_report_format", file=f"--out {path}",
+                         suffix=suffix or "(no suffix)", allowed=Names(REPORT_SUFFIXES))
     check_output_file(path, force, "--out", WRITER)
 
 
@@ -75,8 +76,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     others = [load_scenario(p) for p in args.compare]
     for other, path in zip(others, args.compare, strict=True):
         if other.region != scenario.region:
-            raise InputError(f"--compare {path}: region {other.region} differs from the "
-                             f"scenario's ({scenario.region}); compare within one region")
+            raise InputError(code="err.cli_compare_region", file=f"--compare {path}",
+                             region=other.region, own=scenario.region)
     posterior = posterior_dir(args)
     draws = scenario.draws if args.draws is None else args.draws
     seed = scenario.seed if args.seed is None else args.seed

@@ -283,12 +283,12 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
     check_common(args)
     files = scenario_files(args.dir)
     if not files:
-        raise InputError(f"{args.dir}: no scenario files (*.yaml)")
+        raise InputError(code="err.cli_no_scenarios", file=args.dir)
     scenarios = [load_scenario(f) for f in files]  # all validated before any run
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise InputError(f"{args.dir}: scenario names must be unique (output folders): {dupes}")
+        raise InputError(code="err.cli_duplicate_names", file=args.dir, names=dupes)
     from ..calibration.resolve import resolve_posterior
 
     root = args.out if args.out is not None else OUTPUT_DIR

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..wording.problems import Names
 from .common import (
     add_common_options,
     check_common,
@@ -71,15 +72,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _check(args: argparse.Namespace) -> tuple[str, int]:
     method = str(args.method).lower()
     if method not in METHODS:
-        raise InputError(f"--method: unknown method {args.method!r}; allowed: "
-                         f"{', '.join(METHODS)}")
+        raise InputError(code="err.cli_method", file="--method", name=args.method,
+                         allowed=Names(METHODS))
     samples = DEFAULT_SAMPLES[method] if args.samples is None else args.samples
     if samples < 2:
-        raise InputError(f"--samples: {samples} is too small; use at least 2")
+        raise InputError(code="err.cli_samples_small", file="--samples", value=samples)
     if method == "sobol" and samples & (samples - 1):
-        raise InputError(f"--samples: {samples} is not a power of 2, which Sobol sampling "
-                         f"needs (e.g. {1 << (samples.bit_length() - 1)} or "
-                         f"{1 << samples.bit_length()})")
+        raise InputError(code="err.cli_samples_power", file="--samples", value=samples,
+                         below=1 << (samples.bit_length() - 1), above=1 << samples.bit_length())
     check_common(args)
     return method, samples
 
@@ -91,9 +91,8 @@ def _check_runs(method: str, samples: int, factors: int, paired: bool = False) -
     per = (factors + (2 if method == "sobol" else 1)) * (2 if paired else 1)
     runs = samples * per
     if runs > MAX_DRAWS:
-        raise InputError(f"--samples: {samples} needs {runs:,} model runs ({samples} x {per}); "
-                         f"allowed: at most {MAX_DRAWS:,} runs, i.e. --samples "
-                         f"<= {MAX_DRAWS // per}")
+        raise InputError(code="err.cli_samples_runs", file="--samples", value=samples, runs=runs,
+                         per=per, limit=MAX_DRAWS, most=MAX_DRAWS // per)
 
 
 def _effect_and_years(args: argparse.Namespace, scenario):  # noqa: ANN001, ANN202
@@ -105,14 +104,12 @@ def _effect_and_years(args: argparse.Namespace, scenario):  # noqa: ANN001, ANN2
         try:
             years = [int(y) for y in args.years.split(",") if y.strip()]
         except ValueError:
-            raise InputError(f"--years: {args.years!r} is not a comma-separated list of "
-                             "years (e.g. 2030,2035)") from None
+            raise InputError(code="err.cli_years", file="--years", value=args.years) from None
     if args.effect_of is None:
         return None, years
     lever, sep, period = args.effect_of.partition(":")
     if not sep:
-        raise InputError(f"--effect-of: {args.effect_of!r} is not LEVER:PERIOD (e.g. "
-                         "special_fund:15th)")
+        raise InputError(code="err.cli_effect_of", file="--effect-of", value=args.effect_of)
     return effect_step(scenario, lever.strip(), period.strip()), years
 
 

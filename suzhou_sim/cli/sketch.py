@@ -47,11 +47,11 @@ def _run(args: argparse.Namespace) -> int:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        raise InputError(code="err.not_utf8", file=path) from None
     try:
         new = with_sketch(text, sketch_text(read_structure(path)))
     except ValueError as exc:
-        raise InputError(f"{path}: {exc}") from None
+        raise InputError(code="err.cli_sketch", file=path, message=str(exc)) from None
     if args.check:
         if new != text:
             print(f"{path}: the sketch is out of date; run `suzhou-sim sketch {path}`")

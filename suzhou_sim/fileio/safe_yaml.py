@@ -17,6 +17,7 @@ import yaml
 
 from ..errors import InputError
 from ..limits import MAX_INPUT_BYTES
+from ..wording.problems import Problem
 from .text import read_text
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "load_yaml", "parse_yaml"]
@@ -30,8 +31,8 @@ MAX_NODES = 200_000
 class _Refused(yaml.YAMLError):
     """A document that parses but is refused (duplicate key, alias bomb, deep nesting)."""
 
-    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
-        super().__init__(problem)
+    def __init__(self, problem: Problem, mark: yaml.Mark | None) -> None:
+        super().__init__(str(problem))
         self.problem = problem
         self.problem_mark = mark
 
@@ -48,7 +49,7 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(f"nesting deeper than {MAX_DEPTH} levels",
+                raise _Refused(Problem("err.yaml_too_deep", limit=MAX_DEPTH),
                                self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
@@ -73,7 +74,7 @@ class _Loader(yaml.SafeLoader):
                 except TypeError:  # unhashable key: PyYAML reports it below
                     continue
                 if duplicate:
-                    raise _Refused(f"duplicate key {key!r} (each key may appear once)",
+                    raise _Refused(Problem("err.yaml_duplicate_key", key=key),
                                    key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
@@ -94,9 +95,8 @@ def _check_expansion(root: yaml.Node) -> None:
             total += sum(size(k) + size(v) for k, v in node.value)
         sizes[id(node)] = total
         if total > MAX_NODES:
-            problem = (f"aliases expand to more than {MAX_NODES:,} values" if aliased[0] else
-                       f"more than {MAX_NODES:,} values (keys and entries); the product's "
-                       "files hold a few hundred")
+            problem = Problem("err.yaml_aliases" if aliased[0] else "err.yaml_too_many",
+                              limit=MAX_NODES)
             raise _Refused(problem, node.start_mark)
         return total
 
@@ -116,13 +116,17 @@ def parse_yaml(text: str, source: str | Path) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except _Refused as exc:
         mark = exc.problem_mark
-        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(f"{source}{where}: {exc.problem}") from None
+        if mark is None:
+            raise InputError(problems=[exc.problem.located(source)]) from None
+        raise InputError(code="err.yaml_at", file=source, line=mark.line + 1,
+                         column=mark.column + 1, reason=exc.problem) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{source}: malformed YAML{where}: {problem}") from None
+        if mark is None:
+            raise InputError(code="err.yaml_malformed", file=source, problem=problem) from None
+        raise InputError(code="err.yaml_malformed_at", file=source, line=mark.line + 1,
+                         column=mark.column + 1, problem=problem) from None
 
 
 def load_yaml(path: str | Path, what: str = "YAML file", max_bytes: int = MAX_INPUT_BYTES) -> Any:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..limits import MAX_INPUT_BYTES
+from ..wording.problems import Term
 
 __all__ = ["read_bytes_bounded", "read_text"]
 
@@ -43,20 +44,20 @@ def read_bytes_bounded(path: str | Path, what: str = "file",
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError(f"{path}: {what} not found") from None
+        raise InputError(code="err.file_not_found", file=path, what=Term(what)) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; expected a {what} file") from None
+        raise InputError(code="err.file_is_folder", file=path, what=Term(what)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
+        raise InputError(code="err.file_unreadable", file=path, what=Term(what),
+                         reason=exc.strerror) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{path}: is a folder; expected a {what} file")
+            raise InputError(code="err.file_is_folder", file=path, what=Term(what))
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: is not a regular file (a device, FIFO or socket); "
-                             f"give the {what} as a file")
-        too_big = InputError(f"{path}: {what} is larger than the limit of {max_bytes:,} bytes "
-                             f"(suzhou_sim/limits.py); split it or raise the limit")
+            raise InputError(code="err.file_not_regular", file=path, what=Term(what))
+        too_big = InputError(code="err.file_too_big", file=path, what=Term(what),
+                             limit=max_bytes)
         if info.st_size > max_bytes:
             raise too_big
         chunks, size = [], 0
@@ -70,7 +71,8 @@ def read_bytes_bounded(path: str | Path, what: str = "file",
             raise too_big
         return b"".join(chunks)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
+        raise InputError(code="err.file_unreadable", file=path, what=Term(what),
+                         reason=exc.strerror) from None
     finally:
         os.close(fd)
 
@@ -101,13 +103,12 @@ def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_INPUT_B
     data = read_bytes_bounded(path, what, max_bytes)
     for bom, name in _OTHER_BOMS:
         if data.startswith(bom):
-            raise InputError(f"{path}: {what} is {name} text; save it as UTF-8")
+            raise InputError(code="err.file_other_encoding", file=path, what=Term(what),
+                             encoding=name)
     if b"\x00" in data:
-        raise InputError(f"{path}: {what} is a binary file, not UTF-8 text")
+        raise InputError(code="err.file_binary", file=path, what=Term(what))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
-        ) from None
+        raise InputError(code="err.file_not_utf8_at", file=path, what=Term(what),
+                         byte=data[exc.start], offset=exc.start) from None

@@ -30,6 +30,7 @@ from ..fileio.outputs import check_output_dir, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
 from ..studies.predictive import A_FLOOR  # noqa: E402
 from ..studies.skill import BENCHMARKS, coverage, mape_pct  # noqa: E402
+from .documents import DOCUMENTS  # noqa: E402
 from .labels import in_language  # noqa: E402
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ BENCHMARK_LABELS: dict[str, tuple[str, str]] = {
 }
 #: Manifest of a backtest folder: settings and every file the command wrote.
 MANIFEST = "backtest.yaml"
+#: A document number of the sources table, the example of "the year in its number".
+PLAN_EXAMPLE = DOCUMENTS[0].number
 #: What the marker of a backtest folder names.
 WRITER = "suzhou-sim backtest"
 _ORIGIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
@@ -468,7 +471,7 @@ def render_backtest_report(result: BacktestResult, key_series: tuple[str, ...],
         "`naive_plan` the plan trend where a policy target exists: compound growth from the "
         "last published value to the target's value in its year, for targets in the model's "
         "scope whose document was issued by the origin (the year in its number, e.g. "
-        "苏委发〔2022〕1号; level, annual and ratio targets, not cumulative ones or 'every "
+        f"{PLAN_EXAMPLE}; level, annual and ratio targets, not cumulative ones or 'every "
         "year' floors). The goal is judged against the best of them on each series, the one "
         "the model beats by the least on the points where it exists; `skill_best` in the "
         "skill table is the skill against the benchmark with the lowest skill. "

@@ -14,13 +14,14 @@ import math
 
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import DataVintage
+from ..wording import say
 from .headline import AT_RISK, LIKELY, MOVED, Headline, HeadlineTarget, YearHeadline
 from .labels import fmt_probability, fmt_quantity, in_language
 
 __all__ = ["HEADLINE_TITLE", "headline_sentences", "vintage_sentence", "conditional_label"]
 
 #: Heading of the headline: (Chinese, English).
-HEADLINE_TITLE = ("结论摘要", "Headline")
+HEADLINE_TITLE = (say("headline_title", "zh"), say("headline_title", "en"))
 
 _P: dict[str, tuple[str, str]] = {
     "year": ("{year} 年:", "{year}: "),

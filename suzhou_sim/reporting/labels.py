@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from ..catalogues.timeline import PERIOD_NAMES, PERIOD_YEARS, PERIODS, PLAN_LENGTH
+from ..wording.problems import unit_name
 
 __all__ = [
     "PERIOD_LABELS",
@@ -50,43 +51,7 @@ PERIOD_LABELS: dict[str, tuple[str, str]] = {p: _with_years(p) for p in PERIODS}
 #: Plan periods, short: (Chinese, English).
 PERIOD_SHORT: dict[str, tuple[str, str]] = PERIOD_NAMES
 
-# Display names of the .mdl/ledger units: (Chinese, English).
-_UNITS: dict[str, tuple[str, str]] = {
-    "firms": ("家", "firms"),
-    "firms/year": ("家/年", "firms/yr"),
-    "persons": ("人", "persons"),
-    "teams": ("个", "teams"),
-    "projects": ("项", "projects"),
-    "projects/year": ("项/年", "projects/yr"),
-    "100m_yuan": ("亿元", "100m yuan"),
-    "100m_yuan/year": ("亿元/年", "100m yuan/yr"),
-    "100m_yuan/persons": ("亿元/人", "100m yuan/person"),
-    "100m_yuan/firms": ("亿元/家", "100m yuan/firm"),
-    "10k_yuan": ("万元", "10k yuan"),
-    "10k_m2": ("万平方米", "10k m²"),
-    "10k_m2/year": ("万平方米/年", "10k m²/yr"),
-    "firms/10k_m2": ("家/万平方米", "firms/10k m²"),
-    "percent": ("%", "%"),
-    "percent/year": ("%/年", "%/yr"),
-    "1/year": ("/年", "/yr"),
-    "persons/teams": ("人/团队", "persons/team"),
-    "patents/10k_people": ("件/万人", "patents/10k people"),
-    "clusters": ("个", "clusters"),
-    "carriers": ("家", "carriers"),
-    "consortia": ("家", "consortia"),
-    "institutions": ("家", "institutions"),
-    "incubators": ("家", "incubators"),
-    "labs": ("个", "labs"),
-    "parks": ("个", "parks"),
-    "platforms": ("个", "platforms"),
-    "products": ("个", "products"),
-    "scenarios": ("个", "scenarios"),
-    "factories": ("家", "factories"),
-    "workshops": ("个", "workshops"),
-    "zones": ("个", "zones"),
-    "year": ("年", "years"),
-    "Dmnl": ("", ""),
-}
+# Display names of the .mdl/ledger units: wording/texts/units.yaml (keys unit.<name>).
 
 # Units of things counted one by one: no decimals from 10 up.
 _COUNTS = frozenset({"firms", "firms/year", "persons", "teams", "projects", "projects/year",
@@ -102,10 +67,7 @@ def in_language(pair: tuple[str, str], lang: str) -> str:
 
 def unit_label(unit: str, lang: str) -> str:
     """Display name of a model unit (``100m_yuan/year`` -> ``亿元/年`` or ``100m yuan/yr``)."""
-    pair = _UNITS.get(unit)
-    if pair is None:
-        return unit.replace("_", " ")
-    return in_language(pair, lang)
+    return unit_name(unit, lang)
 
 
 def period_label(period: str, lang: str, short: bool = False) -> str:

@@ -34,6 +34,7 @@ from ..catalogues.targets import (
 )
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
+from ..wording import keys, say
 from .driver_labels import drivers_text
 from .labels import fmt_number, period_years
 
@@ -46,62 +47,17 @@ __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STAT
            "status_summary", "curves_table", "curve_lines", "BOUND_TEXT", "reach_section",
            "prior_section"]
 
+#: The target statuses in the order reports list them: that of wording/texts/reports.yaml.
+_STATUSES = tuple(k.removeprefix("status_") for k in keys()
+                  if k.startswith("status_") and not k.startswith("status_def_"))
+_RULE_VALUES = {"spread": PRIOR_SPREAD, "noise": PRIOR_NOISE_SE, "band": PRIOR_BAND}
+
+#: status: (English label, Chinese label, English definition, Chinese definition), from the
+#: wording room (keys ``status_<status>`` and ``status_def_<status>``).
 STATUS_TEXT = {
-    # status: (English label, Chinese label, English definition, Chinese definition)
-    "met": ("met", "已实现",
-            "the target year has passed and the published figure meets the threshold "
-            "(a lower bound at or above it counts): judged from data, not forecast",
-            "目标年份已过,公布数据达到目标值(“超X”且X不低于目标值亦计):依据统计数据判定,而非预测"),
-    "missed": ("missed", "未实现",
-               "the target year has passed and the published figure falls short: judged from "
-               "data, not forecast",
-               "目标年份已过,公布数据未达到目标值:依据统计数据判定,而非预测"),
-    "undetermined": ("undetermined", "尚难判定",
-                     "the target year has passed but the published figure is only a bound on "
-                     "the wrong side of the threshold: the probability shown is the model's "
-                     "nowcast",
-                     "目标年份已过,但公布数据只是一个界限值(如“超X”且X低于目标值),无法判定:所示概率为模型的现时估计"),
-    "awaiting_data": ("awaiting data", "待数据公布",
-                      "the target year has passed but its figure is not yet in the data: the "
-                      "probability shown is the model's nowcast",
-                      "目标年份已过,但相应统计数据尚未公布(或尚未收录):所示概率为模型的现时估计"),
-    "assessable": ("assessable", "可评估",
-                   "the model measures the target's indicator and observed data inform it",
-                   "模型直接衡量目标指标,且有观测数据支撑"),
-    "lower_bound": ("lower bound", "下限",
-                    "the model measures a subset of what the target counts: the probability is "
-                    "at least the value shown (at 0, the share of the threshold the measured "
-                    "subset reaches in the median run is given instead)",
-                    "模型只计目标口径的一部分(子集):真实概率至少为所示值(为0时给出所计部分在中位情形下达到目标值的比例)"),
-    "upper_bound": ("upper bound", "上限",
-                    "the model measures a superset of what the target counts: the probability "
-                    "is at most the value shown",
-                    "模型所计范围大于目标口径(超集):真实概率至多为所示值"),
-    "prior_driven": ("prior-driven", "取决于先验",
-                     f"the probability moves by more than {PRIOR_SPREAD:g} (and by more "
-                     f"than {PRIOR_NOISE_SE:g} standard errors of sampling noise) between the "
-                     f"lowest and the highest {PRIOR_BAND:.0%} of the runs by one drawn assumption "
-                     "or weakly informed parameter: shown as the range over it, with its name",
-                     f"按某一项抽样假设或数据约束较弱的参数将模拟分组,"
-                     f"其最低{PRIOR_BAND:.0%}与最高{PRIOR_BAND:.0%}两组的达成概率相差超过 "
-                     f"{PRIOR_SPREAD:g}(且超过 {PRIOR_NOISE_SE:g} 倍抽样标准误):"
-                     "给出随该输入变化的概率范围并注明其名称,而非单一数值"),
-    "assumption_driven": ("assumption-driven", "取决于假设",
-                          "no observed series: the probability is shown over the range of the "
-                          "driving assumption(s), not as one number",
-                          "无观测序列:按驱动假设的取值范围给出概率,而非单一数值"),
-    "trend_only": ("trend only", "仅趋势外推",
-                   "no model output: the observed series carried on by its trend, with the "
-                   "error that rule showed on every observed series; not a model forecast",
-                   "模型无对应输出:按观测序列的趋势外推,误差取自该外推规则在全部观测序列上的回测;并非模型预测"),
-    "already_met": ("already met", "已达成",
-                    "the latest observation before the target year already meets the threshold",
-                    "目标年份之前的最新观测值已达到目标值"),
-    "set_by_lever": ("set by lever", "由杠杆设定",
-                     "the outcome equals a lever setting: no probability",
-                     "结果等于杠杆设定值:不给出概率"),
-    "outside_scope": ("outside scope", "模型范围外",
-                      "not modelled, with the reason", "模型未刻画,并说明原因"),
+    k: (say(f"status_{k}", "en"), say(f"status_{k}", "zh"),
+        say(f"status_def_{k}", "en", **_RULE_VALUES), say(f"status_def_{k}", "zh", **_RULE_VALUES))
+    for k in _STATUSES
 }
 
 RULES = (

@@ -33,7 +33,7 @@ import numpy as np
 from ..calibration.posterior import Posterior
 from ..calibration.resolve import resolve_posterior
 from ..catalogues.observations import data_vintage
-from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggest
+from ..catalogues.scenarios import Scenario, load_levers, load_scenario, suggestion
 from ..catalogues.targets import (
     Target,
     load_targets,
@@ -45,6 +45,7 @@ from ..catalogues.timeline import DEFAULT_PERIOD, PERIOD_YEARS, PERIODS
 from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
+from ..wording.problems import Names, Phrase
 from .driven import (
     BAND_SETTINGS,
     SETTINGS,
@@ -160,15 +161,16 @@ def check_seek_period(target_id: str, period: str, vintage_year: int | None = No
     _, closed = open_periods(target.region, vintage_year)
     year = data_vintage(target.region).year if vintage_year is None else int(vintage_year)
     if period in closed:
-        why = (f"the {period} plan ({period_years(period)}) has begun by the data vintage "
-               f"(data through {year}): its money is spent or committed")
+        why = Phrase("err.seek_period_begun", {"period": period,
+                                               "years": period_years(period), "year": year})
     else:
-        why = (f"the {period} plan acts from {PERIOD_YEARS[period][0]}, after {target_id}'s "
-               f"year {target.year}")
-    choose = (f"for {target_id} choose from {', '.join(allowed)}" if allowed else
-              f"no open plan period acts by {target.year}, so no lever can still move "
-              f"{target_id}; pick a later target")
-    raise InputError(f"{option}: {why}; {choose}")
+        why = Phrase("err.seek_period_late", {"period": period,
+                                              "start": PERIOD_YEARS[period][0],
+                                              "target": target_id, "year": target.year})
+    choose = (Phrase("err.seek_choose", {"target": target_id, "allowed": Names(allowed)})
+              if allowed else
+              Phrase("err.seek_none_open", {"target": target_id, "year": target.year}))
+    raise InputError(code="err.seek_period", file=option, why=why, choose=choose)
 
 
 def goal_seek(
@@ -225,26 +227,30 @@ def goal_seek(
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     targets = load_targets()
     if target_id not in targets:
-        raise InputError(f"--target: unknown target {target_id!r}; {suggest(target_id, targets)}")
+        raise InputError(code="err.unknown_target", file="--target", name=target_id,
+                         suggestion=suggestion(target_id, targets))
     target: Target = targets[target_id]
     if target.region != scenario.region:
-        raise InputError(f"--target: {target_id} is a {target.region} target, the scenario "
-                         f"is for {scenario.region}")
+        raise InputError(code="err.target_region", file="--target", name=target_id,
+                         region=target.region, own=scenario.region)
     if not target.in_scope:
-        raise InputError(f"--target: {target_id} is outside model scope ({target.reason})")
+        raise InputError(code="err.target_out_of_scope", file="--target", name=target_id,
+                         reason=target.reason)
     if not target.has_probability and not (is_range(target) and condition is not None):
         if is_range(target):
-            raise InputError(f"--target: {target_id} is {target_status(target)}: its "
-                             "probability is a range over an assumption; use goal_seek_all")
-        raise InputError(f"--target: {target_id} has no single probability to seek (status "
-                         f"{target_status(target)}); pick a target with one")
+            raise InputError(code="err.target_ranged", file="--target", name=target_id,
+                             status=target_status(target))
+        raise InputError(code="err.target_no_probability", file="--target", name=target_id,
+                         status=target_status(target))
     levers = load_levers()
     if lever_key not in levers:
-        raise InputError(f"--lever: unknown lever {lever_key!r}; {suggest(lever_key, levers)}")
+        raise InputError(code="err.unknown_lever_named", file="--lever", name=lever_key,
+                         suggestion=suggestion(lever_key, levers))
     if period not in PERIODS:
-        raise InputError(f"--period: unknown plan period {period!r}; {suggest(period, PERIODS)}")
+        raise InputError(code="err.unknown_period", file="--period", name=period,
+                         suggestion=suggestion(period, PERIODS))
     if not 0.0 < probability <= 1.0:
-        raise InputError(f"--probability: {probability:g} is outside the allowed range (0, 1]")
+        raise InputError(code="err.probability_range", file="--probability", value=probability)
     lever = levers[lever_key]
     n = scenario.draws if draws is None else int(draws)
     seed = scenario.seed if seed is None else int(seed)
@@ -254,8 +260,8 @@ def goal_seek(
         params[condition[0]] = float(condition[2])
     if band is not None and (band[1] not in BAND_SETTINGS or np.ndim(params.get(band[0], 0))
                              == 0 or np.ptp(np.asarray(params[band[0]], dtype=float)) == 0):
-        raise InputError(f"band: {band[1]!r} of {band[0]!r}: need a band in "
-                         f"{', '.join(BAND_SETTINGS)} of an input the ensemble draws")
+        raise InputError(code="err.band", file="band", band=band[1], name=band[0],
+                         allowed=Names(BAND_SETTINGS))
     columns = target_variables([target])
     name = lever.vensim[period]
     memo: dict[float, float] = {}

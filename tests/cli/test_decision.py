@@ -98,7 +98,7 @@ def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterio
     (["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values", "1",
       "--assume", "future_industry_base_2023=1e9"],
      "--assume: future_industry_base_2023: 1e+09 is outside the allowed range 0 to 7500 "
-     "100m_yuan/year (open upper end 3 x the uncertainty range's high)"),
+     "100m yuan/yr (open upper end 3 x the uncertainty range's high)"),
     (["sweep", BASELINE, "--lever", "special_fund", "--period", "15th", "--values", "1",
       "--assume", "future_industry_base_2023=7501"],
      "--assume: future_industry_base_2023: 7501 is outside the allowed range 0 to 7500"),
@@ -106,7 +106,7 @@ def test_infeasible_optimise_exits_3_says_so_and_still_writes(tmp_path, posterio
       "--period", "15th", "--values", "1", "--assume", "future_industry_base_2023=2000"],
      "--assume: future_industry_base_2023: 2000 is outside the allowed range 0 to 1562.5"),
     (["discover", BASELINE, "--target", "SZ-HTE-2025", "--assume", "future_gdp_growth=0.5"],
-     "--assume: future_gdp_growth: 0.5 is outside the allowed range -0.05 to 0.15 1/year"),
+     "--assume: future_gdp_growth: 0.5 is outside the allowed range -0.05 to 0.15 /yr"),
     (["discover", BASELINE, "--target", "SZ-HTE-2025", "--assume",
       "future_industry_potential=1e12"],
      "--assume: future_industry_potential: 1e+12 is outside the allowed range 1 to 90000"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ...errors import InputError
+from ...errors import InputError, render_error
 from ...paths import DATA_DIR, MODEL_FILE, REPO_ROOT
 from ...reporting.structure_diagram import (
     read_loops,
@@ -70,7 +70,7 @@ def view_about(region: str, lang: str, stamp: int) -> None:
         posterior = cached_posterior(region, stamp)
     except InputError as exc:
         st.warning(tr("about_fit_missing", lang, region=region_label(region, lang),
-                      message=str(exc)))
+                      message=render_error(exc, lang)))
     else:
         text, mape = fit_summary(posterior, lang)
         st.markdown(text)

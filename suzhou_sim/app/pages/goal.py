@@ -14,7 +14,7 @@ from ...catalogues.scenarios import (
     load_levers,
 )
 from ...catalogues.targets import load_targets
-from ...errors import InputError
+from ...errors import InputError, render_error
 from ...reporting.answer_text import driver_name
 from ...reporting.headline import conditional_probability
 from ...reporting.labels import fmt_value
@@ -179,7 +179,7 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
             try:
                 state["goal.result"] = (request, cached_goal_seek(seeking, *request[1:-1]))
             except InputError as exc:
-                st.error(str(exc))
+                st.error(render_error(exc, lang))
     stored = state.get("goal.result")
     if stored is None:
         return

@@ -1,0 +1,96 @@
+"""One wording room: every user-facing text of the package, in Chinese and English.
+
+Lives here: :func:`say`, the one look-up of a text by its key, over the data files in
+``wording/texts/*.yaml`` (one file per area, each entry ``key: {zh: ..., en: ...}``, UTF-8,
+meant to be edited by a translator), and the structured problems of bad input
+(:mod:`suzhou_sim.wording.problems`) that are rendered from their code in either language.
+Must not: run the model, read project files other than its own texts, or import the app.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = ["LANGS", "say", "keys", "texts", "placeholders", "WordingKeyError"]
+
+#: The languages every text exists in; Chinese is the default.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+class WordingKeyError(KeyError):
+    """A text key that no data file holds: a programming error, never bad user input."""
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict[str, dict[str, str]]:
+    """Every text by key: ``{key: {"zh": ..., "en": ...}}``, read once from the data files.
+
+    Raises
+    ------
+    ValueError
+        When a data file is not a mapping of ``key: {zh, en}`` entries or a key is in two
+        files (a broken data file is a programming error of the package).
+    """
+    out: dict[str, dict[str, str]] = {}
+    where: dict[str, str] = {}
+    folder = resources.files(__package__) / "texts"
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(item.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"wording/texts/{item.name}: expected a mapping of keys")
+        for key, entry in data.items():
+            if not isinstance(entry, dict) or set(entry) != set(LANGS) or not all(
+                    isinstance(entry[lang], str) for lang in LANGS):
+                raise ValueError(f"wording/texts/{item.name}: {key}: needs exactly zh and en "
+                                 "texts")
+            if key in out:
+                raise ValueError(f"wording/texts/{item.name}: {key}: also in {where[key]}")
+            out[str(key)], where[str(key)] = {lang: entry[lang] for lang in LANGS}, item.name
+    return out
+
+
+def keys() -> list[str]:
+    """Every text key, in the order of the data files."""
+    return list(texts())
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``str.format`` field names of ``text`` (``{n}``, ``{seconds:.2f}`` -> n, seconds)."""
+    return {field.split(".")[0].split("[")[0]
+            for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def say(key: str, lang: str = "zh", /, **values: Any) -> str:
+    """The text ``key`` in ``lang`` with ``values`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        A key of one of the data files in ``wording/texts/``.
+    lang : {"zh", "en"}
+        Language; anything but ``en`` gives Chinese (the default language).
+    **values
+        Values of the text's ``str.format`` placeholders.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    WordingKeyError
+        For a key no data file holds (a programming error, not bad input).
+    """
+    try:
+        entry = texts()[key]
+    except KeyError:
+        raise WordingKeyError(f"no text {key!r} in suzhou_sim/wording/texts/*.yaml") from None
+    text = entry["en" if lang == "en" else "zh"]
+    return text.format(**values) if values else text

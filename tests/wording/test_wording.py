@@ -1,0 +1,193 @@
+"""The wording room: say(), its data files, structured errors rendered from their code."""
+
+from __future__ import annotations
+
+import ast
+import pickle
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from suzhou_sim.errors import InputError, render_error
+from suzhou_sim.wording import LANGS, WordingKeyError, keys, placeholders, say, texts
+from suzhou_sim.wording.problems import Names, Phrase, Problem, Term, problems_of
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "suzhou_sim"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: Modules whose every ``raise InputError(...)`` carries a code (or coded problems).
+CONVERTED = [
+    "catalogues/scenarios.py",
+    "fileio/safe_yaml.py",
+    "fileio/text.py",
+    "limits.py",
+    "catalogues/observations.py",
+    "app/scenario_store.py",
+    "studies/goal_seek.py",
+    "cli/__init__.py",
+    "cli/backtest.py",
+    "cli/calibrate.py",
+    "cli/common.py",
+    "cli/decision.py",
+    "cli/report.py",
+    "cli/scenarios.py",
+    "cli/sensitivity.py",
+    "cli/sketch.py",
+]
+
+
+def _error_keys() -> list[str]:
+    import yaml
+
+    data = yaml.safe_load((PACKAGE / "wording/texts/errors.yaml").read_text(encoding="utf-8"))
+    return list(data)
+
+
+def _sample_values(text: str) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for _, name, spec, _ in string.Formatter().parse(text):
+        if not name:
+            continue
+        if spec.endswith(("g", "%")):
+            values[name] = 0.25
+        elif spec.endswith((",", "x")):
+            values[name] = 4096
+        else:
+            values[name] = "X"
+    return values
+
+
+@pytest.mark.parametrize("key", keys())
+def test_every_key_has_both_languages_with_the_same_placeholders(key):
+    entry = texts()[key]
+    assert set(entry) == set(LANGS)
+    if key != "unit.Dmnl":  # dimensionless: no name in either language
+        assert entry["zh"].strip() and entry["en"].strip(), key
+    assert placeholders(entry["zh"]) == placeholders(entry["en"]), key
+
+
+def test_say_fills_values_and_defaults_to_chinese():
+    assert say("upload_ok", name="甲") == "已导入情景 甲。"
+    assert say("upload_ok", "en", name="A") == "Scenario A loaded."
+
+
+def test_an_unknown_key_is_a_programming_error():
+    with pytest.raises(WordingKeyError, match="no_such_key") as info:
+        say("no_such_key", "zh")
+    assert isinstance(info.value, KeyError)
+
+
+def test_the_app_wrappers_read_the_wording_room():
+    from suzhou_sim.app.text import tr
+    from suzhou_sim.reporting.headline_text import HEADLINE_TITLE
+    from suzhou_sim.reporting.markdown import STATUS_TEXT
+
+    assert tr("app_title", "zh") == say("app_title", "zh")
+    assert tr("headline", "en") == HEADLINE_TITLE[1] == say("headline_title", "en")
+    assert STATUS_TEXT["met"][:2] == (say("status_met", "en"), say("status_met", "zh"))
+    assert "{" not in STATUS_TEXT["prior_driven"][2] + STATUS_TEXT["prior_driven"][3]
+
+
+@pytest.mark.parametrize("code", _error_keys())
+def test_every_error_code_renders_in_both_languages(code):
+    entry = texts()[code]
+    values = _sample_values(entry["en"])
+    zh, en = say(code, "zh", **values), say(code, "en", **values)
+    assert "{" not in zh and "{" not in en
+    assert zh != en, code
+    if code.startswith("err."):
+        assert CJK.search(zh), code
+
+
+def test_every_code_used_in_the_package_is_in_the_data_files():
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        used |= set(re.findall(r"""(?:code=|Problem\(|Phrase\()["'](err\.[\w.]+)["']""",
+                               path.read_text(encoding="utf-8")))
+    assert used, "no coded problems found"
+    assert sorted(used - set(texts())) == []
+
+
+@pytest.mark.parametrize("module", CONVERTED)
+def test_converted_modules_raise_only_coded_input_errors(module):
+    tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+    bare = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InputError":
+            if not {k.arg for k in node.keywords} & {"code", "problems"}:
+                bare.append(node.lineno)
+    assert bare == [], f"{module}: InputError without a code at lines {bare}"
+
+
+def test_an_input_error_is_its_english_line_and_keeps_its_structure():
+    err = InputError(code="err.unknown_field", file="a.yaml", name="foo",
+                     suggestion=Phrase("err.suggest_close",
+                                       {"close": Names(["food"], "or"),
+                                        "allowed": Names(["food", "bar"])}))
+    assert str(err) == "a.yaml: unknown field 'foo'; did you mean 'food'? allowed: food, bar"
+    assert (err.code, err.file, err.values["name"]) == ("err.unknown_field", "a.yaml", "foo")
+    assert render_error(err, "zh") == "a.yaml:未知字段“foo”;是否应为 “food”?允许:food、bar"
+    again = pickle.loads(pickle.dumps(err))
+    assert str(again) == str(err) and again.render("zh") == err.render("zh")
+    assert problems_of(str(err))[0].code == "err.unknown_field"  # the message keeps it
+
+
+def test_a_plain_message_still_works_as_before():
+    err = InputError("--seed: -1 is not allowed")
+    assert str(err) == "--seed: -1 is not allowed" and err.code is None
+    assert render_error(err, "zh") == str(err)
+
+
+def test_terms_and_names_are_shown_in_the_readers_language():
+    p = Problem("err.file_not_found", file="x.yaml", what=Term("scenario"))
+    assert str(p) == "x.yaml: scenario not found"
+    assert p.text("zh") == "x.yaml:找不到情景文件"
+    q = Problem("err.url_allowed", file="lang=fr", allowed=Names(["zh", "en"]))
+    assert q.text("zh", {"zh": "中文"}) == "lang=fr:允许的取值:中文、en"
+
+
+def test_the_app_renders_a_scenario_problem_from_its_code_without_patterns():
+    import suzhou_sim.app.text as text
+    from suzhou_sim.app.views import problem_lines
+    from suzhou_sim.catalogues.scenarios import load_levers, parse_scenario
+
+    assert not hasattr(text, "problem_reason") and not hasattr(text, "_PROBLEMS_ZH")
+    lever = next(iter(load_levers()))
+    data = {"name": "a", "title_en": "A", "title_zh": "甲", "rationale": "r",
+            "levers": {lever + "x": 1, lever: {"15th": -1e9}}}
+    with pytest.raises(InputError) as info:
+        parse_scenario(data, "s.yaml")
+    codes = [p.code for p in info.value.problems]
+    assert codes == ["err.unknown_lever", "err.out_of_range"]
+    lines = problem_lines(info.value, "zh")
+    label = load_levers()[lever].label("zh")
+    assert lines[0].startswith("s.yaml:") and "未知的杠杆" in lines[0] and label in lines[0]
+    assert "超出允许范围" in lines[1] and "其他问题" not in "".join(lines)
+    assert problem_lines(info.value, "en") == str(info.value).splitlines()
+
+
+def test_url_problems_render_from_their_code():
+    from suzhou_sim.app.text import url_problem
+
+    p = Problem("err.url_no_scenario", file="scenario=zz", region="suzhou")
+    assert url_problem(p, "en") == "scenario=zz: no such scenario file for suzhou"
+    assert url_problem(p, "zh") == "scenario=zz:该地区(suzhou)没有这个情景"
+
+
+def test_every_target_cites_a_document_of_the_sources_table():
+    from suzhou_sim.catalogues.targets import load_targets
+    from suzhou_sim.reporting.documents import cite
+
+    sources = {t.source_doc for t in load_targets().values()}
+    assert sources and [s for s in sources if cite(s) == s] == []
+
+
+def test_the_backtest_notes_take_their_example_number_from_the_sources_table():
+    from suzhou_sim.reporting import backtest_report
+    from suzhou_sim.reporting.documents import DOCUMENTS
+
+    text = (PACKAGE / "reporting/backtest_report.py").read_text(encoding="utf-8")
+    assert "〔" not in text and DOCUMENTS[0].number in backtest_report.PLAN_EXAMPLE
