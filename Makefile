@@ -52,6 +52,7 @@ bench: $(STAMP) browser  ## performance figures (against PySD, and the decision 
 	$(PY) benchmarks/bench_calibrate.py
 	$(PY) benchmarks/bench_effects.py
 	$(PY) benchmarks/bench_decision.py
+	$(PY) benchmarks/bench_portfolio.py
 	$(PY) benchmarks/bench_backtest.py
 	$(PY) benchmarks/bench_app_concurrency.py
 	$(PY) benchmarks/bench_app_concurrency.py --fresh

@@ -1,10 +1,15 @@
 """Safe YAML reading for every input file of the product.
 
 Lives here: :func:`load_yaml` (a file) and :func:`parse_yaml` (text already read), built on
-PyYAML's ``SafeLoader`` with three extra refusals: duplicate keys (YAML would silently keep
+PyYAML's safe loading with three extra refusals: duplicate keys (YAML would silently keep
 the last), aliases whose expansion exceeds :data:`MAX_NODES` nodes (the "billion laughs"
 alias bomb) and nesting deeper than :data:`MAX_DEPTH` levels. Every refusal and every syntax
 error is an :class:`~suzhou_sim.errors.InputError` of one line naming the file and the line.
+The text is scanned and parsed by libyaml (PyYAML's C ``CParser``) when PyYAML was built with
+it, seven times faster than the pure-Python scanner; the document is still composed by
+PyYAML's Python composer and constructed by its ``SafeConstructor``, so that the three checks
+above run as the nodes are built, whichever parser reads the events. A file libyaml refuses
+is read again by the pure-Python loader, whose messages quote the offending character.
 Must not: validate what the data mean (the catalogues do that) or write YAML.
 """
 
@@ -37,12 +42,10 @@ class _Refused(yaml.YAMLError):
         self.problem_mark = mark
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with depth, alias-expansion and duplicate-key checks."""
+class _Checks:
+    """Depth, alias-expansion and duplicate-key checks, mixed into a safe loader."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
         # Checked while composing, before PyYAML's own recursion can overflow the stack.
@@ -79,6 +82,29 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _PyLoader(_Checks, yaml.SafeLoader):
+    """``yaml.SafeLoader`` (pure Python) with the checks; its error messages are the ones
+    reported (they quote the offending character, libyaml's do not)."""
+
+
+try:  # libyaml's scanner and parser, when PyYAML was built with it
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _Loader: type = _PyLoader
+else:
+    class _Loader(_Checks, yaml.composer.Composer, CParser,  # type: ignore[no-redef]
+                  yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """The checks on libyaml's events: PyYAML's Python ``Composer`` (listed before
+        ``CParser``, whose own composer would bypass the depth check) builds the nodes and
+        ``SafeConstructor`` the values, as in ``yaml.SafeLoader``."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
 def _check_expansion(root: yaml.Node) -> None:
     """Refuse documents whose aliases expand to more than :data:`MAX_NODES` nodes."""
     sizes: dict[int, int] = {}
@@ -113,7 +139,15 @@ def parse_yaml(text: str, source: str | Path) -> Any:
         ``source: line L, column C: problem`` for refused documents.
     """
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        try:
+            return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader constructs safely
+        except _Refused:
+            raise
+        except yaml.YAMLError:
+            if _Loader is _PyLoader:
+                raise
+        # a rare malformed file: read again by the pure-Python loader for its message
+        return yaml.load(text, Loader=_PyLoader)  # noqa: S506 - a SafeLoader
     except _Refused as exc:
         mark = exc.problem_mark
         if mark is None:

@@ -29,7 +29,7 @@ Returns data; files and wording live in ``cli.decision`` and ``reporting.decisio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -529,17 +529,25 @@ def plan_probabilities(
     seed: int,
     posterior: Posterior,
     client=None,
+    base: Mapping[str, float | np.ndarray] | None = None,
 ) -> np.ndarray:
     """Probability of each target for each plan, on the same ``(n, seed)`` draws.
 
     Plans are stacked (plans × draws) into engine calls (:func:`run_plans`).
+
+    Parameters
+    ----------
+    base : mapping, optional
+        ``scenario_inputs(scenario, n, seed, posterior)`` when the caller already holds it
+        (a search evaluates many batches on the same draws); computed when not given.
 
     Returns
     -------
     numpy.ndarray
         Shape ``(len(values), len(targets))``.
     """
-    base = scenario_inputs(scenario, n, seed, posterior)
+    if base is None:
+        base = scenario_inputs(scenario, n, seed, posterior)
     values = np.atleast_2d(np.asarray(values, dtype=float))
     plans = {d.vensim: values[:, j] for j, d in enumerate(decisions)}
     out = []
@@ -603,6 +611,28 @@ def _plan_scenario(scenario: Scenario, decisions: Sequence[Decision], row: pd.Se
     return Scenario.model_validate(data)
 
 
+def _reusing(search: SearchResult, evaluate: Callable[[np.ndarray], np.ndarray]
+             ) -> Callable[[np.ndarray], np.ndarray]:
+    """``evaluate`` that takes the probabilities of plans the search already evaluated (on
+    the same draws, so the same numbers) from its table and runs only the others."""
+    names = [d.name for d in search.decisions]
+    probs = search.plans[[f"p_{t}" for t in search.target_ids]].to_numpy(dtype=float)
+    known = {tuple(row): p for row, p in
+             zip(search.plans[names].to_numpy(dtype=float).tolist(), probs, strict=True)}
+
+    def cached(values: np.ndarray) -> np.ndarray:
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        keys = [tuple(row) for row in values.tolist()]
+        new = list(dict.fromkeys(k for k in keys if k not in known))
+        found = dict(known)
+        if new:
+            found.update(zip(new, np.asarray(evaluate(np.array(new)), dtype=float),
+                             strict=True))
+        return np.array([found[k] for k in keys], dtype=float)
+
+    return cached
+
+
 def optimise_portfolio(
     scenario: Scenario | str | Path,
     target_ids: Sequence[str],
@@ -663,8 +693,11 @@ def optimise_portfolio(
     seed = scenario.seed if seed is None else int(seed)
     post, source = resolve_posterior(posterior, scenario.region)
 
+    base = scenario_inputs(scenario, n, seed, post)  # the search's draws, built once
+
     def evaluate(values: np.ndarray) -> np.ndarray:
-        return plan_probabilities(scenario, decisions, values, targets, n, seed, post, client)
+        return plan_probabilities(scenario, decisions, values, targets, n, seed, post, client,
+                                  base=base)
 
     start = [np.array([scenario.lever_value(d.lever, d.period) for d in decisions])]
     ids = [t.target_id for t in targets]
@@ -679,7 +712,8 @@ def optimise_portfolio(
     plan = _plan_scenario(scenario, decisions, row, text)
     fresh = fresh_seed(seed)
     chosen = np.array([row[d.name] for d in decisions], dtype=float)
-    contributions = lever_contributions(decisions, start[0], chosen, evaluate, ids)
+    contributions = lever_contributions(decisions, start[0], chosen,
+                                        _reusing(search, evaluate), ids)
     fresh_base = scenario_inputs(scenario, n, fresh, post)
     (answers,) = plan_answers(fresh_base, n, targets, scenario.region, fresh,
                               [{d.vensim: float(v) for d, v in zip(decisions, chosen,

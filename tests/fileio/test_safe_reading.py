@@ -85,3 +85,31 @@ def test_missing_file_and_folder(tmp_path, make, fragment):
     make(path)
     with pytest.raises(InputError, match=fragment):
         read_text(path, "scenario")
+
+
+def _product_yaml_files():
+    from suzhou_sim.paths import REPO_ROOT
+
+    return sorted([*REPO_ROOT.glob("model/**/*.yaml"), *REPO_ROOT.glob("scenarios/*.yaml")])
+
+
+def test_the_product_files_load_as_pyyaml_safe_loader_reads_them():
+    # the libyaml-based loader must give the very values of yaml.SafeLoader
+    import yaml
+
+    files = _product_yaml_files()
+    assert len(files) > 10
+    for path in files:
+        text = read_text(path)
+        assert parse_yaml(text, path) == yaml.load(text, Loader=yaml.SafeLoader), path  # noqa: S506
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("\t- x\n", "found character '\\t' that cannot start any token"),
+    ('k: "\\q"\n', "found unknown escape character 'q'"),
+])
+def test_syntax_errors_quote_the_character_as_pyyaml_does(text, fragment):
+    # libyaml's messages leave the character out; the file is read again for PyYAML's
+    with pytest.raises(InputError) as err:
+        parse_yaml(text, "x.yaml")
+    assert fragment in str(err.value) and str(err.value).startswith("x.yaml: malformed YAML")

@@ -236,3 +236,39 @@ def test_a_prior_driven_target_is_reported_over_the_bands_of_the_scoreboards_dri
     report = portfolio_report(result)
     assert answer_text(answer, "en") in report
     assert "Prior-driven targets are searched on the ensemble's share" in report
+
+
+def test_contributions_reuse_the_plans_the_search_ran_and_give_the_same_numbers(
+        posterior_dir, baseline, monkeypatch):
+    """The contribution table takes the start and the chosen plan from the search's table
+    (same draws, so the same probabilities) instead of running them again."""
+    import pandas as pd
+
+    from suzhou_sim.calibration.resolve import resolve_posterior
+    from suzhou_sim.studies import optimise as opt
+
+    rows: list[int] = []
+    real = opt.plan_probabilities
+
+    def counting(*args, **kwargs):
+        rows.append(len(np.atleast_2d(args[2])))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(opt, "plan_probabilities", counting)
+    result = optimise_portfolio(baseline, ["SZ-FUTURE-2030"], 0.6, draws=20, seed=2,
+                                posterior=posterior_dir, population=6, generations=2)
+    decisions = result.search.decisions
+    post, _ = resolve_posterior(posterior_dir, baseline.region)
+
+    def plain(values):
+        return real(baseline, decisions, values, result.targets, 20, 2, post)
+
+    start = np.array([baseline.lever_value(d.lever, d.period) for d in decisions])
+    chosen = result.search.chosen()[[d.name for d in decisions]].to_numpy(float)
+    expected = lever_contributions(decisions, start, chosen, plain,
+                                   result.search.target_ids)
+    pd.testing.assert_frame_equal(result.contributions, expected)
+    changed = len(expected) - 1
+    assert changed > 0
+    # without reuse: every searched plan plus start and 2 x changed switched plans
+    assert sum(rows) < result.search.evaluations + 1 + 2 * changed
