@@ -29,6 +29,7 @@ from ..catalogues.scenarios import (
     PERIODS,
     Scenario,
     assumption_baseline,
+    assumption_limits,
     assumption_ranges,
     baseline_file,
     lever_baseline,
@@ -164,14 +165,12 @@ def slider_top(spec: SliderSpec, values: Iterable[float]) -> float:
 def assumption_slider(key: str, region: str) -> SliderSpec:
     """Slider of an assumption in ``region``.
 
-    The catalogue's allowed range; where it is open (``null``) the end is three times the
-    region's uncertainty range end (or 0 below a positive range). The step is a power of
-    ten near 1/100 of the span.
+    The plausible range of :func:`~suzhou_sim.catalogues.scenarios.assumption_limits` (the
+    one ``--assume`` and scenario files obey): the catalogue's allowed range, an open end
+    a stated multiple of the region's uncertainty range end. The step is a power of ten
+    near 1/100 of the span.
     """
-    a = load_assumptions()[key]
-    _, low, high = assumption_baseline(key, region)
-    lo = a.min if a.min is not None else (0.0 if low >= 0 else 3 * low)
-    hi = a.max if a.max is not None else 3 * high
+    lo, hi = assumption_limits(key, region)
     step = 10.0 ** math.floor(math.log10((hi - lo) / 100))
     return SliderSpec(float(lo), float(hi), float(step),
                       "percent" if is_percent(key) else _FORMAT)

@@ -23,6 +23,7 @@ from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_lab
 from suzhou_sim.calibration.posterior import load_posterior
 from suzhou_sim.catalogues.scenarios import (
     PERIODS,
+    assumption_limits,
     assumption_ranges,
     lever_baseline,
     lever_constants,
@@ -382,6 +383,8 @@ def test_assumption_sliders_cover_the_catalogue():
             assert spec.min <= lo <= d <= hi <= spec.max, (region, key)
             if a.max is None:
                 assert spec.max == pytest.approx(3 * hi)
+            # the slider offers exactly what --assume and scenario files accept
+            assert (spec.min, spec.max) == assumption_limits(key, region), (region, key)
 
 
 def test_every_ui_string_exists_in_both_languages():
