@@ -35,7 +35,7 @@ import streamlit as st
 
 from ..calibration.posterior import Posterior, load_posterior
 from ..calibration.provenance import Staleness, calibration_status, status_files
-from ..catalogues.scenarios import Scenario
+from ..catalogues.scenarios import Scenario, frozen_dump
 from ..catalogues.targets import targets_for_region
 from ..engine import load_model
 from ..errors import InputError
@@ -104,15 +104,6 @@ def cached_posterior(region: str, stamp: int) -> Posterior:
     return load_posterior(region)
 
 
-def _frozen(value: Any) -> Hashable:
-    """``value`` (of a model dump: dicts, lists, numbers, text) as nested tuples."""
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
-    return value
-
-
 #: The fields of a scenario that do not change its runs (its names and texts, and its own
 #: draws and seed: a run is asked for with draws and seed of its own).
 _NOT_RUN_INPUTS = frozenset({"name", "title_en", "title_zh", "description", "rationale",
@@ -122,14 +113,14 @@ _NOT_RUN_INPUTS = frozenset({"name", "title_en", "title_zh", "description", "rat
 def scenario_key(scenario: Scenario) -> Hashable:
     """A hashable key equal for equal scenarios (every field), made of the scenario's fields
     as nested tuples: no text is written."""
-    return _frozen(scenario.model_dump(exclude_none=True))
+    return frozen_dump(scenario.model_dump(exclude_none=True))
 
 
 def run_key(scenario: Scenario) -> Hashable:
     """The key of the runs of ``scenario``: :func:`scenario_key` without what does not
     change them (name, titles, texts, own draws and seed), so that an edited copy and a
     saved scenario with the same settings share their runs."""
-    return _frozen(scenario.model_dump(exclude_none=True, exclude=set(_NOT_RUN_INPUTS)))
+    return frozen_dump(scenario.model_dump(exclude_none=True, exclude=set(_NOT_RUN_INPUTS)))
 
 
 def cached_probabilities(scenario: Scenario, draws: int, seed: int, stamp: int) -> np.ndarray:

@@ -18,22 +18,13 @@ from collections.abc import Hashable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalogues.scenarios import PERIODS, load_assumptions, load_levers
+from ..catalogues.scenarios import PERIODS, frozen_dump, load_assumptions, load_levers
 from . import state as S
 
 __all__ = ["Settings"]
 
 #: The parts of a saved scenario the URL carries (its ``saved`` record): what its runs use.
 _SAVED_FIELDS = {"region", "draws", "seed", "levers", "assumptions"}
-
-
-def _frozen(value: Any) -> Hashable:
-    """``value`` (of a model dump: dicts, lists, numbers, text) as nested tuples."""
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -79,7 +70,7 @@ class Settings:
         (a saved scenario counts by its title, id and the settings its record carries, not
         by the text it is kept as)."""
         saved = tuple((title, dict(self.saved_ids).get(title),
-                       _frozen(S.scenario_from_yaml(text, f"saved scenario {title}")
+                       frozen_dump(S.scenario_from_yaml(text, f"saved scenario {title}")
                                .model_dump(include=_SAVED_FIELDS, exclude_none=True)))
                       for title, text in self.saved)
         return (self.region, self.lang, self.pick, self.view, self.draws, self.seed,

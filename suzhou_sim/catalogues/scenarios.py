@@ -20,7 +20,7 @@ not run the model (see ``ensemble``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -66,6 +66,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "scenario_to_yaml",
+    "frozen_dump",
     "scenario_files",
     "baseline_file",
     "lever_constants",
@@ -651,6 +652,16 @@ _Dumper.add_representer(str, _str_presenter)
 #: on every rerun; a YAML dump costs a hundred times a JSON dump).
 _YAML_MEMO: dict[str, str] = {}
 _YAML_MEMO_MAX = 256
+
+
+def frozen_dump(value: Any) -> Hashable:
+    """``value`` (of a model dump: dicts, lists, numbers, text) as nested tuples, hashable
+    and independent of key order: the key of a scenario's runs in a cache."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, frozen_dump(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen_dump(v) for v in value)
+    return value
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

@@ -305,3 +305,12 @@ def test_a_broken_lever_catalogue_is_named_not_the_scenario(tmp_path, monkeypatc
         load_scenario(path)
     assert str(info.value).startswith(f"{broken}: malformed YAML")
     assert str(path) not in str(info.value)
+
+
+def test_frozen_dump_is_hashable_and_ignores_key_order():
+    from suzhou_sim.catalogues.scenarios import frozen_dump
+
+    a = frozen_dump({"b": [1, {"c": 2, "d": [3]}], "a": 1.5})
+    b = frozen_dump({"a": 1.5, "b": [1, {"d": [3], "c": 2}]})
+    assert a == b and hash(a) == hash(b)
+    assert frozen_dump({"a": 1.5, "b": [1, {"c": 3, "d": [3]}]}) != a
