@@ -415,8 +415,10 @@ def _predictive_band(table: pd.DataFrame, region: str, seed: int, law: str = "no
         for idx in out.index[out["origin"] == origin]:
             rec = out.loc[idx]
             ens = np.asarray(rec["_ensemble"])[:, None]
-            z = np.random.default_rng([seed, int(origin), int(idx)]).standard_normal(len(ens))
-            pred = predictive_draws(ens, rec["indicator"], [rec["horizon"]], region, z, model)
+            # a Generator, not its normal numbers: the draws follow the model's law (a
+            # Student-t's chi-square too); for a normal law the numbers are the same
+            rng = np.random.default_rng([seed, int(origin), int(idx)])
+            pred = predictive_draws(ens, rec["indicator"], [rec["horizon"]], region, rng, model)
             out.loc[idx, list(PREDICTIVE_COLUMNS)] = np.percentile(
                 pred[:, 0], [10, 25, 50, 75, 90])
     return out

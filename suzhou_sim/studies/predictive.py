@@ -118,8 +118,9 @@ CHI2_STREAM = 4
 LAWS = ("normal", "student_t")
 #: Degrees of freedom searched by maximum likelihood for a Student-t law: a grid, because
 #: a hundred backtest errors cannot tell df = 9 from df = 10 and a grid keeps the stored
-#: value readable; 2 is the heaviest tail with a finite mean square.
-DF_GRID = (2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50)
+#: value readable; 3 is the heaviest tail with a finite variance (df 2 has none, and the
+#: reports state the error's sd).
+DF_GRID = (3, 4, 5, 6, 8, 10, 15, 20, 30, 50)
 #: Grid in v = log(w), w = chi2/df, over which the Student-t density of an error that also
 #: carries the ensemble's normal spread is integrated (trapezoid rule; the integrand is
 #: smooth in v and the grid reaches far into both tails: the t density and distribution
@@ -503,8 +504,8 @@ def _load(path: Path, mtime: float) -> ErrorModel:
         df = None
         if law == "student_t":
             df = float(raw["df"])
-            if not 0 < df < np.inf:
-                raise ValueError("df must be a finite number > 0")
+            if not 2 < df < np.inf:
+                raise ValueError("df must be a finite number > 2 (a finite variance)")
         return ErrorModel(str(raw["region"]), int(raw["last_observed_year"]), groups,
                           str(raw.get("method", "")), dict(raw.get("meta") or {}), indicators,
                           law, df)

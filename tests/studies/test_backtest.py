@@ -127,3 +127,27 @@ def test_laplace_posterior_stays_inside_the_bounds(synthetic_history):
         assert v.between(p.lower, p.upper).all(), p.name
     # Spread around the MAP, not a point mass.
     assert (post.draws.std() > 0).sum() >= len(cal.names) // 2
+
+
+def test_leave_one_origin_out_band_follows_the_error_law(monkeypatch):
+    """The backtest's predictive band draws the law of the error model it fits: with the
+    same scale a, a Student-t band is wider at 10-90% than a normal one (it was drawn
+    normal whatever the law, so a t model's band was too narrow)."""
+    from suzhou_sim.studies import backtest as bt
+    from suzhou_sim.studies.predictive import ErrorModel
+
+    ens = np.full(4000, 100.0)  # no ensemble spread: the band is the structural error alone
+    table = pd.DataFrame({"origin": [2020, 2021], "indicator": ["high_tech_enterprises"] * 2,
+                          "horizon": [1, 1], "_ensemble": [ens, ens]})
+    groups = {"pooled": {"a": 0.1, "n": 50, "fitted": True}}
+
+    def band(law, df):
+        model = ErrorModel("suzhou", 0, groups, law=law, df=df)
+        monkeypatch.setattr(bt, "fit_error_model", lambda *a, **k: model)
+        out = bt._predictive_band(table, "suzhou", seed=3, law=law)
+        return np.log(out["pred_p90"] / out["pred_p10"]).to_numpy()
+
+    normal, t3 = band("normal", None), band("student_t", 3.0)
+    # exact half-widths of the 80% interval in units of a: normal 1.2816, t(3) 1.6377
+    assert normal == pytest.approx(2 * 0.1 * 1.2816, rel=0.05)
+    assert t3 == pytest.approx(2 * 0.1 * 1.6377, rel=0.06)

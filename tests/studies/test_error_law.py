@@ -110,14 +110,16 @@ def test_old_file_without_a_law_loads_as_normal(tmp_path):
 
 
 def test_t_law_round_trip_and_malformed_df(tmp_path):
-    path = save_error_model(T2, tmp_path / "forecast_error.yaml")
+    t5 = ErrorModel("suzhou", 2023, GROUPS, law="student_t", df=5.0)
+    path = save_error_model(t5, tmp_path / "forecast_error.yaml")
     text = path.read_text(encoding="utf-8")
-    assert "law: student_t" in text and "df: 2.0" in text
+    assert "law: student_t" in text and "df: 5.0" in text
     loaded = load_error_model("suzhou", path)
-    assert loaded.law == "student_t" and loaded.df == 2.0
-    path.write_text(text.replace("df: 2.0", "df: -1"), encoding="utf-8")
-    with pytest.raises(InputError, match="df must be a finite number > 0"):
-        load_error_model("suzhou", path)
+    assert loaded.law == "student_t" and loaded.df == 5.0
+    for bad in ("-1", "2.0"):  # df 2 has no finite variance: the reports' sd would be inf
+        path.write_text(text.replace("df: 5.0", f"df: {bad}"), encoding="utf-8")
+        with pytest.raises(InputError, match="df must be a finite number > 2"):
+            load_error_model("suzhou", path)
     path.write_text(text.replace("law: student_t", "law: laplace"), encoding="utf-8")
     with pytest.raises(InputError, match="law must be one of"):
         load_error_model("suzhou", path)
