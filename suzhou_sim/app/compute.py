@@ -39,10 +39,11 @@ from ..catalogues.scenarios import Scenario, frozen_dump
 from ..catalogues.targets import targets_for_region
 from ..engine import load_model
 from ..errors import InputError
-from ..paths import MODEL_FILE, calibration_dir
+from ..paths import MODEL_FILE, OBSERVED_FILE, calibration_dir
 from ..reporting.structure_diagram import read_loops, read_sectors, read_structure, structure_dot
 from ..studies import goal_seek
 from ..studies.effects import EffectsResult, lever_effects, target_probabilities
+from ..studies.predictive import ERROR_FILE
 from ..studies.scenario_runs import (
     ScenarioResult,
     assumption_curves,
@@ -89,12 +90,15 @@ def compiled_model():
 
 
 def calibration_stamp(region: str) -> int:
-    """Modification time of the region's stored calibration (0 when there is none).
+    """Latest modification time of what the region's runs rest on (0 when there is none):
+    the stored calibration, its forecast-error model and the observed history.
 
-    Part of every cache key, so a recalibration is picked up without restarting the app.
+    Part of every cache key, so a recalibration, a new error model (``backtest
+    --save-error-model``) or new data (``data add``) is picked up without restarting the app.
     """
     folder = calibration_dir(region)
-    files = [folder / "point.yaml", folder / "posterior.csv"]
+    files = [folder / "point.yaml", folder / "posterior.csv", folder / ERROR_FILE,
+             OBSERVED_FILE]
     return max((f.stat().st_mtime_ns for f in files if f.exists()), default=0)
 
 

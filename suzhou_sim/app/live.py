@@ -129,7 +129,7 @@ def live_settings(state: MutableMapping[str, Any], lang: str) -> Live:
                 outcome = settings_outcome(current, picked, S.region_baseline(region)[1],
                                            draws, seed, stamp)
             except InputError as exc:  # e.g. a calibration that does not fit the model
-                messages.append(("error", tr("run_failed", lang, message=str(exc))))
+                messages.append(("error", tr("run_failed", lang, message=render_error(exc, lang))))
     live = Live(current, picked, outcome, posterior, tuple(messages), tuple(diff))
     ref["key"], ref["live"] = key, live
     return live

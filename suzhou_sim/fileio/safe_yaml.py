@@ -143,7 +143,8 @@ def parse_yaml(text: str, source: str | Path) -> Any:
             return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader constructs safely
         except _Refused:
             raise
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeError):
+            # libyaml refuses some text (a lone surrogate) with a UnicodeError of its own
             if _Loader is _PyLoader:
                 raise
         # a rare malformed file: read again by the pure-Python loader for its message

@@ -34,6 +34,7 @@ from suzhou_sim.catalogues.scenarios import (
     scenario_to_yaml,
 )
 from suzhou_sim.catalogues.targets import STATUSES, load_targets, targets_for_region
+from suzhou_sim.catalogues.timeline import PERIOD_YEARS
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
 from suzhou_sim.reporting.effects_report import text as effects_text
 from suzhou_sim.reporting.structure_diagram import (
@@ -679,7 +680,10 @@ def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
     app.button_group(key=S.K_VIEW).set_value("goal").run()
     assert not app.exception, app.exception
     periods = app.selectbox(key="goal.period")
-    assert periods.options == [period_label(p, "zh") for p in ("15th", "16th")]
+    chosen = load_targets()[app.session_state["goal.target.suzhou"]]
+    # open periods whose levers act by the target year: the ones the command line accepts
+    assert periods.options == [period_label(p, "zh") for p in ("15th", "16th")
+                               if PERIOD_YEARS[p][0] <= chosen.year]
     # the 14th plan's one remaining year (2025) began with the data vintage: said so
     assert any(period_label("14th", "zh") in c.value and "已开始" in c.value
                for c in app.caption)
@@ -689,6 +693,19 @@ def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
     assert app.session_state["goal.period"] == "15th"
     slider = app.slider(key="goal.p")
     assert slider.min == pytest.approx(0.05) and slider.value == pytest.approx(0.8)
+
+
+@needs_suzhou
+def test_goal_seek_for_a_2030_target_offers_no_period_acting_after_2030(app):
+    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2035").run()
+    assert period_label("16th", "zh") in app.selectbox(key="goal.period").options
+    app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2030").run()
+    assert not app.exception, app.exception
+    # the 16th plan's levers act from 2031, after the target year: not offered (the CLI
+    # refuses it), and the period is the 15th
+    assert app.selectbox(key="goal.period").options == [period_label("15th", "zh")]
+    assert app.session_state["goal.period"] == "15th"
 
 
 @needs_suzhou

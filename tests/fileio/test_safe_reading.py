@@ -113,3 +113,14 @@ def test_syntax_errors_quote_the_character_as_pyyaml_does(text, fragment):
     with pytest.raises(InputError) as err:
         parse_yaml(text, "x.yaml")
     assert fragment in str(err.value) and str(err.value).startswith("x.yaml: malformed YAML")
+
+
+def test_text_libyaml_cannot_encode_is_refused_on_one_line():
+    """A lone surrogate makes libyaml raise a UnicodeError of its own; the text is read
+    again by the pure-Python loader and refused as bad input, not a traceback."""
+    from suzhou_sim.errors import InputError
+    from suzhou_sim.fileio.safe_yaml import parse_yaml
+
+    with pytest.raises(InputError) as info:
+        parse_yaml("name: \udc80\n", "bad.yaml")
+    assert "bad.yaml" in str(info.value) and len(str(info.value).splitlines()) == 1

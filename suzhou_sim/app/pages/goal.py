@@ -19,7 +19,7 @@ from ...reporting.answer_text import driver_name
 from ...reporting.headline import conditional_probability
 from ...reporting.labels import fmt_value
 from ...studies.driven import driver_settings, is_range
-from ...studies.goal_seek import GoalSeekResult
+from ...studies.goal_seek import GoalSeekResult, seek_periods
 from .. import state as S
 from ..compute import (
     cached_goal_seek,
@@ -160,7 +160,11 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
                           persist_state="page", on_change=follow_target)
     lever = c2.selectbox(tr("gs_lever", lang), list(levers), key="goal.lever",
                          format_func=lambda k: levers[k].label(lang), persist_state="page")
-    period = c3.selectbox(tr("gs_period", lang), periods, key="goal.period",
+    # the periods whose levers act by the target year (those the command line accepts)
+    acting = [p for p in seek_periods(by_id[target]) if p in periods]
+    if state.get("goal.period") not in acting:
+        state["goal.period"] = default_period(by_id[target], acting)
+    period = c3.selectbox(tr("gs_period", lang), acting, key="goal.period",
                           format_func=lambda p: period_label(p, lang), persist_state="page")
     goal = c4.slider(tr("gs_probability", lang), GOAL_MIN, GOAL_MAX, GOAL_DEFAULT, 0.01,
                      key="goal.p", persist_state="page", format="percent")
