@@ -46,9 +46,12 @@ def _styled(frame: pd.DataFrame, prob_cols: list[str], delta_cols: list[str], la
             return ""
         return f"background-color: {BAND_BACKGROUND[probability_band(p)]}"
 
+    # differences as text: a range target (over its driving assumption) has no one
+    # difference, and st.dataframe shows a missing cell as "None" whatever the Styler says
+    frame = frame.assign(**{c: frame[c].map(lambda d: fmt_points(d, lang))
+                            for c in delta_cols})
     return (frame.style.map(background, subset=prob_cols)
-            .format(lambda p: p if isinstance(p, str) else fmt_probability(p), subset=prob_cols)
-            .format(lambda d: fmt_points(d, lang), subset=delta_cols))
+            .format(lambda p: p if isinstance(p, str) else fmt_probability(p), subset=prob_cols))
 
 
 def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, stamp: int) -> None:
