@@ -74,7 +74,7 @@ def view_effects(lang: str, current: Scenario, seed: int, stamp: int) -> None:
     with st.spinner(text("computing", lang)):
         result = cached_effects(current, draws, seed, stamp)
     st.caption(f"{text('step', lang)}: "
-               + money_rule(result.money_step, result.money_share, lang))
+               + money_rule(result.money_step, result.money_share, lang, command_line=False))
     table = result.table
     targets = load_targets()
     ids = target_ids(table)

@@ -91,6 +91,10 @@ TEXT: dict[str, dict[str, str]] = {
              "size as the other levers' step; an explicit step: --money-step)",
         _ZH: "各规划期本地区专项资金的{pct:.0%}(与其他杠杆的相对步长一致;指定绝对步长用 "
              "--money-step)"},
+    "money_rule_share_app": {
+        _EN: "{pct:.0%} of the region's own special fund in each period (the same relative "
+             "size as the other levers' step)",
+        _ZH: "各规划期本地区专项资金的{pct:.0%}(与其他杠杆的相对步长一致)"},
     "money_rule_fixed": {_EN: "{money:g} 亿元 a year (given with --money-step)",
                          _ZH: "每年{money:g}亿元(由 --money-step 指定)"},
     "rule_catalogue": {_EN: "+one slider step (the value is 0)",
@@ -386,14 +390,17 @@ def display_table(table: pd.DataFrame, lang: str = _ZH, relative: float = 0.1) -
     return out
 
 
-def money_rule(money_step: float, share: float, lang: str | None = None) -> str:
+def money_rule(money_step: float, share: float, lang: str | None = None,
+               command_line: bool = True) -> str:
     """The money-step rule of a study: in ``lang``, or in both languages (the settings table)
-    when ``lang`` is None."""
+    when ``lang`` is None. ``command_line=False`` (the app) leaves out the option that sets
+    an explicit step, which a planner in the app cannot give."""
     langs = (_EN, _ZH) if lang is None else (lang,)
     if money_step == money_step:  # an explicit step
         parts = [text("money_rule_fixed", g, money=money_step) for g in langs]
     else:
-        parts = [text("money_rule_share", g, pct=share) for g in langs]
+        key = "money_rule_share" if command_line else "money_rule_share_app"
+        parts = [text(key, g, pct=share) for g in langs]
     return " · ".join(parts)
 
 

@@ -29,7 +29,9 @@ def test_effects_view_shows_the_table_for_the_current_settings(app):
     assert levers["special_fund"].label("zh") in set(table[text("lever", "zh")])
     assert any(text("evidence", "zh") in s.value for s in app.subheader)
     # the money step is Suzhou's own: a share of its fund, said in the view
-    assert any(text("money_rule_share", "zh", pct=0.1) in c.value for c in app.caption)
+    assert any(text("money_rule_share_app", "zh", pct=0.1) in c.value for c in app.caption)
+    # no command-line option in the app's own text
+    assert not any("--" in c.value for c in app.caption)
     step = table.loc[table[text("lever", "zh")] == levers["special_fund"].label("zh"),
                      text("step", "zh")]
     assert step.str.contains("本地区专项资金200亿元的10%").all()
