@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Document", "DOCUMENTS", "cite", "cited_documents"]
+__all__ = ["Document", "DOCUMENTS", "cite", "cited_documents", "documents_line"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ DOCUMENTS: tuple[Document, ...] = (
     Document("昆政办发〔2024〕33号",
              "昆山市实施“八大工程”全面提升科技创新能力三年行动计划(2024—2026年)",
              "昆山市人民政府办公室", "2024"),
+    # the news report of the meeting that launched the 14th-plan funding (2021 baselines,
+    # the >=1000亿 special funds and >=2000亿 cluster fund); it carries no document number
+    Document("", "2022苏州“新年第一会”聚焦创新集群", "中国工业报", "2022-01-12"),
 )
 
 
@@ -65,3 +68,12 @@ def cited_documents(sources: list[str]) -> list[Document]:
     """The documents ``sources`` cite, in the order of :data:`DOCUMENTS`."""
     found = {d for s in sources if (d := _document(s)) is not None}
     return [d for d in DOCUMENTS if d in found]
+
+
+def documents_line(lang: str) -> str:
+    """Every source document on one line, each as its citation with issuer and date
+    (``苏委发〔2022〕1号《…》(中共苏州市委、苏州市人民政府,2022)``), in ``lang``'s
+    punctuation: the titles are proper names and stay in Chinese."""
+    if lang == "en":
+        return "; ".join(f"{d.citation()} ({d.issuer}, {d.date})" for d in DOCUMENTS)
+    return ";".join(f"{d.citation()}({d.issuer},{d.date})" for d in DOCUMENTS)

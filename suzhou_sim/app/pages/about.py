@@ -6,13 +6,14 @@ Must not: compute or cache (the diagram comes from ``app.compute.model_diagram``
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import streamlit as st
 
+from ...catalogues.observations import load_observations
 from ...errors import InputError, render_error
-from ...paths import DATA_DIR, MODEL_FILE, REPO_ROOT
+from ...paths import MODEL_FILE, REPO_ROOT
+from ...reporting.documents import documents_line
 from ...reporting.structure_diagram import (
     read_loops,
     read_sectors,
@@ -35,13 +36,6 @@ from ..views import (
     region_label,
     report_goals,
 )
-
-
-def source_documents() -> str:
-    """The "Source documents:" line of data/README.md (the documents the targets cite)."""
-    text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"^Source documents:\s*(.+?)(?:\n\S+\.\S+ |\n\n|\Z)", text, re.M | re.S)
-    return " ".join(match.group(1).split()) if match else "data/README.md"
 
 
 def view_about(region: str, lang: str, stamp: int) -> None:
@@ -84,4 +78,6 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     skill_section(region, lang)
 
     st.subheader(tr("about_sources", lang))
-    st.markdown(tr("about_sources_body", lang, docs=source_documents()))
+    history = load_observations()  # the years the data files hold (they say it, not a text)
+    st.markdown(tr("about_sources_body", lang, docs=documents_line(lang),
+                   first=int(history["year"].min()), last=int(history["year"].max())))
