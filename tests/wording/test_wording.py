@@ -42,8 +42,11 @@ CONVERTED = [
 def _error_keys() -> list[str]:
     import yaml
 
-    data = yaml.safe_load((PACKAGE / "wording/texts/errors.yaml").read_text(encoding="utf-8"))
-    return list(data)
+    keys: list[str] = []
+    # One file per area (errors.yaml, errors_<area>.yaml), so areas can grow side by side.
+    for path in sorted((PACKAGE / "wording/texts").glob("errors*.yaml")):
+        keys += list(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return keys
 
 
 def _sample_values(text: str) -> dict[str, object]:
