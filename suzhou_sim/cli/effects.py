@@ -101,8 +101,7 @@ def _command(args: argparse.Namespace) -> int:
 
     check_common(args)
     if args.money_step is not None and args.money_share is not None:
-        raise InputError("--money-step and --money-share both size the money steps (an "
-                         "explicit step, or a share of the fund): give one of them")
+        raise InputError(code="err.fx_money_step_and_share")
     if args.money_share is None:
         args.money_share = DEFAULT_MONEY_SHARE
     check_output_dir(args.out, args.force, writer=WRITER)

@@ -42,6 +42,7 @@ from ..ensemble.inputs import scenario_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import check_draws
+from ..wording.problems import Phrase
 from .predictive import (
     ErrorModel,
     choose_error_law,
@@ -176,23 +177,21 @@ def check_origins(region: str, origins: Sequence[int], obs: pd.DataFrame) -> lis
     check_region(region, "--region")
     scoped = _in_scope(obs)
     if scoped.empty:
-        raise InputError(f"{region}: no observation inside the model's scope and years")
+        raise InputError(code="err.bt_no_observation", file=region)
     points = scoped[scoped["bound"].isin(POINT_BOUNDS)]
     # The model starts at FIRST_SIM_YEAR - 1 (its INITIAL TIME); a fit up to an origin needs a
     # run that ends after it, so the first origin is FIRST_SIM_YEAR (2018 data still count).
     first, last = int(FIRST_SIM_YEAR), int(points["year"].max()) - 1
     out = sorted({int(o) for o in origins})
     if not out:
-        raise InputError("--origins: give at least one year")
+        raise InputError(code="err.bt_no_origin", file="--origins")
     for origin in out:
         if not first <= origin <= last:
-            raise InputError(
-                f"--origins: {origin} is outside the data of {region} (allowed: {first}-{last};"
-                " an origin needs published values after it)")
+            raise InputError(code="err.bt_origin_range", file="--origins", origin=origin,
+                             region=region, first=first, last=last)
         if scoped[scoped["year"] <= origin].empty:
-            raise InputError(
-                f"--origins: {origin}: no observation of {region} up to {origin} to calibrate "
-                f"on (first in-scope observation: {int(scoped['year'].min())})")
+            raise InputError(code="err.bt_origin_no_data", file="--origins", field=str(origin),
+                             region=region, origin=origin, first=int(scoped["year"].min()))
     return out
 
 
@@ -227,7 +226,7 @@ def laplace_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int) -> Poster
     # non-finite output: zero posterior density). Those sets are dropped and the others
     # resampled to keep ``n`` rows; how many were dropped is recorded.
     keep, dropped = _finite_sets(cal, X, np.isfinite(cal.log_posterior(X)), rng,
-                                 "Laplace draws")
+                                 "err.bt_laplace_draws")
     draws = pd.DataFrame(cal.thetas(X[keep]))
     return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
                      meta={"laplace": True, "laplace_dropped": dropped})
@@ -238,7 +237,8 @@ def _finite_sets(cal: Calibrator, X: np.ndarray, candidates: np.ndarray,
     """Rows of ``X`` to keep: candidates whose runs are finite over the whole horizon.
 
     The rows left out are replaced by resampling the others, so ``len(X)`` indices come
-    back, with the number dropped.
+    back, with the number dropped. ``what`` is the key of the text naming the sets (shown
+    when none is finite).
     """
     finite = candidates.copy()
     variables = sorted({i.variable for i in load_indicators().values() if i.variable})
@@ -247,8 +247,8 @@ def _finite_sets(cal: Calibrator, X: np.ndarray, candidates: np.ndarray,
                             axis=0)
     n = len(X)
     if not finite.any():
-        raise InputError(f"backtest: no finite model run among {n} {what} of "
-                         f"{cal.region.name}; the fit at this origin is unusable")
+        raise InputError(code="err.bt_no_finite", file="backtest", n=n, what=Phrase(what),
+                         region=cal.region.name)
     keep = np.flatnonzero(finite)
     if keep.size < n:
         keep = np.concatenate([keep, rng.choice(keep, n - keep.size)])
@@ -264,7 +264,8 @@ def mcmc_posterior(cal: Calibrator, fit: MapFit, n: int, seed: int, steps: int) 
     rng = np.random.default_rng(seed)
     mc = cal.sample_posterior(fit, n_steps=steps, n_keep=n, seed=seed)
     X = np.column_stack([p.to_x(mc.draws[p.name].to_numpy()) for p in cal.parameters])
-    keep, dropped = _finite_sets(cal, X, np.ones(len(X), bool), rng, "posterior sets")
+    keep, dropped = _finite_sets(cal, X, np.ones(len(X), bool), rng,
+                                 "err.bt_posterior_sets")
     draws = mc.draws.iloc[keep].reset_index(drop=True)
     return Posterior(region=cal.region.name, point=dict(fit.theta), draws=draws,
                      meta={"mcmc_steps": int(steps), "dropped": dropped,
@@ -476,7 +477,8 @@ def run_backtest(
     if scenario is None:
         scenario = load_scenario(baseline_file(region, required=True))
     if scenario.region != region:
-        raise InputError(f"scenario {scenario.name!r} belongs to {scenario.region}, not {region}")
+        raise InputError(code="err.bt_scenario_region", name=scenario.name,
+                         own=scenario.region, region=region)
     last_year = int(_in_scope(obs)["year"].max())
     parent = load_region(region).parent
     suzhou_obs = load_observations(region=parent) if parent is not None else None

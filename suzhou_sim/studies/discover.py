@@ -152,9 +152,10 @@ def _restrictions(lims: pd.DataFrame, init: pd.DataFrame) -> list[Restriction]:
 def check_rules(min_lift: float, min_coverage: float) -> None:
     """Refuse a least lift not above 1 or a least coverage outside (0, 1] (:class:`InputError`)."""
     if isinstance(min_lift, bool) or not float(min_lift) > 1.0:
-        raise InputError(f"--min-lift: {min_lift!r} is not allowed; give a lift above 1")
+        raise InputError(code="err.disc_min_lift", file="--min-lift", value=min_lift)
     if isinstance(min_coverage, bool) or not 0.0 < float(min_coverage) <= 1.0:
-        raise InputError(f"--min-coverage: {min_coverage!r} is outside the allowed range (0, 1]")
+        raise InputError(code="err.disc_min_coverage", file="--min-coverage",
+                         value=min_coverage)
 
 
 def _choose(trajectory: pd.DataFrame, min_lift: float, min_coverage: float) -> int | None:
@@ -282,8 +283,7 @@ def discover(
     (target,) = check_targets([target_id], scenario.region, "--target")
     n = check_draws(scenario.draws if draws is None else draws, "--draws")
     if n < 10:
-        raise InputError(f"--draws: {n} is too few for scenario discovery "
-                         f"(allowed: 10-{MAX_DRAWS})")
+        raise InputError(code="err.disc_draws", file="--draws", value=n, most=MAX_DRAWS)
     seed = scenario.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, scenario.region)
     params = scenario_inputs(scenario, n, seed, post)

@@ -511,7 +511,7 @@ def parse_assume(items: Sequence[str] | None, option: str = "--assume") -> dict[
         A malformed item, an unknown assumption, a value that is not a finite number or an
         assumption named twice (by its key or its .mdl name).
     """
-    from ..catalogues.scenarios import suggest
+    from ..catalogues.scenarios import suggestion
 
     catalogue = load_assumptions()
     by_vensim = {a.vensim: k for k, a in catalogue.items()}
@@ -520,20 +520,22 @@ def parse_assume(items: Sequence[str] | None, option: str = "--assume") -> dict[
         name, sep, text = str(item).partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputError(f"{option}: {item!r} is not NAME=VALUE (e.g. "
-                             "future_industry_base=1500)")
+            raise InputError(code="err.assume_not_pair", file=option, item=item)
         key = name if name in catalogue else by_vensim.get(name)
         if key is None:
-            raise InputError(f"{option}: unknown assumption {name!r}; {suggest(name, catalogue)}")
+            raise InputError(code="err.unknown_assumption_named", file=option, name=name,
+                             suggestion=suggestion(name, catalogue))
         try:
             value = float(text)
         except ValueError:
-            raise InputError(f"{option}: {name}: {text.strip()!r} is not a number") from None
+            raise InputError(code="err.assume_not_number", file=option, field=name,
+                             value=text.strip()) from None
         if not np.isfinite(value):
-            raise InputError(f"{option}: {name}: {text.strip()!r} is not a finite number")
+            raise InputError(code="err.assume_not_finite", file=option, field=name,
+                             value=text.strip())
         if key in out:  # the later value silently replaced the earlier one
-            raise InputError(f"{option}: {key} is given more than once ({out[key]:g} and "
-                             f"{value:g}); give each assumption once")
+            raise InputError(code="err.assume_twice", file=option, key=key, first=out[key],
+                             second=value)
         out[key] = value
     return out
 
@@ -552,7 +554,7 @@ def with_assumptions(scenario: Scenario, fixed: Mapping[str, float],
     for key, value in fixed.items():
         problem = check_assumption_value(key, value, scenario.region, f"{option}: {key}")
         if problem:
-            raise InputError(problem)
+            raise InputError(problems=[problem])
     data = scenario.model_dump(by_alias=True, exclude_none=True)
     data["assumptions"] = {**data.get("assumptions", {}), **{k: float(v)
                                                               for k, v in fixed.items()}}

@@ -53,7 +53,7 @@ from ..catalogues.scenarios import (
     load_assumptions,
     load_levers,
     load_scenario,
-    suggest,
+    suggestion,
 )
 from ..catalogues.targets import (
     Target,
@@ -69,6 +69,7 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
 from ..limits import MAX_DRAWS, check_draws
+from ..wording.problems import Names, Phrase
 from .driven import (
     Answer,
     Case,
@@ -271,7 +272,7 @@ def is_money_lever(lever: Lever) -> bool:
 
 def _check_step(value: float, what: str) -> float:
     if isinstance(value, bool) or not np.isfinite(float(value)) or float(value) <= 0:
-        raise InputError(f"{what}: {value!r} is not allowed; give a positive step")
+        raise InputError(code="err.fx_step_positive", file=what, value=value)
     return float(value)
 
 
@@ -306,9 +307,8 @@ def _lever_step(lever: Lever, period: str, value: float, relative: float,
         return size, rule
     if value - size >= lever.min:
         return -size, f"{rule}_down"
-    raise InputError(
-        f"step: {size:g} {lever.unit} takes lever {lever.key} ({period} plan, value "
-        f"{value:g}) outside its allowed range {lever.allowed()} in both directions")
+    raise InputError(code="err.fx_step_both_ways", file="step", size=size, unit=lever.unit,
+                     lever=lever.key, period=period, value=value, allowed=lever.allowed())
 
 
 def _channel_step(scenario: Scenario, key: str, period: str, money: float,
@@ -384,42 +384,39 @@ def plan_perturbations(
     together = list(dict.fromkeys(joint or ()))
     twice = sorted({k for k in joint or () if list(joint).count(k) > 1})
     if twice:  # the joint step would raise the lever once, not as often as it is named
-        raise InputError(f"--joint: {', '.join(twice)} named twice; name each lever once")
+        raise InputError(code="err.fx_joint_twice", file="--joint", names=Names(twice))
     for key in keys:
         if key not in catalogue:
-            raise InputError(f"--lever: unknown lever {key!r}; {suggest(key, catalogue)}")
+            raise InputError(code="err.unknown_lever_named", file="--lever", name=key,
+                             suggestion=suggestion(key, catalogue))
     for key in together:
         if key not in catalogue:
-            raise InputError(f"--joint: unknown lever {key!r}; {suggest(key, catalogue)}")
+            raise InputError(code="err.unknown_lever_named", file="--joint", name=key,
+                             suggestion=suggestion(key, catalogue))
     if joint is not None and len(together) < 2:
-        raise InputError(f"--joint: {','.join(together) or 'nothing'} names "
-                         f"{len(together)} lever(s); give two or more, e.g. "
-                         "special_fund,guidance_fund_leverage")
+        raise InputError(code="err.fx_joint_few", file="--joint", count=len(together),
+                         names=",".join(together) or Phrase("err.fx_nothing"))
     keys += [k for k in together if k not in keys]
     step = _check_step(step, "--step")
     if money_step is not None:
         money_step = _check_step(money_step, "--money-step")
     share = _check_step(money_share, "--money-share")
     if share > 1:
-        raise InputError(f"--money-share: {money_share!r} is not allowed; give a share of "
-                         "the fund in (0, 1], e.g. 0.1")
+        raise InputError(code="err.fx_share_above", file="--money-share", value=money_share)
     if step < MIN_RELATIVE_STEP:
-        raise InputError(f"--step: {step:g} is below the least relative step "
-                         f"{MIN_RELATIVE_STEP:g} (a share of each lever's value); smaller "
-                         "steps are lost in the model's rounding")
+        raise InputError(code="err.fx_step_small", file="--step", value=step,
+                         least=MIN_RELATIVE_STEP)
     if share < MIN_RELATIVE_STEP:
-        raise InputError(f"--money-share: {share:g} is below the least share "
-                         f"{MIN_RELATIVE_STEP:g} of the fund; smaller steps are lost in the "
-                         "model's rounding")
+        raise InputError(code="err.fx_share_small", file="--money-share", value=share,
+                         least=MIN_RELATIVE_STEP)
     if money_step is not None:
         for period in PERIODS:
             fund = money_step_for(scenario, period, None, 1.0)[0]
             if money_step < MIN_RELATIVE_STEP * fund:
-                raise InputError(
-                    f"--money-step: {money_step:g} {MONEY_UNIT} is below the least step "
-                    f"{MIN_RELATIVE_STEP * fund:g} ({MIN_RELATIVE_STEP:g} of the special fund "
-                    f"of {fund:g} in the {period} plan); smaller steps are lost in the "
-                    "model's rounding")
+                raise InputError(code="err.fx_money_step_small", file="--money-step",
+                                 value=money_step, unit=MONEY_UNIT,
+                                 least=MIN_RELATIVE_STEP * fund, share=MIN_RELATIVE_STEP,
+                                 fund=fund, period=period)
     planned: list[Perturbation] = []
     skipped: list[dict[str, str]] = []
     for key in keys:
@@ -1106,8 +1103,8 @@ def attribute_changes(
         ``interaction`` and ``total``. Empty columns when nothing was edited.
     """
     if base.region != edited.region:
-        raise InputError(f"attribution needs one region, got {base.region!r} and "
-                         f"{edited.region!r}")
+        raise InputError(code="err.fx_attribution_region", first=base.region,
+                         second=edited.region)
     if probabilities is None:
         post, _ = resolve_posterior(posterior, base.region)
 

@@ -39,7 +39,7 @@ import pandas as pd
 from ..calibration.posterior import Posterior
 from ..calibration.resolve import resolve_posterior
 from ..catalogues.observations import data_vintage
-from ..catalogues.scenarios import Lever, Scenario, load_levers, load_scenario, suggest
+from ..catalogues.scenarios import Lever, Scenario, load_levers, load_scenario, suggestion
 from ..catalogues.targets import Target, load_targets, reached_per_run, target_variables
 from ..catalogues.timeline import PERIOD_YEARS, PERIODS
 from ..ensemble.inputs import scenario_inputs
@@ -47,6 +47,7 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_plans
 from ..errors import InputError
 from ..limits import check_draws
+from ..wording.problems import Given, Names, Phrase
 from .driven import Answer, fixed_prior_drivers, plan_answers
 from .predictive import predictive_results
 
@@ -281,16 +282,18 @@ def check_targets(target_ids: Sequence[str], region: str,
     ledger = load_targets()
     out = []
     if not target_ids:
-        raise InputError(f"{option}: give at least one target id")
+        raise InputError(code="err.opt_no_target", file=option)
     for tid in target_ids:
         if tid not in ledger:
-            raise InputError(f"{option}: unknown target {tid!r}; {suggest(tid, ledger)}")
+            raise InputError(code="err.unknown_target", file=option, name=tid,
+                             suggestion=suggestion(tid, ledger))
         target = ledger[tid]
         if target.region != region:
-            raise InputError(f"{option}: {tid} is a {target.region} target, the scenario is "
-                             f"for {region}")
+            raise InputError(code="err.target_region", file=option, name=tid,
+                             region=target.region, own=region)
         if not target.in_scope:
-            raise InputError(f"{option}: {tid} is outside model scope ({target.reason})")
+            raise InputError(code="err.target_out_of_scope", file=option, name=tid,
+                             reason=Given(target.reason_zh, target.reason))
         out.append(target)
     return out
 
@@ -312,17 +315,18 @@ def plan_decisions(lever_keys: Sequence[str] | None, periods: Sequence[str] | No
     out = []
     for key in keys:
         if key not in catalogue:
-            raise InputError(f"{options[0]}: unknown lever {key!r}; {suggest(key, catalogue)}")
+            raise InputError(code="err.unknown_lever_named", file=options[0], name=key,
+                             suggestion=suggestion(key, catalogue))
     for period in chosen:
         if period not in PERIODS:
-            raise InputError(f"{options[1]}: unknown plan period {period!r}; "
-                             f"{suggest(period, PERIODS)}")
+            raise InputError(code="err.unknown_period", file=options[1], name=period,
+                             suggestion=suggestion(period, PERIODS))
     for key in keys:
         lever = catalogue[key]
         for period in chosen:
             if period not in lever.vensim:
-                raise InputError(f"{options[1]}: lever {key} has no value for the {period} plan "
-                                 f"(it has {', '.join(lever.vensim)})")
+                raise InputError(code="err.opt_lever_no_period", file=options[1], lever=key,
+                                 period=period, periods=Names(lever.vensim))
             out.append(Decision(key, period, lever.min, lever.max, lever.step,
                                 lever.vensim[period], _cost_per_unit(lever, period),
                                 lever.pricing))
@@ -388,8 +392,8 @@ def parse_lever_bounds(text: str | None, option: str = "--levers"
                     raise ValueError
                 bounds[key] = (float(low), float(high))
             except ValueError:
-                raise InputError(f"{option}: {item!r}: give a bound as KEY=LOW:HIGH, e.g. "
-                                 "guidance_fund_leverage=3:6") from None
+                raise InputError(code="err.opt_bound_format", file=option,
+                                 item=item) from None
     return keys, bounds
 
 
@@ -422,31 +426,31 @@ def portfolio_decisions(
     bounds = dict(bounds or {})
     for key in bounds:
         if key not in catalogue:
-            raise InputError(f"--levers: unknown lever {key!r}; {suggest(key, catalogue)}")
+            raise InputError(code="err.unknown_lever_named", file="--levers", name=key,
+                             suggestion=suggestion(key, catalogue))
     if lever_keys:
         keys = list(dict.fromkeys(lever_keys))
     else:
         keys = [k for k, lv in catalogue.items() if lv.pricing != "unpriced" or k in bounds]
     for key in keys:
         if key not in catalogue:
-            raise InputError(f"--levers: unknown lever {key!r}; {suggest(key, catalogue)}")
-        if catalogue[key].pricing == "unpriced" and key not in bounds:
-            raise InputError(f"--levers: {key} has no cost per unit ({catalogue[key].pricing_en}"
-                             f"); name it with an explicit bound, e.g. {key}="
-                             f"{catalogue[key].min:g}:{catalogue[key].max:g}")
+            raise InputError(code="err.unknown_lever_named", file="--levers", name=key,
+                             suggestion=suggestion(key, catalogue))
+        lever = catalogue[key]
+        if lever.pricing == "unpriced" and key not in bounds:
+            raise InputError(code="err.opt_unpriced", file="--levers", lever=key,
+                             pricing=Given(lever.pricing_zh, lever.pricing_en),
+                             low=lever.min, high=lever.max)
     free, closed = open_periods(region, vintage_year)
     year = data_vintage(region).year if vintage_year is None else vintage_year
     chosen = list(periods) if periods else free
     for period in chosen:
         if period in closed:
-            raise InputError(
-                f"--periods: the {period} plan ({period_years(period)}) has begun by the data "
-                "vintage "
-                f"(data through {year}): its money is spent or committed and a plan cannot "
-                f"change it; choose from {', '.join(free) or 'none'}")
+            raise InputError(code="err.opt_period_begun", file="--periods", period=period,
+                             years=period_years(period), year=year,
+                             allowed=Names(free) if free else Phrase("err.opt_none"))
     if not chosen:
-        raise InputError(f"--periods: every plan period has begun by the data vintage (data "
-                         f"through {year}); there is nothing left to optimise")
+        raise InputError(code="err.opt_all_begun", file="--periods", year=year)
     decisions = plan_decisions(keys, chosen)
     out = []
     for d in decisions:
@@ -454,8 +458,8 @@ def portfolio_decisions(
             low, high = bounds[d.lever]
             lever = catalogue[d.lever]
             if not lever.min <= low <= high <= lever.max:
-                raise InputError(f"--levers: {d.lever}={low:g}:{high:g} is not allowed; give "
-                                 f"LOW <= HIGH within {lever.allowed()}")
+                raise InputError(code="err.opt_bound_range", file="--levers", lever=d.lever,
+                                 low=low, high=high, allowed=lever.allowed())
             lo_i, hi_i = d.index(low), d.index(high)
             d = Decision(d.lever, d.period, float(d.value(lo_i)), float(d.value(hi_i)), d.step,
                          d.vensim, d.cost_per_unit, d.pricing)
@@ -684,8 +688,7 @@ def optimise_portfolio(
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if isinstance(probability, bool) or not 0.0 < float(probability) < 1.0:
-        raise InputError(f"--probability: {probability!r} is outside the allowed range (0, 1) "
-                         "(exclusive)")
+        raise InputError(code="err.opt_probability", file="--probability", value=probability)
     targets = check_targets(list(target_ids), scenario.region)
     decisions, held = portfolio_decisions(scenario.region, levers, periods, bounds)
     _, closed = open_periods(scenario.region)

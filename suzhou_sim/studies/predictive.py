@@ -48,6 +48,7 @@ from ..engine.errors import EngineError
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
 from ..paths import calibration_dir
+from ..wording.problems import Names
 
 __all__ = [
     "check_finite",
@@ -269,7 +270,7 @@ def _fit_scale(err: np.ndarray, h: np.ndarray, own_sd: np.ndarray, law: str = "n
 def _prepared(backtest: pd.DataFrame, region: str) -> pd.DataFrame:
     usable = backtest[(backtest["observed"] > 0) & (backtest["p50"] > 0)].copy()
     if usable.empty:
-        raise InputError(f"{region}: no positive backtest value to estimate a forecast error from")
+        raise InputError(code="err.pred_no_positive", file=region)
     usable["err"] = np.log(usable["observed"]) - np.log(usable["p50"])
     usable["own_sd"] = (band_log_sd(usable["p10"], usable["p90"])
                         if {"p10", "p90"} <= set(usable.columns) else 0.0)
@@ -376,7 +377,7 @@ def fit_error_model(
         errors gets its own scale ``a``, the others use the pooled one.
     """
     if law not in LAWS:
-        raise InputError(f"forecast-error law must be one of {', '.join(LAWS)}, not {law!r}")
+        raise InputError(code="err.pred_law", allowed=Names(LAWS), law=law)
     usable = _prepared(backtest, region)
     if law == "student_t" and df is None:
         fits = {d: _fit_groups(usable, law, d) for d in DF_GRID}
@@ -414,7 +415,7 @@ def compare_error_laws(backtest: pd.DataFrame, region: str) -> pd.DataFrame:
     usable = _prepared(backtest, region)
     origins = sorted(usable["origin"].unique())
     if len(origins) < 2:
-        raise InputError(f"{region}: comparing error laws needs at least two origins")
+        raise InputError(code="err.pred_two_origins", file=region)
     rows = []
     for law in LAWS:
         logs, pits = [], []
@@ -510,7 +511,7 @@ def _load(path: Path, mtime: float) -> ErrorModel:
                           str(raw.get("method", "")), dict(raw.get("meta") or {}), indicators,
                           law, df)
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"{path}: malformed forecast-error model ({exc})") from None
+        raise InputError(code="err.pred_malformed", file=path, reason=str(exc)) from None
 
 
 def load_error_model(region: str, path: Path | None = None) -> ErrorModel:
@@ -523,10 +524,7 @@ def load_error_model(region: str, path: Path | None = None) -> ErrorModel:
     """
     path = Path(path) if path is not None else error_model_file(region)
     if not path.exists():
-        raise InputError(
-            f"{path}: no forecast-error model for {region!r}; run `python -m suzhou_sim "
-            f"backtest --region {region} --out model/calibration/{region}/backtest "
-            "--save-error-model` first")
+        raise InputError(code="err.pred_missing", file=path, region=region)
     return _load(path.resolve(), path.stat().st_mtime)
 
 

@@ -157,8 +157,8 @@ class ScenarioResult:
         """Probability of reaching ``target_id`` (NaN when out of scope)."""
         row = self.targets.loc[self.targets["target_id"] == target_id]
         if row.empty:
-            raise InputError(f"target {target_id!r} is not a target of region "
-                             f"{self.scenario.region!r}")
+            raise InputError(code="err.runs_not_target", name=target_id,
+                             region=self.scenario.region)
         return float(row["probability"].iloc[0])
 
 
@@ -447,10 +447,11 @@ def compare_scenarios(
     """
     loaded = [_scenario(s) for s in scenarios]
     if not loaded:
-        raise InputError("compare: give at least one scenario")
+        raise InputError(code="err.runs_compare_none", file="compare")
     regions = {s.region for s in loaded}
     if len(regions) > 1:
-        raise InputError(f"compare: scenarios must share one region, got {sorted(regions)}")
+        raise InputError(code="err.runs_compare_regions", file="compare",
+                         regions=str(sorted(regions)))
     first = loaded[0]
     n = first.draws if draws is None else draws
     seed = first.seed if seed is None else seed

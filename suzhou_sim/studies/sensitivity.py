@@ -58,7 +58,7 @@ from ..catalogues.scenarios import (
     assumption_ranges,
     load_assumptions,
     load_scenario,
-    suggest,
+    suggestion,
 )
 from ..catalogues.targets import (
     Target,
@@ -70,6 +70,7 @@ from ..ensemble.compiled import compiled_model
 from ..ensemble.inputs import check_constants, layered_inputs
 from ..ensemble.runs import Progress, run_ensemble
 from ..errors import InputError
+from ..wording.problems import Names, Phrase
 
 __all__ = [
     "POSTERIOR_RANGE",
@@ -247,10 +248,8 @@ def build_problem(
         Posterior of another region, an unknown name, or a named factor that does not vary.
     """
     if posterior.region != scenario.region:
-        raise InputError(
-            f"scenario {scenario.name!r} is for {scenario.region!r} but the posterior is "
-            f"{posterior.region!r}'s"
-        )
+        raise InputError(code="err.sens_posterior_region", name=scenario.name,
+                         region=scenario.region, other=posterior.region)
     catalogue = load_assumptions()
     ranges = assumption_ranges(scenario)
     wanted: list[str] | None = None
@@ -260,7 +259,8 @@ def build_problem(
         for name in parameters:
             name = catalogue[name].vensim if name in catalogue else name  # key -> Vensim
             if name not in allowed:
-                raise InputError(f"unknown sensitivity factor {name!r}; {suggest(name, allowed)}")
+                raise InputError(code="err.sens_unknown_factor", name=name,
+                                 suggestion=suggestion(name, allowed))
             wanted.append(name)
 
     fitted = posterior.fitted
@@ -273,7 +273,7 @@ def build_problem(
         low, high = float(lo_q[j]), float(hi_q[j])
         if not low < high:
             if wanted is not None:
-                raise InputError(f"calibrated parameter {name!r} does not vary in the posterior")
+                raise InputError(code="err.sens_not_varying", name=name)
             continue
         factors.append(Factor(name, "calibrated", low, high, units[name], name, name))
     for key, a in catalogue.items():
@@ -282,9 +282,8 @@ def build_problem(
         _, low, high = ranges[key]
         if not low < high:
             if wanted is not None:
-                raise InputError(
-                    f"assumption {key!r} is fixed at {low:g} in scenario {scenario.name!r}"
-                )
+                raise InputError(code="err.sens_assumption_fixed", key=key, value=low,
+                                 name=scenario.name)
             continue
         factors.append(Factor(a.vensim, "assumption", float(low), float(high), a.unit,
                               a.label_en, a.label_zh))
@@ -360,8 +359,9 @@ def _tidy(
 
 
 def _check_size(what: str, value: int, minimum: int = 2) -> None:
+    """Refuse ``value`` below ``minimum``; ``what`` is the key of the text naming it."""
     if int(value) < minimum:
-        raise InputError(f"{what} must be at least {minimum}, got {value}")
+        raise InputError(code="err.sens_size", what=Phrase(what), minimum=minimum, value=value)
 
 
 def _finite_outputs(raw: object, n_rows: int, method: str, problem: SensitivityProblem,
@@ -412,9 +412,9 @@ def sobol_analysis(
         vary gets zero indices, one with values that are not finite NaN (both warn).
         ``attrs`` holds ``model_runs``, ``samples`` and ``seed``.
     """
-    _check_size("the number of base samples", n_base)
+    _check_size("err.sens_base_samples", n_base)
     if len(problem) == 0:
-        raise InputError("the sensitivity problem has no uncertain factors")
+        raise InputError(code="err.sens_no_factors")
     with warnings.catch_warnings():
         # SALib warns when N is not a power of 2; the caller chose N, the docs say why.
         warnings.simplefilter("ignore", UserWarning)
@@ -477,9 +477,9 @@ def morris_analysis(
     pandas.DataFrame
         Columns :data:`MORRIS_COLUMNS`; ``attrs`` as for :func:`sobol_analysis`.
     """
-    _check_size("the number of trajectories", n_trajectories)
+    _check_size("err.sens_trajectories", n_trajectories)
     if len(problem) == 0:
-        raise InputError("the sensitivity problem has no uncertain factors")
+        raise InputError(code="err.sens_no_factors")
     X = morris_sample.sample(problem.salib(), int(n_trajectories), num_levels=num_levels,
                              seed=int(seed))
     per_output = {}
@@ -521,8 +521,8 @@ def _targets(region: str, years: Sequence[int] | None = None) -> list[Target]:
     out = [t for t in targets_for_region(region)
            if t.in_scope and (not years or t.year in set(years))]
     if not out:
-        raise InputError(f"--years: no in-scope target of {region} in "
-                         f"{', '.join(map(str, years or ()))}")
+        raise InputError(code="err.sens_no_target_years", file="--years", region=region,
+                         years=Names(years or ()))
     return out
 
 
@@ -543,8 +543,8 @@ def effect_step(scenario: Scenario, lever: str, period: str, step: float | None 
     from .effects import DEFAULT_STEP, plan_perturbations
 
     if period not in PERIODS:
-        raise InputError(f"--effect-of: unknown plan period {period!r}; "
-                         f"{suggest(period, PERIODS)}")
+        raise InputError(code="err.unknown_period", file="--effect-of", name=period,
+                         suggestion=suggestion(period, PERIODS))
     steps, skipped = plan_perturbations(
         scenario, [lever], DEFAULT_STEP if step is None else step,
         money_step, channels=False)
@@ -552,7 +552,8 @@ def effect_step(scenario: Scenario, lever: str, period: str, step: float | None 
         if p.period == period:
             return p
     reason = next((r["reason"] for r in skipped if r["period"] == period), "no step")
-    raise InputError(f"--effect-of: {lever} cannot be stepped in the {period} plan ({reason})")
+    raise InputError(code="err.sens_cannot_step", file="--effect-of", lever=lever,
+                     period=period, reason=reason)
 
 
 def _margin(results, target: Target) -> np.ndarray:
@@ -619,8 +620,8 @@ def evaluate(
     if X.shape[1] != len(problem):
         raise ValueError(f"X has {X.shape[1]} columns for {len(problem)} factors")
     if problem.region is not None and problem.region != scenario.region:
-        raise InputError(f"the problem is for region {problem.region!r}, the scenario "
-                         f"{scenario.name!r} for {scenario.region!r}")
+        raise InputError(code="err.sens_problem_region", region=problem.region,
+                         name=scenario.name, own=scenario.region)
     params: dict[str, float | np.ndarray] = dict(_constants(problem, scenario))
     params.update({name: X[:, j].copy() for j, name in enumerate(problem.names)})
     check_constants(params)

@@ -85,11 +85,12 @@ def sweep(
     (decision,) = plan_decisions([lever], [period], ("--lever", "--period"))
     values = [float(v) for v in values]
     if not 1 <= len(values) <= MAX_VALUES:
-        raise InputError(f"--values: give 1-{MAX_VALUES} values, got {len(values)}")
+        raise InputError(code="err.sweep_count", file="--values", most=MAX_VALUES,
+                         count=len(values))
     bad = [v for v in values if not decision.low <= v <= decision.high]
     if bad:
-        raise InputError(f"--values: {bad[0]:g} is outside the allowed range of {lever} "
-                         f"({decision.low:g}-{decision.high:g})")
+        raise InputError(code="err.sweep_range", file="--values", value=bad[0], lever=lever,
+                         low=decision.low, high=decision.high)
     n = check_draws(scenario.draws if draws is None else draws, "--draws")
     seed = scenario.seed if seed is None else int(seed)
     post, _ = resolve_posterior(posterior, scenario.region)

@@ -19,8 +19,8 @@ from typing import Any
 
 from . import say, texts
 
-__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "unit_name", "ErrorText", "problems_of",
-           "render_lines"]
+__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "Given", "unit_name", "ErrorText",
+           "problems_of", "render_lines"]
 
 #: Display names of keys (levers, periods, ...) in the reader's language: key -> label.
 Labels = Mapping[str, str]
@@ -79,6 +79,19 @@ class Names:
 
 
 @dataclass(frozen=True)
+class Given:
+    """A text a data file gives in both languages (a catalogue's note, say), shown in the
+    reader's; the English one when the file has no Chinese."""
+
+    zh: str | None
+    en: str
+
+    def text(self, lang: str, labels: Labels | None = None) -> str:
+        """The text in ``lang``."""
+        return self.en if lang == "en" or not self.zh else self.zh
+
+
+@dataclass(frozen=True)
 class Phrase:
     """A text of the wording room with its values, rendered when the language is known."""
 
@@ -92,7 +105,7 @@ class Phrase:
 
 
 def _value(value: Any, lang: str, labels: Labels | None) -> Any:
-    if isinstance(value, Phrase | Names):
+    if isinstance(value, Phrase | Names | Given):
         return value.text(lang, labels)
     if isinstance(value, Problem):
         return value.text(lang, labels)

@@ -36,6 +36,20 @@ CONVERTED = [
     "cli/scenarios.py",
     "cli/sensitivity.py",
     "cli/sketch.py",
+    "cli/effects.py",
+    "cli/data.py",
+    "cli/listing.py",
+    "studies/backtest.py",
+    "studies/discover.py",
+    "studies/driven.py",
+    "studies/effects.py",
+    "studies/optimise.py",
+    "studies/predictive.py",
+    "studies/prior_sensitivity.py",
+    "studies/scenario_runs.py",
+    "studies/sensitivity.py",
+    "studies/skill.py",
+    "studies/sweep.py",
 ]
 
 
