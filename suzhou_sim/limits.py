@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import InputError
+from .wording.problems import Phrase
 
 __all__ = [
     "ASSUMPTION_OPEN_END_FACTOR",
@@ -108,7 +109,7 @@ def check_draws(n: object, what: str = "draws", maximum: int = MAX_DRAWS) -> int
     return value
 
 
-def check_limit(value: int, limit: int, option: str, beyond: str = "") -> int:
+def check_limit(value: int, limit: int, option: str, beyond: Phrase | str = "") -> int:
     """Refuse ``value`` above ``limit`` (one line naming ``option`` and the limit).
 
     Parameters
@@ -119,8 +120,9 @@ def check_limit(value: int, limit: int, option: str, beyond: str = "") -> int:
         The largest amount allowed.
     option : str
         The option or field, for the message (``--population``).
-    beyond : str
-        How to go beyond the limit, appended to the message.
+    beyond : Phrase
+        How to go beyond the limit, appended to the message: a text of the wording room
+        (``Phrase("err.hint_limits_file")``), so it is said in the reader's language.
 
     Returns
     -------
@@ -159,9 +161,8 @@ def check_model_runs(runs: int, what: str, dask: bool = False) -> int:
     """
     limit = MAX_MODEL_RUNS_DASK if dask else MAX_MODEL_RUNS
     if runs > limit:
-        beyond = ("split the study into smaller ones" if dask else
-                  f"run it on a Dask cluster (--dask tcp://HOST:8786, up to "
-                  f"{MAX_MODEL_RUNS_DASK:,} runs) or make it smaller")
+        beyond = (Phrase("err.hint_split_study") if dask else
+                  Phrase("err.hint_dask", {"limit": MAX_MODEL_RUNS_DASK}))
         raise InputError(code="err.limit_runs", what=what, runs=runs, limit=limit,
                          hint=beyond)
     return runs

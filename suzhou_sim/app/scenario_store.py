@@ -30,6 +30,7 @@ from pathlib import Path
 from ..catalogues.scenarios import Scenario, load_scenario, scenario_files, scenario_to_yaml
 from ..errors import InputError
 from ..fileio.atomic import atomic_write_text
+from ..wording.problems import Problem
 
 __all__ = [
     "ENV_VAR", "HEADER", "StoredScenario", "StoreProblem", "ScenarioExists", "TitleReserved",
@@ -153,21 +154,24 @@ def _read(files: tuple[tuple[str, int, int], ...]
             scenario = load_scenario(path)
         except InputError as exc:
             first = exc.problems[0]
-            problems.append(StoreProblem(path.name, first.located(path.name)
-                                         if first.file == str(path) else first))
+            # the file's name, as every line of the folder names it (coded or not)
+            if first.file == str(path) or (first.code is None and first.file is None):
+                first = first.located(path.name, was=path)
+            problems.append(StoreProblem(path.name, first))
             continue
         # the first file of a title wins (the app's own before hand-made ones, then by file
         # name); later ones with the same title are reported
         if scenario.title_zh in stored:
-            problems.append(StoreProblem(path.name, f"{path.name}: title_zh: the name "
-                                         f"'{scenario.title_zh}' is already used by "
-                                         f"{stored[scenario.title_zh].path.name}"))
+            problems.append(StoreProblem(path.name, Problem(
+                "err.store_title_taken", file=path.name, field="title_zh",
+                title=scenario.title_zh, other=stored[scenario.title_zh].path.name)))
             continue
         ident = _file_id(path)
         twin = next((s for s in stored.values() if s.id == ident), None)
         if twin is not None:  # an app-written file copied whole: its id stays the first's
-            problems.append(StoreProblem(path.name, f"{path.name}: id: '{ident}' is already "
-                                         f"the id of {twin.path.name}"))
+            problems.append(StoreProblem(path.name, Problem(
+                "err.store_id_taken", file=path.name, field="id", ident=ident,
+                other=twin.path.name)))
             continue
         stored[scenario.title_zh] = StoredScenario(scenario.title_zh, path, scenario,
                                                    _written_by_app(path), ident)

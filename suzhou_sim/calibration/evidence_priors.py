@@ -26,6 +26,7 @@ from ..ensemble.compiled import compiled_model
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import MODEL_FILE
+from ..wording.problems import Names, Phrase
 
 __all__ = ["EvidencePrior", "ELIGIBLE_BASE_FILE", "eligible_base_prior", "check_figure",
            "quote_numbers"]
@@ -33,6 +34,9 @@ __all__ = ["EvidencePrior", "ELIGIBLE_BASE_FILE", "eligible_base_prior", "check_
 ELIGIBLE_BASE_FILE = EVIDENCE_DIR / "eligible_firm_base.yaml"
 #: Relative tolerance of a figure against its source (sources round, e.g. 1.3万).
 _REL_TOL = 1e-6
+#: The files a figure of an evidence derivation may come from (its ``source.file``).
+_SOURCE_FILES = ("data/evidence/effect_sizes.csv", "data/observed_history.csv",
+                 "model/innovation_cluster.mdl")
 
 
 #: A number in a quote (``1880.49``, ``25,000``), with an optional 万 (1e4) or 亿 (1e8) after it.
@@ -90,46 +94,50 @@ def check_figure(name: str, entry: dict, path: Path) -> float:
         value, source = float(entry["value"]), dict(entry["source"])
         file = str(source["file"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: figures.{name}: needs value and source.file ({exc})") from None
+        raise InputError(code="err.prior_needs_value", file=path, field=f"figures.{name}",
+                         detail=str(exc)) from None
     if file == "data/evidence/effect_sizes.csv":
         rows = load_effect_sizes()
         row = rows[(rows["channel"] == source.get("channel"))
                    & (rows["quantity"] == source.get("quantity"))]
         if row.empty:
-            raise InputError(f"{path}: figures.{name}: no evidence row channel="
-                             f"{source.get('channel')!r}, quantity={source.get('quantity')!r}")
+            raise InputError(code="err.prior_no_evidence_row", file=path,
+                             field=f"figures.{name}", channel=source.get("channel"),
+                             quantity=source.get("quantity"))
         quote = str(entry.get("quote", ""))
         if quote:
             numbers = quote_numbers(quote)
             if not np.any(np.isclose(numbers, value, rtol=_REL_TOL)):
-                read = ", ".join(f"{n:g}" for n in numbers) or "no number"
-                raise InputError(f"{path}: figures.{name}.quote: {quote!r} gives {read}, not "
-                                 f"the value {value:g}; the number quoted must be the value")
+                read = (", ".join(f"{n:g}" for n in numbers) if len(numbers)
+                        else Phrase("err.prior_no_number"))
+                raise InputError(code="err.prior_quote", file=path,
+                                 field=f"figures.{name}.quote", quote=quote, read=read,
+                                 value=value)
             found = quote in str(row.iloc[0]["quote"])
         else:
             found = np.isclose(float(row.iloc[0]["estimate"]), value, rtol=_REL_TOL)
         if not found:
-            raise InputError(f"{path}: figures.{name}: {value:g} is not what the evidence row "
-                             f"{source.get('quantity')!r} says")
+            raise InputError(code="err.prior_not_evidence", file=path, field=f"figures.{name}",
+                             value=value, quantity=source.get("quantity"))
     elif file == "data/observed_history.csv":
         # Suzhou's figures: the region without a parent, whose priors these are
         obs = load_observations(region=DEFAULT_REGION)
         own = obs[(obs["indicator"] == source.get("indicator"))
                   & (obs["year"] == source.get("year"))]
         if not np.any(np.isclose(own["value"].to_numpy(float), value, rtol=_REL_TOL)):
-            raise InputError(f"{path}: figures.{name}: no row {source.get('indicator')} "
-                             f"{source.get('year')} = {value:g} in {file}")
+            raise InputError(code="err.prior_no_obs_row", file=path, field=f"figures.{name}",
+                             indicator=source.get("indicator"), year=source.get("year"),
+                             value=value, data_file=file)
     elif file == "model/innovation_cluster.mdl":
         constants = compiled_model(MODEL_FILE).constants
         const = source.get("constant")
         if const not in constants or not np.isclose(float(constants[const]), value,
                                                      rtol=_REL_TOL):
-            raise InputError(f"{path}: figures.{name}: the .mdl constant {const!r} is not "
-                             f"{value:g}")
+            raise InputError(code="err.prior_mdl_constant", file=path, field=f"figures.{name}",
+                             name=const, value=value)
     else:
-        raise InputError(f"{path}: figures.{name}: source.file {file!r} is not one of "
-                         "data/evidence/effect_sizes.csv, data/observed_history.csv, "
-                         "model/innovation_cluster.mdl")
+        raise InputError(code="err.prior_source_file", file=path, field=f"figures.{name}",
+                         value=file, allowed=Names(_SOURCE_FILES))
     return value
 
 
@@ -150,6 +158,6 @@ def eligible_base_prior(path: Path = ELIGIBLE_BASE_FILE) -> EvidencePrior:
         per_hte = (figures["suzhou_tech_smes_2023"] / figures["suzhou_hte_2023"]
                    + 1.0 - figures["hte_registering_share"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: incomplete derivation (missing {exc})") from None
+        raise InputError(code="err.prior_incomplete", file=path, detail=str(exc)) from None
     return EvidencePrior(str(spec.get("parameter", "Eligible firms per GDP")),
                          float(frontier * per_hte), float(np.log(rise) / z), path, figures)

@@ -159,7 +159,7 @@ class FreeParameter:
 def _read_spec(path: Path) -> dict:
     spec = load_yaml(path, "parameter specification")
     if not isinstance(spec, dict) or not spec:
-        raise InputError(f"{path}: expected a mapping of parameter names")
+        raise InputError(code="err.params_not_mapping", file=path)
     return spec
 
 
@@ -185,25 +185,27 @@ def load_free_parameters(
     out: list[FreeParameter] = []
     for name, entry in spec.items():
         if name not in model.constants:
-            raise InputError(f"{path}: {name}: not a constant of {model_file.name}")
+            raise InputError(code="err.params_not_constant", file=path, field=name,
+                             model=model_file.name)
         try:
             lower, upper = float(entry["lower"]), float(entry["upper"])
             prior, sd = str(entry["prior"]), float(entry.get("sd", 1.0))
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path}: {name}: needs lower, upper, prior, sd ({exc})") from None
+            raise InputError(code="err.params_needs_fields", file=path, field=name,
+                             detail=str(exc)) from None
         if prior not in ("lognormal", "normal", "flat") or not lower < upper:
-            raise InputError(f"{path}: {name}: prior must be lognormal|normal|flat, lower<upper")
+            raise InputError(code="err.params_prior", file=path, field=name)
         source = str(entry.get("source", "judgement")).strip()
         if source != "judgement" and not (source.startswith("evidence:")
                                           and source[len("evidence:"):].strip()):
-            raise InputError(f"{path}: {name}: source must be 'judgement' or 'evidence: "
-                             f"<citation>' (got {source!r})")
+            raise InputError(code="err.params_source", file=path, field=name, value=source)
         try:
             centre = float(entry.get("centre", model.constants[name]))
         except (TypeError, ValueError):
-            raise InputError(f"{path}: {name}: centre must be a number") from None
+            raise InputError(code="err.params_centre_number", file=path, field=name) from None
         if not lower <= centre <= upper:
-            raise InputError(f"{path}: {name}: centre {centre:g} outside [{lower:g}, {upper:g}]")
+            raise InputError(code="err.params_centre_range", file=path, field=name,
+                             centre=centre, lower=lower, upper=upper)
         out.append(FreeParameter(name, lower, upper, prior, sd, centre, source=source))
     reg = load_region(region)
     if reg.parent is None:
@@ -329,7 +331,7 @@ class Payoff:
         self.rows = pd.DataFrame(rows)
         self.skipped = pd.DataFrame(skipped)
         if self.rows.empty:
-            raise InputError("no observation falls inside the model's scope and time span")
+            raise InputError(code="err.fit_no_observation")
         self.variables = list(dict.fromkeys(self.rows["variable"]))
         self._col = np.array([int(np.flatnonzero(np.isclose(times, y))[0]) for y in self.rows.year])
         self._y = self.rows["value"].to_numpy(float)
@@ -581,7 +583,7 @@ class Calibrator:
         n_round = (int(np.clip(n_steps // 10, *ADAPT_STEPS)) if adapt_steps is None
                    else int(adapt_steps))
         if n_round < 1:
-            raise InputError(f"adapt_steps must be at least 1 (got {adapt_steps})")
+            raise InputError(code="err.fit_adapt_steps", value=adapt_steps)
 
         def run(mean, guide, start, steps, stage):
             moves = [MultipleProposalMove(mean, guide, k, TRIES) for k in BLOCK_SIZES]

@@ -22,6 +22,7 @@ from ..fileio.atomic import atomic_write_text
 from ..fileio.safe_yaml import load_yaml
 from ..fileio.text import read_text
 from ..paths import PARAMETERS_FILE, calibration_dir
+from ..wording.problems import Names, Phrase
 
 __all__ = ["Posterior", "load_posterior", "save_posterior"]
 
@@ -95,20 +96,17 @@ def load_posterior(region: str, directory: Path | None = None) -> Posterior:
     folder = directory or calibration_dir(region)
     point_file, draws_file = folder / "point.yaml", folder / "posterior.csv"
     if not point_file.exists() or not draws_file.exists():
-        raise InputError(
-            f"{folder}: no stored calibration for {region!r}; "
-            f"run `suzhou-sim calibrate --region {region}` first"
-        )
+        raise InputError(code="err.posterior_missing", file=folder, region=region)
     meta = load_yaml(point_file, "calibration point file")
     try:
         point = {str(k): float(v) for k, v in meta["parameters"].items()}
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise InputError(f"{point_file}: parameters: expected a mapping of parameter names to "
-                         "numbers") from None
+        raise InputError(code="err.posterior_point_mapping", file=point_file,
+                         field="parameters") from None
     bad = [k for k, v in point.items() if not math.isfinite(v)]
     if bad:
-        raise InputError(f"{point_file}: parameters.{bad[0]}: {point[bad[0]]} is not allowed; "
-                         "use a finite number")
+        raise InputError(code="err.not_finite", file=point_file, field=f"parameters.{bad[0]}",
+                         value=point[bad[0]])
     draws = _read_draws(draws_file, list(point), point_file.name)
     _check_bounds(draws, draws_file, region)
     return Posterior(region=region, point=point, draws=draws, meta=meta)
@@ -141,10 +139,12 @@ def _check_bounds(draws: pd.DataFrame, path: Path, region: str) -> None:
         outside = np.flatnonzero((values < lower) | (values > upper))
         if outside.size:
             row = int(outside[0])
-            shown = f"{lower:g} to {upper:g}" if math.isfinite(upper) else f">= {lower:g}"
-            raise InputError(f"{path}: row {row + 2}, column {name!r}: {values[row]:g} is "
-                             f"outside the parameter's bounds ({shown}, "
-                             f"{PARAMETERS_FILE.name}); recalibrate")
+            shown = (Phrase("err.bounds_between", {"low": lower, "high": upper})
+                     if math.isfinite(upper) else Phrase("err.bounds_at_least", {"low": lower}))
+            raise InputError(code="err.obs_at", file=path, row=row + 2, column=name,
+                             reason=Phrase("err.posterior_out_of_bounds", {
+                                 "value": values[row], "bounds": shown,
+                                 "spec_file": PARAMETERS_FILE.name}))
 
 
 def _read_draws(path: Path, names: list[str], point_name: str) -> pd.DataFrame:
@@ -153,17 +153,17 @@ def _read_draws(path: Path, names: list[str], point_name: str) -> pd.DataFrame:
         draws = pd.read_csv(io.StringIO(read_text(path, "posterior sample")))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: malformed posterior sample ({reason})") from None
+        raise InputError(code="err.posterior_malformed", file=path, reason=reason) from None
     if list(draws.columns) != names or draws.empty:
-        raise InputError(f"{path}: columns must be the calibrated parameters of {point_name} "
-                         f"({', '.join(names)}) with at least one row")
+        raise InputError(code="err.posterior_columns", file=path, point=point_name,
+                         names=Names(names))
     # Numeric columns parse as float; a text cell leaves its column as text and shows here.
     numbers = draws.apply(pd.to_numeric, errors="coerce").astype(float)
     bad = ~np.isfinite(numbers.to_numpy())
     if bad.any():
         row, col = (int(i) for i in np.argwhere(bad)[0])
-        raise InputError(f"{path}: row {row + 2}, column {names[col]!r}: "
-                         f"{str(draws.iat[row, col])!r} is not allowed; use a finite number")
+        raise InputError(code="err.obs_at", file=path, row=row + 2, column=names[col],
+                         reason=Phrase("err.not_finite", {"value": str(draws.iat[row, col])}))
     return numbers
 
 

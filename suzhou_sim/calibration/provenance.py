@@ -242,7 +242,7 @@ def read_as_of(folder: Path) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         from ..errors import InputError
 
-        raise InputError(f"{path}: as_of: {value!r} is not a year")
+        raise InputError(code="err.provenance_as_of", file=path, field="as_of", value=value)
     return value
 
 
@@ -256,7 +256,7 @@ def read_provenance(folder: Path) -> dict[str, str] | None:
     if not isinstance(inputs, dict):
         from ..errors import InputError
 
-        raise InputError(f"{path}: expected a mapping `inputs:` of fingerprints")
+        raise InputError(code="err.provenance_inputs", file=path)
     return {str(k): str(v) for k, v in inputs.items()}
 
 

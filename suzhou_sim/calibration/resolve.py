@@ -44,9 +44,7 @@ def resolve_posterior(
     """
     if isinstance(posterior, Posterior):
         if posterior.region != region:
-            raise InputError(
-                f"the posterior belongs to region {posterior.region!r}, the scenario to {region!r}"
-            )
+            raise InputError(code="err.posterior_region", own=posterior.region, region=region)
         return posterior, f"posterior of {region} ({len(posterior.draws)} sets, given)"
     if posterior is None:
         post = load_posterior(region)

@@ -105,8 +105,7 @@ def prior_draws(parameters: list[FreeParameter], n: int,
     out = np.empty((n, len(parameters)))
     for j, p in enumerate(parameters):
         if p.shared:
-            raise InputError(f"SBC: {p.name}: a population-prior parameter (joint prior); "
-                             "SBC needs a region with its own priors")
+            raise InputError(code="err.sbc_shared", file="SBC", field=p.name)
         lo, hi = p.x_bounds
         if p.prior == "flat":
             out[:, j] = rng.uniform(lo, hi, n)
@@ -121,8 +120,8 @@ def prior_draws(parameters: list[FreeParameter], n: int,
             x[(x < lo) | (x > hi)] = np.nan
             col[todo] = x
         if np.isnan(col).any():
-            raise InputError(f"SBC: {p.name}: its bounds [{p.lower:g}, {p.upper:g}] hold "
-                             "almost none of its prior")
+            raise InputError(code="err.sbc_prior_bounds", file="SBC", field=p.name,
+                             lower=p.lower, upper=p.upper)
         out[:, j] = col
     return out
 
@@ -155,7 +154,7 @@ def observation_draws(model_values: np.ndarray, sigma: np.ndarray,
     m = np.asarray(model_values, dtype=float)
     s = np.broadcast_to(np.asarray(sigma, dtype=float), m.shape)
     if np.any(m == 0) or np.any(~np.isfinite(m)):
-        raise InputError("SBC: a model value at the true parameters is zero or not finite")
+        raise InputError(code="err.sbc_zero_model", file="SBC")
     u = np.full(m.shape, np.nan)
     for _ in range(10000):
         todo = np.isnan(u)
@@ -179,7 +178,7 @@ def synthetic_observations(template: Calibrator, x_true: np.ndarray,
     rows = template.payoff.rows
     keep = rows["bound"].isin(POINT_BOUNDS).to_numpy()
     if not keep.any():
-        raise InputError("SBC: the template calibration has no point observation to simulate")
+        raise InputError(code="err.sbc_no_point", file="SBC")
     m = template.payoff.simulated(template.run(np.atleast_2d(x_true)))[0]
     out = rows.loc[keep].drop(columns=["variable", "sigma"]).copy()
     out["value"] = observation_draws(m[keep], rows.loc[keep, "sigma"].to_numpy(float), rng)
@@ -217,7 +216,7 @@ def rank_uniformity(ranks: pd.DataFrame, draws: int, bins: int | None = None,
     """
     n = len(ranks)
     if n < 2:
-        raise InputError("SBC: at least two replicates are needed to test uniformity")
+        raise InputError(code="err.sbc_two_replicates", file="SBC")
     k = bins or int(np.clip(n // 5, 2, 20))
     k = min(k, draws + 1)
     rng = np.random.default_rng(seed)
@@ -280,9 +279,9 @@ def run_sbc(
     SbcResult
     """
     if replicates < 2:
-        raise InputError(f"SBC: replicates must be at least 2 (got {replicates})")
+        raise InputError(code="err.sbc_replicates", file="SBC", value=replicates)
     if draws < 1:
-        raise InputError(f"SBC: draws must be at least 1 (got {draws})")
+        raise InputError(code="err.sbc_draws", file="SBC", value=draws)
     start = perf_counter()
     params = template.parameters
     names = [p.name for p in params]
@@ -296,7 +295,7 @@ def run_sbc(
         obs = synthetic_observations(template, x_true, rng)
         cal = make_calibrator(obs)
         if [p.name for p in cal.parameters] != names:
-            raise InputError("SBC: the fit's free parameters differ from the template's")
+            raise InputError(code="err.sbc_parameters_differ", file="SBC")
         fit = cal.fit_map(n_starts=n_starts, seed=seed + i)
         mc = cal.sample_posterior(fit, n_walkers=n_walkers, n_steps=n_steps, n_keep=draws,
                                   seed=seed + i, adapt_steps=adapt_steps)

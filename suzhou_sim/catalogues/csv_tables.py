@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..fileio.text import read_text
+from ..wording.problems import Names, Phrase, Term
 
 __all__ = ["read_csv_table"]
 
@@ -47,12 +48,14 @@ def read_csv_table(path: str | Path, what: str, required: Sequence[str],
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: {what} is not a readable CSV table ({reason})") from None
+        raise InputError(code="err.csv_unreadable", file=path, what=Term(what),
+                         reason=reason) from None
     missing = [c for c in required if c not in table.columns]
     if missing:
-        raise InputError(f"{path}: {what} lacks the column(s) {', '.join(missing)}")
+        raise InputError(code="err.csv_lacks_columns", file=path, what=Term(what),
+                         names=Names(missing))
     if table.empty:
-        raise InputError(f"{path}: {what} has no data rows (only the header)")
+        raise InputError(code="err.csv_no_rows", file=path, what=Term(what))
     for column in numeric:
         for i, cell in enumerate(table[column], start=2):
             try:
@@ -60,6 +63,6 @@ def read_csv_table(path: str | Path, what: str, required: Sequence[str],
             except ValueError:
                 ok = False
             if not ok:
-                raise InputError(f"{path}: row {i}, column {column!r}: {cell!r} is not a "
-                                 "finite number")
+                raise InputError(code="err.obs_at", file=path, row=i, column=column,
+                                 reason=Phrase("err.not_finite_number", {"value": cell}))
     return table

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..fileio.atomic import atomic_write_bytes
 from ..fileio.text import read_text
 from ..limits import MAX_OBSERVATION_BYTES
+from ..wording.problems import Names
 from .indicators import load_indicators
 from .observation_checks import Conflict, unit_notes, validate_observations
 from .observations import (
@@ -178,7 +179,7 @@ def _previous_copy(target: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         return copy
-    raise InputError(f"{folder}: no free name for the copy of {target.name}")
+    raise InputError(code="err.update_no_free_name", file=folder, name=target.name)
 
 
 def apply_update(new_file: Path, target: Path,
@@ -222,8 +223,8 @@ def _append(plan: UpdatePlan) -> Path:
     header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     extra = sorted({c for i in plan.added["row"] for c in raw[int(i)] if c not in header})
     if extra:
-        raise InputError(f"{plan.new_file}: column(s) {', '.join(extra)} are not in "
-                         f"{target}; use its columns ({', '.join(header)})")
+        raise InputError(code="err.update_extra_columns", file=plan.new_file,
+                         names=Names(extra), target=target, allowed=Names(header))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
     for i in plan.added["row"]:
@@ -237,6 +238,5 @@ def _append(plan: UpdatePlan) -> Path:
         drop=True).equals(expected.sort_values(_SAME).reset_index(drop=True))
     if not same:
         atomic_write_bytes(target, data)
-        raise InputError(f"{target}: the rows read back are not the old ones plus the new "
-                         f"ones; the previous file was put back (also kept as {previous})")
+        raise InputError(code="err.update_read_back", file=target, previous=previous)
     return previous

@@ -24,6 +24,7 @@ import yaml
 
 from ..errors import InputError
 from ..paths import DATA_DIR
+from ..wording.problems import Names, Term
 
 __all__ = [
     "EVIDENCE_DIR",
@@ -80,23 +81,23 @@ def load_effect_sizes(path: Path = EFFECT_SIZES_FILE) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the evidence table ({exc})") from None
+        raise InputError(code="err.data_cannot_read_the", file=path,
+                         what=Term("evidence table"), reason=str(exc)) from None
     missing = [c for c in EVIDENCE_COLUMNS if c not in table.columns]
     if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; "
-                         f"expected {', '.join(EVIDENCE_COLUMNS)}")
+        raise InputError(code="err.data_missing_columns_expected", file=path,
+                         names=Names(missing), allowed=Names(EVIDENCE_COLUMNS))
     table = table[list(EVIDENCE_COLUMNS)].apply(lambda col: col.str.strip())
     table["line"] = range(_FIRST_DATA_LINE, _FIRST_DATA_LINE + len(table))
     for row in table.itertuples(index=False):
         empty = [c for c in ("channel", "quantity", *SOURCE_COLUMNS) if not getattr(row, c)]
         if empty:
-            raise InputError(f"{path}: line {row.line} ({row.channel or '?'}): missing "
-                             f"{', '.join(empty)}; every estimate needs its source")
+            raise InputError(code="err.evidence_row_missing", file=path, line=row.line,
+                             channel=row.channel or "?", names=Names(empty))
     duplicated = table[table.duplicated(["channel", "quantity"], keep="first")]
     if not duplicated.empty:
         first = duplicated.iloc[0]
-        raise InputError(f"{path}: line {first.line}: channel and quantity repeat an earlier "
-                         "row; each estimate must be named uniquely")
+        raise InputError(code="err.evidence_row_repeat", file=path, line=first.line)
     return table
 
 
@@ -195,29 +196,32 @@ def load_cost_benchmarks(
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read the cost benchmarks ({exc})") from None
+        raise InputError(code="err.data_cannot_read_the", file=path,
+                         what=Term("cost benchmarks"), reason=str(exc)) from None
     entries = raw.get("benchmarks") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
-        raise InputError(f"{path}: expected a mapping `benchmarks:` of entries")
+        raise InputError(code="err.catalogue_not_mapping", file=path, section="benchmarks")
     rows = load_effect_sizes(evidence).set_index(["channel", "quantity"])
     out = {}
     for key, entry in entries.items():
-        where = f"{path}: benchmarks.{key}"
+        where = f"benchmarks.{key}"
         missing = [f for f in _BENCHMARK_FIELDS if f not in (entry or {})]
         if missing:
-            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+            raise InputError(code="err.data_missing_fields", file=path, field=where,
+                             names=Names(missing))
         if not float(entry["low"]) <= float(entry["central"]) <= float(entry["high"]):
-            raise InputError(f"{where}: needs low <= central <= high")
+            raise InputError(code="err.evidence_low_central_high", file=path, field=where)
         step = str(entry.get("step", "channel"))
         if step not in BENCHMARK_STEPS:
-            raise InputError(f"{where}.step: {step!r} is not allowed; allowed: "
-                             f"{', '.join(BENCHMARK_STEPS)}")
+            raise InputError(code="err.data_not_allowed", file=path, field=f"{where}.step",
+                             value=step, allowed=Names(BENCHMARK_STEPS))
         cited = []
         for i, ref in enumerate(entry["rests_on"]):
             ident = (str(ref.get("channel", "")), str(ref.get("quantity", "")))
             if ident not in rows.index:
-                raise InputError(f"{where}.rests_on[{i}]: no row of {evidence} has channel "
-                                 f"{ident[0]!r} and quantity {ident[1][:60]!r}")
+                raise InputError(code="err.evidence_no_row", file=path,
+                                 field=f"{where}.rests_on[{i}]", table=evidence,
+                                 channel=ident[0], quantity=ident[1][:60])
             cited.append({"channel": ident[0], "quantity": ident[1],
                           **rows.loc[ident].to_dict()})
         out[key] = CostBenchmark(
@@ -286,30 +290,32 @@ def load_share_bound(path: Path = SHARE_BOUND_FILE) -> ShareBound:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read the share bound ({exc})") from None
+        raise InputError(code="err.data_cannot_read_the", file=path,
+                         what=Term("share bound"), reason=str(exc)) from None
     missing = [f for f in _BOUND_FIELDS if not isinstance(raw, dict) or f not in raw]
     if missing:
-        raise InputError(f"{path}: missing field(s) {', '.join(missing)}")
+        raise InputError(code="err.data_missing_fields", file=path, names=Names(missing))
     rows = raw["rows"]
     if not isinstance(rows, list) or len(rows) < 2:
-        raise InputError(f"{path}: rows: needs at least two observed figures")
+        raise InputError(code="err.bound_two_rows", file=path, field="rows")
     for i, row in enumerate(rows):
         empty = [f for f in _BOUND_ROW_FIELDS if not str((row or {}).get(f, "")).strip()]
         if empty:
-            raise InputError(f"{path}: rows[{i}]: missing {', '.join(empty)}; every figure "
-                             "needs its source")
+            raise InputError(code="err.bound_row_missing", file=path, field=f"rows[{i}]",
+                             names=Names(empty))
     rows = sorted(rows, key=lambda r: int(r["year"]))
     first, last = rows[0], rows[-1]
     if int(last["year"]) <= int(first["year"]):
-        raise InputError(f"{path}: rows: needs figures of two different years")
+        raise InputError(code="err.bound_two_years", file=path, field="rows")
     pace = (float(last["value"]) - float(first["value"])) / (int(last["year"])
                                                              - int(first["year"]))
     carried = float(last["value"]) + pace * (int(raw["to_year"]) - int(last["year"]))
     step = float(raw["round_to"])
     expected = -(-carried // step) * step
     if float(raw["bound"]) != expected:
-        raise InputError(f"{path}: bound: {raw['bound']} does not follow from the rows; "
-                         f"allowed: {expected:g} ({carried:.1f} rounded up to {step:g})")
+        raise InputError(code="err.bound_not_derived", file=path, field="bound",
+                         value=raw["bound"], expected=expected, carried=f"{carried:.1f}",
+                         step=step)
     return ShareBound(constant=str(raw["constant"]), bound=float(raw["bound"]), pace=pace,
                       carried=carried, to_year=int(raw["to_year"]),
                       rows=tuple(dict(r) for r in rows),

@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import INDICATORS_FILE
+from ..wording.problems import Problem, Translated
 
 __all__ = [
     "Indicator",
@@ -83,12 +84,17 @@ def missing_translations(entry: dict) -> list[str]:
     ``reason``/``note`` (English) and ``reason_zh``/``note_zh`` come in pairs: each problem
     reads ``"reason_zh: needed because reason is given"`` (or the other way round).
     """
+    return [f"{need}: needed because {have} is given" for need, have in translation_gaps(entry)]
+
+
+def translation_gaps(entry: dict) -> list[tuple[str, str]]:
+    """The ``(missing field, given twin)`` pairs of :func:`missing_translations`."""
     out = []
     for en in ("reason", "note", "basis_note"):
         zh = f"{en}_zh"
         for have, need in ((en, zh), (zh, en)):
             if entry.get(have) and not entry.get(need):
-                out.append(f"{need}: needed because {have} is given")
+                out.append((need, have))
     return out
 
 
@@ -97,18 +103,21 @@ def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
     """Read the registry; raise :class:`InputError` naming the file and entry on errors."""
     raw = load_yaml(path, "indicator registry")
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: expected a mapping of indicators at the top level")
+        raise InputError(code="err.indicators_not_mapping", file=path)
     out: dict[str, Indicator] = {}
     for name, entry in raw.items():
         try:
             ind = Indicator(name=name, **entry)
         except TypeError as exc:
-            raise InputError(f"{path}: {name}: {exc}") from None
+            raise InputError(code="err.data_bad_fields", file=path, field=name,
+                             detail=str(exc)) from None
         if not ind.in_scope and not ind.reason:
-            raise InputError(f"{path}: {name}: needs a variable, a counter or a reason")
-        problems = missing_translations(entry)
-        if problems:
-            raise InputError("\n".join(f"{path}: {name}.{p}" for p in problems))
+            raise InputError(code="err.indicator_needs_output", file=path, field=name)
+        gaps = translation_gaps(entry)
+        if gaps:
+            raise InputError(problems=[Problem("err.translation_missing", file=path,
+                                               field=f"{name}.{need}", have=have)
+                                       for need, have in gaps])
         out[name] = ind
     return out
 
@@ -130,7 +139,8 @@ def _search(times: np.ndarray, year: float) -> int:
     """First column whose save time is close to ``year`` (the reference rule)."""
     idx = np.flatnonzero(np.isclose(times, year))
     if idx.size == 0:
-        raise InputError(f"year {year:g} is outside the simulated years {times[0]:g}-{times[-1]:g}")
+        raise InputError(code="err.year_outside_sim", year=year, first=times[0],
+                         last=times[-1])
     return int(idx[0])
 
 
@@ -202,12 +212,13 @@ def indicator_values(
     """
     ind = load_indicators()[indicator]
     if not ind.in_scope:
-        raise InputError(f"indicator {indicator!r} is outside model scope: {ind.reason}")
+        raise InputError(code="err.indicator_out_of_scope", name=indicator,
+                         reason=Translated(str(ind.reason), ind.reason_zh))
     times = results.times
     cols = year_columns(times, years)
     if measure == "cumulative":
         if ind.counter is None or base_year is None:
-            raise InputError(f"indicator {indicator!r}: cumulative needs a counter and base_year")
+            raise InputError(code="err.indicator_cumulative", name=indicator)
         counter = results[ind.counter]
         start = counter[:, year_columns(times, [base_year - 1])][:, :1]
         return counter[:, cols] - start
@@ -216,5 +227,5 @@ def indicator_values(
         prev = year_columns(times, [y - 1 for y in years])
         return counter[:, cols] - counter[:, prev]
     if ind.variable is None:
-        raise InputError(f"indicator {indicator!r} has no level variable (measure {measure!r})")
+        raise InputError(code="err.indicator_no_level", name=indicator, measure=measure)
     return results[ind.variable][:, cols]

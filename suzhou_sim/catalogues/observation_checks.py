@@ -36,6 +36,7 @@ __all__ = [
     "check_observation_rows",
     "find_conflicts",
     "likely_unit_error",
+    "unit_slip",
     "unit_notes",
     "units_compatible",
     "validate_observations",
@@ -54,21 +55,24 @@ JUMP_BASE, JUMP_GROWTH, JUMP_ORDER = 5.0, 1.3, 10.0
 #: Dimension and scale of the units that have a scale (anything else is a count).
 _SCALES = {"yuan": ("money", 1.0), "10k_yuan": ("money", 1e4), "100m_yuan": ("money", 1e8),
            "m2": ("area", 1.0), "10k_m2": ("area", 1e4), "percent": ("percent", 1.0)}
-#: Unit errors a factor points to, by the indicator's unit (factor = given / expected).
+#: Unit errors a factor points to, by the indicator's unit (factor = given / expected): the
+#: key of their text (``err.slip.*`` in ``wording/texts/errors_data.yaml``).
 _UNIT_SLIPS = {
-    "100m_yuan": {1e4: "万元 (10k_yuan) instead of 亿元 (100m_yuan)",
-                  1e8: "元 (yuan) instead of 亿元 (100m_yuan)",
-                  1e-4: "万亿元 instead of 亿元 (100m_yuan)"},
-    "percent": {1e-2: "a fraction (0.04) instead of a percent (4)",
-                1e2: "a percent multiplied by 100 (basis points?)"},
-    "count": {1e-4: "万 (tens of thousands) instead of single units",
-              1e4: "single units multiplied by 10,000 (a value in 万 read as units?)",
-              1e-3: "thousands instead of single units"},
+    "100m_yuan": {1e4: "err.slip.100m_yuan.10k", 1e8: "err.slip.100m_yuan.yuan",
+                  1e-4: "err.slip.100m_yuan.trillion"},
+    "percent": {1e-2: "err.slip.percent.fraction", 1e2: "err.slip.percent.times100"},
+    "count": {1e-4: "err.slip.count.10k", 1e4: "err.slip.count.times10k",
+              1e-3: "err.slip.count.thousands"},
 }
 
 
 def _where(rec: pd.Series | dict, path: object) -> str:
     return f"{rec.get('file', path)}: row {rec['row']}"
+
+
+def _at(rec: pd.Series | dict, path: object) -> Phrase:
+    """The file and row of a record, as a value of another text."""
+    return Phrase("err.file_row", {"file": rec.get("file", path), "row": rec["row"]})
 
 
 def _times(factor: float) -> str:
@@ -82,14 +86,18 @@ def allowed_jump(gap: int) -> float:
 
 def likely_unit_error(unit: str, factor: float) -> str:
     """The unit error a factor between a value and its history most likely comes from."""
+    return unit_slip(unit, factor).text("en")
+
+
+def unit_slip(unit: str, factor: float) -> Phrase:
+    """:func:`likely_unit_error` as a text of the wording room (said in either language)."""
     base = unit.split("/", 1)[0]
     kind = base if base in _UNIT_SLIPS else "count" if base in (
         "firms", "persons", "projects", "teams", "carriers", "incubators") else None
-    for slip_factor, text in _UNIT_SLIPS.get(kind, {}).items():
+    for slip_factor, key in _UNIT_SLIPS.get(kind, {}).items():
         if abs(math.log10(factor) - math.log10(slip_factor)) < 0.5:
-            return f"probably {text}"
-    exponent = round(math.log10(factor))
-    return f"off by a factor of about 10^{exponent}; check the unit ({unit})"
+            return Phrase("err.slip_probably", {"slip": Phrase(key)})
+    return Phrase("err.slip_order", {"exponent": round(math.log10(factor)), "unit": unit})
 
 
 def _unit_kind(unit: str) -> tuple[str, float]:
@@ -222,10 +230,12 @@ def find_conflicts(frame: pd.DataFrame, path: object) -> list[Conflict]:
                     if bad > CONFLICT_LIMIT:
                         factor = b["value"] / a["value"]
                         raise InputError(
-                            f"{_where(b, path)}, column 'value': {b['value']:g} contradicts "
-                            f"{a['value']:g} ({_where(a, path)}) for {region} {indicator} "
-                            f"{year} by a factor of {_times(max(factor, 1 / factor))}: "
-                            f"{likely_unit_error(b['unit'], factor)}")
+                            code="err.obs_at", file=b.get("file", path), row=b["row"],
+                            column="value", reason=Phrase("err.obs_contradicts", {
+                                "value": b["value"], "other": a["value"], "where": _at(a, path),
+                                "region": region, "indicator": indicator, "year": year,
+                                "factor": _times(max(factor, 1 / factor)),
+                                "slip": unit_slip(b["unit"], factor)}))
         values = [r["value"] for r in recs]
         found.append(Conflict(
             region=region, indicator=indicator, year=int(year),
@@ -242,9 +252,10 @@ def _check_duplicates(frame: pd.DataFrame, path: object) -> None:
     if not twice.empty:
         again = twice.iloc[0]
         first = frame[(frame[key] == again[key]).all(axis=1)].iloc[0]
-        raise InputError(f"{_where(again, path)}: the same figure as {_where(first, path)} "
-                         f"({again['region']} {again['indicator']} {again['year']} = "
-                         f"{again['value']:g}, same source); remove the copy")
+        raise InputError(code="err.obs_duplicate", file=again.get("file", path),
+                         row=again["row"], first=_at(first, path), region=again["region"],
+                         indicator=again["indicator"], year=again["year"],
+                         value=again["value"])
 
 
 def _check_jumps(frame: pd.DataFrame, path: object, checked: pd.Series | None) -> None:
@@ -272,10 +283,13 @@ def _check_jumps(frame: pd.DataFrame, path: object, checked: pd.Series | None) -
             i, off, j = worst
             rec, ref = group.iloc[i], group.iloc[j]
             raise InputError(
-                f"{_where(rec, path)}, column 'value': {rec['value']:g} {rec['unit']} for "
-                f"{rec['region']} {indicator} {rec['year']} is {_times(10 ** abs(off))} times "
-                f"{'the' if off > 0 else 'below the'} {ref['year']} figure {ref['value']:g} "
-                f"({_where(ref, path)}): {likely_unit_error(rec['unit'], 10 ** off)}")
+                code="err.obs_at", file=rec.get("file", path), row=rec["row"], column="value",
+                reason=Phrase("err.obs_jump_above" if off > 0 else "err.obs_jump_below", {
+                    "value": rec["value"], "unit": rec["unit"], "region": rec["region"],
+                    "indicator": indicator, "year": rec["year"],
+                    "factor": _times(10 ** abs(off)), "ref_year": ref["year"],
+                    "ref_value": ref["value"], "where": _at(ref, path),
+                    "slip": unit_slip(rec["unit"], 10 ** off)}))
 
 
 def validate_observations(frame: pd.DataFrame, path: object,

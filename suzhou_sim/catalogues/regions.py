@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import REGIONS_DIR
+from ..wording.problems import Names
 
 __all__ = ["DEFAULT_REGION", "Region", "load_region", "region_names", "check_region"]
 
@@ -130,7 +131,7 @@ def check_region(name: object, what: str = "region", directory: Path = REGIONS_D
     """
     names = region_names(directory)
     if name not in names:
-        raise InputError(f"{what}: {name!r} is not a region (allowed: {', '.join(names)})")
+        raise InputError(code="err.not_a_region", file=what, value=name, allowed=Names(names))
     return str(name)
 
 
@@ -152,34 +153,37 @@ def load_region(name: str, directory: Path = REGIONS_DIR) -> Region:
     """
     names = region_names(directory)
     if name not in names:
-        raise InputError(f"unknown region {name!r}; allowed: {', '.join(names)}")
+        raise InputError(code="err.unknown_region", name=name, allowed=Names(names))
     path = directory / f"{name}.yaml"
     raw = load_yaml(path, "region profile")
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: expected a mapping at the top level")
+        raise InputError(code="err.data_top_mapping", file=path)
     constants: dict[str, float] = {}
     sources: dict[str, str] = {}
     for key, entry in (raw.get("constants") or {}).items():
         if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
-            raise InputError(f"{path}: constants.{key}: expected {{value: number, source: text}}")
+            raise InputError(code="err.region_constant_shape", file=path,
+                             field=f"constants.{key}", shape="{value: number, source: text}")
         try:
             constants[key] = float(entry["value"])
         except (TypeError, ValueError):
-            raise InputError(f"{path}: constants.{key}.value: not a number") from None
+            raise InputError(code="err.data_not_number", file=path,
+                             field=f"constants.{key}.value") from None
         sources[key] = str(entry["source"])
     try:
         scale = float(raw.get("scale", 1.0))
     except (TypeError, ValueError):
-        raise InputError(f"{path}: scale: not a number") from None
+        raise InputError(code="err.data_not_number", file=path, field="scale") from None
     parent = raw.get("parent")
     if parent is not None and (parent == name or parent not in names):
-        others = ", ".join(n for n in names if n != name)
-        raise InputError(f"{path}: parent: {parent!r} is not another region (allowed: {others})")
+        others = Names(n for n in names if n != name)
+        raise InputError(code="err.region_parent", file=path, field="parent", value=parent,
+                         allowed=others)
     baseline = raw.get("baseline")
     if baseline is not None and not (isinstance(baseline, str)
                                      and BASELINE_PATTERN.match(baseline)):
-        raise InputError(f"{path}: baseline: {baseline!r} is not allowed; give the file name "
-                         "of a scenario in scenarios/, such as baseline.yaml")
+        raise InputError(code="err.region_baseline_name", file=path, field="baseline",
+                         value=baseline)
     return Region(
         name=name,
         label_en=str(raw.get("label_en", name)),

@@ -40,18 +40,22 @@ from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import OBSERVED_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
 from ..stats import percentiles
+from ..wording.problems import Names, Problem, Translated
 from .csv_tables import read_csv_table
 from .indicators import (
     Bilingual,
     indicator_values,
     load_indicators,
-    missing_translations,
+    translation_gaps,
     year_columns,
 )
 from .judging import JUDGED_STATUSES, Judgement, judge
 from .observations import data_vintage, load_observations
 from .timeline import FIRST_SIM_YEAR, HORIZON
 from .trends import TrendError, trend_draws, trend_error
+
+#: A problem of a ledger entry: (field, code, values of the code's text).
+_Found = tuple[str, str, dict]
 
 __all__ = [
     "ABOUT_BAND",
@@ -291,12 +295,12 @@ def _drivers(entry: dict) -> tuple[Driver, ...]:
 
 
 def _problems(tid: str, entry: dict, row: dict | None, observed: set[tuple[str, str]]
-              ) -> list[str]:
+              ) -> list[_Found]:
     """Consistency problems of one ledger entry (against the CSV row and the registry)."""
-    out = []
+    out: list[_Found] = []
     registry = load_indicators()
     if row is None:
-        return [f"{tid}: not in {POLICY_TARGETS_FILE.name}"]
+        return [(tid, "err.target_not_in_csv", {"csv": POLICY_TARGETS_FILE.name})]
     for name in _CSV_FIELDS:
         want = row[name]
         got = entry.get(name)
@@ -307,38 +311,42 @@ def _problems(tid: str, entry: dict, row: dict | None, observed: set[tuple[str, 
         else:
             same = str(got) == want
         if not same:
-            out.append(f"{tid}.{name}: {got!r} differs from the CSV ({want!r})")
+            out.append((f"{tid}.{name}", "err.target_differs_csv", {"got": got, "want": want}))
     ind = registry.get(entry.get("indicator"))
     if ind is None:
-        return out + [f"{tid}.indicator: not in the indicator registry"]
+        return out + [(f"{tid}.indicator", "err.target_no_indicator", {})]
     if entry.get("measure") not in MEASURES or entry.get("comparator") not in COMPARATORS:
-        out.append(f"{tid}: measure must be one of {MEASURES}, comparator one of {COMPARATORS}")
+        out.append((tid, "err.target_measure_comparator",
+                    {"measures": str(MEASURES), "comparators": str(COMPARATORS)}))
     if entry.get("bound") not in (None, *BOUNDS):
-        out.append(f"{tid}.bound: {entry.get('bound')!r}; allowed: {', '.join(BOUNDS)}")
+        out.append((f"{tid}.bound", "err.obs_not_allowed",
+                    {"value": entry.get("bound"), "allowed": Names(BOUNDS)}))
     if entry.get("in_scope"):
         modelled = (ind.in_scope or entry.get("variable") or entry.get("trend")
                     or entry.get("derive"))
         if not modelled:
-            out.append(f"{tid}.in_scope: the registry has no model output for {ind.name}")
+            out.append((f"{tid}.in_scope", "err.target_no_output", {"indicator": ind.name}))
         measure = (entry.get("read_as") or {}).get("measure", entry.get("measure"))
         if measure == "cumulative" and not (entry.get("variable") or ind.counter
                                             or entry.get("trend")):
-            out.append(f"{tid}: cumulative needs a counter in the registry or a variable")
+            out.append((tid, "err.target_cumulative", {}))
         if entry.get("derive") and entry["derive"] not in _DERIVED:
-            out.append(f"{tid}.derive: {entry['derive']!r}; allowed: {', '.join(_DERIVED)}")
+            out.append((f"{tid}.derive", "err.obs_not_allowed",
+                        {"value": entry["derive"], "allowed": Names(_DERIVED)}))
     else:
         if not entry.get("reason"):
-            out.append(f"{tid}.reason: out-of-scope targets need a one-line reason")
+            out.append((f"{tid}.reason", "err.target_needs_reason", {}))
         if (entry.get("region"), entry.get("indicator")) in observed and not entry.get(
                 "series_reason"):
-            out.append(f"{tid}.series_reason: the indicator has an observed series in "
-                       f"{OBSERVED_FILE.name}; say why it does not carry the target")
+            out.append((f"{tid}.series_reason", "err.target_series_reason",
+                        {"data_file": OBSERVED_FILE.name}))
     for d in entry.get("drivers") or ():
         if not isinstance(d, dict) or not {"constant", "low", "high", "source"} <= set(d):
-            out.append(f"{tid}.drivers: each driver needs constant, low, high and source")
-    out += [f"{tid}.{problem}" for problem in missing_translations(entry)]
+            out.append((f"{tid}.drivers", "err.target_driver_fields", {}))
+    out += [(f"{tid}.{need}", "err.translation_missing", {"have": have})
+            for need, have in translation_gaps(entry)]
     if bool(entry.get("series_reason")) != bool(entry.get("series_reason_zh")):
-        out.append(f"{tid}.series_reason_zh: series_reason comes in both languages")
+        out.append((f"{tid}.series_reason_zh", "err.target_series_both", {}))
     return out
 
 
@@ -371,7 +379,7 @@ def load_targets(
     raw = load_yaml(path, "target ledger")
     entries = raw.get("targets") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
-        raise InputError(f"{path}: expected a mapping `targets:` keyed by target_id")
+        raise InputError(code="err.targets_not_mapping", file=path)
     csv = read_csv_table(csv_path, "policy-target CSV", ("target_id", *_CSV_FIELDS),
                          numeric=("threshold",))
     rows = {r["target_id"]: r for r in csv.to_dict("records")}
@@ -379,7 +387,7 @@ def load_targets(
     observed = set(zip(obs["region"], obs["indicator"], strict=True))
     problems = [p for tid, e in entries.items()
                 for p in _problems(tid, e, rows.get(tid), observed)]
-    problems += [f"{tid}: in {Path(csv_path).name} but missing from the ledger"
+    problems += [(tid, "err.target_missing_ledger", {"csv": Path(csv_path).name})
                  for tid in rows if tid not in entries]
     out: dict[str, Target] = {}
     if not problems:
@@ -387,9 +395,10 @@ def load_targets(
             try:
                 out[tid] = Target(target_id=tid, **{**e, "drivers": _drivers(e)})
             except TypeError as exc:
-                problems.append(f"{tid}: {exc}")
+                problems.append((tid, "err.data_bad_fields", {"detail": str(exc)}))
     if problems:
-        raise InputError("\n".join(f"{path}: {p}" for p in problems))
+        raise InputError(problems=[Problem(code, file=path, field=where, **values)
+                                   for where, code, values in problems])
     return out
 
 
@@ -434,8 +443,9 @@ def observed_ratio(spec: Mapping) -> float:
     def value(indicator: str, year: int) -> float:
         found = dict(_usable(spec["region"], indicator)).get(year)
         if found is None:
-            raise InputError(f"{TARGETS_FILE.name}: no observation of {indicator} in {year} "
-                             f"for {spec['region']} ({OBSERVED_FILE.name})")
+            raise InputError(code="err.target_no_observation", file=TARGETS_FILE.name,
+                             indicator=indicator, year=year, region=spec["region"],
+                             obs_file=OBSERVED_FILE.name)
         return found
 
     num = value(spec["numerator"], spec["year"])
@@ -495,7 +505,8 @@ def target_values(results, target: Target, years: Iterable[int]) -> np.ndarray:
     """
     years = list(years)
     if not target.in_scope:
-        raise InputError(f"target {target.target_id} is outside model scope: {target.reason}")
+        raise InputError(code="err.target_outside_scope", name=target.target_id,
+                         reason=Translated(str(target.reason), target.reason_zh))
     measure, base = target.eval_measure, target.eval_base_year
     if target.trend:
         return _trend_values(target, years, _n_runs(results))

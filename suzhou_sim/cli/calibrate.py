@@ -84,6 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..limits import check_limit
     from ..paths import calibration_dir
     from ..reporting.fit_report import calibrate_and_report
+    from ..wording.problems import Phrase
 
     check_region(args.region, "--region")
     args.steps = DEFAULT_STEPS if args.steps is None else args.steps
@@ -92,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     for option, value, limit in (("--starts", args.starts, MAX_STARTS),
                                  ("--steps", args.steps, MAX_STEPS),
                                  ("--keep", args.keep, MAX_KEEP)):
-        check_limit(value, limit, option, "the limits are in suzhou_sim/limits.py")
+        check_limit(value, limit, option, Phrase("err.hint_limits_file"))
     check_common(args)
     if args.as_of is not None:
         check_as_of(args.as_of, obs_file=args.data, region=args.region)

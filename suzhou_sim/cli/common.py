@@ -232,13 +232,13 @@ def warn_if_stale(region: str, strict: bool = False, directory: Path | None = No
     For commands that use a calibration without going through
     :func:`~suzhou_sim.calibration.resolve.resolve_posterior` (which warns by itself).
     """
-    from ..reporting.warnings_text import staleness_message
+    from ..reporting.warnings_text import staleness_message, staleness_phrase
 
     status = calibration_status(region, directory)
     if status.stale:
         if strict:
             raise InputError(code="err.cli_strict_stale", file="--strict",
-                             message=staleness_message(status))
+                             message=staleness_phrase(status))
         warn(command, staleness_message(status))
     return status
 

@@ -24,7 +24,7 @@ from ..limits import (
     check_limit,
     check_model_runs,
 )
-from ..wording.problems import Names
+from ..wording.problems import Names, Phrase
 from .common import (
     add_common_options,
     check_common,
@@ -178,7 +178,7 @@ def _optimise(args: argparse.Namespace) -> int:
     generations = GENERATIONS if args.generations is None else args.generations
     if population < 4 or generations < 1:
         raise InputError(code="err.cli_population")
-    beyond = "the limits are in suzhou_sim/limits.py"
+    beyond = Phrase("err.hint_limits_file")
     check_limit(population, MAX_POPULATION, "--population", beyond)
     check_limit(generations, MAX_GENERATIONS, "--generations", beyond)
     draws = scenario.draws if args.draws is None else args.draws
@@ -251,7 +251,7 @@ def _sweep(args: argparse.Namespace) -> int:
     twice = sorted({v for v in values if values.count(v) > 1})
     if twice:
         raise InputError(code="err.cli_value_twice", file="--values", value=twice[0])
-    check_limit(len(values), MAX_SWEEP_VALUES, "--values", "split the sweep")
+    check_limit(len(values), MAX_SWEEP_VALUES, "--values", Phrase("err.hint_split_sweep"))
     draws = scenario.draws if args.draws is None else args.draws
     check_model_runs(len(values) * draws, f"--values {len(values)} x --draws {draws:,}",
                      dask=args.dask is not None)

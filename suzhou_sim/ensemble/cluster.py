@@ -256,9 +256,8 @@ def dask_client(address: str | None, option: str = "--dask", *,
                 _probe_scheduler(address, CONNECT_TIMEOUT)  # a server that never answers
                 client = Client(address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as exc:
-                raise InputError(
-                    f"{option}: cannot reach a Dask scheduler at {address!r} ({exc}); "
-                    "give 'local' or a reachable address such as tcp://host:8786") from None
+                raise InputError(code="err.dask_unreachable", file=option, address=address,
+                                 reason=str(exc)) from None
             stack.enter_context(client)
         stack.enter_context(use_client(client))
         bar = stack.enter_context(tqdm_batches(batch_progress))

@@ -19,6 +19,7 @@ from ..catalogues.scenarios import Scenario, lever_constants, sample_assumptions
 from ..errors import InputError
 from ..limits import check_draws
 from ..paths import MODEL_FILE
+from ..wording.problems import Names
 from .compiled import compiled_model
 
 __all__ = [
@@ -90,7 +91,4 @@ def check_constants(params: Mapping[str, object]) -> None:
     """Refuse inputs that are not constants of the model (a typo would otherwise be ignored)."""
     unknown = sorted(set(params) - set(compiled_model().constants))
     if unknown:
-        raise InputError(
-            f"not constants of {MODEL_FILE.name}: {', '.join(unknown)} "
-            "(check the region profile, the scenario and the calibration files)"
-        )
+        raise InputError(code="err.not_constants", model=MODEL_FILE.name, names=Names(unknown))

@@ -32,12 +32,14 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..paths import REPO_ROOT
+from ..wording.problems import Names, Phrase, Term
 from .atomic import atomic_write_bytes
 from .replace import WORK_DIR_NAME, recover_interrupted, replacing, work_dir
 
 __all__ = [
     "MARKER", "check_output_dir", "check_output_file", "is_tool_output",
-    "prepare_output_dir", "protected_reason", "remove_stale_temporaries", "write_output_file",
+    "prepare_output_dir", "protected_phrase", "protected_reason", "remove_stale_temporaries",
+    "write_output_file",
     "writer_of",
 ]
 
@@ -163,37 +165,43 @@ def protected_reason(path: str | Path) -> str | None:
     path : str or Path
         The output path as given (resolved here, so a symbolic link counts as its target).
     """
+    why = protected_phrase(path)
+    return None if why is None else why.text("en")
+
+
+def protected_phrase(path: str | Path) -> Phrase | None:
+    """:func:`protected_reason` as a text of the wording room (said in either language)."""
     resolved = Path(os.path.abspath(Path(path).expanduser()))
     with contextlib.suppress(OSError, RuntimeError):
         resolved = resolved.resolve()
     if resolved == Path(resolved.anchor):
-        return "it is the root folder"
+        return Phrase("err.out_why_root")
     cwd = Path.cwd().resolve()
     if resolved == cwd or resolved in cwd.parents:
-        return "it is the current folder or one of its parents"
+        return Phrase("err.out_why_cwd")
     if resolved == REPO_ROOT or resolved in REPO_ROOT.parents:
-        return "it is the project folder or one of its parents"
+        return Phrase("err.out_why_project")
     home = Path.home().resolve()
     if resolved in home.parents or resolved in _homes():
-        return "it is a home folder or one of its parents"
+        return Phrase("err.out_why_home")
     if str(resolved) in _SHARED_ROOTS:
-        return "it is a system folder shared by everyone"
+        return Phrase("err.out_why_shared")
     if any(_inside(resolved, t) for t in _SYSTEM_TREES) and not any(
             _inside(resolved, e) and resolved != Path(e) for e in _SYSTEM_EXCEPTIONS):
-        return "it is a system folder or inside one"
+        return Phrase("err.out_why_system")
     if REPO_ROOT in resolved.parents:
         relative = resolved.relative_to(REPO_ROOT).parts
         calibration = relative[:2] == ("model", "calibration") and len(relative) > 2
         if relative[0] in _PROJECT_TREES or (relative[0] == "model" and not calibration):
-            return f"it is the project's own {relative[0]}/ folder or inside it"
+            return Phrase("err.out_why_project_tree", {"tree": relative[0]})
     return None
 
 
 def _refuse_protected(path: Path, option: str, kind: str = "folder") -> None:
-    why = protected_reason(path)
-    if why:
-        raise InputError(f"{option} {path}: refusing to replace this {kind} or write into it "
-                         f"({why}); choose a new {kind} of your own")
+    why = protected_phrase(path)
+    if why is not None:
+        raise InputError(code="err.out_protected", file=f"{option} {path}", kind=Term(kind),
+                         why=why)
 
 
 def _check_writable_parent(path: Path, option: str) -> None:
@@ -202,10 +210,11 @@ def _check_writable_parent(path: Path, option: str) -> None:
     for parent in resolved.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise InputError(f"{option} {path}: {parent} is a file, not a folder")
+                raise InputError(code="err.out_parent_is_file", file=f"{option} {path}",
+                                 parent=parent)
             if not os.access(parent, os.W_OK | os.X_OK):
-                raise InputError(f"{option} {path}: folder {parent} is not writable; choose "
-                                 "a folder you may write to")
+                raise InputError(code="err.out_not_writable", file=f"{option} {path}",
+                                 parent=parent)
             return
 
 
@@ -214,22 +223,17 @@ def _check_existing(path: Path, force: bool, writer: str | None, option: str,
     """The one replacement rule for an existing output ``path`` (folder or file)."""
     existing = writer_of(path)
     if existing is None:
-        what = ("the folder exists and was not written by suzhou-sim (no " f"{MARKER} file)"
-                if kind == "folder" else
-                "the file exists and was not written by suzhou-sim (or was changed since)")
-        raise InputError(f"{option} {path}: {what}; suzhou-sim never replaces it, even with "
-                         f"--force: choose a new {kind} name or move it away yourself")
+        code = "err.out_not_ours_folder" if kind == "folder" else "err.out_not_ours_file"
+        raise InputError(code=code, file=f"{option} {path}", marker=MARKER, kind=Term(kind))
     if not force and writer is not None and _command(existing) != _command(writer):
-        raise InputError(f"{option} {path}: holds the output of `{existing}`; add --force to "
-                         f"replace it with this `{_command(writer)}` output or choose another "
-                         f"{kind}")
+        raise InputError(code="err.out_other_command", file=f"{option} {path}",
+                         existing=existing, command=_command(writer), kind=Term(kind))
     foreign = _foreign_entries(path, keep) if kind == "folder" else []
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
-                                          else "")
-        raise InputError(f"{option} {path}: holds {shown}, which suzhou-sim did not write; it "
-                         "never replaces them, even with --force: move them away or choose "
-                         "another folder")
+        shown = (Phrase("err.out_names_more", {"names": Names(foreign[:3]),
+                                               "more": len(foreign) - 3})
+                 if len(foreign) > 3 else Names(foreign))
+        raise InputError(code="err.out_foreign", file=f"{option} {path}", shown=shown)
 
 
 def check_output_dir(path: str | Path, force: bool = False, option: str = "--out",
@@ -262,7 +266,7 @@ def check_output_dir(path: str | Path, force: bool = False, option: str = "--out
     path = Path(path)
     _refuse_protected(path, option)
     if path.exists() and not path.is_dir():
-        raise InputError(f"{option} {path}: is a file, not a folder; choose a folder name")
+        raise InputError(code="err.out_is_file", file=f"{option} {path}")
     _check_writable_parent(path, option)
     if path.is_dir() and any(path.iterdir()):
         _check_existing(path, force, writer, option, "folder", keep)
@@ -283,10 +287,10 @@ def check_output_file(path: str | Path, force: bool = False, option: str = "--ou
     path = Path(path)
     _refuse_protected(path, option, "file")
     if path.is_dir():
-        raise InputError(f"{option} {path}: is a folder; give a file name")
+        raise InputError(code="err.out_is_folder", file=f"{option} {path}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"{option} {path}: folder {folder} does not exist; create it first")
+        raise InputError(code="err.out_no_folder", file=f"{option} {path}", folder=folder)
     _check_writable_parent(path, option)
     if path.exists() or path.is_symlink():
         _check_existing(path, force, writer, option, "file")
@@ -313,7 +317,8 @@ def write_output_file(path: str | Path, data: bytes, force: bool = False,
                                f"{_resolved(path)}\n{digest}\n{writer}\n".encode())
         atomic_write_bytes(path, data)
     except OSError as exc:
-        raise InputError(f"{option} {path}: cannot write ({exc.strerror or exc})") from None
+        raise InputError(code="err.out_cannot_write", file=f"{option} {path}",
+                         reason=str(exc.strerror or exc)) from None
     return path
 
 
@@ -367,8 +372,8 @@ def prepare_output_dir(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"{option} {path}: cannot create its parent folder "
-                         f"({exc.strerror})") from None
+        raise InputError(code="err.out_cannot_mkdir", file=f"{option} {path}",
+                         reason=exc.strerror) from None
 
     def finish(new: Path) -> None:
         stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
@@ -393,5 +398,5 @@ def prepare_output_dir(
         ours = exc.filename is None or WORK_DIR_NAME in str(exc.filename)
         if not ours and exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
             raise
-        raise InputError(f"{option} {path}: cannot write the output "
-                         f"({exc.strerror or exc})") from None
+        raise InputError(code="err.out_cannot_write_output", file=f"{option} {path}",
+                         reason=str(exc.strerror or exc)) from None

@@ -167,7 +167,7 @@ def load_backtest_meta(region: str, folder: Path | None = None) -> dict:
     try:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: unreadable backtest manifest ({exc})") from None
+        raise InputError(code="err.backtest_manifest", file=path, reason=str(exc)) from None
     return meta if isinstance(meta, dict) else {}
 
 

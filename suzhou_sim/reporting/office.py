@@ -43,6 +43,7 @@ from ..catalogues.targets import (
     targets_for_region,
 )
 from ..errors import InputError
+from ..wording.problems import Names, Phrase
 from .documents import cite, cited_documents
 from .driver_labels import drivers_text
 from .headline import headline, headline_indicator, is_range
@@ -780,5 +781,5 @@ def report_bytes(path: str | Path, inputs: ReportInputs) -> bytes:
         return docx_report(inputs)
     if suffix == ".xlsx":
         return xlsx_report(inputs)
-    raise InputError(f"{path}: unknown report format {suffix or '(no suffix)'!r}; "
-                     f"allowed: {', '.join(REPORT_SUFFIXES)}")
+    raise InputError(code="err.cli_report_format", file=path,
+                     suffix=suffix or Phrase("err.no_suffix"), allowed=Names(REPORT_SUFFIXES))

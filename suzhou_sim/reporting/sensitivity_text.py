@@ -12,6 +12,7 @@ from ..catalogues.scenarios import load_assumptions
 from ..catalogues.targets import load_targets
 from ..errors import InputError
 from ..studies.sensitivity import NEGLIGIBLE_MU_STAR, NEGLIGIBLE_ST
+from ..wording.problems import Names
 
 __all__ = ["summarise", "sensitivity_summary_markdown"]
 
@@ -205,7 +206,7 @@ def summarise(indices: pd.DataFrame, lang: str = "en") -> dict[str, str]:
         Target id -> paragraph, in the order of ``indices``.
     """
     if lang not in _KIND:
-        raise InputError(f"unknown language {lang!r}; allowed: en, zh")
+        raise InputError(code="err.unknown_language", value=lang, allowed=Names(("en", "zh")))
     out = {}
     for target_id in dict.fromkeys(indices["target_id"]):
         rows = _summary_rows(indices, target_id)

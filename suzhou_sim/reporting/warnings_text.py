@@ -8,18 +8,31 @@ these sentences on one line of stderr and the app shows them. Must not: compute 
 from __future__ import annotations
 
 from ..calibration.provenance import Staleness
+from ..wording.problems import Names, Phrase
 from .labels import period_label
 
-__all__ = ["staleness_message", "zero_split_message", "library_warning_message"]
+__all__ = ["staleness_message", "staleness_phrase", "zero_split_message",
+           "library_warning_message"]
 
-_INPUT_NAMES = {
-    "model": ("the model equations", "模型方程"),
-    "observed_data": ("the observed history", "历史观测数据"),
-    "parameters": ("the parameter specification", "参数设定"),
-    "region_profile": ("the region profile", "地区参数"),
-    "suzhou_calibration": ("the Suzhou calibration its priors come from", "作为先验的苏州校准"),
-    "package_version": ("the package version", "软件版本"),
-}
+
+def staleness_phrase(status: Staleness) -> Phrase:
+    """Why ``status``'s calibration is stale and what to do, as a text of the wording room
+    (``err.stale_*``; the changed inputs are named by ``err.stale_input.<input>``), so that
+    an error carrying it (``--strict``) is said in the reader's language.
+
+    Parameters
+    ----------
+    status : Staleness
+        A stale status (see :func:`~suzhou_sim.calibration.provenance.calibration_status`).
+    """
+    command = f"suzhou-sim calibrate --region {status.region}"
+    if not status.recorded:
+        return Phrase("err.stale_unrecorded", {"region": status.region,
+                                               "folder": str(status.folder),
+                                               "command": command})
+    return Phrase("err.stale_changed", {"region": status.region, "command": command,
+                                        "names": Names(status.changed,
+                                                       key="err.stale_input.")})
 
 
 def staleness_message(status: Staleness, lang: str = "en") -> str:
@@ -31,21 +44,7 @@ def staleness_message(status: Staleness, lang: str = "en") -> str:
         A stale status (see :func:`~suzhou_sim.calibration.provenance.calibration_status`).
     lang : {"en", "zh"}
     """
-    zh = lang == "zh"
-    command = f"suzhou-sim calibrate --region {status.region}"
-    if not status.recorded:
-        if zh:
-            return (f"{status.region} 的校准({status.folder})没有来源记录(provenance.yaml),"
-                    f"无法确认它与当前模型和数据一致;请运行 `{command}`。")
-        return (f"the calibration of {status.region} ({status.folder}) has no provenance record "
-                f"(provenance.yaml), so it cannot be checked against the current model and "
-                f"data; run `{command}`")
-    names = [_INPUT_NAMES.get(k, (k, k))[1 if zh else 0] for k in status.changed]
-    if zh:
-        return (f"{status.region} 的校准已过时:{'、'.join(names)}在校准之后发生了变化;"
-                f"结果可能不可靠,请运行 `{command}`。")
-    return (f"the calibration of {status.region} is stale: {', '.join(names)} changed since "
-            f"it was fitted; results may be off until you run `{command}`")
+    return staleness_phrase(status).text("zh" if lang == "zh" else "en")
 
 
 def zero_split_message(periods: list[str], lang: str = "en") -> str:

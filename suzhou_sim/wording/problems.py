@@ -19,7 +19,8 @@ from typing import Any
 
 from . import say, texts
 
-__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "Given", "unit_name", "ErrorText",
+__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "Given", "Translated", "unit_name",
+           "ErrorText",
            "problems_of", "render_lines"]
 
 #: Display names of keys (levers, periods, ...) in the reader's language: key -> label.
@@ -52,18 +53,26 @@ class Names:
         The names (keys) as written in the files.
     join : {"list", "or", "either"}
         ``a, b, c``, ``'a' or 'b'`` or ``'a', 'b' or 'c'`` (quoted).
+    key : str
+        When given, each name is the text ``key + name`` of the wording room in the reader's
+        language (a name without such a text is shown as is), e.g. ``stale_input.``.
     """
 
     items: tuple[str, ...]
     join: str = "list"
+    key: str = ""
 
-    def __init__(self, items: Iterable[Any], join: str = "list") -> None:
+    def __init__(self, items: Iterable[Any], join: str = "list", key: str = "") -> None:
         object.__setattr__(self, "items", tuple(str(i) for i in items))
         object.__setattr__(self, "join", join)
+        object.__setattr__(self, "key", key)
 
     def text(self, lang: str, labels: Labels | None = None) -> str:
         """The names in ``lang``; in Chinese each key with a label reads ``label(key)``."""
-        if lang == "en" or not labels:
+        if self.key:
+            names = [say(self.key + i, lang) if self.key + i in texts() else i
+                     for i in self.items]
+        elif lang == "en" or not labels:
             names = list(self.items)
         else:
             names = [labels.get(i, i) for i in self.items]
@@ -104,8 +113,21 @@ class Phrase:
                                       for k, v in self.values.items()})
 
 
+@dataclass(frozen=True)
+class Translated:
+    """A value that a data file gives in both languages (a catalogue's ``reason`` and
+    ``reason_zh``, say): shown in the reader's language, English when no Chinese is given."""
+
+    en: str
+    zh: str | None = None
+
+    def text(self, lang: str, labels: Labels | None = None) -> str:
+        """The value in ``lang``."""
+        return self.zh if lang != "en" and self.zh else self.en
+
+
 def _value(value: Any, lang: str, labels: Labels | None) -> Any:
-    if isinstance(value, Phrase | Names | Given):
+    if isinstance(value, Phrase | Names | Given | Translated):
         return value.text(lang, labels)
     if isinstance(value, Problem):
         return value.text(lang, labels)
@@ -157,14 +179,18 @@ class Problem(str):
     def __reduce__(self):  # pickled (a worker process) with its code, not as its text
         return (_rebuild, (self.code, self.file, self.field, dict(self.values)))
 
-    def located(self, file: Any) -> Problem:
-        """The same problem in ``file`` (a file name instead of its path, say)."""
+    def located(self, file: Any, was: Any = None) -> Problem:
+        """The same problem in ``file`` (a file name instead of its path, say).
+
+        ``was`` is the file an uncoded line starts with when the problem does not know it
+        (an ``InputError("path: ...")``): that start is replaced by ``file`` too.
+        """
         values = dict(self.values)
         allowed = values.pop("allowed", None)
         if self.code is None:
-            line = str(self)
-            if self.file and line.startswith(self.file):
-                line = str(file) + line[len(self.file):]
+            line, old = str(self), self.file or (None if was is None else str(was))
+            if old and line.startswith(old):
+                line = str(file) + line[len(old):]
             return Problem(None, file=file, message=line)
         return Problem(self.code, file=file, field=self.field, allowed=allowed, **values)
 
