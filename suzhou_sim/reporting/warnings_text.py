@@ -1,6 +1,7 @@
 """Bilingual wording of warnings: a stale calibration, a fund split of all zeros, library warnings.
 
-Wording only: :func:`suzhou_sim.calibration.provenance.calibration_status` and
+Wording only (the sentences are in ``wording/texts/phrases_warnings.yaml``):
+:func:`suzhou_sim.calibration.provenance.calibration_status` and
 :func:`suzhou_sim.catalogues.scenarios.zero_split_periods` compute the facts; the CLI prints
 these sentences on one line of stderr and the app shows them. Must not: compute anything.
 """
@@ -8,18 +9,12 @@ these sentences on one line of stderr and the app shows them. Must not: compute 
 from __future__ import annotations
 
 from ..calibration.provenance import Staleness
+from ..wording import say, table
 from .labels import period_label
 
 __all__ = ["staleness_message", "zero_split_message", "library_warning_message"]
 
-_INPUT_NAMES = {
-    "model": ("the model equations", "模型方程"),
-    "observed_data": ("the observed history", "历史观测数据"),
-    "parameters": ("the parameter specification", "参数设定"),
-    "region_profile": ("the region profile", "地区参数"),
-    "suzhou_calibration": ("the Suzhou calibration its priors come from", "作为先验的苏州校准"),
-    "package_version": ("the package version", "软件版本"),
-}
+_INPUT_NAMES = table("calibration_input")
 
 
 def staleness_message(status: Staleness, lang: str = "en") -> str:
@@ -34,46 +29,32 @@ def staleness_message(status: Staleness, lang: str = "en") -> str:
     zh = lang == "zh"
     command = f"suzhou-sim calibrate --region {status.region}"
     if not status.recorded:
-        if zh:
-            return (f"{status.region} 的校准({status.folder})没有来源记录(provenance.yaml),"
-                    f"无法确认它与当前模型和数据一致;请运行 `{command}`。")
-        return (f"the calibration of {status.region} ({status.folder}) has no provenance record "
-                f"(provenance.yaml), so it cannot be checked against the current model and "
-                f"data; run `{command}`")
-    names = [_INPUT_NAMES.get(k, (k, k))[1 if zh else 0] for k in status.changed]
-    if zh:
-        return (f"{status.region} 的校准已过时:{'、'.join(names)}在校准之后发生了变化;"
-                f"结果可能不可靠,请运行 `{command}`。")
-    return (f"the calibration of {status.region} is stale: {', '.join(names)} changed since "
-            f"it was fitted; results may be off until you run `{command}`")
+        return say("stale_unrecorded", lang, region=status.region, folder=status.folder,
+                   command=command)
+    names = [_INPUT_NAMES.get(k, (k, k))[0 if zh else 1] for k in status.changed]
+    return say("stale_changed", lang, region=status.region, command=command,
+               inputs=say("list_sep", lang).join(names))
 
 
 def zero_split_message(periods: list[str], lang: str = "en") -> str:
     """One sentence for plan periods whose special-fund split weights are all 0."""
     if lang == "zh":
-        names = "、".join(f"“{period_label(p, lang, short=True)}”" for p in periods)
-        return (f"{names}时期专项资金的五项分配权重均为0:专项资金不会投向任何方向"
-                "(模型中相当于不投入专项资金)。")
-    return (f"all five split weights of the special fund are 0 in the {', '.join(periods)} "
-            f"plan period{'s' if len(periods) > 1 else ''}: the fund goes nowhere (the model "
-            "spends none of it)")
+        names = say("list_sep", lang).join(
+            say("quoted", lang, text=period_label(p, lang, short=True)) for p in periods)
+    else:
+        names = say("list_sep", lang).join(periods)
+    return say("zero_split_one" if len(periods) == 1 else "zero_split", lang, periods=names)
 
 
-# Known library warnings: (substring of the library's text, English, Chinese). Anything else
-# is named with its library and its first line.
-_LIBRARY_WARNINGS = (
-    ("shorter than", "the sampler's chain is short against its autocorrelation time, so the "
-     "posterior sample is rougher than a full calibration's (use more --steps)",
-     "采样链长度相对其自相关时间偏短,后验样本较完整校准粗糙(可增加 --steps)"),
-    ("overflow", "a numerical overflow occurred in some trial runs (they are scored as "
-     "misfits, not used)", "部分试算出现数值溢出(按不拟合计,不采用)"),
-    ("invalid value", "some trial runs gave undefined values (they are scored as misfits, "
-     "not used)", "部分试算得到未定义数值(按不拟合计,不采用)"),
-    ("divide by zero", "a division by zero occurred in some trial runs (they are scored as "
-     "misfits, not used)", "部分试算出现除以零(按不拟合计,不采用)"),
-    ("convergence", "a numerical routine stopped before converging; the result is the best "
-     "point it reached", "数值算法未完全收敛,结果为其达到的最优点"),
-)
+# Known library warnings: substring of the library's text -> key of its sentence in
+# wording/texts/phrases_warnings.yaml. Anything else is named with its library and its first line.
+_LIBRARY_WARNINGS = {
+    "shorter than": "short_chain",
+    "overflow": "overflow",
+    "invalid value": "invalid_value",
+    "divide by zero": "divide_by_zero",
+    "convergence": "convergence",
+}
 
 
 def library_warning_message(library: str, text: str, lang: str = "en") -> str:
@@ -84,9 +65,8 @@ def library_warning_message(library: str, text: str, lang: str = "en") -> str:
     """
     first = str(text).strip().splitlines()[0] if str(text).strip() else ""
     lowered = first.lower()
-    for key, en, zh in _LIBRARY_WARNINGS:
-        if key in lowered:
-            return f"{library}:{zh}" if lang == "zh" else f"{library}: {en}"
-    if lang == "zh":
-        return f"{library} 发出警告(原文):{first}"
-    return f"{library} warned: {first}"
+    for part, key in _LIBRARY_WARNINGS.items():
+        if part in lowered:
+            return say("library_warning", lang, library=library,
+                       text=say(f"library_warning.{key}", lang))
+    return say("library_warning_raw", lang, library=library, first=first)
