@@ -26,7 +26,6 @@ from ..reporting.labels import (
 )
 from ..reporting.markdown import STATUS_TEXT
 from ..wording import say, table
-from ..wording.problems import render_lines
 
 __all__ = [
     "LANGS",
@@ -40,7 +39,6 @@ __all__ = [
     "period_label",
     "comparator_label",
     "multiselect_text",
-    "url_problem",
     "bound_label",
     "FIELDS_ZH",
     "LOOP_PATHS_ZH",
@@ -102,12 +100,6 @@ def tr(key: str, lang: str, **values: object) -> str:
 def loop_path(code: str, path: str, lang: str) -> str:
     """Path of feedback loop ``code``: Chinese words, or the README's ``path`` in English."""
     return LOOP_PATHS_ZH.get(code, path) if lang == "zh" else path
-
-
-def url_problem(problem: object, lang: str) -> str:
-    """One problem of the URL's parameters (``key=value: reason``) in ``lang``, from its code
-    (a :class:`~suzhou_sim.wording.problems.Problem`; plain text is shown as written)."""
-    return "; ".join(render_lines(problem, lang))
 
 
 def multiselect_text(lang: str) -> dict:

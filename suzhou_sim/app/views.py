@@ -29,7 +29,7 @@ import pandas as pd
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import DataVintage, data_vintage, load_observations
-from ..catalogues.regions import load_region
+from ..catalogues.regions import load_region, region_names
 from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
@@ -98,6 +98,7 @@ __all__ = [
     "report_goals",
     "region_label",
     "problem_lines",
+    "url_problem",
     "fund_shares",
     "year_summary",
     "table_html",
@@ -1030,7 +1031,15 @@ def problem_lines(message: object, lang: str) -> list[str]:
     labels = {k: f"{v.label(lang)}({k})" for k, v in
               {**load_levers(), **load_assumptions()}.items()}
     labels.update({p: f"{period_label(p, lang)}({p})" for p in PERIOD_YEARS})
+    labels.update({r: region_label(r, lang) for r in region_names()})
     return render_lines(message, lang, labels, _field_label)
+
+
+def url_problem(problem: object, lang: str) -> str:
+    """One problem of the URL's parameters (``key=value: reason``) in ``lang``, from its code
+    (a :class:`~suzhou_sim.wording.problems.Problem`; plain text is shown as written), with
+    the names of regions, levers and periods labelled as in :func:`problem_lines`."""
+    return "; ".join(problem_lines(problem, lang))
 
 
 # --- split of the special fund --------------------------------------------------------------
