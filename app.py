@@ -41,7 +41,6 @@ from suzhou_sim.app.settings import Settings
 from suzhou_sim.app.sidebar import sidebar_files, sidebar_settings
 from suzhou_sim.app.text import (
     tr,
-    url_problem,
 )
 from suzhou_sim.app.views import (
     SCOREBOARD_CSS,
@@ -52,6 +51,7 @@ from suzhou_sim.app.views import (
     region_label,
     region_vintage,
     scenario_title,
+    url_problem,
 )
 from suzhou_sim.catalogues.scenarios import (
     Scenario,

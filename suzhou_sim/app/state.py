@@ -854,12 +854,14 @@ def apply_query(params: Mapping[str, str | list[str]], state: MutableMapping[str
         if title is None and _by_title_link_ok(state, ident):
             title = ident  # a link from before ids, by title, to a scenario the app saved
         if title is None:
-            problems.append(Problem("err.url_no_saved", file=f"{Q_SCENARIO}={stem}", region=region))
+            problems.append(Problem("err.url_no_saved", file=f"{Q_SCENARIO}={stem}",
+                                    region=Names([region])))
             stem = None
         else:
             stem = SAVED_PREFIX + title
     if stem is not None and stem not in choices:
-        problems.append(Problem("err.url_no_scenario", file=f"{Q_SCENARIO}={stem}", region=region))
+        problems.append(Problem("err.url_no_scenario", file=f"{Q_SCENARIO}={stem}",
+                                region=Names([region])))
         stem = None
     if stem is None:
         stem, scenario = region_baseline(region)

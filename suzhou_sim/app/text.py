@@ -25,8 +25,7 @@ from ..reporting.labels import (
     unit_label,
 )
 from ..reporting.markdown import STATUS_TEXT
-from ..wording import say
-from ..wording.problems import render_lines
+from ..wording import say, table
 
 __all__ = [
     "LANGS",
@@ -40,7 +39,6 @@ __all__ = [
     "period_label",
     "comparator_label",
     "multiselect_text",
-    "url_problem",
     "bound_label",
     "FIELDS_ZH",
     "LOOP_PATHS_ZH",
@@ -56,33 +54,11 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 _STRINGS: dict[str, tuple[str, str]] = {}
 
 # Feedback-loop paths in Chinese; English shows the path of model/README.md (the .mdl names).
-LOOP_PATHS_ZH = {
-    "R1": (
-        "高新技术企业 → 企业带动就业 → 人才引进 → 高层次人才 → 人才对创业的带动 → 科技型企业新设 → "
-        "科技型中小企业储备 → 首次认定 → 高新技术企业"),
-    "R2": (
-        "新设创投基金规模 → 未实缴承诺 → 实缴出资(= 创投投资)→ 创投在投组合 → 创投退出 → "
-        "退出收益 → 循环募资 → 新设创投基金规模;创投效应联动企业新设、独角兽培育和上市"),
-    "B1": (
-        "首次认定消耗科技型中小企业储备,从而降低此后的认定数"),
-    "B2": (
-        "科技型中小企业储备 / 载体容量 → 载体利用率 → 载体容量效应(查表)→ 科技型企业新设;"
-        "人才奖励受合格申请人数量限制(预算约束与申请人约束取较小值)"),
-    "B3": (
-        "高企认定 →(三年)→ 证书到期 → 退出高新技术企业存量,仅“续期比例”部分回流"),
-    "B4": (
-        "科技型中小企业储备 + 高新技术企业 = 培育中的企业 → "
-        "可培育余量(可培育企业基数中尚未占用的比例) → 可培育余量效应 → "
-        "科技型企业新设:基数用尽时企业新设放缓"),
-}
+# Both are in wording/texts/phrases_scenario.yaml (loop_path.<code>).
+LOOP_PATHS_ZH = {k: zh for k, (zh, _) in table("loop_path").items()}
 
-# Top-level fields of a scenario file in Chinese.
-FIELDS_ZH = {
-    "name": "情景代号(name)", "title_en": "英文标题(title_en)", "title_zh": "中文标题(title_zh)",
-    "description": "说明(description)", "rationale": "依据(rationale)", "region": "地区(region)",
-    "draws": "抽样次数(draws)", "seed": "随机种子(seed)", "levers": "政策杠杆(levers)",
-    "assumptions": "外部假设(assumptions)", "default": "默认值", "low": "下限", "high": "上限",
-}
+# Top-level fields of a scenario file in Chinese (field.<name>).
+FIELDS_ZH = {k: zh for k, (zh, _) in table("field").items()}
 # The statuses' definitions hold the rules' numbers: filled in once by the reports.
 _STATUS_DEFS = {f"status_def_{k}": (zh, en) for k, (_, _, en, zh) in STATUS_TEXT.items()}
 
@@ -124,12 +100,6 @@ def tr(key: str, lang: str, **values: object) -> str:
 def loop_path(code: str, path: str, lang: str) -> str:
     """Path of feedback loop ``code``: Chinese words, or the README's ``path`` in English."""
     return LOOP_PATHS_ZH.get(code, path) if lang == "zh" else path
-
-
-def url_problem(problem: object, lang: str) -> str:
-    """One problem of the URL's parameters (``key=value: reason``) in ``lang``, from its code
-    (a :class:`~suzhou_sim.wording.problems.Problem`; plain text is shown as written)."""
-    return "; ".join(render_lines(problem, lang))
 
 
 def multiselect_text(lang: str) -> dict:

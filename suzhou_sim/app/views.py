@@ -29,7 +29,7 @@ import pandas as pd
 from ..calibration.posterior import Posterior
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import DataVintage, data_vintage, load_observations
-from ..catalogues.regions import load_region
+from ..catalogues.regions import load_region, region_names
 from ..catalogues.scenarios import Scenario, lever_constants, load_assumptions, load_levers
 from ..catalogues.targets import Target, load_targets, targets_for_region
 from ..catalogues.timeline import PERIOD_YEARS
@@ -95,9 +95,10 @@ __all__ = [
     "compare_indicators",
     "goal_seek_text",
     "fit_summary",
-    "report_goals",
+    "fit_goals",
     "region_label",
     "problem_lines",
+    "url_problem",
     "fund_shares",
     "year_summary",
     "table_html",
@@ -980,14 +981,29 @@ def fit_summary(posterior: Posterior, lang: str) -> tuple[str, pd.DataFrame]:
     return text, table
 
 
-def report_goals(region: str) -> tuple[Path, str | None]:
-    """The fit report of ``region`` and its "Goals" section (Markdown), if the report exists."""
-    path = calibration_dir(region) / "report.md"
-    if not path.is_file():
+def fit_goals(region: str, lang: str) -> tuple[Path, pd.DataFrame | None]:
+    """The fit report of ``region`` and its goals table in ``lang``, if the calibration wrote
+    one: per goal series of :data:`~suzhou_sim.reporting.fit_report.GOAL_SERIES` (named by
+    its indicator label) the MAPE on exact and reported points (``fit_series.csv``), the goal
+    and whether it is met, as the report's "Goals" table says."""
+    from ..reporting.fit_report import GOAL_SERIES, MAPE_GOAL
+
+    folder = calibration_dir(region)
+    path, series = folder / "report.md", folder / "fit_series.csv"
+    if not series.is_file():
         return path, None
-    text = path.read_text(encoding="utf-8")
-    match = re.search(r"^## Goals\s*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    return path, match.group(1).strip() if match else None
+    mape = pd.read_csv(series).set_index("indicator")["mape_exact_reported_pct"]
+    registry = load_indicators()
+    rows = []
+    for ind in GOAL_SERIES:
+        value = float(mape[ind]) if ind in mape.index else float("nan")
+        met = ("–" if ind in mape.index else tr("fit_goal_no_data", lang)) if value != value \
+            else tr("yes" if value <= MAPE_GOAL else "no", lang)
+        rows.append({tr("series", lang): registry[ind].label(lang) if ind in registry else ind,
+                     tr("fit_goal_mape", lang): "–" if value != value else f"{value:.2f}",
+                     tr("fit_goal", lang): tr("fit_goal_value", lang, goal=f"{MAPE_GOAL:g}"),
+                     tr("fit_goal_met", lang): met})
+    return path, pd.DataFrame(rows)
 
 
 @lru_cache(maxsize=16)
@@ -1030,7 +1046,15 @@ def problem_lines(message: object, lang: str) -> list[str]:
     labels = {k: f"{v.label(lang)}({k})" for k, v in
               {**load_levers(), **load_assumptions()}.items()}
     labels.update({p: f"{period_label(p, lang)}({p})" for p in PERIOD_YEARS})
+    labels.update({r: region_label(r, lang) for r in region_names()})
     return render_lines(message, lang, labels, _field_label)
+
+
+def url_problem(problem: object, lang: str) -> str:
+    """One problem of the URL's parameters (``key=value: reason``) in ``lang``, from its code
+    (a :class:`~suzhou_sim.wording.problems.Problem`; plain text is shown as written), with
+    the names of regions, levers and periods labelled as in :func:`problem_lines`."""
+    return "; ".join(problem_lines(problem, lang))
 
 
 # --- split of the special fund --------------------------------------------------------------

@@ -4,7 +4,8 @@
 their year, status and driving assumptions; lever keys with their unit, range and pricing;
 assumption keys with their range; regions with their data vintage. Built from the same
 catalogues the studies read (``model/targets.yaml``, ``model/levers.yaml``,
-``model/assumptions.yaml``, ``model/regions/``). Must not: run the model or write files.
+``model/assumptions.yaml``, ``model/regions/``); their titles and headings are in
+``wording/texts/phrases_catalogues.yaml``. Must not: run the model or write files.
 """
 
 from __future__ import annotations
@@ -15,38 +16,18 @@ from ..catalogues.observations import data_vintage
 from ..catalogues.regions import load_region, region_names
 from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import target_status, targets_for_region
+from ..wording import table
 from .labels import in_language, unit_label
 from .markdown import status_label
 
 __all__ = ["CATALOGUES", "PRICING_LABELS", "catalogue_table"]
 
 #: What ``list`` can show, with its title: (中文, English).
-CATALOGUES: dict[str, tuple[str, str]] = {
-    "targets": ("政策目标(--target / --targets 可用的编号)",
-                "Policy targets (ids for --target / --targets)"),
-    "levers": ("政策杠杆(--lever / --levers 可用的键名)",
-               "Policy levers (keys for --lever / --levers)"),
-    "assumptions": ("外部假设(--assume 可用的键名)", "Assumptions (keys for --assume)"),
-    "regions": ("地区(--region 可用的名称)", "Regions (names for --region)"),
-}
-
-_HEAD: dict[str, tuple[str, str]] = {
-    "id": ("编号", "id"), "key": ("键名", "key"), "year": ("年份", "year"),
-    "status": ("状态", "status"), "label": ("名称", "label"), "drivers": ("决定性假设", "drivers"),
-    "unit": ("单位", "unit"), "range": ("取值范围", "range"), "pricing": ("定价", "pricing"),
-    "default": ("默认值", "default"), "kind": ("类别", "kind"),
-    "vintage": ("数据截至", "data through"),
-}
+CATALOGUES: dict[str, tuple[str, str]] = table("catalogue")
+_HEAD = table("catalogue_col")
 #: A lever's pricing (``model/levers.yaml``) in a few words: (中文, English).
-PRICING_LABELS = {
-    "spending": ("支出(取值×年数)", "spending (value × years)"),
-    "budget_neutral": ("预算中性(调整专项资金分配)",
-                       "budget-neutral (re-divides the special fund)"),
-    "priced": ("有单位成本(单位成本×年数)", "priced (cost per unit × years)"),
-    "unpriced": ("无定价(需指定范围)", "unpriced (give a bound)"),
-}
-_KIND = {"condition": ("外部条件", "condition"), "regime": ("制度环境", "regime"),
-         "effect": ("政策效应", "effect")}
+PRICING_LABELS = table("pricing")
+_KIND = table("assumption_kind")
 
 
 def _frame(rows: list[dict], lang: str) -> pd.DataFrame:

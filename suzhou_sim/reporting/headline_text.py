@@ -1,8 +1,9 @@
 """The wording of the headline (结论摘要) in Chinese and English: one sentence per target year.
 
-Lives here: every phrase of the headline of :mod:`suzhou_sim.reporting.headline` (the app's
+Lives here: the assembly of the headline of :mod:`suzhou_sim.reporting.headline` (the app's
 scoreboard, the Word report and the Excel summary all use these sentences), the sentence on
-the data vintage, and the label of a conditional probability.
+the data vintage, and the label of a conditional probability, from the phrases of
+``wording/texts/phrases_headline.yaml``.
 
 Must not: compute anything from a run (the numbers come in a
 :class:`~suzhou_sim.reporting.headline.Headline`), import the app or Streamlit.
@@ -14,7 +15,7 @@ import math
 
 from ..catalogues.indicators import load_indicators
 from ..catalogues.observations import DataVintage
-from ..wording import say
+from ..wording import say, texts
 from .headline import AT_RISK, LIKELY, MOVED, Headline, HeadlineTarget, YearHeadline
 from .labels import fmt_probability, fmt_quantity, in_language
 
@@ -23,63 +24,12 @@ __all__ = ["HEADLINE_TITLE", "headline_sentences", "vintage_sentence", "conditio
 #: Heading of the headline: (Chinese, English).
 HEADLINE_TITLE = (say("headline_title", "zh"), say("headline_title", "en"))
 
-_P: dict[str, tuple[str, str]] = {
-    "year": ("{year} 年:", "{year}: "),
-    "none": ("模型范围内没有目标", "no target within the model's scope"),
-    "likely": ("模型范围内 {n} 项目标中 {likely} 项很可能达成(概率 ≥ {edge})",
-               "{likely} of {n} {targets} within the model's scope are likely (probability ≥ "
-               "{edge})"),
-    "likely_none": ("模型范围内 {n} 项目标", "{n} {targets} within the model's scope"),
-    "at_risk": ("{n} 项低于 {edge}:{items}", "{n} below {edge}: {items}"),
-    "at_risk_more": (" 等", " and more"),
-    "at_risk_item": ("{label} {p}", "{label} {p}"),
-    "at_risk_lower": ("{label} 至少 {p}", "{label} at least {p}"),
-    "at_risk_upper": ("{label} 至多 {p}", "{label} at most {p}"),
-    "at_risk_lower_zero": ("{label} 至少 {p}(模型所计部分在中位情形下为目标值的 {share})",
-                           "{label} at least {p} (the part the model counts reaches {share} of "
-                           "the threshold in the median run)"),
-    "ranges": ("{n} 项取决于外部假设:{items}", "{n} {depend} on an assumption: {items}"),
-    "ranges_prior": ("{n} 项取决于外部假设或数据约束较弱的参数:{items}",
-                     "{n} {depend} on an assumption or a parameter the data inform weakly: "
-                     "{items}"),
-    "range_item": ("{label} {low}–{high}(取决于{drivers})",
-                   "{label} {low}–{high} (set by {drivers})"),
-    "range_item_lower": ("{label} 至少 {low}–{high}(取决于{drivers})",
-                         "{label} at least {low}–{high} (set by {drivers})"),
-    "range_item_upper": ("{label} 至多 {low}–{high}(取决于{drivers})",
-                         "{label} at most {low}–{high} (set by {drivers})"),
-    "conditional_item": ("{label} {p}({cond})", "{label} {p} ({cond})"),
-    "conditional": ("条件概率:{driver} = {value}", "conditional on {driver} = {value}"),
-    "cannot": ("政策杠杆改变不了的:{items}", "beyond the levers: {items}"),
-    "cannot_met": ("{n} 项已达成", "{n} already met"),
-    "cannot_lever": ("{n} 项由杠杆取值直接决定", "{n} set directly by a lever"),
-    "cannot_range": ("上述假设区间", "the assumption ranges above"),
-    "moves": ("与基准相比 {up} 项上升、{down} 项下降(≥ {moved} 个百分点)",
-              "against the baseline {up} rose and {down} fell (by {moved} pp or more)"),
-    "outside": ("另有 {n} 项在模型范围外", "{n} more lie outside the model's scope"),
-    "judged_met": ("{n} 项按已公布数据已实现", "{n} met by the published figures"),
-    "judged_missed": ("{n} 项按已公布数据未实现", "{n} missed by the published figures"),
-    "judged_undetermined": ("{n} 项按已公布数据尚难判定",
-                            "{n} undetermined by the published figures"),
-    "judged_awaiting_data": ("目标年份已过、{n} 项数据尚待公布(以下概率为预测)",
-                             "the year has passed and {n} await the published figures "
-                             "(the probabilities below are forecasts)"),
-    "judged_trend_only": ("{n} 项只按历史趋势外推", "{n} read off the historical trend only"),
-    "join": (";", "; "),
-    "list": ("、", ", "),
-    "and": ("和", " and "),
-    "end": ("。", "."),
-    "vintage": ("数据截至 {year} 年", "Data through {year}"),
-    "vintage_prelim": ("(其中{items}为初步数)", " ({items} preliminary)"),
-}
-
 
 def _t(key: str, lang: str, **values: object) -> str:
-    n = values.get("n")
-    # English agreement with a count (Chinese has none)
-    values.setdefault("targets", "target" if n == 1 else "targets")
-    values.setdefault("depend", "depends" if n == 1 else "depend")
-    return in_language(_P[key], lang).format(**values)
+    # English agreement with a count: the phrase ``<key>_one`` for one (Chinese has none)
+    if values.get("n") == 1 and f"headline.{key}_one" in texts():
+        key = f"{key}_one"
+    return say(f"headline.{key}", lang, **values)
 
 
 def conditional_label(driver: str, value: float, unit: str, lang: str) -> str:

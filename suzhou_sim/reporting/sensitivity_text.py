@@ -12,15 +12,14 @@ from ..catalogues.scenarios import load_assumptions
 from ..catalogues.targets import load_targets
 from ..errors import InputError
 from ..studies.sensitivity import NEGLIGIBLE_MU_STAR, NEGLIGIBLE_ST
+from ..wording import table
 from ..wording.problems import Names
 
 __all__ = ["summarise", "sensitivity_summary_markdown"]
 
 
-_KIND = {
-    "en": {"calibrated": "calibrated", "assumption": "assumption", "factor": "factor"},
-    "zh": {"calibrated": "校准参数", "assumption": "假设", "factor": "因素"},
-}
+_KIND = {lang: {k: pair[0 if lang == "zh" else 1] for k, pair in table("factor_kind").items()}
+         for lang in ("en", "zh")}
 
 
 def _num(x: float) -> str:

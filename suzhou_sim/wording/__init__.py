@@ -2,8 +2,10 @@
 
 Lives here: :func:`say`, the one look-up of a text by its key, over the data files in
 ``wording/texts/*.yaml`` (one file per area, each entry ``key: {zh: ..., en: ...}``, UTF-8,
-meant to be edited by a translator), and the structured problems of bad input
-(:mod:`suzhou_sim.wording.problems`) that are rendered from their code in either language.
+meant to be edited by a translator), :func:`pair` and :func:`table` (the same texts as
+(Chinese, English) pairs, for the modules that keep a table of labels by name), and the
+structured problems of bad input (:mod:`suzhou_sim.wording.problems`) that are rendered from
+their code in either language.
 Must not: run the model, read project files other than its own texts, or import the app.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGS", "say", "keys", "texts", "placeholders", "WordingKeyError"]
+__all__ = ["LANGS", "say", "keys", "texts", "placeholders", "pair", "table", "WordingKeyError"]
 
 #: The languages every text exists in; Chinese is the default.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -94,3 +96,35 @@ def say(key: str, lang: str = "zh", /, **values: Any) -> str:
         raise WordingKeyError(f"no text {key!r} in suzhou_sim/wording/texts/*.yaml") from None
     text = entry["en" if lang == "en" else "zh"]
     return text.format(**values) if values else text
+
+
+def pair(key: str) -> tuple[str, str]:
+    """The text ``key`` as a (Chinese, English) pair, unformatted.
+
+    Raises
+    ------
+    WordingKeyError
+        For a key no data file holds (a programming error, not bad input).
+    """
+    try:
+        entry = texts()[key]
+    except KeyError:
+        raise WordingKeyError(f"no text {key!r} in suzhou_sim/wording/texts/*.yaml") from None
+    return entry["zh"], entry["en"]
+
+
+def table(prefix: str) -> dict[str, tuple[str, str]]:
+    """Every text whose key starts with ``prefix.``, by the rest of its key, as (Chinese,
+    English) pairs in the order of the data file (``table("param")["RD per HTE"]``).
+
+    Raises
+    ------
+    WordingKeyError
+        When no key starts with ``prefix.`` (a programming error, not bad input).
+    """
+    head = prefix + "."
+    out = {key[len(head):]: (entry["zh"], entry["en"])
+           for key, entry in texts().items() if key.startswith(head)}
+    if not out:
+        raise WordingKeyError(f"no texts {head}* in suzhou_sim/wording/texts/*.yaml")
+    return out

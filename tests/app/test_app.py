@@ -647,7 +647,12 @@ def test_about_page_is_chinese_in_chinese(app):
     for part in ("高新技术企业 → 企业带动就业", "口径提示", "苏委发〔2022〕1号"):
         assert part in text, part
     assert "`High tech enterprises`" not in text and "Definitional traps" not in text
-    assert "MAPE(%)" in app.dataframe[0].value.columns
+    # the fit goals: the report's table, by indicator labels in Chinese (no series ids)
+    goals = app.dataframe[0].value
+    assert list(goals.columns[:2]) == ["序列", "MAPE(精确值与公布值,%)"]
+    assert "有效高新技术企业数" in set(goals["序列"]) and "high_tech_enterprises" not in \
+        set(goals["序列"])
+    assert "MAPE(%)" in app.dataframe[1].value.columns
     # the diagram: one sector at a time, labelled in Chinese; the whole one on request
     diagram = app.get("graphviz_chart")[0].proto.spec
     assert 'label="企业梯队"' in diagram and 'label="首次认定"' in diagram
@@ -657,6 +662,7 @@ def test_about_page_is_chinese_in_chinese(app):
     text = "\n".join(m.value for m in app.markdown)
     assert "`High tech enterprises`" in text and "Definitional traps" in text
     assert app.session_state["about.part"] == "Talent"  # kept across the language switch
+    assert "Valid high-tech enterprises" in set(app.dataframe[0].value["Series"])
     diagram = app.get("graphviz_chart")[0].proto.spec
     assert 'label="Talent"' in diagram and "人才" not in diagram
 

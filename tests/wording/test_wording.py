@@ -206,12 +206,21 @@ def test_the_app_renders_a_scenario_problem_from_its_code_without_patterns():
     assert problem_lines(info.value, "en") == str(info.value).splitlines()
 
 
-def test_url_problems_render_from_their_code():
-    from suzhou_sim.app.text import url_problem
+def test_url_problems_render_from_their_code_with_the_region_labels():
+    import suzhou_sim.app.text as text
+    from suzhou_sim.app.state import apply_query
+    from suzhou_sim.app.views import url_problem
 
-    p = Problem("err.url_no_scenario", file="scenario=zz", region="suzhou")
+    assert not hasattr(text, "url_problem")  # one renderer: views.problem_lines
+    p = Problem("err.url_no_scenario", file="scenario=zz", region=Names(["suzhou"]))
     assert url_problem(p, "en") == "scenario=zz: no such scenario file for suzhou"
-    assert url_problem(p, "zh") == "scenario=zz:该地区(suzhou)没有这个情景"
+    assert url_problem(p, "zh") == "scenario=zz:该地区(苏州市)没有这个情景"
+    state: dict = {}
+    problems = apply_query({"region": "shanghai", "scenario": "zz"}, state)
+    zh = [url_problem(q, "zh") for q in problems]
+    assert zh[0] == "region=shanghai:允许的取值:苏州市、昆山市", zh
+    assert zh[1] == "scenario=zz:该地区(苏州市)没有这个情景", zh
+    assert url_problem(problems[1], "en") == "scenario=zz: no such scenario file for suzhou"
 
 
 def test_every_target_cites_a_document_of_the_sources_table():

@@ -32,9 +32,9 @@ from ..views import (
     ALL_PARTS,
     diagram_part_label,
     diagram_parts,
+    fit_goals,
     fit_summary,
     region_label,
-    report_goals,
 )
 
 
@@ -68,9 +68,10 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     else:
         text, mape = fit_summary(posterior, lang)
         st.markdown(text)
-        path, goals = report_goals(region)
-        if goals and lang == "en":  # the fit report is written in English
-            st.markdown(f"**{tr('about_report_goals', lang)}**\n\n{goals}")
+        path, goals = fit_goals(region, lang)
+        if goals is not None:
+            st.markdown(f"**{tr('about_report_goals', lang)}**")
+            st.dataframe(goals, hide_index=True)
         st.markdown(f"**{tr('about_fit_mape', lang)}**")
         st.dataframe(mape, hide_index=True)
         st.caption(tr("about_report", lang, path=Path(path).relative_to(REPO_ROOT)))
