@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...catalogues.scenarios import (
-    Scenario,
-    load_levers,
-)
-from ...catalogues.targets import load_targets
-from ...errors import InputError, render_error
-from ...reporting.answer_text import driver_name
-from ...reporting.headline import conditional_probability
-from ...reporting.labels import fmt_value
-from ...studies.driven import driver_settings, is_range
-from ...studies.goal_seek import GoalSeekResult, seek_periods
-from .. import state as S
-from ..compute import (
+from suzhou_sim.app import state as S
+from suzhou_sim.app.compute import (
     cached_goal_seek,
     scenario_key,
 )
-from ..goal_options import (
+from suzhou_sim.app.goal_options import (
     GOAL_DEFAULT,
     GOAL_MAX,
     GOAL_MIN,
@@ -37,18 +26,29 @@ from ..goal_options import (
     goal_periods,
     goal_targets,
 )
-from ..live import fixed_drivers
-from ..text import (
+from suzhou_sim.app.live import fixed_drivers
+from suzhou_sim.app.text import (
     fmt_probability,
     fmt_quantity,
     period_label,
     tr,
 )
-from ..views import (
+from suzhou_sim.app.views import (
     Outcome,
     goal_seek_text,
     region_vintage,
 )
+from suzhou_sim.catalogues.scenarios import (
+    Scenario,
+    load_levers,
+)
+from suzhou_sim.catalogues.targets import load_targets
+from suzhou_sim.errors import InputError, render_error
+from suzhou_sim.reporting.answer_text import driver_name
+from suzhou_sim.reporting.headline import conditional_probability
+from suzhou_sim.reporting.labels import fmt_value
+from suzhou_sim.studies.driven import driver_settings, is_range
+from suzhou_sim.studies.goal_seek import GoalSeekResult, seek_periods
 
 
 def _apply_goal(state, res: GoalSeekResult) -> None:
@@ -208,3 +208,10 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
         if res.status == "found" and res.value is not None:
             st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res),
                       key=f"gs_apply_{i}")
+
+
+if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)
+    from suzhou_sim.app.frame import show_page
+
+    show_page(lambda state, lang, outcome, current, draws, seed, stamp: view_goal(
+        state, lang, current, outcome, draws, seed, stamp))
