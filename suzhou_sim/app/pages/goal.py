@@ -25,6 +25,7 @@ from suzhou_sim.app.goal_options import (
     driver_choices,
     goal_periods,
     goal_targets,
+    target_periods,
 )
 from suzhou_sim.app.live import fixed_drivers
 from suzhou_sim.app.text import (
@@ -48,7 +49,7 @@ from suzhou_sim.reporting.answer_text import driver_name
 from suzhou_sim.reporting.headline import conditional_probability
 from suzhou_sim.reporting.labels import fmt_value
 from suzhou_sim.studies.driven import driver_settings, is_range
-from suzhou_sim.studies.goal_seek import GoalSeekResult, seek_periods
+from suzhou_sim.studies.goal_seek import GoalSeekResult
 
 
 def _apply_goal(state, res: GoalSeekResult) -> None:
@@ -147,12 +148,9 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
     target_key = f"goal.target.{region}"
     if state.get(target_key) not in by_id:
         state[target_key] = targets[0].target_id
-        state["goal.period"] = default_period(targets[0], periods)
-    if state.get("goal.period") not in periods:  # e.g. a closed period kept from before
-        state["goal.period"] = default_period(by_id[state[target_key]], periods)
 
     def follow_target() -> None:  # the open plan period in which the target year falls
-        state["goal.period"] = default_period(by_id[state[target_key]], periods)
+        state["goal.period"] = default_period(by_id[state[target_key]])
 
     c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
     target = c1.selectbox(tr("gs_target", lang), list(by_id), key=target_key,
@@ -161,9 +159,9 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
     lever = c2.selectbox(tr("gs_lever", lang), list(levers), key="goal.lever",
                          format_func=lambda k: levers[k].label(lang), persist_state="page")
     # the periods whose levers act by the target year (those the command line accepts)
-    acting = [p for p in seek_periods(by_id[target]) if p in periods]
-    if state.get("goal.period") not in acting:
-        state["goal.period"] = default_period(by_id[target], acting)
+    acting = target_periods(by_id[target])
+    if state.get("goal.period") not in acting:  # e.g. a closed period kept from before
+        state["goal.period"] = default_period(by_id[target])
     period = c3.selectbox(tr("gs_period", lang), acting, key="goal.period",
                           format_func=lambda p: period_label(p, lang), persist_state="page")
     goal = c4.slider(tr("gs_probability", lang), GOAL_MIN, GOAL_MAX, GOAL_DEFAULT, 0.01,
