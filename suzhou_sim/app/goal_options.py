@@ -8,9 +8,11 @@ the scenario that :func:`conditioned` returns.
 - **Periods**: only those not begun by the data vintage
   (:func:`~suzhou_sim.studies.optimise.open_periods`, as the portfolio view): with data
   through 2024 the 14th plan's one remaining year, 2025, is under way.
-- **Targets**: those the open periods can still move (target year at or after the first
-  open period's first year) with one probability, or a range over driving assumptions
-  (:func:`~suzhou_sim.studies.driven.is_range`: the 2030/2035 future-industry targets).
+- **Targets and their periods**: a target is offered when some open period's levers act by
+  its year, and then in exactly those periods (:func:`~suzhou_sim.studies.goal_seek.
+  seek_periods`, the rule the command line's ``check_seek_period`` applies too: one rule),
+  with one probability, or a range over driving assumptions (:func:`~suzhou_sim.studies.
+  driven.is_range`: the 2030/2035 future-industry targets).
 - **A range target** has no single probability to seek; the planner fixes each of its
   drivers (at its low, central or high value: :func:`~suzhou_sim.studies.driven.
   driver_settings`, or at the value fixed on the scoreboard), and the answer is the lever
@@ -23,12 +25,12 @@ from collections.abc import Mapping
 
 from ..catalogues.scenarios import Scenario, load_assumptions
 from ..catalogues.targets import Driver, Target, targets_for_region
-from ..catalogues.timeline import PERIOD_YEARS
 from ..studies.driven import driver_settings, is_range, with_assumptions
+from ..studies.goal_seek import seek_periods
 from ..studies.optimise import open_periods
 
 __all__ = ["GOAL_MIN", "GOAL_MAX", "GOAL_DEFAULT", "goal_periods", "closed_periods",
-           "goal_targets", "default_period", "driver_choices", "assumption_key",
+           "goal_targets", "target_periods", "default_period", "driver_choices", "assumption_key",
            "conditioned"]
 
 #: Range of the required-probability slider: from 5% (a planner may ask what a long shot
@@ -48,20 +50,33 @@ def closed_periods(region: str) -> list[str]:
 
 def goal_targets(region: str) -> list[Target]:
     """Targets of ``region`` the open plan periods can move: in model scope, not set by a
-    lever, with one probability or a range over driving assumptions, and a year at or
-    after the first open period's first year. Empty when no period is open."""
-    periods = goal_periods(region)
-    if not periods:
-        return []
-    start = PERIOD_YEARS[periods[0]][0]
+    lever, with one probability or a range over driving assumptions, and at least one open
+    period whose levers act by the target year (:func:`target_periods`). Empty when no
+    period is open."""
     return [t for t in targets_for_region(region)
-            if t.year >= start and (t.has_probability or is_range(t))]
+            if (t.has_probability or is_range(t)) and target_periods(t)]
 
 
-def default_period(target: Target, periods: list[str]) -> str:
-    """The open period in which the target year falls, else the last open one before it."""
-    before = [p for p in periods if PERIOD_YEARS[p][0] <= target.year]
-    return before[-1] if before else periods[0]
+def target_periods(target: Target) -> list[str]:
+    """The plan periods a goal seek for ``target`` can act in, in order: open (not begun by
+    the data vintage) and acting by the target year. The rule is
+    :func:`~suzhou_sim.studies.goal_seek.seek_periods`, the one the command line checks."""
+    return seek_periods(target)
+
+
+def default_period(target: Target) -> str:
+    """The period offered first for ``target``: the last of :func:`target_periods` (the
+    open period in which the target year falls, else the last open one before it).
+
+    Raises
+    ------
+    ValueError
+        No open period acts by the target year (:func:`goal_targets` offers no such target).
+    """
+    periods = target_periods(target)
+    if not periods:
+        raise ValueError(f"no open plan period acts by {target.target_id}'s year {target.year}")
+    return periods[-1]
 
 
 def driver_choices(driver: Driver, region: str, fixed: float | None = None) -> list[float]:

@@ -124,6 +124,12 @@ def on_page(at: AppTest) -> AppTest:
     return at
 
 
+def open_page(at: AppTest, view: str) -> AppTest:
+    """``at`` on the page ``view`` (``suzhou_sim/app/pages/<view>.py``), as a click on it in
+    the navigation opens it."""
+    return at.switch_page(f"suzhou_sim/app/pages/{view}.py").run()
+
+
 def assumption(at: AppTest, widget_key: str):
     """An assumption slider, its expander opened first (drawn only while open)."""
     if not at.session_state["assumptions_open"]:
@@ -187,7 +193,7 @@ def test_changed_assumptions_show_the_modified_baseline(app):
     assert not app.exception, app.exception
     _, page = scoreboard(app)
     assert tr("sb_delta_policy", "zh") in page  # the policy-effect column
-    app.button_group(key=S.K_VIEW).set_value("charts").run()
+    open_page(app, "charts")
     assert not app.exception, app.exception
     charts = [json.loads(el.proto.spec) for el in app.get("vega_lite_chart")]
     assert charts, "no trajectory chart"
@@ -200,16 +206,16 @@ def test_changed_assumptions_show_the_modified_baseline(app):
 @needs_suzhou
 def test_other_views_render(app):
     for view in ("compare", "goal", "about"):
-        app.button_group(key=S.K_VIEW).set_value(view).run()
+        open_page(app, view)
         assert not app.exception, (view, app.exception)
     assert any(el.proto.spec.startswith("digraph") for el in app.get("graphviz_chart"))
-    app.button_group(key=S.K_VIEW).set_value("compare").run()
+    open_page(app, "compare")
     app.button(key="run_compare").click().run()
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert len(table) >= 10 and any(c.startswith("Δ ") for c in table.columns)
     assert set(table[tr("sb_status", "zh")]) <= {tr(f"status_{k}", "zh") for k in STATUSES}
-    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    open_page(app, "goal")
     app.button(key="run_goal_seek").click().run()
     assert not app.exception, app.exception
     assert app.success or app.warning or app.info
@@ -255,7 +261,7 @@ def test_language_switch_changes_labels(app):
     assert app.session_state[S.K_REGION] == "suzhou"
     # widgets of views not on screen keep their choices across a switch back to Chinese
     for view in ("charts", "goal", "compare", "scoreboard"):
-        app.button_group(key=S.K_VIEW).set_value(view).run()
+        open_page(app, view)
     app.button_group(key=S.K_LANG).set_value("zh").run()
     assert not app.exception, app.exception
     assert app.session_state[S.K_VIEW] == "scoreboard"
@@ -451,7 +457,7 @@ def test_url_sets_the_levers_and_follows_every_change():
     assert "nonsense" not in at.query_params
     lever(at, "talent_weight", "15th").set_value(0.3).run()
     assert at.query_params["l.talent_weight.15th"] == "0.3"
-    at.button_group(key=S.K_VIEW).set_value("charts").run()
+    open_page(at, "charts")
     assert at.query_params["view"] == "charts"
     # the URL alone reproduces the settings in a new session (a reload or a shared link)
     again = _fresh(**{k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()})
@@ -496,7 +502,7 @@ def test_saved_scenarios_are_listed_loaded_and_compared(app):
     assert lever(app, "talent_weight", "15th").value == 0.15
     on_page(app).selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + "人才加码").run()
     assert lever(app, "talent_weight", "15th").value == 0.4
-    on_page(app).button_group(key=S.K_VIEW).set_value("compare").run()
+    open_page(app, "compare")
     picker = app.multiselect(key="compare.suzhou")
     assert S.SAVED_PREFIX + "人才加码" in picker.options or "人才加码" in str(picker.options)
     picker.set_value(["baseline", S.SAVED_PREFIX + "人才加码"]).run()
@@ -641,7 +647,7 @@ def test_query_round_trip_without_streamlit():
 
 @needs_suzhou
 def test_about_page_is_chinese_in_chinese(app):
-    app.button_group(key=S.K_VIEW).set_value("about").run()
+    open_page(app, "about")
     assert not app.exception, app.exception
     text = "\n".join(m.value for m in app.markdown)
     for part in ("高新技术企业 → 企业带动就业", "口径提示", "苏委发〔2022〕1号"):
@@ -670,7 +676,7 @@ def test_about_page_is_chinese_in_chinese(app):
 def _seek_future_2030(app: AppTest, probability: float = 0.5) -> None:
     """Seek the 15th-plan special fund reaching SZ-FUTURE-2030 with its driver (the 2023
     future-industry base) at its central value: about 0.42 at no fund, 0.53 at the top."""
-    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    open_page(app, "goal")
     app.session_state["goal.target.suzhou"] = "SZ-FUTURE-2030"
     app.session_state["goal.lever"] = "special_fund"
     app.session_state["goal.p"] = probability
@@ -683,7 +689,7 @@ def _seek_future_2030(app: AppTest, probability: float = 0.5) -> None:
 def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
     # a closed period kept in the session (an earlier version's default) is replaced
     app.session_state["goal.period"] = "14th"
-    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    open_page(app, "goal")
     assert not app.exception, app.exception
     periods = app.selectbox(key="goal.period")
     chosen = load_targets()[app.session_state["goal.target.suzhou"]]
@@ -703,7 +709,7 @@ def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
 
 @needs_suzhou
 def test_goal_seek_for_a_2030_target_offers_no_period_acting_after_2030(app):
-    app.button_group(key=S.K_VIEW).set_value("goal").run()
+    open_page(app, "goal")
     app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2035").run()
     assert period_label("16th", "zh") in app.selectbox(key="goal.period").options
     app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2030").run()
@@ -964,7 +970,7 @@ def test_a_bad_number_in_the_url_is_ignored_and_reported(value):
 @needs_suzhou
 def test_comparison_pins_the_current_settings_and_overlays_the_scenarios(app):
     lever(app, "special_fund", "15th").set_value(300).run()
-    on_page(app).button_group(key=S.K_VIEW).set_value("compare").run()
+    open_page(app, "compare")
     app.multiselect(key="compare.suzhou").set_value(["baseline", "talent_first"]).run()
     app.checkbox(key="compare.current").check().run()
     app.button(key="run_compare").click().run()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from suzhou_sim.app import state as S
 from suzhou_sim.catalogues.scenarios import load_levers
 from suzhou_sim.paths import REPO_ROOT
 from suzhou_sim.reporting.effects_report import TEXT, text
-from tests.app.test_app import html_table, lever
+from tests.app.test_app import html_table, lever, open_page
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def app() -> AppTest:
 
 
 def test_effects_view_shows_the_table_for_the_current_settings(app):
-    app.button_group(key=S.K_VIEW).set_value("effects").run()
+    open_page(app, "effects")
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert text("effect", "zh") in table.columns and text("cost", "zh") in table.columns

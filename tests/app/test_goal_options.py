@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from suzhou_sim.app import goal_options
 from suzhou_sim.app.goal_options import (
     GOAL_MIN,
     assumption_key,
@@ -15,6 +16,7 @@ from suzhou_sim.app.goal_options import (
     driver_choices,
     goal_periods,
     goal_targets,
+    target_periods,
 )
 from suzhou_sim.catalogues.observations import data_vintage
 from suzhou_sim.catalogues.scenarios import load_scenario
@@ -23,6 +25,7 @@ from suzhou_sim.catalogues.timeline import PERIOD_YEARS, PERIODS
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.studies.driven import driver_settings, is_range
+from suzhou_sim.studies.goal_seek import check_seek_period, seek_periods
 
 
 def test_only_periods_not_begun_by_the_data_vintage_are_offered():
@@ -48,10 +51,35 @@ def test_targets_are_those_the_open_periods_can_move():
 
 def test_the_default_period_is_the_open_one_holding_the_target_year():
     targets = load_targets()
-    periods = goal_periods("suzhou")
-    assert default_period(targets["SZ-FUTURE-2030"], periods) == "15th"
-    assert default_period(targets["SZ-FUTURE-2035"], periods) == "16th"
-    assert default_period(targets["SZ-FUTURE-2035"], ["15th"]) == "15th"
+    assert default_period(targets["SZ-FUTURE-2030"]) == "15th"
+    assert default_period(targets["SZ-FUTURE-2035"]) == "16th"
+    assert target_periods(targets["SZ-FUTURE-2035"]) == ["15th", "16th"]
+    assert target_periods(targets["SZ-FUTURE-2030"]) == ["15th"]  # the 16th acts after 2030
+    with pytest.raises(ValueError, match="SZ-HTE-2025"):  # no open period acts by 2025
+        default_period(targets["SZ-HTE-2025"])
+
+
+def test_the_periods_offered_are_those_the_command_line_accepts():
+    """One rule: every offered target's periods are ``seek_periods``' and pass
+    ``check_seek_period``; every other period is refused by it."""
+    for target in goal_targets("suzhou"):
+        offered = target_periods(target)
+        assert offered == seek_periods(target) and offered
+        for period in PERIODS:
+            if period in offered:
+                check_seek_period(target.target_id, period)
+            else:
+                with pytest.raises(InputError):
+                    check_seek_period(target.target_id, period)
+
+
+def test_goal_options_follow_the_goal_seek_rule(monkeypatch):
+    # the app restates no rule of its own: with seek_periods changed, the offer changes too
+    targets = load_targets()
+    monkeypatch.setattr(goal_options, "seek_periods",
+                        lambda t: ["15th"] if t.target_id == "SZ-FUTURE-2035" else [])
+    assert [t.target_id for t in goal_targets("suzhou")] == ["SZ-FUTURE-2035"]
+    assert default_period(targets["SZ-FUTURE-2035"]) == "15th"
 
 
 def test_driver_choices_are_low_central_high_and_the_scoreboard_value():

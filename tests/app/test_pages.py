@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import state as S
-from tests.app.test_app import APP, needs_suzhou
+from tests.app.test_app import APP, needs_suzhou, open_page
 
 
 def _has_key(at: AppTest, key: str) -> bool:
@@ -38,7 +38,7 @@ def test_each_page_draws_its_own_controls(view):
     at.run()
     assert not at.exception, at.exception
     assert PAGES["scoreboard"](at)  # the first page
-    at.segmented_control(key=S.K_VIEW).set_value(view).run()
+    open_page(at, view)
     assert not at.exception, at.exception
     assert PAGES[view](at), view
     others = [v for v in PAGES if v != view and v != "scoreboard"]

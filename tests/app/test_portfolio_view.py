@@ -72,11 +72,12 @@ def test_the_app_finds_a_plan_and_loads_it_into_the_sliders():
 
     from suzhou_sim.app.text import period_label
     from suzhou_sim.paths import REPO_ROOT
+    from tests.app.test_app import open_page
 
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
     at.run()
     at.slider(key=S.K_DRAWS).set_value(S.DRAWS_MIN).run()
-    at.button_group(key=S.K_VIEW).set_value("portfolio").run()
+    open_page(at, "portfolio")
     assert not at.exception, at.exception
     at.multiselect(key="pf.targets").set_value(["SZ-FUTURE-2030"])
     at.multiselect(key="pf.periods").set_value(["15th"]).run()

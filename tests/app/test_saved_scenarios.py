@@ -29,7 +29,7 @@ from suzhou_sim.app.text import tr
 from suzhou_sim.catalogues.scenarios import load_scenario, scenario_to_yaml
 from suzhou_sim.errors import InputError
 from suzhou_sim.paths import SCENARIOS_DIR
-from tests.app.test_app import APP, lever, on_page
+from tests.app.test_app import APP, lever, on_page, open_page
 
 TITLE = "人才加码"
 
@@ -118,7 +118,7 @@ def test_saved_scenario_survives_a_new_session_and_is_compared(scenario_store):
     assert any(TITLE in c.value for c in fresh.caption)  # the saved list
     fresh.selectbox(key=S.K_PICK).set_value(S.SAVED_PREFIX + TITLE).run()
     assert lever(fresh, "talent_weight", "15th").value == 0.4
-    fresh.button_group(key=S.K_VIEW).set_value("compare").run()
+    open_page(fresh, "compare")
     fresh.multiselect(key="compare.suzhou").set_value(["baseline", S.SAVED_PREFIX + TITLE]).run()
     fresh.button(key="run_compare").click().run()
     assert not fresh.exception, fresh.exception

@@ -75,9 +75,128 @@ def test_compute_imports_no_app_module_and_settings_no_streamlit():
         assert "pages" not in _app_imports(path), path
 
 
+#: What a page may take from the floors that compute (``studies``): types and pure
+#: predicates of the catalogues, nothing that runs the model. Everything else comes from
+#: ``app.compute``.
+PAGE_STUDIES_ALLOWED = {("suzhou_sim.studies.driven", "driver_settings"),
+                        ("suzhou_sim.studies.driven", "is_range"),
+                        ("suzhou_sim.studies.goal_seek", "GoalSeekResult")}
+#: Floors a page must not import at all: they run the model or fit it.
+COMPUTING = ("suzhou_sim.engine", "suzhou_sim.ensemble", "suzhou_sim.calibration")
+#: Names that keep results: Streamlit's caches and functools'.
+CACHES = {"cache_data", "cache_resource", "lru_cache", "cache", "cached_property"}
+
+
+def _absolute(node: ast.ImportFrom, package: list[str]) -> str:
+    if not node.level:
+        return node.module or ""
+    base = package[:len(package) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def page_problems(source: str, package: str = "suzhou_sim.app.pages") -> list[str]:
+    """What makes the module ``source`` more than a page that reads results and draws: a
+    cache, an import of a floor that computes, a ``studies`` name outside
+    :data:`PAGE_STUDIES_ALLOWED`, another page."""
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute | ast.Name):
+            name = node.attr if isinstance(node, ast.Attribute) else node.id
+            if name in CACHES:
+                problems.append(f"caches: {name}")
+        elif isinstance(node, ast.Import):
+            problems += [f"imports {a.name}" for a in node.names
+                         if a.name.startswith(COMPUTING) or a.name.startswith(
+                             ("suzhou_sim.studies", "functools", "suzhou_sim.app.pages"))]
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, package.split("."))
+            names = [a.name for a in node.names]
+            problems += [f"caches: {n}" for n in names if n in CACHES]
+            if module.startswith(COMPUTING) or module == "functools":
+                problems.append(f"imports {module}")
+            elif module.startswith("suzhou_sim.studies"):
+                problems += [f"imports {module}.{n}" for n in names
+                             if (module, n) not in PAGE_STUDIES_ALLOWED]
+            elif module.startswith("suzhou_sim.app.pages") or (
+                    module == "suzhou_sim.app" and "pages" in names):
+                problems.append(f"imports the page(s) {module} {names}")
+    return problems
+
+
+def test_pages_only_read_results_and_draw():
+    """Every page module: no cache, no import of what computes (``engine``, ``ensemble``,
+    ``calibration``, ``studies`` beyond types and predicates), no other page."""
+    pages = sorted(p for p in (APP_DIR / "pages").glob("*.py") if p.stem != "__init__")
+    assert len(pages) == 7
+    for path in pages:
+        assert page_problems(path.read_text(encoding="utf-8")) == [], path
+
+
+@pytest.mark.parametrize("source", [
+    "import streamlit as st\n@st.cache_data\ndef f(): ...\n",
+    "from functools import lru_cache\n",
+    "from ...studies.scenario_runs import run_scenario\n",
+    "from suzhou_sim.studies.goal_seek import goal_seek_all\n",
+    "from ...ensemble.runner import run_ensemble\n",
+    "import suzhou_sim.engine.simulate\n",
+    "from suzhou_sim.app.pages.goal import view_goal\n",
+])
+def test_the_page_check_finds_a_page_that_caches_or_computes(source):
+    assert page_problems(source)
+
+
+def _calls(tree: ast.AST) -> set[str]:
+    """``a.b`` for every call ``a.b(...)`` (and ``x.run`` as ``*.run``)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            value = node.func.value
+            out.add(f"{value.id if isinstance(value, ast.Name) else '*'}.{node.func.attr}")
+    return out
+
+
+def frame_problems(source: str) -> list[str]:
+    """What makes ``app.py``'s ``source`` more than the frame: no ``st.navigation`` over
+    ``st.Page`` pages, no ``.run()`` of the page, or an import of a page or of a view it
+    would then draw itself."""
+    tree = ast.parse(source)
+    calls = _calls(tree)
+    problems = [f"no {c}" for c in ("st.navigation", "st.Page") if c not in calls]
+    if not any(c.endswith(".run") for c in calls):
+        problems.append("the page is never run")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module, names = node.module or "", [a.name for a in node.names]
+            if module.startswith("suzhou_sim.app.pages") or any(
+                    n == "pages" or n.endswith("_view") or n.startswith("view_")
+                    for n in names):
+                problems.append(f"imports {module} {names}")
+    return problems
+
+
 def test_app_py_is_the_frame_only():
-    """``app.py`` sets up the page, the sidebar and the views: under 250 lines, no caches."""
-    assert len((REPO_ROOT / "app.py").read_text(encoding="utf-8").splitlines()) < 250
+    """``app.py`` sets up the page, the sidebar and the navigation: under 250 lines,
+    ``st.navigation`` over one ``st.Page`` per page module, no page or view of its own."""
+    text = (REPO_ROOT / "app.py").read_text(encoding="utf-8")
+    assert len(text.splitlines()) < 250
+    assert frame_problems(text) == []
+    views = next(ast.literal_eval(node.value) for node in ast.parse(text).body
+                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "VIEWS")
+    assert set(views) == {p.stem for p in (APP_DIR / "pages").glob("*.py")} - {"__init__"}
+
+
+@pytest.mark.parametrize("source", [
+    "import streamlit as st\nst.segmented_control('v', ['a'])\n",  # a selector, no pages
+    "import streamlit as st\nst.navigation([])\n",  # no st.Page, nothing run
+    "import streamlit as st\npg = st.navigation([st.Page('a.py')])\npg.run()\n"
+    "from suzhou_sim.app.pages.goal import view_goal\n",
+    "import streamlit as st\npg = st.navigation([st.Page('a.py')])\npg.run()\n"
+    "from suzhou_sim.app import portfolio_view\n",
+    "import streamlit as st\npg = st.navigation([st.Page('a.py')])\npg.run()\n"
+    "from suzhou_sim.app.effects_view import view_effects\n",
+])
+def test_the_frame_check_finds_an_app_py_that_is_more_than_the_frame(source):
+    assert frame_problems(source)
 
 
 def test_no_app_module_imports_app_py():
@@ -117,8 +236,9 @@ def test_a_lever_step_writes_no_yaml_or_json_of_a_scenario(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["settings.py", "compute.py", "live.py", "sidebar.py",
-                                  "pages/scoreboard.py", "pages/charts.py",
-                                  "pages/compare.py", "pages/goal.py", "pages/about.py"])
+                                  "frame.py", "pages/scoreboard.py", "pages/charts.py",
+                                  "pages/compare.py", "pages/goal.py", "pages/about.py",
+                                  "pages/effects.py", "pages/portfolio.py"])
 def test_app_modules_say_what_lives_there(name):
     doc = ast.get_docstring(ast.parse((APP_DIR / name).read_text(encoding="utf-8")))
     assert doc and "Must not" in doc

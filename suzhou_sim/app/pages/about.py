@@ -10,31 +10,31 @@ from pathlib import Path
 
 import streamlit as st
 
-from ...catalogues.observations import load_observations
-from ...errors import InputError, render_error
-from ...paths import MODEL_FILE, REPO_ROOT
-from ...reporting.documents import documents_line
-from ...reporting.structure_diagram import (
-    read_loops,
-    read_sectors,
-    read_structure,
-)
-from ..compute import (
+from suzhou_sim.app.compute import (
     cached_posterior,
     model_diagram,
 )
-from ..skill_view import skill_section
-from ..text import (
+from suzhou_sim.app.skill_view import skill_section
+from suzhou_sim.app.text import (
     loop_path,
     tr,
 )
-from ..views import (
+from suzhou_sim.app.views import (
     ALL_PARTS,
     diagram_part_label,
     diagram_parts,
     fit_goals,
     fit_summary,
     region_label,
+)
+from suzhou_sim.catalogues.observations import load_observations
+from suzhou_sim.errors import InputError, render_error
+from suzhou_sim.paths import MODEL_FILE, REPO_ROOT
+from suzhou_sim.reporting.documents import documents_line
+from suzhou_sim.reporting.structure_diagram import (
+    read_loops,
+    read_sectors,
+    read_structure,
 )
 
 
@@ -82,3 +82,11 @@ def view_about(region: str, lang: str, stamp: int) -> None:
     history = load_observations()  # the years the data files hold (they say it, not a text)
     st.markdown(tr("about_sources_body", lang, docs=documents_line(lang),
                    first=int(history["year"].min()), last=int(history["year"].max())))
+
+
+if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)
+    from suzhou_sim.app import state as S
+    from suzhou_sim.app.frame import show_page
+
+    show_page(lambda state, lang, _outcome, _current, _draws, _seed, stamp: view_about(
+        state[S.K_REGION], lang, stamp), needs_outcome=False)

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...catalogues.indicators import load_indicators
-from ..text import (
+from suzhou_sim.app.text import (
     multiselect_text,
     tr,
 )
-from ..views import (
+from suzhou_sim.app.views import (
     Outcome,
     chart_indicators,
     trajectory_chart,
 )
+from suzhou_sim.catalogues.indicators import load_indicators
 
 DEFAULT_CHARTS = 4
 
@@ -38,3 +38,9 @@ def view_charts(outcome: Outcome, lang: str) -> None:
         for col, name in zip(st.columns(2), chosen[start:start + 2], strict=False):
             with col:
                 st.vega_lite_chart(spec=trajectory_chart(outcome, name, lang), width="stretch")
+
+
+if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)
+    from suzhou_sim.app.frame import show_page
+
+    show_page(lambda state, lang, outcome, *_: view_charts(outcome, lang), own_fragment=True)

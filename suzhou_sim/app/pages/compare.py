@@ -9,23 +9,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ...catalogues.indicators import load_indicators
-from ...catalogues.scenarios import (
-    Scenario,
-)
-from .. import state as S
-from ..compute import (
+from suzhou_sim.app import state as S
+from suzhou_sim.app.compute import (
     cached_compare,
     cached_run,
     scenario_key,
 )
-from ..text import (
+from suzhou_sim.app.text import (
     fmt_points,
     fmt_probability,
     multiselect_text,
     tr,
 )
-from ..views import (
+from suzhou_sim.app.views import (
     chart_indicators,
     compare_chart,
     compare_frame,
@@ -33,6 +29,10 @@ from ..views import (
     probability_band,
     scenario_title,
     table_html,
+)
+from suzhou_sim.catalogues.indicators import load_indicators
+from suzhou_sim.catalogues.scenarios import (
+    Scenario,
 )
 
 BAND_BACKGROUND = {"green": "#d4edda", "amber": "#fff3cd", "orange": "#fde0c5", "red": "#f8d7da"}
@@ -115,3 +115,10 @@ def view_compare(state, lang: str, current: Scenario, draws: int, seed: int, sta
     years = sorted({int(y) for y in first.targets.loc[first.targets["in_scope"], "year"]})
     st.markdown(f"**{tr('cmp_indicators', lang)}**")
     st.html(table_html(compare_indicators(runs, years, lang), "cmp-indicators"))
+
+
+if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)
+    from suzhou_sim.app.frame import show_page
+
+    show_page(lambda state, lang, outcome, current, draws, seed, stamp: view_compare(
+        state, lang, current, draws, seed, stamp))

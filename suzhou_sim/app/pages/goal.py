@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...catalogues.scenarios import (
-    Scenario,
-    load_levers,
-)
-from ...catalogues.targets import load_targets
-from ...errors import InputError, render_error
-from ...reporting.answer_text import driver_name
-from ...reporting.headline import conditional_probability
-from ...reporting.labels import fmt_value
-from ...studies.driven import driver_settings, is_range
-from ...studies.goal_seek import GoalSeekResult, seek_periods
-from .. import state as S
-from ..compute import (
+from suzhou_sim.app import state as S
+from suzhou_sim.app.compute import (
     cached_goal_seek,
     scenario_key,
 )
-from ..goal_options import (
+from suzhou_sim.app.goal_options import (
     GOAL_DEFAULT,
     GOAL_MAX,
     GOAL_MIN,
@@ -36,19 +25,31 @@ from ..goal_options import (
     driver_choices,
     goal_periods,
     goal_targets,
+    target_periods,
 )
-from ..live import fixed_drivers
-from ..text import (
+from suzhou_sim.app.live import fixed_drivers
+from suzhou_sim.app.text import (
     fmt_probability,
     fmt_quantity,
     period_label,
     tr,
 )
-from ..views import (
+from suzhou_sim.app.views import (
     Outcome,
     goal_seek_text,
     region_vintage,
 )
+from suzhou_sim.catalogues.scenarios import (
+    Scenario,
+    load_levers,
+)
+from suzhou_sim.catalogues.targets import load_targets
+from suzhou_sim.errors import InputError, render_error
+from suzhou_sim.reporting.answer_text import driver_name
+from suzhou_sim.reporting.headline import conditional_probability
+from suzhou_sim.reporting.labels import fmt_value
+from suzhou_sim.studies.driven import driver_settings, is_range
+from suzhou_sim.studies.goal_seek import GoalSeekResult
 
 
 def _apply_goal(state, res: GoalSeekResult) -> None:
@@ -147,12 +148,9 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
     target_key = f"goal.target.{region}"
     if state.get(target_key) not in by_id:
         state[target_key] = targets[0].target_id
-        state["goal.period"] = default_period(targets[0], periods)
-    if state.get("goal.period") not in periods:  # e.g. a closed period kept from before
-        state["goal.period"] = default_period(by_id[state[target_key]], periods)
 
     def follow_target() -> None:  # the open plan period in which the target year falls
-        state["goal.period"] = default_period(by_id[state[target_key]], periods)
+        state["goal.period"] = default_period(by_id[state[target_key]])
 
     c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
     target = c1.selectbox(tr("gs_target", lang), list(by_id), key=target_key,
@@ -161,9 +159,9 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
     lever = c2.selectbox(tr("gs_lever", lang), list(levers), key="goal.lever",
                          format_func=lambda k: levers[k].label(lang), persist_state="page")
     # the periods whose levers act by the target year (those the command line accepts)
-    acting = [p for p in seek_periods(by_id[target]) if p in periods]
-    if state.get("goal.period") not in acting:
-        state["goal.period"] = default_period(by_id[target], acting)
+    acting = target_periods(by_id[target])
+    if state.get("goal.period") not in acting:  # e.g. a closed period kept from before
+        state["goal.period"] = default_period(by_id[target])
     period = c3.selectbox(tr("gs_period", lang), acting, key="goal.period",
                           format_func=lambda p: period_label(p, lang), persist_state="page")
     goal = c4.slider(tr("gs_probability", lang), GOAL_MIN, GOAL_MAX, GOAL_DEFAULT, 0.01,
@@ -208,3 +206,10 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
         if res.status == "found" and res.value is not None:
             st.button(tr("gs_apply", lang), on_click=_apply_goal, args=(state, res),
                       key=f"gs_apply_{i}")
+
+
+if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)
+    from suzhou_sim.app.frame import show_page
+
+    show_page(lambda state, lang, outcome, current, draws, seed, stamp: view_goal(
+        state, lang, current, outcome, draws, seed, stamp))

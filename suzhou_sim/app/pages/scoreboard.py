@@ -14,29 +14,38 @@ from typing import Any
 
 import streamlit as st
 
-from ...catalogues.scenarios import (
-    Scenario,
-)
-from ...errors import InputError
-from ...reporting.headline import driver_values
-from .. import effects_view
-from .. import state as S
-from ..compute import (
+from suzhou_sim.app import effects_view
+from suzhou_sim.app import state as S
+from suzhou_sim.app.compute import (
     calibration_stamp,
     headline_chart,
     scoreboard_parts,
     settings_outcome,
     with_curves_now,
 )
-from ..live import K_MOVED, K_SEEN, K_SESSION, K_YEAR, NOT_FIXED, Live, fix_key, fixed_drivers
-from ..prefetch import prefetcher
-from ..text import (
+from suzhou_sim.app.live import (
+    K_MOVED,
+    K_SEEN,
+    K_SESSION,
+    K_YEAR,
+    NOT_FIXED,
+    Live,
+    fix_key,
+    fixed_drivers,
+)
+from suzhou_sim.app.prefetch import prefetcher
+from suzhou_sim.app.text import (
     fmt_quantity,
     tr,
 )
-from ..views import (
+from suzhou_sim.app.views import (
     Outcome,
 )
+from suzhou_sim.catalogues.scenarios import (
+    Scenario,
+)
+from suzhou_sim.errors import InputError
+from suzhou_sim.reporting.headline import driver_values
 
 
 def driver_controls(state: MutableMapping[str, Any], outcome: Outcome, lang: str) -> None:
@@ -151,3 +160,10 @@ def prefetch_next_steps(state, live: Live) -> None:
         return job
     prefetcher().submit(state.get(K_SESSION), [scoreboard(s, curves) for curves in (False, True)
                                                 for s in scenarios])
+
+
+if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)
+    from suzhou_sim.app.frame import show_page
+
+    show_page(lambda state, lang, outcome, *_: view_scoreboard(state, outcome, lang),
+              own_fragment=True, after=prefetch_next_steps)
