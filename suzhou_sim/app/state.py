@@ -748,11 +748,16 @@ def _saved_record(title: str, scenario: Scenario, ident: str | None) -> str:
 
 
 def _restore_saved(text: str, state: MutableMapping[str, Any]) -> None:
-    data = json.loads(text)
-    title = str(data.pop("title"))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise InputError(code="err.url_saved_json", file=Q_SAVED) from None
+    if not isinstance(data, dict) or not isinstance(data.get("title"), str):
+        raise InputError(code="err.url_saved_title", file=Q_SAVED, field="title")
+    title = data.pop("title")
     ident = data.pop("id", None)
     if ident is not None and not (isinstance(ident, str) and ID_PATTERN.fullmatch(ident)):
-        raise ValueError(f"id: {ident!r} is not a saved scenario's id")
+        raise InputError(code="err.url_saved_id", file=Q_SAVED, field="id", value=str(ident))
     scenario = parse_scenario({**data, "name": _file_name(title, set()), "title_zh": title,
                                "title_en": title, "rationale": "Saved in the app."},
                               f"{Q_SAVED} {title}")

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import INDICATORS_FILE
-from ..wording.problems import Problem, Translated
+from ..wording.problems import Given, Problem
 
 __all__ = [
     "Indicator",
@@ -213,7 +213,7 @@ def indicator_values(
     ind = load_indicators()[indicator]
     if not ind.in_scope:
         raise InputError(code="err.indicator_out_of_scope", name=indicator,
-                         reason=Translated(str(ind.reason), ind.reason_zh))
+                         reason=Given(ind.reason_zh, str(ind.reason)))
     times = results.times
     cols = year_columns(times, years)
     if measure == "cumulative":

@@ -40,7 +40,7 @@ from ..errors import InputError
 from ..fileio.safe_yaml import load_yaml
 from ..paths import OBSERVED_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
 from ..stats import percentiles
-from ..wording.problems import Names, Problem, Translated
+from ..wording.problems import Given, Names, Problem
 from .csv_tables import read_csv_table
 from .indicators import (
     Bilingual,
@@ -506,7 +506,7 @@ def target_values(results, target: Target, years: Iterable[int]) -> np.ndarray:
     years = list(years)
     if not target.in_scope:
         raise InputError(code="err.target_outside_scope", name=target.target_id,
-                         reason=Translated(str(target.reason), target.reason_zh))
+                         reason=Given(target.reason_zh, str(target.reason)))
     measure, base = target.eval_measure, target.eval_base_year
     if target.trend:
         return _trend_values(target, years, _n_runs(results))

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import say, texts
 
-__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "Given", "Translated", "unit_name",
+__all__ = ["Problem", "Phrase", "Names", "Unit", "Term", "Given", "unit_name",
            "ErrorText",
            "problems_of", "render_lines"]
 
@@ -89,8 +89,8 @@ class Names:
 
 @dataclass(frozen=True)
 class Given:
-    """A text a data file gives in both languages (a catalogue's note, say), shown in the
-    reader's; the English one when the file has no Chinese."""
+    """A text a data file gives in both languages (a catalogue's note, or its ``reason`` and
+    ``reason_zh``), shown in the reader's; the English one when the file has no Chinese."""
 
     zh: str | None
     en: str
@@ -113,21 +113,8 @@ class Phrase:
                                       for k, v in self.values.items()})
 
 
-@dataclass(frozen=True)
-class Translated:
-    """A value that a data file gives in both languages (a catalogue's ``reason`` and
-    ``reason_zh``, say): shown in the reader's language, English when no Chinese is given."""
-
-    en: str
-    zh: str | None = None
-
-    def text(self, lang: str, labels: Labels | None = None) -> str:
-        """The value in ``lang``."""
-        return self.zh if lang != "en" and self.zh else self.en
-
-
 def _value(value: Any, lang: str, labels: Labels | None) -> Any:
-    if isinstance(value, Phrase | Names | Given | Translated):
+    if isinstance(value, Phrase | Names | Given):
         return value.text(lang, labels)
     if isinstance(value, Problem):
         return value.text(lang, labels)

@@ -645,6 +645,21 @@ def test_query_round_trip_without_streamlit():
             ] == ["saved", "saved"]
 
 
+@pytest.mark.parametrize(("record", "english", "chinese"), [
+    ("{not json", "the record is no valid JSON text", "记录不是有效的 JSON 文本"),
+    ('["a list"]', "must be a JSON object with a title", "带标题"),
+    ('{"levers": {}}', "must be a JSON object with a title", "带标题"),
+    ('{"title": "x", "id": "../evil"}', "'../evil' is not a saved scenario's id",
+     "“../evil”不是已保存情景的编号"),
+])
+def test_a_broken_saved_record_in_the_link_is_named_in_both_languages(record, english, chinese):
+    problems = S.apply_query({"saved": [record]}, {})
+    assert len(problems) == 1
+    assert problems[0].startswith("saved") and english in problems[0]
+    zh = problems[0].text("zh")
+    assert chinese in zh and "Expecting" not in zh
+
+
 @needs_suzhou
 def test_about_page_is_chinese_in_chinese(app):
     open_page(app, "about")
