@@ -13,7 +13,7 @@ run: $(STAMP)  ## run every scenario file and print each target scoreboard
 	$(PY) -m suzhou_sim run-all --draws $(DRAWS)
 
 test: $(STAMP) browser  ## the whole test suite (what CI runs)
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest -n 2 --dist loadfile -q --durations=15
 
 setup: $(STAMP)
 
