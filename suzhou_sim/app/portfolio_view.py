@@ -24,6 +24,7 @@ from ..studies.optimise import (
     PortfolioResult,
     open_periods,
     optimise_portfolio,
+    priced_levers,
     spending_levers,
 )
 from ..studies.scenario_runs import ScenarioResult
@@ -185,7 +186,10 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
     goal = c2.slider(tr("pf_probability", lang), 0.5, 0.95, 0.8, 0.05, key="pf.p",
                      format="percent")
     c3, c4 = st.columns([3, 1])
-    keys = c3.multiselect(tr("pf_levers", lang), list(levers), default=spending_levers(),
+    # only levers with a price: the search refuses an unpriced one without bounds of its own
+    priced = priced_levers()
+    keys = c3.multiselect(tr("pf_levers", lang), priced,
+                          default=[k for k in spending_levers() if k in priced],
                           key="pf.levers", format_func=lambda k: levers[k].label(lang),
                           **multiselect_text(lang))
     periods = c4.multiselect(tr("pf_periods", lang), open_now, key="pf.periods",

@@ -58,6 +58,7 @@ __all__ = [
     "PortfolioResult",
     "search_plans",
     "spending_levers",
+    "priced_levers",
     "open_periods",
     "period_years",
     "portfolio_decisions",
@@ -276,6 +277,12 @@ def spending_levers() -> list[str]:
     return [k for k, lever in load_levers().items() if lever.unit == SPENDING_UNIT]
 
 
+def priced_levers() -> list[str]:
+    """Catalogue levers with a price per unit (``pricing`` other than ``unpriced``): the ones
+    a portfolio search can choose without bounds of its own."""
+    return [k for k, lever in load_levers().items() if lever.pricing != "unpriced"]
+
+
 def check_targets(target_ids: Sequence[str], region: str,
                   option: str = "--targets") -> list[Target]:
     """The ledger's targets for ``target_ids``; unknown, other-region, out-of-scope refused."""
@@ -431,7 +438,8 @@ def portfolio_decisions(
     if lever_keys:
         keys = list(dict.fromkeys(lever_keys))
     else:
-        keys = [k for k, lv in catalogue.items() if lv.pricing != "unpriced" or k in bounds]
+        priced = set(priced_levers())
+        keys = [k for k in catalogue if k in priced or k in bounds]
     for key in keys:
         if key not in catalogue:
             raise InputError(code="err.unknown_lever_named", file="--levers", name=key,

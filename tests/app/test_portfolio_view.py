@@ -79,6 +79,12 @@ def test_the_app_finds_a_plan_and_loads_it_into_the_sliders():
     at.slider(key=S.K_DRAWS).set_value(S.DRAWS_MIN).run()
     open_page(at, "portfolio")
     assert not at.exception, at.exception
+    # only levers with a price are offered: the search would refuse an unpriced one
+    from suzhou_sim.catalogues.scenarios import load_levers
+    levers = load_levers()
+    offered = set(at.multiselect(key="pf.levers").options)
+    assert offered == {levers[k].label("zh") for k in levers if levers[k].pricing != "unpriced"}
+    assert levers["attraction_projects"].label("zh") not in offered
     at.multiselect(key="pf.targets").set_value(["SZ-FUTURE-2030"])
     at.multiselect(key="pf.periods").set_value(["15th"]).run()
     at.button(key="pf.run").click().run()

@@ -20,6 +20,7 @@ from suzhou_sim.studies.optimise import (
     parse_lever_bounds,
     plan_decisions,
     portfolio_decisions,
+    priced_levers,
     search_plans,
     spending_levers,
 )
@@ -118,7 +119,7 @@ def test_every_searched_lever_is_priced_and_unpriced_ones_are_held():
     assert {d.period for d in decisions} == {"15th", "16th"}
     unpriced = {k for k, lv in catalogue.items() if lv.pricing == "unpriced"}
     assert unpriced == {"attraction_projects", "guidance_fund_leverage"}
-    assert searched == set(catalogue) - unpriced
+    assert searched == set(catalogue) - unpriced == set(priced_levers())
     assert held == {k: "unpriced" for k in unpriced}
     for d in decisions:
         first, last = PERIOD_YEARS[d.period]
