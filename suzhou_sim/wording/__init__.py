@@ -90,11 +90,7 @@ def say(key: str, lang: str = "zh", /, **values: Any) -> str:
     WordingKeyError
         For a key no data file holds (a programming error, not bad input).
     """
-    try:
-        entry = texts()[key]
-    except KeyError:
-        raise WordingKeyError(f"no text {key!r} in suzhou_sim/wording/texts/*.yaml") from None
-    text = entry["en" if lang == "en" else "zh"]
+    text = _entry(key)["en" if lang == "en" else "zh"]
     return text.format(**values) if values else text
 
 
@@ -106,11 +102,16 @@ def pair(key: str) -> tuple[str, str]:
     WordingKeyError
         For a key no data file holds (a programming error, not bad input).
     """
+    entry = _entry(key)
+    return entry["zh"], entry["en"]
+
+
+def _entry(key: str) -> dict[str, str]:
+    """The ``{zh, en}`` entry of ``key``; :class:`WordingKeyError` when no data file holds it."""
     try:
-        entry = texts()[key]
+        return texts()[key]
     except KeyError:
         raise WordingKeyError(f"no text {key!r} in suzhou_sim/wording/texts/*.yaml") from None
-    return entry["zh"], entry["en"]
 
 
 def table(prefix: str) -> dict[str, tuple[str, str]]:
