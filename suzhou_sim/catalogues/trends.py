@@ -34,17 +34,23 @@ MIN_POINTS = 3
 
 def trend_points(rows: pd.DataFrame) -> pd.DataFrame:
     """One point figure per year (exact before approx, reported first), by year, from the
-    registry's basis year on; bounds and unverified rows are not trend points."""
+    registry's basis year on; bounds and unverified rows are not trend points.
+
+    ``rows`` are one series' observation rows; rows of several series (``region`` and
+    ``indicator`` columns) give each series' points, sorted by series and year.
+    """
     rows = rows[rows["bound"].isin(POINT_BOUNDS) & rows["quality"].isin(PUBLISHED)]
     if rows.empty:
         return rows
-    basis = load_indicators()[rows["indicator"].iloc[0]].basis_from
-    if basis is not None:
-        rows = rows[rows["year"] >= basis]
+    registry = load_indicators()
+    # one pass over every series at once: the backtest reads all of them per run
+    basis = rows["indicator"].map(lambda name: registry[name].basis_from).astype(float)
+    rows = rows[basis.isna() | (rows["year"] >= basis)]
     rank = rows["bound"].map({"exact": 0, "approx": 1}) * 10 + rows["quality"].map(
         {q: k for k, q in enumerate(PUBLISHED)})
-    return (rows.assign(_rank=rank).sort_values(["year", "_rank"]).drop_duplicates("year")
-            .drop(columns="_rank").reset_index(drop=True))
+    series = [c for c in ("region", "indicator") if c in rows.columns]
+    return (rows.assign(_rank=rank).sort_values([*series, "year", "_rank"])
+            .drop_duplicates([*series, "year"]).drop(columns="_rank").reset_index(drop=True))
 
 
 def _line(years: np.ndarray, values: np.ndarray, origin: int):
@@ -65,8 +71,8 @@ def trend_backtest(observations: pd.DataFrame) -> pd.DataFrame:
         left out: the rule has no log error there).
     """
     out = []
-    for (region, indicator), rows in observations.groupby(["region", "indicator"]):
-        pts = trend_points(rows)
+    for (region, indicator), pts in trend_points(observations).groupby(["region",
+                                                                         "indicator"]):
         if len(pts) < MIN_POINTS:
             continue
         ys, vs = pts["year"].to_numpy(int), pts["value"].to_numpy(float)

@@ -56,10 +56,8 @@ def read_bytes_bounded(path: str | Path, what: str = "file",
             raise InputError(code="err.file_is_folder", file=path, what=Term(what))
         if not stat.S_ISREG(info.st_mode):
             raise InputError(code="err.file_not_regular", file=path, what=Term(what))
-        too_big = InputError(code="err.file_too_big", file=path, what=Term(what),
-                             limit=max_bytes)
         if info.st_size > max_bytes:
-            raise too_big
+            raise _too_big(path, what, max_bytes)
         chunks, size = [], 0
         while size <= max_bytes:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
@@ -68,13 +66,18 @@ def read_bytes_bounded(path: str | Path, what: str = "file",
             chunks.append(chunk)
             size += len(chunk)
         if size > max_bytes:  # grew while being read
-            raise too_big
+            raise _too_big(path, what, max_bytes)
         return b"".join(chunks)
     except OSError as exc:
         raise InputError(code="err.file_unreadable", file=path, what=Term(what),
                          reason=exc.strerror) from None
     finally:
         os.close(fd)
+
+
+def _too_big(path: Path, what: str, max_bytes: int) -> InputError:
+    # Built only when raised: an error renders its texts, which loads the wording room.
+    return InputError(code="err.file_too_big", file=path, what=Term(what), limit=max_bytes)
 
 
 def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_INPUT_BYTES) -> str:

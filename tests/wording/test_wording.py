@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from suzhou_sim.errors import InputError, render_error
+from suzhou_sim.fileio.safe_yaml import parse_yaml
 from suzhou_sim.wording import LANGS, WordingKeyError, keys, placeholders, say, texts
 from suzhou_sim.wording.problems import Names, Phrase, Problem, Term, problems_of
 
@@ -104,6 +105,21 @@ def test_every_key_has_both_languages_with_the_same_placeholders(key):
     if key != "unit.Dmnl":  # dimensionless: no name in either language
         assert entry["zh"].strip() and entry["en"].strip(), key
     assert placeholders(entry["zh"]) == placeholders(entry["en"]), key
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "wording" / "texts").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_the_texts_read_fast_are_what_the_checking_reader_reads(path):
+    # texts() uses libyaml's loader, which keeps the last of two equal keys; the product's
+    # checking reader refuses a duplicate key, so a translator's repeated key fails here.
+    checked = parse_yaml(path.read_text(encoding="utf-8"), path) or {}
+    assert checked, path
+    assert all(texts()[key] == entry for key, entry in checked.items())
+
+
+def test_a_repeated_key_in_a_texts_file_is_caught_by_the_checking_reader():
+    with pytest.raises(InputError, match="duplicate"):
+        parse_yaml("a:\n  zh: 甲\n  en: A\na:\n  zh: 乙\n  en: B\n", "texts/x.yaml")
 
 
 def test_say_fills_values_and_defaults_to_chinese():
