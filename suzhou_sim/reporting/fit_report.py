@@ -337,9 +337,13 @@ def forecast_error_section(model: ErrorModel | None, backtest: pd.DataFrame | No
         f"{error_model_file(model.region).name}`, fitted on the backtest) is τ(h) = a·√h "
         "at horizon h = years after "
         f"{model.last_observed_year}, added to the ensemble's own spread in every scenario "
-        "run (log-scale standard deviations; an indicator with enough backtest errors has "
-        "its own a, shrunk toward its group's; the floor is the revision error of a "
-        "published figure).",
+        "run (log-scale standard deviations; "
+        + ("one a for every indicator: the leave-one-origin-out log score of the backtest "
+           "preferred it to a scale per indicator group and indicator"
+           if model.pooling == "pooled" else
+           "an indicator with enough backtest errors has its own a, shrunk toward its "
+           "group's")
+        + "; the floor is the revision error of a published figure).",
         "",
         (f"Law of the error: Student-t with {model.df:g} degrees of freedom, τ(h) its scale "
          f"(sd {model.sd_factor:.3f}·τ(h); 80% of errors within ±{model.quantile(0.9):.3f}·τ, "

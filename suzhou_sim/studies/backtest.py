@@ -44,8 +44,9 @@ from ..errors import InputError
 from ..limits import check_draws
 from ..wording.problems import Phrase
 from .predictive import (
+    POOLINGS,
     ErrorModel,
-    choose_error_law,
+    choose_error_variant,
     compare_error_laws,
     fit_error_model,
     predictive_draws,
@@ -123,7 +124,7 @@ class BacktestResult:
         through the last observed year, for the charts.
     error_model : ErrorModel
         Structural error fitted on all origins' errors (what scenario runs use), of the law
-        chosen by the leave-one-origin-out log score (``law_comparison``).
+        and pooling chosen by the leave-one-origin-out log score (``law_comparison``).
     fits : list of dict
         Per origin: observation rows, free parameters, MAP cost, seconds.
     law_comparison : pandas.DataFrame or None
@@ -399,10 +400,10 @@ def _rows_for_origin(obs, origin, results, last_year, plans: Sequence[PlanTarget
     return rows, fans
 
 
-def _predictive_band(table: pd.DataFrame, region: str, seed: int, law: str = "normal"
-                     ) -> pd.DataFrame:
+def _predictive_band(table: pd.DataFrame, region: str, seed: int, law: str = "normal",
+                     pooling: str = "grouped") -> pd.DataFrame:
     """Leave-one-origin-out predictive band: the error model of the other origins (of
-    ``law``; a Student-t's df fitted on the other origins too)."""
+    ``law`` and ``pooling``; a Student-t's df fitted on the other origins too)."""
     out = table.copy()
     for col in PREDICTIVE_COLUMNS:
         out[col] = np.nan
@@ -412,7 +413,7 @@ def _predictive_band(table: pd.DataFrame, region: str, seed: int, law: str = "no
         if others.empty:
             continue
         # Horizons count from the origin here: last observed year 0, "years" = horizons.
-        model = fit_error_model(others, region, 0, law)
+        model = fit_error_model(others, region, 0, law, pooling=pooling)
         for idx in out.index[out["origin"] == origin]:
             rec = out.loc[idx]
             ens = np.asarray(rec["_ensemble"])[:, None]
@@ -502,16 +503,17 @@ def run_backtest(
                 f"MAP cost {info['map_cost']:.2f}, {len(new_rows)} values scored "
                 f"({info['seconds']:.0f} s fit)")
     table = pd.DataFrame(rows)
-    comparison = compare_error_laws(table, region) if len(origins) > 1 else None
-    law = choose_error_law(comparison) if comparison is not None else "normal"
-    table = _predictive_band(table, region, seed, law)
+    comparison = compare_error_laws(table, region, POOLINGS) if len(origins) > 1 else None
+    law, pooling = (choose_error_variant(comparison) if comparison is not None
+                    else ("normal", "grouped"))
+    table = _predictive_band(table, region, seed, law, pooling)
     table = table.drop(columns="_ensemble").sort_values(
         ["origin", "indicator", "year"]).reset_index(drop=True)
     columns = ["origin", "indicator", "year", "horizon", "observed", "bound", "quality",
                *(f"p{p}" for p in QUANTILES), "crps", *NAIVE_METHODS, PLAN_METHOD,
                *PREDICTIVE_COLUMNS]
     table = table[columns]
-    model = fit_error_model(table, region, last_year, law)
+    model = fit_error_model(table, region, last_year, law, pooling=pooling)
     return BacktestResult(
         region=region, origins=origins, draws=draws, seed=seed, table=table,
         skill=skill_table(table), fans=pd.concat(fans, ignore_index=True), error_model=model,

@@ -72,6 +72,8 @@ __all__ = [
     "structural_draws",
     "compare_error_laws",
     "choose_error_law",
+    "choose_error_variant",
+    "POOLINGS",
 ]
 
 #: File name of a region's error model beside its calibration.
@@ -117,6 +119,12 @@ ERROR_STREAM = 3
 CHI2_STREAM = 4
 #: Laws of the structural error: ``normal`` (tau z) or ``student_t`` (tau z / sqrt(chi2/df)).
 LAWS = ("normal", "student_t")
+#: How the error scale is shared: ``grouped`` (a scale per indicator group with enough
+#: errors, an indicator with enough errors its own, shrunk toward its group's) or ``pooled``
+#: (one scale for every indicator). The backtest chooses between them by the
+#: leave-one-origin-out log score, as it chooses the law: a dozen errors of a group can
+#: give it a scale that the next origin does not bear out.
+POOLINGS = ("grouped", "pooled")
 #: Degrees of freedom searched by maximum likelihood for a Student-t law: a grid, because
 #: a hundred backtest errors cannot tell df = 9 from df = 10 and a grid keeps the stored
 #: value readable; 3 is the heaviest tail with a finite variance (df 2 has none, and the
@@ -158,6 +166,9 @@ class ErrorModel:
     law: str = "normal"
     #: Degrees of freedom of a ``student_t`` law (None for ``normal``).
     df: float | None = None
+    #: How the scale is shared (one of :data:`POOLINGS`); a ``pooled`` model has only its
+    #: ``pooled`` group fitted and no indicator scales.
+    pooling: str = "grouped"
 
     @property
     def sd_factor(self) -> float:
@@ -279,10 +290,11 @@ def _prepared(backtest: pd.DataFrame, region: str) -> pd.DataFrame:
     return usable
 
 
-def _fit_groups(usable: pd.DataFrame, law: str, df: float | None
+def _fit_groups(usable: pd.DataFrame, law: str, df: float | None, pooling: str = "grouped"
                 ) -> tuple[dict, dict, float]:
     """Group and indicator scales under one law, and the log likelihood of all errors,
-    each under the scale its group's fit gives (the pooled one for groups too small)."""
+    each under the scale its group's fit gives (the pooled one for groups too small, and
+    for every error when ``pooling`` is ``pooled``)."""
     member = {ind: g for g, inds in INDICATOR_GROUPS.items() for ind in inds}
 
     def fit(frame: pd.DataFrame) -> tuple[dict, float]:
@@ -293,6 +305,10 @@ def _fit_groups(usable: pd.DataFrame, law: str, df: float | None
 
     pooled, pooled_ll = fit(usable)
     groups = {"pooled": pooled}
+    if pooling == "pooled":
+        groups.update({name: {"n": int((usable["group"] == name).sum()), "fitted": False}
+                       for name in INDICATOR_GROUPS})
+        return groups, {}, pooled_ll
     total, in_groups = 0.0, 0
     for name in INDICATOR_GROUPS:
         frame = usable[usable["group"] == name]
@@ -324,7 +340,7 @@ def _fit_groups(usable: pd.DataFrame, law: str, df: float | None
     return groups, indicators, total
 
 
-def _method(law: str, df: float | None) -> str:
+def _method(law: str, df: float | None, pooling: str = "grouped") -> str:
     if law == "student_t":
         law_text = (f"a Student-t law, e = z / sqrt(chi2/df), df = {df:g} by maximum "
                     f"likelihood over the grid {list(DF_GRID)} (the ensemble's normal spread "
@@ -337,20 +353,25 @@ def _method(law: str, df: float | None) -> str:
         f"2.563), e of {law_text}; "
         "tau(h) = a * sqrt(max(h, 1)), h = years after the forecast origin: the structural "
         "error grows as a random walk's does (three origins cannot pin a growth rate down; "
-        "a fitted linear slope came out 0, which would give 2035 the error of 2024). a per "
-        f"indicator group with at least {MIN_GROUP_POINTS} errors (others use the pooled a), "
-        f"in {list(A_BOUNDS)}; an indicator with at least {MIN_INDICATOR_POINTS} errors its "
-        f"own a, shrunk toward its group's as if the group were {SHRINK_POINTS} more errors; "
-        f"never below {A_FLOOR} (the revision and rounding error of a published figure). "
-        "The law was chosen by the leave-one-origin-out log score of the backtest errors "
-        "(normal against Student-t). Predictive draws multiply each run by exp(tau(h) e): "
-        "the structural error adds to the ensemble's parameter and assumption spread."
+        "a fitted linear slope came out 0, which would give 2035 the error of 2024). "
+        + (f"One a for every indicator, in {list(A_BOUNDS)} (pooled: the leave-one-origin-"
+           "out log score preferred it to a per indicator group and indicator); "
+           if pooling == "pooled" else
+           f"a per indicator group with at least {MIN_GROUP_POINTS} errors (others use the "
+           f"pooled a), in {list(A_BOUNDS)}; an indicator with at least "
+           f"{MIN_INDICATOR_POINTS} errors its own a, shrunk toward its group's as if the "
+           f"group were {SHRINK_POINTS} more errors; ")
+        + f"never below {A_FLOOR} (the revision and rounding error of a published figure). "
+        "The law and the pooling were chosen by the leave-one-origin-out log score of the "
+        "backtest errors (normal against Student-t, grouped against pooled). Predictive "
+        "draws multiply each run by exp(tau(h) e): the structural error adds to the "
+        "ensemble's parameter and assumption spread."
     )
 
 
 def fit_error_model(
     backtest: pd.DataFrame, region: str, last_observed_year: int, law: str = "normal",
-    df: float | None = None,
+    df: float | None = None, pooling: str = "grouped",
 ) -> ErrorModel:
     """Estimate the error of the published value around the forecast median.
 
@@ -366,6 +387,9 @@ def fit_error_model(
     df : float, optional
         Degrees of freedom of a ``student_t`` law; None fits them by maximum likelihood over
         :data:`DF_GRID` (all groups share them: a group of a dozen errors cannot tell a tail).
+    pooling : str
+        ``grouped`` (a scale per group and indicator with enough errors) or ``pooled`` (one
+        scale for all; :data:`POOLINGS`).
 
     Returns
     -------
@@ -378,74 +402,92 @@ def fit_error_model(
     """
     if law not in LAWS:
         raise InputError(code="err.pred_law", allowed=Names(LAWS), law=law)
+    if pooling not in POOLINGS:
+        raise InputError(code="err.pred_pooling", allowed=Names(POOLINGS), pooling=pooling)
     usable = _prepared(backtest, region)
     if law == "student_t" and df is None:
-        fits = {d: _fit_groups(usable, law, d) for d in DF_GRID}
+        fits = {d: _fit_groups(usable, law, d, pooling) for d in DF_GRID}
         df = max(fits, key=lambda d: fits[d][2])
         groups, indicators, _ = fits[df]
     else:
-        groups, indicators, _ = _fit_groups(usable, law, df)
+        groups, indicators, _ = _fit_groups(usable, law, df, pooling)
     df = float(df) if law == "student_t" else None
-    return ErrorModel(region, int(last_observed_year), groups, _method(law, df),
-                      indicators=indicators, law=law, df=df)
+    return ErrorModel(region, int(last_observed_year), groups, _method(law, df, pooling),
+                      indicators=indicators, law=law, df=df, pooling=pooling)
 
 
-def compare_error_laws(backtest: pd.DataFrame, region: str) -> pd.DataFrame:
-    """Leave-one-origin-out comparison of the error laws on a backtest's errors.
+def compare_error_laws(backtest: pd.DataFrame, region: str,
+                       poolings: Sequence[str] = ("grouped",)) -> pd.DataFrame:
+    """Leave-one-origin-out comparison of the error laws (and poolings) on a backtest's errors.
 
-    For each origin the model of each law (a Student-t's df fitted too) is estimated from
-    the other origins' errors and scores the origin's own errors: the log predictive
-    density of the error (the ensemble's normal spread plus the structural error) and its
-    probability integral transform (PIT).
+    For each origin the model of each law (a Student-t's df fitted too) and each pooling
+    (:data:`POOLINGS`) is estimated from the other origins' errors and scores the origin's
+    own errors: the log predictive density of the error (the ensemble's normal spread plus
+    the structural error) and its probability integral transform (PIT).
 
     Parameters
     ----------
     backtest : pandas.DataFrame
         Backtest rows with ``origin`` (at least two origins).
     region : str
+    poolings : sequence of str
+        Which of :data:`POOLINGS` to compare (default the grouped scales only).
 
     Returns
     -------
     pandas.DataFrame
-        One row per law: ``law``, ``df`` (of the fit on all origins; NaN for normal),
-        ``points`` scored, ``log_score`` (sum of the log densities: higher is better),
-        ``mean_log_score``, ``cover50`` and ``cover80`` (share of PIT values inside the
-        central 50% and 80%), ``pit_sd`` (sd of the PIT values; 0.289 when uniform).
+        One row per pooling and law: ``law``, ``df`` (of the fit on all origins; NaN for
+        normal), ``pooling``, ``points`` scored, ``log_score`` (sum of the log densities:
+        higher is better), ``mean_log_score``, ``cover50`` and ``cover80`` (share of PIT
+        values inside the central 50% and 80%), ``pit_sd`` (sd of the PIT values; 0.289
+        when uniform).
     """
     usable = _prepared(backtest, region)
     origins = sorted(usable["origin"].unique())
     if len(origins) < 2:
         raise InputError(code="err.pred_two_origins", file=region)
     rows = []
-    for law in LAWS:
-        logs, pits = [], []
-        for origin in origins:
-            others = usable[usable["origin"] != origin]
-            own = usable[usable["origin"] == origin]
-            model = fit_error_model(others, region, 0, law)
-            tau = np.array([float(model.sigma(i, [h])[0]) for i, h in
-                            zip(own["indicator"], own["horizon"], strict=True)])
-            logs.append(error_log_density(own["err"], own["own_sd"], tau, law, model.df))
-            pits.append(error_cdf(own["err"], own["own_sd"], tau, law, model.df))
-        log, pit = np.concatenate(logs), np.concatenate(pits)
-        full = fit_error_model(usable, region, 0, law)
-        rows.append({"law": law, "df": full.df if full.df is not None else float("nan"),
-                     "points": int(len(log)), "log_score": float(log.sum()),
-                     "mean_log_score": float(log.mean()),
-                     "cover50": float(np.mean((pit >= 0.25) & (pit <= 0.75))),
-                     "cover80": float(np.mean((pit >= 0.1) & (pit <= 0.9))),
-                     "pit_sd": float(np.std(pit))})
+    for pooling in poolings:
+        for law in LAWS:
+            logs, pits = [], []
+            for origin in origins:
+                others = usable[usable["origin"] != origin]
+                own = usable[usable["origin"] == origin]
+                model = fit_error_model(others, region, 0, law, pooling=pooling)
+                tau = np.array([float(model.sigma(i, [h])[0]) for i, h in
+                                zip(own["indicator"], own["horizon"], strict=True)])
+                logs.append(error_log_density(own["err"], own["own_sd"], tau, law, model.df))
+                pits.append(error_cdf(own["err"], own["own_sd"], tau, law, model.df))
+            log, pit = np.concatenate(logs), np.concatenate(pits)
+            full = fit_error_model(usable, region, 0, law, pooling=pooling)
+            rows.append({"law": law, "df": full.df if full.df is not None else float("nan"),
+                         "pooling": pooling,
+                         "points": int(len(log)), "log_score": float(log.sum()),
+                         "mean_log_score": float(log.mean()),
+                         "cover50": float(np.mean((pit >= 0.25) & (pit <= 0.75))),
+                         "cover80": float(np.mean((pit >= 0.1) & (pit <= 0.9))),
+                         "pit_sd": float(np.std(pit))})
     return pd.DataFrame(rows)
 
 
 def choose_error_law(comparison: pd.DataFrame) -> str:
     """The law with the highest leave-one-origin-out log score (normal on a tie: the
     simpler law unless the data prefer the other)."""
-    best = comparison.sort_values("log_score", ascending=False, kind="stable").iloc[0]
-    normal = comparison[comparison["law"] == "normal"]
-    if not normal.empty and float(normal["log_score"].iloc[0]) >= float(best["log_score"]):
-        return "normal"
-    return str(best["law"])
+    return choose_error_variant(comparison)[0]
+
+
+def choose_error_variant(comparison: pd.DataFrame) -> tuple[str, str]:
+    """The (law, pooling) with the highest leave-one-origin-out log score; on a tie the
+    simpler one (normal before Student-t, then grouped, the pooling used before the
+    choice was offered, before pooled)."""
+    table = comparison.copy()
+    if "pooling" not in table:
+        table["pooling"] = POOLINGS[0]
+    table["_simple"] = [LAWS.index(law) + len(LAWS) * POOLINGS.index(pooling)
+                        for law, pooling in zip(table["law"], table["pooling"], strict=True)]
+    best = table.sort_values(["log_score", "_simple"], ascending=[False, True],
+                             kind="stable").iloc[0]
+    return str(best["law"]), str(best["pooling"])
 
 
 def error_model_file(region: str) -> Path:
@@ -468,6 +510,7 @@ def save_error_model(model: ErrorModel, path: Path | None = None) -> Path:
                  "published = model * exp(sigma * z), z ~ N(0,1) per run and indicator, ")
                 + "sigma = tau(h) = a * sqrt(max(h, 1)), h = year - last_observed_year "
                 "(added to the ensemble's own spread)",
+        "pooling": model.pooling,
         "method": model.method,
         "groups": model.groups,
         "indicators": model.indicators,
@@ -507,9 +550,14 @@ def _load(path: Path, mtime: float) -> ErrorModel:
             df = float(raw["df"])
             if not 2 < df < np.inf:
                 raise ValueError("df must be a finite number > 2 (a finite variance)")
+        pooling = str(raw.get("pooling", "grouped"))  # files before the choice: grouped
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
+        if pooling == "pooled" and indicators:
+            raise ValueError("a pooled model has no indicator scales")
         return ErrorModel(str(raw["region"]), int(raw["last_observed_year"]), groups,
                           str(raw.get("method", "")), dict(raw.get("meta") or {}), indicators,
-                          law, df)
+                          law, df, pooling)
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(code="err.pred_malformed", file=path, reason=str(exc)) from None
 

@@ -11,6 +11,9 @@ import pytest
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.predictive import (
     A_FLOOR,
+    POOLINGS,
+    choose_error_variant,
+    compare_error_laws,
     ERROR_STREAM,
     ErrorModel,
     PredictiveResults,
@@ -194,6 +197,11 @@ def test_error_model_round_trip(tmp_path):
     # with another meaning.
     ("region: suzhou\nlast_observed_year: 2023\ngroups: {pooled: {a: 0.1, b: 0, fitted: true}}",
      "growth must be 'random_walk_added'"),
+    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk_added\npooling: some\n"
+     "groups: {pooled: {a: 0.1, fitted: true}}", "pooling must be one of grouped, pooled"),
+    ("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk_added\npooling: pooled\n"
+     "groups: {pooled: {a: 0.1, fitted: true}}\nindicators: {gdp: {a: 0.2}}",
+     "a pooled model has no indicator scales"),
 ])
 def test_missing_or_malformed_error_model(tmp_path, text, message):
     path = tmp_path / "forecast_error.yaml"
@@ -239,3 +247,48 @@ def test_the_predictive_wrapper_keeps_the_run_count_a_trend_target_sizes_its_dra
     assert wrapped.n_runs == 37
     trend = next(t for t in targets_for_region("suzhou") if t.trend)
     assert reached_per_run(wrapped, trend).shape == (37,)
+
+
+def _two_series(a_gdp: float, a_rd: float, n: int = 160, seed: int = 5) -> pd.DataFrame:
+    """Backtest errors of gdp and rd_intensity with known scales over four origins."""
+    rng = np.random.default_rng(seed)
+    h = np.tile([1, 2], n // 2)
+    gdp = np.arange(n) % 4 < 2
+    scale = np.where(gdp, a_gdp, a_rd)
+    return pd.DataFrame({"origin": np.repeat([2020, 2021, 2022, 2023], n // 4),
+                         "indicator": np.where(gdp, "gdp", "rd_intensity"), "horizon": h,
+                         "observed": 100 * np.exp(scale * np.sqrt(h) * rng.standard_normal(n)),
+                         "p10": 100.0, "p50": 100.0, "p90": 100.0})
+
+
+@pytest.mark.parametrize(("a_gdp", "a_rd", "chosen"), [
+    (0.05, 0.05, "pooled"),    # one scale: a scale per group only adds noise
+    (0.02, 0.15, "grouped"),   # scales far apart: one scale misses both
+])
+def test_the_pooling_is_chosen_by_the_out_of_sample_log_score(a_gdp, a_rd, chosen):
+    comparison = compare_error_laws(_two_series(a_gdp, a_rd), "suzhou", POOLINGS)
+    assert set(comparison["pooling"]) == set(POOLINGS) and len(comparison) == 4
+    assert choose_error_variant(comparison)[1] == chosen
+
+
+def test_a_pooled_model_gives_every_indicator_the_one_scale(tmp_path):
+    model = fit_error_model(_two_series(0.02, 0.15), "suzhou", 2023, pooling="pooled")
+    assert model.pooling == "pooled" and model.indicators == {}
+    assert [g for g, v in model.groups.items() if v.get("fitted")] == ["pooled"]
+    a = model.groups["pooled"]["a"]
+    assert model.scale("gdp") == model.scale("rd_intensity") == max(a, A_FLOOR)
+    assert "One a for every indicator" in model.method
+    loaded = load_error_model("suzhou", save_error_model(model, tmp_path / "e.yaml"))
+    assert loaded.pooling == "pooled" and loaded.scale("gdp") == model.scale("gdp")
+
+
+def test_a_file_without_a_pooling_is_grouped_and_a_tie_keeps_the_simplest(tmp_path):
+    path = tmp_path / "forecast_error.yaml"
+    path.write_text("region: suzhou\nlast_observed_year: 2023\ngrowth: random_walk_added\n"
+                    "groups: {pooled: {a: 0.05, n: 9, fitted: true}}\n", encoding="utf-8")
+    assert load_error_model("suzhou", path).pooling == "grouped"
+    tie = pd.DataFrame({"law": ["student_t", "normal", "normal"],
+                        "pooling": ["grouped", "pooled", "grouped"], "log_score": [3.0] * 3})
+    assert choose_error_variant(tie) == ("normal", "grouped")
+    with pytest.raises(InputError, match="pooling must be one of grouped, pooled"):
+        fit_error_model(_two_series(0.05, 0.05), "suzhou", 2023, pooling="shared")
