@@ -11,12 +11,12 @@ import pytest
 from suzhou_sim.errors import InputError
 from suzhou_sim.studies.predictive import (
     A_FLOOR,
-    POOLINGS,
-    choose_error_variant,
-    compare_error_laws,
     ERROR_STREAM,
+    POOLINGS,
     ErrorModel,
     PredictiveResults,
+    choose_error_variant,
+    compare_error_laws,
     fit_error_model,
     load_error_model,
     predictive_draws,
