@@ -12,6 +12,7 @@ import ast
 import io
 import re
 import tokenize
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: CJK symbols and punctuation, CJK unified ideographs, half- and full-width forms.
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
-#: A physical line allowed to hold Chinese: it ends with a comment giving the reason.
-ZH_OK = re.compile(r"#\s*zh-ok:\s*\S.*$")
+#: The comment that allows the Chinese of its line, with a non-empty reason.
+ZH_OK = re.compile(r"#\s*zh-ok:\s*\S")
 
 #: Files (relative to the repository root) whose Chinese is still being moved into the
 #: wording room. The list may only shrink: a file that no longer holds Chinese must leave it
@@ -52,16 +53,17 @@ def _code_files() -> list[Path]:
     return sorted((ROOT / "suzhou_sim").rglob("*.py")) + [ROOT / "app.py"]
 
 
-def _docstring_starts(tree: ast.AST) -> set[tuple[int, int]]:
-    """(line, column) of every docstring: the first statement of a module, class or
-    function when it is a string expression."""
-    out: set[tuple[int, int]] = set()
+def _docstrings(tree: ast.AST) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) as (line, column) of every docstring: the first statement of a module,
+    class or function when it is a string expression (which may be several tokens)."""
+    out = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
             if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
                     and isinstance(body[0].value.value, str)):
-                out.add((body[0].value.lineno, body[0].value.col_offset))
+                doc = body[0].value
+                out.append(((doc.lineno, doc.col_offset), (doc.end_lineno, doc.end_col_offset)))
     return out
 
 
@@ -69,25 +71,29 @@ def chinese_literals(path: Path) -> list[tuple[int, str]]:
     """(line, literal) of every string token of ``path`` holding a CJK character that is
     neither a docstring nor on a line ending with ``# zh-ok: <reason>``."""
     source = path.read_text(encoding="utf-8")
-    docstrings = _docstring_starts(ast.parse(source, filename=str(path)))
-    lines = source.splitlines()
-    out: list[tuple[int, str]] = []
+    docstrings = _docstrings(ast.parse(source, filename=str(path)))
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    # a comment token is always the end of its physical line
+    allowed = {tok.start[0] for tok in tokens
+               if tok.type == tokenize.COMMENT and ZH_OK.match(tok.string)}
     # f-strings tokenize as several tokens on Python 3.12+; every kind holding text counts
     text_tokens = {tokenize.STRING} | {getattr(tokenize, name) for name in
                                        ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
                                        if hasattr(tokenize, name)}
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+    out: list[tuple[int, str]] = []
+    for tok in tokens:
         if tok.type not in text_tokens or not CJK.search(tok.string):
             continue
-        if tok.start in docstrings:
+        if any(start <= tok.start and tok.end <= end for start, end in docstrings):
             continue
         # a literal over several lines is allowed by the comment on its last line
-        if ZH_OK.search(lines[tok.end[0] - 1]):
+        if tok.end[0] in allowed:
             continue
         out.append((tok.start[0], tok.string))
     return out
 
 
+@lru_cache(maxsize=1)
 def _offenders() -> dict[str, list[tuple[int, str]]]:
     out = {}
     for path in _code_files():
@@ -120,12 +126,14 @@ def test_guard_finds_a_literal_and_spares_docstrings_and_zh_ok(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text('"""模块。"""\n'
                       'def f():\n'
-                      '    """函数。"""\n'
+                      '    ("函数，"\n'
+                      '     "续。")\n'
                       '    a = "概率"\n'
                       '    b = "字体"  # zh-ok: a font name\n'
                       '    c = "字体"  # zh-ok:\n'
                       '    d = f"{a}年"\n'
+                      '    e = "# zh-ok: not a comment，"\n'
                       '    return "ok"  # 注释\n', encoding="utf-8")
-    lines = [line for line, _ in chinese_literals(sample)]
-    assert 4 in lines and 6 in lines and 7 in lines
-    assert not {1, 3, 5, 8} & set(lines)
+    found = chinese_literals(sample)
+    assert [line for line, _ in found] == [5, 7, 8, 9]
+    assert found[0] == (5, '"概率"')
