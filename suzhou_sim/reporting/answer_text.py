@@ -7,7 +7,8 @@ driver is fixed (``0.64 given Future-industry output in 2023 = 1,500``). A prior
 target's range is over the bands of its drawn input (``0.10–1.00 over Knowledge
 depreciation rate (lowest fifth of runs, median 0.08: 0.10; middle fifth: 0.55; highest
 fifth, median 0.14: 1.00)``). Changes between two answers follow the same shape.
-The answers come from :mod:`suzhou_sim.studies.driven`; this module only words them.
+The answers come from :mod:`suzhou_sim.studies.driven`; this module only words them, with the
+texts ``answer.*`` of ``wording/texts/reports_misc.yaml``.
 Must not: run the model.
 """
 

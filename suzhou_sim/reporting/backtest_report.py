@@ -4,7 +4,8 @@ Turns a :class:`suzhou_sim.studies.backtest.BacktestResult` into the written rep
 like the calibration report) and one chart per indicator (the fans from each origin against
 what was published), and holds the bilingual column labels of the skill table that the app's
 model page and the notebook show; writes the result folder (never over files it did not
-write). It computes no forecast and runs nothing.
+write). Its bilingual texts are ``backtest.*`` of ``wording/texts/reports_misc.yaml``. It
+computes no forecast and runs nothing.
 """
 
 from __future__ import annotations

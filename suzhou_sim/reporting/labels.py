@@ -6,6 +6,7 @@ probabilities, for every reader: the meeting reports (:mod:`suzhou_sim.reporting
 the warnings and the Streamlit app (``suzhou_sim.app.text`` re-exports these functions).
 Labels of levers, assumptions, targets, indicators and regions are not here: they come from
 the catalogues, the ledger and the registry.
+Their texts are ``labels.*`` of ``wording/texts/reports_misc.yaml``.
 Must not: import the app or Streamlit, run the model or read project files.
 """
 

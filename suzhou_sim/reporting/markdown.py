@@ -9,8 +9,9 @@ reachable with 50/80/90%, the probability curves of assumption-driven targets, t
 sensitivity of every target with a probability, every out-of-scope target with its reason
 (no target disappears silently), the definition notes, the levers, the assumptions used
 (labelled as assumptions, not policy choices), the rules behind the numbers and links to the
-fan charts. This module formats text only; it does not run the model, draw charts or write
-files.
+fan charts. Its texts are in the wording room (``markdown.*`` of
+``wording/texts/reports_misc.yaml``, the statuses in ``reports.yaml``). This module formats
+text only; it does not run the model, draw charts or write files.
 """
 
 from __future__ import annotations
