@@ -7,7 +7,8 @@ driver is fixed (``0.64 given Future-industry output in 2023 = 1,500``). A prior
 target's range is over the bands of its drawn input (``0.10–1.00 over Knowledge
 depreciation rate (lowest fifth of runs, median 0.08: 0.10; middle fifth: 0.55; highest
 fifth, median 0.14: 1.00)``). Changes between two answers follow the same shape.
-The answers come from :mod:`suzhou_sim.studies.driven`; this module only words them.
+The answers come from :mod:`suzhou_sim.studies.driven`; this module only words them, with the
+texts ``answer.*`` of ``wording/texts/reports_misc.yaml``.
 Must not: run the model.
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from ..catalogues.scenarios import load_assumptions
 from ..studies.driven import Answer
+from ..wording import say
 from .labels import fmt_value, unit_label
 
 __all__ = ["answer_text", "change_text", "driver_name", "with_answers"]
@@ -47,19 +49,14 @@ def _unit(answer: Answer, constant: str, lang: str) -> str:
 def _given(answer: Answer, lang: str) -> str:
     parts = [f"{driver_name(c, lang)} = {fmt_value(v)}{_unit(answer, c, lang)}"
              for c, v in answer.fixed.items()]
-    return ("假定" if lang == "zh" else "given ") + ("、" if lang == "zh" else ", ").join(parts)
+    return say("answer.given", lang, drivers=say("list_sep", lang).join(parts))
 
 
 def _band_readings(answer: Answer, constant: str, lang: str) -> str:
     """The three band probabilities of a prior-driven answer over one input."""
     (low, mid, high), (v_low, _, v_high) = answer.by_driver[constant], answer.values[constant]
-    if lang == "zh":
-        return (f"随“{driver_name(constant, 'zh')}”(取值最低五分之一的模拟,中位{fmt_value(v_low)}:"
-                f"{_p(low)};中间五分之一:{_p(mid)};最高五分之一,中位{fmt_value(v_high)}:"
-                f"{_p(high)})")
-    return (f"over {driver_name(constant, 'en')} (lowest fifth of runs, median "
-            f"{fmt_value(v_low)}: {_p(low)}; middle fifth: {_p(mid)}; highest fifth, median "
-            f"{fmt_value(v_high)}: {_p(high)})")
+    return say("answer.bands", lang, driver=driver_name(constant, lang), v_low=fmt_value(v_low),
+               low=_p(low), mid=_p(mid), v_high=fmt_value(v_high), high=_p(high))
 
 
 def answer_text(answer: Answer, lang: str = "en") -> str:
@@ -75,14 +72,11 @@ def answer_text(answer: Answer, lang: str = "en") -> str:
     pieces = []
     for constant, probs in answer.by_driver.items():
         values = answer.values[constant]
-        unit = _unit(answer, constant, lang)
-        at = "、".join if lang == "zh" else ", ".join
-        if lang == "zh":
-            readings = at(f"取{fmt_value(v)}时{_p(p)}" for v, p in zip(values, probs, strict=True))
-            pieces.append(f"随“{driver_name(constant, 'zh')}”({readings}{unit})")
-        else:
-            readings = at(f"{_p(p)} at {fmt_value(v)}" for v, p in zip(values, probs, strict=True))
-            pieces.append(f"over {driver_name(constant, 'en')} ({readings}{unit})")
+        readings = say("list_sep", lang).join(
+            say("answer.reading", lang, value=fmt_value(v), p=_p(p))
+            for v, p in zip(values, probs, strict=True))
+        pieces.append(say("answer.readings", lang, driver=driver_name(constant, lang),
+                          readings=readings, unit=_unit(answer, constant, lang)))
     text = f"{_p(answer.low)}–{_p(answer.high)} " + ("; ".join(pieces))
     if answer.fixed:
         text += f" ({_given(answer, lang)})"
@@ -100,15 +94,11 @@ def change_text(base: Answer, other: Answer, lang: str = "en") -> str:
         if before is None:
             continue
         diffs = [b - a for a, b in zip(before, probs, strict=True)]
-        if other.basis == "bands":
-            names = (("最低五分之一", "中间五分之一", "最高五分之一") if lang == "zh"
-                     else ("lowest fifth", "middle fifth", "highest fifth"))
-        else:
-            names = ("低", "中", "高") if lang == "zh" else ("low", "central", "high")
+        # the three bands of a prior-driven range, or the low / central / high settings
+        names = [say(f"answer.{'fifth' if other.basis == 'bands' else 'setting'}.{n}", lang)
+                 for n in ("low", "mid", "high")]
         readings = ", ".join(f"{_d(x)} {n}" for x, n in zip(diffs, names, strict=True))
-        where = (f"随“{driver_name(constant, 'zh')}”" if lang == "zh"
-                 else f"over {driver_name(constant, 'en')}")
-        pieces.append(f"{readings} {where}")
+        pieces.append(f"{readings} {say('answer.over', lang, driver=driver_name(constant, lang))}")
     return "; ".join(pieces)
 
 

@@ -4,7 +4,8 @@ Turns a :class:`suzhou_sim.studies.backtest.BacktestResult` into the written rep
 like the calibration report) and one chart per indicator (the fans from each origin against
 what was published), and holds the bilingual column labels of the skill table that the app's
 model page and the notebook show; writes the result folder (never over files it did not
-write). It computes no forecast and runs nothing.
+write). Its bilingual texts are ``backtest.*`` of ``wording/texts/reports_misc.yaml``. It
+computes no forecast and runs nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..fileio.outputs import check_output_dir, prepare_output_dir  # noqa: E402
 from ..paths import calibration_dir  # noqa: E402
 from ..studies.predictive import A_FLOOR  # noqa: E402
 from ..studies.skill import BENCHMARKS, coverage, mape_pct  # noqa: E402
+from ..wording import say, table  # noqa: E402
 from .documents import DOCUMENTS  # noqa: E402
 from .labels import in_language  # noqa: E402
 
@@ -70,32 +72,11 @@ COVERAGE50_GOAL = (0.40, 0.60)
 #: Band (percent) -> its quantile columns in the backtest table and its coverage goal.
 _BANDS = {80: (("p10", "p90"), ("pred_p10", "pred_p90"), COVERAGE_GOAL),
           50: (("p25", "p75"), ("pred_p25", "pred_p75"), COVERAGE50_GOAL)}
-#: Skill-table columns shown to people: column -> (中文, English).
-SKILL_COLUMNS: dict[str, tuple[str, str]] = {
-    "indicator": ("指标", "Indicator"),
-    "horizon": ("预测步长(年)", "Horizon (years)"),
-    "n": ("检验点数", "Points"),
-    "mape_pct": ("中位数误差 MAPE(%)", "Median MAPE (%)"),
-    "bias_pct": ("偏差(%)", "Bias (%)"),
-    "crps_rel": ("相对CRPS", "Relative CRPS"),
-    "cover50": ("50%区间覆盖率", "50% band coverage"),
-    "cover80": ("80%区间覆盖率", "80% band coverage"),
-    "cover80_pred": ("80%预测区间覆盖率(含结构误差)", "80% predictive coverage"),
-    "mape_naive_last_pct": ("上年值法 MAPE(%)", "Last-value MAPE (%)"),
-    "skill_naive_last": ("技巧分:对上年值", "Skill vs last value"),
-    "skill_naive_drift": ("技巧分:对漂移", "Skill vs drift"),
-    "skill_naive_trend": ("技巧分:对趋势", "Skill vs trend"),
-    "skill_naive_plan": ("技巧分:对规划目标路径", "Skill vs plan trend"),
-    "best_naive": ("最严格的朴素预测", "Strictest naive forecast"),
-    "skill_best": ("技巧分:对最严格的朴素预测", "Skill vs the strictest naive forecast"),
-}
-#: Names of the benchmarks in ``best_naive``: method -> (中文, English).
-BENCHMARK_LABELS: dict[str, tuple[str, str]] = {
-    "naive_last": ("上年值", "last value"),
-    "naive_drift": ("漂移", "drift"),
-    "naive_trend": ("趋势", "trend"),
-    "naive_plan": ("规划目标路径", "plan trend"),
-}
+#: Skill-table columns shown to people, in this order: column -> (中文, English), from the
+#: wording room (keys ``backtest.column.<column>``).
+SKILL_COLUMNS: dict[str, tuple[str, str]] = table("backtest.column")
+#: Names of the benchmarks in ``best_naive``: method -> (中文, English) (``backtest.benchmark.``).
+BENCHMARK_LABELS: dict[str, tuple[str, str]] = table("backtest.benchmark")
 #: Manifest of a backtest folder: settings and every file the command wrote.
 MANIFEST = "backtest.yaml"
 #: A document number of the sources table, the example of "the year in its number".
@@ -105,41 +86,15 @@ WRITER = "suzhou-sim backtest"
 _ORIGIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 
 
-#: Wording of the skill section on the app's model page and in the notebook: key -> (中文, English).
-SKILL_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("预测能力:滚动起点回测", "Forecast skill: rolling-origin backtest"),
-    "caption": (
-        "以{origins}年为预测起点,仅用起点前的数据校准,预测其后公布的数值;技巧分 = 1 − 模型CRPS / "
-        "朴素预测CRPS(大于0即优于朴素预测)。情景中的区间已加入按回测误差估计、随预测年限增大的结构误差。"
-        "来源:{path}",
-        "Calibrated on the data up to each origin ({origins}) only, forecasting what was "
-        "published later; skill = 1 − CRPS_model / CRPS_naive (above 0: better than the naive "
-        "forecast). Scenario bands include a structural error estimated from these backtest "
-        "errors that grows with the horizon. Source: {path}"),
-    # the one sign convention of every error shown (bias, log error): forecast against observed
-    "sign": ("符号约定:误差均为预测值减观测值(对数误差为 log(预测/观测)),正值表示模型预测偏高,"
-             "负值表示偏低。",
-             "Sign convention: every error is forecast minus observed (log errors are "
-             "log(forecast / observed)), so a positive bias or log error means the model "
-             "forecast too high, a negative one too low."),
-    "missing": ("尚无回测结果。生成命令:{command}",
-                "No backtest stored yet. Produce it with: {command}"),
-    "error_size": ("回测误差规模 τ(h)(对数标准差):"
-                   "2024年 {tau1:.1%},2030年 {tau7:.1%},2035年 {tau12:.1%}",
-                   "Backtest error size τ(h) (log sd): 2024 {tau1:.1%}, 2030 {tau7:.1%}, "
-                   "2035 {tau12:.1%}"),
-    "error_law_normal": ("误差分布:正态分布(按留一起点的对数评分选定)",
-                         "Error law: normal (chosen by the leave-one-origin-out log score)"),
-    "error_law_student_t": ("误差分布:自由度 {df:g} 的 t 分布,τ(h) 为其尺度"
-                            "(按留一起点的对数评分选定)",
-                            "Error law: Student-t with {df:g} degrees of freedom, τ(h) its "
-                            "scale (chosen by the leave-one-origin-out log score)"),
-}
+#: Wording of the skill section on the app's model page and in the notebook: key -> (中文,
+#: English), from the wording room (keys ``backtest.skill.<key>``; ``sign`` is the one sign
+#: convention of every error shown: forecast against observed).
+SKILL_TEXT: dict[str, tuple[str, str]] = table("backtest.skill")
 
 
 def skill_text(key: str, lang: str = "zh", **values: object) -> str:
     """Text ``key`` of :data:`SKILL_TEXT` in ``lang`` with ``values`` filled in."""
-    return in_language(SKILL_TEXT[key], lang).format(**values)
+    return say(f"backtest.skill.{key}", lang, **values)
 
 
 def backtest_dir(region: str) -> Path:
@@ -187,7 +142,7 @@ def skill_display(skill: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """
     registry = load_indicators()
     out = skill[[c for c in SKILL_COLUMNS if c in skill.columns]].copy()
-    all_label = "全部指标" if lang == "zh" else "All indicators"
+    all_label = say("backtest.all_indicators", lang)
     out["indicator"] = [all_label if i == "ALL" else registry[i].label(lang)
                         for i in out["indicator"]]
     if "best_naive" in out:

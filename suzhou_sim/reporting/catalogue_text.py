@@ -16,7 +16,7 @@ from ..catalogues.observations import data_vintage
 from ..catalogues.regions import load_region, region_names
 from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import target_status, targets_for_region
-from ..wording import table
+from ..wording import say, table
 from .labels import in_language, unit_label
 from .markdown import status_label
 
@@ -54,8 +54,8 @@ def catalogue_table(kind: str, lang: str = "zh", region: str | None = None) -> p
         return _frame(rows, lang)
     if kind == "levers":
         rows = [{"key": k, "label": lv.label(lang), "unit": unit_label(lv.unit, lang),
-                 "range": f"{lv.min:g}–{lv.max:g} (step {lv.step:g})" if lang == "en"
-                 else f"{lv.min:g}–{lv.max:g}(步长{lv.step:g})",
+                 "range": say("labels.lever_range", lang, low=lv.min, high=lv.max,
+                              step=lv.step),
                  "pricing": in_language(PRICING_LABELS[lv.pricing], lang)}
                 for k, lv in load_levers().items()]
         return _frame(rows, lang)

@@ -6,6 +6,7 @@ probabilities, for every reader: the meeting reports (:mod:`suzhou_sim.reporting
 the warnings and the Streamlit app (``suzhou_sim.app.text`` re-exports these functions).
 Labels of levers, assumptions, targets, indicators and regions are not here: they come from
 the catalogues, the ledger and the registry.
+Their texts are ``labels.*`` of ``wording/texts/reports_misc.yaml``.
 Must not: import the app or Streamlit, run the model or read project files.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 
 from ..catalogues.timeline import PERIOD_NAMES, PERIOD_YEARS, PERIODS, PLAN_LENGTH
+from ..wording import say
 from ..wording.problems import unit_name
 
 __all__ = [
@@ -38,12 +40,15 @@ def period_years(period: str) -> str:
 
 def _with_years(period: str) -> tuple[str, str]:
     (zh, en), (first, last) = PERIOD_NAMES[period], PERIOD_YEARS[period]
+    # the span of years is typography, not wording: 2026—2030 in Chinese, 2026-30 in English
+    years = (f"{first}—{last}", f"{first}-{last % 100:02d}")
     if first == last:  # the one remaining year of a plan under way
-        return f"“{zh}”剩余年份 {first}", f"{en} plan, remaining year {first}"
-    if last - first + 1 < PLAN_LENGTH:  # the remaining years of a plan under way
-        return (f"“{zh}”剩余年份 {first}—{last}",
-                f"{en} plan, remaining years {first}-{last % 100:02d}")
-    return f"“{zh}” {first}—{last}", f"{en} plan {first}-{last % 100:02d}"
+        key, years = "labels.period_remaining_year", (str(first), str(first))
+    elif last - first + 1 < PLAN_LENGTH:  # the remaining years of a plan under way
+        key = "labels.period_remaining_years"
+    else:
+        key = "labels.period_plan"
+    return say(key, "zh", name=zh, years=years[0]), say(key, "en", name=en, years=years[1])
 
 
 #: Plan periods with their years: (Chinese, English), from the timeline.
@@ -144,5 +149,4 @@ def fmt_points(delta: float | None, lang: str) -> str:
     points = delta * 100
     if abs(points) < 0.05:
         return "±0"
-    unit = " pp" if lang == "en" else "个百分点"
-    return f"{points:+.1f}{unit}"
+    return say("labels.points", lang, points=f"{points:+.1f}")

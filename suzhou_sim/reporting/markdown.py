@@ -9,8 +9,9 @@ reachable with 50/80/90%, the probability curves of assumption-driven targets, t
 sensitivity of every target with a probability, every out-of-scope target with its reason
 (no target disappears silently), the definition notes, the levers, the assumptions used
 (labelled as assumptions, not policy choices), the rules behind the numbers and links to the
-fan charts. This module formats text only; it does not run the model, draw charts or write
-files.
+fan charts. Its texts are in the wording room (``markdown.*`` of
+``wording/texts/reports_misc.yaml``, the statuses in ``reports.yaml``). This module formats
+text only; it does not run the model, draw charts or write files.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..catalogues.targets import (
 )
 from ..catalogues.timeline import PERIODS
 from ..errors import InputError
-from ..wording import keys, say
+from ..wording import keys, say, table
 from .driver_labels import drivers_text
 from .labels import fmt_number, period_years
 
@@ -50,6 +51,8 @@ __all__ = ["render_report", "scoreboard_text", "comparison_text", "RULES", "STAT
 #: The target statuses in the order reports list them: that of wording/texts/reports.yaml.
 _STATUSES = tuple(k.removeprefix("status_") for k in keys()
                   if k.startswith("status_") and not k.startswith("status_def_"))
+#: The qualities of a published figure that a judged row names (``markdown.quality.<q>``).
+_QUALITIES = tuple(table("markdown.quality"))
 _RULE_VALUES = {"spread": PRIOR_SPREAD, "noise": PRIOR_NOISE_SE, "band": PRIOR_BAND}
 
 #: status: (English label, Chinese label, English definition, Chinese definition), from the
@@ -63,7 +66,8 @@ STATUS_TEXT = {
 RULES = (
     "- Probability = share of the ensemble's runs (calibrated posterior x assumption draws) "
     "with value >= threshold in the target year (P(value >= threshold)), for `>=` and `~` "
-    "(about, 左右) targets alike: no tolerance. Scenarios run with the same seed share their "
+    f"({say('markdown.about', 'en')}, {say('markdown.about', 'zh')}) targets alike: no "
+    "tolerance. Scenarios run with the same seed share their "
     "draws (common random numbers), so differences between them come from policy.\n"
     f"- `~` targets also show P(within ±{ABOUT_BAND:.0%}), the share of runs within "
     f"±{ABOUT_BAND:.0%} of the threshold, in its own column. \"Every year\" targets must "
@@ -93,36 +97,19 @@ def _p(x: float) -> str:
     return f"{x:.2f}"
 
 
-#: Bound wording: (Chinese, English) of "at least p" / "at most p" with the reason.
-BOUND_TEXT = {
-    "lower": ("至少 {p}(模型只计目标口径的一部分)",
-              "at least {p} (the model counts part of what the target counts)"),
-    "lower_zero": ("至少 {p}:模型所计部分在中位情形下达到目标值的 {share}",
-                   "at least {p}: the part the model counts reaches {share} of the threshold "
-                   "in the median run"),
-    "upper": ("至多 {p}(模型所计范围大于目标口径)",
-              "at most {p} (the model counts more than the target does)"),
-    "bracket": (";按观测占比折算至少 {p}", "; at least {p} with the observed share"),
-    "range_assumption": ("{low}–{high} 随假设", "{low}–{high} over the assumption"),
-    "range_prior": ("{low}–{high} 随{drivers}", "{low}–{high} over {drivers}"),
-    "lower_range": ("至少 {low}–{high},随{drivers}(模型只计目标口径的一部分)",
-                    "at least {low}–{high} over {drivers} (the model counts part of what the "
-                    "target counts)"),
-    "upper_range": ("至多 {low}–{high},随{drivers}(模型所计范围大于目标口径)",
-                    "at most {low}–{high} over {drivers} (the model counts more than the "
-                    "target does)"),
-    # the short forms, beside a chart's target marker (the reason stays in the tables)
-    "lower_short": ("至少 {p}", "at least {p}"),
-    "upper_short": ("至多 {p}", "at most {p}"),
-    "range_prior_short": ("{low}–{high}", "{low}–{high}"),
-    "lower_range_short": ("至少 {low}–{high}", "at least {low}–{high}"),
-    "upper_range_short": ("至多 {low}–{high}", "at most {low}–{high}"),
-}
+#: Bound wording: (Chinese, English) of "at least p" / "at most p" with the reason, from the
+#: wording room (keys ``markdown.bound.<key>``; the ``_short`` forms go beside a chart's
+#: target marker, the reason stays in the tables).
+BOUND_TEXT: dict[str, tuple[str, str]] = table("markdown.bound")
 
 
 def _say(key: str, lang: str, **values: object) -> str:
-    zh, en = BOUND_TEXT[key]
-    return (en if lang == "en" else zh).format(**values)
+    return say(f"markdown.bound.{key}", lang, **values)
+
+
+def _both(key: str, **values: object) -> str:
+    """The report's bilingual form of text ``key``: ``English / 中文``."""
+    return f"{say(key, 'en', **values)} / {say(key, 'zh', **values)}"
 
 
 def probability_text(row, lang: str = "en", fmt=_p, short: bool = False) -> str:
@@ -186,9 +173,9 @@ def judged_text(row, lang: str = "en") -> str:
     if pd.isna(getattr(row, "judged_value", None)):
         return status_label(row.status, lang)
     sign = {"lower": "≥ ", "upper": "≤ "}.get(row.judged_bound, "")
-    quality = {"reported": ("reported", "公报数"), "preliminary": ("preliminary", "初步数"),
-               "derived": ("derived", "推算数")}.get(row.judged_quality, (row.judged_quality,) * 2)
-    q = quality[1] if lang == "zh" else quality[0]
+    # a quality the wording room does not name is shown as its code
+    q = (say(f"markdown.quality.{row.judged_quality}", lang)
+         if row.judged_quality in _QUALITIES else row.judged_quality)
     return f"{int(row.judged_year)}: {sign}{row.judged_value:,.4g} ({q})"
 
 
@@ -250,7 +237,7 @@ def _preliminary_note(result: ScenarioResult) -> str:
         return ""
     if not prelim:
         return ""
-    return f" · preliminary figures / 初步数: {', '.join(prelim)}"
+    return f" · {_both('markdown.preliminary')}: {', '.join(prelim)}"
 
 
 def reach_section(targets: pd.DataFrame) -> list[str]:
@@ -260,11 +247,7 @@ def reach_section(targets: pd.DataFrame) -> list[str]:
     rows = targets[targets["reach_50"].notna() & ~targets["status"].isin(("met", "missed"))]
     if rows.empty:
         return []
-    out = ["### Levels reachable / 可达到的水平", "",
-           "P(value ≥ level) = 50%, 80%, 90% under these settings; for a lower-bound target "
-           "(the model counts part of what the target counts) the true level is at least "
-           "this. / 在当前设置下以50%、80%、90%概率可达到的水平(下限类目标只计目标口径的一部分,"
-           "真实水平至少为此)。", "",
+    out = [f"### {_both('markdown.reach_title')}", "", _both("markdown.reach_intro"), "",
            "| Target | Year | Target value | 50% | 80% | 90% |", "|---|---|---|---|---|---|"]
     for r in rows.itertuples():
         out.append(f"| {r.target_id} {r.label_en} / {r.label_zh} | {r.year} | "
@@ -287,31 +270,26 @@ def prior_section(result: ScenarioResult) -> list[str]:
         if not isinstance(named, str) or r.driver not in named.split("; "):
             continue
         status = board.loc[r.target_id, "status"]
-        kind = ("assumption / 假设" if r.kind == "assumption"
-                else "weakly informed parameter / 数据约束较弱的参数")
+        kind = _both("markdown.kind_assumption" if r.kind == "assumption"
+                     else "markdown.kind_parameter")
         rows.append([r.target_id, f"{status_label(status)} / {status_label(status, 'zh')}",
                      f"{drivers_text(r.driver, 'en')} / {drivers_text(r.driver, 'zh')}", kind,
                      _p(r.p_low), _p(r.p_mid), _p(r.p_high), str(int(r.runs)),
                      f"{abs(r.p_high - r.p_low):.2f}",
                      (f"{max(PRIOR_SPREAD, PRIOR_NOISE_SE * r.se):.2f}"
                       if r.runs >= MIN_BAND_RUNS else
-                      f"n/a (< {MIN_BAND_RUNS} runs per band / 每组少于 {MIN_BAND_RUNS} 次)")])
+                      f"n/a ({_both('markdown.few_runs', n=MIN_BAND_RUNS)})")])
     if not rows:
         return []
     band = f"{PRIOR_BAND:.0%}"
     return [
-        "### Prior sensitivity / 先验敏感性", "",
-        f"P(value ≥ threshold) with one drawn input (an assumption, or a calibrated parameter "
-        f"the data inform weakly) in its lowest, middle and highest {band} of the runs, the "
-        f"other inputs drawn as in the ensemble; prior-driven when the spread exceeds "
-        f"{PRIOR_SPREAD:g} and {PRIOR_NOISE_SE:g} standard errors of sampling noise. / "
-        f"按某一项抽样输入"
-        f"(假设或数据约束较弱的参数)将模拟分组,取其最低、中间、最高 {band} 模拟中的达成概率;"
-        f"相差超过 {PRIOR_SPREAD:g} 且超过 {PRIOR_NOISE_SE:g} 倍抽样标准误即为“取决于先验”。", "",
-        _md_table(["Target", "Status / 状态", "Input / 输入", "Kind / 类型",
+        f"### {_both('markdown.prior_title')}", "",
+        _both("markdown.prior_intro", band=band, spread=PRIOR_SPREAD, noise=PRIOR_NOISE_SE), "",
+        _md_table(["Target", _both("markdown.col_status"), _both("markdown.col_input"),
+                   _both("markdown.col_kind"),
                    f"P (lowest {band})", "P (middle)", f"P (highest {band})",
-                   "runs per band", "spread / 相差",
-                   "spread needed / 所需相差"], rows), ""]
+                   "runs per band", _both("markdown.col_spread"),
+                   _both("markdown.col_spread_needed")], rows), ""]
 
 
 def render_report(
@@ -333,7 +311,8 @@ def render_report(
     """
     s = result.scenario
     t = result.targets
-    header = ["Target", "Indicator", "Year", "Threshold", "Status / 状态", "P(value ≥ threshold)",
+    header = ["Target", "Indicator", "Year", "Threshold", _both("markdown.col_status"),
+              "P(value ≥ threshold)",
               "Median [p10–p90] in target year", "First year"]
     if baseline is not None:
         header.append(f"P baseline ({baseline.scenario.name})")
@@ -352,7 +331,7 @@ def render_report(
         "",
         "## Scoreboard",
         "",
-        f"Targets by status / 按状态计: {status_summary(t)} / {status_summary(t, 'zh')}",
+        f"{_both('markdown.by_status')}: {status_summary(t)} / {status_summary(t, 'zh')}",
         "",
     ]
     base = None if baseline is None else baseline.targets
@@ -363,12 +342,11 @@ def render_report(
                     _md_table(header, _scoreboard_rows(part, base)), ""]
     outside = t[t["status"] == "outside_scope"]
     if not outside.empty:
-        out += ["### Outside the model's scope / 模型范围外", "",
+        out += [f"### {_both('markdown.outside_title')}", "",
                 _md_table(header, _scoreboard_rows(outside, base)), ""]
     out += reach_section(t)
     if not result.curves.empty:
-        out += ["### Assumption-driven targets: probability over the driving assumption / "
-                "取决于假设的目标:概率随驱动假设的变化", "", curves_table(result.curves), ""]
+        out += [f"### {_both('markdown.curves_title')}", "", curves_table(result.curves), ""]
     out += prior_section(result)
     notes = t[t["note"].notna() & (t["note"] != "")]
     if not notes.empty:
@@ -413,7 +391,8 @@ def render_report(
         a_rows.append([f"{a.label_en} / {a.label_zh}{changed}", a.unit, f"{d:g}", f"{lo:g}",
                        f"{hi:g}", a.source])
     out += [_md_table(["Assumption", "Unit", "Default", "Low", "High", "Source"], a_rows), ""]
-    out += ["## How to read the numbers", "", RULES, "", "### Target status / 目标状态", ""]
+    out += ["## How to read the numbers", "", RULES, "",
+            f"### {_both('markdown.status_title')}", ""]
     out += [f"- `{k}` {v[0]} / {v[1]}: {v[2]}; {v[3]}" for k, v in STATUS_TEXT.items()]
     out.append("")
     if charts:
@@ -425,17 +404,18 @@ def render_report(
     return "\n".join(out)
 
 
+#: The statuses of each part of the scoreboard, by the part's key ``markdown.section.<part>``.
+_SECTION_STATUSES = {
+    "judged": ("met", "missed", "undetermined"),
+    "awaiting": ("awaiting_data",),
+    "forecasts": ("already_met", "assumption_driven", "prior_driven", "lower_bound",
+                  "upper_bound", "assessable", "set_by_lever"),
+    "trend": ("trend_only",),
+}
 #: The scoreboard's parts: (statuses, English title, Chinese title).
-SECTIONS = (
-    (("met", "missed", "undetermined"), "judged from published figures (target year passed)",
-     "依据已公布数据判定(目标年份已过)"),
-    (("awaiting_data",), "target year passed, figure not yet published: model nowcast",
-     "目标年份已过、数据尚未公布:模型现时估计"),
-    (("already_met", "assumption_driven", "prior_driven", "lower_bound", "upper_bound",
-      "assessable", "set_by_lever"), "forecasts", "预测"),
-    (("trend_only",), "trend nowcasts of series the model does not cover (not model "
-     "forecasts)", "模型未覆盖序列的趋势外推(非模型预测)"),
-)
+SECTIONS = tuple((statuses, say(f"markdown.section.{part}", "en"),
+                  say(f"markdown.section.{part}", "zh"))
+                 for part, statuses in _SECTION_STATUSES.items())
 
 
 def scoreboard_sections(targets: pd.DataFrame, lang: str = "en"):
@@ -456,7 +436,7 @@ def vintage_text(targets: pd.DataFrame, lang: str = "en") -> str:
     if not years:
         return ""
     shown = "/".join(str(y) for y in years)
-    return f"数据截至 {shown} 年" if lang == "zh" else f"data through {shown}"
+    return say("markdown.vintage", lang, years=shown)
 
 
 def scoreboard_text(result: ScenarioResult, lang: str = "en", width: int = 110) -> str:
@@ -531,12 +511,7 @@ def comparison_text(table: pd.DataFrame) -> str:
     ranged = table[table["in_scope"]]
     ranged = ranged[ranged[words].ne("").any(axis=1)] if words else ranged.iloc[:0]
     if not ranged.empty:
-        text += ("\n\nTargets driven by an assumption or, prior-driven, by a drawn input "
-                 "(p_ above: the share with the driver drawn over its range; a prior-driven "
-                 "range is over the lowest, middle and highest fifth of each scenario's runs "
-                 "by the input the first scenario's scoreboard names) / 取决于假设或先验的目标"
-                 "(p_ 为驱动输入按其范围抽样时的达成比例;取决于先验的范围按第一个情景记分表所列"
-                 "输入将各情景的模拟分为最低、中间、最高五分之一):")
+        text += f"\n\n{_both('markdown.ranged_intro')}:"
         for r in ranged.itertuples(index=False):
             parts = [f"{c.split('_', 1)[0]} {c.split('_', 1)[1]}: {getattr(r, c)}"
                      for c in words if getattr(r, c)]

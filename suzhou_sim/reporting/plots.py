@@ -36,6 +36,7 @@ from ..catalogues.observations import load_observations  # noqa: E402
 from ..catalogues.targets import Target, load_targets  # noqa: E402
 from ..fileio.atomic import atomic_write_bytes  # noqa: E402
 from ..paths import OBSERVED_FILE  # noqa: E402
+from ..wording import say  # noqa: E402
 from .markdown import probability_text  # noqa: E402
 
 if TYPE_CHECKING:
@@ -132,8 +133,9 @@ def chart_file(indicator: str) -> str:
 
 def _title(indicator: str, spec: SeriesSpec, zh: bool) -> str:
     ind = load_indicators()[indicator]
-    suffix = {"cumulative": f" (cumulative since {spec.base_year})"}.get(spec.measure, "")
-    suffix_zh = {"cumulative": f"({spec.base_year}年起累计)"}.get(spec.measure, "")
+    cumulative = spec.measure == "cumulative"
+    suffix = say("plots.cumulative", "en", base=spec.base_year) if cumulative else ""
+    suffix_zh = say("plots.cumulative", "zh", base=spec.base_year) if cumulative else ""
     return f"{ind.label_zh}{suffix_zh} / {ind.label_en}{suffix}" if zh else ind.label_en + suffix
 
 
