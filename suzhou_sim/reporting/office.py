@@ -93,7 +93,6 @@ REPORT_SUFFIXES = (".docx", ".xlsx")
 CJK_FONT = "Noto Sans CJK SC"
 
 
-
 def _zh(prefix: str) -> dict[str, str]:
     """The Chinese texts ``prefix.*`` of the wording room by the rest of their key."""
     return {key: zh for key, (zh, _en) in table(prefix).items()}
