@@ -1,9 +1,10 @@
 """Charts, short reports and sentences of the decision studies (optimise, discover, sweep).
 
-Wording in English and Chinese lives here: the rationale of an optimised plan, the plain
-sentence per PRIM box ("SZ-HTE-2025 fails mainly when ..."), and the markdown reports. The
-studies (``studies.optimise``, ``studies.discover``, ``studies.sweep``) compute; this module
-does not run the model and writes no files.
+Lives here: the assembly of the rationale of an optimised plan, the plain sentence per PRIM
+box ("SZ-HTE-2025 fails mainly when ..."), and the markdown reports, from the texts
+``decision.*`` of ``wording/texts/reports_office.yaml`` (the sentences in both languages).
+The studies (``studies.optimise``, ``studies.discover``, ``studies.sweep``) compute; this
+module does not run the model and writes no files.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..catalogues.scenarios import load_assumptions, load_levers
 from ..catalogues.targets import load_targets
 from ..studies.discover import Box, Discovery, Restriction
 from ..studies.optimise import PortfolioResult, SearchResult, period_years
+from ..wording import say
 from .answer_text import answer_text, driver_name
 from .catalogue_text import PRICING_LABELS
 from .labels import in_language
@@ -46,17 +48,17 @@ def input_label(name: str, lang: str = "en") -> str:
     for a in load_assumptions().values():
         if a.vensim == name:
             return a.label(lang)
-    return name if lang == "en" else f"{name}(校准参数)"
+    return say("decision.calibrated_param", lang, name=name)
 
 
 def _condition(r: Restriction, lang: str) -> str:
-    name = input_label(r.name, lang)
-    if r.side == "below":
-        return f"{name} < {r.high:.3g}" if lang == "en" else f"{name}低于{r.high:.3g}"
-    if r.side == "above":
-        return f"{name} > {r.low:.3g}" if lang == "en" else f"{name}高于{r.low:.3g}"
-    return (f"{name} is between {r.low:.3g} and {r.high:.3g}" if lang == "en"
-            else f"{name}介于{r.low:.3g}与{r.high:.3g}之间")
+    key = r.side if r.side in ("below", "above") else "between"
+    return say(f"decision.{key}", lang, name=input_label(r.name, lang), low=r.low, high=r.high)
+
+
+def _both(key: str) -> str:
+    """``English / 中文`` of the text ``key``: the headings and columns of report.md."""
+    return f"{say(key, 'en')} / {say(key, 'zh')}"
 
 
 def _tightness(r: Restriction) -> float:
@@ -72,42 +74,25 @@ def box_sentence(target_id: str, box: Box, base_rate: float, lang: str = "en") -
     parts = sorted(box.restrictions, key=_tightness, reverse=True)
     shown = [_condition(r, lang) for r in parts[:SENTENCE_INPUTS]]
     more = len(parts) - len(shown)
-    if lang == "en":
-        when = " and ".join(shown) + (f" (and {more} narrower ranges)" if more > 0 else "")
-        return (f"{target_id} fails mainly when {when}: in that box it fails in "
-                f"{box.density:.0%} of the runs (against {base_rate:.0%} overall, a lift of "
-                f"{box.lift:.1f}×), and the box holds {box.coverage:.0%} of all failures.")
-    when = "且".join(shown) + (f"(另有{more}项范围限制)" if more > 0 else "")
-    return (f"{target_id}主要在{when}时未能实现:该情形下未实现的比例为{box.density:.0%}"
-            f"(总体为{base_rate:.0%},为总体的{box.lift:.1f}倍),覆盖全部未实现情形的"
-            f"{box.coverage:.0%}。")
+    when = say("decision.box_and", lang).join(shown) + (
+        say("decision.box_more", lang, more=more) if more > 0 else "")
+    return say("decision.box", lang, target=target_id, when=when, density=box.density,
+               base=base_rate, lift=box.lift, coverage=box.coverage)
 
 
 def discovery_sentences(discovery: Discovery, lang: str = "en") -> list[str]:
     """One sentence per box, or one sentence saying why there is no box."""
     tid, rate = discovery.target_id, discovery.base_rate
     if rate == 0:
-        return [f"{tid} is reached in every run: there is no future in which it fails."
-                if lang == "en" else f"{tid}在所有模拟中均可实现,不存在未实现的情形。"]
+        return [say("decision.always_met", lang, target=tid)]
     if rate == 1:
-        return [f"{tid} fails in every run: there is no future among the inputs in which it "
-                "is reached, so no box to find." if lang == "en" else
-                f"{tid}在所有模拟中均未实现:在这些输入范围内不存在实现的情形,因此没有可找的输入区间。"]
+        return [say("decision.never_met", lang, target=tid)]
     if not discovery.boxes:
-        lift, cover = discovery.min_lift, discovery.min_coverage
-        if lang == "en":
-            why = (f"no box found: no range of the inputs in which it fails at least {lift:g}× "
-                   f"as often as overall (i.e. in {min(lift * rate, 1):.0%} of the runs or "
-                   f"more) and that holds at least {cover:.0%} of the failures")
-            if lift * rate > 1:
-                why += f" (at {rate:.0%} overall, failing is the rule everywhere)"
-            return [f"{tid} fails in {rate:.0%} of the runs; {why}."]
-        least = min(lift * rate, 1)
-        why = (f"未找到区间:没有任何输入范围能使未实现比例达到总体的{lift:g}倍(即{least:.0%}"
-               f"以上)且覆盖至少{cover:.0%}的未实现情形")
-        if lift * rate > 1:
-            why += "(总体已多数未实现,各处皆然)"
-        return [f"{tid}在{rate:.0%}的模拟中未能实现;{why}。"]
+        lift = discovery.min_lift
+        # failing is the rule when the least density kept would exceed every run
+        key = "decision.no_box_rule" if lift * rate > 1 else "decision.no_box"
+        return [say(key, lang, target=tid, rate=rate, lift=lift, least=min(lift * rate, 1),
+                    cover=discovery.min_coverage)]
     return [box_sentence(tid, b, rate, lang) for b in discovery.boxes]
 
 
@@ -132,10 +117,11 @@ def _contribution_lines(result: PortfolioResult) -> list[str]:
         return []
     levers = load_levers()
     ids = [t.target_id for t in result.targets]
-    head = "| lever / 杠杆 | spending / 支出 | " + " | ".join(ids) + " |"
+    head = (f"| {_both('decision.col_lever')} | {_both('decision.col_spending')} | "
+            + " | ".join(ids) + " |")
     lines = [head, "|---" * (len(ids) + 2) + "|"]
     for _, r in table.iterrows():
-        name = ("**total / 合计**" if r["lever"] == "total"
+        name = (f"**{_both('decision.total')}**" if r["lever"] == "total"
                 else f"{levers[r['lever']].label_en} / {levers[r['lever']].label_zh}")
         cells = " | ".join(f"{r[f'p_{t}']:+.3f}" for t in ids)
         lines.append(f"| {name} | {r['spend']:+,.0f} | {cells} |")
@@ -157,13 +143,10 @@ def _closed_line(result: PortfolioResult) -> str:
     if not result.closed_periods:
         return "- No plan period has begun by the data vintage: every period was open."
     names = ", ".join(f"{p} ({period_years(p)})" for p in result.closed_periods)
-    return (f"- Closed periods, never changed: {names}. Rule: with data through "
-            f"{result.vintage_year}, the figures for {result.vintage_year} are published during "
-            f"{result.vintage_year + 1}, so that year is under way and its budget spent or "
-            "committed; a plan period that has begun is closed as a whole (levers are set per "
-            "period). / 已开始的规划期不作调整:数据截至"
-            f"{result.vintage_year}年,其数据在{result.vintage_year + 1}年公布,彼时该年预算已支出或"
-            "已承诺。")
+    year, following = result.vintage_year, result.vintage_year + 1
+    return (f"- {say('decision.closed_periods', 'en', names=names)} "
+            f"{say('decision.closed_rule', 'en', year=year, next=following)} / "
+            f"{say('decision.closed_rule', 'zh', year=year, next=following)}")
 
 
 def portfolio_rationale(search: SearchResult, spending: list[str]) -> str:
@@ -172,17 +155,10 @@ def portfolio_rationale(search: SearchResult, spending: list[str]) -> str:
     ids = ", ".join(search.target_ids)
     p = search.probability
     money = ", ".join(spending) or "none"
-    if search.feasible:
-        en = (f"Optimised (suzhou-sim optimise): the least total spending ({money}, per year x "
-              f"years of each plan period) over {names} that reaches {ids} each with probability "
-              f">= {p:g} on common random numbers, found with pymoo's NSGA-II.")
-        zh = f"组合优化:在各目标({ids})实现概率均不低于{p:g}的前提下,专项资金总投入最少的方案。"
-    else:
-        en = (f"Optimised (suzhou-sim optimise): no plan over {names} within the allowed ranges "
-              f"reached {ids} each with probability >= {p:g}; this is the plan with the least "
-              "expected shortfall found.")
-        zh = f"组合优化:在允许范围内没有方案能使{ids}的实现概率均达到{p:g};此为缺口最小的方案。"
-    return f"{en}\n{zh}"
+    key = "decision.rationale_feasible" if search.feasible else "decision.rationale_infeasible"
+    # the English in full, then the Chinese in brief
+    en = say(key, "en", money=money, names=names, ids=ids, p=p)
+    return f"{en}\n{say(key + '_brief', 'zh', ids=ids, p=p)}"
 
 
 def infeasible_message(result: PortfolioResult) -> str:
@@ -214,12 +190,7 @@ def portfolio_report(result: PortfolioResult) -> str:
                  else f"{result.fresh_probabilities[tid]:.3f}")
         lines.append(f"| {tid} {t.label_en} / {t.label_zh} | {p:.3f} | {fresh} |")
     if any(a.kind == "range" and a.basis == "bands" for a in result.answers):
-        lines += ["", "Prior-driven targets are searched on the ensemble's share (every input "
-                  "drawn); the last column gives their range over the lowest, middle and "
-                  "highest fifth of the fresh runs ranked by the drawn input the scenario's "
-                  "scoreboard names, as the scoreboard does. 取决于先验的目标按全部输入抽样的"
-                  "达成比例搜索;最后一列按记分表所列输入将新抽样的模拟分为最低、中间、最高五分之一,"
-                  "给出概率范围。"]
+        lines += ["", f"{say('decision.prior_bands', 'en')} {say('decision.prior_bands', 'zh')}"]
     ranged = [a for a in result.answers if a.kind == "range" and a.basis != "bands"]
     if ranged:
         lines += ["", "Targets driven by an assumption are searched on the ensemble's share "
@@ -230,14 +201,14 @@ def portfolio_report(result: PortfolioResult) -> str:
               "| lever | period | scenario | plan | searched | pricing |",
               "|---|---|---|---|---|---|"]
     lines += _plan_lines(result)
-    lines += ["", "## What each lever contributes / 各杠杆的贡献", "",
+    lines += ["", f"## {_both('decision.contributions_title')}", "",
               "Change from the scenario's plan to the chosen plan, per lever (over all its "
               "searched periods), on the search draws: spending in 100m yuan and each target's "
               "probability. A lever's share is the mean of its increment when the levers are "
               "switched one after the other in the table's order and in the reverse order, so "
               "the shares sum to the total.", ""]
     lines += _contribution_lines(result)
-    lines += ["", "## Held and closed / 保持不变的杠杆与时期", ""]
+    lines += ["", f"## {_both('decision.held_title')}", ""]
     lines += _held_lines(result) or ["- Every lever was searched."]
     lines.append(_closed_line(result))
     front = s.front
@@ -320,13 +291,9 @@ def sweep_report(table: pd.DataFrame, draws: int, seed: int) -> str:
                   f"({_driver_names(ledger)}). Fix the driver with `--assume NAME=VALUE` for "
                   "one value."]
     if not prior.empty:
-        lines += ["", "Prior-driven targets show `low–high (middle)`: the least and largest "
-                  "probability over the lowest, middle and highest fifth of each value's runs "
-                  "ranked by the drawn input the scenario's scoreboard names, and the middle "
-                  f"fifth's ({_driver_names(prior)}); the same input for every value. "
-                  "取决于先验的目标显示“低–高(中)”:按情景记分表所列输入的取值将每个取值下的模拟"
-                  "分为最低、中间、最高五分之一,各组达成概率的最小值与最大值,括号内为中间五分之一"
-                  "的概率;各取值使用同一输入。"]
+        # the English in full (with the drivers), then the Chinese in brief
+        lines += ["", f"{say('decision.sweep_prior', 'en', drivers=_driver_names(prior))} "
+                      f"{say('decision.sweep_prior_brief', 'zh')}"]
     given = table[table["kind"] == "conditional"].drop_duplicates("target_id")
     if not given.empty:
         lines += ["", "Conditional on the fixed driver: " + "; ".join(

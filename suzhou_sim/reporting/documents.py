@@ -1,7 +1,8 @@
 """The policy documents the targets and scenarios cite, by number and title.
 
-Lives here: the table of source documents (document number, title, issuer and date) that the
-targets' ``source_doc`` (``苏委发〔2022〕1号 四(一)2``) point to, and the citation of a
+Lives here: the one sources table (document number, title, issuer and date), read once from
+``data/source_documents.csv`` (the titles are proper names, data rather than wording), that
+the targets' ``source_doc`` (``苏委发〔2022〕1号 四(一)2``) point to, and the citation of a
 source as a reader expects it: number, title in 《》 and clause. The documents themselves are
 summarised in ``data/README.md``.
 
@@ -12,7 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Document", "DOCUMENTS", "cite", "cited_documents", "documents_line"]
+from ..catalogues.csv_tables import read_csv_table
+from ..paths import DATA_DIR
+
+__all__ = ["Document", "DOCUMENTS", "SOURCES_FILE", "cite", "cited_documents", "documents_line"]
 
 
 @dataclass(frozen=True)
@@ -34,20 +38,21 @@ class Document:
         return f"{self.number}《{self.title}》" if self.number else f"《{self.title}》"
 
 
-#: The documents of ``data/README.md`` ("Source documents").
-DOCUMENTS: tuple[Document, ...] = (
-    Document("苏委发〔2022〕1号", "苏州市推进数字经济时代产业创新集群发展指导意见",
-             "中共苏州市委、苏州市人民政府", "2022"),
-    Document("苏府办〔2022〕127号", "关于加快推进全市科技招商工作的指导意见",
-             "苏州市人民政府办公室", "2022-07"),
-    Document("", "市政府关于加快培育未来产业的工作意见", "苏州市人民政府", "2023-09"),
-    Document("昆政办发〔2024〕33号",
-             "昆山市实施“八大工程”全面提升科技创新能力三年行动计划(2024—2026年)",
-             "昆山市人民政府办公室", "2024"),
-    # the news report of the meeting that launched the 14th-plan funding (2021 baselines,
-    # the >=1000亿 special funds and >=2000亿 cluster fund); it carries no document number
-    Document("", "2022苏州“新年第一会”聚焦创新集群", "中国工业报", "2022-01-12"),
-)
+#: The one sources table: a row per document (number, title, issuer, date, note), in the order
+#: the reports list them; a copy of the project (``SUZHOU_SIM_HOME``) brings its own.
+SOURCES_FILE = DATA_DIR / "source_documents.csv"
+
+
+def _load_documents() -> tuple[Document, ...]:
+    """The documents of :data:`SOURCES_FILE`, in its order (read once, when imported)."""
+    table = read_csv_table(SOURCES_FILE, "source-document CSV",
+                           ("number", "title", "issuer", "date"))
+    return tuple(Document(r.number.strip(), r.title.strip(), r.issuer.strip(), r.date.strip())
+                 for r in table.itertuples(index=False))
+
+
+#: The source documents, from :data:`SOURCES_FILE` (summarised in ``data/README.md``).
+DOCUMENTS: tuple[Document, ...] = _load_documents()
 
 
 def _document(source: str) -> Document | None:

@@ -1,10 +1,11 @@
 """Meeting reports of a scenario run as Word (.docx, python-docx) and Excel (.xlsx, openpyxl).
 
 Lives here: the report's tables as data (scoreboard, levers against the region baseline,
-assumptions, series with bands, an optional comparison), their Chinese wording, and the two
-file builders, which return the file's bytes (the caller writes them atomically or offers
-them as a download). Fan charts are drawn by :mod:`suzhou_sim.reporting.plots` with a CJK
-font when one is installed (``fonts-noto-cjk``).
+assumptions, series with bands, an optional comparison), the assembly of their Chinese wording
+from the texts ``office.*`` of ``wording/texts/reports_office.yaml`` (column names, headings,
+notes), and the two file builders, which return the file's bytes (the caller writes them
+atomically or offers them as a download). Fan charts are drawn by
+:mod:`suzhou_sim.reporting.plots` with a CJK font when one is installed (``fonts-noto-cjk``).
 
 Must not: run the model (it receives :class:`~suzhou_sim.studies.scenario_runs.ScenarioResult`
 objects), write files or read session state.
@@ -43,6 +44,7 @@ from ..catalogues.targets import (
     targets_for_region,
 )
 from ..errors import InputError
+from ..wording import say, table
 from ..wording.problems import Names, Phrase
 from .documents import cite, cited_documents
 from .driver_labels import drivers_text
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REPORT_SUFFIXES",
+    "COL",
     "ReportInputs",
     "scoreboard_table",
     "reach_table",
@@ -89,13 +92,18 @@ REPORT_SUFFIXES = (".docx", ".xlsx")
 #: The Chinese font of the reports' text (``fonts-noto-cjk``); the app's diagram uses it too.
 CJK_FONT = "Noto Sans CJK SC"
 
+
+def _zh(prefix: str) -> dict[str, str]:
+    """The Chinese texts ``prefix.*`` of the wording room by the rest of their key."""
+    return {key: zh for key, (zh, _en) in table(prefix).items()}
+
+
+#: The tables' column names (the reports are in Chinese), by their key (``office.col.*``).
+COL = _zh("office.col")
 # the fan charts' legend and axes in Chinese (see plots.CHART_LABELS)
-_CHART_ZH = {
-    "band": "10–90% 区间", "median": "中位数({scenario})", "baseline": "基准中位数",
-    "observed": "历史观测({bound}{unverified})", "unverified": ",未核实", "target": "目标",
-    "year": "年份(年末)", "lower": "下限", "upper": "上限", "exact": "确数", "approx": "约数",
-}
-_COMPARATOR_ZH = {">=": "≥", "~": "约"}
+_CHART_ZH = _zh("office.chart")
+_COMPARATOR_ZH = _zh("office.comparator")
+_SHEET = _zh("office.sheet")
 _PERCENT, _NUMBER, _DELTA = "0%", "#,##0.00", "+0.0%;-0.0%;0.0%"
 
 
@@ -160,40 +168,36 @@ def scoreboard_table(result: ScenarioResult, baseline: ScenarioResult | None = N
     base = {} if baseline is None else dict(
         zip(baseline.targets["target_id"], baseline.targets["probability"], strict=True))
     frame = pd.DataFrame({
-        "目标编号": inside["target_id"],
-        "目标": inside["label_zh"],
-        "年份": inside["year"].astype(int),
-        "目标值": _threshold_cells(inside),
-        "状态": [status_label(s, "zh") for s in inside["status"]],
+        COL["target_id"]: inside["target_id"],
+        COL["target"]: inside["label_zh"],
+        COL["year"]: inside["year"].astype(int),
+        COL["threshold"]: _threshold_cells(inside),
+        COL["status"]: [status_label(s, "zh") for s in inside["status"]],
         # as the status reads it: "至少 88%(…)" for a lower bound, a range over the assumption...
-        "概率说明": [probability_text(r, "zh", fmt_probability)
+        COL["probability_text"]: [probability_text(r, "zh", fmt_probability)
                  for r in inside.itertuples(index=False)],
         # one probability only: a range status (assumption- or prior-driven) reads its
         # range in 概率说明 and names its driver, not one number
-        "达成概率": [math.nan if ranged else float(p) for p, ranged in zip(
+        COL["probability"]: [math.nan if ranged else float(p) for p, ranged in zip(
             inside["probability"], ranges, strict=True)],
-        "驱动因素": [_driver_names(r) if ranged else "" for r, ranged in zip(
+        COL["drivers"]: [_driver_names(r) if ranged else "" for r, ranged in zip(
             inside.itertuples(index=False), ranges, strict=True)],
-        "中位数": inside["median"].astype(float),
+        COL["median"]: inside["median"].astype(float),
         "P10": inside["p10"].astype(float),
         "P90": inside["p90"].astype(float),
-        "单位": [unit_label(u, "zh") for u in inside["unit"]],
-        "首次达成": ["" if pd.isna(y) else str(int(y)) for y in inside["first_year"]],
+        COL["unit"]: [unit_label(u, "zh") for u in inside["unit"]],
+        COL["first_year"]: ["" if pd.isna(y) else str(int(y)) for y in inside["first_year"]],
     })
     if baseline is not None:
-        frame["基准概率"] = [base.get(k, math.nan) for k in inside["target_id"]]
-        frame["较基准"] = frame["达成概率"] - frame["基准概率"]
+        frame[COL["base_probability"]] = [base.get(k, math.nan) for k in inside["target_id"]]
+        frame[COL["vs_base"]] = frame[COL["probability"]] - frame[COL["base_probability"]]
     return frame.reset_index(drop=True)
 
 
 #: The reach table's title and its probability columns (P(value ≥ level) = 50/80/90%).
-REACH_TITLE = "可达水平(50% / 80% / 90%)"
-REACH_COLUMNS = {"reach_50": "50% 概率可达", "reach_80": "80% 概率可达", "reach_90": "90% 概率可达"}
-_REACH_NOTE = (
-    "在当前设置下以 50%、80%、90% 概率可达到的水平,即 P(数值 ≥ 该水平) 分别为 50%、80%、90%;"
-    "“每年”类目标为各年中的最低值;下限类目标(模型只计目标口径的"
-    "一部分)的真实水平至少为此。已按公布数据判定的目标不列。"
-)
+REACH_TITLE = say("office.reach_title", "zh")
+REACH_COLUMNS = {f"reach_{p}": say("office.reach_column", "zh", p=p) for p in (50, 80, 90)}
+_REACH_NOTE = say("office.reach_note", "zh")
 
 
 def reach_table(result: ScenarioResult) -> pd.DataFrame:
@@ -214,13 +218,14 @@ def reach_table(result: ScenarioResult) -> pd.DataFrame:
     rows = rows.sort_values("year", kind="stable")
     measured = [f if s in ("undetermined", "awaiting_data") else s
                 for s, f in zip(rows["status"], rows["forecast_status"], strict=True)]
+    at_least = say("office.at_least", "zh")
     frame = pd.DataFrame({
-        "目标编号": rows["target_id"],
-        "目标": rows["label_zh"],
-        "年份": rows["year"].astype(int),
-        "目标值": _threshold_cells(rows),
-        "单位": [unit_label(u, "zh") for u in rows["unit"]],
-        "口径": ["至少" if m == "lower_bound" else "" for m in measured],
+        COL["target_id"]: rows["target_id"],
+        COL["target"]: rows["label_zh"],
+        COL["year"]: rows["year"].astype(int),
+        COL["threshold"]: _threshold_cells(rows),
+        COL["unit"]: [unit_label(u, "zh") for u in rows["unit"]],
+        COL["basis"]: [at_least if m == "lower_bound" else "" for m in measured],
         **{title: rows[col].astype(float) for col, title in REACH_COLUMNS.items()},
     })
     return frame.reset_index(drop=True)
@@ -238,28 +243,32 @@ def _driver_names(row) -> str:
 def lever_table(result: ScenarioResult) -> pd.DataFrame:
     """Every lever per plan period with the region baseline's value and whether it changed."""
     region = result.scenario.region
+    yes = say("office.yes", "zh")
     rows = []
     for key, lever in load_levers().items():
         for period in PERIODS:
             value = result.levers[key][period]
             base = lever_baseline(key, period, region)
-            rows.append({"杠杆": lever.label_zh, "时期": period_label(period, "zh"),
-                         "单位": unit_label(lever.unit, "zh"), "情景取值": value,
-                         "基准取值": base, "已调整": "是" if not math.isclose(value, base) else ""})
+            rows.append({COL["lever"]: lever.label_zh, COL["period"]: period_label(period, "zh"),
+                         COL["unit"]: unit_label(lever.unit, "zh"), COL["value"]: value,
+                         COL["base_value"]: base,
+                         COL["changed"]: yes if not math.isclose(value, base) else ""})
     return pd.DataFrame(rows)
 
 
 def assumption_table(result: ScenarioResult) -> pd.DataFrame:
     """Assumptions used (default, low, high), the region's baseline range and the source."""
     region = result.scenario.region
+    yes = say("office.yes", "zh")
     rows = []
     for key, a in load_assumptions().items():
         d, lo, hi = result.assumptions[key]
         bd, blo, bhi = assumption_baseline(key, region)
         changed = not all(math.isclose(x, y) for x, y in ((d, bd), (lo, blo), (hi, bhi)))
-        rows.append({"假设": a.label_zh, "单位": unit_label(a.unit, "zh"), "默认值": d,
-                     "下限": lo, "上限": hi, "基准默认值": bd, "基准下限": blo, "基准上限": bhi,
-                     "已调整": "是" if changed else "", "来源": a.source})
+        rows.append({COL["assumption"]: a.label_zh, COL["unit"]: unit_label(a.unit, "zh"),
+                     COL["default"]: d, COL["low"]: lo, COL["high"]: hi,
+                     COL["base_default"]: bd, COL["base_low"]: blo, COL["base_high"]: bhi,
+                     COL["changed"]: yes if changed else "", COL["source"]: a.source})
     return pd.DataFrame(rows)
 
 
@@ -267,16 +276,17 @@ def series_table(result: ScenarioResult, baseline: ScenarioResult | None = None
                  ) -> pd.DataFrame:
     """Series of the scenario (and baseline) with their 10-90% bands, labelled in Chinese."""
     registry = load_indicators()
-    runs = [("情景", result)] + ([("基准", baseline)] if baseline is not None else [])
+    runs = [(say("office.run_scenario", "zh"), result)] + (
+        [(say("office.run_baseline", "zh"), baseline)] if baseline is not None else [])
     frames = []
     for name, run in runs:
         s = run.series
         frames.append(pd.DataFrame({
-            "运行": name, "指标": [registry[i].label_zh for i in s["indicator"]],
-            "指标代码": s["indicator"], "单位": [unit_label(registry[i].unit, "zh")
-                                            for i in s["indicator"]],
-            "年份": s["year"].astype(int), "P10": s["p10"], "中位数": s["p50"],
-            "P90": s["p90"], "均值": s["mean"]}))
+            COL["run"]: name, COL["indicator"]: [registry[i].label_zh for i in s["indicator"]],
+            COL["indicator_id"]: s["indicator"],
+            COL["unit"]: [unit_label(registry[i].unit, "zh") for i in s["indicator"]],
+            COL["year"]: s["year"].astype(int), "P10": s["p10"], COL["median"]: s["p50"],
+            "P90": s["p90"], COL["mean"]: s["mean"]}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -291,7 +301,7 @@ def compared_probabilities(table: pd.DataFrame, name: str, lang: str) -> list[ob
         if not pd.isna(p):
             out.append(float(p))
         elif not pd.isna(lo):
-            what = "随假设" if lang == "zh" else "over the assumption"
+            what = say("office.over_assumption", lang)
             out.append(f"{fmt_probability(lo)}–{fmt_probability(hi)} {what}")
         else:
             out.append(None)
@@ -302,8 +312,8 @@ def comparison_table(comparison: pd.DataFrame, compared: list[Scenario]) -> pd.D
     """Probabilities per compared scenario (0-1, or the range as text where the target has
     none, see :func:`compared_probabilities`) and differences from the first (0-1)."""
     inside = comparison[comparison["in_scope"]].reset_index(drop=True)
-    out = pd.DataFrame({"目标编号": inside["target_id"], "目标": inside["label_zh"],
-                        "年份": inside["year"].astype(int)})
+    out = pd.DataFrame({COL["target_id"]: inside["target_id"], COL["target"]: inside["label_zh"],
+                        COL["year"]: inside["year"].astype(int)})
     for s in compared:
         if f"p_{s.name}" in inside:
             out[s.title_zh] = compared_probabilities(inside, s.name, "zh")
@@ -314,12 +324,15 @@ def comparison_table(comparison: pd.DataFrame, compared: list[Scenario]) -> pd.D
 
 def _changes(inputs: ReportInputs) -> list[str]:
     levers = lever_table(inputs.result)
-    lines = [f"{r.杠杆}({r.时期}):{r.基准取值:g} → {r.情景取值:g} {r.单位}".rstrip()
-             for r in levers[levers["已调整"] != ""].itertuples()]
+    lines = [say("office.change_lever", "zh", lever=r[COL["lever"]], period=r[COL["period"]],
+                 base=r[COL["base_value"]], value=r[COL["value"]], unit=r[COL["unit"]]).rstrip()
+             for r in levers[levers[COL["changed"]] != ""].to_dict("records")]
     a = assumption_table(inputs.result)
-    lines += [f"{r.假设}:默认 {r.基准默认值:g}({r.基准下限:g}–{r.基准上限:g})→ "
-              f"{r.默认值:g}({r.下限:g}–{r.上限:g}){r.单位}".rstrip()
-              for r in a[a["已调整"] != ""].itertuples()]
+    lines += [say("office.change_assumption", "zh", label=r[COL["assumption"]],
+                  base=r[COL["base_default"]], base_low=r[COL["base_low"]],
+                  base_high=r[COL["base_high"]], value=r[COL["default"]], low=r[COL["low"]],
+                  high=r[COL["high"]], unit=r[COL["unit"]]).rstrip()
+              for r in a[a[COL["changed"]] != ""].to_dict("records")]
     return lines
 
 
@@ -363,23 +376,15 @@ def report_headline(inputs: ReportInputs) -> list[str]:
 # --- Word -----------------------------------------------------------------------------------
 
 
-_READING = (
-    "达成概率 = 校准后验参数 × 外部假设抽样中达到目标的比例;同一种子的情景共用同一组抽样"
-    "(公共随机数),情景间的差异只来自政策。“约”类目标同样以 P(数值 ≥ 目标值)计,不设容差,"
-    f"另列落在目标值 ±{ABOUT_BAND:.0%} 以内的概率;“每年”类目标"
-    "须在每一年都达到。“取决于假设”的目标给出驱动假设取值区间上的概率范围;“取决于先验”的目标"
-    f"按某一项抽样假设或数据约束较弱的参数分组,其最低与最高 {PRIOR_BAND:.0%} 模拟的达成概率相差"
-    f"超过 {PRIOR_SPREAD:g}(已扣除抽样误差),给出该范围并注明这一输入。“至少”/“至多”表示模型只计"
-    "目标口径的一部分/大于目标口径。首次达成 = 过半抽样"
-    "达成时的中位年份。较基准 = 与本地区基准情景之差(百分点)。外部假设不是政策选择,按三角分布"
-    "(众数为默认值)抽样。"
-)
-_KIND_ZH = {"condition": "外部条件", "regime": "规则或市场环境", "effect": "政策效应参数"}
+_READING = say("office.reading", "zh", about=ABOUT_BAND, band=PRIOR_BAND, spread=PRIOR_SPREAD)
+_KIND_ZH = _zh("office.kind")
 #: Landscape A4 with 1.8 cm margins: the tables' width in centimetres.
 PAGE_WIDTH_CM = 29.7 - 2 * 1.8
 #: The scoreboard's columns and their widths (cm); they fill the landscape page.
-BOARD_COLUMNS = {"目标": 5.2, "年份": 1.2, "目标值": 3.3, "达成概率": 3.5, "中位数(P10–P90)": 3.9,
-                 "首次达成": 1.9, "基准概率": 1.9, "较基准": 2.6, "状态": 2.6}
+BOARD_COLUMNS = {COL[k]: w for k, w in (
+    ("target", 5.2), ("year", 1.2), ("threshold", 3.3), ("probability", 3.5),
+    ("median_band", 3.9), ("first_year", 1.9), ("base_probability", 1.9), ("vs_base", 2.6),
+    ("status", 2.6))}
 
 
 def _landscape(doc) -> None:
@@ -490,12 +495,14 @@ def _meta_line(inputs: ReportInputs) -> str:
     result = inputs.result
     s = result.scenario
     region = load_region(s.region).label_zh
-    parts = [f"地区:{region}", f"抽样次数:{result.draws:,}", f"随机种子:{result.seed}",
-             f"参数:{region}校准后验参数" if result.posterior_source.startswith("stored")
-             else "参数:给定的后验参数"]
+    stored = result.posterior_source.startswith("stored")
+    parts = [say("office.meta_region", "zh", region=region),
+             say("office.meta_draws", "zh", draws=result.draws),
+             say("office.meta_seed", "zh", seed=result.seed),
+             say("office.meta_stored" if stored else "office.meta_given", "zh", region=region)]
     if inputs.vintage is not None:
         parts.append(vintage_sentence(inputs.vintage, "zh").rstrip("。"))
-    parts.append(f"生成日期:{date.today().isoformat()}")
+    parts.append(say("office.meta_date", "zh", date=date.today().isoformat()))
     return " · ".join(parts)
 
 
@@ -532,7 +539,7 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
         style = doc.styles[name]
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.add_heading(f"{s.title_zh}:情景评估报告", level=0)
+    doc.add_heading(say("office.title", "zh", title=s.title_zh), level=0)
     doc.add_paragraph(_meta_line(inputs))
 
     doc.add_heading(HEADLINE_TITLE[0], level=1)
@@ -542,29 +549,33 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
     registry = load_indicators()
     lead = headline_indicator(result.targets, charts)
     if lead is not None:
-        _picture(doc, _chart_png(inputs, lead), f"图 1 {registry[lead].label_zh}(★ = 目标)")
+        _picture(doc, _chart_png(inputs, lead),
+                 say("office.figure_headline", "zh", n=1, label=registry[lead].label_zh))
 
-    doc.add_heading("情景说明", level=1)
+    doc.add_heading(say("office.h_texts", "zh"), level=1)
     texts = [t.strip() for t in (s.description_text("zh"), s.rationale_text("zh")) if t.strip()]
-    for text in texts or ["本情景未提供中文说明。"]:
+    for text in texts or [say("office.no_texts", "zh")]:
         doc.add_paragraph(text)
-    doc.add_heading("相对基准的调整", level=1)
+    doc.add_heading(say("office.h_changes", "zh"), level=1)
     changes = _changes(inputs)
-    for line in changes or ["与本地区基准一致(无杠杆或假设调整)。"]:
+    for line in changes or [say("office.no_changes", "zh")]:
         doc.add_paragraph(line, style="List Bullet")
 
-    doc.add_heading("目标记分牌", level=1)
+    doc.add_heading(say("office.h_scoreboard", "zh"), level=1)
     _lead_in(doc, _READING)
     board = scoreboard_table(result, inputs.baseline)
-    board["达成概率"] = board["概率说明"]
-    board["中位数(P10–P90)"] = [_median_cell(m, a, b, u) for m, a, b, u in zip(
-        board["中位数"], board["P10"], board["P90"], _units(result, board), strict=True)]
-    board["目标值"] = board["目标值"].str.replace(" ", "\u00a0")  # "≥ 20,000 家" stays whole
+    board[COL["probability"]] = board[COL["probability_text"]]
+    board[COL["median_band"]] = [_median_cell(m, a, b, u) for m, a, b, u in zip(
+        board[COL["median"]], board["P10"], board["P90"], _units(result, board), strict=True)]
+    # "≥ 20,000 家" stays whole
+    board[COL["threshold"]] = board[COL["threshold"]].str.replace(" ", "\u00a0")
     shown = [c for c in BOARD_COLUMNS if c in board]
     _docx_table(doc, board[shown], {
-        "基准概率": fmt_probability, "较基准": lambda d: fmt_points(d, "zh")},
+        COL["base_probability"]: fmt_probability,
+        COL["vs_base"]: lambda d: fmt_points(d, "zh")},
         widths=BOARD_COLUMNS,
-        numeric=("年份", "目标值", "达成概率", "中位数(P10–P90)", "首次达成", "基准概率", "较基准"))
+        numeric=tuple(COL[k] for k in ("year", "threshold", "probability", "median_band",
+                                       "first_year", "base_probability", "vs_base")))
 
     reach = reach_table(result)
     if not reach.empty:
@@ -572,83 +583,94 @@ def docx_report(inputs: ReportInputs, max_charts: int = 8) -> bytes:
         _lead_in(doc, _REACH_NOTE)
         units = dict(zip(result.targets["target_id"], result.targets["unit"], strict=True))
         shown = reach.copy()
+        leads = [f"{k} " if k else "" for k in reach[COL["basis"]]]  # "至少 " for a lower bound
         for title in REACH_COLUMNS.values():
             shown[title] = [f"{lead}{fmt_quantity(v, units[tid], 'zh')}".replace(" ", "\u00a0")
-                            for v, tid, lead in zip(reach[title], reach["目标编号"],
-                                                    ["至少 " if k else "" for k in reach["口径"]],
+                            for v, tid, lead in zip(reach[title], reach[COL["target_id"]], leads,
                                                     strict=True)]
-        shown["目标值"] = shown["目标值"].str.replace(" ", "\u00a0")
-        columns = ["目标", "年份", "目标值", *REACH_COLUMNS.values()]
+        shown[COL["threshold"]] = shown[COL["threshold"]].str.replace(" ", "\u00a0")
+        columns = [COL["target"], COL["year"], COL["threshold"], *REACH_COLUMNS.values()]
         _docx_table(doc, shown[columns], {}, widths={
-            "目标": 7.1, "年份": 1.3, "目标值": 4.3, **dict.fromkeys(REACH_COLUMNS.values(), 4.4)},
-            numeric=("年份", "目标值", *REACH_COLUMNS.values()))
+            COL["target"]: 7.1, COL["year"]: 1.3, COL["threshold"]: 4.3,
+            **dict.fromkeys(REACH_COLUMNS.values(), 4.4)},
+            numeric=(COL["year"], COL["threshold"], *REACH_COLUMNS.values()))
 
     if inputs.comparison is not None:
-        doc.add_heading("情景对比", level=1)
+        doc.add_heading(say("office.h_comparison", "zh"), level=1)
         table = comparison_table(inputs.comparison, inputs.compared)
         probs = {c: _compare_cell for c in table.columns[3:] if not c.startswith("Δ ")}
         deltas = {c: (lambda d: fmt_points(d, "zh")) for c in table.columns if c.startswith("Δ ")}
-        shown = table.drop(columns="目标编号")
+        shown = table.drop(columns=COL["target_id"])
         rest = (PAGE_WIDTH_CM - 5.4 - 1.2) / max(1, len(shown.columns) - 2)
         _docx_table(doc, shown, {**probs, **deltas},
-                    widths={"目标": 5.4, "年份": 1.2, **{c: rest for c in shown.columns[2:]}},
+                    widths={COL["target"]: 5.4, COL["year"]: 1.2,
+                            **{c: rest for c in shown.columns[2:]}},
                     numeric=tuple(shown.columns[1:]))
 
     charts = charts[:max_charts]
     if charts:
-        doc.add_heading("关键指标轨迹", level=1)
-        _lead_in(doc, "蓝色带 = 10–90% 区间,实线 = 中位数,虚线 = 基准中位数,"
-                      "★ = 目标(旁注达成概率),▲▼● = 历史观测(下限/上限/确数)。")
+        doc.add_heading(say("office.h_charts", "zh"), level=1)
+        _lead_in(doc, say("office.charts_note", "zh"))
         for i, name in enumerate(charts, start=2):
-            _picture(doc, _chart_png(inputs, name), f"图 {i} {registry[name].label_zh}")
+            _picture(doc, _chart_png(inputs, name),
+                     say("office.figure", "zh", n=i, label=registry[name].label_zh))
 
-    doc.add_heading("外部假设(非政策选择)", level=1)
+    doc.add_heading(say("office.h_assumptions", "zh"), level=1)
     a = assumption_table(result)
     units = {x.label_zh: x.unit for x in load_assumptions().values()}
-    value = {k: None for k in ("默认值", "下限", "上限")}
-    shown = a[["假设", "单位", "默认值", "下限", "上限", "已调整"]].copy()
+    value = [COL[k] for k in ("default", "low", "high")]
+    shown = a[[COL["assumption"], COL["unit"], *value, COL["changed"]]].copy()
     for col in value:
-        shown[col] = [fmt_value(v, units[label]) for v, label in zip(a[col], a["假设"],
+        shown[col] = [fmt_value(v, units[label]) for v, label in zip(a[col], a[COL["assumption"]],
                                                                      strict=True)]
-    _docx_table(doc, shown, {}, widths={"假设": 9.1, "单位": 3.0, "默认值": 3.5, "下限": 3.5,
-                                        "上限": 3.5, "已调整": 3.5},
-                numeric=("默认值", "下限", "上限"))
+    _docx_table(doc, shown, {}, widths={COL["assumption"]: 9.1, COL["unit"]: 3.0,
+                                        **dict.fromkeys(value, 3.5), COL["changed"]: 3.5},
+                numeric=tuple(value))
 
-    doc.add_heading("数据来源", level=1)
+    doc.add_heading(say("office.h_sources", "zh"), level=1)
     ledger = load_targets()
     sources = sorted({ledger[t].source_doc for t in result.targets["target_id"]})
-    doc.add_paragraph("目标出处(按文号和标题):")
+    doc.add_paragraph(say("office.sources_lead", "zh"))
     for d in cited_documents(sources):
-        doc.add_paragraph(f"{d.citation()},{d.issuer},{d.date}", style="List Bullet")
+        doc.add_paragraph(say("office.source_item", "zh", citation=d.citation(), issuer=d.issuer,
+                              date=d.date), style="List Bullet")
     if inputs.vintage is not None:
-        doc.add_paragraph("历史数据:" + vintage_sentence(inputs.vintage, "zh"))
-    doc.add_paragraph("外部假设的含义与类型(取值区间的依据见模型说明和证据表):")
+        doc.add_paragraph(say("office.history", "zh",
+                              vintage=vintage_sentence(inputs.vintage, "zh")))
+    doc.add_paragraph(say("office.assumptions_lead", "zh"))
     for assumption in load_assumptions().values():
         kind = _KIND_ZH.get(assumption.kind, assumption.kind)
-        doc.add_paragraph(f"{assumption.label_zh}({kind}):{plain_zh(assumption.help_zh)}",
+        doc.add_paragraph(say("office.assumption_item", "zh", label=assumption.label_zh,
+                              kind=kind, help=plain_zh(assumption.help_zh)),
                           style="List Bullet")
 
-    doc.add_heading("模型局限", level=1)
+    doc.add_heading(say("office.h_limits", "zh"), level=1)
     t = result.targets
     outside = t[~t["in_scope"]]
-    doc.add_paragraph(f"以下 {len(outside)} 项目标在模型范围外,没有概率:")
+    doc.add_paragraph(say("office.outside", "zh", n=len(outside)))
     for r in outside.itertuples():
         reason = ledger[r.target_id].reason_text("zh") or ""
-        doc.add_paragraph(f"{r.label_zh}({r.year} 年,{cite(ledger[r.target_id].source_doc)})"
-                          f":{plain_zh(reason)}", style="List Bullet")
+        doc.add_paragraph(say("office.outside_item", "zh", label=r.label_zh, year=r.year,
+                              source=cite(ledger[r.target_id].source_doc),
+                              reason=plain_zh(reason)), style="List Bullet")
     notes = [(tid, ledger[tid].note_text("zh")) for tid in t.loc[t["in_scope"], "target_id"]]
     notes = [(tid, n) for tid, n in notes if n]
     if notes:
-        doc.add_paragraph("口径说明(模型指标与目标定义的差异):")
+        doc.add_paragraph(say("office.notes_lead", "zh"))
         for tid, note in notes:
-            doc.add_paragraph(f"{ledger[tid].label_zh}:{plain_zh(note)}", style="List Bullet")
+            doc.add_paragraph(say("office.note_item", "zh", label=ledger[tid].label_zh,
+                                  note=plain_zh(note)), style="List Bullet")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
 #: Internal words of the ledger's and catalogue's Chinese texts, and what a reader is told.
-_PLAIN_ZH = ((".mdl默认值", "模型默认值"), (".mdl", "模型"), ("logistic", "S 形(逻辑斯蒂)"))
+_PLAIN_ZH = (
+    (".mdl默认值", say("office.plain.mdl_default", "zh")),  # zh-ok: matched in the ledger's texts
+    (".mdl", say("office.plain.mdl", "zh")),
+    ("logistic", say("office.plain.logistic", "zh")),
+)
 
 
 def plain_zh(text: str) -> str:
@@ -668,7 +690,7 @@ _TARGET_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2}-[A-Z]+-[0-9]{4}[A-Z]?(?![A-Z
 
 def _units(result: ScenarioResult, board: pd.DataFrame) -> list[str]:
     unit = dict(zip(result.targets["target_id"], result.targets["unit"], strict=True))
-    return [unit[t] for t in board["目标编号"]]
+    return [unit[t] for t in board[COL["target_id"]]]
 
 
 def _compare_cell(value: object) -> str:
@@ -715,8 +737,8 @@ def _summary_sheet(workbook, inputs: ReportInputs) -> None:
     """The first sheet: title, the run's details and the headline, one sentence a row."""
     from openpyxl.styles import Alignment, Font
 
-    ws = workbook.create_sheet("摘要")
-    ws.append([f"{inputs.result.scenario.title_zh}:情景评估报告"])
+    ws = workbook.create_sheet(_SHEET["summary"])
+    ws.append([say("office.title", "zh", title=inputs.result.scenario.title_zh)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_meta_line(inputs)])
     ws.append([])
@@ -749,20 +771,21 @@ def xlsx_report(inputs: ReportInputs) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     _summary_sheet(workbook, inputs)
-    numbers = {k: _NUMBER for k in ("中位数", "P10", "P90", "均值", "情景取值", "基准取值",
-                                    "默认值", "下限", "上限", "基准默认值", "基准下限",
-                                    "基准上限")}
-    _sheet(workbook, "记分牌", scoreboard_table(result, inputs.baseline),
-           {**numbers, "达成概率": _PERCENT, "基准概率": _PERCENT, "较基准": _DELTA})
-    _sheet(workbook, "可达水平", reach_table(result),
+    numbers = dict.fromkeys(["P10", "P90", *(COL[k] for k in (
+        "median", "mean", "value", "base_value", "default", "low", "high", "base_default",
+        "base_low", "base_high"))], _NUMBER)
+    _sheet(workbook, _SHEET["scoreboard"], scoreboard_table(result, inputs.baseline),
+           {**numbers, COL["probability"]: _PERCENT, COL["base_probability"]: _PERCENT,
+            COL["vs_base"]: _DELTA})
+    _sheet(workbook, _SHEET["reach"], reach_table(result),
            dict.fromkeys(REACH_COLUMNS.values(), _NUMBER))
-    _sheet(workbook, "轨迹", series_table(result, inputs.baseline), numbers)
-    _sheet(workbook, "杠杆", lever_table(result), numbers)
-    _sheet(workbook, "假设", assumption_table(result), numbers)
+    _sheet(workbook, _SHEET["series"], series_table(result, inputs.baseline), numbers)
+    _sheet(workbook, _SHEET["levers"], lever_table(result), numbers)
+    _sheet(workbook, _SHEET["assumptions"], assumption_table(result), numbers)
     if inputs.comparison is not None:
-        table = comparison_table(inputs.comparison, inputs.compared)
-        _sheet(workbook, "情景对比", table, {c: _DELTA if c.startswith("Δ ") else _PERCENT
-                                          for c in table.columns[3:]})
+        frame = comparison_table(inputs.comparison, inputs.compared)
+        _sheet(workbook, _SHEET["comparison"], frame,
+               {c: _DELTA if c.startswith("Δ ") else _PERCENT for c in frame.columns[3:]})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
