@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..catalogues.scenarios import load_assumptions
-from ..wording import table
+from ..wording import say, table
 from .labels import in_language
 
 __all__ = ["PARAMETER_LABELS", "driver_label", "drivers_text"]
@@ -39,5 +39,5 @@ def drivers_text(drivers: object, lang: str = "zh") -> str:
     ``lang`` joined by ``、``/``, ``; empty for a blank cell."""
     if not isinstance(drivers, str) or not drivers:
         return ""
-    sep = ", " if lang == "en" else "、"
+    sep = say("list_sep", lang)
     return sep.join(driver_label(c.strip(), lang) for c in drivers.split(";"))

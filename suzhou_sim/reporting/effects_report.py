@@ -243,7 +243,7 @@ def unmoved_text(skipped: pd.DataFrame, target_id: str, lang: str = _ZH) -> str:
                    & (skipped["reason"] == "no_path")]
     if rows.empty:
         return ""
-    sep = "、" if lang == _ZH else "; "
+    sep = say("list_sep", lang) if lang == _ZH else "; "
     steps = sep.join(f"{_lever_name(r.lever, r.kind, lang)} · {period_name(r.period, lang)}"
                      for r in rows.itertuples())
     return f"{text('view_unmoved', lang)}: {steps}"
@@ -257,7 +257,7 @@ def probability_text(row, lang: str = _ZH) -> str:
 
     if getattr(row, "probability_kind", "single") == "range":
         names = [part.split(":")[0].strip() for part in str(row.drivers).split(";")]
-        sep = "、" if lang == _ZH else ", "
+        sep = say("list_sep", lang)
         return text("range_change", lang, low=100 * row.probability_change_low,
                     high=100 * row.probability_change_high,
                     drivers=sep.join(driver_name(c, lang) for c in names if c))
@@ -374,7 +374,7 @@ def _prior_lines(table: pd.DataFrame, targets) -> list[str]:
     names = {t: [part.split(":")[0].strip() for part in str(d).split(";")]
              for t, d in zip(first["target_id"], first["drivers"], strict=True)}
     en = "; ".join(f"{t}: " + ", ".join(driver_name(c) for c in cs) for t, cs in names.items())
-    zh = "; ".join(f"{t}:" + "、".join(driver_name(c, _ZH) for c in cs)
+    zh = "; ".join(f"{t}:" + say("list_sep", _ZH).join(driver_name(c, _ZH) for c in cs)
                    for t, cs in names.items())
     return [text("prior_driven", _EN, names=en), "", text("prior_driven", _ZH, names=zh), ""]
 
@@ -390,7 +390,7 @@ def _driven_lines(table: pd.DataFrame) -> list[str]:
         return lines
     names = "; ".join(f"{t}: " + ", ".join(driver_name(d.constant) for d in targets[t].drivers)
                       for t in ids)
-    names_zh = "; ".join(f"{t}:" + "、".join(driver_name(d.constant, _ZH)
+    names_zh = "; ".join(f"{t}:" + say("list_sep", _ZH).join(driver_name(d.constant, _ZH)
                                              for d in targets[t].drivers) for t in ids)
     return [text("driven", _EN, names=names), "", text("driven", _ZH, names=names_zh),
             ""] + lines
@@ -522,7 +522,7 @@ def interaction_lines(interaction: pd.DataFrame) -> list[str]:
     for (period, keys), frame in interaction.groupby(["period", "levers"], sort=False):
         names_en = " + ".join(levers[k].label(_EN) if k in levers else k
                               for k in keys.split("+"))
-        names_zh = "、".join(levers[k].label(_ZH) if k in levers else k
+        names_zh = say("list_sep", _ZH).join(levers[k].label(_ZH) if k in levers else k
                             for k in keys.split("+"))
         lines += [f"### {names_en} · {period_name(period, _EN)}", "",
                   text("interaction_how", _EN, levers=names_en, period=period_name(period, _EN)),

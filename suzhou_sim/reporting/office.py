@@ -236,7 +236,7 @@ def _driver_names(row) -> str:
     the drawn inputs named in ``drivers`` (prior-driven)."""
     target = load_targets().get(row.target_id)
     if target is not None and target.drivers:
-        return "、".join(d.label_zh for d in target.drivers)
+        return say("list_sep", "zh").join(d.label_zh for d in target.drivers)
     return drivers_text(row.drivers, "zh")
 
 
@@ -501,7 +501,7 @@ def _meta_line(inputs: ReportInputs) -> str:
              say("office.meta_seed", "zh", seed=result.seed),
              say("office.meta_stored" if stored else "office.meta_given", "zh", region=region)]
     if inputs.vintage is not None:
-        parts.append(vintage_sentence(inputs.vintage, "zh").rstrip("。"))
+        parts.append(vintage_sentence(inputs.vintage, "zh").rstrip("。"))  # zh-ok: full stop
     parts.append(say("office.meta_date", "zh", date=date.today().isoformat()))
     return " · ".join(parts)
 
