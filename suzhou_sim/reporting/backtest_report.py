@@ -306,7 +306,10 @@ def law_lines(result: BacktestResult) -> list[str]:
     em, comparison = result.error_model, result.law_comparison
     law = (f"Student-t with {em.df:g} degrees of freedom (e = z / √(χ²_df / df))"
            if em.law == "student_t" else "normal (e = z ~ N(0, 1))")
-    lines = [f"Law of the structural error: **{law}**."]
+    pooled = em.pooling == "pooled"
+    lines = [f"Law of the structural error: **{law}**; its scale: **"
+             + ("one for every indicator (pooled)" if pooled else
+                "per indicator group and indicator (grouped)") + "**."]
     if comparison is None or comparison.empty:
         return lines + ["", "With a single origin there is nothing to leave out: the law is "
                         "normal, not compared."]
@@ -317,13 +320,15 @@ def law_lines(result: BacktestResult) -> list[str]:
     shown["df"] = ["–" if pd.isna(d) else f"{d:g}" for d in comparison["df"]]
     lines += [
         "",
-        "It was chosen by an out-of-sample criterion, not by the coverage goal: for each "
+        "Both were chosen by an out-of-sample criterion, not by the coverage goal: for each "
         "origin the error model of each law (a Student-t's df by maximum likelihood over "
-        "the grid, all groups sharing it) is fitted on the other origins' errors and scores "
-        "the origin's own errors by their log predictive density (the ensemble's own normal "
-        "log spread s plus τ(h)·e, e of the law) and their probability integral transform "
-        "(PIT). The law with the higher summed log score is used (normal on a tie); `df` is "
-        "that of the fit on all origins. The PIT shares use the normal approximation of the "
+        "the grid, all groups sharing it) and each pooling (`grouped`: a scale per "
+        "indicator group and indicator with enough errors; `pooled`: one scale) is fitted "
+        "on the other origins' errors and scores the origin's own errors by their log "
+        "predictive density (the ensemble's own normal log spread s plus τ(h)·e, e of the "
+        "law) and their probability integral transform (PIT). The variant with the highest "
+        "summed log score is used (on a tie the simpler: normal, grouped); `df` is that of "
+        "the fit on all origins. The PIT shares use the normal approximation of the "
         "ensemble from its 10–90% band, so they differ a little from the coverage of the "
         "stored predictive bands, which use the ensemble's own runs.",
         "",
