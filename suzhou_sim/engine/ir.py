@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..wording.problems import Phrase
 from .errors import EngineError
 
 __all__ = [
@@ -305,7 +306,7 @@ class ModelIR:
             Vensim name (``"Room Temperature"``), safe name (``"room_temperature"``) or
             ``"Time"``.
         what : str
-            Word used in the error message.
+            What the name is, for the error message: ``"variable"`` or ``"parameter"``.
 
         Returns
         -------
@@ -335,8 +336,12 @@ class ModelIR:
             lowered = {c.lower(): c for c in candidates}
             close = [lowered[c] for c in difflib.get_close_matches(
                 name.lower(), list(lowered), n=3, cutoff=0.5)]
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise EngineError(f"unknown {what} '{name}' in {self.path.name}{hint}")
+        kind = Phrase(f"engine.what.{what}")  # "variable" or "parameter"
+        if close:
+            raise EngineError(code="engine.unknown_name_close", what=kind, name=name,
+                              model=self.path.name, close=", ".join(repr(c) for c in close))
+        raise EngineError(code="engine.unknown_name", what=kind, name=name,
+                          model=self.path.name)
 
     # ------------------------------------------------------------------ graphs
     def deps(self, key: str, phase: str, replaced: Mapping[str, str] = _NONE) -> set[str]:
@@ -502,6 +507,6 @@ class ModelIR:
 
     def cycle_error(self, cycle: list[str], phase: str) -> EngineError:
         """Build the error for a circular dependency."""
-        what = "initialisation" if phase == "init" else "simultaneous equations"
         chain = " -> ".join(self.describe(k) for k in cycle)
-        return EngineError(f"circular dependency ({what}) in {self.path.name}: {chain}")
+        code = "engine.cycle_init" if phase == "init" else "engine.cycle_step"
+        return EngineError(code=code, model=self.path.name, chain=chain)
