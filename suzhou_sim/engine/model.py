@@ -27,14 +27,12 @@ from . import functions as fn
 from .codegen import SCALAR, VECTOR, Plan, Program, emit_value, generate
 from .errors import EngineError
 from .ir import (
-    AUXILIARY,
     CONSTANT,
     CONTROL,
     FIXED,
     HIDDEN,
     LOOKUP,
     SERIES,
-    STATEFUL,
     STOCK,
     ModelIR,
 )
@@ -515,8 +513,6 @@ def _control_value(value: Any, name: str) -> float:
 
 def _not_settable(original: str, kind: str) -> EngineError:
     """The error for setting a variable that is not a constant (what to do instead)."""
-    if kind not in (AUXILIARY, STOCK, STATEFUL, LOOKUP, CONTROL):  # pragma: no cover
-        raise AssertionError(f"unknown node kind {kind!r}")
     code = {CONTROL: "engine.set_control", LOOKUP: "engine.set_lookup"}.get(
         kind, "engine.set_variable")
     return EngineError(code=code, name=original, kind=Phrase(f"engine.a_kind.{kind}"))

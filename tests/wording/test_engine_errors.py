@@ -22,11 +22,14 @@ import pytest
 
 from suzhou_sim.engine import EngineError, UnsupportedConstructError, load_model
 from suzhou_sim.engine import functions as fn
+from suzhou_sim.engine.ir import AUXILIARY, CONSTANT, CONTROL, HIDDEN, LOOKUP, STATEFUL, STOCK
 from suzhou_sim.engine.parse import parse_vensim
 from suzhou_sim.engine.simulate import check_declared_ranges, parse_param, simulate_to_csv
 from suzhou_sim.errors import render_error
 from suzhou_sim.wording import say, texts
 
+#: Every kind of node; all but a constant can be named as what cannot be set.
+KINDS = (CONSTANT, AUXILIARY, STOCK, STATEFUL, LOOKUP, CONTROL, HIDDEN)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PACKAGE = Path(__file__).resolve().parents[2] / "suzhou_sim"
 
@@ -230,6 +233,6 @@ def test_every_engine_code_of_the_source_is_in_the_data_files():
     assert sorted(used - set(texts())) == []
 
 
-@pytest.mark.parametrize("kind", ["auxiliary", "stock", "stateful", "lookup", "control"])
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - {"constant"}))
 def test_every_kind_a_variable_can_have_is_named(kind):
     assert f"engine.a_kind.{kind}" in texts()
