@@ -496,17 +496,26 @@ class ModelIR:
             path.append(nxt)
 
     def describe(self, key: str) -> str:
-        """Human-readable name of a graph key (Vensim names where possible)."""
+        """Human-readable name of a graph key (Vensim names where possible), in English."""
+        named = self.name_of(key)
+        return named if isinstance(named, str) else named.text("en")
+
+    def name_of(self, key: str) -> Phrase | str:
+        """The name of a graph key in a text: its Vensim name, or a phrase of the wording
+        room (``initial value of X``, ``SMOOTH in 'X'``) rendered in the reader's language."""
         if key.endswith(".init"):
-            return f"initial value of {self.describe(key[:-5])}"
+            return Phrase("engine.initial_value_of", {"name": self.name_of(key[:-5])})
         if key in self.states:
             state = self.states[key]
-            return f"{state.kind.upper().replace('_', ' ')} in '{state.owner}'"
+            return Phrase("engine.state_in", {"kind": state.kind.upper().replace("_", " "),
+                                              "owner": state.owner})
         node = self.nodes.get(key)
         return key if node is None else node.original
 
     def cycle_error(self, cycle: list[str], phase: str) -> EngineError:
         """Build the error for a circular dependency."""
-        chain = " -> ".join(self.describe(k) for k in cycle)
+        chain: Phrase | str = self.name_of(cycle[-1])
+        for key in reversed(cycle[:-1]):  # a -> (b -> (c)): each link a text of its own
+            chain = Phrase("engine.chain_link", {"first": self.name_of(key), "rest": chain})
         code = "engine.cycle_init" if phase == "init" else "engine.cycle_step"
         return EngineError(code=code, model=self.path.name, chain=chain)
