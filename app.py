@@ -39,6 +39,7 @@ from suzhou_sim.app.views import (
 )
 from suzhou_sim.catalogues.timeline import FIRST_SIM_YEAR
 from suzhou_sim.reporting.headline_text import vintage_sentence
+from suzhou_sim.wording import pair
 
 #: The pages, in the order of the navigation; the first opens at the root URL.
 VIEWS = ("scoreboard", "charts", "compare", "goal", "effects", "portfolio", "about")
@@ -87,7 +88,7 @@ def navigation(state, lang: str) -> st.Page:
 
 def main() -> None:
     """Lay out the page and wire the widgets to the package's functions."""
-    st.set_page_config(page_title="苏州创新政策情景模拟器 · Suzhou innovation simulator",
+    st.set_page_config(page_title=" · ".join(pair("misc.browser_title")),
                        layout="wide", initial_sidebar_state="auto")  # folds on phones
     with prefetcher().foreground():
         draw_page(st.session_state)

@@ -21,6 +21,7 @@ from ..catalogues.scenarios import (
     zero_split_periods,
 )
 from ..catalogues.timeline import PERIOD_YEARS
+from ..engine.errors import EngineError
 from ..errors import InputError, render_error
 from ..reporting.headline import driver_values
 from ..reporting.warnings_text import staleness_message, zero_split_message
@@ -130,6 +131,10 @@ def live_settings(state: MutableMapping[str, Any], lang: str) -> Live:
                                            draws, seed, stamp)
             except InputError as exc:  # e.g. a calibration that does not fit the model
                 messages.append(("error", tr("run_failed", lang, message=render_error(exc, lang))))
+            except EngineError as exc:  # e.g. settings the model refuses (a bad .mdl edit)
+                if exc.code is None:  # an engine invariant failed: a bug, not the planner's
+                    raise
+                messages.append(("error", tr("run_failed", lang, message=exc.render(lang))))
     live = Live(current, picked, outcome, posterior, tuple(messages), tuple(diff))
     ref["key"], ref["live"] = key, live
     return live

@@ -43,6 +43,7 @@ from ..catalogues.scenarios import (
 from ..errors import InputError
 from ..fileio.safe_yaml import parse_yaml
 from ..paths import SCENARIOS_DIR
+from ..wording import say
 from ..wording.problems import Names, Problem
 from .scenario_store import (
     ID_PATTERN,
@@ -231,7 +232,8 @@ def region_baseline(region: str, directory: Path = SCENARIOS_DIR) -> tuple[str, 
     if path is not None and path.stem in choices:
         return path.stem, choices[path.stem]
     stem = f"{region}_profile"
-    return stem, Scenario(name=stem, title_en=f"{region} profile", title_zh=f"{region} 现状",
+    return stem, Scenario(name=stem, title_en=say("misc.profile_title", "en", region=region),
+                          title_zh=say("misc.profile_title", "zh", region=region),
                           rationale="The region profile (model/regions) with no lever changed.",
                           region=region)
 
@@ -506,13 +508,19 @@ def settings_from_state(state: MutableMapping[str, Any]) -> tuple[Scenario, list
         what = "; ".join(_change_text(c) for c in diff)
         data.update(
             name=f"{base.name}_adjusted" if not base.name.endswith("_adjusted") else base.name,
-            title_en=f"{base.title_en.removesuffix(' (adjusted)')} (adjusted)",
-            title_zh=f"{base.title_zh.removesuffix('(调整)')}(调整)",
+            title_en=_with_suffix(base.title_en, "misc.adjusted_suffix", "en"),
+            title_zh=_with_suffix(base.title_zh, "misc.adjusted_suffix", "zh"),
             description=(base.description + "\n" if base.description else "")
             + f"Adjusted in the app from {base.name}: {what}.",
             levers=levers, assumptions=assumptions,
         )
     return parse_scenario(data, "current settings"), diff
+
+
+def _with_suffix(title: str, key: str, lang: str) -> str:
+    """``title`` ending in the text ``key`` once (an adjusted scenario adjusted again)."""
+    suffix = say(key, lang)
+    return title.removesuffix(suffix) + suffix
 
 
 def _change_text(change: Change) -> str:
@@ -534,8 +542,8 @@ def with_assumptions_of(levers_from: Scenario, assumptions_from: Scenario) -> Sc
     data = levers_from.model_dump(by_alias=True, exclude_none=True)
     data.update(
         name=f"{levers_from.name}_modified",
-        title_en=f"{levers_from.title_en} (current assumptions)",
-        title_zh=f"{levers_from.title_zh}(当前假设)",
+        title_en=levers_from.title_en + say("misc.current_assumptions_suffix", "en"),
+        title_zh=levers_from.title_zh + say("misc.current_assumptions_suffix", "zh"),
         assumptions=assumptions_from.model_dump(exclude_none=True)["assumptions"],
         draws=assumptions_from.draws, seed=assumptions_from.seed,
     )

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 LANGS: tuple[str, ...] = ("zh", "en")
-LANG_NAMES = {"zh": "中文", "en": "English"}
+LANG_NAMES = {"zh": "中文", "en": "English"}  # zh-ok: each language by its own name
 
 # Strings added here (key -> (Chinese, English)) are used before the data files of the wording
 # room (suzhou_sim/wording/texts/app.yaml, where the app's texts live); keep it for texts a

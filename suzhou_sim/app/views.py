@@ -53,6 +53,7 @@ from ..reporting.plots import (
 from ..reporting.structure_diagram import ACCOUNTING
 from ..studies.goal_seek import GoalSeekResult
 from ..studies.scenario_runs import ScenarioResult
+from ..wording import say
 from ..wording.problems import render_lines
 from .state import Change, assumptions_differ, with_assumptions_of
 from .text import (
@@ -379,13 +380,13 @@ div.sb-scroll {overflow-x: auto; max-width: 100%;}
 #: The file uploader's own texts in Chinese (Streamlit writes them in English): its drop-zone
 #: instructions hidden (the caption under it says the same in the interface's language) and
 #: its button relabelled.
-UPLOADER_CSS_ZH = """
-<style>
-[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}
-[data-testid="stFileUploaderDropzone"] button {font-size: 0;}
-[data-testid="stFileUploaderDropzone"] button::after {content: "选择文件"; font-size: 0.875rem;}
-</style>
-"""
+UPLOADER_CSS_ZH = "\n".join([
+    "", "<style>",
+    '[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}',
+    '[data-testid="stFileUploaderDropzone"] button {font-size: 0;}',
+    '[data-testid="stFileUploaderDropzone"] button::after '
+    f'{{content: "{say("misc.upload_button", "zh")}"; font-size: 0.875rem;}}',
+    "</style>", ""])
 
 
 def _esc(text: object) -> str:
@@ -1025,12 +1026,13 @@ def _field_label(path: str, lang: str) -> str:
         name = f"“{lever.label(lang)}”" if lever else parts[1]
         where = f"({period_label(parts[2], lang)})" if len(parts) > 2 and parts[2] in \
             PERIOD_YEARS else ""
-        return f"杠杆 {name}{where}" if lang == "zh" else path
+        return say("misc.field_lever", lang, name=name, where=where) if lang == "zh" else path
     if parts[0] == "assumptions" and len(parts) > 1:
         a = assumptions.get(parts[1])
         name = f"“{a.label(lang)}”" if a else parts[1]
         which = FIELDS_ZH.get(parts[2], parts[2]) if len(parts) > 2 else ""
-        return f"外部假设 {name}{which}" if lang == "zh" else path
+        return say("misc.field_assumption", lang, name=name, which=which) if lang == "zh" \
+            else path
     return FIELDS_ZH.get(path, path) if lang == "zh" else path
 
 

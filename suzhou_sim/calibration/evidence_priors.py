@@ -40,8 +40,8 @@ _SOURCE_FILES = ("data/evidence/effect_sizes.csv", "data/observed_history.csv",
 
 
 #: A number in a quote (``1880.49``, ``25,000``), with an optional 万 (1e4) or 亿 (1e8) after it.
-_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?")
-_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?")  # zh-ok: units in quotes
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}  # zh-ok: the Chinese units of the quotes
 
 
 def quote_numbers(quote: str) -> list[float]:

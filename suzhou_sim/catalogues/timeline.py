@@ -7,6 +7,8 @@ definition). Nothing here reads files.
 
 from __future__ import annotations
 
+from ..wording import pair
+
 __all__ = ["PERIODS", "PERIOD_YEARS", "PERIOD_NAMES", "PLAN_LENGTH", "DEFAULT_PERIOD",
            "FIRST_SIM_YEAR", "HORIZON"]
 
@@ -17,8 +19,7 @@ PERIODS: tuple[str, ...] = ("14th", "15th", "16th")
 PERIOD_YEARS: dict[str, tuple[int, int]] = {
     "14th": (2025, 2025), "15th": (2026, 2030), "16th": (2031, 2035)}
 #: Each period's plan by name: (Chinese, English).
-PERIOD_NAMES: dict[str, tuple[str, str]] = {
-    "14th": ("十四五", "14th"), "15th": ("十五五", "15th"), "16th": ("十六五", "16th")}
+PERIOD_NAMES: dict[str, tuple[str, str]] = {p: pair(f"misc.period.{p}") for p in PERIODS}
 #: Years of a whole Five-Year Plan: a period with fewer years is the plan's remaining years.
 PLAN_LENGTH = 5
 #: The period asked about when none is given (goal seeking): the next whole plan.

@@ -53,9 +53,11 @@ from ..calibration.provenance import StaleCalibrationWarning, Staleness, calibra
 from ..engine.errors import EngineError
 from ..errors import InputError
 from ..fileio.outputs import prepare_output_dir
+from ..wording import say
 from ..wording.problems import Phrase
 
 __all__ = [
+    "CLI_LANG",
     "EXIT_USAGE",
     "OneLineParser",
     "whole_number",
@@ -74,6 +76,8 @@ __all__ = [
 
 #: Exit code for bad input, as argparse uses for a bad command line.
 EXIT_USAGE = 2
+#: Language of the command line's messages (its options and help are English too).
+CLI_LANG = "en"
 POSTERIOR_ENV = "SUZHOU_SIM_POSTERIOR_DIR"
 
 
@@ -104,7 +108,7 @@ def whole_number(text: str) -> int:
         value = math.nan
     if math.isfinite(value) and value == int(value) and abs(value) < 1e18:
         return int(value)
-    raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    raise argparse.ArgumentTypeError(say("misc.cli_not_whole_number", CLI_LANG, text=text))
 
 
 def add_common_options(
@@ -264,7 +268,9 @@ def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Nam
 
     A stale calibration reported through :class:`StaleCalibrationWarning` prints one warning
     line per region, or fails with exit 2 under ``--strict``. Input, engine and OS errors
-    print one ``error:`` line and return :data:`EXIT_USAGE`.
+    print one ``error:`` line (rendered from their codes in :data:`CLI_LANG`) and return
+    :data:`EXIT_USAGE`; an engine error without a code is an engine bug and keeps its
+    traceback.
     """
     from ..reporting.warnings_text import library_warning_message, staleness_message
 
@@ -298,8 +304,12 @@ def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Nam
             return int(command(args) or 0)
     except StaleCalibrationWarning as exc:
         message = f"--strict: {staleness_message(exc.status)}"
-    except (InputError, EngineError) as exc:
+    except InputError as exc:
         message = str(exc) or type(exc).__name__
+    except EngineError as exc:
+        if exc.code is None:  # an engine invariant failed: a bug, shown with its traceback
+            raise
+        message = exc.render(CLI_LANG)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         message = f"{where}{exc.strerror or exc}"

@@ -32,6 +32,9 @@ WRITER = "suzhou-sim effects"
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``effects`` to the CLI."""
     from ..studies.effects import DEFAULT_MONEY_SHARE, DEFAULT_STEP
+    from ..wording import say
+
+    yuan = say("unit.100m_yuan", "zh")  # the money unit as planners write it, also in English
 
     p = subparsers.add_parser(
         "effects", help="what each lever buys: paired effects of a step in every lever",
@@ -45,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "evidence.csv (the model's costs beside the evidence ranges), one tornado chart "
             "per target and report.md (English and Chinese). Money steps are "
             f"{DEFAULT_MONEY_SHARE:.0%} of the region's own special fund in each period by "
-            "default (Suzhou 200 亿元 a year -> 20, Kunshan 42 -> 4.2), the same relative "
+            f"default (Suzhou 200 {yuan} a year -> 20, Kunshan 42 -> 4.2), the same relative "
             "size as the other levers' step. With --joint, the named levers are also raised "
             "together and interaction.csv compares the joint effect with the sum of the "
             "single effects (the interaction = joint - sum)."),
@@ -58,12 +61,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"relative step of levers that are not money (default {DEFAULT_STEP:g} "
                         "= +10%% of the value); positive")
     p.add_argument("--money-step", type=float, default=None,
-                   help="explicit step of money levers and channels in 亿元 a year, the same "
+                   help=f"explicit step of money levers and channels in {yuan} a year, the same "
                         "for every period (default: --money-share of the region's fund); "
                         "positive; not with --money-share")
     p.add_argument("--money-share", type=float, default=None,
                    help=f"money step as a share of the region's own special fund in each "
-                        f"period (default {DEFAULT_MONEY_SHARE:g}: Suzhou 200 亿元 a year -> "
+                        f"period (default {DEFAULT_MONEY_SHARE:g}: Suzhou 200 {yuan} a year -> "
                         "20, Kunshan 42 -> 4.2; the region's historic fund where a scenario "
                         "spends none); in (0, 1]; not with --money-step")
     p.add_argument("--joint", default=None, metavar="KEY,KEY[,...]",

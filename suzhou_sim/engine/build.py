@@ -46,7 +46,7 @@ _ARITHMETIC = {"+": "+", "-": "-", "*": "*", "/": "/", "^": "^"}
 _COMPARISON = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _LOGIC = {":AND:": "and", ":OR:": "or"}
 
-# Constructs rejected with their Vensim names.
+# Constructs rejected with their Vensim names (or the key of the text naming them).
 _UNSUPPORTED_STRUCTURES: dict[type, str] = {
     ae.GameStructure: "GAME",
     ae.AllocateAvailableStructure: "ALLOCATE AVAILABLE",
@@ -54,7 +54,7 @@ _UNSUPPORTED_STRUCTURES: dict[type, str] = {
     ae.GetLookupsStructure: "GET XLS/DIRECT LOOKUPS",
     ae.GetDataStructure: "GET XLS/DIRECT DATA",
     ae.GetConstantsStructure: "GET XLS/DIRECT CONSTANTS",
-    ae.DataStructure: "a DATA variable",
+    ae.DataStructure: "engine.construct.data",
     ae.ForecastStructure: "FORECAST",
     ae.SampleIfTrueStructure: "SAMPLE IF TRUE",
 }
@@ -91,7 +91,7 @@ class _Builder:
         missing = [n for n in ("initial_time", "final_time", "time_step") if n not in self.nodes]
         if missing:
             names = ", ".join(m.upper().replace("_", " ") for m in missing)
-            raise EngineError(f"{self.path.name} does not define {names}")
+            raise EngineError(code="engine.missing_controls", model=self.path.name, names=names)
         if "saveper" not in self.nodes:
             # Vensim's default: save every time step.
             self.nodes["saveper"] = Node("saveper", CONTROL, Ref("time_step"), "SAVEPER")
@@ -102,12 +102,12 @@ class _Builder:
     def _check_element(self, element: am.AbstractElement) -> None:
         name = element.name
         if len(element.components) != 1:
-            raise UnsupportedConstructError(name, "subscripts (several definitions)")
+            raise UnsupportedConstructError(name, "engine.construct.subscripts_several")
         comp = element.components[0]
         if comp.subscripts and (comp.subscripts[0] or comp.subscripts[1]):
-            raise UnsupportedConstructError(name, "subscripts")
+            raise UnsupportedConstructError(name, "engine.construct.subscripts")
         if isinstance(comp, am.AbstractData):
-            raise UnsupportedConstructError(name, "a DATA variable")
+            raise UnsupportedConstructError(name, "engine.construct.data")
 
     def _build_element(self, element: am.AbstractElement) -> None:
         self.current = element
@@ -139,19 +139,20 @@ class _Builder:
     def _table(self, ast: ae.LookupsStructure) -> LookupTable:
         name = self.current.name
         if ast.type != "interpolate":
-            raise UnsupportedConstructError(name, f"lookup interpolation '{ast.type}'")
+            raise UnsupportedConstructError(name, "engine.construct.interpolation",
+                                            kind=ast.type)
         xs = tuple(float(v) for v in ast.x)
         ys = tuple(float(v) for v in ast.y)
         if len(xs) != len(set(xs)):
-            raise EngineError(f"lookup '{name}' has repeated x values")
+            raise EngineError(code="engine.lookup_repeated_x", name=name)
         if list(xs) != sorted(xs):  # pragma: no cover - PySD's parser sorts points
             order = np.argsort(xs, kind="stable")
             xs, ys = tuple(np.asarray(xs)[order]), tuple(np.asarray(ys)[order])
         return LookupTable(xs, ys)
 
     # ------------------------------------------------------------------ expressions
-    def _unsupported(self, construct: str) -> UnsupportedConstructError:
-        return UnsupportedConstructError(self.current.name, construct)
+    def _unsupported(self, construct: str, **values: Any) -> UnsupportedConstructError:
+        return UnsupportedConstructError(self.current.name, construct, **values)
 
     def _expr(self, ast: Any) -> Any:
         if isinstance(ast, bool):
@@ -159,9 +160,9 @@ class _Builder:
         if isinstance(ast, int | float) and not isinstance(ast, bool):
             return Num(ast)
         if isinstance(ast, np.ndarray):
-            raise self._unsupported("an array of constants (subscripts)")
+            raise self._unsupported("engine.construct.constant_array")
         if isinstance(ast, str):
-            raise self._unsupported(f"the string argument '{ast}'")
+            raise self._unsupported("engine.construct.string", text=ast)
         for cls, label in _UNSUPPORTED_STRUCTURES.items():
             if isinstance(ast, cls):
                 raise self._unsupported(label)
@@ -175,7 +176,7 @@ class _Builder:
             table = self._table(ast.lookups)
             return InlineLookup(self._expr(ast.argument), table.xs, table.ys)
         if isinstance(ast, ae.LookupsStructure):
-            raise self._unsupported("a lookup table inside an expression")
+            raise self._unsupported("engine.construct.inner_lookup")
         if isinstance(ast, ae.IntegStructure):
             return self._state("integ", {"flow": ast.flow, "initial": ast.initial},
                                non_negative=bool(ast.non_negative))
@@ -194,20 +195,18 @@ class _Builder:
                                          "initial_trend": ast.initial_trend})
         if isinstance(ast, ae.InitialStructure):
             return self._state("initial", {"initial": ast.initial})
-        raise self._unsupported(f"the construct {type(ast).__name__}")
+        raise self._unsupported("engine.construct.other", name=type(ast).__name__)
 
     def _reference(self, ast: ae.ReferenceStructure) -> Ref:
         if ast.subscripts is not None and getattr(ast.subscripts, "subscripts", None):
-            raise self._unsupported("subscripts")
+            raise self._unsupported("engine.construct.subscripts")
         safe = self.ns.cleanspace.get(ast.reference)
         if safe is None:
-            raise EngineError(
-                f"variable '{self.current.name}' refers to unknown name '{ast.reference}'"
-            )
+            raise EngineError(code="engine.unknown_reference", variable=self.current.name,
+                              name=ast.reference)
         if self.kinds.get(safe) == LOOKUP:
-            raise EngineError(
-                f"variable '{self.current.name}' uses lookup '{ast.reference}' without an argument"
-            )
+            raise EngineError(code="engine.lookup_no_argument", variable=self.current.name,
+                              name=ast.reference)
         return Ref(safe)
 
     def _operation(self, ast: ae.ArithmeticStructure | ae.LogicStructure) -> Any:
@@ -227,7 +226,7 @@ class _Builder:
             elif op in _ARITHMETIC:
                 names.append(_ARITHMETIC[op])
             else:  # pragma: no cover - the grammar has no other operators
-                raise self._unsupported(f"the operator '{op}'")
+                raise self._unsupported("engine.construct.operator", name=op)
         # PySD writes chains as text: Python's precedence makes "+-*/" and comparisons
         # left-associative and "**" right-associative; ":AND:"/":OR:" become nested calls
         # built from the right. Fold the same way to get identical arithmetic.
@@ -246,24 +245,20 @@ class _Builder:
         safe = self.ns.cleanspace.get(func)
         if safe is not None:
             if self.kinds.get(safe) != LOOKUP:
-                raise EngineError(
-                    f"variable '{self.current.name}' calls '{func}', which is not a lookup"
-                )
+                raise EngineError(code="engine.call_not_lookup", variable=self.current.name,
+                                  name=func)
             if len(ast.arguments) != 1:
-                raise EngineError(
-                    f"variable '{self.current.name}': lookup '{func}' takes one argument"
-                )
+                raise EngineError(code="engine.lookup_arguments", variable=self.current.name,
+                                  name=func)
             return LookupCall(safe, self._expr(ast.arguments[0]))
         vensim_name = func.upper().replace("_", " ")
         if func == "a_function_of":
-            raise self._unsupported("an incomplete equation (A FUNCTION OF)")
+            raise self._unsupported("engine.construct.incomplete")
         if func not in SUPPORTED_FUNCTIONS:
-            raise self._unsupported(f"the function {vensim_name}")
+            raise self._unsupported("engine.construct.function", name=vensim_name)
         if len(ast.arguments) not in SUPPORTED_FUNCTIONS[func]:
-            raise EngineError(
-                f"variable '{self.current.name}': {vensim_name} called with "
-                f"{len(ast.arguments)} arguments"
-            )
+            raise EngineError(code="engine.function_arguments", variable=self.current.name,
+                              name=vensim_name, n=len(ast.arguments))
         args = tuple(self._expr(a) for a in ast.arguments)
         if func == "active_initial":
             return ActiveInitial(args[0], args[1])
@@ -287,11 +282,9 @@ class _Builder:
     def _literal_order(self, kind: str, value: float) -> int:
         if kind == "smooth":
             if value != int(value) or value < 1:
-                raise EngineError(
-                    f"variable '{self.current.name}': smooth order must be a positive integer"
-                )
+                raise EngineError(code="engine.smooth_order_literal", variable=self.current.name)
         elif value < 1:
-            raise EngineError(f"variable '{self.current.name}': delay order must be >= 1")
+            raise EngineError(code="engine.delay_order_literal", variable=self.current.name)
         return int(value)
 
     def _lift(self, sid: str, arg_name: str, expr: Any) -> Any:
@@ -328,7 +321,8 @@ def build_ir(abstract: am.AbstractModel) -> ModelIR:
     if len(abstract.sections) > 1:
         macro = str(abstract.sections[1].name)
         user = _first_caller(main, macro.lower().replace(" ", "_"))
-        raise UnsupportedConstructError(user or macro, f"the MACRO {macro.upper()}")
+        raise UnsupportedConstructError(user or macro, "engine.construct.macro",
+                                        name=macro.upper())
     return _Builder(path, main).build()
 
 

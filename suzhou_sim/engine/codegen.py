@@ -505,7 +505,7 @@ class _Assembler:
         # INITIAL TIME is evaluated before the clock starts (PySD reads Time as 0 then).
         t0_keys = ir.closure({"initial_time"}, "init", replaced)
         if any(k in ir.states or k.endswith(".init") for k in t0_keys):
-            raise EngineError("INITIAL TIME cannot depend on stocks or stateful functions")
+            raise EngineError(code="engine.initial_time_dynamic")
         t0_order = ir.topo_order(t0_keys, "init", replaced)
 
         init_roots = ((step_keys - dynamic) | {init_key(sid) for sid in stepped}

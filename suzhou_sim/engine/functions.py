@@ -209,13 +209,13 @@ def check_control(value: Any, name: str, positive: bool = False) -> float:
     arr = np.asarray(value, dtype=float)
     if arr.ndim and arr.size:
         if not np.all(arr == arr.flat[0]):
-            raise EngineError(f"{name} must be the same for every run, got several values")
+            raise EngineError(code="engine.value_per_run", name=name)
         arr = arr.flat[0]
     out = float(arr)
     if not math.isfinite(out):
-        raise EngineError(f"{name} is not finite ({out})")
+        raise EngineError(code="engine.value_not_finite", name=name, value=out)
     if positive and out <= 0:
-        raise EngineError(f"{name} must be positive, got {out}")
+        raise EngineError(code="engine.control_positive", name=name, value=out)
     return out
 
 
@@ -252,7 +252,7 @@ def capacity(t0: float, final_time: float, saveper: float) -> int:
         FINAL TIME is not after INITIAL TIME (a run of one row is no simulation).
     """
     if not final_time > t0:
-        raise EngineError(f"FINAL TIME ({final_time:g}) must be after INITIAL TIME ({t0:g})")
+        raise EngineError(code="engine.final_before_initial", final=final_time, initial=t0)
     try:
         est = int((final_time - t0) / saveper) + 2
     except (ArithmeticError, ValueError):
@@ -391,7 +391,7 @@ def delay_order(order: Any, dt: float, delay_time: Any, name: str) -> int:
     """
     base = np.asarray(order, dtype=float)
     if base.ndim and not np.all(base == base.flat[0]):
-        raise EngineError(f"'{name}': delay order must be the same for every run")
+        raise EngineError(code="engine.delay_order_per_run", name=name)
     k0 = int(base.flat[0]) if base.ndim else int(base)
     d = np.atleast_1d(np.asarray(delay_time, dtype=float))
     ks = np.full(d.shape, k0)
@@ -401,14 +401,9 @@ def delay_order(order: Any, dt: float, delay_time: Any, name: str) -> int:
             break
         ks = np.where(too_big, ks - 1, ks)
         if (ks < 1).any():
-            raise EngineError(
-                f"'{name}': delay time shorter than TIME STEP, the delay cannot be computed"
-            )
+            raise EngineError(code="engine.delay_too_short", name=name)
     if not np.all(ks == ks[0]):
-        raise EngineError(
-            f"'{name}': delay time is below order x TIME STEP for some runs only; PySD would "
-            "lower the delay order for those runs, which the ensemble engine does not support"
-        )
+        raise EngineError(code="engine.delay_order_some_runs", name=name)
     return int(ks[0])
 
 
@@ -416,10 +411,10 @@ def smooth_order(order: Any, name: str) -> int:
     """Order of a SMOOTH N (PySD uses it as a list length, so it must be integral)."""
     base = np.asarray(order, dtype=float)
     if base.ndim and not np.all(base == base.flat[0]):
-        raise EngineError(f"'{name}': smooth order must be the same for every run")
+        raise EngineError(code="engine.smooth_order_per_run", name=name)
     value = float(base.flat[0]) if base.ndim else float(base)
     if value != int(value) or value < 1:
-        raise EngineError(f"'{name}': smooth order must be a positive integer, got {value}")
+        raise EngineError(code="engine.smooth_order", name=name, value=value)
     return int(value)
 
 

@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..wording.problems import Phrase
 from .errors import EngineError
 
 __all__ = [
@@ -305,7 +306,7 @@ class ModelIR:
             Vensim name (``"Room Temperature"``), safe name (``"room_temperature"``) or
             ``"Time"``.
         what : str
-            Word used in the error message.
+            What the name is, for the error message: ``"variable"`` or ``"parameter"``.
 
         Returns
         -------
@@ -335,8 +336,12 @@ class ModelIR:
             lowered = {c.lower(): c for c in candidates}
             close = [lowered[c] for c in difflib.get_close_matches(
                 name.lower(), list(lowered), n=3, cutoff=0.5)]
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise EngineError(f"unknown {what} '{name}' in {self.path.name}{hint}")
+        kind = Phrase(f"engine.what.{what}")  # "variable" or "parameter"
+        if close:
+            raise EngineError(code="engine.unknown_name_close", what=kind, name=name,
+                              model=self.path.name, close=", ".join(repr(c) for c in close))
+        raise EngineError(code="engine.unknown_name", what=kind, name=name,
+                          model=self.path.name)
 
     # ------------------------------------------------------------------ graphs
     def deps(self, key: str, phase: str, replaced: Mapping[str, str] = _NONE) -> set[str]:
@@ -491,17 +496,26 @@ class ModelIR:
             path.append(nxt)
 
     def describe(self, key: str) -> str:
-        """Human-readable name of a graph key (Vensim names where possible)."""
+        """Human-readable name of a graph key (Vensim names where possible), in English."""
+        named = self.name_of(key)
+        return named if isinstance(named, str) else named.text("en")
+
+    def name_of(self, key: str) -> Phrase | str:
+        """The name of a graph key in a text: its Vensim name, or a phrase of the wording
+        room (``initial value of X``, ``SMOOTH in 'X'``) rendered in the reader's language."""
         if key.endswith(".init"):
-            return f"initial value of {self.describe(key[:-5])}"
+            return Phrase("engine.initial_value_of", {"name": self.name_of(key[:-5])})
         if key in self.states:
             state = self.states[key]
-            return f"{state.kind.upper().replace('_', ' ')} in '{state.owner}'"
+            return Phrase("engine.state_in", {"kind": state.kind.upper().replace("_", " "),
+                                              "owner": state.owner})
         node = self.nodes.get(key)
         return key if node is None else node.original
 
     def cycle_error(self, cycle: list[str], phase: str) -> EngineError:
         """Build the error for a circular dependency."""
-        what = "initialisation" if phase == "init" else "simultaneous equations"
-        chain = " -> ".join(self.describe(k) for k in cycle)
-        return EngineError(f"circular dependency ({what}) in {self.path.name}: {chain}")
+        chain: Phrase | str = self.name_of(cycle[-1])
+        for key in reversed(cycle[:-1]):  # a -> (b -> (c)): each link a text of its own
+            chain = Phrase("engine.chain_link", {"first": self.name_of(key), "rest": chain})
+        code = "engine.cycle_init" if phase == "init" else "engine.cycle_step"
+        return EngineError(code=code, model=self.path.name, chain=chain)

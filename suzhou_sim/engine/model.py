@@ -22,18 +22,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..wording.problems import Phrase
 from . import functions as fn
 from .codegen import SCALAR, VECTOR, Plan, Program, emit_value, generate
 from .errors import EngineError
 from .ir import (
-    AUXILIARY,
     CONSTANT,
     CONTROL,
     FIXED,
     HIDDEN,
     LOOKUP,
     SERIES,
-    STATEFUL,
     STOCK,
     ModelIR,
 )
@@ -74,7 +73,7 @@ def load_model(path: str | os.PathLike[str]) -> CompiledModel:
     try:
         stat = mdl.stat()
     except OSError as exc:
-        raise EngineError(f"model file not found: {path}") from exc
+        raise EngineError(code="engine.model_not_found", path=str(path)) from exc
     key = (str(mdl), stat.st_mtime_ns, stat.st_size)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
@@ -267,16 +266,16 @@ class CompiledModel:
         sizes = per_run_sizes | series_sizes
         if n_runs is not None:
             if int(n_runs) != n_runs or n_runs < 1:
-                raise EngineError(f"n_runs must be a positive integer, got {n_runs}")
+                raise EngineError(code="engine.n_runs", value=n_runs)
             sizes.add(int(n_runs))
         if len(sizes) > 1:
-            raise EngineError(f"inconsistent numbers of runs: {sorted(sizes)}")
+            raise EngineError(code="engine.runs_inconsistent", sizes=sorted(sizes))
         total = sizes.pop() if sizes else 1
 
         both = [self.ir.nodes[n].original for n in series if n in (params or {})
                 or self.ir.nodes[n].original in (params or {})]
         if both:
-            raise EngineError(f"'{both[0]}' is given both in params and in overrides")
+            raise EngineError(code="engine.params_and_overrides", name=both[0])
         replaced: dict[str, str] = {name: SERIES for name in series}
         controls = {"time_step": time_step, "final_time": final_time,
                     "initial_time": initial_time, "saveper": saveper}
@@ -310,8 +309,7 @@ class CompiledModel:
         for name in return_columns:
             safe = self.ir.resolve(name)
             if safe != "time" and self.ir.nodes[safe].kind == LOOKUP:
-                raise EngineError(f"'{name}' is a lookup table, not a variable; it cannot be "
-                                  "returned")
+                raise EngineError(code="engine.return_lookup", name=name)
             if safe not in record:
                 record.append(safe)
         return tuple(record)
@@ -323,21 +321,19 @@ class CompiledModel:
             safe = self.ir.resolve(str(name), "parameter")
             node = self.ir.nodes.get(safe)
             if safe == "time" or node is None:
-                raise EngineError(f"'{name}' is the model clock and cannot be set")
+                raise EngineError(code="engine.set_clock", name=name)
             if node.kind != CONSTANT:
-                raise EngineError(_not_settable(node.original, node.kind))
+                raise _not_settable(node.original, node.kind)
             if isinstance(value, pd.Series | pd.DataFrame):
-                raise EngineError(f"parameter '{name}': pass time series through overrides, "
-                                  "not params")
-            arr = _float_array(value, f"parameter '{name}'")
+                raise EngineError(code="engine.param_series", name=name)
+            arr = _float_array(value, Phrase("engine.what.param_named", {"name": name}))
             if arr.ndim == 0:
                 values[safe] = float(arr)
             elif arr.ndim == 1 and arr.size:
                 values[safe] = arr
                 sizes.add(arr.size)
             else:
-                raise EngineError(f"parameter '{name}' must be a scalar or a 1-D array of one "
-                                  f"value per run, got shape {arr.shape}")
+                raise EngineError(code="engine.param_shape", name=name, shape=arr.shape)
         return values, sizes
 
     def _parse_overrides(self, overrides: Mapping[str, Any]
@@ -348,8 +344,10 @@ class CompiledModel:
             safe = self.ir.resolve(str(name))
             node = self.ir.nodes.get(safe)
             if node is None or node.kind in (LOOKUP, CONTROL):
-                what = "the model clock" if node is None else f"a {node.kind} variable"
-                raise EngineError(f"cannot override '{name}': it is {what}")
+                if node is None:
+                    raise EngineError(code="engine.override_clock", name=name)
+                raise EngineError(code="engine.override_kind", name=name,
+                                  kind=Phrase(f"engine.kind.{node.kind}"))
             times, vals = _parse_series(spec, name)
             if vals.ndim == 2:
                 sizes.add(vals.shape[0])
@@ -399,8 +397,8 @@ class CompiledModel:
                 except EngineError:
                     raise
                 except (ArithmeticError, ValueError, TypeError) as exc:
-                    raise EngineError(f"simulation of {self.path.name} failed: "
-                                      f"{type(exc).__name__}: {exc}") from exc
+                    raise EngineError(code="engine.run_failed", model=self.path.name,
+                                      error=type(exc).__name__, detail=str(exc)) from exc
 
         dyn = program.dynamic_record
         n_saved = chunks[0][1]
@@ -486,15 +484,17 @@ def _evaluate_constant(expr: Any, name: str) -> float:
                 return float(eval(code, namespace))  # noqa: S307 - code generated from the IR
         except (ArithmeticError, ValueError, TypeError):
             if mode == VECTOR:
-                raise EngineError(f"cannot evaluate constant '{name}'") from None
+                raise EngineError(code="engine.constant_value", name=name) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _float_array(value: Any, what: str) -> np.ndarray:
+def _float_array(value: Any, what: Phrase | str) -> np.ndarray:
+    """``value`` as a float array; ``what`` names it (a control's Vensim name or a phrase)."""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise EngineError(f"{what} must be numeric, got {type(value).__name__}") from exc
+        raise EngineError(code="engine.not_numeric", what=what,
+                          type=type(value).__name__) from exc
     return arr
 
 
@@ -502,44 +502,43 @@ def _control_value(value: Any, name: str) -> float:
     label = name.upper().replace("_", " ")
     arr = _float_array(value, label)
     if arr.ndim != 0:
-        raise EngineError(f"{label} must be a single number shared by all runs")
+        raise EngineError(code="engine.control_shared", name=label)
     out = float(arr)
     if not math.isfinite(out):
-        raise EngineError(f"{label} must be finite")
+        raise EngineError(code="engine.control_finite", name=label)
     if name in ("time_step", "saveper") and out <= 0:
-        raise EngineError(f"{label} must be positive, got {out}")
+        raise EngineError(code="engine.control_positive", name=label, value=out)
     return out
 
 
-def _not_settable(original: str, kind: str) -> str:
-    what = {AUXILIARY: "an auxiliary", STOCK: "a stock", STATEFUL: "a stateful variable",
-            LOOKUP: "a lookup table", CONTROL: "a control variable"}.get(kind, kind)
-    hint = {CONTROL: "; use the time_step / final_time / initial_time / saveper arguments",
-            LOOKUP: ""}.get(kind, "; use overrides to replace it by a time series")
-    return f"'{original}' is {what}, only constants can be set through params{hint}"
+def _not_settable(original: str, kind: str) -> EngineError:
+    """The error for setting a variable that is not a constant (what to do instead)."""
+    code = {CONTROL: "engine.set_control", LOOKUP: "engine.set_lookup"}.get(
+        kind, "engine.set_variable")
+    return EngineError(code=code, name=original, kind=Phrase(f"engine.a_kind.{kind}"))
 
 
 def _parse_series(spec: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    named = {"name": name}
     if isinstance(spec, pd.Series):
-        times = _float_array(spec.index.to_numpy(), f"override '{name}' times")
-        vals = _float_array(spec.to_numpy(), f"override '{name}' values")
+        times = _float_array(spec.index.to_numpy(), Phrase("engine.what.override_times", named))
+        vals = _float_array(spec.to_numpy(), Phrase("engine.what.override_values", named))
     elif isinstance(spec, tuple | list) and len(spec) == 2:
-        times = _float_array(spec[0], f"override '{name}' times")
-        vals = _float_array(spec[1], f"override '{name}' values")
+        times = _float_array(spec[0], Phrase("engine.what.override_times", named))
+        vals = _float_array(spec[1], Phrase("engine.what.override_values", named))
     else:
-        raise EngineError(f"override '{name}' must be a pandas Series or a (times, values) "
-                          "tuple")
+        raise EngineError(code="engine.override_type", name=name)
     if times.ndim != 1 or not times.size:
-        raise EngineError(f"override '{name}': times must be a non-empty 1-D array")
+        raise EngineError(code="engine.override_times_shape", name=name)
     if vals.ndim not in (1, 2) or vals.shape[-1] != times.size:
-        raise EngineError(f"override '{name}': values must be shaped (n_times,) or "
-                          f"(n_runs, n_times) with n_times={times.size}, got {vals.shape}")
+        raise EngineError(code="engine.override_values_shape", name=name, n=times.size,
+                          shape=vals.shape)
     if not np.all(np.isfinite(times)):
-        raise EngineError(f"override '{name}': times must be finite")
+        raise EngineError(code="engine.override_times_finite", name=name)
     order = np.argsort(times, kind="stable")
     times = times[order]
     vals = vals[..., order]
     if np.any(np.diff(times) == 0):
-        raise EngineError(f"override '{name}': repeated times")
+        raise EngineError(code="engine.override_times_repeated", name=name)
     return np.ascontiguousarray(times), np.ascontiguousarray(vals)
 

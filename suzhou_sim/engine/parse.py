@@ -39,9 +39,9 @@ def parse_vensim(path: str | Path) -> AbstractModel:
     """
     mdl = Path(path)
     if not mdl.is_file():
-        raise EngineError(f"model file not found: {mdl}")
+        raise EngineError(code="engine.model_not_found", path=str(mdl))
     if mdl.suffix.lower() != ".mdl":
-        raise EngineError(f"not a Vensim .mdl file: {mdl}")
+        raise EngineError(code="engine.not_mdl", path=str(mdl))
     try:
         with warnings.catch_warnings():
             # PySD warns about encodings and similar trivia; the engine reports real problems.
@@ -54,8 +54,10 @@ def parse_vensim(path: str | Path) -> AbstractModel:
     except Exception as exc:  # parsimonious and PySD raise many unrelated types
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         where = _failing_element(mdl)
-        where = f" in the equation of '{where}'" if where else ""
-        raise EngineError(f"could not parse {mdl.name}{where}: {first_line}") from exc
+        if where:
+            raise EngineError(code="engine.parse_failed_in", model=mdl.name, name=where,
+                              detail=first_line) from exc
+        raise EngineError(code="engine.parse_failed", model=mdl.name, detail=first_line) from exc
 
 
 def _failing_element(mdl: Path) -> str | None:

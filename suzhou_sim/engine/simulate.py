@@ -46,15 +46,14 @@ def parse_param(text: str) -> tuple[str, float]:
     name, sep, value = text.rpartition("=")
     name = name.strip()
     if not sep or not name:
-        raise EngineError(f"malformed --param '{text}': expected NAME=VALUE")
+        raise EngineError(code="engine.param_malformed", text=text)
     try:
         number = float(value)
     except ValueError:
-        raise EngineError(f"malformed --param '{text}': '{value.strip()}' is not a number") \
-            from None
+        raise EngineError(code="engine.param_not_number", text=text,
+                          value=value.strip()) from None
     if not math.isfinite(number):
-        raise EngineError(f"malformed --param '{text}': '{value.strip()}' is not allowed; "
-                          "use a finite number")
+        raise EngineError(code="engine.param_not_finite", text=text, value=value.strip())
     return name, number
 
 
@@ -71,8 +70,8 @@ def check_declared_ranges(model, values: dict[str, float]) -> None:  # noqa: ANN
         low, high = node.limits if node is not None else (None, None)
         if (low is not None and value < low) or (high is not None and value > high):
             shown = f"[{'' if low is None else f'{low:g}'}, {'' if high is None else f'{high:g}'}]"
-            raise EngineError(f"--param {name}={value:g} is outside the range {shown} the "
-                              "model declares for it")
+            raise EngineError(code="engine.param_out_of_range", name=name, value=value,
+                              range=shown)
 
 
 def first_non_finite(frame) -> tuple[str, float] | None:  # noqa: ANN001 - a DataFrame
@@ -126,9 +125,9 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
     values = dict(params) if isinstance(params, dict) else dict(parse_param(p) for p in params)
     out = Path(out_path)
     if not out.parent.is_dir():
-        raise EngineError(f"output directory does not exist: {out.parent}")
+        raise EngineError(code="engine.out_dir_missing", path=str(out.parent))
     if out.is_dir():
-        raise EngineError(f"-o {out}: is a folder; give a CSV file name")
+        raise EngineError(code="engine.out_is_folder", path=str(out))
     check_output_file(out, option="-o", writer=WRITER)
     model = load_model(model_path)
     check_declared_ranges(model, values)
@@ -136,8 +135,7 @@ def simulate_to_csv(model_path: str | os.PathLike[str], out_path: str | os.PathL
     frame = result.to_dataframe(0)
     fault = None if keep_non_finite else first_non_finite(frame)
     if fault is not None:
-        raise EngineError(f"{fault[0]} is not finite at time {fault[1]:g} (a division by zero "
-                          "or an overflow); add --keep-non-finite to write it anyway")
+        raise EngineError(code="engine.output_not_finite", name=fault[0], time=fault[1])
     text = frame.to_csv(index_label="time", lineterminator="\n")
     write_output_file(out, text.encode("utf-8"), option="-o", writer=WRITER)
     return out

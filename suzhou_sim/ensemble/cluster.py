@@ -144,9 +144,8 @@ def run_on_cluster(client, model_file: Path, params: Mapping, n: int, columns: l
         try:
             part = future.result()
         except KilledWorker as exc:  # a worker died on this batch again and again
-            raise EngineError(f"--dask: the workers running batch {futures[future] + 1} of "
-                              f"{len(futures)} died repeatedly ({exc}); the study stopped "
-                              "and wrote nothing") from None
+            raise EngineError(code="engine.dask_killed", batch=futures[future] + 1,
+                              batches=len(futures), detail=str(exc)) from None
         parts[futures[future]] = part
         done += part.n_runs
         if progress is not None:

@@ -47,6 +47,7 @@ from ..ensemble.results import RunSlice
 from ..ensemble.runs import Progress, run_plans
 from ..errors import InputError
 from ..limits import check_draws
+from ..wording import say
 from ..wording.problems import Given, Names, Phrase
 from .driven import Answer, fixed_prior_drivers, plan_answers
 from .predictive import predictive_results
@@ -618,8 +619,8 @@ def _plan_scenario(scenario: Scenario, decisions: Sequence[Decision], row: pd.Se
     for d in decisions:
         levers[d.lever][d.period] = float(row[d.name])
     data.update(levers=levers, name=f"{scenario.name}-optimised", rationale=rationale,
-                title_en=f"{scenario.title_en} (optimised portfolio)",
-                title_zh=f"{scenario.title_zh}(组合优化方案)")
+                title_en=scenario.title_en + say("misc.optimised_suffix", "en"),
+                title_zh=scenario.title_zh + say("misc.optimised_suffix", "zh"))
     return Scenario.model_validate(data)
 
 

@@ -678,9 +678,8 @@ def check_finite(values: np.ndarray, name: str, times: np.ndarray) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
         run, col = (int(i) for i in np.argwhere(bad)[0])
-        raise EngineError(f"{name} is not finite at time {times[col]:g} in run {run + 1} of "
-                          f"{values.shape[0]} (a division by zero or an overflow in the "
-                          "model); the study stopped and wrote nothing")
+        raise EngineError(code="engine.study_not_finite", name=name, time=times[col],
+                          run=run + 1, runs=values.shape[0])
 
 
 class PredictiveResults:

@@ -76,15 +76,14 @@ class Names:
             names = list(self.items)
         else:
             names = [labels.get(i, i) for i in self.items]
-        if self.join == "either" and len(names) > 1:  # 'a', 'b' or 'c'
-            if lang == "en":
-                return f"{', '.join(map(repr, names[:-1]))} or {names[-1]!r}"
-            return "、".join(f"“{n}”" for n in names[:-1]) + f" 或 “{names[-1]}”"
+        sep = say("misc.list_sep", lang)
         if self.join in ("or", "either"):
-            if lang == "en":
-                return " or ".join(repr(n) for n in names)
-            return " 或 ".join(f"“{n}”" for n in names)
-        return ", ".join(names) if lang == "en" else "、".join(names)
+            quoted = [say("misc.quoted", lang, name=n) for n in names]
+            if self.join == "either" and len(names) > 1:  # 'a', 'b' or 'c'
+                return say("misc.names_either", lang, head=sep.join(quoted[:-1]),
+                           last=quoted[-1])
+            return say("misc.or_sep", lang).join(quoted)
+        return sep.join(names)
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,16 @@ def test_staleness_is_checked_again_when_an_input_file_changes(monkeypatch, tmp_
     compute.calibration_staleness("suzhou", 1)
     compute.calibration_staleness("suzhou", 2)  # a new calibration
     assert calls == ["suzhou"] * 3
+
+
+def test_an_engine_error_of_a_run_is_shown_in_chinese(monkeypatch):
+    from suzhou_sim.app import live
+    from suzhou_sim.engine import EngineError
+
+    def refuse(*args, **kwargs):
+        raise EngineError(code="engine.control_positive", name="TIME STEP", value=0.0)
+    monkeypatch.setattr(live, "settings_outcome", refuse)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    shown = [e.value for e in at.error]
+    assert any("TIME STEP 必须为正数,而给出的是 0.0" in e for e in shown), shown
