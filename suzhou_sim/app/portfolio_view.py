@@ -197,8 +197,7 @@ def view_portfolio(state: MutableMapping[str, Any], lang: str, current: Scenario
                              **multiselect_text(lang))
     held = [period_label(p, lang, True) for p in PERIODS if p not in periods]
     if held:  # said plainly: the periods left out are not zeroed
-        st.caption(tr("pf_held", lang, periods="、".join(held) if lang == "zh"
-                      else ", ".join(held)))
+        st.caption(tr("pf_held", lang, periods=tr("list_sep", lang).join(held)))
     ranged = [t for t in chosen if targets[t].drivers]
     if ranged:
         st.caption(tr("pf_ranged", lang, items=", ".join(ranged)))

@@ -111,8 +111,7 @@ def saved_section(state: MutableMapping[str, Any], lang: str, current: Scenario 
                      args=(state,), width="stretch")
     saved = S.saved_scenarios(state)
     if saved:
-        st.caption(tr("saved_list", lang, items="、".join(saved) if lang == "zh"
-                      else ", ".join(saved)))
+        st.caption(tr("saved_list", lang, items=tr("list_sep", lang).join(saved)))
     pick = state.get(S.K_PICK) or ""
     title = pick.removeprefix(S.SAVED_PREFIX) if pick.startswith(S.SAVED_PREFIX) else None
     if title is not None and title in saved:

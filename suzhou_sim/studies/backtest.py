@@ -95,7 +95,7 @@ PREDICTIVE_COLUMNS = tuple(f"pred_p{p}" for p in QUANTILES)
 #: cumulative target counts a sum over years, not a point of the path).
 PLAN_MEASURES = ("level", "annual", "ratio")
 #: The year of a policy document's number, e.g. 苏委发〔2022〕1号.
-_DOC_YEAR = re.compile(r"〔(\d{4})〕")
+_DOC_YEAR = re.compile(r"〔(\d{4})〕")  # zh-ok: the brackets of a document number
 #: Posterior sets per origin from which the ensemble's posterior rows are taken.
 LAPLACE_SETS = 2000
 #: MCMC steps per walker of each origin's fit (``calibrate``'s sampler, a shorter chain);

@@ -23,26 +23,6 @@ CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 #: The comment that allows the Chinese of its line, with a non-empty reason.
 ZH_OK = re.compile(r"#\s*zh-ok:\s*\S")
 
-#: Files (relative to the repository root) whose Chinese is still being moved into the
-#: wording room. The list may only shrink: a file that no longer holds Chinese must leave it
-#: (``test_not_yet_moved_still_hold_chinese``).
-NOT_YET_MOVED: list[str] = [
-    "suzhou_sim/app/pages/goal.py",
-    "suzhou_sim/app/portfolio_view.py",
-    "suzhou_sim/app/saved_view.py",
-    "suzhou_sim/app/state.py",
-    "suzhou_sim/app/text.py",
-    "suzhou_sim/app/views.py",
-    "suzhou_sim/calibration/evidence_priors.py",
-    "suzhou_sim/catalogues/timeline.py",
-    "suzhou_sim/cli/effects.py",
-    "suzhou_sim/studies/backtest.py",
-    "suzhou_sim/studies/optimise.py",
-    "suzhou_sim/wording/problems.py",
-    "app.py",
-]
-
-
 def _code_files() -> list[Path]:
     return sorted((ROOT / "suzhou_sim").rglob("*.py")) + [ROOT / "app.py"]
 
@@ -98,22 +78,11 @@ def _offenders() -> dict[str, list[tuple[int, str]]]:
 
 
 def test_no_chinese_literals_in_code():
-    bad = {name: found for name, found in _offenders().items() if name not in NOT_YET_MOVED}
+    bad = _offenders()
     message = "\n".join(f"{name}:{line}: {literal}" for name, found in bad.items()
                         for line, literal in found)
     assert not bad, ("Chinese text in code: move it to suzhou_sim/wording/texts/*.yaml and "
                      "call say(), or end the line with '# zh-ok: <reason>':\n" + message)
-
-
-def test_not_yet_moved_still_hold_chinese():
-    offenders = _offenders()
-    emptied = [name for name in NOT_YET_MOVED if name not in offenders]
-    assert not emptied, ("these files hold no Chinese any more; take them out of "
-                         f"NOT_YET_MOVED: {emptied}")
-
-
-def test_not_yet_moved_has_no_duplicates():
-    assert len(NOT_YET_MOVED) == len(set(NOT_YET_MOVED))
 
 
 def test_guard_finds_a_literal_and_spares_docstrings_and_zh_ok(tmp_path):

@@ -99,7 +99,7 @@ def _goal_drivers(state, lang: str, target, current: Scenario, outcome: Outcome
 
 def _given(target, fixed: dict[str, float], lang: str) -> str:
     """"driver = value" of each fixed driver of ``target``, joined in ``lang``."""
-    return ("、" if lang == "zh" else ", ").join(
+    return tr("list_sep", lang).join(
         f"{d.label(lang)} = {fmt_quantity(fixed[d.constant], d.unit, lang)}"
         for d in target.drivers if d.constant in fixed)
 
@@ -134,7 +134,7 @@ def view_goal(state, lang: str, current: Scenario, outcome: Outcome, draws: int,
     vintage = region_vintage(region)
     if closed:  # said, not silently left out
         st.caption(tr("gs_closed", lang, vintage=vintage.year if vintage else "-",
-                      periods=("、" if lang == "zh" else ", ").join(
+                      periods=tr("list_sep", lang).join(
                           period_label(p, lang) for p in closed)))
     if not periods:
         st.info(tr("gs_no_open", lang))
