@@ -46,7 +46,7 @@ from suzhou_sim.reporting.structure_diagram import (
 )
 from suzhou_sim.reporting.warnings_text import zero_split_message
 from suzhou_sim.studies.scenario_runs import run_scenario
-from tests.fileio.test_safe_reading import ALIAS_BOMB
+from tests.fileio.test_safe_yaml import ALIAS_BOMB
 
 APP = REPO_ROOT / "app.py"
 # Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
