@@ -43,18 +43,10 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "suzhou_sim/app/frame.py": "drawn around every page: tests/app/test_app.py, test_pages.py",
     "suzhou_sim/app/live.py": "what the settings give, through the app: tests/app/test_app.py",
     "suzhou_sim/app/sidebar.py": "the sidebar's controls, through the app: tests/app/test_app.py",
-    "suzhou_sim/app/pages/about.py": "AppTest: tests/app/test_pages.py, test_app.py",
     "suzhou_sim/app/pages/charts.py": "AppTest: tests/app/test_pages.py, test_app.py",
-    "suzhou_sim/app/pages/goal.py": "AppTest: tests/app/test_app.py (goal seeking), test_pages.py",
-    "suzhou_sim/app/pages/scoreboard.py": "AppTest: tests/app/test_app.py, test_pages.py",
     # the command that is the module's only user holds its tests
     "suzhou_sim/catalogues/data_update.py": "``data check``/``data add``: tests/cli/test_data.py",
-    "suzhou_sim/reporting/catalogue_text.py": "the ``list`` tables: tests/cli/test_listing.py",
     "suzhou_sim/reporting/plots.py": "the charts of ``run``: tests/cli/test_scenarios.py",
-    "suzhou_sim/reporting/sensitivity_plots.py": "charts of tests/cli/test_sensitivity.py",
-    # wording checked on the results of the study it words
-    "suzhou_sim/reporting/effects_report.py": "on real effects: tests/studies/test_effects.py",
-    "suzhou_sim/reporting/goal_seek_text.py": "on real answers: tests/studies/test_goal_seek.py",
 }
 
 #: Folders of tests of the model or the product as a whole (not of one module).

@@ -1,4 +1,4 @@
-"""The planners' Streamlit app, driven by Streamlit's AppTest (no browser), and its helpers.
+"""The planners' Streamlit app (``app.py``), driven by Streamlit's AppTest (no browser).
 
 The app reads the stored calibration (``model/calibration/<region>``); the tests that need
 numbers skip with a reason when Suzhou's is missing. Kunshan's may be missing: the app must
@@ -7,28 +7,21 @@ then say so instead of failing.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from suzhou_sim.app import compute
 from suzhou_sim.app import state as S
-from suzhou_sim.app.text import fmt_probability, fmt_quantity, period_label, tr
-from suzhou_sim.calibration.posterior import load_posterior
+from suzhou_sim.app.text import fmt_quantity, period_label, tr
 from suzhou_sim.catalogues.scenarios import (
-    PERIODS,
-    load_assumptions,
     load_levers,
     load_scenario,
     scenario_to_yaml,
 )
-from suzhou_sim.catalogues.targets import STATUSES, load_targets, targets_for_region
-from suzhou_sim.catalogues.timeline import PERIOD_YEARS
-from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
+from suzhou_sim.catalogues.targets import STATUSES, load_targets
+from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.reporting.effects_report import text as effects_text
 from suzhou_sim.reporting.structure_diagram import (
     ACCOUNTING,
@@ -38,105 +31,22 @@ from suzhou_sim.reporting.structure_diagram import (
     structure_dot,
 )
 from suzhou_sim.reporting.warnings_text import zero_split_message
-from suzhou_sim.studies.scenario_runs import run_scenario
-
-APP = REPO_ROOT / "app.py"
-# Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
-TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-SCI-2025B")
-
-
-def _calibrated(region: str) -> bool:
-    folder = calibration_dir(region)
-    return (folder / "point.yaml").is_file() and (folder / "posterior.csv").is_file()
-
-
-needs_suzhou = pytest.mark.skipif(
-    not _calibrated("suzhou"),
-    reason="no stored calibration of suzhou (run `suzhou-sim calibrate --region suzhou`)",
+from tests.app.apptest import (
+    APP,
+    assumption,
+    calibrated,
+    fund_probabilities,
+    html_table,
+    lever,
+    needs_suzhou,
+    on_page,
+    open_page,
+    scoreboard,
+    widget_values,
 )
 
-
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def scoreboard(at: AppTest) -> tuple[dict[str, float], str]:
-    """Probabilities by target id read back from the rendered scoreboard, and its HTML (the
-    table of targets in scope, then the one outside scope, drawn below the attribution)."""
-    page = next(h.value for h in at.html if 'id="scoreboard"' in h.value)
-    page += "".join(h.value for h in at.html if 'id="out-of-scope"' in h.value)
-    probs = {m[1]: float(m[2])
-             for m in re.finditer(r'data-target="([^"]+)" data-p="([0-9.]+)"', page)}
-    return probs, page
-
-
-def lever(at: AppTest, key: str, period: str):
-    """The slider of lever ``key`` in ``period``, its plan-period tab opened first (only the
-    open tab's sliders are drawn)."""
-    label = period_label(period, at.session_state[S.K_LANG], short=True)
-    if at.session_state["lever_tab"] != label:
-        at.session_state["lever_tab"] = label
-        at.run()
-    return on_page(at).slider(key=S.lever_widget_key(key, period))
-
-
-def html_table(at: AppTest, table_id: str) -> list[list[str]]:
-    """The cells (header row first, text unescaped) of the HTML table ``table_id`` the app
-    drew with ``st.html``."""
-    page = next(h.value for h in at.html if f'id="{table_id}"' in h.value)
-    table = page[page.index(f'id="{table_id}"'):]
-    table = table[:table.index("</table>")]
-    return [[html.unescape(re.sub(r"<[^>]+>", "", c))
-             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
-
-
-def fund_probabilities(at: AppTest, fund_14th: float) -> dict[str, float]:
-    """The scoreboard's probabilities that ``run_scenario`` gives, on the session's draws
-    and seed, for Suzhou's baseline with the 14th-plan special fund at ``fund_14th``."""
-    state = at.session_state
-    scenario = S.region_baseline("suzhou")[1].with_lever("special_fund", "14th", fund_14th)
-    res = run_scenario(scenario, draws=int(state[S.K_DRAWS]), seed=int(state[S.K_SEED]),
-                       posterior=load_posterior("suzhou"))
-    return {t: round(float(p), 4) for t, p, scope in zip(
-        res.targets["target_id"], res.targets["probability"], res.targets["in_scope"],
-        strict=True) if scope and p == p}
-
-
-def on_page(at: AppTest) -> AppTest:
-    """``at`` with the whole page drawn: after a lever step only the results and the share
-    captions were redrawn (the fragments it reruns), so the tree holds nothing else; a run
-    without a change draws everything, as the browser shows it."""
-    if not at.radio:  # the region switch: drawn by every full run
-        at.run()
-    return at
-
-
-def open_page(at: AppTest, view: str) -> AppTest:
-    """``at`` on the page ``view`` (``suzhou_sim/app/pages/<view>.py``), as a click on it in
-    the navigation opens it."""
-    return at.switch_page(f"suzhou_sim/app/pages/{view}.py").run()
-
-
-def assumption(at: AppTest, widget_key: str):
-    """An assumption slider, its expander opened first (drawn only while open)."""
-    if not at.session_state["assumptions_open"]:
-        at.session_state["assumptions_open"] = True
-        at.run()
-    return at.slider(key=widget_key)
-
-
-def widget_values(at: AppTest) -> dict[str, object]:
-    """Region, pick and every lever and assumption widget value."""
-    keys = [S.K_REGION, S.K_PICK, S.K_DRAWS, S.K_SEED]
-    keys += [S.lever_widget_key(k, p) for k in load_levers() for p in PERIODS]
-    keys += [f(k) for k in load_assumptions()
-             for f in (S.assumption_range_key, S.assumption_default_key)]
-    return {k: at.session_state[k] for k in keys}
+# Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
+TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-SCI-2025B")
 
 
 # --- the app ----------------------------------------------------------------------------------
@@ -149,7 +59,7 @@ def test_starts_in_both_regions(app):
     app.radio(key=S.K_REGION).set_value("kunshan").run()
     assert not app.exception, app.exception
     assert lever(app, "special_fund", "15th").value == 42  # profile
-    if _calibrated("kunshan"):
+    if calibrated("kunshan"):
         probs, _ = scoreboard(app)
         assert probs and all(t.startswith("KS-") for t in probs)
     else:
@@ -456,173 +366,6 @@ def test_lever_tab_stays_across_a_language_switch(app):
     assert app.session_state["lever_tab"] == "15th"
 
 
-@needs_suzhou
-def test_scoreboard_by_target_year(app):
-    years = html_table(app, "sb-years")
-    assert len(years) >= 4  # a header and one summary row per target year
-    app.button_group(key="sb_year").set_value("2030").run()
-    _, page = scoreboard(app)
-    shown = re.findall(r'data-target="([^"]+)"', page)
-    ledger = load_targets()
-    assert shown and {ledger[t].year for t in shown} == {2030}
-
-
-@needs_suzhou
-def test_about_page_is_chinese_in_chinese(app):
-    open_page(app, "about")
-    assert not app.exception, app.exception
-    text = "\n".join(m.value for m in app.markdown)
-    for part in ("高新技术企业 → 企业带动就业", "口径提示", "苏委发〔2022〕1号"):
-        assert part in text, part
-    assert "`High tech enterprises`" not in text and "Definitional traps" not in text
-    # the fit goals: the report's table, by indicator labels in Chinese (no series ids)
-    goals = app.dataframe[0].value
-    assert list(goals.columns[:2]) == ["序列", "MAPE(精确值与公布值,%)"]
-    assert "有效高新技术企业数" in set(goals["序列"]) and "high_tech_enterprises" not in \
-        set(goals["序列"])
-    assert "MAPE(%)" in app.dataframe[1].value.columns
-    # the diagram: one sector at a time, labelled in Chinese; the whole one on request
-    diagram = app.get("graphviz_chart")[0].proto.spec
-    assert 'label="企业梯队"' in diagram and 'label="首次认定"' in diagram
-    app.button_group(key="about.part").set_value("Talent").run()
-    assert 'label="人才"' in app.get("graphviz_chart")[0].proto.spec
-    app.button_group(key=S.K_LANG).set_value("en").run()
-    text = "\n".join(m.value for m in app.markdown)
-    assert "`High tech enterprises`" in text and "Definitional traps" in text
-    assert app.session_state["about.part"] == "Talent"  # kept across the language switch
-    assert "Valid high-tech enterprises" in set(app.dataframe[0].value["Series"])
-    diagram = app.get("graphviz_chart")[0].proto.spec
-    assert 'label="Talent"' in diagram and "人才" not in diagram
-
-
-def _seek_future_2030(app: AppTest, probability: float = 0.5) -> None:
-    """Seek the 15th-plan special fund reaching SZ-FUTURE-2030 with its driver (the 2023
-    future-industry base) at its central value: about 0.42 at no fund, 0.53 at the top."""
-    open_page(app, "goal")
-    app.session_state["goal.target.suzhou"] = "SZ-FUTURE-2030"
-    app.session_state["goal.lever"] = "special_fund"
-    app.session_state["goal.p"] = probability
-    app.run()
-    app.button(key="run_goal_seek").click().run()
-    assert not app.exception, app.exception
-
-
-@needs_suzhou
-def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
-    # a closed period kept in the session (an earlier version's default) is replaced
-    app.session_state["goal.period"] = "14th"
-    open_page(app, "goal")
-    assert not app.exception, app.exception
-    periods = app.selectbox(key="goal.period")
-    chosen = load_targets()[app.session_state["goal.target.suzhou"]]
-    # open periods whose levers act by the target year: the ones the command line accepts
-    assert periods.options == [period_label(p, "zh") for p in ("15th", "16th")
-                               if PERIOD_YEARS[p][0] <= chosen.year]
-    # the 14th plan's one remaining year (2025) began with the data vintage: said so
-    assert any(period_label("14th", "zh") in c.value and "已开始" in c.value
-               for c in app.caption)
-    years = {load_targets()[o.rsplit("(", 1)[1].rstrip(")")].year
-             for o in app.selectbox(key="goal.target.suzhou").options}
-    assert years and min(years) >= 2026, years
-    assert app.session_state["goal.period"] == "15th"
-    slider = app.slider(key="goal.p")
-    assert slider.min == pytest.approx(0.05) and slider.value == pytest.approx(0.8)
-
-
-@needs_suzhou
-def test_goal_seek_for_a_2030_target_offers_no_period_acting_after_2030(app):
-    open_page(app, "goal")
-    app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2035").run()
-    assert period_label("16th", "zh") in app.selectbox(key="goal.period").options
-    app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2030").run()
-    assert not app.exception, app.exception
-    # the 16th plan's levers act from 2031, after the target year: not offered (the CLI
-    # refuses it), and the period is the 15th
-    assert app.selectbox(key="goal.period").options == [period_label("15th", "zh")]
-    assert app.session_state["goal.period"] == "15th"
-
-
-@needs_suzhou
-def test_goal_seek_on_a_2030_range_target_is_conditional_on_the_fixed_driver(app):
-    _seek_future_2030(app)
-    result = app.session_state["goal.result"][1][0]
-    assert result.target_id == "SZ-FUTURE-2030" and result.period == "15th"
-    assert result.status == "found", result.status
-    assert result.condition == "Future industry base 2023"
-    assert result.condition_setting == "fixed" and result.condition_value == pytest.approx(1200)
-    assert result.achieved >= 0.5 > result.baseline_probability
-    text = app.success[0].value
-    assert text.startswith("条件概率:在") and "1,200" in text, text
-    # fixing the driver higher answers another conditional question: P rises, less is needed
-    driver = app.select_slider(key="goal.fix.suzhou.Future industry base 2023")
-    assert len(driver.options) >= 3  # low, central, high
-    driver.set_value(2500.0).run()
-    assert tr("gs_stale", "zh") in [c.value for c in app.caption]
-    app.button(key="run_goal_seek").click().run()
-    high = app.session_state["goal.result"][1][0]
-    assert high.status == "already_met" and high.condition_value == pytest.approx(2500)
-    assert app.info and app.info[0].value.startswith("条件概率:")
-
-
-@needs_suzhou
-@pytest.mark.parametrize(("lang", "words"), [
-    ("zh", ("取决于先验:在按", ("最低", "中间", "最高"))),
-    ("en", ("Prior-driven: among the ", ("lowest", "middle", "highest"))),
-])
-def test_goal_seek_on_a_prior_driven_target_answers_each_band(app, monkeypatch, lang, words):
-    """A prior-driven target has one answer per band of its driving input, each labelled as
-    conditional on its band (the command line's goal-seek answers the same way)."""
-    import dataclasses
-
-    from suzhou_sim.studies import goal_seek as gs
-
-    def per_band(scenario, target, lever, period, probability, **kw):
-        one = gs.GoalSeekResult(
-            target_id=target, lever_key=lever, period=period, goal=probability,
-            status="found", value=120.0, achieved=probability, probability_at_min=0.1,
-            probability_at_max=0.9, baseline_value=100.0, baseline_probability=0.4,
-            lower=0.0, upper=1000.0, evaluations=5, confirmed=True)
-        return [dataclasses.replace(one, band=True, condition="Marginal firm RD elasticity",
-                                    condition_setting=b, condition_value=v)
-                for b, v in (("low", 0.6), ("mid", 0.85), ("high", 1.1))]
-
-    monkeypatch.setattr(gs, "goal_seek_all", per_band)
-    app.session_state[S.K_LANG] = lang
-    app.run()
-    _seek_future_2030(app, probability=0.37 if lang == "zh" else 0.38)  # uncached requests
-    texts = [m.value for m in app.success]
-    assert len(texts) == 3 and all(t.startswith(words[0]) for t in texts), texts
-    for text, fifth in zip(texts, words[1], strict=True):
-        assert fifth in text, text
-    assert tr("gs_band_intro", lang) in [c.value for c in app.caption]
-    assert len([b for b in app.button if b.label == tr("gs_apply", lang)]) == 3
-
-
-@needs_suzhou
-def test_goal_seek_conditional_label_in_english(app):
-    app.session_state[S.K_LANG] = "en"
-    app.run()
-    _seek_future_2030(app)
-    text = app.success[0].value
-    assert text.startswith("Conditional probability: given ") and "1,200" in text, text
-
-
-@needs_suzhou
-def test_applied_goal_seeking_answer_is_not_out_of_date(app):
-    _seek_future_2030(app)
-    result = app.session_state["goal.result"][1][0]
-    assert result.status == "found", result.status
-    apply = next(b for b in app.button if b.label == tr("gs_apply", "zh"))
-    apply.click().run()
-    assert not app.exception, app.exception
-    assert app.session_state[S.lever_widget_key("special_fund", "15th")] == pytest.approx(
-        result.value)
-    # the whole page was redrawn: the sidebar's slider shows the applied value
-    assert app.radio, "applying the answer redrew only the results"
-    assert lever(app, "special_fund", "15th").value == pytest.approx(result.value)
-    assert tr("gs_stale", "zh") not in [c.value for c in app.caption]
-
-
 def _counting(monkeypatch) -> dict[str, int]:
     """Count the ensemble runs of scenario runs and of the attribution's own runs."""
     from suzhou_sim.studies import effects, scenario_runs
@@ -680,100 +423,7 @@ def test_numbers_follow_the_last_of_rapid_changes(app):
     assert "330" in changes and "230" not in changes
 
 
-@needs_suzhou
-def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app, monkeypatch):
-    """After a slider change the table comes first (every probability, median and status of
-    run_scenario; "computing" where the curves go), then the same table with the curves:
-    the whole HTML equals what run_scenario's result (curves included) gives."""
-    from suzhou_sim.app.views import (
-        Outcome,
-        scoreboard_frame,
-        scoreboard_html,
-        scoreboard_inside_html,
-    )
-
-    class CurvesNotReady(Exception):
-        pass
-
-    def not_yet(*args, **kwargs):
-        raise CurvesNotReady
-
-    st.cache_data.clear()
-    compute.clear_stores()
-    monkeypatch.setattr(compute, "assumption_curves", not_yet)  # the second step stops here
-    lever(app, "special_fund", "14th").set_value(270).run()
-    assert app.exception and "CurvesNotReady" in "".join(app.exception[0].stack_trace)
-    state = app.session_state
-    draws, seed, post = int(state[S.K_DRAWS]), int(state[S.K_SEED]), load_posterior("suzhou")
-    _, baseline = S.region_baseline("suzhou")
-    scenario = baseline.with_lever("special_fund", "14th", 270)
-
-    def page(curves: bool) -> str:
-        res, base = (run_scenario(s, draws=draws, seed=seed, posterior=post, curves=curves)
-                     for s in (scenario, baseline))
-        frame = scoreboard_frame(Outcome(res, base, None, False), "zh")
-        # as st.html shows it; the targets outside scope come after the curves' step
-        return (scoreboard_html if curves else scoreboard_inside_html)(frame, "zh").strip()
-
-    probs, first = scoreboard(app)
-    assert first == page(curves=False)
-    driven = [t.target_id for t in targets_for_region("suzhou") if t.drivers and t.in_scope]
-    pending = re.findall(r'data-target="([^"]+)"[^>]*data-curve="pending"', first)
-    assert driven and pending == driven
-    assert tr("curves_pending", "zh") in first and tr("computing", "zh") in first
-    full = run_scenario(scenario, draws=draws, seed=seed, posterior=post)
-    assert probs == {t: round(float(p), 4) for t, p, scope in zip(
-        full.targets["target_id"], full.targets["probability"], full.targets["in_scope"],
-        strict=True) if scope and p == p}  # the numbers are already final
-
-    monkeypatch.undo()  # the curves can be computed now
-    app.run()
-    assert not app.exception, app.exception
-    final = scoreboard(app)[1]
-    assert final == page(curves=True)
-    assert "data-curve" not in final and tr("curves_pending", "zh") not in final
-    for target in driven:  # the curve and the range over the assumption are shown
-        row = full.targets.set_index("target_id").loc[target]
-        if row["status"] == "assumption_driven":
-            assert fmt_probability(row["p_curve_min"]) in final
-
-
 # --- the headline, ranges with their driver, time framing, URL values ------------------------
-
-
-@needs_suzhou
-def test_scoreboard_opens_with_the_headline_for_every_target_year(app):
-    assert app.subheader[0].value == tr("headline", "zh")
-    head = next(m.value for m in app.markdown if m.value.startswith("- 2025 年:"))
-    years = sorted({t.year for t in targets_for_region("suzhou") if t.in_scope})
-    assert [line[2:6] for line in head.splitlines()[:len(years)]] == [str(y) for y in years]
-    assert "数据截至" in head.splitlines()[-1]
-    assert any("数据截至" in m.value for m in app.markdown[:3])  # also in the page's header
-    assert app.get("vega_lite_chart")  # the headline chart with its targets
-    state = app.session_state
-    res = run_scenario(S.region_baseline("suzhou")[1], draws=int(state[S.K_DRAWS]),
-                       seed=int(state[S.K_SEED]), posterior=load_posterior("suzhou"))
-    row = res.targets.set_index("target_id").loc["SZ-FUTURE-2030"]
-    assert f"{fmt_probability(row['p_curve_min'])}–{fmt_probability(row['p_curve_max'])}" in head
-
-
-@needs_suzhou
-def test_fixing_a_driver_shows_one_conditional_probability(app):
-    state = app.session_state
-    res = run_scenario(S.region_baseline("suzhou")[1], draws=int(state[S.K_DRAWS]),
-                       seed=int(state[S.K_SEED]), posterior=load_posterior("suzhou"))
-    curves = res.curves[res.curves["target_id"] == "SZ-FUTURE-2030"]
-    driver = curves["driver"].iloc[0]
-    value, p = float(curves["value"].iloc[1]), float(curves["probability"].iloc[1])
-    _, page = scoreboard(app)
-    assert "data-conditional" not in page  # left free: the range
-    app.select_slider(key=f"fix.suzhou.{driver}").set_value(value).run()
-    assert not app.exception, app.exception
-    _, page = scoreboard(app)
-    shown = re.search(r'data-target="SZ-FUTURE-2030"[^>]*data-conditional="([0-9.]+)"', page)
-    assert shown and float(shown[1]) == pytest.approx(p, abs=1e-4)
-    head = next(m.value for m in app.markdown if m.value.startswith("- 2025 年:"))
-    assert f"{fmt_probability(p)}(条件概率:" in head
 
 
 def test_levers_open_on_the_15th_plan(app):

@@ -20,7 +20,7 @@ from suzhou_sim.app.scenario_store import HEADER, read_store
 from suzhou_sim.app.text import tr
 from suzhou_sim.catalogues.scenarios import load_scenario, scenario_to_yaml
 from suzhou_sim.paths import SCENARIOS_DIR
-from tests.app.test_app import APP, lever, on_page, open_page
+from tests.app.apptest import APP, lever, on_page, open_page
 from tests.app.test_scenario_store import TITLE
 
 
