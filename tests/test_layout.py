@@ -39,14 +39,12 @@ SCRIPTS = {
 
 #: Modules with logic whose tests live elsewhere (module path -> where and why).
 TESTED_ELSEWHERE: dict[str, str] = {
-    # the app's frame and pages draw through Streamlit: AppTest drives them as a whole
+    # the app's frame draws through Streamlit: AppTest drives it as a whole
     "suzhou_sim/app/frame.py": "drawn around every page: tests/app/test_app.py, test_pages.py",
     "suzhou_sim/app/live.py": "what the settings give, through the app: tests/app/test_app.py",
     "suzhou_sim/app/sidebar.py": "the sidebar's controls, through the app: tests/app/test_app.py",
-    "suzhou_sim/app/pages/charts.py": "AppTest: tests/app/test_pages.py, test_app.py",
-    # the command that is the module's only user holds its tests
+    # the command that is the module's only user holds its tests (on real files)
     "suzhou_sim/catalogues/data_update.py": "``data check``/``data add``: tests/cli/test_data.py",
-    "suzhou_sim/reporting/plots.py": "the charts of ``run``: tests/cli/test_scenarios.py",
 }
 
 #: Folders of tests of the model or the product as a whole (not of one module).
