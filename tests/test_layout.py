@@ -39,9 +39,8 @@ SCRIPTS = {
 
 #: Modules with logic whose tests live elsewhere (module path -> where and why).
 TESTED_ELSEWHERE: dict[str, str] = {
-    # the app's frame draws through Streamlit: AppTest drives it as a whole
+    # the app's frame and sidebar draw through Streamlit: AppTest drives them as a whole
     "suzhou_sim/app/frame.py": "drawn around every page: tests/app/test_app.py, test_pages.py",
-    "suzhou_sim/app/live.py": "what the settings give, through the app: tests/app/test_app.py",
     "suzhou_sim/app/sidebar.py": "the sidebar's controls, through the app: tests/app/test_app.py",
     # the command that is the module's only user holds its tests (on real files)
     "suzhou_sim/catalogues/data_update.py": "``data check``/``data add``: tests/cli/test_data.py",
