@@ -20,6 +20,14 @@ def model_file() -> Path:
     return MODEL_FILE
 
 
+@pytest.fixture(scope="module")
+def posterior_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of the stand-in calibration (``tests/posterior_fixture.py``), one per module."""
+    from tests.posterior_fixture import write_fixture_posterior
+
+    return write_fixture_posterior(tmp_path_factory.mktemp("calibration"))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def ir_cache_dir(tmp_path_factory: pytest.TempPathFactory):
     """The engine's stored IRs (``suzhou_sim.engine.ir_cache``) of this test session go to

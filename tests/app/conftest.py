@@ -1,15 +1,17 @@
 """Fixtures of the app tests: every test saves scenarios into a folder of its own, starts
 from empty shared stores, and nothing is prefetched in the background unless a test asks
-for it (runs are counted)."""
+for it (runs are counted); ``app`` is a new session of the app, run once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import compute, prefetch
 from suzhou_sim.app.scenario_store import ENV_VAR
+from tests.app.apptest import APP
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +37,12 @@ def cold_stores():
     compute.clear_stores()
     yield
     compute.clear_stores()
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """A new session of the app, run once without URL parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at

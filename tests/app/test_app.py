@@ -1,4 +1,4 @@
-"""The planners' Streamlit app, driven by Streamlit's AppTest (no browser), and its helpers.
+"""The planners' Streamlit app (``app.py``), driven by Streamlit's AppTest (no browser).
 
 The app reads the stored calibration (``model/calibration/<region>``); the tests that need
 numbers skip with a reason when Suzhou's is missing. Kunshan's may be missing: the app must
@@ -7,35 +7,21 @@ then say so instead of failing.
 
 from __future__ import annotations
 
-import copy
-import html
 import json
 import re
 
-import pytest
 import streamlit as st
-import yaml
 from streamlit.testing.v1 import AppTest
 
-from suzhou_sim.app import compute
 from suzhou_sim.app import state as S
-from suzhou_sim.app.text import LANGS, fmt_probability, fmt_quantity, period_label, tr
-from suzhou_sim.calibration.posterior import load_posterior
+from suzhou_sim.app.text import fmt_quantity, period_label, tr
 from suzhou_sim.catalogues.scenarios import (
-    PERIODS,
-    assumption_limits,
-    assumption_ranges,
-    lever_baseline,
-    lever_constants,
-    load_assumptions,
     load_levers,
     load_scenario,
-    parse_scenario,
     scenario_to_yaml,
 )
-from suzhou_sim.catalogues.targets import STATUSES, load_targets, targets_for_region
-from suzhou_sim.catalogues.timeline import PERIOD_YEARS
-from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
+from suzhou_sim.catalogues.targets import STATUSES, load_targets
+from suzhou_sim.paths import SCENARIOS_DIR
 from suzhou_sim.reporting.effects_report import text as effects_text
 from suzhou_sim.reporting.structure_diagram import (
     ACCOUNTING,
@@ -45,106 +31,22 @@ from suzhou_sim.reporting.structure_diagram import (
     structure_dot,
 )
 from suzhou_sim.reporting.warnings_text import zero_split_message
-from suzhou_sim.studies.scenario_runs import run_scenario
-from tests.fileio.test_safe_reading import ALIAS_BOMB
-
-APP = REPO_ROOT / "app.py"
-# Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
-TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-SCI-2025B")
-
-
-def _calibrated(region: str) -> bool:
-    folder = calibration_dir(region)
-    return (folder / "point.yaml").is_file() and (folder / "posterior.csv").is_file()
-
-
-needs_suzhou = pytest.mark.skipif(
-    not _calibrated("suzhou"),
-    reason="no stored calibration of suzhou (run `suzhou-sim calibrate --region suzhou`)",
+from tests.app.apptest import (
+    APP,
+    assumption,
+    calibrated,
+    fund_probabilities,
+    html_table,
+    lever,
+    needs_suzhou,
+    on_page,
+    open_page,
+    scoreboard,
+    widget_values,
 )
 
-
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def scoreboard(at: AppTest) -> tuple[dict[str, float], str]:
-    """Probabilities by target id read back from the rendered scoreboard, and its HTML (the
-    table of targets in scope, then the one outside scope, drawn below the attribution)."""
-    page = next(h.value for h in at.html if 'id="scoreboard"' in h.value)
-    page += "".join(h.value for h in at.html if 'id="out-of-scope"' in h.value)
-    probs = {m[1]: float(m[2])
-             for m in re.finditer(r'data-target="([^"]+)" data-p="([0-9.]+)"', page)}
-    return probs, page
-
-
-def lever(at: AppTest, key: str, period: str):
-    """The slider of lever ``key`` in ``period``, its plan-period tab opened first (only the
-    open tab's sliders are drawn)."""
-    label = period_label(period, at.session_state[S.K_LANG], short=True)
-    if at.session_state["lever_tab"] != label:
-        at.session_state["lever_tab"] = label
-        at.run()
-    return on_page(at).slider(key=S.lever_widget_key(key, period))
-
-
-def html_table(at: AppTest, table_id: str) -> list[list[str]]:
-    """The cells (header row first, text unescaped) of the HTML table ``table_id`` the app
-    drew with ``st.html``."""
-    page = next(h.value for h in at.html if f'id="{table_id}"' in h.value)
-    table = page[page.index(f'id="{table_id}"'):]
-    table = table[:table.index("</table>")]
-    return [[html.unescape(re.sub(r"<[^>]+>", "", c))
-             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
-
-
-def fund_probabilities(at: AppTest, fund_14th: float) -> dict[str, float]:
-    """The scoreboard's probabilities that ``run_scenario`` gives, on the session's draws
-    and seed, for Suzhou's baseline with the 14th-plan special fund at ``fund_14th``."""
-    state = at.session_state
-    scenario = S.region_baseline("suzhou")[1].with_lever("special_fund", "14th", fund_14th)
-    res = run_scenario(scenario, draws=int(state[S.K_DRAWS]), seed=int(state[S.K_SEED]),
-                       posterior=load_posterior("suzhou"))
-    return {t: round(float(p), 4) for t, p, scope in zip(
-        res.targets["target_id"], res.targets["probability"], res.targets["in_scope"],
-        strict=True) if scope and p == p}
-
-
-def on_page(at: AppTest) -> AppTest:
-    """``at`` with the whole page drawn: after a lever step only the results and the share
-    captions were redrawn (the fragments it reruns), so the tree holds nothing else; a run
-    without a change draws everything, as the browser shows it."""
-    if not at.radio:  # the region switch: drawn by every full run
-        at.run()
-    return at
-
-
-def open_page(at: AppTest, view: str) -> AppTest:
-    """``at`` on the page ``view`` (``suzhou_sim/app/pages/<view>.py``), as a click on it in
-    the navigation opens it."""
-    return at.switch_page(f"suzhou_sim/app/pages/{view}.py").run()
-
-
-def assumption(at: AppTest, widget_key: str):
-    """An assumption slider, its expander opened first (drawn only while open)."""
-    if not at.session_state["assumptions_open"]:
-        at.session_state["assumptions_open"] = True
-        at.run()
-    return at.slider(key=widget_key)
-
-
-def widget_values(at: AppTest) -> dict[str, object]:
-    """Region, pick and every lever and assumption widget value."""
-    keys = [S.K_REGION, S.K_PICK, S.K_DRAWS, S.K_SEED]
-    keys += [S.lever_widget_key(k, p) for k in load_levers() for p in PERIODS]
-    keys += [f(k) for k in load_assumptions()
-             for f in (S.assumption_range_key, S.assumption_default_key)]
-    return {k: at.session_state[k] for k in keys}
+# Talent targets with one probability (SZ-FOREIGN-2025 and SZ-SCI-2025 are assumption-driven).
+TALENT_TARGETS = ("SZ-LEADER-2025", "SZ-TEAMS-2025", "SZ-TEAMS-2025B", "SZ-SCI-2025B")
 
 
 # --- the app ----------------------------------------------------------------------------------
@@ -157,7 +59,7 @@ def test_starts_in_both_regions(app):
     app.radio(key=S.K_REGION).set_value("kunshan").run()
     assert not app.exception, app.exception
     assert lever(app, "special_fund", "15th").value == 42  # profile
-    if _calibrated("kunshan"):
+    if calibrated("kunshan"):
         probs, _ = scoreboard(app)
         assert probs and all(t.startswith("KS-") for t in probs)
     else:
@@ -185,22 +87,6 @@ def test_raising_the_special_fund_helps_the_hte_target(app):
     assert after["SZ-HTE-2025"] >= before["SZ-HTE-2025"]
     assert after != before
     assert any("400" in m.value for m in app.markdown)  # the change is listed
-
-
-@needs_suzhou
-def test_changed_assumptions_show_the_modified_baseline(app):
-    assumption(app, S.assumption_range_key("external_shock")).set_value((0.7, 1.1)).run()
-    assert not app.exception, app.exception
-    _, page = scoreboard(app)
-    assert tr("sb_delta_policy", "zh") in page  # the policy-effect column
-    open_page(app, "charts")
-    assert not app.exception, app.exception
-    charts = [json.loads(el.proto.spec) for el in app.get("vega_lite_chart")]
-    assert charts, "no trajectory chart"
-    runs = charts[0]["layer"][1]["encoding"]["color"]["scale"]["domain"]
-    assert runs == [tr(k, "zh") for k in ("chart_scenario", "chart_baseline", "chart_modified")]
-    # every chart carries history points or target stars as well as the band and medians
-    assert all(len(c["layer"]) > 2 for c in charts)
 
 
 @needs_suzhou
@@ -295,124 +181,6 @@ def test_good_upload_loads_the_scenario(app):
 
 
 # --- helpers, without Streamlit ---------------------------------------------------------------
-
-
-def _state(scenario_file: str = "baseline.yaml") -> dict:
-    state: dict = {}
-    S.init_state(state)
-    S.load_into_state(load_scenario(SCENARIOS_DIR / scenario_file), state, "x")
-    return state
-
-
-@pytest.mark.parametrize("text, field", [
-    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nlevers:\n  special_fnd: 300\n",
-     "levers.special_fnd"),
-    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nlevers:\n  special_fund: 5000\n",
-     "levers.special_fund.14th"),
-    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nassumptions:\n  external_shok: 1\n",
-     "assumptions.external_shok"),
-    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nlevers: [1, 2\n", "line 6"),
-    ("name: a\ntitle_en: A\nrationale: r\n", "title_zh"),
-    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nname: b\n", "duplicate key 'name'"),
-    (ALIAS_BOMB, "aliases expand"),
-    ("name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\nlevers: {special_fund: true}\n",
-     "True is not a number"),
-])
-def test_apply_uploaded_scenario_rejects_bad_input(text, field):
-    state = _state()
-    kept = copy.deepcopy(state)
-    message = S.apply_uploaded_scenario(text, state, "upload.yaml")
-    assert message is not None and field in message and "upload.yaml" in message
-    assert state.pop(S.K_UPLOAD_ERROR) == message
-    state.pop(S.K_UPLOAD_OK, None)
-    assert state == kept
-
-
-def test_apply_uploaded_scenario_switches_region():
-    state = _state()
-    text = (SCENARIOS_DIR / "kunshan_2026.yaml").read_bytes()
-    assert S.apply_uploaded_scenario(text, state) is None
-    assert state[S.K_REGION] == "kunshan" and state[S.K_PICK] == S.UPLOADED
-    assert S.UPLOADED in S.pick_options(state)
-    assert state[S.lever_widget_key("attraction_projects", "16th")] == 1000
-
-
-@pytest.mark.parametrize("name", ["baseline.yaml", "funding_boost_15th.yaml",
-                                  "talent_first.yaml", "kunshan_2026.yaml"])
-def test_state_round_trips_scenario_files(name):
-    """Widgets loaded from a file describe the same levers and assumptions."""
-    scenario = load_scenario(SCENARIOS_DIR / name)
-    state: dict = {}
-    S.load_into_state(scenario, state, name)
-    current = S.scenario_from_state(state)
-    assert lever_constants(current) == pytest.approx(lever_constants(scenario))
-    for key, expected in assumption_ranges(scenario).items():
-        assert assumption_ranges(current)[key] == pytest.approx(expected), key
-    assert not S.changes(state)
-
-
-@pytest.mark.parametrize(("edits", "moved", "expected"), [
-    ({}, ("special_fund", "14th"), False),  # nothing changed
-    ({("special_fund", "14th"): 350}, ("special_fund", "14th"), True),  # the moved lever
-    ({("talent_weight", "15th"): 0.45}, ("special_fund", "14th"), True),  # another one
-    ({("special_fund", "14th"): 200.0000000000001}, ("special_fund", "14th"), False),  # noise
-])
-def test_differs_from_base_agrees_with_changes(edits, moved, expected):
-    state = _state("baseline.yaml")
-    for (key, period), value in edits.items():
-        state[S.lever_widget_key(key, period)] = value
-    assert S.differs_from_base(state, *moved) is expected is bool(S.changes(state))
-
-
-def test_changed_settings_download_as_a_valid_scenario():
-    state = _state("talent_first.yaml")
-    S.set_lever(state, "special_fund", "16th", 350)
-    lo, hi = state[S.assumption_range_key("external_shock")]
-    state[S.assumption_range_key("external_shock")] = (0.7, hi)
-    current = S.scenario_from_state(state)
-    assert current.name.endswith("_adjusted")
-    back = parse_scenario(yaml.safe_load(scenario_to_yaml(current)))
-    assert back.lever_value("special_fund", "16th") == 350
-    assert back.lever_value("talent_weight", "15th") == pytest.approx(0.30)
-    assert assumption_ranges(back)["external_shock"] == pytest.approx((1.0, 0.7, hi))
-    assert S.assumptions_differ(current, S.base_scenario(state))
-    kinds = {(c.kind, c.key) for c in S.changes(state)}
-    assert kinds == {("lever", "special_fund"), ("assumption", "external_shock")}
-
-
-def test_assumption_sliders_cover_the_catalogue():
-    for region in ("suzhou", "kunshan"):
-        for key, a in load_assumptions().items():
-            spec = S.assumption_slider(key, region)
-            d, lo, hi = assumption_ranges(parse_scenario(
-                {"name": "x", "title_en": "x", "title_zh": "x", "rationale": "x",
-                 "region": region}))[key]
-            assert spec.min <= lo <= d <= hi <= spec.max, (region, key)
-            if a.max is None:
-                assert spec.max == pytest.approx(3 * hi)
-            # the slider offers exactly what --assume and scenario files accept
-            assert (spec.min, spec.max) == assumption_limits(key, region), (region, key)
-
-
-def test_every_ui_string_exists_in_both_languages():
-    from suzhou_sim.app.text import _STRINGS
-
-    for key, pair in _STRINGS.items():
-        assert len(pair) == 2 and all(isinstance(s, str) for s in pair), key
-        placeholders = [set(re.findall(r"{(\w+)", s)) for s in pair]
-        assert placeholders[0] == placeholders[1], key
-    assert tr("view_scoreboard", "zh") != tr("view_scoreboard", "en")
-    assert set(LANGS) == {"zh", "en"}
-
-
-def test_number_formatting():
-    assert fmt_quantity(20000, "firms", "zh") == "20,000 家"
-    assert fmt_quantity(5565.29, "100m_yuan/year", "zh") == "5,565 亿元/年"
-    assert fmt_quantity(5565.29, "100m_yuan/year", "en") == "5,565 100m yuan/yr"
-    assert fmt_quantity(54.98, "percent", "en") == "55.0%"
-    assert fmt_quantity(60.5, "firms", "zh") == "60 家"
-    assert fmt_probability(0.884) == "88%" and fmt_probability(0.001) == "<1%"
-    assert fmt_probability(float("nan")) == "–"
 
 
 def test_structure_diagram_shows_stocks_and_loops():
@@ -582,240 +350,6 @@ def test_lever_tab_stays_across_a_language_switch(app):
     assert app.session_state["lever_tab"] == "15th"
 
 
-@needs_suzhou
-def test_scoreboard_by_target_year(app):
-    years = html_table(app, "sb-years")
-    assert len(years) >= 4  # a header and one summary row per target year
-    app.button_group(key="sb_year").set_value("2030").run()
-    _, page = scoreboard(app)
-    shown = re.findall(r'data-target="([^"]+)"', page)
-    ledger = load_targets()
-    assert shown and {ledger[t].year for t in shown} == {2030}
-
-
-HEAD = "name: a\ntitle_en: A\ntitle_zh: 甲\nrationale: r\n"
-
-
-@pytest.mark.parametrize("text, expected", [
-    (HEAD + "levers:\n  special_fnd: 300\n",
-     ["未知的杠杆", "创新集群专项资金"]),
-    (HEAD + "levers:\n  special_fund: 5000\n",
-     ["超出允许范围 0 至 1000 亿元/年", "“十四五”剩余年份"]),
-    (HEAD + "assumptions:\n  external_shok: 1\n",
-     ["未知的外部假设", "外部环境"]),
-    (HEAD + "levers: [1, 2\n", ["YAML 格式错误", "第 6 行"]),
-    ("name: a\ntitle_en: A\nrationale: r\n", ["中文标题", "缺少此必填字段"]),
-    ("name: a b\ntitle_en: A\ntitle_zh: 甲\nrationale: r\n", ["情景代号", "只能使用"]),
-    (HEAD + "region: shanghai\n", ["地区", "不是允许的取值"]),
-    (HEAD + "foo: 1\n", ["未知字段“foo”"]),
-    (HEAD + "assumptions:\n"
-     "  external_shock: {low: 2, high: 1}\n", ["下限 ≤ 默认值 ≤ 上限"]),
-    (HEAD + "levers:\n  special_fund: {14th: x}\n",
-     ["须为数字"]),
-    ("- a\n", ["顶层应为"]),
-    (b"\xff\xfe", ["不是 UTF-8"]),
-])
-def test_upload_errors_in_chinese(text, expected):
-    from suzhou_sim.app.views import problem_lines
-
-    message = S.apply_uploaded_scenario(text, _state(), "上传.yaml")
-    lines = problem_lines(message, "zh")
-    shown = "\n".join(lines)
-    assert len(lines) == len(message.splitlines()) and shown.startswith("上传.yaml:")
-    for part in expected:
-        assert part in shown, (part, shown)
-    assert "其他问题" not in shown  # every reason has a translation
-    assert problem_lines(message, "en") == message.splitlines()
-
-
-def test_query_round_trip_without_streamlit():
-    state = _state("talent_first.yaml")
-    S.set_lever(state, "special_fund", "16th", 350)
-    state[S.assumption_range_key("future_gdp_growth")] = (0.01, 0.07)
-    params = S.query_from_state(state)
-    assert params["l.special_fund.16th"] == "350" and params["a.future_gdp_growth"]
-    fresh: dict = {}
-    assert S.apply_query(params, fresh) == []
-    assert lever_constants(S.scenario_from_state(fresh)) == pytest.approx(
-        lever_constants(S.scenario_from_state(state)))
-    bad = S.apply_query({"region": "shanghai", "l.special_fund.13th": "1", "draws": "x"}, {})
-    assert len(bad) == 3 and bad[0].startswith("region=shanghai")
-    assert [p.split(":")[0] for p in S.apply_query({"saved": ["{not json", '{"title": "x", '
-                                                              '"levers": {"nope": 1}}']}, {})
-            ] == ["saved", "saved"]
-
-
-@pytest.mark.parametrize(("record", "english", "chinese"), [
-    ("{not json", "the record is no valid JSON text", "记录不是有效的 JSON 文本"),
-    ('["a list"]', "must be a JSON object with a title", "带标题"),
-    ('{"levers": {}}', "must be a JSON object with a title", "带标题"),
-    ('{"title": "x", "id": "../evil"}', "'../evil' is not a saved scenario's id",
-     "“../evil”不是已保存情景的编号"),
-])
-def test_a_broken_saved_record_in_the_link_is_named_in_both_languages(record, english, chinese):
-    problems = S.apply_query({"saved": [record]}, {})
-    assert len(problems) == 1
-    assert problems[0].startswith("saved") and english in problems[0]
-    zh = problems[0].text("zh")
-    assert chinese in zh and "Expecting" not in zh
-
-
-@needs_suzhou
-def test_about_page_is_chinese_in_chinese(app):
-    open_page(app, "about")
-    assert not app.exception, app.exception
-    text = "\n".join(m.value for m in app.markdown)
-    for part in ("高新技术企业 → 企业带动就业", "口径提示", "苏委发〔2022〕1号"):
-        assert part in text, part
-    assert "`High tech enterprises`" not in text and "Definitional traps" not in text
-    # the fit goals: the report's table, by indicator labels in Chinese (no series ids)
-    goals = app.dataframe[0].value
-    assert list(goals.columns[:2]) == ["序列", "MAPE(精确值与公布值,%)"]
-    assert "有效高新技术企业数" in set(goals["序列"]) and "high_tech_enterprises" not in \
-        set(goals["序列"])
-    assert "MAPE(%)" in app.dataframe[1].value.columns
-    # the diagram: one sector at a time, labelled in Chinese; the whole one on request
-    diagram = app.get("graphviz_chart")[0].proto.spec
-    assert 'label="企业梯队"' in diagram and 'label="首次认定"' in diagram
-    app.button_group(key="about.part").set_value("Talent").run()
-    assert 'label="人才"' in app.get("graphviz_chart")[0].proto.spec
-    app.button_group(key=S.K_LANG).set_value("en").run()
-    text = "\n".join(m.value for m in app.markdown)
-    assert "`High tech enterprises`" in text and "Definitional traps" in text
-    assert app.session_state["about.part"] == "Talent"  # kept across the language switch
-    assert "Valid high-tech enterprises" in set(app.dataframe[0].value["Series"])
-    diagram = app.get("graphviz_chart")[0].proto.spec
-    assert 'label="Talent"' in diagram and "人才" not in diagram
-
-
-def _seek_future_2030(app: AppTest, probability: float = 0.5) -> None:
-    """Seek the 15th-plan special fund reaching SZ-FUTURE-2030 with its driver (the 2023
-    future-industry base) at its central value: about 0.42 at no fund, 0.53 at the top."""
-    open_page(app, "goal")
-    app.session_state["goal.target.suzhou"] = "SZ-FUTURE-2030"
-    app.session_state["goal.lever"] = "special_fund"
-    app.session_state["goal.p"] = probability
-    app.run()
-    app.button(key="run_goal_seek").click().run()
-    assert not app.exception, app.exception
-
-
-@needs_suzhou
-def test_goal_seek_offers_only_open_periods_and_the_targets_they_move(app):
-    # a closed period kept in the session (an earlier version's default) is replaced
-    app.session_state["goal.period"] = "14th"
-    open_page(app, "goal")
-    assert not app.exception, app.exception
-    periods = app.selectbox(key="goal.period")
-    chosen = load_targets()[app.session_state["goal.target.suzhou"]]
-    # open periods whose levers act by the target year: the ones the command line accepts
-    assert periods.options == [period_label(p, "zh") for p in ("15th", "16th")
-                               if PERIOD_YEARS[p][0] <= chosen.year]
-    # the 14th plan's one remaining year (2025) began with the data vintage: said so
-    assert any(period_label("14th", "zh") in c.value and "已开始" in c.value
-               for c in app.caption)
-    years = {load_targets()[o.rsplit("(", 1)[1].rstrip(")")].year
-             for o in app.selectbox(key="goal.target.suzhou").options}
-    assert years and min(years) >= 2026, years
-    assert app.session_state["goal.period"] == "15th"
-    slider = app.slider(key="goal.p")
-    assert slider.min == pytest.approx(0.05) and slider.value == pytest.approx(0.8)
-
-
-@needs_suzhou
-def test_goal_seek_for_a_2030_target_offers_no_period_acting_after_2030(app):
-    open_page(app, "goal")
-    app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2035").run()
-    assert period_label("16th", "zh") in app.selectbox(key="goal.period").options
-    app.selectbox(key="goal.target.suzhou").set_value("SZ-FUTURE-2030").run()
-    assert not app.exception, app.exception
-    # the 16th plan's levers act from 2031, after the target year: not offered (the CLI
-    # refuses it), and the period is the 15th
-    assert app.selectbox(key="goal.period").options == [period_label("15th", "zh")]
-    assert app.session_state["goal.period"] == "15th"
-
-
-@needs_suzhou
-def test_goal_seek_on_a_2030_range_target_is_conditional_on_the_fixed_driver(app):
-    _seek_future_2030(app)
-    result = app.session_state["goal.result"][1][0]
-    assert result.target_id == "SZ-FUTURE-2030" and result.period == "15th"
-    assert result.status == "found", result.status
-    assert result.condition == "Future industry base 2023"
-    assert result.condition_setting == "fixed" and result.condition_value == pytest.approx(1200)
-    assert result.achieved >= 0.5 > result.baseline_probability
-    text = app.success[0].value
-    assert text.startswith("条件概率:在") and "1,200" in text, text
-    # fixing the driver higher answers another conditional question: P rises, less is needed
-    driver = app.select_slider(key="goal.fix.suzhou.Future industry base 2023")
-    assert len(driver.options) >= 3  # low, central, high
-    driver.set_value(2500.0).run()
-    assert tr("gs_stale", "zh") in [c.value for c in app.caption]
-    app.button(key="run_goal_seek").click().run()
-    high = app.session_state["goal.result"][1][0]
-    assert high.status == "already_met" and high.condition_value == pytest.approx(2500)
-    assert app.info and app.info[0].value.startswith("条件概率:")
-
-
-@needs_suzhou
-@pytest.mark.parametrize(("lang", "words"), [
-    ("zh", ("取决于先验:在按", ("最低", "中间", "最高"))),
-    ("en", ("Prior-driven: among the ", ("lowest", "middle", "highest"))),
-])
-def test_goal_seek_on_a_prior_driven_target_answers_each_band(app, monkeypatch, lang, words):
-    """A prior-driven target has one answer per band of its driving input, each labelled as
-    conditional on its band (the command line's goal-seek answers the same way)."""
-    import dataclasses
-
-    from suzhou_sim.studies import goal_seek as gs
-
-    def per_band(scenario, target, lever, period, probability, **kw):
-        one = gs.GoalSeekResult(
-            target_id=target, lever_key=lever, period=period, goal=probability,
-            status="found", value=120.0, achieved=probability, probability_at_min=0.1,
-            probability_at_max=0.9, baseline_value=100.0, baseline_probability=0.4,
-            lower=0.0, upper=1000.0, evaluations=5, confirmed=True)
-        return [dataclasses.replace(one, band=True, condition="Marginal firm RD elasticity",
-                                    condition_setting=b, condition_value=v)
-                for b, v in (("low", 0.6), ("mid", 0.85), ("high", 1.1))]
-
-    monkeypatch.setattr(gs, "goal_seek_all", per_band)
-    app.session_state[S.K_LANG] = lang
-    app.run()
-    _seek_future_2030(app, probability=0.37 if lang == "zh" else 0.38)  # uncached requests
-    texts = [m.value for m in app.success]
-    assert len(texts) == 3 and all(t.startswith(words[0]) for t in texts), texts
-    for text, fifth in zip(texts, words[1], strict=True):
-        assert fifth in text, text
-    assert tr("gs_band_intro", lang) in [c.value for c in app.caption]
-    assert len([b for b in app.button if b.label == tr("gs_apply", lang)]) == 3
-
-
-@needs_suzhou
-def test_goal_seek_conditional_label_in_english(app):
-    app.session_state[S.K_LANG] = "en"
-    app.run()
-    _seek_future_2030(app)
-    text = app.success[0].value
-    assert text.startswith("Conditional probability: given ") and "1,200" in text, text
-
-
-@needs_suzhou
-def test_applied_goal_seeking_answer_is_not_out_of_date(app):
-    _seek_future_2030(app)
-    result = app.session_state["goal.result"][1][0]
-    assert result.status == "found", result.status
-    apply = next(b for b in app.button if b.label == tr("gs_apply", "zh"))
-    apply.click().run()
-    assert not app.exception, app.exception
-    assert app.session_state[S.lever_widget_key("special_fund", "15th")] == pytest.approx(
-        result.value)
-    # the whole page was redrawn: the sidebar's slider shows the applied value
-    assert app.radio, "applying the answer redrew only the results"
-    assert lever(app, "special_fund", "15th").value == pytest.approx(result.value)
-    assert tr("gs_stale", "zh") not in [c.value for c in app.caption]
-
-
 def _counting(monkeypatch) -> dict[str, int]:
     """Count the ensemble runs of scenario runs and of the attribution's own runs."""
     from suzhou_sim.studies import effects, scenario_runs
@@ -873,113 +407,11 @@ def test_numbers_follow_the_last_of_rapid_changes(app):
     assert "330" in changes and "230" not in changes
 
 
-@needs_suzhou
-def test_scoreboard_shows_the_numbers_first_then_the_curves_of_run_scenario(app, monkeypatch):
-    """After a slider change the table comes first (every probability, median and status of
-    run_scenario; "computing" where the curves go), then the same table with the curves:
-    the whole HTML equals what run_scenario's result (curves included) gives."""
-    from suzhou_sim.app.views import (
-        Outcome,
-        scoreboard_frame,
-        scoreboard_html,
-        scoreboard_inside_html,
-    )
-
-    class CurvesNotReady(Exception):
-        pass
-
-    def not_yet(*args, **kwargs):
-        raise CurvesNotReady
-
-    st.cache_data.clear()
-    compute.clear_stores()
-    monkeypatch.setattr(compute, "assumption_curves", not_yet)  # the second step stops here
-    lever(app, "special_fund", "14th").set_value(270).run()
-    assert app.exception and "CurvesNotReady" in "".join(app.exception[0].stack_trace)
-    state = app.session_state
-    draws, seed, post = int(state[S.K_DRAWS]), int(state[S.K_SEED]), load_posterior("suzhou")
-    _, baseline = S.region_baseline("suzhou")
-    scenario = baseline.with_lever("special_fund", "14th", 270)
-
-    def page(curves: bool) -> str:
-        res, base = (run_scenario(s, draws=draws, seed=seed, posterior=post, curves=curves)
-                     for s in (scenario, baseline))
-        frame = scoreboard_frame(Outcome(res, base, None, False), "zh")
-        # as st.html shows it; the targets outside scope come after the curves' step
-        return (scoreboard_html if curves else scoreboard_inside_html)(frame, "zh").strip()
-
-    probs, first = scoreboard(app)
-    assert first == page(curves=False)
-    driven = [t.target_id for t in targets_for_region("suzhou") if t.drivers and t.in_scope]
-    pending = re.findall(r'data-target="([^"]+)"[^>]*data-curve="pending"', first)
-    assert driven and pending == driven
-    assert tr("curves_pending", "zh") in first and tr("computing", "zh") in first
-    full = run_scenario(scenario, draws=draws, seed=seed, posterior=post)
-    assert probs == {t: round(float(p), 4) for t, p, scope in zip(
-        full.targets["target_id"], full.targets["probability"], full.targets["in_scope"],
-        strict=True) if scope and p == p}  # the numbers are already final
-
-    monkeypatch.undo()  # the curves can be computed now
-    app.run()
-    assert not app.exception, app.exception
-    final = scoreboard(app)[1]
-    assert final == page(curves=True)
-    assert "data-curve" not in final and tr("curves_pending", "zh") not in final
-    for target in driven:  # the curve and the range over the assumption are shown
-        row = full.targets.set_index("target_id").loc[target]
-        if row["status"] == "assumption_driven":
-            assert fmt_probability(row["p_curve_min"]) in final
-
-
 # --- the headline, ranges with their driver, time framing, URL values ------------------------
-
-
-@needs_suzhou
-def test_scoreboard_opens_with_the_headline_for_every_target_year(app):
-    assert app.subheader[0].value == tr("headline", "zh")
-    head = next(m.value for m in app.markdown if m.value.startswith("- 2025 年:"))
-    years = sorted({t.year for t in targets_for_region("suzhou") if t.in_scope})
-    assert [line[2:6] for line in head.splitlines()[:len(years)]] == [str(y) for y in years]
-    assert "数据截至" in head.splitlines()[-1]
-    assert any("数据截至" in m.value for m in app.markdown[:3])  # also in the page's header
-    assert app.get("vega_lite_chart")  # the headline chart with its targets
-    state = app.session_state
-    res = run_scenario(S.region_baseline("suzhou")[1], draws=int(state[S.K_DRAWS]),
-                       seed=int(state[S.K_SEED]), posterior=load_posterior("suzhou"))
-    row = res.targets.set_index("target_id").loc["SZ-FUTURE-2030"]
-    assert f"{fmt_probability(row['p_curve_min'])}–{fmt_probability(row['p_curve_max'])}" in head
-
-
-@needs_suzhou
-def test_fixing_a_driver_shows_one_conditional_probability(app):
-    state = app.session_state
-    res = run_scenario(S.region_baseline("suzhou")[1], draws=int(state[S.K_DRAWS]),
-                       seed=int(state[S.K_SEED]), posterior=load_posterior("suzhou"))
-    curves = res.curves[res.curves["target_id"] == "SZ-FUTURE-2030"]
-    driver = curves["driver"].iloc[0]
-    value, p = float(curves["value"].iloc[1]), float(curves["probability"].iloc[1])
-    _, page = scoreboard(app)
-    assert "data-conditional" not in page  # left free: the range
-    app.select_slider(key=f"fix.suzhou.{driver}").set_value(value).run()
-    assert not app.exception, app.exception
-    _, page = scoreboard(app)
-    shown = re.search(r'data-target="SZ-FUTURE-2030"[^>]*data-conditional="([0-9.]+)"', page)
-    assert shown and float(shown[1]) == pytest.approx(p, abs=1e-4)
-    head = next(m.value for m in app.markdown if m.value.startswith("- 2025 年:"))
-    assert f"{fmt_probability(p)}(条件概率:" in head
 
 
 def test_levers_open_on_the_15th_plan(app):
     assert app.session_state["lever_tab"] == period_label("15th", "zh", short=True)
-
-
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "abc"])
-def test_a_bad_number_in_the_url_is_ignored_and_reported(value):
-    state = _state()
-    problems = S.apply_query({"l.special_fund.14th": value}, state)
-    key = S.lever_widget_key("special_fund", "14th")
-    assert problems == [f"l.special_fund.14th={value}: not a valid value"]
-    assert state[key] == S.region_baseline("suzhou")[1].lever_value("special_fund", "14th")
 
 
 @needs_suzhou
@@ -1007,12 +439,3 @@ def test_comparison_pins_the_current_settings_and_overlays_the_scenarios(app):
     assert [h for h in head if h.startswith("Δ ")] == [f"Δ {t}" for t in titles[1:]]
 
 
-@pytest.mark.parametrize("key, region, top", [
-    ("special_fund", "suzhou", 1000), ("special_fund", "kunshan", 300),  # 42 a year
-    ("attraction_projects", "kunshan", 4000), ("talent_weight", "kunshan", 1),
-])
-def test_slider_ranges_are_scaled_to_the_region(key, region, top):
-    spec = S.lever_slider(key, region)
-    assert spec.max == top
-    assert all(lever_baseline(key, p, region) <= spec.max for p in PERIODS)
-    assert S.slider_top(spec, [spec.max + 50]) == spec.max + 50  # a file's larger value

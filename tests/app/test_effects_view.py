@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.catalogues.scenarios import load_levers
 from suzhou_sim.paths import REPO_ROOT
-from suzhou_sim.reporting.effects_report import TEXT, text
-from tests.app.test_app import html_table, lever, open_page
+from suzhou_sim.reporting.effects_report import text
+from tests.app.apptest import html_table, lever, open_page
 
 
 @pytest.fixture
@@ -48,5 +48,3 @@ def test_scoreboard_names_the_levers_behind_a_change(app):
     assert named == {"special_fund", "talent_weight"}
 
 
-def test_every_phrase_has_both_languages():
-    assert all(set(v) == {"zh", "en"} and all(v.values()) for v in TEXT.values())

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from suzhou_sim.app import state as S
-from tests.app.test_app import APP, needs_suzhou, open_page
+from tests.app.apptest import APP, needs_suzhou, open_page
 
 
 def _has_key(at: AppTest, key: str) -> bool:
@@ -55,34 +55,3 @@ def test_a_link_opens_its_page(view):
     assert at.session_state[S.K_VIEW] == view and PAGES[view](at)
 
 
-def test_compare_table_shows_a_dash_not_none_for_a_range_targets_difference():
-    import pandas as pd
-
-    from suzhou_sim.app.pages import compare
-    from suzhou_sim.reporting.labels import fmt_points
-
-    frame = pd.DataFrame({"p": [0.5, "12%–88%"], "Δ": [0.1, None]})
-    styled = compare._styled(frame, ["p"], ["Δ"], "zh")
-    # the data itself, not only the Styler's display: st.dataframe shows a missing cell as
-    # a grey "None"
-    assert styled.data["Δ"].tolist() == [fmt_points(0.1, "zh"), "–"]
-    assert "None" not in styled.to_html()
-
-
-@needs_suzhou
-def test_about_cites_every_source_document_and_the_data_years():
-    import re
-
-    from suzhou_sim.catalogues.observations import load_observations
-    from suzhou_sim.reporting.documents import DOCUMENTS
-
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.query_params["view"] = "about"
-    at.run()
-    assert not at.exception, at.exception
-    body = next(m.value for m in at.markdown if "来源文件" in m.value)
-    line = body.split("来源文件:", 1)[1]
-    assert all(d.citation() in line for d in DOCUMENTS)  # number and title, all five
-    assert not re.search(r"[A-Za-z]{3,}", line), line  # no English in the Chinese UI
-    years = load_observations()["year"]
-    assert f"{int(years.min())}—{int(years.max())} 年" in body  # what the data hold

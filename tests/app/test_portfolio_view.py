@@ -72,7 +72,7 @@ def test_the_app_finds_a_plan_and_loads_it_into_the_sliders():
 
     from suzhou_sim.app.text import period_label
     from suzhou_sim.paths import REPO_ROOT
-    from tests.app.test_app import open_page
+    from tests.app.apptest import open_page
 
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
     at.run()

@@ -13,7 +13,7 @@ from suzhou_sim.app import prefetch
 from suzhou_sim.app.compute import Store
 from suzhou_sim.app.prefetch import Prefetcher
 from suzhou_sim.catalogues.scenarios import load_levers
-from tests.app.test_app import (
+from tests.app.apptest import (
     APP,
     fund_probabilities,
     html_table,

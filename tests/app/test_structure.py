@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from suzhou_sim.app import state as S
 from suzhou_sim.catalogues.scenarios import Scenario
 from suzhou_sim.paths import REPO_ROOT
-from tests.app.test_app import APP, lever, needs_suzhou, scoreboard
+from tests.app.apptest import APP, lever, needs_suzhou, scoreboard
 
 APP_DIR = REPO_ROOT / "suzhou_sim" / "app"
 

@@ -1,7 +1,9 @@
-"""Target ledger against the targets CSV and the model; evaluation rules on known values."""
+"""Target ledger against the targets CSV and the model; evaluation rules on known values;
+the statuses, the scoping rule and the sub-models on fixture ledgers and hand-made ensembles."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from pathlib import Path
@@ -11,19 +13,46 @@ import pandas as pd
 import pytest
 import yaml
 
-from suzhou_sim.catalogues.indicators import load_indicators, year_columns
+from suzhou_sim.catalogues.indicators import load_indicators
 from suzhou_sim.catalogues.observations import load_observations
+from suzhou_sim.catalogues.scenarios import (
+    PERIODS,
+    assumption_ranges,
+    load_levers,
+    load_scenario,
+)
 from suzhou_sim.catalogues.targets import (
+    CURVE_COLUMNS,
+    SENSITIVITY_COLUMNS,
+    STATUSES,
     Target,
+    apply_curves,
+    apply_prior_sensitivity,
     evaluate_targets,
+    judgement,
     load_targets,
+    observed_ratio,
     reached_per_run,
     target_status,
     within_about_band,
 )
+from suzhou_sim.catalogues.trends import trend_error
 from suzhou_sim.engine import load_model
 from suzhou_sim.errors import InputError
-from suzhou_sim.paths import INDICATORS_FILE, MODEL_FILE, POLICY_TARGETS_FILE, TARGETS_FILE
+from suzhou_sim.paths import (
+    MODEL_FILE,
+    POLICY_TARGETS_FILE,
+    SCENARIOS_DIR,
+    TARGETS_FILE,
+)
+from suzhou_sim.reporting.markdown import (
+    STATUS_TEXT,
+    probability_text,
+    render_report,
+    scoreboard_text,
+    status_summary,
+)
+from suzhou_sim.studies.scenario_runs import ScenarioResult
 
 LEDGER = load_targets()
 CSV = pd.read_csv(POLICY_TARGETS_FILE, dtype=str, keep_default_na=False)
@@ -104,32 +133,6 @@ def test_inconsistent_ledger_is_rejected(tmp_path: Path, edit, message):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match=message.replace(".", r"\.")):
         load_targets(path)
-
-
-@pytest.mark.parametrize(("name", "field"), [("tech_loan_balance", "reason_zh"),
-                                           ("tech_listings", "note_zh")])
-def test_registry_without_chinese_twin_is_rejected(tmp_path: Path, name, field):
-    data = yaml.safe_load(INDICATORS_FILE.read_text(encoding="utf-8"))
-    data[name].pop(field)
-    path = tmp_path / "indicators.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InputError, match=rf"indicators\.yaml: {name}\.{field}"):
-        load_indicators(path)
-
-
-@pytest.mark.parametrize("times", [np.arange(2018, 2036, dtype=float),
-                                   np.arange(2018, 2035.01, 0.125),
-                                   np.array([2018.0, 2019.0, 2019.5, 2021.0, 2025.0])],
-                         ids=["yearly", "fine", "uneven"])
-def test_year_columns_match_the_closeness_search(times):
-    years = [y for y in range(2018, 2036) if np.isclose(times, y).any()]
-    want = [int(np.flatnonzero(np.isclose(times, y))[0]) for y in years]
-    assert year_columns(times, years) == want
-    assert year_columns(times, [float(y) for y in years]) == want
-    if 2019.5 in times:  # not a whole year: the plain search
-        assert year_columns(times, [2019.5]) == [int(np.flatnonzero(times == 2019.5)[0])]
-    with pytest.raises(InputError, match="outside the simulated years"):
-        year_columns(times, [2040])
 
 
 # --- evaluation rules on a hand-made result -------------------------------------------------
@@ -238,3 +241,341 @@ def test_already_met_rule_on_a_table_of_cases(indicator, measure, year, from_yea
                clause_zh="", source_doc="", in_scope=True, from_year=from_year)
     # the forecast status, before any judgement of a year that has passed
     assert target_status(t) == want
+
+
+YEARS = np.arange(2018, 2036, dtype=float)
+
+
+# Mid-2025 with data through 2024: the 2025 targets are still forecasts, the 2024 ones judged.
+TODAY = dt.date(2025, 6, 1)
+
+
+def _ramp_per_year(per_year: float, n_runs: int = 4) -> np.ndarray:
+    """A counter adding ``per_year`` each year in every run."""
+    return np.tile(per_year * np.arange(len(YEARS), dtype=float), (n_runs, 1))
+
+
+def _level(values_2025: list[float]) -> np.ndarray:
+    out = np.zeros((len(values_2025), len(YEARS)))
+    out[:, 7] = values_2025  # column 7 = 2025
+    return out
+
+
+DRIVER = {"constant": "Future industry base 2023", "low": 500, "high": 2500,
+          "label_en": "Future-industry output in 2023", "label_zh": "2023年未来产业产值",
+          "unit": "100m_yuan/year", "source": "test range"}
+
+
+FIXTURE = {  # target_id -> (status wanted, ledger entry)
+    "T-ASSESS": ("assessable", dict(
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2025,
+        comparator=">=", threshold=20000, unit="firms", in_scope=True)),
+    # assessable by the ledger; prior-driven by the sensitivity table of the fixture
+    "T-PRIOR": ("prior_driven", dict(
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2025,
+        comparator=">=", threshold=20500, unit="firms", in_scope=True)),
+    "T-LOWER": ("lower_bound", dict(
+        region="suzhou", indicator="leading_talents", measure="level", year=2025,
+        comparator=">=", threshold=5000, unit="persons", in_scope=True, bound="lower")),
+    "T-UPPER": ("upper_bound", dict(
+        region="suzhou", indicator="tech_listings", measure="cumulative", base_year=2021,
+        year=2025, comparator=">=", threshold=100, unit="firms", in_scope=True, bound="upper",
+        variable="Cumulative new listings",
+        bracket=dict(region="suzhou", numerator="star_market_listed", difference_from=2022,
+                     denominator="new_listings", year=2023))),
+    "T-DRIVEN": ("assumption_driven", dict(
+        region="suzhou", indicator="future_industry_output", measure="annual", year=2030,
+        comparator=">=", threshold=5000, unit="100m_yuan/year", in_scope=True,
+        drivers=[DRIVER])),
+    "T-MET": ("already_met", dict(  # a ratio: 52.7% in 2023 (an annual flow never is)
+        region="suzhou", indicator="high_tech_output_share", measure="ratio", year=2025,
+        comparator=">=", threshold=50, unit="percent", in_scope=True)),
+    "T-TREND": ("trend_only", dict(
+        region="suzhou", indicator="new_rd_institutions", measure="level", year=2025,
+        comparator=">=", threshold=160, unit="institutions", in_scope=True,
+        trend={"series": "new_rd_institutions"})),
+    # target years that have passed, judged from the 2024 figures
+    "T-JMET": ("met", dict(  # "超1.74万" >= 17,000
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2024,
+        comparator=">=", threshold=17000, unit="firms", in_scope=True)),
+    "T-JMISS": ("missed", dict(  # 24,300 < 30,000
+        region="suzhou", indicator="tech_smes_registered", measure="annual", year=2024,
+        comparator=">=", threshold=30000, unit="firms/year", in_scope=True)),
+    "T-JUNDET": ("undetermined", dict(  # "超1.74万" may or may not reach 18,000
+        region="suzhou", indicator="high_tech_enterprises", measure="level", year=2024,
+        comparator=">=", threshold=18000, unit="firms", in_scope=True)),
+    "T-JWAIT": ("awaiting_data", dict(  # no 2023 figure of recognitions
+        region="suzhou", indicator="hte_recognitions", measure="annual", year=2023,
+        comparator=">=", threshold=5000, unit="firms/year", in_scope=True)),
+    "T-LEVER": ("set_by_lever", dict(
+        region="kunshan", indicator="tech_investment_projects", measure="cumulative",
+        base_year=2024, year=2026, comparator=">=", threshold=3000, unit="projects",
+        in_scope=True, set_by_lever="attraction_projects")),
+    "T-OUT": ("outside_scope", dict(
+        region="suzhou", indicator="smart_factories", measure="level", year=2025,
+        comparator=">=", threshold=100, unit="factories", in_scope=False,
+        reason="Not modelled.", reason_zh="模型未刻画。")),
+}
+
+
+CSV_HEADER = ["target_id", "region", "indicator", "indicator_zh", "measure", "base_year",
+              "year", "comparator", "threshold", "unit", "source_file", "source_doc",
+              "clause_zh", "note"]
+
+
+def _write_ledger(folder: Path, entries: dict[str, dict]) -> tuple[Path, Path]:
+    """A ledger and its targets CSV holding ``entries`` (clause, labels and source filled)."""
+    full = {tid: {"label_en": tid, "label_zh": f"目标{tid}", "clause_zh": f"条款{tid}",
+                  "source_doc": "测试", **e} for tid, e in entries.items()}
+    ledger = folder / "targets.yaml"
+    ledger.write_text(yaml.safe_dump({"targets": full}, allow_unicode=True), encoding="utf-8")
+    table = folder / "policy_targets.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_HEADER)
+        writer.writeheader()
+        for tid, e in full.items():
+            writer.writerow({"target_id": tid, "indicator_zh": "", "source_file": "",
+                             "note": "", "base_year": e.get("base_year", ""),
+                             **{k: e[k] for k in ("region", "indicator", "measure", "year",
+                                                  "comparator", "threshold", "unit",
+                                                  "source_doc", "clause_zh")}})
+    return ledger, table
+
+
+@pytest.fixture(scope="module")
+def fixture_targets(tmp_path_factory):
+    ledger, table = _write_ledger(tmp_path_factory.mktemp("ledger"),
+                                  {tid: e for tid, (_, e) in FIXTURE.items()})
+    return load_targets(ledger, table)
+
+
+@pytest.fixture(scope="module")
+def fixture_table(fixture_targets):
+    result = FakeResult({
+        "High tech enterprises": _level([19000.0, 20000.0, 21000.0, 22000.0]),
+        "Leading talents": _level([3000.0, 4000.0, 5000.0, 6000.0]),
+        "Cumulative new listings": _ramp_per_year(25.0),  # 125 new listings 2021-2025 in every run
+        "Future industry output": np.full((4, len(YEARS)), 6000.0),
+        "High tech output share": np.full((4, len(YEARS)), 55.0),
+        "HTE recognitions in year": np.full((4, len(YEARS)), 5200.0),
+        "Tech SMEs registered": np.full((4, len(YEARS)), 25000.0),
+        "Cumulative attraction projects": _ramp_per_year(1000.0),
+    })
+    table = evaluate_targets(result, fixture_targets.values(), today=TODAY)
+    # the prior sensitivity: T-PRIOR 0 -> 1 across approval stringency (prior-driven),
+    # T-ASSESS 0.4 -> 0.6 (under the rule: stays assessable)
+    sensitivity = pd.DataFrame(
+        [["T-PRIOR", "Approval stringency", "assumption", 0.2, 0.0, 0.5, 1.0, 0.8, 1.0, 100,
+          1.0, 0.0],
+         ["T-ASSESS", "Approval stringency", "assumption", 0.2, 0.4, 0.5, 0.6, 0.8, 1.0, 100,
+          0.2, 0.07]], columns=SENSITIVITY_COLUMNS)
+    table = apply_prior_sensitivity(table, sensitivity)
+    table.attrs["sensitivity"] = sensitivity
+    curves = pd.DataFrame(
+        [["T-DRIVEN", DRIVER["constant"], DRIVER["label_en"], DRIVER["label_zh"],
+          DRIVER["unit"], v, p, 4] for v, p in ((500, 0.0), (1500, 0.7), (2500, 1.0))],
+        columns=CURVE_COLUMNS)
+    return apply_curves(table, curves).set_index("target_id", drop=False), curves
+
+
+def test_every_status_is_covered_by_the_fixture():
+    assert sorted(want for want, _ in FIXTURE.values()) == sorted(STATUSES)
+
+
+@pytest.mark.parametrize("tid", list(FIXTURE))
+def test_status_of_each_fixture_target(fixture_targets, fixture_table, tid):
+    want = FIXTURE[tid][0]
+    target = fixture_targets[tid]
+    # prior_driven is the sensitivity's verdict on an assessable target, not the ledger's
+    ledger = "assessable" if want == "prior_driven" else want
+    assert target_status(target, judgement(target, today=TODAY)) == ledger
+    assert fixture_table[0].loc[tid, "status"] == want
+
+
+@pytest.mark.parametrize(("tid", "probability", "text_en", "text_zh"), [
+    ("T-ASSESS", 0.75, "0.75", "0.75"),
+    ("T-PRIOR", 0.5, "0.00–1.00 over National HTE approval (multiplier)",
+     "0.00–1.00 随国家高企认定宽严(倍数)"),
+    ("T-LOWER", 0.5, "at least 0.50 (the model counts part of what the target counts)",
+     "至少 0.50(模型只计目标口径的一部分)"),
+    # 125 x 7/23 = 38 < 100: the bracket's "at least 0" is not printed
+    ("T-UPPER", 1.0, "at most 1.00 (the model counts more than the target does)",
+     "至多 1.00(模型所计范围大于目标口径)"),
+    ("T-DRIVEN", None, "0.00–1.00 over the assumption", "0.00–1.00 随假设"),
+    ("T-MET", 1.0, "1.00", "1.00"),
+    ("T-JMET", None, "2024: ≥ 1.74e+04 (reported)", "2024: ≥ 1.74e+04 (公报数)"),
+    ("T-JMISS", None, "2024: 2.43e+04 (reported)", "2024: 2.43e+04 (公报数)"),
+    ("T-JUNDET", 0.0, "0.00", "0.00"),  # the nowcast: 4 runs at 19,000-22,000 in 2025, not 2024
+    ("T-JWAIT", 1.0, "1.00", "1.00"),
+    ("T-LEVER", None, "set by lever", "由杠杆设定"),
+    ("T-OUT", None, "", ""),
+])
+def test_probability_by_status(fixture_table, tid, probability, text_en, text_zh):
+    row = fixture_table[0].loc[tid]
+    if probability is None:  # no bare probability for these statuses
+        assert pd.isna(row["probability"])
+    else:
+        assert row["probability"] == probability
+    r = next(fixture_table[0].loc[[tid]].itertuples())
+    assert probability_text(r, "en") == text_en and probability_text(r, "zh") == text_zh
+
+
+def test_lever_and_driven_rows_keep_their_values(fixture_table):
+    table = fixture_table[0]
+    assert table.loc["T-LEVER", "median"] == pytest.approx(3000.0)  # 2024-2026 x 1000
+    assert table.loc["T-DRIVEN", ["p_curve_min", "p_curve_max"]].tolist() == [0.0, 1.0]
+    assert table.loc["T-DRIVEN", "drivers"] == "Future industry base 2023"
+    assert table.loc["T-MET", "observed"] == "2023: 52.7"
+    assert table.loc["T-JMET", ["judged_year", "judged_value", "judged_bound"]].tolist() == [
+        2024, 17400.0, "lower"]
+    assert (table["data_through"] == 2024).all()
+
+
+def _fixture_result(table: pd.DataFrame, curves: pd.DataFrame) -> ScenarioResult:
+    scenario = load_scenario(SCENARIOS_DIR / "baseline.yaml")
+    return ScenarioResult(
+        scenario=scenario, draws=4, seed=1, targets=table.reset_index(drop=True),
+        series=pd.DataFrame(), specs={}, posterior_source="fixture",
+        levers={k: {p: scenario.lever_value(k, p) for p in PERIODS} for k in load_levers()},
+        assumptions=assumption_ranges(scenario), curves=curves,
+        sensitivity=table.attrs.get("sensitivity", pd.DataFrame(columns=SENSITIVITY_COLUMNS)))
+
+
+def test_report_and_terminal_show_statuses_in_both_languages(fixture_table):
+    table, curves = fixture_table
+    result = _fixture_result(table, curves)
+    report = render_report(result, charts={})
+    for en, zh, define_en, define_zh in STATUS_TEXT.values():
+        assert f"{en} / {zh}" in report and define_en in report and define_zh in report
+    assert "at least 0.50" in report and "at most 1.00" in report and "≥ 0.00" not in report
+    assert "Future-industry output in 2023" in report and "500: 0.00" in report  # the curve
+    assert "1 assessable · 1 lower bound · 1 upper bound · 1 prior-driven" in report
+    assert "1 可评估 · 1 下限 · 1 上限 · 1 取决于先验" in report
+    assert "0.00–1.00 over National HTE approval (multiplier)" in report
+    # the prior-sensitivity section: the input named for each target, with its bands
+    section = report[report.index("### Prior sensitivity / 先验敏感性"):]
+    assert ("| T-PRIOR | prior-driven / 取决于先验 | National HTE approval (multiplier) / "
+            "国家高企认定宽严(倍数) | assumption / 假设 | 0.00 | 0.50 | 1.00 | 100 "
+            "| 1.00 | 0.30 |") in section
+    assert "| T-ASSESS | assessable / 可评估 |" in section and "| 0.20 | 0.35 |" in section
+    for lang, label in (("en", "assumption-driven"), ("zh", "取决于假设")):
+        text = scoreboard_text(result, lang=lang)
+        assert label in text and status_summary(table, lang) in text
+
+
+def _has_series(region: str, indicator: str) -> bool:
+    return bool(((OBS["region"] == region) & (OBS["indicator"] == indicator)).any())
+
+
+@pytest.mark.parametrize("target", list(LEDGER.values()), ids=lambda t: t.target_id)
+def test_scoping_rule(target):
+    """Modelled when a model output, a derivation or a documented sub-model carries it;
+    outside scope only with a reason, and with a second reason when its indicator has an
+    observed series in its region."""
+    if target.in_scope:
+        assert target.model_variables() or (target.trend and _has_series(
+            target.region, target.trend["series"]))
+        assert target_status(target) != "outside_scope"
+    else:
+        assert target.reason and target.reason_zh
+        if _has_series(target.region, target.indicator):
+            assert target.series_reason and target.series_reason_zh
+
+
+@pytest.mark.parametrize("tid", ["SZ-CONSORT-2025", "SZ-NEWRD-2025", "KS-LG-2026",
+                                 "KS-RDDEDUCT-2026", "KS-TALENTCUM-2026"])
+def test_data_backed_targets_are_in_scope(tid):
+    assert LEDGER[tid].in_scope
+
+
+def test_outside_scope_with_a_series_needs_a_stated_reason(tmp_path):
+    data = yaml.safe_load(TARGETS_FILE.read_text(encoding="utf-8"))
+    entry = data["targets"]["SZ-CONSORT-2025"]
+    for key in ("trend", "note", "note_zh"):
+        entry.pop(key)
+    entry.update(in_scope=False, reason="Not modelled.", reason_zh="模型未刻画。")
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match=r"SZ-CONSORT-2025\.series_reason"):
+        load_targets(path, POLICY_TARGETS_FILE)
+
+
+@pytest.mark.parametrize(("tid", "status"), [
+    ("SZ-HTSHARE-2025", "assessable"), ("SZ-LEADER-2025", "lower_bound"),
+    ("SZ-LEADER-2025B", "lower_bound"), ("KS-LEADER-2026", "lower_bound"),
+    ("KS-TOPTALENT-2026", "lower_bound"), ("SZ-SCI-2025", "assumption_driven"),
+    ("SZ-CARRIERAREA-2025", "assumption_driven"), ("KS-CARRIERAREA-2026", "assumption_driven"),
+    ("SZ-FUTURE-2030", "assumption_driven"), ("KS-TECHPROJ-2026", "set_by_lever"),
+    # annual flows are never "already met" by an earlier year (each year counts anew)
+    ("SZ-TECHCONTRACT-2025", "assessable"), ("SZ-TSME-2025", "assessable"),
+    ("SZ-CONSORT-2025", "already_met"), ("SZ-LISTED-2025", "upper_bound"),
+    ("SZ-ENGINEER-2025", "outside_scope"),
+])
+def test_ledger_statuses_of_the_issue(tid, status):
+    assert target_status(LEDGER[tid]) == status
+
+
+def test_listings_split_uses_the_star_market_series():
+    t = LEDGER["SZ-LISTED-2025"]
+    assert t.variable == "Cumulative new listings" and t.bound == "upper"
+    assert observed_ratio(t.bracket) == pytest.approx((55 - 48) / 23)
+    runs = np.vstack([_ramp_per_year(20.0, 1), _ramp_per_year(30.0, 1),
+                      _ramp_per_year(80.0, 1)])  # 100, 150, 400
+    out = evaluate_targets(FakeResult({"Cumulative new listings": runs}), [t], today=TODAY).iloc[0]
+    assert out["probability"] == pytest.approx(1.0)  # all new listings reach 100
+    assert out["p_bracket"] == pytest.approx(1 / 3)  # only 400 x 7/23 = 122 does
+
+
+def test_leader_2025b_is_read_as_new_additions_since_2022():
+    t = LEDGER["SZ-LEADER-2025B"]
+    assert (t.eval_measure, t.eval_base_year) == ("cumulative", 2022)
+    stock = _ramp_per_year(2500.0)  # 2500 added a year: 2022-2025 adds 10000
+    out = evaluate_targets(FakeResult({"Leading talents": stock}), [t], today=TODAY).iloc[0]
+    assert out["median"] == pytest.approx(10000.0)
+    assert out["probability"] == 1.0 and out["p_about"] == 1.0
+
+
+def test_trend_sub_model_carries_the_observed_pace():
+    t = LEDGER["SZ-NEWRD-2025"]  # 78 (2021), 106 (2023): 14 a year, with the rule's error
+    out = evaluate_targets(FakeResult(), [t], today=TODAY).iloc[0]
+    assert out["status"] == "trend_only"
+    assert out["median"] == pytest.approx(106 + 2 * 14, rel=1e-3)
+    sigma = trend_error(OBS).sigma(2)
+    assert out["p10"] == pytest.approx(134 * np.exp(-1.2816 * sigma), rel=0.01)
+    assert out["p90"] == pytest.approx(134 * np.exp(1.2816 * sigma), rel=0.01)
+    # 160 is beyond the trend but not beyond its error: a small probability, not a bare 0
+    p = 1 - __import__("scipy.stats").stats.norm.cdf(np.log(160 / 134) / sigma)
+    assert out["probability"] == pytest.approx(p, abs=0.01) and 0 < out["probability"] < 0.5
+    consortia = evaluate_targets(FakeResult(), [LEDGER["SZ-CONSORT-2025"]], today=TODAY).iloc[0]
+    assert consortia["median"] == pytest.approx(120) and consortia["status"] == "already_met"
+
+
+def test_ratio_sub_model_scales_a_modelled_stock():
+    t = LEDGER["KS-LG-2026"]  # little giants = HTEs x 400 / 15717 (Suzhou 2023)
+    hte = np.zeros((2, len(YEARS)))
+    hte[:, 8] = [3000.0, 4000.0]  # column 8 = 2026
+    out = evaluate_targets(FakeResult({"High tech enterprises": hte}), [t], today=TODAY).iloc[0]
+    assert out["median"] == pytest.approx(3500 * 400 / 15717)
+    assert out["probability"] == 0.5 and out["status"] == "lower_bound"
+
+
+@pytest.mark.parametrize(("largest", "total", "clusters"), [
+    (900.0, 5000.0, 0), (1500.0, 2000.0, 1), (1500.0, 2500.0, 2), (3000.0, 12000.0, 2),
+])
+def test_future_clusters_count_one_and_two(largest, total, clusters):
+    one, two = LEDGER["SZ-FUTCLUSTER-2035"], LEDGER["SZ-FUTCLUSTER-2035B"]
+    assert (one.threshold, two.threshold) == (1, 2) and two.bound == "upper"
+    result = FakeResult({"Largest future field output": np.full((1, len(YEARS)), largest),
+                         "Future industry output": np.full((1, len(YEARS)), total),
+                         "Future clusters above 1000": np.full((1, len(YEARS)),
+                                                               float(largest >= 1000))})
+    out = evaluate_targets(result, [one, two], today=TODAY).set_index("target_id")["median"]
+    assert out["SZ-FUTCLUSTER-2035"] == min(clusters, 1)
+    assert out["SZ-FUTCLUSTER-2035B"] == clusters
+
+
+def test_seed_targets_added():
+    """Seed 001 一(三) and 二(一), seed 000 四(四)12 and seed 003's qualitative goals."""
+    assert LEDGER["SZ-SCI-2025B"].clause_zh == "累计引进战略科学家等顶尖人10 以上"
+    for tid in ("KS-RDINST-2026", "KS-NATPLAT-2026", "SZ-SMARTALL-2025", "SZ-UNICOOP-2025"):
+        assert not LEDGER[tid].in_scope and LEDGER[tid].reason

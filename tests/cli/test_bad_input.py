@@ -11,7 +11,7 @@ import pytest
 
 from suzhou_sim import cli
 from suzhou_sim.paths import REPO_ROOT, SCENARIOS_DIR, calibration_dir
-from tests.fileio.test_safe_reading import ALIAS_BOMB
+from tests.fileio.test_safe_yaml import ALIAS_BOMB
 
 BASELINE = SCENARIOS_DIR / "baseline.yaml"
 HEAD = "name: t\ntitle_en: T\ntitle_zh: 测试\nrationale: r\n"

@@ -10,7 +10,6 @@ import pytest
 
 from suzhou_sim import cli
 from suzhou_sim.cli.common import run_command
-from suzhou_sim.reporting.warnings_text import library_warning_message
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
@@ -50,12 +49,3 @@ def test_library_warnings_become_one_line_each(capsys, kind, library, words):
     assert words in lines[0] and "tau" not in lines[0]
 
 
-@pytest.mark.parametrize("text, lang, expected", [
-    ("The chain is shorter than 50 times", "zh", "采样链"),
-    ("invalid value encountered in log", "zh", "未定义数值"),
-    ("something new\nsecond line", "en", "warned: something new"),
-    ("something new", "zh", "原文"),
-])
-def test_library_warning_words(text, lang, expected):
-    message = library_warning_message("lib", text, lang)
-    assert expected in message and "\n" not in message

@@ -7,14 +7,10 @@ import re
 
 import pytest
 
-from suzhou_sim.reporting.diagram_labels import SECTOR_LABELS, VARIABLE_LABELS, node_label
 from suzhou_sim.reporting.office import CJK_FONT
 from suzhou_sim.reporting.structure_diagram import (
     ACCOUNTING,
     FONT_SIZES,
-    read_loops,
-    read_sectors,
-    read_structure,
     structure_dot,
     wrap_label,
 )
@@ -24,12 +20,6 @@ LOOP_CODES = re.compile(r"^([RB]\d)(,[RB]\d)*$")  # the only abbreviations: R1, 
 
 def _cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-@pytest.fixture(scope="module")
-def model():
-    structure = read_structure()
-    return structure, read_loops(structure=structure), read_sectors(structure=structure)
 
 
 def _labels(dot: str) -> dict[str, list[str]]:
@@ -60,17 +50,6 @@ def test_the_chinese_diagram_uses_the_reports_cjk_font_and_readable_sizes(model)
     assert f'fontname="{CJK_FONT}, ' in dot
     assert 'fontname="Helvetica"' in structure_dot(*model, lang="en")
     assert FONT_SIZES["node"] >= 14 and f"fontsize={FONT_SIZES['node']}" in dot
-
-
-def test_labels_come_from_the_table(model):
-    structure, loops, sectors = model
-    dot = structure_dot(*model, lang="zh")
-    label = wrap_label(VARIABLE_LABELS["Tech SME pool"][0])
-    assert f'"Tech SME pool" [label={label}' in dot
-    assert node_label("Cumulative first time recognitions", "zh") == "累计首次认定"
-    assert node_label("Cumulative first time recognitions", "en") == \
-        "Cumulative first time recognitions"
-    assert set(sectors) <= set(SECTOR_LABELS)
 
 
 def test_a_sector_alone_frames_its_own_and_shows_neighbours_dashed(model):
