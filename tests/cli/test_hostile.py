@@ -222,7 +222,9 @@ def _snapshot(root: Path) -> dict[Path, bytes]:
 
 
 def _journals() -> set[Path]:
-    return set((REPO_ROOT / WORK_DIR_NAME).glob("*.journal"))
+    # this process's journals only (named "<pid>-<token>.journal"): a test in another
+    # worker may be half-way through a journalled replacement of its own
+    return set((REPO_ROOT / WORK_DIR_NAME).glob(f"{os.getpid()}-*.journal"))
 
 
 @pytest.mark.parametrize("case", sorted(FLAT))
