@@ -697,7 +697,8 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
         return drawn_series(s.loc[s["indicator"] == indicator,
                                   ["year", "p10", "p50", "p90"]].dropna())
 
-    first = rows(result)["year"].min()
+    current = rows(result)  # read once: filtering the series table is most of a chart
+    first = current["year"].min()
     if not hist.empty:
         first = min(first, hist["year"].min())
     # the axis starts where the data do: the first history point or the first simulated year
@@ -708,7 +709,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     value = tr("value", lang)
 
     names = [tr("chart_scenario", lang), tr("chart_baseline", lang)]
-    lines = [rows(result).assign(run=names[0]), rows(outcome.baseline).assign(run=names[1])]
+    lines = [current.assign(run=names[0]), rows(outcome.baseline).assign(run=names[1])]
     dashes, colours = [[1, 0], [6, 4]], [_SCENARIO, _BASELINE]
     if outcome.modified is not None:
         names.append(tr("chart_modified", lang))
@@ -723,7 +724,7 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
     legend_rows = 2 + (outcome.modified is not None)  # the lines (two a row) and the band
     band_label = tr("chart_band", lang)
     layers: list[dict] = [
-        {"data": {"values": _records(rows(result).assign(band=band_label))},
+        {"data": {"values": _records(current.assign(band=band_label))},
          "mark": {"type": "area", "opacity": 0.45},
          "encoding": {
              "x": x, "y": _q("p10", title=y_title), "y2": {"field": "p90"},

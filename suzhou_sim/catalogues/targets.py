@@ -481,8 +481,16 @@ def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
     (:func:`suzhou_sim.catalogues.trends.trend_draws`: the mean annual change between the
     first and the latest point figure, with the error the rule showed in its backtest on
     every observed series)."""
+    return _trend_draws_of(target.region, target.trend["series"], tuple(years), n_runs).copy()
+
+
+@lru_cache(maxsize=256)
+def _trend_draws_of(region: str, series: str, years: tuple[int, ...], n_runs: int
+                    ) -> np.ndarray:
+    # they depend on the data file alone, read once per process: made once, not on every
+    # evaluation (a tenth of an app's lever step went to filtering and sorting the rows)
     obs = _observations()
-    rows = obs[(obs["region"] == target.region) & (obs["indicator"] == target.trend["series"])]
+    rows = obs[(obs["region"] == region) & (obs["indicator"] == series)]
     return trend_draws(rows, years, n_runs, _trend_error())
 
 
