@@ -794,6 +794,28 @@ def trajectory_chart(outcome: Outcome, indicator: str, lang: str) -> dict:
                 "direction": "vertical", "anchor": "start", "margin": 6}}}}}
 
 
+def named_data(spec: dict) -> dict:
+    """``spec`` (a chart of :func:`trajectory_chart`) with each layer's inline data moved to
+    a named dataset (``datasets``; a data object shared by layers becomes one dataset).
+
+    The same chart drawn. With only the numbers changed, the text of the specification
+    stays the same from one lever step to the next, and the browser then swaps the data of
+    the chart it has drawn instead of building it anew (the costliest part of drawing a
+    step on two cores). ``spec`` itself is unchanged.
+    """
+    names: dict[int, str] = {}
+    datasets: dict[str, list] = {}
+    layers = []
+    for layer in spec.get("layer", []):
+        data = layer.get("data")
+        if isinstance(data, dict) and set(data) == {"values"}:
+            name = names.setdefault(id(data), f"data-{len(names)}")
+            datasets[name] = data["values"]
+            layer = {**layer, "data": {"name": name}}
+        layers.append(layer)
+    return {**spec, "layer": layers, "datasets": datasets} if datasets else spec
+
+
 # --- comparison and goal seeking ------------------------------------------------------------
 
 #: Line colours of the compared scenarios, in their order (the first: the reference).
