@@ -542,9 +542,14 @@ def scoreboard_summary(frame: pd.DataFrame, lang: str) -> str:
 def region_vintage(region: str) -> DataVintage | None:
     """The data vintage of ``region`` (None when it has no published figure), read once per
     version of the observations file."""
-    obs = _observations(region, OBSERVED_FILE.stat().st_mtime_ns)
+    return _vintage(region, OBSERVED_FILE.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _vintage(region: str, mtime: int) -> DataVintage | None:
+    # kept with the rows it is read from: the headline asks for it on every lever step
     try:
-        return data_vintage(region, obs)
+        return data_vintage(region, _observations(region, mtime))
     except InputError:
         return None
 
