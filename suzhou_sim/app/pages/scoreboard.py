@@ -88,9 +88,9 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     head = left.empty()
     head.markdown("\n".join(f"- {line}" for line in parts.headline))
     chart = headline_chart(outcome, lang)
-    # its place now, the chart itself after the table: the browser shows the new numbers
-    # before it spends its time on the chart (a tenth of a lever step on two cores)
-    chart_place = right.empty()
+    # its place now, the chart itself after the table: the new numbers reach the browser
+    # before the chart, which costs it the most to draw
+    chart_place = right.empty() if chart is not None else None
     st.caption(tr("sb_year_summary", lang))
     st.html(parts.per_year)
     st.segmented_control(
@@ -101,7 +101,7 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
         legend += "  \n" + tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang)
     st.caption(legend)
     table = st.html(parts.page)
-    if chart is not None:
+    if chart_place is not None:
         chart_place.vega_lite_chart(spec=named_data(chart), width="stretch")
     if not outcome.result.curves_done:  # second step: the curves, in the same place
         outcome = with_curves_now(outcome)
