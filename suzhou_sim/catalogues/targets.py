@@ -481,8 +481,16 @@ def _trend_values(target: Target, years: list[int], n_runs: int) -> np.ndarray:
     (:func:`suzhou_sim.catalogues.trends.trend_draws`: the mean annual change between the
     first and the latest point figure, with the error the rule showed in its backtest on
     every observed series)."""
+    return _trend_draws_of(target.region, target.trend["series"], tuple(years), n_runs).copy()
+
+
+@lru_cache(maxsize=256)
+def _trend_draws_of(region: str, series: str, years: tuple[int, ...], n_runs: int
+                    ) -> np.ndarray:
+    # they depend on the data file alone, read once per process: made once, not on every
+    # evaluation (a tenth of an app's lever step went to filtering and sorting the rows)
     obs = _observations()
-    rows = obs[(obs["region"] == target.region) & (obs["indicator"] == target.trend["series"])]
+    rows = obs[(obs["region"] == region) & (obs["indicator"] == series)]
     return trend_draws(rows, years, n_runs, _trend_error())
 
 
@@ -601,7 +609,7 @@ def judgement(target: Target, vintage: int | None = None, today: dt.date | None 
     """
     obs = _observations() if observations is None else observations
     if vintage is None:
-        vintage = data_vintage(target.region, obs).year
+        vintage = _vintage_year(target.region, observations)
     key = (target.region, target.indicator, target.eval_measure, target.year,
            target.reach_level, int(vintage), today or dt.date.today(), target.from_year,
            target.eval_base_year)
@@ -610,6 +618,20 @@ def judgement(target: Target, vintage: int | None = None, today: dt.date | None 
         # app's slider steps do not filter the data again for every target
         return _judged_from_file(*key)
     return _judged(obs, *key)
+
+
+def _vintage_year(region: str, observations: pd.DataFrame | None) -> int:
+    """The region's data vintage year in ``observations`` (None: the project's data file)."""
+    if observations is None:
+        return _file_vintage_year(region)
+    return data_vintage(region, observations).year
+
+
+@lru_cache(maxsize=64)
+def _file_vintage_year(region: str) -> int:
+    # the data file is read once per process: its vintages are kept too (an app's lever
+    # step evaluates the targets several times)
+    return data_vintage(region, _observations()).year
 
 
 def _judged(obs: pd.DataFrame, region: str, indicator: str, measure: str, year: int,
@@ -710,10 +732,9 @@ def evaluate_targets(results, targets: Iterable[Target], today: dt.date | None =
     """
     rows = []
     vintages: dict[str, int] = {}
-    obs = _observations() if observations is None else observations
     for t in targets:
         if t.region not in vintages:
-            vintages[t.region] = data_vintage(t.region, obs).year
+            vintages[t.region] = _vintage_year(t.region, observations)
         judged = judgement(t, vintages[t.region], today, observations)
         row = {c: getattr(t, c, None) for c in SCOREBOARD_COLUMNS}
         row.update(target_id=t.target_id, status=target_status(t, judged), drivers=None,
@@ -822,6 +843,12 @@ def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> p
     found: dict[str, list] = {}
     for r in sensitivity.itertuples(index=False):
         found.setdefault(r.target_id, []).append(r)
+    changes: dict[str, tuple[list[int], list]] = {}
+
+    def put(column: str, i: int, value) -> None:
+        at, values = changes.setdefault(column, ([], []))
+        at.append(i)
+        values.append(value)
     for i, (tid, p, status, forecast) in enumerate(zip(
             out["target_id"], out["probability"], out["status"], out["forecast_status"],
             strict=True)):
@@ -832,18 +859,21 @@ def apply_prior_sensitivity(table: pd.DataFrame, sensitivity: pd.DataFrame) -> p
         # no input moves it at all (every band 0 or 1, say): no driver is named
         chosen = passing or [r for r in rows[:1] if r.p_high != r.p_low]
         probs = [q for r in chosen for q in (r.p_low, r.p_mid, r.p_high)] or [float(p)]
-        out.iloc[i, out.columns.get_loc("p_curve_min")] = min(probs)
-        out.iloc[i, out.columns.get_loc("p_curve_max")] = max(probs)
+        put("p_curve_min", i, min(probs))
+        put("p_curve_max", i, max(probs))
         if chosen:
-            out.iloc[i, out.columns.get_loc("drivers")] = "; ".join(r.driver for r in chosen)
+            put("drivers", i, "; ".join(r.driver for r in chosen))
         if passing:
             # a range with its driver wherever it is shown, whatever the status (a bound
             # reads "at least low-high"); an assessable target becomes prior-driven
-            out.iloc[i, out.columns.get_loc("prior_sensitive")] = True
+            put("prior_sensitive", i, True)
             if status == "assessable":
-                out.iloc[i, out.columns.get_loc("status")] = "prior_driven"
+                put("status", i, "prior_driven")
             if forecast == "assessable":
-                out.iloc[i, out.columns.get_loc("forecast_status")] = "prior_driven"
+                put("forecast_status", i, "prior_driven")
+    # one assignment per column (a cell at a time cost a tenth of a scenario run)
+    for column, (rows_at, values) in changes.items():
+        out.iloc[rows_at, out.columns.get_loc(column)] = values
     return out
 
 

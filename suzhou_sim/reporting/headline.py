@@ -239,22 +239,27 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
     curves = curves if curves is not None else pd.DataFrame(
         columns=["target_id", "driver", "label_zh", "label_en", "unit", "value", "probability"])
     fixed = fixed or {}
-    labels = {d: (zh, en) for d, (zh, en, _, _) in driver_values(curves).items()}
-    units = {d: unit for d, (_, _, unit, _) in driver_values(curves).items()}
+    values = driver_values(curves)
+    labels = {d: (zh, en) for d, (zh, en, _, _) in values.items()}
+    units = {d: unit for d, (_, _, unit, _) in values.items()}
     base = ({} if baseline is None else
             dict(zip(baseline["target_id"], baseline["probability"].astype(float), strict=True)))
     ledger = load_targets()
+    # the rows and each target's drivers read once, not filtered out of the frames per
+    # year and per target (a filter of a frame costs more than the sentences)
+    every = list(targets.itertuples(index=False))
+    curve_drivers: dict[str, dict[str, None]] = {}
+    for target_id, driver in zip(curves["target_id"], curves["driver"], strict=True):
+        curve_drivers.setdefault(target_id, {})[driver] = None
     years = []
     for year in sorted({int(y) for y in targets["year"]}):
-        rows = targets[targets["year"] == year]
-        inside = rows[rows["in_scope"]]
+        rows = [r for r in every if r.year == year]
+        inside = [r for r in rows if r.in_scope]
         single, ranged = [], []
-        for r in inside.itertuples(index=False):
+        for r in inside:
             p = float(r.probability)
             if is_range(r):
-                drivers = tuple(labels.get(d, (d, d)) for d in
-                                dict.fromkeys(curves.loc[curves["target_id"] == r.target_id,
-                                                         "driver"]))
+                drivers = tuple(labels.get(d, (d, d)) for d in curve_drivers.get(r.target_id, ()))
                 if not drivers and r.target_id in ledger:  # curves not in: the ledger's
                     drivers = tuple((d.label_zh, d.label_en)
                                     for d in ledger[r.target_id].drivers)
@@ -262,7 +267,7 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
                 if not drivers and isinstance(named, str) and named:  # prior-driven
                     drivers = tuple((driver_label(c.strip(), "zh"), driver_label(c.strip(), "en"))
                                     for c in named.split(";"))
-                cond = conditional_probability(curves, r.target_id, fixed)
+                cond = conditional_probability(curves, r.target_id, fixed) if fixed else None
                 at = None
                 if cond is not None:
                     driver, value, p = cond
@@ -288,7 +293,7 @@ def headline(targets: pd.DataFrame, curves: pd.DataFrame | None = None,
             moves = [t.probability - base.get(t.target_id, math.nan) for t in single]
             up = sum(1 for m in moves if m >= MOVED)
             down = sum(1 for m in moves if m <= -MOVED)
-        statuses = list(inside["status"])
+        statuses = [r.status for r in inside]
         judged = tuple((k, statuses.count(k)) for k in COUNTED if statuses.count(k))
         years.append(YearHeadline(
             year=year, in_scope=len(inside), outside=len(rows) - len(inside),
@@ -306,11 +311,19 @@ def headline_indicator(targets: pd.DataFrame, charted: list[str]) -> str | None:
     """The indicator of the headline chart: among ``charted`` (the indicators that can be
     charted with their targets, in display order), the one whose in-scope targets span the
     most target years, then the one with the most such targets; None when none has one."""
-    inside = targets[targets["in_scope"]]
+    # one pass over plain columns: a filter of the frame per indicator cost more than a
+    # tenth of an app's lever step (its text columns are Arrow strings)
+    years: dict[str, set] = {}
+    counts: dict[str, int] = {}
+    for name, year, inside in zip(targets["indicator"], targets["year"], targets["in_scope"],
+                                  strict=True):
+        if inside:
+            counts[name] = counts.get(name, 0) + 1
+            if not pd.isna(year):
+                years.setdefault(name, set()).add(year)
     best, score = None, (0, 0)
     for name in charted:
-        mine = inside[inside["indicator"] == name]
-        here = (mine["year"].nunique(), len(mine))
+        here = (len(years.get(name, ())), counts.get(name, 0))
         if here > score:
             best, score = name, here
     return best

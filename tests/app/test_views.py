@@ -10,6 +10,7 @@ from suzhou_sim.app.text import tr
 from suzhou_sim.app.views import (
     Outcome,
     fund_shares,
+    named_data,
     scoreboard_frame,
     scoreboard_html,
     table_html,
@@ -75,6 +76,26 @@ def test_chart_axis_starts_at_the_data_and_tooltips_are_plain_numbers(outcome):
     assert all(t.get("format") != ",.4~g" for t in tips)
     assert any(t.get("format") == ",.4~r" for t in tips)
     assert spec["layer"][1]["mark"]["point"]  # tooltips on the median lines
+
+
+def test_named_data_moves_each_layers_values_to_one_named_dataset(outcome):
+    spec = trajectory_chart(outcome, "high_tech_enterprises", "zh")
+    before = repr(spec)
+    named = named_data(spec)
+    assert repr(spec) == before  # the chart given is not changed
+    inline = [layer["data"]["values"] for layer in spec["layer"] if "data" in layer]
+    moved = [named["datasets"][layer["data"]["name"]] for layer in named["layer"]
+             if "data" in layer]
+    assert moved == inline  # the same rows, layer by layer
+    shared = {id(v) for v in inline}  # the targets' rows serve several layers: one dataset
+    assert len(named["datasets"]) == len(shared)
+    assert [{k: v for k, v in layer.items() if k != "data"} for layer in named["layer"]] == \
+        [{k: v for k, v in layer.items() if k != "data"} for layer in spec["layer"]]
+    # another lever step changes the numbers only: the rest of the chart reads the same
+    other = Outcome(outcome.result, None, None, True)
+    assert ({k: v for k, v in named.items() if k != "datasets"}
+            == {k: v for k, v in named_data(trajectory_chart(
+                other, "high_tech_enterprises", "zh")).items() if k != "datasets"})
 
 
 def _legends(spec: dict) -> dict[str, dict]:

@@ -14,6 +14,7 @@ from suzhou_sim.app.text import (
 from suzhou_sim.app.views import (
     Outcome,
     chart_indicators,
+    named_data,
     trajectory_chart,
 )
 from suzhou_sim.catalogues.indicators import load_indicators
@@ -37,7 +38,9 @@ def view_charts(outcome: Outcome, lang: str) -> None:
     for start in range(0, len(chosen), 2):
         for col, name in zip(st.columns(2), chosen[start:start + 2], strict=False):
             with col:
-                st.vega_lite_chart(spec=trajectory_chart(outcome, name, lang), width="stretch")
+                # named data: a lever step swaps the numbers of the drawn charts
+                st.vega_lite_chart(spec=named_data(trajectory_chart(outcome, name, lang)),
+                                   width="stretch")
 
 
 if __name__ == "__main__":  # st.navigation runs this file as the page (see app.py)

@@ -40,6 +40,7 @@ from suzhou_sim.app.text import (
 )
 from suzhou_sim.app.views import (
     Outcome,
+    named_data,
 )
 from suzhou_sim.catalogues.scenarios import (
     Scenario,
@@ -87,8 +88,9 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
     head = left.empty()
     head.markdown("\n".join(f"- {line}" for line in parts.headline))
     chart = headline_chart(outcome, lang)
-    if chart is not None:
-        right.vega_lite_chart(spec=chart, width="stretch")
+    # its place now, the chart itself after the table: the new numbers reach the browser
+    # before the chart, which costs it the most to draw
+    chart_place = right.empty() if chart is not None else None
     st.caption(tr("sb_year_summary", lang))
     st.html(parts.per_year)
     st.segmented_control(
@@ -99,6 +101,8 @@ def view_scoreboard(state: MutableMapping[str, Any], outcome: Outcome, lang: str
         legend += "  \n" + tr("sb_delta_policy", lang) + ": " + tr("sb_delta_policy_help", lang)
     st.caption(legend)
     table = st.html(parts.page)
+    if chart_place is not None:
+        chart_place.vega_lite_chart(spec=named_data(chart), width="stretch")
     if not outcome.result.curves_done:  # second step: the curves, in the same place
         outcome = with_curves_now(outcome)
         fixed = fixed_drivers(state, outcome)
@@ -155,6 +159,7 @@ def prefetch_next_steps(state, live: Live) -> None:
             out = settings_outcome(scenario, picked, baseline, res.draws, res.seed, stamp)
             out = with_curves_now(out) if curves else out
             scoreboard_parts(out, lang, year)
+            headline_chart(out, lang)
             if not out.is_baseline:
                 effects_view.prefetch_attribution(lang, *attribution_inputs(out))
         return job
