@@ -20,9 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# ndtri is scipy.stats.norm.ppf (identical values) without importing scipy.stats (1 CPU-s)
-from scipy.special import ndtri
-
 from .indicators import load_indicators
 
 __all__ = ["TrendError", "trend_points", "trend_backtest", "trend_error", "trend_draws"]
@@ -140,6 +137,10 @@ def trend_draws(rows: pd.DataFrame, years, n_runs: int, error: TrendError) -> np
     ys, vs = pts["year"].to_numpy(int), pts["value"].to_numpy(float)
     line = _line(ys, vs, len(ys) - 1)
     years = np.asarray(list(years), dtype=float)
+    # ndtri is scipy.stats.norm.ppf (identical values) without importing scipy.stats (1 CPU-s);
+    # imported here: scipy.special alone costs 0.2 CPU-s, and a scenario run never gets here
+    from scipy.special import ndtri
+
     z = ndtri((np.arange(n_runs) + 0.5) / n_runs)
     base = np.maximum(line(years), 0.0)
     h = years - ys[-1]
