@@ -23,10 +23,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
@@ -265,10 +266,77 @@ def fan_chart(
     return fig
 
 
+class _GlyphRecorder:
+    """Stands in for an Agg renderer's C++ drawing object while one text is drawn: passes
+    every call on and keeps a copy of each glyph image drawn (``draw_text_image``)."""
+
+    def __init__(self, target: object, glyphs: list) -> None:
+        self._target, self._glyphs = target, glyphs
+
+    def draw_text_image(self, image, x, y, angle, gc) -> None:
+        self._glyphs.append((np.array(image, copy=True), x, y, angle))
+        self._target.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name: str):
+        return getattr(self._target, name)
+
+
+class _ReplayedTexts:
+    """``draw_text`` of an Agg renderer that draws each text once and replays its glyph
+    images when the same text is drawn again at the same place in the same font.
+
+    The charts of a run share most of their texts at the same positions (the legend, the
+    year ticks, the axis labels), and shaping and rasterising text with FreeType is most of
+    a chart's drawing time. The glyph images do not depend on the colour, which is applied
+    when an image is drawn, so a replay draws the same pixels as a fresh draw.
+    """
+
+    def __init__(self, renderer: RendererAgg) -> None:
+        self._renderer = renderer
+        self._draw = renderer.draw_text
+        self._drawn: dict[tuple, list] = {}
+
+    def __call__(self, gc, x, y, s, prop, angle, ismath=False, mtext=None) -> None:
+        if ismath:
+            return self._draw(gc, x, y, s, prop, angle, ismath, mtext)
+        key = (s, x, y, angle, gc.get_antialiased(), tuple(prop.get_family()),
+               prop.get_slant(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+               prop.get_size_in_points(), prop.get_file(),
+               matplotlib.rcParams["text.hinting"], matplotlib.rcParams["text.hinting_factor"],
+               None if mtext is None else (mtext.get_fontfeatures(), mtext.get_language()))
+        glyphs = self._drawn.get(key)
+        # the C++ renderer is matplotlib's private attribute; as it is, the glyphs a text
+        # draws are all its drawing (boxes are mathtext's only, drawn above)
+        canvas = self._renderer._renderer
+        if glyphs is not None:
+            for image, gx, gy, gangle in glyphs:
+                canvas.draw_text_image(image, gx, gy, gangle, gc)
+            return None
+        glyphs = []
+        self._renderer._renderer = _GlyphRecorder(canvas, glyphs)
+        try:
+            self._draw(gc, x, y, s, prop, angle, ismath, mtext)
+        finally:
+            self._renderer._renderer = canvas
+        self._drawn[key] = glyphs
+        return None
+
+
+class _ChartCanvas(FigureCanvasAgg):
+    """The Agg canvas of :func:`chart_figure`: its renderer replays repeated texts
+    (:class:`_ReplayedTexts`)."""
+
+    def get_renderer(self) -> RendererAgg:
+        renderer = super().get_renderer()
+        if not isinstance(vars(renderer).get("draw_text"), _ReplayedTexts):
+            renderer.draw_text = _ReplayedTexts(renderer)
+        return renderer
+
+
 def chart_figure() -> Figure:
     """An empty figure for :func:`fan_chart` (size, margins, grid and year ticks set)."""
     fig = Figure(figsize=(7.0, 4.2), dpi=100)
-    FigureCanvasAgg(fig)
+    _ChartCanvas(fig)
     ax = fig.add_subplot(1, 1, 1)
     ax.grid(alpha=0.3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
