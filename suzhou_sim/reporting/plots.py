@@ -414,9 +414,17 @@ def write_fan_charts(
 PNG_COMPRESSION = 1
 
 
+#: FreeType hinting of the charts' texts. Without hinting a glyph is rasterised as drawn
+#: (the same letters, sizes and positions to within a pixel, edges a little softer): a
+#: tenth of the drawing time less than matplotlib's default, most of it in the Chinese titles.
+CHART_HINTING = "no_hinting"
+
+
 def chart_png(fig: Figure, dpi: float | None = None) -> bytes:
-    """A chart as PNG bytes, quickly compressed (:data:`PNG_COMPRESSION`)."""
+    """A chart as PNG bytes, quickly compressed (:data:`PNG_COMPRESSION`), its texts drawn
+    with :data:`CHART_HINTING`."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi,
-                pil_kwargs={"compress_level": PNG_COMPRESSION})
+    with matplotlib.rc_context({"text.hinting": CHART_HINTING}):
+        fig.savefig(buffer, format="png", dpi=dpi or fig.dpi,
+                    pil_kwargs={"compress_level": PNG_COMPRESSION})
     return buffer.getvalue()
