@@ -207,27 +207,30 @@ def fan_chart(
     words = {**CHART_LABELS, **(labels or {})}
     fig = figure if figure is not None else chart_figure()
     ax = _blank_axes(fig)
+    # columns as arrays: matplotlib reads them the same, without pandas' indexing per call
     s = drawn_series(series.dropna(subset=["p50"]))
-    ax.fill_between(s["year"], s["p10"], s["p90"], color=_BAND, alpha=0.6, lw=0,
-                    label=words["band"])
-    ax.plot(s["year"], s["p50"], color=_MEDIAN, lw=2,
+    years = s["year"].to_numpy()
+    ax.fill_between(years, s["p10"].to_numpy(), s["p90"].to_numpy(), color=_BAND, alpha=0.6,
+                    lw=0, label=words["band"])
+    ax.plot(years, s["p50"].to_numpy(), color=_MEDIAN, lw=2,
             label=words["median"].format(scenario=scenario_label))
     if baseline is not None:
         b = baseline.dropna(subset=["p50"])
-        ax.plot(b["year"], b["p50"], color=_BASE, lw=1.5, ls="--", label=words["baseline"])
-    obs = pd.DataFrame(columns=["year"])
+        ax.plot(b["year"].to_numpy(), b["p50"].to_numpy(), color=_BASE, lw=1.5, ls="--",
+                label=words["baseline"])
+    obs_years = np.array([], dtype=int)
     if spec.measure != "cumulative":
         obs = observed_points(region, indicator)
-        obs = obs[obs["year"] >= s["year"].min() - 5] if not s.empty else obs
+        obs = obs[obs["year"] >= years.min() - 5] if len(years) else obs
+        obs_years, values = obs["year"].to_numpy(), obs["value"].to_numpy()
+        bounds = obs["bound"].to_numpy(dtype=object)
+        hollow = (obs["quality"] == "unverified").to_numpy(dtype=bool)
         for bound, marker in _MARKERS.items():
-            rows = obs[obs["bound"] == bound]
-            if rows.empty:
-                continue
-            hollow = rows["quality"] == "unverified"
-            for part, face, note in ((rows[~hollow], _OBS, ""),
-                                     (rows[hollow], "none", words["unverified"])):
-                if not part.empty:
-                    ax.scatter(part["year"], part["value"], marker=marker, s=36, zorder=5,
+            rows = bounds == bound
+            for part, face, note in ((rows & ~hollow, _OBS, ""),
+                                     (rows & hollow, "none", words["unverified"])):
+                if part.any():
+                    ax.scatter(obs_years[part], values[part], marker=marker, s=36, zorder=5,
                                facecolors=face, edgecolors=_OBS,
                                label=words["observed"].format(bound=words[bound],
                                                               unverified=note))
@@ -261,7 +264,7 @@ def fan_chart(
     ax.set_ylabel(words.get("unit") or ind.unit)
     ax.set_xlabel(words["year"])
     # the axis starts where the data do: the history, else the series' first drawn year
-    first = min([*obs["year"], *s["year"]], default=2014)
+    first = min([*obs_years.tolist(), *years.tolist()], default=2014)
     ax.set_xlim(first - 1 if spec.measure != "cumulative" else spec.base_year - 1, 2035.5)
     return fig
 
