@@ -269,6 +269,10 @@ def fan_chart(
     return fig
 
 
+#: Texts a chart figure's renderer keeps for replay (a run's 30 charts draw about 400).
+_MAX_REPLAYED = 4096
+
+
 class _GlyphRecorder:
     """Stands in for an Agg renderer's C++ drawing object while one text is drawn: passes
     every call on and keeps a copy of each glyph image drawn (``draw_text_image``)."""
@@ -321,6 +325,8 @@ class _ReplayedTexts:
             self._draw(gc, x, y, s, prop, angle, ismath, mtext)
         finally:
             self._renderer._renderer = canvas
+        if len(self._drawn) >= _MAX_REPLAYED:  # a figure kept for long does not grow
+            self._drawn.clear()
         self._drawn[key] = glyphs
         return None
 
