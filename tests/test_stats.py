@@ -1,11 +1,12 @@
-"""Tests of :mod:`suzhou_sim.stats`: percentiles equal to numpy's, bit for bit."""
+"""Tests of :mod:`suzhou_sim.stats`: percentiles equal to numpy's and normal quantiles equal to
+scipy's, bit for bit."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from suzhou_sim.stats import percentiles
+from suzhou_sim.stats import normal_quantile, percentiles
 
 QS = [[10, 50, 90], [0, 2.5, 25, 50, 75, 97.5, 100], [33.3], [100, 0, 50]]
 
@@ -41,3 +42,23 @@ def test_percentiles_leave_the_input_unchanged():
     values = np.array([3.0, 1.0, 2.0])
     percentiles(values, [50])
     assert values.tolist() == [3.0, 1.0, 2.0]
+
+
+def _same_bits(p: np.ndarray) -> None:
+    from scipy.special import ndtri
+
+    mine = np.array([normal_quantile(x) for x in p.tolist()])
+    theirs = ndtri(p)
+    assert np.array_equal(mine, theirs, equal_nan=True), p[mine != theirs][:5]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 100, 999, 1000, 4096, 10_000, 50_000])
+def test_normal_quantiles_of_a_run_grid_are_scipys(n):
+    _same_bits((np.arange(n) + 0.5) / n)
+
+
+def test_normal_quantiles_are_scipys_everywhere():
+    rng = np.random.default_rng(7)
+    tails = np.concatenate([10.0 ** -rng.uniform(0, 20, 20_000), [np.exp(-2), np.exp(-32)]])
+    _same_bits(np.concatenate([rng.random(50_000), tails, 1 - tails,
+                               [0.0, 1.0, 0.5, -0.1, 1.1, np.nan, 5e-324]]))

@@ -16,13 +16,12 @@ This module computes from observation rows only; it reads no files and runs no m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-# ndtri is scipy.stats.norm.ppf (identical values) without importing scipy.stats (1 CPU-s)
-from scipy.special import ndtri
-
+from ..stats import normal_quantile
 from .indicators import load_indicators
 
 __all__ = ["TrendError", "trend_points", "trend_backtest", "trend_error", "trend_draws"]
@@ -126,6 +125,16 @@ def trend_error(observations: pd.DataFrame) -> TrendError:
                       int(errors.groupby(["region", "indicator"]).ngroups))
 
 
+@lru_cache(maxsize=8)
+def _normal_scores(n_runs: int) -> np.ndarray:
+    """The ``n_runs`` evenly spaced standard normal quantiles (read-only): the values of
+    ``scipy.stats.norm.ppf`` without importing scipy (:func:`~suzhou_sim.stats.normal_quantile`)."""
+    z = np.array([normal_quantile(p) for p in ((np.arange(n_runs) + 0.5) / n_runs).tolist()],
+                 dtype=float)
+    z.setflags(write=False)
+    return z
+
+
 def trend_draws(rows: pd.DataFrame, years, n_runs: int, error: TrendError) -> np.ndarray:
     """Trend nowcasts of a series, shape ``(n_runs, len(years))``.
 
@@ -140,7 +149,7 @@ def trend_draws(rows: pd.DataFrame, years, n_runs: int, error: TrendError) -> np
     ys, vs = pts["year"].to_numpy(int), pts["value"].to_numpy(float)
     line = _line(ys, vs, len(ys) - 1)
     years = np.asarray(list(years), dtype=float)
-    z = ndtri((np.arange(n_runs) + 0.5) / n_runs)
+    z = _normal_scores(n_runs)
     base = np.maximum(line(years), 0.0)
     h = years - ys[-1]
     ahead = base[None, :] * np.exp(z[:, None] * error.sigma(h)[None, :])

@@ -12,6 +12,7 @@ Must not: implement simulations or file formats (subcommands call library functi
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
 
@@ -61,6 +62,13 @@ def _run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Collector thresholds while a command runs (Python's default is 700, 10, 10). A command
+#: allocates millions of short-lived objects (imports, pandas, chart artists) and keeps
+#: large live heaps whose full collections find little: at the default a 1,000-draw ``run``
+#: spent 0.25 CPU-s in about 480 collections, at these 0.07 s in 5. Cycles are still
+#: collected, every 50,000 allocations.
+GC_THRESHOLD = (50_000, 20, 100)
+
 #: Subcommand registrars, each ``register(subparsers)``; add new ones here. A registrar
 #: adds its parser(s) and sets ``handler`` (or ``func``) to ``f(args) -> exit code``.
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
@@ -101,6 +109,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         Process exit code: 0 on success, 2 on expected failures (argparse also exits
         with 2 on bad usage).
     """
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        return _main(argv)
+    finally:  # a caller in the same process (a test, a notebook) keeps its own setting
+        gc.set_threshold(*previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from ..fileio.replace import recover_interrupted
 
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -38,11 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from scipy.optimize import minimize_scalar
-from scipy.special import gammaln, logsumexp, ndtr
-from scipy.stats import norm
-from scipy.stats import t as student_t
 
+# scipy is imported in the functions that use it: scipy.stats and scipy.optimize cost about
+# 0.6 CPU-s to import, and a scenario run (which imports this module) uses neither
 from ..catalogues.indicators import load_indicators
 from ..engine.errors import EngineError
 from ..errors import InputError
@@ -181,6 +179,9 @@ class ErrorModel:
     def quantile(self, p) -> np.ndarray:
         """Quantiles of the standardised error (``z`` or ``t_df``): the error of an
         indicator at probability ``p`` is ``tau(h) * quantile(p)``."""
+        from scipy.stats import norm
+        from scipy.stats import t as student_t
+
         if self.law == "student_t":
             return np.asarray(student_t.ppf(p, self.df), dtype=float)
         return np.asarray(norm.ppf(p), dtype=float)
@@ -220,6 +221,8 @@ def band_log_sd(p10, p90) -> np.ndarray:
 def _log_w_weights(df: float) -> np.ndarray:
     """Log trapezoid weights of the density of ``v = log(chi2/df)`` on :data:`_LOG_W`
     (summing to one)."""
+    from scipy.special import gammaln, logsumexp
+
     half = df / 2.0
     logp = half * np.log(half) - gammaln(half) + half * _LOG_W - half * np.exp(_LOG_W)
     logp[[0, -1]] += np.log(0.5)
@@ -241,6 +244,8 @@ def error_log_density(err, own_sd, tau, law: str = "normal", df: float | None = 
     df : float, optional
         Degrees of freedom of the Student-t law.
     """
+    from scipy.special import logsumexp
+
     err, own_sd, tau = np.broadcast_arrays(*(np.asarray(x, dtype=float)
                                              for x in (err, own_sd, tau)))
     if law == "normal":
@@ -255,6 +260,8 @@ def error_log_density(err, own_sd, tau, law: str = "normal", df: float | None = 
 def error_cdf(err, own_sd, tau, law: str = "normal", df: float | None = None) -> np.ndarray:
     """Probability that the log error is at most ``err`` (see :func:`error_log_density`):
     the probability integral transform of an observed error."""
+    from scipy.special import ndtr
+
     err, own_sd, tau = np.broadcast_arrays(*(np.asarray(x, dtype=float)
                                              for x in (err, own_sd, tau)))
     if law == "normal":
@@ -268,6 +275,8 @@ def _fit_scale(err: np.ndarray, h: np.ndarray, own_sd: np.ndarray, law: str = "n
                df: float | None = None) -> tuple[float, float]:
     """Maximum-likelihood ``a`` (and the log likelihood there) for errors
     ``err = e_ens + a sqrt(max(h, 1)) e`` under the ``law`` of ``e``."""
+    from scipy.optimize import minimize_scalar
+
     root = np.sqrt(np.maximum(h, 1.0))
 
     def nll(a: float) -> float:

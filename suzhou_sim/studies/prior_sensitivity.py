@@ -3,8 +3,8 @@
 Every ensemble already draws, per run, the assumptions (from their catalogue ranges) and a
 posterior row of the calibrated parameters. For each target and each *candidate driver*
 (a drawn assumption, or a fitted parameter the data inform only weakly: posterior sd above
-:data:`~suzhou_sim.calibration.fit.INFORMED_SD_RATIO` of its prior sd, the calibration's
-identification table :func:`~suzhou_sim.calibration.fit.informed_parameters`), the runs are
+:data:`~suzhou_sim.calibration.priors.INFORMED_SD_RATIO` of its prior sd, the calibration's
+identification table :func:`~suzhou_sim.calibration.priors.informed_parameters`), the runs are
 ranked by the driver's value and cut into bands: the lowest, the middle and the highest
 :data:`BAND` of the runs (a fifth each). The share of runs reaching the target within a band
 is P(target reached | driver in that band), the other inputs drawn as in the ensemble; the
@@ -119,7 +119,7 @@ def band_probabilities(reached: np.ndarray, driver: np.ndarray,
 
 @dataclass(frozen=True)
 class _Identification:
-    """What :func:`~suzhou_sim.calibration.fit.informed_parameters` reads of a calibrator:
+    """What :func:`~suzhou_sim.calibration.priors.informed_parameters` reads of a calibrator:
     the region's free parameters with their priors and the joint prior of shared ones."""
 
     parameters: list
@@ -130,7 +130,7 @@ class _Identification:
 @lru_cache(maxsize=8)
 def _priors(region: str) -> _Identification:
     # the calibration module (and its sampler) is imported only when a run asks for it
-    from ..calibration.fit import load_free_parameters, population_prior
+    from ..calibration.priors import load_free_parameters, population_prior
 
     reg = load_region(region)
     params = load_free_parameters(region)
@@ -148,7 +148,7 @@ def weak_parameters(posterior: Posterior) -> list[str]:
 
     The calibration's identification table (posterior sd over prior sd, in the sampler's
     coordinates) with ``informed`` False: sd ratio above
-    :data:`~suzhou_sim.calibration.fit.INFORMED_SD_RATIO`. State corrections are never
+    :data:`~suzhou_sim.calibration.priors.INFORMED_SD_RATIO`. State corrections are never
     candidates (``Posterior.fitted``). A posterior whose columns are not the region's free
     parameters (a test fixture) gives the columns it shares with them.
     """
@@ -161,7 +161,7 @@ def weak_parameters(posterior: Posterior) -> list[str]:
 
 
 def _weak_parameters(posterior: Posterior) -> list[str]:
-    from ..calibration.fit import informed_parameters
+    from ..calibration.priors import informed_parameters
 
     ident = _priors(posterior.region)
     names = set(posterior.fitted)

@@ -1,5 +1,6 @@
 """The command line's entry (``cli/__init__.py``): the parser with every subcommand, and
-``main``'s exit codes for help and for bad usage (one line on stderr)."""
+``main``'s exit codes for help and for bad usage (one line on stderr), and the collector
+thresholds it runs a command with."""
 
 from __future__ import annotations
 
@@ -35,3 +36,15 @@ def test_bad_usage_is_exit_2_with_one_line(capsys, argv, fragment):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert fragment in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_command_runs_with_fewer_collections_and_gives_the_callers_back(monkeypatch, capsys):
+    import gc
+
+    from suzhou_sim import cli
+
+    seen = []
+    monkeypatch.setattr(cli, "_main", lambda argv: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    assert main(["list"]) == 0
+    assert seen == [cli.GC_THRESHOLD] and gc.get_threshold() == before

@@ -1,9 +1,14 @@
 """Fan charts (``reporting/plots.py``): the years worth drawing, the history of one series, the
-file names and the PNG bytes (the charts ``run`` writes: ``tests/cli/test_scenarios.py``)."""
+file names, the PNG bytes and the texts a chart figure replays (the charts ``run`` writes:
+``tests/cli/test_scenarios.py``)."""
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import pandas as pd
+from PIL import Image
 
 from suzhou_sim.catalogues.observations import load_observations
 from suzhou_sim.paths import OBSERVED_FILE
@@ -41,3 +46,29 @@ def test_observed_points_are_the_history_of_one_series():
 def test_a_chart_is_named_by_its_indicator_and_saved_as_png():
     assert chart_file("rd_intensity") == "fan_rd_intensity.png"
     assert chart_png(chart_figure()).startswith(PNG)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _draw(fig, title: str, ylabel: str, color: str) -> bytes:
+    ax = fig.axes[0]
+    for text in [*ax.texts]:
+        text.remove()
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.annotate("SZ-1\nP=0.50", (0.5, 0.5), color=color, fontsize=7)
+    return chart_png(fig)
+
+
+def test_texts_drawn_again_at_the_same_place_give_the_same_pixels():
+    # the second chart of a figure replays the glyphs of texts the first drew (title,
+    # annotation in another colour) and draws its new texts afresh
+    shared = chart_figure()
+    _draw(shared, "Science-and-technology carrier area", "unit a", "#d62728")
+    again = _draw(shared, "Science-and-technology carrier area", "unit b", "#08519c")
+    fresh = _draw(chart_figure(), "Science-and-technology carrier area", "unit b", "#08519c")
+    assert (_pixels(again) == _pixels(fresh)).all()
+    other = _draw(chart_figure(), "Science-and-technology carrier area", "unit b", "#d62728")
+    assert (_pixels(other) != _pixels(fresh)).any()  # the colour is the new one
