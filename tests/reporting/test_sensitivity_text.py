@@ -28,3 +28,15 @@ def test_summaries_name_the_deciding_factors_in_both_languages():
     assert "国家高企认定宽严" in zh and "主要取决于" in zh and "几乎没有影响" in zh
     with pytest.raises(InputError, match="language"):
         summarise(indices, lang="fr")
+
+
+def test_the_english_morris_summary_is_spaced_as_english():
+    rows = [("Approval stringency", "assumption", 1200.0), ("Initial HTE", "calibrated", 300.0)]
+    indices = pd.DataFrame(
+        [("morris", "SZ-HTE-2025", "value", f, k, "firms", 0.0, mu, 1.0, 1.0)
+         for f, k, mu in rows], columns=sa.MORRIS_COLUMNS)
+    en = summarise(indices)["SZ-HTE-2025"]
+    assert "Approval stringency (assumption, μ* " in en
+    assert "stringency(" not in en and ",μ*" not in en, en  # the Chinese layout, unspaced
+    zh = summarise(indices, lang="zh")["SZ-HTE-2025"]
+    assert "国家高企认定宽严" in zh and "μ* 1,200" in zh
