@@ -59,7 +59,7 @@ from .labels import (
     unit_label,
 )
 from .markdown import probability_text, status_label
-from .plots import chart_png, chart_targets, cjk_font, fan_chart
+from .plots import CHART_LOCK, chart_png, chart_targets, cjk_font, fan_chart
 
 if TYPE_CHECKING:
     from ..studies.scenario_runs import ScenarioResult
@@ -355,7 +355,7 @@ def _chart_png(inputs: ReportInputs, indicator: str) -> bytes:
     # every text of the chart (the legend carries the Chinese scenario title) falls back to
     # the CJK font, so no character renders as a box
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    with matplotlib.rc_context({"font.family": families}):
+    with CHART_LOCK, matplotlib.rc_context({"font.family": families}):
         fig = fan_chart(rows, indicator, result.specs[indicator], result.scenario.region,
                         targets_for_region(result.scenario.region), probs, base_rows,
                         scenario_label=result.scenario.title_zh if font else result.scenario.name,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHART_LABELS",
+    "CHART_LOCK",
     "cjk_font",
     "chart_file",
     "chart_figure",
@@ -309,6 +311,8 @@ class _ReplayedTexts:
         key = (s, x, y, angle, gc.get_antialiased(), tuple(prop.get_family()),
                prop.get_slant(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
                prop.get_size_in_points(), prop.get_file(),
+               # the face the family resolves to under the settings in force (cached)
+               font_manager.findfont(prop, fallback_to_default=True),
                matplotlib.rcParams["text.hinting"], matplotlib.rcParams["text.hinting_factor"],
                None if mtext is None else (mtext.get_fontfeatures(), mtext.get_language()))
         glyphs = self._drawn.get(key)
@@ -427,13 +431,17 @@ PNG_COMPRESSION = 1
 #: (the same letters, sizes and positions to within a pixel, edges a little softer): a
 #: tenth of the drawing time less than matplotlib's default, most of it in the Chinese titles.
 CHART_HINTING = "no_hinting"
+#: Held while a chart is drawn under changed matplotlib settings (``rc_context``): the
+#: settings are global to the process, and two app sessions drawing at once would each
+#: restore the other's (a Chinese title could fall back to a font without its characters).
+CHART_LOCK = threading.RLock()
 
 
 def chart_png(fig: Figure, dpi: float | None = None) -> bytes:
     """A chart as PNG bytes, quickly compressed (:data:`PNG_COMPRESSION`), its texts drawn
     with :data:`CHART_HINTING`."""
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"text.hinting": CHART_HINTING}):
+    with CHART_LOCK, matplotlib.rc_context({"text.hinting": CHART_HINTING}):
         fig.savefig(buffer, format="png", dpi=dpi or fig.dpi,
                     pil_kwargs={"compress_level": PNG_COMPRESSION})
     return buffer.getvalue()

@@ -194,7 +194,10 @@ class ErrorModel:
         return max(float(a), A_FLOOR)
 
     def group_of(self, indicator: str) -> str:
-        """Group whose fit applies to ``indicator`` (``pooled`` when none of its own)."""
+        """Group whose fit applies to ``indicator`` (``pooled`` when none of its own, and
+        always for a ``pooled`` model)."""
+        if self.pooling == "pooled":
+            return "pooled"
         for name, members in INDICATOR_GROUPS.items():
             if indicator in members and self.groups.get(name, {}).get("fitted"):
                 return name
@@ -487,12 +490,12 @@ def choose_error_law(comparison: pd.DataFrame) -> str:
 
 def choose_error_variant(comparison: pd.DataFrame) -> tuple[str, str]:
     """The (law, pooling) with the highest leave-one-origin-out log score; on a tie the
-    simpler one (normal before Student-t, then grouped, the pooling used before the
-    choice was offered, before pooled)."""
+    simpler one: the normal law before Student-t, then, for the same law, grouped (the
+    pooling used before the choice was offered) before pooled."""
     table = comparison.copy()
     if "pooling" not in table:
         table["pooling"] = POOLINGS[0]
-    table["_simple"] = [LAWS.index(law) + len(LAWS) * POOLINGS.index(pooling)
+    table["_simple"] = [LAWS.index(law) * len(POOLINGS) + POOLINGS.index(pooling)
                         for law, pooling in zip(table["law"], table["pooling"], strict=True)]
     best = table.sort_values(["log_score", "_simple"], ascending=[False, True],
                              kind="stable").iloc[0]

@@ -5,6 +5,7 @@ file names, the PNG bytes and the texts a chart figure replays (the charts ``run
 from __future__ import annotations
 
 import io
+import threading
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from PIL import Image
 from suzhou_sim.catalogues.observations import load_observations
 from suzhou_sim.paths import OBSERVED_FILE
 from suzhou_sim.reporting.plots import (
+    CHART_LOCK,
     chart_figure,
     chart_file,
     chart_png,
@@ -72,3 +74,15 @@ def test_texts_drawn_again_at_the_same_place_give_the_same_pixels():
     assert (_pixels(again) == _pixels(fresh)).all()
     other = _draw(chart_figure(), "Science-and-technology carrier area", "unit b", "#d62728")
     assert (_pixels(other) != _pixels(fresh)).any()  # the colour is the new one
+
+
+def test_a_chart_waits_while_another_session_draws_under_changed_settings():
+    # matplotlib's settings are global: a chart drawn while another thread holds the lock
+    # (an app session's Word report changing the font family) waits for it
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (chart_png(chart_figure()), done.set()))
+    with CHART_LOCK:
+        worker.start()
+        assert not done.wait(0.5)
+    worker.join(60)
+    assert done.is_set()

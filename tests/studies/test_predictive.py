@@ -464,3 +464,17 @@ def test_reports_name_the_law_and_the_comparison():
     assert "Student-t with 6 degrees of freedom" in fit
     assert f"±{student_t.ppf(0.9, 6):.3f}·τ" in fit and f"sd {np.sqrt(1.5):.3f}·τ(h)" in fit
     assert "Law of the error: normal" in "\n".join(forecast_error_section(NORMAL, None))
+
+
+def test_a_pooled_model_uses_the_pooled_scale_even_beside_a_fitted_group():
+    groups = {"pooled": {"a": 0.05, "n": 10, "fitted": True},
+              "rd": {"a": 0.30, "n": 6, "fitted": True}}
+    pooled = ErrorModel("suzhou", 2023, groups, pooling="pooled")
+    assert pooled.group_of("rd_intensity") == "pooled" and pooled.scale("rd_intensity") == 0.05
+    assert ErrorModel("suzhou", 2023, groups).scale("rd_intensity") == 0.30
+
+
+def test_a_tie_prefers_the_normal_law_before_the_grouped_pooling():
+    tie = pd.DataFrame({"law": ["student_t", "normal"], "pooling": ["grouped", "pooled"],
+                        "log_score": [3.0, 3.0]})
+    assert choose_error_variant(tie) == ("normal", "pooled")
