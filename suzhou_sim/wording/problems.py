@@ -76,7 +76,7 @@ class Names:
             names = list(self.items)
         else:
             names = [labels.get(i, i) for i in self.items]
-        sep = say("misc.list_sep", lang)
+        sep = say("list_sep", lang)
         if self.join in ("or", "either"):
             quoted = [say("misc.quoted", lang, name=n) for n in names]
             if self.join == "either" and len(names) > 1:  # 'a', 'b' or 'c'
